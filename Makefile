@@ -1,0 +1,107 @@
+# calc — rule-based calculator for local-government investment policies.
+# One plain GNU Makefile: `make` builds build/libcalc.a and build/calc.
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings \
+       -Wno-format-truncation
+WERROR ?= -Werror
+PKG_CONFIG ?= pkg-config
+LUA_PC ?= lua5.4
+PREFIX ?= /usr/local
+BUILD ?= build
+VERSION = 0.1.0
+
+PKGS = $(LUA_PC) yaml-0.1
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -DCALC_VERSION='"$(VERSION)"' \
+            -DCALC_DATADIR='"$(PREFIX)/share/calc"' -Icalc -I$(BUILD)
+ALL_CFLAGS = -std=c11 $(WARN) $(WERROR) $(CFLAGS) -MMD -MP \
+             $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm -lpthread
+TEST_LDLIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+LIB_SRC = $(filter-out calc/main.c,$(wildcard calc/*.c))
+LIB_OBJ = $(LIB_SRC:calc/%.c=$(BUILD)/%.o)
+TESTS = $(patsubst tests/%.c,$(BUILD)/%,$(wildcard tests/test_*.c))
+
+DEPS_PKGS = liblua5.4-dev libyaml-dev libcmocka-dev pkg-config valgrind
+
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
+
+.PHONY: all deps demo test unit cli replay lint sanitize valgrind bench install uninstall clean
+
+all: $(BUILD)/calc
+
+deps:
+	@missing=""; for p in $(DEPS_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(BUILD):
+	@mkdir -p $(BUILD)
+
+$(BUILD)/%.o: calc/%.c | $(BUILD)
+	@echo CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libcalc.a: $(LIB_OBJ)
+	@echo AR $@
+	$(Q)$(AR) rcs $@ $^
+
+$(BUILD)/calc: $(BUILD)/main.o $(BUILD)/libcalc.a
+	@echo LD $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/test_%: tests/test_%.c $(BUILD)/libcalc.a
+	@echo CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null) \
+	  -o $@ $< $(BUILD)/libcalc.a $(LDLIBS) $(TEST_LDLIBS)
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	./$(BUILD)/calc eval cases/profiles/example.yaml --as-of 2025-06-30 --explain
+
+# Every test runs; the summary line counts suites; the exit status fails if any failed.
+test: deps
+	@$(MAKE) --no-print-directory all $(TESTS)
+	@BUILD=$(BUILD) sh tests/run.sh $(TESTS)
+
+sanitize:
+	@$(MAKE) --no-print-directory BUILD=build/san \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	  LDFLAGS="-fsanitize=address,undefined" all build/san/test_money
+	@$(MAKE) --no-print-directory BUILD=build/san \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	  LDFLAGS="-fsanitize=address,undefined" test
+
+valgrind: all
+	@CALC_WRAP="valgrind -q --leak-check=full --error-exitcode=99" BUILD=$(BUILD) sh tests/cli.sh
+
+bench: all
+	@echo "no benchmark yet"
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/calc/policies/lib \
+	  $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/calc $(DESTDIR)$(PREFIX)/bin/calc
+	install -m 644 policies/*.lua policies/*.yaml $(DESTDIR)$(PREFIX)/share/calc/policies/
+	install -m 644 policies/lib/*.lua $(DESTDIR)$(PREFIX)/share/calc/policies/lib/
+	install -m 644 calc/calc.1 $(DESTDIR)$(PREFIX)/share/man/man1/calc.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/calc $(DESTDIR)$(PREFIX)/share/man/man1/calc.1
+	rm -rf $(DESTDIR)$(PREFIX)/share/calc
+
+clean:
+	rm -rf build
+
+-include $(wildcard $(BUILD)/*.d)

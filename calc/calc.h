@@ -1,0 +1,139 @@
+/* calc.h — the public API of libcalc: load a policy set, load enterprise profiles, evaluate,
+ * and write results. Every other header in calc/ is private to the library.
+ * Money is int64_t fen; dates are days since 1970-01-01; nothing here uses floating point. */
+#ifndef CALC_H
+#define CALC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Error codes: 0 is success, failures are negative. */
+enum {
+    CALC_OK = 0,
+    CALC_EUSAGE = -1,   /* bad flag or argument (exit 2) */
+    CALC_EIO = -2,      /* unreadable file, failed write (exit 2) */
+    CALC_ESYNTAX = -3,  /* YAML syntax (exit 3) */
+    CALC_ESCHEMA = -4,  /* input does not match the schema or the set is malformed (exit 3) */
+    CALC_EPOLICY = -5,  /* a policy failed to load or to evaluate (exit 4) */
+    CALC_ELIMIT = -6,   /* a size, depth, instruction or memory limit was hit */
+    CALC_ENOMEM = -7,   /* out of memory (exit 2) */
+    CALC_ECHECK = -8    /* a check failed: replay mismatch, lint problem (exit 1) */
+};
+
+/* Exit statuses of the CLI. When several apply, the largest wins. */
+enum { CALC_EXIT_OK = 0, CALC_EXIT_CHECK = 1, CALC_EXIT_USAGE = 2, CALC_EXIT_INPUT = 3,
+       CALC_EXIT_POLICY = 4 };
+
+/* One diagnostic: fixed-size buffers, so reporting needs no heap. line/col are 1-based, 0 when
+ * unknown. severity: 0 error, 1 warning, 2 note. */
+typedef struct calc_error {
+    int code;
+    int severity;
+    char file[256];
+    unsigned line, col;
+    char path[128]; /* field path the message is about, or "" */
+    char msg[512];
+    char hint[256];
+} calc_error;
+
+/* A growable list of diagnostics (validation reports every error in a file). */
+typedef struct calc_diags {
+    calc_error *v;
+    size_t n, cap;
+    size_t max; /* stop recording after this many (0: 100) */
+} calc_diags;
+
+typedef struct calc_engine calc_engine;
+typedef struct calc_profile calc_profile;
+typedef struct calc_result calc_result;
+
+typedef int64_t calc_money; /* fen */
+typedef int32_t calc_date;  /* days since 1970-01-01 */
+
+/* ---- errors ---- */
+int calc_error_set(calc_error *err, int code, const char *file, unsigned line, unsigned col,
+                   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+void calc_error_hint(calc_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints "file:line:col: error: msg" and a note line for the hint; echoes the source line with
+ * a caret when the file can be read. */
+void calc_error_print(FILE *out, const calc_error *err);
+calc_error *calc_diags_add(calc_diags *d);
+void calc_diags_print(FILE *out, const calc_diags *d);
+int calc_diags_errors(const calc_diags *d);
+void calc_diags_free(calc_diags *d);
+/* Exit status for a library error code. */
+int calc_exit_status(int code);
+
+/* ---- money and dates ---- */
+/* Parses yuan text ("8000000", "8000000.5", "8000000.50"); 0 or CALC_ESCHEMA with a reason. */
+int calc_money_parse(calc_money *out, const char *s, size_t len, const char **why);
+/* Writes "1234.50" (or "-1234.50") into buf (at least 32 bytes); returns buf. */
+char *calc_money_format(char *buf, calc_money v);
+/* "1,234.50" with thousands separators, buf at least 40 bytes. */
+char *calc_money_format_grouped(char *buf, calc_money v);
+/* p% of x where p is in hundredths of a percent (1000 = 10%), rounded half up to the fen. */
+int calc_money_pct(calc_money *out, calc_money x, int64_t p_hundredths);
+/* floor(x * num / den) for x >= 0, den > 0; no overflow for any int64 inputs. */
+calc_money calc_money_muldiv_floor(calc_money x, calc_money num, calc_money den);
+int calc_date_parse(calc_date *out, const char *s, size_t len);
+char *calc_date_format(char *buf, calc_date d); /* buf at least 11 bytes */
+calc_date calc_date_years_before(calc_date d, int years);
+calc_date calc_date_today(void);
+
+/* ---- engine ---- */
+/* Loads the policy set in dir: schema.yaml, set.yaml, the lib/ scripts and every policy file. A
+ * policy that fails to load does not fail the set: it evaluates to an `error` result. Returns
+ * NULL and fills err on a structural failure (schema or set declarations). */
+calc_engine *calc_engine_new(const char *dir, calc_error *err);
+void calc_engine_free(calc_engine *e);
+/* Diagnostics gathered while loading (policy load failures, warnings). */
+const calc_diags *calc_engine_diags(const calc_engine *e);
+/* Default policy directory: $CALC_POLICIES, ./policies, or the installed set. */
+const char *calc_default_policies(void);
+
+/* ---- profiles ---- */
+/* Loads and validates one profile (YAML). Returns NULL when any error was found; every error
+ * is in diags. */
+calc_profile *calc_profile_load(calc_engine *e, const char *path, calc_diags *diags);
+calc_profile *calc_profile_parse(calc_engine *e, const char *name, const char *text, size_t len,
+                                 calc_diags *diags);
+void calc_profile_free(calc_profile *p);
+const char *calc_profile_id(const calc_profile *p);
+
+/* ---- evaluation ---- */
+calc_result *calc_eval(calc_engine *e, const calc_profile *p, calc_date as_of);
+/* Records computation steps for --explain (off by default: it costs time in batch). */
+void calc_engine_set_explain(calc_engine *e, int on);
+void calc_result_free(calc_result *r);
+/* The worst exit status the result implies: 4 when a policy errored, else 0. */
+int calc_result_exit(const calc_result *r);
+
+enum { CALC_FMT_TABLE, CALC_FMT_JSON };
+typedef struct calc_output_opts {
+    int format;  /* CALC_FMT_* */
+    int explain; /* add conditions, steps and sources */
+    int lang;    /* 0 zh, 1 en */
+} calc_output_opts;
+int calc_result_write(FILE *out, const calc_engine *e, const calc_result *r,
+                      const calc_output_opts *o);
+
+/* ---- schema, template, policies ---- */
+int calc_schema_write(FILE *out, const calc_engine *e, int lang);
+int calc_template_write(FILE *out, const calc_engine *e);
+int calc_policies_write(FILE *out, const calc_engine *e, calc_date as_of, int lang);
+int calc_policy_show(FILE *out, const calc_engine *e, const char *id, int lang, calc_error *err);
+/* Lints the set: returns 0 when clean, CALC_ECHECK on a lint problem, CALC_EPOLICY when a policy
+ * failed to load; every finding goes into diags. */
+int calc_policies_check(const calc_engine *e, calc_date today, calc_diags *diags);
+
+/* ---- cases ---- */
+typedef struct calc_replay_stats {
+    int passed, failed, invalid;
+} calc_replay_stats;
+/* Replays every case in path (a file or a directory of *.yaml files); writes PASS/FAIL lines
+ * and field-level diffs to out, problems to diags. */
+int calc_replay(FILE *out, calc_engine *e, const char *path, calc_replay_stats *stats,
+                calc_diags *diags);
+
+#endif

@@ -1,0 +1,349 @@
+/* cases.c — case files (OpenFisca-style YAML tests: name, as_of, profile, output) and their
+ * replay: evaluate, compare the expected keys, print PASS/FAIL with a field-level diff. */
+#include "engine.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+const char *calc_status_name(int st);
+
+static const char *const expect_keys[] = {"status", "amount", "quantity", "missing",
+                                          "superseded_by", "amount_before_cap", NULL};
+
+static bool known_key(const char *k)
+{
+    for (int i = 0; expect_keys[i]; i++)
+        if (strcmp(expect_keys[i], k) == 0)
+            return true;
+    return false;
+}
+
+static void diff_line(sbuf *b, const char *what, const char *want, const char *got)
+{
+    sb_printf(b, "    %s: expected %s, got %s\n", what, want, got);
+}
+
+static bool money_eq(const value *v, calc_money got, calc_diags *d, const char *what,
+                     bool *invalid)
+{
+    calc_money want;
+    if (v->type != V_SCALAR || calc_money_parse(&want, v->str, v->len, NULL)) {
+        diag_at(d, CALC_ESCHEMA, &v->loc, what, "write the amount as \"1234.50\"",
+                "expected an amount, got '%s'", v->type == V_SCALAR ? v->str : "a structure");
+        *invalid = true;
+        return true;
+    }
+    return want == got;
+}
+
+/* Compares one policy's expectation; appends diff lines. Returns the number of differences. */
+static int check_policy(sbuf *b, const calc_engine *e, const pres *r, const value *exp,
+                        calc_diags *d, bool *invalid)
+{
+    const policy *p = &e->ps.pol[r->policy];
+    int diffs = 0;
+    char what[160], got[64], want[64];
+    if (exp->type != V_MAP) {
+        diag_at(d, CALC_ESCHEMA, &exp->loc, p->id, "status, amount, quantity, missing",
+                "expected a mapping of expected values");
+        *invalid = true;
+        return 0;
+    }
+    for (size_t i = 0; i < exp->n; i++) {
+        const char *k = exp->keys[i]->str;
+        const value *v = exp->items[i];
+        snprintf(what, sizeof what, "%s.%s", p->id, k);
+        if (!known_key(k)) {
+            const char *best = closest_name(k, expect_keys, 6);
+            char hint[100];
+            snprintf(hint, sizeof hint, "did you mean '%s'?", best ? best : "status");
+            diag_at(d, CALC_ESCHEMA, &exp->keys[i]->loc, p->id, hint,
+                    "unknown expectation '%s'", k);
+            *invalid = true;
+            continue;
+        }
+        if (strcmp(k, "status") == 0) {
+            if (v->type != V_SCALAR || strcmp(v->str, calc_status_name(r->status)) != 0) {
+                diff_line(b, what, v->type == V_SCALAR ? v->str : "?",
+                          calc_status_name(r->status));
+                if (r->status == ST_ERROR && r->error)
+                    sb_printf(b, "      (%s)\n", r->error);
+                diffs++;
+            }
+        } else if (strcmp(k, "amount") == 0 || strcmp(k, "amount_before_cap") == 0) {
+            calc_money g = k[6] ? r->amount_before_cap : r->amount;
+            if (!money_eq(v, g, d, what, invalid)) {
+                diff_line(b, what, v->str, calc_money_format(got, g));
+                diffs++;
+            }
+        } else if (strcmp(k, "quantity") == 0) {
+            long long q = v->type == V_SCALAR ? strtoll(v->str, NULL, 10) : -1;
+            if (p->kind != K_IN_KIND ? !(v->type == V_NULL) : q != r->quantity) {
+                snprintf(got, sizeof got, "%lld", (long long)r->quantity);
+                diff_line(b, what, v->type == V_SCALAR ? v->str : "null",
+                          p->kind == K_IN_KIND ? got : "null");
+                diffs++;
+            }
+        } else if (strcmp(k, "superseded_by") == 0) {
+            const char *g = r->superseded_by ? r->superseded_by : "null";
+            const char *w = v->type == V_SCALAR ? v->str : "null";
+            if (strcmp(g, w) != 0) {
+                diff_line(b, what, w, g);
+                diffs++;
+            }
+        } else if (strcmp(k, "missing") == 0) {
+            if (v->type != V_SEQ && v->type != V_NULL) {
+                diag_at(d, CALC_ESCHEMA, &v->loc, what, "missing: [a.b, c]",
+                        "expected a list of field paths");
+                *invalid = true;
+                continue;
+            }
+            size_t n = v->type == V_SEQ ? v->n : 0;
+            bool same = n == r->nmissing;
+            for (size_t a = 0; same && a < n; a++) {
+                bool found = false;
+                for (size_t c = 0; c < r->nmissing && !found; c++)
+                    found = v->items[a]->type == V_SCALAR &&
+                            strcmp(v->items[a]->str, r->missing[c]) == 0;
+                same = found;
+            }
+            if (!same) {
+                sbuf w = {0}, g = {0};
+                sb_puts(&w, "[");
+                for (size_t a = 0; a < n; a++)
+                    sb_printf(&w, "%s%s", a ? ", " : "",
+                              v->items[a]->type == V_SCALAR ? v->items[a]->str : "?");
+                sb_puts(&w, "]");
+                sb_puts(&g, "[");
+                for (size_t c = 0; c < r->nmissing; c++)
+                    sb_printf(&g, "%s%s", c ? ", " : "", r->missing[c]);
+                sb_puts(&g, "]");
+                diff_line(b, what, w.p, g.p);
+                sb_free(&w);
+                sb_free(&g);
+                diffs++;
+            }
+        }
+    }
+    (void)want;
+    return diffs;
+}
+
+static int replay_case(FILE *out, calc_engine *e, const char *file, const value *c,
+                       calc_replay_stats *st, calc_diags *d)
+{
+    static const char *const case_keys[] = {"name", "description", "as_of", "profile",
+                                            "output", NULL};
+    bool invalid = false;
+    if (c->type != V_MAP) {
+        diag_at(d, CALC_ESCHEMA, &c->loc, NULL, "a case has name, as_of, profile and output",
+                "expected a case (a mapping)");
+        st->invalid++;
+        return CALC_ESCHEMA;
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        bool ok = false;
+        for (int k = 0; case_keys[k]; k++)
+            ok |= strcmp(case_keys[k], c->keys[i]->str) == 0;
+        if (!ok) {
+            const char *best = closest_name(c->keys[i]->str, case_keys, 5);
+            char hint[100];
+            snprintf(hint, sizeof hint, best ? "did you mean '%s'?" : "keys: %s",
+                     best ? best : "name, description, as_of, profile, output");
+            diag_at(d, CALC_ESCHEMA, &c->keys[i]->loc, NULL, hint, "unknown case key '%s'",
+                    c->keys[i]->str);
+            invalid = true;
+        }
+    }
+    const value *name = map_get(c, "name"), *asof = map_get(c, "as_of"),
+                *prof = map_get(c, "profile"), *output = map_get(c, "output");
+    const char *nm = name && name->type == V_SCALAR ? name->str : "(unnamed case)";
+    calc_date as_of = 0;
+    if (!asof || asof->type != V_SCALAR || calc_date_parse(&as_of, asof->str, asof->len)) {
+        diag_at(d, CALC_ESCHEMA, asof ? &asof->loc : &c->loc, "as_of", "as_of: 2025-06-30",
+                "a case needs an evaluation date YYYY-MM-DD");
+        invalid = true;
+    }
+    if (!output || output->type != V_MAP) {
+        diag_at(d, CALC_ESCHEMA, output ? &output->loc : &c->loc, "output",
+                "output: { policy-id: { status: eligible, amount: \"100.00\" } }",
+                "a case needs the expected output");
+        invalid = true;
+    }
+    calc_profile *p = NULL;
+    if (!prof) {
+        diag_at(d, CALC_ESCHEMA, &c->loc, "profile", "inline, or a path relative to the case",
+                "a case needs a profile");
+        invalid = true;
+    } else if (prof->type == V_SCALAR) {
+        char path[1200];
+        const char *slash = strrchr(file, '/');
+        if (prof->str[0] == '/' || !slash)
+            snprintf(path, sizeof path, "%s", prof->str);
+        else
+            snprintf(path, sizeof path, "%.*s/%s", (int)(slash - file), file, prof->str);
+        p = calc_profile_load(e, path, d);
+    } else {
+        p = calloc(1, sizeof *p);
+        p->file = file;
+        if (profile_from_value(p, &e->ps.schema, prof, d)) {
+            calc_profile_free(p);
+            p = NULL;
+        }
+    }
+    if (!p)
+        invalid = true;
+    if (invalid) {
+        calc_profile_free(p);
+        fprintf(out, "INVALID %s (%s)\n", nm, file);
+        st->invalid++;
+        return CALC_ESCHEMA;
+    }
+    calc_result *r = calc_eval(e, p, as_of);
+    sbuf b = {0};
+    int diffs = 0;
+    const char *ids[256];
+    size_t nid = 0;
+    for (size_t i = 0; i < e->ps.n && nid < 256; i++)
+        ids[nid++] = e->ps.pol[i].id;
+    for (size_t i = 0; i < output->n; i++) {
+        const char *k = output->keys[i]->str;
+        const value *v = output->items[i];
+        if (strcmp(k, "totals") == 0) {
+            for (size_t t = 0; v->type == V_MAP && t < v->n; t++) {
+                const char *tk = v->keys[t]->str;
+                calc_money g = strcmp(tk, "cash") == 0 ? r->cash
+                               : strcmp(tk, "in_kind") == 0 ? r->in_kind : -1;
+                if (g < 0) {
+                    diag_at(d, CALC_ESCHEMA, &v->keys[t]->loc, "totals", "cash or in_kind",
+                            "unknown total '%s'", tk);
+                    invalid = true;
+                    continue;
+                }
+                char what[64], got[40];
+                snprintf(what, sizeof what, "totals.%s", tk);
+                if (!money_eq(v->items[t], g, d, what, &invalid)) {
+                    diff_line(&b, what, v->items[t]->str, calc_money_format(got, g));
+                    diffs++;
+                }
+            }
+            continue;
+        }
+        int pi = policy_index(&e->ps, k);
+        if (pi < 0) {
+            const char *best = closest_name(k, ids, nid);
+            char hint[120];
+            snprintf(hint, sizeof hint, best ? "did you mean '%s'?" : "%s",
+                     best ? best : "run 'calc policies' for the ids");
+            diag_at(d, CALC_ESCHEMA, &output->keys[i]->loc, NULL, hint, "unknown policy '%s'",
+                    k);
+            invalid = true;
+            continue;
+        }
+        diffs += check_policy(&b, e, &r->r[pi], v, d, &invalid);
+    }
+    int rc = 0;
+    if (invalid) {
+        fprintf(out, "INVALID %s (%s:%u)\n", nm, file, c->loc.line);
+        st->invalid++;
+        rc = CALC_ESCHEMA;
+    } else if (diffs) {
+        fprintf(out, "FAIL %s (%s:%u)\n%s", nm, file, c->loc.line, b.p);
+        st->failed++;
+    } else {
+        fprintf(out, "PASS %s\n", nm);
+        st->passed++;
+    }
+    sb_free(&b);
+    calc_result_free(r);
+    if (p->file == file)
+        p->file = NULL;
+    calc_profile_free(p);
+    return rc;
+}
+
+static int replay_file(FILE *out, calc_engine *e, const char *path, calc_replay_stats *st,
+                       calc_diags *d)
+{
+    char *text;
+    size_t len;
+    calc_error err;
+    if (calc_read_file(path, &text, &len, &err)) {
+        calc_error *x = calc_diags_add(d);
+        if (x)
+            *x = err;
+        st->invalid++;
+        return err.code == CALC_EIO ? CALC_ESCHEMA : err.code;
+    }
+    arena a = {0};
+    const char *file = arena_strndup(&a, path, strlen(path));
+    value **docs;
+    size_t nd;
+    int rc = calc_yaml_parse(&a, file, text, len, &docs, &nd, d);
+    free(text);
+    if (!rc && nd == 0) {
+        diag_at(d, CALC_ESCHEMA, NULL, NULL, NULL, "%s: empty case file", path);
+        rc = CALC_ESCHEMA;
+    }
+    if (rc) {
+        st->invalid++;
+        arena_free(&a);
+        return rc;
+    }
+    int worst = 0;
+    for (size_t k = 0; k < nd; k++) {
+        const value *doc = docs[k];
+        if (doc->type == V_SEQ) {
+            for (size_t i = 0; i < doc->n; i++) {
+                int r = replay_case(out, e, file, doc->items[i], st, d);
+                if (r)
+                    worst = r;
+            }
+        } else {
+            int r = replay_case(out, e, file, doc, st, d);
+            if (r)
+                worst = r;
+        }
+    }
+    arena_free(&a);
+    return worst;
+}
+
+static int yaml_file(const struct dirent *de)
+{
+    size_t l = strlen(de->d_name);
+    return de->d_name[0] != '.' && l > 5 && strcmp(de->d_name + l - 5, ".yaml") == 0;
+}
+
+int calc_replay(FILE *out, calc_engine *e, const char *path, calc_replay_stats *st,
+                calc_diags *d)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        diag_at(d, CALC_EIO, NULL, NULL, NULL, "cannot open %s: no such file or directory",
+                path);
+        st->invalid++;
+        return CALC_ESCHEMA;
+    }
+    if (!S_ISDIR(sb.st_mode))
+        return replay_file(out, e, path, st, d);
+    struct dirent **names;
+    int n = scandir(path, &names, yaml_file, alphasort);
+    if (n < 0) {
+        diag_at(d, CALC_EIO, NULL, NULL, NULL, "cannot read directory %s", path);
+        return CALC_EIO;
+    }
+    int worst = 0;
+    for (int i = 0; i < n; i++) {
+        char file[1200];
+        snprintf(file, sizeof file, "%s/%s", path, names[i]->d_name);
+        int r = replay_file(out, e, file, st, d);
+        if (calc_exit_status(r) > calc_exit_status(worst))
+            worst = r;
+        free(names[i]);
+    }
+    free(names);
+    return worst;
+}

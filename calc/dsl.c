@@ -1,0 +1,536 @@
+/* dsl.c — the policy DSL as seen from Lua: value constructors (yuan, percent, …), marks
+ * (seed, illustrative), condition constructors (equals, at_least, any_item, …), money
+ * helpers (pct, cap, …) and the read-only profile proxy that records absent reads.
+ * Constructors only build tables; policy.c compiles them. */
+#include "dsl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static unsigned caller_line(lua_State *L)
+{
+    lua_Debug ar;
+    if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "l", &ar) && ar.currentline > 0)
+        return (unsigned)ar.currentline;
+    return 0;
+}
+
+/* ---- values with units ---- */
+
+static const char *const unit_names[] = {"yuan", "percent", "count", "m2", "date", "years",
+                                         "units", NULL};
+
+/* Parses a decimal with at most 2 decimals into hundredths. */
+static int parse_hundredths(const char *s, size_t len, int64_t *out)
+{
+    return calc_money_parse(out, s, len, NULL);
+}
+
+static int64_t unit_value(lua_State *L, int unit, int arg)
+{
+    size_t len;
+    const char *s;
+    int64_t v = 0;
+    if (lua_type(L, arg) == LUA_TNUMBER && lua_isinteger(L, arg) && unit != U_DATE) {
+        lua_pushfstring(L, "%I", lua_tointeger(L, arg));
+    } else if (lua_type(L, arg) != LUA_TSTRING) {
+        luaL_error(L, "%s value must be written as a string, e.g. %s \"100\"",
+                   unit_names[unit], unit_names[unit]);
+        return 0;
+    } else
+        lua_pushvalue(L, arg);
+    s = lua_tolstring(L, -1, &len);
+    switch (unit) {
+    case U_YUAN:
+    case U_PERCENT:
+        if (parse_hundredths(s, len, &v))
+            luaL_error(L, "bad %s value '%s' (at most 2 decimals, no sign)", unit_names[unit],
+                       s);
+        break;
+    case U_DATE: {
+        calc_date d;
+        if (calc_date_parse(&d, s, len))
+            luaL_error(L, "bad date '%s' (expected YYYY-MM-DD)", s);
+        v = d;
+        break;
+    }
+    default: {
+        char *end;
+        long long x = strtoll(s, &end, 10);
+        if (*end || end == s || x < 0)
+            luaL_error(L, "bad %s value '%s' (expected a whole number)", unit_names[unit], s);
+        v = x;
+    }
+    }
+    lua_pop(L, 1);
+    return v;
+}
+
+static int l_unit(lua_State *L)
+{
+    int unit = (int)lua_tointeger(L, lua_upvalueindex(1));
+    lua_createtable(L, 0, 4);
+    lua_pushstring(L, unit_names[unit]);
+    lua_setfield(L, -2, "unit");
+    if (lua_type(L, 1) == LUA_TTABLE) { /* a table of values by key */
+        lua_newtable(L);
+        lua_pushnil(L);
+        while (lua_next(L, 1)) {
+            int64_t v = unit_value(L, unit, lua_gettop(L));
+            lua_pushvalue(L, -2);
+            lua_pushinteger(L, v);
+            lua_settable(L, -5);
+            lua_pop(L, 1);
+        }
+        lua_setfield(L, -2, "table");
+    } else {
+        lua_pushinteger(L, unit_value(L, unit, 1));
+        lua_setfield(L, -2, "value");
+        lua_pushvalue(L, 1);
+        lua_setfield(L, -2, "text");
+    }
+    lua_pushinteger(L, caller_line(L));
+    lua_setfield(L, -2, "line");
+    return 1;
+}
+
+static int l_mark(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_getfield(L, 1, "unit");
+    if (lua_isnil(L, -1))
+        return luaL_argerror(L, 1, "expected a value with a unit, e.g. yuan \"100\"");
+    lua_pop(L, 1);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_setfield(L, 1, "mark");
+    if (!lua_isnoneornil(L, 2)) {
+        luaL_checkstring(L, 2);
+        lua_pushvalue(L, 2);
+        lua_setfield(L, 1, "note");
+    }
+    lua_pushvalue(L, 1);
+    return 1;
+}
+
+static int l_param(lua_State *L)
+{
+    luaL_checkstring(L, 1);
+    lua_createtable(L, 0, 2);
+    lua_pushvalue(L, 1);
+    lua_setfield(L, -2, "param");
+    lua_pushinteger(L, caller_line(L));
+    lua_setfield(L, -2, "line");
+    return 1;
+}
+
+static int l_years_before(lua_State *L)
+{
+    lua_createtable(L, 0, 2);
+    lua_pushliteral(L, "years_before_as_of");
+    lua_setfield(L, -2, "rel");
+    lua_pushvalue(L, 1);
+    lua_setfield(L, -2, "years");
+    return 1;
+}
+
+/* ---- conditions ---- */
+
+static const char *const cond_ops[] = {
+    "equals", "one_of", "at_least", "at_most", "greater_than", "less_than", "between",
+    "has_tag", "is_set", "is_true", "on_or_after", "on_or_before", "any_item", "all", "any",
+    "not_", NULL};
+
+const char *dsl_cond_op_name(int op) { return cond_ops[op]; }
+
+int dsl_cond_op(const char *name)
+{
+    for (int i = 0; cond_ops[i]; i++)
+        if (strcmp(cond_ops[i], name) == 0)
+            return i;
+    return -1;
+}
+
+/* Copies the options table (name, zh) at idx into the condition at the top. */
+static void options(lua_State *L, int idx)
+{
+    if (lua_type(L, idx) != LUA_TTABLE)
+        return;
+    lua_getfield(L, idx, "name");
+    lua_setfield(L, -2, "name");
+    lua_getfield(L, idx, "zh");
+    lua_setfield(L, -2, "zh");
+}
+
+static int l_cond(lua_State *L)
+{
+    int op = (int)lua_tointeger(L, lua_upvalueindex(1));
+    int nargs = lua_gettop(L);
+    lua_createtable(L, 0, 6);
+    lua_pushstring(L, cond_ops[op]);
+    lua_setfield(L, -2, "op");
+    lua_pushinteger(L, caller_line(L));
+    lua_setfield(L, -2, "line");
+    switch (op) {
+    case C_ALL:
+    case C_ANY:
+        luaL_checktype(L, 1, LUA_TTABLE);
+        lua_pushvalue(L, 1);
+        lua_setfield(L, -2, "sub");
+        options(L, 2);
+        break;
+    case C_NOT:
+        luaL_checktype(L, 1, LUA_TTABLE);
+        lua_createtable(L, 1, 0);
+        lua_pushvalue(L, 1);
+        lua_rawseti(L, -2, 1);
+        lua_setfield(L, -2, "sub");
+        options(L, 2);
+        break;
+    case C_ANY_ITEM:
+        luaL_checkstring(L, 1);
+        luaL_checktype(L, 2, LUA_TTABLE);
+        lua_pushvalue(L, 1);
+        lua_setfield(L, -2, "field");
+        lua_pushvalue(L, 2);
+        lua_setfield(L, -2, "sub");
+        options(L, 3);
+        break;
+    case C_IS_SET:
+    case C_IS_TRUE:
+        luaL_checkstring(L, 1);
+        lua_pushvalue(L, 1);
+        lua_setfield(L, -2, "field");
+        options(L, 2);
+        break;
+    case C_BETWEEN:
+        luaL_checkstring(L, 1);
+        if (nargs < 3)
+            return luaL_error(L, "between(field, from, to) needs both bounds");
+        lua_pushvalue(L, 1);
+        lua_setfield(L, -2, "field");
+        lua_pushvalue(L, 2);
+        lua_setfield(L, -2, "value");
+        lua_pushvalue(L, 3);
+        lua_setfield(L, -2, "value2");
+        options(L, 4);
+        break;
+    default:
+        luaL_checkstring(L, 1);
+        if (nargs < 2 || lua_isnil(L, 2))
+            return luaL_error(L, "%s(field, value) needs a value", cond_ops[op]);
+        lua_pushvalue(L, 1);
+        lua_setfield(L, -2, "field");
+        lua_pushvalue(L, 2);
+        lua_setfield(L, -2, "value");
+        options(L, 3);
+    }
+    return 1;
+}
+
+static int l_policy(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_pushinteger(L, caller_line(L));
+    lua_setfield(L, 1, "line");
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* ---- money helpers (run while evaluating) ---- */
+
+static evalctx *ctx_of(lua_State *L) { return ((sbx *)*(void **)lua_getextraspace(L))->ctx; }
+
+static lua_Integer checkint(lua_State *L, int i, const char *what)
+{
+    if (!lua_isinteger(L, i)) {
+        if (lua_type(L, i) == LUA_TNUMBER)
+            luaL_error(L, "%s must be an integer number of fen, got a float (use // or pct)",
+                       what);
+        else
+            luaL_error(L, "%s must be an amount, got %s", what, luaL_typename(L, i));
+    }
+    return lua_tointeger(L, i);
+}
+
+void dsl_step(lua_State *L, const char *fmt, ...)
+{
+    evalctx *c = ctx_of(L);
+    if (!c || !c->explain)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    char buf[400];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    ctx_add_step(c, buf);
+}
+
+static int l_pct(lua_State *L)
+{
+    lua_Integer x = checkint(L, 1, "pct: the amount");
+    lua_Integer p = checkint(L, 2, "pct: the rate");
+    calc_money out;
+    if (calc_money_pct(&out, x, p))
+        return luaL_error(L, "pct: result out of range");
+    char a[40], r[40];
+    calc_money_format_grouped(a, x);
+    calc_money_format(r, p);
+    size_t rl = strlen(r);
+    while (rl > 0 && r[rl - 1] == '0')
+        r[--rl] = 0;
+    if (rl > 0 && r[rl - 1] == '.')
+        r[--rl] = 0;
+    char o[40];
+    dsl_step(L, "%s%% × %s = %s", r, a, calc_money_format_grouped(o, out));
+    lua_pushinteger(L, out);
+    return 1;
+}
+
+static int l_cap(lua_State *L)
+{
+    lua_Integer x = checkint(L, 1, "cap: the amount");
+    lua_Integer m = checkint(L, 2, "cap: the limit");
+    char a[40], b[40];
+    if (x > m)
+        dsl_step(L, "%s capped at %s", calc_money_format_grouped(a, x),
+                 calc_money_format_grouped(b, m));
+    lua_pushinteger(L, x > m ? m : x);
+    return 1;
+}
+
+static int l_minmax(lua_State *L)
+{
+    int want_max = (int)lua_tointeger(L, lua_upvalueindex(1));
+    int n = lua_gettop(L);
+    if (n == 0)
+        return luaL_error(L, "%s needs at least one value", want_max ? "max" : "min");
+    lua_Integer best = checkint(L, 1, want_max ? "max" : "min");
+    for (int i = 2; i <= n; i++) {
+        lua_Integer v = checkint(L, i, want_max ? "max" : "min");
+        if (want_max ? v > best : v < best)
+            best = v;
+    }
+    lua_pushinteger(L, best);
+    return 1;
+}
+
+static int l_mul(lua_State *L)
+{
+    lua_Integer a = checkint(L, 1, "mul"), b = checkint(L, 2, "mul");
+    lua_Integer r;
+    if (__builtin_mul_overflow(a, b, &r))
+        return luaL_error(L, "mul: result out of range");
+    lua_pushinteger(L, r);
+    return 1;
+}
+
+static int l_add(lua_State *L)
+{
+    int n = lua_gettop(L);
+    lua_Integer s = 0;
+    for (int i = 1; i <= n; i++)
+        if (__builtin_add_overflow(s, checkint(L, i, "add"), &s))
+            return luaL_error(L, "add: result out of range");
+    lua_pushinteger(L, s);
+    return 1;
+}
+
+static int l_step(lua_State *L)
+{
+    const char *text = luaL_checkstring(L, 1);
+    if (lua_isinteger(L, 2)) {
+        char a[40];
+        dsl_step(L, "%s = %s", text, calc_money_format_grouped(a, lua_tointeger(L, 2)));
+    } else
+        dsl_step(L, "%s", text);
+    lua_settop(L, 2);
+    return 1;
+}
+
+/* contains(list, value): list is a profile list or a table. */
+static int l_contains(lua_State *L)
+{
+    lua_settop(L, 2);
+    lua_Integer n = luaL_len(L, 1);
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_geti(L, 1, i);
+        if (lua_rawequal(L, -1, 2)) {
+            lua_pushboolean(L, 1);
+            return 1;
+        }
+        lua_pop(L, 1);
+    }
+    lua_pushboolean(L, 0);
+    return 1;
+}
+
+/* ---- the profile proxy ---- */
+
+typedef struct pud {
+    const pval *v;
+    const snode *sn;
+    char path[200];
+} pud;
+
+static void push_pval(lua_State *L, const pval *v, const snode *sn, const char *path);
+
+static void push_placeholder(lua_State *L, const snode *sn)
+{
+    switch (sn->type) {
+    case T_BOOL: lua_pushboolean(L, 0); break;
+    case T_STRING:
+    case T_ENUM: lua_pushliteral(L, ""); break;
+    default: lua_pushinteger(L, 0);
+    }
+}
+
+static void child_path(char *out, size_t cap, const char *base, const char *name)
+{
+    if (base[0])
+        snprintf(out, cap, "%s.%s", base, name);
+    else
+        snprintf(out, cap, "%s", name);
+}
+
+static int obj_index(lua_State *L)
+{
+    pud *u = luaL_checkudata(L, 1, "calc.profile");
+    size_t len = 0;
+    const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tolstring(L, 2, &len) : NULL;
+    if (u->sn->type == T_LIST) {
+        lua_Integer i = lua_isinteger(L, 2) ? lua_tointeger(L, 2) : 0;
+        const plist *l = u->v->u.l;
+        if (i < 1 || (size_t)i > l->n) {
+            lua_pushnil(L);
+            return 1;
+        }
+        char p[240];
+        snprintf(p, sizeof p, "%s[%lld]", u->path, (long long)(i - 1));
+        const pval *it = &l->item[i - 1];
+        if (!it->set) {
+            ctx_absent(ctx_of(L), p);
+            push_placeholder(L, u->sn->item);
+        } else
+            push_pval(L, it, u->sn->item, p);
+        return 1;
+    }
+    const snode *ch = k ? schema_child(u->sn, k, len) : NULL;
+    if (!ch) {
+        const char *names[64];
+        size_t n = 0;
+        for (size_t i = 0; i < u->sn->nchild && n < 64; i++)
+            names[n++] = u->sn->child[i]->name;
+        const char *best = k ? closest_name(k, names, n) : NULL;
+        return luaL_error(L, "no field '%s%s%s' in the profile%s%s%s", u->path,
+                          u->path[0] ? "." : "", k ? k : "?", best ? " (did you mean '" : "",
+                          best ? best : "", best ? "'?)" : "");
+    }
+    char p[240];
+    child_path(p, sizeof p, u->path, ch->name);
+    const pval *v = &u->v->u.o->slot[ch->index];
+    if (!v->set) {
+        ctx_absent(ctx_of(L), p);
+        push_placeholder(L, ch);
+        return 1;
+    }
+    push_pval(L, v, ch, p);
+    return 1;
+}
+
+static int obj_len(lua_State *L)
+{
+    pud *u = luaL_checkudata(L, 1, "calc.profile");
+    lua_pushinteger(L, u->sn->type == T_LIST ? (lua_Integer)u->v->u.l->n : 0);
+    return 1;
+}
+
+static int obj_newindex(lua_State *L)
+{
+    return luaL_error(L, "the profile is read-only");
+}
+
+static void push_pval(lua_State *L, const pval *v, const snode *sn, const char *path)
+{
+    switch (sn->type) {
+    case T_OBJECT:
+    case T_LIST: {
+        pud *u = lua_newuserdatauv(L, sizeof *u, 0);
+        u->v = v;
+        u->sn = sn;
+        size_t pl = strlen(path);
+        if (pl >= sizeof u->path)
+            pl = sizeof u->path - 1;
+        memcpy(u->path, path, pl);
+        u->path[pl] = 0;
+        luaL_setmetatable(L, "calc.profile");
+        break;
+    }
+    case T_BOOL: lua_pushboolean(L, (int)v->u.i); break;
+    case T_STRING: lua_pushstring(L, v->u.s); break;
+    case T_ENUM: lua_pushstring(L, v->s); break;
+    default: lua_pushinteger(L, v->u.i);
+    }
+}
+
+void dsl_push_profile(lua_State *L, const pval *root, const snode *sn, const char *path)
+{
+    push_pval(L, root, sn, path);
+}
+
+void dsl_open(lua_State *L)
+{
+    luaL_newmetatable(L, "calc.profile");
+    lua_pushcfunction(L, obj_index);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, obj_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushcfunction(L, obj_len);
+    lua_setfield(L, -2, "__len");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 1);
+
+    lua_getfield(L, LUA_REGISTRYINDEX, "calc.G");
+    for (int u = 0; unit_names[u]; u++) {
+        lua_pushinteger(L, u);
+        lua_pushcclosure(L, l_unit, 1);
+        lua_setfield(L, -2, unit_names[u]);
+    }
+    lua_pushliteral(L, "seed");
+    lua_pushcclosure(L, l_mark, 1);
+    lua_setfield(L, -2, "seed");
+    lua_pushliteral(L, "illustrative");
+    lua_pushcclosure(L, l_mark, 1);
+    lua_setfield(L, -2, "illustrative");
+    for (int op = 0; cond_ops[op]; op++) {
+        lua_pushinteger(L, op);
+        lua_pushcclosure(L, l_cond, 1);
+        lua_setfield(L, -2, cond_ops[op]);
+    }
+    static const luaL_Reg fns[] = {{"policy", l_policy},
+                                   {"param", l_param},
+                                   {"years_before_as_of", l_years_before},
+                                   {"pct", l_pct},
+                                   {"cap", l_cap},
+                                   {"mul", l_mul},
+                                   {"add", l_add},
+                                   {"step", l_step},
+                                   {"contains", l_contains},
+                                   {NULL, NULL}};
+    luaL_setfuncs(L, fns, 0);
+    lua_pushinteger(L, 0);
+    lua_pushcclosure(L, l_minmax, 1);
+    lua_setfield(L, -2, "min");
+    lua_pushinteger(L, 1);
+    lua_pushcclosure(L, l_minmax, 1);
+    lua_setfield(L, -2, "max");
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "in_force_from");
+    lua_setfield(L, -2, "rel");
+    lua_setfield(L, -2, "IN_FORCE_FROM");
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "in_force_to");
+    lua_setfield(L, -2, "rel");
+    lua_setfield(L, -2, "IN_FORCE_TO");
+    lua_pop(L, 1);
+}

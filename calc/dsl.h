@@ -1,0 +1,34 @@
+/* dsl.h — the DSL's C side and the evaluation context it records into (dsl.c, policy.c). */
+#ifndef CALC_DSL_H
+#define CALC_DSL_H
+
+#include "policy.h"
+#include "sandbox.h"
+
+#include <stdarg.h>
+
+typedef struct evalctx {
+    const polset *ps;
+    const calc_profile *prof;
+    calc_date as_of;
+    arena *a;
+    bool explain;
+    bool all_records;
+    const policy *cur;
+    /* absent fields read by the Lua call under way */
+    char **absent;
+    size_t nabsent, capabsent;
+    /* explanation steps of the policy under way */
+    char **steps;
+    size_t nsteps, capsteps;
+} evalctx;
+
+void ctx_absent(evalctx *c, const char *path);
+void ctx_add_step(evalctx *c, const char *text);
+void dsl_open(lua_State *L);
+void dsl_step(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void dsl_push_profile(lua_State *L, const pval *root, const snode *sn, const char *path);
+const char *dsl_cond_op_name(int op);
+int dsl_cond_op(const char *name);
+
+#endif

@@ -1,0 +1,535 @@
+/* engine.c — the policy set as a whole: loads schema, library, policies and the set's
+ * declarations (groups, caps, pools); evaluates every policy for a profile, then resolves
+ * exclusive groups and enterprise caps (book §1, in that order). Pools are batch-only. */
+#include "engine.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int policy_load(polset *ps, sbx *s, policy *p, const char *path);
+int policy_load_lib(polset *ps, sbx *s, const char *dir, calc_diags *d);
+void policy_eval(evalctx *c, sbx *s, const policy *p, int index, pres *r);
+void sbx_seal_globals(lua_State *L);
+
+int policy_index(const polset *ps, const char *id)
+{
+    size_t lo = 0, hi = ps->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(ps->pol[mid].id, id);
+        if (c == 0)
+            return (int)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+static int is_policy_file(const struct dirent *d)
+{
+    size_t l = strlen(d->d_name);
+    return d->d_name[0] != '.' && l > 4 && strcmp(d->d_name + l - 4, ".lua") == 0;
+}
+
+/* Reads one declaration section (groups, caps or pools) of set.yaml. */
+static int load_decls(calc_engine *e, const value *sec, const char *what, decl **out,
+                      size_t *nout)
+{
+    polset *ps = &e->ps;
+    calc_diags *d = &e->diags;
+    int rc = 0;
+    *out = NULL;
+    *nout = 0;
+    if (!sec)
+        return 0;
+    if (sec->type != V_MAP) {
+        diag_at(d, CALC_ESCHEMA, &sec->loc, what, NULL, "expected a mapping of names");
+        return CALC_ESCHEMA;
+    }
+    decl *v = arena_alloc(&ps->a, (sec->n ? sec->n : 1) * sizeof *v);
+    const char *ids[256];
+    size_t nid = 0;
+    for (size_t i = 0; i < ps->n && nid < 256; i++)
+        ids[nid++] = ps->pol[i].id;
+    for (size_t i = 0; i < sec->n; i++) {
+        decl *x = &v[i];
+        const value *body = sec->items[i];
+        x->name = sec->keys[i]->str;
+        x->loc = sec->keys[i]->loc;
+        const value *zh = map_get(body, "zh");
+        x->zh = zh && zh->type == V_SCALAR ? zh->str : x->name;
+        const value *m = map_get(body, "members");
+        if (!m || m->type != V_SEQ || m->n == 0) {
+            diag_at(d, CALC_ESCHEMA, &body->loc, x->name, "members: [policy-id, …]",
+                    "%s needs a list of members", what);
+            rc = CALC_ESCHEMA;
+            continue;
+        }
+        x->member = arena_alloc(&ps->a, m->n * sizeof *x->member);
+        for (size_t k = 0; k < m->n; k++) {
+            const value *id = m->items[k];
+            int pi = id->type == V_SCALAR ? policy_index(ps, id->str) : -1;
+            if (pi < 0) {
+                const char *best = id->type == V_SCALAR ? closest_name(id->str, ids, nid) : NULL;
+                char hint[200];
+                snprintf(hint, sizeof hint, best ? "did you mean '%s'?" : "%s",
+                         best ? best : "run 'calc policies' to list the policy ids");
+                diag_at(d, CALC_ESCHEMA, &id->loc, x->name, hint, "unknown policy '%s'",
+                        id->type == V_SCALAR ? id->str : "?");
+                rc = CALC_ESCHEMA;
+                continue;
+            }
+            x->member[x->n++] = pi;
+        }
+    }
+    *out = v;
+    *nout = sec->n;
+    return rc;
+}
+
+static int load_set(calc_engine *e, const char *dir)
+{
+    polset *ps = &e->ps;
+    char path[1100];
+    snprintf(path, sizeof path, "%s/set.yaml", dir);
+    if (access(path, F_OK) != 0)
+        return 0;
+    char *text;
+    size_t len;
+    calc_error err;
+    if (calc_read_file(path, &text, &len, &err)) {
+        calc_error *x = calc_diags_add(&e->diags);
+        if (x)
+            *x = err;
+        return err.code;
+    }
+    value **docs;
+    size_t nd;
+    const char *file = arena_strndup(&ps->a, path, strlen(path));
+    int rc = calc_yaml_parse(&ps->a, file, text, len, &docs, &nd, &e->diags);
+    free(text);
+    if (rc)
+        return rc;
+    const value *root = nd ? docs[0] : NULL;
+    for (size_t i = 0; root && root->type == V_MAP && i < root->n; i++) {
+        const char *k = root->keys[i]->str;
+        if (strcmp(k, "groups") && strcmp(k, "caps") && strcmp(k, "pools")) {
+            diag_at(&e->diags, CALC_ESCHEMA, &root->keys[i]->loc, NULL,
+                    "the set declares groups, caps and pools", "unknown section '%s'", k);
+            rc = CALC_ESCHEMA;
+        }
+    }
+    int r1 = load_decls(e, map_get(root, "groups"), "group", &ps->group, &ps->ngroup);
+    int r2 = load_decls(e, map_get(root, "caps"), "cap", &ps->cap, &ps->ncap);
+    int r3 = load_decls(e, map_get(root, "pools"), "pool", &ps->pool, &ps->npool);
+    if (r1 || r2 || r3)
+        rc = CALC_ESCHEMA;
+    /* membership: a policy in at most one group, one cap and one pool */
+    struct {
+        decl *v;
+        size_t n;
+        const char *what;
+        size_t off;
+    } kinds[3] = {{ps->group, ps->ngroup, "group", offsetof(policy, group)},
+                  {ps->cap, ps->ncap, "cap", offsetof(policy, cap)},
+                  {ps->pool, ps->npool, "pool", offsetof(policy, pool)}};
+    for (int k = 0; k < 3; k++)
+        for (size_t i = 0; i < kinds[k].n; i++) {
+            decl *x = &kinds[k].v[i];
+            for (size_t m = 0; m < x->n; m++) {
+                int *slot = (int *)((char *)&ps->pol[x->member[m]] + kinds[k].off);
+                if (*slot >= 0 && *slot != (int)i) {
+                    diag_at(&e->diags, CALC_ESCHEMA, &x->loc, x->name, NULL,
+                            "policy '%s' is already in %s '%s'", ps->pol[x->member[m]].id,
+                            kinds[k].what, kinds[k].v[*slot].name);
+                    rc = CALC_ESCHEMA;
+                }
+                *slot = (int)i;
+            }
+        }
+    const value *caps = map_get(root, "caps");
+    for (size_t i = 0; i < ps->ncap; i++) {
+        decl *x = &ps->cap[i];
+        const value *lim = map_get(caps->items[i], "limit");
+        if (!lim || lim->type != V_SCALAR) {
+            diag_at(&e->diags, CALC_ESCHEMA, &x->loc, x->name,
+                    "limit: a profile field (finance.local_contribution) or an amount",
+                    "a cap needs a limit");
+            rc = CALC_ESCHEMA;
+            continue;
+        }
+        if (calc_money_parse(&x->limit, lim->str, lim->len, NULL) == 0)
+            continue;
+        x->limit_sn = schema_resolve(ps->schema.root, lim->str);
+        x->limit_field = lim->str;
+        if (!x->limit_sn || x->limit_sn->type != T_MONEY) {
+            diag_at(&e->diags, CALC_ESCHEMA, &lim->loc, x->name, NULL,
+                    "limit '%s' is neither an amount nor a money field of the schema",
+                    lim->str);
+            rc = CALC_ESCHEMA;
+        }
+    }
+    const value *pools = map_get(root, "pools");
+    for (size_t i = 0; i < ps->npool; i++) {
+        decl *x = &ps->pool[i];
+        const value *b = pools->items[i];
+        const value *unit = map_get(b, "unit"), *size = map_get(b, "size"),
+                    *mode = map_get(b, "mode");
+        const char *u = unit && unit->type == V_SCALAR ? unit->str : "";
+        x->unit = strcmp(u, "yuan") == 0 ? U_YUAN : strcmp(u, "units") == 0 ? U_UNITS
+                  : strcmp(u, "m2") == 0 ? U_M2 : -1;
+        const char *md = mode && mode->type == V_SCALAR ? mode->str : "";
+        x->mode = strcmp(md, "pro_rata") == 0 ? 0 : strcmp(md, "first_come") == 0 ? 1 : -1;
+        int bad = x->unit < 0 || x->mode < 0 || !size || size->type != V_SCALAR;
+        if (!bad) {
+            if (x->unit == U_YUAN)
+                bad = calc_money_parse(&x->size, size->str, size->len, NULL) != 0;
+            else {
+                char *end;
+                x->size = strtoll(size->str, &end, 10);
+                bad = *end != 0 || x->size < 0;
+            }
+        }
+        if (bad) {
+            diag_at(&e->diags, CALC_ESCHEMA, &b->loc, x->name,
+                    "unit: yuan|units|m2, size: a number, mode: pro_rata|first_come",
+                    "a pool needs unit, size and mode");
+            rc = CALC_ESCHEMA;
+        }
+    }
+    return rc;
+}
+
+calc_engine *calc_engine_new(const char *dir, calc_error *err)
+{
+    calc_engine *e = calloc(1, sizeof *e);
+    if (!e) {
+        calc_error_set(err, CALC_ENOMEM, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    e->dir = strdup(dir);
+    char path[1100];
+    snprintf(path, sizeof path, "%s/schema.yaml", dir);
+    if (access(dir, R_OK) != 0) {
+        calc_error_set(err, CALC_EIO, NULL, 0, 0, "cannot open policy directory %s", dir);
+        calc_error_hint(err, "give one with --policies DIR");
+        calc_engine_free(e);
+        return NULL;
+    }
+    int rc = calc_schema_load(&e->ps.schema, path, &e->diags);
+    if (rc) {
+        if (e->diags.n)
+            *err = e->diags.v[0];
+        else
+            calc_error_set(err, rc, path, 0, 0, "cannot load the schema");
+        if (err->code == 0)
+            err->code = rc;
+        calc_engine_free(e);
+        return NULL;
+    }
+    if (sbx_open(&e->sbx, 0)) {
+        calc_error_set(err, CALC_ENOMEM, NULL, 0, 0, "cannot create the Lua state");
+        calc_engine_free(e);
+        return NULL;
+    }
+    e->sbx.ctx = &e->ctx;
+    dsl_open(e->sbx.L);
+    policy_load_lib(&e->ps, &e->sbx, dir, &e->diags);
+    sbx_seal_globals(e->sbx.L);
+    struct dirent **names = NULL;
+    int n = scandir(dir, &names, is_policy_file, alphasort);
+    if (n < 0) {
+        calc_error_set(err, CALC_EIO, NULL, 0, 0, "cannot read policy directory %s", dir);
+        calc_engine_free(e);
+        return NULL;
+    }
+    e->ps.pol = arena_alloc(&e->ps.a, (size_t)(n ? n : 1) * sizeof *e->ps.pol);
+    for (int i = 0; i < n; i++) {
+        policy *p = &e->ps.pol[e->ps.n++];
+        const char *nm = names[i]->d_name;
+        p->id = arena_strndup(&e->ps.a, nm, strlen(nm) - 4);
+        p->file = arena_printf(&e->ps.a, "%s/%s", dir, nm);
+        p->title_zh = p->title_en = p->id;
+        p->kind = K_CASH;
+        free(names[i]);
+    }
+    free(names);
+    /* byte order of ids (alphasort follows the locale) */
+    for (size_t i = 1; i < e->ps.n; i++)
+        for (size_t k = i; k > 0 && strcmp(e->ps.pol[k - 1].id, e->ps.pol[k].id) > 0; k--) {
+            policy t = e->ps.pol[k];
+            e->ps.pol[k] = e->ps.pol[k - 1];
+            e->ps.pol[k - 1] = t;
+        }
+    for (size_t i = 0; i < e->ps.n; i++) {
+        policy *p = &e->ps.pol[i];
+        const char *file = p->file, *id = p->id;
+        memset(p, 0, sizeof *p);
+        p->file = file;
+        p->id = id;
+        p->title_zh = p->title_en = id;
+        if (policy_load(&e->ps, &e->sbx, p, file)) {
+            calc_error *x = calc_diags_add(&e->diags);
+            if (x) {
+                x->code = CALC_EPOLICY;
+                snprintf(x->msg, sizeof x->msg, "%s", p->error);
+                snprintf(x->hint, sizeof x->hint,
+                         "policy '%s' evaluates to an error; the others still run", id);
+            }
+        }
+        p->group = p->cap = p->pool = -1;
+    }
+    rc = load_set(e, dir);
+    if (rc) {
+        for (size_t i = 0; i < e->diags.n; i++)
+            if (e->diags.v[i].code != CALC_EPOLICY) {
+                *err = e->diags.v[i];
+                break;
+            }
+        if (!err->code)
+            err->code = rc;
+        calc_engine_free(e);
+        return NULL;
+    }
+    return e;
+}
+
+void calc_engine_free(calc_engine *e)
+{
+    if (!e)
+        return;
+    sbx_close(&e->sbx);
+    calc_schema_free(&e->ps.schema);
+    arena_free(&e->ps.a);
+    calc_diags_free(&e->diags);
+    free(e->ctx.absent);
+    free(e->ctx.steps);
+    free(e->dir);
+    free(e);
+}
+
+const calc_diags *calc_engine_diags(const calc_engine *e) { return &e->diags; }
+
+const char *calc_default_policies(void)
+{
+    const char *env = getenv("CALC_POLICIES");
+    if (env && *env)
+        return env;
+    if (access("policies/schema.yaml", R_OK) == 0)
+        return "policies";
+    static char path[1200];
+    char exe[1024];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = 0;
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = 0;
+            snprintf(path, sizeof path, "%s/../share/calc/policies", exe);
+            char probe[1300];
+            snprintf(probe, sizeof probe, "%s/schema.yaml", path);
+            if (access(probe, R_OK) == 0)
+                return path;
+        }
+    }
+    return CALC_DATADIR "/policies";
+}
+
+/* ---- profiles ---- */
+
+calc_profile *calc_profile_parse(calc_engine *e, const char *name, const char *text, size_t len,
+                                 calc_diags *d)
+{
+    calc_profile *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->file = arena_strndup(&p->a, name, strlen(name));
+    value **docs;
+    size_t nd;
+    int rc = calc_yaml_parse(&p->a, p->file, text, len, &docs, &nd, d);
+    if (!rc && nd == 0) {
+        diag_at(d, CALC_ESCHEMA, NULL, NULL, "see 'calc init' for a template",
+                "%s: the file is empty; expected a profile", p->file);
+        rc = CALC_ESCHEMA;
+    }
+    if (!rc && nd > 1) {
+        diag_at(d, CALC_ESCHEMA, &docs[1]->loc, NULL,
+                "use 'calc batch' for a stream of profiles",
+                "expected one profile, found %zu documents", nd);
+        rc = CALC_ESCHEMA;
+    }
+    if (!rc)
+        rc = profile_from_value(p, &e->ps.schema, docs[0], d);
+    if (rc) {
+        calc_profile_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+calc_profile *calc_profile_load(calc_engine *e, const char *path, calc_diags *d)
+{
+    char *text;
+    size_t len;
+    calc_error err;
+    if (calc_read_file(path, &text, &len, &err)) {
+        calc_error *x = calc_diags_add(d);
+        if (x)
+            *x = err;
+        return NULL;
+    }
+    calc_profile *p = calc_profile_parse(e, path, text, len, d);
+    free(text);
+    return p;
+}
+
+void calc_profile_free(calc_profile *p)
+{
+    if (!p)
+        return;
+    arena_free(&p->a);
+    free(p);
+}
+
+const char *calc_profile_id(const calc_profile *p) { return p->id; }
+
+/* ---- evaluation ---- */
+
+static void resolve_groups(calc_engine *e, calc_result *res)
+{
+    polset *ps = &e->ps;
+    for (size_t g = 0; g < ps->ngroup; g++) {
+        decl *x = &ps->group[g];
+        int win = -1;
+        for (size_t m = 0; m < x->n; m++) { /* members by id: ties go to the smaller id */
+            pres *r = &res->r[x->member[m]];
+            if (r->status != ST_ELIGIBLE)
+                continue;
+            if (win < 0 || r->amount > res->r[win].amount ||
+                (r->amount == res->r[win].amount && strcmp(ps->pol[x->member[m]].id,
+                                                           ps->pol[win].id) < 0))
+                win = x->member[m];
+        }
+        for (size_t m = 0; m < x->n; m++) {
+            pres *r = &res->r[x->member[m]];
+            if (r->status != ST_ELIGIBLE || x->member[m] == win)
+                continue;
+            r->status = ST_SUPERSEDED;
+            r->superseded_by = ps->pol[win].id;
+            r->amount_before = r->amount;
+            r->amount_before_cap = r->amount;
+            r->quantity_claimed = r->quantity;
+            r->amount = 0;
+            r->quantity = 0;
+        }
+    }
+}
+
+static void apply_caps(calc_engine *e, calc_result *res, const calc_profile *prof)
+{
+    polset *ps = &e->ps;
+    for (size_t c = 0; c < ps->ncap; c++) {
+        decl *x = &ps->cap[c];
+        calc_money limit = x->limit;
+        if (x->limit_sn) {
+            /* the limit is a top-level or nested money field of the profile */
+            const snode *chain[8];
+            int k = 0;
+            for (const snode *s = x->limit_sn; s && s->parent && k < 8; s = s->parent)
+                chain[k++] = s;
+            const pobj *o = prof->root.u.o;
+            const pval *v = NULL;
+            for (int i = k - 1; i >= 0; i--) {
+                v = &o->slot[chain[i]->index];
+                if (i > 0)
+                    o = v->u.o;
+            }
+            if (!v || !v->set) {
+                /* cannot apply the cap: the granted members wait for the limit */
+                for (size_t m = 0; m < x->n; m++) {
+                    pres *r = &res->r[x->member[m]];
+                    if (r->status != ST_ELIGIBLE)
+                        continue;
+                    r->status = ST_NEEDS_DATA;
+                    r->amount = 0;
+                    char **nm = arena_alloc(&res->a, (r->nmissing + 1) * sizeof *nm);
+                    if (r->nmissing)
+                        memcpy(nm, r->missing, r->nmissing * sizeof *nm);
+                    nm[r->nmissing++] = (char *)x->limit_field;
+                    r->missing = nm;
+                }
+                continue;
+            }
+            limit = v->u.i;
+        }
+        __int128 sum = 0;
+        for (size_t m = 0; m < x->n; m++)
+            if (res->r[x->member[m]].status == ST_ELIGIBLE)
+                sum += res->r[x->member[m]].amount;
+        if (sum <= limit)
+            continue;
+        for (size_t m = 0; m < x->n; m++) {
+            pres *r = &res->r[x->member[m]];
+            if (r->status != ST_ELIGIBLE)
+                continue;
+            r->amount_before_cap = r->amount;
+            r->capped = true;
+            r->cap_name = x->name;
+            r->amount = (calc_money)(((__int128)r->amount * limit) / sum);
+            if (r->amount == 0)
+                r->status = ST_INELIGIBLE;
+        }
+        (void)sum;
+    }
+}
+
+calc_result *calc_eval(calc_engine *e, const calc_profile *prof, calc_date as_of)
+{
+    calc_result *res = calloc(1, sizeof *res);
+    if (!res)
+        return NULL;
+    res->profile_id = arena_strndup(&res->a, prof->id, strlen(prof->id));
+    res->as_of = as_of;
+    res->n = e->ps.n;
+    res->r = arena_alloc(&res->a, (e->ps.n ? e->ps.n : 1) * sizeof *res->r);
+    evalctx *c = &e->ctx;
+    c->ps = &e->ps;
+    c->prof = prof;
+    c->as_of = as_of;
+    c->a = &res->a;
+    c->explain = e->explain;
+    c->all_records = true;
+    for (size_t i = 0; i < e->ps.n; i++)
+        policy_eval(c, &e->sbx, &e->ps.pol[i], (int)i, &res->r[i]);
+    resolve_groups(e, res);
+    apply_caps(e, res, prof);
+    for (size_t i = 0; i < res->n; i++) {
+        pres *r = &res->r[i];
+        if (r->status == ST_ERROR)
+            res->any_error = true;
+        if (r->status != ST_ELIGIBLE)
+            continue;
+        if (r->kind == K_CASH)
+            res->cash += r->amount;
+        else if (r->kind == K_IN_KIND)
+            res->in_kind += r->amount;
+    }
+    c->prof = NULL;
+    return res;
+}
+
+void calc_result_free(calc_result *r)
+{
+    if (!r)
+        return;
+    arena_free(&r->a);
+    free(r);
+}
+
+int calc_result_exit(const calc_result *r) { return r->any_error ? CALC_EXIT_POLICY : 0; }
+
+void calc_engine_set_explain(calc_engine *e, int on) { e->explain = on != 0; }

@@ -1,0 +1,397 @@
+/* info.c — describing the set to people: `calc schema`, `calc init`, `calc policies`
+ * (list, show) and the policy linter `calc policies check`. */
+#include "engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+size_t calc_text_width(const char *s);
+
+static void pad(FILE *out, const char *s, size_t w)
+{
+    fputs(s, out);
+    for (size_t x = calc_text_width(s); x < w; x++)
+        fputc(' ', out);
+}
+
+static const char *const type_zh[] = {"对象", "列表", "文本", "整数", "金额(元)", "日期",
+                                      "是/否", "枚举"};
+static const char *const type_en[] = {"object", "list", "string", "int", "money", "date",
+                                      "bool", "enum"};
+
+static void schema_node(FILE *out, const snode *n, int lang)
+{
+    for (size_t i = 0; i < n->nchild; i++) {
+        const snode *c = n->child[i];
+        if (c->type == T_OBJECT) {
+            schema_node(out, c, lang);
+            continue;
+        }
+        char type[64];
+        if (c->type == T_ENUM)
+            snprintf(type, sizeof type, "enum %s", c->en->name);
+        else if (c->type == T_LIST && c->item && c->item->type == T_ENUM)
+            snprintf(type, sizeof type, "list of %s", c->item->en->name);
+        else
+            snprintf(type, sizeof type, "%s", lang ? type_en[c->type] : type_zh[c->type]);
+        pad(out, c->path, 30);
+        pad(out, type, 22);
+        fprintf(out, "%s%s\n", lang ? (c->en_text ? c->en_text : "") : (c->zh ? c->zh : ""),
+                c->required ? (lang ? " (required)" : "（必填）") : "");
+        if (c->type == T_LIST && c->item && c->item->type == T_OBJECT)
+            schema_node(out, c->item, lang);
+    }
+}
+
+int calc_schema_write(FILE *out, const calc_engine *e, int lang)
+{
+    const calc_schema *s = &e->ps.schema;
+    pad(out, lang ? "field" : "字段", 30);
+    pad(out, lang ? "type" : "类型", 22);
+    fprintf(out, "%s\n", lang ? "meaning" : "含义");
+    schema_node(out, s->root, lang);
+    fprintf(out, "\n");
+    for (size_t i = 0; i < s->nenum; i++) {
+        fprintf(out, "%s:", s->enums[i].name);
+        for (size_t k = 0; k < s->enums[i].n; k++) {
+            if (strcmp(s->enums[i].values[k], s->enums[i].zh[k]) == 0)
+                fprintf(out, " %s", s->enums[i].values[k]);
+            else
+                fprintf(out, " %s(%s)", s->enums[i].values[k], s->enums[i].zh[k]);
+        }
+        fprintf(out, "\n");
+    }
+    return 0;
+}
+
+static void template_node(FILE *out, const snode *n, int indent)
+{
+    for (size_t i = 0; i < n->nchild; i++) {
+        const snode *c = n->child[i];
+        if (c->type == T_OBJECT) {
+            fprintf(out, "%*s%s:\n", indent, "", c->name);
+            template_node(out, c, indent + 2);
+            continue;
+        }
+        char hint[256] = "";
+        if (c->type == T_ENUM) {
+            size_t m = 0;
+            m += (size_t)snprintf(hint, sizeof hint, "可选：");
+            for (size_t k = 0; k < c->en->n && m < sizeof hint - 40; k++)
+                m += (size_t)snprintf(hint + m, sizeof hint - m, "%s%s", k ? " " : "",
+                                      c->en->values[k]);
+        }
+        const char *typ = c->type == T_MONEY ? "金额，元，最多两位小数"
+                          : c->type == T_DATE ? "日期 YYYY-MM-DD"
+                          : c->type == T_BOOL ? "true 或 false"
+                          : c->type == T_INT ? "整数"
+                                             : "";
+        fprintf(out, "%*s# %s%s%s%s%s\n", indent, "", c->zh ? c->zh : c->path,
+                typ[0] ? "（" : "", typ, typ[0] ? "）" : "", c->required ? "【必填】" : "");
+        if (hint[0])
+            fprintf(out, "%*s# %s\n", indent, "", hint);
+        if (c->type == T_LIST && c->item && c->item->type == T_OBJECT) {
+            fprintf(out, "%*s%s:\n", indent, "", c->name);
+            fprintf(out, "%*s#  - 每项：\n", indent, "");
+            for (size_t k = 0; k < c->item->nchild; k++) {
+                const snode *f = c->item->child[k];
+                fprintf(out, "%*s#    %s:    # %s\n", indent, "", f->name, f->zh ? f->zh : "");
+            }
+        } else if (c->type == T_LIST) {
+            fprintf(out, "%*s%s: []\n", indent, "", c->name);
+        } else if (c->required) {
+            fprintf(out, "%*s%s: \"\"\n", indent, "", c->name);
+        } else {
+            fprintf(out, "%*s%s:\n", indent, "", c->name);
+        }
+    }
+}
+
+int calc_template_write(FILE *out, const calc_engine *e)
+{
+    fprintf(out, "# 企业画像模板（calc init）。填写已知字段，未知的留空即可：calc 会告诉你还缺什么。\n"
+                 "# Enterprise profile template. Leave unknown fields empty.\n");
+    template_node(out, e->ps.schema.root, 0);
+    return 0;
+}
+
+static const char *const kind_zh[] = {"现金", "实物", "匹配"};
+static const char *const kind_en[] = {"cash", "in_kind", "match"};
+
+int calc_policies_write(FILE *out, const calc_engine *e, calc_date as_of, int lang)
+{
+    const polset *ps = &e->ps;
+    char d1[16], d2[16], d3[16];
+    fprintf(out, "%s %s\n\n", lang ? "as of" : "日期", calc_date_format(d3, as_of));
+    size_t wt = 0;
+    for (size_t i = 0; i < ps->n; i++) {
+        size_t w = calc_text_width(lang ? ps->pol[i].title_en : ps->pol[i].title_zh);
+        if (w > wt)
+            wt = w;
+    }
+    pad(out, "id", 24);
+    pad(out, lang ? "title" : "名称", wt + 2);
+    pad(out, lang ? "kind" : "类型", 9);
+    pad(out, lang ? "in force" : "有效期", 26);
+    fprintf(out, "%s\n", lang ? "group / cap / pool" : "组 / 上限 / 资金池");
+    for (size_t i = 0; i < ps->n; i++) {
+        const policy *p = &ps->pol[i];
+        char win[64];
+        if (p->error) {
+            pad(out, p->id, 24);
+            fprintf(out, "%s %s\n", lang ? "error:" : "错误：", p->error);
+            continue;
+        }
+        snprintf(win, sizeof win, "%s %s–%s", as_of >= p->from && as_of <= p->to ? "*" : " ",
+                 calc_date_format(d1, p->from), calc_date_format(d2, p->to));
+        pad(out, p->id, 24);
+        pad(out, lang ? p->title_en : p->title_zh, wt + 2);
+        pad(out, lang ? kind_en[p->kind] : kind_zh[p->kind], 9);
+        pad(out, win, 26);
+        fprintf(out, "%s / %s / %s\n", p->group >= 0 ? ps->group[p->group].name : "-",
+                p->cap >= 0 ? ps->cap[p->cap].name : "-",
+                p->pool >= 0 ? ps->pool[p->pool].name : "-");
+    }
+    fprintf(out, "\n%s\n", lang ? "* in force on that date" : "* 表示该日期在有效期内");
+    return 0;
+}
+
+static const char *const unit_word[] = {"yuan", "percent", "count", "m2", "date", "years",
+                                        "units"};
+
+static void param_value(char *out, size_t cap, int unit, int64_t v)
+{
+    char buf[40];
+    switch (unit) {
+    case U_YUAN: snprintf(out, cap, "¥%s", calc_money_format_grouped(buf, v)); break;
+    case U_PERCENT: {
+        calc_money_format(buf, v);
+        size_t l = strlen(buf);
+        while (buf[l - 1] == '0')
+            buf[--l] = 0;
+        if (buf[l - 1] == '.')
+            buf[--l] = 0;
+        snprintf(out, cap, "%s%%", buf);
+        break;
+    }
+    case U_DATE: snprintf(out, cap, "%s", calc_date_format(buf, (calc_date)v)); break;
+    case U_M2: snprintf(out, cap, "%lld m²", (long long)v); break;
+    case U_YEARS: snprintf(out, cap, "%lld years", (long long)v); break;
+    default: snprintf(out, cap, "%lld", (long long)v);
+    }
+}
+
+static void cond_words(FILE *out, const policy *p, const cond *c, int depth, int lang)
+{
+    static const char *const op_sym[] = {"=", "∈", "≥", "≤", ">", "<", "between", "has",
+                                         "present", "is true", "≥", "≤", "", "", "", ""};
+    fprintf(out, "  %*s- ", depth * 2, "");
+    if (c->zh && !lang) {
+        fprintf(out, "%s\n", c->zh);
+    } else if (c->op == C_ALL || c->op == C_ANY || c->op == C_NOT) {
+        fprintf(out, "%s\n", c->op == C_ALL ? (lang ? "all of:" : "同时满足：")
+                             : c->op == C_ANY ? (lang ? "any of:" : "满足其一：")
+                                              : (lang ? "not:" : "不满足："));
+    } else if (c->op == C_ANY_ITEM) {
+        fprintf(out, lang ? "at least one item of %s with:\n" : "%s 中至少一项满足：\n",
+                c->field);
+    } else {
+        const char *label = !lang && c->sn->label ? c->sn->label : c->field;
+        fprintf(out, "%s %s", label, op_sym[c->op]);
+        for (int k = 0; k < (c->op == C_BETWEEN ? 2 : c->op == C_IS_SET || c->op == C_IS_TRUE
+                                                          ? 0 : 1); k++) {
+            const reqval *r = &c->req[k];
+            if (k)
+                fprintf(out, " %s", lang ? "and" : "至");
+            if (c->op == C_ONE_OF) {
+                fprintf(out, " {");
+                for (size_t i = 0; i < r->n; i++)
+                    fprintf(out, "%s%s", i ? ", " : "", r->list[i].s ? r->list[i].s : "?");
+                fprintf(out, "}");
+            } else if (r->kind == RV_PARAM) {
+                char v[64];
+                param_value(v, sizeof v, p->params[r->param].unit, p->params[r->param].value);
+                fprintf(out, " %s (%s)", v, p->params[r->param].name);
+            } else if (r->kind == RV_YEARS_BEFORE_AS_OF) {
+                long long y = r->param >= 0 ? p->params[r->param].value : r->i;
+                fprintf(out, lang ? " %lld years before as_of" : " 测算日前%lld年", y);
+            } else if (r->kind == RV_IN_FORCE_FROM || r->kind == RV_IN_FORCE_TO) {
+                char d[16];
+                fprintf(out, " %s", calc_date_format(d, r->kind == RV_IN_FORCE_FROM ? p->from
+                                                                                   : p->to));
+            } else if (r->type == T_MONEY) {
+                char m[40];
+                fprintf(out, " ¥%s", calc_money_format_grouped(m, r->i));
+            } else if (r->type == T_DATE) {
+                char d[16];
+                fprintf(out, " %s", calc_date_format(d, (calc_date)r->i));
+            } else if (r->s) {
+                fprintf(out, " %s", r->s);
+            } else {
+                fprintf(out, " %lld", (long long)r->i);
+            }
+        }
+        fprintf(out, "  [%s]\n", c->field);
+    }
+    for (size_t i = 0; i < c->n; i++)
+        cond_words(out, p, &c->sub[i], depth + 1, lang);
+}
+
+int calc_policy_show(FILE *out, const calc_engine *e, const char *id, int lang, calc_error *err)
+{
+    const polset *ps = &e->ps;
+    int pi = policy_index(ps, id);
+    if (pi < 0) {
+        const char *ids[256];
+        size_t n = 0;
+        for (size_t i = 0; i < ps->n && n < 256; i++)
+            ids[n++] = ps->pol[i].id;
+        const char *best = closest_name(id, ids, n);
+        calc_error_set(err, CALC_EUSAGE, NULL, 0, 0, "no policy '%s'", id);
+        calc_error_hint(err, best ? "did you mean '%s'?" : "%s",
+                        best ? best : "run 'calc policies' for the list");
+        return CALC_EUSAGE;
+    }
+    const policy *p = &ps->pol[pi];
+    if (p->error) {
+        fprintf(out, "%s\n%s %s\n", p->id, lang ? "error:" : "错误：", p->error);
+        return 0;
+    }
+    char d1[16], d2[16];
+    fprintf(out, "%s — %s\n%s\n\n", p->id, p->title_zh, p->title_en);
+    fprintf(out, "%s %s    %s %s – %s\n", lang ? "kind:" : "类型：", kind_en[p->kind],
+            lang ? "in force:" : "有效期：", calc_date_format(d1, p->from),
+            calc_date_format(d2, p->to));
+    fprintf(out, "%s《%s》%s %s\n  “%s”\n", lang ? "source:" : "依据：", p->src_doc,
+            p->src_publisher ? p->src_publisher : "", p->src_date ? p->src_date : "",
+            p->src_quote);
+    if (p->src_file)
+        fprintf(out, "  (%s)\n", p->src_file);
+    fprintf(out, "\n%s\n", lang ? "conditions:" : "条件：");
+    for (size_t i = 0; i < p->ncond; i++)
+        cond_words(out, p, &p->conds[i], 0, lang);
+    fprintf(out, "\n%s\n", lang ? "parameters:" : "参数：");
+    for (size_t i = 0; i < p->nparam; i++) {
+        const param *q = &p->params[i];
+        const char *mark = q->mark == 1 ? "seed" : q->mark == 2 ? "illustrative" : "UNMARKED";
+        if (q->n) {
+            fprintf(out, "  %-22s [%s]", q->name, mark);
+            for (size_t k = 0; k < q->n; k++) {
+                char v[64];
+                param_value(v, sizeof v, q->unit, q->e[k].value);
+                fprintf(out, "%s %s: %s", k ? "," : "", q->e[k].key, v);
+            }
+            fprintf(out, "\n");
+        } else {
+            char v[64];
+            param_value(v, sizeof v, q->unit, q->value);
+            fprintf(out, "  %-22s %-18s [%s, %s]\n", q->name, v, mark, unit_word[q->unit]);
+        }
+        if (q->note)
+            fprintf(out, "  %-22s   %s\n", "", q->note);
+    }
+    if (p->amount_zh || p->amount_en)
+        fprintf(out, "\n%s\n  %s\n", lang ? "amount:" : "金额：",
+                lang && p->amount_en ? p->amount_en : p->amount_zh ? p->amount_zh : p->amount_en);
+    if (p->group >= 0)
+        fprintf(out, "\n%s %s (%s)\n", lang ? "exclusive group:" : "就高不重复组：",
+                ps->group[p->group].name, ps->group[p->group].zh);
+    if (p->cap >= 0)
+        fprintf(out, "%s %s (%s)\n", lang ? "enterprise cap:" : "企业上限：",
+                ps->cap[p->cap].name, ps->cap[p->cap].zh);
+    if (p->pool >= 0) {
+        const decl *x = &ps->pool[p->pool];
+        char v[64];
+        param_value(v, sizeof v, x->unit, x->size);
+        fprintf(out, "%s %s: %s, %s (%s)\n", lang ? "pool:" : "资金/资源池：", x->name, v,
+                x->mode ? "first_come" : "pro_rata", x->zh);
+    }
+    return 0;
+}
+
+/* Is `name` used as p.name / p["name"] in the policy's source text? */
+static bool used_in_source(const char *file, const char *name)
+{
+    char *text;
+    size_t len;
+    calc_error err;
+    if (calc_read_file(file, &text, &len, &err))
+        return false;
+    bool found = false;
+    size_t nl = strlen(name);
+    for (const char *s = text; !found && (s = strstr(s, name)); s += nl) {
+        char before = s > text ? s[-1] : 0, after = s[nl];
+        bool ident_end = !((after >= 'a' && after <= 'z') || (after >= 'A' && after <= 'Z') ||
+                           (after >= '0' && after <= '9') || after == '_');
+        if (before == '.' && ident_end && s - text >= 2 &&
+            !((s[-2] >= 'a' && s[-2] <= 'z' && s - text >= 3 &&
+               ((s[-3] >= 'a' && s[-3] <= 'z') || s[-3] == '_'))))
+            found = true; /* p.name or q.name */
+        if ((before == '"' || before == '\'') && (after == '"' || after == '\'') && s - text >= 2 &&
+            (s[-2] == '[' || s[-2] == ' ' || s[-2] == '('))
+            found = true; /* p["name"], param "name", limit = "name" */
+    }
+    free(text);
+    return found;
+}
+
+int calc_policies_check(const calc_engine *e, calc_date today, calc_diags *d)
+{
+    const polset *ps = &e->ps;
+    int rc = 0;
+    for (size_t i = 0; i < e->diags.n; i++) {
+        calc_error *x = calc_diags_add(d);
+        if (x)
+            *x = e->diags.v[i];
+        rc = CALC_EPOLICY;
+    }
+    for (size_t i = 0; i < ps->n; i++) {
+        const policy *p = &ps->pol[i];
+        if (p->error)
+            continue;
+        for (size_t k = 0; k < p->nparam; k++) {
+            const param *q = &p->params[k];
+            calc_loc loc = {p->file, q->line, 0};
+            if (q->mark == 0) {
+                diag_at(d, CALC_ECHECK, &loc, q->name,
+                        "wrap it: seed(…) if a source states it, illustrative(…) otherwise",
+                        "parameter is not marked seed or illustrative");
+                if (!rc)
+                    rc = CALC_ECHECK;
+            }
+            if (!q->used && !used_in_source(p->file, q->name)) {
+                diag_at(d, CALC_ECHECK, &loc, q->name, "use it, or remove it",
+                        "parameter is declared but never used");
+                if (!rc)
+                    rc = CALC_ECHECK;
+            }
+        }
+        if (p->to < today) {
+            calc_error *x = calc_diags_add(d);
+            if (x) {
+                char d1[16];
+                x->severity = 2;
+                snprintf(x->file, sizeof x->file, "%s", p->file);
+                snprintf(x->msg, sizeof x->msg,
+                         "policy '%s' ended on %s (kept so that old cases replay)", p->id,
+                         calc_date_format(d1, p->to));
+            }
+        }
+        for (size_t j = i + 1; j < ps->n; j++) {
+            const policy *o = &ps->pol[j];
+            if (o->error || !p->family || !o->family || strcmp(p->family, o->family) != 0)
+                continue;
+            if (p->from <= o->to && o->from <= p->to) {
+                char a[16], b[16], c2[16], d2[16];
+                calc_loc loc = {o->file, 0, 0};
+                diag_at(d, CALC_ECHECK, &loc, NULL, "versions of one programme must not overlap",
+                        "'%s' (%s–%s) and '%s' (%s–%s) of family '%s' overlap", p->id,
+                        calc_date_format(a, p->from), calc_date_format(b, p->to), o->id,
+                        calc_date_format(c2, o->from), calc_date_format(d2, o->to), p->family);
+                if (!rc)
+                    rc = CALC_ECHECK;
+            }
+        }
+    }
+    return rc;
+}

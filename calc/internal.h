@@ -1,0 +1,239 @@
+/* internal.h — types shared by the library's modules: the arena, the YAML value tree, the
+ * schema, typed profiles, compiled conditions and results. Never included by main.c, and never
+ * includes <lua.h> or <yaml.h>: those stay in sandbox.c/policy.c and load.c. */
+#ifndef CALC_INTERNAL_H
+#define CALC_INTERNAL_H
+
+#include "calc.h"
+
+#include <stdbool.h>
+
+#define CALC_MAX_DEPTH 64                    /* nesting of YAML documents */
+#define CALC_MAX_INPUT (16u * 1024 * 1024)   /* bytes of one input file */
+#define CALC_MAX_SCALAR (1u * 1024 * 1024)   /* bytes of one scalar */
+
+/* ---- arena: bump allocation, freed at once ---- */
+typedef struct arena_block arena_block;
+typedef struct arena {
+    arena_block *head;
+} arena;
+void *arena_alloc(arena *a, size_t n);
+char *arena_strndup(arena *a, const char *s, size_t n);
+char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void arena_free(arena *a);
+
+/* ---- growable byte buffer ---- */
+typedef struct sbuf {
+    char *p;
+    size_t n, cap;
+} sbuf;
+void sb_putn(sbuf *b, const char *s, size_t n);
+void sb_puts(sbuf *b, const char *s);
+void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_json_str(sbuf *b, const char *s);
+void sb_free(sbuf *b);
+
+/* ---- raw YAML value tree (load.c) ---- */
+typedef struct calc_loc {
+    const char *file;
+    unsigned line, col;
+} calc_loc;
+
+enum { V_NULL, V_SCALAR, V_MAP, V_SEQ };
+typedef struct value value;
+struct value {
+    int type;
+    bool quoted; /* scalar was quoted: never null, never a bool */
+    calc_loc loc;
+    const char *str; /* scalar text, NUL-terminated */
+    size_t len;
+    size_t n;           /* map pairs / seq items */
+    value **keys;       /* map keys (scalars) */
+    value **items;      /* map values / seq items */
+};
+
+/* Parses YAML text into a tree allocated in a. Multi-document streams give one value per
+ * document in *docs (count *ndocs). Errors go into diags; returns 0 or a CALC_E* code. */
+int calc_yaml_parse(arena *a, const char *file, const char *text, size_t len, value ***docs,
+                    size_t *ndocs, calc_diags *diags);
+/* Reads a whole file (<= CALC_MAX_INPUT) into a malloc'd, NUL-terminated buffer. */
+int calc_read_file(const char *path, char **out, size_t *len, calc_error *err);
+const value *map_get(const value *m, const char *key);
+bool value_is_null(const value *v);
+
+void diag_at(calc_diags *d, int code, const calc_loc *loc, const char *path, const char *hint,
+             const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* The closest of n names to s (edit distance over code points), or NULL if none is close. */
+const char *closest_name(const char *s, const char *const *names, size_t n);
+
+/* ---- schema (schema.c) ---- */
+enum { T_OBJECT, T_LIST, T_STRING, T_INT, T_MONEY, T_DATE, T_BOOL, T_ENUM };
+
+typedef struct enum_def {
+    const char *name;
+    size_t n;
+    const char **values;
+    const char **zh; /* labels */
+} enum_def;
+
+typedef struct snode snode;
+struct snode {
+    const char *name; /* last segment */
+    const char *path; /* dotted, lists as name[] */
+    int type;
+    const enum_def *en;
+    bool required;
+    bool has_default;
+    bool has_min, has_max;
+    int64_t min, max;
+    const char *zh, *en_text; /* descriptions */
+    const char *label;        /* short Chinese label */
+    const char *group;        /* form group (基本信息, 财务数据…) */
+    int index;                /* slot index within the parent object */
+    snode *parent;
+    size_t nchild;
+    snode **child; /* T_OBJECT */
+    snode *item;   /* T_LIST: the item node (object or scalar) */
+};
+
+typedef struct calc_schema {
+    arena a;
+    snode *root;
+    size_t nenum;
+    enum_def *enums;
+} calc_schema;
+
+int calc_schema_load(calc_schema *s, const char *path, calc_diags *diags);
+void calc_schema_free(calc_schema *s);
+const snode *schema_child(const snode *obj, const char *name, size_t len);
+/* Resolves a dotted path ("finance.rd_expense", "stores[].kind") from base. */
+const snode *schema_resolve(const snode *base, const char *path);
+const enum_def *schema_enum(const calc_schema *s, const char *name);
+int enum_index(const enum_def *e, const char *s);
+const char *enum_label(const enum_def *e, int i);
+
+/* ---- typed profile ---- */
+typedef struct pval pval;
+typedef struct pobj pobj;
+typedef struct plist plist;
+struct pval {
+    bool set;
+    int type;
+    calc_loc loc;
+    union {
+        int64_t i; /* int, money (fen), date (days), bool, enum index */
+        const char *s;
+        pobj *o;
+        plist *l;
+    } u;
+    const char *s; /* enum: the value text */
+};
+struct pobj {
+    const snode *sn;
+    pval *slot; /* sn->nchild */
+};
+struct plist {
+    size_t n;
+    pval *item;
+};
+
+struct calc_profile {
+    arena a;
+    const char *file;
+    const char *id;
+    pval root;
+};
+
+int profile_from_value(calc_profile *p, const calc_schema *s, const value *doc, calc_diags *d);
+/* Overrides one field from "PATH=VALUE" text (used by --set). */
+const pval *pval_get(const pval *root, const snode *sn, const int *idx);
+
+/* Scalar rendering for explanations: money "1234.50", dates ISO, enums their value. */
+void pval_render(sbuf *b, const pval *v);
+
+/* ---- conditions (policy.c compiles, cond.c evaluates) ---- */
+enum {
+    C_EQUALS, C_ONE_OF, C_AT_LEAST, C_AT_MOST, C_GREATER, C_LESS, C_BETWEEN, C_HAS_TAG, C_IS_SET,
+    C_IS_TRUE, C_ON_OR_AFTER, C_ON_OR_BEFORE, C_ANY_ITEM, C_ALL, C_ANY, C_NOT
+};
+enum { TV_FALSE = 0, TV_TRUE = 1, TV_UNKNOWN = 2 };
+
+/* A required value: a literal, a parameter, or a date relative to as_of. */
+typedef struct reqval {
+    int kind; /* RV_LIT, RV_PARAM, RV_YEARS_BEFORE_AS_OF */
+    int type; /* T_* of the value */
+    int64_t i;
+    const char *s;
+    int param; /* parameter index (RV_PARAM / the years of RV_YEARS_BEFORE_AS_OF) */
+    size_t n;  /* one_of */
+    struct reqval *list;
+} reqval;
+enum { RV_LIT, RV_PARAM, RV_YEARS_BEFORE_AS_OF, RV_IN_FORCE_FROM, RV_IN_FORCE_TO };
+
+typedef struct cond cond;
+struct cond {
+    int op;
+    const char *name;  /* author's name or a generated one */
+    const char *zh;    /* author's Chinese wording, or NULL */
+    const char *field; /* dotted path relative to the base (root or list item) */
+    const snode *sn;
+    int pidx[8]; /* slot indexes from the base object to the field */
+    int plen;
+    reqval req[2];
+    size_t n;
+    cond *sub; /* all/any/not/any_item */
+    unsigned line;
+};
+
+/* ---- results ---- */
+enum {
+    ST_ELIGIBLE, ST_INELIGIBLE, ST_NEEDS_DATA, ST_NOT_IN_FORCE, ST_SUPERSEDED, ST_ERROR
+};
+enum { K_CASH, K_IN_KIND, K_MATCH };
+
+typedef struct crec { /* one evaluated condition */
+    const char *name;
+    const char *field;
+    char *actual;   /* NULL when absent */
+    char *required;
+    int result;     /* TV_* */
+    int depth;
+    bool quiet; /* inside a composite that did not fail: not a reason */
+    const cond *c;
+} crec;
+
+typedef struct pres {
+    int policy;   /* index into the engine's policies */
+    int status;
+    int kind;
+    calc_money amount;        /* granted */
+    calc_money amount_before; /* before the group (superseded) */
+    calc_money amount_before_cap;
+    bool capped;
+    int64_t quantity;
+    int64_t quantity_claimed;
+    const char *unit;
+    const char *superseded_by;
+    const char *cap_name;
+    size_t ndetail;
+    char **detail;
+    size_t nreason, ncond, nmissing, nstep;
+    crec *reason; /* failed condition records (point into cond) */
+    crec *cond;
+    char **missing;
+    char **step; /* computation steps, human text */
+    char *error;   /* status error: message */
+    char *error_loc;
+} pres;
+
+struct calc_result {
+    arena a;
+    const char *profile_id;
+    calc_date as_of;
+    size_t n;
+    pres *r;
+    calc_money cash, in_kind;
+    bool any_error;
+};
+
+#endif

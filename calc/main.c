@@ -1,0 +1,314 @@
+/* main.c — the calc command line: options, exit statuses and printing. The only file that
+ * exits; everything it computes comes from libcalc through calc.h. */
+#include "calc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage_text[] =
+    "usage: calc <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  eval PROFILE.yaml [--as-of DATE] [--format table|json] [--explain] [--lang zh|en]\n"
+    "                     evaluate one enterprise profile against every policy\n"
+    "  replay CASE.yaml…|DIR [--verbose]\n"
+    "                     replay case files and compare with their expected outcome\n"
+    "  policies [--as-of DATE] [--lang zh|en]      list the policies\n"
+    "  policies show ID [--lang zh|en]             one policy as the book states it\n"
+    "  policies check [DIR]                        load and lint a policy set\n"
+    "  schema [--lang zh|en]                       the profile fields\n"
+    "  init [-o FILE]                              write a blank profile template\n"
+    "  version                                     print the version\n"
+    "\n"
+    "common options:\n"
+    "  --policies DIR     the policy set (default: $CALC_POLICIES, ./policies, or the\n"
+    "                     installed set)\n"
+    "  --as-of DATE       evaluation date YYYY-MM-DD (default: today)\n"
+    "  -h, --help         this help\n"
+    "\n"
+    "exit status:\n"
+    "  0  evaluated / passed\n"
+    "  1  a check failed (replay mismatch, lint problem)\n"
+    "  2  usage or system error (bad flag, unreadable file, failed write)\n"
+    "  3  invalid input (profile, case file, or the policy set's structure)\n"
+    "  4  a policy failed to load or to evaluate\n"
+    "  When several apply, the largest wins.\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fputs("calc: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\nTry 'calc --help'.\n", stderr);
+    return CALC_EXIT_USAGE;
+}
+
+typedef struct opts {
+    const char *policies;
+    const char *as_of_text;
+    calc_date as_of;
+    int format, explain, lang, verbose;
+    const char *out;
+    const char *args[64];
+    int nargs;
+} opts;
+
+static int parse_opts(int argc, char **argv, opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->as_of = calc_date_today();
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = NULL;
+#define TAKES(name)                                                                          \
+    (strcmp(a, name) == 0 ? (i + 1 < argc ? (val = argv[++i], 1)                             \
+                                          : (usage_error("option %s needs a value", name), -1)) \
+     : strncmp(a, name "=", sizeof name) == 0 ? (val = a + sizeof name, 1) : 0)
+        int t;
+        if ((t = TAKES("--policies"))) {
+            if (t < 0)
+                return -1;
+            o->policies = val;
+        } else if ((t = TAKES("--as-of"))) {
+            if (t < 0)
+                return -1;
+            o->as_of_text = val;
+            if (calc_date_parse(&o->as_of, val, strlen(val))) {
+                usage_error("--as-of: expected a date YYYY-MM-DD, got '%s'", val);
+                return -1;
+            }
+        } else if ((t = TAKES("--format"))) {
+            if (t < 0)
+                return -1;
+            if (strcmp(val, "table") == 0)
+                o->format = CALC_FMT_TABLE;
+            else if (strcmp(val, "json") == 0)
+                o->format = CALC_FMT_JSON;
+            else {
+                usage_error("--format: expected table or json, got '%s'", val);
+                return -1;
+            }
+        } else if ((t = TAKES("--lang"))) {
+            if (t < 0)
+                return -1;
+            if (strcmp(val, "zh") == 0)
+                o->lang = 0;
+            else if (strcmp(val, "en") == 0)
+                o->lang = 1;
+            else {
+                usage_error("--lang: expected zh or en, got '%s'", val);
+                return -1;
+            }
+        } else if ((t = TAKES("-o")) || (t = TAKES("--output"))) {
+            if (t < 0)
+                return -1;
+            o->out = val;
+        } else if (strcmp(a, "--explain") == 0) {
+            o->explain = 1;
+        } else if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) {
+            o->verbose = 1;
+        } else if (strcmp(a, "--") == 0) {
+            for (i++; i < argc && o->nargs < 64; i++)
+                o->args[o->nargs++] = argv[i];
+        } else if (a[0] == '-' && a[1]) {
+            usage_error("unknown option '%s'", a);
+            return -1;
+        } else if (o->nargs < 64) {
+            o->args[o->nargs++] = a;
+        }
+    }
+    return 0;
+}
+
+static calc_engine *open_engine(const opts *o, int *status)
+{
+    calc_error err = {0};
+    const char *dir = o->policies ? o->policies : calc_default_policies();
+    calc_engine *e = calc_engine_new(dir, &err);
+    if (!e) {
+        calc_error_print(stderr, &err);
+        *status = calc_exit_status(err.code);
+        return NULL;
+    }
+    const calc_diags *d = calc_engine_diags(e);
+    calc_diags_print(stderr, d);
+    if (d->n)
+        *status = CALC_EXIT_POLICY;
+    return e;
+}
+
+static int finish(FILE *out, int status)
+{
+    if (fflush(out) != 0 || ferror(out)) {
+        fprintf(stderr, "calc: error: cannot write the output\n");
+        return status > CALC_EXIT_USAGE ? status : CALC_EXIT_USAGE;
+    }
+    return status;
+}
+
+static int cmd_eval(opts *o)
+{
+    if (o->nargs != 1)
+        return usage_error("%s", o->nargs ? "eval takes one profile" : "eval needs a profile");
+    int status = 0;
+    calc_engine *e = open_engine(o, &status);
+    if (!e)
+        return status;
+    calc_engine_set_explain(e, o->explain);
+    calc_diags d = {0};
+    calc_profile *p = calc_profile_load(e, o->args[0], &d);
+    if (!p) {
+        calc_diags_print(stderr, &d);
+        int code = d.n ? d.v[0].code : CALC_EIO;
+        calc_diags_free(&d);
+        calc_engine_free(e);
+        return calc_exit_status(code);
+    }
+    calc_result *r = calc_eval(e, p, o->as_of);
+    calc_output_opts oo = {o->format, o->explain, o->lang};
+    calc_result_write(stdout, e, r, &oo);
+    int rs = calc_result_exit(r);
+    if (rs > status)
+        status = rs;
+    calc_result_free(r);
+    calc_profile_free(p);
+    calc_diags_free(&d);
+    calc_engine_free(e);
+    return finish(stdout, status);
+}
+
+static int cmd_replay(opts *o)
+{
+    if (o->nargs < 1)
+        return usage_error("%s", "replay needs case files or a directory");
+    int status = 0;
+    calc_engine *e = open_engine(o, &status);
+    if (!e)
+        return status;
+    calc_replay_stats st = {0};
+    calc_diags d = {0};
+    int worst = 0;
+    for (int i = 0; i < o->nargs; i++) {
+        int rc = calc_replay(stdout, e, o->args[i], &st, &d);
+        calc_diags_print(stderr, &d);
+        calc_diags_free(&d);
+        int s = calc_exit_status(rc);
+        if (s > worst)
+            worst = s;
+    }
+    printf("%d passed, %d failed%s", st.passed, st.failed, st.invalid ? "" : "\n");
+    if (st.invalid)
+        printf(", %d invalid\n", st.invalid);
+    if (st.failed && worst < CALC_EXIT_CHECK)
+        worst = CALC_EXIT_CHECK;
+    if (worst > status)
+        status = worst;
+    calc_engine_free(e);
+    return finish(stdout, status);
+}
+
+static int cmd_policies(opts *o)
+{
+    int status = 0;
+    const char *sub = o->nargs ? o->args[0] : "list";
+    if (strcmp(sub, "check") == 0) {
+        if (o->nargs > 1)
+            o->policies = o->args[1];
+        calc_error err = {0};
+        const char *dir = o->policies ? o->policies : calc_default_policies();
+        calc_engine *e = calc_engine_new(dir, &err);
+        if (!e) {
+            calc_error_print(stderr, &err);
+            return calc_exit_status(err.code);
+        }
+        calc_diags d = {0};
+        int rc = calc_policies_check(e, calc_date_today(), &d);
+        calc_diags_print(stderr, &d);
+        int errors = calc_diags_errors(&d);
+        printf("%s: %s\n", dir, rc == 0 ? "ok" : "problems found");
+        (void)errors;
+        calc_diags_free(&d);
+        calc_engine_free(e);
+        return finish(stdout, calc_exit_status(rc));
+    }
+    calc_engine *e = open_engine(o, &status);
+    if (!e)
+        return status;
+    if (strcmp(sub, "list") == 0) {
+        calc_policies_write(stdout, e, o->as_of, o->lang);
+    } else if (strcmp(sub, "show") == 0) {
+        if (o->nargs != 2) {
+            calc_engine_free(e);
+            return usage_error("%s", "policies show needs one policy id");
+        }
+        calc_error err = {0};
+        if (calc_policy_show(stdout, e, o->args[1], o->lang, &err)) {
+            calc_error_print(stderr, &err);
+            status = CALC_EXIT_USAGE;
+        }
+    } else {
+        calc_engine_free(e);
+        return usage_error("unknown policies command '%s' (list, show, check)", sub);
+    }
+    calc_engine_free(e);
+    return finish(stdout, status);
+}
+
+static int cmd_schema(opts *o, int init)
+{
+    int status = 0;
+    calc_engine *e = open_engine(o, &status);
+    if (!e)
+        return status;
+    FILE *out = stdout;
+    if (init && o->out) {
+        out = fopen(o->out, "wx");
+        if (!out) {
+            fprintf(stderr, "calc: error: cannot create %s (it may exist already)\n", o->out);
+            calc_engine_free(e);
+            return CALC_EXIT_USAGE;
+        }
+    }
+    if (init)
+        calc_template_write(out, e);
+    else
+        calc_schema_write(out, e, o->lang);
+    calc_engine_free(e);
+    status = finish(out, status);
+    if (out != stdout && fclose(out) != 0)
+        status = CALC_EXIT_USAGE;
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage_error("%s", "missing command");
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage_text, stdout);
+        return finish(stdout, 0);
+    }
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("calc %s\n", CALC_VERSION);
+        return finish(stdout, 0);
+    }
+    for (int i = 2; i < argc; i++)
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            fputs(usage_text, stdout);
+            return finish(stdout, 0);
+        }
+    opts o;
+    if (parse_opts(argc - 2, argv + 2, &o))
+        return CALC_EXIT_USAGE;
+    if (strcmp(cmd, "eval") == 0)
+        return cmd_eval(&o);
+    if (strcmp(cmd, "replay") == 0)
+        return cmd_replay(&o);
+    if (strcmp(cmd, "policies") == 0)
+        return cmd_policies(&o);
+    if (strcmp(cmd, "schema") == 0)
+        return cmd_schema(&o, 0);
+    if (strcmp(cmd, "init") == 0)
+        return cmd_schema(&o, 1);
+    return usage_error("unknown command '%s'", cmd);
+}

@@ -1,0 +1,228 @@
+/* money.c — exact money in integer fen and calendar dates as day numbers.
+ * No floating point: every rounding is integer arithmetic (half up, or floor). */
+#include "internal.h"
+
+#include <string.h>
+#include <time.h>
+
+int calc_money_parse(calc_money *out, const char *s, size_t len, const char **why)
+{
+    size_t i = 0;
+    uint64_t v = 0;
+    int digits = 0, decimals = -1;
+    const char *dummy;
+    if (!why)
+        why = &dummy;
+    if (len == 0) {
+        *why = "empty";
+        return CALC_ESCHEMA;
+    }
+    if (s[0] == '-') {
+        *why = "negative amounts are not allowed";
+        return CALC_ESCHEMA;
+    }
+    if (s[0] == '+') {
+        *why = "write the amount without a sign";
+        return CALC_ESCHEMA;
+    }
+    for (; i < len; i++) {
+        char c = s[i];
+        if (c == '.') {
+            if (decimals >= 0 || digits == 0) {
+                *why = "not a number";
+                return CALC_ESCHEMA;
+            }
+            decimals = 0;
+            continue;
+        }
+        if (c == 'e' || c == 'E') {
+            *why = "exponents are not allowed";
+            return CALC_ESCHEMA;
+        }
+        if (c == ',' ) {
+            *why = "thousands separators are not allowed";
+            return CALC_ESCHEMA;
+        }
+        if (c < '0' || c > '9') {
+            *why = "not a number";
+            return CALC_ESCHEMA;
+        }
+        if (decimals >= 0 && ++decimals > 2) {
+            *why = "more than 2 decimals";
+            return CALC_ESCHEMA;
+        }
+        if (v > (uint64_t)INT64_MAX / 10) {
+            *why = "too large";
+            return CALC_ESCHEMA;
+        }
+        v = v * 10 + (uint64_t)(c - '0');
+        digits++;
+    }
+    if (decimals == 0) {
+        *why = "a decimal point must be followed by digits";
+        return CALC_ESCHEMA;
+    }
+    int scale = decimals < 0 ? 2 : 2 - decimals;
+    for (int k = 0; k < scale; k++) {
+        if (v > (uint64_t)INT64_MAX / 10) {
+            *why = "too large";
+            return CALC_ESCHEMA;
+        }
+        v *= 10;
+    }
+    if (v > (uint64_t)INT64_MAX) {
+        *why = "too large";
+        return CALC_ESCHEMA;
+    }
+    *out = (calc_money)v;
+    return 0;
+}
+
+char *calc_money_format(char *buf, calc_money v)
+{
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    char tmp[32];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u || n < 3);
+    char *p = buf;
+    if (v < 0)
+        *p++ = '-';
+    while (n > 2)
+        *p++ = tmp[--n];
+    *p++ = '.';
+    *p++ = tmp[1];
+    *p++ = tmp[0];
+    *p = 0;
+    return buf;
+}
+
+char *calc_money_format_grouped(char *buf, calc_money v)
+{
+    char plain[32];
+    calc_money_format(plain, v);
+    const char *s = plain;
+    char *p = buf;
+    if (*s == '-')
+        *p++ = *s++;
+    size_t intlen = strcspn(s, ".");
+    for (size_t i = 0; i < intlen; i++) {
+        if (i && (intlen - i) % 3 == 0)
+            *p++ = ',';
+        *p++ = s[i];
+    }
+    strcpy(p, s + intlen);
+    return buf;
+}
+
+int calc_money_pct(calc_money *out, calc_money x, int64_t p)
+{
+    __int128 t = (__int128)x * p; /* fen x hundredths of a percent */
+    __int128 q = t / 10000, r = t % 10000;
+    if (r < 0) { /* floor division for negatives, then half up */
+        q -= 1;
+        r += 10000;
+    }
+    if (r * 2 >= 10000)
+        q += 1;
+    if (q > INT64_MAX || q < INT64_MIN)
+        return CALC_ELIMIT;
+    *out = (calc_money)q;
+    return 0;
+}
+
+calc_money calc_money_muldiv_floor(calc_money x, calc_money num, calc_money den)
+{
+    __int128 t = (__int128)x * num;
+    __int128 q = t / den;
+    if (t % den != 0 && ((t < 0) != (den < 0)))
+        q -= 1;
+    if (q > INT64_MAX)
+        return INT64_MAX;
+    if (q < INT64_MIN)
+        return INT64_MIN;
+    return (calc_money)q;
+}
+
+/* Days from civil (Howard Hinnant's algorithm), proleptic Gregorian. */
+static int32_t days_from_civil(int y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int32_t)doe - 719468;
+}
+
+static void civil_from_days(int32_t z, int *y, unsigned *m, unsigned *d)
+{
+    z += 719468;
+    int era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int yy = (int)yoe + era * 400;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = yy + (*m <= 2);
+}
+
+static int leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+static unsigned mdays(int y, unsigned m)
+{
+    static const unsigned md[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && leap(y) ? 29 : md[m - 1];
+}
+
+int calc_date_parse(calc_date *out, const char *s, size_t len)
+{
+    if (len != 10 || s[4] != '-' || s[7] != '-')
+        return CALC_ESCHEMA;
+    int v[3] = {0, 0, 0};
+    const int at[3] = {0, 5, 8}, w[3] = {4, 2, 2};
+    for (int k = 0; k < 3; k++)
+        for (int i = 0; i < w[k]; i++) {
+            char c = s[at[k] + i];
+            if (c < '0' || c > '9')
+                return CALC_ESCHEMA;
+            v[k] = v[k] * 10 + (c - '0');
+        }
+    if (v[0] < 1900 || v[0] > 2999 || v[1] < 1 || v[1] > 12 || v[2] < 1 ||
+        (unsigned)v[2] > mdays(v[0], (unsigned)v[1]))
+        return CALC_ESCHEMA;
+    *out = days_from_civil(v[0], (unsigned)v[1], (unsigned)v[2]);
+    return 0;
+}
+
+char *calc_date_format(char *buf, calc_date dd)
+{
+    int y;
+    unsigned m, d;
+    civil_from_days(dd, &y, &m, &d);
+    snprintf(buf, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, m % 100u, d % 100u);
+    return buf;
+}
+
+calc_date calc_date_years_before(calc_date dd, int years)
+{
+    int y;
+    unsigned m, d;
+    civil_from_days(dd, &y, &m, &d);
+    y -= years;
+    if (d > mdays(y, m))
+        d = mdays(y, m); /* Feb 29 -> Feb 28 */
+    return days_from_civil(y, m, d);
+}
+
+calc_date calc_date_today(void)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    return days_from_civil(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday);
+}

@@ -1,0 +1,331 @@
+/* output.c — writes results: the JSON contract of `calc eval --format json` and the aligned
+ * table (CJK counted double width) with --explain's conditions, steps and sources.
+ * It formats; it never decides a status or an amount. */
+#include "engine.h"
+
+#include <string.h>
+
+static const char *const status_en[] = {"eligible", "ineligible", "needs_data",
+                                        "not_in_force", "superseded", "error"};
+static const char *const status_zh[] = {"符合", "不符合", "需补充资料", "不在有效期",
+                                        "就高未选", "错误"};
+static const char *const kind_en[] = {"cash", "in_kind", "match"};
+static const char *const tv_en[] = {"fail", "pass", "unknown"};
+
+const char *calc_status_name(int st) { return status_en[st]; }
+
+static void json_money(sbuf *b, calc_money v)
+{
+    char buf[40];
+    sb_printf(b, "\"%s\"", calc_money_format(buf, v));
+}
+
+static void json_rec(sbuf *b, const crec *c)
+{
+    sb_puts(b, "{\"name\": ");
+    sb_json_str(b, c->name ? c->name : "");
+    sb_puts(b, ", \"field\": ");
+    if (c->field)
+        sb_json_str(b, c->field);
+    else
+        sb_puts(b, "null");
+    sb_puts(b, ", \"actual\": ");
+    if (c->actual)
+        sb_json_str(b, c->actual);
+    else
+        sb_puts(b, "null");
+    sb_puts(b, ", \"required\": ");
+    sb_json_str(b, c->required ? c->required : "");
+    sb_printf(b, ", \"result\": \"%s\"}", tv_en[c->result]);
+}
+
+void result_json(sbuf *b, const calc_engine *e, const calc_result *res, bool conds, bool explain);
+void result_json(sbuf *b, const calc_engine *e, const calc_result *res, bool conds, bool explain)
+{
+    char date[16];
+    const polset *ps = &e->ps;
+    sb_puts(b, "{\"profile\": ");
+    sb_json_str(b, res->profile_id);
+    sb_printf(b, ", \"as_of\": \"%s\", \"results\": [", calc_date_format(date, res->as_of));
+    for (size_t i = 0; i < res->n; i++) {
+        const pres *r = &res->r[i];
+        const policy *p = &ps->pol[r->policy];
+        sb_puts(b, i ? ", {" : "{");
+        sb_puts(b, "\"policy\": ");
+        sb_json_str(b, p->id);
+        sb_printf(b, ", \"status\": \"%s\", \"kind\": \"%s\", \"amount\": ", status_en[r->status],
+                  kind_en[p->kind]);
+        json_money(b, r->amount);
+        if (p->kind == K_IN_KIND)
+            sb_printf(b, ", \"quantity\": %lld, \"unit\": \"%s\"", (long long)r->quantity,
+                      p->unit);
+        else
+            sb_puts(b, ", \"quantity\": null, \"unit\": null");
+        sb_puts(b, ", \"detail\": ");
+        if (p->kind == K_MATCH) {
+            sb_puts(b, "[");
+            for (size_t k = 0; k < r->ndetail; k++) {
+                if (k)
+                    sb_puts(b, ", ");
+                sb_json_str(b, r->detail[k]);
+            }
+            sb_puts(b, "]");
+        } else
+            sb_puts(b, "null");
+        sb_puts(b, ", \"reasons\": [");
+        for (size_t k = 0; k < r->nreason; k++) {
+            if (k)
+                sb_puts(b, ", ");
+            json_rec(b, &r->reason[k]);
+        }
+        sb_puts(b, "], \"missing\": [");
+        for (size_t k = 0; k < r->nmissing; k++) {
+            if (k)
+                sb_puts(b, ", ");
+            sb_json_str(b, r->missing[k]);
+        }
+        sb_puts(b, "]");
+        if (r->status == ST_SUPERSEDED) {
+            sb_puts(b, ", \"superseded_by\": ");
+            sb_json_str(b, r->superseded_by);
+            sb_puts(b, ", \"amount_before\": ");
+            json_money(b, r->amount_before);
+        }
+        if (r->capped) {
+            sb_puts(b, ", \"amount_before_cap\": ");
+            json_money(b, r->amount_before_cap);
+            sb_puts(b, ", \"cap_applied\": ");
+            sb_json_str(b, r->cap_name);
+        }
+        if (p->group >= 0) {
+            sb_puts(b, ", \"group\": ");
+            sb_json_str(b, ps->group[p->group].name);
+        }
+        if (p->cap >= 0) {
+            sb_puts(b, ", \"cap\": ");
+            sb_json_str(b, ps->cap[p->cap].name);
+        }
+        if (p->pool >= 0) {
+            sb_puts(b, ", \"pool\": ");
+            sb_json_str(b, ps->pool[p->pool].name);
+        }
+        if (r->status == ST_ERROR) {
+            sb_puts(b, ", \"error\": ");
+            sb_json_str(b, r->error ? r->error : "error");
+        }
+        if (conds) {
+            sb_puts(b, ", \"conditions\": [");
+            for (size_t k = 0; k < r->ncond; k++) {
+                if (k)
+                    sb_puts(b, ", ");
+                json_rec(b, &r->cond[k]);
+            }
+            sb_puts(b, "]");
+        }
+        if (explain) {
+            sb_puts(b, ", \"steps\": [");
+            for (size_t k = 0; k < r->nstep; k++) {
+                if (k)
+                    sb_puts(b, ", ");
+                sb_json_str(b, r->step[k]);
+            }
+            sb_puts(b, "], \"title\": {\"zh\": ");
+            sb_json_str(b, p->title_zh);
+            sb_puts(b, ", \"en\": ");
+            sb_json_str(b, p->title_en);
+            sb_puts(b, "}, \"source\": {\"doc\": ");
+            sb_json_str(b, p->src_doc ? p->src_doc : "");
+            sb_puts(b, ", \"quote\": ");
+            sb_json_str(b, p->src_quote ? p->src_quote : "");
+            sb_puts(b, "}, \"params\": [");
+            for (size_t k = 0; k < p->nparam; k++) {
+                const param *q = &p->params[k];
+                sb_puts(b, k ? ", {\"name\": " : "{\"name\": ");
+                sb_json_str(b, q->name);
+                sb_printf(b, ", \"mark\": \"%s\"}",
+                          q->mark == 1 ? "seed" : q->mark == 2 ? "illustrative" : "unmarked");
+            }
+            sb_puts(b, "]");
+        }
+        sb_puts(b, "}");
+    }
+    sb_puts(b, "], \"totals\": {\"cash\": ");
+    json_money(b, res->cash);
+    sb_puts(b, ", \"in_kind\": ");
+    json_money(b, res->in_kind);
+    sb_puts(b, "}}");
+}
+
+/* Display width: East Asian wide characters count two columns. */
+size_t calc_text_width(const char *s);
+size_t calc_text_width(const char *s)
+{
+    size_t w = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned c = *p;
+        int len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        if (len == 3 && p[1] && p[2])
+            c = ((c & 0x0F) << 12) | ((p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+        w += (c >= 0x1100 && (c <= 0x115F || (c >= 0x2E80 && c <= 0xA4CF) ||
+                              (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+                              (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+                              (c >= 0xFFE0 && c <= 0xFFE6)))
+                 ? 2
+                 : 1;
+        for (int i = 0; i < len && *p; i++)
+            p++;
+    }
+    return w;
+}
+
+static void pad(sbuf *b, const char *s, size_t width)
+{
+    sb_puts(b, s);
+    for (size_t w = calc_text_width(s); w < width; w++)
+        sb_puts(b, " ");
+}
+
+static void amount_text(char *out, size_t cap, const policy *p, const pres *r, int lang)
+{
+    char m[40];
+    calc_money_format_grouped(m, r->amount);
+    if (p->kind == K_MATCH)
+        snprintf(out, cap, "%s", r->status == ST_ELIGIBLE ? (lang ? "matched" : "匹配") : "-");
+    else if (p->kind == K_IN_KIND) {
+        const char *u = strcmp(p->unit, "m2") == 0 ? "m²" : lang ? "units" : "套";
+        snprintf(out, cap, "%lld %s (¥%s)", (long long)r->quantity, u, m);
+    } else
+        snprintf(out, cap, "¥%s", m);
+}
+
+static const char *field_label(const crec *c, int lang)
+{
+    if (!c->c || !c->c->sn || lang)
+        return c->field ? c->field : c->name;
+    return c->c->sn->label ? c->c->sn->label : c->field;
+}
+
+static void explain_policy(sbuf *b, const calc_engine *e, const pres *r, int lang)
+{
+    const policy *p = &e->ps.pol[r->policy];
+    static const char *const mark[] = {"✗", "✓", "?"};
+    if (r->status == ST_ERROR) {
+        sb_printf(b, "    %s %s\n", lang ? "error:" : "错误：", r->error);
+        return;
+    }
+    if (r->status == ST_NOT_IN_FORCE) {
+        char f[16], t[16];
+        sb_printf(b, "    %s %s – %s\n", lang ? "in force" : "有效期", calc_date_format(f, p->from),
+                  calc_date_format(t, p->to));
+        return;
+    }
+    for (size_t k = 0; k < r->ncond; k++) {
+        const crec *c = &r->cond[k];
+        sb_printf(b, "    %*s%s ", c->depth * 2, "", mark[c->result]);
+        if (c->c && c->c->zh && !lang)
+            sb_printf(b, "%s", c->c->zh);
+        else if (c->c && (c->c->op == C_ALL || c->c->op == C_ANY || c->c->op == C_NOT))
+            sb_printf(b, "%s", c->required);
+        else
+            sb_printf(b, "%s %s", c->field && !lang ? field_label(c, lang) : c->name,
+                      c->required);
+        if (c->field && c->c && c->c->op != C_ALL)
+            sb_printf(b, " — %s %s [%s]", lang ? "actual" : "实际",
+                      c->actual ? c->actual : (lang ? "(absent)" : "（未提供）"), c->field);
+        sb_puts(b, "\n");
+    }
+    for (size_t k = 0; k < r->nreason; k++)
+        if (!r->reason[k].c)
+            sb_printf(b, "    ✗ %s\n", r->reason[k].name);
+    for (size_t k = 0; k < r->nstep; k++)
+        sb_printf(b, "    = %s\n", r->step[k]);
+    if (r->status == ST_SUPERSEDED) {
+        char m[40];
+        sb_printf(b, lang ? "    superseded by %s (would be ¥%s; the higher one is granted)\n"
+                          : "    就高不重复：由 %s 替代（本项原为 ¥%s）\n",
+                  r->superseded_by, calc_money_format_grouped(m, r->amount_before));
+    }
+    if (r->capped) {
+        char m1[40], m2[40];
+        sb_printf(b, lang ? "    cap %s: ¥%s scaled down to ¥%s\n"
+                          : "    企业上限 %s：¥%s 按比例调减为 ¥%s\n",
+                  r->cap_name, calc_money_format_grouped(m1, r->amount_before_cap),
+                  calc_money_format_grouped(m2, r->amount));
+    }
+    if (p->pool >= 0)
+        sb_printf(b, lang ? "    draws on pool %s (applied in batch evaluation)\n"
+                          : "    资金/资源池：%s（批量测算时分配）\n",
+                  e->ps.pool[p->pool].name);
+    if (r->nmissing) {
+        sb_puts(b, lang ? "    provide: " : "    需补充：");
+        for (size_t k = 0; k < r->nmissing; k++)
+            sb_printf(b, "%s%s", k ? ", " : "", r->missing[k]);
+        sb_puts(b, "\n");
+    }
+    if (r->ndetail) {
+        sb_puts(b, lang ? "    matched: " : "    匹配：");
+        for (size_t k = 0; k < r->ndetail; k++)
+            sb_printf(b, "%s%s", k ? " / " : "", r->detail[k]);
+        sb_puts(b, "\n");
+    }
+    if (p->src_quote)
+        sb_printf(b, "    %s《%s》%s%s：“%s”\n", lang ? "source:" : "依据：", p->src_doc,
+                  p->src_publisher ? p->src_publisher : "", p->src_date ? p->src_date : "",
+                  p->src_quote);
+}
+
+static void result_table(sbuf *b, const calc_engine *e, const calc_result *res, int lang,
+                         bool explain)
+{
+    char date[16], m[40];
+    sb_printf(b, "%s %s    %s %s\n\n", lang ? "profile" : "企业", res->profile_id,
+              lang ? "as of" : "测算日期", calc_date_format(date, res->as_of));
+    size_t wt = 0;
+    for (size_t i = 0; i < res->n; i++) {
+        const policy *p = &e->ps.pol[res->r[i].policy];
+        size_t w = calc_text_width(lang ? p->title_en : p->title_zh);
+        if (w > wt)
+            wt = w;
+    }
+    wt += 2;
+    size_t wi = 8;
+    for (size_t i = 0; i < res->n; i++)
+        if (strlen(e->ps.pol[res->r[i].policy].id) + 2 > wi)
+            wi = strlen(e->ps.pol[res->r[i].policy].id) + 2;
+    pad(b, lang ? "policy" : "政策", wi);
+    pad(b, lang ? "title" : "名称", wt);
+    pad(b, lang ? "status" : "状态", 14);
+    sb_puts(b, lang ? "amount\n" : "金额/数量\n");
+    for (size_t i = 0; i < res->n; i++) {
+        const pres *r = &res->r[i];
+        const policy *p = &e->ps.pol[r->policy];
+        char amt[96];
+        amount_text(amt, sizeof amt, p, r, lang);
+        pad(b, p->id, wi);
+        pad(b, lang ? p->title_en : p->title_zh, wt);
+        pad(b, lang ? status_en[r->status] : status_zh[r->status], 14);
+        sb_puts(b, r->status == ST_ELIGIBLE || p->kind != K_MATCH ? amt : "-");
+        sb_puts(b, "\n");
+        if (explain)
+            explain_policy(b, e, r, lang);
+    }
+    sb_printf(b, "\n%s ¥%s", lang ? "total cash" : "现金合计", calc_money_format_grouped(m, res->cash));
+    sb_printf(b, "    %s ¥%s\n", lang ? "in-kind value" : "实物价值合计",
+              calc_money_format_grouped(m, res->in_kind));
+}
+
+int calc_result_write(FILE *out, const calc_engine *e, const calc_result *res,
+                      const calc_output_opts *o)
+{
+    sbuf b = {0};
+    if (o->format == CALC_FMT_JSON) {
+        result_json(&b, e, res, true, o->explain);
+        sb_puts(&b, "\n");
+    } else
+        result_table(&b, e, res, o->lang, o->explain);
+    size_t n = b.n ? fwrite(b.p, 1, b.n, out) : 0;
+    int ok = n == b.n;
+    sb_free(&b);
+    return ok ? 0 : CALC_EIO;
+}

@@ -1,0 +1,693 @@
+/* policy.c — loads policy files into the sandbox, compiles their declarative conditions into
+ * C structures, and evaluates one policy for one profile: three-valued conditions with their
+ * records, the amount (or quantity and value, or detail) in Lua, absent reads tracked.
+ * Cross-policy rules (groups, caps, pools) are engine.c's. */
+#include "dsl.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- evaluation context helpers (called from dsl.c) ---- */
+
+void ctx_absent(evalctx *c, const char *path)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->nabsent; i++)
+        if (strcmp(c->absent[i], path) == 0)
+            return;
+    if (c->nabsent == c->capabsent) {
+        size_t cap = c->capabsent ? c->capabsent * 2 : 16;
+        char **v = realloc(c->absent, cap * sizeof *v);
+        if (!v)
+            return;
+        c->absent = v;
+        c->capabsent = cap;
+    }
+    c->absent[c->nabsent++] = arena_strndup(c->a, path, strlen(path));
+}
+
+void ctx_add_step(evalctx *c, const char *text)
+{
+    if (c->nsteps == c->capsteps) {
+        size_t cap = c->capsteps ? c->capsteps * 2 : 16;
+        char **v = realloc(c->steps, cap * sizeof *v);
+        if (!v)
+            return;
+        c->steps = v;
+        c->capsteps = cap;
+    }
+    c->steps[c->nsteps++] = arena_strndup(c->a, text, strlen(text));
+}
+
+/* ---- loading ---- */
+
+typedef struct loader {
+    polset *ps;
+    lua_State *L;
+    policy *p;
+    char err[512];
+} loader;
+
+static const char *dup_field(loader *ld, int t, const char *key)
+{
+    lua_getfield(ld->L, t, key);
+    const char *s = lua_type(ld->L, -1) == LUA_TSTRING ? lua_tostring(ld->L, -1) : NULL;
+    const char *r = s ? arena_strndup(&ld->ps->a, s, strlen(s)) : NULL;
+    lua_pop(ld->L, 1);
+    return r;
+}
+
+static unsigned line_of(lua_State *L, int t)
+{
+    lua_getfield(L, t, "line");
+    unsigned l = (unsigned)lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    return l;
+}
+
+#define FAIL(ld, line, ...)                                                                  \
+    do {                                                                                     \
+        int n_ = snprintf((ld)->err, sizeof (ld)->err, "%s:%u: ", (ld)->p->file, (line));    \
+        snprintf((ld)->err + n_, sizeof (ld)->err - (size_t)n_, __VA_ARGS__);                \
+        return -1;                                                                           \
+    } while (0)
+
+static const char *const unit_names[] = {"yuan", "percent", "count", "m2", "date", "years",
+                                         "units", NULL};
+
+static int param_index(const policy *p, const char *name)
+{
+    for (size_t i = 0; i < p->nparam; i++)
+        if (strcmp(p->params[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static int cmp_param(const void *a, const void *b)
+{
+    return strcmp(((const param *)a)->name, ((const param *)b)->name);
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+    return strcmp(((const param_entry *)a)->key, ((const param_entry *)b)->key);
+}
+
+static int load_params(loader *ld, int t)
+{
+    lua_State *L = ld->L;
+    policy *p = ld->p;
+    lua_getfield(L, t, "params");
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        return 0;
+    }
+    int pt = lua_gettop(L);
+    if (!lua_istable(L, pt))
+        FAIL(ld, line_of(L, t), "'params' must be a table of named values");
+    size_t n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, pt)) {
+        n++;
+        lua_pop(L, 1);
+    }
+    p->params = arena_alloc(&ld->ps->a, (n ? n : 1) * sizeof *p->params);
+    lua_pushnil(L);
+    while (lua_next(L, pt)) {
+        param *q = &p->params[p->nparam++];
+        if (lua_type(L, -2) != LUA_TSTRING)
+            FAIL(ld, line_of(L, t), "parameter names must be strings");
+        q->name = arena_strndup(&ld->ps->a, lua_tostring(L, -2), strlen(lua_tostring(L, -2)));
+        if (!lua_istable(L, -1))
+            FAIL(ld, line_of(L, t), "parameter '%s' needs a unit, e.g. yuan \"100\"", q->name);
+        int v = lua_gettop(L);
+        q->line = line_of(L, v);
+        const char *unit = dup_field(ld, v, "unit");
+        q->unit = -1;
+        for (int u = 0; unit && unit_names[u]; u++)
+            if (strcmp(unit, unit_names[u]) == 0)
+                q->unit = u;
+        if (q->unit < 0)
+            FAIL(ld, q->line, "parameter '%s' needs a unit, e.g. yuan \"100\"", q->name);
+        const char *mark = dup_field(ld, v, "mark");
+        q->mark = !mark ? 0 : strcmp(mark, "seed") == 0 ? 1 : 2;
+        q->note = dup_field(ld, v, "note");
+        lua_getfield(L, v, "table");
+        if (lua_istable(L, -1)) {
+            size_t m = 0;
+            lua_pushnil(L);
+            while (lua_next(L, -2)) {
+                m++;
+                lua_pop(L, 1);
+            }
+            q->e = arena_alloc(&ld->ps->a, (m ? m : 1) * sizeof *q->e);
+            lua_pushnil(L);
+            while (lua_next(L, -2)) {
+                param_entry *e = &q->e[q->n++];
+                lua_pushvalue(L, -2);
+                const char *k = lua_tostring(L, -1);
+                e->key = arena_strndup(&ld->ps->a, k, strlen(k));
+                lua_pop(L, 1);
+                e->value = lua_tointeger(L, -1);
+                lua_pop(L, 1);
+            }
+            qsort(q->e, q->n, sizeof *q->e, cmp_entry);
+        } else {
+            lua_getfield(L, v, "value");
+            q->value = lua_tointeger(L, -1);
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 2);
+    }
+    lua_pop(L, 1);
+    qsort(p->params, p->nparam, sizeof *p->params, cmp_param);
+    return 0;
+}
+
+/* Builds the read-only parameter table passed to policy functions as p. */
+static void push_params(lua_State *L, const policy *p)
+{
+    lua_createtable(L, 0, (int)p->nparam);
+    for (size_t i = 0; i < p->nparam; i++) {
+        const param *q = &p->params[i];
+        if (q->n) {
+            lua_createtable(L, 0, (int)q->n);
+            for (size_t k = 0; k < q->n; k++) {
+                char *end;
+                long long ik = strtoll(q->e[k].key, &end, 10);
+                if (*end == 0 && end != q->e[k].key)
+                    lua_pushinteger(L, ik);
+                else
+                    lua_pushstring(L, q->e[k].key);
+                lua_pushinteger(L, q->e[k].value);
+                lua_settable(L, -3);
+            }
+        } else
+            lua_pushinteger(L, q->value);
+        lua_setfield(L, -2, q->name);
+    }
+}
+
+int policy_rebuild_params(lua_State *L, policy *p);
+int policy_rebuild_params(lua_State *L, policy *p)
+{
+    push_params(L, p);
+    sbx_freeze(L, -1, NULL, NULL);
+    if (p->ref_params != LUA_NOREF && p->ref_params != 0)
+        luaL_unref(L, LUA_REGISTRYINDEX, p->ref_params);
+    p->ref_params = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 0;
+}
+
+static int type_for_unit(int unit)
+{
+    switch (unit) {
+    case U_YUAN: return T_MONEY;
+    case U_DATE: return T_DATE;
+    case U_PERCENT: return -1;
+    default: return T_INT;
+    }
+}
+
+/* Compiles a required value (literal, param, relative date) for a field of type `type`. */
+static int compile_req(loader *ld, int vi, const snode *sn, reqval *r, unsigned line)
+{
+    lua_State *L = ld->L;
+    int type = sn->type == T_LIST && sn->item ? sn->item->type : sn->type;
+    const enum_def *en = sn->type == T_LIST && sn->item ? sn->item->en : sn->en;
+    r->type = type;
+    r->param = -1;
+    vi = lua_absindex(L, vi);
+    if (lua_istable(L, vi)) {
+        const char *pname = dup_field(ld, vi, "param");
+        const char *rel = dup_field(ld, vi, "rel");
+        if (pname) {
+            int k = param_index(ld->p, pname);
+            if (k < 0)
+                FAIL(ld, line, "unknown parameter '%s' (declare it in params)", pname);
+            param *q = &ld->p->params[k];
+            q->used = true;
+            if (q->n || type_for_unit(q->unit) != type)
+                FAIL(ld, line, "parameter '%s' is in %s, but field '%s' is a %s", pname,
+                     unit_names[q->unit], sn->path,
+                     type == T_MONEY ? "money amount" : type == T_DATE ? "date" : "number");
+            r->kind = RV_PARAM;
+            r->param = k;
+            return 0;
+        }
+        if (rel && strcmp(rel, "in_force_from") == 0) {
+            r->kind = RV_IN_FORCE_FROM;
+            return type == T_DATE ? 0 : -1;
+        }
+        if (rel && strcmp(rel, "in_force_to") == 0) {
+            r->kind = RV_IN_FORCE_TO;
+            return type == T_DATE ? 0 : -1;
+        }
+        if (rel && strcmp(rel, "years_before_as_of") == 0) {
+            if (type != T_DATE)
+                FAIL(ld, line, "years_before_as_of() compares with a date field");
+            r->kind = RV_YEARS_BEFORE_AS_OF;
+            lua_getfield(L, vi, "years");
+            if (lua_istable(L, -1)) {
+                const char *yp = dup_field(ld, lua_gettop(L), "param");
+                int k = yp ? param_index(ld->p, yp) : -1;
+                if (k < 0)
+                    FAIL(ld, line, "unknown parameter '%s'", yp ? yp : "?");
+                ld->p->params[k].used = true;
+                r->param = k;
+            } else if (lua_isinteger(L, -1))
+                r->i = lua_tointeger(L, -1);
+            else
+                FAIL(ld, line, "years_before_as_of() needs a number of years or a param");
+            lua_pop(L, 1);
+            return 0;
+        }
+        FAIL(ld, line, "expected a value, a param \"name\" or a relative date");
+    }
+    r->kind = RV_LIT;
+    size_t len = 0;
+    const char *s = lua_type(L, vi) == LUA_TSTRING ? lua_tolstring(L, vi, &len) : NULL;
+    switch (type) {
+    case T_MONEY:
+        if (lua_isinteger(L, vi)) {
+            if (__builtin_mul_overflow(lua_tointeger(L, vi), 100, &r->i))
+                FAIL(ld, line, "amount out of range");
+        } else if (!s || calc_money_parse(&r->i, s, len, NULL))
+            FAIL(ld, line, "field '%s' is money: write yuan as a number or \"123.45\"", sn->path);
+        break;
+    case T_INT:
+        if (!lua_isinteger(L, vi))
+            FAIL(ld, line, "field '%s' is a whole number", sn->path);
+        r->i = lua_tointeger(L, vi);
+        break;
+    case T_DATE: {
+        calc_date d;
+        if (!s || calc_date_parse(&d, s, len))
+            FAIL(ld, line, "field '%s' is a date: write \"YYYY-MM-DD\"", sn->path);
+        r->i = d;
+        break;
+    }
+    case T_BOOL:
+        if (!lua_isboolean(L, vi))
+            FAIL(ld, line, "field '%s' is true or false", sn->path);
+        r->i = lua_toboolean(L, vi);
+        break;
+    case T_ENUM: {
+        int k = s ? enum_index(en, s) : -1;
+        if (k < 0) {
+            const char *best = s ? closest_name(s, en->values, en->n) : NULL;
+            FAIL(ld, line, "'%s' is not a %s%s%s%s", s ? s : "?", en->name,
+                 best ? " (did you mean '" : "", best ? best : "", best ? "'?)" : "");
+        }
+        r->i = k;
+        r->s = en->values[k];
+        break;
+    }
+    default:
+        if (!s)
+            FAIL(ld, line, "field '%s' is text: write a string", sn->path);
+        r->s = arena_strndup(&ld->ps->a, s, len);
+    }
+    return 0;
+}
+
+static int compile_conds(loader *ld, int t, const snode *base, cond **out, size_t *nout,
+                         int depth);
+
+static int compile_cond(loader *ld, int ci, const snode *base, cond *c, int depth)
+{
+    lua_State *L = ld->L;
+    ci = lua_absindex(L, ci);
+    if (!lua_istable(L, ci))
+        FAIL(ld, 0, "a condition must be made with equals(), at_least(), … (got %s)",
+             luaL_typename(L, ci));
+    c->line = line_of(L, ci);
+    const char *op = dup_field(ld, ci, "op");
+    c->op = op ? dsl_cond_op(op) : -1;
+    if (c->op < 0)
+        FAIL(ld, c->line, "a condition must be made with equals(), at_least(), …");
+    c->name = dup_field(ld, ci, "name");
+    c->zh = dup_field(ld, ci, "zh");
+    c->field = dup_field(ld, ci, "field");
+    if (c->op == C_ALL || c->op == C_ANY || c->op == C_NOT) {
+        lua_getfield(L, ci, "sub");
+        int rc = compile_conds(ld, lua_gettop(L), base, &c->sub, &c->n, depth + 1);
+        lua_pop(L, 1);
+        return rc;
+    }
+    c->sn = schema_resolve(base, c->field);
+    if (!c->sn) {
+        const char *names[64];
+        size_t n = 0;
+        for (size_t i = 0; i < base->nchild && n < 64; i++)
+            names[n++] = base->child[i]->name;
+        const char *best = closest_name(c->field, names, n);
+        FAIL(ld, c->line, "unknown field '%s'%s%s%s", c->field, best ? " (did you mean '" : "",
+             best ? best : "", best ? "'?)" : "");
+    }
+    /* the slot path from base */
+    const snode *chain[8];
+    int k = 0;
+    for (const snode *s = c->sn; s && s != base && k < 8; s = s->parent)
+        chain[k++] = s;
+    c->plen = k;
+    for (int i = 0; i < k; i++)
+        c->pidx[i] = chain[k - 1 - i]->index;
+    int ft = c->sn->type;
+    switch (c->op) {
+    case C_ANY_ITEM: {
+        if (ft != T_LIST || !c->sn->item || c->sn->item->type != T_OBJECT)
+            FAIL(ld, c->line, "any_item() needs a list of objects, '%s' is not", c->field);
+        lua_getfield(L, ci, "sub");
+        int rc = compile_conds(ld, lua_gettop(L), c->sn->item, &c->sub, &c->n, depth + 1);
+        lua_pop(L, 1);
+        return rc;
+    }
+    case C_HAS_TAG:
+        if (ft != T_LIST)
+            FAIL(ld, c->line, "has_tag() needs a list field, '%s' is not", c->field);
+        break;
+    case C_IS_TRUE:
+        if (ft != T_BOOL)
+            FAIL(ld, c->line, "is_true() needs a true/false field, '%s' is not", c->field);
+        return 0;
+    case C_IS_SET:
+        return 0;
+    case C_AT_LEAST:
+    case C_AT_MOST:
+    case C_GREATER:
+    case C_LESS:
+    case C_BETWEEN:
+    case C_ON_OR_AFTER:
+    case C_ON_OR_BEFORE:
+        if (ft != T_INT && ft != T_MONEY && ft != T_DATE)
+            FAIL(ld, c->line, "%s() compares numbers, amounts or dates; '%s' is not one", op,
+                 c->field);
+        break;
+    default:
+        if (ft == T_LIST || ft == T_OBJECT)
+            FAIL(ld, c->line, "%s() needs a single-valued field, '%s' is not", op, c->field);
+    }
+    if (c->op == C_ONE_OF) {
+        lua_getfield(L, ci, "value");
+        int li = lua_gettop(L);
+        if (!lua_istable(L, li))
+            FAIL(ld, c->line, "one_of(field, {…}) needs a list of values");
+        size_t n = lua_rawlen(L, li);
+        c->req[0].list = arena_alloc(&ld->ps->a, (n ? n : 1) * sizeof(reqval));
+        c->req[0].n = n;
+        c->req[0].kind = RV_LIT;
+        for (size_t i = 0; i < n; i++) {
+            lua_rawgeti(L, li, (lua_Integer)i + 1);
+            if (compile_req(ld, -1, c->sn, &c->req[0].list[i], c->line))
+                return -1;
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+        return 0;
+    }
+    lua_getfield(L, ci, "value");
+    if (compile_req(ld, -1, c->sn, &c->req[0], c->line)) {
+        if (!ld->err[0])
+            FAIL(ld, c->line, "bad value for '%s'", c->field);
+        return -1;
+    }
+    lua_pop(L, 1);
+    if (c->op == C_BETWEEN) {
+        lua_getfield(L, ci, "value2");
+        if (compile_req(ld, -1, c->sn, &c->req[1], c->line))
+            return -1;
+        lua_pop(L, 1);
+    }
+    return 0;
+}
+
+static int compile_conds(loader *ld, int t, const snode *base, cond **out, size_t *nout,
+                         int depth)
+{
+    lua_State *L = ld->L;
+    if (depth > 16)
+        FAIL(ld, 0, "conditions nested deeper than 16 levels");
+    if (lua_isnil(L, t)) {
+        *out = NULL;
+        *nout = 0;
+        return 0;
+    }
+    if (!lua_istable(L, t))
+        FAIL(ld, 0, "'conditions' must be a list of conditions");
+    size_t n = lua_rawlen(L, t);
+    cond *v = arena_alloc(&ld->ps->a, (n ? n : 1) * sizeof *v);
+    for (size_t i = 0; i < n; i++) {
+        lua_rawgeti(L, t, (lua_Integer)i + 1);
+        if (compile_cond(ld, -1, base, &v[i], depth))
+            return -1;
+        lua_pop(L, 1);
+    }
+    *out = v;
+    *nout = n;
+    return 0;
+}
+
+static int ref_fn(loader *ld, int t, const char *key, bool required)
+{
+    lua_State *L = ld->L;
+    lua_getfield(L, t, key);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        if (required)
+            FAIL(ld, line_of(L, t), "policy table lacks field '%s' (a function)", key);
+        return LUA_NOREF;
+    }
+    if (!lua_isfunction(L, -1))
+        FAIL(ld, line_of(L, t), "'%s' must be a function", key);
+    return luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+/* Records a non-table upvalue of a frozen function: it is checked after every call. */
+static void rec_upv(lua_State *L, int fn, int up, void *ud)
+{
+    loader *ld = ud;
+    policy *p = ld->p;
+    struct upv *v = arena_alloc(&ld->ps->a, (p->nupv + 1) * sizeof *v);
+    if (p->nupv)
+        memcpy(v, p->upv, p->nupv * sizeof *v);
+    p->upv = v;
+    const char *name = lua_getupvalue(L, fn, up); /* stack: value */
+    v[p->nupv].up = up;
+    v[p->nupv].name = arena_strndup(&ld->ps->a, name, strlen(name));
+    v[p->nupv].val = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_pushvalue(L, fn);
+    v[p->nupv].fn = luaL_ref(L, LUA_REGISTRYINDEX);
+    p->nupv++;
+}
+
+static int read_policy(loader *ld, int t)
+{
+    lua_State *L = ld->L;
+    policy *p = ld->p;
+    if (!lua_istable(L, t))
+        FAIL(ld, 0, "the file must return policy { … }, got %s", luaL_typename(L, t));
+    unsigned line = line_of(L, t);
+    const char *id = dup_field(ld, t, "id");
+    if (!id)
+        FAIL(ld, line, "policy table lacks field 'id'");
+    if (strcmp(id, p->id) != 0)
+        FAIL(ld, line, "policy id '%s' does not match its file name (expected '%s')", id, p->id);
+    const char *kind = dup_field(ld, t, "kind");
+    if (!kind || (strcmp(kind, "cash") && strcmp(kind, "in_kind") && strcmp(kind, "match")))
+        FAIL(ld, line, "'kind' must be \"cash\", \"in_kind\" or \"match\"");
+    p->kind = kind[0] == 'c' ? K_CASH : kind[0] == 'i' ? K_IN_KIND : K_MATCH;
+    lua_getfield(L, t, "title");
+    if (lua_istable(L, -1)) {
+        p->title_zh = dup_field(ld, lua_gettop(L), "zh");
+        p->title_en = dup_field(ld, lua_gettop(L), "en");
+    }
+    lua_pop(L, 1);
+    if (!p->title_zh || !p->title_en)
+        FAIL(ld, line, "'title' needs zh and en, e.g. title = { zh = \"…\", en = \"…\" }");
+    p->family = dup_field(ld, t, "family");
+    p->unit = dup_field(ld, t, "unit");
+    lua_getfield(L, t, "source");
+    if (lua_istable(L, -1)) {
+        int s = lua_gettop(L);
+        p->src_doc = dup_field(ld, s, "doc");
+        p->src_publisher = dup_field(ld, s, "publisher");
+        p->src_date = dup_field(ld, s, "date");
+        p->src_quote = dup_field(ld, s, "quote");
+        p->src_file = dup_field(ld, s, "file");
+    }
+    lua_pop(L, 1);
+    if (!p->src_doc || !p->src_quote)
+        FAIL(ld, line, "'source' needs at least doc and quote");
+    lua_getfield(L, t, "in_force");
+    int ok = lua_istable(L, -1);
+    if (ok) {
+        lua_rawgeti(L, -1, 1);
+        lua_rawgeti(L, -2, 2);
+        size_t l1, l2;
+        const char *a = lua_tolstring(L, -2, &l1), *b = lua_tolstring(L, -1, &l2);
+        ok = a && b && !calc_date_parse(&p->from, a, l1) && !calc_date_parse(&p->to, b, l2);
+        lua_pop(L, 2);
+    }
+    lua_pop(L, 1);
+    if (!ok)
+        FAIL(ld, line, "'in_force' must be { \"YYYY-MM-DD\", \"YYYY-MM-DD\" }");
+    if (p->from > p->to)
+        FAIL(ld, line, "'in_force' ends before it starts");
+    lua_getfield(L, t, "amount_rule");
+    if (lua_istable(L, -1)) {
+        p->amount_zh = dup_field(ld, lua_gettop(L), "zh");
+        p->amount_en = dup_field(ld, lua_gettop(L), "en");
+    }
+    lua_pop(L, 1);
+    if (load_params(ld, t))
+        return -1;
+    lua_getfield(L, t, "conditions");
+    int rc = compile_conds(ld, lua_gettop(L), ld->ps->schema.root, &p->conds, &p->ncond, 0);
+    lua_pop(L, 1);
+    if (rc)
+        return -1;
+    p->item_cond = -1;
+    for (size_t i = 0; i < p->ncond; i++)
+        if (p->conds[i].op == C_ANY_ITEM && p->item_cond < 0)
+            p->item_cond = (int)i;
+    p->limit_param = -1;
+    const char *limit = dup_field(ld, t, "limit");
+    if (limit) {
+        p->limit_param = param_index(p, limit);
+        if (p->limit_param < 0)
+            FAIL(ld, line, "'limit' names unknown parameter '%s'", limit);
+        p->params[p->limit_param].used = true;
+    }
+    p->ref_amount = p->ref_item = p->ref_quantity = p->ref_value = p->ref_detail = LUA_NOREF;
+    if (p->kind == K_CASH) {
+        if ((p->ref_amount = ref_fn(ld, t, "amount", true)) == -1)
+            return -1;
+        if ((p->ref_item = ref_fn(ld, t, "item_amount", false)) == -1)
+            return -1;
+        if (p->ref_item != LUA_NOREF && p->item_cond < 0)
+            FAIL(ld, line, "'item_amount' needs an any_item() condition to take items from");
+    } else if (p->kind == K_IN_KIND) {
+        if ((p->ref_quantity = ref_fn(ld, t, "quantity", true)) == -1)
+            return -1;
+        if ((p->ref_value = ref_fn(ld, t, "value", true)) == -1)
+            return -1;
+        if (!p->unit)
+            FAIL(ld, line, "an in_kind policy needs 'unit' (\"units\" or \"m2\")");
+    } else {
+        if ((p->ref_detail = ref_fn(ld, t, "detail", true)) == -1)
+            return -1;
+    }
+    /* freeze everything the policy can reach; remember its plain upvalues */
+    sbx_freeze(L, t, rec_upv, ld);
+    policy_rebuild_params(L, p);
+    return 0;
+}
+
+int policy_load(polset *ps, sbx *s, policy *p, const char *path);
+int policy_load(polset *ps, sbx *s, policy *p, const char *path)
+{
+    lua_State *L = s->L;
+    loader ld = {ps, L, p, ""};
+    char *text;
+    size_t len;
+    calc_error err;
+    p->group = p->cap = p->pool = -1;
+    p->item_cond = p->limit_param = -1;
+    p->ref_params = LUA_NOREF;
+    int top = lua_gettop(L);
+    if (calc_read_file(path, &text, &len, &err)) {
+        p->error = arena_printf(&ps->a, "%s: %s", path, err.msg);
+        return -1;
+    }
+    int rc = sbx_load(L, path, text, len);
+    free(text);
+    if (rc != LUA_OK) {
+        p->error = arena_printf(&ps->a, "%s", lua_tostring(L, -1));
+        lua_settop(L, top);
+        return -1;
+    }
+    sbx_push_env(L);
+    lua_setupvalue(L, -2, 1);
+    char msg[512];
+    if (sbx_call(s, 0, 1, 0, msg, sizeof msg)) {
+        p->error = arena_printf(&ps->a, "%s", msg);
+        lua_settop(L, top);
+        return -1;
+    }
+    if (read_policy(&ld, lua_gettop(L))) {
+        p->error = arena_printf(&ps->a, "%s", ld.err);
+        lua_settop(L, top);
+        return -1;
+    }
+    lua_settop(L, top);
+    return 0;
+}
+
+/* Loads the scripts in policies/lib/ into calc.G as lib.<name>; each returns a table. */
+int policy_load_lib(polset *ps, sbx *s, const char *dir, calc_diags *d);
+int policy_load_lib(polset *ps, sbx *s, const char *dir, calc_diags *d)
+{
+    lua_State *L = s->L;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/lib", dir);
+    lua_getfield(L, LUA_REGISTRYINDEX, "calc.G");
+    lua_newtable(L); /* stack: G, lib */
+    struct dirent **names = NULL;
+    DIR *dp = opendir(path);
+    int rc = 0;
+    if (dp) {
+        closedir(dp);
+        int n = scandir(path, &names, NULL, alphasort);
+        for (int i = 0; i < n; i++) {
+            const char *nm = names[i]->d_name;
+            size_t l = strlen(nm);
+            if (l > 4 && strcmp(nm + l - 4, ".lua") == 0 && nm[0] != '.') {
+                char file[1100];
+                snprintf(file, sizeof file, "%s/%s", path, nm);
+                char *text;
+                size_t len;
+                calc_error err;
+                char msg[512] = "";
+                if (calc_read_file(file, &text, &len, &err)) {
+                    snprintf(msg, sizeof msg, "%s", err.msg);
+                } else {
+                    int lr = sbx_load(L, file, text, len);
+                    free(text);
+                    if (lr != LUA_OK) {
+                        snprintf(msg, sizeof msg, "%s", lua_tostring(L, -1));
+                        lua_pop(L, 1);
+                    } else {
+                        sbx_push_env(L);
+                        lua_setupvalue(L, -2, 1);
+                        if (!sbx_call(s, 0, 1, 0, msg, sizeof msg)) {
+                            if (!lua_istable(L, -1))
+                                snprintf(msg, sizeof msg, "%s: a library must return a table",
+                                         file);
+                            else
+                                lua_setfield(L, -2, arena_strndup(&ps->a, nm, l - 4));
+                        }
+                    }
+                }
+                if (msg[0]) {
+                    calc_error *e = calc_diags_add(d);
+                    if (e) {
+                        e->code = CALC_EPOLICY;
+                        snprintf(e->msg, sizeof e->msg, "%s", msg);
+                        snprintf(e->hint, sizeof e->hint, "policies using lib.%.*s will fail",
+                                 (int)(l - 4), nm);
+                    }
+                    rc = CALC_EPOLICY;
+                }
+                lua_settop(L, 2);
+            }
+            free(names[i]);
+        }
+        free(names);
+    }
+    lua_setfield(L, -2, "lib");
+    lua_pop(L, 1);
+    return rc;
+}

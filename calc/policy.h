@@ -1,0 +1,74 @@
+/* policy.h — a loaded policy set: policies, their parameters and compiled conditions, and
+ * the cross-policy declarations (groups, caps, pools). Private to the library. */
+#ifndef CALC_POLICY_H
+#define CALC_POLICY_H
+
+#include "internal.h"
+
+enum { U_YUAN, U_PERCENT, U_COUNT, U_M2, U_DATE, U_YEARS, U_UNITS };
+
+typedef struct param_entry {
+    const char *key; /* table parameters: the key as text */
+    int64_t value;
+} param_entry;
+
+typedef struct param {
+    const char *name;
+    int unit;
+    int mark; /* 0 unmarked, 1 seed, 2 illustrative */
+    const char *note;
+    int64_t value;
+    size_t n; /* > 0: a table of values by key */
+    param_entry *e;
+    unsigned line;
+    bool used;
+} param;
+
+typedef struct policy {
+    const char *id, *file;
+    const char *title_zh, *title_en;
+    int kind;
+    const char *family;
+    const char *unit; /* in-kind: "units" or "m2" */
+    const char *src_doc, *src_publisher, *src_date, *src_quote, *src_file;
+    calc_date from, to;
+    size_t nparam;
+    param *params;
+    size_t ncond;
+    cond *conds;
+    const char *amount_zh, *amount_en; /* the amount rule in words */
+    int ref_params, ref_amount, ref_item, ref_quantity, ref_value, ref_detail;
+    int item_cond; /* top-level any_item whose items feed ref_item, or -1 */
+    int limit_param; /* amount may never exceed it, or -1 */
+    size_t nupv;
+    struct upv { int fn; int up; int val; const char *name; } *upv;
+    const char *error; /* load failure: "file:line: message" */
+    int group, cap, pool; /* indexes, or -1 */
+} policy;
+
+typedef struct decl { /* a group, cap or pool */
+    const char *name;
+    const char *zh;
+    calc_loc loc;
+    size_t n;
+    int *member;
+    const char *limit_field; /* caps: limit from a profile field */
+    const snode *limit_sn;
+    calc_money limit; /* caps with a fixed limit */
+    int unit;         /* pools: U_YUAN, U_UNITS, U_M2 */
+    int64_t size;     /* pools: fen, units or m² */
+    int mode;         /* pools: 0 pro_rata, 1 first_come */
+} decl;
+
+typedef struct polset {
+    arena a;
+    calc_schema schema;
+    size_t n;
+    policy *pol; /* sorted by id */
+    size_t ngroup, ncap, npool;
+    decl *group, *cap, *pool;
+} polset;
+
+int policy_index(const polset *ps, const char *id);
+
+#endif

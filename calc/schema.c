@@ -1,0 +1,548 @@
+/* schema.c — the profile schema (policies/schema.yaml) and profile validation: a value tree
+ * becomes a typed profile, or every error in it is reported with its position.
+ * The schema is data; nothing here names a field of the policy book. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const type_names[] = {"object", "list",   "string", "int",
+                                         "money",  "date",   "bool",   "enum"};
+
+static snode *new_node(calc_schema *s, const char *name, const char *path, int type)
+{
+    snode *n = arena_alloc(&s->a, sizeof *n);
+    n->name = arena_strndup(&s->a, name, strlen(name));
+    n->path = arena_strndup(&s->a, path, strlen(path));
+    n->type = type;
+    return n;
+}
+
+static void add_child(calc_schema *s, snode *parent, snode *c)
+{
+    snode **v = arena_alloc(&s->a, (parent->nchild + 1) * sizeof *v);
+    if (parent->nchild)
+        memcpy(v, parent->child, parent->nchild * sizeof *v);
+    v[parent->nchild] = c;
+    c->index = (int)parent->nchild;
+    c->parent = parent;
+    parent->child = v;
+    parent->nchild++;
+}
+
+const snode *schema_child(const snode *obj, const char *name, size_t len)
+{
+    if (!obj || obj->type != T_OBJECT)
+        return NULL;
+    for (size_t i = 0; i < obj->nchild; i++)
+        if (strlen(obj->child[i]->name) == len && memcmp(obj->child[i]->name, name, len) == 0)
+            return obj->child[i];
+    return NULL;
+}
+
+const snode *schema_resolve(const snode *base, const char *path)
+{
+    const snode *n = base;
+    const char *p = path;
+    while (n && *p) {
+        size_t len = strcspn(p, ".[");
+        n = schema_child(n, p, len);
+        p += len;
+        if (n && p[0] == '[' && p[1] == ']') {
+            if (n->type != T_LIST)
+                return NULL;
+            n = n->item;
+            p += 2;
+        }
+        if (*p == '.')
+            p++;
+        else if (*p)
+            return NULL;
+    }
+    return *p ? NULL : n;
+}
+
+const enum_def *schema_enum(const calc_schema *s, const char *name)
+{
+    for (size_t i = 0; i < s->nenum; i++)
+        if (strcmp(s->enums[i].name, name) == 0)
+            return &s->enums[i];
+    return NULL;
+}
+
+int enum_index(const enum_def *e, const char *s)
+{
+    for (size_t i = 0; i < e->n; i++)
+        if (strcmp(e->values[i], s) == 0)
+            return (int)i;
+    return -1;
+}
+
+const char *enum_label(const enum_def *e, int i) { return e->zh[i]; }
+
+/* Finds or creates the object node for a dotted prefix ("hq.office", "stores[]"). */
+static snode *ensure(calc_schema *s, const char *path, size_t len, calc_diags *d,
+                     const calc_loc *loc)
+{
+    snode *n = s->root;
+    size_t i = 0;
+    while (i < len) {
+        size_t seg = i;
+        while (seg < len && path[seg] != '.' && path[seg] != '[')
+            seg++;
+        bool list = seg + 1 < len + 1 && seg < len && path[seg] == '[';
+        snode *c = (snode *)schema_child(n, path + i, seg - i);
+        if (!c) {
+            char *name = arena_strndup(&s->a, path + i, seg - i);
+            char *full = arena_strndup(&s->a, path, seg);
+            c = new_node(s, name, full, list ? T_LIST : T_OBJECT);
+            add_child(s, n, c);
+        }
+        if (list) {
+            if (c->type != T_LIST) {
+                diag_at(d, CALC_ESCHEMA, loc, path, NULL, "'%s' is not a list", c->path);
+                return NULL;
+            }
+            if (!c->item) {
+                char *ip = arena_printf(&s->a, "%s[]", c->path);
+                c->item = new_node(s, c->name, ip, T_OBJECT);
+                c->item->parent = c;
+            }
+            c = c->item;
+            seg += 2;
+        } else if (c->type != T_OBJECT) {
+            diag_at(d, CALC_ESCHEMA, loc, path, NULL, "'%s' is not an object", c->path);
+            return NULL;
+        }
+        n = c;
+        i = seg + (seg < len && path[seg] == '.');
+    }
+    return n;
+}
+
+static const char *str_of(calc_schema *s, const value *m, const char *key)
+{
+    const value *v = map_get(m, key);
+    return v && v->type == V_SCALAR ? arena_strndup(&s->a, v->str, v->len) : NULL;
+}
+
+static int load_field(calc_schema *s, const char *path, const value *def, calc_diags *d)
+{
+    const calc_loc *loc = &def->loc;
+    if (def->type != V_MAP) {
+        diag_at(d, CALC_ESCHEMA, loc, path, NULL, "a field needs a mapping with its type");
+        return CALC_ESCHEMA;
+    }
+    const char *tname = str_of(s, def, "type");
+    int type = -1;
+    for (int i = 0; tname && i < 8; i++)
+        if (strcmp(tname, type_names[i]) == 0)
+            type = i;
+    if (type < 0) {
+        diag_at(d, CALC_ESCHEMA, loc, path, "types: string, int, money, date, bool, enum, list",
+                "unknown type '%s'", tname ? tname : "");
+        return CALC_ESCHEMA;
+    }
+    size_t plen = strlen(path);
+    snode *n;
+    if (plen > 2 && strcmp(path + plen - 2, "[]") == 0) {
+        snode *list = (snode *)schema_resolve(s->root, arena_strndup(&s->a, path, plen - 2));
+        if (!list || list->type != T_LIST) {
+            diag_at(d, CALC_ESCHEMA, loc, path, NULL, "declare the list before its items");
+            return CALC_ESCHEMA;
+        }
+        n = new_node(s, list->name, path, type);
+        n->parent = list;
+        list->item = n;
+    } else {
+        const char *dot = strrchr(path, '.');
+        size_t cut = dot ? (size_t)(dot - path) : 0;
+        snode *parent = cut ? ensure(s, path, cut, d, loc) : s->root;
+        if (!parent)
+            return CALC_ESCHEMA;
+        const char *name = dot ? dot + 1 : path;
+        if (schema_child(parent, name, strlen(name))) {
+            diag_at(d, CALC_ESCHEMA, loc, path, NULL, "field declared twice");
+            return CALC_ESCHEMA;
+        }
+        n = new_node(s, name, path, type);
+        add_child(s, parent, n);
+    }
+    n->label = str_of(s, def, "label");
+    n->zh = str_of(s, def, "zh");
+    n->en_text = str_of(s, def, "en");
+    n->group = str_of(s, def, "group");
+    const value *req = map_get(def, "required");
+    n->required = req && req->type == V_SCALAR && strcmp(req->str, "true") == 0;
+    const char *en = str_of(s, def, "enum");
+    if (type == T_ENUM) {
+        n->en = en ? schema_enum(s, en) : NULL;
+        if (!n->en) {
+            diag_at(d, CALC_ESCHEMA, loc, path, NULL, "unknown enum '%s'", en ? en : "");
+            return CALC_ESCHEMA;
+        }
+    }
+    const value *mn = map_get(def, "min"), *mx = map_get(def, "max");
+    if (mn && mn->type == V_SCALAR) {
+        n->has_min = true;
+        n->min = strtoll(mn->str, NULL, 10);
+    }
+    if (mx && mx->type == V_SCALAR) {
+        n->has_max = true;
+        n->max = strtoll(mx->str, NULL, 10);
+    }
+    n->has_default = map_get(def, "default") != NULL;
+    return 0;
+}
+
+int calc_schema_load(calc_schema *s, const char *path, calc_diags *d)
+{
+    calc_error err;
+    char *text = NULL;
+    size_t len = 0;
+    memset(s, 0, sizeof *s);
+    int rc = calc_read_file(path, &text, &len, &err);
+    if (rc) {
+        calc_error *e = calc_diags_add(d);
+        if (e)
+            *e = err;
+        return rc;
+    }
+    value **docs;
+    size_t ndocs;
+    const char *file = arena_strndup(&s->a, path, strlen(path));
+    rc = calc_yaml_parse(&s->a, file, text, len, &docs, &ndocs, d);
+    free(text);
+    if (rc)
+        return rc;
+    const value *root = ndocs ? docs[0] : NULL;
+    const value *enums = map_get(root, "enums"), *fields = map_get(root, "fields");
+    if (!enums || enums->type != V_MAP || !fields || fields->type != V_MAP) {
+        diag_at(d, CALC_ESCHEMA, NULL, NULL, NULL, "%s: a schema needs 'enums' and 'fields'",
+                path);
+        return CALC_ESCHEMA;
+    }
+    s->nenum = enums->n;
+    s->enums = arena_alloc(&s->a, enums->n * sizeof *s->enums);
+    for (size_t i = 0; i < enums->n; i++) {
+        enum_def *e = &s->enums[i];
+        const value *vals = enums->items[i];
+        e->name = enums->keys[i]->str;
+        if (vals->type != V_MAP) {
+            diag_at(d, CALC_ESCHEMA, &vals->loc, e->name, NULL,
+                    "an enum maps each value to its Chinese label");
+            return CALC_ESCHEMA;
+        }
+        e->n = vals->n;
+        e->values = arena_alloc(&s->a, vals->n * sizeof *e->values);
+        e->zh = arena_alloc(&s->a, vals->n * sizeof *e->zh);
+        for (size_t k = 0; k < vals->n; k++) {
+            e->values[k] = vals->keys[k]->str;
+            e->zh[k] = vals->items[k]->type == V_SCALAR ? vals->items[k]->str : e->values[k];
+        }
+    }
+    s->root = new_node(s, "", "", T_OBJECT);
+    for (size_t i = 0; i < fields->n; i++) {
+        rc = load_field(s, fields->keys[i]->str, fields->items[i], d);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+void calc_schema_free(calc_schema *s)
+{
+    arena_free(&s->a);
+}
+
+/* ---- validation ---- */
+
+typedef struct vctx {
+    calc_profile *p;
+    calc_diags *d;
+    const calc_schema *s;
+    char path[256];
+} vctx;
+
+static void bad(vctx *c, const value *v, const char *hint, const char *fmt, const char *got)
+{
+    char msg[400];
+    snprintf(msg, sizeof msg, fmt, got);
+    diag_at(c->d, CALC_ESCHEMA, &v->loc, c->path, hint, "%s", msg);
+}
+
+static const char *shown(const value *v)
+{
+    if (v->type == V_MAP)
+        return "a mapping";
+    if (v->type == V_SEQ)
+        return "a list";
+    return v->str;
+}
+
+static bool convert(vctx *c, const snode *n, const value *v, pval *out);
+
+static void fill_defaults(vctx *c, const snode *n, pobj *o)
+{
+    for (size_t i = 0; i < n->nchild; i++) {
+        const snode *ch = n->child[i];
+        pval *slot = &o->slot[i];
+        slot->type = ch->type;
+        if (slot->set)
+            continue;
+        if (ch->type == T_OBJECT) {
+            size_t keep = strlen(c->path);
+            pobj *sub = arena_alloc(&c->p->a, sizeof *sub);
+            sub->sn = ch;
+            sub->slot = arena_alloc(&c->p->a, (ch->nchild ? ch->nchild : 1) * sizeof *sub->slot);
+            fill_defaults(c, ch, sub);
+            c->path[keep] = 0;
+            slot->set = true;
+            slot->u.o = sub;
+        } else if (ch->has_default) {
+            slot->set = true;
+            if (ch->type == T_LIST) {
+                slot->u.l = arena_alloc(&c->p->a, sizeof(plist));
+            } else if (ch->type == T_ENUM) {
+                /* enum defaults: "none" */
+                int k = enum_index(ch->en, "none");
+                slot->u.i = k < 0 ? 0 : k;
+                slot->s = ch->en->values[slot->u.i];
+            } else {
+                slot->u.i = 0; /* false / 0 */
+            }
+        }
+    }
+}
+
+static bool convert_object(vctx *c, const snode *n, const value *v, pval *out)
+{
+    if (v->type != V_MAP) {
+        bad(c, v, NULL, "expected a mapping of fields, got %s", shown(v));
+        return false;
+    }
+    pobj *o = arena_alloc(&c->p->a, sizeof *o);
+    o->sn = n;
+    o->slot = arena_alloc(&c->p->a, (n->nchild ? n->nchild : 1) * sizeof *o->slot);
+    bool ok = true;
+    size_t keep = strlen(c->path);
+    for (size_t i = 0; i < v->n; i++) {
+        const value *k = v->keys[i];
+        const snode *ch = schema_child(n, k->str, k->len);
+        snprintf(c->path + keep, sizeof c->path - keep, "%s%s", keep ? "." : "", k->str);
+        if (!ch) {
+            const char *names[64];
+            size_t nn = 0;
+            for (size_t j = 0; j < n->nchild && nn < 64; j++)
+                names[nn++] = n->child[j]->name;
+            const char *best = closest_name(k->str, names, nn);
+            char hint[200];
+            if (best)
+                snprintf(hint, sizeof hint, "did you mean '%s'?", best);
+            else
+                snprintf(hint, sizeof hint, "run 'calc schema' to list the fields");
+            diag_at(c->d, CALC_ESCHEMA, &k->loc, c->path, hint, "unknown field");
+            ok = false;
+            continue;
+        }
+        if (!convert(c, ch, v->items[i], &o->slot[ch->index]))
+            ok = false;
+        c->path[keep] = 0;
+    }
+    c->path[keep] = 0;
+    fill_defaults(c, n, o);
+    for (size_t i = 0; i < n->nchild; i++)
+        if (n->child[i]->required && !o->slot[i].set) {
+            snprintf(c->path + keep, sizeof c->path - keep, "%s%s", keep ? "." : "",
+                     n->child[i]->name);
+            diag_at(c->d, CALC_ESCHEMA, &v->loc, c->path, "add it to the profile",
+                    "required field is missing");
+            c->path[keep] = 0;
+            ok = false;
+        }
+    out->set = true;
+    out->type = T_OBJECT;
+    out->u.o = o;
+    out->loc = v->loc;
+    return ok;
+}
+
+static bool convert(vctx *c, const snode *n, const value *v, pval *out)
+{
+    out->type = n->type;
+    out->loc = v->loc;
+    if (v->type == V_NULL) /* an explicit null is an absent field */
+        return true;
+    if (n->type == T_OBJECT)
+        return convert_object(c, n, v, out);
+    if (n->type == T_LIST) {
+        if (v->type != V_SEQ) {
+            if (n->item && n->item->type != T_OBJECT && v->type == V_SCALAR)
+                bad(c, v, "write a list: [a, b]", "expected a list, got '%s'", shown(v));
+            else
+                bad(c, v, NULL, "expected a list, got %s", shown(v));
+            return false;
+        }
+        plist *l = arena_alloc(&c->p->a, sizeof *l);
+        l->n = v->n;
+        l->item = arena_alloc(&c->p->a, (v->n ? v->n : 1) * sizeof *l->item);
+        bool ok = true;
+        size_t keep = strlen(c->path);
+        for (size_t i = 0; i < v->n; i++) {
+            snprintf(c->path + keep, sizeof c->path - keep, "[%zu]", i);
+            if (v->items[i]->type == V_NULL) {
+                bad(c, v->items[i], NULL, "expected a list item, got %s", "null");
+                ok = false;
+            } else if (!convert(c, n->item, v->items[i], &l->item[i]))
+                ok = false;
+        }
+        c->path[keep] = 0;
+        out->set = ok;
+        out->u.l = l;
+        return ok;
+    }
+    if (v->type != V_SCALAR) {
+        bad(c, v, NULL, "expected a single value, got %s", shown(v));
+        return false;
+    }
+    const char *why = NULL;
+    switch (n->type) {
+    case T_STRING:
+        out->u.s = v->str;
+        break;
+    case T_MONEY:
+        if (calc_money_parse(&out->u.i, v->str, v->len, &why)) {
+            char msg[300];
+            snprintf(msg, sizeof msg, "expected an amount in yuan (%s), got '%%s'", why);
+            bad(c, v, "write 15000 for ¥15,000 (at most 2 decimals: 15000.50)", msg, v->str);
+            return false;
+        }
+        break;
+    case T_INT: {
+        const char *s = v->str;
+        bool neg = *s == '-';
+        if (neg)
+            s++;
+        int64_t x = 0;
+        bool ok = *s != 0;
+        for (; *s && ok; s++) {
+            if (*s < '0' || *s > '9' || x > (INT64_MAX - 9) / 10)
+                ok = false;
+            else
+                x = x * 10 + (*s - '0');
+        }
+        if (!ok) {
+            bad(c, v, "write a whole number, e.g. 12", "expected a whole number, got '%s'",
+                v->str);
+            return false;
+        }
+        x = neg ? -x : x;
+        if ((n->has_min && x < n->min) || (n->has_max && x > n->max)) {
+            char msg[200];
+            if (n->has_max)
+                snprintf(msg, sizeof msg, "expected a whole number from %lld to %lld, got '%%s'",
+                         (long long)n->min, (long long)n->max);
+            else
+                snprintf(msg, sizeof msg, "expected a whole number >= %lld, got '%%s'",
+                         (long long)n->min);
+            bad(c, v, NULL, msg, v->str);
+            return false;
+        }
+        out->u.i = x;
+        break;
+    }
+    case T_DATE:
+        if (calc_date_parse((calc_date *)&out->u.i, v->str, v->len)) {
+            out->u.i = 0;
+            bad(c, v, "write a real date as YYYY-MM-DD, e.g. 2025-03-01",
+                "expected a date YYYY-MM-DD, got '%s'", v->str);
+            return false;
+        } else {
+            calc_date dd;
+            calc_date_parse(&dd, v->str, v->len);
+            out->u.i = dd;
+        }
+        break;
+    case T_BOOL:
+        if (!v->quoted && strcmp(v->str, "true") == 0)
+            out->u.i = 1;
+        else if (!v->quoted && strcmp(v->str, "false") == 0)
+            out->u.i = 0;
+        else {
+            bad(c, v, "write true or false", "expected true or false, got '%s'", v->str);
+            return false;
+        }
+        break;
+    case T_ENUM: {
+        int k = enum_index(n->en, v->str);
+        if (k < 0) {
+            const char *best = closest_name(v->str, n->en->values, n->en->n);
+            /* a Chinese label is accepted as a hint, never silently */
+            for (size_t i = 0; !best && i < n->en->n; i++)
+                if (strcmp(n->en->zh[i], v->str) == 0)
+                    best = n->en->values[i];
+            char hint[300];
+            if (best)
+                snprintf(hint, sizeof hint, "did you mean '%s'?", best);
+            else {
+                size_t m = 0;
+                m += (size_t)snprintf(hint, sizeof hint, "one of:");
+                for (size_t i = 0; i < n->en->n && m < sizeof hint - 40; i++)
+                    m += (size_t)snprintf(hint + m, sizeof hint - m, " %s", n->en->values[i]);
+            }
+            char msg[200];
+            snprintf(msg, sizeof msg, "unknown %s '%%s'", n->en->name);
+            bad(c, v, hint, msg, v->str);
+            return false;
+        }
+        out->u.i = k;
+        out->s = n->en->values[k];
+        break;
+    }
+    }
+    out->set = true;
+    return true;
+}
+
+int profile_from_value(calc_profile *p, const calc_schema *s, const value *doc, calc_diags *d)
+{
+    vctx c = {p, d, s, ""};
+    if (!doc || doc->type != V_MAP) {
+        diag_at(d, CALC_ESCHEMA, doc ? &doc->loc : NULL, NULL,
+                "a profile is a mapping of fields, see 'calc init'",
+                "expected a profile (a mapping of fields)");
+        return CALC_ESCHEMA;
+    }
+    if (!convert_object(&c, s->root, doc, &p->root))
+        return CALC_ESCHEMA;
+    const pval *id = &p->root.u.o->slot[schema_child(s->root, "id", 2)->index];
+    p->id = id->set ? id->u.s : "";
+    return 0;
+}
+
+void pval_render(sbuf *b, const pval *v)
+{
+    char buf[40];
+    if (!v || !v->set) {
+        sb_puts(b, "(absent)");
+        return;
+    }
+    switch (v->type) {
+    case T_STRING: sb_puts(b, v->u.s); break;
+    case T_INT: sb_printf(b, "%lld", (long long)v->u.i); break;
+    case T_MONEY: sb_puts(b, calc_money_format(buf, v->u.i)); break;
+    case T_DATE: sb_puts(b, calc_date_format(buf, (calc_date)v->u.i)); break;
+    case T_BOOL: sb_puts(b, v->u.i ? "true" : "false"); break;
+    case T_ENUM: sb_puts(b, v->s); break;
+    case T_LIST:
+        sb_puts(b, "[");
+        for (size_t i = 0; i < v->u.l->n; i++) {
+            if (i)
+                sb_puts(b, ", ");
+            pval_render(b, &v->u.l->item[i]);
+        }
+        sb_puts(b, "]");
+        break;
+    default: sb_puts(b, "{…}");
+    }
+}

@@ -1,0 +1,424 @@
+/* util.c — the arena, the byte buffer, diagnostics and "did you mean" suggestions.
+ * No knowledge of YAML, Lua or the schema lives here. */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct arena_block {
+    arena_block *next;
+    size_t used, cap;
+    _Alignas(16) unsigned char data[];
+};
+
+void *arena_alloc(arena *a, size_t n)
+{
+    n = (n + 15) & ~(size_t)15;
+    arena_block *b = a->head;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n > 8000 ? n : 8000;
+        b = malloc(sizeof *b + cap);
+        if (!b)
+            abort(); /* out of memory: nothing sensible to continue with */
+        b->next = a->head;
+        b->used = 0;
+        b->cap = cap;
+        a->head = b;
+    }
+    void *p = b->data + b->used;
+    b->used += n;
+    memset(p, 0, n);
+    return p;
+}
+
+char *arena_strndup(arena *a, const char *s, size_t n)
+{
+    char *p = arena_alloc(a, n + 1);
+    memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+char *arena_printf(arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *p = arena_alloc(a, (size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+void arena_free(arena *a)
+{
+    arena_block *b = a->head;
+    while (b) {
+        arena_block *next = b->next;
+        free(b);
+        b = next;
+    }
+    a->head = NULL;
+}
+
+static void sb_grow(sbuf *b, size_t more)
+{
+    if (b->n + more + 1 <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap * 2 : 256;
+    while (cap < b->n + more + 1)
+        cap *= 2;
+    char *p = realloc(b->p, cap);
+    if (!p)
+        abort();
+    b->p = p;
+    b->cap = cap;
+}
+
+void sb_putn(sbuf *b, const char *s, size_t n)
+{
+    sb_grow(b, n);
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = 0;
+}
+
+void sb_puts(sbuf *b, const char *s) { sb_putn(b, s, strlen(s)); }
+
+void sb_printf(sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    sb_grow(b, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->n, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->n += (size_t)n;
+}
+
+void sb_json_str(sbuf *b, const char *s)
+{
+    sb_putn(b, "\"", 1);
+    const char *run = s;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        sb_putn(b, run, (size_t)(s - run));
+        run = s + 1;
+        switch (c) {
+        case '"': sb_puts(b, "\\\""); break;
+        case '\\': sb_puts(b, "\\\\"); break;
+        case '\n': sb_puts(b, "\\n"); break;
+        case '\r': sb_puts(b, "\\r"); break;
+        case '\t': sb_puts(b, "\\t"); break;
+        default: sb_printf(b, "\\u%04x", c);
+        }
+    }
+    sb_putn(b, run, (size_t)(s - run));
+    sb_putn(b, "\"", 1);
+}
+
+void sb_free(sbuf *b)
+{
+    free(b->p);
+    b->p = NULL;
+    b->n = b->cap = 0;
+}
+
+static void copy(char *dst, size_t cap, const char *src)
+{
+    if (!src) {
+        dst[0] = 0;
+        return;
+    }
+    size_t n = strlen(src);
+    if (n >= cap) {
+        n = cap - 1;
+        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+            n--; /* never cut a UTF-8 sequence */
+    }
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
+int calc_error_set(calc_error *err, int code, const char *file, unsigned line, unsigned col,
+                   const char *fmt, ...)
+{
+    if (!err)
+        return code;
+    memset(err, 0, sizeof *err);
+    err->code = code;
+    copy(err->file, sizeof err->file, file);
+    err->line = line;
+    err->col = col;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+void calc_error_hint(calc_error *err, const char *fmt, ...)
+{
+    if (!err)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->hint, sizeof err->hint, fmt, ap);
+    va_end(ap);
+}
+
+/* Echoes line `line` of file with a caret under column col (columns count code points). */
+static void echo_line(FILE *out, const char *file, unsigned line, unsigned col)
+{
+    FILE *f = fopen(file, "rb");
+    if (!f)
+        return;
+    char buf[512];
+    unsigned cur = 1;
+    int found = 0;
+    while (fgets(buf, sizeof buf, f)) {
+        size_t n = strlen(buf);
+        if (cur == line) {
+            found = 1;
+            break;
+        }
+        if (n && buf[n - 1] == '\n')
+            cur++;
+    }
+    fclose(f);
+    if (!found)
+        return;
+    size_t n = strcspn(buf, "\r\n");
+    buf[n] = 0;
+    const char *p = buf;
+    if (line == 1 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
+        (unsigned char)p[2] == 0xBF)
+        p += 3;
+    fprintf(out, " %5u | %s\n       | ", line, p);
+    /* width: CJK code points take two columns */
+    unsigned c = 1;
+    for (const unsigned char *q = (const unsigned char *)p; *q && c < col; c++) {
+        unsigned cp = *q;
+        int len = cp < 0x80 ? 1 : cp < 0xE0 ? 2 : cp < 0xF0 ? 3 : 4;
+        if (len == 3) {
+            cp = ((q[0] & 0x0F) << 12) | ((q[1] & 0x3F) << 6) | (q[2] & 0x3F);
+        }
+        fputs(cp == '\t' ? "\t" : (len == 3 && cp >= 0x2E80) ? "  " : " ", out);
+        for (int i = 0; i < len && *q; i++)
+            q++;
+    }
+    fputs("^\n", out);
+}
+
+void calc_error_print(FILE *out, const calc_error *err)
+{
+    static const char *sev[] = {"error", "warning", "note"};
+    const char *s = sev[err->severity < 0 || err->severity > 2 ? 0 : err->severity];
+    if (err->file[0] && err->line && err->col)
+        fprintf(out, "%s:%u:%u: %s: ", err->file, err->line, err->col, s);
+    else if (err->file[0] && err->line)
+        fprintf(out, "%s:%u: %s: ", err->file, err->line, s);
+    else if (err->file[0])
+        fprintf(out, "%s: %s: ", err->file, s);
+    else
+        fprintf(out, "calc: %s: ", s);
+    if (err->path[0])
+        fprintf(out, "%s: ", err->path);
+    fprintf(out, "%s\n", err->msg);
+    if (err->file[0] && err->line && err->col && !getenv("CALC_NO_SOURCE"))
+        echo_line(out, err->file, err->line, err->col);
+    if (err->hint[0]) {
+        if (err->file[0] && err->line && err->col)
+            fprintf(out, "%s:%u:%u: note: %s\n", err->file, err->line, err->col, err->hint);
+        else if (err->file[0] && err->line)
+            fprintf(out, "%s:%u: note: %s\n", err->file, err->line, err->hint);
+        else
+            fprintf(out, "calc: note: %s\n", err->hint);
+    }
+}
+
+calc_error *calc_diags_add(calc_diags *d)
+{
+    size_t max = d->max ? d->max : 100;
+    if (d->n >= max)
+        return NULL;
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 8;
+        calc_error *v = realloc(d->v, cap * sizeof *v);
+        if (!v)
+            return NULL;
+        d->v = v;
+        d->cap = cap;
+    }
+    calc_error *e = &d->v[d->n++];
+    memset(e, 0, sizeof *e);
+    return e;
+}
+
+void calc_diags_print(FILE *out, const calc_diags *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        calc_error_print(out, &d->v[i]);
+    size_t max = d->max ? d->max : 100;
+    if (d->n >= max)
+        fprintf(out, "calc: note: stopped after %zu errors\n", d->n);
+}
+
+int calc_diags_errors(const calc_diags *d)
+{
+    int n = 0;
+    for (size_t i = 0; i < d->n; i++)
+        n += d->v[i].severity == 0;
+    return n;
+}
+
+void calc_diags_free(calc_diags *d)
+{
+    free(d->v);
+    d->v = NULL;
+    d->n = d->cap = 0;
+}
+
+int calc_exit_status(int code)
+{
+    switch (code) {
+    case CALC_OK: return CALC_EXIT_OK;
+    case CALC_ECHECK: return CALC_EXIT_CHECK;
+    case CALC_ESYNTAX:
+    case CALC_ESCHEMA:
+    case CALC_ELIMIT: return CALC_EXIT_INPUT;
+    case CALC_EPOLICY: return CALC_EXIT_POLICY;
+    default: return CALC_EXIT_USAGE;
+    }
+}
+
+void diag_at(calc_diags *d, int code, const calc_loc *loc, const char *path, const char *hint,
+             const char *fmt, ...)
+{
+    calc_error *e = calc_diags_add(d);
+    if (!e)
+        return;
+    e->code = code;
+    if (loc) {
+        copy(e->file, sizeof e->file, loc->file);
+        e->line = loc->line;
+        e->col = loc->col;
+    }
+    copy(e->path, sizeof e->path, path);
+    copy(e->hint, sizeof e->hint, hint);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    va_end(ap);
+}
+
+/* Decodes UTF-8 into code points (invalid bytes count as themselves). */
+static size_t decode(const char *s, unsigned *out, size_t max)
+{
+    size_t n = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p && n < max) {
+        unsigned c = *p;
+        int len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        for (int i = 1; i < len; i++) {
+            if ((p[i] & 0xC0) != 0x80) {
+                len = 1;
+                break;
+            }
+            c = (c << 6) | (p[i] & 0x3F);
+        }
+        out[n++] = c;
+        p += len;
+    }
+    return n;
+}
+
+const char *closest_name(const char *s, const char *const *names, size_t n)
+{
+    unsigned a[64], b[64];
+    size_t la = decode(s, a, 64);
+    const char *best = NULL;
+    size_t bestd = (size_t)-1;
+    for (size_t k = 0; k < n; k++) {
+        size_t lb = decode(names[k], b, 64);
+        size_t row[65];
+        for (size_t j = 0; j <= lb; j++)
+            row[j] = j;
+        for (size_t i = 1; i <= la; i++) {
+            size_t prev = row[0];
+            row[0] = i;
+            for (size_t j = 1; j <= lb; j++) {
+                size_t cur = row[j];
+                size_t sub = prev + (a[i - 1] != b[j - 1]);
+                size_t del = row[j] + 1, ins = row[j - 1] + 1;
+                row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+                prev = cur;
+            }
+        }
+        if (row[lb] < bestd) {
+            bestd = row[lb];
+            best = names[k];
+        }
+    }
+    size_t longer = la > 4 ? la : 4;
+    if (best && bestd * 3 <= longer + 1)
+        return best;
+    return NULL;
+}
+
+int calc_read_file(const char *path, char **out, size_t *len, calc_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return calc_error_set(err, CALC_EIO, NULL, 0, 0, "cannot open %s: %s", path,
+                              strerror(errno));
+    size_t cap = 65536, n = 0;
+    char *buf = malloc(cap + 1);
+    if (!buf) {
+        fclose(f);
+        return calc_error_set(err, CALC_ENOMEM, NULL, 0, 0, "out of memory reading %s", path);
+    }
+    for (;;) {
+        if (n == cap) {
+            if (cap >= CALC_MAX_INPUT) {
+                free(buf);
+                fclose(f);
+                return calc_error_set(err, CALC_ELIMIT, path, 0, 0,
+                                      "file is larger than the limit of %u bytes",
+                                      CALC_MAX_INPUT);
+            }
+            cap *= 2;
+            char *p = realloc(buf, cap + 1);
+            if (!p) {
+                free(buf);
+                fclose(f);
+                return calc_error_set(err, CALC_ENOMEM, NULL, 0, 0, "out of memory");
+            }
+            buf = p;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    int bad = ferror(f);
+    int e = errno;
+    fclose(f);
+    if (bad) {
+        free(buf);
+        return calc_error_set(err, CALC_EIO, NULL, 0, 0, "cannot read %s: %s", path,
+                              e == EISDIR ? "is a directory" : strerror(e));
+    }
+    buf[n] = 0;
+    *out = buf;
+    *len = n;
+    return 0;
+}
