@@ -1,0 +1,60 @@
+#!/bin/sh
+# Runs every test suite — the cmocka binaries given as arguments, the CLI tests, the replay of
+# every case file and the policy lint — and sums their counts into one closing line
+# "N passed, N failed". Every suite runs even when an earlier one fails; exit 1 if any failed.
+BUILD=${BUILD:-build}
+export BUILD
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+passed=0
+failed=0
+bad=""
+
+count() { # name, then the command; adds the suite's own counts
+    name=$1
+    shift
+    "$@" >"$log" 2>&1
+    rc=$?
+    p=0
+    f=0
+    # cmocka: "[  PASSED  ] N test(s)." / "[  FAILED  ] N test(s), listed below:"
+    p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
+    f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
+    if [ -z "$p$f" ]; then # our own suites: "N passed, N failed"
+        line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+        p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p')
+        f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
+    fi
+    p=${p:-0}
+    f=${f:-0}
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        f=1 # it failed without counting: a crash, a lint problem
+    fi
+    passed=$((passed + p))
+    failed=$((failed + f))
+    if [ "$rc" -ne 0 ] || [ "$f" -ne 0 ]; then
+        bad="$bad $name"
+        echo "FAIL $name ($p passed, $f failed)"
+        sed 's/^/    /' "$log" | grep -v '^    PASS ' | tail -n 60
+    else
+        echo "ok   $name ($p passed)"
+    fi
+}
+
+for t in "$@"; do
+    count "$(basename "$t")" "$t"
+done
+count cli sh tests/cli.sh
+count replay "$BUILD/calc" replay cases
+if "$BUILD/calc" policies check policies >"$log" 2>&1; then
+    passed=$((passed + 1))
+    echo "ok   policies check"
+else
+    failed=$((failed + 1))
+    bad="$bad lint"
+    echo "FAIL policies check"
+    sed 's/^/    /' "$log"
+fi
+[ -n "$bad" ] && echo "failed suites:$bad"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
