@@ -12,19 +12,19 @@ PREFIX ?= /usr/local
 BUILD ?= build
 VERSION = 0.1.0
 
-PKGS = $(LUA_PC) yaml-0.1
+PKGS = $(LUA_PC) yaml-0.1 yajl libcrypto
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -DCALC_VERSION='"$(VERSION)"' \
             -DCALC_DATADIR='"$(PREFIX)/share/calc"' -Icalc -I$(BUILD)
 ALL_CFLAGS = -std=c11 $(WARN) $(WERROR) $(CFLAGS) -MMD -MP \
              $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm -lpthread
+LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread
 TEST_LDLIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 LIB_SRC = $(filter-out calc/main.c,$(wildcard calc/*.c))
 LIB_OBJ = $(LIB_SRC:calc/%.c=$(BUILD)/%.o)
 TESTS = $(patsubst tests/%.c,$(BUILD)/%,$(wildcard tests/test_*.c))
 
-DEPS_PKGS = liblua5.4-dev libyaml-dev libcmocka-dev pkg-config valgrind
+DEPS_PKGS = liblua5.4-dev libyaml-dev libyajl-dev libcsv-dev libssl-dev libcmocka-dev pkg-config valgrind
 
 ifeq ($(V),1)
 Q =

@@ -34,7 +34,7 @@ typedef struct calc_error {
     unsigned line, col;
     char path[128]; /* field path the message is about, or "" */
     char msg[512];
-    char hint[256];
+    char hint[768];
 } calc_error;
 
 /* A growable list of diagnostics (validation reports every error in a file). */
@@ -105,6 +105,8 @@ const char *calc_profile_id(const calc_profile *p);
 calc_result *calc_eval(calc_engine *e, const calc_profile *p, calc_date as_of);
 /* Records computation steps for --explain (off by default: it costs time in batch). */
 void calc_engine_set_explain(calc_engine *e, int on);
+/* Records every condition (1, the default) or only the failed ones (0: faster, for batch). */
+void calc_engine_set_conditions(calc_engine *e, int all);
 void calc_result_free(calc_result *r);
 /* The worst exit status the result implies: 4 when a policy errored, else 0. */
 int calc_result_exit(const calc_result *r);
@@ -135,5 +137,26 @@ typedef struct calc_replay_stats {
  * and field-level diffs to out, problems to diags. */
 int calc_replay(FILE *out, calc_engine *e, const char *path, calc_replay_stats *stats,
                 calc_diags *diags);
+
+/* ---- batch ---- */
+enum { CALC_OUT_JSONL, CALC_OUT_CSV };
+typedef struct calc_batch_opts {
+    const char *const *inputs; /* paths, "-" for stdin */
+    int ninputs;
+    int input_format;          /* -1: by extension (stdin: JSON Lines) */
+    const char *output;        /* NULL: stdout */
+    const char *summary;       /* summary JSON file, or NULL */
+    const char *policies;
+    calc_date as_of;
+    int jobs;
+    int out_format;            /* CALC_OUT_* */
+    int explain, no_pools, progress, quiet, excel, no_eval;
+    FILE *err;                 /* diagnostics and the summary table (stderr) */
+} calc_batch_opts;
+/* Evaluates every record of the inputs; returns the exit status (0, 2, 3 or 4). */
+int calc_batch(const calc_batch_opts *o);
+/* The reduce step: reads result lines written by `batch --no-pools` (shards, in order),
+ * allocates the pools and writes the final grants. Returns the exit status. */
+int calc_allocate(const calc_batch_opts *o);
 
 #endif

@@ -276,7 +276,21 @@ calc_engine *calc_engine_new(const char *dir, calc_error *err)
             calc_error *x = calc_diags_add(&e->diags);
             if (x) {
                 x->code = CALC_EPOLICY;
-                snprintf(x->msg, sizeof x->msg, "%s", p->error);
+                const char *m = p->error;
+                size_t fl = strlen(file);
+                if (strncmp(m, file, fl) == 0 && m[fl] == ':') {
+                    char *end;
+                    unsigned long ln = strtoul(m + fl + 1, &end, 10);
+                    if (end > m + fl + 1 && *end == ':') {
+                        snprintf(x->file, sizeof x->file, "%s", file);
+                        x->line = (unsigned)ln;
+                        m = end + 1 + (end[1] == ' ');
+                    } else if (m[fl + 1] == ' ') {
+                        snprintf(x->file, sizeof x->file, "%s", file);
+                        m += fl + 2;
+                    }
+                }
+                snprintf(x->msg, sizeof x->msg, "%s", m);
                 snprintf(x->hint, sizeof x->hint,
                          "policy '%s' evaluates to an error; the others still run", id);
             }
@@ -362,8 +376,12 @@ calc_profile *calc_profile_parse(calc_engine *e, const char *name, const char *t
                 "expected one profile, found %zu documents", nd);
         rc = CALC_ESCHEMA;
     }
-    if (!rc)
-        rc = profile_from_value(p, &e->ps.schema, docs[0], d);
+    /* a duplicate key still leaves a document: validate it too, so every error is reported */
+    if ((!rc || (rc == CALC_ESCHEMA && nd == 1)) && nd == 1) {
+        int vr = profile_from_value(p, &e->ps.schema, docs[0], d);
+        if (!rc)
+            rc = vr;
+    }
     if (rc) {
         calc_profile_free(p);
         return NULL;
@@ -502,7 +520,7 @@ calc_result *calc_eval(calc_engine *e, const calc_profile *prof, calc_date as_of
     c->as_of = as_of;
     c->a = &res->a;
     c->explain = e->explain;
-    c->all_records = true;
+    c->all_records = !e->failures_only;
     for (size_t i = 0; i < e->ps.n; i++)
         policy_eval(c, &e->sbx, &e->ps.pol[i], (int)i, &res->r[i]);
     resolve_groups(e, res);
@@ -533,3 +551,5 @@ void calc_result_free(calc_result *r)
 int calc_result_exit(const calc_result *r) { return r->any_error ? CALC_EXIT_POLICY : 0; }
 
 void calc_engine_set_explain(calc_engine *e, int on) { e->explain = on != 0; }
+
+void calc_engine_set_conditions(calc_engine *e, int all) { e->failures_only = !all; }

@@ -11,6 +11,7 @@ struct calc_engine {
     sbx sbx;
     evalctx ctx;
     bool explain;
+    bool failures_only; /* record only failed conditions (batch without --explain) */
 };
 
 const char *calc_status_name(int st);

@@ -2,7 +2,7 @@
  * each, `missing` collected from the unknowns that decide, then the amount (or quantity and
  * value, or detail) computed by the policy's Lua functions under the sandbox's budgets.
  * Groups, caps and pools are applied afterwards by engine.c. */
-#include "dsl.h"
+#include "engine.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -121,12 +121,6 @@ static char *required_text(const E *e, const cond *c)
     return b.p;
 }
 
-static const char *cond_name(const E *e, const cond *c)
-{
-    if (c->name)
-        return c->name;
-    return arena_printf(e->c->a, "%s(%s)", dsl_cond_op_name(c->op), c->field ? c->field : "");
-}
 
 static size_t add_rec(E *e, const cond *c, const char *prefix, const pval *v, int tv, int depth)
 {
@@ -141,7 +135,7 @@ static size_t add_rec(E *e, const cond *c, const char *prefix, const pval *v, in
     crec *r = &e->r.v[e->r.n];
     memset(r, 0, sizeof *r);
     r->c = c;
-    r->name = cond_name(e, c);
+    r->name = c->name;
     r->field = c->field ? arena_printf(e->c->a, "%s%s", prefix, c->field) : NULL;
     r->result = tv;
     r->depth = depth;
@@ -232,9 +226,10 @@ static int item_tv(E *e, const cond *c, const pval *item, const char *prefix, in
 static int ev(E *e, const cond *c, const pobj *base, const char *prefix, int depth, bool rec)
 {
     int tv;
+    bool all = e->c->all_records;
     size_t at = 0, first = e->r.n;
     const pval *v = c->field ? field_of(base, c) : NULL;
-    if (rec)
+    if (rec && all)
         at = add_rec(e, c, prefix, v, TV_UNKNOWN, depth);
     switch (c->op) {
     case C_ALL: tv = ev_list(e, c->sub, c->n, 1, base, prefix, depth + 1, rec); break;
@@ -263,11 +258,17 @@ static int ev(E *e, const cond *c, const pobj *base, const char *prefix, int dep
     default: tv = leaf(e, c, v);
     }
     if (rec) {
-        e->r.v[at].result = tv;
-        /* children of a composite that did not fail are not reasons */
-        if (tv != TV_FALSE)
-            for (size_t i = first + 1; i < e->r.n; i++)
-                e->r.v[i].quiet = true;
+        if (all) {
+            e->r.v[at].result = tv;
+            /* children of a composite that did not fail are not reasons */
+            if (tv != TV_FALSE)
+                for (size_t i = first + 1; i < e->r.n; i++)
+                    e->r.v[i].quiet = true;
+        } else if (tv == TV_FALSE) {
+            add_rec(e, c, prefix, v, tv, depth); /* failures only: after its children */
+        } else {
+            e->r.n = first; /* its children's failures decided nothing */
+        }
     }
     return tv;
 }
@@ -624,4 +625,30 @@ void policy_eval(evalctx *c, sbx *s, const policy *p, int index, pres *r)
     }
     r->amount_before = r->amount;
     r->amount_before_cap = r->amount;
+}
+
+/* The value of `quantity` of an in-kind policy (a pool's partial grant). */
+int policy_value(calc_engine *e, int pi, int64_t quantity, calc_money *out, char *msg,
+                 size_t msgsize);
+int policy_value(calc_engine *e, int pi, int64_t quantity, calc_money *out, char *msg,
+                 size_t msgsize)
+{
+    const policy *p = &e->ps.pol[pi];
+    lua_State *L = e->sbx.L;
+    if (p->kind != K_IN_KIND || p->ref_value == LUA_NOREF) {
+        snprintf(msg, msgsize, "%s: not an in-kind policy", p->id);
+        return -1;
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, p->ref_value);
+    lua_pushinteger(L, quantity);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, p->ref_params);
+    if (sbx_call(&e->sbx, 2, 1, 0, msg, msgsize))
+        return -1;
+    int ok = lua_isinteger(L, -1) && lua_tointeger(L, -1) >= 0;
+    if (ok)
+        *out = lua_tointeger(L, -1);
+    else
+        snprintf(msg, msgsize, "%s: value must be an integer number of fen", p->file);
+    lua_pop(L, 1);
+    return ok ? 0 : -1;
 }

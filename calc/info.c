@@ -73,7 +73,7 @@ static void template_node(FILE *out, const snode *n, int indent)
             template_node(out, c, indent + 2);
             continue;
         }
-        char hint[256] = "";
+        char hint[1024] = "";
         if (c->type == T_ENUM) {
             size_t m = 0;
             m += (size_t)snprintf(hint, sizeof hint, "可选：");

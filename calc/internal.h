@@ -56,6 +56,19 @@ struct value {
  * document in *docs (count *ndocs). Errors go into diags; returns 0 or a CALC_E* code. */
 int calc_yaml_parse(arena *a, const char *file, const char *text, size_t len, value ***docs,
                     size_t *ndocs, calc_diags *diags);
+/* A YAML stream read one document at a time (batch input). next returns 1 with a document,
+ * 0 at the end, or a negative CALC_E* code (after a syntax error the stream cannot resume;
+ * after a schema-level problem such as a duplicate key the document is still returned). */
+typedef struct yaml_stream yaml_stream;
+yaml_stream *yaml_stream_open(FILE *f, const char *file);
+int yaml_stream_next(yaml_stream *s, arena *a, value **doc, calc_diags *d);
+unsigned yaml_stream_line(const yaml_stream *s);
+void yaml_stream_close(yaml_stream *s);
+/* Parses one JSON document (a JSON Lines record at `line`) into a value tree: strings are
+ * quoted scalars, numbers/true/false unquoted scalars with their exact text. */
+int calc_json_parse(arena *a, const char *file, unsigned line, const char *text, size_t len,
+                    value **out, calc_diags *d);
+void calc_json_write(sbuf *b, const value *v);
 /* Reads a whole file (<= CALC_MAX_INPUT) into a malloc'd, NUL-terminated buffer. */
 int calc_read_file(const char *path, char **out, size_t *len, calc_error *err);
 const value *map_get(const value *m, const char *key);

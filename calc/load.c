@@ -3,6 +3,7 @@
  * It knows nothing of the schema: a value tree is plain maps, sequences and scalars. */
 #include "internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
@@ -61,10 +62,12 @@ const value *map_get(const value *m, const char *key)
     return NULL;
 }
 
-int calc_yaml_parse(arena *a, const char *file, const char *text, size_t len, value ***docs_out,
-                    size_t *ndocs_out, calc_diags *diags)
+/* Parses events into documents until the stream ends or max_docs documents were read
+ * (0: no limit). *ended is set when the stream ended. */
+static int parse_events(yaml_parser_t *pp, arena *a, const char *file, size_t max_docs,
+                        value ***docs_out, size_t *ndocs_out, bool *ended, calc_diags *diags)
 {
-    yaml_parser_t p;
+#define p (*pp)
     yaml_event_t ev;
     frame stack[CALC_MAX_DEPTH + 1];
     int depth = 0, rc = 0, soft = 0;
@@ -72,10 +75,10 @@ int calc_yaml_parse(arena *a, const char *file, const char *text, size_t len, va
     size_t ndocs = 0, capdocs = 0;
     value *root = NULL;
 
-    if (!yaml_parser_initialize(&p))
-        return CALC_ENOMEM;
-    yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+    *ended = false;
     for (;;) {
+        if (max_docs && ndocs == max_docs)
+            break;
         if (!yaml_parser_parse(&p, &ev)) {
             calc_loc l = mkloc(file, p.problem_mark);
             if (p.error == YAML_READER_ERROR) {
@@ -101,6 +104,7 @@ int calc_yaml_parse(arena *a, const char *file, const char *text, size_t len, va
         value *v = NULL;
         if (t == YAML_STREAM_END_EVENT) {
             yaml_event_delete(&ev);
+            *ended = true;
             break;
         }
         switch (t) {
@@ -203,10 +207,68 @@ int calc_yaml_parse(arena *a, const char *file, const char *text, size_t len, va
         }
         yaml_event_delete(&ev);
     }
-    yaml_parser_delete(&p);
     if (!rc)
         rc = soft; /* duplicate keys: every one was reported, parsing went on */
     *docs_out = docs;
     *ndocs_out = ndocs;
     return rc;
+#undef p
+}
+
+int calc_yaml_parse(arena *a, const char *file, const char *text, size_t len, value ***docs,
+                    size_t *ndocs, calc_diags *diags)
+{
+    yaml_parser_t p;
+    bool ended;
+    if (!yaml_parser_initialize(&p))
+        return CALC_ENOMEM;
+    yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+    int rc = parse_events(&p, a, file, 0, docs, ndocs, &ended, diags);
+    yaml_parser_delete(&p);
+    return rc;
+}
+
+struct yaml_stream {
+    yaml_parser_t p;
+    const char *file;
+    bool ended, failed;
+};
+
+yaml_stream *yaml_stream_open(FILE *f, const char *file)
+{
+    yaml_stream *s = calloc(1, sizeof *s);
+    if (!s || !yaml_parser_initialize(&s->p)) {
+        free(s);
+        return NULL;
+    }
+    yaml_parser_set_input_file(&s->p, f);
+    s->file = file;
+    return s;
+}
+
+int yaml_stream_next(yaml_stream *s, arena *a, value **doc, calc_diags *d)
+{
+    if (s->ended || s->failed)
+        return 0;
+    value **docs;
+    size_t n;
+    int rc = parse_events(&s->p, a, s->file, 1, &docs, &n, &s->ended, d);
+    if (rc == CALC_ESYNTAX || rc == CALC_ELIMIT || rc == CALC_ENOMEM) {
+        s->failed = true; /* libyaml cannot resume after an error */
+        return rc;
+    }
+    if (n == 0)
+        return rc ? rc : 0;
+    *doc = docs[0];
+    return rc ? rc : 1;
+}
+
+unsigned yaml_stream_line(const yaml_stream *s) { return (unsigned)s->p.mark.line + 1; }
+
+void yaml_stream_close(yaml_stream *s)
+{
+    if (!s)
+        return;
+    yaml_parser_delete(&s->p);
+    free(s);
 }

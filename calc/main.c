@@ -18,6 +18,14 @@ static const char usage_text[] =
     "  policies check [DIR]                        load and lint a policy set\n"
     "  schema [--lang zh|en]                       the profile fields\n"
     "  init [-o FILE]                              write a blank profile template\n"
+    "  batch INPUT… [-o OUT] [--summary FILE] [-j N] [--format jsonl|csv] [--excel]\n"
+    "        [--input-format jsonl|yaml|csv] [--no-pools] [--explain] [--progress] [-q]\n"
+    "                     evaluate a population: JSON Lines, YAML streams or CSV (header =\n"
+    "                     dotted field paths); one result line per record, in input order;\n"
+    "                     budget pools applied unless --no-pools; '-' reads stdin\n"
+    "  allocate RESULTS… [-o OUT] [--summary FILE] [--format jsonl|csv]\n"
+    "                     the reduce step of a sharded run: allocate the pools over the\n"
+    "                     result lines of 'batch --no-pools' runs\n"
     "  version                                     print the version\n"
     "\n"
     "common options:\n"
@@ -44,6 +52,8 @@ static int usage_error(const char *fmt, const char *arg)
 
 typedef struct opts {
     const char *policies;
+    const char *format_text, *input_format, *summary;
+    int jobs, progress, no_pools, quiet, excel, no_eval;
     const char *as_of_text;
     calc_date as_of;
     int format, explain, lang, verbose;
@@ -79,14 +89,35 @@ static int parse_opts(int argc, char **argv, opts *o)
         } else if ((t = TAKES("--format"))) {
             if (t < 0)
                 return -1;
-            if (strcmp(val, "table") == 0)
-                o->format = CALC_FMT_TABLE;
-            else if (strcmp(val, "json") == 0)
-                o->format = CALC_FMT_JSON;
-            else {
-                usage_error("--format: expected table or json, got '%s'", val);
+            o->format_text = val;
+        } else if ((t = TAKES("--input-format"))) {
+            if (t < 0)
+                return -1;
+            o->input_format = val;
+        } else if ((t = TAKES("--summary"))) {
+            if (t < 0)
+                return -1;
+            o->summary = val;
+        } else if ((t = TAKES("-j")) || (t = TAKES("--jobs"))) {
+            if (t < 0)
+                return -1;
+            char *end;
+            long j = strtol(val, &end, 10);
+            if (*end || j < 1 || j > 256) {
+                usage_error("-j: expected a number of threads from 1 to 256, got '%s'", val);
                 return -1;
             }
+            o->jobs = (int)j;
+        } else if (strcmp(a, "--progress") == 0) {
+            o->progress = 1;
+        } else if (strcmp(a, "--no-pools") == 0) {
+            o->no_pools = 1;
+        } else if (strcmp(a, "--no-eval") == 0) {
+            o->no_eval = 1;
+        } else if (strcmp(a, "--excel") == 0) {
+            o->excel = 1;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            o->quiet = 1;
         } else if ((t = TAKES("--lang"))) {
             if (t < 0)
                 return -1;
@@ -109,7 +140,7 @@ static int parse_opts(int argc, char **argv, opts *o)
         } else if (strcmp(a, "--") == 0) {
             for (i++; i < argc && o->nargs < 64; i++)
                 o->args[o->nargs++] = argv[i];
-        } else if (a[0] == '-' && a[1]) {
+        } else if (a[0] == '-' && a[1] && !(a[1] >= '0' && a[1] <= '9')) {
             usage_error("unknown option '%s'", a);
             return -1;
         } else if (o->nargs < 64) {
@@ -145,8 +176,66 @@ static int finish(FILE *out, int status)
     return status;
 }
 
+static int eval_format(opts *o)
+{
+    if (!o->format_text || strcmp(o->format_text, "table") == 0)
+        o->format = CALC_FMT_TABLE;
+    else if (strcmp(o->format_text, "json") == 0)
+        o->format = CALC_FMT_JSON;
+    else
+        return usage_error("--format: expected table or json, got '%s'", o->format_text);
+    return 0;
+}
+
+static int cmd_batch(opts *o, int allocate)
+{
+    if (o->nargs < 1)
+        return usage_error("%s", allocate ? "allocate needs result files (or - for stdin)"
+                                          : "batch needs input files (or - for stdin)");
+    calc_batch_opts b;
+    memset(&b, 0, sizeof b);
+    b.inputs = o->args;
+    b.ninputs = o->nargs;
+    b.input_format = -1;
+    if (o->input_format) {
+        const char *f = o->input_format;
+        b.input_format = !strcmp(f, "jsonl") || !strcmp(f, "json") ? 0
+                         : !strcmp(f, "yaml")                     ? 1
+                         : !strcmp(f, "csv")                      ? 2
+                                                                  : -2;
+        if (b.input_format == -2)
+            return usage_error("--input-format: expected jsonl, yaml or csv, got '%s'", f);
+    }
+    if (!o->format_text || !strcmp(o->format_text, "jsonl") || !strcmp(o->format_text, "json"))
+        b.out_format = CALC_OUT_JSONL;
+    else if (!strcmp(o->format_text, "csv"))
+        b.out_format = CALC_OUT_CSV;
+    else
+        return usage_error("--format: expected jsonl or csv, got '%s'", o->format_text);
+    b.output = o->out && strcmp(o->out, "-") ? o->out : NULL;
+    b.summary = o->summary;
+    b.policies = o->policies;
+    b.as_of = o->as_of;
+    b.jobs = o->jobs ? o->jobs : 1;
+    b.explain = o->explain;
+    b.no_pools = o->no_pools;
+    b.progress = o->progress;
+    b.quiet = o->quiet;
+    b.excel = o->excel;
+    b.no_eval = o->no_eval;
+    b.err = stderr;
+    if (!o->as_of_text && !o->quiet) {
+        char d[16];
+        fprintf(stderr, "calc: as of %s\n", calc_date_format(d, o->as_of));
+    }
+    int status = allocate ? calc_allocate(&b) : calc_batch(&b);
+    return finish(stdout, status);
+}
+
 static int cmd_eval(opts *o)
 {
+    if (eval_format(o))
+        return CALC_EXIT_USAGE;
     if (o->nargs != 1)
         return usage_error("%s", o->nargs ? "eval takes one profile" : "eval needs a profile");
     int status = 0;
@@ -221,7 +310,7 @@ static int cmd_policies(opts *o)
             return calc_exit_status(err.code);
         }
         calc_diags d = {0};
-        int rc = calc_policies_check(e, calc_date_today(), &d);
+        int rc = calc_policies_check(e, o->as_of, &d);
         calc_diags_print(stderr, &d);
         int errors = calc_diags_errors(&d);
         printf("%s: %s\n", dir, rc == 0 ? "ok" : "problems found");
@@ -304,6 +393,10 @@ int main(int argc, char **argv)
         return cmd_eval(&o);
     if (strcmp(cmd, "replay") == 0)
         return cmd_replay(&o);
+    if (strcmp(cmd, "batch") == 0)
+        return cmd_batch(&o, 0);
+    if (strcmp(cmd, "allocate") == 0)
+        return cmd_batch(&o, 1);
     if (strcmp(cmd, "policies") == 0)
         return cmd_policies(&o);
     if (strcmp(cmd, "schema") == 0)

@@ -331,6 +331,8 @@ static int compile_cond(loader *ld, int ci, const snode *base, cond *c, int dept
     c->name = dup_field(ld, ci, "name");
     c->zh = dup_field(ld, ci, "zh");
     c->field = dup_field(ld, ci, "field");
+    if (!c->name)
+        c->name = arena_printf(&ld->ps->a, "%s(%s)", op, c->field ? c->field : "");
     if (c->op == C_ALL || c->op == C_ANY || c->op == C_NOT) {
         lua_getfield(L, ci, "sub");
         int rc = compile_conds(ld, lua_gettop(L), base, &c->sub, &c->n, depth + 1);

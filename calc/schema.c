@@ -326,9 +326,12 @@ static bool convert_object(vctx *c, const snode *n, const value *v, pval *out)
     o->slot = arena_alloc(&c->p->a, (n->nchild ? n->nchild : 1) * sizeof *o->slot);
     bool ok = true;
     size_t keep = strlen(c->path);
+    bool *given = arena_alloc(&c->p->a, (n->nchild ? n->nchild : 1) * sizeof *given);
     for (size_t i = 0; i < v->n; i++) {
         const value *k = v->keys[i];
         const snode *ch = schema_child(n, k->str, k->len);
+        if (ch && v->items[i]->type != V_NULL)
+            given[ch->index] = true;
         snprintf(c->path + keep, sizeof c->path - keep, "%s%s", keep ? "." : "", k->str);
         if (!ch) {
             const char *names[64];
@@ -352,7 +355,7 @@ static bool convert_object(vctx *c, const snode *n, const value *v, pval *out)
     c->path[keep] = 0;
     fill_defaults(c, n, o);
     for (size_t i = 0; i < n->nchild; i++)
-        if (n->child[i]->required && !o->slot[i].set) {
+        if (n->child[i]->required && !o->slot[i].set && !given[i]) {
             snprintf(c->path + keep, sizeof c->path - keep, "%s%s", keep ? "." : "",
                      n->child[i]->name);
             diag_at(c->d, CALC_ESCHEMA, &v->loc, c->path, "add it to the profile",
@@ -426,10 +429,9 @@ static bool convert(vctx *c, const snode *n, const value *v, pval *out)
         int64_t x = 0;
         bool ok = *s != 0;
         for (; *s && ok; s++) {
-            if (*s < '0' || *s > '9' || x > (INT64_MAX - 9) / 10)
+            if (*s < '0' || *s > '9' || __builtin_mul_overflow(x, 10, &x) ||
+                __builtin_add_overflow(x, *s - '0', &x))
                 ok = false;
-            else
-                x = x * 10 + (*s - '0');
         }
         if (!ok) {
             bad(c, v, "write a whole number, e.g. 12", "expected a whole number, got '%s'",
@@ -481,14 +483,17 @@ static bool convert(vctx *c, const snode *n, const value *v, pval *out)
             for (size_t i = 0; !best && i < n->en->n; i++)
                 if (strcmp(n->en->zh[i], v->str) == 0)
                     best = n->en->values[i];
-            char hint[300];
+            char hint[768];
             if (best)
                 snprintf(hint, sizeof hint, "did you mean '%s'?", best);
             else {
                 size_t m = 0;
                 m += (size_t)snprintf(hint, sizeof hint, "one of:");
-                for (size_t i = 0; i < n->en->n && m < sizeof hint - 40; i++)
+                for (size_t i = 0; i < n->en->n && m < sizeof hint; i++)
                     m += (size_t)snprintf(hint + m, sizeof hint - m, " %s", n->en->values[i]);
+                if (m >= sizeof hint)
+                    snprintf(hint, sizeof hint, "run 'calc schema' for the %zu values of %s",
+                             n->en->n, n->en->name);
             }
             char msg[200];
             snprintf(msg, sizeof msg, "unknown %s '%%s'", n->en->name);

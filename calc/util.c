@@ -240,6 +240,8 @@ void calc_error_print(FILE *out, const calc_error *err)
             fprintf(out, "%s:%u:%u: note: %s\n", err->file, err->line, err->col, err->hint);
         else if (err->file[0] && err->line)
             fprintf(out, "%s:%u: note: %s\n", err->file, err->line, err->hint);
+        else if (err->file[0])
+            fprintf(out, "%s: note: %s\n", err->file, err->hint);
         else
             fprintf(out, "calc: note: %s\n", err->hint);
     }

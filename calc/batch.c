@@ -1,0 +1,1047 @@
+/* batch.c — a whole population: a reader cuts the inputs into chunks of records, worker
+ * threads (one engine and Lua state each) validate and evaluate them, and the writer emits
+ * results in input order, rejects duplicate ids, gathers claims on budget pools and the
+ * summary. Pools are then allocated and the result lines of the claims they changed are
+ * rewritten (the same code as `calc allocate`, the reduce step of a sharded run). */
+#include "batch.h"
+
+#include <errno.h>
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CHUNK 256
+
+typedef struct rec_out {
+    size_t off, len;
+    unsigned char hash[16];
+    bool has_hash;
+    bool rejected;
+    size_t err_off, err_len;
+} rec_out;
+
+typedef struct chunk {
+    arena a;
+    size_t first; /* global index of the first record */
+    size_t n;
+    const char *file;
+    rec_in in[CHUNK];
+    rec_out out[CHUNK];
+    uint8_t *st;         /* n × npol statuses */
+    int64_t *amt, *qty;  /* n × npol */
+    char *id[CHUNK];
+    sbuf buf, err;
+    claims cl;
+    int worst;
+    int state; /* 0 waiting, 1 taken, 2 done */
+    struct chunk *next;
+} chunk;
+
+typedef struct batch {
+    const calc_batch_opts *o;
+    calc_engine **eng;
+    int jobs;
+    size_t npol;
+    pthread_mutex_t mu;
+    pthread_cond_t cv_work, cv_done;
+    chunk *head, *tail; /* queue in input order */
+    bool closing;
+    int applied_slot;
+} batch;
+
+/* ---- ids seen: 128-bit digests in an open-addressing table ---- */
+
+typedef struct idset {
+    unsigned char (*key)[16];
+    size_t *rec;
+    size_t n, cap;
+} idset;
+
+static void digest(const char *s, unsigned char out[16])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_Digest(s, strlen(s), md, &len, EVP_sha256(), NULL);
+    memcpy(out, md, 16);
+}
+
+/* Inserts; returns the earlier record with the same id, or (size_t)-1. */
+static size_t idset_add(idset *s, const unsigned char k[16], size_t rec)
+{
+    if ((s->n + 1) * 2 > s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 1024;
+        unsigned char(*key)[16] = calloc(cap, 16);
+        size_t *r = malloc(cap * sizeof *r);
+        for (size_t i = 0; i < cap; i++)
+            r[i] = (size_t)-1;
+        for (size_t i = 0; i < s->cap; i++)
+            if (s->rec[i] != (size_t)-1) {
+                size_t h;
+                memcpy(&h, s->key[i], sizeof h);
+                for (h &= cap - 1; r[h] != (size_t)-1; h = (h + 1) & (cap - 1))
+                    ;
+                memcpy(key[h], s->key[i], 16);
+                r[h] = s->rec[i];
+            }
+        free(s->key);
+        free(s->rec);
+        s->key = key;
+        s->rec = r;
+        s->cap = cap;
+    }
+    size_t h;
+    memcpy(&h, k, sizeof h);
+    for (h &= s->cap - 1; s->rec[h] != (size_t)-1; h = (h + 1) & (s->cap - 1))
+        if (memcmp(s->key[h], k, 16) == 0)
+            return s->rec[h];
+    memcpy(s->key[h], k, 16);
+    s->rec[h] = rec;
+    s->n++;
+    return (size_t)-1;
+}
+
+static void idset_free(idset *s)
+{
+    free(s->key);
+    free(s->rec);
+}
+
+/* ---- workers ---- */
+
+static void claims_push(claims *c, const claim *x)
+{
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 64;
+        c->v = realloc(c->v, c->cap * sizeof *c->v);
+    }
+    c->v[c->n++] = *x;
+}
+
+static void diags_text(sbuf *err, sbuf *msg, const calc_diags *d)
+{
+    char *mem = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&mem, &len);
+    if (f) {
+        calc_diags_print(f, d);
+        fclose(f);
+        sb_putn(err, mem, len);
+        free(mem);
+    }
+    for (size_t i = 0; i < d->n; i++) {
+        const calc_error *x = &d->v[i];
+        if (i)
+            sb_puts(msg, "; ");
+        if (x->line && x->col)
+            sb_printf(msg, "%u:%u: ", x->line, x->col);
+        if (x->path[0])
+            sb_printf(msg, "%s: ", x->path);
+        sb_puts(msg, x->msg);
+        if (x->hint[0])
+            sb_printf(msg, " (%s)", x->hint);
+    }
+}
+
+static void error_record(chunk *c, size_t i, const char *msg)
+{
+    sb_printf(&c->buf, "{\"record\": %zu, \"line\": %u, \"file\": ", c->first + i + 1,
+              c->in[i].line);
+    sb_json_str(&c->buf, c->file);
+    sb_puts(&c->buf, ", \"error\": ");
+    sb_json_str(&c->buf, msg);
+    sb_puts(&c->buf, "}\n");
+}
+
+void csv_rows(sbuf *out, const value *line, bool header);
+
+static void process(batch *b, calc_engine *e, chunk *c)
+{
+    const calc_batch_opts *o = b->o;
+    size_t npol = b->npol;
+    for (size_t i = 0; i < c->n; i++) {
+        rec_in *in = &c->in[i];
+        rec_out *out = &c->out[i];
+        size_t start = c->buf.n, estart = c->err.n;
+        memset(&c->st[i * npol], 0xFF, npol);
+        calc_diags d = {0};
+        calc_profile p;
+        memset(&p, 0, sizeof p);
+        value *doc = in->doc;
+        int rc = in->err_code;
+        if (!rc && !doc)
+            rc = calc_json_parse(&p.a, c->file, in->line, in->text, in->len, &doc, &d);
+        if (!rc) {
+            p.file = c->file;
+            rc = profile_from_value(&p, &e->ps.schema, doc, &d);
+        }
+        if (rc || in->err_text) {
+            sbuf msg = {0};
+            if (in->err_text) {
+                sb_puts(&c->err, in->err_text);
+                sb_puts(&msg, in->err_text);
+                size_t l = strcspn(msg.p, "\n");
+                msg.n = l;
+                msg.p[l] = 0;
+            } else
+                diags_text(&c->err, &msg, &d);
+            error_record(c, i, msg.p ? msg.p : "invalid record");
+            sb_free(&msg);
+            out->rejected = true;
+            if (c->worst < CALC_EXIT_INPUT)
+                c->worst = CALC_EXIT_INPUT;
+        } else {
+            c->id[i] = arena_strndup(&c->a, p.id, strlen(p.id));
+            digest(p.id, out->hash);
+            out->has_hash = true;
+            const pval *ap = &p.root.u.o->slot[b->applied_slot];
+            if (o->no_eval) {
+                sb_puts(&c->buf, "{\"profile\": ");
+                sb_json_str(&c->buf, p.id);
+                sb_puts(&c->buf, "}\n");
+            } else {
+                calc_result *r = calc_eval(e, &p, o->as_of);
+                sbuf line = {0};
+                result_json(&line, e, r, o->explain, o->explain);
+                /* batch lines carry the applied date, which orders first-come pools */
+                line.n--; /* drop the closing brace */
+                sb_puts(&line, ", \"applied\": ");
+                if (ap->set) {
+                    char dd[16];
+                    sb_printf(&line, "\"%s\"}", calc_date_format(dd, (calc_date)ap->u.i));
+                } else
+                    sb_puts(&line, "null}");
+                if (o->out_format == CALC_OUT_CSV && (o->no_pools || e->ps.npool == 0)) {
+                    arena ta = {0};
+                    value *tree;
+                    calc_diags td = {0};
+                    if (!calc_json_parse(&ta, "<result>", 0, line.p, line.n, &tree, &td))
+                        csv_rows(&c->buf, tree, false);
+                    calc_diags_free(&td);
+                    arena_free(&ta);
+                } else {
+                    sb_putn(&c->buf, line.p, line.n);
+                    sb_puts(&c->buf, "\n");
+                }
+                sb_free(&line);
+                for (size_t k = 0; k < r->n; k++) {
+                    const pres *x = &r->r[k];
+                    c->st[i * npol + k] = (uint8_t)x->status;
+                    c->amt[i * npol + k] = x->amount;
+                    c->qty[i * npol + k] = x->quantity;
+                    if (x->status == ST_ERROR && c->worst < CALC_EXIT_POLICY)
+                        c->worst = CALC_EXIT_POLICY;
+                    const policy *pol = &e->ps.pol[k];
+                    if (!o->no_pools && pol->pool >= 0 && x->status == ST_ELIGIBLE) {
+                        claim cl = {0};
+                        cl.record = c->first + i;
+                        cl.id = c->id[i];
+                        cl.has_applied = ap->set;
+                        cl.applied = ap->set ? (calc_date)ap->u.i : 0;
+                        cl.pool = pol->pool;
+                        cl.policy = (int)k;
+                        cl.amount = x->amount;
+                        cl.quantity = x->quantity;
+                        claims_push(&c->cl, &cl);
+                    }
+                }
+                calc_result_free(r);
+            }
+        }
+        out->off = start;
+        out->len = c->buf.n - start;
+        out->err_off = estart;
+        out->err_len = c->err.n - estart;
+        calc_diags_free(&d);
+        arena_free(&p.a);
+    }
+}
+
+typedef struct worker_arg {
+    batch *b;
+    int i;
+} worker_arg;
+
+static void *worker(void *arg)
+{
+    worker_arg *w = arg;
+    batch *b = w->b;
+    for (;;) {
+        pthread_mutex_lock(&b->mu);
+        chunk *c = NULL;
+        for (;;) {
+            for (c = b->head; c && c->state != 0; c = c->next)
+                ;
+            if (c || b->closing)
+                break;
+            pthread_cond_wait(&b->cv_work, &b->mu);
+        }
+        if (!c) {
+            pthread_mutex_unlock(&b->mu);
+            return NULL;
+        }
+        c->state = 1;
+        pthread_mutex_unlock(&b->mu);
+        process(b, b->eng[w->i], c);
+        pthread_mutex_lock(&b->mu);
+        c->state = 2;
+        pthread_cond_broadcast(&b->cv_done);
+        pthread_mutex_unlock(&b->mu);
+    }
+}
+
+/* ---- output files: written to a temporary file and renamed when complete ---- */
+
+typedef struct outfile {
+    FILE *f;
+    char *tmp;
+    const char *final;
+} outfile;
+
+static int out_open(outfile *of, const char *path, FILE *err)
+{
+    memset(of, 0, sizeof *of);
+    of->final = path;
+    if (!path) {
+        of->f = stdout;
+        return 0;
+    }
+    size_t n = strlen(path) + 32;
+    of->tmp = malloc(n);
+    snprintf(of->tmp, n, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(of->tmp);
+    if (fd < 0 || !(of->f = fdopen(fd, "wb"))) {
+        fprintf(err, "calc: error: cannot create %s: %s\n", path, strerror(errno));
+        free(of->tmp);
+        of->tmp = NULL;
+        return CALC_EIO;
+    }
+    return 0;
+}
+
+static int out_close(outfile *of, bool keep, FILE *err)
+{
+    int rc = 0;
+    if (!of->f)
+        return 0;
+    if (fflush(of->f) || ferror(of->f))
+        rc = CALC_EIO;
+    if (of->f != stdout && fclose(of->f))
+        rc = CALC_EIO;
+    of->f = NULL;
+    if (of->tmp) {
+        if (keep && !rc && rename(of->tmp, of->final) != 0)
+            rc = CALC_EIO;
+        if (!keep || rc)
+            unlink(of->tmp);
+        free(of->tmp);
+    }
+    if (rc)
+        fprintf(err, "calc: error: cannot write %s\n", of->final ? of->final : "the output");
+    return rc;
+}
+
+static FILE *temp_file(void)
+{
+    const char *dir = getenv("TMPDIR");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/calc-batch.XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return NULL;
+    unlink(path); /* gone when closed, even after a crash */
+    return fdopen(fd, "w+b");
+}
+
+/* ---- summary ---- */
+
+static const char *const status_names[] = {"eligible", "ineligible", "needs_data",
+                                           "not_in_force", "superseded", "error"};
+
+static void write_summary(const batch *b, calc_engine *e, const summary *s,
+                          const pool_stat *ps_stat, FILE *json, FILE *table)
+{
+    const polset *ps = &e->ps;
+    char m1[40], m2[40], m3[40], d1[16];
+    if (json) {
+        sbuf j = {0};
+        sb_printf(&j, "{\"as_of\": \"%s\", \"records\": {\"read\": %zu, \"evaluated\": %zu, "
+                  "\"rejected\": %zu}, \"policies\": {",
+                  calc_date_format(d1, b->o->as_of), s->read, s->evaluated, s->rejected);
+        for (size_t i = 0; i < ps->n; i++) {
+            sb_puts(&j, i ? ", " : "");
+            sb_json_str(&j, ps->pol[i].id);
+            sb_puts(&j, ": {");
+            for (int k = 0; k < 6; k++)
+                sb_printf(&j, "\"%s\": %zu, ", status_names[k], s->count[i][k]);
+            sb_printf(&j, "\"granted\": \"%s\"", calc_money_format(m1, s->granted[i]));
+            if (ps->pol[i].kind == K_IN_KIND)
+                sb_printf(&j, ", \"quantity\": %lld", (long long)s->quantity[i]);
+            sb_puts(&j, "}");
+        }
+        sb_puts(&j, "}, \"pools\": {");
+        for (size_t p = 0; p < ps->npool && ps_stat; p++) {
+            const decl *x = &ps->pool[p];
+            const pool_stat *st = &ps_stat[p];
+            sb_puts(&j, p ? ", " : "");
+            sb_json_str(&j, x->name);
+            if (x->unit == U_YUAN)
+                sb_printf(&j, ": {\"unit\": \"yuan\", \"mode\": \"pro_rata\", \"size\": \"%s\", "
+                          "\"claims\": %zu, \"claimed\": \"%s\", \"granted\": \"%s\", "
+                          "\"remaining\": \"%s\"",
+                          calc_money_format(m1, x->size), st->nclaims,
+                          calc_money_format(m2, st->claimed), calc_money_format(m3, st->granted),
+                          calc_money_format(m1, x->size - st->granted));
+            else
+                sb_printf(&j, ": {\"unit\": \"%s\", \"mode\": \"first_come\", \"size\": %lld, "
+                          "\"claims\": %zu, \"claimed\": %lld, \"granted\": %lld, "
+                          "\"remaining\": %lld",
+                          x->unit == U_M2 ? "m2" : "units", (long long)x->size, st->nclaims,
+                          (long long)st->claimed, (long long)st->granted,
+                          (long long)(x->size - st->granted));
+            if (st->factor_den)
+                sb_printf(&j, ", \"factor\": \"%s/%s\"", calc_money_format(m1, st->factor_num),
+                          calc_money_format(m2, st->factor_den));
+            if (st->ran_out) {
+                sb_puts(&j, ", \"ran_out_at\": {\"applied\": ");
+                if (st->ran_out_has_applied)
+                    sb_printf(&j, "\"%s\"", calc_date_format(d1, st->ran_out_applied));
+                else
+                    sb_puts(&j, "null");
+                sb_puts(&j, ", \"id\": ");
+                sb_json_str(&j, st->ran_out_id);
+                sb_puts(&j, "}");
+            }
+            sb_puts(&j, "}");
+        }
+        sb_printf(&j, "}, \"totals\": {\"cash\": \"%s\", \"in_kind\": \"%s\"}}\n",
+                  calc_money_format(m1, s->cash), calc_money_format(m2, s->in_kind));
+        fwrite(j.p, 1, j.n, json);
+        sb_free(&j);
+    }
+    if (table) {
+        fprintf(table, "records: %zu read, %zu evaluated, %zu rejected\n", s->read, s->evaluated,
+                s->rejected);
+        fprintf(table, "%-24s %9s %9s %9s %9s %9s %9s %20s\n", "policy", "eligible", "inelig.",
+                "needs", "not_in_f", "supersed", "error", "granted");
+        for (size_t i = 0; i < ps->n; i++)
+            fprintf(table, "%-24s %9zu %9zu %9zu %9zu %9zu %9zu %20s\n", ps->pol[i].id,
+                    s->count[i][0], s->count[i][1], s->count[i][2], s->count[i][3],
+                    s->count[i][4], s->count[i][5], calc_money_format_grouped(m1, s->granted[i]));
+        for (size_t p = 0; p < ps->npool && ps_stat; p++) {
+            const decl *x = &ps->pool[p];
+            const pool_stat *st = &ps_stat[p];
+            if (x->unit == U_YUAN)
+                fprintf(table, "pool %-20s size %s, claimed %s, granted %s%s\n", x->name,
+                        calc_money_format_grouped(m1, x->size),
+                        calc_money_format_grouped(m2, st->claimed),
+                        calc_money_format_grouped(m3, st->granted),
+                        st->factor_den ? " (pro rata)" : "");
+            else
+                fprintf(table, "pool %-20s size %lld, claimed %lld, granted %lld%s%s\n", x->name,
+                        (long long)x->size, (long long)st->claimed, (long long)st->granted,
+                        st->ran_out ? ", ran out at " : "", st->ran_out ? st->ran_out_id : "");
+        }
+        fprintf(table, "totals: cash %s, in kind %s\n", calc_money_format_grouped(m1, s->cash),
+                calc_money_format_grouped(m2, s->in_kind));
+    }
+}
+
+/* ---- the run ---- */
+
+static void progress(const batch *b, size_t done, double t0, calc_input *in, bool final)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    double now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    double rate = now > t0 ? (double)done / (now - t0) : 0;
+    char eta[64] = "";
+    long long size = in ? input_size(in) : -1, pos = in ? input_pos(in) : -1;
+    if (size > 0 && pos > 0 && rate > 0) {
+        double left = (double)(size - pos) / ((double)pos / (double)done) / rate;
+        snprintf(eta, sizeof eta, "  ETA %.0fs", left);
+    }
+    fprintf(b->o->err, "\r%zu records  %.0f records/s%s%s", done, rate, eta,
+            final ? "\n" : "   ");
+    fflush(b->o->err);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void chunk_free(chunk *c)
+{
+    arena_free(&c->a);
+    sb_free(&c->buf);
+    sb_free(&c->err);
+    free(c->cl.v);
+    free(c->st);
+    free(c->amt);
+    free(c->qty);
+    free(c);
+}
+
+/* Writes a finished chunk: duplicate ids, summary, claims. */
+static int drain(batch *b, chunk *c, FILE *out, idset *ids, summary *s, claims *all)
+{
+    calc_engine *e = b->eng[0];
+    int worst = c->worst;
+    size_t ci = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        rec_out *r = &c->out[i];
+        s->read++;
+        if (r->err_len)
+            fwrite(c->err.p + r->err_off, 1, r->err_len, b->o->err);
+        if (r->has_hash) {
+            size_t first = idset_add(ids, r->hash, c->first + i);
+            if (first != (size_t)-1) {
+                r->rejected = true;
+                char msg[300];
+                snprintf(msg, sizeof msg, "duplicate id '%s' (first seen in record %zu)",
+                         c->id[i], first + 1);
+                fprintf(b->o->err, "%s:%u: error: record %zu: %s\n", c->file, c->in[i].line,
+                        c->first + i + 1, msg);
+                size_t keep = c->buf.n;
+                error_record(c, i, msg);
+                r->off = keep;
+                r->len = c->buf.n - keep;
+                if (worst < CALC_EXIT_INPUT)
+                    worst = CALC_EXIT_INPUT;
+            }
+        }
+        if (b->o->out_format == CALC_OUT_CSV && r->rejected && (b->o->no_pools ||
+                                                                e->ps.npool == 0)) {
+            arena ta = {0};
+            value *tree;
+            calc_diags td = {0};
+            sbuf row = {0};
+            if (!calc_json_parse(&ta, "<result>", 0, c->buf.p + r->off, r->len - 1, &tree, &td))
+                csv_rows(&row, tree, false);
+            fwrite(row.p, 1, row.n, out);
+            sb_free(&row);
+            calc_diags_free(&td);
+            arena_free(&ta);
+        } else
+            fwrite(c->buf.p + r->off, 1, r->len, out);
+        for (; ci < c->cl.n && c->cl.v[ci].record < c->first + i; ci++)
+            ;
+        if (r->rejected) {
+            s->rejected++;
+            continue;
+        }
+        s->evaluated++;
+        if (!b->o->no_eval)
+            for (size_t k = 0; k < b->npol; k++)
+                summary_add(s, (int)k, c->st[i * b->npol + k], e->ps.pol[k].kind,
+                            c->amt[i * b->npol + k], c->qty[i * b->npol + k], 1);
+        for (; ci < c->cl.n && c->cl.v[ci].record == c->first + i; ci++) {
+            claim x = c->cl.v[ci];
+            x.id = strdup(x.id);
+            claims_push(all, &x);
+        }
+    }
+    return worst;
+}
+
+/* Copies the phase-one lines to the output, rewriting those whose claims changed. */
+static int finish_pools(batch *b, FILE *tmp, FILE *out, claims *all, summary *s, size_t *recp,
+                        size_t *cip, const size_t *dups, size_t ndup)
+{
+    calc_engine *e = b->eng[0];
+    char *line = NULL;
+    size_t cap = 0, ci = *cip, rec = *recp, di = 0;
+    ssize_t n;
+    int rc = 0;
+    sbuf nb = {0};
+    while ((n = getline(&line, &cap, tmp)) > 0) {
+        size_t first = ci;
+        bool changed = false;
+        for (; ci < all->n && all->v[ci].record == rec; ci++)
+            changed |= all->v[ci].changed;
+        /* records of the temp file are numbered as the claims are */
+        const char *text = line;
+        size_t len = (size_t)n;
+        nb.n = 0;
+        while (di < ndup && dups[di] < rec)
+            di++;
+        if (di < ndup && dups[di] == rec) {
+            sb_printf(&nb, "{\"record\": %zu, \"error\": \"duplicate id (an earlier shard or "
+                      "record has it)\"}\n", rec + 1);
+            text = nb.p;
+            len = nb.n;
+            changed = false;
+        }
+        if (changed) {
+            calc_diags d = {0};
+            if (pools_rewrite(e, line, (size_t)n - 1, all->v + first, ci - first, &nb, &d)) {
+                calc_diags_print(b->o->err, &d);
+                rc = CALC_EIO;
+            } else {
+                text = nb.p;
+                len = nb.n;
+            }
+            calc_diags_free(&d);
+            for (size_t k = first; k < ci; k++) {
+                const claim *x = &all->v[k];
+                if (!x->changed)
+                    continue;
+                int kind = e->ps.pol[x->policy].kind;
+                summary_add(s, x->policy, ST_ELIGIBLE, kind, x->amount, x->quantity, -1);
+                bool none = x->g_amount == 0 || (kind == K_IN_KIND && x->g_quantity == 0);
+                summary_add(s, x->policy, none ? ST_INELIGIBLE : ST_ELIGIBLE, kind, x->g_amount,
+                            x->g_quantity, 1);
+            }
+        }
+        if (b->o->out_format == CALC_OUT_CSV) {
+            arena ta = {0};
+            value *tree;
+            calc_diags td = {0};
+            sbuf row = {0};
+            if (!calc_json_parse(&ta, "<result>", 0, text, len - 1, &tree, &td))
+                csv_rows(&row, tree, false);
+            fwrite(row.p, 1, row.n, out);
+            sb_free(&row);
+            calc_diags_free(&td);
+            arena_free(&ta);
+        } else
+            fwrite(text, 1, len, out);
+        rec++;
+    }
+    *recp = rec;
+    *cip = ci;
+    sb_free(&nb);
+    free(line);
+    return rc;
+}
+
+static int load_engines(batch *b, const calc_batch_opts *o)
+{
+    calc_error err = {0};
+    const char *dir = o->policies ? o->policies : calc_default_policies();
+    b->eng = calloc((size_t)b->jobs, sizeof *b->eng);
+    for (int i = 0; i < b->jobs; i++) {
+        b->eng[i] = calc_engine_new(dir, &err);
+        if (!b->eng[i]) {
+            calc_error_print(o->err, &err);
+            return calc_exit_status(err.code);
+        }
+        calc_engine_set_conditions(b->eng[i], o->explain);
+        calc_engine_set_explain(b->eng[i], o->explain);
+    }
+    calc_diags_print(o->err, calc_engine_diags(b->eng[0]));
+    b->npol = b->eng[0]->ps.n;
+    b->applied_slot = schema_child(b->eng[0]->ps.schema.root, "applied", 7)->index;
+    return calc_engine_diags(b->eng[0])->n ? CALC_EXIT_POLICY : 0;
+}
+
+int calc_batch(const calc_batch_opts *o)
+{
+    batch b;
+    memset(&b, 0, sizeof b);
+    b.o = o;
+    b.jobs = o->jobs > 0 ? o->jobs : 1;
+    int worst = load_engines(&b, o);
+    if (worst && worst != CALC_EXIT_POLICY) {
+        for (int i = 0; i < b.jobs; i++)
+            calc_engine_free(b.eng[i]);
+        free(b.eng);
+        return worst;
+    }
+    calc_engine *e = b.eng[0];
+    bool pools = !o->no_pools && !o->no_eval && e->ps.npool > 0;
+    outfile of;
+    if (out_open(&of, o->output, o->err)) {
+        for (int i = 0; i < b.jobs; i++)
+            calc_engine_free(b.eng[i]);
+        free(b.eng);
+        return CALC_EXIT_USAGE;
+    }
+    FILE *phase1 = pools ? temp_file() : of.f;
+    if (!phase1) {
+        fprintf(o->err, "calc: error: cannot create a temporary file: %s\n", strerror(errno));
+        out_close(&of, false, o->err);
+        return CALC_EXIT_USAGE;
+    }
+    if (o->out_format == CALC_OUT_CSV) {
+        if (o->excel)
+            fputs("\xEF\xBB\xBF", of.f);
+        sbuf h = {0};
+        csv_rows(&h, NULL, true);
+        fwrite(h.p, 1, h.n, of.f);
+        sb_free(&h);
+    }
+    pthread_mutex_init(&b.mu, NULL);
+    pthread_cond_init(&b.cv_work, NULL);
+    pthread_cond_init(&b.cv_done, NULL);
+    pthread_t *th = calloc((size_t)b.jobs, sizeof *th);
+    worker_arg *wa = calloc((size_t)b.jobs, sizeof *wa);
+    for (int i = 0; i < b.jobs; i++) {
+        wa[i].b = &b;
+        wa[i].i = i;
+        pthread_create(&th[i], NULL, worker, &wa[i]);
+    }
+    idset ids = {0};
+    summary s;
+    summary_init(&s, b.npol);
+    claims all = {0};
+    size_t next_record = 0, inflight = 0, max_inflight = (size_t)b.jobs * 3 + 2;
+    double t0 = now_s(), last = t0;
+    bool show = o->progress && isatty(fileno(o->err));
+    calc_input *cur = NULL;
+    for (int f = 0; f < o->ninputs; f++) {
+        calc_error err = {0};
+        int fmt = o->input_format >= 0 ? o->input_format
+                  : strcmp(o->inputs[f], "-") == 0 ? IN_JSONL : input_format_of(o->inputs[f]);
+        if (fmt < 0) {
+            fprintf(o->err, "calc: error: %s: cannot tell the input format from the name\n"
+                    "calc: note: name it .jsonl, .yaml or .csv, or give --input-format\n",
+                    o->inputs[f]);
+            worst = CALC_EXIT_USAGE > worst ? CALC_EXIT_USAGE : worst;
+            continue;
+        }
+        cur = input_open(o->inputs[f], fmt, &e->ps.schema, &err);
+        if (!cur) {
+            calc_error_print(o->err, &err);
+            worst = CALC_EXIT_USAGE > worst ? CALC_EXIT_USAGE : worst;
+            continue;
+        }
+        bool eof = false;
+        while (!eof) {
+            chunk *c = calloc(1, sizeof *c);
+            c->file = arena_strndup(&c->a, input_path(cur), strlen(input_path(cur)));
+            c->first = next_record;
+            while (c->n < CHUNK) {
+                calc_diags d = {0};
+                rec_in *r = &c->in[c->n];
+                int rc = input_next(cur, &c->a, r, &d);
+                if (d.n) {
+                    sbuf msg = {0}, errt = {0};
+                    diags_text(&errt, &msg, &d);
+                    if (rc == 1) {
+                        r->err_text = arena_strndup(&c->a, msg.p, msg.n);
+                        if (!r->err_code)
+                            r->err_code = CALC_ESCHEMA;
+                        /* the reader's own diagnostics are printed by the writer */
+                        r->err_text = arena_printf(&c->a, "%s", msg.p);
+                        fputs(errt.p, o->err);
+                    } else
+                        fputs(errt.p, o->err);
+                    sb_free(&msg);
+                    sb_free(&errt);
+                }
+                calc_diags_free(&d);
+                if (rc <= 0) {
+                    if (rc < 0) {
+                        fprintf(o->err, "calc: error: %s: cannot read further (record %zu)\n",
+                                input_path(cur), next_record + c->n + 1);
+                        worst = worst < CALC_EXIT_INPUT ? CALC_EXIT_INPUT : worst;
+                    }
+                    eof = true;
+                    break;
+                }
+                c->n++;
+            }
+            next_record += c->n;
+            if (c->n == 0) {
+                chunk_free(c);
+                break;
+            }
+            c->st = malloc(c->n * b.npol + 1);
+            c->amt = calloc(c->n * b.npol + 1, sizeof *c->amt);
+            c->qty = calloc(c->n * b.npol + 1, sizeof *c->qty);
+            pthread_mutex_lock(&b.mu);
+            if (b.tail)
+                b.tail->next = c;
+            else
+                b.head = c;
+            b.tail = c;
+            inflight++;
+            pthread_cond_signal(&b.cv_work);
+            /* write finished chunks in order; keep at most max_inflight in memory */
+            for (;;) {
+                while (b.head && b.head->state == 2) {
+                    chunk *d = b.head;
+                    b.head = d->next;
+                    if (!b.head)
+                        b.tail = NULL;
+                    inflight--;
+                    pthread_mutex_unlock(&b.mu);
+                    int w = drain(&b, d, phase1, &ids, &s, &all);
+                    worst = w > worst ? w : worst;
+                    chunk_free(d);
+                    pthread_mutex_lock(&b.mu);
+                }
+                if (inflight < max_inflight)
+                    break;
+                pthread_cond_wait(&b.cv_done, &b.mu);
+            }
+            pthread_mutex_unlock(&b.mu);
+            if (show && now_s() - last > 0.5) {
+                progress(&b, s.read, t0, cur, false);
+                last = now_s();
+            }
+        }
+        input_close(cur);
+        cur = NULL;
+    }
+    pthread_mutex_lock(&b.mu);
+    while (b.head) {
+        while (b.head && b.head->state == 2) {
+            chunk *d = b.head;
+            b.head = d->next;
+            if (!b.head)
+                b.tail = NULL;
+            pthread_mutex_unlock(&b.mu);
+            int w = drain(&b, d, phase1, &ids, &s, &all);
+            worst = w > worst ? w : worst;
+            chunk_free(d);
+            pthread_mutex_lock(&b.mu);
+        }
+        if (b.head)
+            pthread_cond_wait(&b.cv_done, &b.mu);
+    }
+    b.closing = true;
+    pthread_cond_broadcast(&b.cv_work);
+    pthread_mutex_unlock(&b.mu);
+    for (int i = 0; i < b.jobs; i++)
+        pthread_join(th[i], NULL);
+    free(th);
+    free(wa);
+    if (show)
+        progress(&b, s.read, t0, NULL, true);
+    pool_stat *stats = calloc(e->ps.npool + 1, sizeof *stats);
+    int io = 0;
+    if (pools) {
+        if (pools_allocate(e, &all, stats))
+            worst = worst < CALC_EXIT_POLICY ? CALC_EXIT_POLICY : worst;
+        size_t rec = 0, ci = 0;
+        rewind(phase1);
+        if (finish_pools(&b, phase1, of.f, &all, &s, &rec, &ci, NULL, 0))
+            io = 1;
+        fclose(phase1);
+    } else if (!o->no_pools) {
+        pools_allocate(e, &all, stats); /* no pools declared: nothing to do */
+    }
+    if (out_close(&of, true, o->err))
+        io = 1;
+    if (o->summary) {
+        outfile sf;
+        if (out_open(&sf, o->summary, o->err) == 0) {
+            write_summary(&b, e, &s, o->no_pools ? NULL : stats, sf.f, NULL);
+            if (out_close(&sf, true, o->err))
+                io = 1;
+        } else
+            io = 1;
+    }
+    if (!o->quiet)
+        write_summary(&b, e, &s, o->no_pools ? NULL : stats, NULL, o->err);
+    for (size_t i = 0; i < all.n; i++)
+        free(all.v[i].id);
+    free(all.v);
+    free(stats);
+    summary_free(&s);
+    idset_free(&ids);
+    for (int i = 0; i < b.jobs; i++)
+        calc_engine_free(b.eng[i]);
+    free(b.eng);
+    pthread_mutex_destroy(&b.mu);
+    pthread_cond_destroy(&b.cv_work);
+    pthread_cond_destroy(&b.cv_done);
+    if (io && worst < CALC_EXIT_USAGE)
+        worst = CALC_EXIT_USAGE;
+    return worst;
+}
+
+/* ---- the reduce step ---- */
+
+static int status_of(const char *s)
+{
+    for (int k = 0; k < 6; k++)
+        if (strcmp(status_names[k], s) == 0)
+            return k;
+    return -1;
+}
+
+static const char *vtext(const value *m, const char *key)
+{
+    const value *v = map_get(m, key);
+    return v && v->type == V_SCALAR ? v->str : NULL;
+}
+
+/* Reads one shard's result lines: ids, claims and the summary before allocation. */
+static int scan_results(batch *b, const char *path, FILE *f, size_t *rec, idset *ids, claims *all,
+                        summary *s, size_t **dups, size_t *ndup)
+{
+    calc_engine *e = b->eng[0];
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    unsigned lineno = 0;
+    int worst = 0;
+    while ((n = getline(&line, &cap, f)) > 0) {
+        lineno++;
+        arena a = {0};
+        value *t = NULL;
+        calc_diags d = {0};
+        s->read++;
+        if (calc_json_parse(&a, path, lineno, line, (size_t)n - (line[n - 1] == '\n'), &t, &d) ||
+            t->type != V_MAP) {
+            calc_diags_print(b->o->err, &d);
+            fprintf(b->o->err, "%s:%u: error: not a result line of 'calc batch'\n", path, lineno);
+            worst = CALC_EXIT_INPUT;
+        }
+        const value *results = t ? map_get(t, "results") : NULL;
+        const char *id = t ? vtext(t, "profile") : NULL;
+        if (!results || !id) {
+            s->rejected++;
+        } else {
+            unsigned char h[16];
+            digest(id, h);
+            size_t first = idset_add(ids, h, *rec);
+            if (first != (size_t)-1) {
+                fprintf(b->o->err, "%s:%u: error: duplicate id '%s' (first seen in record %zu)\n",
+                        path, lineno, id, first + 1);
+                *dups = realloc(*dups, (*ndup + 1) * sizeof **dups);
+                (*dups)[(*ndup)++] = *rec;
+                s->rejected++;
+                worst = CALC_EXIT_INPUT;
+            } else {
+                s->evaluated++;
+                const char *ap = vtext(t, "applied");
+                calc_date applied = 0;
+                bool has = ap && !calc_date_parse(&applied, ap, strlen(ap));
+                for (size_t i = 0; i < results->n; i++) {
+                    const value *r = results->items[i];
+                    const char *pid = vtext(r, "policy"), *st = vtext(r, "status"),
+                               *amt = vtext(r, "amount"), *q = vtext(r, "quantity");
+                    int pi = pid ? policy_index(&e->ps, pid) : -1;
+                    int sti = st ? status_of(st) : -1;
+                    calc_money m = 0;
+                    if (pi < 0 || sti < 0 || !amt || calc_money_parse(&m, amt, strlen(amt), NULL)) {
+                        fprintf(b->o->err, "%s:%u: error: unknown policy or status in the results "
+                                "(were they made with the same policy set?)\n", path, lineno);
+                        worst = CALC_EXIT_INPUT;
+                        continue;
+                    }
+                    int64_t qty = q ? strtoll(q, NULL, 10) : 0;
+                    summary_add(s, pi, sti, e->ps.pol[pi].kind, m, qty, 1);
+                    if (e->ps.pol[pi].pool >= 0 && sti == ST_ELIGIBLE) {
+                        claim x = {0};
+                        x.record = *rec;
+                        x.id = strdup(id);
+                        x.has_applied = has;
+                        x.applied = applied;
+                        x.pool = e->ps.pol[pi].pool;
+                        x.policy = pi;
+                        x.amount = m;
+                        x.quantity = qty;
+                        claims_push(all, &x);
+                    }
+                }
+            }
+        }
+        calc_diags_free(&d);
+        arena_free(&a);
+        (*rec)++;
+    }
+    free(line);
+    return worst;
+}
+
+int calc_allocate(const calc_batch_opts *o)
+{
+    batch b;
+    memset(&b, 0, sizeof b);
+    b.o = o;
+    b.jobs = 1;
+    int worst = load_engines(&b, o);
+    if (worst && worst != CALC_EXIT_POLICY) {
+        calc_engine_free(b.eng[0]);
+        free(b.eng);
+        return worst;
+    }
+    calc_engine *e = b.eng[0];
+    idset ids = {0};
+    summary s;
+    summary_init(&s, b.npol);
+    claims all = {0};
+    size_t *dups = NULL, ndup = 0, rec = 0;
+    FILE **files = calloc((size_t)o->ninputs + 1, sizeof *files);
+    for (int i = 0; i < o->ninputs; i++) {
+        if (strcmp(o->inputs[i], "-") == 0) { /* read twice: keep a copy */
+            FILE *t = temp_file();
+            char buf[65536];
+            size_t n;
+            while (t && (n = fread(buf, 1, sizeof buf, stdin)) > 0)
+                fwrite(buf, 1, n, t);
+            if (t)
+                rewind(t);
+            files[i] = t;
+        } else
+            files[i] = fopen(o->inputs[i], "rb");
+        if (!files[i]) {
+            fprintf(o->err, "calc: error: cannot open %s: %s\n", o->inputs[i], strerror(errno));
+            worst = CALC_EXIT_USAGE;
+            continue;
+        }
+        int w = scan_results(&b, o->inputs[i], files[i], &rec, &ids, &all, &s, &dups, &ndup);
+        worst = w > worst ? w : worst;
+    }
+    pool_stat *stats = calloc(e->ps.npool + 1, sizeof *stats);
+    if (pools_allocate(e, &all, stats))
+        worst = worst < CALC_EXIT_POLICY ? CALC_EXIT_POLICY : worst;
+    outfile of;
+    int io = 0;
+    if (out_open(&of, o->output, o->err) == 0) {
+        if (o->out_format == CALC_OUT_CSV) {
+            if (o->excel)
+                fputs("\xEF\xBB\xBF", of.f);
+            sbuf h = {0};
+            csv_rows(&h, NULL, true);
+            fwrite(h.p, 1, h.n, of.f);
+            sb_free(&h);
+        }
+        size_t r = 0, ci = 0;
+        for (int i = 0; i < o->ninputs; i++)
+            if (files[i]) {
+                rewind(files[i]);
+                if (finish_pools(&b, files[i], of.f, &all, &s, &r, &ci, dups, ndup))
+                    io = 1;
+            }
+        if (out_close(&of, true, o->err))
+            io = 1;
+    } else
+        io = 1;
+    for (int i = 0; i < o->ninputs; i++)
+        if (files[i])
+            fclose(files[i]);
+    free(files);
+    if (o->summary) {
+        outfile sf;
+        if (out_open(&sf, o->summary, o->err) == 0) {
+            write_summary(&b, e, &s, stats, sf.f, NULL);
+            if (out_close(&sf, true, o->err))
+                io = 1;
+        }
+    }
+    if (!o->quiet)
+        write_summary(&b, e, &s, stats, NULL, o->err);
+    for (size_t i = 0; i < all.n; i++)
+        free(all.v[i].id);
+    free(all.v);
+    free(dups);
+    free(stats);
+    summary_free(&s);
+    idset_free(&ids);
+    calc_engine_free(e);
+    free(b.eng);
+    if (io && worst < CALC_EXIT_USAGE)
+        worst = CALC_EXIT_USAGE;
+    return worst;
+}

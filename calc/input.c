@@ -1,0 +1,427 @@
+/* input.c — batch input: JSON Lines (one profile per line, parsed later by the workers),
+ * YAML multi-document streams and CSV whose header names dotted field paths, read one record
+ * at a time so that memory stays bounded. It builds value trees; validation is schema.c's. */
+#include "batch.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+typedef struct csvrow {
+    size_t n, cap;
+    char **cell;
+    unsigned line;
+} csvrow;
+
+struct calc_input {
+    const char *path;
+    int format;
+    FILE *f;
+    bool own;
+    unsigned line;
+    char *buf;
+    size_t bufcap;
+    long long size;
+    yaml_stream *ys;
+    /* csv */
+    struct csv_parser csv;
+    const calc_schema *schema;
+    csvrow cur;
+    csvrow *rows; /* completed rows waiting */
+    size_t nrows, caprows, headn;
+    char **head;
+    const snode **headsn;
+    bool header_done, eof;
+};
+
+int input_format_of(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    if (!dot)
+        return -1;
+    if (!strcmp(dot, ".jsonl") || !strcmp(dot, ".ndjson") || !strcmp(dot, ".json"))
+        return IN_JSONL;
+    if (!strcmp(dot, ".yaml") || !strcmp(dot, ".yml"))
+        return IN_YAML;
+    if (!strcmp(dot, ".csv"))
+        return IN_CSV;
+    return -1;
+}
+
+static void cb_field(void *s, size_t len, void *data)
+{
+    calc_input *in = data;
+    csvrow *r = &in->cur;
+    if (r->n == 0)
+        r->line = in->line;
+    if (r->n == r->cap) {
+        r->cap = r->cap ? r->cap * 2 : 32;
+        r->cell = realloc(r->cell, r->cap * sizeof *r->cell);
+    }
+    char *c = malloc(len + 1);
+    memcpy(c, s, len);
+    c[len] = 0;
+    r->cell[r->n++] = c;
+}
+
+static void cb_row(int ch, void *data)
+{
+    (void)ch;
+    calc_input *in = data;
+    if (in->nrows == in->caprows) {
+        in->caprows = in->caprows ? in->caprows * 2 : 8;
+        in->rows = realloc(in->rows, in->caprows * sizeof *in->rows);
+    }
+    in->rows[in->nrows++] = in->cur;
+    memset(&in->cur, 0, sizeof in->cur);
+}
+
+static void row_free(csvrow *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        free(r->cell[i]);
+    free(r->cell);
+    memset(r, 0, sizeof *r);
+}
+
+calc_input *input_open(const char *path, int format, const calc_schema *schema, calc_error *err)
+{
+    calc_input *in = calloc(1, sizeof *in);
+    in->path = path;
+    in->format = format;
+    in->schema = schema;
+    in->size = -1;
+    if (strcmp(path, "-") == 0) {
+        in->f = stdin;
+        in->path = "<stdin>";
+    } else {
+        struct stat st;
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+            calc_error_set(err, CALC_EIO, NULL, 0, 0, "cannot read %s: is a directory", path);
+            free(in);
+            return NULL;
+        }
+        in->f = fopen(path, "rb");
+        if (!in->f) {
+            calc_error_set(err, CALC_EIO, NULL, 0, 0, "cannot open %s: %s", path,
+                           strerror(errno));
+            free(in);
+            return NULL;
+        }
+        in->own = true;
+        if (S_ISREG(st.st_mode))
+            in->size = st.st_size;
+    }
+    if (format == IN_YAML)
+        in->ys = yaml_stream_open(in->f, in->path);
+    if (format == IN_CSV)
+        csv_init(&in->csv, CSV_APPEND_NULL);
+    return in;
+}
+
+void input_close(calc_input *in)
+{
+    if (!in)
+        return;
+    if (in->ys)
+        yaml_stream_close(in->ys);
+    if (in->format == IN_CSV) {
+        csv_free(&in->csv);
+        row_free(&in->cur);
+        for (size_t i = 0; i < in->nrows; i++)
+            row_free(&in->rows[i]);
+        free(in->rows);
+        for (size_t i = 0; i < in->headn; i++)
+            free(in->head[i]);
+        free(in->head);
+        free(in->headsn);
+    }
+    if (in->own)
+        fclose(in->f);
+    free(in->buf);
+    free(in);
+}
+
+long long input_size(const calc_input *in) { return in->size; }
+
+long long input_pos(const calc_input *in)
+{
+    long p = in->own ? ftell(in->f) : -1;
+    return p;
+}
+
+const char *input_path(const calc_input *in) { return in->path; }
+
+/* Reads one line (without the newline, CR stripped); returns its length or -1 at the end. */
+static ssize_t read_line(calc_input *in)
+{
+    ssize_t n = getline(&in->buf, &in->bufcap, in->f);
+    if (n < 0)
+        return -1;
+    in->line++;
+    if (in->line == 1 && n >= 3 && (unsigned char)in->buf[0] == 0xEF &&
+        (unsigned char)in->buf[1] == 0xBB && (unsigned char)in->buf[2] == 0xBF) {
+        memmove(in->buf, in->buf + 3, (size_t)n - 2);
+        n -= 3;
+    }
+    while (n > 0 && (in->buf[n - 1] == '\n' || in->buf[n - 1] == '\r'))
+        in->buf[--n] = 0;
+    return n;
+}
+
+/* Splits "stores[0].kind" into segments; returns the schema node or NULL. */
+static const snode *csv_path(const calc_schema *s, const char *path)
+{
+    char norm[256];
+    size_t k = 0;
+    for (const char *p = path; *p && k < sizeof norm - 3; p++) {
+        if (*p == '[') {
+            norm[k++] = '[';
+            norm[k++] = ']';
+            while (*p && *p != ']')
+                p++;
+            if (!*p)
+                return NULL;
+            continue;
+        }
+        norm[k++] = *p;
+    }
+    norm[k] = 0;
+    return schema_resolve(s->root, norm);
+}
+
+static int csv_header(calc_input *in, csvrow *r, calc_diags *d)
+{
+    in->headn = r->n;
+    in->head = r->cell;
+    in->headsn = calloc(r->n ? r->n : 1, sizeof *in->headsn);
+    r->cell = NULL;
+    r->n = 0;
+    int rc = 0;
+    for (size_t i = 0; i < in->headn; i++) {
+        in->headsn[i] = csv_path(in->schema, in->head[i]);
+        if (!in->headsn[i] || in->headsn[i]->type == T_OBJECT) {
+            const char *names[128];
+            size_t n = 0;
+            for (size_t k = 0; k < in->schema->root->nchild && n < 128; k++)
+                names[n++] = in->schema->root->child[k]->name;
+            const char *best = closest_name(in->head[i], names, n);
+            char hint[200];
+            snprintf(hint, sizeof hint, best ? "did you mean '%s'?" : "%s",
+                     best ? best : "columns name dotted field paths, see 'calc schema'");
+            calc_loc l = {in->path, 1, (unsigned)i + 1};
+            diag_at(d, CALC_ESCHEMA, &l, in->head[i], hint, "column %zu: unknown field path",
+                    i + 1);
+            rc = CALC_ESCHEMA;
+        }
+    }
+    return rc;
+}
+
+static value *vnode(arena *a, int type, calc_loc loc)
+{
+    value *v = arena_alloc(a, sizeof *v);
+    v->type = type;
+    v->loc = loc;
+    return v;
+}
+
+static void vpush(arena *a, value *m, value *key, value *item)
+{
+    value **items = arena_alloc(a, (m->n + 1) * sizeof *items);
+    if (m->n)
+        memcpy(items, m->items, m->n * sizeof *items);
+    m->items = items;
+    if (m->type == V_MAP) {
+        value **keys = arena_alloc(a, (m->n + 1) * sizeof *keys);
+        if (m->n)
+            memcpy(keys, m->keys, m->n * sizeof *keys);
+        keys[m->n] = key;
+        m->keys = keys;
+    }
+    m->items[m->n++] = item;
+}
+
+static value *vchild(arena *a, value *m, const char *name, size_t len, int type, calc_loc loc)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (m->keys[i]->len == len && memcmp(m->keys[i]->str, name, len) == 0)
+            return m->items[i];
+    value *k = vnode(a, V_SCALAR, loc);
+    k->str = arena_strndup(a, name, len);
+    k->len = len;
+    value *v = vnode(a, type, loc);
+    vpush(a, m, k, v);
+    return v;
+}
+
+/* Builds the value tree of a CSV row: an empty cell is an absent field; list items are
+ * grouped by their index (only items with at least one cell exist); lists of scalars are
+ * split on ';'. */
+static value *csv_row_tree(calc_input *in, arena *a, csvrow *r)
+{
+    calc_loc loc = {in->path, r->line, 1};
+    value *root = vnode(a, V_MAP, loc);
+    /* item indexes seen per list: map "stores" + index -> item */
+    for (size_t i = 0; i < r->n && i < in->headn; i++) {
+        const char *cell = r->cell[i];
+        if (!cell[0] || !in->headsn[i])
+            continue;
+        calc_loc cl = {in->path, r->line, (unsigned)i + 1};
+        value *cur = root;
+        const char *p = in->head[i];
+        while (*p) {
+            size_t seg = strcspn(p, ".[");
+            if (p[seg] == '[') {
+                value *list = vchild(a, cur, p, seg, V_SEQ, cl);
+                long idx = strtol(p + seg + 1, NULL, 10);
+                char key[32];
+                snprintf(key, sizeof key, "%ld", idx);
+                /* items are found by their original index, kept in a hidden key */
+                value *item = NULL;
+                for (size_t k = 0; k < list->n; k++)
+                    if (list->items[k]->str && strcmp(list->items[k]->str, key) == 0)
+                        item = list->items[k];
+                if (!item) {
+                    item = vnode(a, V_MAP, cl);
+                    item->str = arena_strndup(a, key, strlen(key));
+                    vpush(a, list, NULL, item);
+                }
+                cur = item;
+                p += seg;
+                p = strchr(p, ']') + 1;
+                if (*p == '.')
+                    p++;
+                continue;
+            }
+            if (p[seg] == '.') {
+                cur = vchild(a, cur, p, seg, V_MAP, cl);
+                p += seg + 1;
+                continue;
+            }
+            /* the leaf */
+            const snode *sn = in->headsn[i];
+            value *leaf;
+            if (sn->type == T_LIST) {
+                leaf = vnode(a, V_SEQ, cl);
+                for (const char *c = cell; *c;) {
+                    size_t l = strcspn(c, ";");
+                    const char *b = c, *e = c + l;
+                    while (b < e && *b == ' ')
+                        b++;
+                    while (e > b && e[-1] == ' ')
+                        e--;
+                    if (e > b) {
+                        value *it = vnode(a, V_SCALAR, cl);
+                        it->str = arena_strndup(a, b, (size_t)(e - b));
+                        it->len = (size_t)(e - b);
+                        vpush(a, leaf, NULL, it);
+                    }
+                    c += l + (c[l] == ';');
+                }
+            } else {
+                leaf = vnode(a, V_SCALAR, cl);
+                leaf->str = arena_strndup(a, cell, strlen(cell));
+                leaf->len = strlen(cell);
+            }
+            value *k = vnode(a, V_SCALAR, cl);
+            k->str = arena_strndup(a, p, seg);
+            k->len = seg;
+            vpush(a, cur, k, leaf);
+            break;
+        }
+    }
+    return root;
+}
+
+int input_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
+{
+    memset(rec, 0, sizeof *rec);
+    if (in->format == IN_JSONL) {
+        for (;;) {
+            ssize_t n = read_line(in);
+            if (n < 0)
+                return ferror(in->f) ? CALC_EIO : 0;
+            const char *s = in->buf;
+            while (*s == ' ' || *s == '\t')
+                s++;
+            if (!*s)
+                continue; /* blank lines separate nothing */
+            rec->line = in->line;
+            rec->text = arena_strndup(a, in->buf, (size_t)n);
+            rec->len = (size_t)n;
+            return 1;
+        }
+    }
+    if (in->format == IN_YAML) {
+        value *doc = NULL;
+        int rc = yaml_stream_next(in->ys, a, &doc, d);
+        rec->line = doc ? doc->loc.line : yaml_stream_line(in->ys);
+        if (rc == 0)
+            return 0;
+        rec->doc = doc;
+        if (rc < 0) {
+            rec->err_code = rc;
+            return rc == CALC_ESCHEMA ? 1 : rc;
+        }
+        if (doc && doc->type == V_NULL)
+            return input_next(in, a, rec, d); /* an empty document: "---" at the end */
+        return 1;
+    }
+    /* CSV */
+    for (;;) {
+        if (in->nrows) {
+            csvrow r = in->rows[0];
+            memmove(in->rows, in->rows + 1, (in->nrows - 1) * sizeof *in->rows);
+            in->nrows--;
+            if (!in->header_done) {
+                in->header_done = true;
+                int rc = csv_header(in, &r, d);
+                row_free(&r);
+                if (rc)
+                    return rc;
+                continue;
+            }
+            bool empty = true;
+            for (size_t i = 0; i < r.n; i++)
+                empty &= r.cell[i][0] == 0;
+            if (empty) {
+                row_free(&r);
+                continue;
+            }
+            rec->line = r.line;
+            if (r.n != in->headn) {
+                calc_loc l = {in->path, r.line, 1};
+                diag_at(d, CALC_ESCHEMA, &l, NULL, "quote cells that contain commas",
+                        "row has %zu cells, the header has %zu", r.n, in->headn);
+                rec->err_code = CALC_ESCHEMA;
+            }
+            rec->doc = csv_row_tree(in, a, &r);
+            row_free(&r);
+            return 1;
+        }
+        if (in->eof)
+            return 0;
+        ssize_t n = getline(&in->buf, &in->bufcap, in->f);
+        if (n < 0) {
+            in->eof = true;
+            csv_fini(&in->csv, cb_field, cb_row, in);
+            continue;
+        }
+        in->line++;
+        char *b = in->buf;
+        if (in->line == 1 && n >= 3 && (unsigned char)b[0] == 0xEF &&
+            (unsigned char)b[1] == 0xBB && (unsigned char)b[2] == 0xBF) {
+            b += 3;
+            n -= 3;
+        }
+        if (csv_parse(&in->csv, b, (size_t)n, cb_field, cb_row, in) != (size_t)n) {
+            calc_loc l = {in->path, in->line, 1};
+            diag_at(d, CALC_ESYNTAX, &l, NULL, NULL, "CSV: %s",
+                    csv_strerror(csv_error(&in->csv)));
+            return CALC_ESYNTAX;
+        }
+    }
+}

@@ -1,0 +1,242 @@
+/* json.c — JSON text to the value tree through yajl's callback parser (numbers keep their
+ * exact text, so money never passes through a double), and value trees back to JSON.
+ * The only file that includes yajl. */
+#include "internal.h"
+
+#include <string.h>
+#include <yajl/yajl_parse.h>
+
+typedef struct jframe {
+    value *v;
+    size_t cap;
+    value *key;
+} jframe;
+
+typedef struct jctx {
+    arena *a;
+    yajl_handle h;
+    const char *file;
+    unsigned line;
+    const char *text;
+    jframe stack[CALC_MAX_DEPTH + 1];
+    int depth;
+    value *root;
+    calc_diags *d;
+    int err;
+} jctx;
+
+static calc_loc here(jctx *c)
+{
+    size_t off = yajl_get_bytes_consumed(c->h);
+    unsigned col = 1;
+    for (size_t i = 0; i < off; i++) /* columns count characters, not bytes */
+        col += ((unsigned char)c->text[i] & 0xC0) != 0x80;
+    calc_loc l = {c->file, c->line, col > 1 ? col - 1 : 1};
+    return l;
+}
+
+static void grow(arena *a, jframe *f)
+{
+    size_t cap = f->cap ? f->cap * 2 : 8;
+    value **items = arena_alloc(a, cap * sizeof *items);
+    value **keys = f->v->type == V_MAP ? arena_alloc(a, cap * sizeof *keys) : NULL;
+    if (f->v->n) {
+        memcpy(items, f->v->items, f->v->n * sizeof *items);
+        if (keys)
+            memcpy(keys, f->v->keys, f->v->n * sizeof *keys);
+    }
+    f->v->items = items;
+    f->v->keys = keys;
+    f->cap = cap;
+}
+
+static int add(jctx *c, value *v)
+{
+    if (c->depth == 0) {
+        if (c->root) {
+            calc_loc l = here(c);
+            diag_at(c->d, CALC_ESYNTAX, &l, NULL, "one JSON document per line",
+                    "more than one value on the line");
+            c->err = CALC_ESYNTAX;
+            return 0;
+        }
+        c->root = v;
+    } else {
+        jframe *f = &c->stack[c->depth - 1];
+        if (f->v->n == f->cap)
+            grow(c->a, f);
+        if (f->v->type == V_MAP) {
+            f->v->keys[f->v->n] = f->key;
+            f->key = NULL;
+        }
+        f->v->items[f->v->n++] = v;
+    }
+    if (v->type == V_MAP || v->type == V_SEQ) {
+        if (c->depth >= CALC_MAX_DEPTH) {
+            calc_loc l = here(c);
+            diag_at(c->d, CALC_ELIMIT, &l, NULL, NULL, "nesting deeper than %d levels",
+                    CALC_MAX_DEPTH);
+            c->err = CALC_ELIMIT;
+            return 0;
+        }
+        c->stack[c->depth].v = v;
+        c->stack[c->depth].cap = 0;
+        c->stack[c->depth].key = NULL;
+        c->depth++;
+    }
+    return 1;
+}
+
+static value *node(jctx *c, int type)
+{
+    value *v = arena_alloc(c->a, sizeof *v);
+    v->type = type;
+    v->loc = here(c);
+    return v;
+}
+
+static int scalar(jctx *c, const char *s, size_t len, bool quoted)
+{
+    value *v = node(c, V_SCALAR);
+    v->str = arena_strndup(c->a, s, len);
+    v->len = len;
+    v->quoted = quoted;
+    return add(c, v);
+}
+
+static int cb_null(void *ctx)
+{
+    jctx *c = ctx;
+    return add(c, node(c, V_NULL));
+}
+
+static int cb_bool(void *ctx, int b)
+{
+    return scalar(ctx, b ? "true" : "false", b ? 4 : 5, false);
+}
+
+static int cb_number(void *ctx, const char *s, size_t len) { return scalar(ctx, s, len, false); }
+
+static int cb_string(void *ctx, const unsigned char *s, size_t len)
+{
+    if (len > CALC_MAX_SCALAR) {
+        jctx *c = ctx;
+        calc_loc l = here(c);
+        diag_at(c->d, CALC_ELIMIT, &l, NULL, NULL, "string of %zu bytes exceeds the limit",
+                len);
+        c->err = CALC_ELIMIT;
+        return 0;
+    }
+    return scalar(ctx, (const char *)s, len, true);
+}
+
+static int cb_start_map(void *ctx)
+{
+    jctx *c = ctx;
+    return add(c, node(c, V_MAP));
+}
+
+static int cb_key(void *ctx, const unsigned char *s, size_t len)
+{
+    jctx *c = ctx;
+    jframe *f = &c->stack[c->depth - 1];
+    value *k = node(c, V_SCALAR);
+    k->str = arena_strndup(c->a, (const char *)s, len);
+    k->len = len;
+    k->quoted = true;
+    for (size_t i = 0; i < f->v->n; i++)
+        if (strcmp(f->v->keys[i]->str, k->str) == 0) {
+            diag_at(c->d, CALC_ESCHEMA, &k->loc, NULL, NULL, "duplicate key '%s'", k->str);
+            c->err = CALC_ESCHEMA;
+        }
+    f->key = k;
+    return 1;
+}
+
+static int cb_end(void *ctx)
+{
+    jctx *c = ctx;
+    c->depth--;
+    return 1;
+}
+
+static int cb_start_array(void *ctx)
+{
+    jctx *c = ctx;
+    return add(c, node(c, V_SEQ));
+}
+
+static const yajl_callbacks callbacks = {cb_null,      cb_bool, NULL,         NULL,
+                                         cb_number,    cb_string, cb_start_map, cb_key,
+                                         cb_end,       cb_start_array, cb_end};
+
+int calc_json_parse(arena *a, const char *file, unsigned line, const char *text, size_t len,
+                    value **out, calc_diags *d)
+{
+    jctx c;
+    memset(&c, 0, sizeof c);
+    c.a = a;
+    c.file = file;
+    c.line = line;
+    c.text = text;
+    c.d = d;
+    c.h = yajl_alloc(&callbacks, NULL, &c);
+    if (!c.h)
+        return CALC_ENOMEM;
+    yajl_status st = yajl_parse(c.h, (const unsigned char *)text, len);
+    if (st == yajl_status_ok)
+        st = yajl_complete_parse(c.h);
+    if (st == yajl_status_error && !c.err) {
+        unsigned char *msg = yajl_get_error(c.h, 0, (const unsigned char *)text, len);
+        calc_loc l = here(&c);
+        char m[200];
+        snprintf(m, sizeof m, "%s", msg ? (const char *)msg : "invalid JSON");
+        size_t ml = strcspn(m, "\n");
+        m[ml] = 0;
+        diag_at(d, CALC_ESYNTAX, &l, NULL, "each line must be one JSON object", "JSON syntax: %s",
+                m);
+        yajl_free_error(c.h, msg);
+        c.err = CALC_ESYNTAX;
+    }
+    yajl_free(c.h);
+    if (!c.err && !c.root) {
+        calc_loc l = {file, line, 1};
+        diag_at(d, CALC_ESYNTAX, &l, NULL, NULL, "empty line: expected a JSON object");
+        c.err = CALC_ESYNTAX;
+    }
+    *out = c.root;
+    return c.err;
+}
+
+void calc_json_write(sbuf *b, const value *v)
+{
+    switch (v->type) {
+    case V_NULL: sb_puts(b, "null"); break;
+    case V_SCALAR:
+        if (v->quoted)
+            sb_json_str(b, v->str);
+        else
+            sb_putn(b, v->str, v->len);
+        break;
+    case V_SEQ:
+        sb_puts(b, "[");
+        for (size_t i = 0; i < v->n; i++) {
+            if (i)
+                sb_puts(b, ", ");
+            calc_json_write(b, v->items[i]);
+        }
+        sb_puts(b, "]");
+        break;
+    case V_MAP:
+        sb_puts(b, "{");
+        for (size_t i = 0; i < v->n; i++) {
+            if (i)
+                sb_puts(b, ", ");
+            sb_json_str(b, v->keys[i]->str);
+            sb_puts(b, ": ");
+            calc_json_write(b, v->items[i]);
+        }
+        sb_puts(b, "}");
+        break;
+    }
+}
