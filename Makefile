@@ -24,7 +24,7 @@ LIB_SRC = $(filter-out calc/main.c,$(wildcard calc/*.c))
 LIB_OBJ = $(LIB_SRC:calc/%.c=$(BUILD)/%.o)
 TESTS = $(patsubst tests/%.c,$(BUILD)/%,$(wildcard tests/test_*.c))
 
-DEPS_PKGS = liblua5.4-dev libyaml-dev libyajl-dev libcsv-dev libssl-dev libcmocka-dev pkg-config valgrind
+DEPS_PKGS = liblua5.4-dev libyaml-dev libyajl-dev libcsv-dev libssl-dev libcmocka-dev pkg-config valgrind jq
 
 ifeq ($(V),1)
 Q =

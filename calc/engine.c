@@ -11,7 +11,7 @@
 int policy_load(polset *ps, sbx *s, policy *p, const char *path);
 int policy_load_lib(polset *ps, sbx *s, const char *dir, calc_diags *d);
 void policy_eval(evalctx *c, sbx *s, const policy *p, int index, pres *r);
-void sbx_seal_globals(lua_State *L);
+void policy_lib_upv(lua_State *L, int fn, int up, void *ud);
 
 int policy_index(const polset *ps, const char *id)
 {
@@ -239,7 +239,7 @@ calc_engine *calc_engine_new(const char *dir, calc_error *err)
     e->sbx.ctx = &e->ctx;
     dsl_open(e->sbx.L);
     policy_load_lib(&e->ps, &e->sbx, dir, &e->diags);
-    sbx_seal_globals(e->sbx.L);
+    sbx_seal_globals(e->sbx.L, policy_lib_upv, &e->ps);
     struct dirent **names = NULL;
     int n = scandir(dir, &names, is_policy_file, alphasort);
     if (n < 0) {
@@ -498,8 +498,23 @@ static void apply_caps(calc_engine *e, calc_result *res, const calc_profile *pro
             r->capped = true;
             r->cap_name = x->name;
             r->amount = (calc_money)(((__int128)r->amount * limit) / sum);
-            if (r->amount == 0)
+            if (r->amount == 0) {
+                /* floored to nothing: ineligible, with the cap as the reason */
+                char lim[40], tot[40];
                 r->status = ST_INELIGIBLE;
+                crec *v = arena_alloc(&res->a, (r->nreason + 1) * sizeof *v);
+                if (r->nreason)
+                    memcpy(v, r->reason, r->nreason * sizeof *v);
+                crec *rr = &v[r->nreason++];
+                rr->name = arena_printf(&res->a, "cap %s", x->name);
+                rr->field = x->limit_field;
+                rr->actual = arena_printf(&res->a, "limit %s shared by %s",
+                                          calc_money_format(lim, limit),
+                                          calc_money_format(tot, (calc_money)sum));
+                rr->required = arena_printf(&res->a, "a share of at least 0.01");
+                rr->result = TV_FALSE;
+                r->reason = v;
+            }
         }
         (void)sum;
     }

@@ -310,12 +310,11 @@ static void collect(E *e, const cond *c, const pobj *base, const char *prefix)
 /* ---- calling the policy's Lua functions ---- */
 
 /* Checks that no plain upvalue changed during a call; restores it if one did. */
-static const char *upvalues_changed(E *e)
+static const char *upv_check(lua_State *L, const struct upv *v, size_t n)
 {
-    lua_State *L = e->s->L;
     const char *bad = NULL;
-    for (size_t i = 0; i < e->p->nupv; i++) {
-        const struct upv *u = &e->p->upv[i];
+    for (size_t i = 0; i < n; i++) {
+        const struct upv *u = &v[i];
         lua_rawgeti(L, LUA_REGISTRYINDEX, u->fn);
         lua_getupvalue(L, -1, u->up);
         lua_rawgeti(L, LUA_REGISTRYINDEX, u->val);
@@ -329,6 +328,13 @@ static const char *upvalues_changed(E *e)
     return bad;
 }
 
+static const char *upvalues_changed(E *e)
+{
+    const char *a = upv_check(e->s->L, e->p->upv, e->p->nupv);
+    const char *b = upv_check(e->s->L, e->c->ps->libupv, e->c->ps->nlibupv);
+    return a ? a : b;
+}
+
 /* Calls the function `ref` with the arguments already pushed above it. 0 on success (nres
  * results on the stack), 1 when absent data stopped it, -1 on error (message in r). */
 static int call(E *e, int ref, int nargs, int nres, pres *r)
@@ -338,6 +344,7 @@ static int call(E *e, int ref, int nargs, int nres, pres *r)
     lua_insert(L, -nargs - 1);
     char msg[512];
     e->c->nabsent = 0;
+    e->s->where = e->p->file;
     int rc = sbx_call(e->s, nargs, nres, 0, msg, sizeof msg);
     const char *changed = upvalues_changed(e);
     if (rc == LUA_OK && changed) {

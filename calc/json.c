@@ -23,15 +23,18 @@ typedef struct jctx {
     value *root;
     calc_diags *d;
     int err;
+    size_t off;   /* bytes counted so far */
+    unsigned col; /* characters in them */
 } jctx;
 
+/* The position of the token just parsed; columns count characters, not bytes, and are
+ * counted on from the previous token (callbacks come in text order). */
 static calc_loc here(jctx *c)
 {
     size_t off = yajl_get_bytes_consumed(c->h);
-    unsigned col = 1;
-    for (size_t i = 0; i < off; i++) /* columns count characters, not bytes */
-        col += ((unsigned char)c->text[i] & 0xC0) != 0x80;
-    calc_loc l = {c->file, c->line, col > 1 ? col - 1 : 1};
+    for (; c->off < off; c->off++)
+        c->col += ((unsigned char)c->text[c->off] & 0xC0) != 0x80;
+    calc_loc l = {c->file, c->line, c->col > 1 ? c->col - 1 : 1};
     return l;
 }
 

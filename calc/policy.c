@@ -468,21 +468,33 @@ static int ref_fn(loader *ld, int t, const char *key, bool required)
 }
 
 /* Records a non-table upvalue of a frozen function: it is checked after every call. */
+static void add_upv(lua_State *L, arena *a, struct upv **vp, size_t *np, int fn, int up)
+{
+    struct upv *v = arena_alloc(a, (*np + 1) * sizeof *v);
+    if (*np)
+        memcpy(v, *vp, *np * sizeof *v);
+    *vp = v;
+    const char *name = lua_getupvalue(L, fn, up); /* stack: value */
+    v[*np].up = up;
+    v[*np].name = arena_strndup(a, name, strlen(name));
+    v[*np].val = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_pushvalue(L, fn);
+    v[*np].fn = luaL_ref(L, LUA_REGISTRYINDEX);
+    (*np)++;
+}
+
 static void rec_upv(lua_State *L, int fn, int up, void *ud)
 {
     loader *ld = ud;
-    policy *p = ld->p;
-    struct upv *v = arena_alloc(&ld->ps->a, (p->nupv + 1) * sizeof *v);
-    if (p->nupv)
-        memcpy(v, p->upv, p->nupv * sizeof *v);
-    p->upv = v;
-    const char *name = lua_getupvalue(L, fn, up); /* stack: value */
-    v[p->nupv].up = up;
-    v[p->nupv].name = arena_strndup(&ld->ps->a, name, strlen(name));
-    v[p->nupv].val = luaL_ref(L, LUA_REGISTRYINDEX);
-    lua_pushvalue(L, fn);
-    v[p->nupv].fn = luaL_ref(L, LUA_REGISTRYINDEX);
-    p->nupv++;
+    add_upv(L, &ld->ps->a, &ld->p->upv, &ld->p->nupv, fn, up);
+}
+
+/* Records a plain upvalue of a library function (checked after every call too). */
+void policy_lib_upv(lua_State *L, int fn, int up, void *ud);
+void policy_lib_upv(lua_State *L, int fn, int up, void *ud)
+{
+    polset *ps = ud;
+    add_upv(L, &ps->a, &ps->libupv, &ps->nlibupv, fn, up);
 }
 
 static int read_policy(loader *ld, int t)
@@ -604,10 +616,15 @@ int policy_load(polset *ps, sbx *s, policy *p, const char *path)
         p->error = arena_printf(&ps->a, "%s: %s", path, err.msg);
         return -1;
     }
+    s->where = path;
     int rc = sbx_load(L, path, text, len);
     free(text);
     if (rc != LUA_OK) {
-        p->error = arena_printf(&ps->a, "%s", lua_tostring(L, -1));
+        const char *m = lua_tostring(L, -1);
+        /* a binary chunk is refused without a chunk name in the message */
+        p->error = strncmp(m, path, strlen(path)) == 0
+                       ? arena_printf(&ps->a, "%s", m)
+                       : arena_printf(&ps->a, "%s: %s", path, m);
         lua_settop(L, top);
         return -1;
     }
@@ -656,6 +673,7 @@ int policy_load_lib(polset *ps, sbx *s, const char *dir, calc_diags *d)
                 if (calc_read_file(file, &text, &len, &err)) {
                     snprintf(msg, sizeof msg, "%s", err.msg);
                 } else {
+                    s->where = file;
                     int lr = sbx_load(L, file, text, len);
                     free(text);
                     if (lr != LUA_OK) {

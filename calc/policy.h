@@ -41,7 +41,7 @@ typedef struct policy {
     int item_cond; /* top-level any_item whose items feed ref_item, or -1 */
     int limit_param; /* amount may never exceed it, or -1 */
     size_t nupv;
-    struct upv { int fn; int up; int val; const char *name; } *upv;
+    struct upv *upv;
     const char *error; /* load failure: "file:line: message" */
     int group, cap, pool; /* indexes, or -1 */
 } policy;
@@ -60,8 +60,15 @@ typedef struct decl { /* a group, cap or pool */
     int mode;         /* pools: 0 pro_rata, 1 first_come */
 } decl;
 
+struct upv {
+    int fn, up, val;
+    const char *name;
+};
+
 typedef struct polset {
     arena a;
+    size_t nlibupv;
+    struct upv *libupv; /* plain upvalues of the shared library's functions */
     calc_schema schema;
     size_t n;
     policy *pol; /* sorted by id */

@@ -324,11 +324,10 @@ void sbx_freeze(lua_State *L, int idx, sbx_upval_fn rec, void *ud)
 }
 
 /* The allowlist itself: unknown names raise "undefined global". */
-void sbx_seal_globals(lua_State *L);
-void sbx_seal_globals(lua_State *L)
+void sbx_seal_globals(lua_State *L, sbx_upval_fn rec, void *ud)
 {
     lua_getfield(L, LUA_REGISTRYINDEX, "calc.G");
-    sbx_freeze(L, -1, NULL, NULL);
+    sbx_freeze(L, -1, rec, ud);
     lua_getmetatable(L, -1);
     lua_getfield(L, -1, "__index"); /* the hidden table */
     lua_newtable(L);
@@ -345,13 +344,31 @@ int sbx_load(lua_State *L, const char *name, const char *text, size_t len)
     return luaL_loadbufferx(L, text, len, chunk, "t");
 }
 
+/* The message handler: every message names a file and, where Lua knows it, a line. */
 static int msgh(lua_State *L)
 {
     if (!lua_isstring(L, 1)) {
-        if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
-            return 1;
-        lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+        if (!(luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING))
+            lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+        lua_replace(L, 1);
     }
+    const char *m = lua_tostring(L, 1);
+    lua_Debug ar;
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+        lua_getinfo(L, "Sl", &ar);
+        if (ar.currentline <= 0)
+            continue; /* a C function: look further up */
+        size_t n = strlen(ar.short_src);
+        if (strncmp(m, ar.short_src, n) == 0 && m[n] == ':')
+            return 1; /* it has a position already */
+        lua_pushfstring(L, "%s:%d: %s", ar.short_src, ar.currentline, m);
+        return 1;
+    }
+    sbx *s = owner(L);
+    if (s->where && strncmp(m, s->where, strlen(s->where)) != 0)
+        lua_pushfstring(L, "%s: %s", s->where, m);
+    else
+        lua_pushvalue(L, 1);
     return 1;
 }
 
@@ -370,7 +387,8 @@ int sbx_call(sbx *s, int nargs, int nres, long budget, char *msg, size_t msgsize
     if (rc != LUA_OK) {
         const char *m = lua_tostring(L, -1);
         if (rc == LUA_ERRMEM)
-            snprintf(msg, msgsize, "memory limit of %zu bytes exceeded", s->limit);
+            snprintf(msg, msgsize, "%s%smemory limit of %zu bytes exceeded",
+                     s->where ? s->where : "", s->where ? ": " : "", s->limit);
         else
             snprintf(msg, msgsize, "%s", m ? m : "error");
         lua_pop(L, 1);

@@ -14,6 +14,7 @@ typedef struct sbx {
     long budget;          /* instructions left in the current call */
     bool exhausted;
     void *ctx;            /* evaluation context (policy.c) */
+    const char *where;    /* the file being run, for errors that carry no position */
 } sbx;
 
 #define SBX_HOOK_STEP 1000
@@ -37,5 +38,8 @@ int sbx_load(lua_State *L, const char *name, const char *text, size_t len);
 /* Calls the function below nargs arguments with an instruction budget. On error returns
  * non-zero and writes "file:line: message" into msg. */
 int sbx_call(sbx *s, int nargs, int nres, long budget, char *msg, size_t msgsize);
+/* Freezes the allowlist (with the libraries in it); plain upvalues of library functions are
+ * passed to rec, as sbx_freeze does. */
+void sbx_seal_globals(lua_State *L, sbx_upval_fn rec, void *ud);
 
 #endif

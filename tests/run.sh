@@ -45,6 +45,7 @@ for t in "$@"; do
     count "$(basename "$t")" "$t"
 done
 count cli sh tests/cli.sh
+[ -f tests/batch.sh ] && count batch sh tests/batch.sh
 count replay "$BUILD/calc" replay cases
 if "$BUILD/calc" policies check policies >"$log" 2>&1; then
     passed=$((passed + 1))
