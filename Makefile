@@ -24,7 +24,7 @@ LIB_SRC = $(filter-out calc/main.c,$(wildcard calc/*.c))
 LIB_OBJ = $(LIB_SRC:calc/%.c=$(BUILD)/%.o)
 TESTS = $(patsubst tests/%.c,$(BUILD)/%,$(wildcard tests/test_*.c))
 
-DEPS_PKGS = liblua5.4-dev libyaml-dev libyajl-dev libcsv-dev libssl-dev libcmocka-dev pkg-config valgrind jq
+DEPS_PKGS = liblua5.4-dev libyaml-dev libyajl-dev libcsv-dev libssl-dev libcmocka-dev pkg-config valgrind jq time
 
 ifeq ($(V),1)
 Q =
@@ -86,8 +86,13 @@ sanitize:
 valgrind: all
 	@CALC_WRAP="valgrind -q --leak-check=full --error-exitcode=99" BUILD=$(BUILD) sh tests/cli.sh
 
-bench: all
-	@echo "no benchmark yet"
+$(BUILD)/gen: tests/bench/gen.c | $(BUILD)
+	@echo CC $<
+	$(Q)$(CC) -std=c11 $(WARN) $(WERROR) -O2 -o $@ $<
+
+bench: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/gen
+	@BUILD=$(BUILD) sh tests/bench/bench.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/calc/policies/lib \

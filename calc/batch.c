@@ -50,7 +50,17 @@ typedef struct batch {
     chunk *head, *tail; /* queue in input order */
     bool closing;
     int applied_slot;
+    long long written; /* bytes of the first pass so far */
+    calc_date as_of;
+    bool as_of_known;
 } batch;
+
+typedef struct dup_rec { /* allocate: a record whose id an earlier record had */
+    size_t record, first;
+    unsigned line;
+    const char *file;
+    char *id;
+} dup_rec;
 
 /* ---- ids seen: 128-bit digests in an open-addressing table ---- */
 
@@ -364,12 +374,12 @@ static void write_summary(const batch *b, calc_engine *e, const summary *s,
                           const pool_stat *ps_stat, FILE *json, FILE *table)
 {
     const polset *ps = &e->ps;
-    char m1[40], m2[40], m3[40], d1[16];
+    char m1[40], m2[40], m3[40], m4[40], d1[16];
     if (json) {
         sbuf j = {0};
         sb_printf(&j, "{\"as_of\": \"%s\", \"records\": {\"read\": %zu, \"evaluated\": %zu, "
                   "\"rejected\": %zu}, \"policies\": {",
-                  calc_date_format(d1, b->o->as_of), s->read, s->evaluated, s->rejected);
+                  calc_date_format(d1, b->as_of), s->read, s->evaluated, s->rejected);
         for (size_t i = 0; i < ps->n; i++) {
             sb_puts(&j, i ? ", " : "");
             sb_json_str(&j, ps->pol[i].id);
@@ -393,7 +403,7 @@ static void write_summary(const batch *b, calc_engine *e, const summary *s,
                           "\"remaining\": \"%s\"",
                           calc_money_format(m1, x->size), st->nclaims,
                           calc_money_format(m2, st->claimed), calc_money_format(m3, st->granted),
-                          calc_money_format(m1, x->size - st->granted));
+                          calc_money_format(m4, x->size - st->granted));
             else
                 sb_printf(&j, ": {\"unit\": \"%s\", \"mode\": \"first_come\", \"size\": %lld, "
                           "\"claims\": %zu, \"claimed\": %lld, \"granted\": %lld, "
@@ -529,6 +539,8 @@ static int drain(batch *b, chunk *c, FILE *out, idset *ids, summary *s, claims *
             arena_free(&ta);
         } else
             fwrite(c->buf.p + r->off, 1, r->len, out);
+        long long at = b->written;
+        b->written += (long long)r->len;
         for (; ci < c->cl.n && c->cl.v[ci].record < c->first + i; ci++)
             ;
         if (r->rejected) {
@@ -543,6 +555,8 @@ static int drain(batch *b, chunk *c, FILE *out, idset *ids, summary *s, claims *
         for (; ci < c->cl.n && c->cl.v[ci].record == c->first + i; ci++) {
             claim x = c->cl.v[ci];
             x.id = strdup(x.id);
+            x.off = at;
+            x.len = r->len;
             claims_push(all, &x);
         }
     }
@@ -551,7 +565,7 @@ static int drain(batch *b, chunk *c, FILE *out, idset *ids, summary *s, claims *
 
 /* Copies the phase-one lines to the output, rewriting those whose claims changed. */
 static int finish_pools(batch *b, FILE *tmp, FILE *out, claims *all, summary *s, size_t *recp,
-                        size_t *cip, const size_t *dups, size_t ndup)
+                        size_t *cip, const dup_rec *dups, size_t ndup)
 {
     calc_engine *e = b->eng[0];
     char *line = NULL;
@@ -568,11 +582,17 @@ static int finish_pools(batch *b, FILE *tmp, FILE *out, claims *all, summary *s,
         const char *text = line;
         size_t len = (size_t)n;
         nb.n = 0;
-        while (di < ndup && dups[di] < rec)
+        while (di < ndup && dups[di].record < rec)
             di++;
-        if (di < ndup && dups[di] == rec) {
-            sb_printf(&nb, "{\"record\": %zu, \"error\": \"duplicate id (an earlier shard or "
-                      "record has it)\"}\n", rec + 1);
+        if (di < ndup && dups[di].record == rec) {
+            char msg[400];
+            snprintf(msg, sizeof msg, "duplicate id '%s' (first seen in record %zu)", dups[di].id,
+                     dups[di].first + 1);
+            sb_printf(&nb, "{\"record\": %zu, \"line\": %u, \"file\": ", rec + 1, dups[di].line);
+            sb_json_str(&nb, dups[di].file);
+            sb_puts(&nb, ", \"error\": ");
+            sb_json_str(&nb, msg);
+            sb_puts(&nb, "}\n");
             text = nb.p;
             len = nb.n;
             changed = false;
@@ -620,6 +640,81 @@ static int finish_pools(batch *b, FILE *tmp, FILE *out, claims *all, summary *s,
     return rc;
 }
 
+/* Copies bytes of the first pass up to `to` (or to the end when to < 0). */
+static int copy_to(FILE *in, long long *pos, long long to, FILE *out)
+{
+    static char buf[1 << 20];
+    while (to < 0 || *pos < to) {
+        size_t want = sizeof buf;
+        if (to >= 0 && (long long)want > to - *pos)
+            want = (size_t)(to - *pos);
+        size_t n = fread(buf, 1, want, in);
+        if (n == 0)
+            return to < 0 ? 0 : CALC_EIO;
+        if (fwrite(buf, 1, n, out) != n)
+            return CALC_EIO;
+        *pos += (long long)n;
+    }
+    return 0;
+}
+
+/* The JSON Lines path of the final pass: unchanged stretches are copied in blocks, only the
+ * lines whose claims changed are read and rewritten. */
+static int finish_pools_blocks(batch *b, FILE *tmp, FILE *out, claims *all, summary *s)
+{
+    calc_engine *e = b->eng[0];
+    long long pos = 0;
+    int rc = 0;
+    sbuf nb = {0};
+    char *line = NULL;
+    size_t cap = 0;
+    for (size_t ci = 0; ci < all->n && !rc;) {
+        size_t cj = ci;
+        bool changed = false;
+        for (; cj < all->n && all->v[cj].record == all->v[ci].record; cj++)
+            changed |= all->v[cj].changed;
+        if (!changed) {
+            ci = cj;
+            continue;
+        }
+        const claim *x = &all->v[ci];
+        rc = copy_to(tmp, &pos, x->off, out);
+        if (cap < x->len + 1) {
+            cap = x->len + 1;
+            line = realloc(line, cap);
+        }
+        if (rc || fread(line, 1, x->len, tmp) != x->len) {
+            rc = CALC_EIO;
+            break;
+        }
+        pos += (long long)x->len;
+        nb.n = 0;
+        calc_diags d = {0};
+        if (pools_rewrite(e, line, x->len - 1, all->v + ci, cj - ci, &nb, &d)) {
+            calc_diags_print(b->o->err, &d);
+            rc = CALC_EIO;
+        } else
+            fwrite(nb.p, 1, nb.n, out);
+        calc_diags_free(&d);
+        for (size_t k = ci; k < cj; k++) {
+            const claim *y = &all->v[k];
+            if (!y->changed)
+                continue;
+            int kind = e->ps.pol[y->policy].kind;
+            summary_add(s, y->policy, ST_ELIGIBLE, kind, y->amount, y->quantity, -1);
+            bool none = y->g_amount == 0 || (kind == K_IN_KIND && y->g_quantity == 0);
+            summary_add(s, y->policy, none ? ST_INELIGIBLE : ST_ELIGIBLE, kind, y->g_amount,
+                        y->g_quantity, 1);
+        }
+        ci = cj;
+    }
+    if (!rc)
+        rc = copy_to(tmp, &pos, -1, out);
+    free(line);
+    sb_free(&nb);
+    return rc;
+}
+
 static int load_engines(batch *b, const calc_batch_opts *o)
 {
     calc_error err = {0};
@@ -645,6 +740,7 @@ int calc_batch(const calc_batch_opts *o)
     batch b;
     memset(&b, 0, sizeof b);
     b.o = o;
+    b.as_of = o->as_of;
     b.jobs = o->jobs > 0 ? o->jobs : 1;
     int worst = load_engines(&b, o);
     if (worst && worst != CALC_EXIT_POLICY) {
@@ -822,7 +918,9 @@ int calc_batch(const calc_batch_opts *o)
             worst = worst < CALC_EXIT_POLICY ? CALC_EXIT_POLICY : worst;
         size_t rec = 0, ci = 0;
         rewind(phase1);
-        if (finish_pools(&b, phase1, of.f, &all, &s, &rec, &ci, NULL, 0))
+        if (o->out_format == CALC_OUT_JSONL
+                ? finish_pools_blocks(&b, phase1, of.f, &all, &s) != 0
+                : finish_pools(&b, phase1, of.f, &all, &s, &rec, &ci, NULL, 0) != 0)
             io = 1;
         fclose(phase1);
     } else if (!o->no_pools) {
@@ -844,6 +942,8 @@ int calc_batch(const calc_batch_opts *o)
     for (size_t i = 0; i < all.n; i++)
         free(all.v[i].id);
     free(all.v);
+    for (size_t p = 0; p < e->ps.npool; p++)
+        free(stats[p].ran_out_id);
     free(stats);
     summary_free(&s);
     idset_free(&ids);
@@ -876,7 +976,7 @@ static const char *vtext(const value *m, const char *key)
 
 /* Reads one shard's result lines: ids, claims and the summary before allocation. */
 static int scan_results(batch *b, const char *path, FILE *f, size_t *rec, idset *ids, claims *all,
-                        summary *s, size_t **dups, size_t *ndup)
+                        summary *s, dup_rec **dups, size_t *ndup)
 {
     calc_engine *e = b->eng[0];
     char *line = NULL;
@@ -908,11 +1008,30 @@ static int scan_results(batch *b, const char *path, FILE *f, size_t *rec, idset 
                 fprintf(b->o->err, "%s:%u: error: duplicate id '%s' (first seen in record %zu)\n",
                         path, lineno, id, first + 1);
                 *dups = realloc(*dups, (*ndup + 1) * sizeof **dups);
-                (*dups)[(*ndup)++] = *rec;
+                dup_rec *x = &(*dups)[(*ndup)++];
+                x->record = *rec;
+                x->first = first;
+                x->line = lineno;
+                x->file = path;
+                x->id = strdup(id);
                 s->rejected++;
                 worst = CALC_EXIT_INPUT;
             } else {
                 s->evaluated++;
+                const char *asof = vtext(t, "as_of");
+                calc_date d0;
+                if (asof && !calc_date_parse(&d0, asof, strlen(asof))) {
+                    if (!b->as_of_known) {
+                        b->as_of = d0;
+                        b->as_of_known = true;
+                    } else if (d0 != b->as_of) {
+                        char d1[16];
+                        fprintf(b->o->err, "%s:%u: error: results evaluated as of %s, earlier "
+                                "ones as of %s: pools cannot mix dates\n", path, lineno, asof,
+                                calc_date_format(d1, b->as_of));
+                        worst = CALC_EXIT_INPUT;
+                    }
+                }
                 const char *ap = vtext(t, "applied");
                 calc_date applied = 0;
                 bool has = ap && !calc_date_parse(&applied, ap, strlen(ap));
@@ -959,6 +1078,7 @@ int calc_allocate(const calc_batch_opts *o)
     batch b;
     memset(&b, 0, sizeof b);
     b.o = o;
+    b.as_of = o->as_of; /* replaced by the results' own date */
     b.jobs = 1;
     int worst = load_engines(&b, o);
     if (worst && worst != CALC_EXIT_POLICY) {
@@ -971,7 +1091,8 @@ int calc_allocate(const calc_batch_opts *o)
     summary s;
     summary_init(&s, b.npol);
     claims all = {0};
-    size_t *dups = NULL, ndup = 0, rec = 0;
+    dup_rec *dups = NULL;
+    size_t ndup = 0, rec = 0;
     FILE **files = calloc((size_t)o->ninputs + 1, sizeof *files);
     for (int i = 0; i < o->ninputs; i++) {
         if (strcmp(o->inputs[i], "-") == 0) { /* read twice: keep a copy */
@@ -1035,7 +1156,11 @@ int calc_allocate(const calc_batch_opts *o)
     for (size_t i = 0; i < all.n; i++)
         free(all.v[i].id);
     free(all.v);
+    for (size_t i = 0; i < ndup; i++)
+        free(dups[i].id);
     free(dups);
+    for (size_t p = 0; p < e->ps.npool; p++)
+        free(stats[p].ran_out_id);
     free(stats);
     summary_free(&s);
     idset_free(&ids);

@@ -36,6 +36,8 @@ typedef struct claim {
     int64_t amount, quantity;     /* claimed */
     int64_t g_amount, g_quantity; /* granted */
     bool changed, exhausted, floored;
+    long long off; /* batch: where the record's result line starts in the first pass */
+    size_t len;
 } claim;
 
 typedef struct claims {
@@ -49,7 +51,7 @@ typedef struct pool_stat {
     size_t nclaims;
     int64_t factor_num, factor_den; /* pro rata: granted / claimed, when it bound */
     bool ran_out;
-    char ran_out_id[128];
+    char *ran_out_id; /* malloc'd */
     calc_date ran_out_applied;
     bool ran_out_has_applied;
 } pool_stat;

@@ -56,14 +56,13 @@ static const pval *field_of(const pobj *base, const cond *c)
     return v;
 }
 
-static int64_t req_int(const E *e, const reqval *r)
+static int64_t req_value(const policy *p, calc_date as_of, const reqval *r)
 {
-    const policy *p = e->p;
     switch (r->kind) {
     case RV_PARAM: return p->params[r->param].value;
     case RV_YEARS_BEFORE_AS_OF: {
         int64_t y = r->param >= 0 ? p->params[r->param].value : r->i;
-        return calc_date_years_before(e->c->as_of, (int)y);
+        return calc_date_years_before(as_of, (int)y);
     }
     case RV_IN_FORCE_FROM: return p->from;
     case RV_IN_FORCE_TO: return p->to;
@@ -71,56 +70,94 @@ static int64_t req_int(const E *e, const reqval *r)
     }
 }
 
-static void render_req(sbuf *b, const E *e, const reqval *r)
+static int64_t req_int(const E *e, const reqval *r) { return req_value(e->p, e->c->as_of, r); }
+
+static void render_req(sbuf *b, const policy *p, calc_date as_of, const reqval *r)
 {
     char buf[40];
-    int64_t v = req_int(e, r);
+    int64_t v = req_value(p, as_of, r);
     switch (r->type) {
     case T_MONEY: sb_puts(b, calc_money_format(buf, v)); break;
     case T_DATE: sb_puts(b, calc_date_format(buf, (calc_date)v)); break;
     case T_BOOL: sb_puts(b, v ? "true" : "false"); break;
     case T_ENUM: sb_puts(b, r->s); break;
     case T_STRING: sb_puts(b, r->s); break;
-    default: sb_printf(b, "%lld", (long long)v);
+    default: sb_int(b, (long long)v);
     }
 }
 
-static char *required_text(const E *e, const cond *c)
+void crec_required(sbuf *b, const crec *rec)
 {
-    sbuf b = {0};
+    const cond *c = rec->c;
+    const policy *p = rec->pol;
+    calc_date as_of = rec->as_of;
+    if (rec->required || !c) {
+        sb_puts(b, rec->required ? rec->required : "");
+        return;
+    }
     switch (c->op) {
-    case C_EQUALS: sb_puts(&b, "= "); render_req(&b, e, &c->req[0]); break;
+    case C_EQUALS: sb_puts(b, "= "); render_req(b, p, as_of, &c->req[0]); break;
     case C_ONE_OF:
-        sb_puts(&b, "one of ");
+        sb_puts(b, "one of ");
         for (size_t i = 0; i < c->req[0].n; i++) {
             if (i)
-                sb_puts(&b, ", ");
-            render_req(&b, e, &c->req[0].list[i]);
+                sb_puts(b, ", ");
+            render_req(b, p, as_of, &c->req[0].list[i]);
         }
         break;
     case C_AT_LEAST:
-    case C_ON_OR_AFTER: sb_puts(&b, ">= "); render_req(&b, e, &c->req[0]); break;
+    case C_ON_OR_AFTER: sb_puts(b, ">= "); render_req(b, p, as_of, &c->req[0]); break;
     case C_AT_MOST:
-    case C_ON_OR_BEFORE: sb_puts(&b, "<= "); render_req(&b, e, &c->req[0]); break;
-    case C_GREATER: sb_puts(&b, "> "); render_req(&b, e, &c->req[0]); break;
-    case C_LESS: sb_puts(&b, "< "); render_req(&b, e, &c->req[0]); break;
+    case C_ON_OR_BEFORE: sb_puts(b, "<= "); render_req(b, p, as_of, &c->req[0]); break;
+    case C_GREATER: sb_puts(b, "> "); render_req(b, p, as_of, &c->req[0]); break;
+    case C_LESS: sb_puts(b, "< "); render_req(b, p, as_of, &c->req[0]); break;
     case C_BETWEEN:
-        sb_puts(&b, "between ");
-        render_req(&b, e, &c->req[0]);
-        sb_puts(&b, " and ");
-        render_req(&b, e, &c->req[1]);
+        sb_puts(b, "between ");
+        render_req(b, p, as_of, &c->req[0]);
+        sb_puts(b, " and ");
+        render_req(b, p, as_of, &c->req[1]);
         break;
-    case C_HAS_TAG: sb_puts(&b, "has "); render_req(&b, e, &c->req[0]); break;
-    case C_IS_SET: sb_puts(&b, "present"); break;
-    case C_IS_TRUE: sb_puts(&b, "true"); break;
-    case C_ANY_ITEM: sb_puts(&b, "at least one item meeting every item condition"); break;
-    case C_ALL: sb_puts(&b, "all of the following"); break;
-    case C_ANY: sb_puts(&b, "at least one of the following"); break;
-    case C_NOT: sb_puts(&b, "not the following"); break;
+    case C_HAS_TAG: sb_puts(b, "has "); render_req(b, p, as_of, &c->req[0]); break;
+    case C_IS_SET: sb_puts(b, "present"); break;
+    case C_IS_TRUE: sb_puts(b, "true"); break;
+    case C_ANY_ITEM: sb_puts(b, "at least one item meeting every item condition"); break;
+    case C_ALL: sb_puts(b, "all of the following"); break;
+    case C_ANY: sb_puts(b, "at least one of the following"); break;
+    case C_NOT: sb_puts(b, "not the following"); break;
     }
-    return b.p;
 }
 
+void crec_field(sbuf *b, const crec *r)
+{
+    if (r->field) {
+        sb_puts(b, r->field);
+        return;
+    }
+    if (r->prefix)
+        sb_puts(b, r->prefix);
+    if (r->c && r->c->field)
+        sb_puts(b, r->c->field);
+}
+
+bool crec_actual(sbuf *b, const crec *r)
+{
+    if (r->actual) {
+        sb_puts(b, r->actual);
+        return true;
+    }
+    if (!r->c || !r->c->field)
+        return false;
+    if (r->c->op == C_ANY_ITEM) {
+        size_t n = r->v && r->v->set ? r->v->u.l->n : 0;
+        sb_int(b, (long long)n);
+        sb_puts(b, n == 1 ? " item" : " items");
+        return true;
+    }
+    if (!r->v || !r->v->set)
+        return false;
+    pval_render(b, r->v);
+    return true;
+}
 
 static size_t add_rec(E *e, const cond *c, const char *prefix, const pval *v, int tv, int depth)
 {
@@ -136,21 +173,12 @@ static size_t add_rec(E *e, const cond *c, const char *prefix, const pval *v, in
     memset(r, 0, sizeof *r);
     r->c = c;
     r->name = c->name;
-    r->field = c->field ? arena_printf(e->c->a, "%s%s", prefix, c->field) : NULL;
+    r->prefix = prefix[0] ? arena_strndup(e->c->a, prefix, strlen(prefix)) : "";
+    r->v = v;
     r->result = tv;
     r->depth = depth;
-    if (c->op == C_ANY_ITEM) {
-        r->actual = arena_printf(e->c->a, "%zu item%s", v && v->set ? v->u.l->n : 0,
-                                 v && v->set && v->u.l->n == 1 ? "" : "s");
-    } else if (c->field && v && v->set) {
-        sbuf b = {0};
-        pval_render(&b, v);
-        r->actual = arena_strndup(e->c->a, b.p, b.n);
-        sb_free(&b);
-    }
-    char *req = required_text(e, c);
-    r->required = arena_strndup(e->c->a, req ? req : "", req ? strlen(req) : 0);
-    free(req);
+    r->pol = e->p;
+    r->as_of = e->c->as_of;
     return e->r.n++;
 }
 
@@ -418,7 +446,7 @@ static void fail_reason(E *e, const char *name, const char *actual, const char *
     r->required = arena_strndup(e->c->a, required, strlen(required));
     r->result = TV_FALSE;
     if (text)
-        r->field = NULL, r->name = arena_printf(e->c->a, "%s: %s", name, text);
+        r->name = arena_printf(e->c->a, "%s: %s", name, text);
 }
 
 /* The amount stage: returns the status and fills r. overall is the conditions' result. */

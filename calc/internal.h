@@ -29,6 +29,7 @@ typedef struct sbuf {
 } sbuf;
 void sb_putn(sbuf *b, const char *s, size_t n);
 void sb_puts(sbuf *b, const char *s);
+void sb_int(sbuf *b, long long v);
 void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_json_str(sbuf *b, const char *s);
 void sb_free(sbuf *b);
@@ -92,6 +93,7 @@ typedef struct enum_def {
 typedef struct snode snode;
 struct snode {
     const char *name; /* last segment */
+    size_t name_len;
     const char *path; /* dotted, lists as name[] */
     int type;
     const enum_def *en;
@@ -204,16 +206,24 @@ enum {
 };
 enum { K_CASH, K_IN_KIND, K_MATCH };
 
-typedef struct crec { /* one evaluated condition */
+typedef struct crec { /* one evaluated condition, rendered only when written */
     const char *name;
-    const char *field;
-    char *actual;   /* NULL when absent */
+    const char *field;  /* set for records made outside a condition; else prefix + c->field */
+    const char *prefix; /* "stores[1]." inside an any_item, else "" */
+    const pval *v;      /* the actual value (NULL or unset: absent); valid with its profile */
+    char *actual;       /* text overrides, for records made outside a condition */
     char *required;
-    int result;     /* TV_* */
+    int result;         /* TV_* */
     int depth;
     bool quiet; /* inside a composite that did not fail: not a reason */
     const cond *c;
+    const void *pol; /* the policy, whose parameters a required value may name */
+    calc_date as_of;
 } crec;
+/* Renders a record's parts (eval.c). crec_actual returns false when the value is absent. */
+void crec_field(sbuf *b, const crec *r);
+bool crec_actual(sbuf *b, const crec *r);
+void crec_required(sbuf *b, const crec *r);
 
 typedef struct pres {
     int policy;   /* index into the engine's policies */

@@ -27,16 +27,54 @@ typedef struct jctx {
     unsigned col; /* characters in them */
 } jctx;
 
-/* The position of the token just parsed; columns count characters, not bytes, and are
- * counted on from the previous token (callbacks come in text order). */
-static calc_loc here(jctx *c)
+/* The position (1-based character column) of byte `at` of the line. Tokens come in text
+ * order, so characters are counted on from the previous token. */
+static calc_loc at_byte(jctx *c, size_t at)
 {
-    size_t off = yajl_get_bytes_consumed(c->h);
-    for (; c->off < off; c->off++)
+    if (at < c->off) {
+        c->off = 0;
+        c->col = 0;
+    }
+    for (; c->off < at; c->off++)
         c->col += ((unsigned char)c->text[c->off] & 0xC0) != 0x80;
-    calc_loc l = {c->file, c->line, c->col > 1 ? c->col - 1 : 1};
+    calc_loc l = {c->file, c->line, c->col + 1};
     return l;
 }
+
+/* The first byte of the token that ends before yajl's position: a string (its opening quote)
+ * or a bare word (number, true, false, null), or a single { or [. */
+static size_t token_start(jctx *c, bool string)
+{
+    size_t i = yajl_get_bytes_consumed(c->h);
+    const char *t = c->text;
+    if (string) {
+        while (i > 0 && t[i - 1] != '"') /* back to the closing quote */
+            i--;
+        if (i == 0)
+            return 0;
+        i--;
+        while (i > 0) { /* back to the opening quote, not an escaped one */
+            i--;
+            if (t[i] == '"') {
+                size_t bs = 0;
+                while (i > bs && t[i - 1 - bs] == '\\')
+                    bs++;
+                if (bs % 2 == 0)
+                    return i;
+            }
+        }
+        return 0;
+    }
+    while (i > 0 && strchr(" \t\r\n,:}]", t[i - 1])) /* back over what ended the word */
+        i--;
+    if (i > 0 && (t[i - 1] == '{' || t[i - 1] == '['))
+        return i - 1;
+    while (i > 0 && !strchr(" \t\r\n,:{[", t[i - 1]))
+        i--;
+    return i;
+}
+
+static calc_loc here(jctx *c) { return at_byte(c, token_start(c, false)); }
 
 static void grow(arena *a, jframe *f)
 {
@@ -101,6 +139,8 @@ static value *node(jctx *c, int type)
 static int scalar(jctx *c, const char *s, size_t len, bool quoted)
 {
     value *v = node(c, V_SCALAR);
+    if (quoted)
+        v->loc = at_byte(c, token_start(c, true));
     v->str = arena_strndup(c->a, s, len);
     v->len = len;
     v->quoted = quoted;
@@ -144,11 +184,12 @@ static int cb_key(void *ctx, const unsigned char *s, size_t len)
     jctx *c = ctx;
     jframe *f = &c->stack[c->depth - 1];
     value *k = node(c, V_SCALAR);
+    k->loc = at_byte(c, token_start(c, true));
     k->str = arena_strndup(c->a, (const char *)s, len);
     k->len = len;
     k->quoted = true;
     for (size_t i = 0; i < f->v->n; i++)
-        if (strcmp(f->v->keys[i]->str, k->str) == 0) {
+        if (f->v->keys[i]->len == len && memcmp(f->v->keys[i]->str, k->str, len) == 0) {
             diag_at(c->d, CALC_ESCHEMA, &k->loc, NULL, NULL, "duplicate key '%s'", k->str);
             c->err = CALC_ESCHEMA;
         }

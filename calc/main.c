@@ -224,7 +224,7 @@ static int cmd_batch(opts *o, int allocate)
     b.excel = o->excel;
     b.no_eval = o->no_eval;
     b.err = stderr;
-    if (!o->as_of_text && !o->quiet) {
+    if (!o->as_of_text && !o->quiet && !allocate) {
         char d[16];
         fprintf(stderr, "calc: as of %s\n", calc_date_format(d, o->as_of));
     }

@@ -204,7 +204,18 @@ char *calc_date_format(char *buf, calc_date dd)
     int y;
     unsigned m, d;
     civil_from_days(dd, &y, &m, &d);
-    snprintf(buf, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, m % 100u, d % 100u);
+    unsigned yy = (unsigned)y % 10000u;
+    buf[0] = (char)('0' + yy / 1000);
+    buf[1] = (char)('0' + yy / 100 % 10);
+    buf[2] = (char)('0' + yy / 10 % 10);
+    buf[3] = (char)('0' + yy % 10);
+    buf[4] = '-';
+    buf[5] = (char)('0' + m / 10 % 10);
+    buf[6] = (char)('0' + m % 10);
+    buf[7] = '-';
+    buf[8] = (char)('0' + d / 10 % 10);
+    buf[9] = (char)('0' + d % 10);
+    buf[10] = 0;
     return buf;
 }
 

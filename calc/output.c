@@ -14,29 +14,42 @@ static const char *const tv_en[] = {"fail", "pass", "unknown"};
 
 const char *calc_status_name(int st) { return status_en[st]; }
 
+#define LIT(b, s) sb_putn((b), (s), sizeof(s) - 1)
+
 static void json_money(sbuf *b, calc_money v)
 {
     char buf[40];
-    sb_printf(b, "\"%s\"", calc_money_format(buf, v));
+    calc_money_format(buf, v);
+    sb_putn(b, "\"", 1);
+    sb_puts(b, buf);
+    sb_putn(b, "\"", 1);
 }
 
 static void json_rec(sbuf *b, const crec *c)
 {
-    sb_puts(b, "{\"name\": ");
+    LIT(b, "{\"name\": ");
     sb_json_str(b, c->name ? c->name : "");
-    sb_puts(b, ", \"field\": ");
-    if (c->field)
-        sb_json_str(b, c->field);
+    LIT(b, ", \"field\": ");
+    sbuf t = {0};
+    if (c->field || (c->c && c->c->field)) {
+        crec_field(&t, c);
+        sb_json_str(b, t.p);
+    } else
+        LIT(b, "null");
+    LIT(b, ", \"actual\": ");
+    t.n = 0;
+    if (crec_actual(&t, c))
+        sb_json_str(b, t.p);
     else
-        sb_puts(b, "null");
-    sb_puts(b, ", \"actual\": ");
-    if (c->actual)
-        sb_json_str(b, c->actual);
-    else
-        sb_puts(b, "null");
-    sb_puts(b, ", \"required\": ");
-    sb_json_str(b, c->required ? c->required : "");
-    sb_printf(b, ", \"result\": \"%s\"}", tv_en[c->result]);
+        LIT(b, "null");
+    LIT(b, ", \"required\": ");
+    t.n = 0;
+    crec_required(&t, c);
+    sb_json_str(b, t.p ? t.p : "");
+    sb_free(&t);
+    LIT(b, ", \"result\": \"");
+    sb_puts(b, tv_en[c->result]);
+    LIT(b, "\"}");
 }
 
 void result_json(sbuf *b, const calc_engine *e, const calc_result *res, bool conds, bool explain);
@@ -44,24 +57,33 @@ void result_json(sbuf *b, const calc_engine *e, const calc_result *res, bool con
 {
     char date[16];
     const polset *ps = &e->ps;
-    sb_puts(b, "{\"profile\": ");
+    LIT(b, "{\"profile\": ");
     sb_json_str(b, res->profile_id);
-    sb_printf(b, ", \"as_of\": \"%s\", \"results\": [", calc_date_format(date, res->as_of));
+    LIT(b, ", \"as_of\": \"");
+    sb_puts(b, calc_date_format(date, res->as_of));
+    LIT(b, "\", \"results\": [");
     for (size_t i = 0; i < res->n; i++) {
         const pres *r = &res->r[i];
         const policy *p = &ps->pol[r->policy];
-        sb_puts(b, i ? ", {" : "{");
-        sb_puts(b, "\"policy\": ");
+        if (i)
+            LIT(b, ", ");
+        LIT(b, "{\"policy\": ");
         sb_json_str(b, p->id);
-        sb_printf(b, ", \"status\": \"%s\", \"kind\": \"%s\", \"amount\": ", status_en[r->status],
-                  kind_en[p->kind]);
+        LIT(b, ", \"status\": \"");
+        sb_puts(b, status_en[r->status]);
+        LIT(b, "\", \"kind\": \"");
+        sb_puts(b, kind_en[p->kind]);
+        LIT(b, "\", \"amount\": ");
         json_money(b, r->amount);
-        if (p->kind == K_IN_KIND)
-            sb_printf(b, ", \"quantity\": %lld, \"unit\": \"%s\"", (long long)r->quantity,
-                      p->unit);
-        else
-            sb_puts(b, ", \"quantity\": null, \"unit\": null");
-        sb_puts(b, ", \"detail\": ");
+        if (p->kind == K_IN_KIND) {
+            LIT(b, ", \"quantity\": ");
+            sb_int(b, (long long)r->quantity);
+            LIT(b, ", \"unit\": \"");
+            sb_puts(b, p->unit);
+            LIT(b, "\"");
+        } else
+            LIT(b, ", \"quantity\": null, \"unit\": null");
+        LIT(b, ", \"detail\": ");
         if (p->kind == K_MATCH) {
             sb_puts(b, "[");
             for (size_t k = 0; k < r->ndetail; k++) {
@@ -72,13 +94,13 @@ void result_json(sbuf *b, const calc_engine *e, const calc_result *res, bool con
             sb_puts(b, "]");
         } else
             sb_puts(b, "null");
-        sb_puts(b, ", \"reasons\": [");
+        LIT(b, ", \"reasons\": [");
         for (size_t k = 0; k < r->nreason; k++) {
             if (k)
                 sb_puts(b, ", ");
             json_rec(b, &r->reason[k]);
         }
-        sb_puts(b, "], \"missing\": [");
+        LIT(b, "], \"missing\": [");
         for (size_t k = 0; k < r->nmissing; k++) {
             if (k)
                 sb_puts(b, ", ");
@@ -201,9 +223,9 @@ static void amount_text(char *out, size_t cap, const policy *p, const pres *r, i
 
 static const char *field_label(const crec *c, int lang)
 {
-    if (!c->c || !c->c->sn || lang)
-        return c->field ? c->field : c->name;
-    return c->c->sn->label ? c->c->sn->label : c->field;
+    if (!c->c || !c->c->sn || lang || !c->c->sn->label)
+        return c->c && c->c->field ? c->c->field : c->name;
+    return c->c->sn->label;
 }
 
 static void explain_policy(sbuf *b, const calc_engine *e, const pres *r, int lang)
@@ -220,21 +242,29 @@ static void explain_policy(sbuf *b, const calc_engine *e, const pres *r, int lan
                   calc_date_format(t, p->to));
         return;
     }
+    sbuf f = {0}, act = {0}, req = {0};
     for (size_t k = 0; k < r->ncond; k++) {
         const crec *c = &r->cond[k];
+        f.n = act.n = req.n = 0;
+        crec_field(&f, c);
+        bool has = crec_actual(&act, c);
+        crec_required(&req, c);
         sb_printf(b, "    %*s%s ", c->depth * 2, "", mark[c->result]);
         if (c->c && c->c->zh && !lang)
             sb_printf(b, "%s", c->c->zh);
         else if (c->c && (c->c->op == C_ALL || c->c->op == C_ANY || c->c->op == C_NOT))
-            sb_printf(b, "%s", c->required);
+            sb_printf(b, "%s", req.p);
         else
-            sb_printf(b, "%s %s", c->field && !lang ? field_label(c, lang) : c->name,
-                      c->required);
-        if (c->field && c->c && c->c->op != C_ALL)
+            sb_printf(b, "%s %s", c->c && c->c->field && !lang ? field_label(c, lang) : c->name,
+                      req.p);
+        if (c->c && c->c->field && c->c->op != C_ALL)
             sb_printf(b, " — %s %s [%s]", lang ? "actual" : "实际",
-                      c->actual ? c->actual : (lang ? "(absent)" : "（未提供）"), c->field);
+                      has ? act.p : (lang ? "(absent)" : "（未提供）"), f.p);
         sb_puts(b, "\n");
     }
+    sb_free(&f);
+    sb_free(&act);
+    sb_free(&req);
     for (size_t k = 0; k < r->nreason; k++)
         if (!r->reason[k].c)
             sb_printf(b, "    ✗ %s\n", r->reason[k].name);

@@ -73,7 +73,7 @@ int pools_allocate(calc_engine *e, claims *c, pool_stat *stats)
             }
             if (!st->ran_out) {
                 st->ran_out = true;
-                snprintf(st->ran_out_id, sizeof st->ran_out_id, "%s", x->id);
+                st->ran_out_id = strdup(x->id);
                 st->ran_out_applied = x->applied;
                 st->ran_out_has_applied = x->has_applied;
             }
@@ -134,88 +134,167 @@ static void push_item(arena *a, value *s, value *v)
     s->items = items;
 }
 
-static const char *str_of(const value *m, const char *key)
+
+/* The end of the JSON value starting at p (an object or array), or NULL. */
+static const char *value_end(const char *p, const char *end)
 {
-    const value *v = map_get(m, key);
-    return v && v->type == V_SCALAR ? v->str : NULL;
+    int depth = 0;
+    for (; p < end; p++) {
+        if (*p == '"') {
+            for (p++; p < end && *p != '"'; p++)
+                if (*p == '\\')
+                    p++;
+        } else if (*p == '{' || *p == '[')
+            depth++;
+        else if ((*p == '}' || *p == ']') && --depth == 0)
+            return p + 1;
+    }
+    return NULL;
+}
+
+/* Finds the result object of policy id in a result line. */
+static const char *find_result(const char *line, const char *end, const char *id,
+                               const char **obj_end)
+{
+    char key[160];
+    snprintf(key, sizeof key, "{\"policy\": \"%s\"", id);
+    size_t kl = strlen(key);
+    for (const char *p = line; p + kl <= end; p++) {
+        p = memchr(p, '{', (size_t)(end - p));
+        if (!p)
+            return NULL;
+        if ((size_t)(end - p) >= kl && memcmp(p, key, kl) == 0) {
+            *obj_end = value_end(p, end);
+            return *obj_end ? p : NULL;
+        }
+    }
+    return NULL;
+}
+
+/* Rewrites one result object (text [a, b)) with its grant; appends the new text to out. */
+static int rewrite_result(calc_engine *e, const claim *x, const char *a, const char *b, sbuf *out,
+                          calc_diags *d)
+{
+    arena ar = {0};
+    value *r = NULL;
+    int rc = calc_json_parse(&ar, "<result>", 0, a, (size_t)(b - a), &r, d);
+    if (rc || r->type != V_MAP) {
+        arena_free(&ar);
+        return rc ? rc : CALC_ESCHEMA;
+    }
+    const policy *p = &e->ps.pol[x->policy];
+    const decl *pool = &e->ps.pool[x->pool];
+    char buf[40], buf2[40];
+    set_key(&ar, r, "amount_before_pool", scalar(&ar, calc_money_format(buf, x->amount), true));
+    set_key(&ar, r, "amount", scalar(&ar, calc_money_format(buf, x->g_amount), true));
+    if (p->kind == K_IN_KIND) {
+        snprintf(buf, sizeof buf, "%lld", (long long)x->quantity);
+        set_key(&ar, r, "quantity_before_pool", scalar(&ar, buf, false));
+        snprintf(buf, sizeof buf, "%lld", (long long)x->g_quantity);
+        set_key(&ar, r, "quantity", scalar(&ar, buf, false));
+    }
+    if (x->g_amount == 0 || (p->kind == K_IN_KIND && x->g_quantity == 0)) {
+        set_key(&ar, r, "status", scalar(&ar, "ineligible", true));
+        value *reasons = (value *)map_get(r, "reasons");
+        if (reasons && reasons->type == V_SEQ) {
+            value *rec = arena_alloc(&ar, sizeof *rec);
+            rec->type = V_MAP;
+            const char *name = x->exhausted ? "pool exhausted" : "pool share floored to 0.00";
+            set_key(&ar, rec, "name", scalar(&ar, name, true));
+            set_key(&ar, rec, "field", scalar(&ar, pool->name, true));
+            if (p->kind == K_IN_KIND)
+                snprintf(buf2, sizeof buf2, "%lld", (long long)x->g_quantity);
+            else
+                calc_money_format(buf2, x->g_amount);
+            set_key(&ar, rec, "actual", scalar(&ar, buf2, true));
+            set_key(&ar, rec, "required", scalar(&ar, "> 0", true));
+            set_key(&ar, rec, "result", scalar(&ar, "fail", true));
+            push_item(&ar, reasons, rec);
+        }
+    }
+    calc_json_write(out, r);
+    arena_free(&ar);
+    return 0;
+}
+
+static int cmp_ptr(const void *a, const void *b)
+{
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    return x < y ? -1 : x > y;
 }
 
 int pools_rewrite(calc_engine *e, const char *line, size_t len, const claim *cl, size_t ncl,
                   sbuf *out, calc_diags *d)
 {
-    arena a = {0};
-    value *root = NULL;
-    int rc = calc_json_parse(&a, "<results>", 0, line, len, &root, d);
-    value *results = rc ? NULL : (value *)map_get(root, "results");
-    if (!results || results->type != V_SEQ) {
-        arena_free(&a);
-        return rc ? rc : CALC_ESCHEMA;
-    }
-    char buf[40], buf2[40];
-    for (size_t k = 0; k < ncl; k++) {
+    /* only the changed result objects and the totals are re-read; the rest is copied */
+    const char *end = line + len;
+    struct piece {
+        const char *a, *b;
+        const claim *x;
+    } pc[16];
+    size_t np = 0;
+    calc_money dcash = 0, dkind = 0;
+    for (size_t k = 0; k < ncl && np < 15; k++) {
         const claim *x = &cl[k];
         if (!x->changed)
             continue;
-        const policy *p = &e->ps.pol[x->policy];
-        const decl *pool = &e->ps.pool[x->pool];
-        for (size_t i = 0; i < results->n; i++) {
-            value *r = results->items[i];
-            const char *id = str_of(r, "policy");
-            if (!id || strcmp(id, p->id) != 0)
-                continue;
-            set_key(&a, r, "amount_before_pool", scalar(&a, calc_money_format(buf, x->amount),
-                                                        true));
-            set_key(&a, r, "amount", scalar(&a, calc_money_format(buf, x->g_amount), true));
-            if (p->kind == K_IN_KIND) {
-                snprintf(buf, sizeof buf, "%lld", (long long)x->quantity);
-                set_key(&a, r, "quantity_before_pool", scalar(&a, buf, false));
-                snprintf(buf, sizeof buf, "%lld", (long long)x->g_quantity);
-                set_key(&a, r, "quantity", scalar(&a, buf, false));
-            }
-            if (x->g_amount == 0 || (p->kind == K_IN_KIND && x->g_quantity == 0)) {
-                set_key(&a, r, "status", scalar(&a, "ineligible", true));
-                value *reasons = (value *)map_get(r, "reasons");
-                if (reasons && reasons->type == V_SEQ) {
-                    value *rec = arena_alloc(&a, sizeof *rec);
-                    rec->type = V_MAP;
-                    const char *name = x->exhausted ? "pool exhausted" : "pool share floored to 0.00";
-                    set_key(&a, rec, "name", scalar(&a, name, true));
-                    set_key(&a, rec, "field", scalar(&a, pool->name, true));
-                    if (p->kind == K_IN_KIND)
-                        snprintf(buf2, sizeof buf2, "%lld", (long long)x->g_quantity);
-                    else
-                        calc_money_format(buf2, x->g_amount);
-                    set_key(&a, rec, "actual", scalar(&a, buf2, true));
-                    set_key(&a, rec, "required", scalar(&a, "> 0", true));
-                    set_key(&a, rec, "result", scalar(&a, "fail", true));
-                    push_item(&a, reasons, rec);
-                }
-            }
+        const char *oe;
+        const char *o = find_result(line, end, e->ps.pol[x->policy].id, &oe);
+        if (!o)
+            return CALC_ESCHEMA;
+        pc[np].a = o;
+        pc[np].b = oe;
+        pc[np].x = x;
+        np++;
+        calc_money delta = x->g_amount - x->amount;
+        if (e->ps.pol[x->policy].kind == K_CASH)
+            dcash += delta;
+        else if (e->ps.pol[x->policy].kind == K_IN_KIND)
+            dkind += delta;
+    }
+    const char *t = NULL, *te = NULL;
+    static const char tk[] = "\"totals\": ";
+    for (const char *p = end - 1; p > line; p--)
+        if (*p == '"' && (size_t)(end - p) > sizeof tk && memcmp(p, tk, sizeof tk - 1) == 0) {
+            t = p + sizeof tk - 1;
+            te = value_end(t, end);
+            break;
         }
+    if (!t || !te)
+        return CALC_ESCHEMA;
+    pc[np].a = t;
+    pc[np].b = te;
+    pc[np].x = NULL;
+    np++;
+    qsort(pc, np, sizeof *pc, cmp_ptr);
+    const char *at = line;
+    for (size_t i = 0; i < np; i++) {
+        sb_putn(out, at, (size_t)(pc[i].a - at));
+        if (pc[i].x) {
+            int rc = rewrite_result(e, pc[i].x, pc[i].a, pc[i].b, out, d);
+            if (rc)
+                return rc;
+        } else {
+            arena ar = {0};
+            value *tv = NULL;
+            int rc = calc_json_parse(&ar, "<totals>", 0, pc[i].a, (size_t)(pc[i].b - pc[i].a),
+                                     &tv, d);
+            const value *c = rc ? NULL : map_get(tv, "cash"), *k = rc ? NULL : map_get(tv, "in_kind");
+            calc_money cash, kind;
+            if (!c || !k || calc_money_parse(&cash, c->str, c->len, NULL) ||
+                calc_money_parse(&kind, k->str, k->len, NULL)) {
+                arena_free(&ar);
+                return CALC_ESCHEMA;
+            }
+            char m1[40], m2[40];
+            sb_printf(out, "{\"cash\": \"%s\", \"in_kind\": \"%s\"}",
+                      calc_money_format(m1, cash + dcash), calc_money_format(m2, kind + dkind));
+            arena_free(&ar);
+        }
+        at = pc[i].b;
     }
-    /* totals from the final grants */
-    int64_t cash = 0, in_kind = 0;
-    for (size_t i = 0; i < results->n; i++) {
-        const value *r = results->items[i];
-        const char *st = str_of(r, "status"), *kind = str_of(r, "kind"),
-                   *amt = str_of(r, "amount");
-        calc_money m;
-        if (!st || strcmp(st, "eligible") != 0 || !kind || !amt ||
-            calc_money_parse(&m, amt, strlen(amt), NULL))
-            continue;
-        if (strcmp(kind, "cash") == 0)
-            cash += m;
-        else if (strcmp(kind, "in_kind") == 0)
-            in_kind += m;
-    }
-    value *totals = (value *)map_get(root, "totals");
-    if (totals && totals->type == V_MAP) {
-        set_key(&a, totals, "cash", scalar(&a, calc_money_format(buf, cash), true));
-        set_key(&a, totals, "in_kind", scalar(&a, calc_money_format(buf, in_kind), true));
-    }
-    calc_json_write(out, root);
+    sb_putn(out, at, (size_t)(end - at));
     sb_puts(out, "\n");
-    arena_free(&a);
     return 0;
 }
 

@@ -13,6 +13,7 @@ static snode *new_node(calc_schema *s, const char *name, const char *path, int t
 {
     snode *n = arena_alloc(&s->a, sizeof *n);
     n->name = arena_strndup(&s->a, name, strlen(name));
+    n->name_len = strlen(name);
     n->path = arena_strndup(&s->a, path, strlen(path));
     n->type = type;
     return n;
@@ -34,9 +35,11 @@ const snode *schema_child(const snode *obj, const char *name, size_t len)
 {
     if (!obj || obj->type != T_OBJECT)
         return NULL;
-    for (size_t i = 0; i < obj->nchild; i++)
-        if (strlen(obj->child[i]->name) == len && memcmp(obj->child[i]->name, name, len) == 0)
-            return obj->child[i];
+    for (size_t i = 0; i < obj->nchild; i++) {
+        const snode *c = obj->child[i];
+        if (c->name_len == len && c->name[0] == name[0] && memcmp(c->name, name, len) == 0)
+            return c;
+    }
     return NULL;
 }
 
@@ -264,6 +267,19 @@ typedef struct vctx {
     char path[256];
 } vctx;
 
+/* Appends ".name" (or "name" at the top) to the path being validated. */
+static void path_key(vctx *c, size_t keep, const char *name, size_t len)
+{
+    size_t room = sizeof c->path - keep - 2;
+    if (len > room)
+        len = room;
+    char *p = c->path + keep;
+    if (keep)
+        *p++ = '.';
+    memcpy(p, name, len);
+    p[len] = 0;
+}
+
 static void bad(vctx *c, const value *v, const char *hint, const char *fmt, const char *got)
 {
     char msg[400];
@@ -332,7 +348,7 @@ static bool convert_object(vctx *c, const snode *n, const value *v, pval *out)
         const snode *ch = schema_child(n, k->str, k->len);
         if (ch && v->items[i]->type != V_NULL)
             given[ch->index] = true;
-        snprintf(c->path + keep, sizeof c->path - keep, "%s%s", keep ? "." : "", k->str);
+        path_key(c, keep, k->str, k->len);
         if (!ch) {
             const char *names[64];
             size_t nn = 0;
@@ -356,8 +372,7 @@ static bool convert_object(vctx *c, const snode *n, const value *v, pval *out)
     fill_defaults(c, n, o);
     for (size_t i = 0; i < n->nchild; i++)
         if (n->child[i]->required && !o->slot[i].set && !given[i]) {
-            snprintf(c->path + keep, sizeof c->path - keep, "%s%s", keep ? "." : "",
-                     n->child[i]->name);
+            path_key(c, keep, n->child[i]->name, n->child[i]->name_len);
             diag_at(c->d, CALC_ESCHEMA, &v->loc, c->path, "add it to the profile",
                     "required field is missing");
             c->path[keep] = 0;
@@ -534,7 +549,7 @@ void pval_render(sbuf *b, const pval *v)
     }
     switch (v->type) {
     case T_STRING: sb_puts(b, v->u.s); break;
-    case T_INT: sb_printf(b, "%lld", (long long)v->u.i); break;
+    case T_INT: sb_int(b, (long long)v->u.i); break;
     case T_MONEY: sb_puts(b, calc_money_format(buf, v->u.i)); break;
     case T_DATE: sb_puts(b, calc_date_format(buf, (calc_date)v->u.i)); break;
     case T_BOOL: sb_puts(b, v->u.i ? "true" : "false"); break;

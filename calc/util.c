@@ -89,6 +89,20 @@ void sb_putn(sbuf *b, const char *s, size_t n)
 
 void sb_puts(sbuf *b, const char *s) { sb_putn(b, s, strlen(s)); }
 
+void sb_int(sbuf *b, long long v)
+{
+    char tmp[24];
+    int n = 0;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        tmp[sizeof tmp - 1 - n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        tmp[sizeof tmp - 1 - n++] = '-';
+    sb_putn(b, tmp + sizeof tmp - n, (size_t)n);
+}
+
 void sb_printf(sbuf *b, const char *fmt, ...)
 {
     va_list ap;
@@ -106,22 +120,23 @@ void sb_json_str(sbuf *b, const char *s)
 {
     sb_putn(b, "\"", 1);
     const char *run = s;
-    for (; *s; s++) {
+    for (;; s++) {
         unsigned char c = (unsigned char)*s;
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;
         sb_putn(b, run, (size_t)(s - run));
+        if (!c)
+            break;
         run = s + 1;
         switch (c) {
-        case '"': sb_puts(b, "\\\""); break;
-        case '\\': sb_puts(b, "\\\\"); break;
-        case '\n': sb_puts(b, "\\n"); break;
-        case '\r': sb_puts(b, "\\r"); break;
-        case '\t': sb_puts(b, "\\t"); break;
+        case '"': sb_putn(b, "\\\"", 2); break;
+        case '\\': sb_putn(b, "\\\\", 2); break;
+        case '\n': sb_putn(b, "\\n", 2); break;
+        case '\r': sb_putn(b, "\\r", 2); break;
+        case '\t': sb_putn(b, "\\t", 2); break;
         default: sb_printf(b, "\\u%04x", c);
         }
     }
-    sb_putn(b, run, (size_t)(s - run));
     sb_putn(b, "\"", 1);
 }
 

@@ -1,0 +1,85 @@
+#!/bin/sh
+# make bench: the whole default policy set over a seeded synthetic population (tests/bench/gen.c).
+# Prints throughput at -j 1 and -j 2 against the targets, the I/O floor (read, parse, validate,
+# write with policy evaluation off), peak memory at 10^5 and 10^6 profiles, and where the time
+# goes (instruction counts from callgrind on a sample).
+set -u
+BUILD=${BUILD:-build}
+N=${BENCH_N:-1000000}
+dir=$BUILD/bench
+mkdir -p "$dir"
+CALC=$BUILD/calc
+export TMPDIR=$dir
+asof=2025-06-30
+
+[ -s "$dir/pop-$N.jsonl" ] || "$BUILD/gen" "$N" 42 > "$dir/pop-$N.jsonl"
+[ -s "$dir/pop-100000.jsonl" ] || "$BUILD/gen" 100000 42 > "$dir/pop-100000.jsonl"
+head -n 5000 "$dir/pop-$N.jsonl" > "$dir/sample.jsonl"
+
+# run NAME ARGS…: wall seconds and peak RSS (KiB) of one run, output to /dev/null
+run() {
+    name=$1
+    shift
+    /usr/bin/time -f "%e %M" -o "$dir/$name.time" "$CALC" batch "$@" --as-of $asof -q > /dev/null
+    rc=$?
+    if [ $rc -ne 0 ]; then
+        echo "bench: calc batch $* failed (exit $rc)" >&2
+        exit 1
+    fi
+    cat "$dir/$name.time"
+}
+
+rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", n / t }'; }
+
+set -- $(run j1 "$dir/pop-$N.jsonl" -j 1)
+t1=$1
+set -- $(run j2 "$dir/pop-$N.jsonl" -j 2)
+t2=$1 rss_big=$2
+set -- $(run floor "$dir/pop-$N.jsonl" -j 2 --no-eval)
+tf=$1
+set -- $(run small "$dir/pop-100000.jsonl" -j 2)
+rss_small=$2
+
+r1=$(rate "$N" "$t1")
+r2=$(rate "$N" "$t2")
+rf=$(rate "$N" "$tf")
+speedup=$(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.2f", a / b }')
+ratio=$(awk -v a="$t2" -v b="$tf" 'BEGIN { printf "%.2f", a / b }')
+mem=$(awk -v a="$rss_big" -v b="$rss_small" 'BEGIN { printf "%.2f", a / b }')
+verdict() { awk -v v="$1" -v t="$2" -v dir="$3" 'BEGIN { ok = dir == ">=" ? v >= t : v <= t;
+    print ok ? "meets" : "MISSES" }'; }
+
+echo "calc batch, $N profiles, whole default policy set, pools applied, 2 cores"
+printf '  -j 1            %6.2f s  %8s profiles/s   target >= 60000/s     %s\n' "$t1" "$r1" \
+    "$(verdict "$r1" 60000 ">=")"
+printf '  -j 2            %6.2f s  %8s profiles/s   target >= 100000/s    %s\n' "$t2" "$r2" \
+    "$(verdict "$r2" 100000 ">=")"
+printf '  speed-up -j 2 over -j 1: %sx                  target >= 1.6x        %s\n' "$speedup" \
+    "$(verdict "$speedup" 1.6 ">=")"
+printf '  I/O floor (-j 2 --no-eval: read, parse, validate, write) %6.2f s, %s profiles/s\n' \
+    "$tf" "$rf"
+printf '  full run / floor: %sx                         target <= 2x          %s\n' "$ratio" \
+    "$(verdict "$ratio" 2 "<=")"
+printf '  peak RSS: %s KiB at 100000 profiles, %s KiB at %s: %sx    target: a few times at most\n' \
+    "$rss_small" "$rss_big" "$N" "$mem"
+
+# where the time goes: instructions per stage on a 5000-profile sample (-j 1)
+if command -v valgrind > /dev/null; then
+    valgrind -q --tool=callgrind --callgrind-out-file="$dir/cg.out" "$CALC" batch \
+        "$dir/sample.jsonl" --as-of $asof -j 1 -q > /dev/null 2>&1
+    callgrind_annotate --inclusive=yes "$dir/cg.out" 2> /dev/null | awk '
+        /PROGRAM TOTALS/ { gsub(",", "", $1); total = $1 }
+        / calc\/[a-z]+\.c:[a-z_]+ / {
+            n = $1; gsub(",", "", n); f = $NF == "" ? $(NF-1) : $(NF-1)
+            for (i = 1; i <= NF; i++) if ($i ~ /^calc\//) f = $i
+            sub(/^calc\/[a-z]+\.c:/, "", f)
+            if (!(f in seen)) { seen[f] = n }
+        }
+        END {
+            split("calc_json_parse profile_from_value calc_eval result_json finish_pools", k, " ")
+            split("parse (JSON)|validate|evaluate (conditions, Lua amounts, groups, caps)|write (result JSON)|pools (allocate, rewrite changed lines)", name, "|")
+            printf "  where the time goes (instructions, 5000-profile sample, -j 1):\n"
+            for (i = 1; i <= 5; i++)
+                printf "    %-52s %5.1f%%\n", name[i], 100 * seen[k[i]] / total
+        }'
+fi
