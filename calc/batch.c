@@ -53,6 +53,8 @@ typedef struct batch {
     long long written; /* bytes of the first pass so far */
     calc_date as_of;
     bool as_of_known;
+    int pass;              /* 0: the only pass; 1: claims only; 2: final, with the grants */
+    const claims *granted; /* pass 2: every claim, by record, with what the pools granted */
 } batch;
 
 typedef struct dup_rec { /* allocate: a record whose id an earlier record had */
@@ -187,7 +189,9 @@ static void process(batch *b, calc_engine *e, chunk *c)
             p.file = c->file;
             rc = profile_from_value(&p, &e->ps.schema, doc, &d);
         }
-        if (rc || in->err_text) {
+        if ((rc || in->err_text) && b->pass == 1) {
+            out->rejected = true; /* reported in the final pass */
+        } else if (rc || in->err_text) {
             sbuf msg = {0};
             if (in->err_text) {
                 sb_puts(&c->err, in->err_text);
@@ -211,8 +215,43 @@ static void process(batch *b, calc_engine *e, chunk *c)
                 sb_puts(&c->buf, "{\"profile\": ");
                 sb_json_str(&c->buf, p.id);
                 sb_puts(&c->buf, "}\n");
+            } else if (b->pass == 1) {
+                calc_result *r = calc_eval(e, &p, o->as_of);
+                for (size_t k = 0; k < r->n; k++) {
+                    const pres *x = &r->r[k];
+                    const policy *pol = &e->ps.pol[k];
+                    if (pol->pool >= 0 && x->status == ST_ELIGIBLE) {
+                        claim cl = {0};
+                        cl.record = c->first + i;
+                        cl.id = c->id[i];
+                        cl.has_applied = ap->set;
+                        cl.applied = ap->set ? (calc_date)ap->u.i : 0;
+                        cl.pool = pol->pool;
+                        cl.policy = (int)k;
+                        cl.amount = x->amount;
+                        cl.quantity = x->quantity;
+                        claims_push(&c->cl, &cl);
+                    }
+                }
+                calc_result_free(r);
             } else {
                 calc_result *r = calc_eval(e, &p, o->as_of);
+                if (b->pass == 2) { /* the grants of this record's claims */
+                    const claims *g = b->granted;
+                    size_t lo = 0, hi = g->n, rec = c->first + i;
+                    while (lo < hi) {
+                        size_t mid = (lo + hi) / 2;
+                        if (g->v[mid].record < rec)
+                            lo = mid + 1;
+                        else
+                            hi = mid;
+                    }
+                    size_t end = lo;
+                    while (end < g->n && g->v[end].record == rec)
+                        end++;
+                    if (end > lo)
+                        pools_apply(e, r, g->v + lo, end - lo);
+                }
                 sbuf line = {0};
                 result_json(&line, e, r, o->explain, o->explain);
                 /* batch lines carry the applied date, which orders first-come pools */
@@ -223,7 +262,7 @@ static void process(batch *b, calc_engine *e, chunk *c)
                     sb_printf(&line, "\"%s\"}", calc_date_format(dd, (calc_date)ap->u.i));
                 } else
                     sb_puts(&line, "null}");
-                if (o->out_format == CALC_OUT_CSV && (o->no_pools || e->ps.npool == 0)) {
+                if (o->out_format == CALC_OUT_CSV) {
                     arena ta = {0};
                     value *tree;
                     calc_diags td = {0};
@@ -243,19 +282,6 @@ static void process(batch *b, calc_engine *e, chunk *c)
                     c->qty[i * npol + k] = x->quantity;
                     if (x->status == ST_ERROR && c->worst < CALC_EXIT_POLICY)
                         c->worst = CALC_EXIT_POLICY;
-                    const policy *pol = &e->ps.pol[k];
-                    if (!o->no_pools && pol->pool >= 0 && x->status == ST_ELIGIBLE) {
-                        claim cl = {0};
-                        cl.record = c->first + i;
-                        cl.id = c->id[i];
-                        cl.has_applied = ap->set;
-                        cl.applied = ap->set ? (calc_date)ap->u.i : 0;
-                        cl.pool = pol->pool;
-                        cl.policy = (int)k;
-                        cl.amount = x->amount;
-                        cl.quantity = x->quantity;
-                        claims_push(&c->cl, &cl);
-                    }
                 }
                 calc_result_free(r);
             }
@@ -503,10 +529,11 @@ static int drain(batch *b, chunk *c, FILE *out, idset *ids, summary *s, claims *
     calc_engine *e = b->eng[0];
     int worst = c->worst;
     size_t ci = 0;
+    bool final = b->pass != 1;
     for (size_t i = 0; i < c->n; i++) {
         rec_out *r = &c->out[i];
         s->read++;
-        if (r->err_len)
+        if (r->err_len && final)
             fwrite(c->err.p + r->err_off, 1, r->err_len, b->o->err);
         if (r->has_hash) {
             size_t first = idset_add(ids, r->hash, c->first + i);
@@ -515,8 +542,9 @@ static int drain(batch *b, chunk *c, FILE *out, idset *ids, summary *s, claims *
                 char msg[300];
                 snprintf(msg, sizeof msg, "duplicate id '%s' (first seen in record %zu)",
                          c->id[i], first + 1);
-                fprintf(b->o->err, "%s:%u: error: record %zu: %s\n", c->file, c->in[i].line,
-                        c->first + i + 1, msg);
+                if (final)
+                    fprintf(b->o->err, "%s:%u: error: record %zu: %s\n", c->file, c->in[i].line,
+                            c->first + i + 1, msg);
                 size_t keep = c->buf.n;
                 error_record(c, i, msg);
                 r->off = keep;
@@ -525,22 +553,22 @@ static int drain(batch *b, chunk *c, FILE *out, idset *ids, summary *s, claims *
                     worst = CALC_EXIT_INPUT;
             }
         }
-        if (b->o->out_format == CALC_OUT_CSV && r->rejected && (b->o->no_pools ||
-                                                                e->ps.npool == 0)) {
-            arena ta = {0};
-            value *tree;
-            calc_diags td = {0};
-            sbuf row = {0};
-            if (!calc_json_parse(&ta, "<result>", 0, c->buf.p + r->off, r->len - 1, &tree, &td))
-                csv_rows(&row, tree, false);
-            fwrite(row.p, 1, row.n, out);
-            sb_free(&row);
-            calc_diags_free(&td);
-            arena_free(&ta);
-        } else
-            fwrite(c->buf.p + r->off, 1, r->len, out);
-        long long at = b->written;
-        b->written += (long long)r->len;
+        if (final) {
+            if (b->o->out_format == CALC_OUT_CSV && r->rejected) {
+                arena ta = {0};
+                value *tree;
+                calc_diags td = {0};
+                sbuf row = {0};
+                if (!calc_json_parse(&ta, "<result>", 0, c->buf.p + r->off, r->len - 1, &tree,
+                                     &td))
+                    csv_rows(&row, tree, false);
+                fwrite(row.p, 1, row.n, out);
+                sb_free(&row);
+                calc_diags_free(&td);
+                arena_free(&ta);
+            } else
+                fwrite(c->buf.p + r->off, 1, r->len, out);
+        }
         for (; ci < c->cl.n && c->cl.v[ci].record < c->first + i; ci++)
             ;
         if (r->rejected) {
@@ -548,15 +576,13 @@ static int drain(batch *b, chunk *c, FILE *out, idset *ids, summary *s, claims *
             continue;
         }
         s->evaluated++;
-        if (!b->o->no_eval)
+        if (final && !b->o->no_eval)
             for (size_t k = 0; k < b->npol; k++)
                 summary_add(s, (int)k, c->st[i * b->npol + k], e->ps.pol[k].kind,
                             c->amt[i * b->npol + k], c->qty[i * b->npol + k], 1);
         for (; ci < c->cl.n && c->cl.v[ci].record == c->first + i; ci++) {
             claim x = c->cl.v[ci];
             x.id = strdup(x.id);
-            x.off = at;
-            x.len = r->len;
             claims_push(all, &x);
         }
     }
@@ -640,81 +666,6 @@ static int finish_pools(batch *b, FILE *tmp, FILE *out, claims *all, summary *s,
     return rc;
 }
 
-/* Copies bytes of the first pass up to `to` (or to the end when to < 0). */
-static int copy_to(FILE *in, long long *pos, long long to, FILE *out)
-{
-    static char buf[1 << 20];
-    while (to < 0 || *pos < to) {
-        size_t want = sizeof buf;
-        if (to >= 0 && (long long)want > to - *pos)
-            want = (size_t)(to - *pos);
-        size_t n = fread(buf, 1, want, in);
-        if (n == 0)
-            return to < 0 ? 0 : CALC_EIO;
-        if (fwrite(buf, 1, n, out) != n)
-            return CALC_EIO;
-        *pos += (long long)n;
-    }
-    return 0;
-}
-
-/* The JSON Lines path of the final pass: unchanged stretches are copied in blocks, only the
- * lines whose claims changed are read and rewritten. */
-static int finish_pools_blocks(batch *b, FILE *tmp, FILE *out, claims *all, summary *s)
-{
-    calc_engine *e = b->eng[0];
-    long long pos = 0;
-    int rc = 0;
-    sbuf nb = {0};
-    char *line = NULL;
-    size_t cap = 0;
-    for (size_t ci = 0; ci < all->n && !rc;) {
-        size_t cj = ci;
-        bool changed = false;
-        for (; cj < all->n && all->v[cj].record == all->v[ci].record; cj++)
-            changed |= all->v[cj].changed;
-        if (!changed) {
-            ci = cj;
-            continue;
-        }
-        const claim *x = &all->v[ci];
-        rc = copy_to(tmp, &pos, x->off, out);
-        if (cap < x->len + 1) {
-            cap = x->len + 1;
-            line = realloc(line, cap);
-        }
-        if (rc || fread(line, 1, x->len, tmp) != x->len) {
-            rc = CALC_EIO;
-            break;
-        }
-        pos += (long long)x->len;
-        nb.n = 0;
-        calc_diags d = {0};
-        if (pools_rewrite(e, line, x->len - 1, all->v + ci, cj - ci, &nb, &d)) {
-            calc_diags_print(b->o->err, &d);
-            rc = CALC_EIO;
-        } else
-            fwrite(nb.p, 1, nb.n, out);
-        calc_diags_free(&d);
-        for (size_t k = ci; k < cj; k++) {
-            const claim *y = &all->v[k];
-            if (!y->changed)
-                continue;
-            int kind = e->ps.pol[y->policy].kind;
-            summary_add(s, y->policy, ST_ELIGIBLE, kind, y->amount, y->quantity, -1);
-            bool none = y->g_amount == 0 || (kind == K_IN_KIND && y->g_quantity == 0);
-            summary_add(s, y->policy, none ? ST_INELIGIBLE : ST_ELIGIBLE, kind, y->g_amount,
-                        y->g_quantity, 1);
-        }
-        ci = cj;
-    }
-    if (!rc)
-        rc = copy_to(tmp, &pos, -1, out);
-    free(line);
-    sb_free(&nb);
-    return rc;
-}
-
 static int load_engines(batch *b, const calc_batch_opts *o)
 {
     calc_error err = {0};
@@ -735,6 +686,179 @@ static int load_engines(batch *b, const calc_batch_opts *o)
     return calc_engine_diags(b->eng[0])->n ? CALC_EXIT_POLICY : 0;
 }
 
+/* One pass over every input: the reader cuts chunks, the workers evaluate them, finished
+ * chunks are drained in order. Pass 1 only gathers claims; the others write results. */
+static int run_pass(batch *b, const char *const *inputs, FILE *out, summary *s, claims *all)
+{
+    const calc_batch_opts *o = b->o;
+    calc_engine *e = b->eng[0];
+    int worst = 0;
+    FILE *err = b->pass == 1 ? NULL : o->err; /* the first pass reports nothing */
+    b->head = b->tail = NULL;
+    b->closing = false;
+    pthread_t *th = calloc((size_t)b->jobs, sizeof *th);
+    worker_arg *wa = calloc((size_t)b->jobs, sizeof *wa);
+    for (int i = 0; i < b->jobs; i++) {
+        wa[i].b = b;
+        wa[i].i = i;
+        pthread_create(&th[i], NULL, worker, &wa[i]);
+    }
+    idset ids = {0};
+    size_t next_record = 0, inflight = 0, max_inflight = (size_t)b->jobs * 3 + 2;
+    double t0 = now_s(), last = t0;
+    bool show = o->progress && isatty(fileno(o->err));
+    for (int f = 0; f < o->ninputs; f++) {
+        calc_error cerr = {0};
+        const char *path = inputs[f];
+        int fmt = o->input_format >= 0 ? o->input_format
+                  : strcmp(o->inputs[f], "-") == 0 ? IN_JSONL : input_format_of(o->inputs[f]);
+        if (fmt < 0) {
+            if (err)
+                fprintf(err, "calc: error: %s: cannot tell the input format from the name\n"
+                        "calc: note: name it .jsonl, .yaml or .csv, or give --input-format\n",
+                        o->inputs[f]);
+            worst = CALC_EXIT_USAGE > worst ? CALC_EXIT_USAGE : worst;
+            continue;
+        }
+        calc_input *cur = input_open(path, fmt, &e->ps.schema, &cerr);
+        if (!cur) {
+            if (err)
+                calc_error_print(err, &cerr);
+            worst = CALC_EXIT_USAGE > worst ? CALC_EXIT_USAGE : worst;
+            continue;
+        }
+        const char *shown = strcmp(o->inputs[f], "-") == 0 ? "<stdin>" : o->inputs[f];
+        bool eof = false;
+        while (!eof) {
+            chunk *c = calloc(1, sizeof *c);
+            c->file = arena_strndup(&c->a, shown, strlen(shown));
+            c->first = next_record;
+            while (c->n < CHUNK) {
+                calc_diags d = {0};
+                rec_in *r = &c->in[c->n];
+                int rc = input_next(cur, &c->a, r, &d);
+                if (d.n) {
+                    sbuf msg = {0}, errt = {0};
+                    diags_text(&errt, &msg, &d);
+                    if (rc == 1) {
+                        r->err_text = arena_strndup(&c->a, msg.p, msg.n);
+                        if (!r->err_code)
+                            r->err_code = CALC_ESCHEMA;
+                    }
+                    if (err)
+                        fputs(errt.p, err);
+                    sb_free(&msg);
+                    sb_free(&errt);
+                }
+                calc_diags_free(&d);
+                if (rc <= 0) {
+                    if (rc < 0) {
+                        if (err)
+                            fprintf(err, "calc: error: %s: cannot read further (record %zu)\n",
+                                    shown, next_record + c->n + 1);
+                        worst = worst < CALC_EXIT_INPUT ? CALC_EXIT_INPUT : worst;
+                    }
+                    eof = true;
+                    break;
+                }
+                c->n++;
+            }
+            next_record += c->n;
+            if (c->n == 0) {
+                chunk_free(c);
+                break;
+            }
+            c->st = malloc(c->n * b->npol + 1);
+            c->amt = calloc(c->n * b->npol + 1, sizeof *c->amt);
+            c->qty = calloc(c->n * b->npol + 1, sizeof *c->qty);
+            pthread_mutex_lock(&b->mu);
+            if (b->tail)
+                b->tail->next = c;
+            else
+                b->head = c;
+            b->tail = c;
+            inflight++;
+            pthread_cond_signal(&b->cv_work);
+            /* write finished chunks in order; keep at most max_inflight in memory */
+            for (;;) {
+                while (b->head && b->head->state == 2) {
+                    chunk *d = b->head;
+                    b->head = d->next;
+                    if (!b->head)
+                        b->tail = NULL;
+                    inflight--;
+                    pthread_mutex_unlock(&b->mu);
+                    int w = drain(b, d, out, &ids, s, all);
+                    worst = w > worst ? w : worst;
+                    chunk_free(d);
+                    pthread_mutex_lock(&b->mu);
+                }
+                if (inflight < max_inflight)
+                    break;
+                pthread_cond_wait(&b->cv_done, &b->mu);
+            }
+            pthread_mutex_unlock(&b->mu);
+            if (show && now_s() - last > 0.5) {
+                progress(b, s->read, t0, cur, false);
+                last = now_s();
+            }
+        }
+        input_close(cur);
+    }
+    pthread_mutex_lock(&b->mu);
+    while (b->head) {
+        while (b->head && b->head->state == 2) {
+            chunk *d = b->head;
+            b->head = d->next;
+            if (!b->head)
+                b->tail = NULL;
+            pthread_mutex_unlock(&b->mu);
+            int w = drain(b, d, out, &ids, s, all);
+            worst = w > worst ? w : worst;
+            chunk_free(d);
+            pthread_mutex_lock(&b->mu);
+        }
+        if (b->head)
+            pthread_cond_wait(&b->cv_done, &b->mu);
+    }
+    b->closing = true;
+    pthread_cond_broadcast(&b->cv_work);
+    pthread_mutex_unlock(&b->mu);
+    for (int i = 0; i < b->jobs; i++)
+        pthread_join(th[i], NULL);
+    free(th);
+    free(wa);
+    idset_free(&ids);
+    if (show)
+        progress(b, s->read, t0, NULL, true);
+    return worst;
+}
+
+/* Copies standard input to a named temporary file, so that it can be read twice. */
+static char *spool_stdin(FILE *err)
+{
+    const char *dir = getenv("TMPDIR");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/calc-stdin.XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(path);
+    FILE *f = fd < 0 ? NULL : fdopen(fd, "wb");
+    if (!f) {
+        fprintf(err, "calc: error: cannot create a temporary file: %s\n", strerror(errno));
+        return NULL;
+    }
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, stdin)) > 0)
+        if (fwrite(buf, 1, n, f) != n)
+            break;
+    if (fclose(f) != 0 || ferror(stdin)) {
+        unlink(path);
+        fprintf(err, "calc: error: cannot keep a copy of standard input\n");
+        return NULL;
+    }
+    return strdup(path);
+}
+
 int calc_batch(const calc_batch_opts *o)
 {
     batch b;
@@ -751,194 +875,72 @@ int calc_batch(const calc_batch_opts *o)
     }
     calc_engine *e = b.eng[0];
     bool pools = !o->no_pools && !o->no_eval && e->ps.npool > 0;
-    outfile of;
-    if (out_open(&of, o->output, o->err)) {
-        for (int i = 0; i < b.jobs; i++)
-            calc_engine_free(b.eng[i]);
-        free(b.eng);
-        return CALC_EXIT_USAGE;
-    }
-    FILE *phase1 = pools ? temp_file() : of.f;
-    if (!phase1) {
-        fprintf(o->err, "calc: error: cannot create a temporary file: %s\n", strerror(errno));
-        out_close(&of, false, o->err);
-        return CALC_EXIT_USAGE;
-    }
-    if (o->out_format == CALC_OUT_CSV) {
-        if (o->excel)
-            fputs("\xEF\xBB\xBF", of.f);
-        sbuf h = {0};
-        csv_rows(&h, NULL, true);
-        fwrite(h.p, 1, h.n, of.f);
-        sb_free(&h);
-    }
     pthread_mutex_init(&b.mu, NULL);
     pthread_cond_init(&b.cv_work, NULL);
     pthread_cond_init(&b.cv_done, NULL);
-    pthread_t *th = calloc((size_t)b.jobs, sizeof *th);
-    worker_arg *wa = calloc((size_t)b.jobs, sizeof *wa);
-    for (int i = 0; i < b.jobs; i++) {
-        wa[i].b = &b;
-        wa[i].i = i;
-        pthread_create(&th[i], NULL, worker, &wa[i]);
+    /* pools need every claim before any result is final: a first pass gathers the claims,
+     * the pools are allocated, a second pass writes the results with their grants */
+    const char **inputs = calloc((size_t)o->ninputs + 1, sizeof *inputs);
+    char *spooled = NULL;
+    int io = 0;
+    for (int i = 0; i < o->ninputs; i++) {
+        inputs[i] = o->inputs[i];
+        if (pools && strcmp(o->inputs[i], "-") == 0) {
+            if (!spooled && !(spooled = spool_stdin(o->err)))
+                io = 1;
+            inputs[i] = spooled ? spooled : "/dev/null";
+        }
     }
-    idset ids = {0};
+    claims all = {0};
+    pool_stat *stats = calloc(e->ps.npool + 1, sizeof *stats);
     summary s;
     summary_init(&s, b.npol);
-    claims all = {0};
-    size_t next_record = 0, inflight = 0, max_inflight = (size_t)b.jobs * 3 + 2;
-    double t0 = now_s(), last = t0;
-    bool show = o->progress && isatty(fileno(o->err));
-    calc_input *cur = NULL;
-    for (int f = 0; f < o->ninputs; f++) {
-        calc_error err = {0};
-        int fmt = o->input_format >= 0 ? o->input_format
-                  : strcmp(o->inputs[f], "-") == 0 ? IN_JSONL : input_format_of(o->inputs[f]);
-        if (fmt < 0) {
-            fprintf(o->err, "calc: error: %s: cannot tell the input format from the name\n"
-                    "calc: note: name it .jsonl, .yaml or .csv, or give --input-format\n",
-                    o->inputs[f]);
-            worst = CALC_EXIT_USAGE > worst ? CALC_EXIT_USAGE : worst;
-            continue;
-        }
-        cur = input_open(o->inputs[f], fmt, &e->ps.schema, &err);
-        if (!cur) {
-            calc_error_print(o->err, &err);
-            worst = CALC_EXIT_USAGE > worst ? CALC_EXIT_USAGE : worst;
-            continue;
-        }
-        bool eof = false;
-        while (!eof) {
-            chunk *c = calloc(1, sizeof *c);
-            c->file = arena_strndup(&c->a, input_path(cur), strlen(input_path(cur)));
-            c->first = next_record;
-            while (c->n < CHUNK) {
-                calc_diags d = {0};
-                rec_in *r = &c->in[c->n];
-                int rc = input_next(cur, &c->a, r, &d);
-                if (d.n) {
-                    sbuf msg = {0}, errt = {0};
-                    diags_text(&errt, &msg, &d);
-                    if (rc == 1) {
-                        r->err_text = arena_strndup(&c->a, msg.p, msg.n);
-                        if (!r->err_code)
-                            r->err_code = CALC_ESCHEMA;
-                        /* the reader's own diagnostics are printed by the writer */
-                        r->err_text = arena_printf(&c->a, "%s", msg.p);
-                        fputs(errt.p, o->err);
-                    } else
-                        fputs(errt.p, o->err);
-                    sb_free(&msg);
-                    sb_free(&errt);
-                }
-                calc_diags_free(&d);
-                if (rc <= 0) {
-                    if (rc < 0) {
-                        fprintf(o->err, "calc: error: %s: cannot read further (record %zu)\n",
-                                input_path(cur), next_record + c->n + 1);
-                        worst = worst < CALC_EXIT_INPUT ? CALC_EXIT_INPUT : worst;
-                    }
-                    eof = true;
-                    break;
-                }
-                c->n++;
-            }
-            next_record += c->n;
-            if (c->n == 0) {
-                chunk_free(c);
-                break;
-            }
-            c->st = malloc(c->n * b.npol + 1);
-            c->amt = calloc(c->n * b.npol + 1, sizeof *c->amt);
-            c->qty = calloc(c->n * b.npol + 1, sizeof *c->qty);
-            pthread_mutex_lock(&b.mu);
-            if (b.tail)
-                b.tail->next = c;
-            else
-                b.head = c;
-            b.tail = c;
-            inflight++;
-            pthread_cond_signal(&b.cv_work);
-            /* write finished chunks in order; keep at most max_inflight in memory */
-            for (;;) {
-                while (b.head && b.head->state == 2) {
-                    chunk *d = b.head;
-                    b.head = d->next;
-                    if (!b.head)
-                        b.tail = NULL;
-                    inflight--;
-                    pthread_mutex_unlock(&b.mu);
-                    int w = drain(&b, d, phase1, &ids, &s, &all);
-                    worst = w > worst ? w : worst;
-                    chunk_free(d);
-                    pthread_mutex_lock(&b.mu);
-                }
-                if (inflight < max_inflight)
-                    break;
-                pthread_cond_wait(&b.cv_done, &b.mu);
-            }
-            pthread_mutex_unlock(&b.mu);
-            if (show && now_s() - last > 0.5) {
-                progress(&b, s.read, t0, cur, false);
-                last = now_s();
-            }
-        }
-        input_close(cur);
-        cur = NULL;
-    }
-    pthread_mutex_lock(&b.mu);
-    while (b.head) {
-        while (b.head && b.head->state == 2) {
-            chunk *d = b.head;
-            b.head = d->next;
-            if (!b.head)
-                b.tail = NULL;
-            pthread_mutex_unlock(&b.mu);
-            int w = drain(&b, d, phase1, &ids, &s, &all);
-            worst = w > worst ? w : worst;
-            chunk_free(d);
-            pthread_mutex_lock(&b.mu);
-        }
-        if (b.head)
-            pthread_cond_wait(&b.cv_done, &b.mu);
-    }
-    b.closing = true;
-    pthread_cond_broadcast(&b.cv_work);
-    pthread_mutex_unlock(&b.mu);
-    for (int i = 0; i < b.jobs; i++)
-        pthread_join(th[i], NULL);
-    free(th);
-    free(wa);
-    if (show)
-        progress(&b, s.read, t0, NULL, true);
-    pool_stat *stats = calloc(e->ps.npool + 1, sizeof *stats);
-    int io = 0;
-    if (pools) {
+    if (pools && !io) {
+        b.pass = 1;
+        run_pass(&b, inputs, NULL, &s, &all);
         if (pools_allocate(e, &all, stats))
             worst = worst < CALC_EXIT_POLICY ? CALC_EXIT_POLICY : worst;
-        size_t rec = 0, ci = 0;
-        rewind(phase1);
-        if (o->out_format == CALC_OUT_JSONL
-                ? finish_pools_blocks(&b, phase1, of.f, &all, &s) != 0
-                : finish_pools(&b, phase1, of.f, &all, &s, &rec, &ci, NULL, 0) != 0)
-            io = 1;
-        fclose(phase1);
-    } else if (!o->no_pools) {
-        pools_allocate(e, &all, stats); /* no pools declared: nothing to do */
+        b.pass = 2;
+        b.granted = &all;
+        summary_free(&s);
+        summary_init(&s, b.npol);
     }
-    if (out_close(&of, true, o->err))
+    outfile of;
+    if (!io && out_open(&of, o->output, o->err) == 0) {
+        if (o->out_format == CALC_OUT_CSV) {
+            if (o->excel)
+                fputs("\xEF\xBB\xBF", of.f);
+            sbuf h = {0};
+            csv_rows(&h, NULL, true);
+            fwrite(h.p, 1, h.n, of.f);
+            sb_free(&h);
+        }
+        claims none = {0};
+        int w = run_pass(&b, inputs, of.f, &s, &none);
+        worst = w > worst ? w : worst;
+        for (size_t i = 0; i < none.n; i++)
+            free(none.v[i].id);
+        free(none.v);
+        if (out_close(&of, true, o->err))
+            io = 1;
+    } else
         io = 1;
-    if (o->summary) {
+    if (o->summary && !io) {
         outfile sf;
         if (out_open(&sf, o->summary, o->err) == 0) {
-            write_summary(&b, e, &s, o->no_pools ? NULL : stats, sf.f, NULL);
+            write_summary(&b, e, &s, pools ? stats : NULL, sf.f, NULL);
             if (out_close(&sf, true, o->err))
                 io = 1;
         } else
             io = 1;
     }
-    if (!o->quiet)
-        write_summary(&b, e, &s, o->no_pools ? NULL : stats, NULL, o->err);
+    if (!o->quiet && !io)
+        write_summary(&b, e, &s, pools ? stats : NULL, NULL, o->err);
+    if (spooled) {
+        unlink(spooled);
+        free(spooled);
+    }
+    free(inputs);
     for (size_t i = 0; i < all.n; i++)
         free(all.v[i].id);
     free(all.v);
@@ -946,7 +948,6 @@ int calc_batch(const calc_batch_opts *o)
         free(stats[p].ran_out_id);
     free(stats);
     summary_free(&s);
-    idset_free(&ids);
     for (int i = 0; i < b.jobs; i++)
         calc_engine_free(b.eng[i]);
     free(b.eng);

@@ -63,6 +63,8 @@ int pools_allocate(calc_engine *e, claims *c, pool_stat *stats);
 int pools_rewrite(calc_engine *e, const char *line, size_t len, const claim *cl, size_t ncl,
                   sbuf *out, calc_diags *d);
 
+void pools_apply(calc_engine *e, calc_result *res, const claim *cl, size_t ncl);
+
 /* Summary counters: per policy and status, with granted totals. */
 typedef struct summary {
     size_t read, evaluated, rejected;

@@ -233,6 +233,9 @@ typedef struct pres {
     calc_money amount_before; /* before the group (superseded) */
     calc_money amount_before_cap;
     bool capped;
+    bool pooled; /* a budget pool changed the grant */
+    calc_money amount_before_pool;
+    int64_t quantity_before_pool;
     int64_t quantity;
     int64_t quantity_claimed;
     const char *unit;

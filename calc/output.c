@@ -169,6 +169,14 @@ void result_json(sbuf *b, const calc_engine *e, const calc_result *res, bool con
             }
             sb_puts(b, "]");
         }
+        if (r->pooled) { /* last, as `calc allocate` appends them */
+            LIT(b, ", \"amount_before_pool\": ");
+            json_money(b, r->amount_before_pool);
+            if (p->kind == K_IN_KIND) {
+                LIT(b, ", \"quantity_before_pool\": ");
+                sb_int(b, (long long)r->quantity_before_pool);
+            }
+        }
         sb_puts(b, "}");
     }
     sb_puts(b, "], \"totals\": {\"cash\": ");

@@ -298,6 +298,53 @@ int pools_rewrite(calc_engine *e, const char *line, size_t len, const claim *cl,
     return 0;
 }
 
+/* Applies the grants of one record's changed claims to its result (the final pass of
+ * `calc batch`): the same changes `pools_rewrite` makes to a result line. */
+void pools_apply(calc_engine *e, calc_result *res, const claim *cl, size_t ncl)
+{
+    char buf[40];
+    for (size_t k = 0; k < ncl; k++) {
+        const claim *x = &cl[k];
+        if (!x->changed)
+            continue;
+        pres *r = &res->r[x->policy];
+        const policy *p = &e->ps.pol[x->policy];
+        r->pooled = true;
+        r->amount_before_pool = x->amount;
+        r->quantity_before_pool = x->quantity;
+        r->amount = x->g_amount;
+        if (p->kind == K_IN_KIND)
+            r->quantity = x->g_quantity;
+        if (x->g_amount == 0 || (p->kind == K_IN_KIND && x->g_quantity == 0)) {
+            r->status = ST_INELIGIBLE;
+            crec *v = arena_alloc(&res->a, (r->nreason + 1) * sizeof *v);
+            if (r->nreason)
+                memcpy(v, r->reason, r->nreason * sizeof *v);
+            crec *rr = &v[r->nreason++];
+            rr->name = x->exhausted ? "pool exhausted" : "pool share floored to 0.00";
+            rr->field = e->ps.pool[x->pool].name;
+            if (p->kind == K_IN_KIND)
+                snprintf(buf, sizeof buf, "%lld", (long long)x->g_quantity);
+            else
+                calc_money_format(buf, x->g_amount);
+            rr->actual = arena_strndup(&res->a, buf, strlen(buf));
+            rr->required = (char *)"> 0";
+            rr->result = TV_FALSE;
+            r->reason = v;
+        }
+    }
+    res->cash = res->in_kind = 0;
+    for (size_t i = 0; i < res->n; i++) {
+        const pres *r = &res->r[i];
+        if (r->status != ST_ELIGIBLE)
+            continue;
+        if (r->kind == K_CASH)
+            res->cash += r->amount;
+        else if (r->kind == K_IN_KIND)
+            res->in_kind += r->amount;
+    }
+}
+
 /* ---- summary ---- */
 
 void summary_init(summary *s, size_t npol)
