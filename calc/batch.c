@@ -187,7 +187,10 @@ static void process(batch *b, calc_engine *e, chunk *c)
             rc = calc_json_parse(&p.a, c->file, in->line, in->text, in->len, &doc, &d);
         if (!rc) {
             p.file = c->file;
+            size_t before = d.n;
             rc = profile_from_value(&p, &e->ps.schema, doc, &d);
+            if (rc && in->text) /* JSON positions are bytes until reported */
+                calc_json_columns(&d, before, c->file, in->line, in->text, in->len);
         }
         if ((rc || in->err_text) && b->pass == 1) {
             out->rejected = true; /* reported in the final pass */

@@ -497,6 +497,8 @@ static void apply_caps(calc_engine *e, calc_result *res, const calc_profile *pro
             r->amount_before_cap = r->amount;
             r->capped = true;
             r->cap_name = x->name;
+            r->cap_limit = limit;
+            r->cap_sum = (calc_money)sum;
             r->amount = (calc_money)(((__int128)r->amount * limit) / sum);
             if (r->amount == 0) {
                 /* floored to nothing: ineligible, with the cap as the reason */

@@ -70,6 +70,10 @@ void yaml_stream_close(yaml_stream *s);
 int calc_json_parse(arena *a, const char *file, unsigned line, const char *text, size_t len,
                     value **out, calc_diags *d);
 void calc_json_write(sbuf *b, const value *v);
+/* JSON values carry byte columns; this turns diagnostics from..n about that line into
+ * character columns (call it once, after validating the parsed line). */
+void calc_json_columns(calc_diags *d, size_t from, const char *file, unsigned line,
+                       const char *text, size_t len);
 /* Reads a whole file (<= CALC_MAX_INPUT) into a malloc'd, NUL-terminated buffer. */
 int calc_read_file(const char *path, char **out, size_t *len, calc_error *err);
 const value *map_get(const value *m, const char *key);
@@ -241,6 +245,7 @@ typedef struct pres {
     const char *unit;
     const char *superseded_by;
     const char *cap_name;
+    calc_money cap_limit, cap_sum; /* the factor applied: limit / sum */
     size_t ndetail;
     char **detail;
     size_t nreason, ncond, nmissing, nstep;

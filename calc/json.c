@@ -18,6 +18,7 @@ typedef struct jctx {
     const char *file;
     unsigned line;
     const char *text;
+    size_t len;
     jframe stack[CALC_MAX_DEPTH + 1];
     int depth;
     value *root;
@@ -74,7 +75,24 @@ static size_t token_start(jctx *c, bool string)
     return i;
 }
 
-static calc_loc here(jctx *c) { return at_byte(c, token_start(c, false)); }
+/* Node positions are byte columns while parsing (cheap); calc_json_columns turns the ones in
+ * diagnostics into character columns. Parse errors are converted on the spot. */
+static calc_loc byte_loc(jctx *c, size_t at)
+{
+    calc_loc l = {c->file, c->line, (unsigned)at + 1};
+    return l;
+}
+
+static calc_loc here(jctx *c) { return byte_loc(c, token_start(c, false)); }
+
+/* The byte where a token starts, from the pointer yajl passed (into the text unless the
+ * string had escapes). */
+static size_t start_of(jctx *c, const char *p, bool string)
+{
+    if (p >= c->text && p <= c->text + c->len)
+        return (size_t)(p - c->text) - (string ? 1 : 0);
+    return token_start(c, string);
+}
 
 static void grow(arena *a, jframe *f)
 {
@@ -132,15 +150,17 @@ static value *node(jctx *c, int type)
 {
     value *v = arena_alloc(c->a, sizeof *v);
     v->type = type;
-    v->loc = here(c);
+    if (type == V_MAP || type == V_SEQ || type == V_NULL)
+        v->loc = here(c);
+    else
+        v->loc.file = c->file, v->loc.line = c->line;
     return v;
 }
 
 static int scalar(jctx *c, const char *s, size_t len, bool quoted)
 {
     value *v = node(c, V_SCALAR);
-    if (quoted)
-        v->loc = at_byte(c, token_start(c, true));
+    v->loc = byte_loc(c, start_of(c, s, quoted));
     v->str = arena_strndup(c->a, s, len);
     v->len = len;
     v->quoted = quoted;
@@ -155,7 +175,15 @@ static int cb_null(void *ctx)
 
 static int cb_bool(void *ctx, int b)
 {
-    return scalar(ctx, b ? "true" : "false", b ? 4 : 5, false);
+    jctx *c = ctx;
+    size_t at = token_start(c, false);
+    int rc = scalar(ctx, b ? "true" : "false", b ? 4 : 5, false);
+    value *f = c->depth ? c->stack[c->depth - 1].v : c->root;
+    if (f && f->type != V_SCALAR && f->n)
+        f->items[f->n - 1]->loc = byte_loc(c, at);
+    else if (c->root && c->root->type == V_SCALAR)
+        c->root->loc = byte_loc(c, at);
+    return rc;
 }
 
 static int cb_number(void *ctx, const char *s, size_t len) { return scalar(ctx, s, len, false); }
@@ -184,7 +212,7 @@ static int cb_key(void *ctx, const unsigned char *s, size_t len)
     jctx *c = ctx;
     jframe *f = &c->stack[c->depth - 1];
     value *k = node(c, V_SCALAR);
-    k->loc = at_byte(c, token_start(c, true));
+    k->loc = byte_loc(c, start_of(c, (const char *)s, true));
     k->str = arena_strndup(c->a, (const char *)s, len);
     k->len = len;
     k->quoted = true;
@@ -223,7 +251,9 @@ int calc_json_parse(arena *a, const char *file, unsigned line, const char *text,
     c.file = file;
     c.line = line;
     c.text = text;
+    c.len = len;
     c.d = d;
+    size_t first_diag = d->n;
     c.h = yajl_alloc(&callbacks, NULL, &c);
     if (!c.h)
         return CALC_ENOMEM;
@@ -232,7 +262,7 @@ int calc_json_parse(arena *a, const char *file, unsigned line, const char *text,
         st = yajl_complete_parse(c.h);
     if (st == yajl_status_error && !c.err) {
         unsigned char *msg = yajl_get_error(c.h, 0, (const unsigned char *)text, len);
-        calc_loc l = here(&c);
+        calc_loc l = byte_loc(&c, token_start(&c, false));
         char m[200];
         snprintf(m, sizeof m, "%s", msg ? (const char *)msg : "invalid JSON");
         size_t ml = strcspn(m, "\n");
@@ -243,6 +273,7 @@ int calc_json_parse(arena *a, const char *file, unsigned line, const char *text,
         c.err = CALC_ESYNTAX;
     }
     yajl_free(c.h);
+    calc_json_columns(d, first_diag, file, line, text, len);
     if (!c.err && !c.root) {
         calc_loc l = {file, line, 1};
         diag_at(d, CALC_ESYNTAX, &l, NULL, NULL, "empty line: expected a JSON object");
@@ -250,6 +281,20 @@ int calc_json_parse(arena *a, const char *file, unsigned line, const char *text,
     }
     *out = c.root;
     return c.err;
+}
+
+void calc_json_columns(calc_diags *d, size_t from, const char *file, unsigned line,
+                       const char *text, size_t len)
+{
+    for (size_t i = from; i < d->n; i++) {
+        calc_error *e = &d->v[i];
+        if (e->line != line || !e->col || e->col > len + 1 || strcmp(e->file, file) != 0)
+            continue;
+        unsigned col = 1;
+        for (size_t k = 0; k + 1 < e->col; k++)
+            col += ((unsigned char)text[k] & 0xC0) != 0x80;
+        e->col = col;
+    }
 }
 
 void calc_json_write(sbuf *b, const value *v)

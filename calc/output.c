@@ -285,11 +285,15 @@ static void explain_policy(sbuf *b, const calc_engine *e, const pres *r, int lan
                   r->superseded_by, calc_money_format_grouped(m, r->amount_before));
     }
     if (r->capped) {
-        char m1[40], m2[40];
-        sb_printf(b, lang ? "    cap %s: ¥%s scaled down to ¥%s\n"
-                          : "    企业上限 %s：¥%s 按比例调减为 ¥%s\n",
-                  r->cap_name, calc_money_format_grouped(m1, r->amount_before_cap),
-                  calc_money_format_grouped(m2, r->amount));
+        char m1[40], m2[40], m3[40], m4[40], m5[40], m6[40];
+        sb_printf(b, lang ? "    cap %s: members' sum ¥%s exceeds the limit ¥%s; ¥%s × %s / %s, "
+                            "rounded down = ¥%s\n"
+                          : "    企业上限 %s：合计 ¥%s 超过上限 ¥%s；¥%s × %s / %s，向下取整到分 = ¥%s\n",
+                  r->cap_name, calc_money_format_grouped(m1, r->cap_sum),
+                  calc_money_format_grouped(m2, r->cap_limit),
+                  calc_money_format_grouped(m3, r->amount_before_cap),
+                  calc_money_format(m4, r->cap_limit), calc_money_format(m5, r->cap_sum),
+                  calc_money_format_grouped(m6, r->amount));
     }
     if (p->pool >= 0)
         sb_printf(b, lang ? "    draws on pool %s (applied in batch evaluation)\n"
