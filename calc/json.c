@@ -24,23 +24,7 @@ typedef struct jctx {
     value *root;
     calc_diags *d;
     int err;
-    size_t off;   /* bytes counted so far */
-    unsigned col; /* characters in them */
 } jctx;
-
-/* The position (1-based character column) of byte `at` of the line. Tokens come in text
- * order, so characters are counted on from the previous token. */
-static calc_loc at_byte(jctx *c, size_t at)
-{
-    if (at < c->off) {
-        c->off = 0;
-        c->col = 0;
-    }
-    for (; c->off < at; c->off++)
-        c->col += ((unsigned char)c->text[c->off] & 0xC0) != 0x80;
-    calc_loc l = {c->file, c->line, c->col + 1};
-    return l;
-}
 
 /* The first byte of the token that ends before yajl's position: a string (its opening quote)
  * or a bare word (number, true, false, null), or a single { or [. */
