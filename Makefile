@@ -32,7 +32,7 @@ else
 Q = @
 endif
 
-.PHONY: all deps demo test unit cli replay lint sanitize valgrind bench install uninstall clean
+.PHONY: all deps demo test check sanitize valgrind fuzz bench install uninstall clean
 
 all: $(BUILD)/calc
 
@@ -71,20 +71,31 @@ demo: deps
 	./$(BUILD)/calc eval cases/profiles/example.yaml --as-of 2025-06-30 --explain
 
 # Every test runs; the summary line counts suites; the exit status fails if any failed.
+SAN_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN_LDFLAGS = -fsanitize=address,undefined
+SAN_TESTS = $(patsubst tests/%.c,build/san/%,$(wildcard tests/test_*.c))
+
+# Every test runs on the normal build, again on the ASan+UBSan build, and the CLI tests once
+# more under valgrind; the last line sums them all.
 test: deps
 	@$(MAKE) --no-print-directory all $(TESTS)
-	@BUILD=$(BUILD) sh tests/run.sh $(TESTS)
+	@$(MAKE) --no-print-directory BUILD=build/san CFLAGS="$(SAN_CFLAGS)" \
+	  LDFLAGS="$(SAN_LDFLAGS)" build/san/calc $(SAN_TESTS)
+	@BUILD=$(BUILD) SAN_BUILD=build/san VALGRIND=1 sh tests/run.sh
 
-sanitize:
-	@$(MAKE) --no-print-directory BUILD=build/san \
-	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	  LDFLAGS="-fsanitize=address,undefined" all build/san/test_money
-	@$(MAKE) --no-print-directory BUILD=build/san \
-	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	  LDFLAGS="-fsanitize=address,undefined" test
+# The normal build's suite alone (quick).
+check: deps
+	@$(MAKE) --no-print-directory all $(TESTS)
+	@BUILD=$(BUILD) sh tests/run.sh
+
+sanitize: deps
+	@$(MAKE) --no-print-directory BUILD=build/san CFLAGS="$(SAN_CFLAGS)" \
+	  LDFLAGS="$(SAN_LDFLAGS)" build/san/calc $(SAN_TESTS)
+	@BUILD=build/san sh tests/run.sh
 
 valgrind: all
-	@CALC_WRAP="valgrind -q --leak-check=full --error-exitcode=99" BUILD=$(BUILD) sh tests/cli.sh
+	@CALC_WRAP="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99" \
+	  BUILD=$(BUILD) sh tests/cli.sh
 
 $(BUILD)/gen: tests/bench/gen.c | $(BUILD)
 	@echo CC $<

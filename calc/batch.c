@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -345,6 +346,16 @@ static int out_open(outfile *of, const char *path, FILE *err)
     of->final = path;
     if (!path) {
         of->f = stdout;
+        return 0;
+    }
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        /* a device or a pipe (/dev/null, /dev/stdout): written in place, never replaced */
+        if (S_ISDIR(st.st_mode) || !(of->f = fopen(path, "wb"))) {
+            fprintf(err, "calc: error: cannot write %s: %s\n", path,
+                    S_ISDIR(st.st_mode) ? "is a directory" : strerror(errno));
+            return CALC_EIO;
+        }
         return 0;
     }
     size_t n = strlen(path) + 32;

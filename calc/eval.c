@@ -148,14 +148,14 @@ bool crec_actual(sbuf *b, const crec *r)
     if (!r->c || !r->c->field)
         return false;
     if (r->c->op == C_ANY_ITEM) {
-        size_t n = r->v && r->v->set ? r->v->u.l->n : 0;
+        size_t n = r->v.set ? (size_t)r->v.u.i : 0; /* the item count */
         sb_int(b, (long long)n);
         sb_puts(b, n == 1 ? " item" : " items");
         return true;
     }
-    if (!r->v || !r->v->set)
+    if (!r->v.set)
         return false;
-    pval_render(b, r->v);
+    pval_render(b, &r->v);
     return true;
 }
 
@@ -174,7 +174,20 @@ static size_t add_rec(E *e, const cond *c, const char *prefix, const pval *v, in
     r->c = c;
     r->name = c->name;
     r->prefix = prefix[0] ? arena_strndup(e->c->a, prefix, strlen(prefix)) : "";
-    r->v = v;
+    /* the record outlives the profile: keep a copy of the value, not a pointer into it */
+    if (v && v->set) {
+        r->v = *v;
+        if (c->op == C_ANY_ITEM) {
+            r->v.u.i = (int64_t)v->u.l->n;
+        } else if (v->type == T_STRING) {
+            r->v.u.s = arena_strndup(e->c->a, v->u.s, strlen(v->u.s));
+        } else if (v->type == T_LIST || v->type == T_OBJECT) {
+            sbuf t = {0};
+            pval_render(&t, v);
+            r->actual = arena_strndup(e->c->a, t.p ? t.p : "", t.n);
+            sb_free(&t);
+        }
+    }
     r->result = tv;
     r->depth = depth;
     r->pol = e->p;

@@ -214,7 +214,8 @@ typedef struct crec { /* one evaluated condition, rendered only when written */
     const char *name;
     const char *field;  /* set for records made outside a condition; else prefix + c->field */
     const char *prefix; /* "stores[1]." inside an any_item, else "" */
-    const pval *v;      /* the actual value (NULL or unset: absent); valid with its profile */
+    pval v;             /* a copy of the actual value (unset: absent); lists are rendered into
+                         * `actual` (or counted, for any_item) when the record is made */
     char *actual;       /* text overrides, for records made outside a condition */
     char *required;
     int result;         /* TV_* */

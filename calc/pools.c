@@ -116,8 +116,10 @@ static void set_key(arena *a, value *m, const char *key, value *v)
         }
     value **items = arena_alloc(a, (m->n + 1) * sizeof *items);
     value **keys = arena_alloc(a, (m->n + 1) * sizeof *keys);
-    memcpy(items, m->items, m->n * sizeof *items);
-    memcpy(keys, m->keys, m->n * sizeof *keys);
+    if (m->n) {
+        memcpy(items, m->items, m->n * sizeof *items);
+        memcpy(keys, m->keys, m->n * sizeof *keys);
+    }
     items[m->n] = v;
     keys[m->n] = scalar(a, key, true);
     m->items = items;

@@ -415,5 +415,16 @@ want_eq "row of record 3" "$(grep '^record 3 ' "$tmp/out")" \
 want_eq "rows" "$(wc -l <"$tmp/out" | tr -d ' ')" $((1 + 2 * 13 + 2))
 end
 
+# Ensure output to a device is written in place: /dev/null stays a device (files are renamed
+# into place only when they are regular files), and a directory is refused with exit 2.
+begin "-o and --summary to /dev/null leave it a device; -o DIR is refused"
+run batch "$D/long-id.jsonl" --as-of $ASOF -q -o /dev/null --summary /dev/null
+want_rc 0
+want_eq "/dev/null is a character device" "$(test -c /dev/null && echo yes)" "yes"
+run batch "$D/long-id.jsonl" --as-of $ASOF -q -o "$tmp"
+want_rc 2
+want_eq "message" "$(cat "$tmp/err")" "calc: error: cannot write $tmp: is a directory"
+end
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

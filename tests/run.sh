@@ -1,6 +1,7 @@
 #!/bin/sh
-# Runs every test suite — the cmocka binaries given as arguments, the CLI tests, the replay of
-# every case file and the policy lint — and sums their counts into one closing line
+# Runs every test suite — the cmocka binaries of $BUILD, the CLI and batch tests, the replay of
+# every case file and the policy lint; again on $SAN_BUILD (sanitizers) when set, and the CLI
+# tests under valgrind when $VALGRIND is set — and sums their counts into one closing line
 # "N passed, N failed". Every suite runs even when an earlier one fails; exit 1 if any failed.
 BUILD=${BUILD:-build}
 export BUILD
@@ -41,20 +42,34 @@ count() { # name, then the command; adds the suite's own counts
     fi
 }
 
-for t in "$@"; do
-    count "$(basename "$t")" "$t"
-done
-count cli sh tests/cli.sh
-[ -f tests/batch.sh ] && count batch sh tests/batch.sh
-count replay "$BUILD/calc" replay cases
-if "$BUILD/calc" policies check policies >"$log" 2>&1; then
-    passed=$((passed + 1))
-    echo "ok   policies check"
-else
-    failed=$((failed + 1))
-    bad="$bad lint"
-    echo "FAIL policies check"
-    sed 's/^/    /' "$log"
+# suites BUILD LABEL: every suite against one build
+suites() {
+    B=$1
+    L=$2
+    for t in "$B"/test_*; do
+        [ -x "$t" ] && count "$L$(basename "$t")" "$t"
+    done
+    BUILD=$B count "${L}cli" sh tests/cli.sh
+    [ -f tests/batch.sh ] && BUILD=$B count "${L}batch" sh tests/batch.sh
+    count "${L}replay" "$B/calc" replay cases
+    if "$B/calc" policies check policies >"$log" 2>&1; then
+        passed=$((passed + 1))
+        echo "ok   ${L}policies check"
+    else
+        failed=$((failed + 1))
+        bad="$bad ${L}lint"
+        echo "FAIL ${L}policies check"
+        sed 's/^/    /' "$log"
+    fi
+}
+
+suites "$BUILD" ""
+if [ -n "${SAN_BUILD:-}" ]; then
+    suites "$SAN_BUILD" "asan+ubsan: "
+fi
+if [ -n "${VALGRIND:-}" ] && command -v valgrind >/dev/null 2>&1; then
+    CALC_WRAP="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99" \
+        count "valgrind: cli" sh tests/cli.sh
 fi
 [ -n "$bad" ] && echo "failed suites:$bad"
 echo "$passed passed, $failed failed"
