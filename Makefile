@@ -21,6 +21,9 @@ LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread
 TEST_LDLIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 LIB_SRC = $(filter-out calc/main.c,$(wildcard calc/*.c))
+FUZZ_TARGETS = profile case record csv money
+FUZZ_TIME ?= 30
+REPLAYS = $(FUZZ_TARGETS:%=$(BUILD)/replay_%)
 LIB_OBJ = $(LIB_SRC:calc/%.c=$(BUILD)/%.o)
 TESTS = $(patsubst tests/%.c,$(BUILD)/%,$(wildcard tests/test_*.c))
 
@@ -75,22 +78,49 @@ SAN_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-
 SAN_LDFLAGS = -fsanitize=address,undefined
 SAN_TESTS = $(patsubst tests/%.c,build/san/%,$(wildcard tests/test_*.c))
 
+# A fuzz target without libFuzzer, run by make test over saved inputs (tests/fuzz/regress).
+$(BUILD)/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/common.h $(BUILD)/libcalc.a
+	@echo CC $@
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -Wno-missing-prototypes -Itests/fuzz -o $@ \
+	  tests/fuzz/fuzz_$*.c tests/fuzz/replay.c $(BUILD)/libcalc.a $(LDLIBS)
+
+# libFuzzer on every target for FUZZ_TIME seconds each (clang); a crash is saved in
+# tests/fuzz/regress/TARGET/, where make test replays it from then on.
+fuzz: deps
+	@command -v clang >/dev/null && [ -n "$$(ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ] || \
+	  { echo "installing clang and libclang-rt-14-dev"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang libclang-rt-14-dev >/dev/null; }
+	@mkdir -p build/fuzz
+	@sh tests/fuzz/seed.sh build/fuzz/corpus
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  echo "CLANG build/fuzz/fuzz_$$t"; \
+	  clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) -Itests/fuzz \
+	    $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) $(LIB_SRC) tests/fuzz/fuzz_$$t.c \
+	    -o build/fuzz/fuzz_$$t $(LDLIBS); \
+	done
+	@status=0; for t in $(FUZZ_TARGETS); do \
+	  echo "fuzzing $$t for $(FUZZ_TIME) s"; \
+	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) -max_len=65536 -rss_limit_mb=2048 \
+	    -artifact_prefix=tests/fuzz/regress/$$t/ build/fuzz/corpus/$$t tests/fuzz/regress/$$t \
+	    >build/fuzz/$$t.log 2>&1 || { status=1; echo "  crash: see build/fuzz/$$t.log and tests/fuzz/regress/$$t/"; }; \
+	  tail -n 1 build/fuzz/$$t.log | sed 's/^/  /'; \
+	done; exit $$status
+
 # Every test runs on the normal build, again on the ASan+UBSan build, and the CLI tests once
 # more under valgrind; the last line sums them all.
 test: deps
-	@$(MAKE) --no-print-directory all $(TESTS)
+	@$(MAKE) --no-print-directory all $(TESTS) $(REPLAYS)
 	@$(MAKE) --no-print-directory BUILD=build/san CFLAGS="$(SAN_CFLAGS)" \
-	  LDFLAGS="$(SAN_LDFLAGS)" build/san/calc $(SAN_TESTS)
+	  LDFLAGS="$(SAN_LDFLAGS)" build/san/calc $(SAN_TESTS) $(FUZZ_TARGETS:%=build/san/replay_%)
 	@BUILD=$(BUILD) SAN_BUILD=build/san VALGRIND=1 sh tests/run.sh
 
 # The normal build's suite alone (quick).
 check: deps
-	@$(MAKE) --no-print-directory all $(TESTS)
+	@$(MAKE) --no-print-directory all $(TESTS) $(REPLAYS)
 	@BUILD=$(BUILD) sh tests/run.sh
 
 sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=build/san CFLAGS="$(SAN_CFLAGS)" \
-	  LDFLAGS="$(SAN_LDFLAGS)" build/san/calc $(SAN_TESTS)
+	  LDFLAGS="$(SAN_LDFLAGS)" build/san/calc $(SAN_TESTS) $(FUZZ_TARGETS:%=build/san/replay_%)
 	@BUILD=build/san sh tests/run.sh
 
 valgrind: all

@@ -19,6 +19,8 @@ typedef struct rec_in {
 typedef struct calc_input calc_input;
 int input_format_of(const char *path);
 calc_input *input_open(const char *path, int format, const calc_schema *s, calc_error *err);
+/* Reads from an open stream the caller keeps (and closes). */
+calc_input *input_open_stream(FILE *f, const char *name, int format, const calc_schema *s);
 /* 1 with a record, 0 at the end, a negative CALC_E* when the input cannot go on. */
 int input_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d);
 long long input_size(const calc_input *in);

@@ -65,6 +65,20 @@ void calc_diags_free(calc_diags *d);
 /* Exit status for a library error code. */
 int calc_exit_status(int code);
 
+/* ---- limits ---- */
+/* What one evaluation, one Lua state and one input may use. Process-wide: set them once, before
+ * creating engines or reading input (the CLI's --max-* flags). */
+typedef struct calc_limits {
+    long instructions; /* Lua instructions per policy call (2,000,000) */
+    size_t memory;     /* bytes per Lua state, i.e. per engine (64 MiB) */
+    size_t input;      /* bytes of one input file (16 MiB) */
+    size_t scalar;     /* bytes of one value (1 MiB) */
+    int depth;         /* nesting levels of a document (64; 8 to 256) */
+} calc_limits;
+void calc_limits_default(calc_limits *out);
+int calc_limits_set(const calc_limits *l, calc_error *err);
+const calc_limits *calc_limits_get(void);
+
 /* ---- money and dates ---- */
 /* Parses yuan text ("8000000", "8000000.5", "8000000.50"); 0 or CALC_ESCHEMA with a reason. */
 int calc_money_parse(calc_money *out, const char *s, size_t len, const char **why);
@@ -137,6 +151,10 @@ typedef struct calc_replay_stats {
  * and field-level diffs to out, problems to diags. */
 int calc_replay(FILE *out, calc_engine *e, const char *path, calc_replay_stats *stats,
                 calc_diags *diags);
+/* The same for case-file text already in memory (path names it in messages and resolves
+ * relative profile paths). */
+int calc_replay_text(FILE *out, calc_engine *e, const char *path, const char *text, size_t len,
+                     calc_replay_stats *stats, calc_diags *diags);
 
 /* ---- batch ---- */
 enum { CALC_OUT_JSONL, CALC_OUT_CSV };

@@ -264,25 +264,14 @@ static int replay_case(FILE *out, calc_engine *e, const char *file, const value 
     return rc;
 }
 
-static int replay_file(FILE *out, calc_engine *e, const char *path, calc_replay_stats *st,
-                       calc_diags *d)
+int calc_replay_text(FILE *out, calc_engine *e, const char *path, const char *text, size_t len,
+                     calc_replay_stats *st, calc_diags *d)
 {
-    char *text;
-    size_t len;
-    calc_error err;
-    if (calc_read_file(path, &text, &len, &err)) {
-        calc_error *x = calc_diags_add(d);
-        if (x)
-            *x = err;
-        st->invalid++;
-        return err.code == CALC_EIO ? CALC_ESCHEMA : err.code;
-    }
     arena a = {0};
     const char *file = arena_strndup(&a, path, strlen(path));
     value **docs;
     size_t nd;
     int rc = calc_yaml_parse(&a, file, text, len, &docs, &nd, d);
-    free(text);
     if (!rc && nd == 0) {
         diag_at(d, CALC_ESCHEMA, NULL, NULL, NULL, "%s: empty case file", path);
         rc = CALC_ESCHEMA;
@@ -309,6 +298,24 @@ static int replay_file(FILE *out, calc_engine *e, const char *path, calc_replay_
     }
     arena_free(&a);
     return worst;
+}
+
+static int replay_file(FILE *out, calc_engine *e, const char *path, calc_replay_stats *st,
+                       calc_diags *d)
+{
+    char *text;
+    size_t len;
+    calc_error err;
+    if (calc_read_file(path, &text, &len, &err)) {
+        calc_error *x = calc_diags_add(d);
+        if (x)
+            *x = err;
+        st->invalid++;
+        return err.code == CALC_EIO ? CALC_ESCHEMA : err.code;
+    }
+    int rc = calc_replay_text(out, e, path, text, len, st, d);
+    free(text);
+    return rc;
 }
 
 static int yaml_file(const struct dirent *de)

@@ -548,10 +548,13 @@ calc_result *calc_eval(calc_engine *e, const calc_profile *prof, calc_date as_of
             res->any_error = true;
         if (r->status != ST_ELIGIBLE)
             continue;
-        if (r->kind == K_CASH)
-            res->cash += r->amount;
-        else if (r->kind == K_IN_KIND)
-            res->in_kind += r->amount;
+        calc_money *t = r->kind == K_CASH ? &res->cash : r->kind == K_IN_KIND ? &res->in_kind : NULL;
+        if (t && __builtin_add_overflow(*t, r->amount, t)) {
+            /* only a custom set can get here: every book policy is capped */
+            *t = INT64_MAX;
+            res->any_error = true;
+            res->totals_overflow = true;
+        }
     }
     c->prof = NULL;
     return res;

@@ -86,6 +86,21 @@ static void row_free(csvrow *r)
     memset(r, 0, sizeof *r);
 }
 
+calc_input *input_open_stream(FILE *f, const char *name, int format, const calc_schema *schema)
+{
+    calc_input *in = calloc(1, sizeof *in);
+    in->path = name;
+    in->format = format;
+    in->schema = schema;
+    in->size = -1;
+    in->f = f;
+    if (format == IN_YAML)
+        in->ys = yaml_stream_open(in->f, in->path);
+    if (format == IN_CSV)
+        csv_init(&in->csv, CSV_APPEND_NULL);
+    return in;
+}
+
 calc_input *input_open(const char *path, int format, const calc_schema *schema, calc_error *err)
 {
     calc_input *in = calloc(1, sizeof *in);

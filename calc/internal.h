@@ -8,9 +8,10 @@
 
 #include <stdbool.h>
 
-#define CALC_MAX_DEPTH 64                    /* nesting of YAML documents */
-#define CALC_MAX_INPUT (16u * 1024 * 1024)   /* bytes of one input file */
-#define CALC_MAX_SCALAR (1u * 1024 * 1024)   /* bytes of one scalar */
+#define CALC_DEPTH_CEILING 256 /* the largest nesting limit calc_limits may set */
+#define CALC_MAX_DEPTH (calc_limits_get()->depth)
+#define CALC_MAX_INPUT (calc_limits_get()->input)
+#define CALC_MAX_SCALAR (calc_limits_get()->scalar)
 
 /* ---- arena: bump allocation, freed at once ---- */
 typedef struct arena_block arena_block;
@@ -266,6 +267,7 @@ struct calc_result {
     pres *r;
     calc_money cash, in_kind;
     bool any_error;
+    bool totals_overflow; /* a total exceeded the largest amount: shown as an error */
 };
 
 #endif

@@ -19,7 +19,7 @@ typedef struct jctx {
     unsigned line;
     const char *text;
     size_t len;
-    jframe stack[CALC_MAX_DEPTH + 1];
+    jframe stack[CALC_DEPTH_CEILING + 1];
     int depth;
     value *root;
     calc_diags *d;

@@ -69,7 +69,7 @@ static int parse_events(yaml_parser_t *pp, arena *a, const char *file, size_t ma
 {
 #define p (*pp)
     yaml_event_t ev;
-    frame stack[CALC_MAX_DEPTH + 1];
+    frame stack[CALC_DEPTH_CEILING + 1];
     int depth = 0, rc = 0, soft = 0;
     value **docs = NULL;
     size_t ndocs = 0, capdocs = 0;
@@ -116,7 +116,7 @@ static int parse_events(yaml_parser_t *pp, arena *a, const char *file, size_t ma
         case YAML_SCALAR_EVENT:
             if (ev.data.scalar.length > CALC_MAX_SCALAR) {
                 diag_at(diags, CALC_ELIMIT, &loc, NULL, NULL,
-                        "scalar of %zu bytes exceeds the limit of %u bytes",
+                        "scalar of %zu bytes exceeds the limit of %zu bytes (--max-input)",
                         ev.data.scalar.length, CALC_MAX_SCALAR);
                 rc = CALC_ELIMIT;
                 break;
@@ -135,7 +135,7 @@ static int parse_events(yaml_parser_t *pp, arena *a, const char *file, size_t ma
         case YAML_MAPPING_START_EVENT:
             if (depth >= CALC_MAX_DEPTH) {
                 diag_at(diags, CALC_ELIMIT, &loc, NULL, NULL,
-                        "nesting deeper than %d levels", CALC_MAX_DEPTH);
+                        "nesting deeper than %d levels (--max-depth)", CALC_MAX_DEPTH);
                 rc = CALC_ELIMIT;
                 break;
             }

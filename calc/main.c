@@ -32,6 +32,10 @@ static const char usage_text[] =
     "  --policies DIR     the policy set (default: $CALC_POLICIES, ./policies, or the\n"
     "                     installed set)\n"
     "  --as-of DATE       evaluation date YYYY-MM-DD (default: today)\n"
+    "  --max-instructions N   Lua instructions per policy call (default 2000000)\n"
+    "  --max-memory MIB   memory of one engine's Lua state (default 64)\n"
+    "  --max-input MIB    bytes of one input file (default 16); one value: 1/16 of it\n"
+    "  --max-depth N      nesting levels of a document (default 64, 8 to 256)\n"
     "  -h, --help         this help\n"
     "\n"
     "exit status:\n"
@@ -90,6 +94,31 @@ static int parse_opts(int argc, char **argv, opts *o)
             if (t < 0)
                 return -1;
             o->format_text = val;
+        } else if ((t = TAKES("--max-instructions")) || (t = TAKES("--max-memory")) ||
+                   (t = TAKES("--max-input")) || (t = TAKES("--max-depth"))) {
+            if (t < 0)
+                return -1;
+            char *end;
+            long long v = strtoll(val, &end, 10);
+            if (*end || v <= 0) {
+                usage_error("%s: expected a positive whole number", a);
+                return -1;
+            }
+            calc_limits l = *calc_limits_get();
+            if (strstr(a, "instructions"))
+                l.instructions = (long)v;
+            else if (strstr(a, "memory"))
+                l.memory = (size_t)v * 1024 * 1024;
+            else if (strstr(a, "input")) {
+                l.input = (size_t)v * 1024 * 1024;
+                l.scalar = l.input / 16;
+            } else
+                l.depth = v > 100000 ? 100000 : (int)v;
+            calc_error err = {0};
+            if (calc_limits_set(&l, &err)) {
+                usage_error("%s", err.msg);
+                return -1;
+            }
         } else if ((t = TAKES("--input-format"))) {
             if (t < 0)
                 return -1;

@@ -183,6 +183,8 @@ void result_json(sbuf *b, const calc_engine *e, const calc_result *res, bool con
     json_money(b, res->cash);
     sb_puts(b, ", \"in_kind\": ");
     json_money(b, res->in_kind);
+    if (res->totals_overflow)
+        sb_puts(b, ", \"error\": \"a total exceeds the largest representable amount\"");
     sb_puts(b, "}}");
 }
 

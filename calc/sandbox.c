@@ -40,7 +40,8 @@ static void hook(lua_State *L, lua_Debug *ar)
     /* keep failing on every line until the call unwinds (nothing can catch it for long) */
     lua_sethook(L, hook, LUA_MASKCOUNT | LUA_MASKLINE, 1);
     lua_getinfo(L, "Sl", ar);
-    lua_pushfstring(L, "%s:%d: instruction budget exceeded", ar->short_src, ar->currentline);
+    lua_pushfstring(L, "%s:%d: instruction budget of %I exceeded (--max-instructions)",
+                    ar->short_src, ar->currentline, (lua_Integer)calc_limits_get()->instructions);
     lua_error(L);
 }
 
@@ -91,7 +92,7 @@ static void copy_names(lua_State *L, const char *const *names)
 int sbx_open(sbx *s, size_t limit)
 {
     memset(s, 0, sizeof *s);
-    s->limit = limit ? limit : SBX_DEFAULT_MEMORY;
+    s->limit = limit ? limit : calc_limits_get()->memory;
     s->fail_after = -1;
     lua_State *L = lua_newstate(alloc, s);
     if (!L)
@@ -378,7 +379,7 @@ int sbx_call(sbx *s, int nargs, int nres, long budget, char *msg, size_t msgsize
     int base = lua_gettop(L) - nargs;
     lua_pushcfunction(L, msgh);
     lua_insert(L, base);
-    s->budget = budget > 0 ? budget : SBX_DEFAULT_INSTRUCTIONS;
+    s->budget = budget > 0 ? budget : calc_limits_get()->instructions;
     s->exhausted = false;
     lua_sethook(L, hook, LUA_MASKCOUNT, SBX_HOOK_STEP);
     int rc = lua_pcall(L, nargs, nres, base);
@@ -387,7 +388,7 @@ int sbx_call(sbx *s, int nargs, int nres, long budget, char *msg, size_t msgsize
     if (rc != LUA_OK) {
         const char *m = lua_tostring(L, -1);
         if (rc == LUA_ERRMEM)
-            snprintf(msg, msgsize, "%s%smemory limit of %zu bytes exceeded",
+            snprintf(msg, msgsize, "%s%smemory limit of %zu bytes exceeded (--max-memory)",
                      s->where ? s->where : "", s->where ? ": " : "", s->limit);
         else
             snprintf(msg, msgsize, "%s", m ? m : "error");

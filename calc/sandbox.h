@@ -18,8 +18,6 @@ typedef struct sbx {
 } sbx;
 
 #define SBX_HOOK_STEP 1000
-#define SBX_DEFAULT_MEMORY (64u * 1024 * 1024)
-#define SBX_DEFAULT_INSTRUCTIONS 2000000L
 
 /* Creates a state with only the safe libraries; the allowlist table ("calc.G") is left in
  * the registry, unfrozen, for the DSL to be added. Returns 0 or CALC_ENOMEM. */

@@ -7,6 +7,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+static calc_limits limits = {2000000L, 64u * 1024 * 1024, 16u * 1024 * 1024, 1024 * 1024, 64};
+
+void calc_limits_default(calc_limits *out)
+{
+    calc_limits d = {2000000L, 64u * 1024 * 1024, 16u * 1024 * 1024, 1024 * 1024, 64};
+    *out = d;
+}
+
+int calc_limits_set(const calc_limits *l, calc_error *err)
+{
+    if (l->instructions < 1000 || l->memory < 1024 * 1024 || l->input < 1024 ||
+        l->scalar < 64 || l->depth < 8 || l->depth > CALC_DEPTH_CEILING)
+        return calc_error_set(err, CALC_EUSAGE, NULL, 0, 0,
+                              "limits out of range (instructions >= 1000, memory >= 1 MiB, "
+                              "input >= 1 KiB, depth 8..%d)", CALC_DEPTH_CEILING);
+    limits = *l;
+    return 0;
+}
+
+const calc_limits *calc_limits_get(void) { return &limits; }
+
 struct arena_block {
     arena_block *next;
     size_t used, cap;
@@ -409,7 +430,7 @@ int calc_read_file(const char *path, char **out, size_t *len, calc_error *err)
                 free(buf);
                 fclose(f);
                 return calc_error_set(err, CALC_ELIMIT, path, 0, 0,
-                                      "file is larger than the limit of %u bytes",
+                                      "file is larger than the limit of %zu bytes (--max-input)",
                                       CALC_MAX_INPUT);
             }
             cap *= 2;

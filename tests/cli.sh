@@ -620,5 +620,21 @@ begin "init: template lists all 27 industries"
 want_line_file "$tmp/new.yaml" "# 可选：ai metaverse humanoid_robotics embodied_ai machine_vision digital_content digital_manufacturing it software iot ecommerce advertising mobile_internet auto_internet finance digital_services culture professional_services commerce tourism health industrial_design smart_manufacturing new_energy new_equipment new_materials other"
 end
 
+# Ensure the limits are flags: a nesting limit below the profile's depth rejects it (exit 3)
+# naming the flag; a limit out of range is a usage error.
+begin "limits: --max-depth and --max-instructions"
+printf 'id: d\nname: d\ntags: [[[[[[[[[[x]]]]]]]]]]\n' >"$tmp/deep.yaml"
+run_nosrc eval "$tmp/deep.yaml" --as-of 2025-06-30 --max-depth 8
+want_rc 3
+want_match err "deep.yaml:3:14: error: nesting deeper than 8 levels \\(--max-depth\\)"
+run eval "$EX" --as-of 2025-06-30 --max-depth 7
+want_rc 2
+run eval "$EX" --as-of 2025-06-30 --max-instructions 10
+want_rc 2
+run eval "$EX" --as-of 2025-06-30 --format json --max-instructions 1000 --max-memory 8
+want_rc 0
+want_match out '"cash": "1955000.05"'
+end
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -49,6 +49,18 @@ suites() {
     for t in "$B"/test_*; do
         [ -x "$t" ] && count "$L$(basename "$t")" "$t"
     done
+    # every input a fuzz target ever crashed on, and the seeds it starts from
+    for t in profile case record csv money; do
+        [ -x "$B/replay_$t" ] || continue
+        seeds=""
+        case $t in
+        profile) seeds="cases/profiles tests/data/cli tests/data/schema" ;;
+        case) seeds="cases tests/data/cli" ;;
+        record) seeds="tests/data/batch/bad.jsonl" ;;
+        csv) seeds="tests/data/batch/bad.csv" ;;
+        esac
+        count "${L}fuzz regressions: $t" "$B/replay_$t" tests/fuzz/regress/$t $seeds
+    done
     BUILD=$B count "${L}cli" sh tests/cli.sh
     [ -f tests/batch.sh ] && BUILD=$B count "${L}batch" sh tests/batch.sh
     count "${L}replay" "$B/calc" replay cases

@@ -151,14 +151,16 @@ static void test_forbidden_globals(void **state)
 static void test_infinite_loop(void **state)
 {
     (void)state;
-    assert_error("loop", SET "/loop.lua:4: instruction budget exceeded");
+    assert_error("loop", SET "/loop.lua:4: instruction budget of 2000000 exceeded "
+                         "(--max-instructions)");
 }
 
 /* Ensure an endless loop at chunk level stops the file's loading with the budget message. */
 static void test_chunk_level_loop(void **state)
 {
     (void)state;
-    assert_error("chunk-loop", SET "/chunk-loop.lua:2: instruction budget exceeded");
+    assert_error("chunk-loop", SET "/chunk-loop.lua:2: instruction budget of 2000000 exceeded "
+                               "(--max-instructions)");
 }
 
 /* Ensure unbounded recursion is a stack overflow error at the recursive call. */

@@ -545,10 +545,10 @@ static void test_nesting_limit(void **state)
                "run 'calc schema' to list the fields");
     free(s);
     s = nested(64); /* 65 levels: the 64th '[' opens level 65, at column 4 + 63 */
-    expect_one(s, CALC_ELIMIT, 3, 67, "", "nesting deeper than 64 levels", "");
+    expect_one(s, CALC_ELIMIT, 3, 67, "", "nesting deeper than 64 levels (--max-depth)", "");
     free(s);
     s = nested(5000);
-    expect_one(s, CALC_ELIMIT, 3, 67, "", "nesting deeper than 64 levels", "");
+    expect_one(s, CALC_ELIMIT, 3, 67, "", "nesting deeper than 64 levels (--max-depth)", "");
     free(s);
 }
 
