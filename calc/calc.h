@@ -106,6 +106,11 @@ const calc_diags *calc_engine_diags(const calc_engine *e);
 /* Default policy directory: $CALC_POLICIES, ./policies, or the installed set. */
 const char *calc_default_policies(void);
 
+/* The policy set's fingerprint (hex SHA-256; see fingerprint.c for the canonical form). */
+const char *calc_engine_fingerprint(const calc_engine *e);
+/* `calc fingerprint`: the set's, each policy's and each file's fingerprints. */
+int calc_fingerprint_write(FILE *out, const calc_engine *e);
+
 /* ---- profiles ---- */
 /* Loads and validates one profile (YAML). Returns NULL when any error was found; every error
  * is in diags. */
@@ -114,6 +119,11 @@ calc_profile *calc_profile_parse(calc_engine *e, const char *name, const char *t
                                  calc_diags *diags);
 void calc_profile_free(calc_profile *p);
 const char *calc_profile_id(const calc_profile *p);
+/* The canonical form of a validated profile: compact JSON, fields in schema order, defaults
+ * applied, money as "123.45" strings. Its SHA-256 is the profile's fingerprint, unchanged by
+ * reformatting the YAML (key order, quoting, comments). */
+int calc_profile_canonical_write(FILE *out, const calc_profile *p);
+void calc_profile_fingerprint(const calc_profile *p, char out[65]);
 
 /* ---- evaluation ---- */
 calc_result *calc_eval(calc_engine *e, const calc_profile *p, calc_date as_of);
@@ -144,6 +154,16 @@ int calc_policy_show(FILE *out, const calc_engine *e, const char *id, int lang, 
 int calc_policies_check(const calc_engine *e, calc_date today, calc_diags *diags);
 
 /* ---- cases ---- */
+/* `calc record`: writes a case file (YAML) for the profile: the profile inline, the full
+ * outcome, the fingerprints, each policy's parameters and conditions as they were, and with
+ * embed the policy set's sources too (for `calc replay --as-recorded`). */
+int calc_record(FILE *out, calc_engine *e, const calc_profile *p, calc_date as_of, int embed,
+                const char *name);
+/* Records every case of a case file again (its profile and as_of) under the current rules. */
+int calc_record_cases(FILE *out, calc_engine *e, const char *path, int embed, calc_diags *d);
+/* Replay options: strict fails a case whose rules changed since recording even when its
+ * results agree; as_recorded evaluates a case with the policy set embedded in it. */
+void calc_engine_set_replay(calc_engine *e, int strict, int as_recorded);
 typedef struct calc_replay_stats {
     int passed, failed, invalid;
 } calc_replay_stats;

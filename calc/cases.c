@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 const char *calc_status_name(int st);
 
@@ -131,11 +132,32 @@ static int check_policy(sbuf *b, const calc_engine *e, const pres *r, const valu
     return diffs;
 }
 
+/* Removes a temporary directory of recorded rules (two levels: the set and lib/). */
+static void remove_tree(const char *dir)
+{
+    if (!dir || !dir[0])
+        return;
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        char p[1200];
+        snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
+        if (unlink(p) != 0)
+            remove_tree(p);
+    }
+    if (d)
+        closedir(d);
+    rmdir(dir);
+}
+
 static int replay_case(FILE *out, calc_engine *e, const char *file, const value *c,
                        calc_replay_stats *st, calc_diags *d)
 {
     static const char *const case_keys[] = {"name", "description", "as_of", "profile",
-                                            "output", NULL};
+                                            "output", "fingerprint", "recorded", "policy_set",
+                                            NULL};
     bool invalid = false;
     if (c->type != V_MAP) {
         diag_at(d, CALC_ESCHEMA, &c->loc, NULL, "a case has name, as_of, profile and output",
@@ -148,7 +170,7 @@ static int replay_case(FILE *out, calc_engine *e, const char *file, const value 
         for (int k = 0; case_keys[k]; k++)
             ok |= strcmp(case_keys[k], c->keys[i]->str) == 0;
         if (!ok) {
-            const char *best = closest_name(c->keys[i]->str, case_keys, 5);
+            const char *best = closest_name(c->keys[i]->str, case_keys, 8);
             char hint[100];
             snprintf(hint, sizeof hint, best ? "did you mean '%s'?" : "keys: %s",
                      best ? best : "name, description, as_of, profile, output");
@@ -172,6 +194,56 @@ static int replay_case(FILE *out, calc_engine *e, const char *file, const value 
                 "a case needs the expected output");
         invalid = true;
     }
+    calc_engine *own = NULL; /* the recorded rules, with --as-recorded */
+    const value *embedded = map_get(c, "policy_set");
+    char tmpdir[256] = "";
+    if (e->replay_as_recorded) {
+        if (!embedded || embedded->type != V_MAP) {
+            diag_at(d, CALC_ESCHEMA, &c->loc, NULL, "record it with 'calc record --embed-policies'",
+                    "--as-recorded: the case '%s' holds no policy set", nm);
+            invalid = true;
+        } else {
+            const char *base = getenv("TMPDIR");
+            snprintf(tmpdir, sizeof tmpdir, "%s/calc-recorded.XXXXXX", base && *base ? base : "/tmp");
+            if (!mkdtemp(tmpdir)) {
+                tmpdir[0] = 0;
+                invalid = true;
+            }
+            for (size_t i = 0; tmpdir[0] && i < embedded->n; i++) {
+                const char *rel = embedded->keys[i]->str;
+                const value *txt = embedded->items[i];
+                if (strncmp(rel, "./", 2) != 0 || strstr(rel, "..") || txt->type != V_SCALAR) {
+                    diag_at(d, CALC_ESCHEMA, &embedded->keys[i]->loc, NULL, NULL,
+                            "policy_set: '%s' is not a path inside the set", rel);
+                    invalid = true;
+                    continue;
+                }
+                char path[600];
+                snprintf(path, sizeof path, "%s/%s", tmpdir, rel + 2);
+                char *slash = strrchr(path, '/');
+                *slash = 0;
+                mkdir(path, 0700);
+                *slash = '/';
+                FILE *f = fopen(path, "wb");
+                if (f) {
+                    fwrite(txt->str, 1, txt->len, f);
+                    fclose(f);
+                }
+            }
+            calc_error err = {0};
+            if (tmpdir[0] && !invalid && !(own = calc_engine_new(tmpdir, &err))) {
+                calc_error *x = calc_diags_add(d);
+                if (x)
+                    *x = err;
+                invalid = true;
+            }
+            if (own)
+                calc_engine_set_conditions(own, 1);
+        }
+    }
+    calc_engine *live = e;
+    if (own)
+        e = own;
     calc_profile *p = NULL;
     if (!prof) {
         diag_at(d, CALC_ESCHEMA, &c->loc, "profile", "inline, or a path relative to the case",
@@ -199,6 +271,9 @@ static int replay_case(FILE *out, calc_engine *e, const char *file, const value 
         calc_profile_free(p);
         fprintf(out, "INVALID %s (%s)\n", nm, file);
         st->invalid++;
+        if (own)
+            calc_engine_free(own);
+        remove_tree(tmpdir);
         return CALC_ESCHEMA;
     }
     calc_result *r = calc_eval(e, p, as_of);
@@ -242,7 +317,16 @@ static int replay_case(FILE *out, calc_engine *e, const char *file, const value 
             invalid = true;
             continue;
         }
-        diffs += check_policy(&b, e, &r->r[pi], v, d, &invalid);
+        int dp = check_policy(&b, e, &r->r[pi], v, d, &invalid);
+        if (dp)
+            audit_attribute(&b, e, c, pi, as_of);
+        diffs += dp;
+    }
+    sbuf note = {0};
+    bool changed = audit_rules_changed(&note, e, c);
+    if (changed && live->replay_strict && !diffs) {
+        diffs++;
+        sb_puts(&b, "    --strict: the rules changed since recording\n");
     }
     int rc = 0;
     if (invalid) {
@@ -250,17 +334,21 @@ static int replay_case(FILE *out, calc_engine *e, const char *file, const value 
         st->invalid++;
         rc = CALC_ESCHEMA;
     } else if (diffs) {
-        fprintf(out, "FAIL %s (%s:%u)\n%s", nm, file, c->loc.line, b.p);
+        fprintf(out, "FAIL %s (%s:%u)\n%s%s", nm, file, c->loc.line, note.p ? note.p : "", b.p);
         st->failed++;
     } else {
-        fprintf(out, "PASS %s\n", nm);
+        fprintf(out, "PASS %s\n%s", nm, note.p ? note.p : "");
         st->passed++;
     }
     sb_free(&b);
+    sb_free(&note);
     calc_result_free(r);
     if (p->file == file)
         p->file = NULL;
     calc_profile_free(p);
+    if (own)
+        calc_engine_free(own);
+    remove_tree(tmpdir);
     return rc;
 }
 
@@ -353,4 +441,68 @@ int calc_replay(FILE *out, calc_engine *e, const char *path, calc_replay_stats *
     }
     free(names);
     return worst;
+}
+
+int calc_record_cases(FILE *out, calc_engine *e, const char *path, int embed, calc_diags *d)
+{
+    char *text;
+    size_t len;
+    calc_error err;
+    if (calc_read_file(path, &text, &len, &err)) {
+        calc_error *x = calc_diags_add(d);
+        if (x)
+            *x = err;
+        return err.code;
+    }
+    arena a = {0};
+    const char *file = arena_strndup(&a, path, strlen(path));
+    value **docs;
+    size_t nd;
+    int rc = calc_yaml_parse(&a, file, text, len, &docs, &nd, d);
+    free(text);
+    for (size_t k = 0; !rc && k < nd; k++) {
+        const value *doc = docs[k];
+        size_t n = doc->type == V_SEQ ? doc->n : 1;
+        for (size_t i = 0; i < n && !rc; i++) {
+            const value *c = doc->type == V_SEQ ? doc->items[i] : doc;
+            const value *asof = map_get(c, "as_of"), *prof = map_get(c, "profile"),
+                        *name = map_get(c, "name");
+            calc_date as_of;
+            if (!asof || asof->type != V_SCALAR || calc_date_parse(&as_of, asof->str, asof->len) ||
+                !prof) {
+                diag_at(d, CALC_ESCHEMA, &c->loc, NULL, NULL, "a case needs as_of and a profile");
+                rc = CALC_ESCHEMA;
+                break;
+            }
+            calc_profile *p = NULL;
+            if (prof->type == V_SCALAR) {
+                char pp[1200];
+                const char *slash = strrchr(file, '/');
+                if (prof->str[0] == '/' || !slash)
+                    snprintf(pp, sizeof pp, "%s", prof->str);
+                else
+                    snprintf(pp, sizeof pp, "%.*s/%s", (int)(slash - file), file, prof->str);
+                p = calc_profile_load(e, pp, d);
+            } else {
+                p = calloc(1, sizeof *p);
+                p->file = file;
+                if (profile_from_value(p, &e->ps.schema, prof, d)) {
+                    p->file = NULL;
+                    calc_profile_free(p);
+                    p = NULL;
+                }
+            }
+            if (!p) {
+                rc = CALC_ESCHEMA;
+                break;
+            }
+            rc = calc_record(out, e, p, as_of, embed,
+                             name && name->type == V_SCALAR ? name->str : NULL);
+            if (p->file == file)
+                p->file = NULL;
+            calc_profile_free(p);
+        }
+    }
+    arena_free(&a);
+    return rc;
 }

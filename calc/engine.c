@@ -298,6 +298,8 @@ calc_engine *calc_engine_new(const char *dir, calc_error *err)
         p->group = p->cap = p->pool = -1;
     }
     rc = load_set(e, dir);
+    if (!rc)
+        engine_fingerprint(e, dir);
     if (rc) {
         for (size_t i = 0; i < e->diags.n; i++)
             if (e->diags.v[i].code != CALC_EPOLICY) {
@@ -528,6 +530,7 @@ calc_result *calc_eval(calc_engine *e, const calc_profile *prof, calc_date as_of
     if (!res)
         return NULL;
     res->profile_id = arena_strndup(&res->a, prof->id, strlen(prof->id));
+    calc_profile_fingerprint(prof, res->profile_fp);
     res->as_of = as_of;
     res->n = e->ps.n;
     res->r = arena_alloc(&res->a, (e->ps.n ? e->ps.n : 1) * sizeof *res->r);
@@ -573,3 +576,9 @@ int calc_result_exit(const calc_result *r) { return r->any_error ? CALC_EXIT_POL
 void calc_engine_set_explain(calc_engine *e, int on) { e->explain = on != 0; }
 
 void calc_engine_set_conditions(calc_engine *e, int all) { e->failures_only = !all; }
+
+void calc_engine_set_replay(calc_engine *e, int strict, int as_recorded)
+{
+    e->replay_strict = strict != 0;
+    e->replay_as_recorded = as_recorded != 0;
+}

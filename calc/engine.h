@@ -11,10 +11,24 @@ struct calc_engine {
     sbx sbx;
     evalctx ctx;
     bool explain;
+    char set_fp[65]; /* SHA-256 of the set (fingerprint.c) */
+    size_t nfp;
+    struct filefp {
+        const char *path; /* "./lib/stores.lua" */
+        char hex[65];
+    } *fp;
     bool failures_only; /* record only failed conditions (batch without --explain) */
+    bool replay_strict;      /* replay: a change of the rules fails the case */
+    bool replay_as_recorded; /* replay: use the rules embedded in the case */
 };
 
 const char *calc_status_name(int st);
+int engine_fingerprint(calc_engine *e, const char *dir);
+void param_value(char *out, size_t cap, int unit, int64_t v);
+bool audit_rules_changed(sbuf *b, const calc_engine *e, const value *c);
+void audit_attribute(sbuf *b, const calc_engine *e, const value *c, int pi, calc_date as_of);
+void calc_sha256_hex(const void *data, size_t len, char out[65]);
+void calc_profile_canonical(sbuf *b, const calc_profile *p);
 size_t calc_text_width(const char *s);
 void result_json(sbuf *b, const calc_engine *e, const calc_result *res, bool conds, bool explain);
 

@@ -159,7 +159,7 @@ int calc_policies_write(FILE *out, const calc_engine *e, calc_date as_of, int la
 static const char *const unit_word[] = {"yuan", "percent", "count", "m2", "date", "years",
                                         "units"};
 
-static void param_value(char *out, size_t cap, int unit, int64_t v)
+void param_value(char *out, size_t cap, int unit, int64_t v)
 {
     char buf[40];
     switch (unit) {

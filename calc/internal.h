@@ -268,6 +268,7 @@ struct calc_result {
     calc_money cash, in_kind;
     bool any_error;
     bool totals_overflow; /* a total exceeded the largest amount: shown as an error */
+    char profile_fp[65];
 };
 
 #endif

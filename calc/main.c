@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage_text[] =
     "usage: calc <command> [options]\n"
@@ -11,8 +12,16 @@ static const char usage_text[] =
     "commands:\n"
     "  eval PROFILE.yaml [--as-of DATE] [--format table|json] [--explain] [--lang zh|en]\n"
     "                     evaluate one enterprise profile against every policy\n"
-    "  replay CASE.yaml…|DIR [--verbose]\n"
-    "                     replay case files and compare with their expected outcome\n"
+    "  replay CASE.yaml…|DIR [--strict] [--as-recorded]\n"
+    "                     replay case files and compare with their expected outcome; a\n"
+    "                     recorded case also says whether the rules changed since, and\n"
+    "                     attributes each changed result to what changed (old → new)\n"
+    "  record PROFILE.yaml --as-of DATE [-o CASE.yaml] [--embed-policies]\n"
+    "                     write a case file: the profile, the full outcome, fingerprints\n"
+    "  record --cases CASE.yaml [-o NEW.yaml]      record each case of a case file again\n"
+    "  fingerprint [PROFILE.yaml…] [--canonical]\n"
+    "                     the policy set's, each policy's and each file's SHA-256; with\n"
+    "                     profiles, each profile's (of its canonical form, --canonical)\n"
     "  policies [--as-of DATE] [--lang zh|en]      list the policies\n"
     "  policies show ID [--lang zh|en]             one policy as the book states it\n"
     "  policies check [DIR]                        load and lint a policy set\n"
@@ -58,6 +67,7 @@ typedef struct opts {
     const char *policies;
     const char *format_text, *input_format, *summary;
     int jobs, progress, no_pools, quiet, excel, no_eval;
+    int strict, as_recorded, embed, canonical, cases;
     const char *as_of_text;
     calc_date as_of;
     int format, explain, lang, verbose;
@@ -137,6 +147,16 @@ static int parse_opts(int argc, char **argv, opts *o)
                 return -1;
             }
             o->jobs = (int)j;
+        } else if (strcmp(a, "--strict") == 0) {
+            o->strict = 1;
+        } else if (strcmp(a, "--as-recorded") == 0) {
+            o->as_recorded = 1;
+        } else if (strcmp(a, "--embed-policies") == 0) {
+            o->embed = 1;
+        } else if (strcmp(a, "--cases") == 0) {
+            o->cases = 1;
+        } else if (strcmp(a, "--canonical") == 0) {
+            o->canonical = 1;
         } else if (strcmp(a, "--progress") == 0) {
             o->progress = 1;
         } else if (strcmp(a, "--no-pools") == 0) {
@@ -305,6 +325,7 @@ static int cmd_replay(opts *o)
     calc_replay_stats st = {0};
     calc_diags d = {0};
     int worst = 0;
+    calc_engine_set_replay(e, o->strict, o->as_recorded);
     for (int i = 0; i < o->nargs; i++) {
         int rc = calc_replay(stdout, e, o->args[i], &st, &d);
         calc_diags_print(stderr, &d);
@@ -320,6 +341,98 @@ static int cmd_replay(opts *o)
         worst = CALC_EXIT_CHECK;
     if (worst > status)
         status = worst;
+    calc_engine_free(e);
+    return finish(stdout, status);
+}
+
+static int cmd_record(opts *o)
+{
+    if (o->nargs != 1)
+        return usage_error("%s", "record takes one profile");
+    if (o->cases) { /* a case file: record each of its cases again */
+        int status = 0;
+        calc_engine *e = open_engine(o, &status);
+        if (!e)
+            return status;
+        calc_diags d = {0};
+        FILE *out = o->out && strcmp(o->out, "-") ? fopen(o->out, "wb") : stdout;
+        int rc = out ? calc_record_cases(out, e, o->args[0], o->embed, &d) : CALC_EIO;
+        calc_diags_print(stderr, &d);
+        calc_diags_free(&d);
+        if (out && out != stdout && fclose(out) != 0)
+            rc = CALC_EIO;
+        calc_engine_free(e);
+        int s = calc_exit_status(rc);
+        return finish(stdout, s > status ? s : status);
+    }
+    if (!o->as_of_text)
+        return usage_error("%s", "record needs --as-of DATE: a recorded case fixes its date");
+    int status = 0;
+    calc_engine *e = open_engine(o, &status);
+    if (!e)
+        return status;
+    calc_diags d = {0};
+    calc_profile *p = calc_profile_load(e, o->args[0], &d);
+    if (!p) {
+        calc_diags_print(stderr, &d);
+        int code = d.n ? d.v[0].code : CALC_EIO;
+        calc_diags_free(&d);
+        calc_engine_free(e);
+        return calc_exit_status(code);
+    }
+    FILE *out = stdout;
+    char tmp[1100] = "";
+    if (o->out && strcmp(o->out, "-") != 0) {
+        snprintf(tmp, sizeof tmp, "%s.tmp", o->out);
+        out = fopen(tmp, "wb");
+        if (!out) {
+            fprintf(stderr, "calc: error: cannot create %s\n", tmp);
+            status = CALC_EXIT_USAGE;
+        }
+    }
+    if (out) {
+        if (calc_record(out, e, p, o->as_of, o->embed, NULL))
+            status = CALC_EXIT_USAGE;
+        if (out != stdout) {
+            if (fclose(out) != 0 || status || rename(tmp, o->out) != 0) {
+                unlink(tmp);
+                fprintf(stderr, "calc: error: cannot write %s\n", o->out);
+                status = CALC_EXIT_USAGE;
+            }
+        } else
+            status = finish(stdout, status);
+    }
+    calc_profile_free(p);
+    calc_diags_free(&d);
+    calc_engine_free(e);
+    return status;
+}
+
+static int cmd_fingerprint(opts *o)
+{
+    int status = 0;
+    calc_engine *e = open_engine(o, &status);
+    if (!e)
+        return status;
+    if (!o->canonical)
+        calc_fingerprint_write(stdout, e);
+    for (int i = 0; i < o->nargs; i++) {
+        calc_diags d = {0};
+        calc_profile *p = calc_profile_load(e, o->args[i], &d);
+        if (!p) {
+            calc_diags_print(stderr, &d);
+            int s = calc_exit_status(d.n ? d.v[0].code : CALC_EIO);
+            status = s > status ? s : status;
+        } else if (o->canonical) {
+            calc_profile_canonical_write(stdout, p);
+        } else {
+            char fp[65];
+            calc_profile_fingerprint(p, fp);
+            printf("profile     sha256:%s  %s (%s)\n", fp, o->args[i], calc_profile_id(p));
+        }
+        calc_profile_free(p);
+        calc_diags_free(&d);
+    }
     calc_engine_free(e);
     return finish(stdout, status);
 }
@@ -422,6 +535,10 @@ int main(int argc, char **argv)
         return cmd_eval(&o);
     if (strcmp(cmd, "replay") == 0)
         return cmd_replay(&o);
+    if (strcmp(cmd, "record") == 0)
+        return cmd_record(&o);
+    if (strcmp(cmd, "fingerprint") == 0)
+        return cmd_fingerprint(&o);
     if (strcmp(cmd, "batch") == 0)
         return cmd_batch(&o, 0);
     if (strcmp(cmd, "allocate") == 0)

@@ -159,15 +159,60 @@ void result_json(sbuf *b, const calc_engine *e, const calc_result *res, bool con
             sb_json_str(b, p->src_doc ? p->src_doc : "");
             sb_puts(b, ", \"quote\": ");
             sb_json_str(b, p->src_quote ? p->src_quote : "");
+            sb_puts(b, ", \"publisher\": ");
+            sb_json_str(b, p->src_publisher ? p->src_publisher : "");
+            sb_puts(b, ", \"date\": ");
+            sb_json_str(b, p->src_date ? p->src_date : "");
+            sb_puts(b, ", \"file\": ");
+            sb_json_str(b, p->src_file ? p->src_file : "");
             sb_puts(b, "}, \"params\": [");
             for (size_t k = 0; k < p->nparam; k++) {
                 const param *q = &p->params[k];
+                char v[96];
                 sb_puts(b, k ? ", {\"name\": " : "{\"name\": ");
                 sb_json_str(b, q->name);
-                sb_printf(b, ", \"mark\": \"%s\"}",
+                sb_puts(b, ", \"value\": ");
+                if (q->n) {
+                    sb_puts(b, "{");
+                    for (size_t t = 0; t < q->n; t++) {
+                        param_value(v, sizeof v, q->unit, q->e[t].value);
+                        if (t)
+                            sb_puts(b, ", ");
+                        sb_json_str(b, q->e[t].key);
+                        sb_puts(b, ": ");
+                        sb_json_str(b, v);
+                    }
+                    sb_puts(b, "}");
+                } else {
+                    param_value(v, sizeof v, q->unit, q->value);
+                    sb_json_str(b, v);
+                }
+                sb_printf(b, ", \"mark\": \"%s\", \"note\": ",
                           q->mark == 1 ? "seed" : q->mark == 2 ? "illustrative" : "unmarked");
+                sb_json_str(b, q->note ? q->note : "");
+                sb_puts(b, "}");
             }
-            sb_puts(b, "]");
+            /* the amount at each stage: computed, after the exclusive group, after the cap */
+            sb_puts(b, "], \"trace\": {\"computed\": ");
+            json_money(b, r->amount_before);
+            sb_puts(b, ", \"after_group\": ");
+            json_money(b, r->status == ST_SUPERSEDED ? 0 : r->amount_before_cap);
+            sb_puts(b, ", \"after_cap\": ");
+            json_money(b, r->status == ST_SUPERSEDED ? 0 : r->pooled ? r->amount_before_pool
+                                                                     : r->amount);
+            if (r->capped) {
+                sb_puts(b, ", \"cap\": ");
+                sb_json_str(b, r->cap_name);
+                sb_puts(b, ", \"cap_factor\": ");
+                char f1[40], f2[40];
+                sb_printf(b, "\"%s/%s\"", calc_money_format(f1, r->cap_limit),
+                          calc_money_format(f2, r->cap_sum));
+            }
+            if (r->pooled) {
+                sb_puts(b, ", \"after_pool\": ");
+                json_money(b, r->amount);
+            }
+            sb_puts(b, "}");
         }
         if (r->pooled) { /* last, as `calc allocate` appends them */
             LIT(b, ", \"amount_before_pool\": ");
@@ -185,6 +230,25 @@ void result_json(sbuf *b, const calc_engine *e, const calc_result *res, bool con
     json_money(b, res->in_kind);
     if (res->totals_overflow)
         sb_puts(b, ", \"error\": \"a total exceeds the largest representable amount\"");
+    LIT(b, "}, \"fingerprint\": {\"policy_set\": \"sha256:");
+    sb_puts(b, e->set_fp);
+    LIT(b, "\", \"profile\": \"sha256:");
+    sb_puts(b, res->profile_fp);
+    LIT(b, "\", \"as_of\": \"");
+    sb_puts(b, date);
+    LIT(b, "\", \"calc_version\": \"" CALC_VERSION "\"");
+    if (conds || explain) { /* batch lines leave the policies out: the set's fixes them */
+        LIT(b, ", \"policies\": {");
+        for (size_t i = 0; i < ps->n; i++) {
+            if (i)
+                LIT(b, ", ");
+            sb_json_str(b, ps->pol[i].id);
+            LIT(b, ": \"sha256:");
+            sb_puts(b, ps->pol[i].fp);
+            LIT(b, "\"");
+        }
+        LIT(b, "}");
+    }
     sb_puts(b, "}}");
 }
 
@@ -317,6 +381,7 @@ static void explain_policy(sbuf *b, const calc_engine *e, const pres *r, int lan
         sb_printf(b, "    %s《%s》%s%s：“%s”\n", lang ? "source:" : "依据：", p->src_doc,
                   p->src_publisher ? p->src_publisher : "", p->src_date ? p->src_date : "",
                   p->src_quote);
+    sb_printf(b, "    %s sha256:%s\n", lang ? "policy fingerprint" : "政策指纹", p->fp);
 }
 
 static void result_table(sbuf *b, const calc_engine *e, const calc_result *res, int lang,
@@ -357,6 +422,9 @@ static void result_table(sbuf *b, const calc_engine *e, const calc_result *res, 
     sb_printf(b, "\n%s ¥%s", lang ? "total cash" : "现金合计", calc_money_format_grouped(m, res->cash));
     sb_printf(b, "    %s ¥%s\n", lang ? "in-kind value" : "实物价值合计",
               calc_money_format_grouped(m, res->in_kind));
+    sb_printf(b, "\n%s sha256:%s\n%s sha256:%s\n%s %s    calc %s\n",
+              lang ? "policy set" : "规则集指纹", e->set_fp, lang ? "profile   " : "企业画像指纹",
+              res->profile_fp, lang ? "as of" : "测算日期", date, CALC_VERSION);
 }
 
 int calc_result_write(FILE *out, const calc_engine *e, const calc_result *res,

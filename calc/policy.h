@@ -43,6 +43,7 @@ typedef struct policy {
     size_t nupv;
     struct upv *upv;
     const char *error; /* load failure: "file:line: message" */
+    char fp[65];       /* SHA-256 of the policy's file */
     int group, cap, pool; /* indexes, or -1 */
 } policy;
 

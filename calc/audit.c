@@ -1,0 +1,362 @@
+/* audit.c — what auditors need from a case: `calc record` writes a case file with the profile,
+ * the full outcome, the fingerprints and what each policy's parameters and conditions were;
+ * replaying such a case says whether the rules changed since, and attributes every changed
+ * result to the parameters and conditions that changed (old → new). */
+#include "engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- a profile as block YAML ---- */
+
+static void yaml_str(sbuf *b, const char *s) { sb_json_str(b, s); } /* JSON strings are YAML */
+
+static void yaml_scalar(sbuf *b, const pval *v, const snode *sn)
+{
+    char buf[40];
+    switch (sn->type) {
+    case T_STRING: yaml_str(b, v->u.s); break;
+    case T_ENUM: yaml_str(b, v->s); break;
+    case T_MONEY: sb_printf(b, "\"%s\"", calc_money_format(buf, v->u.i)); break;
+    case T_DATE: sb_puts(b, calc_date_format(buf, (calc_date)v->u.i)); break;
+    case T_BOOL: sb_puts(b, v->u.i ? "true" : "false"); break;
+    default: sb_int(b, (long long)v->u.i);
+    }
+}
+
+static void yaml_obj(sbuf *b, const pobj *o, const snode *sn, int indent, bool first_dash);
+
+static void yaml_field(sbuf *b, const pval *v, const snode *sn, int indent)
+{
+    if (sn->type == T_OBJECT) {
+        sb_printf(b, "%s:\n", sn->name);
+        yaml_obj(b, v->u.o, sn, indent + 2, false);
+    } else if (sn->type == T_LIST) {
+        if (v->u.l->n == 0) {
+            sb_printf(b, "%s: []\n", sn->name);
+        } else if (sn->item->type != T_OBJECT) {
+            sb_printf(b, "%s: [", sn->name);
+            for (size_t i = 0; i < v->u.l->n; i++) {
+                if (i)
+                    sb_puts(b, ", ");
+                yaml_scalar(b, &v->u.l->item[i], sn->item);
+            }
+            sb_puts(b, "]\n");
+        } else {
+            sb_printf(b, "%s:\n", sn->name);
+            for (size_t i = 0; i < v->u.l->n; i++) {
+                sb_printf(b, "%*s- ", indent + 2, "");
+                yaml_obj(b, v->u.l->item[i].u.o, sn->item, indent + 4, true);
+            }
+        }
+    } else {
+        sb_printf(b, "%s: ", sn->name);
+        yaml_scalar(b, v, sn);
+        sb_puts(b, "\n");
+    }
+}
+
+static void yaml_obj(sbuf *b, const pobj *o, const snode *sn, int indent, bool first_dash)
+{
+    bool any = false;
+    for (size_t i = 0; i < sn->nchild; i++) {
+        const pval *v = &o->slot[i];
+        if (!v->set)
+            continue;
+        if (!(first_dash && !any))
+            sb_printf(b, "%*s", indent, "");
+        any = true;
+        yaml_field(b, v, sn->child[i], indent);
+    }
+    if (!any)
+        sb_puts(b, first_dash ? "{}\n" : "");
+}
+
+/* ---- what a policy was: parameters and conditions, as text ---- */
+
+typedef struct kv {
+    char *key, *val;
+} kv;
+
+typedef struct kvs {
+    kv *v;
+    size_t n, cap;
+    arena *a;
+} kvs;
+
+static void kv_add(kvs *l, const char *k, const char *v)
+{
+    /* a repeated key gets #2, #3… */
+    char key[300];
+    snprintf(key, sizeof key, "%s", k);
+    for (int n = 2;; n++) {
+        bool dup = false;
+        for (size_t i = 0; i < l->n && !dup; i++)
+            dup = strcmp(l->v[i].key, key) == 0;
+        if (!dup)
+            break;
+        snprintf(key, sizeof key, "%s#%d", k, n);
+    }
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        kv *nv = arena_alloc(l->a, cap * sizeof *nv);
+        if (l->n)
+            memcpy(nv, l->v, l->n * sizeof *nv);
+        l->v = nv;
+        l->cap = cap;
+    }
+    l->v[l->n].key = arena_strndup(l->a, key, strlen(key));
+    l->v[l->n].val = arena_strndup(l->a, v, strlen(v));
+    l->n++;
+}
+
+static void params_of(kvs *l, const policy *p)
+{
+    char v[80], k[200];
+    for (size_t i = 0; i < p->nparam; i++) {
+        const param *q = &p->params[i];
+        if (q->n) {
+            for (size_t e = 0; e < q->n; e++) {
+                snprintf(k, sizeof k, "%s.%s", q->name, q->e[e].key);
+                param_value(v, sizeof v, q->unit, q->e[e].value);
+                kv_add(l, k, v);
+            }
+        } else {
+            param_value(v, sizeof v, q->unit, q->value);
+            kv_add(l, q->name, v);
+        }
+    }
+}
+
+static void conds_of(kvs *l, const policy *p, const cond *c, size_t n, const char *prefix,
+                     calc_date as_of)
+{
+    for (size_t i = 0; i < n; i++) {
+        crec r;
+        memset(&r, 0, sizeof r);
+        r.c = &c[i];
+        r.pol = p;
+        r.as_of = as_of;
+        sbuf req = {0};
+        crec_required(&req, &r);
+        char key[300];
+        snprintf(key, sizeof key, "%s%s", prefix, c[i].name);
+        kv_add(l, key, req.p ? req.p : "");
+        sb_free(&req);
+        if (c[i].n) {
+            char sub[300];
+            snprintf(sub, sizeof sub, "%s/", key);
+            conds_of(l, p, c[i].sub, c[i].n, sub, as_of);
+        }
+    }
+}
+
+static void yaml_kvs(sbuf *b, const kvs *l, int indent)
+{
+    if (!l->n) {
+        sb_puts(b, " {}\n");
+        return;
+    }
+    sb_puts(b, "\n");
+    for (size_t i = 0; i < l->n; i++) {
+        sb_printf(b, "%*s", indent, "");
+        yaml_str(b, l->v[i].key);
+        sb_puts(b, ": ");
+        yaml_str(b, l->v[i].val);
+        sb_puts(b, "\n");
+    }
+}
+
+int calc_record(FILE *out, calc_engine *e, const calc_profile *prof, calc_date as_of,
+                int embed, const char *case_name)
+{
+    const polset *ps = &e->ps;
+    calc_result *r = calc_eval(e, prof, as_of);
+    sbuf b = {0};
+    char d[16], m[40];
+    calc_date_format(d, as_of);
+    sb_printf(&b, "# Recorded by calc %s: replay with `calc replay FILE` (add --strict to fail on\n"
+                  "# any change of the rules, --as-recorded to use the rules stored here).\n",
+              CALC_VERSION);
+    sb_puts(&b, "- name: ");
+    char name[300];
+    snprintf(name, sizeof name, "%s", case_name ? case_name : "");
+    if (!case_name)
+        snprintf(name, sizeof name, "%s as of %s", prof->id, d);
+    yaml_str(&b, name);
+    sb_printf(&b, "\n  description: \"recorded by calc %s\"\n  as_of: %s\n  profile:\n    ",
+              CALC_VERSION, d);
+    yaml_obj(&b, prof->root.u.o, ps->schema.root, 4, true);
+    sb_puts(&b, "  output:\n");
+    for (size_t i = 0; i < r->n; i++) {
+        const pres *x = &r->r[i];
+        const policy *p = &ps->pol[i];
+        sb_printf(&b, "    %s:\n      status: %s\n", p->id, calc_status_name(x->status));
+        if (x->status == ST_ERROR)
+            continue;
+        sb_printf(&b, "      amount: \"%s\"\n", calc_money_format(m, x->amount));
+        if (p->kind == K_IN_KIND)
+            sb_printf(&b, "      quantity: %lld\n", (long long)x->quantity);
+        sb_puts(&b, "      missing: [");
+        for (size_t k = 0; k < x->nmissing; k++) {
+            if (k)
+                sb_puts(&b, ", ");
+            yaml_str(&b, x->missing[k]);
+        }
+        sb_puts(&b, "]\n");
+        if (x->superseded_by)
+            sb_printf(&b, "      superseded_by: %s\n", x->superseded_by);
+        if (x->capped)
+            sb_printf(&b, "      amount_before_cap: \"%s\"\n",
+                      calc_money_format(m, x->amount_before_cap));
+    }
+    sb_printf(&b, "    totals:\n      cash: \"%s\"\n", calc_money_format(m, r->cash));
+    sb_printf(&b, "      in_kind: \"%s\"\n", calc_money_format(m, r->in_kind));
+    sb_printf(&b, "  fingerprint:\n    policy_set: \"sha256:%s\"\n    profile: \"sha256:%s\"\n"
+                  "    calc_version: \"%s\"\n    files:\n",
+              e->set_fp, r->profile_fp, CALC_VERSION);
+    for (size_t i = 0; i < e->nfp; i++)
+        sb_printf(&b, "      \"%s\": \"sha256:%s\"\n", e->fp[i].path, e->fp[i].hex);
+    sb_puts(&b, "  recorded:\n");
+    arena a = {0};
+    for (size_t i = 0; i < ps->n; i++) {
+        const policy *p = &ps->pol[i];
+        if (p->error)
+            continue;
+        kvs pl = {0}, cl = {0};
+        pl.a = cl.a = &a;
+        params_of(&pl, p);
+        conds_of(&cl, p, p->conds, p->ncond, "", as_of);
+        char f1[16], f2[16];
+        sb_printf(&b, "    %s:\n      in_force: [%s, %s]\n      params:", p->id,
+                  calc_date_format(f1, p->from), calc_date_format(f2, p->to));
+        yaml_kvs(&b, &pl, 8);
+        sb_puts(&b, "      conditions:");
+        yaml_kvs(&b, &cl, 8);
+    }
+    arena_free(&a);
+    if (embed) {
+        sb_puts(&b, "  policy_set:\n");
+        for (size_t i = 0; i < e->nfp; i++) {
+            char path[1300], *text;
+            size_t len;
+            calc_error err;
+            snprintf(path, sizeof path, "%s/%s", e->dir, e->fp[i].path + 2);
+            if (calc_read_file(path, &text, &len, &err))
+                continue;
+            sb_printf(&b, "    \"%s\": ", e->fp[i].path);
+            yaml_str(&b, text); /* one JSON-style string keeps every byte */
+            sb_puts(&b, "\n");
+            free(text);
+        }
+    }
+    calc_result_free(r);
+    size_t n = fwrite(b.p, 1, b.n, out);
+    int ok = n == b.n;
+    sb_free(&b);
+    return ok ? 0 : CALC_EIO;
+}
+
+/* ---- replay of a recorded case: what changed ---- */
+
+static const char *text_of(const value *m, const char *key)
+{
+    const value *v = map_get(m, key);
+    return v && v->type == V_SCALAR ? v->str : NULL;
+}
+
+/* Writes a note when the rules differ from those recorded; returns true when they do. */
+bool audit_rules_changed(sbuf *b, const calc_engine *e, const value *c)
+{
+    const value *fp = map_get(c, "fingerprint");
+    const char *set = fp ? text_of(fp, "policy_set") : NULL;
+    if (!set)
+        return false;
+    char now[80];
+    snprintf(now, sizeof now, "sha256:%s", e->set_fp);
+    if (strcmp(set, now) == 0)
+        return false;
+    sb_printf(b, "    the policy set changed since recording (%.*s… → %.*s…)", 19, set, 19, now);
+    const value *files = map_get(fp, "files");
+    sbuf changed = {0};
+    for (size_t i = 0; i < e->nfp; i++) {
+        const char *old = files ? text_of(files, e->fp[i].path) : NULL;
+        char cur[80];
+        snprintf(cur, sizeof cur, "sha256:%s", e->fp[i].hex);
+        if (!old)
+            sb_printf(&changed, "%s%s (new)", changed.n ? ", " : "", e->fp[i].path);
+        else if (strcmp(old, cur) != 0)
+            sb_printf(&changed, "%s%s", changed.n ? ", " : "", e->fp[i].path);
+    }
+    for (size_t i = 0; files && files->type == V_MAP && i < files->n; i++) {
+        bool found = false;
+        for (size_t k = 0; k < e->nfp && !found; k++)
+            found = strcmp(files->keys[i]->str, e->fp[k].path) == 0;
+        if (!found)
+            sb_printf(&changed, "%s%s (removed)", changed.n ? ", " : "", files->keys[i]->str);
+    }
+    if (changed.n)
+        sb_printf(b, ": %s", changed.p);
+    sb_puts(b, "\n");
+    sb_free(&changed);
+    return true;
+}
+
+static void diff_kvs(sbuf *b, const char *what, const value *old, const kvs *now)
+{
+    for (size_t i = 0; i < now->n; i++) {
+        const char *o = old ? text_of(old, now->v[i].key) : NULL;
+        if (!o)
+            sb_printf(b, "      %s %s: new, %s\n", what, now->v[i].key, now->v[i].val);
+        else if (strcmp(o, now->v[i].val) != 0)
+            sb_printf(b, "      %s %s: %s → %s\n", what, now->v[i].key, o, now->v[i].val);
+    }
+    for (size_t i = 0; old && old->type == V_MAP && i < old->n; i++) {
+        bool found = false;
+        for (size_t k = 0; k < now->n && !found; k++)
+            found = strcmp(old->keys[i]->str, now->v[k].key) == 0;
+        if (!found)
+            sb_printf(b, "      %s %s: removed (was %s)\n", what, old->keys[i]->str,
+                      old->items[i]->type == V_SCALAR ? old->items[i]->str : "?");
+    }
+}
+
+/* Attributes a changed result of policy pi to what changed in its rules since recording. */
+void audit_attribute(sbuf *b, const calc_engine *e, const value *c, int pi, calc_date as_of)
+{
+    const value *rec = map_get(c, "recorded");
+    const policy *p = &e->ps.pol[pi];
+    const value *pr = rec ? map_get(rec, p->id) : NULL;
+    if (!pr)
+        return;
+    size_t before = b->n;
+    arena a = {0};
+    kvs pl = {0}, cl = {0};
+    pl.a = cl.a = &a;
+    params_of(&pl, p);
+    conds_of(&cl, p, p->conds, p->ncond, "", as_of);
+    diff_kvs(b, "parameter", map_get(pr, "params"), &pl);
+    diff_kvs(b, "condition", map_get(pr, "conditions"), &cl);
+    const value *w = map_get(pr, "in_force");
+    if (w && w->type == V_SEQ && w->n == 2) {
+        char f1[16], f2[16];
+        calc_date_format(f1, p->from);
+        calc_date_format(f2, p->to);
+        if (strcmp(w->items[0]->str, f1) || strcmp(w->items[1]->str, f2))
+            sb_printf(b, "      in force: %s – %s → %s – %s\n", w->items[0]->str,
+                      w->items[1]->str, f1, f2);
+    }
+    const value *fp = map_get(c, "fingerprint");
+    const value *files = fp ? map_get(fp, "files") : NULL;
+    char path[300], cur[80];
+    snprintf(path, sizeof path, "./%s.lua", p->id);
+    snprintf(cur, sizeof cur, "sha256:%s", p->fp);
+    const char *old = files ? text_of(files, path) : NULL;
+    if (b->n == before && old && strcmp(old, cur) != 0)
+        sb_printf(b, "      the amount rule of %s changed (policy file %s → %.*s…)\n", p->id,
+                  old, 19, cur);
+    if (b->n == before)
+        sb_printf(b, "      no parameter, condition or file of %s changed: the change comes from "
+                     "the shared library, the schema or the set (groups, caps)\n", p->id);
+    arena_free(&a);
+}
