@@ -159,6 +159,10 @@ int calc_policies_check(const calc_engine *e, calc_date today, calc_diags *diags
  * embed the policy set's sources too (for `calc replay --as-recorded`). */
 int calc_record(FILE *out, calc_engine *e, const calc_profile *p, calc_date as_of, int embed,
                 const char *name);
+/* `calc report`: a decision report per case of the case files (HTML, or Markdown), in Chinese
+ * (lang 0) or English (1). */
+int calc_report(FILE *out, calc_engine *e, const char *const *paths, int n, int html, int lang,
+                calc_diags *d);
 /* Records every case of a case file again (its profile and as_of) under the current rules. */
 int calc_record_cases(FILE *out, calc_engine *e, const char *path, int embed, calc_diags *d);
 /* Replay options: strict fails a case whose rules changed since recording even when its

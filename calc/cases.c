@@ -443,7 +443,30 @@ int calc_replay(FILE *out, calc_engine *e, const char *path, calc_replay_stats *
     return worst;
 }
 
-int calc_record_cases(FILE *out, calc_engine *e, const char *path, int embed, calc_diags *d)
+/* The profile of a case: inline, or a path relative to the case file. */
+static calc_profile *case_profile(calc_engine *e, const char *file, const value *prof,
+                                  calc_diags *d)
+{
+    calc_profile *p = NULL;
+    if (prof->type == V_SCALAR) {
+        char pp[1200];
+        const char *slash = strrchr(file, '/');
+        if (prof->str[0] == '/' || !slash)
+            snprintf(pp, sizeof pp, "%s", prof->str);
+        else
+            snprintf(pp, sizeof pp, "%.*s/%s", (int)(slash - file), file, prof->str);
+        return calc_profile_load(e, pp, d);
+    }
+    p = calloc(1, sizeof *p);
+    p->file = arena_strndup(&p->a, file, strlen(file));
+    if (profile_from_value(p, &e->ps.schema, prof, d)) {
+        calc_profile_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+int calc_cases_each(calc_engine *e, const char *path, case_fn fn, void *ud, calc_diags *d)
 {
     char *text;
     size_t len;
@@ -465,8 +488,7 @@ int calc_record_cases(FILE *out, calc_engine *e, const char *path, int embed, ca
         size_t n = doc->type == V_SEQ ? doc->n : 1;
         for (size_t i = 0; i < n && !rc; i++) {
             const value *c = doc->type == V_SEQ ? doc->items[i] : doc;
-            const value *asof = map_get(c, "as_of"), *prof = map_get(c, "profile"),
-                        *name = map_get(c, "name");
+            const value *asof = map_get(c, "as_of"), *prof = map_get(c, "profile");
             calc_date as_of;
             if (!asof || asof->type != V_SCALAR || calc_date_parse(&as_of, asof->str, asof->len) ||
                 !prof) {
@@ -474,35 +496,34 @@ int calc_record_cases(FILE *out, calc_engine *e, const char *path, int embed, ca
                 rc = CALC_ESCHEMA;
                 break;
             }
-            calc_profile *p = NULL;
-            if (prof->type == V_SCALAR) {
-                char pp[1200];
-                const char *slash = strrchr(file, '/');
-                if (prof->str[0] == '/' || !slash)
-                    snprintf(pp, sizeof pp, "%s", prof->str);
-                else
-                    snprintf(pp, sizeof pp, "%.*s/%s", (int)(slash - file), file, prof->str);
-                p = calc_profile_load(e, pp, d);
-            } else {
-                p = calloc(1, sizeof *p);
-                p->file = file;
-                if (profile_from_value(p, &e->ps.schema, prof, d)) {
-                    p->file = NULL;
-                    calc_profile_free(p);
-                    p = NULL;
-                }
-            }
+            calc_profile *p = case_profile(e, file, prof, d);
             if (!p) {
                 rc = CALC_ESCHEMA;
                 break;
             }
-            rc = calc_record(out, e, p, as_of, embed,
-                             name && name->type == V_SCALAR ? name->str : NULL);
-            if (p->file == file)
-                p->file = NULL;
+            rc = fn(ud, e, c, p, as_of);
             calc_profile_free(p);
         }
     }
     arena_free(&a);
     return rc;
+}
+
+typedef struct record_ud {
+    FILE *out;
+    int embed;
+} record_ud;
+
+static int record_one(void *ud, calc_engine *e, const value *c, calc_profile *p, calc_date as_of)
+{
+    record_ud *r = ud;
+    const value *name = map_get(c, "name");
+    return calc_record(r->out, e, p, as_of, r->embed,
+                       name && name->type == V_SCALAR ? name->str : NULL);
+}
+
+int calc_record_cases(FILE *out, calc_engine *e, const char *path, int embed, calc_diags *d)
+{
+    record_ud ud = {out, embed};
+    return calc_cases_each(e, path, record_one, &ud, d);
 }

@@ -19,6 +19,8 @@ static const char usage_text[] =
     "  record PROFILE.yaml --as-of DATE [-o CASE.yaml] [--embed-policies]\n"
     "                     write a case file: the profile, the full outcome, fingerprints\n"
     "  record --cases CASE.yaml [-o NEW.yaml]      record each case of a case file again\n"
+    "  report CASE.yaml… [-o report.html|report.md] [--lang zh|en]\n"
+    "                     a printable decision report per case, for the audit file\n"
     "  fingerprint [PROFILE.yaml…] [--canonical]\n"
     "                     the policy set's, each policy's and each file's SHA-256; with\n"
     "                     profiles, each profile's (of its canonical form, --canonical)\n"
@@ -408,6 +410,50 @@ static int cmd_record(opts *o)
     return status;
 }
 
+static int cmd_report(opts *o)
+{
+    if (o->nargs < 1)
+        return usage_error("%s", "report needs case files");
+    const char *outp = o->out && strcmp(o->out, "-") ? o->out : NULL;
+    size_t l = outp ? strlen(outp) : 0;
+    int html = !(l > 3 && strcmp(outp + l - 3, ".md") == 0);
+    if (o->format_text)
+        html = strcmp(o->format_text, "md") != 0 && strcmp(o->format_text, "markdown") != 0;
+    int status = 0;
+    calc_engine *e = open_engine(o, &status);
+    if (!e)
+        return status;
+    char tmp[1100];
+    FILE *out = stdout;
+    if (outp) {
+        snprintf(tmp, sizeof tmp, "%s.tmp", outp);
+        out = fopen(tmp, "wb");
+        if (!out) {
+            fprintf(stderr, "calc: error: cannot create %s\n", tmp);
+            calc_engine_free(e);
+            return CALC_EXIT_USAGE;
+        }
+    }
+    calc_diags d = {0};
+    int rc = calc_report(out, e, o->args, o->nargs, html, o->lang, &d);
+    calc_diags_print(stderr, &d);
+    calc_diags_free(&d);
+    int s = calc_exit_status(rc);
+    if (s > status)
+        status = s;
+    if (outp) {
+        if (fclose(out) != 0 || rc || rename(tmp, outp) != 0) {
+            unlink(tmp);
+            if (!rc)
+                fprintf(stderr, "calc: error: cannot write %s\n", outp);
+            status = status ? status : CALC_EXIT_USAGE;
+        }
+    } else
+        status = finish(stdout, status);
+    calc_engine_free(e);
+    return status;
+}
+
 static int cmd_fingerprint(opts *o)
 {
     int status = 0;
@@ -537,6 +583,8 @@ int main(int argc, char **argv)
         return cmd_replay(&o);
     if (strcmp(cmd, "record") == 0)
         return cmd_record(&o);
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(&o);
     if (strcmp(cmd, "fingerprint") == 0)
         return cmd_fingerprint(&o);
     if (strcmp(cmd, "batch") == 0)

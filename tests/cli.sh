@@ -87,7 +87,7 @@ res() {
     sed -n 's/.*{"policy": "'"$1"'", "status": "\([a-z_]*\)", "kind": "[a-z_]*", "amount": "\([-0-9.]*\)", "quantity": \([0-9a-z]*\),.*/\1 \2 \3/p' "$tmp/out"
 }
 totals() {
-    sed -n 's/.*"totals": {"cash": "\([^"]*\)", "in_kind": "\([^"]*\)"}}$/\1 \2/p' "$tmp/out"
+    sed -n 's/.*"totals": {"cash": "\([^"]*\)", "in_kind": "\([^"]*\)"}, "fingerprint": .*/\1 \2/p' "$tmp/out"
 }
 
 # ---------------------------------------------------------------------------------------- usage
@@ -200,7 +200,10 @@ begin "eval: example table totals line"
 run eval "$EX" --as-of 2025-06-30
 want_rc 0
 want_err_empty
-want_eq "last line" "$(tail -n 1 "$tmp/out")" "现金合计 ¥1,955,000.05    实物价值合计 ¥240,000.00"
+want_eq "totals line" "$(grep '^现金合计' "$tmp/out")" "现金合计 ¥1,955,000.05    实物价值合计 ¥240,000.00"
+want_match out '^规则集指纹 sha256:[0-9a-f]{64}$'
+want_match out '^企业画像指纹 sha256:[0-9a-f]{64}$'
+want_eq "last line" "$(tail -n 1 "$tmp/out")" "测算日期 2025-06-30    calc 0.1.0"
 want_match out '^sc25-rd-subsidy +研发投入补助 +符合 +¥800,000\.05$'
 want_match out '^sc25-free-office +免费办公空间 +就高未选 +0 m² \(¥0\.00\)$'
 end
@@ -224,7 +227,7 @@ want_err_empty
 want_eq "first line" "$(head -n 1 "$tmp/out")" "profile 91330102MA2EXAMPLE    as of 2025-06-30"
 want_match out '^sc25-talent-apartment +Talent apartments at half the market rent +eligible +8 units \(¥240,000\.00\)$'
 want_match out '^sc25-free-office +Free office space +superseded +0 m² \(¥0\.00\)$'
-want_eq "last line" "$(tail -n 1 "$tmp/out")" "total cash ¥1,955,000.05    in-kind value ¥240,000.00"
+want_eq "totals line" "$(grep '^total cash' "$tmp/out")" "total cash ¥1,955,000.05    in-kind value ¥240,000.00"
 end
 
 # ---------------------------------------------------------------------------------- bad profiles

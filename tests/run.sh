@@ -63,6 +63,8 @@ suites() {
     done
     BUILD=$B count "${L}cli" sh tests/cli.sh
     [ -f tests/batch.sh ] && BUILD=$B count "${L}batch" sh tests/batch.sh
+    [ -f tests/audit.sh ] && BUILD=$B count "${L}audit" sh tests/audit.sh
+    [ -f tests/hostile.sh ] && BUILD=$B count "${L}hostile" sh tests/hostile.sh
     count "${L}replay" "$B/calc" replay cases
     if "$B/calc" policies check policies >"$log" 2>&1; then
         passed=$((passed + 1))

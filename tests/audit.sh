@@ -1,0 +1,194 @@
+#!/bin/sh
+# Auditor-grade replay: record → replay round trips for every case file, fingerprints (stable
+# under reformatting, changed by any value, the set's reproducible with sha256sum), attributed
+# diffs after a rule change, --strict, --as-recorded, determinism, and the decision report
+# rendered in headless Chromium. Run from the repository root: BUILD=build sh tests/audit.sh.
+# Prints one line per check and ends with "N passed, N failed".
+set -u
+BUILD=${BUILD:-build}
+CALC="$BUILD/calc"
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 2' INT TERM HUP
+passed=0
+failed=0
+EX=cases/profiles/example.yaml
+
+check() { # name, then a command that must succeed
+    name=$1
+    shift
+    if "$@" >"$tmp/log" 2>&1; then
+        passed=$((passed + 1))
+        echo "PASS $name"
+    else
+        failed=$((failed + 1))
+        echo "FAIL $name"
+        sed 's/^/    /' "$tmp/log" | head -n 30
+    fi
+}
+
+# Ensure every case of cases/ recorded again under the current rules replays PASS.
+round_trip() {
+    for f in cases/*.yaml; do
+        ${CALC_WRAP:-} "$CALC" record --cases "$f" -o "$tmp/rec-$(basename "$f")" || return 1
+    done
+    ${CALC_WRAP:-} "$CALC" replay "$tmp"/rec-*.yaml >"$tmp/rt.out" || { tail -n 20 "$tmp/rt.out"; return 1; }
+    n=$(ls cases/*.yaml | wc -l)
+    [ "$(ls "$tmp"/rec-*.yaml | wc -l)" -eq "$n" ] || return 1
+    tail -n 1 "$tmp/rt.out" | grep -Eq '^[1-9][0-9]* passed, 0 failed$' || return 1
+    [ "$(tail -n 1 "$tmp/rt.out")" = "$("$CALC" replay cases | tail -n 1)" ]
+}
+check "record → replay round trip for every case in cases/" round_trip
+
+# Ensure the set's fingerprint is the documented sha256sum pipeline's.
+set_fp() {
+    want=$( (cd policies && find . -type f \( -name '*.lua' -o -name '*.yaml' \) | LC_ALL=C sort |
+        xargs sha256sum) | sha256sum | cut -d' ' -f1)
+    got=$("$CALC" fingerprint | sed -n 's/^policy set  sha256:\([0-9a-f]*\) .*/\1/p')
+    echo "want $want got $got"
+    [ -n "$want" ] && [ "$want" = "$got" ]
+}
+check "policy-set fingerprint = (find | sort | xargs sha256sum) | sha256sum" set_fp
+
+# Ensure a policy's fingerprint is sha256sum of its file.
+policy_fp() {
+    want=$(sha256sum policies/sc25-rd-subsidy.lua | cut -d' ' -f1)
+    "$CALC" fingerprint | grep -qx "policy      sha256:$want  sc25-rd-subsidy"
+}
+check "policy fingerprint = sha256sum of its file" policy_fp
+
+# Ensure reformatting a profile (key order, quoting, comments, flow style) keeps its fingerprint,
+# and changing any value changes it.
+profile_fp() {
+    cat >"$tmp/a.yaml" <<'Y'
+id: FP-1
+name: 指纹测试
+district: 上城区
+finance:
+  year: 2024
+  rd_expense: 1000000
+tags: [tech_enterprise]
+Y
+    cat >"$tmp/b.yaml" <<'Y'
+# the same enterprise, written differently
+tags:
+  - "tech_enterprise"
+finance: {rd_expense: "1000000.00", year: 2024}   # flow style, quoted money
+name: "指纹测试"
+district: '上城区'
+id: "FP-1"
+rd: {major_project: false}                         # a default, stated
+Y
+    sed 's/rd_expense: 1000000/rd_expense: 1000000.01/' "$tmp/a.yaml" >"$tmp/c.yaml"
+    sed 's/year: 2024/year: 2023/' "$tmp/a.yaml" >"$tmp/d.yaml"
+    fa=$("$CALC" fingerprint "$tmp/a.yaml" | sed -n 's/^profile     sha256:\([0-9a-f]*\) .*/\1/p')
+    fb=$("$CALC" fingerprint "$tmp/b.yaml" | sed -n 's/^profile     sha256:\([0-9a-f]*\) .*/\1/p')
+    fc=$("$CALC" fingerprint "$tmp/c.yaml" | sed -n 's/^profile     sha256:\([0-9a-f]*\) .*/\1/p')
+    fd=$("$CALC" fingerprint "$tmp/d.yaml" | sed -n 's/^profile     sha256:\([0-9a-f]*\) .*/\1/p')
+    echo "a $fa b $fb c $fc d $fd"
+    [ -n "$fa" ] && [ "$fa" = "$fb" ] && [ "$fa" != "$fc" ] && [ "$fa" != "$fd" ] && [ "$fc" != "$fd" ] &&
+        [ "$fa" = "$("$CALC" fingerprint --canonical "$tmp/a.yaml" | tr -d '\n' | sha256sum | cut -d' ' -f1)" ]
+}
+check "profile fingerprint: stable under reformatting, changed by any value" profile_fp
+
+# Ensure a replay after a parameter change in a copy of the set names the changed file and
+# attributes the changed amount to the parameters and the condition that changed.
+attributed() {
+    "$CALC" record "$EX" --as-of 2025-06-30 -o "$tmp/rec.yaml" || return 1
+    cp -R policies "$tmp/p2"
+    sed -i 's/rate = illustrative(percent "10")/rate = illustrative(percent "15")/;
+            s/min_rd = illustrative(yuan "1000000")/min_rd = illustrative(yuan "2000000")/' \
+        "$tmp/p2/sc25-rd-subsidy.lua"
+    "$CALC" replay "$tmp/rec.yaml" --policies "$tmp/p2" >"$tmp/out"
+    rc=$?
+    cat "$tmp/out"
+    [ $rc -eq 1 ] || return 1
+    cat >"$tmp/want" <<W
+    sc25-rd-subsidy.amount: expected 800000.05, got 1200000.08
+      parameter min_rd: ¥1,000,000.00 → ¥2,000,000.00
+      parameter rate: 10% → 15%
+      condition at_least(finance.rd_expense): >= 1000000.00 → >= 2000000.00
+    totals.cash: expected 1955000.05, got 2355000.08
+W
+    grep -q '^    the policy set changed since recording (sha256:.* → sha256:.*): ./sc25-rd-subsidy.lua$' "$tmp/out" &&
+        sed -n '3,7p' "$tmp/out" | diff "$tmp/want" -
+}
+check "replay after a parameter change: attributed diff (old → new)" attributed
+
+# Ensure --strict fails when only the rules changed (a comment), and plain replay passes.
+strict() {
+    cp -R policies "$tmp/p3"
+    echo "-- a comment" >>"$tmp/p3/sc25-loan-interest.lua"
+    "$CALC" replay "$tmp/rec.yaml" --policies "$tmp/p3" >"$tmp/out" || return 1
+    grep -q '^PASS ' "$tmp/out" && grep -q 'changed since recording.*sc25-loan-interest.lua' "$tmp/out" || return 1
+    "$CALC" replay "$tmp/rec.yaml" --policies "$tmp/p3" --strict >"$tmp/out2"
+    [ $? -eq 1 ] && grep -q -- '--strict: the rules changed since recording' "$tmp/out2"
+}
+check "--strict fails on a rule change even when amounts agree" strict
+
+# Ensure --as-recorded replays with the rules stored in the case after policies/ changed.
+as_recorded() {
+    "$CALC" record "$EX" --as-of 2025-06-30 --embed-policies -o "$tmp/emb.yaml" || return 1
+    "$CALC" replay "$tmp/emb.yaml" --policies "$tmp/p2" >/dev/null
+    [ $? -eq 1 ] || return 1
+    "$CALC" replay "$tmp/emb.yaml" --policies "$tmp/p2" --as-recorded >"$tmp/out" &&
+        grep -q '^1 passed, 0 failed$' "$tmp/out" &&
+        "$CALC" replay "$tmp/rec.yaml" --as-recorded >"$tmp/out2" 2>&1
+    [ $? -eq 3 ] && grep -q 'holds no policy set' "$tmp/out2"
+}
+check "--as-recorded uses the rules embedded by --embed-policies" as_recorded
+
+# Ensure evaluation is deterministic: the same case twice, and the JSON of eval twice.
+determinism() {
+    "$CALC" replay cases >"$tmp/r1" && "$CALC" replay cases >"$tmp/r2" && cmp "$tmp/r1" "$tmp/r2" &&
+        "$CALC" eval "$EX" --as-of 2025-06-30 --format json --explain >"$tmp/e1" &&
+        TZ=Asia/Shanghai LANG=C "$CALC" eval "$EX" --as-of 2025-06-30 --format json --explain >"$tmp/e2" &&
+        cmp "$tmp/e1" "$tmp/e2"
+}
+check "the same case replays identically; eval ignores the environment" determinism
+
+# Ensure the JSON trace of --explain has parameters with marks, the source, and the amount at
+# each stage.
+trace() {
+    "$CALC" eval "$EX" --as-of 2025-06-30 --format json --explain >"$tmp/j" || return 1
+    [ "$(jq -r '.results[] | select(.policy == "sc25-rd-subsidy") | .params[] | select(.name == "cap") | "\(.value) \(.mark)"' "$tmp/j")" = "¥30,000,000.00 seed" ] &&
+        [ "$(jq -r '.results[] | select(.policy == "sc25-free-office") | "\(.trace.computed) \(.trace.after_group)"' "$tmp/j")" = "328500.00 0.00" ] &&
+        [ "$(jq -r '.results[] | select(.policy == "sc25-rd-subsidy") | .source.quote' "$tmp/j")" = "研发投入最高补助3000万元" ] &&
+        [ "$(jq -r '.results[] | select(.policy == "sc25-rd-subsidy") | .steps[0]' "$tmp/j")" = "10% × 8,000,000.50 = 800,000.05" ]
+}
+check "--explain JSON: parameters with marks, sources, amount at each stage" trace
+
+# Ensure the decision report renders in headless Chromium with the decisions, totals and
+# fingerprints as text, and that markup in a company name is shown as text.
+report() {
+    command -v chromium >/dev/null || { echo "chromium is not installed (make deps)"; return 1; }
+    sed 's/^name: .*/name: "<script>alert(1)<\/script>示例"/' "$EX" >"$tmp/xss.yaml"
+    "$CALC" record "$tmp/xss.yaml" --as-of 2025-06-30 -o "$tmp/xss-case.yaml" || return 1
+    "$CALC" report "$tmp/xss-case.yaml" -o "$tmp/report.html" || return 1
+    ud=$(mktemp -d)
+    flags="--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
+           --disable-background-networking --disable-component-update --disable-sync
+           --user-data-dir=$ud"
+    timeout 60 chromium $flags --dump-dom "file://$tmp/report.html" >"$tmp/dom" 2>/dev/null
+    mkdir -p "$BUILD/audit"
+    timeout 60 chromium $flags --window-size=1000,1400 --screenshot="$BUILD/audit/report.png" \
+        "file://$tmp/report.html" >/dev/null 2>&1
+    rm -rf "$ud"
+    setfp=$("$CALC" fingerprint | sed -n 's/^policy set  sha256:\([0-9a-f]*\) .*/\1/p')
+    grep -q '惠企政策测算决定书' "$tmp/dom" && grep -q '现金合计 ¥1,955,000.05' "$tmp/dom" &&
+        grep -q "sha256:$setfp" "$tmp/dom" && grep -q '研发投入最高补助3000万元' "$tmp/dom" &&
+        grep -q '&lt;script&gt;alert(1)&lt;/script&gt;示例' "$tmp/dom" &&
+        ! grep -q '<script>alert' "$tmp/dom" && [ -s "$BUILD/audit/report.png" ]
+}
+check "decision report renders in Chromium (text, totals, fingerprints, markup inert)" report
+
+# Ensure the Markdown report carries the same decisions.
+report_md() {
+    "$CALC" report "$tmp/rec.yaml" -o "$tmp/report.md" --lang en &&
+        grep -q '^| R&D investment subsidy (sc25-rd-subsidy) | eligible | ¥800,000.05 |$' "$tmp/report.md" &&
+        grep -q '^\*\*Total cash ¥1,955,000.05' "$tmp/report.md"
+}
+check "Markdown report, in English" report_md
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
