@@ -422,9 +422,13 @@ static void result_table(sbuf *b, const calc_engine *e, const calc_result *res, 
     sb_printf(b, "\n%s ¥%s", lang ? "total cash" : "现金合计", calc_money_format_grouped(m, res->cash));
     sb_printf(b, "    %s ¥%s\n", lang ? "in-kind value" : "实物价值合计",
               calc_money_format_grouped(m, res->in_kind));
-    sb_printf(b, "\n%s sha256:%s\n%s sha256:%s\n%s %s    calc %s\n",
-              lang ? "policy set" : "规则集指纹", e->set_fp, lang ? "profile   " : "企业画像指纹",
-              res->profile_fp, lang ? "as of" : "测算日期", date, CALC_VERSION);
+    sb_printf(b, "\n%s sha256:%s\n%s sha256:%s\n", lang ? "policy set" : "规则集指纹", e->set_fp,
+              lang ? "profile   " : "企业画像指纹", res->profile_fp);
+    sb_puts(b, lang ? "policies  " : "政策指纹");
+    for (size_t i = 0; i < res->n; i++)
+        sb_printf(b, "%s%s %.12s", i ? (i % 4 ? "  " : "\n          ") : " ",
+                  e->ps.pol[res->r[i].policy].id, e->ps.pol[res->r[i].policy].fp);
+    sb_printf(b, "\n%s %s    calc %s\n", lang ? "as of" : "测算日期", date, CALC_VERSION);
 }
 
 int calc_result_write(FILE *out, const calc_engine *e, const calc_result *res,
