@@ -186,6 +186,8 @@ static void process(batch *b, calc_engine *e, chunk *c)
         int rc = in->err_code;
         if (!rc && !doc)
             rc = calc_json_parse(&p.a, c->file, in->line, in->text, in->len, &doc, &d);
+        for (int k = 0; !rc && k < o->nsets; k++) /* --set: before validation */
+            rc = calc_apply_set(&p.a, doc, o->sets[k], &d);
         if (!rc) {
             p.file = c->file;
             size_t before = d.n;
@@ -693,6 +695,15 @@ static int load_engines(batch *b, const calc_batch_opts *o)
         }
         calc_engine_set_conditions(b->eng[i], o->explain);
         calc_engine_set_explain(b->eng[i], o->explain);
+        calc_diags d = {0};
+        int rc = o->scenario ? calc_scenario_load(b->eng[i], o->scenario, &d) : 0;
+        for (int k = 0; !rc && k < o->nparams; k++)
+            rc = calc_engine_param(b->eng[i], o->params[k], &d);
+        if (i == 0)
+            calc_diags_print(o->err, &d);
+        calc_diags_free(&d);
+        if (rc)
+            return rc == CALC_EUSAGE ? CALC_EXIT_USAGE : calc_exit_status(rc);
     }
     calc_diags_print(o->err, calc_engine_diags(b->eng[0]));
     b->npol = b->eng[0]->ps.n;

@@ -111,12 +111,31 @@ const char *calc_engine_fingerprint(const calc_engine *e);
 /* `calc fingerprint`: the set's, each policy's and each file's fingerprints. */
 int calc_fingerprint_write(FILE *out, const calc_engine *e);
 
+/* ---- what-if ---- */
+/* Applies a scenario file (YAML: name, params {POLICY.PARAM: value in its unit}, off [ids],
+ * pools {name: size}, in_force {id: [from, to]}) to this engine; every problem is in diags. */
+int calc_scenario_load(calc_engine *e, const char *path, calc_diags *d);
+/* Applies one POLICY.PARAM=VALUE override (the --param flag). */
+int calc_engine_param(calc_engine *e, const char *arg, calc_diags *d);
+/* Baseline (results[0]) and scenarios side by side: a table, or JSON with the change of every
+ * policy and of the totals. */
+int calc_compare_write(FILE *out, const calc_engine *const *engines,
+                       const calc_result *const *results, int n, int json, int lang);
+/* The name of the scenario applied, or NULL. */
+const char *calc_engine_scenario(const calc_engine *e);
+
 /* ---- profiles ---- */
 /* Loads and validates one profile (YAML). Returns NULL when any error was found; every error
  * is in diags. */
 calc_profile *calc_profile_load(calc_engine *e, const char *path, calc_diags *diags);
 calc_profile *calc_profile_parse(calc_engine *e, const char *name, const char *text, size_t len,
                                  calc_diags *diags);
+/* The same, with --set overrides "PATH=VALUE" applied to the document before validation. */
+calc_profile *calc_profile_load_set(calc_engine *e, const char *path, const char *const *sets,
+                                    int nsets, calc_diags *diags);
+calc_profile *calc_profile_parse_set(calc_engine *e, const char *name, const char *text,
+                                     size_t len, const char *const *sets, int nsets,
+                                     calc_diags *diags);
 void calc_profile_free(calc_profile *p);
 const char *calc_profile_id(const calc_profile *p);
 /* The canonical form of a validated profile: compact JSON, fields in schema order, defaults
@@ -194,6 +213,11 @@ typedef struct calc_batch_opts {
     int out_format;            /* CALC_OUT_* */
     int explain, no_pools, progress, quiet, excel, no_eval;
     FILE *err;                 /* diagnostics and the summary table (stderr) */
+    const char *const *sets;   /* --set PATH=VALUE, applied to every record */
+    int nsets;
+    const char *scenario;      /* a scenario file applied to the rules, or NULL */
+    const char *const *params; /* --param POLICY.PARAM=VALUE */
+    int nparams;
 } calc_batch_opts;
 /* Evaluates every record of the inputs; returns the exit status (0, 2, 3 or 4). */
 int calc_batch(const calc_batch_opts *o);

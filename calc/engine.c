@@ -357,6 +357,159 @@ const char *calc_default_policies(void)
 
 /* ---- profiles ---- */
 
+static value *vnew(arena *a, int type, calc_loc loc)
+{
+    value *v = arena_alloc(a, sizeof *v);
+    v->type = type;
+    v->loc = loc;
+    return v;
+}
+
+static void vappend(arena *a, value *m, value *k, value *item)
+{
+    value **items = arena_alloc(a, (m->n + 1) * sizeof *items);
+    value **keys = m->type == V_MAP ? arena_alloc(a, (m->n + 1) * sizeof *keys) : NULL;
+    if (m->n) {
+        memcpy(items, m->items, m->n * sizeof *items);
+        if (keys)
+            memcpy(keys, m->keys, m->n * sizeof *keys);
+    }
+    items[m->n] = item;
+    if (keys)
+        keys[m->n] = k;
+    m->items = items;
+    m->keys = keys;
+    m->n++;
+}
+
+/* Applies PATH=VALUE to a document: VALUE is YAML (a scalar, or a flow list such as
+ * [tech_enterprise, high_tech]); an empty VALUE removes the field. Lists are indexed from 0;
+ * the index just past the end appends an item. */
+int calc_apply_set(arena *a, value *doc, const char *arg, calc_diags *d)
+{
+    calc_loc loc = {"--set", 0, 0};
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg || !doc || doc->type != V_MAP) {
+        diag_at(d, CALC_EUSAGE, &loc, NULL, "write PATH=VALUE, e.g. finance.rd_expense=2000000",
+                "'%s': expected PATH=VALUE", arg);
+        return CALC_EUSAGE;
+    }
+    value **docs;
+    size_t nd;
+    value *val = NULL;
+    if (eq[1]) {
+        if (calc_yaml_parse(a, "--set", eq + 1, strlen(eq + 1), &docs, &nd, d) || nd != 1)
+            return CALC_EUSAGE;
+        val = docs[0];
+    }
+    value *cur = doc;
+    const char *p = arg;
+    while (p < eq) {
+        size_t seg = strcspn(p, ".[=");
+        if (seg == 0) {
+            diag_at(d, CALC_EUSAGE, &loc, NULL, NULL, "'%.*s': bad path", (int)(eq - arg), arg);
+            return CALC_EUSAGE;
+        }
+        char name[128];
+        snprintf(name, sizeof name, "%.*s", (int)seg, p);
+        p += seg;
+        bool last = p >= eq;
+        bool list = *p == '[';
+        value *next = NULL;
+        size_t at = 0;
+        for (size_t i = 0; i < cur->n; i++)
+            if (strcmp(cur->keys[i]->str, name) == 0) {
+                next = cur->items[i];
+                at = i;
+                break;
+            }
+        if (last) {
+            if (!val) { /* remove */
+                if (next)
+                    cur->items[at] = vnew(a, V_NULL, loc);
+                return 0;
+            }
+            if (next)
+                cur->items[at] = val;
+            else {
+                value *k = vnew(a, V_SCALAR, loc);
+                k->str = arena_strndup(a, name, strlen(name));
+                k->len = strlen(name);
+                vappend(a, cur, k, val);
+            }
+            return 0;
+        }
+        if (!next || (list ? next->type != V_SEQ : next->type != V_MAP)) {
+            value *k = vnew(a, V_SCALAR, loc);
+            k->str = arena_strndup(a, name, strlen(name));
+            k->len = strlen(name);
+            value *n2 = vnew(a, list ? V_SEQ : V_MAP, loc);
+            if (next)
+                cur->items[at] = n2;
+            else
+                vappend(a, cur, k, n2);
+            next = n2;
+        }
+        if (list) {
+            char *end;
+            long idx = strtol(p + 1, &end, 10);
+            if (*end != ']' || idx < 0 || (size_t)idx > next->n) {
+                diag_at(d, CALC_EUSAGE, &loc, NULL, "the index just past the last item appends one",
+                        "'%.*s': no item %ld in %s (it has %zu)", (int)(eq - arg), arg, idx, name,
+                        next->n);
+                return CALC_EUSAGE;
+            }
+            p = end + 1;
+            if ((size_t)idx == next->n)
+                vappend(a, next, NULL, vnew(a, V_MAP, loc));
+            value *item = next->items[idx];
+            if (p >= eq) {
+                if (val)
+                    next->items[idx] = val;
+                return 0;
+            }
+            if (item->type != V_MAP) {
+                item = vnew(a, V_MAP, loc);
+                next->items[idx] = item;
+            }
+            next = item;
+        }
+        if (*p == '.')
+            p++;
+        cur = next;
+    }
+    return 0;
+}
+
+calc_profile *calc_profile_parse_set(calc_engine *e, const char *name, const char *text,
+                                     size_t len, const char *const *sets, int nsets,
+                                     calc_diags *d)
+{
+    calc_profile *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->file = arena_strndup(&p->a, name, strlen(name));
+    value **docs;
+    size_t nd;
+    int rc = calc_yaml_parse(&p->a, p->file, text, len, &docs, &nd, d);
+    if (!rc && nd != 1) {
+        diag_at(d, CALC_ESCHEMA, NULL, NULL, nd ? "use 'calc batch' for a stream of profiles"
+                                                : "see 'calc init' for a template",
+                nd ? "%s: expected one profile, found %zu documents"
+                   : "%s: the file is empty; expected a profile", p->file, nd);
+        rc = CALC_ESCHEMA;
+    }
+    for (int i = 0; !rc && i < nsets; i++)
+        rc = calc_apply_set(&p->a, docs[0], sets[i], d);
+    if (!rc)
+        rc = profile_from_value(p, &e->ps.schema, docs[0], d);
+    if (rc) {
+        calc_profile_free(p);
+        return NULL;
+    }
+    return p;
+}
+
 calc_profile *calc_profile_parse(calc_engine *e, const char *name, const char *text, size_t len,
                                  calc_diags *d)
 {
@@ -388,6 +541,23 @@ calc_profile *calc_profile_parse(calc_engine *e, const char *name, const char *t
         calc_profile_free(p);
         return NULL;
     }
+    return p;
+}
+
+calc_profile *calc_profile_load_set(calc_engine *e, const char *path, const char *const *sets,
+                                    int nsets, calc_diags *d)
+{
+    char *text;
+    size_t len;
+    calc_error err;
+    if (calc_read_file(path, &text, &len, &err)) {
+        calc_error *x = calc_diags_add(d);
+        if (x)
+            *x = err;
+        return NULL;
+    }
+    calc_profile *p = calc_profile_parse_set(e, path, text, len, sets, nsets, d);
+    free(text);
     return p;
 }
 

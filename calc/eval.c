@@ -635,8 +635,8 @@ void policy_eval(evalctx *c, sbx *s, const policy *p, int index, pres *r)
         r->error = (char *)p->error;
         return;
     }
-    if (c->as_of < p->from || c->as_of > p->to) {
-        r->status = ST_NOT_IN_FORCE;
+    if (c->as_of < p->from || c->as_of > p->to || p->off) {
+        r->status = ST_NOT_IN_FORCE; /* a policy switched off by a scenario is not in force */
         return;
     }
     const pobj *root = c->prof->root.u.o;

@@ -78,6 +78,7 @@ void calc_json_columns(calc_diags *d, size_t from, const char *file, unsigned li
 /* Reads a whole file (<= CALC_MAX_INPUT) into a malloc'd, NUL-terminated buffer. */
 int calc_read_file(const char *path, char **out, size_t *len, calc_error *err);
 const value *map_get(const value *m, const char *key);
+int calc_apply_set(arena *a, value *doc, const char *arg, calc_diags *d);
 bool value_is_null(const value *v);
 
 void diag_at(calc_diags *d, int code, const calc_loc *loc, const char *path, const char *hint,

@@ -11,7 +11,9 @@ static const char usage_text[] =
     "\n"
     "commands:\n"
     "  eval PROFILE.yaml [--as-of DATE] [--format table|json] [--explain] [--lang zh|en]\n"
-    "                     evaluate one enterprise profile against every policy\n"
+    "       [--set PATH=VALUE]… [--scenario S.yaml]… [--param POLICY.PARAM=VALUE]…\n"
+    "                     evaluate one enterprise profile against every policy; with\n"
+    "                     scenarios, baseline and each scenario side by side\n"
     "  replay CASE.yaml…|DIR [--strict] [--as-recorded]\n"
     "                     replay case files and compare with their expected outcome; a\n"
     "                     recorded case also says whether the rules changed since, and\n"
@@ -70,6 +72,8 @@ typedef struct opts {
     const char *format_text, *input_format, *summary;
     int jobs, progress, no_pools, quiet, excel, no_eval;
     int strict, as_recorded, embed, canonical, cases;
+    const char *sets[64], *params[64], *scenarios[16];
+    int nsets, nparams, nscenarios;
     const char *as_of_text;
     calc_date as_of;
     int format, explain, lang, verbose;
@@ -131,6 +135,21 @@ static int parse_opts(int argc, char **argv, opts *o)
                 usage_error("%s", err.msg);
                 return -1;
             }
+        } else if ((t = TAKES("--set"))) {
+            if (t < 0)
+                return -1;
+            if (o->nsets < 64)
+                o->sets[o->nsets++] = val;
+        } else if ((t = TAKES("--param"))) {
+            if (t < 0)
+                return -1;
+            if (o->nparams < 64)
+                o->params[o->nparams++] = val;
+        } else if ((t = TAKES("--scenario"))) {
+            if (t < 0)
+                return -1;
+            if (o->nscenarios < 16)
+                o->scenarios[o->nscenarios++] = val;
         } else if ((t = TAKES("--input-format"))) {
             if (t < 0)
                 return -1;
@@ -275,12 +294,67 @@ static int cmd_batch(opts *o, int allocate)
     b.excel = o->excel;
     b.no_eval = o->no_eval;
     b.err = stderr;
+    b.sets = o->sets;
+    b.nsets = o->nsets;
+    b.params = o->params;
+    b.nparams = o->nparams;
+    b.scenario = o->nscenarios ? o->scenarios[0] : NULL;
+    if (o->nscenarios > 1)
+        return usage_error("%s", "batch takes one --scenario (use calc whatif to compare)");
     if (!o->as_of_text && !o->quiet && !allocate) {
         char d[16];
         fprintf(stderr, "calc: as of %s\n", calc_date_format(d, o->as_of));
     }
     int status = allocate ? calc_allocate(&b) : calc_batch(&b);
     return finish(stdout, status);
+}
+
+/* An engine with one scenario (file, or NULL for the --param overrides alone) applied. */
+static calc_engine *scenario_engine(opts *o, const char *file, int *status)
+{
+    calc_engine *e = open_engine(o, status);
+    if (!e)
+        return NULL;
+    calc_diags d = {0};
+    int rc = file ? calc_scenario_load(e, file, &d) : 0;
+    for (int i = 0; !rc && i < o->nparams; i++)
+        rc = calc_engine_param(e, o->params[i], &d);
+    calc_diags_print(stderr, &d);
+    calc_diags_free(&d);
+    if (rc) {
+        *status = rc == CALC_EUSAGE ? CALC_EXIT_USAGE : calc_exit_status(rc);
+        calc_engine_free(e);
+        return NULL;
+    }
+    return e;
+}
+
+static int eval_scenarios(opts *o, calc_engine *base, calc_profile *p)
+{
+    int status = 0, n = o->nscenarios ? o->nscenarios : 1;
+    calc_engine *eng[17];
+    calc_result *res[17];
+    eng[0] = base;
+    for (int i = 0; i < n; i++) {
+        eng[i + 1] = scenario_engine(o, o->nscenarios ? o->scenarios[i] : NULL, &status);
+        if (!eng[i + 1]) {
+            for (int k = 1; k <= i; k++)
+                calc_engine_free(eng[k]);
+            return status;
+        }
+    }
+    for (int i = 0; i <= n; i++)
+        res[i] = calc_eval(eng[i], p, o->as_of);
+    calc_compare_write(stdout, (const calc_engine *const *)eng, (const calc_result *const *)res,
+                       n + 1, o->format == CALC_FMT_JSON, o->lang);
+    for (int i = 0; i <= n; i++) {
+        int s = calc_result_exit(res[i]);
+        status = s > status ? s : status;
+        calc_result_free(res[i]);
+        if (i)
+            calc_engine_free(eng[i]);
+    }
+    return status;
 }
 
 static int cmd_eval(opts *o)
@@ -295,13 +369,20 @@ static int cmd_eval(opts *o)
         return status;
     calc_engine_set_explain(e, o->explain);
     calc_diags d = {0};
-    calc_profile *p = calc_profile_load(e, o->args[0], &d);
+    calc_profile *p = calc_profile_load_set(e, o->args[0], o->sets, o->nsets, &d);
     if (!p) {
         calc_diags_print(stderr, &d);
         int code = d.n ? d.v[0].code : CALC_EIO;
         calc_diags_free(&d);
         calc_engine_free(e);
         return calc_exit_status(code);
+    }
+    if (o->nscenarios || o->nparams) {
+        int s = eval_scenarios(o, e, p);
+        calc_profile_free(p);
+        calc_diags_free(&d);
+        calc_engine_free(e);
+        return finish(stdout, s > status ? s : status);
     }
     calc_result *r = calc_eval(e, p, o->as_of);
     calc_output_opts oo = {o->format, o->explain, o->lang};

@@ -445,3 +445,140 @@ int calc_result_write(FILE *out, const calc_engine *e, const calc_result *res,
     sb_free(&b);
     return ok ? 0 : CALC_EIO;
 }
+
+/* ---- baseline and scenarios side by side ---- */
+
+static void cell_text(char *out, size_t cap, const policy *p, const pres *r, int lang)
+{
+    char amt[96];
+    amount_text(amt, sizeof amt, p, r, lang);
+    snprintf(out, cap, "%s %s", lang ? status_en[r->status] : status_zh[r->status],
+             r->status == ST_ELIGIBLE || p->kind != K_MATCH ? amt : "");
+}
+
+int calc_compare_write(FILE *out, const calc_engine *const *eng, const calc_result *const *res,
+                       int n, int json, int lang)
+{
+    sbuf b = {0};
+    const calc_engine *e = eng[0];
+    const calc_result *base = res[0];
+    char m1[40], m2[40], m3[40], date[16];
+    calc_date_format(date, base->as_of);
+    if (json) {
+        LIT(&b, "{\"profile\": ");
+        sb_json_str(&b, base->profile_id);
+        sb_printf(&b, ", \"as_of\": \"%s\", \"baseline\": ", date);
+        result_json(&b, e, base, false, false);
+        LIT(&b, ", \"scenarios\": [");
+        for (int s = 1; s < n; s++) {
+            const calc_result *r = res[s];
+            if (s > 1)
+                LIT(&b, ", ");
+            LIT(&b, "{\"name\": ");
+            sb_json_str(&b, eng[s]->scenario_name ? eng[s]->scenario_name : "--param");
+            LIT(&b, ", \"result\": ");
+            result_json(&b, eng[s], r, false, false);
+            LIT(&b, ", \"changes\": [");
+            bool first = true;
+            for (size_t i = 0; i < r->n; i++) {
+                const pres *x = &base->r[i], *y = &r->r[i];
+                if (x->status == y->status && x->amount == y->amount && x->quantity == y->quantity)
+                    continue;
+                if (!first)
+                    LIT(&b, ", ");
+                first = false;
+                LIT(&b, "{\"policy\": ");
+                sb_json_str(&b, e->ps.pol[i].id);
+                sb_printf(&b, ", \"baseline\": {\"status\": \"%s\", \"amount\": \"%s\"}, "
+                              "\"scenario\": {\"status\": \"%s\", \"amount\": \"%s\"}, "
+                              "\"delta\": \"%s\"}",
+                          status_en[x->status], calc_money_format(m1, x->amount),
+                          status_en[y->status], calc_money_format(m2, y->amount),
+                          calc_money_format(m3, y->amount - x->amount));
+            }
+            sb_printf(&b, "], \"totals_delta\": {\"cash\": \"%s\", \"in_kind\": \"%s\"}}",
+                      calc_money_format(m1, r->cash - base->cash),
+                      calc_money_format(m2, r->in_kind - base->in_kind));
+        }
+        LIT(&b, "]}\n");
+    } else {
+        sb_printf(&b, "%s %s    %s %s\n\n", lang ? "profile" : "企业", base->profile_id,
+                  lang ? "as of" : "测算日期", date);
+        size_t wi = 8, wc = 0;
+        char cell[160];
+        for (size_t i = 0; i < base->n; i++) {
+            if (strlen(e->ps.pol[i].id) + 2 > wi)
+                wi = strlen(e->ps.pol[i].id) + 2;
+            for (int s = 0; s < n; s++) {
+                cell_text(cell, sizeof cell, &eng[s]->ps.pol[i], &res[s]->r[i], lang);
+                if (calc_text_width(cell) + 2 > wc)
+                    wc = calc_text_width(cell) + 2;
+            }
+        }
+        for (int s = 1; s < n; s++) {
+            const char *nm = eng[s]->scenario_name ? eng[s]->scenario_name : "--param";
+            if (calc_text_width(nm) + 2 > wc)
+                wc = calc_text_width(nm) + 2;
+        }
+        pad(&b, lang ? "policy" : "政策", wi);
+        pad(&b, lang ? "baseline" : "基准", wc);
+        for (int s = 1; s < n; s++) {
+            char head[200];
+            snprintf(head, sizeof head, "%s", eng[s]->scenario_name ? eng[s]->scenario_name
+                                                                    : "--param");
+            pad(&b, head, wc);
+            pad(&b, lang ? "change" : "变化", 18);
+        }
+        sb_puts(&b, "\n");
+        for (size_t i = 0; i < base->n; i++) {
+            pad(&b, e->ps.pol[i].id, wi);
+            cell_text(cell, sizeof cell, &e->ps.pol[i], &base->r[i], lang);
+            pad(&b, cell, wc);
+            for (int s = 1; s < n; s++) {
+                const pres *x = &base->r[i], *y = &res[s]->r[i];
+                cell_text(cell, sizeof cell, &eng[s]->ps.pol[i], y, lang);
+                pad(&b, cell, wc);
+                calc_money delta = y->amount - x->amount;
+                char dt[60] = "";
+                if (delta)
+                    snprintf(dt, sizeof dt, "%s¥%s", delta > 0 ? "+" : "-",
+                             calc_money_format_grouped(m1, delta > 0 ? delta : -delta));
+                else if (x->status != y->status)
+                    snprintf(dt, sizeof dt, "±0");
+                pad(&b, dt, 18);
+            }
+            sb_puts(&b, "\n");
+        }
+        sb_printf(&b, "\n%s", "");
+        pad(&b, lang ? "total cash" : "现金合计", wi);
+        snprintf(cell, sizeof cell, "¥%s", calc_money_format_grouped(m1, base->cash));
+        pad(&b, cell, wc);
+        for (int s = 1; s < n; s++) {
+            snprintf(cell, sizeof cell, "¥%s", calc_money_format_grouped(m1, res[s]->cash));
+            pad(&b, cell, wc);
+            calc_money dc = res[s]->cash - base->cash;
+            char dt[60];
+            snprintf(dt, sizeof dt, "%s¥%s", dc >= 0 ? "+" : "-",
+                     calc_money_format_grouped(m2, dc >= 0 ? dc : -dc));
+            pad(&b, dt, 18);
+        }
+        sb_puts(&b, "\n");
+        pad(&b, lang ? "in-kind value" : "实物价值合计", wi);
+        snprintf(cell, sizeof cell, "¥%s", calc_money_format_grouped(m1, base->in_kind));
+        pad(&b, cell, wc);
+        for (int s = 1; s < n; s++) {
+            snprintf(cell, sizeof cell, "¥%s", calc_money_format_grouped(m1, res[s]->in_kind));
+            pad(&b, cell, wc);
+            calc_money dk = res[s]->in_kind - base->in_kind;
+            char dt[60];
+            snprintf(dt, sizeof dt, "%s¥%s", dk >= 0 ? "+" : "-",
+                     calc_money_format_grouped(m3, dk >= 0 ? dk : -dk));
+            pad(&b, dt, 18);
+        }
+        sb_printf(&b, "\n\n%s sha256:%s\n", lang ? "policy set" : "规则集指纹", e->set_fp);
+    }
+    size_t w = fwrite(b.p, 1, b.n, out);
+    int ok = w == b.n;
+    sb_free(&b);
+    return ok ? 0 : CALC_EIO;
+}

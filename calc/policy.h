@@ -44,6 +44,7 @@ typedef struct policy {
     struct upv *upv;
     const char *error; /* load failure: "file:line: message" */
     char fp[65];       /* SHA-256 of the policy's file */
+    bool off;          /* switched off by a what-if scenario */
     int group, cap, pool; /* indexes, or -1 */
 } policy;
 

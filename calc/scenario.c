@@ -1,0 +1,277 @@
+/* scenario.c — what-if reforms applied to an engine: parameter overrides (in the parameter's
+ * own unit), policies switched off, pool sizes, in-force windows; from a scenario file (YAML)
+ * or --param POLICY.PARAM=VALUE. The baseline engine is never changed: each scenario gets an
+ * engine of its own. */
+#include "engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int policy_rebuild_params(lua_State *L, policy *p);
+
+static const char *const unit_word[] = {"yuan", "percent", "count", "m2", "date", "years",
+                                        "units"};
+
+/* Parses text in a parameter's unit. 0, or CALC_ESCHEMA with *why set. */
+static int parse_unit(int unit, const char *s, size_t len, int64_t *out, const char **why)
+{
+    bool pct = len > 0 && s[len - 1] == '%';
+    switch (unit) {
+    case U_PERCENT:
+        if (!pct) {
+            *why = "this parameter is a percentage: write it with %, e.g. 15%";
+            return CALC_ESCHEMA;
+        }
+        if (calc_money_parse(out, s, len - 1, why)) /* hundredths of a percent */
+            return CALC_ESCHEMA;
+        return 0;
+    case U_YUAN:
+        if (pct) {
+            *why = "this parameter is an amount in yuan, not a percentage";
+            return CALC_ESCHEMA;
+        }
+        return calc_money_parse(out, s, len, why);
+    case U_DATE: {
+        calc_date d;
+        if (calc_date_parse(&d, s, len)) {
+            *why = "this parameter is a date: write YYYY-MM-DD";
+            return CALC_ESCHEMA;
+        }
+        *out = d;
+        return 0;
+    }
+    default: {
+        int64_t v = 0;
+        if (len == 0 || pct) {
+            *why = "this parameter is a whole number";
+            return CALC_ESCHEMA;
+        }
+        for (size_t i = 0; i < len; i++) {
+            if (s[i] < '0' || s[i] > '9' || __builtin_mul_overflow(v, 10, &v) ||
+                __builtin_add_overflow(v, s[i] - '0', &v)) {
+                *why = "this parameter is a whole number";
+                return CALC_ESCHEMA;
+            }
+        }
+        *out = v;
+        return 0;
+    }
+    }
+}
+
+static int find_policy(calc_engine *e, const char *id, size_t len, const calc_loc *loc,
+                       calc_diags *d)
+{
+    char buf[200];
+    snprintf(buf, sizeof buf, "%.*s", (int)len, id);
+    int pi = policy_index(&e->ps, buf);
+    if (pi < 0) {
+        const char *ids[256];
+        size_t n = 0;
+        for (size_t i = 0; i < e->ps.n && n < 256; i++)
+            ids[n++] = e->ps.pol[i].id;
+        const char *best = closest_name(buf, ids, n);
+        char hint[200];
+        snprintf(hint, sizeof hint, best ? "did you mean '%s'?" : "%s",
+                 best ? best : "run 'calc policies' for the ids");
+        diag_at(d, CALC_ESCHEMA, loc, NULL, hint, "unknown policy '%s'", buf);
+    }
+    return pi;
+}
+
+/* Sets POLICY.PARAM[.KEY] to the text v. */
+static int set_param(calc_engine *e, const char *spec, const char *v, size_t vlen,
+                     const calc_loc *loc, calc_diags *d)
+{
+    const char *dot = strchr(spec, '.');
+    if (!dot) {
+        diag_at(d, CALC_ESCHEMA, loc, NULL, "write POLICY.PARAM, e.g. sc25-rd-subsidy.rate",
+                "'%s' names no parameter", spec);
+        return CALC_ESCHEMA;
+    }
+    int pi = find_policy(e, spec, (size_t)(dot - spec), loc, d);
+    if (pi < 0)
+        return CALC_ESCHEMA;
+    policy *p = &e->ps.pol[pi];
+    if (p->error) {
+        diag_at(d, CALC_EPOLICY, loc, NULL, NULL, "policy '%s' failed to load", p->id);
+        return CALC_EPOLICY;
+    }
+    char name[200];
+    snprintf(name, sizeof name, "%s", dot + 1);
+    char *key = strchr(name, '.');
+    if (key)
+        *key++ = 0;
+    param *q = NULL;
+    for (size_t i = 0; i < p->nparam; i++)
+        if (strcmp(p->params[i].name, name) == 0)
+            q = &p->params[i];
+    if (!q) {
+        const char *names[64];
+        size_t n = 0;
+        for (size_t i = 0; i < p->nparam && n < 64; i++)
+            names[n++] = p->params[i].name;
+        const char *best = closest_name(name, names, n);
+        char hint[200];
+        snprintf(hint, sizeof hint, best ? "did you mean '%s'?" : "%s",
+                 best ? best : "run 'calc policies show ID' for its parameters");
+        diag_at(d, CALC_ESCHEMA, loc, NULL, hint, "policy '%s' has no parameter '%s'", p->id,
+                name);
+        return CALC_ESCHEMA;
+    }
+    int64_t *slot = &q->value;
+    if (q->n) {
+        slot = NULL;
+        for (size_t i = 0; key && i < q->n; i++)
+            if (strcmp(q->e[i].key, key) == 0)
+                slot = &q->e[i].value;
+        if (!slot) {
+            diag_at(d, CALC_ESCHEMA, loc, NULL, "e.g. sc25-first-store.tiers.global_first",
+                    "'%s.%s' is a table: name one of its keys", p->id, q->name);
+            return CALC_ESCHEMA;
+        }
+    } else if (key) {
+        diag_at(d, CALC_ESCHEMA, loc, NULL, NULL, "'%s.%s' is not a table", p->id, q->name);
+        return CALC_ESCHEMA;
+    }
+    const char *why = NULL;
+    int64_t val;
+    if (parse_unit(q->unit, v, vlen, &val, &why)) {
+        diag_at(d, CALC_ESCHEMA, loc, NULL, why, "%s.%s (%s): bad value '%.*s'", p->id, q->name,
+                unit_word[q->unit], (int)vlen, v);
+        return CALC_ESCHEMA;
+    }
+    *slot = val;
+    policy_rebuild_params(e->sbx.L, p);
+    e->scenario_changed = true;
+    return 0;
+}
+
+int calc_engine_param(calc_engine *e, const char *arg, calc_diags *d)
+{
+    const char *eq = strchr(arg, '=');
+    calc_loc loc = {"--param", 0, 0};
+    if (!eq) {
+        diag_at(d, CALC_EUSAGE, &loc, NULL, "write POLICY.PARAM=VALUE",
+                "'%s': expected POLICY.PARAM=VALUE", arg);
+        return CALC_EUSAGE;
+    }
+    char spec[300];
+    snprintf(spec, sizeof spec, "%.*s", (int)(eq - arg), arg);
+    return set_param(e, spec, eq + 1, strlen(eq + 1), &loc, d);
+}
+
+int calc_scenario_load(calc_engine *e, const char *path, calc_diags *d)
+{
+    char *text;
+    size_t len;
+    calc_error err;
+    if (calc_read_file(path, &text, &len, &err)) {
+        calc_error *x = calc_diags_add(d);
+        if (x)
+            *x = err;
+        return err.code;
+    }
+    arena *a = &e->ps.a; /* names and files live as long as the engine */
+    const char *file = arena_strndup(a, path, strlen(path));
+    value **docs;
+    size_t nd;
+    int rc = calc_yaml_parse(a, file, text, len, &docs, &nd, d);
+    free(text);
+    if (rc)
+        return rc;
+    const value *s = nd ? docs[0] : NULL;
+    if (!s || s->type != V_MAP) {
+        diag_at(d, CALC_ESCHEMA, s ? &s->loc : NULL, NULL,
+                "name, params, off, pools, in_force", "%s: expected a scenario (a mapping)", path);
+        return CALC_ESCHEMA;
+    }
+    static const char *const keys[] = {"name", "description", "params", "off", "pools",
+                                       "in_force"};
+    for (size_t i = 0; i < s->n; i++) {
+        bool ok = false;
+        for (int k = 0; k < 6; k++)
+            ok |= strcmp(s->keys[i]->str, keys[k]) == 0;
+        if (!ok) {
+            const char *best = closest_name(s->keys[i]->str, keys, 6);
+            char hint[100];
+            snprintf(hint, sizeof hint, best ? "did you mean '%s'?" : "keys: %s",
+                     best ? best : "name, description, params, off, pools, in_force");
+            diag_at(d, CALC_ESCHEMA, &s->keys[i]->loc, NULL, hint, "unknown key '%s'",
+                    s->keys[i]->str);
+            rc = CALC_ESCHEMA;
+        }
+    }
+    const value *nm = map_get(s, "name");
+    const char *base = strrchr(file, '/');
+    e->scenario_name = nm && nm->type == V_SCALAR ? nm->str : base ? base + 1 : file;
+    const value *params = map_get(s, "params");
+    for (size_t i = 0; params && params->type == V_MAP && i < params->n; i++) {
+        const value *v = params->items[i];
+        if (v->type != V_SCALAR) {
+            diag_at(d, CALC_ESCHEMA, &v->loc, params->keys[i]->str, NULL,
+                    "expected a single value");
+            rc = CALC_ESCHEMA;
+            continue;
+        }
+        if (set_param(e, params->keys[i]->str, v->str, v->len, &params->keys[i]->loc, d))
+            rc = CALC_ESCHEMA;
+    }
+    const value *off = map_get(s, "off");
+    for (size_t i = 0; off && off->type == V_SEQ && i < off->n; i++) {
+        const value *v = off->items[i];
+        int pi = v->type == V_SCALAR ? find_policy(e, v->str, v->len, &v->loc, d) : -1;
+        if (pi < 0) {
+            rc = CALC_ESCHEMA;
+            continue;
+        }
+        e->ps.pol[pi].off = true;
+        e->scenario_changed = true;
+    }
+    const value *pools = map_get(s, "pools");
+    for (size_t i = 0; pools && pools->type == V_MAP && i < pools->n; i++) {
+        decl *pool = NULL;
+        for (size_t k = 0; k < e->ps.npool; k++)
+            if (strcmp(e->ps.pool[k].name, pools->keys[i]->str) == 0)
+                pool = &e->ps.pool[k];
+        const value *v = pools->items[i];
+        const char *why = "expected a size";
+        int64_t size;
+        if (!pool) {
+            diag_at(d, CALC_ESCHEMA, &pools->keys[i]->loc, NULL, "see policies/set.yaml",
+                    "unknown pool '%s'", pools->keys[i]->str);
+            rc = CALC_ESCHEMA;
+        } else if (v->type != V_SCALAR ||
+                   parse_unit(pool->unit == U_YUAN ? U_YUAN : U_COUNT, v->str, v->len, &size,
+                              &why)) {
+            diag_at(d, CALC_ESCHEMA, &v->loc, pool->name, why, "bad pool size");
+            rc = CALC_ESCHEMA;
+        } else {
+            pool->size = size;
+            e->scenario_changed = true;
+        }
+    }
+    const value *win = map_get(s, "in_force");
+    for (size_t i = 0; win && win->type == V_MAP && i < win->n; i++) {
+        int pi = find_policy(e, win->keys[i]->str, win->keys[i]->len, &win->keys[i]->loc, d);
+        const value *v = win->items[i];
+        calc_date f, t;
+        if (pi < 0) {
+            rc = CALC_ESCHEMA;
+        } else if (v->type != V_SEQ || v->n != 2 || v->items[0]->type != V_SCALAR ||
+                   v->items[1]->type != V_SCALAR ||
+                   calc_date_parse(&f, v->items[0]->str, v->items[0]->len) ||
+                   calc_date_parse(&t, v->items[1]->str, v->items[1]->len) || f > t) {
+            diag_at(d, CALC_ESCHEMA, &v->loc, e->ps.pol[pi].id, "in_force: {ID: [FROM, TO]}",
+                    "expected [FROM, TO] dates, FROM <= TO");
+            rc = CALC_ESCHEMA;
+        } else {
+            e->ps.pol[pi].from = f;
+            e->ps.pol[pi].to = t;
+            e->scenario_changed = true;
+        }
+    }
+    return rc;
+}
+
+const char *calc_engine_scenario(const calc_engine *e) { return e->scenario_name; }
