@@ -492,11 +492,15 @@ calc_profile *calc_profile_parse_set(calc_engine *e, const char *name, const cha
     value **docs;
     size_t nd;
     int rc = calc_yaml_parse(&p->a, p->file, text, len, &docs, &nd, d);
-    if (!rc && nd != 1) {
-        diag_at(d, CALC_ESCHEMA, NULL, NULL, nd ? "use 'calc batch' for a stream of profiles"
-                                                : "see 'calc init' for a template",
-                nd ? "%s: expected one profile, found %zu documents"
-                   : "%s: the file is empty; expected a profile", p->file, nd);
+    if (!rc && nd == 0) {
+        diag_at(d, CALC_ESCHEMA, NULL, NULL, "see 'calc init' for a template",
+                "%s: the file is empty; expected a profile", p->file);
+        rc = CALC_ESCHEMA;
+    }
+    if (!rc && nd > 1) {
+        diag_at(d, CALC_ESCHEMA, &docs[1]->loc, NULL,
+                "use 'calc batch' for a stream of profiles",
+                "expected one profile, found %zu documents", nd);
         rc = CALC_ESCHEMA;
     }
     for (int i = 0; !rc && i < nsets; i++)
