@@ -121,6 +121,11 @@ int calc_engine_param(calc_engine *e, const char *arg, calc_diags *d);
  * policy and of the totals. */
 int calc_compare_write(FILE *out, const calc_engine *const *engines,
                        const calc_result *const *results, int n, int json, int lang);
+/* `calc sweep`: the profile evaluated for each value FROM..TO by STEP of one field
+ * (vary = "PATH=FROM:TO:STEP"); format 0 table, 1 CSV, 2 SVG chart. */
+int calc_sweep(FILE *out, calc_engine *e, const char *profile, const char *const *sets,
+               int nsets, const char *vary, const char *const *only, int nonly, calc_date as_of,
+               int format, int lang, calc_diags *d);
 /* The name of the scenario applied, or NULL. */
 const char *calc_engine_scenario(const calc_engine *e);
 

@@ -21,6 +21,8 @@ static const char usage_text[] =
     "  record PROFILE.yaml --as-of DATE [-o CASE.yaml] [--embed-policies]\n"
     "                     write a case file: the profile, the full outcome, fingerprints\n"
     "  record --cases CASE.yaml [-o NEW.yaml]      record each case of a case file again\n"
+    "  sweep PROFILE.yaml --vary PATH=FROM:TO:STEP [--policy ID]… [--format table|csv|svg]\n"
+    "        [-o FILE]    each policy's amount across a range of one field's values\n"
     "  report CASE.yaml… [-o report.html|report.md] [--lang zh|en]\n"
     "                     a printable decision report per case, for the audit file\n"
     "  fingerprint [PROFILE.yaml…] [--canonical]\n"
@@ -72,8 +74,8 @@ typedef struct opts {
     const char *format_text, *input_format, *summary;
     int jobs, progress, no_pools, quiet, excel, no_eval;
     int strict, as_recorded, embed, canonical, cases;
-    const char *sets[64], *params[64], *scenarios[16];
-    int nsets, nparams, nscenarios;
+    const char *sets[64], *params[64], *scenarios[16], *only[64], *vary;
+    int nsets, nparams, nscenarios, nonly;
     const char *as_of_text;
     calc_date as_of;
     int format, explain, lang, verbose;
@@ -140,6 +142,15 @@ static int parse_opts(int argc, char **argv, opts *o)
                 return -1;
             if (o->nsets < 64)
                 o->sets[o->nsets++] = val;
+        } else if ((t = TAKES("--vary"))) {
+            if (t < 0)
+                return -1;
+            o->vary = val;
+        } else if ((t = TAKES("--policy"))) {
+            if (t < 0)
+                return -1;
+            if (o->nonly < 64)
+                o->only[o->nonly++] = val;
         } else if ((t = TAKES("--param"))) {
             if (t < 0)
                 return -1;
@@ -491,6 +502,43 @@ static int cmd_record(opts *o)
     return status;
 }
 
+static int cmd_sweep(opts *o)
+{
+    if (o->nargs != 1 || !o->vary)
+        return usage_error("%s", "sweep takes one profile and --vary PATH=FROM:TO:STEP");
+    int fmt = !o->format_text || !strcmp(o->format_text, "table") ? 0
+              : !strcmp(o->format_text, "csv")                    ? 1
+              : !strcmp(o->format_text, "svg")                    ? 2
+                                                                  : -1;
+    if (fmt < 0)
+        return usage_error("--format: expected table, csv or svg, got '%s'", o->format_text);
+    int status = 0;
+    calc_engine *e = o->nscenarios || o->nparams
+                         ? scenario_engine(o, o->nscenarios ? o->scenarios[0] : NULL, &status)
+                         : open_engine(o, &status);
+    if (!e)
+        return status;
+    FILE *out = stdout;
+    if (o->out && strcmp(o->out, "-")) {
+        out = fopen(o->out, "wb");
+        if (!out) {
+            fprintf(stderr, "calc: error: cannot create %s\n", o->out);
+            calc_engine_free(e);
+            return CALC_EXIT_USAGE;
+        }
+    }
+    calc_diags d = {0};
+    int rc = calc_sweep(out, e, o->args[0], o->sets, o->nsets, o->vary, o->only, o->nonly,
+                        o->as_of, fmt, o->lang, &d);
+    calc_diags_print(stderr, &d);
+    calc_diags_free(&d);
+    if (out != stdout && fclose(out) != 0 && !rc)
+        rc = CALC_EIO;
+    calc_engine_free(e);
+    int s = rc == CALC_EUSAGE ? CALC_EXIT_USAGE : calc_exit_status(rc);
+    return finish(stdout, s > status ? s : status);
+}
+
 static int cmd_report(opts *o)
 {
     if (o->nargs < 1)
@@ -664,6 +712,8 @@ int main(int argc, char **argv)
         return cmd_replay(&o);
     if (strcmp(cmd, "record") == 0)
         return cmd_record(&o);
+    if (strcmp(cmd, "sweep") == 0)
+        return cmd_sweep(&o);
     if (strcmp(cmd, "report") == 0)
         return cmd_report(&o);
     if (strcmp(cmd, "fingerprint") == 0)
