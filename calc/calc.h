@@ -112,6 +112,7 @@ const char *calc_engine_fingerprint(const calc_engine *e);
 int calc_fingerprint_write(FILE *out, const calc_engine *e);
 
 /* ---- what-if ---- */
+struct calc_batch_opts;
 /* Applies a scenario file (YAML: name, params {POLICY.PARAM: value in its unit}, off [ids],
  * pools {name: size}, in_force {id: [from, to]}) to this engine; every problem is in diags. */
 int calc_scenario_load(calc_engine *e, const char *path, calc_diags *d);
@@ -126,6 +127,15 @@ int calc_compare_write(FILE *out, const calc_engine *const *engines,
 int calc_sweep(FILE *out, calc_engine *e, const char *profile, const char *const *sets,
                int nsets, const char *vary, const char *const *only, int nonly, calc_date as_of,
                int format, int lang, calc_diags *d);
+/* `calc whatif`: the population of o->inputs under base and scen, pools applied in both; per
+ * policy and pool, overall and by the field `by` (or NULL). format: 0 table, 1 JSON, 2 CSV. */
+int calc_whatif(FILE *out, calc_engine *base, calc_engine *scen, const struct calc_batch_opts *o,
+                const char *by, int format, int lang, calc_diags *d);
+/* `calc whatif --solve POLICY.PARAM --budget AMOUNT [--pool NAME]`: the largest value of a
+ * cap or rate (the smallest of a threshold) whose total cost — or pool claims — stays within the
+ * budget; money to the fen, percent to 0.01%. */
+int calc_solve(FILE *out, calc_engine *e, const struct calc_batch_opts *o, const char *target,
+               const char *budget, const char *pool, int json, calc_diags *d);
 /* The name of the scenario applied, or NULL. */
 const char *calc_engine_scenario(const calc_engine *e);
 

@@ -715,8 +715,16 @@ calc_result *calc_eval(calc_engine *e, const calc_profile *prof, calc_date as_of
     c->a = &res->a;
     c->explain = e->explain;
     c->all_records = !e->failures_only;
-    for (size_t i = 0; i < e->ps.n; i++)
+    for (size_t i = 0; i < e->ps.n; i++) {
+        if (e->only && !e->only[i]) { /* left out (solve): counts as nothing */
+            memset(&res->r[i], 0, sizeof res->r[i]);
+            res->r[i].policy = (int)i;
+            res->r[i].kind = e->ps.pol[i].kind;
+            res->r[i].status = ST_NOT_IN_FORCE;
+            continue;
+        }
         policy_eval(c, &e->sbx, &e->ps.pol[i], (int)i, &res->r[i]);
+    }
     resolve_groups(e, res);
     apply_caps(e, res, prof);
     for (size_t i = 0; i < res->n; i++) {

@@ -429,7 +429,8 @@ static int check_amount(E *e, int idx, calc_money *out, pres *r, const char *wha
                                 calc_money_format(buf, v));
         return -1;
     }
-    if (e->p->limit_param >= 0 && v > e->p->params[e->p->limit_param].value) {
+    if (e->p->limit_param >= 0 && strcmp(what, "amount") == 0 &&
+        v > e->p->params[e->p->limit_param].value) { /* the policy's amount, not an item's */
         char lim[40];
         r->error = arena_printf(e->c->a, "%s: %s %s exceeds the policy's own limit '%s' (%s)",
                                 e->p->file, what, calc_money_format(buf, v),

@@ -21,6 +21,14 @@ static const char usage_text[] =
     "  record PROFILE.yaml --as-of DATE [-o CASE.yaml] [--embed-policies]\n"
     "                     write a case file: the profile, the full outcome, fingerprints\n"
     "  record --cases CASE.yaml [-o NEW.yaml]      record each case of a case file again\n"
+    "  whatif POPULATION… --scenario S.yaml [--param P.X=V]… [--by FIELD]\n"
+    "        [--format table|json|csv]\n"
+    "                     the population under the baseline and the scenario (pools in\n"
+    "                     both): per policy and pool, beneficiaries, granted, change, how\n"
+    "                     many gain, lose or stay; by the value of FIELD\n"
+    "  whatif POPULATION… --solve POLICY.PARAM --budget AMOUNT [--pool NAME]\n"
+    "                     the value of a cap or rate (largest) or threshold (smallest) that\n"
+    "                     keeps the cost, or the claims on a pool, within the budget\n"
     "  sweep PROFILE.yaml --vary PATH=FROM:TO:STEP [--policy ID]… [--format table|csv|svg]\n"
     "        [-o FILE]    each policy's amount across a range of one field's values\n"
     "  report CASE.yaml… [-o report.html|report.md] [--lang zh|en]\n"
@@ -75,6 +83,7 @@ typedef struct opts {
     int jobs, progress, no_pools, quiet, excel, no_eval;
     int strict, as_recorded, embed, canonical, cases;
     const char *sets[64], *params[64], *scenarios[16], *only[64], *vary;
+    const char *by, *solve, *budget, *pool;
     int nsets, nparams, nscenarios, nonly;
     const char *as_of_text;
     calc_date as_of;
@@ -142,6 +151,22 @@ static int parse_opts(int argc, char **argv, opts *o)
                 return -1;
             if (o->nsets < 64)
                 o->sets[o->nsets++] = val;
+        } else if ((t = TAKES("--by"))) {
+            if (t < 0)
+                return -1;
+            o->by = val;
+        } else if ((t = TAKES("--solve"))) {
+            if (t < 0)
+                return -1;
+            o->solve = val;
+        } else if ((t = TAKES("--budget"))) {
+            if (t < 0)
+                return -1;
+            o->budget = val;
+        } else if ((t = TAKES("--pool"))) {
+            if (t < 0)
+                return -1;
+            o->pool = val;
         } else if ((t = TAKES("--vary"))) {
             if (t < 0)
                 return -1;
@@ -539,6 +564,61 @@ static int cmd_sweep(opts *o)
     return finish(stdout, s > status ? s : status);
 }
 
+static int cmd_whatif(opts *o)
+{
+    if (o->nargs < 1)
+        return usage_error("%s", "whatif needs a population (JSON Lines, YAML stream or CSV)");
+    if (!o->solve && !o->nscenarios && !o->nparams)
+        return usage_error("%s", "whatif needs --scenario S.yaml, --param, or --solve");
+    if (o->solve && !o->budget)
+        return usage_error("%s", "--solve needs --budget AMOUNT");
+    int fmt = !o->format_text || !strcmp(o->format_text, "table") ? 0
+              : !strcmp(o->format_text, "json")                   ? 1
+              : !strcmp(o->format_text, "csv")                    ? 2
+                                                                  : -1;
+    if (fmt < 0)
+        return usage_error("--format: expected table, json or csv, got '%s'", o->format_text);
+    calc_batch_opts b;
+    memset(&b, 0, sizeof b);
+    b.inputs = o->args;
+    b.ninputs = o->nargs;
+    b.input_format = -1;
+    if (o->input_format)
+        b.input_format = !strcmp(o->input_format, "yaml") ? 1 : !strcmp(o->input_format, "csv") ? 2 : 0;
+    b.as_of = o->as_of;
+    b.sets = o->sets;
+    b.nsets = o->nsets;
+    b.err = stderr;
+    int status = 0;
+    calc_diags d = {0};
+    int rc;
+    if (o->solve) {
+        calc_engine *e = o->nscenarios || o->nparams
+                             ? scenario_engine(o, o->nscenarios ? o->scenarios[0] : NULL, &status)
+                             : open_engine(o, &status);
+        if (!e)
+            return status;
+        rc = calc_solve(stdout, e, &b, o->solve, o->budget, o->pool, fmt == 1, &d);
+        calc_engine_free(e);
+    } else {
+        calc_engine *base = open_engine(o, &status);
+        if (!base)
+            return status;
+        calc_engine *scen = scenario_engine(o, o->nscenarios ? o->scenarios[0] : NULL, &status);
+        if (!scen) {
+            calc_engine_free(base);
+            return status;
+        }
+        rc = calc_whatif(stdout, base, scen, &b, o->by, fmt, o->lang, &d);
+        calc_engine_free(base);
+        calc_engine_free(scen);
+    }
+    calc_diags_print(stderr, &d);
+    calc_diags_free(&d);
+    int s = rc == CALC_EUSAGE ? CALC_EXIT_USAGE : calc_exit_status(rc);
+    return finish(stdout, s > status ? s : status);
+}
+
 static int cmd_report(opts *o)
 {
     if (o->nargs < 1)
@@ -712,6 +792,8 @@ int main(int argc, char **argv)
         return cmd_replay(&o);
     if (strcmp(cmd, "record") == 0)
         return cmd_record(&o);
+    if (strcmp(cmd, "whatif") == 0)
+        return cmd_whatif(&o);
     if (strcmp(cmd, "sweep") == 0)
         return cmd_sweep(&o);
     if (strcmp(cmd, "report") == 0)
