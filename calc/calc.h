@@ -166,6 +166,9 @@ void calc_engine_set_explain(calc_engine *e, int on);
 /* Records every condition (1, the default) or only the failed ones (0: faster, for batch). */
 void calc_engine_set_conditions(calc_engine *e, int all);
 void calc_result_free(calc_result *r);
+/* Adds to every ineligible or needs_data result of r the field changes that would make it
+ * eligible, each set proven by re-evaluating p (which is restored afterwards). */
+void calc_qualify(calc_engine *e, calc_profile *p, calc_result *r);
 /* The worst exit status the result implies: 4 when a policy errored, else 0. */
 int calc_result_exit(const calc_result *r);
 

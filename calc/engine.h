@@ -28,6 +28,7 @@ struct calc_engine {
 const char *calc_status_name(int st);
 int engine_fingerprint(calc_engine *e, const char *dir);
 void param_value(char *out, size_t cap, int unit, int64_t v);
+int64_t req_value(const policy *p, calc_date as_of, const reqval *r);
 /* Calls fn for every case of a case file, with its profile validated and its as_of. */
 typedef int (*case_fn)(void *ud, calc_engine *e, const value *c, calc_profile *p, calc_date as_of);
 int calc_cases_each(calc_engine *e, const char *path, case_fn fn, void *ud, calc_diags *d);

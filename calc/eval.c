@@ -56,7 +56,7 @@ static const pval *field_of(const pobj *base, const cond *c)
     return v;
 }
 
-static int64_t req_value(const policy *p, calc_date as_of, const reqval *r)
+int64_t req_value(const policy *p, calc_date as_of, const reqval *r)
 {
     switch (r->kind) {
     case RV_PARAM: return p->params[r->param].value;

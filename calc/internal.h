@@ -232,6 +232,25 @@ void crec_field(sbuf *b, const crec *r);
 bool crec_actual(sbuf *b, const crec *r);
 void crec_required(sbuf *b, const crec *r);
 
+typedef struct qchange { /* one field change of a to_qualify suggestion */
+    const char *field;  /* "finance.rd_expense", "stores[1].area_m2" */
+    const char *action; /* raise, lower, set, add, provide */
+    char *now;          /* current value, NULL when absent */
+    char *to;           /* the value needed */
+    char *by;           /* the difference, for amounts and numbers */
+} qchange;
+
+typedef struct qualify {
+    bool possible;       /* a proven set of changes exists */
+    bool example;        /* the amount uses example values for fields to provide */
+    size_t n;
+    qchange *change;
+    calc_money amount;   /* what the policy would then bring */
+    int64_t quantity;
+    size_t nfixed;
+    const char **fixed;  /* failing fields that cannot change (dates already past) */
+} qualify;
+
 typedef struct pres {
     int policy;   /* index into the engine's policies */
     int status;
@@ -257,6 +276,7 @@ typedef struct pres {
     char **missing;
     char **step; /* computation steps, human text */
     char *error;   /* status error: message */
+    struct qualify *to_qualify; /* how to become eligible, when asked for (qualify.c) */
     char *error_loc;
 } pres;
 

@@ -421,6 +421,8 @@ static int cmd_eval(opts *o)
         return finish(stdout, s > status ? s : status);
     }
     calc_result *r = calc_eval(e, p, o->as_of);
+    if (o->format == CALC_FMT_JSON || o->explain)
+        calc_qualify(e, p, r);
     calc_output_opts oo = {o->format, o->explain, o->lang};
     calc_result_write(stdout, e, r, &oo);
     int rs = calc_result_exit(r);
