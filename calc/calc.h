@@ -136,6 +136,10 @@ int calc_whatif(FILE *out, calc_engine *base, calc_engine *scen, const struct ca
  * budget; money to the fen, percent to 0.01%. */
 int calc_solve(FILE *out, calc_engine *e, const struct calc_batch_opts *o, const char *target,
                const char *budget, const char *pool, int json, calc_diags *d);
+/* `calc near`: enterprises ineligible only by numeric thresholds within `within` ("20%") of
+ * the value needed, with what they need (proven) and what it would bring. */
+int calc_near(FILE *out, calc_engine *e, const struct calc_batch_opts *o, const char *within,
+              int format, int lang, calc_diags *d);
 /* The name of the scenario applied, or NULL. */
 const char *calc_engine_scenario(const calc_engine *e);
 

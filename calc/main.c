@@ -29,6 +29,9 @@ static const char usage_text[] =
     "  whatif POPULATION… --solve POLICY.PARAM --budget AMOUNT [--pool NAME]\n"
     "                     the value of a cap or rate (largest) or threshold (smallest) that\n"
     "                     keeps the cost, or the claims on a pool, within the budget\n"
+    "  near POPULATION… [--within 20%] [--format table|json|csv]\n"
+    "                     enterprises ineligible only by numeric thresholds within the\n"
+    "                     distance, with what they need: an outreach list\n"
     "  sweep PROFILE.yaml --vary PATH=FROM:TO:STEP [--policy ID]… [--format table|csv|svg]\n"
     "        [-o FILE]    each policy's amount across a range of one field's values\n"
     "  report CASE.yaml… [-o report.html|report.md] [--lang zh|en]\n"
@@ -83,7 +86,7 @@ typedef struct opts {
     int jobs, progress, no_pools, quiet, excel, no_eval;
     int strict, as_recorded, embed, canonical, cases;
     const char *sets[64], *params[64], *scenarios[16], *only[64], *vary;
-    const char *by, *solve, *budget, *pool;
+    const char *by, *solve, *budget, *pool, *within;
     int nsets, nparams, nscenarios, nonly;
     const char *as_of_text;
     calc_date as_of;
@@ -151,6 +154,10 @@ static int parse_opts(int argc, char **argv, opts *o)
                 return -1;
             if (o->nsets < 64)
                 o->sets[o->nsets++] = val;
+        } else if ((t = TAKES("--within"))) {
+            if (t < 0)
+                return -1;
+            o->within = val;
         } else if ((t = TAKES("--by"))) {
             if (t < 0)
                 return -1;
@@ -621,6 +628,36 @@ static int cmd_whatif(opts *o)
     return finish(stdout, s > status ? s : status);
 }
 
+static int cmd_near(opts *o)
+{
+    if (o->nargs < 1)
+        return usage_error("%s", "near needs a population");
+    int fmt = !o->format_text || !strcmp(o->format_text, "table") ? 0
+              : !strcmp(o->format_text, "json")                   ? 1
+              : !strcmp(o->format_text, "csv")                    ? 2
+                                                                  : -1;
+    if (fmt < 0)
+        return usage_error("--format: expected table, json or csv, got '%s'", o->format_text);
+    calc_batch_opts b;
+    memset(&b, 0, sizeof b);
+    b.inputs = o->args;
+    b.ninputs = o->nargs;
+    b.input_format = -1;
+    b.as_of = o->as_of;
+    b.err = stderr;
+    int status = 0;
+    calc_engine *e = open_engine(o, &status);
+    if (!e)
+        return status;
+    calc_diags d = {0};
+    int rc = calc_near(stdout, e, &b, o->within, fmt, o->lang, &d);
+    calc_diags_print(stderr, &d);
+    calc_diags_free(&d);
+    calc_engine_free(e);
+    int s = rc == CALC_EUSAGE ? CALC_EXIT_USAGE : calc_exit_status(rc);
+    return finish(stdout, s > status ? s : status);
+}
+
 static int cmd_report(opts *o)
 {
     if (o->nargs < 1)
@@ -794,6 +831,8 @@ int main(int argc, char **argv)
         return cmd_replay(&o);
     if (strcmp(cmd, "record") == 0)
         return cmd_record(&o);
+    if (strcmp(cmd, "near") == 0)
+        return cmd_near(&o);
     if (strcmp(cmd, "whatif") == 0)
         return cmd_whatif(&o);
     if (strcmp(cmd, "sweep") == 0)

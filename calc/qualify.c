@@ -241,8 +241,10 @@ static void collect(calc_engine *e, calc_profile *prof, const policy *p, const p
         pval nv;
         if (!satisfy(a, p, as_of, c, c->sn, slot, &nv))
             continue;
+        bool threshold = c->op == C_AT_LEAST || c->op == C_AT_MOST || c->op == C_GREATER ||
+                         c->op == C_LESS || c->op == C_BETWEEN;
         const char *action = c->op == C_HAS_TAG ? "add"
-                             : (c->sn->type == T_MONEY || c->sn->type == T_INT)
+                             : threshold && (c->sn->type == T_MONEY || c->sn->type == T_INT)
                                  ? (slot->set && nv.u.i < slot->u.i ? "lower" : "raise")
                                  : "set";
         add_fix(f, slot, &nv, field, action, a);

@@ -641,3 +641,131 @@ int calc_solve(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *
     free(pop.p);
     return rc;
 }
+
+/* ---- near misses ---- */
+
+/* The distance of a numeric change as a fraction of the value needed, in hundredths of a
+ * percent; -1 when the change is not a numeric threshold. */
+static int64_t distance(const qchange *c)
+{
+    if (strcmp(c->action, "raise") && strcmp(c->action, "lower"))
+        return -1;
+    calc_money now, to;
+    if (!c->now || calc_money_parse(&now, c->now, strlen(c->now), NULL) ||
+        calc_money_parse(&to, c->to, strlen(c->to), NULL))
+        return -1; /* whole numbers parse as money too; anything else is not numeric */
+    int64_t gap = to > now ? to - now : now - to;
+    if (to == 0)
+        return gap ? INT64_MAX : 0;
+    return (int64_t)((__int128)gap * 10000 / (to < 0 ? -to : to));
+}
+
+int calc_near(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *within,
+              int format, int lang, calc_diags *d)
+{
+    int64_t limit = 2000; /* 20.00% */
+    if (within) {
+        size_t l = strlen(within);
+        if (!l || within[l - 1] != '%' || calc_money_parse(&limit, within, l - 1, NULL)) {
+            calc_loc loc = {"--within", 0, 0};
+            diag_at(d, CALC_EUSAGE, &loc, NULL, "e.g. --within 20%", "expected a percentage");
+            return CALC_EUSAGE;
+        }
+    }
+    sbuf b = {0};
+    char m[40];
+    if (format == 2)
+        sb_puts(&b, "profile,name,policy,field,now,needed,change,distance,amount\r\n");
+    else if (format == 0)
+        sb_printf(&b, "%-22s %-24s %-26s %16s %16s %8s %16s\n", lang ? "profile" : "企业",
+                  lang ? "policy" : "政策", lang ? "field" : "字段", lang ? "now" : "现值",
+                  lang ? "needed" : "需达到", lang ? "gap" : "差距", lang ? "would bring" : "可获");
+    size_t found = 0;
+    int worst = 0;
+    int name_slot = schema_child(e->ps.schema.root, "name", 4)->index;
+    calc_engine_set_conditions(e, 1);
+    for (int f = 0; f < o->ninputs; f++) {
+        calc_error err = {0};
+        int fmt = o->input_format >= 0 ? o->input_format
+                  : strcmp(o->inputs[f], "-") == 0 ? IN_JSONL : input_format_of(o->inputs[f]);
+        calc_input *in = fmt < 0 ? NULL : input_open(o->inputs[f], fmt, &e->ps.schema, &err);
+        if (!in) {
+            calc_error *x = calc_diags_add(d);
+            if (x)
+                *x = err;
+            worst = CALC_EUSAGE;
+            continue;
+        }
+        for (;;) {
+            calc_profile *p = calloc(1, sizeof *p);
+            rec_in r;
+            calc_diags rd = {0};
+            int got = input_next(in, &p->a, &r, &rd);
+            value *doc = r.doc;
+            int vr = got == 1 ? r.err_code : 1;
+            if (!vr && !doc)
+                vr = calc_json_parse(&p->a, input_path(in), r.line, r.text, r.len, &doc, &rd);
+            if (!vr)
+                vr = profile_from_value(p, &e->ps.schema, doc, &rd);
+            calc_diags_free(&rd);
+            if (got != 1 || vr) {
+                calc_profile_free(p);
+                if (got != 1)
+                    break;
+                worst = CALC_ESCHEMA;
+                continue;
+            }
+            calc_result *res = calc_eval(e, p, o->as_of);
+            calc_qualify(e, p, res);
+            const pval *nm = &p->root.u.o->slot[name_slot];
+            for (size_t i = 0; i < res->n; i++) {
+                const pres *x = &res->r[i];
+                const qualify *q = x->to_qualify;
+                if (x->status != ST_INELIGIBLE || !q || !q->possible || !q->n ||
+                    e->ps.pol[i].kind == K_MATCH)
+                    continue;
+                bool ok = true;
+                for (size_t k = 0; k < q->n && ok; k++) {
+                    int64_t dist = distance(&q->change[k]);
+                    ok = dist >= 0 && dist <= limit;
+                }
+                if (!ok)
+                    continue;
+                found++;
+                for (size_t k = 0; k < q->n; k++) {
+                    const qchange *c = &q->change[k];
+                    int64_t dist = distance(c);
+                    char pct[40];
+                    calc_money_format(pct, dist);
+                    calc_money_format(m, q->amount);
+                    if (format == 2)
+                        sb_printf(&b, "%s,\"%s\",%s,%s,%s,%s,%s,%s%%,%s\r\n", p->id,
+                                  nm->set ? nm->u.s : "", e->ps.pol[i].id, c->field, c->now,
+                                  c->to, c->by ? c->by : "", pct, m);
+                    else if (format == 1) {
+                        sb_puts(&b, "{\"profile\": ");
+                        sb_json_str(&b, p->id);
+                        sb_puts(&b, ", \"name\": ");
+                        sb_json_str(&b, nm->set ? nm->u.s : "");
+                        sb_printf(&b, ", \"policy\": \"%s\", \"field\": \"%s\", \"now\": \"%s\", "
+                                      "\"needed\": \"%s\", \"change\": \"%s\", \"distance\": "
+                                      "\"%s%%\", \"amount\": \"%s\"}\n",
+                                  e->ps.pol[i].id, c->field, c->now, c->to, c->by ? c->by : "",
+                                  pct, m);
+                    } else
+                        sb_printf(&b, "%-22s %-24s %-26s %16s %16s %7s%% %16s\n", p->id,
+                                  e->ps.pol[i].id, c->field, c->now, c->to, pct,
+                                  calc_money_format_grouped(m, q->amount));
+                }
+            }
+            calc_result_free(res);
+            calc_profile_free(p);
+        }
+        input_close(in);
+    }
+    if (format == 0)
+        sb_printf(&b, "\n%zu %s\n", found, lang ? "near misses" : "项接近符合");
+    fwrite(b.p, 1, b.n, out);
+    sb_free(&b);
+    return worst;
+}
