@@ -534,6 +534,8 @@ int calc_solve(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *
             int vr = got == 1 ? r.err_code : 1;
             if (!vr && !doc)
                 vr = calc_json_parse(&pr->a, input_path(in), r.line, r.text, r.len, &doc, &rd);
+            for (int k = 0; !vr && k < o->nsets; k++)
+                vr = calc_apply_set(&pr->a, doc, o->sets[k], &rd);
             if (!vr)
                 vr = profile_from_value(pr, &base->ps.schema, doc, &rd);
             calc_diags_free(&rd);
@@ -594,7 +596,7 @@ int calc_solve(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *
             best = hi;
         }
     }
-    char v[64], m1[40], m2[40];
+    char v[64], m1[40], m2[40], m3[40];
     if (best >= 0) {
         int64_t cost = AT(best);
         param_value(v, sizeof v, q->unit, best);
@@ -607,7 +609,7 @@ int calc_solve(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *
                          "\"next_step_cost\": \"%s\", \"direction\": \"%s\"}\n",
                     target, v, units ? "" : calc_money_format(m1, cost), ben_at,
                     units ? budget_text : calc_money_format(m2, budget), pop.n,
-                    cnext >= 0 ? calc_money_format(m1, cnext) : "",
+                    cnext >= 0 ? calc_money_format(m3, cnext) : "",
                     rising ? "largest value within budget" : "smallest value within budget");
         else {
             fprintf(out, "%s = %s (%s)\n", target, v,

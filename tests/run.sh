@@ -65,6 +65,8 @@ suites() {
     [ -f tests/batch.sh ] && BUILD=$B count "${L}batch" sh tests/batch.sh
     [ -f tests/audit.sh ] && BUILD=$B count "${L}audit" sh tests/audit.sh
     [ -f tests/hostile.sh ] && BUILD=$B count "${L}hostile" sh tests/hostile.sh
+    [ -f tests/population.sh ] && BUILD=$B count "${L}population" sh tests/population.sh
+    [ -f tests/whatif.sh ] && BUILD=$B count "${L}whatif" sh tests/whatif.sh
     count "${L}replay" "$B/calc" replay cases
     if "$B/calc" policies check policies >"$log" 2>&1; then
         passed=$((passed + 1))
