@@ -81,7 +81,7 @@ static int find_policy(calc_engine *e, const char *id, size_t len, const calc_lo
 
 /* Sets POLICY.PARAM[.KEY] to the text v. */
 static int set_param(calc_engine *e, const char *spec, const char *v, size_t vlen,
-                     const calc_loc *loc, calc_diags *d)
+                     const calc_loc *loc, const calc_loc *vloc, calc_diags *d)
 {
     const char *dot = strchr(spec, '.');
     if (!dot) {
@@ -126,8 +126,22 @@ static int set_param(calc_engine *e, const char *spec, const char *v, size_t vle
             if (strcmp(q->e[i].key, key) == 0)
                 slot = &q->e[i].value;
         if (!slot) {
-            diag_at(d, CALC_ESCHEMA, loc, NULL, "e.g. sc25-first-store.tiers.global_first",
-                    "'%s.%s' is a table: name one of its keys", p->id, q->name);
+            const char *keys[64];
+            size_t nk = 0;
+            for (size_t i = 0; i < q->n && nk < 64; i++)
+                keys[nk++] = q->e[i].key;
+            const char *best = key ? closest_name(key, keys, nk) : NULL;
+            char hint[200];
+            if (best)
+                snprintf(hint, sizeof hint, "did you mean '%s'?", best);
+            else
+                snprintf(hint, sizeof hint, "e.g. %s.%s.%s", p->id, q->name, nk ? keys[0] : "KEY");
+            if (key)
+                diag_at(d, CALC_ESCHEMA, loc, NULL, hint, "'%s.%s' has no key '%s'", p->id,
+                        q->name, key);
+            else
+                diag_at(d, CALC_ESCHEMA, loc, NULL, hint,
+                        "'%s.%s' is a table: name one of its keys", p->id, q->name);
             return CALC_ESCHEMA;
         }
     } else if (key) {
@@ -137,8 +151,8 @@ static int set_param(calc_engine *e, const char *spec, const char *v, size_t vle
     const char *why = NULL;
     int64_t val;
     if (parse_unit(q->unit, v, vlen, &val, &why)) {
-        diag_at(d, CALC_ESCHEMA, loc, NULL, why, "%s.%s (%s): bad value '%.*s'", p->id, q->name,
-                unit_word[q->unit], (int)vlen, v);
+        diag_at(d, CALC_ESCHEMA, vloc ? vloc : loc, NULL, why, "%s.%s (%s): bad value '%.*s'",
+                p->id, q->name, unit_word[q->unit], (int)vlen, v);
         return CALC_ESCHEMA;
     }
     *slot = val;
@@ -158,7 +172,7 @@ int calc_engine_param(calc_engine *e, const char *arg, calc_diags *d)
     }
     char spec[300];
     snprintf(spec, sizeof spec, "%.*s", (int)(eq - arg), arg);
-    return set_param(e, spec, eq + 1, strlen(eq + 1), &loc, d);
+    return set_param(e, spec, eq + 1, strlen(eq + 1), &loc, NULL, d);
 }
 
 int calc_scenario_load(calc_engine *e, const char *path, calc_diags *d)
@@ -214,7 +228,8 @@ int calc_scenario_load(calc_engine *e, const char *path, calc_diags *d)
             rc = CALC_ESCHEMA;
             continue;
         }
-        if (set_param(e, params->keys[i]->str, v->str, v->len, &params->keys[i]->loc, d))
+        if (set_param(e, params->keys[i]->str, v->str, v->len, &params->keys[i]->loc, &v->loc,
+                      d))
             rc = CALC_ESCHEMA;
     }
     const value *off = map_get(s, "off");
