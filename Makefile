@@ -12,7 +12,7 @@ PREFIX ?= /usr/local
 BUILD ?= build
 VERSION = 0.1.0
 
-PKGS = $(LUA_PC) yaml-0.1 yajl libcrypto
+PKGS = $(LUA_PC) yaml-0.1 yajl libcrypto libmicrohttpd
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -DCALC_VERSION='"$(VERSION)"' \
             -DCALC_DATADIR='"$(PREFIX)/share/calc"' -Icalc -I$(BUILD)
 ALL_CFLAGS = -std=c11 $(WARN) $(WERROR) $(CFLAGS) -MMD -MP \
@@ -27,7 +27,7 @@ REPLAYS = $(FUZZ_TARGETS:%=$(BUILD)/replay_%)
 LIB_OBJ = $(LIB_SRC:calc/%.c=$(BUILD)/%.o)
 TESTS = $(patsubst tests/%.c,$(BUILD)/%,$(wildcard tests/test_*.c))
 
-DEPS_PKGS = liblua5.4-dev libyaml-dev libyajl-dev libcsv-dev libssl-dev libcmocka-dev pkg-config valgrind jq time chromium
+DEPS_PKGS = liblua5.4-dev libyaml-dev libyajl-dev libcsv-dev libssl-dev libmicrohttpd-dev libcmocka-dev pkg-config xxd valgrind jq time chromium wrk
 
 ifeq ($(V),1)
 Q =
@@ -35,7 +35,7 @@ else
 Q = @
 endif
 
-.PHONY: all deps demo test check sanitize valgrind fuzz bench install uninstall clean
+.PHONY: all deps demo test check sanitize valgrind fuzz bench bench-serve install uninstall clean
 
 all: $(BUILD)/calc
 
@@ -51,6 +51,17 @@ deps:
 
 $(BUILD):
 	@mkdir -p $(BUILD)
+
+# the web page, its script and style, the example profile and the OpenAPI document, compiled in
+$(BUILD)/web.h: calc/web/index.html calc/web/app.js calc/web/app.css calc/web/openapi.json \
+                cases/profiles/example.yaml | $(BUILD)
+	@echo GEN $@
+	$(Q)rm -f $@.tmp; for f in calc/web/index.html calc/web/app.js calc/web/app.css \
+	  calc/web/openapi.json cases/profiles/example.yaml; do \
+	  (cd $$(dirname $$f) && xxd -i $$(basename $$f)) | sed 's/^unsigned/static const unsigned/' >> $@.tmp; \
+	done; mv $@.tmp $@
+
+$(BUILD)/server.o: $(BUILD)/web.h
 
 $(BUILD)/%.o: calc/%.c | $(BUILD)
 	@echo CC $<
@@ -134,6 +145,16 @@ $(BUILD)/gen: tests/bench/gen.c | $(BUILD)
 bench: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/gen
 	@BUILD=$(BUILD) sh tests/bench/bench.sh
+
+# wrk against POST /api/v1/eval with the example profile, on this machine's 2 cores.
+bench-serve: deps
+	@$(MAKE) --no-print-directory all
+	@port=$$((20000 + $$$$ % 20000)); \
+	CALC_SERVE_QUIET=1 ./$(BUILD)/calc serve --port $$port --threads 2 & pid=$$!; sleep 1; \
+	echo "target: >= 5000 requests/s with p99 < 20 ms (2 server threads, wrk 2 threads, 32 connections)"; \
+	wrk -t2 -c32 -d10s --latency -s tests/serve/eval.lua \
+	  "http://127.0.0.1:$$port/api/v1/eval?as_of=2025-06-30" | tail -n 1; \
+	kill -TERM $$pid; wait $$pid
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/calc/policies/lib \

@@ -2,6 +2,7 @@
  * exits; everything it computes comes from libcalc through calc.h. */
 #include "calc.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -52,6 +53,9 @@ static const char usage_text[] =
     "  allocate RESULTS… [-o OUT] [--summary FILE] [--format jsonl|csv]\n"
     "                     the reduce step of a sharded run: allocate the pools over the\n"
     "                     result lines of 'batch --no-pools' runs\n"
+    "  serve [--bind 127.0.0.1] [--port 8080] [--threads N]\n"
+    "                     the web calculator (/) and the JSON API (/api/v1/…, OpenAPI at\n"
+    "                     /api/v1/openapi.json); SIGINT/SIGTERM drain and exit 0\n"
     "  version                                     print the version\n"
     "\n"
     "common options:\n"
@@ -86,7 +90,8 @@ typedef struct opts {
     int jobs, progress, no_pools, quiet, excel, no_eval;
     int strict, as_recorded, embed, canonical, cases;
     const char *sets[64], *params[64], *scenarios[16], *only[64], *vary;
-    const char *by, *solve, *budget, *pool, *within;
+    const char *by, *solve, *budget, *pool, *within, *bind;
+    int port, threads;
     int nsets, nparams, nscenarios, nonly;
     const char *as_of_text;
     calc_date as_of;
@@ -154,6 +159,25 @@ static int parse_opts(int argc, char **argv, opts *o)
                 return -1;
             if (o->nsets < 64)
                 o->sets[o->nsets++] = val;
+        } else if ((t = TAKES("--bind"))) {
+            if (t < 0)
+                return -1;
+            o->bind = val;
+        } else if ((t = TAKES("--port")) || (t = TAKES("--threads"))) {
+            if (t < 0)
+                return -1;
+            char *end;
+            long v = strtol(val, &end, 10);
+            bool port = strstr(a, "port") != NULL;
+            if (*end || v < (port ? 0 : 1) || v > (port ? 65535 : 256)) {
+                usage_error(port ? "--port: expected 0 to 65535, got '%s'"
+                                 : "--threads: expected 1 to 256, got '%s'", val);
+                return -1;
+            }
+            if (port)
+                o->port = (int)v;
+            else
+                o->threads = (int)v;
         } else if ((t = TAKES("--within"))) {
             if (t < 0)
                 return -1;
@@ -628,6 +652,15 @@ static int cmd_whatif(opts *o)
     return finish(stdout, s > status ? s : status);
 }
 
+static int cmd_serve(opts *o)
+{
+    if (o->nargs)
+        return usage_error("%s", "serve takes no arguments");
+    const char *dir = o->policies ? o->policies : calc_default_policies();
+    return calc_serve(dir, o->bind ? o->bind : "127.0.0.1", o->port ? o->port : 8080,
+                      o->threads ? o->threads : 2, stderr);
+}
+
 static int cmd_near(opts *o)
 {
     if (o->nargs < 1)
@@ -831,6 +864,8 @@ int main(int argc, char **argv)
         return cmd_replay(&o);
     if (strcmp(cmd, "record") == 0)
         return cmd_record(&o);
+    if (strcmp(cmd, "serve") == 0)
+        return cmd_serve(&o);
     if (strcmp(cmd, "near") == 0)
         return cmd_near(&o);
     if (strcmp(cmd, "whatif") == 0)
