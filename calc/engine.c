@@ -460,12 +460,23 @@ int calc_apply_set(arena *a, value *doc, const char *arg, calc_diags *d)
                 return CALC_EUSAGE;
             }
             p = end + 1;
+            if (p >= eq && !val) { /* PATH[i]= removes the item */
+                if ((size_t)idx == next->n) {
+                    diag_at(d, CALC_EUSAGE, &loc, NULL, NULL,
+                            "'%.*s': no item %ld to remove from %s (it has %zu)",
+                            (int)(eq - arg), arg, idx, name, next->n);
+                    return CALC_EUSAGE;
+                }
+                memmove(next->items + idx, next->items + idx + 1,
+                        (next->n - (size_t)idx - 1) * sizeof *next->items);
+                next->n--;
+                return 0;
+            }
             if ((size_t)idx == next->n)
                 vappend(a, next, NULL, vnew(a, V_MAP, loc));
             value *item = next->items[idx];
             if (p >= eq) {
-                if (val)
-                    next->items[idx] = val;
+                next->items[idx] = val;
                 return 0;
             }
             if (item->type != V_MAP) {

@@ -216,6 +216,23 @@ int calc_scenario_load(calc_engine *e, const char *path, calc_diags *d)
             rc = CALC_ESCHEMA;
         }
     }
+    /* every section has its own shape: a wrong one is an error, never silently ignored */
+    static const struct {
+        const char *key;
+        int type;
+        const char *shape;
+    } shapes[] = {{"params", V_MAP, "a mapping POLICY.PARAM: value"},
+                  {"off", V_SEQ, "a list of policy ids: [id, …]"},
+                  {"pools", V_MAP, "a mapping pool: size"},
+                  {"in_force", V_MAP, "a mapping id: [FROM, TO]"}};
+    for (int k = 0; k < 4; k++) {
+        const value *v = map_get(s, shapes[k].key);
+        if (v && v->type != shapes[k].type && v->type != V_NULL) {
+            diag_at(d, CALC_ESCHEMA, &v->loc, shapes[k].key, NULL, "expected %s",
+                    shapes[k].shape);
+            rc = CALC_ESCHEMA;
+        }
+    }
     const value *nm = map_get(s, "name");
     const char *base = strrchr(file, '/');
     e->scenario_name = nm && nm->type == V_SCALAR ? nm->str : base ? base + 1 : file;

@@ -161,11 +161,11 @@ static void write_svg(sbuf *b, const calc_engine *e, const sweep *s, const char 
              * (the amount stops rising while the field still rises) */
             int s0 = s->st[(i - 1) * s->npol + p], s1 = s->st[i * s->npol + p];
             int64_t a0 = s->amt[(i - 1) * s->npol + p], a1 = y;
-            int64_t a_1 = i >= 2 ? s->amt[(i - 2) * s->npol + p] : a0;
+            bool flat_next = i + 1 < s->nstep && s->amt[(i + 1) * s->npol + p] == a1;
             const char *what = NULL;
             if ((s0 == ST_ELIGIBLE) != (s1 == ST_ELIGIBLE))
                 what = lang ? "threshold" : "门槛";
-            else if (s1 == ST_ELIGIBLE && a1 == a0 && a0 > a_1 && i >= 2)
+            else if (s1 == ST_ELIGIBLE && a1 > a0 && flat_next) /* the first point at the cap */
                 what = lang ? "cap" : "封顶";
             if (what) {
                 double mx = SX(s->x[i]), my = SY(y);
@@ -252,9 +252,14 @@ int calc_sweep(FILE *out, calc_engine *e, const char *profile, const char *const
             return CALC_EUSAGE;
         }
     }
-    if (step <= 0 || to < from || (to - from) / step > 10000) {
-        diag_at(d, CALC_EUSAGE, &loc, NULL, "at most 10,000 steps",
-                "'%s': expected FROM <= TO and STEP > 0", vary);
+    if (step <= 0 || to < from) {
+        diag_at(d, CALC_EUSAGE, &loc, NULL, NULL, "'%s': expected FROM <= TO and STEP > 0",
+                vary);
+        return CALC_EUSAGE;
+    }
+    if ((to - from) / step > 10000) {
+        diag_at(d, CALC_EUSAGE, &loc, NULL, "use a larger STEP", "'%s': more than 10,000 steps",
+                vary);
         return CALC_EUSAGE;
     }
     sweep s;
@@ -278,7 +283,7 @@ int calc_sweep(FILE *out, calc_engine *e, const char *profile, const char *const
         argv[nsets] = arg;
         calc_profile *p = calc_profile_load_set(e, profile, argv, nsets + 1, d);
         if (!p) {
-            rc = CALC_ESCHEMA;
+            rc = d->n ? d->v[d->n - 1].code : CALC_ESCHEMA;
             break;
         }
         calc_result *r = calc_eval(e, p, as_of);

@@ -1,0 +1,649 @@
+#!/bin/sh
+# whatif.sh — what-if analysis end to end: `calc eval --scenario/--param` (baseline and scenarios
+# side by side), `--set PATH=VALUE` on eval and batch, `calc batch --scenario`, and `calc sweep`
+# (CSV checked by hand, the SVG parsed point by point and rendered by headless Chromium to
+# $BUILD/whatif/sweep.png). Amounts are hand-computed from /work/shared/policy-book.md §1 and §3
+# (arithmetic in the fixtures' comments, tests/data/whatif/, and below). Run from the repository
+# root: BUILD=build sh tests/whatif.sh; set CALC_WRAP to run calc under a wrapper. Prints one line
+# per check ("PASS name" / "FAIL name", details indented below a failure), ends with
+# "N passed, N failed" and exits 1 when a check failed. Checks named "[bug]" test the correct
+# behaviour of a calc bug and fail until it is fixed.
+BUILD=${BUILD:-build}
+CALC="$BUILD/calc"
+D=tests/data/whatif
+P=$D/profile.yaml   # WHATIF-001: first-store 1,000,000.00, rd 100,000.02, loan 120,000.00
+B2=$D/between.yaml  # WHATIF-002: first-store 1,000,000.00 (uncapped sum 1,150,000.02)
+R3=$D/rd-only.yaml  # WHATIF-003: rd 100,000.01
+S=cases/scenarios
+ASOF=2025-06-30
+passed=0
+failed=0
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 2' INT TERM HUP
+
+for need in "$CALC" jq; do
+    if ! command -v "$need" >/dev/null 2>&1; then
+        echo "FAIL $need is not available (make; make deps)"
+        echo "0 passed, 1 failed"
+        exit 1
+    fi
+done
+
+# run ARGS…: runs calc; stdout in $tmp/out, stderr in $tmp/err, exit status in $rc.
+run() { $CALC_WRAP "$CALC" "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; }
+begin() { name=$1; problems=""; }
+problem() { problems="$problems$1
+"; }
+end() {
+    if [ -z "$problems" ]; then
+        passed=$((passed + 1))
+        echo "PASS $name"
+    else
+        failed=$((failed + 1))
+        echo "FAIL $name"
+        printf '%s' "$problems" | head -n 40 | sed 's/^/    /'
+    fi
+}
+want_rc() { [ "$rc" = "$1" ] || problem "exit status $rc, expected $1 (stderr: $(head -c 300 "$tmp/err"))"; }
+want_eq() { [ "$2" = "$3" ] || problem "$1: got '$2', expected '$3'"; } # what, got, expected
+# want_is STREAM: the whole stream equals stdin (a here-document).
+want_is() {
+    cat >"$tmp/exp"
+    cmp -s "$tmp/exp" "$tmp/$1" ||
+        problem "$1 differs (- expected, + got):
+$(diff "$tmp/exp" "$tmp/$1" | sed -n 's/^</-/p; s/^>/+/p')"
+}
+want_empty() { want_is "$1" </dev/null; }
+# want_line STREAM LINE / want_match STREAM ERE: some line of the stream is LINE / matches ERE.
+want_line() { grep -Fxq -- "$2" "$tmp/$1" || problem "no $1 line: $2 (got: $(head -n 3 "$tmp/$1"))"; }
+want_match() { grep -Eq -- "$2" "$tmp/$1" || problem "no $1 line matching: $2 (got: $(head -n 3 "$tmp/$1"))"; }
+# jqo FILTER: jq -c over stdout. res PREFIX POLICY: "status amount" of one policy's result in
+# the result object at PREFIX ("" for plain eval, .baseline, .scenarios[0].result).
+jqo() { jq -c "$1" "$tmp/out" 2>&1; }
+res() { jq -r --arg p "$2" "$1"'.results[] | select(.policy == $p) | "\(.status) \(.amount)"' "$tmp/out" 2>&1; }
+# bres ID POLICY: "status amount" of one policy for one record of batch output (JSON Lines).
+bres() {
+    jq -r --arg id "$1" --arg p "$2" \
+        'select(.profile == $id) | .results[] | select(.policy == $p) | "\(.status) \(.amount)"' "$tmp/out" 2>&1
+}
+# chg POLICY BASE_STATUS BASE_AMOUNT SC_STATUS SC_AMOUNT DELTA: one element of changes[].
+chg() {
+    printf '{"policy":"%s","baseline":{"status":"%s","amount":"%s"},"scenario":{"status":"%s","amount":"%s"},"delta":"%s"}' \
+        "$1" "$2" "$3" "$4" "$5" "$6"
+}
+# want_changes EXPECTED [N] / want_delta CASH [N]: scenario N's (default 0) changes[] and
+# totals_delta (in_kind always 0.00 here).
+want_changes() { want_eq "changes" "$(jqo ".scenarios[${2:-0}].changes")" "$1"; }
+# scen_err NAME: eval of the main profile with scenario $D/NAME.yaml fails with exit 3, no stdout.
+scen_err() { run eval "$P" --as-of $ASOF --scenario "$D/$1.yaml"; want_rc 3; want_empty out; }
+want_delta() { want_eq "totals_delta" "$(jqo ".scenarios[${2:-0}].totals_delta")" "{\"cash\":\"$1\",\"in_kind\":\"0.00\"}"; }
+
+# ---------------------------------------------------------------- eval --scenario / --param
+
+# Ensure raising the first-store cap to 1,500,000 grants 1,500,000 to stores summing 1,750,000.50
+# (above both caps), and 1,150,000.02 in full to stores summing between the caps.
+begin "scenario: cap raised, stores sum above both caps / between them"
+run eval "$P" --as-of $ASOF --scenario $S/first-store-cap-1.5m.yaml --format json
+want_rc 0
+want_empty err
+want_eq "keys" "$(jqo 'keys')" '["as_of","baseline","profile","scenarios"]'
+want_eq "name" "$(jq -r '.scenarios[0].name' "$tmp/out")" "首店补助上限提高到150万元"
+want_eq "baseline" "$(res .baseline sc25-first-store)" "eligible 1000000.00" # 1,750,000.50 capped
+want_eq "baseline totals" "$(jqo '.baseline.totals')" '{"cash":"1220000.02","in_kind":"0.00"}'
+want_eq "scenario" "$(res '.scenarios[0].result' sc25-first-store)" "eligible 1500000.00"
+want_changes "[$(chg sc25-first-store eligible 1000000.00 eligible 1500000.00 500000.00)]"
+want_eq "totals" "$(jqo '.scenarios[0].result.totals')" '{"cash":"1720000.02","in_kind":"0.00"}'
+want_delta 500000.00
+run eval "$B2" --as-of $ASOF --scenario $S/first-store-cap-1.5m.yaml --format json
+want_changes "[$(chg sc25-first-store eligible 1000000.00 eligible 1150000.02 150000.02)]"
+want_delta 150000.02
+end
+
+# Ensure the rate lowered to 8% rounds half up (8% × 1,000,000.19 = 80,000.0152 → 80,000.02) and
+# the policy switched off in the same file is not_in_force with 0.00.
+begin "scenario: rd rate 10% → 8% (rounds up) and loan interest off"
+run eval "$P" --as-of $ASOF --scenario $S/rd-rate-down.yaml --format json
+want_rc 0
+want_changes "[$(chg sc25-loan-interest eligible 120000.00 not_in_force 0.00 -120000.00),$(chg sc25-rd-subsidy eligible 100000.02 eligible 80000.02 -20000.00)]"
+want_eq "loan result" "$(jqo '.scenarios[0].result.results[] | select(.policy == "sc25-loan-interest") | [.status, .amount, .reasons, .missing]')" \
+    '["not_in_force","0.00",[],[]]'
+want_eq "totals" "$(jqo '.scenarios[0].result.totals')" '{"cash":"1080000.02","in_kind":"0.00"}'
+want_delta -140000.00
+end
+
+# Ensure --param rates round half up: 8% × 1,000,000.06 = 80,000.0048 → 80,000.00 (8% of a fen
+# amount is never exactly half a fen); 12.5% × 1,000,000.04 = 125,000.005 → 125,000.01 (10%:
+# 100,000.004 → 100,000.00).
+begin "scenario: --param rates, rounding down and an exact half fen up"
+run eval "$R3" --as-of $ASOF --param sc25-rd-subsidy.rate=8% --format json
+want_rc 0
+want_eq "name" "$(jq -r '.scenarios[0].name' "$tmp/out")" "--param"
+want_changes "[$(chg sc25-rd-subsidy eligible 100000.01 eligible 80000.00 -20000.01)]"
+run eval "$R3" --as-of $ASOF --set finance.rd_expense=1000000.04 --param sc25-rd-subsidy.rate=12.5% --format json
+want_changes "[$(chg sc25-rd-subsidy eligible 100000.00 eligible 125000.01 25000.01)]"
+end
+
+# Ensure switched-off policies are not_in_force with amount 0 and the totals drop by their sum.
+begin "scenario: two policies switched off"
+run eval "$P" --as-of $ASOF --scenario $D/off-two.yaml --format json
+want_rc 0
+want_changes "[$(chg sc25-first-store eligible 1000000.00 not_in_force 0.00 -1000000.00),$(chg sc25-rd-subsidy eligible 100000.02 not_in_force 0.00 -100000.02)]"
+want_eq "totals" "$(jqo '.scenarios[0].result.totals')" '{"cash":"120000.00","in_kind":"0.00"}'
+want_delta -1100000.02
+end
+
+# Ensure a table parameter changes one key: global_first 700,000 → 700,000 + 150,000.02.
+begin "scenario: table parameter tiers.global_first"
+run eval "$B2" --as-of $ASOF --scenario $D/tier-global-700k.yaml --format json
+want_rc 0
+want_changes "[$(chg sc25-first-store eligible 1000000.00 eligible 850000.02 -149999.98)]"
+end
+
+# Ensure --param applies on top of a scenario file: cap 1,500,000 and flagship tier 100,000 →
+# 1,000,000 + min(100,000, 150,000.02) = 1,100,000.00.
+begin "scenario: --param on top of a scenario file"
+run eval "$B2" --as-of $ASOF --scenario $S/first-store-cap-1.5m.yaml \
+    --param sc25-first-store.tiers.flagship=100000 --format json
+want_rc 0
+want_eq "scenarios" "$(jqo '[.scenarios[].name]')" '["首店补助上限提高到150万元"]'
+want_changes "[$(chg sc25-first-store eligible 1000000.00 eligible 1100000.00 100000.00)]"
+end
+
+# Ensure moved in-force windows: rd from 2025-07-01 is not in force on 06-30; the platform match
+# extended to 2025 matches (status change, delta 0.00); on 2025-07-01 the rd subsidy is in force.
+begin "scenario: in-force windows moved"
+run eval "$P" --as-of $ASOF --scenario $D/window-moved.yaml --format json
+want_rc 0
+want_changes "[$(chg gs17-platform-match not_in_force 0.00 eligible 0.00 0.00),$(chg sc25-rd-subsidy eligible 100000.02 not_in_force 0.00 -100000.02)]"
+want_eq "platforms" "$(jqo '.scenarios[0].result.results[] | select(.policy == "gs17-platform-match") | .detail')" \
+    '["北部软件园","智慧网谷小镇","申花产业集聚区","北城·智汇园"]'
+want_delta -100000.02
+run eval "$P" --as-of 2025-07-01 --scenario $D/window-moved.yaml --format json # FROM inclusive
+want_eq "changed on 2025-07-01" "$(jqo '[.scenarios[0].changes[].policy]')" '["gs17-platform-match"]'
+end
+
+# Ensure several scenarios are columns, in order, each against the same baseline.
+begin "scenario: three scenarios side by side (json)"
+run eval "$P" --as-of $ASOF --scenario $S/rd-rate-down.yaml --scenario $S/first-store-cap-1.5m.yaml \
+    --scenario $D/window-moved.yaml --format json
+want_rc 0
+want_eq "names" "$(jqo '[.scenarios[].name]')" \
+    '["研发补助比例降至8%、取消贷款贴息","首店补助上限提高到150万元","研发补助推迟至7月施行、拱墅平台匹配延长"]'
+want_eq "cash" "$(jqo '[.baseline.totals.cash, (.scenarios[] | .result.totals.cash, .totals_delta.cash)]')" \
+    '["1220000.02","1080000.02","-140000.00","1720000.02","500000.00","1120000.00","-100000.02"]'
+want_eq "rd" "$(jqo '[.scenarios[].result.results[] | select(.policy == "sc25-rd-subsidy") | .amount]')" \
+    '["80000.02","100000.02","0.00"]'
+end
+
+# Ensure the table shows the scenarios as columns with their changes and totals.
+begin "scenario: two scenarios side by side (table)"
+run eval "$P" --as-of $ASOF --scenario $S/rd-rate-down.yaml --scenario $S/first-store-cap-1.5m.yaml
+want_rc 0
+want_match out '^政策 +基准 +研发补助比例降至8%、取消贷款贴息 +变化 +首店补助上限提高到150万元 +变化 *$'
+want_match out '^sc25-rd-subsidy +符合 ¥100,000\.02 +符合 ¥80,000\.02 +-¥20,000\.00 +符合 ¥100,000\.02 *$'
+want_match out '^sc25-first-store +符合 ¥1,000,000\.00 +符合 ¥1,000,000\.00 +符合 ¥1,500,000\.00 +\+¥500,000\.00 *$'
+want_match out '^现金合计 +¥1,220,000\.02 +¥1,080,000\.02 +-¥140,000\.00 +¥1,720,000\.02 +\+¥500,000\.00 *$'
+end
+
+# ---------------------------------------------------------------- scenario errors
+
+# Ensure an unknown policy id is reported at its key with a "did you mean" hint, exit 3.
+begin "scenario error: unknown policy"
+scen_err bad-policy
+want_is err <<EOF
+$D/bad-policy.yaml:4:3: error: unknown policy 'sc25-rd-subsdy'
+     4 |   sc25-rd-subsdy.rate: 8%
+       |   ^
+$D/bad-policy.yaml:4:3: note: did you mean 'sc25-rd-subsidy'?
+EOF
+end
+
+# Ensure an unknown parameter is reported with a "did you mean" hint, exit 3.
+begin "scenario error: unknown parameter"
+scen_err bad-param
+want_is err <<EOF
+$D/bad-param.yaml:4:3: error: policy 'sc25-rd-subsidy' has no parameter 'rat'
+     4 |   sc25-rd-subsidy.rat: 8%
+       |   ^
+$D/bad-param.yaml:4:3: note: did you mean 'rate'?
+EOF
+end
+
+# Ensure a value in the wrong unit is refused at the value (as profile value errors are), exit 3:
+# 15 for a percentage (it would be 15 hundredths of a percent, or 1500%), 15% for yuan.
+begin "scenario error: a value of the wrong unit"
+scen_err bad-percent
+want_is err <<EOF
+$D/bad-percent.yaml:4:25: error: sc25-rd-subsidy.rate (percent): bad value '15'
+     4 |   sc25-rd-subsidy.rate: 15
+       |                         ^
+$D/bad-percent.yaml:4:25: note: this parameter is a percentage: write it with %, e.g. 15%
+EOF
+scen_err bad-yuan
+want_is err <<EOF
+$D/bad-yuan.yaml:4:25: error: sc25-first-store.cap (yuan): bad value '15%'
+     4 |   sc25-first-store.cap: 15%
+       |                         ^
+$D/bad-yuan.yaml:4:25: note: this parameter is an amount in yuan, not a percentage
+EOF
+end
+
+# Ensure an unknown top-level key is an error with a hint, exit 3.
+begin "scenario error: unknown key"
+scen_err bad-key
+want_is err <<EOF
+$D/bad-key.yaml:3:1: error: unknown key 'param'
+     3 | param:
+       | ^
+$D/bad-key.yaml:3:1: note: did you mean 'params'?
+EOF
+end
+
+# Ensure an unknown pool is an error, exit 3.
+begin "scenario error: unknown pool"
+scen_err bad-pool
+want_is err <<EOF
+$D/bad-pool.yaml:4:3: error: unknown pool 'sc25-comerce'
+     4 |   sc25-comerce: 1000000
+       |   ^
+$D/bad-pool.yaml:4:3: note: see policies/set.yaml
+EOF
+end
+
+# Ensure an in-force window that ends before it starts is an error at the window, exit 3.
+begin "scenario error: in_force FROM > TO"
+scen_err bad-window
+want_is err <<EOF
+$D/bad-window.yaml:4:20: error: sc25-rd-subsidy: expected [FROM, TO] dates, FROM <= TO
+     4 |   sc25-rd-subsidy: [2025-12-31, 2025-01-01]
+       |                    ^
+$D/bad-window.yaml:4:20: note: in_force: {ID: [FROM, TO]}
+EOF
+end
+
+# Ensure every error of a scenario file is reported, in file order, not only the first.
+begin "scenario error: four errors, all reported"
+scen_err several-errors
+want_eq "error lines" "$(grep ': error: ' "$tmp/err" | cut -d: -f2,3,5-)" \
+    "3:1: unknown key 'parms'
+6:25: sc25-rd-subsidy.rate (percent): bad value '15'
+7:32: sc25-rd-subsidy.fiscal_year (count): bad value '2023.5'
+8:7: unknown policy 'sc25-loan-intrest'"
+end
+
+# Ensure a misspelled key of a table parameter is named, with a "did you mean" hint.
+begin "scenario error: misspelled table key"
+scen_err bad-table-key
+want_is err <<EOF
+$D/bad-table-key.yaml:4:3: error: 'sc25-first-store.tiers' has no key 'global_frist'
+     4 |   sc25-first-store.tiers.global_frist: 700000
+       |   ^
+$D/bad-table-key.yaml:4:3: note: did you mean 'global_first'?
+EOF
+end
+
+# Ensure "off: ID" (not a list) is an error, not silently a scenario that changes nothing.
+begin "scenario error: off is not a list"
+run eval "$P" --as-of $ASOF --scenario $D/bad-off-scalar.yaml --format json
+want_rc 3
+want_match err "^$D/bad-off-scalar\\.yaml:3:6: error: "
+end
+
+# Ensure "params: [...]" (not a mapping) is an error, not silently ignored.
+begin "scenario error: params is not a mapping"
+run eval "$P" --as-of $ASOF --scenario $D/bad-params-list.yaml --format json
+want_rc 3
+want_match err "^$D/bad-params-list\\.yaml:3:9: error: "
+end
+
+# Ensure --param without '=' is a usage error (exit 2), an unknown policy or a unitless percent
+# an input error (exit 3).
+begin "--param errors"
+run eval "$P" --as-of $ASOF --param sc25-rd-subsidy.rate
+want_rc 2
+want_empty out
+want_is err <<'EOF'
+--param: error: 'sc25-rd-subsidy.rate': expected POLICY.PARAM=VALUE
+--param: note: write POLICY.PARAM=VALUE
+EOF
+run eval "$P" --as-of $ASOF --param sc25-rd-subsdy.rate=8%
+want_rc 3
+want_is err <<'EOF'
+--param: error: unknown policy 'sc25-rd-subsdy'
+--param: note: did you mean 'sc25-rd-subsidy'?
+EOF
+run eval "$P" --as-of $ASOF --param sc25-rd-subsidy.rate=8
+want_rc 3
+want_is err <<'EOF'
+--param: error: sc25-rd-subsidy.rate (percent): bad value '8'
+--param: note: this parameter is a percentage: write it with %, e.g. 15%
+EOF
+end
+
+# ---------------------------------------------------------------- --set
+
+# Ensure --set changes a list item's field before validation: store 0 opened in 2024 no longer
+# qualifies (150,000.02 left); a later --set of the same path wins.
+begin "--set: stores[0].opened"
+run eval "$B2" --as-of $ASOF --set stores[0].opened=2024-12-31 --format json
+want_rc 0
+want_eq "first-store" "$(res "" sc25-first-store)" "eligible 150000.02"
+run eval "$B2" --as-of $ASOF --set stores[0].opened=2024-12-31 --set stores[0].opened=2025-03-01 \
+    --format json
+want_eq "first-store, later --set wins" "$(res "" sc25-first-store)" "eligible 1000000.00"
+end
+
+# Ensure --set takes a YAML list and creates a missing mapping: tags and finance make the loan
+# subsidy 50% × 50,000.01 = 25,000.005 → 25,000.01.
+begin "--set: tags list and a new finance mapping"
+run eval "$B2" --as-of $ASOF --set 'tags=[tech_enterprise,high_tech]' --set finance.year=2024 \
+    --set finance.loan_interest_paid=50000.01 --format json
+want_rc 0
+want_eq "loan" "$(res "" sc25-loan-interest)" "eligible 25000.01"
+want_eq "totals" "$(jqo .totals)" '{"cash":"1025000.01","in_kind":"0.00"}'
+end
+
+# Ensure the index just past the end appends a store: global_first fit-out 600,000 → 300,000;
+# + flagship 150,000.02 + china_first min(500,000, 50% × 900,000.01 → 450,000.01) = 900,000.03.
+begin "--set: appending stores[2]"
+run eval "$B2" --as-of $ASOF --format json --set stores[0].fitout_investment=600000 \
+    --set stores[2].kind=china_first --set stores[2].brand_recognized=true \
+    --set stores[2].district=上城区 --set stores[2].opened=2025-05-01 --set stores[2].area_m2=100 \
+    --set stores[2].fitout_investment=900000.01
+want_rc 0
+want_eq "first-store" "$(res "" sc25-first-store)" "eligible 900000.03"
+end
+
+# Ensure an empty value removes a field: the loan subsidy then needs finance.loan_interest_paid.
+begin "--set: empty value removes a field"
+run eval "$P" --as-of $ASOF --set finance.loan_interest_paid= --format json
+want_rc 0
+want_eq "loan" "$(jqo '.results[] | select(.policy == "sc25-loan-interest") | [.status, .amount, .missing]')" \
+    '["needs_data","0.00",["finance.loan_interest_paid"]]'
+want_eq "totals" "$(jqo .totals)" '{"cash":"1100000.02","in_kind":"0.00"}'
+end
+
+# Ensure an empty value removes a list item: without the global_first store 150,000.02 is left.
+begin "--set: empty value removes a list item"
+run eval "$B2" --as-of $ASOF --set 'stores[0]=' --format json
+want_rc 0
+want_eq "first-store" "$(res "" sc25-first-store)" "eligible 150000.02"
+end
+
+# Ensure a bad value is a profile error (exit 3); an index beyond the end and a path without '='
+# are usage errors (exit 2).
+begin "--set errors"
+run eval "$P" --as-of $ASOF --set finance.rd_expense=abc
+want_rc 3
+want_empty out
+want_is err <<'EOF'
+--set:1:1: error: finance.rd_expense: expected an amount in yuan (not a number), got 'abc'
+--set:1:1: note: write 15000 for ¥15,000 (at most 2 decimals: 15000.50)
+EOF
+run eval "$P" --as-of $ASOF --set stores[0].kind=global
+want_rc 3
+want_is err <<'EOF'
+--set:1:1: error: stores[0].kind: unknown store_kind 'global'
+--set:1:1: note: one of: global_first asia_first china_first zhejiang_first hangzhou_first flagship
+EOF
+run eval "$B2" --as-of $ASOF --set stores[3].kind=flagship
+want_rc 2
+want_is err <<'EOF'
+--set: error: 'stores[3].kind': no item 3 in stores (it has 2)
+--set: note: the index just past the last item appends one
+EOF
+run eval "$B2" --as-of $ASOF --set =5
+want_rc 2
+want_line err "--set: error: '=5': expected PATH=VALUE"
+end
+
+# Ensure --set applies to the baseline and every scenario: flagship fit-out 400,000.01 → 50% =
+# 200,000.005 → 200,000.01, tier 200,000 → 1,200,000.00 under the raised cap.
+begin "--set with --scenario"
+run eval "$B2" --as-of $ASOF --set stores[1].fitout_investment=400000.01 \
+    --scenario $S/first-store-cap-1.5m.yaml --format json
+want_rc 0
+want_changes "[$(chg sc25-first-store eligible 1000000.00 eligible 1200000.00 200000.00)]"
+end
+
+# ---------------------------------------------------------------- batch
+
+# Ensure batch --scenario gives each record the scenario's amounts (8%, loan off).
+begin "batch --scenario rd-rate-down"
+run batch "$P" "$B2" "$R3" --as-of $ASOF -q --scenario $S/rd-rate-down.yaml --summary "$tmp/sum.json"
+want_rc 0
+want_eq "001 rd" "$(bres WHATIF-001 sc25-rd-subsidy)" "eligible 80000.02"
+want_eq "001 loan" "$(bres WHATIF-001 sc25-loan-interest)" "not_in_force 0.00"
+want_eq "003 rd" "$(bres WHATIF-003 sc25-rd-subsidy)" "eligible 80000.00"
+want_eq "cash" "$(jq -r '.totals.cash' "$tmp/out" | tr '\n' ' ')" "1080000.02 1000000.00 80000.00 "
+want_eq "summary" "$(jq -c '[.policies["sc25-rd-subsidy"].granted, .totals.cash]' "$tmp/sum.json" 2>&1)" \
+    '["160000.02","2160000.02"]'
+end
+
+# Ensure a scenario's pool size binds in batch: claims 1,500,000.00 + 1,150,000.02 over a pool of
+# 2,000,000 → floor(150,000,000 × 200,000,000 / 265,000,002) = 113,207,546 fen = 1,132,075.46 and
+# floor(115,000,002 × 200,000,000 / 265,000,002) = 86,792,453 fen = 867,924.53. A single eval
+# applies no pool: 1,150,000.02 in full.
+begin "batch --scenario: raised cap and a binding pool"
+run batch "$P" "$B2" "$R3" --as-of $ASOF -q --scenario $D/cap-and-pool.yaml --summary "$tmp/sum.json"
+want_rc 0
+want_eq "001" "$(bres WHATIF-001 sc25-first-store)" "eligible 1132075.46"
+want_eq "002" "$(bres WHATIF-002 sc25-first-store)" "eligible 867924.53"
+want_eq "pool" "$(jq -c '.pools["sc25-commerce"] | [.size, .claimed, .granted, .remaining]' "$tmp/sum.json" 2>&1)" \
+    '["2000000.00","2650000.02","1999999.99","0.01"]'
+run eval "$B2" --as-of $ASOF --scenario $D/cap-and-pool.yaml --format json # no pools in eval
+want_changes "[$(chg sc25-first-store eligible 1000000.00 eligible 1150000.02 150000.02)]"
+end
+
+# Ensure batch --set changes every record: rd 2,000,000 → 200,000.00 where eligible.
+begin "batch --set"
+run batch "$P" "$B2" "$R3" --as-of $ASOF -q --set finance.rd_expense=2000000
+want_rc 0
+want_eq "001" "$(bres WHATIF-001 sc25-rd-subsidy)" "eligible 200000.00"
+want_eq "002" "$(bres WHATIF-002 sc25-rd-subsidy)" "ineligible 0.00"
+want_eq "003" "$(bres WHATIF-003 sc25-rd-subsidy)" "eligible 200000.00"
+end
+
+# Ensure a bad --set value rejects every record like a profile error (exit 3); batch refuses a
+# bad scenario file (exit 3) and a second --scenario (exit 2).
+begin "batch errors: --set, --scenario"
+run batch "$R3" --as-of $ASOF -q --set finance.rd_expense=abc
+want_rc 3
+want_eq "record" "$(jq -r '.error' "$tmp/out" 2>&1)" \
+    "1:1: finance.rd_expense: expected an amount in yuan (not a number), got 'abc' (write 15000 for ¥15,000 (at most 2 decimals: 15000.50))"
+want_line err "--set:1:1: error: finance.rd_expense: expected an amount in yuan (not a number), got 'abc'"
+run batch "$R3" --as-of $ASOF -q --scenario $D/bad-param.yaml
+want_rc 3
+want_empty out
+want_line err "$D/bad-param.yaml:4:3: error: policy 'sc25-rd-subsidy' has no parameter 'rat'"
+run batch "$R3" --as-of $ASOF -q --scenario $S/rd-rate-down.yaml --scenario $D/off-two.yaml
+want_rc 2
+want_empty out
+end
+
+# ---------------------------------------------------------------- sweep
+
+# Ensure the rd threshold by the fen: 999,999.99 grants nothing, 1,000,000.00 grants 100,000.00,
+# 1,000,000.01 → 100,000.001 → 100,000.00; the total adds first-store and loan (1,120,000.00).
+begin "sweep csv: the rd threshold at 1,000,000"
+run sweep "$P" --as-of $ASOF --vary finance.rd_expense=999999.98:1000000.01:0.01 \
+    --policy sc25-rd-subsidy --format csv
+want_rc 0
+want_is out <<'EOF'
+finance.rd_expense,sc25-rd-subsidy,total
+999999.98,0.00,1120000.00
+999999.99,0.00,1120000.00
+1000000.00,100000.00,1220000.00
+1000000.01,100000.00,1220000.00
+EOF
+end
+
+# Ensure the 30,000,000 cap: 10% × 299,999,999.95 = 29,999,999.995 → half up 30,000,000.00.
+begin "sweep csv: the rd cap at 30,000,000"
+run sweep "$P" --as-of $ASOF --vary finance.rd_expense=299999999.90:300000000.10:0.05 \
+    --policy sc25-rd-subsidy --format csv
+want_rc 0
+want_is out <<'EOF'
+finance.rd_expense,sc25-rd-subsidy,total
+299999999.90,29999999.99,31119999.99
+299999999.95,30000000.00,31120000.00
+300000000.00,30000000.00,31120000.00
+300000000.05,30000000.00,31120000.00
+300000000.10,30000000.00,31120000.00
+EOF
+end
+
+# Ensure without --policy every policy that grants something somewhere is a column; the table
+# format has the same figures, grouped.
+begin "sweep csv: all granting policies; table"
+run sweep "$P" --as-of $ASOF --vary finance.rd_expense=500000:1500000:500000 --format csv
+want_rc 0
+want_is out <<'EOF'
+finance.rd_expense,sc25-first-store,sc25-loan-interest,sc25-rd-subsidy,total
+500000.00,1000000.00,120000.00,0.00,1120000.00
+1000000.00,1000000.00,120000.00,100000.00,1220000.00
+1500000.00,1000000.00,120000.00,150000.00,1270000.00
+EOF
+run sweep "$P" --as-of $ASOF --vary finance.rd_expense=1000000:1000000:1 --policy sc25-rd-subsidy
+want_match out '^finance\.rd_expense +sc25-rd-subsidy +合计$'
+want_match out '^1000000\.00 +100,000\.00 +1,220,000\.00$'
+end
+
+# Ensure a whole-number field of a list item sweeps: store 0 below 100 m² drops out
+# (600,000.00 + 150,000.50 = 750,000.50).
+begin "sweep csv: stores[0].area_m2"
+run sweep "$P" --as-of $ASOF --vary stores[0].area_m2=99:101:1 --policy sc25-first-store --format csv
+want_rc 0
+want_is out <<'EOF'
+stores[0].area_m2,sc25-first-store,total
+99,750000.50,970000.52
+100,1000000.00,1220000.02
+101,1000000.00,1220000.02
+EOF
+end
+
+# Ensure sweep takes a scenario: 8% from the threshold on, loan interest off (no longer a column).
+begin "sweep csv: with --scenario"
+run sweep "$P" --as-of $ASOF --vary finance.rd_expense=750000:1250000:250000 \
+    --scenario $S/rd-rate-down.yaml --format csv
+want_rc 0
+want_is out <<'EOF'
+finance.rd_expense,sc25-first-store,sc25-rd-subsidy,total
+750000.00,1000000.00,0.00,1000000.00
+1000000.00,1000000.00,80000.00,1080000.00
+1250000.00,1000000.00,100000.00,1100000.00
+EOF
+end
+
+# The chart: 0 to 320,000,000 by 1,000,000 crosses the threshold (1,000,000) and the cap (300M).
+VARY=finance.rd_expense=0:320000000:1000000
+run sweep "$P" --as-of $ASOF --vary $VARY --format csv
+cp "$tmp/out" "$tmp/sweep.csv"
+run sweep "$P" --as-of $ASOF --vary $VARY --format svg -o "$tmp/sweep.svg"
+svg_rc=$rc
+# svg.pts: "policy x y cx cy" per point; svg.mk: "policy kind x cx cy" per marker.
+awk -v pts="$tmp/svg.pts" -v mk="$tmp/svg.mk" -f $D/svg-points.awk "$tmp/sweep.svg"
+touch "$tmp/svg.pts" "$tmp/svg.mk"
+
+# Ensure every SVG point is the CSV's value, series by series (4 series × 321 steps).
+begin "sweep svg: points equal the csv"
+want_eq "exit status" "$svg_rc" 0
+awk -F, 'NR == 1 { for (i = 2; i <= NF; i++) h[i] = $i; next }
+         { for (i = 2; i <= NF; i++) print h[i], $1, $i }' "$tmp/sweep.csv" | sort >"$tmp/csv.pts"
+cut -d' ' -f1-3 "$tmp/svg.pts" | sort >"$tmp/svg.pts3"
+want_eq "points" "$(wc -l <"$tmp/svg.pts" | tr -d ' ')" 1284
+cmp -s "$tmp/csv.pts" "$tmp/svg.pts3" ||
+    problem "svg points differ from csv: $(diff "$tmp/csv.pts" "$tmp/svg.pts3" | head -n 4 | tr '\n' ' ')"
+want_eq "series" "$(sed -n 's/.*<g class="series" data-policy="\([^"]*\)".*/\1/p' "$tmp/sweep.svg" | tr '\n' ' ')" \
+    "sc25-first-store sc25-loan-interest sc25-rd-subsidy total "
+end
+
+# Ensure cx and cy are linear in x and y (one scale for all series, to 0.1 px rounding), in the
+# same order (cx rises with x, cy falls as y rises), and the axis tick labels sit on that scale.
+begin "sweep svg: coordinates linear and ordered"
+out=$(awk -f $D/svg-scale.awk "$tmp/svg.pts" "$tmp/sweep.svg" 2>&1)
+want_eq "problems" "$out" ""
+end
+
+# Ensure the chart is labelled: title, axes (万元) and a legend with the policies' Chinese titles.
+begin "sweep svg: title, axis labels, legend"
+grep -q '<text class="x-label"[^>]*>finance.rd_expense（万元）</text>' "$tmp/sweep.svg" || problem "no x-axis label"
+grep -q '<text class="y-label"[^>]*>金额（万元）</text>' "$tmp/sweep.svg" || problem "no y-axis label"
+grep -q '>金额随字段变化：finance.rd_expense</text>' "$tmp/sweep.svg" || problem "no title"
+want_eq "legend" "$(sed -n 's/.*<text class="legend"[^>]*>\([^<]*\)<.*/\1/p' "$tmp/sweep.svg" | tr '\n' ' ')" \
+    "首店、旗舰店一次性补助 科技企业贷款贴息 研发投入补助 合计 "
+end
+
+# Ensure one threshold marker, on the rd series at its first eligible point (1,000,000.00), drawn
+# at that point.
+begin "sweep svg: threshold marker"
+want_eq "threshold markers" "$(awk '$2 == "threshold" { print $1, $3 }' "$tmp/svg.mk")" \
+    "sc25-rd-subsidy 1000000.00"
+want_eq "at the point" "$(awk '$2 == "threshold" { print $4, $5 }' "$tmp/svg.mk")" \
+    "$(awk '$1 == "sc25-rd-subsidy" && $2 == "1000000.00" { print $4, $5 }' "$tmp/svg.pts")"
+end
+
+# Ensure one cap marker, on the rd series at the first point at the cap (300,000,000.00 →
+# 30,000,000.00), as the threshold marker is at the first point past the threshold.
+begin "sweep svg: cap marker at the first capped point"
+want_eq "cap markers" "$(awk '$2 == "cap" { print $1, $3 }' "$tmp/svg.mk")" \
+    "sc25-rd-subsidy 300000000.00"
+want_eq "at the point" "$(awk '$2 == "cap" { print $4, $5 }' "$tmp/svg.mk")" \
+    "$(awk '$1 == "sc25-rd-subsidy" && $2 == "300000000.00" { print $4, $5 }' "$tmp/svg.pts")"
+end
+
+# Ensure headless Chromium renders the SVG to a 900×520 PNG that is not tiny.
+begin "sweep svg: renders in headless chromium"
+mkdir -p "$BUILD/whatif"
+png="$(cd "$BUILD/whatif" && pwd)/sweep.png"
+rm -f "$png"
+chr=$(command -v chromium || command -v chromium-browser)
+if [ -z "$chr" ]; then
+    problem "chromium is not installed (make deps)"
+else
+    to=""
+    command -v timeout >/dev/null 2>&1 && to="timeout 20"
+    $to "$chr" --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
+        --user-data-dir="$(mktemp -d "$tmp/chromium.XXXXXX")" --window-size=900,520 \
+        --screenshot="$png" "file://$tmp/sweep.svg" >"$tmp/chromium.log" 2>&1
+    if [ ! -f "$png" ]; then
+        problem "no $png: $(tail -n 3 "$tmp/chromium.log")"
+    else
+        size=$(wc -c <"$png" | tr -d ' ')
+        [ "$size" -gt 10000 ] || problem "$png is only $size bytes"
+        want_eq "signature" "$(od -An -c -N4 "$png" | tr -d ' ')" '211PNG'
+        want_eq "size" "$(od -An -tu1 -j16 -N8 "$png" |
+            awk '{ printf "%dx%d", (($1 * 256 + $2) * 256 + $3) * 256 + $4, (($5 * 256 + $6) * 256 + $7) * 256 + $8 }')" \
+            "900x520"
+    fi
+fi
+end
+
+# Ensure a bad --vary is a usage error (exit 2) with a message, before anything is evaluated.
+begin "sweep errors: bad --vary"
+vary_err() { # VARY MESSAGE
+    run sweep "$P" --as-of $ASOF --vary "$1"
+    want_rc 2
+    want_empty out
+    want_line err "--vary: error: $2"
+}
+vary_err name=1:2:1 "'name' is not a money or whole-number field of the schema"
+want_line err "--vary: note: sweep an amount or a whole-number field"
+vary_err 'stores[0].opened=1:2:1' "'stores[0].opened' is not a money or whole-number field of the schema"
+vary_err finance.rd_expense=2000000:1000000:1 \
+    "'finance.rd_expense=2000000:1000000:1': expected FROM <= TO and STEP > 0"
+vary_err finance.rd_expense=0:1000000:0 "'finance.rd_expense=0:1000000:0': expected FROM <= TO and STEP > 0"
+vary_err employees=0:10 "'employees=0:10': expected FROM:TO:STEP"
+vary_err employees=0:10:1.5 "'employees=0:10:1.5': bad number '1.5'"
+vary_err finance.rd_expense "'finance.rd_expense': expected PATH=FROM:TO:STEP"
+run sweep "$P" --as-of $ASOF --vary finance.rd_expense=0:1:1 --policy sc25-rd-subsdy
+want_rc 2
+want_is err <<'EOF'
+calc: error: --policy: unknown policy 'sc25-rd-subsdy'
+calc: note: run 'calc policies' for the ids
+EOF
+end
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
