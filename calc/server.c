@@ -439,6 +439,8 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
     if (strcmp(url, "/") == 0 || strcmp(url, "/index.html") == 0)
         return get ? send_buf(c, 200, "text/html; charset=utf-8", index_html, index_html_len)
                    : send_error(c, 405, "use GET");
+    if (strcmp(url, "/favicon.ico") == 0)
+        return send_buf(c, 204, "image/x-icon", "", 0);
     if (strcmp(url, "/app.js") == 0)
         return send_buf(c, 200, "text/javascript; charset=utf-8", app_js, app_js_len);
     if (strcmp(url, "/app.css") == 0)

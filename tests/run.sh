@@ -67,6 +67,8 @@ suites() {
     [ -f tests/hostile.sh ] && BUILD=$B count "${L}hostile" sh tests/hostile.sh
     [ -f tests/population.sh ] && BUILD=$B count "${L}population" sh tests/population.sh
     [ -f tests/whatif.sh ] && BUILD=$B count "${L}whatif" sh tests/whatif.sh
+    # the server and the browser once, on the normal build
+    [ -z "$L" ] && [ -f tests/serve.sh ] && BUILD=$B count "${L}serve" sh tests/serve.sh
     count "${L}replay" "$B/calc" replay cases
     if "$B/calc" policies check policies >"$log" 2>&1; then
         passed=$((passed + 1))

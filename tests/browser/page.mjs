@@ -1,0 +1,73 @@
+// Drives the calc web page in headless Chromium (Debian's): loads the example, evaluates, and
+// checks the amounts shown against `calc eval`; checks a profile with markup in its name stays
+// inert; saves desktop and phone screenshots. usage: node page.mjs URL EXPECTED_TOTALS_TEXT OUTDIR
+import { chromium } from 'playwright-core';
+
+const [url, expected, outdir] = process.argv.slice(2);
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+let failed = 0, passed = 0;
+const check = (name, ok, detail) => {
+  if (ok) { passed++; console.log('PASS ' + name); }
+  else { failed++; console.log('FAIL ' + name + (detail ? '\n    ' + detail : '')); }
+};
+try {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(url);
+  await page.waitForSelector('fieldset');
+  check('the form is built from the schema, grouped',
+    (await page.locator('legend').allTextContents()).join(',') === '基本信息,财务数据,门店,总部,人才,办公空间,上市进度');
+  await page.click('#example');
+  await page.waitForFunction(() => document.querySelector('[name="id"]').value !== '');
+  await page.click('#submit');
+  await page.waitForSelector('#totals');
+  const totals = await page.textContent('#totals');
+  check('totals shown equal calc eval\'s', totals === expected, 'got ' + totals);
+  const rd = await page.textContent('.card[data-policy="sc25-rd-subsidy"] .amount');
+  check('the R&D subsidy shows ¥800,000.05', rd.includes('¥800,000.05'), 'got ' + rd);
+  const apt = await page.textContent('.card[data-policy="sc25-talent-apartment"] .amount');
+  check('the apartments show 8 units', apt.includes('8 套'), 'got ' + apt);
+  check('each result cites its source', (await page.locator('.card .quote').count()) >= 7);
+  await page.screenshot({ path: outdir + '/page.png', fullPage: true });
+
+  // needs_data: a click on the missing field focuses it
+  await page.fill('[name="finance.rd_expense"]', '');
+  await page.click('#submit');
+  await page.waitForSelector('.card.needs_data a.focus');
+  await page.click('.card[data-policy="sc25-rd-subsidy"] a.focus');
+  check('a missing field is one click away',
+    await page.evaluate(() => document.activeElement && document.activeElement.name) === 'finance.rd_expense');
+
+  // markup in a company name is text
+  await page.fill('[name="name"]', '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>');
+  await page.fill('[name="finance.rd_expense"]', '8000000.50');
+  await page.click('#submit');
+  await page.waitForSelector('#totals');
+  check('markup in the profile stays inert',
+    await page.evaluate(() => window.pwned === undefined && !document.querySelector('#results img, #results script')));
+
+  // English
+  await page.click('#lang');
+  check('English switch', (await page.textContent('h1')) === 'Policy calculator');
+
+  // a phone
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+  await phone.goto(url);
+  await phone.waitForSelector('fieldset');
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+  check('fits a phone screen without horizontal scrolling', !overflow);
+  await phone.screenshot({ path: outdir + '/phone.png', fullPage: false });
+  check('no script errors', errors.length === 0, errors.join('; '));
+} catch (e) {
+  check('the page test ran', false, String(e));
+} finally {
+  await browser.close();
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
