@@ -17,6 +17,7 @@
 #include "web.h" /* index.html, app.js, app.css, example.yaml, openapi.json (generated) */
 
 #define BODY_LIMIT (1024 * 1024)
+#define ACTIVE_LIMIT 256 /* requests under way; more get 503 (connections: 1024) */
 
 typedef struct server {
     const char *dir;
@@ -25,6 +26,7 @@ typedef struct server {
     calc_engine **engines;
     size_t nengines, capengines;
     volatile sig_atomic_t stop;
+    int active; /* requests under way (atomic) */
 } server;
 
 static server srv;
@@ -52,6 +54,7 @@ static calc_engine *engine(void)
 typedef struct request {
     sbuf body;
     bool too_big;
+    bool busy;
     struct timespec t0;
 } request;
 
@@ -515,6 +518,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
     if (!r) {
         r = calloc(1, sizeof *r);
         clock_gettime(CLOCK_MONOTONIC, &r->t0);
+        r->busy = __atomic_add_fetch(&srv.active, 1, __ATOMIC_RELAXED) > ACTIVE_LIMIT;
         *ptr = r;
         return MHD_YES;
     }
@@ -526,6 +530,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         *upload_size = 0;
         return MHD_YES;
     }
+    if (r->busy)
+        return send_error(c, 503, "too many requests under way: try again shortly");
     if (r->too_big)
         return send_error(c, 413, "the body is larger than 1 MiB");
     return route(c, url, method, r);
@@ -546,6 +552,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **ptr,
     if (!getenv("CALC_SERVE_QUIET")) /* the access log: no body, no query values */
         fprintf(stderr, "calc serve: %u %.1f ms%s\n", ci ? ci->http_status : 0, ms,
                 code == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+    __atomic_sub_fetch(&srv.active, 1, __ATOMIC_RELAXED);
     sb_free(&r->body);
     free(r);
     *ptr = NULL;
@@ -581,7 +588,7 @@ int calc_serve(const char *dir, const char *bind, int port, int threads, FILE *e
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, (uint16_t)port, NULL,
         NULL, handler, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(threads > 0 ? threads : 2),
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)512, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
         MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
     if (!d) {
