@@ -404,7 +404,11 @@ static int call(E *e, int ref, int nargs, int nres, pres *r)
             r->error = arena_strndup(e->c->a, msg, strlen(msg));
         return -1;
     }
-    return e->c->nabsent ? 1 : 0;
+    if (e->c->nabsent) { /* it ran on placeholders: its results mean nothing */
+        lua_pop(L, nres);
+        return 1;
+    }
+    return 0;
 }
 
 /* Reads an amount result at idx: integer fen, not negative, within the policy's limit. */
@@ -641,6 +645,7 @@ void policy_eval(evalctx *c, sbx *s, const policy *p, int index, pres *r)
         return;
     }
     const pobj *root = c->prof->root.u.o;
+    int top = lua_gettop(s->L); /* whatever a path leaves on the stack goes with it */
     int f = 0, u = 0;
     for (size_t i = 0; i < p->ncond; i++) {
         int tv = ev(&e, &p->conds[i], root, "", 0, true);
@@ -674,6 +679,7 @@ void policy_eval(evalctx *c, sbx *s, const policy *p, int index, pres *r)
     }
     r->amount_before = r->amount;
     r->amount_before_cap = r->amount;
+    lua_settop(s->L, top);
 }
 
 /* The value of `quantity` of an in-kind policy (a pool's partial grant). */

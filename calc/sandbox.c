@@ -393,7 +393,8 @@ int sbx_call(sbx *s, int nargs, int nres, long budget, char *msg, size_t msgsize
         else
             snprintf(msg, msgsize, "%s", m ? m : "error");
         lua_pop(L, 1);
-        lua_gc(L, LUA_GCCOLLECT);
+        if (rc == LUA_ERRMEM) /* give the memory back before the next call */
+            lua_gc(L, LUA_GCCOLLECT);
     }
     return rc;
 }
