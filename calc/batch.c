@@ -199,8 +199,7 @@ static void process(batch *b, calc_engine *e, chunk *c)
             out->rejected = true; /* reported in the final pass */
         } else if (rc || in->err_text) {
             sbuf msg = {0};
-            if (in->err_text) {
-                sb_puts(&c->err, in->err_text);
+            if (in->err_text) { /* the reader printed the full diagnostics already */
                 sb_puts(&msg, in->err_text);
                 size_t l = strcspn(msg.p, "\n");
                 msg.n = l;
@@ -364,6 +363,11 @@ static int out_open(outfile *of, const char *path, FILE *err)
     of->tmp = malloc(n);
     snprintf(of->tmp, n, "%s.tmp.XXXXXX", path);
     int fd = mkstemp(of->tmp);
+    if (fd >= 0) { /* the file gets the permissions the umask gives new files, not 0600 */
+        mode_t mask = umask(0);
+        umask(mask);
+        fchmod(fd, 0666 & ~mask);
+    }
     if (fd < 0 || !(of->f = fdopen(fd, "wb"))) {
         fprintf(err, "calc: error: cannot create %s: %s\n", path, strerror(errno));
         free(of->tmp);
@@ -468,8 +472,10 @@ static void write_summary(const batch *b, calc_engine *e, const summary *s,
             }
             sb_puts(&j, "}");
         }
-        sb_printf(&j, "}, \"totals\": {\"cash\": \"%s\", \"in_kind\": \"%s\"}}\n",
-                  calc_money_format(m1, s->cash), calc_money_format(m2, s->in_kind));
+        sb_printf(&j, "}, \"totals\": {\"cash\": \"%s\", \"in_kind\": \"%s\"}%s}\n",
+                  calc_money_format(m1, s->cash), calc_money_format(m2, s->in_kind),
+                  s->overflow ? ", \"error\": \"a sum exceeds the largest representable amount\""
+                              : "");
         fwrite(j.p, 1, j.n, json);
         sb_free(&j);
     }

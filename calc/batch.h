@@ -75,6 +75,7 @@ typedef struct summary {
     int64_t *granted;
     int64_t *quantity;
     int64_t cash, in_kind;
+    bool overflow; /* a sum reached the largest amount */
 } summary;
 void summary_init(summary *s, size_t npol);
 void summary_add(summary *s, int pi, int status, int kind, int64_t amount, int64_t quantity,

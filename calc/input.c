@@ -34,6 +34,9 @@ struct calc_input {
     char **head;
     const snode **headsn;
     bool header_done, eof;
+    char *pend; /* a YAML line read ahead: the marker that opens the next document */
+    size_t pendn;
+    unsigned pend_line;
 };
 
 int input_format_of(const char *path)
@@ -94,8 +97,6 @@ calc_input *input_open_stream(FILE *f, const char *name, int format, const calc_
     in->schema = schema;
     in->size = -1;
     in->f = f;
-    if (format == IN_YAML)
-        in->ys = yaml_stream_open(in->f, in->path);
     if (format == IN_CSV)
         csv_init(&in->csv, CSV_APPEND_NULL);
     return in;
@@ -129,8 +130,6 @@ calc_input *input_open(const char *path, int format, const calc_schema *schema, 
         if (S_ISREG(st.st_mode))
             in->size = st.st_size;
     }
-    if (format == IN_YAML)
-        in->ys = yaml_stream_open(in->f, in->path);
     if (format == IN_CSV)
         csv_init(&in->csv, CSV_APPEND_NULL);
     return in;
@@ -156,6 +155,7 @@ void input_close(calc_input *in)
     if (in->own)
         fclose(in->f);
     free(in->buf);
+    free(in->pend);
     free(in);
 }
 
@@ -351,6 +351,110 @@ static value *csv_row_tree(calc_input *in, arena *a, csvrow *r)
     return root;
 }
 
+static void shift_lines(value *v, unsigned by)
+{
+    if (!v)
+        return;
+    v->loc.line += by;
+    for (size_t i = 0; i < v->n; i++) {
+        if (v->keys && v->keys[i])
+            v->keys[i]->loc.line += by;
+        shift_lines(v->items[i], by);
+    }
+}
+
+static bool yaml_marker(const char *s, ssize_t n, char c)
+{
+    return n >= 3 && s[0] == c && s[1] == c && s[2] == c &&
+           (n == 3 || s[3] == ' ' || s[3] == '\t' || s[3] == '\r' || s[3] == '\n');
+}
+
+/* The next document of a YAML stream: the stream is cut at its document markers so that a bad
+ * document is one error record and the documents after it are still read. */
+static int yaml_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
+{
+    sbuf doc = {0};
+    unsigned first = 0;
+    bool content = false;
+    for (;;) {
+        ssize_t n;
+        char *line;
+        if (in->pend) { /* the line read ahead last time */
+            free(in->buf);
+            in->buf = in->pend;
+            in->bufcap = in->pendn + 1;
+            n = (ssize_t)in->pendn;
+            in->pend = NULL;
+        } else {
+            n = getline(&in->buf, &in->bufcap, in->f);
+            if (n >= 0)
+                in->line++;
+        }
+        line = in->buf;
+        if (n >= 0) {
+            if (in->line == 1 && n >= 3 && (unsigned char)line[0] == 0xEF &&
+                (unsigned char)line[1] == 0xBB && (unsigned char)line[2] == 0xBF) {
+                line += 3;
+                n -= 3;
+            }
+        }
+        bool end = n < 0, start = !end && yaml_marker(line, n, '-'),
+             stop = !end && yaml_marker(line, n, '.');
+        if ((end || start || stop) && content) {
+            if (start) { /* this line opens the next document: keep it for next time */
+                in->pend = malloc((size_t)n + 1);
+                memcpy(in->pend, line, (size_t)n);
+                in->pend[n] = 0;
+                in->pendn = (size_t)n;
+            }
+            value **docs;
+            size_t nd, before = d->n;
+            int rc = calc_yaml_parse(a, in->path, doc.p, doc.n, &docs, &nd, d);
+            for (size_t i = before; i < d->n; i++)
+                if (d->v[i].line)
+                    d->v[i].line += first - 1;
+            rec->line = first;
+            sb_free(&doc);
+            if (rc && (!nd || rc != CALC_ESCHEMA)) {
+                rec->err_code = rc;
+                return 1;
+            }
+            rec->doc = nd ? docs[0] : NULL;
+            shift_lines(rec->doc, first - 1);
+            if (rc)
+                rec->err_code = rc;
+            return 1;
+        }
+        if (end) {
+            sb_free(&doc);
+            return ferror(in->f) ? CALC_EIO : 0;
+        }
+        if (start || stop) { /* a marker before any content: the document begins after it */
+            if (start) {
+                const char *rest = line + 3;
+                while (*rest == ' ' || *rest == '\t')
+                    rest++;
+                if (*rest && *rest != '\n' && *rest != '\r' && *rest != '#') {
+                    /* "--- {…}": the content is on the marker's line */
+                    if (!doc.n)
+                        first = in->line;
+                    sb_putn(&doc, line, (size_t)n);
+                    content = true;
+                }
+            }
+            continue;
+        }
+        if (!doc.n)
+            first = in->line;
+        sb_putn(&doc, line, (size_t)n);
+        const char *t = line;
+        while (*t == ' ' || *t == '\t')
+            t++;
+        if (*t && *t != '#' && *t != '\n' && *t != '\r')
+            content = true;
+    }
+}
+
 int input_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
 {
     memset(rec, 0, sizeof *rec);
@@ -370,21 +474,8 @@ int input_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
             return 1;
         }
     }
-    if (in->format == IN_YAML) {
-        value *doc = NULL;
-        int rc = yaml_stream_next(in->ys, a, &doc, d);
-        rec->line = doc ? doc->loc.line : yaml_stream_line(in->ys);
-        if (rc == 0)
-            return 0;
-        rec->doc = doc;
-        if (rc < 0) {
-            rec->err_code = rc;
-            return rc == CALC_ESCHEMA ? 1 : rc;
-        }
-        if (doc && doc->type == V_NULL)
-            return input_next(in, a, rec, d); /* an empty document: "---" at the end */
-        return 1;
-    }
+    if (in->format == IN_YAML)
+        return yaml_next(in, a, rec, d);
     /* CSV */
     for (;;) {
         if (in->nrows) {

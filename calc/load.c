@@ -65,7 +65,8 @@ const value *map_get(const value *m, const char *key)
 /* Parses events into documents until the stream ends or max_docs documents were read
  * (0: no limit). *ended is set when the stream ended. */
 static int parse_events(yaml_parser_t *pp, arena *a, const char *file, size_t max_docs,
-                        value ***docs_out, size_t *ndocs_out, bool *ended, calc_diags *diags)
+                        value ***docs_out, size_t *ndocs_out, bool *ended, calc_diags *diags,
+                        const char *text, size_t tlen)
 {
 #define p (*pp)
     yaml_event_t ev;
@@ -84,6 +85,17 @@ static int parse_events(yaml_parser_t *pp, arena *a, const char *file, size_t ma
             if (p.error == YAML_READER_ERROR) {
                 l.line = 0;
                 l.col = 0;
+                if (text && p.problem_offset <= tlen) { /* the line and column of the byte */
+                    l.line = 1;
+                    l.col = 1;
+                    for (size_t i = 0; i < p.problem_offset; i++) {
+                        if (text[i] == '\n') {
+                            l.line++;
+                            l.col = 1;
+                        } else if (((unsigned char)text[i] & 0xC0) != 0x80)
+                            l.col++;
+                    }
+                }
                 diag_at(diags, CALC_ESYNTAX, &l, NULL, "save the file as UTF-8",
                         "invalid text at byte %zu: %s", p.problem_offset,
                         p.problem ? p.problem : "unreadable");
@@ -223,7 +235,7 @@ int calc_yaml_parse(arena *a, const char *file, const char *text, size_t len, va
     if (!yaml_parser_initialize(&p))
         return CALC_ENOMEM;
     yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
-    int rc = parse_events(&p, a, file, 0, docs, ndocs, &ended, diags);
+    int rc = parse_events(&p, a, file, 0, docs, ndocs, &ended, diags, text, len);
     yaml_parser_delete(&p);
     return rc;
 }
@@ -252,7 +264,7 @@ int yaml_stream_next(yaml_stream *s, arena *a, value **doc, calc_diags *d)
         return 0;
     value **docs;
     size_t n;
-    int rc = parse_events(&s->p, a, s->file, 1, &docs, &n, &s->ended, d);
+    int rc = parse_events(&s->p, a, s->file, 1, &docs, &n, &s->ended, d, NULL, 0);
     if (rc == CALC_ESYNTAX || rc == CALC_ELIMIT || rc == CALC_ENOMEM) {
         s->failed = true; /* libyaml cannot resume after an error */
         return rc;

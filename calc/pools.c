@@ -248,7 +248,7 @@ int pools_rewrite(calc_engine *e, const char *line, size_t len, const claim *cl,
         pc[np].b = oe;
         pc[np].x = x;
         np++;
-        calc_money delta = x->g_amount - x->amount;
+        calc_money delta = x->g_amount - x->amount; /* a grant never exceeds its claim */
         if (e->ps.pol[x->policy].kind == K_CASH)
             dcash += delta;
         else if (e->ps.pol[x->policy].kind == K_IN_KIND)
@@ -289,8 +289,13 @@ int pools_rewrite(calc_engine *e, const char *line, size_t len, const claim *cl,
                 return CALC_ESCHEMA;
             }
             char m1[40], m2[40];
+            calc_money nc, nk;
+            if (__builtin_add_overflow(cash, dcash, &nc))
+                nc = INT64_MAX;
+            if (__builtin_add_overflow(kind, dkind, &nk))
+                nk = INT64_MAX;
             sb_printf(out, "{\"cash\": \"%s\", \"in_kind\": \"%s\"}",
-                      calc_money_format(m1, cash + dcash), calc_money_format(m2, kind + dkind));
+                      calc_money_format(m1, nc), calc_money_format(m2, nk));
             arena_free(&ar);
         }
         at = pc[i].b;
@@ -340,10 +345,12 @@ void pools_apply(calc_engine *e, calc_result *res, const claim *cl, size_t ncl)
         const pres *r = &res->r[i];
         if (r->status != ST_ELIGIBLE)
             continue;
-        if (r->kind == K_CASH)
-            res->cash += r->amount;
-        else if (r->kind == K_IN_KIND)
-            res->in_kind += r->amount;
+        calc_money *t = r->kind == K_CASH ? &res->cash : r->kind == K_IN_KIND ? &res->in_kind : NULL;
+        if (t && __builtin_add_overflow(*t, r->amount, t)) {
+            *t = INT64_MAX;
+            res->any_error = true;
+            res->totals_overflow = true;
+        }
     }
 }
 
@@ -364,12 +371,16 @@ void summary_add(summary *s, int pi, int status, int kind, int64_t amount, int64
     s->count[pi][status] += (size_t)(long)sign;
     if (status != ST_ELIGIBLE)
         return;
-    s->granted[pi] += sign * amount;
-    s->quantity[pi] += sign * quantity;
-    if (kind == K_CASH)
-        s->cash += sign * amount;
-    else if (kind == K_IN_KIND)
-        s->in_kind += sign * amount;
+    /* sums saturate at the largest amount instead of wrapping (flagged in the summary) */
+    int64_t *t[3] = {&s->granted[pi], kind == K_CASH ? &s->cash : kind == K_IN_KIND ? &s->in_kind
+                                                                                    : NULL,
+                     &s->quantity[pi]};
+    int64_t add[3] = {sign * amount, sign * amount, sign * quantity};
+    for (int k = 0; k < 3; k++)
+        if (t[k] && __builtin_add_overflow(*t[k], add[k], t[k])) {
+            *t[k] = add[k] > 0 ? INT64_MAX : INT64_MIN;
+            s->overflow = true;
+        }
 }
 
 void summary_free(summary *s)
