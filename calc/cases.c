@@ -3,6 +3,7 @@
 #include "engine.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -66,7 +67,15 @@ static int check_policy(sbuf *b, const calc_engine *e, const pres *r, const valu
             continue;
         }
         if (strcmp(k, "status") == 0) {
-            if (v->type != V_SCALAR || strcmp(v->str, calc_status_name(r->status)) != 0) {
+            bool known = false;
+            for (int st = 0; st <= ST_ERROR && v->type == V_SCALAR; st++)
+                known |= strcmp(v->str, calc_status_name(st)) == 0;
+            if (!known) {
+                diag_at(d, CALC_ESCHEMA, &v->loc, what,
+                        "eligible, ineligible, needs_data, not_in_force, superseded or error",
+                        "unknown status '%s'", v->type == V_SCALAR ? v->str : "?");
+                *invalid = true;
+            } else if (strcmp(v->str, calc_status_name(r->status)) != 0) {
                 diff_line(b, what, v->type == V_SCALAR ? v->str : "?",
                           calc_status_name(r->status));
                 if (r->status == ST_ERROR && r->error)
@@ -183,9 +192,13 @@ static int replay_case(FILE *out, calc_engine *e, const char *file, const value 
                 *prof = map_get(c, "profile"), *output = map_get(c, "output");
     const char *nm = name && name->type == V_SCALAR ? name->str : "(unnamed case)";
     calc_date as_of = 0;
-    if (!asof || asof->type != V_SCALAR || calc_date_parse(&as_of, asof->str, asof->len)) {
+    if (!asof || asof->type != V_SCALAR) {
         diag_at(d, CALC_ESCHEMA, asof ? &asof->loc : &c->loc, "as_of", "as_of: 2025-06-30",
                 "a case needs an evaluation date YYYY-MM-DD");
+        invalid = true;
+    } else if (calc_date_parse(&as_of, asof->str, asof->len)) {
+        diag_at(d, CALC_ESCHEMA, &asof->loc, "as_of", "write a real date as YYYY-MM-DD",
+                "'%s' is not a date", asof->str);
         invalid = true;
     }
     if (!output || output->type != V_MAP) {
@@ -256,7 +269,14 @@ static int replay_case(FILE *out, calc_engine *e, const char *file, const value 
             snprintf(path, sizeof path, "%s", prof->str);
         else
             snprintf(path, sizeof path, "%.*s/%s", (int)(slash - file), file, prof->str);
+        size_t before = d->n;
         p = calc_profile_load(e, path, d);
+        for (size_t i = before; !p && i < d->n; i++)
+            if (d->v[i].code == CALC_EIO && !d->v[i].file[0]) { /* point at the case */
+                snprintf(d->v[i].file, sizeof d->v[i].file, "%s", file);
+                d->v[i].line = prof->loc.line;
+                d->v[i].col = prof->loc.col;
+            }
     } else {
         p = calloc(1, sizeof *p);
         p->file = file;
@@ -269,7 +289,7 @@ static int replay_case(FILE *out, calc_engine *e, const char *file, const value 
         invalid = true;
     if (invalid) {
         calc_profile_free(p);
-        fprintf(out, "INVALID %s (%s)\n", nm, file);
+        fprintf(out, "INVALID %s (%s:%u)\n", nm, file, c->loc.line);
         st->invalid++;
         if (own)
             calc_engine_free(own);
@@ -417,10 +437,9 @@ int calc_replay(FILE *out, calc_engine *e, const char *path, calc_replay_stats *
 {
     struct stat sb;
     if (stat(path, &sb) != 0) {
-        diag_at(d, CALC_EIO, NULL, NULL, NULL, "cannot open %s: no such file or directory",
-                path);
+        diag_at(d, CALC_EIO, NULL, NULL, NULL, "cannot open %s: %s", path, strerror(errno));
         st->invalid++;
-        return CALC_ESCHEMA;
+        return CALC_EIO;
     }
     if (!S_ISDIR(sb.st_mode))
         return replay_file(out, e, path, st, d);

@@ -98,7 +98,7 @@ calc_input *input_open_stream(FILE *f, const char *name, int format, const calc_
     in->size = -1;
     in->f = f;
     if (format == IN_CSV)
-        csv_init(&in->csv, CSV_APPEND_NULL);
+        csv_init(&in->csv, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI);
     return in;
 }
 
@@ -131,7 +131,7 @@ calc_input *input_open(const char *path, int format, const calc_schema *schema, 
             in->size = st.st_size;
     }
     if (format == IN_CSV)
-        csv_init(&in->csv, CSV_APPEND_NULL);
+        csv_init(&in->csv, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI);
     return in;
 }
 
@@ -216,6 +216,13 @@ static int csv_header(calc_input *in, csvrow *r, calc_diags *d)
     r->n = 0;
     int rc = 0;
     for (size_t i = 0; i < in->headn; i++) {
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(in->head[k], in->head[i]) == 0) {
+                calc_loc l = {in->path, 1, (unsigned)i + 1};
+                diag_at(d, CALC_ESCHEMA, &l, NULL, "each field has one column",
+                        "duplicate column '%s' (column %zu has it too)", in->head[i], k + 1);
+                rc = CALC_ESCHEMA;
+            }
         in->headsn[i] = csv_path(in->schema, in->head[i]);
         if (!in->headsn[i] || in->headsn[i]->type == T_OBJECT) {
             const char *names[128];
@@ -351,18 +358,6 @@ static value *csv_row_tree(calc_input *in, arena *a, csvrow *r)
     return root;
 }
 
-static void shift_lines(value *v, unsigned by)
-{
-    if (!v)
-        return;
-    v->loc.line += by;
-    for (size_t i = 0; i < v->n; i++) {
-        if (v->keys && v->keys[i])
-            v->keys[i]->loc.line += by;
-        shift_lines(v->items[i], by);
-    }
-}
-
 static bool yaml_marker(const char *s, ssize_t n, char c)
 {
     return n >= 3 && s[0] == c && s[1] == c && s[2] == c &&
@@ -408,11 +403,8 @@ static int yaml_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
                 in->pendn = (size_t)n;
             }
             value **docs;
-            size_t nd, before = d->n;
-            int rc = calc_yaml_parse(a, in->path, doc.p, doc.n, &docs, &nd, d);
-            for (size_t i = before; i < d->n; i++)
-                if (d->v[i].line)
-                    d->v[i].line += first - 1;
+            size_t nd;
+            int rc = calc_yaml_parse_at(a, in->path, first, doc.p, doc.n, &docs, &nd, d);
             rec->line = first;
             sb_free(&doc);
             if (rc && (!nd || rc != CALC_ESCHEMA)) {
@@ -420,7 +412,6 @@ static int yaml_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
                 return 1;
             }
             rec->doc = nd ? docs[0] : NULL;
-            shift_lines(rec->doc, first - 1);
             if (rc)
                 rec->err_code = rc;
             return 1;
@@ -498,6 +489,29 @@ int input_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
                 continue;
             }
             rec->line = r.line;
+            for (size_t i = 0; i < r.n && !rec->err_code; i++) {
+                size_t len = strlen(r.cell[i]);
+                calc_loc l = {in->path, r.line, (unsigned)i + 1};
+                if (len > CALC_MAX_SCALAR) {
+                    diag_at(d, CALC_ELIMIT, &l, i < in->headn ? in->head[i] : NULL, NULL,
+                            "a cell of %zu bytes exceeds the limit of %zu bytes (--max-input)",
+                            len, CALC_MAX_SCALAR);
+                    rec->err_code = CALC_ELIMIT;
+                }
+                for (const unsigned char *q = (const unsigned char *)r.cell[i]; *q && !rec->err_code;) {
+                    int n = *q < 0x80 ? 1 : (*q & 0xE0) == 0xC0 ? 2 : (*q & 0xF0) == 0xE0 ? 3
+                            : (*q & 0xF8) == 0xF0 ? 4 : 0;
+                    for (int k = 1; k < n; k++)
+                        if ((q[k] & 0xC0) != 0x80)
+                            n = 0;
+                    if (!n) {
+                        diag_at(d, CALC_ESCHEMA, &l, i < in->headn ? in->head[i] : NULL,
+                                "save the file as UTF-8", "invalid UTF-8 in the cell");
+                        rec->err_code = CALC_ESCHEMA;
+                    }
+                    q += n ? n : 1;
+                }
+            }
             if (r.n != in->headn) {
                 calc_loc l = {in->path, r.line, 1};
                 diag_at(d, CALC_ESCHEMA, &l, NULL, "quote cells that contain commas",
@@ -513,7 +527,13 @@ int input_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
         ssize_t n = getline(&in->buf, &in->bufcap, in->f);
         if (n < 0) {
             in->eof = true;
-            csv_fini(&in->csv, cb_field, cb_row, in);
+            unsigned open_line = in->cur.n ? in->cur.line : in->line;
+            if (csv_fini(&in->csv, cb_field, cb_row, in) != 0) {
+                calc_loc l = {in->path, open_line, 1};
+                diag_at(d, CALC_ESYNTAX, &l, NULL, "close the quote: \"…\"",
+                        "CSV: a quoted cell is not closed before the end of the file");
+                return CALC_ESYNTAX;
+            }
             continue;
         }
         in->line++;

@@ -58,6 +58,9 @@ struct value {
  * document in *docs (count *ndocs). Errors go into diags; returns 0 or a CALC_E* code. */
 int calc_yaml_parse(arena *a, const char *file, const char *text, size_t len, value ***docs,
                     size_t *ndocs, calc_diags *diags);
+/* The same for a document that starts on line first_line of its file. */
+int calc_yaml_parse_at(arena *a, const char *file, unsigned first_line, const char *text,
+                       size_t len, value ***docs, size_t *ndocs, calc_diags *diags);
 /* A YAML stream read one document at a time (batch input). next returns 1 with a document,
  * 0 at the end, or a negative CALC_E* code (after a syntax error the stream cannot resume;
  * after a schema-level problem such as a duplicate key the document is still returned). */

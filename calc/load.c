@@ -13,11 +13,12 @@ typedef struct frame {
     value *pending_key; /* map: key waiting for its value */
 } frame;
 
-static calc_loc mkloc(const char *file, yaml_mark_t m)
+static calc_loc mkloc_at(const char *file, yaml_mark_t m, unsigned line0)
 {
-    calc_loc l = {file, (unsigned)m.line + 1, (unsigned)m.column + 1};
+    calc_loc l = {file, (unsigned)m.line + 1 + line0, (unsigned)m.column + 1};
     return l;
 }
+#define mkloc(f, m) mkloc_at((f), (m), line0)
 
 static void push_child(arena *a, frame *f, value *child)
 {
@@ -66,7 +67,7 @@ const value *map_get(const value *m, const char *key)
  * (0: no limit). *ended is set when the stream ended. */
 static int parse_events(yaml_parser_t *pp, arena *a, const char *file, size_t max_docs,
                         value ***docs_out, size_t *ndocs_out, bool *ended, calc_diags *diags,
-                        const char *text, size_t tlen)
+                        const char *text, size_t tlen, unsigned line0)
 {
 #define p (*pp)
     yaml_event_t ev;
@@ -86,9 +87,14 @@ static int parse_events(yaml_parser_t *pp, arena *a, const char *file, size_t ma
                 l.line = 0;
                 l.col = 0;
                 if (text && p.problem_offset <= tlen) { /* the line and column of the byte */
-                    l.line = 1;
+                    size_t at = p.problem_offset; /* back to the sequence's first byte */
+                    while (at > 0 && ((unsigned char)text[at - 1] & 0xC0) == 0x80)
+                        at--;
+                    if (at > 0 && (unsigned char)text[at - 1] >= 0xC0)
+                        at--;
+                    l.line = 1 + line0;
                     l.col = 1;
-                    for (size_t i = 0; i < p.problem_offset; i++) {
+                    for (size_t i = 0; i < at; i++) {
                         if (text[i] == '\n') {
                             l.line++;
                             l.col = 1;
@@ -103,7 +109,7 @@ static int parse_events(yaml_parser_t *pp, arena *a, const char *file, size_t ma
                 char hint[256] = "";
                 if (p.context)
                     snprintf(hint, sizeof hint, "%s (line %u, column %u)", p.context,
-                             (unsigned)p.context_mark.line + 1,
+                             (unsigned)p.context_mark.line + 1 + line0,
                              (unsigned)p.context_mark.column + 1);
                 diag_at(diags, CALC_ESYNTAX, &l, NULL, hint[0] ? hint : NULL,
                         "YAML syntax: %s", p.problem ? p.problem : "invalid document");
@@ -227,6 +233,20 @@ static int parse_events(yaml_parser_t *pp, arena *a, const char *file, size_t ma
 #undef p
 }
 
+int calc_yaml_parse_at(arena *a, const char *file, unsigned first_line, const char *text,
+                       size_t len, value ***docs, size_t *ndocs, calc_diags *diags)
+{
+    yaml_parser_t p;
+    bool ended;
+    if (!yaml_parser_initialize(&p))
+        return CALC_ENOMEM;
+    yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+    int rc = parse_events(&p, a, file, 0, docs, ndocs, &ended, diags, text, len,
+                          first_line ? first_line - 1 : 0);
+    yaml_parser_delete(&p);
+    return rc;
+}
+
 int calc_yaml_parse(arena *a, const char *file, const char *text, size_t len, value ***docs,
                     size_t *ndocs, calc_diags *diags)
 {
@@ -235,7 +255,7 @@ int calc_yaml_parse(arena *a, const char *file, const char *text, size_t len, va
     if (!yaml_parser_initialize(&p))
         return CALC_ENOMEM;
     yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
-    int rc = parse_events(&p, a, file, 0, docs, ndocs, &ended, diags, text, len);
+    int rc = parse_events(&p, a, file, 0, docs, ndocs, &ended, diags, text, len, 0);
     yaml_parser_delete(&p);
     return rc;
 }
@@ -264,7 +284,7 @@ int yaml_stream_next(yaml_stream *s, arena *a, value **doc, calc_diags *d)
         return 0;
     value **docs;
     size_t n;
-    int rc = parse_events(&s->p, a, s->file, 1, &docs, &n, &s->ended, d, NULL, 0);
+    int rc = parse_events(&s->p, a, s->file, 1, &docs, &n, &s->ended, d, NULL, 0, 0);
     if (rc == CALC_ESYNTAX || rc == CALC_ELIMIT || rc == CALC_ENOMEM) {
         s->failed = true; /* libyaml cannot resume after an error */
         return rc;

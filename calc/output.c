@@ -495,10 +495,15 @@ static void result_table(sbuf *b, const calc_engine *e, const calc_result *res, 
         sb_puts(b, "\n");
         if (explain)
             explain_policy(b, e, r, lang);
+        else if (r->status == ST_ERROR) /* an error is never hidden */
+            sb_printf(b, "    %s %s\n", lang ? "error:" : "错误：", r->error ? r->error : "");
     }
     sb_printf(b, "\n%s ¥%s", lang ? "total cash" : "现金合计", calc_money_format_grouped(m, res->cash));
     sb_printf(b, "    %s ¥%s\n", lang ? "in-kind value" : "实物价值合计",
               calc_money_format_grouped(m, res->in_kind));
+    if (res->totals_overflow)
+        sb_puts(b, lang ? "error: a total exceeds the largest representable amount (capped)\n"
+                        : "错误：合计超过可表示的最大金额（已封顶）\n");
     sb_printf(b, "\n%s sha256:%s\n%s sha256:%s\n", lang ? "policy set" : "规则集指纹", e->set_fp,
               lang ? "profile   " : "企业画像指纹", res->profile_fp);
     sb_puts(b, lang ? "policies  " : "政策指纹");

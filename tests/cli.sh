@@ -461,12 +461,12 @@ INVALID expects a policy that does not exist ($D/case-unknown-policy.yaml:1)
 EOF
 end
 
-# Ensure a missing case file is invalid input (3) and counted as invalid.
+# Ensure a missing case file is a system error (2), as for eval, and counted as invalid.
 begin "replay: missing case file"
 run replay "$D/no-such-case.yaml"
-want_rc 3
+want_rc 2
 want_err_is <<EOF
-calc: error: cannot open $D/no-such-case.yaml: no such file or directory
+calc: error: cannot open $D/no-such-case.yaml: No such file or directory
 EOF
 want_out_is <<'EOF'
 0 passed, 0 failed, 1 invalid
