@@ -21,7 +21,7 @@ LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread
 TEST_LDLIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 LIB_SRC = $(filter-out calc/main.c,$(wildcard calc/*.c))
-FUZZ_TARGETS = profile case record csv money
+FUZZ_TARGETS = profile case record csv money scenario
 FUZZ_TIME ?= 30
 REPLAYS = $(FUZZ_TARGETS:%=$(BUILD)/replay_%)
 LIB_OBJ = $(LIB_SRC:calc/%.c=$(BUILD)/%.o)

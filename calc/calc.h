@@ -116,6 +116,9 @@ struct calc_batch_opts;
 /* Applies a scenario file (YAML: name, params {POLICY.PARAM: value in its unit}, off [ids],
  * pools {name: size}, in_force {id: [from, to]}) to this engine; every problem is in diags. */
 int calc_scenario_load(calc_engine *e, const char *path, calc_diags *d);
+/* The same for scenario text in memory (path names it in messages). */
+int calc_scenario_parse(calc_engine *e, const char *path, const char *text, size_t len,
+                        calc_diags *d);
 /* Applies one POLICY.PARAM=VALUE override (the --param flag). */
 int calc_engine_param(calc_engine *e, const char *arg, calc_diags *d);
 /* Baseline (results[0]) and scenarios side by side: a table, or JSON with the change of every

@@ -99,6 +99,8 @@ calc_input *input_open_stream(FILE *f, const char *name, int format, const calc_
     in->f = f;
     if (format == IN_CSV)
         csv_init(&in->csv, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI);
+    if (format == IN_CSV) /* grow a cell's buffer by 64 KiB, not 128 bytes: big cells stay linear */
+        csv_set_blk_size(&in->csv, 64 * 1024);
     return in;
 }
 
@@ -132,6 +134,8 @@ calc_input *input_open(const char *path, int format, const calc_schema *schema, 
     }
     if (format == IN_CSV)
         csv_init(&in->csv, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI);
+    if (format == IN_CSV)
+        csv_set_blk_size(&in->csv, 64 * 1024);
     return in;
 }
 

@@ -186,12 +186,19 @@ int calc_scenario_load(calc_engine *e, const char *path, calc_diags *d)
             *x = err;
         return err.code;
     }
+    int rc = calc_scenario_parse(e, path, text, len, d);
+    free(text);
+    return rc;
+}
+
+int calc_scenario_parse(calc_engine *e, const char *path, const char *text, size_t len,
+                        calc_diags *d)
+{
     arena *a = &e->ps.a; /* names and files live as long as the engine */
     const char *file = arena_strndup(a, path, strlen(path));
     value **docs;
     size_t nd;
     int rc = calc_yaml_parse(a, file, text, len, &docs, &nd, d);
-    free(text);
     if (rc)
         return rc;
     const value *s = nd ? docs[0] : NULL;

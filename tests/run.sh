@@ -50,7 +50,7 @@ suites() {
         [ -x "$t" ] && count "$L$(basename "$t")" "$t"
     done
     # every input a fuzz target ever crashed on, and the seeds it starts from
-    for t in profile case record csv money; do
+    for t in profile case record csv money scenario; do
         [ -x "$B/replay_$t" ] || continue
         seeds=""
         case $t in
@@ -58,6 +58,7 @@ suites() {
         case) seeds="cases tests/data/cli" ;;
         record) seeds="tests/data/batch/bad.jsonl" ;;
         csv) seeds="tests/data/batch/bad.csv" ;;
+        scenario) seeds="cases/scenarios tests/data/whatif" ;;
         esac
         count "${L}fuzz regressions: $t" "$B/replay_$t" tests/fuzz/regress/$t $seeds
     done

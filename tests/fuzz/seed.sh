@@ -2,7 +2,8 @@
 # Builds the seed corpus of each fuzz target under $1 from the project's own inputs.
 set -u
 out=$1
-mkdir -p "$out/profile" "$out/case" "$out/record" "$out/csv" "$out/money"
+mkdir -p "$out/profile" "$out/case" "$out/record" "$out/csv" "$out/money" "$out/scenario"
+cp cases/scenarios/*.yaml tests/data/whatif/*.yaml "$out/scenario/" 2>/dev/null
 cp cases/profiles/*.yaml tests/data/cli/*.yaml tests/data/schema/*.yaml "$out/profile/" 2>/dev/null
 cp cases/*.yaml "$out/case/"
 i=0
