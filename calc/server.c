@@ -26,7 +26,9 @@ typedef struct server {
     calc_engine **engines;
     size_t nengines, capengines;
     volatile sig_atomic_t stop;
-    int active; /* requests under way (atomic) */
+    int active;        /* requests under way (atomic) */
+    int max_active;    /* more get 503 */
+    double max_seconds; /* a request taking longer (a slow upload) gets 408 */
 } server;
 
 static server srv;
@@ -518,7 +520,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
     if (!r) {
         r = calloc(1, sizeof *r);
         clock_gettime(CLOCK_MONOTONIC, &r->t0);
-        r->busy = __atomic_add_fetch(&srv.active, 1, __ATOMIC_RELAXED) > ACTIVE_LIMIT;
+        r->busy = __atomic_add_fetch(&srv.active, 1, __ATOMIC_RELAXED) > srv.max_active;
         *ptr = r;
         return MHD_YES;
     }
@@ -532,6 +534,11 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
     }
     if (r->busy)
         return send_error(c, 503, "too many requests under way: try again shortly");
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if ((double)(now.tv_sec - r->t0.tv_sec) + (double)(now.tv_nsec - r->t0.tv_nsec) / 1e9 >
+        srv.max_seconds)
+        return send_error(c, 408, "the request took too long to arrive");
     if (r->too_big)
         return send_error(c, 413, "the body is larger than 1 MiB");
     return route(c, url, method, r);
@@ -569,6 +576,10 @@ int calc_serve(const char *dir, const char *bind, int port, int threads, FILE *e
     calc_error e = {0};
     srv.dir = dir;
     pthread_mutex_init(&srv.mu, NULL);
+    /* the limits; the environment may lower them (tests) */
+    const char *ma = getenv("CALC_SERVE_MAX_ACTIVE"), *ms = getenv("CALC_SERVE_MAX_SECONDS");
+    srv.max_active = ma && atoi(ma) > 0 ? atoi(ma) : ACTIVE_LIMIT;
+    srv.max_seconds = ms && atof(ms) > 0 ? atof(ms) : 30.0;
     srv.first = calc_engine_new(dir, &e);
     if (!srv.first) {
         calc_error_print(err, &e);

@@ -134,6 +134,29 @@ t_browser() {
 }
 check "the web page in headless Chromium (playwright-core)" t_browser
 
+# the limits answer with a status: a second server with 1 request at a time and 1 s per request;
+# a slow upload (1 KiB/s) holds the slot: a request beside it gets 503, the slow one gets 408
+t_limits() {
+    lport=$((port + 1))
+    CALC_SERVE_QUIET=1 CALC_SERVE_MAX_ACTIVE=1 CALC_SERVE_MAX_SECONDS=1 "$CALC" serve --port "$lport" 2>/dev/null &
+    lpid=$!
+    for i in 1 2 3 4 5 6 7 8 9 10; do curl -s "http://127.0.0.1:$lport/healthz" >/dev/null 2>&1 && break; sleep 0.3; done
+    head -c 3000 /dev/zero | tr '\0' ' ' >"$tmp/slow"
+    cat "$EX" >>"$tmp/slow"
+    curl -s -o "$tmp/slow.out" -w '%{http_code}' --limit-rate 1K -X POST --data-binary @"$tmp/slow" \
+        "http://127.0.0.1:$lport/api/v1/eval?as_of=2025-06-30" >"$tmp/slow.code" &
+    cpid=$!
+    sleep 1
+    busy=$(curl -s -o "$tmp/busy.out" -w '%{http_code}' "http://127.0.0.1:$lport/api/v1/schema")
+    wait "$cpid"
+    kill -TERM "$lpid"
+    wait "$lpid"
+    echo "busy $busy slow $(cat "$tmp/slow.code")"
+    [ "$busy" = 503 ] && jq -e '.error.status == 503' "$tmp/busy.out" &&
+        [ "$(cat "$tmp/slow.code")" = 408 ] && jq -e '.error.status == 408' "$tmp/slow.out"
+}
+check "limits: 503 beyond the requests under way, 408 for a request too slow to arrive" t_limits
+
 # a graceful stop: SIGTERM drains and exits 0
 kill -TERM "$pid"
 wait "$pid"
