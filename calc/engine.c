@@ -516,8 +516,12 @@ calc_profile *calc_profile_parse_set(calc_engine *e, const char *name, const cha
     }
     for (int i = 0; !rc && i < nsets; i++)
         rc = calc_apply_set(&p->a, docs[0], sets[i], d);
-    if (!rc)
-        rc = profile_from_value(p, &e->ps.schema, docs[0], d);
+    /* a duplicate key still leaves a document: validate it too, so every error is reported */
+    if (!rc || (rc == CALC_ESCHEMA && nd == 1 && !nsets)) {
+        int vr = profile_from_value(p, &e->ps.schema, docs[0], d);
+        if (!rc)
+            rc = vr;
+    }
     if (rc) {
         calc_profile_free(p);
         return NULL;
@@ -528,35 +532,7 @@ calc_profile *calc_profile_parse_set(calc_engine *e, const char *name, const cha
 calc_profile *calc_profile_parse(calc_engine *e, const char *name, const char *text, size_t len,
                                  calc_diags *d)
 {
-    calc_profile *p = calloc(1, sizeof *p);
-    if (!p)
-        return NULL;
-    p->file = arena_strndup(&p->a, name, strlen(name));
-    value **docs;
-    size_t nd;
-    int rc = calc_yaml_parse(&p->a, p->file, text, len, &docs, &nd, d);
-    if (!rc && nd == 0) {
-        diag_at(d, CALC_ESCHEMA, NULL, NULL, "see 'calc init' for a template",
-                "%s: the file is empty; expected a profile", p->file);
-        rc = CALC_ESCHEMA;
-    }
-    if (!rc && nd > 1) {
-        diag_at(d, CALC_ESCHEMA, &docs[1]->loc, NULL,
-                "use 'calc batch' for a stream of profiles",
-                "expected one profile, found %zu documents", nd);
-        rc = CALC_ESCHEMA;
-    }
-    /* a duplicate key still leaves a document: validate it too, so every error is reported */
-    if ((!rc || (rc == CALC_ESCHEMA && nd == 1)) && nd == 1) {
-        int vr = profile_from_value(p, &e->ps.schema, docs[0], d);
-        if (!rc)
-            rc = vr;
-    }
-    if (rc) {
-        calc_profile_free(p);
-        return NULL;
-    }
-    return p;
+    return calc_profile_parse_set(e, name, text, len, NULL, 0, d);
 }
 
 calc_profile *calc_profile_load_set(calc_engine *e, const char *path, const char *const *sets,
@@ -578,18 +554,7 @@ calc_profile *calc_profile_load_set(calc_engine *e, const char *path, const char
 
 calc_profile *calc_profile_load(calc_engine *e, const char *path, calc_diags *d)
 {
-    char *text;
-    size_t len;
-    calc_error err;
-    if (calc_read_file(path, &text, &len, &err)) {
-        calc_error *x = calc_diags_add(d);
-        if (x)
-            *x = err;
-        return NULL;
-    }
-    calc_profile *p = calc_profile_parse(e, path, text, len, d);
-    free(text);
-    return p;
+    return calc_profile_load_set(e, path, NULL, 0, d);
 }
 
 void calc_profile_free(calc_profile *p)

@@ -398,6 +398,36 @@ int calc_whatif(FILE *out, calc_engine *base, calc_engine *scen, const calc_batc
     return rc;
 }
 
+/* The next valid profile of an input, with the --set overrides applied: 1 with *out, 0 at the
+ * end. Invalid records are left out (as in batch) and counted in *rejected. */
+static int next_profile(calc_input *in, calc_engine *e, const calc_batch_opts *o,
+                        calc_profile **out, size_t *rejected)
+{
+    for (;;) {
+        calc_profile *pr = calloc(1, sizeof *pr);
+        rec_in r;
+        calc_diags rd = {0};
+        int got = input_next(in, &pr->a, &r, &rd);
+        value *doc = r.doc;
+        int vr = got == 1 ? r.err_code : 1;
+        if (!vr && !doc)
+            vr = calc_json_parse(&pr->a, input_path(in), r.line, r.text, r.len, &doc, &rd);
+        for (int k = 0; !vr && k < o->nsets; k++)
+            vr = calc_apply_set(&pr->a, doc, o->sets[k], &rd);
+        if (!vr)
+            vr = profile_from_value(pr, &e->ps.schema, doc, &rd);
+        calc_diags_free(&rd);
+        if (got == 1 && !vr) {
+            *out = pr;
+            return 1;
+        }
+        calc_profile_free(pr);
+        if (got != 1)
+            return 0;
+        (*rejected)++;
+    }
+}
+
 /* ---- solve ---- */
 
 typedef struct solve_pop {
@@ -525,26 +555,9 @@ int calc_solve(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *
             rc = CALC_EUSAGE;
             break;
         }
-        for (;;) {
-            calc_profile *pr = calloc(1, sizeof *pr);
-            rec_in r;
-            calc_diags rd = {0};
-            int got = input_next(in, &pr->a, &r, &rd);
-            value *doc = r.doc;
-            int vr = got == 1 ? r.err_code : 1;
-            if (!vr && !doc)
-                vr = calc_json_parse(&pr->a, input_path(in), r.line, r.text, r.len, &doc, &rd);
-            for (int k = 0; !vr && k < o->nsets; k++)
-                vr = calc_apply_set(&pr->a, doc, o->sets[k], &rd);
-            if (!vr)
-                vr = profile_from_value(pr, &base->ps.schema, doc, &rd);
-            calc_diags_free(&rd);
-            if (got != 1 || vr) {
-                calc_profile_free(pr);
-                if (got != 1)
-                    break;
-                continue; /* invalid records are left out, as in batch */
-            }
+        calc_profile *pr;
+        size_t rejected = 0;
+        while (next_profile(in, base, o, &pr, &rejected)) {
             if (pop.n == capn) {
                 capn = capn ? capn * 2 : 1024;
                 pop.p = realloc(pop.p, capn * sizeof *pop.p);
@@ -698,25 +711,9 @@ int calc_near(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *w
             worst = CALC_EUSAGE;
             continue;
         }
-        for (;;) {
-            calc_profile *p = calloc(1, sizeof *p);
-            rec_in r;
-            calc_diags rd = {0};
-            int got = input_next(in, &p->a, &r, &rd);
-            value *doc = r.doc;
-            int vr = got == 1 ? r.err_code : 1;
-            if (!vr && !doc)
-                vr = calc_json_parse(&p->a, input_path(in), r.line, r.text, r.len, &doc, &rd);
-            if (!vr)
-                vr = profile_from_value(p, &e->ps.schema, doc, &rd);
-            calc_diags_free(&rd);
-            if (got != 1 || vr) {
-                calc_profile_free(p);
-                if (got != 1)
-                    break;
-                worst = CALC_ESCHEMA;
-                continue;
-            }
+        calc_profile *p;
+        size_t rejected = 0;
+        while (next_profile(in, e, o, &p, &rejected)) {
             calc_result *res = calc_eval(e, p, o->as_of);
             calc_qualify(e, p, res);
             const pval *nm = &p->root.u.o->slot[name_slot];
@@ -763,6 +760,8 @@ int calc_near(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *w
             calc_result_free(res);
             calc_profile_free(p);
         }
+        if (rejected)
+            worst = CALC_ESCHEMA;
         input_close(in);
     }
     if (format == 0)

@@ -24,7 +24,9 @@ try {
   check('the form is built from the schema, grouped',
     (await page.locator('legend').allTextContents()).join(',') === '基本信息,财务数据,门店,总部,人才,办公空间,上市进度');
   await page.click('#example');
-  await page.waitForFunction(() => document.querySelector('[name="id"]').value !== '');
+  // the page's CSP forbids eval, so poll from here rather than with waitForFunction
+  for (let i = 0; i < 50 && (await page.inputValue('[name="id"]')) === ''; i++)
+    await page.waitForTimeout(100);
   await page.click('#submit');
   await page.waitForSelector('#totals');
   const totals = await page.textContent('#totals');
