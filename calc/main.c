@@ -101,13 +101,62 @@ typedef struct opts {
     int nargs;
 } opts;
 
+/* "--flag VALUE" or "--flag=VALUE" at argv[*i]: 1 with *val, 0 when it is another option, -1
+ * (after a usage message) when the value is missing. */
+static int option_value(int argc, char **argv, int *i, const char *flag, const char **val)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(flag);
+    if (strcmp(a, flag) == 0) {
+        if (*i + 1 >= argc) {
+            usage_error("option %s needs a value", flag);
+            return -1;
+        }
+        *val = argv[++*i];
+        return 1;
+    }
+    if (strncmp(a, flag, n) == 0 && a[n] == '=') {
+        *val = a + n + 1;
+        return 1;
+    }
+    return 0;
+}
+
 static int parse_opts(int argc, char **argv, opts *o)
 {
     memset(o, 0, sizeof *o);
     o->as_of = calc_date_today();
+    /* options that take a string, and those that may be repeated */
+    const struct {
+        const char *flag;
+        const char **field;
+    } plain[] = {{"--bind", &o->bind},     {"--within", &o->within}, {"--by", &o->by},
+                 {"--solve", &o->solve},   {"--budget", &o->budget}, {"--pool", &o->pool},
+                 {"--vary", &o->vary},     {"--input-format", &o->input_format},
+                 {"--summary", &o->summary}};
+    const struct {
+        const char *flag;
+        const char **v;
+        int *n, max;
+    } lists[] = {{"--set", o->sets, &o->nsets, 64},
+                 {"--policy", o->only, &o->nonly, 64},
+                 {"--param", o->params, &o->nparams, 64},
+                 {"--scenario", o->scenarios, &o->nscenarios, 16}};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *val = NULL;
+        int taken = 0;
+        for (size_t k = 0; !taken && k < sizeof plain / sizeof *plain; k++)
+            if ((taken = option_value(argc, argv, &i, plain[k].flag, &val)) > 0)
+                *plain[k].field = val;
+        for (size_t k = 0; !taken && k < sizeof lists / sizeof *lists; k++)
+            if ((taken = option_value(argc, argv, &i, lists[k].flag, &val)) > 0 &&
+                *lists[k].n < lists[k].max)
+                lists[k].v[(*lists[k].n)++] = val;
+        if (taken < 0)
+            return -1;
+        if (taken)
+            continue;
 #define TAKES(name)                                                                          \
     (strcmp(a, name) == 0 ? (i + 1 < argc ? (val = argv[++i], 1)                             \
                                           : (usage_error("option %s needs a value", name), -1)) \
@@ -154,15 +203,6 @@ static int parse_opts(int argc, char **argv, opts *o)
                 usage_error("%s", err.msg);
                 return -1;
             }
-        } else if ((t = TAKES("--set"))) {
-            if (t < 0)
-                return -1;
-            if (o->nsets < 64)
-                o->sets[o->nsets++] = val;
-        } else if ((t = TAKES("--bind"))) {
-            if (t < 0)
-                return -1;
-            o->bind = val;
         } else if ((t = TAKES("--port")) || (t = TAKES("--threads"))) {
             if (t < 0)
                 return -1;
@@ -178,53 +218,6 @@ static int parse_opts(int argc, char **argv, opts *o)
                 o->port = (int)v;
             else
                 o->threads = (int)v;
-        } else if ((t = TAKES("--within"))) {
-            if (t < 0)
-                return -1;
-            o->within = val;
-        } else if ((t = TAKES("--by"))) {
-            if (t < 0)
-                return -1;
-            o->by = val;
-        } else if ((t = TAKES("--solve"))) {
-            if (t < 0)
-                return -1;
-            o->solve = val;
-        } else if ((t = TAKES("--budget"))) {
-            if (t < 0)
-                return -1;
-            o->budget = val;
-        } else if ((t = TAKES("--pool"))) {
-            if (t < 0)
-                return -1;
-            o->pool = val;
-        } else if ((t = TAKES("--vary"))) {
-            if (t < 0)
-                return -1;
-            o->vary = val;
-        } else if ((t = TAKES("--policy"))) {
-            if (t < 0)
-                return -1;
-            if (o->nonly < 64)
-                o->only[o->nonly++] = val;
-        } else if ((t = TAKES("--param"))) {
-            if (t < 0)
-                return -1;
-            if (o->nparams < 64)
-                o->params[o->nparams++] = val;
-        } else if ((t = TAKES("--scenario"))) {
-            if (t < 0)
-                return -1;
-            if (o->nscenarios < 16)
-                o->scenarios[o->nscenarios++] = val;
-        } else if ((t = TAKES("--input-format"))) {
-            if (t < 0)
-                return -1;
-            o->input_format = val;
-        } else if ((t = TAKES("--summary"))) {
-            if (t < 0)
-                return -1;
-            o->summary = val;
         } else if ((t = TAKES("-j")) || (t = TAKES("--jobs"))) {
             if (t < 0)
                 return -1;

@@ -631,31 +631,24 @@ int calc_compare_write(FILE *out, const calc_engine *const *eng, const calc_resu
             }
             sb_puts(&b, "\n");
         }
-        sb_printf(&b, "\n%s", "");
-        pad(&b, lang ? "total cash" : "现金合计", wi);
-        snprintf(cell, sizeof cell, "¥%s", calc_money_format_grouped(m1, base->cash));
-        pad(&b, cell, wc);
-        for (int s = 1; s < n; s++) {
-            snprintf(cell, sizeof cell, "¥%s", calc_money_format_grouped(m1, res[s]->cash));
-            pad(&b, cell, wc);
-            calc_money dc = res[s]->cash - base->cash;
-            char dt[60];
-            snprintf(dt, sizeof dt, "%s¥%s", dc >= 0 ? "+" : "-",
-                     calc_money_format_grouped(m2, dc >= 0 ? dc : -dc));
-            pad(&b, dt, 18);
-        }
         sb_puts(&b, "\n");
-        pad(&b, lang ? "in-kind value" : "实物价值合计", wi);
-        snprintf(cell, sizeof cell, "¥%s", calc_money_format_grouped(m1, base->in_kind));
-        pad(&b, cell, wc);
-        for (int s = 1; s < n; s++) {
-            snprintf(cell, sizeof cell, "¥%s", calc_money_format_grouped(m1, res[s]->in_kind));
+        for (int t = 0; t < 2; t++) { /* the totals: cash, then in-kind value */
+            pad(&b, t ? (lang ? "in-kind value" : "实物价值合计") : (lang ? "total cash" : "现金合计"),
+                wi);
+            calc_money b0 = t ? base->in_kind : base->cash;
+            snprintf(cell, sizeof cell, "¥%s", calc_money_format_grouped(m1, b0));
             pad(&b, cell, wc);
-            calc_money dk = res[s]->in_kind - base->in_kind;
-            char dt[60];
-            snprintf(dt, sizeof dt, "%s¥%s", dk >= 0 ? "+" : "-",
-                     calc_money_format_grouped(m3, dk >= 0 ? dk : -dk));
-            pad(&b, dt, 18);
+            for (int s = 1; s < n; s++) {
+                calc_money v = t ? res[s]->in_kind : res[s]->cash, dv = v - b0;
+                snprintf(cell, sizeof cell, "¥%s", calc_money_format_grouped(m1, v));
+                pad(&b, cell, wc);
+                char dt[60];
+                snprintf(dt, sizeof dt, "%s¥%s", dv >= 0 ? "+" : "-",
+                         calc_money_format_grouped(m2, dv >= 0 ? dv : -dv));
+                pad(&b, dt, 18);
+            }
+            if (!t)
+                sb_puts(&b, "\n");
         }
         sb_printf(&b, "\n\n%s sha256:%s\n", lang ? "policy set" : "规则集指纹", e->set_fp);
     }

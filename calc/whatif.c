@@ -577,37 +577,25 @@ int calc_solve(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *
 #define AT(v) (q->value = (v), policy_rebuild_params(e->sbx.L, p), cost_at(e, &pop, pi, pool, o->as_of, &ben))
     int64_t clo = AT(lo), chi = AT(hi);
     bool rising = chi >= clo;
+    /* within(v) holds on one side of the answer: [lo, x] when the cost rises with the value
+     * (the largest v within the budget), [x, hi] when it falls (the smallest) */
+    int64_t in_end = rising ? lo : hi, out_end = rising ? hi : lo;
     int64_t best = -1;
-    if (rising) { /* the largest value whose cost is within the budget */
-        if (clo > budget)
-            best = -1;
-        else if (chi <= budget)
-            best = hi;
-        else {
-            while (hi - lo > 1) {
-                int64_t mid = lo + (hi - lo) / 2;
-                if (AT(mid) <= budget)
-                    lo = mid;
-                else
-                    hi = mid;
-            }
-            best = lo;
+    if ((rising ? clo : chi) > budget)
+        best = -1;
+    else if ((rising ? chi : clo) <= budget)
+        best = out_end;
+    else {
+        while ((in_end > out_end ? in_end - out_end : out_end - in_end) > 1) {
+            int64_t mid = lo + (hi - lo) / 2;
+            if (AT(mid) <= budget)
+                in_end = mid;
+            else
+                out_end = mid;
+            lo = in_end < out_end ? in_end : out_end;
+            hi = in_end < out_end ? out_end : in_end;
         }
-    } else { /* a threshold: the smallest value whose cost is within the budget */
-        if (chi > budget)
-            best = -1;
-        else if (clo <= budget)
-            best = lo;
-        else {
-            while (hi - lo > 1) {
-                int64_t mid = lo + (hi - lo) / 2;
-                if (AT(mid) <= budget)
-                    hi = mid;
-                else
-                    lo = mid;
-            }
-            best = hi;
-        }
+        best = in_end;
     }
     char v[64], m1[40], m2[40], m3[40];
     if (best >= 0) {
