@@ -6,7 +6,7 @@
 #include "batch.h"
 
 #include <errno.h>
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +35,8 @@ typedef struct chunk {
     int64_t *amt, *qty;  /* n × npol */
     char *id[CHUNK];
     sbuf buf, err;
+    sbuf spill;            /* packed profiles: written in pass 1, read back in pass 2 */
+    size_t spill_off[CHUNK], spill_len[CHUNK]; /* pass 2: each record's packing, or 0 */
     claims cl;
     int worst;
     int state; /* 0 waiting, 1 taken, 2 done */
@@ -56,7 +58,16 @@ typedef struct batch {
     bool as_of_known;
     int pass;              /* 0: the only pass; 1: claims only; 2: final, with the grants */
     const claims *granted; /* pass 2: every claim, by record, with what the pools granted */
+    FILE *spill;           /* the validated profiles of pass 1, so pass 2 need not parse */
+    bool spill_lost;       /* the spill did not read back as written: parse again */
 } batch;
+
+/* A spill entry: the record's number and the length of its packing (0: not valid), then the
+ * packing (schema.c). */
+typedef struct spill_head {
+    uint64_t record;
+    uint32_t len;
+} spill_head;
 
 typedef struct dup_rec { /* allocate: a record whose id an earlier record had */
     size_t record, first;
@@ -75,9 +86,8 @@ typedef struct idset {
 
 static void digest(const char *s, unsigned char out[16])
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(s, strlen(s), md, &len, EVP_sha256(), NULL);
+    unsigned char md[SHA256_DIGEST_LENGTH];
+    SHA256((const unsigned char *)s, strlen(s), md);
     memcpy(out, md, 16);
 }
 
@@ -184,11 +194,34 @@ static void process(batch *b, calc_engine *e, chunk *c)
         memset(&p, 0, sizeof p);
         value *doc = in->doc;
         int rc = in->err_code;
-        if (!rc && !doc)
+        bool unpacked = false;
+        if (b->pass == 2 && c->spill_len[i]) { /* validated in pass 1 */
+            p.file = c->file;
+            unpacked = profile_unpack(&p, &e->ps.schema, c->spill.p + c->spill_off[i],
+                                      c->spill_len[i]) == 0;
+            if (!unpacked) {
+                arena_free(&p.a);
+                memset(&p, 0, sizeof p);
+            }
+        }
+        if (!rc && !doc && !unpacked)
             rc = calc_json_parse(&p.a, c->file, in->line, in->text, in->len, &doc, &d);
-        for (int k = 0; !rc && k < o->nsets; k++) /* --set: before validation */
+        for (int k = 0; !rc && !unpacked && k < o->nsets; k++) /* --set: before validation */
             rc = calc_apply_set(&p.a, doc, o->sets[k], &d);
-        if (!rc) {
+        if (b->pass == 1) { /* the spill entry: the packing when valid */
+            spill_head h = {c->first + i, 0};
+            size_t at = c->spill.n;
+            p.file = c->file;
+            sb_putn(&c->spill, (const char *)&h, sizeof h);
+            if (!rc && !in->err_text && profile_from_value(&p, &e->ps.schema, doc, &d) == 0) {
+                profile_pack(&c->spill, &p);
+                h.len = (uint32_t)(c->spill.n - at - sizeof h);
+                memcpy(c->spill.p + at, &h, sizeof h);
+                unpacked = true; /* validated */
+            } else
+                rc = rc ? rc : CALC_ESCHEMA;
+        }
+        if (!rc && !unpacked) {
             p.file = c->file;
             size_t before = d.n;
             rc = profile_from_value(&p, &e->ps.schema, doc, &d);
@@ -538,6 +571,7 @@ static void chunk_free(chunk *c)
     arena_free(&c->a);
     sb_free(&c->buf);
     sb_free(&c->err);
+    sb_free(&c->spill);
     free(c->cl.v);
     free(c->st);
     free(c->amt);
@@ -552,6 +586,8 @@ static int drain(batch *b, chunk *c, FILE *out, idset *ids, summary *s, claims *
     int worst = c->worst;
     size_t ci = 0;
     bool final = b->pass != 1;
+    if (b->pass == 1 && b->spill && fwrite(c->spill.p, 1, c->spill.n, b->spill) != c->spill.n)
+        b->spill_lost = true;
     for (size_t i = 0; i < c->n; i++) {
         rec_out *r = &c->out[i];
         s->read++;
@@ -688,6 +724,29 @@ static int finish_pools(batch *b, FILE *tmp, FILE *out, claims *all, summary *s,
     return rc;
 }
 
+/* Pass 2: the chunk's spill entries, in the order pass 1 wrote them. An entry that does not
+ * match its record stops the reading: those records are parsed again. */
+static void spill_read(batch *b, chunk *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        c->spill_len[i] = 0;
+        spill_head h;
+        if (!b->spill || b->spill_lost || fread(&h, sizeof h, 1, b->spill) != 1 ||
+            h.record != c->first + i) {
+            b->spill_lost = true;
+            continue;
+        }
+        sb_grow(&c->spill, h.len);
+        if (h.len && fread(c->spill.p + c->spill.n, 1, h.len, b->spill) != h.len) {
+            b->spill_lost = true;
+            continue;
+        }
+        c->spill_off[i] = c->spill.n;
+        c->spill_len[i] = h.len;
+        c->spill.n += h.len;
+    }
+}
+
 static int load_engines(batch *b, const calc_batch_opts *o)
 {
     calc_error err = {0};
@@ -799,6 +858,8 @@ static int run_pass(batch *b, const char *const *inputs, FILE *out, summary *s, 
                 chunk_free(c);
                 break;
             }
+            if (b->pass == 2)
+                spill_read(b, c);
             c->st = malloc(c->n * b->npol + 1);
             c->amt = calloc(c->n * b->npol + 1, sizeof *c->amt);
             c->qty = calloc(c->n * b->npol + 1, sizeof *c->qty);
@@ -890,6 +951,29 @@ static char *spool_stdin(FILE *err)
     return strdup(path);
 }
 
+/* The policies a pooled claim depends on: pooled ones, and every policy sharing an exclusive
+ * group or a cap with one already in (repeated until nothing is added). */
+static bool *pool_closure(const calc_engine *e)
+{
+    const polset *ps = &e->ps;
+    bool *in = calloc(ps->n + 1, sizeof *in);
+    for (size_t i = 0; i < ps->n; i++)
+        in[i] = ps->pol[i].pool >= 0;
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (size_t i = 0; i < ps->n; i++)
+            for (size_t j = 0; in[i] && j < ps->n; j++) {
+                const policy *a = &ps->pol[i], *b = &ps->pol[j];
+                if (!in[j] && ((a->group >= 0 && a->group == b->group) ||
+                               (a->cap >= 0 && a->cap == b->cap))) {
+                    in[j] = true;
+                    grew = true;
+                }
+            }
+    }
+    return in;
+}
+
 int calc_batch(const calc_batch_opts *o)
 {
     batch b;
@@ -927,8 +1011,23 @@ int calc_batch(const calc_batch_opts *o)
     summary s;
     summary_init(&s, b.npol);
     if (pools && !io) {
+        /* the claims pass evaluates only what a claim depends on: the pooled policies and,
+         * through exclusive groups and caps, their partners; no fingerprints */
+        bool *only = pool_closure(e);
+        for (int i = 0; i < b.jobs; i++) {
+            b.eng[i]->only = only;
+            b.eng[i]->claims_only = true;
+        }
         b.pass = 1;
+        b.spill = temp_file(); /* without one, pass 2 parses the records again */
         run_pass(&b, inputs, NULL, &s, &all);
+        if (b.spill && (fflush(b.spill) || fseek(b.spill, 0, SEEK_SET)))
+            b.spill_lost = true;
+        for (int i = 0; i < b.jobs; i++) {
+            b.eng[i]->only = NULL;
+            b.eng[i]->claims_only = false;
+        }
+        free(only);
         if (pools_allocate(e, &all, stats))
             worst = worst < CALC_EXIT_POLICY ? CALC_EXIT_POLICY : worst;
         b.pass = 2;
@@ -967,6 +1066,8 @@ int calc_batch(const calc_batch_opts *o)
     }
     if (!o->quiet && !io)
         write_summary(&b, e, &s, pools ? stats : NULL, NULL, o->err);
+    if (b.spill)
+        fclose(b.spill);
     if (spooled) {
         unlink(spooled);
         free(spooled);

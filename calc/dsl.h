@@ -14,6 +14,7 @@ typedef struct evalctx {
     arena *a;
     bool explain;
     bool all_records;
+    bool status_only; /* claims: status and amount only, no records, first failure decides */
     const policy *cur;
     /* absent fields read by the Lua call under way */
     char **absent;

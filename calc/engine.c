@@ -680,7 +680,8 @@ calc_result *calc_eval(calc_engine *e, const calc_profile *prof, calc_date as_of
     if (!res)
         return NULL;
     res->profile_id = arena_strndup(&res->a, prof->id, strlen(prof->id));
-    calc_profile_fingerprint(prof, res->profile_fp);
+    if (!e->claims_only)
+        calc_profile_fingerprint(prof, res->profile_fp);
     res->as_of = as_of;
     res->n = e->ps.n;
     res->r = arena_alloc(&res->a, (e->ps.n ? e->ps.n : 1) * sizeof *res->r);
@@ -691,6 +692,7 @@ calc_result *calc_eval(calc_engine *e, const calc_profile *prof, calc_date as_of
     c->a = &res->a;
     c->explain = e->explain;
     c->all_records = !e->failures_only;
+    c->status_only = e->claims_only;
     for (size_t i = 0; i < e->ps.n; i++) {
         if (e->only && !e->only[i]) { /* left out (solve): counts as nothing */
             memset(&res->r[i], 0, sizeof res->r[i]);

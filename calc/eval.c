@@ -647,16 +647,19 @@ void policy_eval(evalctx *c, sbx *s, const policy *p, int index, pres *r)
     const pobj *root = c->prof->root.u.o;
     int top = lua_gettop(s->L); /* whatever a path leaves on the stack goes with it */
     int f = 0, u = 0;
+    bool rec = !c->status_only;
     for (size_t i = 0; i < p->ncond; i++) {
-        int tv = ev(&e, &p->conds[i], root, "", 0, true);
+        int tv = ev(&e, &p->conds[i], root, "", 0, rec);
         f += tv == TV_FALSE;
         u += tv == TV_UNKNOWN;
+        if (f && !rec)
+            break; /* one failure decides the status */
     }
     int overall = f ? TV_FALSE : u ? TV_UNKNOWN : TV_TRUE;
     if (overall == TV_FALSE) {
         r->status = ST_INELIGIBLE;
     } else {
-        if (overall == TV_UNKNOWN)
+        if (overall == TV_UNKNOWN && rec)
             for (size_t i = 0; i < p->ncond; i++)
                 collect(&e, &p->conds[i], root, "");
         r->status = amount_stage(&e, overall, r);

@@ -1,4 +1,4 @@
-/* fingerprint.c — SHA-256 fingerprints (OpenSSL's EVP, never a hand-rolled digest): of every
+/* fingerprint.c — SHA-256 fingerprints (OpenSSL, never a hand-rolled digest): of every
  * file of a policy set, of the set as a whole, and of a profile's canonical form. The set's is
  * reproducible with standard tools:
  *   (cd policies && find . -type f \( -name '*.lua' -o -name '*.yaml' \) | LC_ALL=C sort |
@@ -8,7 +8,7 @@
 #include "engine.h"
 
 #include <dirent.h>
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,10 +24,9 @@ static void hex_of(const unsigned char *md, unsigned n, char out[65])
 
 void calc_sha256_hex(const void *data, size_t len, char out[65])
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
-    hex_of(md, n, out);
+    unsigned char md[SHA256_DIGEST_LENGTH];
+    SHA256(data, len, md); /* one-shot: no digest fetch per call */
+    hex_of(md, sizeof md, out);
 }
 
 static int cmp_str(const void *a, const void *b)

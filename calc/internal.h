@@ -7,6 +7,7 @@
 #include "calc.h"
 
 #include <stdbool.h>
+#include <string.h>
 
 #define CALC_DEPTH_CEILING 256 /* the largest nesting limit calc_limits may set */
 #define CALC_MAX_DEPTH (calc_limits_get()->depth)
@@ -28,8 +29,17 @@ typedef struct sbuf {
     char *p;
     size_t n, cap;
 } sbuf;
-void sb_putn(sbuf *b, const char *s, size_t n);
-void sb_puts(sbuf *b, const char *s);
+void sb_grow(sbuf *b, size_t more); /* room for more bytes and the terminating NUL */
+static inline void sb_putn(sbuf *b, const char *s, size_t n)
+{
+    if (b->n + n + 1 > b->cap)
+        sb_grow(b, n);
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = 0;
+}
+static inline void sb_puts(sbuf *b, const char *s) { sb_putn(b, s, strlen(s)); }
+#define SB_LIT(b, s) sb_putn((b), (s), sizeof(s) - 1)
 void sb_int(sbuf *b, long long v);
 void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_json_str(sbuf *b, const char *s);
@@ -169,6 +179,10 @@ struct calc_profile {
 };
 
 int profile_from_value(calc_profile *p, const calc_schema *s, const value *doc, calc_diags *d);
+/* A validated profile in a compact binary form (batch keeps it between its two passes), and
+ * back: unpack gives the same profile (positions aside); -1 when the bytes are not a packing. */
+void profile_pack(sbuf *b, const calc_profile *p);
+int profile_unpack(calc_profile *p, const calc_schema *s, const char *data, size_t len);
 /* Overrides one field from "PATH=VALUE" text (used by --set). */
 const pval *pval_get(const pval *root, const snode *sn, const int *idx);
 

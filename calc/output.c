@@ -25,28 +25,32 @@ static void json_money(sbuf *b, calc_money v)
     sb_putn(b, "\"", 1);
 }
 
-static void json_rec(sbuf *b, const crec *c)
+/* The scratch buffer t is reused across records (rendered parts are escaped from it). */
+static void json_rec(sbuf *b, sbuf *t, const crec *c)
 {
     LIT(b, "{\"name\": ");
     sb_json_str(b, c->name ? c->name : "");
     LIT(b, ", \"field\": ");
-    sbuf t = {0};
-    if (c->field || (c->c && c->c->field)) {
-        crec_field(&t, c);
-        sb_json_str(b, t.p);
+    if (c->field)
+        sb_json_str(b, c->field);
+    else if (c->c && c->c->field && (!c->prefix || !c->prefix[0]))
+        sb_json_str(b, c->c->field);
+    else if (c->c && c->c->field) {
+        t->n = 0;
+        crec_field(t, c);
+        sb_json_str(b, t->p);
     } else
         LIT(b, "null");
     LIT(b, ", \"actual\": ");
-    t.n = 0;
-    if (crec_actual(&t, c))
-        sb_json_str(b, t.p);
+    t->n = 0;
+    if (crec_actual(t, c))
+        sb_json_str(b, t->p);
     else
         LIT(b, "null");
     LIT(b, ", \"required\": ");
-    t.n = 0;
-    crec_required(&t, c);
-    sb_json_str(b, t.p ? t.p : "");
-    sb_free(&t);
+    t->n = 0;
+    crec_required(t, c);
+    sb_json_str(b, t->p ? t->p : "");
     LIT(b, ", \"result\": \"");
     sb_puts(b, tv_en[c->result]);
     LIT(b, "\"}");
@@ -57,6 +61,7 @@ void result_json(sbuf *b, const calc_engine *e, const calc_result *res, bool con
 {
     char date[16];
     const polset *ps = &e->ps;
+    sbuf scratch = {0}; /* scratch for the records */
     LIT(b, "{\"profile\": ");
     sb_json_str(b, res->profile_id);
     LIT(b, ", \"as_of\": \"");
@@ -98,7 +103,7 @@ void result_json(sbuf *b, const calc_engine *e, const calc_result *res, bool con
         for (size_t k = 0; k < r->nreason; k++) {
             if (k)
                 sb_puts(b, ", ");
-            json_rec(b, &r->reason[k]);
+            json_rec(b, &scratch, &r->reason[k]);
         }
         LIT(b, "], \"missing\": [");
         for (size_t k = 0; k < r->nmissing; k++) {
@@ -140,7 +145,7 @@ void result_json(sbuf *b, const calc_engine *e, const calc_result *res, bool con
             for (size_t k = 0; k < r->ncond; k++) {
                 if (k)
                     sb_puts(b, ", ");
-                json_rec(b, &r->cond[k]);
+                json_rec(b, &scratch, &r->cond[k]);
             }
             sb_puts(b, "]");
         }
@@ -291,6 +296,7 @@ void result_json(sbuf *b, const calc_engine *e, const calc_result *res, bool con
         LIT(b, "}");
     }
     sb_puts(b, "}}");
+    sb_free(&scratch);
 }
 
 /* Display width: East Asian wide characters count two columns. */

@@ -86,7 +86,7 @@ void arena_free(arena *a)
     a->head = NULL;
 }
 
-static void sb_grow(sbuf *b, size_t more)
+void sb_grow(sbuf *b, size_t more)
 {
     if (b->n + more + 1 <= b->cap)
         return;
@@ -99,16 +99,6 @@ static void sb_grow(sbuf *b, size_t more)
     b->p = p;
     b->cap = cap;
 }
-
-void sb_putn(sbuf *b, const char *s, size_t n)
-{
-    sb_grow(b, n);
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = 0;
-}
-
-void sb_puts(sbuf *b, const char *s) { sb_putn(b, s, strlen(s)); }
 
 void sb_int(sbuf *b, long long v)
 {
@@ -137,28 +127,42 @@ void sb_printf(sbuf *b, const char *fmt, ...)
     b->n += (size_t)n;
 }
 
+/* Bytes that a JSON string must escape: control characters, quote and backslash. */
+static const unsigned char json_esc[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    ['"'] = 1, ['\\'] = 1,
+};
+
 void sb_json_str(sbuf *b, const char *s)
 {
-    sb_putn(b, "\"", 1);
-    const char *run = s;
-    for (;; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        sb_putn(b, run, (size_t)(s - run));
-        if (!c)
-            break;
-        run = s + 1;
-        switch (c) {
-        case '"': sb_putn(b, "\\\"", 2); break;
-        case '\\': sb_putn(b, "\\\\", 2); break;
-        case '\n': sb_putn(b, "\\n", 2); break;
-        case '\r': sb_putn(b, "\\r", 2); break;
-        case '\t': sb_putn(b, "\\t", 2); break;
-        default: sb_printf(b, "\\u%04x", c);
+    size_t n = strlen(s);
+    sb_grow(b, n + 2);
+    char *o = b->p + b->n;
+    *o++ = '"';
+    size_t i = 0;
+    while (i < n && !json_esc[(unsigned char)s[i]])
+        i++;
+    memcpy(o, s, i);
+    b->n += i + 1;
+    if (i < n) { /* something to escape: the rest byte by byte */
+        for (; i < n; i++) {
+            unsigned char c = (unsigned char)s[i];
+            if (!json_esc[c]) {
+                sb_putn(b, (const char *)&s[i], 1);
+                continue;
+            }
+            switch (c) {
+            case '"': SB_LIT(b, "\\\""); break;
+            case '\\': SB_LIT(b, "\\\\"); break;
+            case '\n': SB_LIT(b, "\\n"); break;
+            case '\r': SB_LIT(b, "\\r"); break;
+            case '\t': SB_LIT(b, "\\t"); break;
+            default: sb_printf(b, "\\u%04x", c);
+            }
         }
     }
-    sb_putn(b, "\"", 1);
+    SB_LIT(b, "\"");
 }
 
 void sb_free(sbuf *b)

@@ -238,6 +238,16 @@ want_same "summaries" "$tmp/j1.sum" "$tmp/j2.sum"
 want_same "results (-j 1 and the default)" "$tmp/pop.jsonl" "$tmp/j1.jsonl"
 end
 
+# Ensure pass 2 gives the same results when it cannot use the profiles pass 1 kept (no
+# writable temporary directory): it parses the records again.
+begin "pools: without a spill file the records are parsed again, same results"
+TMPDIR=$tmp/none $CALC_WRAP "$CALC" batch "$P.jsonl" --as-of $ASOF -q -j 2 \
+    -o "$tmp/nospill.jsonl" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+want_rc 0
+want_same "results" "$tmp/j1.jsonl" "$tmp/nospill.jsonl"
+end
+
 # ---- bad records in the middle of a stream ----
 for fmt in jsonl yaml csv; do
     run batch "$D/bad.$fmt" --as-of $ASOF --summary "$tmp/bad.sum"

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "engine.h"
 
 static calc_engine *engine;
 
@@ -576,6 +576,45 @@ static void test_store_item_path(void **state)
                "write a whole number, e.g. 12");
 }
 
+/* Ensure a packed profile unpacks to the same profile: the same canonical form (so the same
+ * fingerprint), absent fields absent, and that truncated or corrupt packings are refused. */
+static void test_pack_round_trip(void **state)
+{
+    (void)state;
+    const char *files[] = {"tests/data/schema/valid.yaml", "cases/profiles/example.yaml"};
+    for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
+        calc_diags d = {0};
+        calc_profile *p = calc_profile_load(engine, files[f], &d);
+        assert_non_null(p);
+        sbuf packed = {0}, a = {0}, b = {0};
+        profile_pack(&packed, p);
+        calc_profile q;
+        memset(&q, 0, sizeof q);
+        assert_int_equal(profile_unpack(&q, &engine->ps.schema, packed.p, packed.n), 0);
+        calc_profile_canonical(&a, p);
+        calc_profile_canonical(&b, &q);
+        assert_string_equal(a.p, b.p);
+        assert_string_equal(q.id, calc_profile_id(p));
+        if (f == 0) /* valid.yaml leaves finance.tax_paid out */
+            assert_false(get(&q, "finance.tax_paid")->set);
+        arena_free(&q.a);
+        for (size_t cut = 0; cut < packed.n; cut++) { /* every truncation is refused */
+            memset(&q, 0, sizeof q);
+            assert_int_equal(profile_unpack(&q, &engine->ps.schema, packed.p, cut), -1);
+            arena_free(&q.a);
+        }
+        packed.p[0] = 7; /* not a presence tag */
+        memset(&q, 0, sizeof q);
+        assert_int_equal(profile_unpack(&q, &engine->ps.schema, packed.p, packed.n), -1);
+        arena_free(&q.a);
+        sb_free(&packed);
+        sb_free(&a);
+        sb_free(&b);
+        calc_profile_free(p);
+        calc_diags_free(&d);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -604,6 +643,7 @@ int main(void)
         cmocka_unit_test(test_alias_rejected),
         cmocka_unit_test(test_nesting_limit),
         cmocka_unit_test(test_store_item_path),
+        cmocka_unit_test(test_pack_round_trip),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
