@@ -6,7 +6,6 @@
 #include "batch.h"
 
 #include <errno.h>
-#include <openssl/sha.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,10 +83,10 @@ typedef struct idset {
     size_t n, cap;
 } idset;
 
-static void digest(const char *s, unsigned char out[16])
+static void digest(calc_engine *e, const char *s, unsigned char out[16])
 {
-    unsigned char md[SHA256_DIGEST_LENGTH];
-    SHA256((const unsigned char *)s, strlen(s), md);
+    unsigned char md[32];
+    engine_sha256(e, s, strlen(s), md);
     memcpy(out, md, 16);
 }
 
@@ -184,6 +183,7 @@ static void process(batch *b, calc_engine *e, chunk *c)
 {
     const calc_batch_opts *o = b->o;
     size_t npol = b->npol;
+    arena pa = {0}; /* the profiles' memory, reused from record to record */
     for (size_t i = 0; i < c->n; i++) {
         rec_in *in = &c->in[i];
         rec_out *out = &c->out[i];
@@ -192,6 +192,7 @@ static void process(batch *b, calc_engine *e, chunk *c)
         calc_diags d = {0};
         calc_profile p;
         memset(&p, 0, sizeof p);
+        p.a = pa;
         value *doc = in->doc;
         int rc = in->err_code;
         bool unpacked = false;
@@ -200,8 +201,10 @@ static void process(batch *b, calc_engine *e, chunk *c)
             unpacked = profile_unpack(&p, &e->ps.schema, c->spill.p + c->spill_off[i],
                                       c->spill_len[i]) == 0;
             if (!unpacked) {
-                arena_free(&p.a);
+                arena_reset(&p.a);
+                pa = p.a;
                 memset(&p, 0, sizeof p);
+                p.a = pa;
             }
         }
         if (!rc && !doc && !unpacked)
@@ -246,7 +249,7 @@ static void process(batch *b, calc_engine *e, chunk *c)
                 c->worst = CALC_EXIT_INPUT;
         } else {
             c->id[i] = arena_strndup(&c->a, p.id, strlen(p.id));
-            digest(p.id, out->hash);
+            digest(e, p.id, out->hash);
             out->has_hash = true;
             const pval *ap = &p.root.u.o->slot[b->applied_slot];
             if (o->no_eval) {
@@ -271,7 +274,7 @@ static void process(batch *b, calc_engine *e, chunk *c)
                         claims_push(&c->cl, &cl);
                     }
                 }
-                calc_result_free(r);
+                calc_result_recycle(e, r);
             } else {
                 calc_result *r = calc_eval(e, &p, o->as_of);
                 if (b->pass == 2) { /* the grants of this record's claims */
@@ -290,29 +293,33 @@ static void process(batch *b, calc_engine *e, chunk *c)
                     if (end > lo)
                         pools_apply(e, r, g->v + lo, end - lo);
                 }
-                sbuf line = {0};
-                result_json(&line, e, r, o->explain, o->explain);
+                /* JSON Lines go straight into the chunk's buffer; CSV rows are made from it */
+                sbuf *line = &c->buf;
+                size_t at = c->buf.n;
+                result_json(line, e, r, o->explain, o->explain);
                 /* batch lines carry the applied date, which orders first-come pools */
-                line.n--; /* drop the closing brace */
-                sb_puts(&line, ", \"applied\": ");
+                line->n--; /* drop the closing brace */
+                SB_LIT(line, ", \"applied\": ");
                 if (ap->set) {
                     char dd[16];
-                    sb_printf(&line, "\"%s\"}", calc_date_format(dd, (calc_date)ap->u.i));
+                    SB_LIT(line, "\"");
+                    sb_puts(line, calc_date_format(dd, (calc_date)ap->u.i));
+                    SB_LIT(line, "\"}\n");
                 } else
-                    sb_puts(&line, "null}");
+                    SB_LIT(line, "null}\n");
                 if (o->out_format == CALC_OUT_CSV) {
                     arena ta = {0};
                     value *tree;
                     calc_diags td = {0};
-                    if (!calc_json_parse(&ta, "<result>", 0, line.p, line.n, &tree, &td))
+                    sbuf json = {0};
+                    sb_putn(&json, c->buf.p + at, c->buf.n - at - 1);
+                    c->buf.n = at;
+                    if (!calc_json_parse(&ta, "<result>", 0, json.p, json.n, &tree, &td))
                         csv_rows(&c->buf, tree, false);
+                    sb_free(&json);
                     calc_diags_free(&td);
                     arena_free(&ta);
-                } else {
-                    sb_putn(&c->buf, line.p, line.n);
-                    sb_puts(&c->buf, "\n");
                 }
-                sb_free(&line);
                 for (size_t k = 0; k < r->n; k++) {
                     const pres *x = &r->r[k];
                     c->st[i * npol + k] = (uint8_t)x->status;
@@ -321,7 +328,7 @@ static void process(batch *b, calc_engine *e, chunk *c)
                     if (x->status == ST_ERROR && c->worst < CALC_EXIT_POLICY)
                         c->worst = CALC_EXIT_POLICY;
                 }
-                calc_result_free(r);
+                calc_result_recycle(e, r);
             }
         }
         out->off = start;
@@ -329,8 +336,10 @@ static void process(batch *b, calc_engine *e, chunk *c)
         out->err_off = estart;
         out->err_len = c->err.n - estart;
         calc_diags_free(&d);
-        arena_free(&p.a);
+        arena_reset(&p.a);
+        pa = p.a;
     }
+    arena_free(&pa);
 }
 
 typedef struct worker_arg {
@@ -1135,7 +1144,7 @@ static int scan_results(batch *b, const char *path, FILE *f, size_t *rec, idset 
             s->rejected++;
         } else {
             unsigned char h[16];
-            digest(id, h);
+            digest(b->eng[0], id, h);
             size_t first = idset_add(ids, h, *rec);
             if (first != (size_t)-1) {
                 fprintf(b->o->err, "%s:%u: error: duplicate id '%s' (first seen in record %zu)\n",

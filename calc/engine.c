@@ -325,6 +325,9 @@ void calc_engine_free(calc_engine *e)
     free(e->ctx.absent);
     free(e->ctx.steps);
     free(e->dir);
+    arena_free(&e->spare);
+    sb_free(&e->canon);
+    engine_digest_free(e);
     free(e);
 }
 
@@ -679,9 +682,11 @@ calc_result *calc_eval(calc_engine *e, const calc_profile *prof, calc_date as_of
     calc_result *res = calloc(1, sizeof *res);
     if (!res)
         return NULL;
+    res->a = e->spare;
+    memset(&e->spare, 0, sizeof e->spare);
     res->profile_id = arena_strndup(&res->a, prof->id, strlen(prof->id));
     if (!e->claims_only)
-        calc_profile_fingerprint(prof, res->profile_fp);
+        engine_profile_fingerprint(e, prof, res->profile_fp);
     res->as_of = as_of;
     res->n = e->ps.n;
     res->r = arena_alloc(&res->a, (e->ps.n ? e->ps.n : 1) * sizeof *res->r);
@@ -721,6 +726,16 @@ calc_result *calc_eval(calc_engine *e, const calc_profile *prof, calc_date as_of
     }
     c->prof = NULL;
     return res;
+}
+
+void calc_result_recycle(calc_engine *e, calc_result *r)
+{
+    if (!r)
+        return;
+    arena_free(&e->spare);
+    arena_reset(&r->a);
+    e->spare = r->a;
+    free(r);
 }
 
 void calc_result_free(calc_result *r)

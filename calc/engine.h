@@ -24,6 +24,11 @@ struct calc_engine {
     bool scenario_changed;
     bool replay_strict;      /* replay: a change of the rules fails the case */
     bool replay_as_recorded; /* replay: use the rules embedded in the case */
+    /* reused from one evaluation to the next (an engine serves one thread) */
+    arena spare;                /* a recycled result's blocks */
+    sbuf canon;                 /* the profile's canonical form */
+    struct evp_md_st *sha256;   /* fetched once */
+    struct evp_md_ctx_st *mdctx;
 };
 
 const char *calc_status_name(int st);
@@ -37,6 +42,13 @@ bool audit_rules_changed(sbuf *b, const calc_engine *e, const value *c);
 void audit_attribute(sbuf *b, const calc_engine *e, const value *c, int pi, calc_date as_of);
 void calc_sha256_hex(const void *data, size_t len, char out[65]);
 void calc_profile_canonical(sbuf *b, const calc_profile *p);
+/* SHA-256 with the engine's digest context, and the profile's fingerprint with it and the
+ * engine's buffer (no allocation once warm). */
+void engine_sha256(calc_engine *e, const void *data, size_t len, unsigned char md[32]);
+void engine_profile_fingerprint(calc_engine *e, const calc_profile *p, char out[65]);
+void engine_digest_free(calc_engine *e);
+/* Frees a result, keeping its memory for the engine's next evaluation. */
+void calc_result_recycle(calc_engine *e, calc_result *r);
 size_t calc_text_width(const char *s);
 void result_json(sbuf *b, const calc_engine *e, const calc_result *res, bool conds, bool explain);
 

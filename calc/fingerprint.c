@@ -8,6 +8,7 @@
 #include "engine.h"
 
 #include <dirent.h>
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,6 +181,35 @@ static void canon_val(sbuf *b, const pval *v, const snode *sn)
 void calc_profile_canonical(sbuf *b, const calc_profile *p)
 {
     canon_obj(b, p->root.u.o, p->root.u.o->sn);
+}
+
+void engine_sha256(calc_engine *e, const void *data, size_t len, unsigned char md[32])
+{
+    if (!e->sha256)
+        e->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+    if (!e->mdctx)
+        e->mdctx = EVP_MD_CTX_new();
+    unsigned int n = 0;
+    if (!e->sha256 || !e->mdctx || !EVP_DigestInit_ex2(e->mdctx, e->sha256, NULL) ||
+        !EVP_DigestUpdate(e->mdctx, data, len) || !EVP_DigestFinal_ex(e->mdctx, md, &n))
+        SHA256(data, len, md); /* cannot happen with a working OpenSSL: the one-shot then */
+}
+
+void engine_profile_fingerprint(calc_engine *e, const calc_profile *p, char out[65])
+{
+    e->canon.n = 0;
+    calc_profile_canonical(&e->canon, p);
+    unsigned char md[32];
+    engine_sha256(e, e->canon.p, e->canon.n, md);
+    hex_of(md, sizeof md, out);
+}
+
+void engine_digest_free(calc_engine *e)
+{
+    EVP_MD_CTX_free(e->mdctx);
+    EVP_MD_free(e->sha256);
+    e->mdctx = NULL;
+    e->sha256 = NULL;
 }
 
 void calc_profile_fingerprint(const calc_profile *p, char out[65])

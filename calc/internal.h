@@ -18,8 +18,11 @@
 typedef struct arena_block arena_block;
 typedef struct arena {
     arena_block *head;
+    arena_block *spare; /* blocks kept by arena_reset, reused before new ones */
 } arena;
 void *arena_alloc(arena *a, size_t n);
+/* Empties the arena but keeps its blocks for the next allocations (arena_free releases). */
+void arena_reset(arena *a);
 char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void arena_free(arena *a);

@@ -39,13 +39,18 @@ void *arena_alloc(arena *a, size_t n)
     n = (n + 15) & ~(size_t)15;
     arena_block *b = a->head;
     if (!b || b->cap - b->used < n) {
-        size_t cap = n > 8000 ? n : 8000;
-        b = malloc(sizeof *b + cap);
-        if (!b)
-            abort(); /* out of memory: nothing sensible to continue with */
+        if (a->spare && a->spare->cap >= n) {
+            b = a->spare;
+            a->spare = b->next;
+        } else {
+            size_t cap = n > 8000 ? n : 8000;
+            b = malloc(sizeof *b + cap);
+            if (!b)
+                abort(); /* out of memory: nothing sensible to continue with */
+            b->cap = cap;
+        }
         b->next = a->head;
         b->used = 0;
-        b->cap = cap;
         a->head = b;
     }
     void *p = b->data + b->used;
@@ -75,15 +80,26 @@ char *arena_printf(arena *a, const char *fmt, ...)
     return p;
 }
 
+void arena_reset(arena *a)
+{
+    while (a->head) {
+        arena_block *b = a->head;
+        a->head = b->next;
+        b->next = a->spare;
+        a->spare = b;
+    }
+}
+
 void arena_free(arena *a)
 {
-    arena_block *b = a->head;
+    arena_reset(a);
+    arena_block *b = a->spare;
     while (b) {
         arena_block *next = b->next;
         free(b);
         b = next;
     }
-    a->head = NULL;
+    a->spare = NULL;
 }
 
 void sb_grow(sbuf *b, size_t more)
