@@ -138,10 +138,9 @@ static void canon_obj(sbuf *b, const pobj *o, const snode *sn)
         if (!v->set)
             continue;
         if (!first)
-            sb_puts(b, ",");
+            SB_LIT(b, ",");
         first = false;
-        sb_json_str(b, sn->child[i]->name);
-        sb_puts(b, ":");
+        sb_putn(b, sn->child[i]->jkey, sn->child[i]->jkey_len);
         canon_val(b, v, sn->child[i]);
     }
     sb_puts(b, "}");

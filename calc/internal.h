@@ -116,6 +116,8 @@ typedef struct snode snode;
 struct snode {
     const char *name; /* last segment */
     size_t name_len;
+    const char *jkey; /* the name as a JSON key: "name": */
+    size_t jkey_len;
     const char *path; /* dotted, lists as name[] */
     int type;
     const enum_def *en;
@@ -211,6 +213,17 @@ typedef struct reqval {
 } reqval;
 enum { RV_LIT, RV_PARAM, RV_YEARS_BEFORE_AS_OF, RV_IN_FORCE_FROM, RV_IN_FORCE_TO };
 
+/* The JSON text of a condition's record that does not depend on the profile, made when first
+ * written (output.c): its name and field, and its requirement for one as_of and one version
+ * of the policy's parameters and dates. Empty when not made (or too long to keep). */
+typedef struct cond_json {
+    char head[192]; /* {"name": "…", "field": "…", "actual": */
+    char req[320];  /* , "required": "…", "result": " */
+    calc_date as_of;
+    unsigned gen;
+    int64_t from, to;
+} cond_json;
+
 typedef struct cond cond;
 struct cond {
     int op;
@@ -224,6 +237,7 @@ struct cond {
     size_t n;
     cond *sub; /* all/any/not/any_item */
     unsigned line;
+    cond_json *js;
 };
 
 /* ---- results ---- */

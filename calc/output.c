@@ -25,33 +25,64 @@ static void json_money(sbuf *b, calc_money v)
     sb_putn(b, "\"", 1);
 }
 
-/* The scratch buffer t is reused across records (rendered parts are escaped from it). */
+/* Writes text (JSON already) into a cache slot when it fits; false when it does not. */
+static bool keep(char *slot, size_t cap, const char *text, size_t n)
+{
+    if (n >= cap)
+        return false;
+    memcpy(slot, text, n);
+    slot[n] = 0;
+    return true;
+}
+
+/* A condition record. Its name, field and requirement are the same for every profile: their
+ * JSON is made once per condition (and per as_of and parameter version for the requirement)
+ * and copied after that. The scratch buffer t is reused across records. */
 static void json_rec(sbuf *b, sbuf *t, const crec *c)
 {
-    LIT(b, "{\"name\": ");
-    sb_json_str(b, c->name ? c->name : "");
-    LIT(b, ", \"field\": ");
-    if (c->field)
-        sb_json_str(b, c->field);
-    else if (c->c && c->c->field && (!c->prefix || !c->prefix[0]))
-        sb_json_str(b, c->c->field);
-    else if (c->c && c->c->field) {
-        t->n = 0;
-        crec_field(t, c);
-        sb_json_str(b, t->p);
-    } else
-        LIT(b, "null");
-    LIT(b, ", \"actual\": ");
+    cond_json *js = c->c ? c->c->js : NULL;
+    bool plain = js && !c->field && (!c->prefix || !c->prefix[0]) && c->name == c->c->name;
+    if (plain && js->head[0]) {
+        sb_puts(b, js->head);
+    } else {
+        size_t at = b->n;
+        LIT(b, "{\"name\": ");
+        sb_json_str(b, c->name ? c->name : "");
+        LIT(b, ", \"field\": ");
+        if (c->field || (c->c && c->c->field)) {
+            t->n = 0;
+            crec_field(t, c);
+            sb_json_str(b, t->p);
+        } else
+            LIT(b, "null");
+        LIT(b, ", \"actual\": ");
+        if (plain)
+            keep(js->head, sizeof js->head, b->p + at, b->n - at);
+    }
     t->n = 0;
     if (crec_actual(t, c))
         sb_json_str(b, t->p);
     else
         LIT(b, "null");
-    LIT(b, ", \"required\": ");
-    t->n = 0;
-    crec_required(t, c);
-    sb_json_str(b, t->p ? t->p : "");
-    LIT(b, ", \"result\": \"");
+    const policy *p = c->pol;
+    bool fixed = js && !c->required && p;
+    if (fixed && js->req[0] && js->as_of == c->as_of && js->gen == p->gen &&
+        js->from == p->from && js->to == p->to) {
+        sb_puts(b, js->req);
+    } else {
+        size_t at = b->n;
+        LIT(b, ", \"required\": ");
+        t->n = 0;
+        crec_required(t, c);
+        sb_json_str(b, t->p ? t->p : "");
+        LIT(b, ", \"result\": \"");
+        if (fixed && keep(js->req, sizeof js->req, b->p + at, b->n - at)) {
+            js->as_of = c->as_of;
+            js->gen = p->gen;
+            js->from = p->from;
+            js->to = p->to;
+        }
+    }
     sb_puts(b, tv_en[c->result]);
     LIT(b, "\"}");
 }

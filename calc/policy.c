@@ -193,6 +193,7 @@ static void push_params(lua_State *L, const policy *p)
 int policy_rebuild_params(lua_State *L, policy *p);
 int policy_rebuild_params(lua_State *L, policy *p)
 {
+    p->gen++; /* rendered requirements are stale */
     push_params(L, p);
     sbx_freeze(L, -1, NULL, NULL);
     if (p->ref_params != LUA_NOREF && p->ref_params != 0)
@@ -445,6 +446,7 @@ static int compile_conds(loader *ld, int t, const snode *base, cond **out, size_
         lua_rawgeti(L, t, (lua_Integer)i + 1);
         if (compile_cond(ld, -1, base, &v[i], depth))
             return -1;
+        v[i].js = arena_alloc(&ld->ps->a, sizeof *v[i].js);
         lua_pop(L, 1);
     }
     *out = v;

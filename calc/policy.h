@@ -46,6 +46,7 @@ typedef struct policy {
     char fp[65];       /* SHA-256 of the policy's file */
     bool off;          /* switched off by a what-if scenario */
     int group, cap, pool; /* indexes, or -1 */
+    unsigned gen;         /* counts changes of the parameters */
 } policy;
 
 typedef struct decl { /* a group, cap or pool */

@@ -14,6 +14,12 @@ static snode *new_node(calc_schema *s, const char *name, const char *path, int t
     snode *n = arena_alloc(&s->a, sizeof *n);
     n->name = arena_strndup(&s->a, name, strlen(name));
     n->name_len = strlen(name);
+    sbuf k = {0};
+    sb_json_str(&k, name);
+    SB_LIT(&k, ":");
+    n->jkey = arena_strndup(&s->a, k.p, k.n);
+    n->jkey_len = k.n;
+    sb_free(&k);
     n->path = arena_strndup(&s->a, path, strlen(path));
     n->type = type;
     return n;

@@ -152,33 +152,23 @@ static const unsigned char json_esc[256] = {
 
 void sb_json_str(sbuf *b, const char *s)
 {
-    size_t n = strlen(s);
-    sb_grow(b, n + 2);
-    char *o = b->p + b->n;
-    *o++ = '"';
-    size_t i = 0;
-    while (i < n && !json_esc[(unsigned char)s[i]])
-        i++;
-    memcpy(o, s, i);
-    b->n += i + 1;
-    if (i < n) { /* something to escape: the rest byte by byte */
-        for (; i < n; i++) {
-            unsigned char c = (unsigned char)s[i];
-            if (!json_esc[c]) {
-                sb_putn(b, (const char *)&s[i], 1);
-                continue;
-            }
-            switch (c) {
-            case '"': SB_LIT(b, "\\\""); break;
-            case '\\': SB_LIT(b, "\\\\"); break;
-            case '\n': SB_LIT(b, "\\n"); break;
-            case '\r': SB_LIT(b, "\\r"); break;
-            case '\t': SB_LIT(b, "\\t"); break;
-            default: sb_printf(b, "\\u%04x", c);
-            }
+    SB_LIT(b, "\"");
+    for (;;) {
+        const char *run = s; /* json_esc[0] is set: the scan stops at the end too */
+        while (!json_esc[(unsigned char)*s])
+            s++;
+        sb_putn(b, run, (size_t)(s - run));
+        unsigned char c = (unsigned char)*s++;
+        switch (c) {
+        case 0: SB_LIT(b, "\""); return;
+        case '"': SB_LIT(b, "\\\""); break;
+        case '\\': SB_LIT(b, "\\\\"); break;
+        case '\n': SB_LIT(b, "\\n"); break;
+        case '\r': SB_LIT(b, "\\r"); break;
+        case '\t': SB_LIT(b, "\\t"); break;
+        default: sb_printf(b, "\\u%04x", c);
         }
     }
-    SB_LIT(b, "\"");
 }
 
 void sb_free(sbuf *b)
