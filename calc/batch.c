@@ -195,36 +195,38 @@ static void process(batch *b, calc_engine *e, chunk *c)
         p.a = pa;
         value *doc = in->doc;
         int rc = in->err_code;
-        bool unpacked = false;
-        if (b->pass == 2 && c->spill_len[i]) { /* validated in pass 1 */
-            p.file = c->file;
-            unpacked = profile_unpack(&p, &e->ps.schema, c->spill.p + c->spill_off[i],
-                                      c->spill_len[i]) == 0;
-            if (!unpacked) {
-                arena_reset(&p.a);
-                pa = p.a;
-                memset(&p, 0, sizeof p);
-                p.a = pa;
-            }
+        bool valid = false; /* a validated profile in p */
+        if (b->pass == 2 && c->spill_len[i]) /* validated in pass 1 */
+            valid = profile_unpack(&p, &e->ps.schema, c->spill.p + c->spill_off[i],
+                                   c->spill_len[i]) == 0;
+        else if (!rc && !doc && in->text && !in->err_text && !o->nsets) /* the short way */
+            valid = calc_json_profile(&p.a, &e->ps.schema, c->file, in->line, in->text, in->len,
+                                      &p) == 0;
+        if (!valid) { /* the long way, which says what is wrong */
+            arena_reset(&p.a);
+            pa = p.a;
+            memset(&p, 0, sizeof p);
+            p.a = pa;
         }
-        if (!rc && !doc && !unpacked)
+        p.file = c->file;
+        if (!rc && !doc && !valid)
             rc = calc_json_parse(&p.a, c->file, in->line, in->text, in->len, &doc, &d);
-        for (int k = 0; !rc && !unpacked && k < o->nsets; k++) /* --set: before validation */
+        for (int k = 0; !rc && !valid && k < o->nsets; k++) /* --set: before validation */
             rc = calc_apply_set(&p.a, doc, o->sets[k], &d);
         if (b->pass == 1) { /* the spill entry: the packing when valid */
             spill_head h = {c->first + i, 0};
             size_t at = c->spill.n;
-            p.file = c->file;
             sb_putn(&c->spill, (const char *)&h, sizeof h);
-            if (!rc && !in->err_text && profile_from_value(&p, &e->ps.schema, doc, &d) == 0) {
+            if (!rc && !in->err_text &&
+                (valid || profile_from_value(&p, &e->ps.schema, doc, &d) == 0)) {
                 profile_pack(&c->spill, &p);
                 h.len = (uint32_t)(c->spill.n - at - sizeof h);
                 memcpy(c->spill.p + at, &h, sizeof h);
-                unpacked = true; /* validated */
+                valid = true;
             } else
                 rc = rc ? rc : CALC_ESCHEMA;
         }
-        if (!rc && !unpacked) {
+        if (!rc && !valid) {
             p.file = c->file;
             size_t before = d.n;
             rc = profile_from_value(&p, &e->ps.schema, doc, &d);

@@ -725,6 +725,7 @@ calc_result *calc_eval(calc_engine *e, const calc_profile *prof, calc_date as_of
         }
     }
     c->prof = NULL;
+    c->a = NULL; /* the result's memory is the caller's from here on */
     return res;
 }
 

@@ -184,6 +184,15 @@ struct calc_profile {
 };
 
 int profile_from_value(calc_profile *p, const calc_schema *s, const value *doc, calc_diags *d);
+/* One scalar's text (NUL-terminated, len bytes) as the typed value of node n (not objects or
+ * lists); -1 when it does not convert. Strings keep the pointer. */
+int schema_scalar(const snode *n, const char *str, size_t len, bool quoted, pval *out);
+/* Fills the absent slots of o that have defaults (and every nested object). */
+void schema_fill_defaults(arena *a, const snode *n, pobj *o);
+/* A JSON Lines record straight into a profile, without the value tree: 0 when it is a valid
+ * profile; otherwise nonzero, and the caller validates it the long way for the diagnostics. */
+int calc_json_profile(arena *a, const calc_schema *s, const char *file, unsigned line,
+                      const char *text, size_t len, calc_profile *p);
 /* A validated profile in a compact binary form (batch keeps it between its two passes), and
  * back: unpack gives the same profile (positions aside); -1 when the bytes are not a packing. */
 void profile_pack(sbuf *b, const calc_profile *p);

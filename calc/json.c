@@ -313,3 +313,222 @@ void calc_json_write(sbuf *b, const value *v)
         break;
     }
 }
+
+/* ---- a JSON Lines record straight into a typed profile ----
+ * The common case of a batch: a valid record. The callbacks walk the schema as the parser
+ * walks the text and fill the profile's slots directly, with the conversions the long way
+ * uses (schema_scalar, schema_fill_defaults). Anything the long way would report (an unknown
+ * or repeated key, a wrong shape or value, a missing required field, a limit) stops it, and the
+ * caller validates the record through the value tree for the diagnostics. */
+
+typedef struct pframe {
+    const snode *sn; /* the object, or the list */
+    pobj *o;         /* objects: the slots being filled */
+    const snode *key; /* objects: the field of the key just read */
+    uint64_t seen, given;
+    pval *slot;        /* lists: the slot the list goes to */
+    pval *items;       /* lists: the items so far */
+    size_t n, cap;
+} pframe;
+
+typedef struct pctx {
+    arena *a;
+    calc_loc loc;
+    pframe stack[16];
+    int depth;
+    pval root;
+    bool done;
+} pctx;
+
+/* The slot the next value goes to (an object's field or a new list item), and its schema node;
+ * NULL when there is none. */
+static pval *p_target(pctx *c, const snode **sn)
+{
+    if (c->depth == 0)
+        return NULL;
+    pframe *f = &c->stack[c->depth - 1];
+    if (f->o) {
+        if (!f->key)
+            return NULL;
+        *sn = f->key;
+        pval *v = &f->o->slot[f->key->index];
+        f->key = NULL;
+        return v;
+    }
+    if (f->n == f->cap) {
+        size_t cap = f->cap ? f->cap * 2 : 8;
+        pval *items = arena_alloc(c->a, cap * sizeof *items);
+        if (f->n)
+            memcpy(items, f->items, f->n * sizeof *items);
+        f->items = items;
+        f->cap = cap;
+    }
+    *sn = f->sn->item;
+    return &f->items[f->n++];
+}
+
+static void p_given(pctx *c, const snode *sn)
+{
+    pframe *f = &c->stack[c->depth - 1];
+    if (f->o)
+        f->given |= 1ULL << sn->index;
+}
+
+static int p_scalar(pctx *c, const char *s, size_t len, bool quoted)
+{
+    const snode *sn = NULL;
+    pval *v = p_target(c, &sn);
+    if (!v || sn->type == T_OBJECT || sn->type == T_LIST || len > CALC_MAX_SCALAR)
+        return 0;
+    p_given(c, sn);
+    char *text = arena_strndup(c->a, s, len);
+    v->type = sn->type;
+    v->loc = c->loc;
+    if (schema_scalar(sn, text, len, quoted, v))
+        return 0;
+    v->set = true;
+    return 1;
+}
+
+static int p_null(void *ctx)
+{
+    pctx *c = ctx;
+    const snode *sn = NULL;
+    if (c->depth == 0 || !c->stack[c->depth - 1].o) /* a null list item is an error */
+        return 0;
+    pval *v = p_target(c, &sn);
+    if (!v)
+        return 0;
+    v->type = sn->type; /* an explicit null is an absent field */
+    v->loc = c->loc;
+    return 1;
+}
+
+static int p_bool(void *ctx, int b) { return p_scalar(ctx, b ? "true" : "false", b ? 4 : 5, false); }
+
+static int p_number(void *ctx, const char *s, size_t len) { return p_scalar(ctx, s, len, false); }
+
+static int p_string(void *ctx, const unsigned char *s, size_t len)
+{
+    return p_scalar(ctx, (const char *)s, len, true);
+}
+
+static int p_push(pctx *c, pframe f)
+{
+    if (c->depth >= (int)(sizeof c->stack / sizeof *c->stack) || c->depth >= CALC_MAX_DEPTH)
+        return 0;
+    c->stack[c->depth++] = f;
+    return 1;
+}
+
+static int p_start_map(void *ctx)
+{
+    pctx *c = ctx;
+    const snode *sn = NULL;
+    pval *v;
+    if (c->depth == 0) {
+        if (c->done)
+            return 0; /* a second value on the line */
+        v = &c->root;
+        sn = c->stack[0].sn; /* the schema's root, parked there */
+    } else if (!(v = p_target(c, &sn)) || sn->type != T_OBJECT)
+        return 0;
+    if (sn->nchild > 64)
+        return 0;
+    if (c->depth)
+        p_given(c, sn);
+    pobj *o = arena_alloc(c->a, sizeof *o);
+    o->sn = sn;
+    o->slot = arena_alloc(c->a, (sn->nchild ? sn->nchild : 1) * sizeof *o->slot);
+    v->type = T_OBJECT;
+    v->loc = c->loc;
+    v->set = true;
+    v->u.o = o;
+    pframe f = {0};
+    f.sn = sn;
+    f.o = o;
+    return p_push(c, f);
+}
+
+static int p_key(void *ctx, const unsigned char *s, size_t len)
+{
+    pctx *c = ctx;
+    pframe *f = &c->stack[c->depth - 1];
+    const snode *ch = schema_child(f->sn, (const char *)s, len);
+    if (!ch || (f->seen >> ch->index & 1)) /* unknown or repeated */
+        return 0;
+    f->seen |= 1ULL << ch->index;
+    f->key = ch;
+    return 1;
+}
+
+static int p_end_map(void *ctx)
+{
+    pctx *c = ctx;
+    pframe *f = &c->stack[c->depth - 1];
+    schema_fill_defaults(c->a, f->sn, f->o);
+    for (size_t i = 0; i < f->sn->nchild; i++)
+        if (f->sn->child[i]->required && !f->o->slot[i].set && !(f->given >> i & 1))
+            return 0;
+    if (--c->depth == 0)
+        c->done = true;
+    return 1;
+}
+
+static int p_start_array(void *ctx)
+{
+    pctx *c = ctx;
+    const snode *sn = NULL;
+    pval *v = p_target(c, &sn);
+    if (!v || sn->type != T_LIST || !sn->item)
+        return 0;
+    p_given(c, sn);
+    v->type = T_LIST;
+    v->loc = c->loc;
+    pframe f = {0};
+    f.sn = sn;
+    f.slot = v;
+    return p_push(c, f);
+}
+
+static int p_end_array(void *ctx)
+{
+    pctx *c = ctx;
+    pframe *f = &c->stack[c->depth - 1];
+    plist *l = arena_alloc(c->a, sizeof *l);
+    l->n = f->n;
+    l->item = f->n ? f->items : arena_alloc(c->a, sizeof *l->item);
+    f->slot->u.l = l;
+    f->slot->set = true;
+    c->depth--;
+    return 1;
+}
+
+static const yajl_callbacks profile_callbacks = {
+    p_null, p_bool, NULL, NULL, p_number, p_string, p_start_map, p_key, p_end_map,
+    p_start_array, p_end_array};
+
+int calc_json_profile(arena *a, const calc_schema *s, const char *file, unsigned line,
+                      const char *text, size_t len, calc_profile *p)
+{
+    pctx c;
+    memset(&c, 0, sizeof c);
+    c.a = a;
+    c.loc.file = file;
+    c.loc.line = line;
+    c.stack[0].sn = s->root;
+    yajl_handle h = yajl_alloc(&profile_callbacks, NULL, &c);
+    if (!h)
+        return -1;
+    yajl_status st = yajl_parse(h, (const unsigned char *)text, len);
+    if (st == yajl_status_ok)
+        st = yajl_complete_parse(h);
+    yajl_free(h);
+    if (st != yajl_status_ok || !c.done || c.depth != 0)
+        return -1;
+    p->file = file;
+    p->root = c.root;
+    const pval *id = &c.root.u.o->slot[schema_child(s->root, "id", 2)->index];
+    p->id = id->set ? id->u.s : "";
+    return 0;
+}

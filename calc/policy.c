@@ -30,6 +30,8 @@ void ctx_absent(evalctx *c, const char *path)
 
 void ctx_add_step(evalctx *c, const char *text)
 {
+    if (!c->a) /* outside an evaluation (a pool's value of a partial grant): nothing to keep */
+        return;
     if (c->nsteps == c->capsteps) {
         size_t cap = c->capsteps ? c->capsteps * 2 : 16;
         char **v = realloc(c->steps, cap * sizeof *v);

@@ -302,9 +302,66 @@ static const char *shown(const value *v)
     return v->str;
 }
 
+/* A whole number's digits (an optional minus sign first) into x; false if it is not one or
+ * does not fit. */
+static bool whole_number(const char *s, int64_t *x)
+{
+    bool neg = *s == '-';
+    if (neg)
+        s++;
+    int64_t v = 0;
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9' || __builtin_mul_overflow(v, 10, &v) ||
+            __builtin_add_overflow(v, *s - '0', &v))
+            return false;
+    *x = neg ? -v : v;
+    return true;
+}
+
+int schema_scalar(const snode *n, const char *str, size_t len, bool quoted, pval *out)
+{
+    switch (n->type) {
+    case T_STRING: out->u.s = str; return 0;
+    case T_MONEY: {
+        const char *why = NULL;
+        return calc_money_parse(&out->u.i, str, len, &why) ? -1 : 0;
+    }
+    case T_INT: {
+        int64_t x;
+        if (!whole_number(str, &x) || (n->has_min && x < n->min) || (n->has_max && x > n->max))
+            return -1;
+        out->u.i = x;
+        return 0;
+    }
+    case T_DATE: {
+        calc_date dd;
+        if (calc_date_parse(&dd, str, len))
+            return -1;
+        out->u.i = dd;
+        return 0;
+    }
+    case T_BOOL:
+        if (quoted || (strcmp(str, "true") != 0 && strcmp(str, "false") != 0))
+            return -1;
+        out->u.i = str[0] == 't';
+        return 0;
+    case T_ENUM: {
+        int k = enum_index(n->en, str);
+        if (k < 0)
+            return -1;
+        out->u.i = k;
+        out->s = n->en->values[k];
+        return 0;
+    }
+    }
+    return -1;
+}
+
 static bool convert(vctx *c, const snode *n, const value *v, pval *out);
 
-static void fill_defaults(vctx *c, const snode *n, pobj *o)
+void schema_fill_defaults(arena *a, const snode *n, pobj *o)
 {
     for (size_t i = 0; i < n->nchild; i++) {
         const snode *ch = n->child[i];
@@ -313,18 +370,16 @@ static void fill_defaults(vctx *c, const snode *n, pobj *o)
         if (slot->set)
             continue;
         if (ch->type == T_OBJECT) {
-            size_t keep = strlen(c->path);
-            pobj *sub = arena_alloc(&c->p->a, sizeof *sub);
+            pobj *sub = arena_alloc(a, sizeof *sub);
             sub->sn = ch;
-            sub->slot = arena_alloc(&c->p->a, (ch->nchild ? ch->nchild : 1) * sizeof *sub->slot);
-            fill_defaults(c, ch, sub);
-            c->path[keep] = 0;
+            sub->slot = arena_alloc(a, (ch->nchild ? ch->nchild : 1) * sizeof *sub->slot);
+            schema_fill_defaults(a, ch, sub);
             slot->set = true;
             slot->u.o = sub;
         } else if (ch->has_default) {
             slot->set = true;
             if (ch->type == T_LIST) {
-                slot->u.l = arena_alloc(&c->p->a, sizeof(plist));
+                slot->u.l = arena_alloc(a, sizeof(plist));
             } else if (ch->type == T_ENUM) {
                 /* enum defaults: "none" */
                 int k = enum_index(ch->en, "none");
@@ -375,7 +430,7 @@ static bool convert_object(vctx *c, const snode *n, const value *v, pval *out)
         c->path[keep] = 0;
     }
     c->path[keep] = 0;
-    fill_defaults(c, n, o);
+    schema_fill_defaults(&c->p->a, n, o);
     for (size_t i = 0; i < n->nchild; i++)
         if (n->child[i]->required && !o->slot[i].set && !given[i]) {
             path_key(c, keep, n->child[i]->name, n->child[i]->name_len);
@@ -429,38 +484,26 @@ static bool convert(vctx *c, const snode *n, const value *v, pval *out)
         bad(c, v, NULL, "expected a single value, got %s", shown(v));
         return false;
     }
+    if (schema_scalar(n, v->str, v->len, v->quoted, out) == 0) {
+        out->set = true;
+        return true;
+    }
+    /* the value does not convert: say why */
     const char *why = NULL;
     switch (n->type) {
-    case T_STRING:
-        out->u.s = v->str;
-        break;
-    case T_MONEY:
-        if (calc_money_parse(&out->u.i, v->str, v->len, &why)) {
-            char msg[300];
-            snprintf(msg, sizeof msg, "expected an amount in yuan (%s), got '%%s'", why);
-            bad(c, v, "write 15000 for ¥15,000 (at most 2 decimals: 15000.50)", msg, v->str);
-            return false;
-        }
-        break;
-    case T_INT: {
-        const char *s = v->str;
-        bool neg = *s == '-';
-        if (neg)
-            s++;
-        int64_t x = 0;
-        bool ok = *s != 0;
-        for (; *s && ok; s++) {
-            if (*s < '0' || *s > '9' || __builtin_mul_overflow(x, 10, &x) ||
-                __builtin_add_overflow(x, *s - '0', &x))
-                ok = false;
-        }
-        if (!ok) {
+    case T_MONEY: {
+        int64_t x;
+        calc_money_parse(&x, v->str, v->len, &why);
+        char msg[300];
+        snprintf(msg, sizeof msg, "expected an amount in yuan (%s), got '%%s'", why);
+        bad(c, v, "write 15000 for ¥15,000 (at most 2 decimals: 15000.50)", msg, v->str);
+        return false;
+    }
+    case T_INT:
+        if (!whole_number(v->str, &(int64_t){0})) {
             bad(c, v, "write a whole number, e.g. 12", "expected a whole number, got '%s'",
                 v->str);
-            return false;
-        }
-        x = neg ? -x : x;
-        if ((n->has_min && x < n->min) || (n->has_max && x > n->max)) {
+        } else {
             char msg[200];
             if (n->has_max)
                 snprintf(msg, sizeof msg, "expected a whole number from %lld to %lld, got '%%s'",
@@ -469,65 +512,42 @@ static bool convert(vctx *c, const snode *n, const value *v, pval *out)
                 snprintf(msg, sizeof msg, "expected a whole number >= %lld, got '%%s'",
                          (long long)n->min);
             bad(c, v, NULL, msg, v->str);
-            return false;
         }
-        out->u.i = x;
-        break;
-    }
+        return false;
     case T_DATE:
-        if (calc_date_parse((calc_date *)&out->u.i, v->str, v->len)) {
-            out->u.i = 0;
-            bad(c, v, "write a real date as YYYY-MM-DD, e.g. 2025-03-01",
-                "expected a date YYYY-MM-DD, got '%s'", v->str);
-            return false;
-        } else {
-            calc_date dd;
-            calc_date_parse(&dd, v->str, v->len);
-            out->u.i = dd;
-        }
-        break;
+        out->u.i = 0;
+        bad(c, v, "write a real date as YYYY-MM-DD, e.g. 2025-03-01",
+            "expected a date YYYY-MM-DD, got '%s'", v->str);
+        return false;
     case T_BOOL:
-        if (!v->quoted && strcmp(v->str, "true") == 0)
-            out->u.i = 1;
-        else if (!v->quoted && strcmp(v->str, "false") == 0)
-            out->u.i = 0;
-        else {
-            bad(c, v, "write true or false", "expected true or false, got '%s'", v->str);
-            return false;
-        }
-        break;
+        bad(c, v, "write true or false", "expected true or false, got '%s'", v->str);
+        return false;
     case T_ENUM: {
-        int k = enum_index(n->en, v->str);
-        if (k < 0) {
-            const char *best = closest_name(v->str, n->en->values, n->en->n);
-            /* a Chinese label is accepted as a hint, never silently */
-            for (size_t i = 0; !best && i < n->en->n; i++)
-                if (strcmp(n->en->zh[i], v->str) == 0)
-                    best = n->en->values[i];
-            char hint[768];
-            if (best)
-                snprintf(hint, sizeof hint, "did you mean '%s'?", best);
-            else {
-                size_t m = 0;
-                m += (size_t)snprintf(hint, sizeof hint, "one of:");
-                for (size_t i = 0; i < n->en->n && m < sizeof hint; i++)
-                    m += (size_t)snprintf(hint + m, sizeof hint - m, " %s", n->en->values[i]);
-                if (m >= sizeof hint)
-                    snprintf(hint, sizeof hint, "run 'calc schema' for the %zu values of %s",
-                             n->en->n, n->en->name);
-            }
-            char msg[200];
-            snprintf(msg, sizeof msg, "unknown %s '%%s'", n->en->name);
-            bad(c, v, hint, msg, v->str);
-            return false;
+        const char *best = closest_name(v->str, n->en->values, n->en->n);
+        /* a Chinese label is accepted as a hint, never silently */
+        for (size_t i = 0; !best && i < n->en->n; i++)
+            if (strcmp(n->en->zh[i], v->str) == 0)
+                best = n->en->values[i];
+        char hint[768];
+        if (best)
+            snprintf(hint, sizeof hint, "did you mean '%s'?", best);
+        else {
+            size_t m = 0;
+            m += (size_t)snprintf(hint, sizeof hint, "one of:");
+            for (size_t i = 0; i < n->en->n && m < sizeof hint; i++)
+                m += (size_t)snprintf(hint + m, sizeof hint - m, " %s", n->en->values[i]);
+            if (m >= sizeof hint)
+                snprintf(hint, sizeof hint, "run 'calc schema' for the %zu values of %s",
+                         n->en->n, n->en->name);
         }
-        out->u.i = k;
-        out->s = n->en->values[k];
-        break;
+        char msg[200];
+        snprintf(msg, sizeof msg, "unknown %s '%%s'", n->en->name);
+        bad(c, v, hint, msg, v->str);
+        return false;
     }
     }
-    out->set = true;
-    return true;
+    bad(c, v, NULL, "unexpected value '%s'", v->str);
+    return false;
 }
 
 int profile_from_value(calc_profile *p, const calc_schema *s, const value *doc, calc_diags *d)

@@ -238,6 +238,20 @@ want_same "summaries" "$tmp/j1.sum" "$tmp/j2.sum"
 want_same "results (-j 1 and the default)" "$tmp/pop.jsonl" "$tmp/j1.jsonl"
 end
 
+# Ensure --explain with pools (a partial in-kind grant recomputes its value after every
+# record was evaluated) gives the same statuses and amounts, with the conditions added.
+begin "pools: --explain gives the same grants, with every condition"
+run batch "$P.jsonl" --as-of $ASOF -q -j 2 --explain
+want_rc 0
+jq -c '[.profile, [.results[] | [.policy, .status, .amount, .quantity]]]' "$tmp/out" \
+    >"$tmp/explain.grants"
+jq -c '[.profile, [.results[] | [.policy, .status, .amount, .quantity]]]' "$tmp/j1.jsonl" \
+    >"$tmp/plain.grants"
+want_same "grants" "$tmp/plain.grants" "$tmp/explain.grants"
+want_eq "records with conditions" "$(jq -s '[.[] | select(.results[0].conditions)] | length' \
+    "$tmp/out")" 395
+end
+
 # Ensure pass 2 gives the same results when it cannot use the profiles pass 1 kept (no
 # writable temporary directory): it parses the records again.
 begin "pools: without a spill file the records are parsed again, same results"

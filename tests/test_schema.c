@@ -615,6 +615,95 @@ static void test_pack_round_trip(void **state)
     }
 }
 
+/* Validates one JSON line both ways: through the value tree (the long way, with diagnostics)
+ * and straight into the profile (calc_json_profile). Returns whether the long way accepted it;
+ * asserts that the short way agrees and, when valid, builds the same profile. */
+static bool both_ways(const char *line, size_t len)
+{
+    calc_profile slow, fast;
+    memset(&slow, 0, sizeof slow);
+    memset(&fast, 0, sizeof fast);
+    calc_diags d = {0};
+    value *doc = NULL;
+    bool ok = calc_json_parse(&slow.a, "t.jsonl", 1, line, len, &doc, &d) == 0 &&
+              profile_from_value(&slow, &engine->ps.schema, doc, &d) == 0;
+    int rc = calc_json_profile(&fast.a, &engine->ps.schema, "t.jsonl", 1, line, len, &fast);
+    if (ok != (rc == 0))
+        fail_msg("long way %s, short way %s: %.*s", ok ? "valid" : "invalid",
+                 rc == 0 ? "valid" : "invalid", (int)len, line);
+    if (ok) {
+        sbuf a = {0}, b = {0};
+        calc_profile_canonical(&a, &slow);
+        calc_profile_canonical(&b, &fast);
+        assert_string_equal(a.p, b.p);
+        assert_string_equal(slow.id, fast.id);
+        sb_free(&a);
+        sb_free(&b);
+    }
+    calc_diags_free(&d);
+    arena_free(&slow.a);
+    arena_free(&fast.a);
+    return ok;
+}
+
+/* Ensure a JSON Lines record read straight into a profile is the profile the value tree gives,
+ * for every record of the test populations, and that whatever the long way rejects (unknown,
+ * repeated or missing fields, wrong shapes and values, nulls in lists, trailing values) the
+ * short way refuses too, so that the long way reports it. */
+static void test_json_short_way(void **state)
+{
+    (void)state;
+    const char *files[] = {"tests/data/batch/population.jsonl", "tests/data/batch/bad.jsonl",
+                           "tests/data/batch/long-id.jsonl", "tests/data/hostile/types.jsonl",
+                           "tests/data/hostile/max-amounts.jsonl"};
+    size_t valid = 0, invalid = 0;
+    for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
+        FILE *in = fopen(files[f], "r");
+        assert_non_null(in);
+        char *line = NULL;
+        size_t cap = 0;
+        ssize_t n;
+        while ((n = getline(&line, &cap, in)) > 0) {
+            size_t len = (size_t)n - (line[n - 1] == '\n');
+            if (both_ways(line, len))
+                valid++;
+            else
+                invalid++;
+        }
+        free(line);
+        fclose(in);
+    }
+    assert_true(valid >= 395);
+    assert_true(invalid >= 5);
+    const char *bad[] = {
+        "{\"id\": \"A\", \"name\": \"n\", \"nmae\": \"x\"}",              /* unknown field */
+        "{\"id\": \"A\", \"name\": \"n\", \"id\": \"B\"}",                /* repeated */
+        "{\"name\": \"x\"}",                                              /* id missing */
+        "{\"id\": \"A\", \"name\": null}",                                /* null: absent */
+        "{\"id\": \"A\", \"name\": \"n\", \"employees\": \"12x\"}",       /* not a number */
+        "{\"id\": \"A\", \"name\": \"n\", \"employees\": -1}",            /* below its minimum */
+        "{\"id\": \"A\", \"name\": \"n\", \"tags\": [null]}",             /* null item */
+        "{\"id\": \"A\", \"name\": \"n\", \"tags\": \"high_tech\"}",      /* not a list */
+        "{\"id\": \"A\", \"name\": \"n\", \"finance\": [1]}",             /* not an object */
+        "{\"id\": \"A\", \"name\": \"n\", \"rd\": {\"major_project\": \"true\"}}", /* quoted bool */
+        "{\"id\": \"A\", \"name\": \"n\", \"founded\": \"2025-02-30\"}",  /* no such day */
+        "{\"id\": \"A\", \"name\": \"n\", \"district\": \"Shangcheng\"}", /* unknown enum */
+        "{\"id\": \"A\", \"name\": \"n\", \"finance\": {\"revenue\": \"1.234\"}}", /* 3 decimals */
+        "{\"id\": \"A\", \"name\": \"n\"} {\"id\": \"B\"}",               /* two values */
+        "[{\"id\": \"A\", \"name\": \"n\"}]",                             /* not an object */
+        "\"A\"", "", "{\"id\": \"A\", \"name\": \"n\",}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        assert_false(both_ways(bad[i], strlen(bad[i])));
+    const char *good[] = {
+        "{\"id\": \"A\", \"name\": \"n\", \"employees\": null, \"tags\": [], \"stores\": []}",
+        "{\"id\": 12, \"name\": \"\\u4f01\\u4e1a\\\"x\\\"\", \"employees\": \"7\"}",
+        "{\"id\": \"A\", \"name\": \"n\", \"finance\": {\"revenue\": 1500.5, \"year\": 2024}}",
+    };
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+        assert_true(both_ways(good[i], strlen(good[i])));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -644,6 +733,7 @@ int main(void)
         cmocka_unit_test(test_nesting_limit),
         cmocka_unit_test(test_store_item_path),
         cmocka_unit_test(test_pack_round_trip),
+        cmocka_unit_test(test_json_short_way),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
