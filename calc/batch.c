@@ -599,6 +599,7 @@ static int drain(batch *b, chunk *c, FILE *out, idset *ids, summary *s, claims *
     bool final = b->pass != 1;
     if (b->pass == 1 && b->spill && fwrite(c->spill.p, 1, c->spill.n, b->spill) != c->spill.n)
         b->spill_lost = true;
+    size_t run_off = 0, run_len = 0; /* lines that follow each other in the buffer: one write */
     for (size_t i = 0; i < c->n; i++) {
         rec_out *r = &c->out[i];
         s->read++;
@@ -622,6 +623,11 @@ static int drain(batch *b, chunk *c, FILE *out, idset *ids, summary *s, claims *
                     worst = CALC_EXIT_INPUT;
             }
         }
+        if (final && run_len && (run_off + run_len != r->off ||
+                                 (b->o->out_format == CALC_OUT_CSV && r->rejected))) {
+            fwrite(c->buf.p + run_off, 1, run_len, out);
+            run_len = 0;
+        }
         if (final) {
             if (b->o->out_format == CALC_OUT_CSV && r->rejected) {
                 arena ta = {0};
@@ -635,8 +641,12 @@ static int drain(batch *b, chunk *c, FILE *out, idset *ids, summary *s, claims *
                 sb_free(&row);
                 calc_diags_free(&td);
                 arena_free(&ta);
-            } else
-                fwrite(c->buf.p + r->off, 1, r->len, out);
+            } else if (run_len) {
+                run_len += r->len;
+            } else {
+                run_off = r->off;
+                run_len = r->len;
+            }
         }
         for (; ci < c->cl.n && c->cl.v[ci].record < c->first + i; ci++)
             ;
@@ -655,6 +665,8 @@ static int drain(batch *b, chunk *c, FILE *out, idset *ids, summary *s, claims *
             claims_push(all, &x);
         }
     }
+    if (run_len)
+        fwrite(c->buf.p + run_off, 1, run_len, out);
     return worst;
 }
 

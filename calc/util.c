@@ -34,7 +34,8 @@ struct arena_block {
     _Alignas(16) unsigned char data[];
 };
 
-void *arena_alloc(arena *a, size_t n)
+/* Memory of n bytes, not cleared. */
+static void *arena_raw(arena *a, size_t n)
 {
     n = (n + 15) & ~(size_t)15;
     arena_block *b = a->head;
@@ -55,13 +56,19 @@ void *arena_alloc(arena *a, size_t n)
     }
     void *p = b->data + b->used;
     b->used += n;
+    return p;
+}
+
+void *arena_alloc(arena *a, size_t n)
+{
+    void *p = arena_raw(a, n);
     memset(p, 0, n);
     return p;
 }
 
 char *arena_strndup(arena *a, const char *s, size_t n)
 {
-    char *p = arena_alloc(a, n + 1);
+    char *p = arena_raw(a, n + 1);
     memcpy(p, s, n);
     p[n] = 0;
     return p;
