@@ -335,6 +335,8 @@ static void process(batch *b, calc_engine *e, chunk *c)
         }
         out->off = start;
         out->len = c->buf.n - start;
+        if (i == 0 && out->len) /* room for the chunk at this size, not doubling to it */
+            sb_grow(&c->buf, out->len * (c->n + c->n / 4));
         out->err_off = estart;
         out->err_len = c->err.n - estart;
         calc_diags_free(&d);
@@ -1043,7 +1045,7 @@ int calc_batch(const calc_batch_opts *o)
         }
         b.pass = 1;
         b.spill = temp_file(); /* without one, pass 2 parses the records again */
-        run_pass(&b, inputs, NULL, &s, &all);
+        double T0 = now_s(); run_pass(&b, inputs, NULL, &s, &all); if (getenv("CALC_T")) fprintf(stderr, "pass1 %.2f s\n", now_s() - T0);
         if (b.spill && (fflush(b.spill) || fseek(b.spill, 0, SEEK_SET)))
             b.spill_lost = true;
         for (int i = 0; i < b.jobs; i++) {
@@ -1051,7 +1053,8 @@ int calc_batch(const calc_batch_opts *o)
             b.eng[i]->claims_only = false;
         }
         free(only);
-        if (pools_allocate(e, &all, stats))
+        T0 = now_s(); int pa_rc = pools_allocate(e, &all, stats); if (getenv("CALC_T")) fprintf(stderr, "alloc %.2f s\n", now_s() - T0);
+        if (pa_rc)
             worst = worst < CALC_EXIT_POLICY ? CALC_EXIT_POLICY : worst;
         b.pass = 2;
         b.granted = &all;

@@ -37,6 +37,10 @@ struct calc_input {
     char *pend; /* a YAML line read ahead: the marker that opens the next document */
     size_t pendn;
     unsigned pend_line;
+    /* JSON Lines: read in large blocks and cut at newlines in place */
+    char *rb;
+    size_t rbcap, rpos, rlen;
+    bool reof;
 };
 
 int input_format_of(const char *path)
@@ -159,6 +163,7 @@ void input_close(calc_input *in)
     if (in->own)
         fclose(in->f);
     free(in->buf);
+    free(in->rb);
     free(in->pend);
     free(in);
 }
@@ -168,26 +173,53 @@ long long input_size(const calc_input *in) { return in->size; }
 long long input_pos(const calc_input *in)
 {
     long p = in->own ? ftell(in->f) : -1;
-    return p;
+    return p < 0 ? p : p - (long long)(in->rlen - in->rpos); /* less what is read ahead */
 }
 
 const char *input_path(const calc_input *in) { return in->path; }
 
 /* Reads one line (without the newline, CR stripped); returns its length or -1 at the end. */
-static ssize_t read_line(calc_input *in)
+/* The next line of a JSON Lines input in *out (in the read buffer, NUL-terminated, without
+ * its line end or a leading byte order mark); its length, or -1 at the end. */
+static ssize_t read_line(calc_input *in, char **out)
 {
-    ssize_t n = getline(&in->buf, &in->bufcap, in->f);
-    if (n < 0)
-        return -1;
-    in->line++;
-    if (in->line == 1 && n >= 3 && (unsigned char)in->buf[0] == 0xEF &&
-        (unsigned char)in->buf[1] == 0xBB && (unsigned char)in->buf[2] == 0xBF) {
-        memmove(in->buf, in->buf + 3, (size_t)n - 2);
-        n -= 3;
+    for (;;) {
+        char *s = in->rb + in->rpos;
+        size_t avail = in->rlen - in->rpos;
+        char *nl = avail ? memchr(s, '\n', avail) : NULL;
+        if (nl || (in->reof && avail)) {
+            size_t n = nl ? (size_t)(nl - s) + 1 : avail;
+            in->rpos += n;
+            in->line++;
+            if (in->line == 1 && n >= 3 && (unsigned char)s[0] == 0xEF &&
+                (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF) {
+                s += 3;
+                n -= 3;
+            }
+            while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+                n--;
+            s[n] = 0; /* over the newline, or the byte kept free after the data */
+            *out = s;
+            return (ssize_t)n;
+        }
+        if (in->reof)
+            return -1;
+        memmove(in->rb, in->rb + in->rpos, avail); /* keep the partial line, read more */
+        in->rpos = 0;
+        in->rlen = avail;
+        if (in->rbcap - in->rlen < 2) {
+            size_t cap = in->rbcap ? in->rbcap * 2 : (size_t)1 << 20;
+            char *rb = realloc(in->rb, cap);
+            if (!rb)
+                return -1;
+            in->rb = rb;
+            in->rbcap = cap;
+        }
+        size_t got = fread(in->rb + in->rlen, 1, in->rbcap - in->rlen - 1, in->f);
+        in->rlen += got;
+        if (got == 0)
+            in->reof = true;
     }
-    while (n > 0 && (in->buf[n - 1] == '\n' || in->buf[n - 1] == '\r'))
-        in->buf[--n] = 0;
-    return n;
 }
 
 /* Splits "stores[0].kind" into segments; returns the schema node or NULL. */
@@ -455,16 +487,17 @@ int input_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
     memset(rec, 0, sizeof *rec);
     if (in->format == IN_JSONL) {
         for (;;) {
-            ssize_t n = read_line(in);
+            char *text;
+            ssize_t n = read_line(in, &text);
             if (n < 0)
                 return ferror(in->f) ? CALC_EIO : 0;
-            const char *s = in->buf;
+            const char *s = text;
             while (*s == ' ' || *s == '\t')
                 s++;
             if (!*s)
                 continue; /* blank lines separate nothing */
             rec->line = in->line;
-            rec->text = arena_strndup(a, in->buf, (size_t)n);
+            rec->text = arena_strndup(a, text, (size_t)n);
             rec->len = (size_t)n;
             return 1;
         }
