@@ -57,6 +57,7 @@ typedef struct batch {
     bool as_of_known;
     int pass;              /* 0: the only pass; 1: claims only; 2: final, with the grants */
     const claims *granted; /* pass 2: every claim, by record, with what the pools granted */
+    chunk *spare;          /* written chunks, kept for their memory (the main thread's) */
     FILE *spill;           /* the validated profiles of pass 1, so pass 2 need not parse */
     bool spill_lost;       /* the spill did not read back as written: parse again */
 } batch;
@@ -592,6 +593,34 @@ static void chunk_free(chunk *c)
     free(c);
 }
 
+/* A chunk to fill: a written one emptied (its buffers keep their size), or a new one. */
+static chunk *chunk_get(batch *b)
+{
+    chunk *c = b->spare;
+    if (!c)
+        return calloc(1, sizeof(chunk));
+    b->spare = c->next;
+    arena_reset(&c->a);
+    c->buf.n = c->err.n = c->spill.n = c->cl.n = 0;
+    free(c->st);
+    free(c->amt);
+    free(c->qty);
+    c->st = NULL;
+    c->amt = c->qty = NULL;
+    c->n = 0;
+    c->worst = c->state = 0;
+    c->next = NULL;
+    memset(c->out, 0, sizeof c->out);
+    memset(c->id, 0, sizeof c->id);
+    return c;
+}
+
+static void chunk_put(batch *b, chunk *c)
+{
+    c->next = b->spare;
+    b->spare = c;
+}
+
 /* Writes a finished chunk: duplicate ids, summary, claims. */
 static int drain(batch *b, chunk *c, FILE *out, idset *ids, summary *s, claims *all)
 {
@@ -845,7 +874,7 @@ static int run_pass(batch *b, const char *const *inputs, FILE *out, summary *s, 
         const char *shown = strcmp(o->inputs[f], "-") == 0 ? "<stdin>" : o->inputs[f];
         bool eof = false;
         while (!eof) {
-            chunk *c = calloc(1, sizeof *c);
+            chunk *c = chunk_get(b);
             c->file = arena_strndup(&c->a, shown, strlen(shown));
             c->first = next_record;
             while (c->n < CHUNK) {
@@ -880,7 +909,7 @@ static int run_pass(batch *b, const char *const *inputs, FILE *out, summary *s, 
             }
             next_record += c->n;
             if (c->n == 0) {
-                chunk_free(c);
+                chunk_put(b, c);
                 break;
             }
             if (b->pass == 2)
@@ -907,7 +936,7 @@ static int run_pass(batch *b, const char *const *inputs, FILE *out, summary *s, 
                     pthread_mutex_unlock(&b->mu);
                     int w = drain(b, d, out, &ids, s, all);
                     worst = w > worst ? w : worst;
-                    chunk_free(d);
+                    chunk_put(b, d);
                     pthread_mutex_lock(&b->mu);
                 }
                 if (inflight < max_inflight)
@@ -932,7 +961,7 @@ static int run_pass(batch *b, const char *const *inputs, FILE *out, summary *s, 
             pthread_mutex_unlock(&b->mu);
             int w = drain(b, d, out, &ids, s, all);
             worst = w > worst ? w : worst;
-            chunk_free(d);
+            chunk_put(b, d);
             pthread_mutex_lock(&b->mu);
         }
         if (b->head)
@@ -946,6 +975,11 @@ static int run_pass(batch *b, const char *const *inputs, FILE *out, summary *s, 
     free(th);
     free(wa);
     idset_free(&ids);
+    while (b->spare) {
+        chunk *c = b->spare;
+        b->spare = c->next;
+        chunk_free(c);
+    }
     if (show)
         progress(b, s->read, t0, NULL, true);
     return worst;
@@ -1045,7 +1079,7 @@ int calc_batch(const calc_batch_opts *o)
         }
         b.pass = 1;
         b.spill = temp_file(); /* without one, pass 2 parses the records again */
-        double T0 = now_s(); run_pass(&b, inputs, NULL, &s, &all); if (getenv("CALC_T")) fprintf(stderr, "pass1 %.2f s\n", now_s() - T0);
+        run_pass(&b, inputs, NULL, &s, &all);
         if (b.spill && (fflush(b.spill) || fseek(b.spill, 0, SEEK_SET)))
             b.spill_lost = true;
         for (int i = 0; i < b.jobs; i++) {
@@ -1053,7 +1087,7 @@ int calc_batch(const calc_batch_opts *o)
             b.eng[i]->claims_only = false;
         }
         free(only);
-        T0 = now_s(); int pa_rc = pools_allocate(e, &all, stats); if (getenv("CALC_T")) fprintf(stderr, "alloc %.2f s\n", now_s() - T0);
+        int pa_rc = pools_allocate(e, &all, stats);
         if (pa_rc)
             worst = worst < CALC_EXIT_POLICY ? CALC_EXIT_POLICY : worst;
         b.pass = 2;
