@@ -1087,8 +1087,7 @@ int calc_batch(const calc_batch_opts *o)
             b.eng[i]->claims_only = false;
         }
         free(only);
-        int pa_rc = pools_allocate(e, &all, stats);
-        if (pa_rc)
+        if (pools_allocate(e, &all, stats))
             worst = worst < CALC_EXIT_POLICY ? CALC_EXIT_POLICY : worst;
         b.pass = 2;
         b.granted = &all;
