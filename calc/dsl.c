@@ -384,12 +384,19 @@ static void push_placeholder(lua_State *L, const snode *sn)
     }
 }
 
+/* base.name (or name at the top) into out, cut to fit; built only when a path is needed. */
 static void child_path(char *out, size_t cap, const char *base, const char *name)
 {
-    if (base[0])
-        snprintf(out, cap, "%s.%s", base, name);
-    else
-        snprintf(out, cap, "%s", name);
+    size_t bl = strlen(base), nl = strlen(name), n = 0;
+    if (bl) {
+        n = bl < cap - 1 ? bl : cap - 1;
+        memcpy(out, base, n);
+        if (n < cap - 1)
+            out[n++] = '.';
+    }
+    size_t k = nl < cap - 1 - n ? nl : cap - 1 - n;
+    memcpy(out + n, name, k);
+    out[n + k] = 0;
 }
 
 static int obj_index(lua_State *L)
@@ -405,8 +412,12 @@ static int obj_index(lua_State *L)
             return 1;
         }
         char p[240];
-        snprintf(p, sizeof p, "%s[%lld]", u->path, (long long)(i - 1));
         const pval *it = &l->item[i - 1];
+        const snode *isn = u->sn->item;
+        if (!it->set || isn->type == T_OBJECT || isn->type == T_LIST) /* a path is needed */
+            snprintf(p, sizeof p, "%s[%lld]", u->path, (long long)(i - 1));
+        else
+            p[0] = 0;
         if (!it->set) {
             ctx_absent(ctx_of(L), p);
             push_placeholder(L, u->sn->item);
@@ -426,13 +437,17 @@ static int obj_index(lua_State *L)
                           best ? best : "", best ? "'?)" : "");
     }
     char p[240];
-    child_path(p, sizeof p, u->path, ch->name);
     const pval *v = &u->v->u.o->slot[ch->index];
     if (!v->set) {
+        child_path(p, sizeof p, u->path, ch->name);
         ctx_absent(ctx_of(L), p);
         push_placeholder(L, ch);
         return 1;
     }
+    if (ch->type == T_OBJECT || ch->type == T_LIST) /* a proxy, which keeps its path */
+        child_path(p, sizeof p, u->path, ch->name);
+    else
+        p[0] = 0;
     push_pval(L, v, ch, p);
     return 1;
 }

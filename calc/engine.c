@@ -689,7 +689,8 @@ calc_result *calc_eval(calc_engine *e, const calc_profile *prof, calc_date as_of
         engine_profile_fingerprint(e, prof, res->profile_fp);
     res->as_of = as_of;
     res->n = e->ps.n;
-    res->r = arena_alloc(&res->a, (e->ps.n ? e->ps.n : 1) * sizeof *res->r);
+    /* every entry is cleared by policy_eval or below */
+    res->r = arena_alloc_raw(&res->a, (e->ps.n ? e->ps.n : 1) * sizeof *res->r);
     evalctx *c = &e->ctx;
     c->ps = &e->ps;
     c->prof = prof;

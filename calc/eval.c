@@ -159,11 +159,12 @@ bool crec_actual(sbuf *b, const crec *r)
     return true;
 }
 
-static size_t add_rec(E *e, const cond *c, const char *prefix, const pval *v, int tv, int depth)
+/* A new, cleared record at the end of the policy's records. */
+static crec *rec_new(E *e)
 {
     if (e->r.n == e->r.cap) {
-        size_t cap = e->r.cap ? e->r.cap * 2 : 16;
-        crec *nv = arena_alloc(e->c->a, cap * sizeof *nv);
+        size_t cap = e->r.cap ? e->r.cap * 2 : 4;
+        crec *nv = arena_alloc_raw(e->c->a, cap * sizeof *nv);
         if (e->r.n)
             memcpy(nv, e->r.v, e->r.n * sizeof *nv);
         e->r.v = nv;
@@ -171,6 +172,12 @@ static size_t add_rec(E *e, const cond *c, const char *prefix, const pval *v, in
     }
     crec *r = &e->r.v[e->r.n];
     memset(r, 0, sizeof *r);
+    return r;
+}
+
+static size_t add_rec(E *e, const cond *c, const char *prefix, const pval *v, int tv, int depth)
+{
+    crec *r = rec_new(e);
     r->c = c;
     r->name = c->name;
     r->prefix = prefix[0] ? arena_strndup(e->c->a, prefix, strlen(prefix)) : "";
@@ -449,16 +456,8 @@ static int check_amount(E *e, int idx, calc_money *out, pres *r, const char *wha
 static void fail_reason(E *e, const char *name, const char *actual, const char *required,
                         const char *text)
 {
-    if (e->r.n == e->r.cap) {
-        size_t cap = e->r.cap ? e->r.cap * 2 : 16;
-        crec *nv = arena_alloc(e->c->a, cap * sizeof *nv);
-        if (e->r.n)
-            memcpy(nv, e->r.v, e->r.n * sizeof *nv);
-        e->r.v = nv;
-        e->r.cap = cap;
-    }
-    crec *r = &e->r.v[e->r.n++];
-    memset(r, 0, sizeof *r);
+    crec *r = rec_new(e);
+    e->r.n++;
     r->name = arena_strndup(e->c->a, name, strlen(name));
     r->actual = arena_strndup(e->c->a, actual, strlen(actual));
     r->required = arena_strndup(e->c->a, required, strlen(required));
@@ -615,7 +614,7 @@ static void finish_records(E *e, pres *r)
     for (size_t i = 0; i < e->r.n; i++)
         if (e->r.v[i].result == TV_FALSE && !e->r.v[i].quiet)
             nreason++;
-    r->reason = arena_alloc(e->c->a, (nreason ? nreason : 1) * sizeof *r->reason);
+    r->reason = arena_alloc_raw(e->c->a, (nreason ? nreason : 1) * sizeof *r->reason);
     for (size_t i = 0; i < e->r.n; i++) {
         crec *c = &e->r.v[i];
         if (c->result == TV_FALSE && !c->quiet)

@@ -20,7 +20,8 @@ typedef struct arena {
     arena_block *head;
     arena_block *spare; /* blocks kept by arena_reset, reused before new ones */
 } arena;
-void *arena_alloc(arena *a, size_t n);
+void *arena_alloc(arena *a, size_t n);       /* cleared */
+void *arena_alloc_raw(arena *a, size_t n);   /* not cleared: for what is written at once */
 /* Empties the arena but keeps its blocks for the next allocations (arena_free releases). */
 void arena_reset(arena *a);
 char *arena_strndup(arena *a, const char *s, size_t n);

@@ -34,8 +34,7 @@ struct arena_block {
     _Alignas(16) unsigned char data[];
 };
 
-/* Memory of n bytes, not cleared. */
-static void *arena_raw(arena *a, size_t n)
+void *arena_alloc_raw(arena *a, size_t n)
 {
     n = (n + 15) & ~(size_t)15;
     arena_block *b = a->head;
@@ -61,14 +60,14 @@ static void *arena_raw(arena *a, size_t n)
 
 void *arena_alloc(arena *a, size_t n)
 {
-    void *p = arena_raw(a, n);
+    void *p = arena_alloc_raw(a, n);
     memset(p, 0, n);
     return p;
 }
 
 char *arena_strndup(arena *a, const char *s, size_t n)
 {
-    char *p = arena_raw(a, n + 1);
+    char *p = arena_alloc_raw(a, n + 1);
     memcpy(p, s, n);
     p[n] = 0;
     return p;
