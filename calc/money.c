@@ -80,6 +80,8 @@ int calc_money_parse(calc_money *out, const char *s, size_t len, const char **wh
 
 char *calc_money_format(char *buf, calc_money v)
 {
+    if (v == 0) /* most amounts written */
+        return memcpy(buf, "0.00", 5);
     uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
     char tmp[32];
     int n = 0;
