@@ -229,6 +229,7 @@ enum { RV_LIT, RV_PARAM, RV_YEARS_BEFORE_AS_OF, RV_IN_FORCE_FROM, RV_IN_FORCE_TO
 typedef struct cond_json {
     char head[192]; /* {"name": "…", "field": "…", "actual": */
     char req[320];  /* , "required": "…", "result": " */
+    unsigned short head_len, req_len;
     calc_date as_of;
     unsigned gen;
     int64_t from, to;

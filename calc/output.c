@@ -26,12 +26,13 @@ static void json_money(sbuf *b, calc_money v)
 }
 
 /* Writes text (JSON already) into a cache slot when it fits; false when it does not. */
-static bool keep(char *slot, size_t cap, const char *text, size_t n)
+static bool keep(char *slot, unsigned short *len, size_t cap, const char *text, size_t n)
 {
     if (n >= cap)
         return false;
     memcpy(slot, text, n);
     slot[n] = 0;
+    *len = (unsigned short)n;
     return true;
 }
 
@@ -43,7 +44,7 @@ static void json_rec(sbuf *b, sbuf *t, const crec *c)
     cond_json *js = c->c ? c->c->js : NULL;
     bool plain = js && !c->field && (!c->prefix || !c->prefix[0]) && c->name == c->c->name;
     if (plain && js->head[0]) {
-        sb_puts(b, js->head);
+        sb_putn(b, js->head, js->head_len);
     } else {
         size_t at = b->n;
         LIT(b, "{\"name\": ");
@@ -57,7 +58,7 @@ static void json_rec(sbuf *b, sbuf *t, const crec *c)
             LIT(b, "null");
         LIT(b, ", \"actual\": ");
         if (plain)
-            keep(js->head, sizeof js->head, b->p + at, b->n - at);
+            keep(js->head, &js->head_len, sizeof js->head, b->p + at, b->n - at);
     }
     t->n = 0;
     if (crec_actual(t, c))
@@ -68,7 +69,7 @@ static void json_rec(sbuf *b, sbuf *t, const crec *c)
     bool fixed = js && !c->required && p;
     if (fixed && js->req[0] && js->as_of == c->as_of && js->gen == p->gen &&
         js->from == p->from && js->to == p->to) {
-        sb_puts(b, js->req);
+        sb_putn(b, js->req, js->req_len);
     } else {
         size_t at = b->n;
         LIT(b, ", \"required\": ");
@@ -76,7 +77,7 @@ static void json_rec(sbuf *b, sbuf *t, const crec *c)
         crec_required(t, c);
         sb_json_str(b, t->p ? t->p : "");
         LIT(b, ", \"result\": \"");
-        if (fixed && keep(js->req, sizeof js->req, b->p + at, b->n - at)) {
+        if (fixed && keep(js->req, &js->req_len, sizeof js->req, b->p + at, b->n - at)) {
             js->as_of = c->as_of;
             js->gen = p->gen;
             js->from = p->from;
