@@ -1049,6 +1049,8 @@ int calc_batch(const calc_batch_opts *o)
     }
     calc_engine *e = b.eng[0];
     bool pools = !o->no_pools && !o->no_eval && e->ps.npool > 0;
+    /* --no-eval (the benchmark's floor) keeps the passes of the run it stands for */
+    bool two_passes = !o->no_pools && e->ps.npool > 0;
     pthread_mutex_init(&b.mu, NULL);
     pthread_cond_init(&b.cv_work, NULL);
     pthread_cond_init(&b.cv_done, NULL);
@@ -1059,7 +1061,7 @@ int calc_batch(const calc_batch_opts *o)
     int io = 0;
     for (int i = 0; i < o->ninputs; i++) {
         inputs[i] = o->inputs[i];
-        if (pools && strcmp(o->inputs[i], "-") == 0) {
+        if (two_passes && strcmp(o->inputs[i], "-") == 0) {
             if (!spooled && !(spooled = spool_stdin(o->err)))
                 io = 1;
             inputs[i] = spooled ? spooled : "/dev/null";
@@ -1069,7 +1071,7 @@ int calc_batch(const calc_batch_opts *o)
     pool_stat *stats = calloc(e->ps.npool + 1, sizeof *stats);
     summary s;
     summary_init(&s, b.npol);
-    if (pools && !io) {
+    if (two_passes && !io) {
         /* the claims pass evaluates only what a claim depends on: the pooled policies and,
          * through exclusive groups and caps, their partners; no fingerprints */
         bool *only = pool_closure(e);
@@ -1087,7 +1089,7 @@ int calc_batch(const calc_batch_opts *o)
             b.eng[i]->claims_only = false;
         }
         free(only);
-        if (pools_allocate(e, &all, stats))
+        if (pools && pools_allocate(e, &all, stats))
             worst = worst < CALC_EXIT_POLICY ? CALC_EXIT_POLICY : worst;
         b.pass = 2;
         b.granted = &all;

@@ -204,7 +204,8 @@ static ssize_t read_line(calc_input *in, char **out)
         }
         if (in->reof)
             return -1;
-        memmove(in->rb, in->rb + in->rpos, avail); /* keep the partial line, read more */
+        if (avail) /* keep the partial line, read more */
+            memmove(in->rb, in->rb + in->rpos, avail);
         in->rpos = 0;
         in->rlen = avail;
         if (in->rbcap - in->rlen < 2) {
