@@ -329,6 +329,7 @@ typedef struct pframe {
     pval *slot;        /* lists: the slot the list goes to */
     pval *items;       /* lists: the items so far */
     size_t n, cap;
+    size_t next; /* objects: the field after the last one read */
 } pframe;
 
 typedef struct pctx {
@@ -454,7 +455,14 @@ static int p_key(void *ctx, const unsigned char *s, size_t len)
 {
     pctx *c = ctx;
     pframe *f = &c->stack[c->depth - 1];
-    const snode *ch = schema_child(f->sn, (const char *)s, len);
+    /* records usually list the fields in the schema's order: try the one after the last */
+    const snode *ch = NULL, *next = f->next < f->sn->nchild ? f->sn->child[f->next] : NULL;
+    if (next && next->name_len == len && memcmp(next->name, s, len) == 0)
+        ch = next;
+    else
+        ch = schema_child(f->sn, (const char *)s, len);
+    if (ch)
+        f->next = (size_t)ch->index + 1;
     if (!ch || (f->seen >> ch->index & 1)) /* unknown or repeated */
         return 0;
     f->seen |= 1ULL << ch->index;
