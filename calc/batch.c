@@ -78,9 +78,13 @@ typedef struct dup_rec { /* allocate: a record whose id an earlier record had */
 
 /* ---- ids seen: 128-bit digests in an open-addressing table ---- */
 
-typedef struct idset {
-    unsigned char (*key)[16];
-    size_t *rec;
+typedef struct idslot {
+    unsigned char key[16]; /* the first half of the id's SHA-256 */
+    size_t rec;            /* (size_t)-1: empty */
+} idslot;
+
+typedef struct idset { /* open addressing, one cache line per probe */
+    idslot *v;
     size_t n, cap;
 } idset;
 
@@ -91,46 +95,41 @@ static void digest(calc_engine *e, const char *s, unsigned char out[16])
     memcpy(out, md, 16);
 }
 
+static idslot *idset_find(idslot *v, size_t cap, const unsigned char k[16])
+{
+    size_t h;
+    memcpy(&h, k, sizeof h);
+    for (h &= cap - 1; v[h].rec != (size_t)-1; h = (h + 1) & (cap - 1))
+        if (memcmp(v[h].key, k, 16) == 0)
+            break;
+    return &v[h];
+}
+
 /* Inserts; returns the earlier record with the same id, or (size_t)-1. */
 static size_t idset_add(idset *s, const unsigned char k[16], size_t rec)
 {
     if ((s->n + 1) * 2 > s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 1024;
-        unsigned char(*key)[16] = calloc(cap, 16);
-        size_t *r = malloc(cap * sizeof *r);
+        idslot *v = malloc(cap * sizeof *v);
         for (size_t i = 0; i < cap; i++)
-            r[i] = (size_t)-1;
+            v[i].rec = (size_t)-1;
         for (size_t i = 0; i < s->cap; i++)
-            if (s->rec[i] != (size_t)-1) {
-                size_t h;
-                memcpy(&h, s->key[i], sizeof h);
-                for (h &= cap - 1; r[h] != (size_t)-1; h = (h + 1) & (cap - 1))
-                    ;
-                memcpy(key[h], s->key[i], 16);
-                r[h] = s->rec[i];
-            }
-        free(s->key);
-        free(s->rec);
-        s->key = key;
-        s->rec = r;
+            if (s->v[i].rec != (size_t)-1)
+                *idset_find(v, cap, s->v[i].key) = s->v[i];
+        free(s->v);
+        s->v = v;
         s->cap = cap;
     }
-    size_t h;
-    memcpy(&h, k, sizeof h);
-    for (h &= s->cap - 1; s->rec[h] != (size_t)-1; h = (h + 1) & (s->cap - 1))
-        if (memcmp(s->key[h], k, 16) == 0)
-            return s->rec[h];
-    memcpy(s->key[h], k, 16);
-    s->rec[h] = rec;
+    idslot *x = idset_find(s->v, s->cap, k);
+    if (x->rec != (size_t)-1)
+        return x->rec;
+    memcpy(x->key, k, 16);
+    x->rec = rec;
     s->n++;
     return (size_t)-1;
 }
 
-static void idset_free(idset *s)
-{
-    free(s->key);
-    free(s->rec);
-}
+static void idset_free(idset *s) { free(s->v); }
 
 /* ---- workers ---- */
 
