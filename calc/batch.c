@@ -254,10 +254,29 @@ static void process(batch *b, calc_engine *e, chunk *c)
             digest(e, p.id, out->hash);
             out->has_hash = true;
             const pval *ap = &p.root.u.o->slot[b->applied_slot];
-            if (o->no_eval) {
-                sb_puts(&c->buf, "{\"profile\": ");
-                sb_json_str(&c->buf, p.id);
-                sb_puts(&c->buf, "}\n");
+            if (o->no_eval && b->pass != 1) { /* the line without what evaluation gives */
+                char fp[65], dd[16];
+                engine_profile_fingerprint(e, &p, fp);
+                sbuf *l = &c->buf;
+                SB_LIT(l, "{\"profile\": ");
+                sb_json_str(l, p.id);
+                SB_LIT(l, ", \"as_of\": \"");
+                sb_puts(l, calc_date_format(dd, o->as_of));
+                SB_LIT(l, "\", \"fingerprint\": {\"policy_set\": \"sha256:");
+                sb_puts(l, e->set_fp);
+                SB_LIT(l, "\", \"profile\": \"sha256:");
+                sb_puts(l, fp);
+                SB_LIT(l, "\", \"as_of\": \"");
+                sb_puts(l, dd);
+                SB_LIT(l, "\", \"calc_version\": \"" CALC_VERSION "\"}, \"applied\": ");
+                if (ap->set) {
+                    SB_LIT(l, "\"");
+                    sb_puts(l, calc_date_format(dd, (calc_date)ap->u.i));
+                    SB_LIT(l, "\"}\n");
+                } else
+                    SB_LIT(l, "null}\n");
+            } else if (o->no_eval) {
+                /* the first pass of --no-eval: nothing to claim */
             } else if (b->pass == 1) {
                 calc_result *r = calc_eval(e, &p, o->as_of);
                 for (size_t k = 0; k < r->n; k++) {

@@ -51,7 +51,7 @@ static const char usage_text[] =
     "                     evaluate a population: JSON Lines, YAML streams or CSV (header =\n"
     "                     dotted field paths); one result line per record, in input order;\n"
     "                     budget pools applied unless --no-pools; '-' reads stdin;\n"
-    "                     --no-eval reads and validates only ({\"profile\": ID} lines)\n"
+    "                     --no-eval reads and validates only (lines without results)\n"
     "  allocate RESULTS… [-o OUT] [--summary FILE] [--format jsonl|csv]\n"
     "                     the reduce step of a sharded run: allocate the pools over the\n"
     "                     result lines of 'batch --no-pools' runs\n"

@@ -56,8 +56,8 @@ printf '  -j 2            %6.2f s  %8s profiles/s   target >= 100000/s    %s\n' 
     "$(verdict "$r2" 100000 ">=")"
 printf '  speed-up -j 2 over -j 1: %sx                  target >= 1.6x        %s\n' "$speedup" \
     "$(verdict "$speedup" 1.6 ">=")"
-printf '  I/O floor (-j 2 --no-eval: the same two passes reading, parsing, validating and\n'
-printf '    writing, no policy evaluated) %6.2f s, %s profiles/s\n' "$tf" "$rf"
+printf '  I/O floor (-j 2 --no-eval: the same passes reading, parsing, validating, and lines\n'
+printf '    written without results and totals) %6.2f s, %s profiles/s\n' "$tf" "$rf"
 printf '  full run / floor: %sx                         target <= 2x          %s\n' "$ratio" \
     "$(verdict "$ratio" 2 "<=")"
 printf '  peak RSS: %s KiB at 100000 profiles, %s KiB at %s: %sx    target: a few times at most\n' \
