@@ -22,6 +22,7 @@ typedef struct evalctx {
     /* explanation steps of the policy under way */
     char **steps;
     size_t nsteps, capsteps;
+    sbuf scratch; /* values rendered into records */
 } evalctx;
 
 void ctx_absent(evalctx *c, const char *path);

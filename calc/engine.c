@@ -324,6 +324,7 @@ void calc_engine_free(calc_engine *e)
     calc_diags_free(&e->diags);
     free(e->ctx.absent);
     free(e->ctx.steps);
+    sb_free(&e->ctx.scratch);
     free(e->dir);
     arena_free(&e->spare);
     sb_free(&e->canon);

@@ -189,10 +189,10 @@ static size_t add_rec(E *e, const cond *c, const char *prefix, const pval *v, in
         } else if (v->type == T_STRING) {
             r->v.u.s = arena_strndup(e->c->a, v->u.s, strlen(v->u.s));
         } else if (v->type == T_LIST || v->type == T_OBJECT) {
-            sbuf t = {0};
-            pval_render(&t, v);
-            r->actual = arena_strndup(e->c->a, t.p ? t.p : "", t.n);
-            sb_free(&t);
+            sbuf *t = &e->c->scratch;
+            t->n = 0;
+            pval_render(t, v);
+            r->actual = arena_strndup(e->c->a, t->p ? t->p : "", t->n);
         }
     }
     r->result = tv;
@@ -271,6 +271,25 @@ static int item_tv(E *e, const cond *c, const pval *item, const char *prefix, in
     return ev_list(e, c->sub, c->n, 1, item->u.o, prefix, depth, rec);
 }
 
+/* "prefix" "field" "[i]." into p (cut to fit), the prefix of an item's conditions. */
+static void item_prefix(char *p, size_t cap, const char *prefix, const char *field, size_t i)
+{
+    char num[24];
+    int nl = 0;
+    do
+        num[sizeof num - 1 - nl++] = (char)('0' + i % 10);
+    while ((i /= 10) && nl < 20);
+    size_t at = 0;
+    const char *parts[] = {prefix, field, "[", num + sizeof num - nl, "]."};
+    size_t lens[] = {strlen(prefix), strlen(field), 1, (size_t)nl, 2};
+    for (int k = 0; k < 5; k++) {
+        size_t n = lens[k] < cap - 1 - at ? lens[k] : cap - 1 - at;
+        memcpy(p + at, parts[k], n);
+        at += n;
+    }
+    p[at] = 0;
+}
+
 static int ev(E *e, const cond *c, const pobj *base, const char *prefix, int depth, bool rec)
 {
     int tv;
@@ -292,7 +311,7 @@ static int ev(E *e, const cond *c, const pobj *base, const char *prefix, int dep
         size_t n = v && v->set ? v->u.l->n : 0;
         for (size_t i = 0; i < n; i++) {
             char p[160];
-            snprintf(p, sizeof p, "%s%s[%zu].", prefix, c->field, i);
+            item_prefix(p, sizeof p, prefix, c->field, i);
             int r = item_tv(e, c, &v->u.l->item[i], p, depth + 1, rec);
             f += r == TV_FALSE;
             u += r == TV_UNKNOWN;
