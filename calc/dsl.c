@@ -369,8 +369,21 @@ static int l_contains(lua_State *L)
 typedef struct pud {
     const pval *v;
     const snode *sn;
-    char path[200];
+    char path[]; /* where it is in the profile, for absent fields and errors */
 } pud;
+
+/* The proxies' metatable is kept in the registry under this address (no name to hash). */
+static const char profile_mt = 0;
+
+/* The proxy at idx: only proxies have the metatable whose metamethods call this, and the
+ * metatable is protected, so the check is that it is a full userdata. */
+static pud *proxy_at(lua_State *L, int idx)
+{
+    pud *u = lua_touserdata(L, idx);
+    if (!u || lua_islightuserdata(L, idx))
+        luaL_error(L, "not a profile");
+    return u;
+}
 
 static void push_pval(lua_State *L, const pval *v, const snode *sn, const char *path);
 
@@ -401,7 +414,7 @@ static void child_path(char *out, size_t cap, const char *base, const char *name
 
 static int obj_index(lua_State *L)
 {
-    pud *u = luaL_checkudata(L, 1, "calc.profile");
+    pud *u = proxy_at(L, 1);
     size_t len = 0;
     const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tolstring(L, 2, &len) : NULL;
     if (u->sn->type == T_LIST) {
@@ -454,7 +467,7 @@ static int obj_index(lua_State *L)
 
 static int obj_len(lua_State *L)
 {
-    pud *u = luaL_checkudata(L, 1, "calc.profile");
+    pud *u = proxy_at(L, 1);
     lua_pushinteger(L, u->sn->type == T_LIST ? (lua_Integer)u->v->u.l->n : 0);
     return 1;
 }
@@ -469,15 +482,16 @@ static void push_pval(lua_State *L, const pval *v, const snode *sn, const char *
     switch (sn->type) {
     case T_OBJECT:
     case T_LIST: {
-        pud *u = lua_newuserdatauv(L, sizeof *u, 0);
+        size_t pl = strlen(path);
+        if (pl > 199)
+            pl = 199;
+        pud *u = lua_newuserdatauv(L, sizeof *u + pl + 1, 0);
         u->v = v;
         u->sn = sn;
-        size_t pl = strlen(path);
-        if (pl >= sizeof u->path)
-            pl = sizeof u->path - 1;
         memcpy(u->path, path, pl);
         u->path[pl] = 0;
-        luaL_setmetatable(L, "calc.profile");
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &profile_mt);
+        lua_setmetatable(L, -2);
         break;
     }
     case T_BOOL: lua_pushboolean(L, (int)v->u.i); break;
@@ -494,7 +508,11 @@ void dsl_push_profile(lua_State *L, const pval *root, const snode *sn, const cha
 
 void dsl_open(lua_State *L)
 {
-    luaL_newmetatable(L, "calc.profile");
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &profile_mt);
+    lua_pushliteral(L, "calc.profile"); /* the type's name in error messages */
+    lua_setfield(L, -2, "__name");
     lua_pushcfunction(L, obj_index);
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, obj_newindex);
