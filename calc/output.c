@@ -60,11 +60,22 @@ static void json_rec(sbuf *b, sbuf *t, const crec *c)
         if (plain)
             keep(js->head, &js->head_len, sizeof js->head, b->p + at, b->n - at);
     }
-    t->n = 0;
-    if (crec_actual(t, c))
-        sb_json_str(b, t->p);
-    else
-        LIT(b, "null");
+    const pval *v = &c->v;
+    bool plain_value = !c->actual && c->c && c->c->field && c->c->op != C_ANY_ITEM && v->set;
+    if (plain_value && (v->type == T_STRING || v->type == T_ENUM)) {
+        sb_json_str(b, v->type == T_STRING ? v->u.s : v->s); /* as crec_actual renders it */
+    } else if (plain_value && (v->type == T_INT || v->type == T_MONEY || v->type == T_DATE ||
+                               v->type == T_BOOL)) {
+        LIT(b, "\""); /* digits, dots, dashes or a word: nothing to escape */
+        pval_render(b, v);
+        LIT(b, "\"");
+    } else {
+        t->n = 0;
+        if (crec_actual(t, c))
+            sb_json_str(b, t->p);
+        else
+            LIT(b, "null");
+    }
     const policy *p = c->pol;
     bool fixed = js && !c->required && p;
     if (fixed && js->req[0] && js->as_of == c->as_of && js->gen == p->gen &&
