@@ -36,6 +36,7 @@ typedef struct chunk {
     sbuf buf, err;
     sbuf spill;            /* packed profiles: written in pass 1, read back in pass 2 */
     size_t spill_off[CHUNK], spill_len[CHUNK]; /* pass 2: each record's packing, or 0 */
+    unsigned char spill_hash[CHUNK][16];       /* pass 2: the digest of each record's id */
     claims cl;
     int worst;
     int state; /* 0 waiting, 1 taken, 2 done */
@@ -62,11 +63,12 @@ typedef struct batch {
     bool spill_lost;       /* the spill did not read back as written: parse again */
 } batch;
 
-/* A spill entry: the record's number and the length of its packing (0: not valid), then the
- * packing (schema.c). */
+/* A spill entry: the record's number, the length of its packing (0: not valid) and the digest
+ * of its id, then the packing (schema.c). */
 typedef struct spill_head {
     uint64_t record;
-    uint32_t len;
+    uint32_t len, unused;
+    unsigned char hash[16];
 } spill_head;
 
 typedef struct dup_rec { /* allocate: a record whose id an earlier record had */
@@ -195,10 +197,10 @@ static void process(batch *b, calc_engine *e, chunk *c)
         p.a = pa;
         value *doc = in->doc;
         int rc = in->err_code;
-        bool valid = false; /* a validated profile in p */
+        bool valid = false, unpacked = false; /* a validated profile in p (from the spill) */
         if (b->pass == 2 && c->spill_len[i]) /* validated in pass 1 */
-            valid = profile_unpack(&p, &e->ps.schema, c->spill.p + c->spill_off[i],
-                                   c->spill_len[i]) == 0;
+            valid = unpacked = profile_unpack(&p, &e->ps.schema, c->spill.p + c->spill_off[i],
+                                              c->spill_len[i]) == 0;
         else if (!rc && !doc && in->text && !in->err_text && !o->nsets) /* the short way */
             valid = calc_json_profile(&p.a, &e->ps.schema, c->file, in->line, in->text, in->len,
                                       &p) == 0;
@@ -213,14 +215,24 @@ static void process(batch *b, calc_engine *e, chunk *c)
             rc = calc_json_parse(&p.a, c->file, in->line, in->text, in->len, &doc, &d);
         for (int k = 0; !rc && !valid && k < o->nsets; k++) /* --set: before validation */
             rc = calc_apply_set(&p.a, doc, o->sets[k], &d);
+        bool hashed = false;
+        if (unpacked) {
+            memcpy(out->hash, c->spill_hash[i], 16);
+            hashed = true;
+        }
         if (b->pass == 1) { /* the spill entry: the packing when valid */
-            spill_head h = {c->first + i, 0};
+            spill_head h;
+            memset(&h, 0, sizeof h);
+            h.record = c->first + i;
             size_t at = c->spill.n;
             sb_putn(&c->spill, (const char *)&h, sizeof h);
             if (!rc && !in->err_text &&
                 (valid || profile_from_value(&p, &e->ps.schema, doc, &d) == 0)) {
                 profile_pack(&c->spill, &p);
                 h.len = (uint32_t)(c->spill.n - at - sizeof h);
+                digest(e, p.id, h.hash);
+                memcpy(out->hash, h.hash, 16);
+                hashed = true;
                 memcpy(c->spill.p + at, &h, sizeof h);
                 valid = true;
             } else
@@ -251,7 +263,8 @@ static void process(batch *b, calc_engine *e, chunk *c)
                 c->worst = CALC_EXIT_INPUT;
         } else {
             c->id[i] = arena_strndup(&c->a, p.id, strlen(p.id));
-            digest(e, p.id, out->hash);
+            if (!hashed)
+                digest(e, p.id, out->hash);
             out->has_hash = true;
             const pval *ap = &p.root.u.o->slot[b->applied_slot];
             if (o->no_eval && b->pass != 1) { /* the line without what evaluation gives */
@@ -815,6 +828,7 @@ static void spill_read(batch *b, chunk *c)
         }
         c->spill_off[i] = c->spill.n;
         c->spill_len[i] = h.len;
+        memcpy(c->spill_hash[i], h.hash, 16);
         c->spill.n += h.len;
     }
 }

@@ -382,7 +382,13 @@ static int p_scalar(pctx *c, const char *s, size_t len, bool quoted)
     if (!v || sn->type == T_OBJECT || sn->type == T_LIST || len > CALC_MAX_SCALAR)
         return 0;
     p_given(c, sn);
-    char *text = arena_strndup(c->a, s, len);
+    char buf[64], *text = buf; /* only strings keep their text */
+    if (sn->type == T_STRING || len >= sizeof buf)
+        text = arena_strndup(c->a, s, len);
+    else {
+        memcpy(buf, s, len);
+        buf[len] = 0;
+    }
     v->type = sn->type;
     v->loc = c->loc;
     if (schema_scalar(sn, text, len, quoted, v))
