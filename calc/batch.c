@@ -1043,25 +1043,33 @@ static char *spool_stdin(FILE *err)
 }
 
 /* The policies a pooled claim depends on: pooled ones, and every policy sharing an exclusive
- * group or a cap with one already in (repeated until nothing is added). */
-static bool *pool_closure(const calc_engine *e)
+ * group or a cap with one of them, directly or through others. comp gets each policy's
+ * component (the policies linked by groups and caps), so that the claims pass evaluates the
+ * partners of a pooled policy only when that policy is eligible. */
+static bool *pool_closure(const calc_engine *e, int **compp)
 {
     const polset *ps = &e->ps;
     bool *in = calloc(ps->n + 1, sizeof *in);
+    int *comp = malloc((ps->n + 1) * sizeof *comp);
     for (size_t i = 0; i < ps->n; i++)
-        in[i] = ps->pol[i].pool >= 0;
-    for (bool grew = true; grew;) {
-        grew = false;
+        comp[i] = (int)i;
+    for (bool merged = true; merged;) { /* label each component by its smallest member */
+        merged = false;
         for (size_t i = 0; i < ps->n; i++)
-            for (size_t j = 0; in[i] && j < ps->n; j++) {
+            for (size_t j = 0; j < ps->n; j++) {
                 const policy *a = &ps->pol[i], *b = &ps->pol[j];
-                if (!in[j] && ((a->group >= 0 && a->group == b->group) ||
-                               (a->cap >= 0 && a->cap == b->cap))) {
-                    in[j] = true;
-                    grew = true;
+                if (comp[j] > comp[i] && ((a->group >= 0 && a->group == b->group) ||
+                                          (a->cap >= 0 && a->cap == b->cap))) {
+                    comp[j] = comp[i];
+                    merged = true;
                 }
             }
     }
+    for (size_t i = 0; i < ps->n; i++)
+        for (size_t j = 0; j < ps->n; j++)
+            if (ps->pol[j].pool >= 0 && comp[j] == comp[i])
+                in[i] = true;
+    *compp = comp;
     return in;
 }
 
@@ -1106,9 +1114,11 @@ int calc_batch(const calc_batch_opts *o)
     if (two_passes && !io) {
         /* the claims pass evaluates only what a claim depends on: the pooled policies and,
          * through exclusive groups and caps, their partners; no fingerprints */
-        bool *only = pool_closure(e);
+        int *comp = NULL;
+        bool *only = pool_closure(e, &comp);
         for (int i = 0; i < b.jobs; i++) {
             b.eng[i]->only = only;
+            b.eng[i]->claims_comp = comp;
             b.eng[i]->claims_only = true;
         }
         b.pass = 1;
@@ -1118,9 +1128,11 @@ int calc_batch(const calc_batch_opts *o)
             b.spill_lost = true;
         for (int i = 0; i < b.jobs; i++) {
             b.eng[i]->only = NULL;
+            b.eng[i]->claims_comp = NULL;
             b.eng[i]->claims_only = false;
         }
         free(only);
+        free(comp);
         if (pools && pools_allocate(e, &all, stats))
             worst = worst < CALC_EXIT_POLICY ? CALC_EXIT_POLICY : worst;
         b.pass = 2;

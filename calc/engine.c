@@ -700,15 +700,28 @@ calc_result *calc_eval(calc_engine *e, const calc_profile *prof, calc_date as_of
     c->explain = e->explain;
     c->all_records = !e->failures_only;
     c->status_only = e->claims_only;
+    const int *comp = e->claims_only ? e->claims_comp : NULL;
     for (size_t i = 0; i < e->ps.n; i++) {
-        if (e->only && !e->only[i]) { /* left out (solve): counts as nothing */
+        /* left out (solve), or a partner of pooled policies, evaluated below if they claim */
+        if ((e->only && !e->only[i]) || (comp && e->ps.pol[i].pool < 0)) {
             memset(&res->r[i], 0, sizeof res->r[i]);
             res->r[i].policy = (int)i;
             res->r[i].kind = e->ps.pol[i].kind;
-            res->r[i].status = ST_NOT_IN_FORCE;
+            res->r[i].status = ST_NOT_IN_FORCE; /* counts as nothing */
             continue;
         }
         policy_eval(c, &e->sbx, &e->ps.pol[i], (int)i, &res->r[i]);
+    }
+    /* a claim is an eligible pooled result: only then can its partners change it */
+    for (size_t i = 0; comp && i < e->ps.n; i++) {
+        if (e->ps.pol[i].pool >= 0 || (e->only && !e->only[i]))
+            continue;
+        for (size_t j = 0; j < e->ps.n; j++)
+            if (e->ps.pol[j].pool >= 0 && comp[j] == comp[i] &&
+                res->r[j].status == ST_ELIGIBLE) {
+                policy_eval(c, &e->sbx, &e->ps.pol[i], (int)i, &res->r[i]);
+                break;
+            }
     }
     resolve_groups(e, res);
     apply_caps(e, res, prof);

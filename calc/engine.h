@@ -20,6 +20,7 @@ struct calc_engine {
     bool failures_only; /* record only failed conditions (batch without --explain) */
     const bool *only; /* evaluate only these policies (solve), or NULL for all */
     bool claims_only; /* batch's claims pass: statuses and amounts, no records or fingerprint */
+    const int *claims_comp; /* claims pass: each policy's group/cap component (see batch.c) */
     const char *scenario_name; /* a what-if scenario applied to this engine, or NULL */
     bool scenario_changed;
     bool replay_strict;      /* replay: a change of the rules fails the case */
