@@ -430,10 +430,42 @@ static int next_profile(calc_input *in, calc_engine *e, const calc_batch_opts *o
 
 /* ---- solve ---- */
 
+/* The population, validated once and kept packed (schema.c: about 120 bytes a profile), each
+ * profile unpacked again for an evaluation. */
 typedef struct solve_pop {
-    calc_profile **p;
-    size_t n;
+    sbuf packed;
+    size_t *off, *len;
+    char **id;
+    arena ids;
+    size_t n, cap;
 } solve_pop;
+
+static void pop_add(solve_pop *pop, const calc_profile *pr)
+{
+    if (pop->n == pop->cap) {
+        pop->cap = pop->cap ? pop->cap * 2 : 1024;
+        pop->off = realloc(pop->off, pop->cap * sizeof *pop->off);
+        pop->len = realloc(pop->len, pop->cap * sizeof *pop->len);
+        pop->id = realloc(pop->id, pop->cap * sizeof *pop->id);
+        if (!pop->off || !pop->len || !pop->id)
+            abort(); /* out of memory */
+    }
+    size_t at = pop->packed.n;
+    profile_pack(&pop->packed, pr);
+    pop->off[pop->n] = at;
+    pop->len[pop->n] = pop->packed.n - at;
+    pop->id[pop->n] = arena_strndup(&pop->ids, pr->id, strlen(pr->id));
+    pop->n++;
+}
+
+static void pop_free(solve_pop *pop)
+{
+    sb_free(&pop->packed);
+    free(pop->off);
+    free(pop->len);
+    free(pop->id);
+    arena_free(&pop->ids);
+}
 
 /* The cost of the population at the engine's current parameters: what the policy grants after
  * pools, or the claims on one pool. */
@@ -444,18 +476,27 @@ static int64_t cost_at(calc_engine *e, const solve_pop *pop, int pi, int pool, c
     int applied = schema_child(e->ps.schema.root, "applied", 7)->index;
     int64_t direct = 0;
     *beneficiaries = 0;
+    arena pa = {0}; /* the unpacked profile's memory, reused */
     for (size_t i = 0; i < pop->n; i++) {
-        calc_result *r = calc_eval(e, pop->p[i], as_of);
+        calc_profile prof;
+        memset(&prof, 0, sizeof prof);
+        prof.a = pa;
+        prof.file = "--solve";
+        if (profile_unpack(&prof, &e->ps.schema, pop->packed.p + pop->off[i], pop->len[i])) {
+            fprintf(stderr, "calc: internal error: a kept profile does not unpack\n");
+            abort(); /* packed by this process a moment ago: cannot happen */
+        }
+        calc_result *r = calc_eval(e, &prof, as_of);
         for (size_t k = 0; k < r->n; k++) {
             const pres *x = &r->r[k];
             const policy *pol = &e->ps.pol[k];
             if (x->status != ST_ELIGIBLE)
                 continue;
             if (pol->pool >= 0 && (pool >= 0 ? pol->pool == pool : (int)k == pi)) {
-                const pval *ap = &pop->p[i]->root.u.o->slot[applied];
+                const pval *ap = &prof.root.u.o->slot[applied];
                 claim c = {0};
                 c.record = i;
-                c.id = (char *)pop->p[i]->id;
+                c.id = pop->id[i];
                 c.has_applied = ap->set;
                 c.applied = ap->set ? (calc_date)ap->u.i : 0;
                 c.pool = pol->pool;
@@ -468,8 +509,11 @@ static int64_t cost_at(calc_engine *e, const solve_pop *pop, int pi, int pool, c
                 (*beneficiaries)++;
             }
         }
-        calc_result_free(r);
+        calc_result_recycle(e, r);
+        arena_reset(&prof.a);
+        pa = prof.a;
     }
+    arena_free(&pa);
     int64_t cost = direct;
     if (pool >= 0) { /* the claims on the pool, before allocation */
         for (size_t i = 0; i < cl.n; i++)
@@ -539,10 +583,10 @@ int calc_solve(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *
             only[i] = true;
     }
     e->only = only;
+    e->claims_only = true; /* statuses and amounts are all a cost needs */
     calc_engine_set_conditions(e, 0);
     solve_pop pop = {0};
     int rc = 0;
-    size_t capn = 0;
     calc_engine *base = e;
     for (int f = 0; f < o->ninputs && !rc; f++) {
         calc_error err = {0};
@@ -558,11 +602,8 @@ int calc_solve(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *
         calc_profile *pr;
         size_t rejected = 0;
         while (next_profile(in, base, o, &pr, &rejected)) {
-            if (pop.n == capn) {
-                capn = capn ? capn * 2 : 1024;
-                pop.p = realloc(pop.p, capn * sizeof *pop.p);
-            }
-            pop.p[pop.n++] = pr;
+            pop_add(&pop, pr);
+            calc_profile_free(pr);
         }
         input_close(in);
     }
@@ -638,10 +679,9 @@ int calc_solve(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *
     q->value = original;
     policy_rebuild_params(e->sbx.L, p);
     e->only = NULL;
+    e->claims_only = false;
     free(only);
-    for (size_t i = 0; i < pop.n; i++)
-        calc_profile_free(pop.p[i]);
-    free(pop.p);
+    pop_free(&pop);
     return rc;
 }
 
