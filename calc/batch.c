@@ -198,9 +198,14 @@ static void process(batch *b, calc_engine *e, chunk *c)
         value *doc = in->doc;
         int rc = in->err_code;
         bool valid = false, unpacked = false; /* a validated profile in p (from the spill) */
-        if (b->pass == 2 && c->spill_len[i]) /* validated in pass 1 */
+        if (b->pass == 2 && c->spill_len[i]) { /* validated in pass 1 */
             valid = unpacked = profile_unpack(&p, &e->ps.schema, c->spill.p + c->spill_off[i],
                                               c->spill_len[i]) == 0;
+            if (!unpacked && !in->text && !in->doc) { /* its text was left: cannot happen */
+                fprintf(stderr, "calc: internal error: a kept profile does not unpack\n");
+                abort();
+            }
+        }
         else if (!rc && !doc && in->text && !in->err_text && !o->nsets) /* the short way */
             valid = calc_json_profile(&p.a, &e->ps.schema, c->file, in->line, in->text, in->len,
                                       &p) == 0;
@@ -809,28 +814,26 @@ static int finish_pools(batch *b, FILE *tmp, FILE *out, claims *all, summary *s,
     return rc;
 }
 
-/* Pass 2: the chunk's spill entries, in the order pass 1 wrote them. An entry that does not
- * match its record stops the reading: those records are parsed again. */
-static void spill_read(batch *b, chunk *c)
+/* Pass 2: record i's spill entry, in the order pass 1 wrote them. An entry that does not
+ * match its record stops the reading: the records from there on are parsed again. */
+static void spill_read(batch *b, chunk *c, size_t i)
 {
-    for (size_t i = 0; i < c->n; i++) {
-        c->spill_len[i] = 0;
-        spill_head h;
-        if (!b->spill || b->spill_lost || fread(&h, sizeof h, 1, b->spill) != 1 ||
-            h.record != c->first + i) {
-            b->spill_lost = true;
-            continue;
-        }
-        sb_grow(&c->spill, h.len);
-        if (h.len && fread(c->spill.p + c->spill.n, 1, h.len, b->spill) != h.len) {
-            b->spill_lost = true;
-            continue;
-        }
-        c->spill_off[i] = c->spill.n;
-        c->spill_len[i] = h.len;
-        memcpy(c->spill_hash[i], h.hash, 16);
-        c->spill.n += h.len;
+    c->spill_len[i] = 0;
+    spill_head h;
+    if (!b->spill || b->spill_lost || fread(&h, sizeof h, 1, b->spill) != 1 ||
+        h.record != c->first + i) {
+        b->spill_lost = true;
+        return;
     }
+    sb_grow(&c->spill, h.len);
+    if (h.len && fread(c->spill.p + c->spill.n, 1, h.len, b->spill) != h.len) {
+        b->spill_lost = true;
+        return;
+    }
+    c->spill_off[i] = c->spill.n;
+    c->spill_len[i] = h.len;
+    memcpy(c->spill_hash[i], h.hash, 16);
+    c->spill.n += h.len;
 }
 
 static int load_engines(batch *b, const calc_batch_opts *o)
@@ -897,6 +900,8 @@ static int run_pass(batch *b, const char *const *inputs, FILE *out, summary *s, 
             continue;
         }
         calc_input *cur = input_open(path, fmt, &e->ps.schema, &cerr);
+        if (cur)
+            input_borrow_text(cur); /* copied below when a worker needs it */
         if (!cur) {
             if (err)
                 calc_error_print(err, &cerr);
@@ -913,6 +918,12 @@ static int run_pass(batch *b, const char *const *inputs, FILE *out, summary *s, 
                 calc_diags d = {0};
                 rec_in *r = &c->in[c->n];
                 int rc = input_next(cur, &c->a, r, &d);
+                if (rc == 1 && b->pass == 2)
+                    spill_read(b, c, c->n); /* a record pass 1 kept needs no text */
+                if (rc == 1 && r->text && !(b->pass == 2 && c->spill_len[c->n]))
+                    r->text = arena_strndup(&c->a, r->text, r->len);
+                else if (rc == 1 && r->text)
+                    r->text = NULL;
                 if (d.n) {
                     sbuf msg = {0}, errt = {0};
                     diags_text(&errt, &msg, &d);
@@ -944,8 +955,7 @@ static int run_pass(batch *b, const char *const *inputs, FILE *out, summary *s, 
                 chunk_put(b, c);
                 break;
             }
-            if (b->pass == 2)
-                spill_read(b, c);
+
             c->st = malloc(c->n * b->npol + 1);
             c->amt = calloc(c->n * b->npol + 1, sizeof *c->amt);
             c->qty = calloc(c->n * b->npol + 1, sizeof *c->qty);

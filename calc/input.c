@@ -41,6 +41,7 @@ struct calc_input {
     char *rb;
     size_t rbcap, rpos, rlen;
     bool reof;
+    bool borrow; /* give the text in the read buffer, the caller copies what it keeps */
 };
 
 int input_format_of(const char *path)
@@ -169,6 +170,8 @@ void input_close(calc_input *in)
 }
 
 long long input_size(const calc_input *in) { return in->size; }
+
+void input_borrow_text(calc_input *in) { in->borrow = true; }
 
 long long input_pos(const calc_input *in)
 {
@@ -498,7 +501,7 @@ int input_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
             if (!*s)
                 continue; /* blank lines separate nothing */
             rec->line = in->line;
-            rec->text = arena_strndup(a, text, (size_t)n);
+            rec->text = in->borrow ? text : arena_strndup(a, text, (size_t)n);
             rec->len = (size_t)n;
             return 1;
         }
