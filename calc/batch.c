@@ -59,6 +59,9 @@ typedef struct batch {
     int pass;              /* 0: the only pass; 1: claims only; 2: final, with the grants */
     const claims *granted; /* pass 2: every claim, by record, with what the pools granted */
     chunk *spare;          /* written chunks, kept for their memory (the main thread's) */
+    /* pass 1 finds the repeated ids (record, first record with the id), which pass 2 reports */
+    struct dup { size_t record, first; } *dups;
+    size_t ndup, capdup, dupi;
     FILE *spill;           /* the validated profiles of pass 1, so pass 2 need not parse */
     bool spill_lost;       /* the spill did not read back as written: parse again */
 } batch;
@@ -673,7 +676,25 @@ static int drain(batch *b, chunk *c, FILE *out, idset *ids, summary *s, claims *
         if (r->err_len && final)
             fwrite(c->err.p + r->err_off, 1, r->err_len, b->o->err);
         if (r->has_hash) {
-            size_t first = idset_add(ids, r->hash, c->first + i);
+            size_t first = (size_t)-1, rec = c->first + i;
+            if (b->pass != 2) {
+                first = idset_add(ids, r->hash, rec);
+                if (first != (size_t)-1 && b->pass == 1) {
+                    if (b->ndup == b->capdup) {
+                        b->capdup = b->capdup ? b->capdup * 2 : 16;
+                        b->dups = realloc(b->dups, b->capdup * sizeof *b->dups);
+                        if (!b->dups)
+                            abort(); /* out of memory */
+                    }
+                    b->dups[b->ndup].record = rec;
+                    b->dups[b->ndup++].first = first;
+                }
+            } else { /* the same records are valid in both passes: pass 1's verdicts */
+                while (b->dupi < b->ndup && b->dups[b->dupi].record < rec)
+                    b->dupi++;
+                if (b->dupi < b->ndup && b->dups[b->dupi].record == rec)
+                    first = b->dups[b->dupi].first;
+            }
             if (first != (size_t)-1) {
                 r->rejected = true;
                 char msg[300];
@@ -1198,6 +1219,7 @@ int calc_batch(const calc_batch_opts *o)
     for (int i = 0; i < b.jobs; i++)
         calc_engine_free(b.eng[i]);
     free(b.eng);
+    free(b.dups);
     pthread_mutex_destroy(&b.mu);
     pthread_cond_destroy(&b.cv_work);
     pthread_cond_destroy(&b.cv_done);
