@@ -414,7 +414,9 @@ static void *worker(void *arg)
         process(b, b->eng[w->i], c);
         pthread_mutex_lock(&b->mu);
         c->state = 2;
-        pthread_cond_broadcast(&b->cv_done);
+        /* the main thread waits only for the chunk it writes next: wake it for that one */
+        if (c == b->head)
+            pthread_cond_signal(&b->cv_done);
         pthread_mutex_unlock(&b->mu);
     }
 }
