@@ -59,6 +59,7 @@ typedef struct batch {
     int pass;              /* 0: the only pass; 1: claims only; 2: final, with the grants */
     const claims *granted; /* pass 2: every claim, by record, with what the pools granted */
     chunk *spare;          /* written chunks, kept for their memory (the main thread's) */
+    chunk *filling;        /* the chunk the reader is filling (pass 2's spill_need) */
     /* pass 1 finds the repeated ids (record, first record with the id), which pass 2 reports */
     struct dup { size_t record, first; } *dups;
     size_t ndup, capdup, dupi;
@@ -859,6 +860,16 @@ static void spill_read(batch *b, chunk *c, size_t i)
     c->spill.n += h.len;
 }
 
+/* Pass 2, asked by the reader for each record it finds: reads the record's spill entry; the
+ * record needs reading (text, tree) only when pass 1 kept no profile for it. */
+static bool spill_need(void *ud)
+{
+    batch *b = ud;
+    chunk *c = b->filling;
+    spill_read(b, c, c->n);
+    return c->spill_len[c->n] == 0;
+}
+
 static int load_engines(batch *b, const calc_batch_opts *o)
 {
     calc_error err = {0};
@@ -923,8 +934,8 @@ static int run_pass(batch *b, const char *const *inputs, FILE *out, summary *s, 
             continue;
         }
         calc_input *cur = input_open(path, fmt, &e->ps.schema, &cerr);
-        if (cur)
-            input_borrow_text(cur); /* copied below when a worker needs it */
+        if (cur && b->pass == 2)
+            input_set_need(cur, spill_need, b);
         if (!cur) {
             if (err)
                 calc_error_print(err, &cerr);
@@ -940,13 +951,8 @@ static int run_pass(batch *b, const char *const *inputs, FILE *out, summary *s, 
             while (c->n < CHUNK) {
                 calc_diags d = {0};
                 rec_in *r = &c->in[c->n];
+                b->filling = c;
                 int rc = input_next(cur, &c->a, r, &d);
-                if (rc == 1 && b->pass == 2)
-                    spill_read(b, c, c->n); /* a record pass 1 kept needs no text */
-                if (rc == 1 && r->text && !(b->pass == 2 && c->spill_len[c->n]))
-                    r->text = arena_strndup(&c->a, r->text, r->len);
-                else if (rc == 1 && r->text)
-                    r->text = NULL;
                 if (d.n) {
                     sbuf msg = {0}, errt = {0};
                     diags_text(&errt, &msg, &d);

@@ -24,8 +24,9 @@ calc_input *input_open_stream(FILE *f, const char *name, int format, const calc_
 /* 1 with a record, 0 at the end, a negative CALC_E* when the input cannot go on. */
 int input_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d);
 long long input_size(const calc_input *in);
-/* JSON Lines: rec->text points into the reader's buffer, valid until the next input_next. */
-void input_borrow_text(calc_input *in);
+/* need is asked once a record is found, before it is copied or parsed; when it says no, the
+ * record comes back with its line only (batch's second pass, which kept the profile). */
+void input_set_need(calc_input *in, bool (*need)(void *ud), void *ud);
 long long input_pos(const calc_input *in);
 const char *input_path(const calc_input *in);
 void input_close(calc_input *in);

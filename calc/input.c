@@ -41,7 +41,10 @@ struct calc_input {
     char *rb;
     size_t rbcap, rpos, rlen;
     bool reof;
-    bool borrow; /* give the text in the read buffer, the caller copies what it keeps */
+    /* asked once a record is found, before it is copied or parsed: false when the caller
+     * already has it (batch's second pass), and the record comes back with its line only */
+    bool (*need)(void *ud);
+    void *need_ud;
 };
 
 int input_format_of(const char *path)
@@ -171,7 +174,13 @@ void input_close(calc_input *in)
 
 long long input_size(const calc_input *in) { return in->size; }
 
-void input_borrow_text(calc_input *in) { in->borrow = true; }
+void input_set_need(calc_input *in, bool (*need)(void *ud), void *ud)
+{
+    in->need = need;
+    in->need_ud = ud;
+}
+
+static bool needed(calc_input *in) { return !in->need || in->need(in->need_ud); }
 
 long long input_pos(const calc_input *in)
 {
@@ -442,10 +451,14 @@ static int yaml_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
                 in->pend[n] = 0;
                 in->pendn = (size_t)n;
             }
+            rec->line = first;
+            if (!needed(in)) {
+                sb_free(&doc);
+                return 1;
+            }
             value **docs;
             size_t nd;
             int rc = calc_yaml_parse_at(a, in->path, first, doc.p, doc.n, &docs, &nd, d);
-            rec->line = first;
             sb_free(&doc);
             if (rc && (!nd || rc != CALC_ESCHEMA)) {
                 rec->err_code = rc;
@@ -501,7 +514,9 @@ int input_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
             if (!*s)
                 continue; /* blank lines separate nothing */
             rec->line = in->line;
-            rec->text = in->borrow ? text : arena_strndup(a, text, (size_t)n);
+            if (!needed(in))
+                return 1;
+            rec->text = arena_strndup(a, text, (size_t)n);
             rec->len = (size_t)n;
             return 1;
         }
@@ -530,6 +545,10 @@ int input_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
                 continue;
             }
             rec->line = r.line;
+            if (!needed(in)) {
+                row_free(&r);
+                return 1;
+            }
             for (size_t i = 0; i < r.n && !rec->err_code; i++) {
                 size_t len = strlen(r.cell[i]);
                 calc_loc l = {in->path, r.line, (unsigned)i + 1};
