@@ -97,14 +97,7 @@ static void kv_add(kvs *l, const char *k, const char *v)
             break;
         snprintf(key, sizeof key, "%s#%d", k, n);
     }
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        kv *nv = arena_alloc(l->a, cap * sizeof *nv);
-        if (l->n)
-            memcpy(nv, l->v, l->n * sizeof *nv);
-        l->v = nv;
-        l->cap = cap;
-    }
+    l->v = arena_grow(l->a, l->v, l->n, &l->cap, sizeof *l->v, 16);
     l->v[l->n].key = arena_strndup(l->a, key, strlen(key));
     l->v[l->n].val = arena_strndup(l->a, v, strlen(v));
     l->n++;

@@ -17,14 +17,7 @@ static void sl_add(strlist *l, arena *a, const char *s)
     for (size_t i = 0; i < l->n; i++)
         if (strcmp(l->v[i], s) == 0)
             return;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 8;
-        char **v = arena_alloc(a, cap * sizeof *v);
-        if (l->n)
-            memcpy(v, l->v, l->n * sizeof *v);
-        l->v = v;
-        l->cap = cap;
-    }
+    l->v = arena_grow(a, l->v, l->n, &l->cap, sizeof *l->v, 8);
     l->v[l->n++] = arena_strndup(a, s, strlen(s));
 }
 
@@ -162,16 +155,9 @@ bool crec_actual(sbuf *b, const crec *r)
 /* A new, cleared record at the end of the policy's records. */
 static crec *rec_new(E *e)
 {
-    if (e->r.n == e->r.cap) {
-        size_t cap = e->r.cap ? e->r.cap * 2 : 4;
-        crec *nv = arena_alloc_raw(e->c->a, cap * sizeof *nv);
-        if (e->r.n)
-            memcpy(nv, e->r.v, e->r.n * sizeof *nv);
-        e->r.v = nv;
-        e->r.cap = cap;
-    }
+    e->r.v = arena_grow(e->c->a, e->r.v, e->r.n, &e->r.cap, sizeof *e->r.v, 4);
     crec *r = &e->r.v[e->r.n];
-    memset(r, 0, sizeof *r);
+    memset(r, 0, sizeof *r); /* a record taken back (e->r.n lowered) is cleared again */
     return r;
 }
 

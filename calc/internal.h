@@ -22,6 +22,9 @@ typedef struct arena {
 } arena;
 void *arena_alloc(arena *a, size_t n);       /* cleared */
 void *arena_alloc_raw(arena *a, size_t n);   /* not cleared: for what is written at once */
+/* An array of n elements of size elem with room for one more: v itself, or a copy twice the
+ * capacity (first when empty) with the new room cleared; *cap follows. */
+void *arena_grow(arena *a, void *v, size_t n, size_t *cap, size_t elem, size_t first);
 /* Empties the arena but keeps its blocks for the next allocations (arena_free releases). */
 void arena_reset(arena *a);
 char *arena_strndup(arena *a, const char *s, size_t n);

@@ -356,14 +356,7 @@ static pval *p_target(pctx *c, const snode **sn)
         f->key = NULL;
         return v;
     }
-    if (f->n == f->cap) {
-        size_t cap = f->cap ? f->cap * 2 : 8;
-        pval *items = arena_alloc(c->a, cap * sizeof *items);
-        if (f->n)
-            memcpy(items, f->items, f->n * sizeof *items);
-        f->items = items;
-        f->cap = cap;
-    }
+    f->items = arena_grow(c->a, f->items, f->n, &f->cap, sizeof *f->items, 8);
     *sn = f->sn->item;
     return &f->items[f->n++];
 }

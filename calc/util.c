@@ -65,6 +65,19 @@ void *arena_alloc(arena *a, size_t n)
     return p;
 }
 
+void *arena_grow(arena *a, void *v, size_t n, size_t *cap, size_t elem, size_t first)
+{
+    if (n < *cap)
+        return v;
+    size_t nc = *cap ? *cap * 2 : first;
+    char *nv = arena_alloc_raw(a, nc * elem);
+    if (n)
+        memcpy(nv, v, n * elem);
+    memset(nv + n * elem, 0, (nc - n) * elem);
+    *cap = nc;
+    return nv;
+}
+
 char *arena_strndup(arena *a, const char *s, size_t n)
 {
     char *p = arena_alloc_raw(a, n + 1);
