@@ -205,12 +205,11 @@ static void process(batch *b, calc_engine *e, chunk *c)
         if (b->pass == 2 && c->spill_len[i]) { /* validated in pass 1 */
             valid = unpacked = profile_unpack(&p, &e->ps.schema, c->spill.p + c->spill_off[i],
                                               c->spill_len[i]) == 0;
-            if (!unpacked && !in->text && !in->doc) { /* its text was left: cannot happen */
+            if (!unpacked && !in->text && !in->doc) { /* the reader skipped it: cannot happen */
                 fprintf(stderr, "calc: internal error: a kept profile does not unpack\n");
                 abort();
             }
-        }
-        else if (!rc && !doc && in->text && !in->err_text && !o->nsets) /* the short way */
+        } else if (!rc && !doc && in->text && !in->err_text && !o->nsets) /* the short way */
             valid = calc_json_profile(&p.a, &e->ps.schema, c->file, in->line, in->text, in->len,
                                       &p) == 0;
         if (!valid) { /* the long way, which says what is wrong */
