@@ -1,8 +1,9 @@
 #!/bin/sh
 # make bench: the whole default policy set over a seeded synthetic population (tests/bench/gen.c).
-# Prints throughput at -j 1 and -j 2 against the targets, the I/O floor (read, parse, validate,
-# write with policy evaluation off), peak memory at 10^5 and 10^6 profiles, and where the time
-# goes (instruction counts from callgrind on a sample).
+# Prints throughput at -j 1 and -j 2 against the targets, the I/O floor (--no-eval: the same
+# passes reading, parsing and validating, lines written without results), peak memory at 10^5
+# and 10^6 profiles, and where the time goes (instruction counts from callgrind on a sample).
+# BENCH_N sets the population (10^6), BENCH_RUNS the runs each figure is the best of (3).
 set -u
 BUILD=${BUILD:-build}
 N=${BENCH_N:-1000000}
