@@ -686,7 +686,7 @@ calc_result *calc_eval(calc_engine *e, const calc_profile *prof, calc_date as_of
     res->a = e->spare;
     memset(&e->spare, 0, sizeof e->spare);
     res->profile_id = arena_strndup(&res->a, prof->id, strlen(prof->id));
-    if (!e->claims_only)
+    if (!e->claims_only && !e->no_fingerprint)
         engine_profile_fingerprint(e, prof, res->profile_fp);
     res->as_of = as_of;
     res->n = e->ps.n;

@@ -21,6 +21,7 @@ struct calc_engine {
     const bool *only; /* evaluate only these policies (solve), or NULL for all */
     bool claims_only; /* batch's claims pass: statuses and amounts, no records or fingerprint */
     const int *claims_comp; /* claims pass: each policy's group/cap component (see batch.c) */
+    bool no_fingerprint;    /* trial evaluations (how to qualify): the fingerprint is not used */
     const char *scenario_name; /* a what-if scenario applied to this engine, or NULL */
     bool scenario_changed;
     bool replay_strict;      /* replay: a change of the rules fails the case */

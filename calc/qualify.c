@@ -328,6 +328,8 @@ static void collect(calc_engine *e, calc_profile *prof, const policy *p, const p
 
 void calc_qualify(calc_engine *e, calc_profile *prof, calc_result *res)
 {
+    bool nofp = e->no_fingerprint, claims = e->claims_only;
+    e->no_fingerprint = true; /* the trials' fingerprints are never shown */
     for (size_t i = 0; i < res->n; i++) {
         pres *r = &res->r[i];
         if (r->status != ST_INELIGIBLE && r->status != ST_NEEDS_DATA)
@@ -351,6 +353,7 @@ void calc_qualify(calc_engine *e, calc_profile *prof, calc_result *res)
                 break; /* nothing more to change */
         }
         if (ok) { /* the smallest set: drop every change the policy does not need */
+            e->claims_only = true; /* only eligibility and the amount are looked at here */
             for (size_t k = 0; k < f.n; k++) {
                 set_active(&f, k, false);
                 calc_result *t = calc_eval(e, prof, res->as_of);
@@ -364,6 +367,7 @@ void calc_qualify(calc_engine *e, calc_profile *prof, calc_result *res)
             q->amount = t->r[i].amount;
             q->quantity = t->r[i].quantity;
             calc_result_free(t);
+            e->claims_only = claims;
         }
         q->possible = ok;
         if (ok) {
@@ -382,4 +386,5 @@ void calc_qualify(calc_engine *e, calc_profile *prof, calc_result *res)
         free(f.v);
         calc_result_free(tmp);
     }
+    e->no_fingerprint = nofp;
 }
