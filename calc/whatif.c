@@ -87,6 +87,8 @@ static int load_population(wi *w, const calc_batch_opts *o, int nruns, calc_diag
     calc_engine *e = w->runs[0].e;
     int applied = schema_child(e->ps.schema.root, "applied", 7)->index;
     int worst = 0;
+    for (int ri = 0; ri < nruns; ri++) /* statuses and amounts are all a comparison uses */
+        w->runs[ri].e->claims_only = true;
     for (int f = 0; f < o->ninputs; f++) {
         calc_error err = {0};
         int fmt = o->input_format >= 0 ? o->input_format
@@ -120,11 +122,18 @@ static int load_population(wi *w, const calc_batch_opts *o, int nruns, calc_diag
             memset(&p, 0, sizeof p);
             value *doc = r.doc;
             int vr = r.err_code;
-            if (!vr && !doc)
+            bool valid = !vr && !doc && r.text && !o->nsets && /* the short way, as batch's */
+                         calc_json_profile(&p.a, &e->ps.schema, input_path(in), r.line, r.text,
+                                           r.len, &p) == 0;
+            if (!valid) {
+                arena_free(&p.a);
+                memset(&p, 0, sizeof p);
+            }
+            if (!vr && !doc && !valid)
                 vr = calc_json_parse(&p.a, input_path(in), r.line, r.text, r.len, &doc, &rd);
-            for (int k = 0; !vr && k < o->nsets; k++)
+            for (int k = 0; !vr && !valid && k < o->nsets; k++)
                 vr = calc_apply_set(&p.a, doc, o->sets[k], &rd);
-            if (!vr)
+            if (!vr && !valid)
                 vr = profile_from_value(&p, &e->ps.schema, doc, &rd);
             if (vr) {
                 w->rejected++;
@@ -176,6 +185,8 @@ static int load_population(wi *w, const calc_batch_opts *o, int nruns, calc_diag
         }
         input_close(in);
     }
+    for (int ri = 0; ri < nruns; ri++)
+        w->runs[ri].e->claims_only = false;
     return worst;
 }
 
