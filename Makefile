@@ -2,7 +2,7 @@
 # One plain GNU Makefile: `make` builds build/libcalc.a and build/calc.
 
 CC ?= cc
-CFLAGS ?= -O2 -g
+CFLAGS ?= -O3 -g
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings \
        -Wno-format-truncation
 WERROR ?= -Werror
