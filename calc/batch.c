@@ -869,6 +869,17 @@ static bool spill_need(void *ud)
     return c->spill_len[c->n] == 0;
 }
 
+/* The CSV output's first line (after a UTF-8 byte order mark for spreadsheets with --excel). */
+static void csv_head(FILE *f, bool excel)
+{
+    if (excel)
+        fputs("\xEF\xBB\xBF", f);
+    sbuf h = {0};
+    csv_rows(&h, NULL, true);
+    fwrite(h.p, 1, h.n, f);
+    sb_free(&h);
+}
+
 static int load_engines(batch *b, const calc_batch_opts *o)
 {
     calc_error err = {0};
@@ -1180,14 +1191,8 @@ int calc_batch(const calc_batch_opts *o)
     }
     outfile of;
     if (!io && out_open(&of, o->output, o->err) == 0) {
-        if (o->out_format == CALC_OUT_CSV) {
-            if (o->excel)
-                fputs("\xEF\xBB\xBF", of.f);
-            sbuf h = {0};
-            csv_rows(&h, NULL, true);
-            fwrite(h.p, 1, h.n, of.f);
-            sb_free(&h);
-        }
+        if (o->out_format == CALC_OUT_CSV)
+            csv_head(of.f, o->excel);
         claims none = {0};
         int w = run_pass(&b, inputs, of.f, &s, &none);
         worst = w > worst ? w : worst;
@@ -1397,14 +1402,8 @@ int calc_allocate(const calc_batch_opts *o)
     outfile of;
     int io = 0;
     if (out_open(&of, o->output, o->err) == 0) {
-        if (o->out_format == CALC_OUT_CSV) {
-            if (o->excel)
-                fputs("\xEF\xBB\xBF", of.f);
-            sbuf h = {0};
-            csv_rows(&h, NULL, true);
-            fwrite(h.p, 1, h.n, of.f);
-            sb_free(&h);
-        }
+        if (o->out_format == CALC_OUT_CSV)
+            csv_head(of.f, o->excel);
         size_t r = 0, ci = 0;
         for (int i = 0; i < o->ninputs; i++)
             if (files[i]) {

@@ -413,15 +413,12 @@ static int replay_file(FILE *out, calc_engine *e, const char *path, calc_replay_
 {
     char *text;
     size_t len;
-    calc_error err;
-    if (calc_read_file(path, &text, &len, &err)) {
-        calc_error *x = calc_diags_add(d);
-        if (x)
-            *x = err;
+    int rc = calc_read_file_diag(path, &text, &len, d);
+    if (rc) {
         st->invalid++;
-        return err.code == CALC_EIO ? CALC_ESCHEMA : err.code;
+        return rc == CALC_EIO ? CALC_ESCHEMA : rc;
     }
-    int rc = calc_replay_text(out, e, path, text, len, st, d);
+    rc = calc_replay_text(out, e, path, text, len, st, d);
     free(text);
     return rc;
 }
@@ -489,18 +486,14 @@ int calc_cases_each(calc_engine *e, const char *path, case_fn fn, void *ud, calc
 {
     char *text;
     size_t len;
-    calc_error err;
-    if (calc_read_file(path, &text, &len, &err)) {
-        calc_error *x = calc_diags_add(d);
-        if (x)
-            *x = err;
-        return err.code;
-    }
+    int rc = calc_read_file_diag(path, &text, &len, d);
+    if (rc)
+        return rc;
     arena a = {0};
     const char *file = arena_strndup(&a, path, strlen(path));
     value **docs;
     size_t nd;
-    int rc = calc_yaml_parse(&a, file, text, len, &docs, &nd, d);
+    rc = calc_yaml_parse(&a, file, text, len, &docs, &nd, d);
     free(text);
     for (size_t k = 0; !rc && k < nd; k++) {
         const value *doc = docs[k];

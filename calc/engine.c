@@ -100,17 +100,13 @@ static int load_set(calc_engine *e, const char *dir)
         return 0;
     char *text;
     size_t len;
-    calc_error err;
-    if (calc_read_file(path, &text, &len, &err)) {
-        calc_error *x = calc_diags_add(&e->diags);
-        if (x)
-            *x = err;
-        return err.code;
-    }
+    int rc = calc_read_file_diag(path, &text, &len, &e->diags);
+    if (rc)
+        return rc;
     value **docs;
     size_t nd;
     const char *file = arena_strndup(&ps->a, path, strlen(path));
-    int rc = calc_yaml_parse(&ps->a, file, text, len, &docs, &nd, &e->diags);
+    rc = calc_yaml_parse(&ps->a, file, text, len, &docs, &nd, &e->diags);
     free(text);
     if (rc)
         return rc;
@@ -544,13 +540,8 @@ calc_profile *calc_profile_load_set(calc_engine *e, const char *path, const char
 {
     char *text;
     size_t len;
-    calc_error err;
-    if (calc_read_file(path, &text, &len, &err)) {
-        calc_error *x = calc_diags_add(d);
-        if (x)
-            *x = err;
+    if (calc_read_file_diag(path, &text, &len, d))
         return NULL;
-    }
     calc_profile *p = calc_profile_parse_set(e, path, text, len, sets, nsets, d);
     free(text);
     return p;

@@ -97,6 +97,8 @@ void calc_json_columns(calc_diags *d, size_t from, const char *file, unsigned li
                        const char *text, size_t len);
 /* Reads a whole file (<= CALC_MAX_INPUT) into a malloc'd, NUL-terminated buffer. */
 int calc_read_file(const char *path, char **out, size_t *len, calc_error *err);
+/* The same, its error added to d; returns the error's code or 0. */
+int calc_read_file_diag(const char *path, char **out, size_t *len, calc_diags *d);
 const value *map_get(const value *m, const char *key);
 int calc_apply_set(arena *a, value *doc, const char *arg, calc_diags *d);
 bool value_is_null(const value *v);

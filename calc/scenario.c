@@ -179,14 +179,10 @@ int calc_scenario_load(calc_engine *e, const char *path, calc_diags *d)
 {
     char *text;
     size_t len;
-    calc_error err;
-    if (calc_read_file(path, &text, &len, &err)) {
-        calc_error *x = calc_diags_add(d);
-        if (x)
-            *x = err;
-        return err.code;
-    }
-    int rc = calc_scenario_parse(e, path, text, len, d);
+    int rc = calc_read_file_diag(path, &text, &len, d);
+    if (rc)
+        return rc;
+    rc = calc_scenario_parse(e, path, text, len, d);
     free(text);
     return rc;
 }

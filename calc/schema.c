@@ -206,17 +206,12 @@ static int load_field(calc_schema *s, const char *path, const value *def, calc_d
 
 int calc_schema_load(calc_schema *s, const char *path, calc_diags *d)
 {
-    calc_error err;
     char *text = NULL;
     size_t len = 0;
     memset(s, 0, sizeof *s);
-    int rc = calc_read_file(path, &text, &len, &err);
-    if (rc) {
-        calc_error *e = calc_diags_add(d);
-        if (e)
-            *e = err;
+    int rc = calc_read_file_diag(path, &text, &len, d);
+    if (rc)
         return rc;
-    }
     value **docs;
     size_t ndocs;
     const char *file = arena_strndup(&s->a, path, strlen(path));

@@ -489,3 +489,14 @@ int calc_read_file(const char *path, char **out, size_t *len, calc_error *err)
     *len = n;
     return 0;
 }
+
+int calc_read_file_diag(const char *path, char **out, size_t *len, calc_diags *d)
+{
+    calc_error err;
+    if (!calc_read_file(path, out, len, &err))
+        return 0;
+    calc_error *x = calc_diags_add(d);
+    if (x)
+        *x = err;
+    return err.code;
+}

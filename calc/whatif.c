@@ -82,6 +82,26 @@ static void push_claim(claims *c, const claim *x)
 }
 
 /* Reads and evaluates every record under both rule sets (n_runs engines). */
+/* Input f of a population (- is JSON Lines on stdin), or NULL with the reason added to d. */
+static calc_input *population_open(const calc_batch_opts *o, int f, const calc_schema *s,
+                                   calc_diags *d)
+{
+    calc_error err = {0};
+    int fmt = o->input_format >= 0 ? o->input_format
+              : strcmp(o->inputs[f], "-") == 0 ? IN_JSONL : input_format_of(o->inputs[f]);
+    calc_input *in = fmt < 0 ? NULL : input_open(o->inputs[f], fmt, s, &err);
+    if (!in) {
+        if (fmt < 0)
+            calc_error_set(&err, CALC_EUSAGE, NULL, 0, 0,
+                           "%s: cannot tell the input format (name it .jsonl, .yaml or .csv)",
+                           o->inputs[f]);
+        calc_error *x = calc_diags_add(d);
+        if (x)
+            *x = err;
+    }
+    return in;
+}
+
 static int load_population(wi *w, const calc_batch_opts *o, int nruns, calc_diags *d)
 {
     calc_engine *e = w->runs[0].e;
@@ -90,18 +110,8 @@ static int load_population(wi *w, const calc_batch_opts *o, int nruns, calc_diag
     for (int ri = 0; ri < nruns; ri++) /* statuses and amounts are all a comparison uses */
         w->runs[ri].e->claims_only = true;
     for (int f = 0; f < o->ninputs; f++) {
-        calc_error err = {0};
-        int fmt = o->input_format >= 0 ? o->input_format
-                  : strcmp(o->inputs[f], "-") == 0 ? IN_JSONL : input_format_of(o->inputs[f]);
-        calc_input *in = fmt < 0 ? NULL : input_open(o->inputs[f], fmt, &e->ps.schema, &err);
+        calc_input *in = population_open(o, f, &e->ps.schema, d);
         if (!in) {
-            if (fmt < 0)
-                calc_error_set(&err, CALC_EUSAGE, NULL, 0, 0,
-                               "%s: cannot tell the input format (name it .jsonl, .yaml or .csv)",
-                               o->inputs[f]);
-            calc_error *x = calc_diags_add(d);
-            if (x)
-                *x = err;
             worst = CALC_EUSAGE;
             continue;
         }
@@ -114,7 +124,7 @@ static int load_population(wi *w, const calc_batch_opts *o, int nruns, calc_diag
                 calc_diags_free(&rd);
                 arena_free(&a);
                 if (rc < 0)
-                    worst = CALC_ESCHEMA;
+                    worst = worst == CALC_EUSAGE ? worst : CALC_ESCHEMA;
                 break;
             }
             w->read++;
@@ -137,7 +147,7 @@ static int load_population(wi *w, const calc_batch_opts *o, int nruns, calc_diag
                 vr = profile_from_value(&p, &e->ps.schema, doc, &rd);
             if (vr) {
                 w->rejected++;
-                worst = CALC_ESCHEMA;
+                worst = worst == CALC_EUSAGE ? worst : CALC_ESCHEMA;
                 for (size_t i = 0; i < rd.n && d->n < 20; i++) {
                     calc_error *x = calc_diags_add(d);
                     if (x)
@@ -402,7 +412,8 @@ int calc_whatif(FILE *out, calc_engine *base, calc_engine *scen, const calc_batc
     int rc = load_population(&w, o, 2, d);
     int arc = allocate(&w, &w.runs[0]);
     int brc = allocate(&w, &w.runs[1]);
-    write_report(out, &w, format, lang, o);
+    if (rc != CALC_EUSAGE) /* an input could not be read: no report on part of the population */
+        write_report(out, &w, format, lang, o);
     wi_free(&w);
     if (arc || brc)
         return CALC_EPOLICY;
@@ -600,13 +611,8 @@ int calc_solve(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *
     int rc = 0;
     calc_engine *base = e;
     for (int f = 0; f < o->ninputs && !rc; f++) {
-        calc_error err = {0};
-        int fmt = o->input_format >= 0 ? o->input_format : input_format_of(o->inputs[f]);
-        calc_input *in = fmt < 0 ? NULL : input_open(o->inputs[f], fmt, &base->ps.schema, &err);
+        calc_input *in = population_open(o, f, &base->ps.schema, d);
         if (!in) {
-            calc_error *x = calc_diags_add(d);
-            if (x)
-                *x = err;
             rc = CALC_EUSAGE;
             break;
         }
@@ -617,6 +623,13 @@ int calc_solve(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *
             calc_profile_free(pr);
         }
         input_close(in);
+    }
+    if (rc) { /* an input that cannot be read: no answer over part of the population */
+        e->only = NULL;
+        e->claims_only = false;
+        free(only);
+        pop_free(&pop);
+        return rc;
     }
     int64_t original = q->value, lo = 0, hi;
     switch (q->unit) {
@@ -739,14 +752,8 @@ int calc_near(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *w
     int name_slot = schema_child(e->ps.schema.root, "name", 4)->index;
     calc_engine_set_conditions(e, 1);
     for (int f = 0; f < o->ninputs; f++) {
-        calc_error err = {0};
-        int fmt = o->input_format >= 0 ? o->input_format
-                  : strcmp(o->inputs[f], "-") == 0 ? IN_JSONL : input_format_of(o->inputs[f]);
-        calc_input *in = fmt < 0 ? NULL : input_open(o->inputs[f], fmt, &e->ps.schema, &err);
+        calc_input *in = population_open(o, f, &e->ps.schema, d);
         if (!in) {
-            calc_error *x = calc_diags_add(d);
-            if (x)
-                *x = err;
             worst = CALC_EUSAGE;
             continue;
         }
@@ -800,12 +807,13 @@ int calc_near(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *w
             calc_profile_free(p);
         }
         if (rejected)
-            worst = CALC_ESCHEMA;
+            worst = worst == CALC_EUSAGE ? worst : CALC_ESCHEMA;
         input_close(in);
     }
     if (format == 0)
         sb_printf(&b, "\n%zu %s\n", found, lang ? "near misses" : "项接近符合");
-    fwrite(b.p, 1, b.n, out);
+    if (worst != CALC_EUSAGE) /* an input could not be read: no list from part of it */
+        fwrite(b.p, 1, b.n, out);
     sb_free(&b);
     return worst;
 }

@@ -645,5 +645,21 @@ calc: note: run 'calc policies' for the ids
 EOF
 end
 
+# Ensure whatif, --solve and near name an input whose format they cannot tell, exit 2, and give
+# no answer over the part of the population they could read.
+begin "populations: an input of unknown format is an error for whatif, --solve and near"
+printf '{}\n' >"$tmp/pop.txt"
+for args in "whatif $tmp/pop.txt --param sc25-first-store.cap=1500000" \
+    "whatif $tmp/pop.txt --solve sc25-first-store.cap --budget 1400000" "near $tmp/pop.txt"; do
+    # shellcheck disable=SC2086
+    run $args --as-of $ASOF
+    want_rc 2
+    want_is err <<EOF
+calc: error: $tmp/pop.txt: cannot tell the input format (name it .jsonl, .yaml or .csv)
+EOF
+    want_empty out
+done
+end
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
