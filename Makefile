@@ -27,7 +27,7 @@ REPLAYS = $(FUZZ_TARGETS:%=$(BUILD)/replay_%)
 LIB_OBJ = $(LIB_SRC:calc/%.c=$(BUILD)/%.o)
 TESTS = $(patsubst tests/%.c,$(BUILD)/%,$(wildcard tests/test_*.c))
 
-DEPS_PKGS = liblua5.4-dev libyaml-dev libyajl-dev libcsv-dev libssl-dev libmicrohttpd-dev libcmocka-dev pkg-config xxd valgrind jq time chromium wrk
+DEPS_PKGS = liblua5.4-dev libyaml-dev libyajl-dev libcsv-dev libssl-dev libmicrohttpd-dev libcmocka-dev pkg-config xxd valgrind jq time chromium wrk clang libclang-rt-14-dev
 
 ifeq ($(V),1)
 Q =
@@ -95,25 +95,45 @@ $(BUILD)/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/common.h $
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -Wno-missing-prototypes -Itests/fuzz -o $@ \
 	  tests/fuzz/fuzz_$*.c tests/fuzz/replay.c $(BUILD)/libcalc.a $(LDLIBS)
 
-# libFuzzer on every target for FUZZ_TIME seconds each (clang); a crash is saved in
-# tests/fuzz/regress/TARGET/, where make test replays it from then on.
+# The libFuzzer builds (clang): the library compiled once with fuzzer-no-link, ASan and UBSan
+# into its own archive, each target linked against it.
+FUZZ_BUILD = $(BUILD)/fuzz
+FUZZ_CC ?= clang
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS = -std=c11 -g -O1 $(FUZZ_SAN) $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+FUZZ_OBJ = $(LIB_SRC:calc/%.c=$(FUZZ_BUILD)/obj/%.o)
+FUZZ_BINS = $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+
+$(FUZZ_BUILD)/obj/%.o: calc/%.c
+	@mkdir -p $(@D)
+	@echo CLANG $<
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(FUZZ_BUILD)/obj/server.o: $(BUILD)/web.h
+
+$(FUZZ_BUILD)/libcalc.a: $(FUZZ_OBJ)
+	@echo AR $@
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/clock.c tests/fuzz/common.h $(FUZZ_BUILD)/libcalc.a
+	@echo CLANG $@
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Itests/fuzz -o $@ $< \
+	  tests/fuzz/clock.c $(FUZZ_BUILD)/libcalc.a $(LDLIBS)
+
+# libFuzzer on every target for FUZZ_TIME seconds each; the corpus grows in $(FUZZ_BUILD)/corpus
+# from one run to the next, and a crash is saved in tests/fuzz/regress/TARGET/, where make test
+# replays it from then on. (make test runs each target for a fixed number of inputs instead:
+# tests/fuzz/smoke.sh.)
 fuzz: deps
-	@command -v clang >/dev/null && [ -n "$$(ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ] || \
-	  { echo "installing clang and libclang-rt-14-dev"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang libclang-rt-14-dev >/dev/null; }
-	@mkdir -p build/fuzz
-	@sh tests/fuzz/seed.sh build/fuzz/corpus
-	@set -e; for t in $(FUZZ_TARGETS); do \
-	  echo "CLANG build/fuzz/fuzz_$$t"; \
-	  clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) -Itests/fuzz \
-	    $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) $(LIB_SRC) tests/fuzz/fuzz_$$t.c \
-	    -o build/fuzz/fuzz_$$t $(LDLIBS); \
-	done
+	@$(MAKE) --no-print-directory $(FUZZ_BINS)
+	@mkdir -p $(FUZZ_TARGETS:%=tests/fuzz/regress/%)
+	@sh tests/fuzz/seed.sh $(FUZZ_BUILD)/corpus
 	@status=0; for t in $(FUZZ_TARGETS); do \
 	  echo "fuzzing $$t for $(FUZZ_TIME) s"; \
-	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) -max_len=65536 -rss_limit_mb=2048 \
-	    -artifact_prefix=tests/fuzz/regress/$$t/ build/fuzz/corpus/$$t tests/fuzz/regress/$$t \
-	    >build/fuzz/$$t.log 2>&1 || { status=1; echo "  crash: see build/fuzz/$$t.log and tests/fuzz/regress/$$t/"; }; \
-	  tail -n 1 build/fuzz/$$t.log | sed 's/^/  /'; \
+	  $(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_TIME) -max_len=65536 -rss_limit_mb=2048 \
+	    -artifact_prefix=tests/fuzz/regress/$$t/ $(FUZZ_BUILD)/corpus/$$t tests/fuzz/regress/$$t \
+	    >$(FUZZ_BUILD)/$$t.log 2>&1 || { status=1; echo "  crash: see $(FUZZ_BUILD)/$$t.log and tests/fuzz/regress/$$t/"; }; \
+	  tail -n 1 $(FUZZ_BUILD)/$$t.log | sed 's/^/  /'; \
 	done; exit $$status
 
 # Every test runs on the normal build, again on the ASan+UBSan build, and the CLI tests once
@@ -122,7 +142,8 @@ test: deps
 	@$(MAKE) --no-print-directory all $(TESTS) $(REPLAYS)
 	@$(MAKE) --no-print-directory BUILD=build/san CFLAGS="$(SAN_CFLAGS)" \
 	  LDFLAGS="$(SAN_LDFLAGS)" build/san/calc $(SAN_TESTS) $(FUZZ_TARGETS:%=build/san/replay_%)
-	@BUILD=$(BUILD) SAN_BUILD=build/san VALGRIND=1 sh tests/run.sh
+	@$(MAKE) --no-print-directory $(FUZZ_BINS)
+	@BUILD=$(BUILD) SAN_BUILD=build/san FUZZ_BUILD=$(FUZZ_BUILD) VALGRIND=1 sh tests/run.sh
 
 # The normal build's suite alone (quick).
 check: deps
@@ -171,4 +192,4 @@ uninstall:
 clean:
 	rm -rf build
 
--include $(wildcard $(BUILD)/*.d)
+-include $(wildcard $(BUILD)/*.d $(FUZZ_BUILD)/obj/*.d)

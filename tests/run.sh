@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs every test suite — the cmocka binaries of $BUILD, the CLI and batch tests, the replay of
-# every case file and the policy lint; again on $SAN_BUILD (sanitizers) when set, and the CLI
-# tests under valgrind when $VALGRIND is set — and sums their counts into one closing line
+# every case file and the policy lint; again on $SAN_BUILD (sanitizers) when set, the CLI tests
+# under valgrind when $VALGRIND is set, and each libFuzzer target of $FUZZ_BUILD for a fixed
+# number of inputs when set (tests/fuzz/smoke.sh) — and sums their counts into one closing line
 # "N passed, N failed". Every suite runs even when an earlier one fails; exit 1 if any failed.
 BUILD=${BUILD:-build}
 export BUILD
@@ -89,6 +90,12 @@ fi
 if [ -n "${VALGRIND:-}" ] && command -v valgrind >/dev/null 2>&1; then
     CALC_WRAP="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99" \
         count "valgrind: cli" sh tests/cli.sh
+fi
+# libFuzzer on every target, a fixed seed and number of inputs: the same tree, the same verdict
+if [ -n "${FUZZ_BUILD:-}" ]; then
+    for t in profile case record csv money scenario; do
+        FUZZ_BUILD=$FUZZ_BUILD count "fuzz: $t" sh tests/fuzz/smoke.sh "$t"
+    done
 fi
 [ -n "$bad" ] && echo "failed suites:$bad"
 echo "$passed passed, $failed failed"
