@@ -74,6 +74,7 @@ typedef struct calc_limits {
     size_t input;      /* bytes of one input file (16 MiB) */
     size_t scalar;     /* bytes of one value (1 MiB) */
     int depth;         /* nesting levels of a document (64; 8 to 256) */
+    long wall_ms;      /* wall-clock backstop per policy call in ms (0: none; the server's) */
 } calc_limits;
 void calc_limits_default(calc_limits *out);
 int calc_limits_set(const calc_limits *l, calc_error *err);

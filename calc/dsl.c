@@ -259,7 +259,7 @@ void dsl_step(lua_State *L, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    char buf[400];
+    char buf[4096];
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
     ctx_add_step(c, buf);
@@ -351,7 +351,11 @@ static int l_step(lua_State *L)
 static int l_contains(lua_State *L)
 {
     lua_settop(L, 2);
+    if (lua_type(L, 1) != LUA_TTABLE && lua_type(L, 1) != LUA_TUSERDATA)
+        return luaL_error(L, "contains: the first argument must be a list, got %s",
+                          luaL_typename(L, 1));
     lua_Integer n = luaL_len(L, 1);
+    sbx_charge(L, n);
     for (lua_Integer i = 1; i <= n; i++) {
         lua_geti(L, 1, i);
         if (lua_rawequal(L, -1, 2)) {

@@ -200,6 +200,22 @@ static int load_set(calc_engine *e, const char *dir)
     return rc;
 }
 
+/* The DSL, the shared library and the sealed globals, in protected mode (a library file that
+ * fills the state's memory ends as an error, not a panic). */
+struct open_args {
+    calc_engine *e;
+    const char *dir;
+};
+
+static int open_lua(lua_State *L, void *ud)
+{
+    struct open_args *a = ud;
+    dsl_open(L);
+    policy_load_lib(&a->e->ps, &a->e->sbx, a->dir, &a->e->diags);
+    sbx_seal_globals(L, policy_lib_upv, &a->e->ps);
+    return 0;
+}
+
 calc_engine *calc_engine_new(const char *dir, calc_error *err)
 {
     calc_engine *e = calloc(1, sizeof *e);
@@ -233,9 +249,13 @@ calc_engine *calc_engine_new(const char *dir, calc_error *err)
         return NULL;
     }
     e->sbx.ctx = &e->ctx;
-    dsl_open(e->sbx.L);
-    policy_load_lib(&e->ps, &e->sbx, dir, &e->diags);
-    sbx_seal_globals(e->sbx.L, policy_lib_upv, &e->ps);
+    struct open_args oa = {e, dir};
+    char msg[512];
+    if (sbx_protect(&e->sbx, open_lua, &oa, msg, sizeof msg) < 0) {
+        calc_error_set(err, CALC_EPOLICY, dir, 0, 0, "%s", msg);
+        calc_engine_free(e);
+        return NULL;
+    }
     struct dirent **names = NULL;
     int n = scandir(dir, &names, is_policy_file, alphasort);
     if (n < 0) {

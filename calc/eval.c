@@ -423,6 +423,14 @@ static int call(E *e, int ref, int nargs, int nres, pres *r)
     return 0;
 }
 
+/* A string a policy returned, as valid UTF-8 of at most 4 KiB (reasons, details). */
+static char *lua_text(E *e, int idx)
+{
+    size_t len;
+    const char *s = lua_tolstring(e->s->L, idx, &len);
+    return arena_utf8_clean(e->c->a, s, len, 4096);
+}
+
 /* Reads an amount result at idx: integer fen, not negative, within the policy's limit. */
 static int check_amount(E *e, int idx, calc_money *out, pres *r, const char *what)
 {
@@ -539,7 +547,7 @@ static int amount_stage(E *e, int overall, pres *r)
             return unknown ? ST_NEEDS_DATA : ST_ERROR;
         if (rc == 0) {
             if (lua_type(L, -1) == LUA_TSTRING)
-                why = arena_strndup(e->c->a, lua_tostring(L, -1), strlen(lua_tostring(L, -1)));
+                why = lua_text(e, -1);
             int bad = check_amount(e, -2, &amount, r, "amount");
             lua_pop(L, 2);
             if (bad)
@@ -551,7 +559,7 @@ static int amount_stage(E *e, int overall, pres *r)
             return unknown ? ST_NEEDS_DATA : ST_ERROR;
         if (rc == 0) {
             if (lua_type(L, -1) == LUA_TSTRING)
-                why = arena_strndup(e->c->a, lua_tostring(L, -1), strlen(lua_tostring(L, -1)));
+                why = lua_text(e, -1);
             if (!lua_isinteger(L, -2) || lua_tointeger(L, -2) < 0) {
                 r->error = arena_printf(e->c->a, "%s: quantity must be a whole number >= 0, "
                                         "got %s", p->file, luaL_typename(L, -2));
@@ -580,9 +588,8 @@ static int amount_stage(E *e, int overall, pres *r)
                 r->detail = arena_alloc(e->c->a, (n ? n : 1) * sizeof *r->detail);
                 for (size_t i = 0; i < n; i++) {
                     lua_rawgeti(L, -1, (lua_Integer)i + 1);
-                    const char *s = lua_tostring(L, -1);
-                    if (s)
-                        r->detail[r->ndetail++] = arena_strndup(e->c->a, s, strlen(s));
+                    if (lua_isstring(L, -1))
+                        r->detail[r->ndetail++] = lua_text(e, -1);
                     lua_pop(L, 1);
                 }
             }
@@ -611,6 +618,34 @@ static int amount_stage(E *e, int overall, pres *r)
     }
     r->amount = amount;
     return ST_ELIGIBLE;
+}
+
+struct amount_args {
+    E *e;
+    int overall, status;
+    pres *r;
+};
+
+static int amount_body(lua_State *L, void *ud)
+{
+    (void)L;
+    struct amount_args *a = ud;
+    a->status = amount_stage(a->e, a->overall, a->r);
+    return 0;
+}
+
+/* The amount stage in protected mode: an error outside the policy's own calls (the state's
+ * memory full while its arguments are made) ends as this policy's error, not a panic. */
+static int amount_protected(E *e, int overall, pres *r)
+{
+    struct amount_args a = {e, overall, ST_ERROR, r};
+    char msg[512];
+    e->s->where = e->p->file;
+    if (sbx_protect(e->s, amount_body, &a, msg, sizeof msg) < 0) {
+        r->error = arena_strndup(e->c->a, msg, strlen(msg));
+        return ST_ERROR;
+    }
+    return a.status;
 }
 
 static void finish_records(E *e, pres *r)
@@ -666,7 +701,7 @@ void policy_eval(evalctx *c, sbx *s, const policy *p, int index, pres *r)
         if (overall == TV_UNKNOWN && rec)
             for (size_t i = 0; i < p->ncond; i++)
                 collect(&e, &p->conds[i], root, "");
-        r->status = amount_stage(&e, overall, r);
+        r->status = amount_protected(&e, overall, r);
         if (r->status == ST_ERROR)
             e.missing.n = 0;
     }
@@ -692,25 +727,40 @@ void policy_eval(evalctx *c, sbx *s, const policy *p, int index, pres *r)
 /* The value of `quantity` of an in-kind policy (a pool's partial grant). */
 int policy_value(calc_engine *e, int pi, int64_t quantity, calc_money *out, char *msg,
                  size_t msgsize);
+struct value_args {
+    calc_engine *e;
+    const policy *p;
+    int64_t quantity;
+    calc_money *out;
+    char *msg;
+    size_t msgsize;
+};
+
+static int value_body(lua_State *L, void *ud)
+{
+    struct value_args *a = ud;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, a->p->ref_value);
+    lua_pushinteger(L, a->quantity);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, a->p->ref_params);
+    if (sbx_call(&a->e->sbx, 2, 1, 0, a->msg, a->msgsize))
+        return -1;
+    int ok = lua_isinteger(L, -1) && lua_tointeger(L, -1) >= 0;
+    if (ok)
+        *a->out = lua_tointeger(L, -1);
+    else
+        snprintf(a->msg, a->msgsize, "%s: value must be an integer number of fen", a->p->file);
+    return ok ? 0 : -1;
+}
+
 int policy_value(calc_engine *e, int pi, int64_t quantity, calc_money *out, char *msg,
                  size_t msgsize)
 {
     const policy *p = &e->ps.pol[pi];
-    lua_State *L = e->sbx.L;
     if (p->kind != K_IN_KIND || p->ref_value == LUA_NOREF) {
         snprintf(msg, msgsize, "%s: not an in-kind policy", p->id);
         return -1;
     }
-    lua_rawgeti(L, LUA_REGISTRYINDEX, p->ref_value);
-    lua_pushinteger(L, quantity);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, p->ref_params);
-    if (sbx_call(&e->sbx, 2, 1, 0, msg, msgsize))
-        return -1;
-    int ok = lua_isinteger(L, -1) && lua_tointeger(L, -1) >= 0;
-    if (ok)
-        *out = lua_tointeger(L, -1);
-    else
-        snprintf(msg, msgsize, "%s: value must be an integer number of fen", p->file);
-    lua_pop(L, 1);
-    return ok ? 0 : -1;
+    struct value_args a = {e, p, quantity, out, msg, msgsize};
+    e->sbx.where = p->file;
+    return sbx_protect(&e->sbx, value_body, &a, msg, msgsize) < 0 ? -1 : 0;
 }

@@ -29,6 +29,12 @@ void *arena_grow(arena *a, void *v, size_t n, size_t *cap, size_t elem, size_t f
 void arena_reset(arena *a);
 char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Copies len bytes of s into dst (cap >= 8) as valid UTF-8, NUL-terminated: every invalid
+ * sequence and every NUL byte becomes U+FFFD, nothing else is dropped; text that does not fit
+ * is cut at a character boundary and ends with "…". Returns the bytes written. */
+size_t calc_utf8_clean(char *dst, size_t cap, const char *s, size_t len);
+/* The same into the arena, at most max bytes (0: no limit). */
+char *arena_utf8_clean(arena *a, const char *s, size_t len, size_t max);
 void arena_free(arena *a);
 
 /* ---- growable byte buffer ---- */

@@ -40,7 +40,7 @@ void ctx_add_step(evalctx *c, const char *text)
         c->steps = v;
         c->capsteps = cap;
     }
-    c->steps[c->nsteps++] = arena_strndup(c->a, text, strlen(text));
+    c->steps[c->nsteps++] = arena_utf8_clean(c->a, text, strlen(text), 0);
 }
 
 /* ---- loading ---- */
@@ -55,8 +55,9 @@ typedef struct loader {
 static const char *dup_field(loader *ld, int t, const char *key)
 {
     lua_getfield(ld->L, t, key);
-    const char *s = lua_type(ld->L, -1) == LUA_TSTRING ? lua_tostring(ld->L, -1) : NULL;
-    const char *r = s ? arena_strndup(&ld->ps->a, s, strlen(s)) : NULL;
+    size_t len = 0;
+    const char *s = lua_type(ld->L, -1) == LUA_TSTRING ? lua_tolstring(ld->L, -1, &len) : NULL;
+    const char *r = s ? arena_utf8_clean(&ld->ps->a, s, len, 0) : NULL;
     lua_pop(ld->L, 1);
     return r;
 }
@@ -121,7 +122,9 @@ static int load_params(loader *ld, int t)
         param *q = &p->params[p->nparam++];
         if (lua_type(L, -2) != LUA_TSTRING)
             FAIL(ld, line_of(L, t), "parameter names must be strings");
-        q->name = arena_strndup(&ld->ps->a, lua_tostring(L, -2), strlen(lua_tostring(L, -2)));
+        size_t nl;
+        const char *nm = lua_tolstring(L, -2, &nl);
+        q->name = arena_utf8_clean(&ld->ps->a, nm, nl, 0);
         if (!lua_istable(L, -1))
             FAIL(ld, line_of(L, t), "parameter '%s' needs a unit, e.g. yuan \"100\"", q->name);
         int v = lua_gettop(L);
@@ -192,15 +195,26 @@ static void push_params(lua_State *L, const policy *p)
     }
 }
 
-int policy_rebuild_params(lua_State *L, policy *p);
-int policy_rebuild_params(lua_State *L, policy *p)
+static int rebuild_params(lua_State *L, void *ud)
 {
-    p->gen++; /* rendered requirements are stale */
+    policy *p = ud;
     push_params(L, p);
     sbx_freeze(L, -1, NULL, NULL);
     if (p->ref_params != LUA_NOREF && p->ref_params != 0)
         luaL_unref(L, LUA_REGISTRYINDEX, p->ref_params);
     p->ref_params = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 0;
+}
+
+int policy_rebuild_params(lua_State *L, policy *p);
+int policy_rebuild_params(lua_State *L, policy *p)
+{
+    p->gen++; /* rendered requirements are stale */
+    char msg[256];
+    if (sbx_protect(*(sbx **)lua_getextraspace(L), rebuild_params, p, msg, sizeof msg) < 0) {
+        p->ref_params = LUA_NOREF; /* the policy then fails with an error of its own */
+        return -1;
+    }
     return 0;
 }
 
@@ -600,7 +614,57 @@ static int read_policy(loader *ld, int t)
     }
     /* freeze everything the policy can reach; remember its plain upvalues */
     sbx_freeze(L, t, rec_upv, ld);
-    policy_rebuild_params(L, p);
+    p->gen++;
+    rebuild_params(L, p);
+    return 0;
+}
+
+struct load_args {
+    loader *ld;
+    sbx *s;
+    const char *path, *text;
+    size_t len;
+};
+
+/* Runs the chunk and reads what it returned, in protected mode: 0, or -1 with p->error. */
+static int load_body(lua_State *L, void *ud)
+{
+    struct load_args *a = ud;
+    loader *ld = a->ld;
+    polset *ps = ld->ps;
+    policy *p = ld->p;
+    lua_gc(L, LUA_GCCOLLECT);
+    size_t before = a->s->used;
+    int rc = sbx_load(L, a->path, a->text, a->len);
+    if (rc != LUA_OK) {
+        char m[512];
+        sbx_text(m, sizeof m, L, -1);
+        /* a binary chunk is refused without a chunk name in the message */
+        p->error = strncmp(m, a->path, strlen(a->path)) == 0
+                       ? arena_printf(&ps->a, "%s", m)
+                       : arena_printf(&ps->a, "%s: %s", a->path, m);
+        return -1;
+    }
+    sbx_push_env(L);
+    lua_setupvalue(L, -2, 1);
+    char msg[512];
+    if (sbx_call(a->s, 0, 1, 0, msg, sizeof msg)) {
+        p->error = arena_printf(&ps->a, "%s", msg);
+        return -1;
+    }
+    /* what the chunk keeps stays for the engine's life: it may not crowd out the others */
+    lua_gc(L, LUA_GCCOLLECT);
+    size_t kept = a->s->used > before ? a->s->used - before : 0;
+    if (kept > a->s->limit / 8) {
+        p->error = arena_printf(&ps->a, "%s: keeps %.1f MiB alive after loading; a policy may "
+                                "keep at most %.1f MiB (1/8 of --max-memory)", a->path,
+                                (double)kept / 1048576.0, (double)(a->s->limit / 8) / 1048576.0);
+        return -1;
+    }
+    if (read_policy(ld, lua_gettop(L))) {
+        p->error = arena_printf(&ps->a, "%s", ld->err);
+        return -1;
+    }
     return 0;
 }
 
@@ -615,38 +679,19 @@ int policy_load(polset *ps, sbx *s, policy *p, const char *path)
     p->group = p->cap = p->pool = -1;
     p->item_cond = p->limit_param = -1;
     p->ref_params = LUA_NOREF;
-    int top = lua_gettop(L);
     if (calc_read_file(path, &text, &len, &err)) {
         p->error = arena_printf(&ps->a, "%s: %s", path, err.msg);
         return -1;
     }
     s->where = path;
-    int rc = sbx_load(L, path, text, len);
-    free(text);
-    if (rc != LUA_OK) {
-        const char *m = lua_tostring(L, -1);
-        /* a binary chunk is refused without a chunk name in the message */
-        p->error = strncmp(m, path, strlen(path)) == 0
-                       ? arena_printf(&ps->a, "%s", m)
-                       : arena_printf(&ps->a, "%s: %s", path, m);
-        lua_settop(L, top);
-        return -1;
-    }
-    sbx_push_env(L);
-    lua_setupvalue(L, -2, 1);
+    struct load_args a = {&ld, s, path, text, len};
     char msg[512];
-    if (sbx_call(s, 0, 1, 0, msg, sizeof msg)) {
-        p->error = arena_printf(&ps->a, "%s", msg);
-        lua_settop(L, top);
-        return -1;
-    }
-    if (read_policy(&ld, lua_gettop(L))) {
-        p->error = arena_printf(&ps->a, "%s", ld.err);
-        lua_settop(L, top);
-        return -1;
-    }
-    lua_settop(L, top);
-    return 0;
+    int rc = sbx_protect(s, load_body, &a, msg, sizeof msg);
+    free(text);
+    if (rc < 0 && !p->error) /* an error outside the chunk: memory, freezing */
+        p->error = strncmp(msg, path, strlen(path)) == 0 ? arena_printf(&ps->a, "%s", msg)
+                                                          : arena_printf(&ps->a, "%s: %s", path, msg);
+    return rc < 0 ? -1 : 0;
 }
 
 /* Loads the scripts in policies/lib/ into calc.G as lib.<name>; each returns a table. */
@@ -681,7 +726,7 @@ int policy_load_lib(polset *ps, sbx *s, const char *dir, calc_diags *d)
                     int lr = sbx_load(L, file, text, len);
                     free(text);
                     if (lr != LUA_OK) {
-                        snprintf(msg, sizeof msg, "%s", lua_tostring(L, -1));
+                        sbx_text(msg, sizeof msg, L, -1);
                         lua_pop(L, 1);
                     } else {
                         sbx_push_env(L);

@@ -6,6 +6,7 @@
 
 #include <lauxlib.h>
 #include <lua.h>
+#include <time.h>
 
 typedef struct sbx {
     lua_State *L;
@@ -13,11 +14,22 @@ typedef struct sbx {
     long fail_after;      /* tests: fail the n-th allocation from now (-1: never) */
     long budget;          /* instructions left in the current call */
     bool exhausted;
+    bool long_string;     /* the last refused allocation was a string over SBX_MAX_STRING */
+    int calls;            /* sbx_call frames under way: allocations are charged inside them */
+    long wall_ms;         /* wall-clock backstop of the call under way (0: none) */
+    struct timespec start;
     void *ctx;            /* evaluation context (policy.c) */
     const char *where;    /* the file being run, for errors that carry no position */
 } sbx;
 
 #define SBX_HOOK_STEP 1000
+/* The longest string a policy can make or read (a compare or copy of it costs microseconds,
+ * and a VM instruction cannot be charged for it). */
+#define SBX_MAX_STRING (4u * 1024)
+/* Bytes of allocation that cost one instruction of the budget. */
+#define SBX_ALLOC_BYTES 64
+/* Bytes of scanning or copying in a C function that cost one instruction. */
+#define SBX_SCAN_BYTES 16
 
 /* Creates a state with only the safe libraries; the allowlist table ("calc.G") is left in
  * the registry, unfrozen, for the DSL to be added. Returns 0 or CALC_ENOMEM. */
@@ -39,5 +51,15 @@ int sbx_call(sbx *s, int nargs, int nres, long budget, char *msg, size_t msgsize
 /* Freezes the allowlist (with the libraries in it); plain upvalues of library functions are
  * passed to rec, as sbx_freeze does. */
 void sbx_seal_globals(lua_State *L, sbx_upval_fn rec, void *ud);
+/* Charges units of work done in C to the budget of the call under way; raises the budget error
+ * (as the hook does) when it runs out. Outside sbx_call it does nothing. */
+void sbx_charge(lua_State *L, lua_Integer units);
+/* Runs fn(L, ud) in protected mode: any Lua error (memory included) inside it becomes a
+ * return value instead of a panic. Returns fn's result, or -1 with the message in msg. fn
+ * sees an empty stack of its own; what it leaves there is dropped. */
+int sbx_protect(sbx *s, int (*fn)(lua_State *L, void *ud), void *ud, char *msg, size_t msgsize);
+/* Copies a Lua error message or text into dst as valid UTF-8 (see calc_utf8_clean). */
+#define sbx_text(dst, cap, L, idx) sbx_text_((dst), (cap), (L), (idx))
+void sbx_text_(char *dst, size_t cap, lua_State *L, int idx);
 
 #endif

@@ -7,18 +7,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-static calc_limits limits = {2000000L, 64u * 1024 * 1024, 16u * 1024 * 1024, 1024 * 1024, 64};
+static calc_limits limits = {2000000L, 64u * 1024 * 1024, 16u * 1024 * 1024, 1024 * 1024, 64, 0};
 
 void calc_limits_default(calc_limits *out)
 {
-    calc_limits d = {2000000L, 64u * 1024 * 1024, 16u * 1024 * 1024, 1024 * 1024, 64};
+    calc_limits d = {2000000L, 64u * 1024 * 1024, 16u * 1024 * 1024, 1024 * 1024, 64, 0};
     *out = d;
 }
 
 int calc_limits_set(const calc_limits *l, calc_error *err)
 {
     if (l->instructions < 1000 || l->memory < 1024 * 1024 || l->input < 1024 ||
-        l->scalar < 64 || l->depth < 8 || l->depth > CALC_DEPTH_CEILING)
+        l->scalar < 64 || l->wall_ms < 0 || l->depth < 8 || l->depth > CALC_DEPTH_CEILING)
         return calc_error_set(err, CALC_EUSAGE, NULL, 0, 0,
                               "limits out of range (instructions >= 1000, memory >= 1 MiB, "
                               "input >= 1 KiB, depth 8..%d)", CALC_DEPTH_CEILING);
@@ -27,6 +27,66 @@ int calc_limits_set(const calc_limits *l, calc_error *err)
 }
 
 const calc_limits *calc_limits_get(void) { return &limits; }
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), 0 when it is not one. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    if (c >= 0x01 && c < 0x80)
+        return 1;
+    size_t k = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    if (k == 0 || k > n)
+        return 0;
+    for (size_t i = 1; i < k; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F) || /* overlong, surrogate */
+        (c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] > 0x8F))
+        return 0;
+    return k;
+}
+
+size_t calc_utf8_clean(char *dst, size_t cap, const char *s, size_t len)
+{
+    static const char rep[] = "\xEF\xBF\xBD", ell[] = "\xE2\x80\xA6";
+    const unsigned char *u = (const unsigned char *)s;
+    size_t o = 0, i = 0;
+    if (cap == 0)
+        return 0;
+    while (i < len) {
+        size_t k = utf8_seq(u + i, len - i);
+        const char *from = k ? s + i : rep;
+        size_t w = k ? k : 3;
+        /* room for this character, and for "…" if more follows */
+        if (o + w + (i + (k ? k : 1) < len ? 3 : 0) + 1 > cap) {
+            while (o + 3 + 1 > cap && o > 0) { /* back off to a boundary that leaves room */
+                o--;
+                while (o > 0 && ((unsigned char)dst[o] & 0xC0) == 0x80)
+                    o--;
+            }
+            if (o + 3 + 1 <= cap) {
+                memcpy(dst + o, ell, 3);
+                o += 3;
+            }
+            break;
+        }
+        memcpy(dst + o, from, w);
+        o += w;
+        i += k ? k : 1;
+    }
+    dst[o] = 0;
+    return o;
+}
+
+char *arena_utf8_clean(arena *a, const char *s, size_t len, size_t max)
+{
+    size_t cap = (max && max < len * 3 + 1 ? max : len * 3) + 1;
+    if (cap < 8)
+        cap = 8;
+    char *d = arena_alloc_raw(a, cap);
+    calc_utf8_clean(d, cap, s, len);
+    return d;
+}
 
 struct arena_block {
     arena_block *next;

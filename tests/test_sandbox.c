@@ -174,26 +174,129 @@ static void test_deep_recursion(void **state)
 static void test_string_rep_bomb(void **state)
 {
     (void)state;
-    assert_error("bomb-rep", SET "/bomb-rep.lua:3: string.rep result larger than 1 MiB");
+    assert_error("bomb-rep", SET "/bomb-rep.lua:3: string.rep result larger than 4 KiB");
 }
 
-/* Ensure a string doubled 40 times hits the memory limit, and the message names the file. */
+/* Ensure a string doubled 40 times stops at the sandbox's longest string, naming the file
+ * (a memory error carries no line: Lua skips the message handler for it). */
 static void test_string_doubling_bomb(void **state)
 {
     (void)state;
-    /* BUG: LUA_ERRMEM skips the message handler; calc reports only "memory limit of 67108864
-     * bytes exceeded", without the policy file. */
-    assert_error_in_file("bomb-concat", SET "/bomb-concat.lua",
-                         "memory limit of 67108864 bytes exceeded");
+    assert_error("bomb-concat",
+                 SET "/bomb-concat.lua: a string longer than 4 KiB (the sandbox's limit)");
 }
 
-/* Ensure tables of half a million slots kept alive hit the memory limit, naming the file. */
+/* Ensure unpacking half a million slots 64 times is charged: the budget stops it. */
 static void test_table_bomb(void **state)
 {
     (void)state;
-    /* BUG: as above, the memory error does not name the file. */
-    assert_error_in_file("bomb-table", SET "/bomb-table.lua",
-                         "memory limit of 67108864 bytes exceeded");
+    assert_error("bomb-table", SET "/bomb-table.lua:4: instruction budget of 2000000 exceeded "
+                               "(--max-instructions)");
+}
+
+/* Ensure 4 KiB strings kept alive hit the memory limit, and the message names the file. */
+static void test_memory_bomb(void **state)
+{
+    (void)state;
+    assert_error("bomb-memory",
+                 SET "/bomb-memory.lua: memory limit of 67108864 bytes exceeded (--max-memory)");
+}
+
+/* Ensure C functions are charged for their work: each ends at the instruction budget (or a
+ * refused argument) at the same point on every run, and the good policies still evaluate. */
+static void test_c_work_is_charged(void **state)
+{
+    (void)state;
+    assert_error("cwork-rep-empty",
+                 SET "/cwork-rep-empty.lua:3: string.rep result larger than 4 KiB");
+    static const struct {
+        const char *id;
+        int line;
+    } budget[] = {{"cwork-move", 3},     {"cwork-rep-loop", 5}, {"cwork-contains", 5},
+                  {"cwork-sort", 6},     {"cwork-compare", 7}};
+    char id[64], msg[200];
+    for (size_t i = 0; i < sizeof budget / sizeof budget[0]; i++) {
+        snprintf(id, sizeof id, "%s", budget[i].id);
+        snprintf(msg, sizeof msg,
+                 SET "/%s.lua:%d: instruction budget of 2000000 exceeded (--max-instructions)",
+                 id, budget[i].line);
+        assert_error(id, msg);
+    }
+}
+
+/* Ensure a chunk that keeps most of the state's memory at load is a load error of its own,
+ * with no abort, and leaves the memory to the others. */
+static void test_load_memory(void **state)
+{
+    (void)state;
+    const pres *r = result_of(eng, res_a, "load-memory");
+    assert_int_equal(r->status, ST_ERROR);
+    const char *want = SET "/load-memory.lua: keeps ";
+    if (strncmp(r->error, want, strlen(want)) != 0 ||
+        !strstr(r->error, "MiB alive after loading; a policy may keep at most 8.0 MiB"))
+        fail_msg("load-memory: got \"%s\"", r->error);
+    assert_good(eng, res_a);
+}
+
+/* Ensure freezing reaches every level: a write 120 levels down is an error (and A, A, A do not
+ * count up); a table too deep to freeze is a load error. */
+static void test_deep_state(void **state)
+{
+    (void)state;
+    assert_error("deep-state",
+                 SET "/deep-state.lua:7: attempt to modify read-only table (key 'n')");
+    const pres *r2 = result_of(eng, res_a2, "deep-state");
+    assert_string_equal(r2->error, result_of(eng, res_a, "deep-state")->error);
+    assert_error("deep-load", SET "/deep-load.lua: tables and functions nested more than 200 "
+                              "levels deep cannot be made read-only (flatten the structure)");
+}
+
+/* Ensure pairs() and next() visit keys in one order in every process: numbers by value, then
+ * strings byte by byte; frozen tables alike. 10·1 + 20·2 + alpha 1·3 + beta 2·4 + delta 4·5 +
+ * gamma 3·6, then alpha 1·7 + beta 2·8 + delta 4·9 + gamma 3·10 = 10+40+3+8+20+18+7+16+36+30 =
+ * 188; × 100 + #"alpha" = 18805 fen. */
+static void test_pairs_order(void **state)
+{
+    (void)state;
+    const pres *r = result_of(eng, res_a, "order-pairs");
+    assert_int_equal(r->status, ST_ELIGIBLE);
+    assert_int_equal(r->amount, 18805);
+}
+
+static const char *reason_of(const char *id)
+{
+    const pres *r = result_of(eng, res_a, id);
+    assert_int_equal(r->status, ST_INELIGIBLE);
+    assert_true(r->nreason >= 1);
+    return r->reason[r->nreason - 1].name;
+}
+
+/* Ensure no heap address reaches a result: tostring and %s say the type; %p is refused. */
+static void test_no_addresses(void **state)
+{
+    (void)state;
+    assert_string_equal(reason_of("order-tostring"),
+                        "amount > 0: table function table|  1.2|7");
+    assert_error("order-format-p", SET "/order-format-p.lua:3: string.format: '%p' is not "
+                                   "allowed (it prints an address)");
+}
+
+/* Ensure text from a policy is valid UTF-8, whole: a bad byte and a NUL become U+FFFD, the
+ * rest is kept; a long CJK message is cut at a character boundary and marked with "…". */
+static void test_text_is_utf8(void **state)
+{
+    (void)state;
+    assert_string_equal(reason_of("text-bad-utf8"), "amount > 0: x\xEF\xBF\xBDy\xEF\xBF\xBDz");
+    const pres *r = result_of(eng, res_a, "text-long-error");
+    assert_int_equal(r->status, ST_ERROR);
+    const char *m = r->error;
+    size_t n = strlen(m);
+    assert_true(n > 400 && n < 512);
+    assert_memory_equal(m + n - 3, "\xE2\x80\xA6", 3);
+    /* every character before the mark is whole: 错 and 误 are three bytes each */
+    const char *body = strstr(m, "错");
+    assert_non_null(body);
+    assert_int_equal((size_t)(m + n - 3 - body) % 3, 0);
 }
 
 /* Ensure the pattern functions are absent, as a method of a string and in the string table. */
@@ -398,15 +501,23 @@ static void test_error_in_json(void **state)
     (void)state;
     assert_int_equal(calc_result_exit(res_a), CALC_EXIT_POLICY);
     assert_true(res_a->any_error);
-    /* only the four good ones count: 1234.50 + 1000.00 + 10.00 + 800.01, and lib-counter if it
-     * is granted */
+    /* only the good ones count: 1234.50 + 1000.00 + 10.00 + 800.01 + order-pairs 188.05, and
+     * lib-counter if it is granted */
     const pres *lc = result_of(eng, res_a, "lib-counter");
-    assert_int_equal(res_a->cash, 123450 + 100000 + 1000 + 80001 +
+    assert_int_equal(res_a->cash, 123450 + 100000 + 1000 + 80001 + 18805 +
                                       (lc->status == ST_ELIGIBLE ? lc->amount : 0));
     char *j = json_of(res_a);
     assert_non_null(strstr(j, "{\"policy\": \"forbid-io\", \"status\": \"error\", \"kind\": "
                               "\"cash\", \"amount\": \"0.00\""));
     assert_non_null(strstr(j, "\"error\": \"" SET "/forbid-io.lua:3: undefined global 'io'\""));
+    /* whatever a policy returned, the JSON is valid UTF-8 with the whole text */
+    assert_non_null(strstr(j, "x\xEF\xBF\xBDy\xEF\xBF\xBDz"));
+    char clean[1 << 16];
+    size_t n = strlen(j);
+    if (n < sizeof clean) {
+        calc_utf8_clean(clean, sizeof clean, j, n);
+        assert_string_equal(clean, j);
+    }
     free(j);
 }
 
@@ -516,6 +627,13 @@ int main(void)
         cmocka_unit_test(test_string_rep_bomb),
         cmocka_unit_test(test_string_doubling_bomb),
         cmocka_unit_test(test_table_bomb),
+        cmocka_unit_test(test_memory_bomb),
+        cmocka_unit_test(test_c_work_is_charged),
+        cmocka_unit_test(test_load_memory),
+        cmocka_unit_test(test_deep_state),
+        cmocka_unit_test(test_pairs_order),
+        cmocka_unit_test(test_no_addresses),
+        cmocka_unit_test(test_text_is_utf8),
         cmocka_unit_test(test_no_pattern_functions),
         cmocka_unit_test(test_global_and_library_writes),
         cmocka_unit_test(test_profile_and_params_writes),
