@@ -40,6 +40,34 @@ round_trip() {
 }
 check "record → replay round trip for every case in cases/" round_trip
 
+# Ensure a case that is right in every policy and wrong only in its totals fails (exit 1) and
+# names the totals: cash one fen off in one case, in kind in the other, and nothing else in the
+# diff; with the totals put right, both cases pass (so the totals alone made them fail).
+totals_only() {
+    T=tests/data/audit/totals-only.yaml
+    "$CALC" replay "$T" >"$tmp/tot.out" 2>&1
+    rc=$?
+    cat "$tmp/tot.out"
+    [ $rc -eq 1 ] || { echo "exit status $rc, expected 1"; return 1; }
+    l1=$(grep -n '^- name: totals only — cash' "$T" | cut -d: -f1)
+    l2=$(grep -n '^- name: totals only — in kind' "$T" | cut -d: -f1)
+    cat >"$tmp/tot.want" <<W
+FAIL totals only — cash one fen too high ($T:$l1)
+    totals.cash: expected 1955000.06, got 1955000.05
+FAIL totals only — in kind one fen too low ($T:$l2)
+    totals.in_kind: expected 239999.99, got 240000.00
+0 passed, 2 failed
+W
+    diff "$tmp/tot.want" "$tmp/tot.out" || return 1
+    sed "s/\"1955000.06\"/\"1955000.05\"/; s/\"239999.99\"/\"240000.00\"/
+         s|\.\./\.\./\.\./cases/profiles/|$PWD/cases/profiles/|" "$T" >"$tmp/right.yaml"
+    "$CALC" replay "$tmp/right.yaml" >"$tmp/tot2.out" 2>&1
+    rc=$?
+    cat "$tmp/tot2.out"
+    [ $rc -eq 0 ] && [ "$(tail -n 1 "$tmp/tot2.out")" = "2 passed, 0 failed" ]
+}
+check "replay fails on a case wrong only in its totals, and names them" totals_only
+
 # Ensure the set's fingerprint is the documented sha256sum pipeline's.
 set_fp() {
     want=$( (cd policies && find . -type f \( -name '*.lua' -o -name '*.yaml' \) | LC_ALL=C sort |
