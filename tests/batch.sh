@@ -238,6 +238,46 @@ want_same "summaries" "$tmp/j1.sum" "$tmp/j2.sum"
 want_same "results (-j 1 and the default)" "$tmp/pop.jsonl" "$tmp/j1.jsonl"
 end
 
+# Ensure chunks are written in input order even when they finish out of order: a population
+# of 6 x 395 records (10 chunks of 256) whose first 128 records are slow under a copy of the
+# set with tests/data/batch/slow-first/zz-slow-first.lua (a few ms each, the others about
+# 15 µs), so that with -j 4 the nine chunks behind the first are done long before it; -j 4
+# must give the bytes of -j 1, with and without pools, in JSON Lines and CSV.
+begin "jobs: -j 4 with a slow first chunk == -j 1 (chunks finished out of order)"
+mkdir -p "$tmp/slowset"
+cp -R policies/. "$tmp/slowset/"
+cp "$D/slow-first/zz-slow-first.lua" "$tmp/slowset/"
+for k in 0 1 2 3 4 5; do
+    jq -c --argjson k $k 'input_line_number as $n
+      | .id = (if $k == 0 and $n <= 128 then "SLOW-" + .id else .id + "-\($k)" end)' "$P.jsonl"
+done >"$tmp/slow.jsonl"
+want_eq "records" "$(wc -l <"$tmp/slow.jsonl" | tr -d ' ')" 2370
+for mode in pools no-pools; do
+    flag=""
+    [ $mode = no-pools ] && flag=--no-pools
+    run batch "$tmp/slow.jsonl" --policies "$tmp/slowset" --as-of $ASOF -q $flag -j 1 \
+        -o "$tmp/slow1.jsonl" --summary "$tmp/slow1.sum"
+    want_rc 0
+    run batch "$tmp/slow.jsonl" --policies "$tmp/slowset" --as-of $ASOF -q $flag -j 4 \
+        -o "$tmp/slow4.jsonl" --summary "$tmp/slow4.sum"
+    want_rc 0
+    want_same "results ($mode)" "$tmp/slow1.jsonl" "$tmp/slow4.jsonl"
+    want_same "summaries ($mode)" "$tmp/slow1.sum" "$tmp/slow4.sum"
+done
+jq -r .id "$tmp/slow.jsonl" >"$tmp/slow.ids"
+jq -r .profile "$tmp/slow4.jsonl" >"$tmp/slow4.ids" 2>&1
+want_same "ids in input order" "$tmp/slow.ids" "$tmp/slow4.ids"
+want_eq "the slow policy's grant on the last record" \
+    "$(tail -n 1 "$tmp/slow4.jsonl" | jq -r '.results[] | select(.policy == "zz-slow-first") | "\(.status) \(.amount)"' 2>&1)" \
+    "eligible 1.00"
+run batch "$tmp/slow.jsonl" --policies "$tmp/slowset" --as-of $ASOF -q --format csv -j 1 \
+    -o "$tmp/slow1.csv"
+run batch "$tmp/slow.jsonl" --policies "$tmp/slowset" --as-of $ASOF -q --format csv -j 4 \
+    -o "$tmp/slow4.csv"
+want_rc 0
+want_same "CSV" "$tmp/slow1.csv" "$tmp/slow4.csv"
+end
+
 # Ensure --explain with pools (a partial in-kind grant recomputes its value after every
 # record was evaluated) gives the same statuses and amounts, with the conditions added.
 begin "pools: --explain gives the same grants, with every condition"
