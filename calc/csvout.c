@@ -2,19 +2,64 @@
  * spreadsheets; an invalid record is one row with status "invalid" and its error. */
 #include "internal.h"
 
+#include <stdbool.h>
 #include <string.h>
 
+/* A text cell. Quoted when it holds a separator (',', or ';' for spreadsheets that split on
+ * it), a quote, a tab or a line break. Text that begins with '=', '+', '-', '@', a tab or a CR
+ * is a formula to a spreadsheet (CSV injection: =HYPERLINK(…), =cmd|…): it is quoted with a
+ * single quote in front, as OWASP advises, so that it shows as the text it is. */
+void csv_text(sbuf *b, const char *s);
+void csv_text(sbuf *b, const char *s)
+{
+    bool formula = strchr("=+-@\t\r", s[0]) && s[0];
+    if (!formula && !s[strcspn(s, ",;\"\t\r\n")]) {
+        sb_puts(b, s);
+        return;
+    }
+    sb_puts(b, formula ? "\"'" : "\"");
+    for (const char *q = s;;) {
+        size_t n = strcspn(q, "\"");
+        sb_putn(b, q, n);
+        if (!q[n])
+            break;
+        sb_puts(b, "\"\"");
+        q += n + 1;
+    }
+    sb_puts(b, "\"");
+}
+
+/* A cell of text, or of a number (an amount such as -1200.00, a count), which is written as
+ * it is so that a spreadsheet reads a number. */
 static void cell(sbuf *b, const char *s, bool last)
 {
-    if (s && s[strcspn(s, ",\"\r\n")]) {
-        sb_puts(b, "\"");
-        for (; *s; s++) {
-            if (*s == '"')
-                sb_puts(b, "\"");
-            sb_putn(b, s, 1);
-        }
-        sb_puts(b, "\"");
-    } else if (s)
+    if (s)
+        csv_text(b, s);
+    sb_puts(b, last ? "\r\n" : ",");
+}
+
+/* -?D+(.D+)?: what calc writes for amounts and counts. */
+static bool is_number(const char *s)
+{
+    s += *s == '-';
+    size_t n = strspn(s, "0123456789");
+    if (!n)
+        return false;
+    s += n;
+    if (*s == '.') {
+        n = strspn(++s, "0123456789");
+        if (!n)
+            return false;
+        s += n;
+    }
+    return !*s;
+}
+
+static void number(sbuf *b, const char *s, bool last)
+{
+    if (s && !is_number(s)) /* not a number after all: as text */
+        csv_text(b, s);
+    else if (s)
         sb_puts(b, s);
     sb_puts(b, last ? "\r\n" : ",");
 }
@@ -76,14 +121,14 @@ void csv_rows(sbuf *out, const value *line, bool header)
         cell(out, text(x, "policy"), false);
         cell(out, text(x, "status"), false);
         cell(out, text(x, "kind"), false);
-        cell(out, text(x, "amount"), false);
-        cell(out, q, false);
+        number(out, text(x, "amount"), false);
+        number(out, q, false);
         cell(out, text(x, "unit"), false);
         cell(out, m.p ? m.p : "", false);
         cell(out, rs.p ? rs.p : "", false);
         cell(out, dt.p ? dt.p : "", false);
         cell(out, text(x, "superseded_by"), false);
-        cell(out, text(x, "amount_before_cap"), false);
+        number(out, text(x, "amount_before_cap"), false);
         cell(out, text(x, "error"), true);
         sb_free(&m);
         sb_free(&rs);

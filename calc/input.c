@@ -9,11 +9,33 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#define NUL_HINT "remove it: text cannot contain a NUL character (\\0, \\u0000 or a zero byte)"
+
 typedef struct csvrow {
     size_t n, cap;
     char **cell;
-    unsigned line;
+    size_t *len; /* a cell's bytes (it may hold a NUL) */
+    unsigned line; /* where the row begins */
+    /* a row that could not be read: what went wrong, and where (line, cell) */
+    int bad;
+    unsigned bad_line, bad_cell;
 } csvrow;
+
+enum { CSV_OK, CSV_QUOTE_IN_CELL, CSV_AFTER_QUOTE, CSV_UNCLOSED };
+
+/* The CSV header as a tree of its paths, built once: a row's value tree is built by walking
+ * it, so that a row costs O(columns) whatever the number of columns. */
+enum { H_MAP, H_LIST, H_ITEM, H_LEAF };
+typedef struct hnode hnode;
+struct hnode {
+    int kind;
+    const char *name; /* in its parent: the field name, or an item's index as written */
+    size_t len;
+    int col;          /* H_LEAF (and an H_ITEM that is a scalar): its column, else -1 */
+    int first;        /* the first column under it */
+    hnode **child;    /* in the order of the columns that first name them */
+    size_t n, cap;
+};
 
 struct calc_input {
     const char *path;
@@ -29,11 +51,19 @@ struct calc_input {
     struct csv_parser csv;
     const calc_schema *schema;
     csvrow cur;
-    csvrow *rows; /* completed rows waiting */
-    size_t nrows, caprows, headn;
+    csvrow *rows; /* completed rows waiting, from rows[rowhead] */
+    size_t nrows, caprows, rowhead, headn;
     char **head;
     const snode **headsn;
-    bool header_done, eof;
+    hnode *tree; /* the header's paths */
+    bool header_done, eof, finished;
+    unsigned row_line; /* where the row being read begins */
+    /* the lines after the first of a row still open (a quoted cell may span lines), read again
+     * as rows when its quote is never closed; and those lines while they are read again */
+    sbuf rowtext, replay;
+    size_t rp;
+    unsigned replay_line;
+    bool rowtext_lost, replayed;
     char *pend; /* a YAML line read ahead: the marker that opens the next document */
     size_t pendn;
     unsigned pend_line;
@@ -61,32 +91,48 @@ int input_format_of(const char *path)
     return -1;
 }
 
+static void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        abort(); /* as arena_alloc does when memory runs out */
+    return q;
+}
+
 static void cb_field(void *s, size_t len, void *data)
 {
     calc_input *in = data;
     csvrow *r = &in->cur;
     if (r->n == 0)
-        r->line = in->line;
+        r->line = in->row_line;
     if (r->n == r->cap) {
         r->cap = r->cap ? r->cap * 2 : 32;
-        r->cell = realloc(r->cell, r->cap * sizeof *r->cell);
+        r->cell = xrealloc(r->cell, r->cap * sizeof *r->cell);
+        r->len = xrealloc(r->len, r->cap * sizeof *r->len);
     }
-    char *c = malloc(len + 1);
+    char *c = xrealloc(NULL, len + 1);
     memcpy(c, s, len);
     c[len] = 0;
+    r->len[r->n] = len;
     r->cell[r->n++] = c;
+}
+
+static void push_row(calc_input *in, csvrow *r)
+{
+    if (in->nrows == in->caprows) {
+        in->caprows = in->caprows ? in->caprows * 2 : 8;
+        in->rows = xrealloc(in->rows, in->caprows * sizeof *in->rows);
+    }
+    in->rows[in->nrows++] = *r;
+    memset(r, 0, sizeof *r);
 }
 
 static void cb_row(int ch, void *data)
 {
     (void)ch;
     calc_input *in = data;
-    if (in->nrows == in->caprows) {
-        in->caprows = in->caprows ? in->caprows * 2 : 8;
-        in->rows = realloc(in->rows, in->caprows * sizeof *in->rows);
-    }
-    in->rows[in->nrows++] = in->cur;
-    memset(&in->cur, 0, sizeof in->cur);
+    push_row(in, &in->cur);
+    in->row_line = in->line; /* a row after it on the same line (cut by a CR) */
 }
 
 static void row_free(csvrow *r)
@@ -94,7 +140,25 @@ static void row_free(csvrow *r)
     for (size_t i = 0; i < r->n; i++)
         free(r->cell[i]);
     free(r->cell);
+    free(r->len);
     memset(r, 0, sizeof *r);
+}
+
+static void csv_start(calc_input *in)
+{
+    csv_init(&in->csv, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI);
+    /* grow a cell's buffer by 64 KiB, not 128 bytes: big cells stay linear */
+    csv_set_blk_size(&in->csv, 64 * 1024);
+}
+
+static void hnode_free(hnode *h)
+{
+    if (!h)
+        return;
+    for (size_t i = 0; i < h->n; i++)
+        hnode_free(h->child[i]);
+    free(h->child);
+    free(h);
 }
 
 calc_input *input_open_stream(FILE *f, const char *name, int format, const calc_schema *schema)
@@ -106,9 +170,7 @@ calc_input *input_open_stream(FILE *f, const char *name, int format, const calc_
     in->size = -1;
     in->f = f;
     if (format == IN_CSV)
-        csv_init(&in->csv, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI);
-    if (format == IN_CSV) /* grow a cell's buffer by 64 KiB, not 128 bytes: big cells stay linear */
-        csv_set_blk_size(&in->csv, 64 * 1024);
+        csv_start(in);
     return in;
 }
 
@@ -141,9 +203,7 @@ calc_input *input_open(const char *path, int format, const calc_schema *schema, 
             in->size = st.st_size;
     }
     if (format == IN_CSV)
-        csv_init(&in->csv, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI);
-    if (format == IN_CSV)
-        csv_set_blk_size(&in->csv, 64 * 1024);
+        csv_start(in);
     return in;
 }
 
@@ -156,13 +216,16 @@ void input_close(calc_input *in)
     if (in->format == IN_CSV) {
         csv_free(&in->csv);
         row_free(&in->cur);
-        for (size_t i = 0; i < in->nrows; i++)
+        for (size_t i = in->rowhead; i < in->nrows; i++)
             row_free(&in->rows[i]);
         free(in->rows);
         for (size_t i = 0; i < in->headn; i++)
             free(in->head[i]);
         free(in->head);
         free(in->headsn);
+        hnode_free(in->tree);
+        sb_free(&in->rowtext);
+        sb_free(&in->replay);
     }
     if (in->own)
         fclose(in->f);
@@ -256,24 +319,153 @@ static const snode *csv_path(const calc_schema *s, const char *path)
     return schema_resolve(s->root, norm);
 }
 
+/* ---- the header's tree: children found through one hash table while it is built ---- */
+typedef struct htab {
+    hnode **parent, **node;
+    size_t cap, n;
+} htab;
+
+static size_t h_hash(const hnode *parent, const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603ULL ^ (uint64_t)(uintptr_t)parent;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return (size_t)(h ^ (h >> 29));
+}
+
+/* The child of parent called name (len bytes), made with kind when there is none; *made tells
+ * which. */
+static hnode *h_child(htab *t, hnode *parent, const char *name, size_t len, int kind, int col,
+                      bool *made)
+{
+    if (2 * (t->n + 1) > t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 256;
+        hnode **pa = calloc(cap, sizeof *pa), **no = calloc(cap, sizeof *no);
+        if (!pa || !no)
+            abort();
+        for (size_t i = 0; i < t->cap; i++)
+            if (t->node[i]) {
+                size_t j = h_hash(t->parent[i], t->node[i]->name, t->node[i]->len) & (cap - 1);
+                while (no[j])
+                    j = (j + 1) & (cap - 1);
+                pa[j] = t->parent[i];
+                no[j] = t->node[i];
+            }
+        free(t->parent);
+        free(t->node);
+        t->parent = pa;
+        t->node = no;
+        t->cap = cap;
+    }
+    size_t j = h_hash(parent, name, len) & (t->cap - 1);
+    for (; t->node[j]; j = (j + 1) & (t->cap - 1))
+        if (t->parent[j] == parent && t->node[j]->len == len &&
+            memcmp(t->node[j]->name, name, len) == 0) {
+            *made = false;
+            return t->node[j];
+        }
+    hnode *h = calloc(1, sizeof *h);
+    if (!h)
+        abort();
+    h->kind = kind;
+    h->name = name;
+    h->len = len;
+    h->col = -1;
+    h->first = col;
+    if (parent->n == parent->cap) {
+        parent->cap = parent->cap ? parent->cap * 2 : 8;
+        parent->child = xrealloc(parent->child, parent->cap * sizeof *parent->child);
+    }
+    parent->child[parent->n++] = h;
+    t->parent[j] = parent;
+    t->node[j] = h;
+    t->n++;
+    *made = true;
+    return h;
+}
+
+/* Adds column i's path to the tree; the column that names the same field already, or -1.
+ * Item indexes are compared as numbers (stores[01] is stores[1]). */
+static int h_add(htab *t, hnode *root, const char *path, int i)
+{
+    hnode *cur = root;
+    bool made;
+    for (const char *p = path; *p;) {
+        size_t seg = strcspn(p, ".[");
+        if (p[seg] == '[') {
+            hnode *list = h_child(t, cur, p, seg, H_LIST, i, &made);
+            if (list->kind != H_LIST)
+                return list->first;
+            const char *ix = p + seg + 1;
+            while (*ix == '0' && ix[1] >= '0' && ix[1] <= '9')
+                ix++;
+            size_t il = strcspn(ix, "]");
+            cur = h_child(t, list, ix, il, H_ITEM, i, &made);
+            p = ix + il + (ix[il] == ']');
+            if (!*p) { /* the item itself: a list of scalars */
+                if (!made)
+                    return cur->first;
+                cur->col = i;
+                return -1;
+            }
+            if (cur->col >= 0)
+                return cur->col;
+            if (*p == '.')
+                p++;
+            continue;
+        }
+        bool leaf = p[seg] != '.';
+        hnode *h = h_child(t, cur, p, seg, leaf ? H_LEAF : H_MAP, i, &made);
+        if (!made && (leaf || h->kind != H_MAP))
+            return h->first;
+        if (leaf) {
+            h->col = i;
+            return -1;
+        }
+        cur = h;
+        p += seg + 1;
+    }
+    return -1;
+}
+
+/* Item indexes are digits. */
+static bool indexes_ok(const char *path)
+{
+    for (const char *p = strchr(path, '['); p; p = strchr(p, '[')) {
+        size_t n = strspn(++p, "0123456789");
+        if (!n || p[n] != ']')
+            return false;
+    }
+    return true;
+}
+
 static int csv_header(calc_input *in, csvrow *r, calc_diags *d)
 {
     in->headn = r->n;
     in->head = r->cell;
     in->headsn = calloc(r->n ? r->n : 1, sizeof *in->headsn);
+    in->tree = calloc(1, sizeof *in->tree);
+    if (!in->headsn || !in->tree)
+        abort();
+    in->tree->kind = H_MAP;
+    in->tree->col = -1;
+    size_t *len = r->len;
     r->cell = NULL;
+    r->len = NULL;
     r->n = 0;
     int rc = 0;
+    htab t = {0};
     for (size_t i = 0; i < in->headn; i++) {
-        for (size_t k = 0; k < i; k++)
-            if (strcmp(in->head[k], in->head[i]) == 0) {
-                calc_loc l = {in->path, 1, (unsigned)i + 1};
-                diag_at(d, CALC_ESCHEMA, &l, NULL, "each field has one column",
-                        "duplicate column '%s' (column %zu has it too)", in->head[i], k + 1);
-                rc = CALC_ESCHEMA;
-            }
+        calc_loc l = {in->path, 1, (unsigned)i + 1};
+        if (memchr(in->head[i], 0, len[i])) {
+            diag_at(d, CALC_ESCHEMA, &l, NULL, NUL_HINT,
+                    "column %zu: NUL character (U+0000) in the name is not accepted", i + 1);
+            rc = CALC_ESCHEMA;
+            continue;
+        }
         in->headsn[i] = csv_path(in->schema, in->head[i]);
         if (!in->headsn[i] || in->headsn[i]->type == T_OBJECT) {
+            in->headsn[i] = NULL;
             const char *names[128];
             size_t n = 0;
             for (size_t k = 0; k < in->schema->root->nchild && n < 128; k++)
@@ -282,12 +474,27 @@ static int csv_header(calc_input *in, csvrow *r, calc_diags *d)
             char hint[200];
             snprintf(hint, sizeof hint, best ? "did you mean '%s'?" : "%s",
                      best ? best : "columns name dotted field paths, see 'calc schema'");
-            calc_loc l = {in->path, 1, (unsigned)i + 1};
             diag_at(d, CALC_ESCHEMA, &l, in->head[i], hint, "column %zu: unknown field path",
                     i + 1);
             rc = CALC_ESCHEMA;
+            continue;
+        }
+        if (!indexes_ok(in->head[i])) {
+            diag_at(d, CALC_ESCHEMA, &l, in->head[i], "write the item's number: stores[0].kind",
+                    "column %zu: a list item is named by its number", i + 1);
+            rc = CALC_ESCHEMA;
+            continue;
+        }
+        int k = h_add(&t, in->tree, in->head[i], (int)i);
+        if (k >= 0) {
+            diag_at(d, CALC_ESCHEMA, &l, NULL, "each field has one column",
+                    "duplicate column '%s' (column %d has it too)", in->head[i], k + 1);
+            rc = CALC_ESCHEMA;
         }
     }
+    free(t.parent);
+    free(t.node);
+    free(len);
     return rc;
 }
 
@@ -299,111 +506,77 @@ static value *vnode(arena *a, int type, calc_loc loc)
     return v;
 }
 
-static void vpush(arena *a, value *m, value *key, value *item)
+static value *vscalar(arena *a, const char *s, size_t len, calc_loc loc)
 {
-    value **items = arena_alloc(a, (m->n + 1) * sizeof *items);
-    if (m->n)
-        memcpy(items, m->items, m->n * sizeof *items);
-    m->items = items;
-    if (m->type == V_MAP) {
-        value **keys = arena_alloc(a, (m->n + 1) * sizeof *keys);
-        if (m->n)
-            memcpy(keys, m->keys, m->n * sizeof *keys);
-        keys[m->n] = key;
-        m->keys = keys;
-    }
-    m->items[m->n++] = item;
-}
-
-static value *vchild(arena *a, value *m, const char *name, size_t len, int type, calc_loc loc)
-{
-    for (size_t i = 0; i < m->n; i++)
-        if (m->keys[i]->len == len && memcmp(m->keys[i]->str, name, len) == 0)
-            return m->items[i];
-    value *k = vnode(a, V_SCALAR, loc);
-    k->str = arena_strndup(a, name, len);
-    k->len = len;
-    value *v = vnode(a, type, loc);
-    vpush(a, m, k, v);
+    value *v = vnode(a, V_SCALAR, loc);
+    v->str = arena_strndup(a, s, len);
+    v->len = len;
     return v;
 }
 
-/* Builds the value tree of a CSV row: an empty cell is an absent field; list items are
- * grouped by their index (only items with at least one cell exist); lists of scalars are
- * split on ';'. */
+/* The value of header node h in row r, or NULL when none of its cells has text: an empty cell
+ * is an absent field, and only list items with a cell exist. O(nodes under h). */
+static value *csv_build(calc_input *in, arena *a, const hnode *h, const csvrow *r)
+{
+    if (h->col >= 0) { /* a column */
+        size_t i = (size_t)h->col;
+        if (i >= r->n || !r->len[i] || !in->headsn[i])
+            return NULL;
+        const char *cell = r->cell[i];
+        calc_loc cl = {in->path, r->line, (unsigned)i + 1};
+        if (in->headsn[i]->type != T_LIST)
+            return vscalar(a, cell, r->len[i], cl);
+        value *l = vnode(a, V_SEQ, cl); /* a list of scalars: one cell, split on ';' */
+        size_t n = 1;
+        for (const char *c = cell; *c; c++)
+            n += *c == ';';
+        l->items = arena_alloc(a, n * sizeof *l->items);
+        for (const char *c = cell; *c;) {
+            size_t k = strcspn(c, ";");
+            const char *b = c, *e = c + k;
+            while (b < e && *b == ' ')
+                b++;
+            while (e > b && e[-1] == ' ')
+                e--;
+            if (e > b)
+                l->items[l->n++] = vscalar(a, b, (size_t)(e - b), cl);
+            c += k + (c[k] == ';');
+        }
+        return l;
+    }
+    if (!h->n)
+        return NULL;
+    value **got = arena_alloc_raw(a, h->n * sizeof *got);
+    size_t n = 0;
+    calc_loc loc = {in->path, r->line, 0};
+    for (size_t k = 0; k < h->n; k++) {
+        got[k] = csv_build(in, a, h->child[k], r);
+        if (got[k] && (!n++ || got[k]->loc.col < loc.col))
+            loc = got[k]->loc; /* a node is where its first cell is */
+    }
+    if (!n)
+        return NULL;
+    value *v = vnode(a, h->kind == H_LIST ? V_SEQ : V_MAP, loc);
+    v->items = arena_alloc(a, n * sizeof *v->items);
+    if (v->type == V_MAP)
+        v->keys = arena_alloc(a, n * sizeof *v->keys);
+    for (size_t k = 0; k < h->n; k++) {
+        if (!got[k])
+            continue;
+        if (v->type == V_MAP)
+            v->keys[v->n] = vscalar(a, h->child[k]->name, h->child[k]->len, got[k]->loc);
+        v->items[v->n++] = got[k];
+    }
+    return v;
+}
+
+/* A CSV row's value tree (the root is a mapping, empty when every cell is). */
 static value *csv_row_tree(calc_input *in, arena *a, csvrow *r)
 {
-    calc_loc loc = {in->path, r->line, 1};
-    value *root = vnode(a, V_MAP, loc);
-    /* item indexes seen per list: map "stores" + index -> item */
-    for (size_t i = 0; i < r->n && i < in->headn; i++) {
-        const char *cell = r->cell[i];
-        if (!cell[0] || !in->headsn[i])
-            continue;
-        calc_loc cl = {in->path, r->line, (unsigned)i + 1};
-        value *cur = root;
-        const char *p = in->head[i];
-        while (*p) {
-            size_t seg = strcspn(p, ".[");
-            if (p[seg] == '[') {
-                value *list = vchild(a, cur, p, seg, V_SEQ, cl);
-                long idx = strtol(p + seg + 1, NULL, 10);
-                char key[32];
-                snprintf(key, sizeof key, "%ld", idx);
-                /* items are found by their original index, kept in a hidden key */
-                value *item = NULL;
-                for (size_t k = 0; k < list->n; k++)
-                    if (list->items[k]->str && strcmp(list->items[k]->str, key) == 0)
-                        item = list->items[k];
-                if (!item) {
-                    item = vnode(a, V_MAP, cl);
-                    item->str = arena_strndup(a, key, strlen(key));
-                    vpush(a, list, NULL, item);
-                }
-                cur = item;
-                p += seg;
-                p = strchr(p, ']') + 1;
-                if (*p == '.')
-                    p++;
-                continue;
-            }
-            if (p[seg] == '.') {
-                cur = vchild(a, cur, p, seg, V_MAP, cl);
-                p += seg + 1;
-                continue;
-            }
-            /* the leaf */
-            const snode *sn = in->headsn[i];
-            value *leaf;
-            if (sn->type == T_LIST) {
-                leaf = vnode(a, V_SEQ, cl);
-                for (const char *c = cell; *c;) {
-                    size_t l = strcspn(c, ";");
-                    const char *b = c, *e = c + l;
-                    while (b < e && *b == ' ')
-                        b++;
-                    while (e > b && e[-1] == ' ')
-                        e--;
-                    if (e > b) {
-                        value *it = vnode(a, V_SCALAR, cl);
-                        it->str = arena_strndup(a, b, (size_t)(e - b));
-                        it->len = (size_t)(e - b);
-                        vpush(a, leaf, NULL, it);
-                    }
-                    c += l + (c[l] == ';');
-                }
-            } else {
-                leaf = vnode(a, V_SCALAR, cl);
-                leaf->str = arena_strndup(a, cell, strlen(cell));
-                leaf->len = strlen(cell);
-            }
-            value *k = vnode(a, V_SCALAR, cl);
-            k->str = arena_strndup(a, p, seg);
-            k->len = seg;
-            vpush(a, cur, k, leaf);
-            break;
-        }
-    }
+    value *root = csv_build(in, a, in->tree, r);
+    if (!root)
+        root = vnode(a, V_MAP, (calc_loc){in->path, r->line, 1});
+    root->loc.col = 1;
     return root;
 }
 
@@ -476,9 +649,9 @@ static int yaml_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
         if (start || stop) { /* a marker before any content: the document begins after it */
             if (start) {
                 const char *rest = line + 3;
-                while (*rest == ' ' || *rest == '\t')
+                while (rest < line + n && (*rest == ' ' || *rest == '\t'))
                     rest++;
-                if (*rest && *rest != '\n' && *rest != '\r' && *rest != '#') {
+                if (rest < line + n && *rest != '\n' && *rest != '\r' && *rest != '#') {
                     /* "--- {…}": the content is on the marker's line */
                     if (!doc.n)
                         first = in->line;
@@ -491,11 +664,211 @@ static int yaml_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
         if (!doc.n)
             first = in->line;
         sb_putn(&doc, line, (size_t)n);
-        const char *t = line;
-        while (*t == ' ' || *t == '\t')
+        const char *t = line, *e = line + n; /* by its length: a NUL is content, and refused */
+        while (t < e && (*t == ' ' || *t == '\t'))
             t++;
-        if (*t && *t != '#' && *t != '\n' && *t != '\r')
+        if (t < e && *t != '#' && *t != '\n' && *t != '\r')
             content = true;
+    }
+}
+
+/* ---- CSV: rows from libcsv, fed one line at a time ---- */
+
+/* A row is open when libcsv is inside it (a cell read, or a quoted cell begun). */
+static bool row_open(const calc_input *in)
+{
+    return in->cur.n || in->csv.quoted || in->csv.entry_pos;
+}
+
+/* The row being read could not be read: it becomes one bad row, the parser starts afresh and
+ * reading goes on with the next line. */
+static void row_bad(calc_input *in, int why, unsigned line)
+{
+    csvrow r;
+    memset(&r, 0, sizeof r);
+    r.line = in->row_line;
+    r.bad = why;
+    r.bad_line = line;
+    r.bad_cell = (unsigned)in->cur.n + 1;
+    row_free(&in->cur);
+    push_row(in, &r);
+    csv_free(&in->csv);
+    csv_start(in);
+}
+
+/* Feeds the next line to libcsv (rows go to in->rows); false at the end of the input. */
+static bool csv_feed(calc_input *in)
+{
+    const char *b;
+    size_t n;
+    if (in->rp < in->replay.n) { /* a line read again */
+        b = in->replay.p + in->rp;
+        const char *nl = memchr(b, '\n', in->replay.n - in->rp);
+        n = nl ? (size_t)(nl - b) + 1 : in->replay.n - in->rp;
+        in->rp += n;
+        in->line = ++in->replay_line;
+    } else if (!in->eof) {
+        ssize_t got = getline(&in->buf, &in->bufcap, in->f);
+        if (got < 0) {
+            in->eof = true;
+            return csv_feed(in);
+        }
+        in->line++;
+        b = in->buf;
+        n = (size_t)got;
+        if (in->line == 1 && n >= 3 && (unsigned char)b[0] == 0xEF &&
+            (unsigned char)b[1] == 0xBB && (unsigned char)b[2] == 0xBF) {
+            b += 3;
+            n -= 3;
+        }
+    } else { /* the end: a last row without a line end, or a quote never closed */
+        if (in->finished)
+            return false;
+        in->finished = true;
+        if (csv_fini(&in->csv, cb_field, cb_row, in) == 0)
+            return true;
+        row_bad(in, CSV_UNCLOSED, in->row_line);
+        if (in->header_done && !in->replayed && !in->rowtext_lost && in->rowtext.n) {
+            /* the lines it swallowed are read again, once, as rows of their own */
+            sb_free(&in->replay);
+            in->replay = in->rowtext;
+            memset(&in->rowtext, 0, sizeof in->rowtext);
+            in->rp = 0;
+            in->replay_line = in->row_line;
+            in->replayed = true;
+            in->finished = false;
+        }
+        return true;
+    }
+    if (!row_open(in)) {
+        in->row_line = in->line;
+        in->rowtext.n = 0;
+        in->rowtext_lost = false;
+    } else if (!in->replayed && !in->rowtext_lost) {
+        if (in->rowtext.n + n <= CALC_MAX_INPUT)
+            sb_putn(&in->rowtext, b, n);
+        else {
+            sb_free(&in->rowtext);
+            in->rowtext_lost = true; /* too long to keep: the quote takes the rest */
+        }
+    }
+    size_t done = csv_parse(&in->csv, b, n, cb_field, cb_row, in);
+    if (done != n)
+        row_bad(in, in->csv.quoted ? CSV_AFTER_QUOTE : CSV_QUOTE_IN_CELL, in->line);
+    return true;
+}
+
+/* Reports a bad row's problem. */
+static void row_report(calc_input *in, const csvrow *r, calc_diags *d)
+{
+    calc_loc l = {in->path, r->bad_line, r->bad_cell};
+    const char *col = r->bad_cell <= in->headn ? in->head[r->bad_cell - 1] : NULL;
+    if (r->bad == CSV_UNCLOSED)
+        diag_at(d, CALC_ESYNTAX, &l, col,
+                in->replayed && in->replay_line == r->line
+                    ? "close the quote: \"…\" (the lines after it were read as rows)"
+                    : "close the quote: \"…\"",
+                "CSV: a quoted cell is not closed before the end of the file");
+    else if (r->bad == CSV_AFTER_QUOTE)
+        diag_at(d, CALC_ESYNTAX, &l, col,
+                "a quote inside a quoted cell is doubled: \"a \"\"b\"\" c\"",
+                "CSV: text after the closing quote of a cell");
+    else
+        diag_at(d, CALC_ESYNTAX, &l, col,
+                "quote the whole cell and double its quotes: \"bad\"\"quote\"",
+                "CSV: a quote inside a cell that does not begin with one");
+}
+
+static int csv_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
+{
+    for (;;) {
+        if (in->rowhead == in->nrows) {
+            in->rowhead = in->nrows = 0;
+            if (!csv_feed(in))
+                return 0;
+            continue;
+        }
+        csvrow r = in->rows[in->rowhead++];
+        if (!in->header_done) {
+            in->header_done = true;
+            int rc;
+            if (r.bad) { /* without its header no row can be read */
+                row_report(in, &r, d);
+                rc = CALC_ESYNTAX;
+            } else
+                rc = csv_header(in, &r, d);
+            row_free(&r);
+            if (rc) {
+                in->finished = in->eof = true; /* nothing more */
+                in->rp = in->replay.n;
+                for (size_t i = in->rowhead; i < in->nrows; i++)
+                    row_free(&in->rows[i]);
+                in->rowhead = in->nrows = 0;
+                return rc;
+            }
+            continue;
+        }
+        bool empty = !r.bad;
+        for (size_t i = 0; i < r.n; i++)
+            empty &= r.len[i] == 0;
+        if (empty) {
+            row_free(&r);
+            continue;
+        }
+        rec->line = r.line;
+        if (!needed(in)) {
+            row_free(&r);
+            return 1;
+        }
+        if (r.bad) {
+            row_report(in, &r, d);
+            rec->err_code = CALC_ESYNTAX;
+            row_free(&r);
+            return 1;
+        }
+        for (size_t i = 0; i < r.n && !rec->err_code; i++) {
+            size_t len = r.len[i];
+            calc_loc l = {in->path, r.line, (unsigned)i + 1};
+            const char *col = i < in->headn ? in->head[i] : NULL;
+            if (len > CALC_MAX_SCALAR) {
+                diag_at(d, CALC_ELIMIT, &l, col, NULL,
+                        "a cell of %zu bytes exceeds the limit of %zu bytes (--max-input)", len,
+                        CALC_MAX_SCALAR);
+                rec->err_code = CALC_ELIMIT;
+                break;
+            }
+            const unsigned char *q = (const unsigned char *)r.cell[i], *end = q + len;
+            while (q < end && !rec->err_code) {
+                if (!*q) {
+                    diag_at(d, CALC_ESCHEMA, &l, col, NUL_HINT,
+                            "NUL character (U+0000) in the cell is not accepted");
+                    rec->err_code = CALC_ESCHEMA;
+                    break;
+                }
+                int n = *q < 0x80 ? 1 : (*q & 0xE0) == 0xC0 ? 2 : (*q & 0xF0) == 0xE0 ? 3
+                        : (*q & 0xF8) == 0xF0 ? 4 : 0;
+                if (n > end - q)
+                    n = 0;
+                for (int k = 1; k < n; k++)
+                    if ((q[k] & 0xC0) != 0x80)
+                        n = 0;
+                if (!n) {
+                    diag_at(d, CALC_ESCHEMA, &l, col, "save the file as UTF-8",
+                            "invalid UTF-8 in the cell");
+                    rec->err_code = CALC_ESCHEMA;
+                }
+                q += n ? n : 1;
+            }
+        }
+        if (r.n != in->headn) {
+            calc_loc l = {in->path, r.line, 1};
+            diag_at(d, CALC_ESCHEMA, &l, NULL, "quote cells that contain commas",
+                    "row has %zu cells, the header has %zu", r.n, in->headn);
+            rec->err_code = CALC_ESCHEMA;
+        }
+        rec->doc = csv_row_tree(in, a, &r);
+        row_free(&r);
+        return 1;
     }
 }
 
@@ -508,10 +881,10 @@ int input_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
             ssize_t n = read_line(in, &text);
             if (n < 0)
                 return ferror(in->f) ? CALC_EIO : 0;
-            const char *s = text;
-            while (*s == ' ' || *s == '\t')
-                s++;
-            if (!*s)
+            size_t k = 0; /* by its length: a line that begins with a NUL is not blank */
+            while (k < (size_t)n && (text[k] == ' ' || text[k] == '\t'))
+                k++;
+            if (k == (size_t)n)
                 continue; /* blank lines separate nothing */
             rec->line = in->line;
             if (!needed(in))
@@ -523,91 +896,5 @@ int input_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
     }
     if (in->format == IN_YAML)
         return yaml_next(in, a, rec, d);
-    /* CSV */
-    for (;;) {
-        if (in->nrows) {
-            csvrow r = in->rows[0];
-            memmove(in->rows, in->rows + 1, (in->nrows - 1) * sizeof *in->rows);
-            in->nrows--;
-            if (!in->header_done) {
-                in->header_done = true;
-                int rc = csv_header(in, &r, d);
-                row_free(&r);
-                if (rc)
-                    return rc;
-                continue;
-            }
-            bool empty = true;
-            for (size_t i = 0; i < r.n; i++)
-                empty &= r.cell[i][0] == 0;
-            if (empty) {
-                row_free(&r);
-                continue;
-            }
-            rec->line = r.line;
-            if (!needed(in)) {
-                row_free(&r);
-                return 1;
-            }
-            for (size_t i = 0; i < r.n && !rec->err_code; i++) {
-                size_t len = strlen(r.cell[i]);
-                calc_loc l = {in->path, r.line, (unsigned)i + 1};
-                if (len > CALC_MAX_SCALAR) {
-                    diag_at(d, CALC_ELIMIT, &l, i < in->headn ? in->head[i] : NULL, NULL,
-                            "a cell of %zu bytes exceeds the limit of %zu bytes (--max-input)",
-                            len, CALC_MAX_SCALAR);
-                    rec->err_code = CALC_ELIMIT;
-                }
-                for (const unsigned char *q = (const unsigned char *)r.cell[i]; *q && !rec->err_code;) {
-                    int n = *q < 0x80 ? 1 : (*q & 0xE0) == 0xC0 ? 2 : (*q & 0xF0) == 0xE0 ? 3
-                            : (*q & 0xF8) == 0xF0 ? 4 : 0;
-                    for (int k = 1; k < n; k++)
-                        if ((q[k] & 0xC0) != 0x80)
-                            n = 0;
-                    if (!n) {
-                        diag_at(d, CALC_ESCHEMA, &l, i < in->headn ? in->head[i] : NULL,
-                                "save the file as UTF-8", "invalid UTF-8 in the cell");
-                        rec->err_code = CALC_ESCHEMA;
-                    }
-                    q += n ? n : 1;
-                }
-            }
-            if (r.n != in->headn) {
-                calc_loc l = {in->path, r.line, 1};
-                diag_at(d, CALC_ESCHEMA, &l, NULL, "quote cells that contain commas",
-                        "row has %zu cells, the header has %zu", r.n, in->headn);
-                rec->err_code = CALC_ESCHEMA;
-            }
-            rec->doc = csv_row_tree(in, a, &r);
-            row_free(&r);
-            return 1;
-        }
-        if (in->eof)
-            return 0;
-        ssize_t n = getline(&in->buf, &in->bufcap, in->f);
-        if (n < 0) {
-            in->eof = true;
-            unsigned open_line = in->cur.n ? in->cur.line : in->line;
-            if (csv_fini(&in->csv, cb_field, cb_row, in) != 0) {
-                calc_loc l = {in->path, open_line, 1};
-                diag_at(d, CALC_ESYNTAX, &l, NULL, "close the quote: \"…\"",
-                        "CSV: a quoted cell is not closed before the end of the file");
-                return CALC_ESYNTAX;
-            }
-            continue;
-        }
-        in->line++;
-        char *b = in->buf;
-        if (in->line == 1 && n >= 3 && (unsigned char)b[0] == 0xEF &&
-            (unsigned char)b[1] == 0xBB && (unsigned char)b[2] == 0xBF) {
-            b += 3;
-            n -= 3;
-        }
-        if (csv_parse(&in->csv, b, (size_t)n, cb_field, cb_row, in) != (size_t)n) {
-            calc_loc l = {in->path, in->line, 1};
-            diag_at(d, CALC_ESYNTAX, &l, NULL, NULL, "CSV: %s",
-                    csv_strerror(csv_error(&in->csv)));
-            return CALC_ESYNTAX;
-        }
-    }
+    return csv_next(in, a, rec, d);
 }

@@ -3,13 +3,22 @@
  * The only file that includes yajl. */
 #include "internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <yajl/yajl_parse.h>
+
+/* Mapping keys in a hash set once a mapping has many (load.c): a repeated key is found in O(1). */
+typedef struct keyset keyset;
+const value *keyset_find_add(keyset **set, value *const *keys, size_t n, const value *k);
+void keyset_free(keyset *s);
+
+#define NUL_HINT "remove it: text cannot contain a NUL character (\\0, \\u0000 or a zero byte)"
 
 typedef struct jframe {
     value *v;
     size_t cap;
     value *key;
+    keyset *keys;
 } jframe;
 
 typedef struct jctx {
@@ -125,6 +134,7 @@ static int add(jctx *c, value *v)
         c->stack[c->depth].v = v;
         c->stack[c->depth].cap = 0;
         c->stack[c->depth].key = NULL;
+        c->stack[c->depth].keys = NULL;
         c->depth++;
     }
     return 1;
@@ -139,6 +149,24 @@ static value *node(jctx *c, int type)
     else
         v->loc.file = c->file, v->loc.line = c->line;
     return v;
+}
+
+/* A string holding U+0000 (only \u0000 can give one: a raw zero byte is refused before
+ * parsing) is an error at the escape, never a string cut short at it. */
+static int nul_string(jctx *c, const char *s, bool key)
+{
+    size_t at = start_of(c, s, true), i = at + 1;
+    const char *t = c->text;
+    while (i < c->len && t[i] != '"') {
+        if (t[i] == '\\' && i + 5 < c->len && t[i + 1] == 'u' && memcmp(t + i + 2, "0000", 4) == 0)
+            break;
+        i += t[i] == '\\' ? 2 : 1;
+    }
+    calc_loc l = byte_loc(c, i < c->len && t[i] == '\\' ? i : at);
+    diag_at(c->d, CALC_ESYNTAX, &l, NULL, NUL_HINT, "NUL character (U+0000) in a %s is not accepted",
+            key ? "key" : "value");
+    c->err = CALC_ESYNTAX;
+    return 0;
 }
 
 static int scalar(jctx *c, const char *s, size_t len, bool quoted)
@@ -182,6 +210,8 @@ static int cb_string(void *ctx, const unsigned char *s, size_t len)
         c->err = CALC_ELIMIT;
         return 0;
     }
+    if (memchr(s, 0, len))
+        return nul_string(ctx, (const char *)s, false);
     return scalar(ctx, (const char *)s, len, true);
 }
 
@@ -195,16 +225,17 @@ static int cb_key(void *ctx, const unsigned char *s, size_t len)
 {
     jctx *c = ctx;
     jframe *f = &c->stack[c->depth - 1];
+    if (memchr(s, 0, len))
+        return nul_string(c, (const char *)s, true);
     value *k = node(c, V_SCALAR);
     k->loc = byte_loc(c, start_of(c, (const char *)s, true));
     k->str = arena_strndup(c->a, (const char *)s, len);
     k->len = len;
     k->quoted = true;
-    for (size_t i = 0; i < f->v->n; i++)
-        if (f->v->keys[i]->len == len && memcmp(f->v->keys[i]->str, k->str, len) == 0) {
-            diag_at(c->d, CALC_ESCHEMA, &k->loc, NULL, NULL, "duplicate key '%s'", k->str);
-            c->err = CALC_ESCHEMA;
-        }
+    if (keyset_find_add(&f->keys, f->v->keys, f->v->n, k)) {
+        diag_at(c->d, CALC_ESCHEMA, &k->loc, NULL, NULL, "duplicate key '%s'", k->str);
+        c->err = CALC_ESCHEMA;
+    }
     f->key = k;
     return 1;
 }
@@ -213,6 +244,8 @@ static int cb_end(void *ctx)
 {
     jctx *c = ctx;
     c->depth--;
+    keyset_free(c->stack[c->depth].keys);
+    c->stack[c->depth].keys = NULL;
     return 1;
 }
 
@@ -238,12 +271,22 @@ int calc_json_parse(arena *a, const char *file, unsigned line, const char *text,
     c.len = len;
     c.d = d;
     size_t first_diag = d->n;
+    const char *zero = memchr(text, 0, len); /* yajl would call it an invalid character */
+    if (zero) {
+        calc_loc l = byte_loc(&c, (size_t)(zero - text));
+        diag_at(d, CALC_ESYNTAX, &l, NULL, NUL_HINT, "NUL character (U+0000) is not accepted");
+        calc_json_columns(d, first_diag, file, line, text, len);
+        *out = NULL;
+        return CALC_ESYNTAX;
+    }
     c.h = yajl_alloc(&callbacks, NULL, &c);
     if (!c.h)
         return CALC_ENOMEM;
     yajl_status st = yajl_parse(c.h, (const unsigned char *)text, len);
     if (st == yajl_status_ok)
         st = yajl_complete_parse(c.h);
+    while (c.depth > 0) /* the mappings an error left open */
+        keyset_free(c.stack[--c.depth].keys);
     if (st == yajl_status_error && !c.err) {
         unsigned char *msg = yajl_get_error(c.h, 0, (const unsigned char *)text, len);
         calc_loc l = byte_loc(&c, token_start(&c, false));
@@ -267,18 +310,35 @@ int calc_json_parse(arena *a, const char *file, unsigned line, const char *text,
     return c.err;
 }
 
+static int by_col(const void *x, const void *y)
+{
+    const calc_error *a = *(calc_error *const *)x, *b = *(calc_error *const *)y;
+    return a->col < b->col ? -1 : a->col > b->col;
+}
+
+/* One pass over the line for all the diagnostics on it, in the order of their columns. */
 void calc_json_columns(calc_diags *d, size_t from, const char *file, unsigned line,
                        const char *text, size_t len)
 {
+    size_t n = 0;
+    calc_error **on = d->n > from ? malloc((d->n - from) * sizeof *on) : NULL;
+    if (!on)
+        return;
     for (size_t i = from; i < d->n; i++) {
         calc_error *e = &d->v[i];
-        if (e->line != line || !e->col || e->col > len + 1 || strcmp(e->file, file) != 0)
-            continue;
-        unsigned col = 1;
-        for (size_t k = 0; k + 1 < e->col; k++)
-            col += ((unsigned char)text[k] & 0xC0) != 0x80;
-        e->col = col;
+        if (e->line == line && e->col && e->col <= len + 1 && strcmp(e->file, file) == 0)
+            on[n++] = e;
     }
+    qsort(on, n, sizeof *on, by_col);
+    size_t k = 0; /* bytes before k counted in col */
+    unsigned col = 1;
+    for (size_t i = 0; i < n; i++) {
+        size_t byte = on[i]->col - 1;
+        for (; k < byte; k++)
+            col += ((unsigned char)text[k] & 0xC0) != 0x80;
+        on[i]->col = col;
+    }
+    free(on);
 }
 
 void calc_json_write(sbuf *b, const value *v)
@@ -410,6 +470,8 @@ static int p_number(void *ctx, const char *s, size_t len) { return p_scalar(ctx,
 
 static int p_string(void *ctx, const unsigned char *s, size_t len)
 {
+    if (memchr(s, 0, len)) /* the long way says where */
+        return 0;
     return p_scalar(ctx, (const char *)s, len, true);
 }
 

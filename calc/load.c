@@ -7,11 +7,151 @@
 #include <string.h>
 #include <yaml.h>
 
+typedef struct keyset keyset;
 typedef struct frame {
     value *v;
     size_t cap;
     value *pending_key; /* map: key waiting for its value */
+    keyset *keys;       /* map: its keys, once it has many */
 } frame;
+
+/* ---- a set of mapping keys, so that finding a repeated key costs O(1) per key ----
+ * Open addressing over the keys' bytes (FNV-1a); made only once a mapping has KEYSET_MIN
+ * keys, so that the usual small mappings cost no allocation. */
+#define KEYSET_MIN 16
+#define NUL_HINT "remove it: text cannot contain a NUL character (\\0, \\u0000 or a zero byte)"
+
+struct keyset {
+    const value **slot;
+    size_t cap, n; /* cap: a power of two, at least twice n */
+};
+
+static size_t key_hash(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return (size_t)(h ^ (h >> 29));
+}
+
+static bool key_eq(const value *a, const value *b)
+{
+    return a->len == b->len && memcmp(a->str, b->str, a->len) == 0;
+}
+
+/* The key equal to k in s, or NULL after adding k. */
+static const value *keyset_put(keyset *s, const value *k)
+{
+    if (2 * (s->n + 1) > s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 64;
+        const value **slot = calloc(cap, sizeof *slot);
+        if (!slot)
+            abort(); /* as arena_alloc does when memory runs out */
+        for (size_t i = 0; i < s->cap; i++)
+            if (s->slot[i]) {
+                size_t j = key_hash(s->slot[i]->str, s->slot[i]->len) & (cap - 1);
+                while (slot[j])
+                    j = (j + 1) & (cap - 1);
+                slot[j] = s->slot[i];
+            }
+        free(s->slot);
+        s->slot = slot;
+        s->cap = cap;
+    }
+    size_t j = key_hash(k->str, k->len) & (s->cap - 1);
+    for (; s->slot[j]; j = (j + 1) & (s->cap - 1))
+        if (key_eq(s->slot[j], k))
+            return s->slot[j];
+    s->slot[j] = k;
+    s->n++;
+    return NULL;
+}
+
+/* The key among keys[0..n) with the same bytes as k, or NULL. *set (NULL at first) is the
+ * mapping's set of those keys, made once there are KEYSET_MIN; k is added to it, so the caller
+ * calls this for every key of the mapping in order, and frees the set with keyset_free. */
+const value *keyset_find_add(keyset **set, value *const *keys, size_t n, const value *k);
+void keyset_free(keyset *s);
+
+const value *keyset_find_add(keyset **set, value *const *keys, size_t n, const value *k)
+{
+    if (!*set) {
+        if (n < KEYSET_MIN) {
+            for (size_t i = 0; i < n; i++)
+                if (key_eq(keys[i], k))
+                    return keys[i];
+            return NULL;
+        }
+        *set = calloc(1, sizeof **set);
+        if (!*set)
+            abort();
+        for (size_t i = 0; i < n; i++)
+            keyset_put(*set, keys[i]); /* a repeated one keeps the first */
+    }
+    return keyset_put(*set, k);
+}
+
+void keyset_free(keyset *s)
+{
+    if (!s)
+        return;
+    free(s->slot);
+    free(s);
+}
+
+/* ---- NUL characters: refused, never a string cut short ---- */
+
+/* The byte offset of character number `index` (libyaml counts characters from the start of
+ * the text, after a byte order mark). */
+static size_t byte_of_char(const char *t, size_t len, size_t index)
+{
+    size_t i = 0;
+    if (len >= 3 && (unsigned char)t[0] == 0xEF && (unsigned char)t[1] == 0xBB &&
+        (unsigned char)t[2] == 0xBF)
+        i = 3;
+    for (; index > 0 && i < len; index--) {
+        i++;
+        while (i < len && ((unsigned char)t[i] & 0xC0) == 0x80)
+            i++;
+    }
+    return i;
+}
+
+/* In the double-quoted scalar whose opening quote is t[at], on *line at *col: the line and
+ * column of the first escape that gives U+0000 (\0, \x00, \u0000, \U00000000). */
+static bool nul_escape_at(const char *t, size_t len, size_t at, unsigned *line, unsigned *col)
+{
+    unsigned l = *line, c = *col + 1;
+    if (at >= len || t[at] != '"')
+        return false;
+    for (size_t i = at + 1; i < len && t[i] != '"';) {
+        if (t[i] == '\\' && i + 1 < len) {
+            char e = t[i + 1];
+            size_t digits = e == '0' ? 0 : e == 'x' ? 2 : e == 'u' ? 4 : e == 'U' ? 8 : 9;
+            size_t k = 0;
+            while (k < digits && i + 2 + k < len && t[i + 2 + k] == '0')
+                k++;
+            if (digits < 9 && k == digits) {
+                *line = l;
+                *col = c;
+                return true;
+            }
+            i++; /* the escaped character is stepped over below */
+            c++;
+        }
+        if (t[i] == '\n' || t[i] == '\r') {
+            i += t[i] == '\r' && i + 1 < len && t[i + 1] == '\n' ? 2 : 1;
+            l++;
+            c = 1;
+            continue;
+        }
+        i++;
+        while (i < len && ((unsigned char)t[i] & 0xC0) == 0x80)
+            i++;
+        c++;
+    }
+    return false;
+}
 
 static calc_loc mkloc_at(const char *file, yaml_mark_t m, unsigned line0)
 {
@@ -102,9 +242,13 @@ static int parse_events(yaml_parser_t *pp, arena *a, const char *file, size_t ma
                             l.col++;
                     }
                 }
-                diag_at(diags, CALC_ESYNTAX, &l, NULL, "save the file as UTF-8",
-                        "invalid text at byte %zu: %s", p.problem_offset,
-                        p.problem ? p.problem : "unreadable");
+                if (text && p.problem_offset < tlen && text[p.problem_offset] == 0)
+                    diag_at(diags, CALC_ESYNTAX, &l, NULL, NUL_HINT,
+                            "NUL character (U+0000) is not accepted");
+                else
+                    diag_at(diags, CALC_ESYNTAX, &l, NULL, "save the file as UTF-8",
+                            "invalid text at byte %zu: %s", p.problem_offset,
+                            p.problem ? p.problem : "unreadable");
             } else {
                 char hint[256] = "";
                 if (p.context)
@@ -137,6 +281,24 @@ static int parse_events(yaml_parser_t *pp, arena *a, const char *file, size_t ma
                         "scalar of %zu bytes exceeds the limit of %zu bytes (--max-input)",
                         ev.data.scalar.length, CALC_MAX_SCALAR);
                 rc = CALC_ELIMIT;
+                break;
+            }
+            if (memchr(ev.data.scalar.value, 0, ev.data.scalar.length)) {
+                /* an escape (\0, \x00, \u0000) in a double-quoted scalar: at the escape */
+                calc_loc at = loc;
+                if (text) {
+                    size_t b = byte_of_char(text, tlen, ev.start_mark.index);
+                    unsigned l = at.line, c = at.col;
+                    if (nul_escape_at(text, tlen, b, &l, &c))
+                        at.line = l, at.col = c;
+                }
+                diag_at(diags, CALC_ESYNTAX, &at, NULL, NUL_HINT,
+                        "NUL character (U+0000) in a %s is not accepted",
+                        depth > 0 && stack[depth - 1].v->type == V_MAP &&
+                                !stack[depth - 1].pending_key
+                            ? "key"
+                            : "value");
+                rc = CALC_ESYNTAX;
                 break;
             }
             v = arena_alloc(a, sizeof *v);
@@ -186,6 +348,8 @@ static int parse_events(yaml_parser_t *pp, arena *a, const char *file, size_t ma
             docs[ndocs++] = root;
         } else if (t == YAML_SEQUENCE_END_EVENT || t == YAML_MAPPING_END_EVENT) {
             depth--;
+            keyset_free(stack[depth].keys);
+            stack[depth].keys = NULL;
         }
         if (v) {
             if (depth == 0) {
@@ -201,15 +365,15 @@ static int parse_events(yaml_parser_t *pp, arena *a, const char *file, size_t ma
                         yaml_event_delete(&ev);
                         break;
                     }
-                    for (size_t i = 0; i < f->v->n; i++)
-                        if (strcmp(f->v->keys[i]->str, v->str) == 0) {
-                            char hint[128];
-                            snprintf(hint, sizeof hint, "first given at line %u, column %u",
-                                     f->v->keys[i]->loc.line, f->v->keys[i]->loc.col);
-                            diag_at(diags, CALC_ESCHEMA, &loc, NULL, hint,
-                                    "duplicate key '%s'", v->str);
-                            soft = CALC_ESCHEMA;
-                        }
+                    const value *first = keyset_find_add(&f->keys, f->v->keys, f->v->n, v);
+                    if (first) {
+                        char hint[128];
+                        snprintf(hint, sizeof hint, "first given at line %u, column %u",
+                                 first->loc.line, first->loc.col);
+                        diag_at(diags, CALC_ESCHEMA, &loc, NULL, hint, "duplicate key '%s'",
+                                v->str);
+                        soft = CALC_ESCHEMA;
+                    }
                     f->pending_key = v;
                     yaml_event_delete(&ev);
                     continue;
@@ -220,11 +384,14 @@ static int parse_events(yaml_parser_t *pp, arena *a, const char *file, size_t ma
                 stack[depth].v = v;
                 stack[depth].cap = 0;
                 stack[depth].pending_key = NULL;
+                stack[depth].keys = NULL;
                 depth++;
             }
         }
         yaml_event_delete(&ev);
     }
+    while (depth > 0) /* the mappings an error left open */
+        keyset_free(stack[--depth].keys);
     if (!rc)
         rc = soft; /* duplicate keys: every one was reported, parsing went on */
     *docs_out = docs;
