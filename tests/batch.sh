@@ -239,7 +239,7 @@ want_same "results (-j 1 and the default)" "$tmp/pop.jsonl" "$tmp/j1.jsonl"
 end
 
 # Ensure chunks are written in input order even when they finish out of order: a population
-# of 6 x 395 records (10 chunks of 256) whose first 128 records are slow under a copy of the
+# of 6 x 395 records (10 chunks of 256) whose first 64 records are slow under a copy of the
 # set with tests/data/batch/slow-first/zz-slow-first.lua (a few ms each, the others about
 # 15 µs), so that with -j 4 the nine chunks behind the first are done long before it; -j 4
 # must give the bytes of -j 1, with and without pools, in JSON Lines and CSV.
@@ -249,7 +249,7 @@ cp -R policies/. "$tmp/slowset/"
 cp "$D/slow-first/zz-slow-first.lua" "$tmp/slowset/"
 for k in 0 1 2 3 4 5; do
     jq -c --argjson k $k 'input_line_number as $n
-      | .id = (if $k == 0 and $n <= 128 then "SLOW-" + .id else .id + "-\($k)" end)' "$P.jsonl"
+      | .id = (if $k == 0 and $n <= 64 then "SLOW-" + .id else .id + "-\($k)" end)' "$P.jsonl"
 done >"$tmp/slow.jsonl"
 want_eq "records" "$(wc -l <"$tmp/slow.jsonl" | tr -d ' ')" 2370
 for mode in pools no-pools; do

@@ -69,6 +69,7 @@ suites() {
     [ -f tests/hostile.sh ] && BUILD=$B count "${L}hostile" sh tests/hostile.sh
     [ -f tests/population.sh ] && BUILD=$B count "${L}population" sh tests/population.sh
     [ -f tests/whatif.sh ] && BUILD=$B count "${L}whatif" sh tests/whatif.sh
+    [ -f tests/determinism.sh ] && BUILD=$B count "${L}determinism" sh tests/determinism.sh
     # the server and the browser once, on the normal build
     [ -z "$L" ] && [ -f tests/serve.sh ] && BUILD=$B count "${L}serve" sh tests/serve.sh
     count "${L}replay" "$B/calc" replay cases

@@ -1,7 +1,7 @@
--- Not a policy of the book: tests/batch.sh and tests/determinism.sh add it to a copy of the
--- default set. It burns about a million Lua instructions (a few ms) on every profile whose id
--- starts with "SLOW" and grants 1.00 to everyone, so that a first chunk of such profiles
--- finishes long after the chunks behind it.
+-- Not a policy of the book: tests/batch.sh adds it to a copy of the default set. It burns
+-- about a million Lua instructions (a few ms) on every profile whose id starts with "SLOW"
+-- and grants 1.00 to everyone, so that a first chunk of such profiles finishes long after
+-- the chunks behind it.
 return policy {
   id = "zz-slow-first",
   kind = "cash",
