@@ -2,8 +2,9 @@
 # hostile.sh — calc on hostile input (eval, replay, batch): invalid UTF-8, YAML alias bombs,
 # 10,000-deep nesting, 10 MB values, files over 16 MiB, duplicate keys, wrong types, absurd
 # numbers and dates, amounts that overflow when summed, empty / BOM-only / comment-only files,
-# directories, unreadable and missing files, CRLF and BOMs, bad records amid a population, and a
-# batch killed while it writes. calc must never crash, hang or lose data; every bad input gets a
+# directories, unreadable and missing files, CRLF and BOMs, bad records amid a population, a
+# batch killed while it writes, NUL characters in every reader, malformed CSV rows, formulas in
+# CSV output and mappings of 100,000 keys. calc must never crash, hang or lose data; every bad input gets a
 # clear message (file:line:col where there is one) and the exit status of `calc --help`.
 #
 # Run from the repository root: BUILD=build sh tests/hostile.sh (also BUILD=build/san; CALC_WRAP
@@ -569,12 +570,62 @@ want_rc 3
 want_match err "^$D/duplicate-column.csv:1:8: error: .*duplicate.*finance\.rd_expense"
 end
 
-# Ensure an unterminated quoted CSV cell is an error, not a cell that silently swallows the
-# rest of the file (record HOST-U3 is lost today, with exit 0).
-begin "batch csv: unterminated quote is an error"
+# Ensure an unterminated quoted CSV cell is an error record for its row (at the cell where the
+# quote opens), not a cell that silently swallows the rest of the file, and that the lines it
+# swallowed are read again as rows: HOST-U3 is evaluated (it was lost: first with exit 0, then
+# with an error that stopped reading).
+begin "batch csv: unterminated quote is an error record, the lines after it are read"
 run_nosrc batch "$D/unterminated.csv" --as-of $ASOF --no-pools -q -o "$tmp/uq.out"
 want_rc 3
-want_match err "^$D/unterminated.csv:3:[0-9]+: error: .*(quote|unterminated)"
+want_err_is <<EOF
+$D/unterminated.csv:3:2: error: name: CSV: a quoted cell is not closed before the end of the file
+$D/unterminated.csv:3:2: note: close the quote: "…" (the lines after it were read as rows)
+EOF
+want_records "$tmp/uq.out" <<'EOF'
+ok HOST-U1 0.00 0.00
+error 2 3 3:2: name: CSV: a quoted cell is not closed before the end of the file (close the quote: "…" (the lines after it were read as rows))
+ok HOST-U3 0.00 0.00
+EOF
+end
+
+# Ensure a malformed CSV row — a quote inside a cell that does not begin with one, text after
+# a cell's closing quote — is one error record with its row and cell, and reading goes on with
+# the next row: HOST-R3 and HOST-R5 are evaluated, exit 3 at the end (HOST-R2 got no error
+# record and every row after it was lost). The CSV output has the invalid row and HOST-R3's.
+begin "batch csv: a malformed row is one error record and reading goes on"
+run_nosrc batch "$D/malformed-rows.csv" --as-of $ASOF --no-pools -q -o "$tmp/mr.out"
+want_rc 3
+want_err_is <<EOF
+$D/malformed-rows.csv:3:2: error: name: CSV: a quote inside a cell that does not begin with one
+$D/malformed-rows.csv:3:2: note: quote the whole cell and double its quotes: "bad""quote"
+$D/malformed-rows.csv:5:2: error: name: CSV: text after the closing quote of a cell
+$D/malformed-rows.csv:5:2: note: a quote inside a quoted cell is doubled: "a ""b"" c"
+EOF
+want_records "$tmp/mr.out" <<'EOF'
+ok HOST-R1 0.00 0.00
+error 2 3 3:2: name: CSV: a quote inside a cell that does not begin with one (quote the whole cell and double its quotes: "bad""quote")
+ok HOST-R3 0.00 0.00
+error 4 5 5:2: name: CSV: text after the closing quote of a cell (a quote inside a quoted cell is doubled: "a ""b"" c")
+ok HOST-R5 0.00 0.00
+EOF
+run_nosrc batch "$D/malformed-rows.csv" --as-of $ASOF --no-pools -q --format csv -o "$tmp/mr.csv"
+want_rc 3
+want_eq "rows per record" "$(cut -d, -f1 "$tmp/mr.csv" | uniq -c | awk '{ print $2 "=" $1 }' | tr '\n' ' ')" \
+    "profile=1 HOST-R1=13 record=1 HOST-R3=13 record=1 HOST-R5=13 "
+want_eq "invalid row" "$(grep '^record 2 line 3,' "$tmp/mr.csv" | cut -d, -f1-4)" "record 2 line 3,,,invalid"
+end
+
+# Ensure a CSV header that cannot be read is invalid input (3) at its cell: no row can be read.
+begin "batch csv: a malformed header stops the input with its position"
+printf 'id,na"me\nHOST-RH1,甲\n' >"$G/bad-header.csv"
+run_nosrc batch "$G/bad-header.csv" --as-of $ASOF --no-pools -q
+want_rc 3
+want_out_empty
+want_err_is <<EOF
+$G/bad-header.csv:1:2: error: CSV: a quote inside a cell that does not begin with one
+$G/bad-header.csv:1:2: note: quote the whole cell and double its quotes: "bad""quote"
+calc: error: $G/bad-header.csv: cannot read further (record 1)
+EOF
 end
 
 # Ensure population files over 16 MiB are streamed, not refused: their records are evaluated.
@@ -777,6 +828,199 @@ begin "batch -o/--summary: files get the usual permissions (umask 022: -rw-r--r-
 (umask 022 && run batch "$K/small.jsonl" --as-of $ASOF -q -o "$K/mode.jsonl" --summary "$K/mode.sum")
 want_eq "-o mode" "$(ls -l "$K/mode.jsonl" 2>&1 | cut -c1-10)" "-rw-r--r--"
 want_eq "--summary mode" "$(ls -l "$K/mode.sum" 2>&1 | cut -c1-10)" "-rw-r--r--"
+end
+
+# ============================================================ NUL characters (U+0000)
+# A NUL in a string was read as the end of the string: "X\u0000A" was the id X, and the genuine
+# X after it a duplicate. Every reader refuses it, with its position.
+NH='remove it: text cannot contain a NUL character (\0, \u0000 or a zero byte)'
+
+# Ensure a NUL in a YAML profile — the escapes \0, \x00, \u0000 and \U00000000 in a
+# double-quoted value or key (also on a continued line), or a raw zero byte — is invalid input
+# (3) at the escape or the byte (id "GOOD\0EVIL" was evaluated as GOOD, exit 0).
+begin "eval: NUL in a YAML value or key is an error at its position, never a cut string"
+printf 'id: "GOOD\\0EVIL"\nname: x\n' >"$G/nul-escape.yaml"
+printf 'id: HOST-N\nname: "a\\x00b"\ndistrict: "\\u0000"\n' >"$G/nul-x00.yaml"
+printf 'id: HOST-N\nname: "甲\\\n  \\"q\\" \\\\0 \\U00000000"\n' >"$G/nul-continued.yaml"
+printf 'id: HOST-N\nname: x\n"fin\\0ance": 1\n' >"$G/nul-key.yaml"
+printf 'id: GOOD\000EVIL\nname: x\n' >"$G/nul-raw.yaml"
+for t in "escape 1:10 value" "x00 2:9 value" "continued 3:13 value" "key 3:5 key" "raw 1:9"; do
+    set -- $t
+    f="$G/nul-$1.yaml"
+    run_nosrc eval "$f" --as-of $ASOF
+    want_rc 3
+    want_out_empty
+    what=${3:+ in a $3}
+    want_err_is <<EOF
+$f:$2: error: NUL character (U+0000)$what is not accepted
+$f:$2: note: $NH
+EOF
+done
+end
+
+# Ensure a NUL in a case file and in a scenario file is invalid input (3) at the escape (the
+# case's profile id "HOST-RN\0X" was HOST-RN).
+begin "replay, eval --scenario: NUL in a case file and a scenario file"
+printf -- '- name: nul\n  as_of: 2025-06-30\n  profile: {id: "HOST-RN\\0X", name: x}\n  output: {}\n' \
+    >"$G/case-nul.yaml"
+run_nosrc replay "$G/case-nul.yaml"
+want_rc 3
+want_err_is <<EOF
+$G/case-nul.yaml:3:25: error: NUL character (U+0000) in a value is not accepted
+$G/case-nul.yaml:3:25: note: $NH
+EOF
+want_out1 '0 passed, 0 failed, 1 invalid'
+printf 'name: "rate\\x00"\nparams:\n  sc25-rd-subsidy.rate: 15%%\n' >"$G/scenario-nul.yaml"
+run_nosrc eval cases/profiles/example.yaml --as-of $ASOF --scenario "$G/scenario-nul.yaml"
+want_rc 3
+want_out_empty
+want_err_is <<EOF
+$G/scenario-nul.yaml:1:12: error: NUL character (U+0000) in a value is not accepted
+$G/scenario-nul.yaml:1:12: note: $NH
+EOF
+end
+
+# Ensure a NUL in JSON Lines — \u0000 in a value (the record is invalid, so the genuine HOST-N1
+# after it is no duplicate) or a key, a raw zero byte in a string, a line that begins with one
+# (it was skipped as blank) — is an error record at its character column (the fast path gives
+# up, the value tree says where), and the good records are evaluated.
+begin "batch jsonl: NUL in a string is an error record at its column"
+{ printf '%s\n' '{"id": "HOST-N1\u0000EVIL", "name": "甲"}' '{"id": "HOST-N1", "name": "甲"}' \
+      '{"id": "HOST-N3", "na\u0000me": "丙"}'
+  printf '{"id": "HOST-N4", "name": "丁\000"}\n'
+  printf '\000{"id": "HOST-N5", "name": "戊"}\n'
+  printf '%s\n' '{"id": "HOST-N6", "name": "己\\u0000"}'; } >"$G/nul.jsonl"
+run_nosrc batch "$G/nul.jsonl" --as-of $ASOF --no-pools -q -o "$tmp/nul.out"
+want_rc 3
+want_records "$tmp/nul.out" <<EOF
+error 1 1 1:16: NUL character (U+0000) in a value is not accepted ($NH)
+ok HOST-N1 0.00 0.00
+error 3 3 3:22: NUL character (U+0000) in a key is not accepted ($NH)
+error 4 4 4:29: NUL character (U+0000) is not accepted ($NH)
+error 5 5 5:1: NUL character (U+0000) is not accepted ($NH)
+ok HOST-N6 0.00 0.00
+EOF
+want_line err "$G/nul.jsonl:1:16: error: NUL character (U+0000) in a value is not accepted"
+want_prefixed "$G/nul.jsonl"
+end
+
+# Ensure a NUL in a document of a YAML stream is an error record and the stream goes on; a
+# document that is only a zero byte is one too (it was dropped as empty).
+begin "batch yaml: NUL in a document of a stream is an error record"
+printf -- '---\nid: HOST-S1\nname: 甲\n---\nid: "HOST-S1\\0EVIL"\nname: 乙\n---\nid: HOST-S3\nname: 丙\n---\n\000\n' \
+    >"$G/nul-stream.yaml"
+run_nosrc batch "$G/nul-stream.yaml" --as-of $ASOF --no-pools -q -o "$tmp/ns.out"
+want_rc 3
+want_records "$tmp/ns.out" <<EOF
+ok HOST-S1 0.00 0.00
+error 2 5 5:13: NUL character (U+0000) in a value is not accepted ($NH)
+ok HOST-S3 0.00 0.00
+error 4 11 11:1: NUL character (U+0000) is not accepted ($NH)
+EOF
+end
+
+# Ensure a NUL in a CSV cell is an error record at its row and cell (a row whose only text is a
+# NUL is not skipped as empty), and a NUL in the header is invalid input (3) at its column.
+begin "batch csv: NUL in a cell is an error record; in the header it stops the input"
+printf 'id,name,district\nHOST-C1,甲,上城区\nHOST-C\0002,乙,上城区\nHOST-C3,丙,上城区\n,\000,\n' >"$G/nul.csv"
+run_nosrc batch "$G/nul.csv" --as-of $ASOF --no-pools -q -o "$tmp/nc.out"
+want_rc 3
+want_records "$tmp/nc.out" <<EOF
+ok HOST-C1 0.00 0.00
+error 2 3 3:1: id: NUL character (U+0000) in the cell is not accepted ($NH)
+ok HOST-C3 0.00 0.00
+error 4 5 5:2: name: NUL character (U+0000) in the cell is not accepted ($NH)
+EOF
+printf 'id,na\000me\nHOST-C1,甲\n' >"$G/nul-header.csv"
+run_nosrc batch "$G/nul-header.csv" --as-of $ASOF --no-pools -q
+want_rc 3
+want_out_empty
+want_err_is <<EOF
+$G/nul-header.csv:1:2: error: column 2: NUL character (U+0000) in the name is not accepted
+$G/nul-header.csv:1:2: note: $NH
+calc: error: $G/nul-header.csv: cannot read further (record 1)
+EOF
+end
+
+# ============================================================ formulas in CSV output
+# Ensure text cells that a spreadsheet would run as a formula — beginning with =, +, -, @, a tab
+# or a CR — are quoted with a single quote in front (OWASP), a cell holding ';' is quoted (a
+# spreadsheet that splits on ';' would start a cell at '=1+2'), and amounts stay numbers (the
+# ids were written as they are: =HYPERLINK(…) ran in Excel).
+begin "batch --format csv: formula-like text is quoted with ', amounts stay numbers"
+run_nosrc batch "$D/formula.jsonl" --as-of $ASOF --no-pools -q --format csv -o "$tmp/f.csv"
+want_rc 0
+nd='needs_data,cash,0.00,,,"district;tax_district;industry;finance.year;finance.rd_expense",,,,,'
+grep ',sc25-rd-subsidy,' "$tmp/f.csv" >"$tmp/f.rd"
+q="'"
+{ printf '"%s=HYPERLINK(""http://example.com/x"",""点击"")",%s\r\n' "$q" "$ASOF,sc25-rd-subsidy,$nd"
+  for id in +1+2 -3+4 '@SUM(A1)' "$(printf '\tTAB')" "$(printf '\rCR')"; do
+      printf '"%s%s",%s\r\n' "$q" "$id" "$ASOF,sc25-rd-subsidy,$nd"
+  done
+  printf '"HOST-F7;=1+2",%s\r\n' "$ASOF,sc25-rd-subsidy,$nd"
+  printf 'HOST-F8,%s,sc25-rd-subsidy,eligible,cash,100000.00,,,,,,,,\r\n' "$ASOF"; } >"$tmp/f.exp"
+cmp -s "$tmp/f.exp" "$tmp/f.rd" ||
+    problem "sc25-rd-subsidy rows differ (- expected, + got): $(diff "$tmp/f.exp" "$tmp/f.rd" | sed -n 's/^</-/p; s/^>/+/p' | cat -A | head -n 16)"
+end
+
+# Ensure what-if CSV keeps a negative change a number (-50000.00: the rd rate from 10 % to 5 % on
+# HOST-F8's 1,000,000.00), not text.
+begin "whatif --format csv: a negative change stays a number"
+run_nosrc whatif "$D/formula.jsonl" --as-of $ASOF --scenario "$D/rate-5pct.yaml" --format csv
+want_rc 0
+want_line out "$(printf ',sc25-rd-subsidy,1,1,100000.00,50000.00,-50000.00,0,1,7\r')"
+end
+
+# ============================================================ many keys: linear parsing
+# Repeated keys were found by comparing each key with every one before it (20,000 keys took
+# 10-15 s, 100,000 keys minutes). 100,000 distinct keys in one mapping (1-3 MB) must be read well
+# within the timeout (a hang is a failed check), and a repeated key among them is still reported
+# with both positions.
+begin "100,000 keys in one mapping (YAML, YAML stream, JSON Lines, CSV columns): read in time"
+awk 'BEGIN { print "id: HOST-Q1"; print "name: 甲"; for (i = 0; i < 100000; i++) printf "k%06d: 1\n", i }' \
+    >"$G/keys.yaml"
+{ cat "$G/keys.yaml"; echo 'k050000: 2'; } >"$G/keys-dup.yaml"
+run_nosrc eval "$G/keys.yaml" --as-of $ASOF
+want_rc 3
+want_eq "first error" "$(head -n 1 "$tmp/err")" "$G/keys.yaml:3:1: error: k000000: unknown field"
+want_eq "last line" "$(tail -n 1 "$tmp/err")" "calc: note: stopped after 100 errors"
+run_nosrc eval "$G/keys-dup.yaml" --as-of $ASOF
+want_rc 3
+want_eq "duplicate" "$(head -n 2 "$tmp/err")" "$G/keys-dup.yaml:100003:1: error: duplicate key 'k050000'
+$G/keys-dup.yaml:100003:1: note: first given at line 50003, column 1"
+{ echo '---'; cat "$G/keys-dup.yaml"; printf -- '---\nid: HOST-Q2\nname: 乙\n'; } >"$G/keys-stream.yaml"
+run_nosrc batch "$G/keys-stream.yaml" --as-of $ASOF --no-pools -q -o "$tmp/ks.out"
+want_rc 3
+want_records "$tmp/ks.out" <<'EOF'
+error 1 2 100004:1: duplicate key 'k050000' (first given at line 50004, column 1)
+ok HOST-Q2 0.00 0.00
+EOF
+# JSON: the key "k050000" again after 29 characters and 100,000 keys of 14 (, "kNNNNNN": 1)
+{ printf '{"id": "HOST-Q1", "name": "甲"'
+  awk 'BEGIN { for (i = 0; i < 100000; i++) printf ", \"k%06d\": 1", i }'
+  echo ', "k050000": 2}'
+  echo '{"id": "HOST-Q2", "name": "乙"}'; } >"$G/keys.jsonl"
+run_nosrc batch "$G/keys.jsonl" --as-of $ASOF --no-pools -q -o "$tmp/kj.out"
+want_rc 3
+want_records "$tmp/kj.out" <<EOF
+error 1 1 1:$((29 + 100000 * 14 + 3)): duplicate key 'k050000'
+ok HOST-Q2 0.00 0.00
+EOF
+# CSV: 100,000 list items as columns and one row that gives them all; then one column repeated
+awk 'BEGIN { printf "id,name"; for (i = 0; i < 100000; i++) printf ",stores[%d].kind", i
+             printf "\nHOST-Q3,丙"; for (i = 0; i < 100000; i++) printf ",flagship"; print "" }' \
+    >"$G/keys.csv"
+run_nosrc batch "$G/keys.csv" --as-of $ASOF --no-pools --no-eval -q -o "$tmp/kc.out"
+want_rc 0
+want_eq "records" "$(jq -r .profile "$tmp/kc.out" 2>&1)" "HOST-Q3"
+awk 'NR == 1 { $0 = $0 ",stores[050000].kind" } { print }' "$G/keys.csv" >"$G/keys-dup.csv"
+run_nosrc batch "$G/keys-dup.csv" --as-of $ASOF --no-pools --no-eval -q
+want_rc 3
+want_err_is <<EOF
+$G/keys-dup.csv:1:100003: error: duplicate column 'stores[050000].kind' (column 50003 has it too)
+$G/keys-dup.csv:1:100003: note: each field has one column
+calc: error: $G/keys-dup.csv: cannot read further (record 1)
+EOF
 end
 
 echo "$passed passed, $failed failed"
