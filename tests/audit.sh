@@ -68,6 +68,18 @@ W
 }
 check "replay fails on a case wrong only in its totals, and names them" totals_only
 
+# Ensure replay checks `any` with an unknown member (tests/data/audit/any-unknown.yaml, against
+# the logic fixtures: the default set's only `any` reads a field with a default): any(true,
+# unknown) is eligible with nothing missing, any(false, unknown) needs the unknown field, in
+# either member order, and all() beside them.
+any_unknown() {
+    "$CALC" replay tests/data/audit/any-unknown.yaml --policies tests/data/logic >"$tmp/any.out" 2>&1
+    rc=$?
+    cat "$tmp/any.out"
+    [ $rc -eq 0 ] && [ "$(tail -n 1 "$tmp/any.out")" = "4 passed, 0 failed" ]
+}
+check "replay: any(true, unknown) = true and any(false, unknown) = unknown" any_unknown
+
 # Ensure the set's fingerprint is the documented sha256sum pipeline's.
 set_fp() {
     want=$( (cd policies && find . -type f \( -name '*.lua' -o -name '*.yaml' \) | LC_ALL=C sort |

@@ -459,6 +459,66 @@ expect 'nopools ' >"$tmp/exp.npsum"
 want_lines "summary" "$tmp/exp.npsum" "$tmp/got.npsum"
 end
 
+# ---- a pooled batch, recorded and replayed ----
+# A case file holds one profile, and replay evaluates it alone (no population, so no pools):
+# case files cannot express a pooled batch. What can be checked: the pooled run's lines carry
+# the fingerprints that fix what produced them, the reduce step re-derives the recorded lines
+# from the claims, and a case recorded from a pooled record holds (and replays) the claim, not
+# the grant. Five records the pools changed, one of each kind (expected.txt):
+#   FS-001 pro rata, INC-U-B a partial first-come grant, INC-U-C exhausted,
+#   APT-alpha and OFF-zz-last the boundary claims of the apartments and office-space pools.
+POOLED="FS-001 INC-U-B INC-U-C APT-alpha OFF-zz-last"
+for id in $POOLED; do
+    jq -c --arg id "$id" 'select(.id == $id)' "$P.jsonl" >"$tmp/rec-$id.json"
+done
+
+# Ensure every line of the recorded pooled run names the policy set and as_of it was made with
+# and its own profile's fingerprint (pool rewrites keep them), and that allocate over the
+# claims of a --no-pools run with -j 4 replays the recorded bytes.
+begin "pools recorded: fingerprints on every pooled line; allocate of the claims replays them"
+setfp=$("$CALC" fingerprint | sed -n 's/^policy set  \(sha256:[0-9a-f]*\) .*/\1/p')
+n=$(jq -r --arg fp "$setfp" --arg d $ASOF \
+    'select(.fingerprint.policy_set != $fp or .fingerprint.as_of != $d) | .profile' \
+    "$tmp/pop.jsonl" 2>&1 | wc -l | tr -d ' ')
+want_eq "lines without the set's fingerprint ($setfp) or as_of" "$n" 0
+for id in $POOLED; do
+    want=$("$CALC" fingerprint "$tmp/rec-$id.json" | sed -n 's/^profile     \(sha256:[0-9a-f]*\) .*/\1/p')
+    got=$(jq -r --arg id "$id" 'select(.profile == $id) | "\(.fingerprint.profile) \(.results | map(select(.amount_before_pool)) | length)"' "$tmp/pop.jsonl")
+    want_eq "$id: profile fingerprint, pooled results" "$got" "$want 1"
+done
+run batch "$P.jsonl" --no-pools --as-of $ASOF -q -j 4 -o "$tmp/claims.jsonl"
+want_rc 0
+run allocate "$tmp/claims.jsonl" -q -o "$tmp/replayed.jsonl"
+want_rc 0
+want_same "recorded and replayed lines" "$tmp/pop.jsonl" "$tmp/replayed.jsonl"
+end
+
+# Ensure replay checks a pooled record's profile as a single evaluation: the case calc record
+# writes for it replays PASS, and a case that expects the pooled grant (expected.txt) fails,
+# naming the claim, the amount before the pool — replay cannot check a pool's grant.
+begin "pools replayed per record: a case holds the claim, not the grant (replay applies no pools)"
+for id in $POOLED; do
+    line=$(expect "record $id ")
+    set -- $line
+    pol=$3 st=$4 amt=$5 before=$9
+    run record "$tmp/rec-$id.json" --as-of $ASOF -o "$tmp/case-$id.yaml"
+    want_rc 0
+    run replay "$tmp/case-$id.yaml"
+    want_rc 0
+    cat >"$tmp/grant-$id.yaml" <<C
+- name: $id, the pooled grant
+  as_of: $ASOF
+  profile: rec-$id.json
+  output:
+    $pol: {status: $st, amount: "$amt"}
+C
+    run replay "$tmp/grant-$id.yaml"
+    want_rc 1
+    grep -Fxq "    $pol.amount: expected $amt, got $before" "$tmp/out" ||
+        problem "$id: replay did not report '$pol.amount: expected $amt, got $before': $(sed -n 2,3p "$tmp/out")"
+done
+end
+
 # ---- CSV output ----
 run batch "$P.jsonl" --format csv --as-of $ASOF -q -o "$tmp/pop.csv"
 csv_rc=$rc
