@@ -1,7 +1,9 @@
 #!/bin/sh
 # calc serve: every API endpoint and error status against a server on a free loopback port,
 # the security headers, a graceful stop; then the web page in headless Chromium
-# (tests/browser/page.mjs, playwright-core). Run from the repository root:
+# (tests/browser/page.mjs, playwright-core); then hostile clients against servers of their own
+# with short limits: trickling clients (tests/serve/http.py), ambiguous framing, a body at the
+# size limit, a stop during a slow evaluation. Run from the repository root:
 # BUILD=build sh tests/serve.sh. Prints one line per check and "N passed, N failed".
 set -u
 BUILD=${BUILD:-build}
@@ -9,28 +11,58 @@ CALC="$BUILD/calc"
 tmp=$(mktemp -d) || exit 2
 passed=0
 failed=0
-pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
+pids= # every process started in the background: killed on exit
+cleanup() {
+    for p in $pids; do kill -KILL "$p" 2>/dev/null; done
+    for p in $pids; do wait "$p" 2>/dev/null; done
+    rm -rf "$tmp"
+}
 trap cleanup EXIT
 trap 'exit 2' INT TERM HUP
 ok() { passed=$((passed + 1)); echo "PASS $1"; }
 bad() { failed=$((failed + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && echo "    $2"; }
-check() { name=$1; shift; if "$@" >"$tmp/log" 2>&1; then ok "$name"; else bad "$name" "$(head -c 600 "$tmp/log")"; fi; }
+check() { name=$1; shift; if "$@" >"$tmp/log" 2>&1; then ok "$name"; else bad "$name" "$(head -c 900 "$tmp/log")"; fi; }
+now() { date +%s.%N; }
+# elapsed T0 T1 MAX: T1 - T0 <= MAX (seconds, fractions allowed)
+within() { awk -v a="$1" -v b="$2" -v m="$3" 'BEGIN { exit !(b - a <= m) }'; }
 
-# a free port: try a few
-for try in 1 2 3 4 5; do
-    port=$((20000 + ($$ * 7 + try * 131) % 30000))
-    CALC_SERVE_QUIET=1 ${CALC_WRAP:-} "$CALC" serve --port "$port" --threads 2 2>"$tmp/serve.err" &
-    pid=$!
-    for i in 1 2 3 4 5 6 7 8 9 10; do
-        curl -s "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
-        sleep 0.3
+# start_server NAME [VAR=VALUE...] -- [FLAG...]: `calc serve` on a free loopback port, with the
+# environment and flags given; sets NAME_port and NAME_pid; its stderr is $tmp/NAME.err. A port
+# counts as ours only when our process says it listens (another server may hold a port).
+nextport=$((20000 + ($$ * 7) % 30000))
+start_server() {
+    sname=$1
+    shift
+    senv=
+    while [ "$#" -gt 0 ] && [ "$1" != -- ]; do senv="$senv $1"; shift; done
+    [ "$#" -gt 0 ] && shift
+    for try in 1 2 3 4 5 6 7 8; do
+        nextport=$((nextport + 1 + try * 13))
+        [ "$nextport" -gt 60000 ] && nextport=$((20000 + nextport % 1000))
+        # shellcheck disable=SC2086
+        env CALC_SERVE_QUIET=1 $senv ${CALC_WRAP:-} "$CALC" serve --port "$nextport" "$@" 2>"$tmp/$sname.err" &
+        spid=$!
+        for i in $(seq 1 100); do # sanitizer builds start slowly
+            grep -q '^calc serve: listening' "$tmp/$sname.err" 2>/dev/null && break
+            kill -0 "$spid" 2>/dev/null || break
+            sleep 0.1
+        done
+        if grep -q '^calc serve: listening' "$tmp/$sname.err" && kill -0 "$spid" 2>/dev/null; then
+            pids="$pids $spid"
+            eval "${sname}_port=$nextport ${sname}_pid=$spid"
+            return 0
+        fi
+        kill "$spid" 2>/dev/null
+        wait "$spid" 2>/dev/null
     done
-    curl -s "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
-    kill "$pid" 2>/dev/null
-    pid=
-done
-[ -n "$pid" ] || { echo "FAIL the server did not start"; cat "$tmp/serve.err"; echo "0 passed, 1 failed"; exit 1; }
+    echo "FAIL the server $sname did not start"
+    cat "$tmp/$sname.err"
+    return 1
+}
+
+start_server main -- --threads 2 || { echo "0 passed, 1 failed"; exit 1; }
+port=$main_port
+pid=$main_pid
 U="http://127.0.0.1:$port"
 EX=cases/profiles/example.yaml
 code() { curl -s -o "$tmp/body" -w '%{http_code}' "$@"; }
@@ -134,35 +166,202 @@ t_browser() {
 }
 check "the web page in headless Chromium (playwright-core)" t_browser
 
-# the limits answer with a status: a second server with 1 request at a time and 1 s per request;
-# a slow upload (1 KiB/s) holds the slot: a request beside it gets 503, the slow one gets 408
-t_limits() {
-    lport=$((port + 1))
-    CALC_SERVE_QUIET=1 CALC_SERVE_MAX_ACTIVE=1 CALC_SERVE_MAX_SECONDS=1 "$CALC" serve --port "$lport" 2>/dev/null &
-    lpid=$!
-    for i in 1 2 3 4 5 6 7 8 9 10; do curl -s "http://127.0.0.1:$lport/healthz" >/dev/null 2>&1 && break; sleep 0.3; done
-    head -c 3000 /dev/zero | tr '\0' ' ' >"$tmp/slow"
-    cat "$EX" >>"$tmp/slow"
-    curl -s -o "$tmp/slow.out" -w '%{http_code}' --limit-rate 1K -X POST --data-binary @"$tmp/slow" \
-        "http://127.0.0.1:$lport/api/v1/eval?as_of=2025-06-30" >"$tmp/slow.code" &
-    cpid=$!
-    sleep 1
-    busy=$(curl -s -o "$tmp/busy.out" -w '%{http_code}' "http://127.0.0.1:$lport/api/v1/schema")
-    wait "$cpid"
-    kill -TERM "$lpid"
-    wait "$lpid"
-    echo "busy $busy slow $(cat "$tmp/slow.code")"
-    [ "$busy" = 503 ] && jq -e '.error.status == 503' "$tmp/busy.out" &&
-        [ "$(cat "$tmp/slow.code")" = 408 ] && jq -e '.error.status == 408' "$tmp/slow.out"
+# ---- hostile clients: each kind against a server of its own, with short limits ----
+
+# a policy set whose one extra policy computes until a limit stops it: an evaluation as long as
+# --max-instructions makes it (about 10^8 instructions a second), or endless
+SET="$tmp/slowset"
+cp -r policies "$SET"
+cp tests/serve/zz-slow.lua "$SET/"
+# post_example PORT OUT [CURL FLAG...]: POSTs the example profile; the body in OUT, the status in
+# OUT.code
+post_example() {
+    pp=$1
+    po=$2
+    shift 2
+    curl -s -o "$po" -w '%{http_code}' "$@" -X POST -H 'Content-Type: application/yaml' \
+        --data-binary @"$EX" "http://127.0.0.1:$pp/api/v1/eval?as_of=2025-06-30" >"$po.code"
 }
-check "limits: 503 beyond the requests under way, 408 for a request too slow to arrive" t_limits
+# gone PID SECONDS: waits at most SECONDS for PID to exit
+gone() {
+    n=$(awk -v s="$2" 'BEGIN { print int(s * 10) }')
+    while [ "$n" -gt 0 ] && kill -0 "$1" 2>/dev/null; do sleep 0.1; n=$((n - 1)); done
+    ! kill -0 "$1" 2>/dev/null
+}
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+slow_error() { jq -r '[.results[] | select(.policy == "zz-slow")][0].error' "$1" 2>/dev/null; }
+others_intact() { jq -e '[.results[] | select(.policy == "sc25-rd-subsidy")][0].amount == "800000.05"' "$1" >/dev/null; }
+
+# the wall-clock limit the server sets by default (10 s a policy call): an endless evaluation,
+# started now and checked after the slow clients below, which take about as long
+wall_ok=1
+start_server wall -- --policies "$SET" --max-instructions 1000000000000 || wall_ok=
+if [ -n "$wall_ok" ]; then
+    wall_t0=$(now)
+    post_example "$wall_port" "$tmp/wall" --max-time 30 &
+    wall_curl=$!
+    pids="$pids $wall_curl"
+fi
+
+# slow clients: a byte a second from each, requests due within 3 s of their first byte
+if start_server slow CALC_SERVE_MAX_SECONDS=3 --; then
+    check "slow clients: 300 uploads trickling a byte a second hold no slot (/healthz and an evaluation answer 200 at once); each is answered 408 (or closed) 3 s after it began, not before" \
+        timeout 60 python3 tests/serve/http.py slow "$slow_port" 300 3 body
+    check "slow clients: 1,100 connections trickling headers or bodies: none refused or reset, /healthz and an evaluation answer at once, every one cut off at its deadline" \
+        timeout 60 python3 tests/serve/http.py slow "$slow_port" 1100 3 mixed
+    t_slow_curl() {
+        head -c 3000 /dev/zero | tr '\0' ' ' >"$tmp/slow"
+        cat "$EX" >>"$tmp/slow"
+        t0=$(now)
+        c=$(curl -s -o "$tmp/slow.out" -w '%{http_code}' --max-time 20 --limit-rate 1K -X POST \
+            --data-binary @"$tmp/slow" "http://127.0.0.1:$slow_port/api/v1/eval?as_of=2025-06-30")
+        t1=$(now)
+        echo "curl at 1 KiB/s: $c after $(secs "$t0" "$t1") s"
+        [ "$c" = 408 ] && jq -e '.error.status == 408' "$tmp/slow.out" && within "$t0" "$t1" 6
+    }
+    check "slow clients: curl uploading at 1 KiB/s gets 408 with a JSON body at the deadline" t_slow_curl
+    kill -TERM "$slow_pid"
+    gone "$slow_pid" 10
+else
+    bad "slow clients: the server did not start"
+fi
+
+t_wall() {
+    [ -n "$wall_ok" ] || return 1
+    gone "$wall_curl" 20
+    t1=$(now)
+    echo "status $(cat "$tmp/wall.code") after $(secs "$wall_t0" "$t1") s: $(slow_error "$tmp/wall")"
+    kill -TERM "$wall_pid"
+    gone "$wall_pid" 10
+    [ "$(cat "$tmp/wall.code")" = 200 ] && ! within "$wall_t0" "$t1" 9.5 && within "$wall_t0" "$t1" 16 &&
+        slow_error "$tmp/wall" | grep -q 'time limit of 10000 ms exceeded' && others_intact "$tmp/wall"
+}
+check "the server's wall-clock limit: an endless policy ends after 10 s as that policy's error, the others evaluate" t_wall
+
+# one request evaluated at a time: a trickling upload holds no slot; an evaluation under way
+# (a few seconds) does: a request beside it gets 503, /healthz never does
+t_busy() {
+    start_server busy CALC_SERVE_MAX_ACTIVE=1 -- --policies "$SET" --max-instructions 400000000 || return 1
+    B="http://127.0.0.1:$busy_port"
+    python3 tests/serve/http.py hold "$busy_port" 1.5 &
+    hpid=$!
+    pids="$pids $hpid"
+    sleep 0.5
+    s1=$(code "$B/api/v1/schema")
+    wait "$hpid"
+    post_example "$busy_port" "$tmp/busy" --max-time 60 &
+    epid=$!
+    pids="$pids $epid"
+    sleep 0.5
+    s2=$(code "$B/api/v1/schema")
+    cp "$tmp/body" "$tmp/busy.503"
+    s3=$(code "$B/healthz")
+    gone "$epid" 40
+    echo "beside an upload: $s1; beside an evaluation: $s2, /healthz $s3; the evaluation: $(cat "$tmp/busy.code")"
+    kill -TERM "$busy_pid"
+    gone "$busy_pid" 10
+    [ "$s1" = 200 ] && [ "$s2" = 503 ] && jq -e '.error.status == 503' "$tmp/busy.503" && [ "$s3" = 200 ] &&
+        [ "$(cat "$tmp/busy.code")" = 200 ] && slow_error "$tmp/busy" | grep -q 'instruction budget'
+}
+check "limits: a trickling upload holds no slot; 503 beyond the requests being evaluated, never for /healthz" t_busy
+
+# ambiguous framing (RFC 9112 §6): 400, the connection closed, what was pipelined behind it not
+# answered (a request for an unknown policy, which would be 404)
+for c in "cl-te|Content-Length and Transfer-Encoding: chunked" \
+    "te-cl|Transfer-Encoding: chunked and Content-Length" \
+    "cl-cl|two different Content-Length values" \
+    "xchunked-cl|Transfer-Encoding: xchunked with a Content-Length (no waiting for a timeout)" \
+    "xchunked|Transfer-Encoding: xchunked" \
+    "te-list|Transfer-Encoding: gzip, chunked" \
+    "te-te|Transfer-Encoding: chunked twice" \
+    "te-space|whitespace before the colon of Transfer-Encoding" \
+    "te-http10|Transfer-Encoding in an HTTP/1.0 request" \
+    "cl-bad-second|a valid Content-Length, then an invalid one" \
+    "cl-bad|Content-Length: 12abc" \
+    "cl-negative|Content-Length: -1"; do
+    check "framing: ${c#*|}: 400, closed, the request pipelined behind it not answered" \
+        timeout 20 python3 tests/serve/http.py framing "$port" "${c%%|*}"
+done
+check "framing: the same pipelining, well framed (two equal Content-Lengths): both requests answered" \
+    timeout 20 python3 tests/serve/http.py framing "$port" control
+
+# the body limit at its boundary: exactly 1 MiB is evaluated, one byte more is 413; with a
+# Content-Length and chunked
+t_mib() {
+    cat "$EX" >"$tmp/mib"
+    printf '#' >>"$tmp/mib"
+    n=$(wc -c <"$tmp/mib")
+    head -c $((1048576 - n - 1)) /dev/zero | tr '\0' 'x' >>"$tmp/mib"
+    printf '\n' >>"$tmp/mib"
+    cp "$tmp/mib" "$tmp/mib1"
+    printf '\n' >>"$tmp/mib1"
+    [ "$(wc -c <"$tmp/mib")" -eq 1048576 ] && [ "$(wc -c <"$tmp/mib1")" -eq 1048577 ] || return 1
+    r=
+    for te in "" "Transfer-Encoding: chunked"; do
+        a=$(code -X POST -H 'Content-Type: application/yaml' ${te:+-H "$te"} --data-binary @"$tmp/mib" "$U/api/v1/eval?as_of=2025-06-30")
+        jq -e '.totals.cash == "1955000.05"' "$tmp/body" >/dev/null || a="$a (wrong totals)"
+        b=$(code -X POST -H 'Content-Type: application/yaml' ${te:+-H "$te"} --data-binary @"$tmp/mib1" "$U/api/v1/eval?as_of=2025-06-30")
+        jq -e '.error.status == 413' "$tmp/body" >/dev/null || b="$b (not a JSON 413)"
+        r="$r${te:-Content-Length}: $a, $b; "
+    done
+    echo "$r"
+    [ "$r" = "Content-Length: 200, 413; Transfer-Encoding: chunked: 200, 413; " ]
+}
+check "a body of exactly 1 MiB is evaluated, one byte more is 413 (Content-Length, chunked)" t_mib
+
+# SIGTERM while a request is evaluated: it is answered, then the server exits
+t_drain() {
+    start_server drain1 CALC_SERVE_DRAIN_SECONDS=20 -- --policies "$SET" --max-instructions 400000000 || return 1
+    post_example "$drain1_port" "$tmp/d1" --max-time 60 &
+    cpid=$!
+    pids="$pids $cpid"
+    sleep 0.5
+    t0=$(now)
+    kill -TERM "$drain1_pid"
+    gone "$drain1_pid" 25
+    t1=$(now)
+    wait "$drain1_pid"
+    rc=$?
+    gone "$cpid" 5
+    echo "exit $rc after $(secs "$t0" "$t1") s; the request: $(cat "$tmp/d1.code") $(slow_error "$tmp/d1")"
+    [ "$rc" = 0 ] && [ "$(cat "$tmp/d1.code")" = 200 ] && slow_error "$tmp/d1" | grep -q 'instruction budget' &&
+        others_intact "$tmp/d1" && grep -q '^calc serve: stopped$' "$tmp/drain1.err" && ! within "$t0" "$t1" 0.2
+}
+check "SIGTERM during an evaluation of a few seconds: the request is answered, then the server exits 0" t_drain
+
+# SIGTERM while an evaluation never ends (no wall-clock limit): at the drain deadline (2 s) the
+# request is answered 503 and the server exits
+t_drain_deadline() {
+    start_server drain2 CALC_SERVE_WALL_MS=0 CALC_SERVE_DRAIN_SECONDS=2 -- --policies "$SET" --max-instructions 1000000000000 || return 1
+    post_example "$drain2_port" "$tmp/d2" --max-time 30 &
+    cpid=$!
+    pids="$pids $cpid"
+    sleep 0.5
+    t0=$(now)
+    kill -TERM "$drain2_pid"
+    gone "$drain2_pid" 10
+    t1=$(now)
+    kill -0 "$drain2_pid" 2>/dev/null && { echo "still running 10 s after SIGTERM"; return 1; }
+    wait "$drain2_pid"
+    rc=$?
+    gone "$cpid" 5
+    echo "exit $rc after $(secs "$t0" "$t1") s; the request: $(cat "$tmp/d2.code") $(cat "$tmp/d2")"
+    grep -v 'note:' "$tmp/drain2.err"
+    [ "$rc" = 0 ] && within "$t0" "$t1" 3.5 && [ "$(cat "$tmp/d2.code")" = 503 ] &&
+        jq -e '.error.status == 503' "$tmp/d2" && grep -q '^calc serve: stopped' "$tmp/drain2.err"
+}
+check "SIGTERM during an endless evaluation: answered 503 at the 2 s drain deadline, the server exits 0" t_drain_deadline
 
 # a graceful stop: SIGTERM drains and exits 0
 kill -TERM "$pid"
 wait "$pid"
 rc=$?
 pid=
-if [ "$rc" -eq 0 ] && grep -q 'calc serve: stopped' "$tmp/serve.err"; then ok "SIGTERM: drained, exit 0"; else bad "SIGTERM: drained, exit 0" "exit $rc"; fi
+if [ "$rc" -eq 0 ] && grep -q 'calc serve: stopped' "$tmp/main.err"; then ok "SIGTERM: drained, exit 0"; else bad "SIGTERM: drained, exit 0" "exit $rc"; fi
+
+# every server's stderr: a sanitizer build reports there (and exits 0 only when it found nothing)
+t_reports() { ! grep -E 'AddressSanitizer|LeakSanitizer|runtime error:|libmicrohttpd: .*(PANIC|panic)' "$tmp"/*.err; }
+check "no sanitizer report from any server" t_reports
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
