@@ -209,17 +209,18 @@ if start_server slow CALC_SERVE_MAX_SECONDS=3 --; then
         timeout 60 python3 tests/serve/http.py slow "$slow_port" 300 3 body
     check "slow clients: 1,100 connections trickling headers or bodies: none refused or reset, /healthz and an evaluation answer at once, every one cut off at its deadline" \
         timeout 60 python3 tests/serve/http.py slow "$slow_port" 1100 3 mixed
+    # 200 KB at 16 KiB/s: curl sends its first 64 KiB at once, then waits for the average
     t_slow_curl() {
-        head -c 3000 /dev/zero | tr '\0' ' ' >"$tmp/slow"
+        head -c 200000 /dev/zero | tr '\0' ' ' >"$tmp/slow"
         cat "$EX" >>"$tmp/slow"
         t0=$(now)
-        c=$(curl -s -o "$tmp/slow.out" -w '%{http_code}' --max-time 20 --limit-rate 1K -X POST \
+        c=$(curl -s -o "$tmp/slow.out" -w '%{http_code}' --max-time 30 --limit-rate 16K -X POST \
             --data-binary @"$tmp/slow" "http://127.0.0.1:$slow_port/api/v1/eval?as_of=2025-06-30")
         t1=$(now)
-        echo "curl at 1 KiB/s: $c after $(secs "$t0" "$t1") s"
-        [ "$c" = 408 ] && jq -e '.error.status == 408' "$tmp/slow.out" && within "$t0" "$t1" 6
+        echo "curl at 16 KiB/s: $c after $(secs "$t0" "$t1") s"
+        [ "$c" = 408 ] && jq -e '.error.status == 408' "$tmp/slow.out" && within "$t0" "$t1" 8
     }
-    check "slow clients: curl uploading at 1 KiB/s gets 408 with a JSON body at the deadline" t_slow_curl
+    check "slow clients: curl uploading 200 KB at 16 KiB/s gets 408 with a JSON body at the deadline" t_slow_curl
     kill -TERM "$slow_pid"
     gone "$slow_pid" 10
 else
