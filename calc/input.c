@@ -133,6 +133,8 @@ static void cb_row(int ch, void *data)
     calc_input *in = data;
     push_row(in, &in->cur);
     in->row_line = in->line; /* a row after it on the same line (cut by a CR) */
+    in->rowtext.n = 0;       /* and the lines after that one are its own */
+    in->rowtext_lost = false;
 }
 
 static void row_free(csvrow *r)
