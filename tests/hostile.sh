@@ -947,7 +947,7 @@ end
 # or a CR — are quoted with a single quote in front (OWASP), a cell holding ';' is quoted (a
 # spreadsheet that splits on ';' would start a cell at '=1+2'), and amounts stay numbers (the
 # ids were written as they are: =HYPERLINK(…) ran in Excel).
-begin "batch --format csv: formula-like text is quoted with ', amounts stay numbers"
+begin "batch, allocate --format csv: formula-like text is quoted with ', amounts stay numbers"
 run_nosrc batch "$D/formula.jsonl" --as-of $ASOF --no-pools -q --format csv -o "$tmp/f.csv"
 want_rc 0
 nd='needs_data,cash,0.00,,,"district;tax_district;industry;finance.year;finance.rd_expense",,,,,'
@@ -961,6 +961,14 @@ q="'"
   printf 'HOST-F8,%s,sc25-rd-subsidy,eligible,cash,100000.00,,,,,,,,\r\n' "$ASOF"; } >"$tmp/f.exp"
 cmp -s "$tmp/f.exp" "$tmp/f.rd" ||
     problem "sc25-rd-subsidy rows differ (- expected, + got): $(diff "$tmp/f.exp" "$tmp/f.rd" | sed -n 's/^</-/p; s/^>/+/p' | cat -A | head -n 16)"
+# calc allocate writes its CSV the same way
+run_nosrc batch "$D/formula.jsonl" --as-of $ASOF --no-pools -q -o "$tmp/f.jsonl"
+want_rc 0
+run_nosrc allocate "$tmp/f.jsonl" -q --format csv -o "$tmp/fa.csv"
+want_rc 0
+grep ',sc25-rd-subsidy,' "$tmp/fa.csv" >"$tmp/fa.rd"
+cmp -s "$tmp/f.exp" "$tmp/fa.rd" ||
+    problem "allocate: sc25-rd-subsidy rows differ (- expected, + got): $(diff "$tmp/f.exp" "$tmp/fa.rd" | sed -n 's/^</-/p; s/^>/+/p' | cat -A | head -n 16)"
 end
 
 # Ensure what-if CSV keeps a negative change a number (-50000.00: the rd rate from 10 % to 5 % on
