@@ -18,7 +18,7 @@ typedef struct frame {
 /* ---- a set of mapping keys, so that finding a repeated key costs O(1) per key ----
  * Open addressing over the keys' bytes (FNV-1a); made only once a mapping has KEYSET_MIN
  * keys, so that the usual small mappings cost no allocation. */
-#define KEYSET_MIN 16
+#define KEYSET_MIN 32
 #define NUL_HINT "remove it: text cannot contain a NUL character (\\0, \\u0000 or a zero byte)"
 
 struct keyset {
