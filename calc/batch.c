@@ -183,7 +183,6 @@ static void error_record(chunk *c, size_t i, const char *msg)
     sb_puts(&c->buf, "}\n");
 }
 
-void csv_rows(sbuf *out, const value *line, bool header);
 
 static void process(batch *b, calc_engine *e, chunk *c)
 {
@@ -421,72 +420,6 @@ static void *worker(void *arg)
     }
 }
 
-/* ---- output files: written to a temporary file and renamed when complete ---- */
-
-typedef struct outfile {
-    FILE *f;
-    char *tmp;
-    const char *final;
-} outfile;
-
-static int out_open(outfile *of, const char *path, FILE *err)
-{
-    memset(of, 0, sizeof *of);
-    of->final = path;
-    if (!path) {
-        of->f = stdout;
-        return 0;
-    }
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        /* a device or a pipe (/dev/null, /dev/stdout): written in place, never replaced */
-        if (S_ISDIR(st.st_mode) || !(of->f = fopen(path, "wb"))) {
-            fprintf(err, "calc: error: cannot write %s: %s\n", path,
-                    S_ISDIR(st.st_mode) ? "is a directory" : strerror(errno));
-            return CALC_EIO;
-        }
-        return 0;
-    }
-    size_t n = strlen(path) + 32;
-    of->tmp = malloc(n);
-    snprintf(of->tmp, n, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(of->tmp);
-    if (fd >= 0) { /* the file gets the permissions the umask gives new files, not 0600 */
-        mode_t mask = umask(0);
-        umask(mask);
-        fchmod(fd, 0666 & ~mask);
-    }
-    if (fd < 0 || !(of->f = fdopen(fd, "wb"))) {
-        fprintf(err, "calc: error: cannot create %s: %s\n", path, strerror(errno));
-        free(of->tmp);
-        of->tmp = NULL;
-        return CALC_EIO;
-    }
-    return 0;
-}
-
-static int out_close(outfile *of, bool keep, FILE *err)
-{
-    int rc = 0;
-    if (!of->f)
-        return 0;
-    if (fflush(of->f) || ferror(of->f))
-        rc = CALC_EIO;
-    if (of->f != stdout && fclose(of->f))
-        rc = CALC_EIO;
-    of->f = NULL;
-    if (of->tmp) {
-        if (keep && !rc && rename(of->tmp, of->final) != 0)
-            rc = CALC_EIO;
-        if (!keep || rc)
-            unlink(of->tmp);
-        free(of->tmp);
-    }
-    if (rc)
-        fprintf(err, "calc: error: cannot write %s\n", of->final ? of->final : "the output");
-    return rc;
-}
-
 static FILE *temp_file(void)
 {
     const char *dir = getenv("TMPDIR");
@@ -545,6 +478,8 @@ static void write_summary(const batch *b, calc_engine *e, const summary *s,
                           x->unit == U_M2 ? "m2" : "units", (long long)x->size, st->nclaims,
                           (long long)st->claimed, (long long)st->granted,
                           (long long)(x->size - st->granted));
+            if (st->overflow)
+                sb_puts(&j, ", \"overflow\": true");
             if (st->factor_den)
                 sb_printf(&j, ", \"factor\": \"%s/%s\"", calc_money_format(m1, st->factor_num),
                           calc_money_format(m2, st->factor_den));
@@ -580,14 +515,16 @@ static void write_summary(const batch *b, calc_engine *e, const summary *s,
             const decl *x = &ps->pool[p];
             const pool_stat *st = &ps_stat[p];
             if (x->unit == U_YUAN)
-                fprintf(table, "pool %-20s size %s, claimed %s, granted %s%s\n", x->name,
+                fprintf(table, "pool %-20s size %s, claimed %s%s, granted %s%s\n", x->name,
                         calc_money_format_grouped(m1, x->size),
+                        st->overflow ? "more than " : "",
                         calc_money_format_grouped(m2, st->claimed),
                         calc_money_format_grouped(m3, st->granted),
                         st->factor_den ? " (pro rata)" : "");
             else
-                fprintf(table, "pool %-20s size %lld, claimed %lld, granted %lld%s%s\n", x->name,
-                        (long long)x->size, (long long)st->claimed, (long long)st->granted,
+                fprintf(table, "pool %-20s size %lld, claimed %s%lld, granted %lld%s%s\n", x->name,
+                        (long long)x->size, st->overflow ? "more than " : "",
+                        (long long)st->claimed, (long long)st->granted,
                         st->ran_out ? ", ran out at " : "", st->ran_out ? st->ran_out_id : "");
         }
         fprintf(table, "totals: cash %s, in kind %s\n", calc_money_format_grouped(m1, s->cash),
@@ -1189,8 +1126,8 @@ int calc_batch(const calc_batch_opts *o)
         summary_free(&s);
         summary_init(&s, b.npol);
     }
-    outfile of;
-    if (!io && out_open(&of, o->output, o->err) == 0) {
+    calc_outfile of;
+    if (!io && calc_out_open(&of, o->output, o->err) == 0) {
         if (o->out_format == CALC_OUT_CSV)
             csv_head(of.f, o->excel);
         claims none = {0};
@@ -1199,15 +1136,15 @@ int calc_batch(const calc_batch_opts *o)
         for (size_t i = 0; i < none.n; i++)
             free(none.v[i].id);
         free(none.v);
-        if (out_close(&of, true, o->err))
+        if (calc_out_close(&of, true, o->err))
             io = 1;
     } else
         io = 1;
     if (o->summary && !io) {
-        outfile sf;
-        if (out_open(&sf, o->summary, o->err) == 0) {
+        calc_outfile sf;
+        if (calc_out_open(&sf, o->summary, o->err) == 0) {
             write_summary(&b, e, &s, pools ? stats : NULL, sf.f, NULL);
-            if (out_close(&sf, true, o->err))
+            if (calc_out_close(&sf, true, o->err))
                 io = 1;
         } else
             io = 1;
@@ -1399,9 +1336,9 @@ int calc_allocate(const calc_batch_opts *o)
     pool_stat *stats = calloc(e->ps.npool + 1, sizeof *stats);
     if (pools_allocate(e, &all, stats))
         worst = worst < CALC_EXIT_POLICY ? CALC_EXIT_POLICY : worst;
-    outfile of;
+    calc_outfile of;
     int io = 0;
-    if (out_open(&of, o->output, o->err) == 0) {
+    if (calc_out_open(&of, o->output, o->err) == 0) {
         if (o->out_format == CALC_OUT_CSV)
             csv_head(of.f, o->excel);
         size_t r = 0, ci = 0;
@@ -1411,7 +1348,7 @@ int calc_allocate(const calc_batch_opts *o)
                 if (finish_pools(&b, files[i], of.f, &all, &s, &r, &ci, dups, ndup))
                     io = 1;
             }
-        if (out_close(&of, true, o->err))
+        if (calc_out_close(&of, true, o->err))
             io = 1;
     } else
         io = 1;
@@ -1420,10 +1357,10 @@ int calc_allocate(const calc_batch_opts *o)
             fclose(files[i]);
     free(files);
     if (o->summary) {
-        outfile sf;
-        if (out_open(&sf, o->summary, o->err) == 0) {
+        calc_outfile sf;
+        if (calc_out_open(&sf, o->summary, o->err) == 0) {
             write_summary(&b, e, &s, stats, sf.f, NULL);
-            if (out_close(&sf, true, o->err))
+            if (calc_out_close(&sf, true, o->err))
                 io = 1;
         }
     }

@@ -56,6 +56,7 @@ typedef struct pool_stat {
     size_t nclaims;
     int64_t factor_num, factor_den; /* pro rata: granted / claimed, when it bound */
     bool ran_out;
+    bool overflow;    /* the claims' sum did not fit: claimed is saturated, the run failed */
     char *ran_out_id; /* malloc'd */
     calc_date ran_out_applied;
     bool ran_out_has_applied;

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 /* Error codes: 0 is success, failures are negative. */
@@ -79,6 +80,25 @@ typedef struct calc_limits {
 void calc_limits_default(calc_limits *out);
 int calc_limits_set(const calc_limits *l, calc_error *err);
 const calc_limits *calc_limits_get(void);
+
+/* ---- output files ---- */
+/* An output written to a temporary file beside its name and renamed when complete, so that an
+ * interrupted run never leaves a truncated result that looks complete. A path of NULL or "-"
+ * is standard output; a device or pipe (/dev/null) is written in place. */
+typedef struct calc_outfile {
+    FILE *f;
+    char *tmp;
+    const char *final;
+    int slot; /* its place among the temporary files calc_out_abandon removes */
+} calc_outfile;
+/* 0, or CALC_EIO with a message naming the file and the system's reason on err. */
+int calc_out_open(calc_outfile *of, const char *path, FILE *err);
+/* Closes; with keep, renames the temporary file into place, else removes it. 0 or CALC_EIO
+ * ("cannot write out.jsonl: No space left on device"). */
+int calc_out_close(calc_outfile *of, bool keep, FILE *err);
+/* Removes every temporary output file still open. Async-signal-safe: for a program's signal
+ * handler, before it ends the process. */
+void calc_out_abandon(void);
 
 /* ---- money and dates ---- */
 /* Parses yuan text ("8000000", "8000000.5", "8000000.50"); 0 or CALC_ESCHEMA with a reason. */

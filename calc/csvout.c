@@ -9,7 +9,6 @@
  * it), a quote, a tab or a line break. Text that begins with '=', '+', '-', '@', a tab or a CR
  * is a formula to a spreadsheet (CSV injection: =HYPERLINK(…), =cmd|…): it is quoted with a
  * single quote in front, as OWASP advises, so that it shows as the text it is. */
-void csv_text(sbuf *b, const char *s);
 void csv_text(sbuf *b, const char *s)
 {
     bool formula = strchr("=+-@\t\r", s[0]) && s[0];
@@ -88,7 +87,6 @@ static void joined(sbuf *out, const value *l, const char *key, const char *sep)
     }
 }
 
-void csv_rows(sbuf *out, const value *line, bool header);
 void csv_rows(sbuf *out, const value *line, bool header)
 {
     static const char *const cols[] = {"profile", "as_of", "policy", "status", "kind", "amount",

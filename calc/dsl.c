@@ -395,8 +395,13 @@ static void push_placeholder(lua_State *L, const snode *sn)
 {
     switch (sn->type) {
     case T_BOOL: lua_pushboolean(L, 0); break;
-    case T_STRING:
-    case T_ENUM: lua_pushliteral(L, ""); break;
+    case T_STRING: lua_pushliteral(L, ""); break;
+    case T_ENUM: /* a value the code can dispatch on, so that it goes on to read the rest */
+        if (sn->en && sn->en->n)
+            lua_pushstring(L, sn->en->values[0]);
+        else
+            lua_pushliteral(L, "");
+        break;
     default: lua_pushinteger(L, 0);
     }
 }

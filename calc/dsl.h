@@ -23,6 +23,9 @@ typedef struct evalctx {
     char **steps;
     size_t nsteps, capsteps;
     sbuf scratch; /* values rendered into records */
+    /* the records of the policy under way, copied into the result's arena when it is done */
+    crec *recbuf;
+    size_t reccap;
 } evalctx;
 
 void ctx_absent(evalctx *c, const char *path);

@@ -340,6 +340,7 @@ void calc_engine_free(calc_engine *e)
     calc_diags_free(&e->diags);
     free(e->ctx.absent);
     free(e->ctx.steps);
+    arena_solo_free(e->ctx.recbuf);
     sb_free(&e->ctx.scratch);
     free(e->dir);
     arena_free(&e->spare);
@@ -512,6 +513,21 @@ int calc_apply_set(arena *a, value *doc, const char *arg, calc_diags *d)
     return 0;
 }
 
+/* Copies every string of the profile (which points into the document tree) into a. */
+static void own_strings(arena *a, pval *v)
+{
+    if (!v->set)
+        return;
+    if (v->type == T_STRING && v->u.s)
+        v->u.s = arena_strndup(a, v->u.s, strlen(v->u.s));
+    else if (v->type == T_OBJECT)
+        for (size_t i = 0; i < v->u.o->sn->nchild; i++)
+            own_strings(a, &v->u.o->slot[i]);
+    else if (v->type == T_LIST)
+        for (size_t i = 0; i < v->u.l->n; i++)
+            own_strings(a, &v->u.l->item[i]);
+}
+
 calc_profile *calc_profile_parse_set(calc_engine *e, const char *name, const char *text,
                                      size_t len, const char *const *sets, int nsets,
                                      calc_diags *d)
@@ -522,7 +538,10 @@ calc_profile *calc_profile_parse_set(calc_engine *e, const char *name, const cha
     p->file = arena_strndup(&p->a, name, strlen(name));
     value **docs;
     size_t nd;
-    int rc = calc_yaml_parse(&p->a, p->file, text, len, &docs, &nd, d);
+    /* the document tree lives only until the profile is built: it is several times the size
+     * of the text, and a profile of thousands of items should not keep it */
+    arena tree = {0};
+    int rc = calc_yaml_parse(&tree, p->file, text, len, &docs, &nd, d);
     if (!rc && nd == 0) {
         diag_at(d, CALC_ESCHEMA, NULL, NULL, "see 'calc init' for a template",
                 "%s: the file is empty; expected a profile", p->file);
@@ -535,7 +554,7 @@ calc_profile *calc_profile_parse_set(calc_engine *e, const char *name, const cha
         rc = CALC_ESCHEMA;
     }
     for (int i = 0; !rc && i < nsets; i++)
-        rc = calc_apply_set(&p->a, docs[0], sets[i], d);
+        rc = calc_apply_set(&tree, docs[0], sets[i], d);
     /* a duplicate key still leaves a document: validate it too, so every error is reported */
     if (!rc || (rc == CALC_ESCHEMA && nd == 1 && !nsets)) {
         int vr = profile_from_value(p, &e->ps.schema, docs[0], d);
@@ -543,9 +562,14 @@ calc_profile *calc_profile_parse_set(calc_engine *e, const char *name, const cha
             rc = vr;
     }
     if (rc) {
+        arena_free(&tree);
         calc_profile_free(p);
         return NULL;
     }
+    own_strings(&p->a, &p->root);
+    const pval *id = &p->root.u.o->slot[schema_child(e->ps.schema.root, "id", 2)->index];
+    p->id = id->set ? id->u.s : "";
+    arena_free(&tree);
     return p;
 }
 

@@ -7,18 +7,43 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The paths of the absent data, each once, in the order first met; a hash of their places
+ * keeps a list of thousands of items linear. */
 typedef struct strlist {
     char **v;
     size_t n, cap;
+    size_t *slot; /* index + 1 of the path hashed there, 0 for none */
+    size_t nslot; /* a power of two, at least twice n */
 } strlist;
+
+static size_t sl_hash(const char *s)
+{
+    size_t h = 1469598103934665603u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
 
 static void sl_add(strlist *l, arena *a, const char *s)
 {
-    for (size_t i = 0; i < l->n; i++)
-        if (strcmp(l->v[i], s) == 0)
+    if (2 * (l->n + 1) > l->nslot) {
+        size_t ns = l->nslot ? l->nslot * 2 : 32;
+        l->slot = arena_alloc(a, ns * sizeof *l->slot);
+        l->nslot = ns;
+        for (size_t i = 0; i < l->n; i++) {
+            size_t k = sl_hash(l->v[i]) & (ns - 1);
+            while (l->slot[k])
+                k = (k + 1) & (ns - 1);
+            l->slot[k] = i + 1;
+        }
+    }
+    size_t k = sl_hash(s) & (l->nslot - 1);
+    for (; l->slot[k]; k = (k + 1) & (l->nslot - 1))
+        if (strcmp(l->v[l->slot[k] - 1], s) == 0)
             return;
     l->v = arena_grow(a, l->v, l->n, &l->cap, sizeof *l->v, 8);
-    l->v[l->n++] = arena_strndup(a, s, strlen(s));
+    l->v[l->n] = arena_strndup(a, s, strlen(s));
+    l->slot[k] = ++l->n;
 }
 
 typedef struct recs {
@@ -32,6 +57,7 @@ typedef struct E {
     const policy *p;
     recs r;
     strlist missing;
+    const char *prefix; /* the last item prefix copied into the result */
 } E;
 
 static const pval *field_of(const pobj *base, const cond *c)
@@ -155,7 +181,13 @@ bool crec_actual(sbuf *b, const crec *r)
 /* A new, cleared record at the end of the policy's records. */
 static crec *rec_new(E *e)
 {
-    e->r.v = arena_grow(e->c->a, e->r.v, e->r.n, &e->r.cap, sizeof *e->r.v, 4);
+    evalctx *c = e->c;
+    if (e->r.n == c->reccap) { /* one buffer for every policy: no copies left behind */
+        size_t cap = c->reccap ? c->reccap * 2 : 64;
+        c->recbuf = arena_solo(c->recbuf, cap * sizeof *c->recbuf);
+        c->reccap = cap;
+    }
+    e->r.v = c->recbuf;
     crec *r = &e->r.v[e->r.n];
     memset(r, 0, sizeof *r); /* a record taken back (e->r.n lowered) is cleared again */
     return r;
@@ -166,7 +198,12 @@ static size_t add_rec(E *e, const cond *c, const char *prefix, const pval *v, in
     crec *r = rec_new(e);
     r->c = c;
     r->name = c->name;
-    r->prefix = prefix[0] ? arena_strndup(e->c->a, prefix, strlen(prefix)) : "";
+    if (!prefix[0])
+        r->prefix = "";
+    else if (e->prefix && strcmp(e->prefix, prefix) == 0)
+        r->prefix = e->prefix; /* the item's records share one copy */
+    else
+        r->prefix = e->prefix = arena_strndup(e->c->a, prefix, strlen(prefix));
     /* the record outlives the profile: keep a copy of the value, not a pointer into it */
     if (v && v->set) {
         r->v = *v;
@@ -660,14 +697,25 @@ static void finish_records(E *e, pres *r)
         if (c->result == TV_FALSE && !c->quiet)
             r->reason[r->nreason++] = *c;
     }
-    r->cond = e->r.v;
+    r->cond = NULL;
+    evalctx *c = e->c;
+    if (e->r.n > 1024) { /* thousands of items: the buffer itself becomes the result's */
+        r->cond = arena_solo(c->recbuf, e->r.n * sizeof *r->cond);
+        arena_adopt(c->a, r->cond);
+        c->recbuf = NULL;
+        c->reccap = 0;
+    } else if (e->r.n) {
+        r->cond = arena_alloc_raw(c->a, e->r.n * sizeof *r->cond);
+        memcpy(r->cond, e->r.v, e->r.n * sizeof *r->cond);
+    }
+    e->r.v = NULL;
     r->ncond = e->r.n;
 }
 
 void policy_eval(evalctx *c, sbx *s, const policy *p, int index, pres *r);
 void policy_eval(evalctx *c, sbx *s, const policy *p, int index, pres *r)
 {
-    E e = {c, s, p, {0}, {0}};
+    E e = {c, s, p, {0}, {0}, NULL};
     memset(r, 0, sizeof *r);
     r->policy = index;
     r->kind = p->kind;

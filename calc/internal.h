@@ -28,6 +28,11 @@ void *arena_grow(arena *a, void *v, size_t n, size_t *cap, size_t elem, size_t f
 /* Empties the arena but keeps its blocks for the next allocations (arena_free releases). */
 void arena_reset(arena *a);
 char *arena_strndup(arena *a, const char *s, size_t n);
+/* A block of n bytes outside any arena, grown in place (data NULL: a new one), that an arena
+ * can take over whole with arena_adopt (no copy); arena_solo_free if it is never adopted. */
+void *arena_solo(void *data, size_t n);
+void arena_solo_free(void *data);
+void arena_adopt(arena *a, void *data);
 char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Copies len bytes of s into dst (cap >= 8) as valid UTF-8, NUL-terminated: every invalid
  * sequence and every NUL byte becomes U+FFFD, nothing else is dropped; text that does not fit
@@ -347,5 +352,17 @@ struct calc_result {
     bool totals_overflow; /* a total exceeded the largest amount: shown as an error */
     char profile_fp[65];
 };
+
+/* ---- the readers' and writers' shared pieces ---- */
+/* The keys of a mapping, hashed once it has many (load.c): finds k among keys[0..n) — adding
+ * it — in constant time; NULL when it is new, else the earlier equal key. */
+typedef struct keyset keyset;
+const value *keyset_find_add(keyset **set, value *const *keys, size_t n, const value *k);
+void keyset_free(keyset *s);
+/* A CSV text cell: quoted when it must be, and text a spreadsheet would run as a formula
+ * (=, +, -, @, tab, CR first) behind a single quote (csvout.c). */
+void csv_text(sbuf *b, const char *s);
+/* The CSV rows of one result line (a JSON tree), or with header the header row. */
+void csv_rows(sbuf *out, const value *line, bool header);
 
 #endif

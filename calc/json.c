@@ -8,9 +8,6 @@
 #include <yajl/yajl_parse.h>
 
 /* Mapping keys in a hash set once a mapping has many (load.c): a repeated key is found in O(1). */
-typedef struct keyset keyset;
-const value *keyset_find_add(keyset **set, value *const *keys, size_t n, const value *k);
-void keyset_free(keyset *s);
 
 #define NUL_HINT "remove it: text cannot contain a NUL character (\\0, \\u0000 or a zero byte)"
 

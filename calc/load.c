@@ -7,7 +7,6 @@
 #include <string.h>
 #include <yaml.h>
 
-typedef struct keyset keyset;
 typedef struct frame {
     value *v;
     size_t cap;
@@ -70,8 +69,6 @@ static const value *keyset_put(keyset *s, const value *k)
 /* The key among keys[0..n) with the same bytes as k, or NULL. *set (NULL at first) is the
  * mapping's set of those keys, made once there are KEYSET_MIN; k is added to it, so the caller
  * calls this for every key of the mapping in order, and frees the set with keyset_free. */
-const value *keyset_find_add(keyset **set, value *const *keys, size_t n, const value *k);
-void keyset_free(keyset *s);
 
 const value *keyset_find_add(keyset **set, value *const *keys, size_t n, const value *k)
 {

@@ -2,6 +2,8 @@
  * exits; everything it computes comes from libcalc through calc.h. */
 #include "calc.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,8 +303,9 @@ static calc_engine *open_engine(const opts *o, int *status)
 
 static int finish(FILE *out, int status)
 {
-    if (fflush(out) != 0 || ferror(out)) {
-        fprintf(stderr, "calc: error: cannot write the output\n");
+    if (fflush(out) != 0 || ferror(out)) { /* errno: this flush's, or the failed write's */
+        fprintf(stderr, "calc: error: cannot write the output: %s\n",
+                strerror(errno ? errno : EIO));
         return status > CALC_EXIT_USAGE ? status : CALC_EXIT_USAGE;
     }
     return status;
@@ -502,11 +505,13 @@ static int cmd_record(opts *o)
         if (!e)
             return status;
         calc_diags d = {0};
-        FILE *out = o->out && strcmp(o->out, "-") ? fopen(o->out, "wb") : stdout;
-        int rc = out ? calc_record_cases(out, e, o->args[0], o->embed, &d) : CALC_EIO;
+        calc_outfile of;
+        int rc = calc_out_open(&of, o->out, stderr);
+        if (!rc)
+            rc = calc_record_cases(of.f, e, o->args[0], o->embed, &d);
         calc_diags_print(stderr, &d);
         calc_diags_free(&d);
-        if (out && out != stdout && fclose(out) != 0)
+        if (of.f != stdout && calc_out_close(&of, rc == 0, stderr) && !rc)
             rc = CALC_EIO;
         calc_engine_free(e);
         int s = calc_exit_status(rc);
@@ -527,25 +532,15 @@ static int cmd_record(opts *o)
         calc_engine_free(e);
         return calc_exit_status(code);
     }
-    FILE *out = stdout;
-    char tmp[1100] = "";
-    if (o->out && strcmp(o->out, "-") != 0) {
-        snprintf(tmp, sizeof tmp, "%s.tmp", o->out);
-        out = fopen(tmp, "wb");
-        if (!out) {
-            fprintf(stderr, "calc: error: cannot create %s\n", tmp);
+    calc_outfile of;
+    if (calc_out_open(&of, o->out, stderr))
+        status = CALC_EXIT_USAGE;
+    else {
+        if (calc_record(of.f, e, p, o->as_of, o->embed, NULL))
             status = CALC_EXIT_USAGE;
-        }
-    }
-    if (out) {
-        if (calc_record(out, e, p, o->as_of, o->embed, NULL))
-            status = CALC_EXIT_USAGE;
-        if (out != stdout) {
-            if (fclose(out) != 0 || status || rename(tmp, o->out) != 0) {
-                unlink(tmp);
-                fprintf(stderr, "calc: error: cannot write %s\n", o->out);
+        if (of.f != stdout) {
+            if (calc_out_close(&of, status == 0, stderr))
                 status = CALC_EXIT_USAGE;
-            }
         } else
             status = finish(stdout, status);
     }
@@ -571,21 +566,18 @@ static int cmd_sweep(opts *o)
                          : open_engine(o, &status);
     if (!e)
         return status;
-    FILE *out = stdout;
-    if (o->out && strcmp(o->out, "-")) {
-        out = fopen(o->out, "wb");
-        if (!out) {
-            fprintf(stderr, "calc: error: cannot create %s\n", o->out);
-            calc_engine_free(e);
-            return CALC_EXIT_USAGE;
-        }
+    calc_outfile of;
+    if (calc_out_open(&of, o->out, stderr)) {
+        calc_engine_free(e);
+        return CALC_EXIT_USAGE;
     }
+    FILE *out = of.f;
     calc_diags d = {0};
     int rc = calc_sweep(out, e, o->args[0], o->sets, o->nsets, o->vary, o->only, o->nonly,
                         o->as_of, fmt, o->lang, &d);
     calc_diags_print(stderr, &d);
     calc_diags_free(&d);
-    if (out != stdout && fclose(out) != 0 && !rc)
+    if (out != stdout && calc_out_close(&of, rc == 0, stderr) && !rc)
         rc = CALC_EIO;
     calc_engine_free(e);
     int s = rc == CALC_EUSAGE ? CALC_EXIT_USAGE : calc_exit_status(rc);
@@ -699,17 +691,12 @@ static int cmd_report(opts *o)
     calc_engine *e = open_engine(o, &status);
     if (!e)
         return status;
-    char tmp[1100];
-    FILE *out = stdout;
-    if (outp) {
-        snprintf(tmp, sizeof tmp, "%s.tmp", outp);
-        out = fopen(tmp, "wb");
-        if (!out) {
-            fprintf(stderr, "calc: error: cannot create %s\n", tmp);
-            calc_engine_free(e);
-            return CALC_EXIT_USAGE;
-        }
+    calc_outfile of;
+    if (calc_out_open(&of, outp, stderr)) {
+        calc_engine_free(e);
+        return CALC_EXIT_USAGE;
     }
+    FILE *out = of.f;
     calc_diags d = {0};
     int rc = calc_report(out, e, o->args, o->nargs, html, o->lang, &d);
     calc_diags_print(stderr, &d);
@@ -717,13 +704,9 @@ static int cmd_report(opts *o)
     int s = calc_exit_status(rc);
     if (s > status)
         status = s;
-    if (outp) {
-        if (fclose(out) != 0 || rc || rename(tmp, outp) != 0) {
-            unlink(tmp);
-            if (!rc)
-                fprintf(stderr, "calc: error: cannot write %s\n", outp);
+    if (out != stdout) {
+        if (calc_out_close(&of, rc == 0, stderr) || rc)
             status = status ? status : CALC_EXIT_USAGE;
-        }
     } else
         status = finish(stdout, status);
     calc_engine_free(e);
@@ -832,8 +815,30 @@ static int cmd_schema(opts *o, int init)
     return status;
 }
 
+/* SIGINT, SIGTERM, SIGHUP: no temporary output file is left behind; then the signal's own
+ * ending (the server installs handlers of its own, which drain instead). */
+static void on_fatal_signal(int sig)
+{
+    calc_out_abandon();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void catch_signals(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_fatal_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
 int main(int argc, char **argv)
 {
+    catch_signals();
     if (argc < 2)
         return usage_error("%s", "missing command");
     const char *cmd = argv[1];

@@ -99,8 +99,19 @@ static void json_rec(sbuf *b, sbuf *t, const crec *c)
     LIT(b, "\"}");
 }
 
+/* The result as JSON into b; with a sink, what is complete is written to it policy by policy,
+ * so that a profile of thousands of items is not held as text in memory whole. */
+static void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc_result *res,
+                           bool conds, bool explain);
+
 void result_json(sbuf *b, const calc_engine *e, const calc_result *res, bool conds, bool explain);
 void result_json(sbuf *b, const calc_engine *e, const calc_result *res, bool conds, bool explain)
+{
+    result_json_to(b, NULL, e, res, conds, explain);
+}
+
+static void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc_result *res,
+                           bool conds, bool explain)
 {
     char date[16];
     const polset *ps = &e->ps;
@@ -113,6 +124,10 @@ void result_json(sbuf *b, const calc_engine *e, const calc_result *res, bool con
     for (size_t i = 0; i < res->n; i++) {
         const pres *r = &res->r[i];
         const policy *p = &ps->pol[r->policy];
+        if (sink && b->n > 65536) {
+            fwrite(b->p, 1, b->n, sink);
+            b->n = 0;
+        }
         if (i)
             LIT(b, ", ");
         LIT(b, "{\"policy\": ");
@@ -186,6 +201,10 @@ void result_json(sbuf *b, const calc_engine *e, const calc_result *res, bool con
         if (conds) {
             sb_puts(b, ", \"conditions\": [");
             for (size_t k = 0; k < r->ncond; k++) {
+                if (sink && b->n > 65536) {
+                    fwrite(b->p, 1, b->n, sink);
+                    b->n = 0;
+                }
                 if (k)
                     sb_puts(b, ", ");
                 json_rec(b, &scratch, &r->cond[k]);
@@ -567,12 +586,12 @@ int calc_result_write(FILE *out, const calc_engine *e, const calc_result *res,
 {
     sbuf b = {0};
     if (o->format == CALC_FMT_JSON) {
-        result_json(&b, e, res, true, o->explain);
+        result_json_to(&b, out, e, res, true, o->explain);
         sb_puts(&b, "\n");
     } else
         result_table(&b, e, res, o->lang, o->explain);
     size_t n = b.n ? fwrite(b.p, 1, b.n, out) : 0;
-    int ok = n == b.n;
+    int ok = n == b.n && !ferror(out);
     sb_free(&b);
     return ok ? 0 : CALC_EIO;
 }

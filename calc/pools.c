@@ -44,6 +44,7 @@ int pools_allocate(calc_engine *e, claims *c, pool_stat *stats)
             for (size_t k = 0; k < n; k++)
                 total += c->v[idx[k]].amount;
             st->claimed = total > INT64_MAX ? INT64_MAX : (int64_t)total;
+            st->overflow = total > INT64_MAX;
             if (total > pool->size) {
                 st->factor_num = pool->size;
                 st->factor_den = st->claimed;
@@ -66,7 +67,17 @@ int pools_allocate(calc_engine *e, claims *c, pool_stat *stats)
         int64_t left = pool->size;
         for (size_t k = 0; k < n; k++) {
             claim *x = &c->v[idx[k]];
-            st->claimed += x->quantity;
+            if (!st->overflow && __builtin_add_overflow(st->claimed, x->quantity, &st->claimed)) {
+                /* the sum is not wrapped: it stays at the largest value, flagged, and the run
+                 * fails naming where it happened */
+                st->claimed = INT64_MAX;
+                st->overflow = true;
+                fprintf(stderr, "calc: error: pool '%s': the claimed quantity does not fit in 64 "
+                        "bits at record '%s' (policy %s); 错误：资金池“%s”申请数量之和溢出（记录 "
+                        "%s，政策 %s）\n", pool->name, x->id, ps->pol[x->policy].id, pool->name,
+                        x->id, ps->pol[x->policy].id);
+                rc = CALC_EPOLICY;
+            }
             if (x->quantity <= left) {
                 left -= x->quantity;
                 continue;
@@ -82,7 +93,9 @@ int pools_allocate(calc_engine *e, claims *c, pool_stat *stats)
             left = 0;
             x->changed = true;
             char msg[512];
-            if (policy_value(e, x->policy, x->g_quantity, &x->g_amount, msg, sizeof msg)) {
+            if (x->exhausted)
+                x->g_amount = 0; /* nothing granted is worth nothing, whatever value() says */
+            else if (policy_value(e, x->policy, x->g_quantity, &x->g_amount, msg, sizeof msg)) {
                 fprintf(stderr, "calc: error: %s\n", msg);
                 rc = CALC_EPOLICY;
             }

@@ -4,6 +4,10 @@
  * suggestion is proven by evaluating the profile with the changes applied; a set of changes
  * that does not make the policy eligible is not shown. Dates are facts: a failing date cannot
  * be changed, and is said to be so. */
+/* The most changes a suggestion may consist of before it is minimised: each costs one
+ * evaluation of the whole profile, and a list of thousands of items would make it quadratic. */
+#define QUALIFY_MAX_CHANGES 64
+
 #include "engine.h"
 
 #include <stdlib.h>
@@ -169,12 +173,16 @@ static void nominal(const snode *sn, pval *out)
 static void add_fix(fixes *f, pval *slot, const pval *nv, const char *field, const char *action,
                     arena *a)
 {
+    if (f->n > QUALIFY_MAX_CHANGES)
+        return; /* already too many to be advice: the suggestion is given up */
     for (size_t i = 0; i < f->n; i++)
         if (f->v[i].slot == slot)
             return;
     if (f->n == f->cap) {
         f->cap = f->cap ? f->cap * 2 : 8;
         f->v = realloc(f->v, f->cap * sizeof *f->v);
+        if (!f->v)
+            abort(); /* out of memory: nothing sensible to continue with */
     }
     fix *x = &f->v[f->n++];
     memset(x, 0, sizeof *x);
@@ -326,15 +334,44 @@ static void collect(calc_engine *e, calc_profile *prof, const policy *p, const p
     }
 }
 
+/* Marks in `only` policy i and every policy its status can depend on: those linked to it
+ * through exclusive groups and caps, transitively. */
+static void component_of(const polset *ps, size_t i, bool *only)
+{
+    memset(only, 0, ps->n * sizeof *only);
+    only[i] = true;
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (size_t m = 0; m < ps->n; m++) {
+            if (!only[m])
+                continue;
+            for (size_t j = 0; j < ps->n; j++)
+                if (!only[j] &&
+                    ((ps->pol[m].group >= 0 && ps->pol[j].group == ps->pol[m].group) ||
+                     (ps->pol[m].cap >= 0 && ps->pol[j].cap == ps->pol[m].cap))) {
+                    only[j] = true;
+                    grew = true;
+                }
+        }
+    }
+}
+
 void calc_qualify(calc_engine *e, calc_profile *prof, calc_result *res)
 {
     bool nofp = e->no_fingerprint, claims = e->claims_only;
+    const bool *only_was = e->only;
+    bool *only = malloc((res->n ? res->n : 1) * sizeof *only);
+    if (!only)
+        abort();
     e->no_fingerprint = true; /* the trials' fingerprints are never shown */
     for (size_t i = 0; i < res->n; i++) {
         pres *r = &res->r[i];
         if (r->status != ST_INELIGIBLE && r->status != ST_NEEDS_DATA)
             continue;
         const policy *p = &e->ps.pol[i];
+        /* a trial evaluates the policy and what it depends on, not the whole set */
+        component_of(&e->ps, i, only);
+        e->only = only;
         qualify *q = arena_alloc(&res->a, sizeof *q);
         r->to_qualify = q;
         fixes f = {0};
@@ -344,14 +381,17 @@ void calc_qualify(calc_engine *e, calc_profile *prof, calc_result *res)
         for (int round = 0; round < 4 && !ok; round++) {
             size_t before = f.n;
             collect(e, prof, p, cur, res->as_of, &f, q, &res->a);
-            calc_result *next = calc_eval(e, prof, res->as_of);
-            calc_result_free(tmp);
-            tmp = next;
+            if (f.n > QUALIFY_MAX_CHANGES)
+                break; /* too many changes to be advice: no trial */
+            calc_result_free(tmp); /* cur is not needed once collected */
+            tmp = calc_eval(e, prof, res->as_of);
             cur = &tmp->r[i];
             ok = cur->status == ST_ELIGIBLE;
             if (!ok && f.n == before)
                 break; /* nothing more to change */
         }
+        if (ok && f.n > QUALIFY_MAX_CHANGES)
+            ok = false; /* no advice of hundreds of changes (and no minimising them one by one) */
         if (ok) { /* the smallest set: drop every change the policy does not need */
             e->claims_only = true; /* only eligibility and the amount are looked at here */
             for (size_t k = 0; k < f.n; k++) {
@@ -386,5 +426,7 @@ void calc_qualify(calc_engine *e, calc_profile *prof, calc_result *res)
         free(f.v);
         calc_result_free(tmp);
     }
+    e->only = only_was;
+    free(only);
     e->no_fingerprint = nofp;
 }

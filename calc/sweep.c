@@ -326,9 +326,11 @@ int calc_sweep(FILE *out, calc_engine *e, const char *profile, const char *const
         if (format == 2) {
             write_svg(&b, e, &s, path, lang);
         } else if (format == 1) {
-            sb_puts(&b, path);
-            for (size_t p = 0; p < s.npol; p++)
-                sb_printf(&b, ",%s", e->ps.pol[s.pol[p]].id);
+            csv_text(&b, path);
+            for (size_t p = 0; p < s.npol; p++) {
+                sb_puts(&b, ",");
+                csv_text(&b, e->ps.pol[s.pol[p]].id);
+            }
             sb_puts(&b, ",total\n");
             for (size_t i = 0; i < s.nstep; i++) {
                 xtext(xt, sizeof xt, &s, i);

@@ -3,6 +3,10 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,6 +163,35 @@ char *arena_printf(arena *a, const char *fmt, ...)
     return p;
 }
 
+void *arena_solo(void *data, size_t n)
+{
+    arena_block *b = data ? (arena_block *)((char *)data - offsetof(arena_block, data)) : NULL;
+    b = realloc(b, sizeof *b + (n ? n : 1));
+    if (!b)
+        abort(); /* out of memory: nothing sensible to continue with */
+    b->next = NULL;
+    b->used = b->cap = n;
+    return b->data;
+}
+
+void arena_solo_free(void *data)
+{
+    if (data)
+        free((char *)data - offsetof(arena_block, data));
+}
+
+void arena_adopt(arena *a, void *data)
+{
+    arena_block *b = (arena_block *)((char *)data - offsetof(arena_block, data));
+    if (a->head) { /* behind the block being filled, which stays the one allocated from */
+        b->next = a->head->next;
+        a->head->next = b;
+    } else {
+        b->next = NULL;
+        a->head = b;
+    }
+}
+
 void arena_reset(arena *a)
 {
     while (a->head) {
@@ -300,26 +333,72 @@ void calc_error_hint(calc_error *err, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Where each line of the file echoed last begins, so that a file with thousands of errors is
+ * read once, not once per error (that was quadratic in a batch of bad records). */
+static struct {
+    pthread_mutex_t mu;
+    char path[1024];
+    struct stat st;
+    long *start; /* start[i]: offset of line i + 1 */
+    size_t n;
+} lines = {PTHREAD_MUTEX_INITIALIZER, "", {0}, NULL, 0};
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+           a->st_mtime == b->st_mtime;
+}
+
+/* Line `line` of file into buf (at most cap - 1 bytes of it); false when there is none. */
+static bool read_line(const char *file, unsigned line, char *buf, size_t cap)
+{
+    FILE *f = fopen(file, "rb");
+    struct stat st;
+    if (!f)
+        return false;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        fclose(f);
+        return false;
+    }
+    bool ok = false;
+    pthread_mutex_lock(&lines.mu);
+    if (strcmp(lines.path, file) != 0 || !same_file(&lines.st, &st)) {
+        free(lines.start);
+        lines.start = NULL;
+        lines.n = 0;
+        size_t cap_l = 0;
+        long off = 0;
+        int c, prev = '\n';
+        while ((c = getc(f)) != EOF) {
+            if (prev == '\n') {
+                if (lines.n == cap_l) {
+                    cap_l = cap_l ? cap_l * 2 : 1024;
+                    long *v = realloc(lines.start, cap_l * sizeof *v);
+                    if (!v)
+                        break;
+                    lines.start = v;
+                }
+                lines.start[lines.n++] = off;
+            }
+            prev = c;
+            off++;
+        }
+        snprintf(lines.path, sizeof lines.path, "%s", file);
+        lines.st = st;
+    }
+    if (line >= 1 && line <= lines.n && fseek(f, lines.start[line - 1], SEEK_SET) == 0 &&
+        fgets(buf, (int)cap, f))
+        ok = true;
+    pthread_mutex_unlock(&lines.mu);
+    fclose(f);
+    return ok;
+}
+
 /* Echoes line `line` of file with a caret under column col (columns count code points). */
 static void echo_line(FILE *out, const char *file, unsigned line, unsigned col)
 {
-    FILE *f = fopen(file, "rb");
-    if (!f)
-        return;
     char buf[512];
-    unsigned cur = 1;
-    int found = 0;
-    while (fgets(buf, sizeof buf, f)) {
-        size_t n = strlen(buf);
-        if (cur == line) {
-            found = 1;
-            break;
-        }
-        if (n && buf[n - 1] == '\n')
-            cur++;
-    }
-    fclose(f);
-    if (!found)
+    if (!read_line(file, line, buf, sizeof buf))
         return;
     size_t n = strcspn(buf, "\r\n");
     buf[n] = 0;
@@ -559,4 +638,105 @@ int calc_read_file_diag(const char *path, char **out, size_t *len, calc_diags *d
     if (x)
         *x = err;
     return err.code;
+}
+
+/* ---- output files ---- */
+
+/* The temporary files open now, for calc_out_abandon: a slot is set before the file exists and
+ * cleared before its name is freed, so a signal handler only ever sees whole names. */
+#define OUT_SLOTS 64
+static char *volatile out_tmp[OUT_SLOTS];
+
+static int slot_take(char *name)
+{
+    for (int i = 0; i < OUT_SLOTS; i++)
+        if (!out_tmp[i] && __sync_bool_compare_and_swap(&out_tmp[i], NULL, name))
+            return i;
+    return -1;
+}
+
+void calc_out_abandon(void)
+{
+    for (int i = 0; i < OUT_SLOTS; i++) {
+        char *n = out_tmp[i];
+        if (n)
+            unlink(n);
+    }
+}
+
+int calc_out_open(calc_outfile *of, const char *path, FILE *err)
+{
+    memset(of, 0, sizeof *of);
+    of->slot = -1;
+    if (!path || strcmp(path, "-") == 0) {
+        of->f = stdout;
+        return 0;
+    }
+    of->final = path;
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        /* a device or a pipe (/dev/null, /dev/stdout): written in place, never replaced */
+        if (S_ISDIR(st.st_mode) || !(of->f = fopen(path, "wb"))) {
+            fprintf(err, "calc: error: cannot write %s: %s\n", path,
+                    S_ISDIR(st.st_mode) ? "is a directory" : strerror(errno));
+            return CALC_EIO;
+        }
+        return 0;
+    }
+    size_t n = strlen(path) + 32;
+    of->tmp = malloc(n);
+    if (!of->tmp)
+        return CALC_ENOMEM;
+    snprintf(of->tmp, n, "%s.tmp.XXXXXX", path);
+    /* the name is listed before the file exists: an abandon in between removes nothing */
+    of->slot = slot_take(of->tmp);
+    int fd = mkstemp(of->tmp);
+    int e = errno;
+    if (fd >= 0) { /* the file gets the permissions the umask gives new files, not 0600 */
+        mode_t mask = umask(0);
+        umask(mask);
+        fchmod(fd, 0666 & ~mask);
+    }
+    if (fd < 0 || !(of->f = fdopen(fd, "wb"))) {
+        if (fd >= 0) {
+            e = errno;
+            close(fd);
+            unlink(of->tmp);
+        }
+        fprintf(err, "calc: error: cannot create %s: %s\n", path, strerror(e));
+        if (of->slot >= 0)
+            out_tmp[of->slot] = NULL;
+        free(of->tmp);
+        of->tmp = NULL;
+        return CALC_EIO;
+    }
+    return 0;
+}
+
+int calc_out_close(calc_outfile *of, bool keep, FILE *err)
+{
+    int e = 0, earlier = errno; /* a failed write earlier left its reason there */
+    if (!of->f)
+        return 0;
+    if (fflush(of->f))
+        e = errno ? errno : EIO;
+    else if (ferror(of->f))
+        e = earlier ? earlier : EIO;
+    if (of->f != stdout && fclose(of->f) && !e)
+        e = errno ? errno : EIO;
+    of->f = NULL;
+    if (of->tmp) {
+        if (keep && !e && rename(of->tmp, of->final) != 0)
+            e = errno;
+        if (!keep || e)
+            unlink(of->tmp);
+        if (of->slot >= 0)
+            out_tmp[of->slot] = NULL;
+        free(of->tmp);
+        of->tmp = NULL;
+    }
+    if (e)
+        fprintf(err, "calc: error: cannot write %s: %s\n", of->final ? of->final : "the output",
+                strerror(e));
+    return e ? CALC_EIO : 0;
 }

@@ -315,9 +315,10 @@ static void write_report(FILE *out, const wi *w, int format, int lang, const cal
                 agg a;
                 aggregate(w, g, k, &a);
                 const char *gv = g < 0 ? "" : w->groups[g];
-                bool q = strpbrk(gv, ",\"") != NULL;
-                sb_printf(&b, "%s%s%s,%s,%zu,%zu,%s,%s,%s,%zu,%zu,%zu\r\n", q ? "\"" : "", gv,
-                          q ? "\"" : "", e->ps.pol[k].id, a.ben[0], a.ben[1],
+                csv_text(&b, gv);
+                sb_puts(&b, ",");
+                csv_text(&b, e->ps.pol[k].id);
+                sb_printf(&b, ",%zu,%zu,%s,%s,%s,%zu,%zu,%zu\r\n", a.ben[0], a.ben[1],
                           calc_money_format(m1, a.granted[0]), calc_money_format(m2, a.granted[1]),
                           calc_money_format(m3, a.granted[1] - a.granted[0]), a.gain, a.lose,
                           a.same);
@@ -727,6 +728,26 @@ static int64_t distance(const qchange *c)
     return (int64_t)((__int128)gap * 10000 / (to < 0 ? -to : to));
 }
 
+/* A change such as "+10,000.00" or "-9" as a CSV number (10000.00, -9): no group separators or
+ * plus sign, which a spreadsheet would split on or read as a formula; other text as text. */
+static void csv_change(sbuf *b, const char *by)
+{
+    char num[64];
+    size_t n = 0;
+    bool ok = *by != 0;
+    for (const char *q = by; *q && ok; q++) {
+        if (*q == ',' || (*q == '+' && q == by))
+            continue;
+        ok = n < sizeof num - 1 && ((*q >= '0' && *q <= '9') || *q == '.' || (*q == '-' && q == by));
+        num[n++] = *q;
+    }
+    num[n] = 0;
+    if (ok && n)
+        sb_puts(b, num);
+    else
+        csv_text(b, by);
+}
+
 int calc_near(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *within,
               int format, int lang, calc_diags *d)
 {
@@ -783,10 +804,16 @@ int calc_near(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *w
                     char pct[40];
                     calc_money_format(pct, dist);
                     calc_money_format(m, q->amount);
-                    if (format == 2)
-                        sb_printf(&b, "%s,\"%s\",%s,%s,%s,%s,%s,%s%%,%s\r\n", p->id,
-                                  nm->set ? nm->u.s : "", e->ps.pol[i].id, c->field, c->now,
-                                  c->to, c->by ? c->by : "", pct, m);
+                    if (format == 2) {
+                        const char *text[] = {p->id, nm->set ? nm->u.s : "", e->ps.pol[i].id,
+                                              c->field, c->now, c->to};
+                        for (size_t t = 0; t < sizeof text / sizeof text[0]; t++) {
+                            csv_text(&b, text[t]);
+                            sb_puts(&b, ",");
+                        }
+                        csv_change(&b, c->by ? c->by : "");
+                        sb_printf(&b, ",%s%%,%s\r\n", pct, m);
+                    }
                     else if (format == 1) {
                         sb_puts(&b, "{\"profile\": ");
                         sb_json_str(&b, p->id);
