@@ -12,19 +12,26 @@ PREFIX ?= /usr/local
 BUILD ?= build
 VERSION = 0.1.0
 
-PKGS = $(LUA_PC) yaml-0.1 yajl libcrypto libmicrohttpd
+# the library's packages; libmicrohttpd is the server's alone (the archive has no MHD_ symbol)
+PKGS = $(LUA_PC) yaml-0.1 yajl libcrypto
+SERVE_PKGS = libmicrohttpd
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -DCALC_VERSION='"$(VERSION)"' \
-            -DCALC_DATADIR='"$(PREFIX)/share/calc"' -Icalc -I$(BUILD)
+            -DCALC_DATADIR='"$(PREFIX)/share/calc"' -Icalc/lib -I$(BUILD)
 ALL_CFLAGS = -std=c11 $(WARN) $(WERROR) $(CFLAGS) -MMD -MP \
              $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread
+SERVE_LDLIBS = $(shell $(PKG_CONFIG) --libs $(SERVE_PKGS) 2>/dev/null)
 TEST_LDLIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
-LIB_SRC = $(filter-out calc/main.c,$(wildcard calc/*.c))
+# calc/lib: the library (libcalc.a); calc/cli: the calc program; calc/serve: calc serve
+LIB_SRC = $(wildcard calc/lib/*.c)
+CLI_SRC = $(wildcard calc/cli/*.c)
+SERVE_SRC = $(wildcard calc/serve/*.c)
+PROG_OBJ = $(CLI_SRC:calc/cli/%.c=$(BUILD)/cli/%.o) $(SERVE_SRC:calc/serve/%.c=$(BUILD)/serve/%.o)
 FUZZ_TARGETS = profile case record csv money scenario
 FUZZ_TIME ?= 30
 REPLAYS = $(FUZZ_TARGETS:%=$(BUILD)/replay_%)
-LIB_OBJ = $(LIB_SRC:calc/%.c=$(BUILD)/%.o)
+LIB_OBJ = $(LIB_SRC:calc/lib/%.c=$(BUILD)/%.o)
 TESTS = $(patsubst tests/%.c,$(BUILD)/%,$(wildcard tests/test_*.c))
 
 DEPS_PKGS = liblua5.4-dev libyaml-dev libyajl-dev libcsv-dev libssl-dev libmicrohttpd-dev libcmocka-dev pkg-config xxd valgrind jq time chromium wrk clang libclang-rt-14-dev
@@ -53,27 +60,40 @@ $(BUILD):
 	@mkdir -p $(BUILD)
 
 # the web page, its script and style, the example profile and the OpenAPI document, compiled in
-$(BUILD)/web.h: calc/web/index.html calc/web/app.js calc/web/app.css calc/web/openapi.json \
+WEB = calc/serve/web
+$(BUILD)/web.h: $(WEB)/index.html $(WEB)/app.js $(WEB)/app.css $(WEB)/openapi.json \
                 cases/profiles/example.yaml | $(BUILD)
 	@echo GEN $@
-	$(Q)rm -f $@.tmp; for f in calc/web/index.html calc/web/app.js calc/web/app.css \
-	  calc/web/openapi.json cases/profiles/example.yaml; do \
+	$(Q)rm -f $@.tmp; for f in $(WEB)/index.html $(WEB)/app.js $(WEB)/app.css \
+	  $(WEB)/openapi.json cases/profiles/example.yaml; do \
 	  (cd $$(dirname $$f) && xxd -i $$(basename $$f)) | sed 's/^unsigned/static const unsigned/' >> $@.tmp; \
 	done; mv $@.tmp $@
 
-$(BUILD)/server.o: $(BUILD)/web.h
+$(BUILD)/serve/server.o: $(BUILD)/web.h
 
-$(BUILD)/%.o: calc/%.c | $(BUILD)
+$(BUILD)/%.o: calc/lib/%.c | $(BUILD)
 	@echo CC $<
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+# the programs see the library's headers; the server alone sees libmicrohttpd
+$(BUILD)/cli/%.o: calc/cli/%.c | $(BUILD)
+	@mkdir -p $(BUILD)/cli
+	@echo CC $<
+	$(Q)$(CC) $(CPPFLAGS) -Icalc/serve $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/serve/%.o: calc/serve/%.c | $(BUILD)
+	@mkdir -p $(BUILD)/serve
+	@echo CC $<
+	$(Q)$(CC) $(CPPFLAGS) -Icalc/serve $(ALL_CFLAGS) \
+	  $(shell $(PKG_CONFIG) --cflags $(SERVE_PKGS) 2>/dev/null) -c -o $@ $<
 
 $(BUILD)/libcalc.a: $(LIB_OBJ)
 	@echo AR $@
 	$(Q)$(AR) rcs $@ $^
 
-$(BUILD)/calc: $(BUILD)/main.o $(BUILD)/libcalc.a
+$(BUILD)/calc: $(PROG_OBJ) $(BUILD)/libcalc.a
 	@echo LD $@
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(SERVE_LDLIBS)
 
 $(BUILD)/test_%: tests/test_%.c $(BUILD)/libcalc.a
 	@echo CC $<
@@ -101,15 +121,13 @@ FUZZ_BUILD = $(BUILD)/fuzz
 FUZZ_CC ?= clang
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS = -std=c11 -g -O1 $(FUZZ_SAN) $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-FUZZ_OBJ = $(LIB_SRC:calc/%.c=$(FUZZ_BUILD)/obj/%.o)
+FUZZ_OBJ = $(LIB_SRC:calc/lib/%.c=$(FUZZ_BUILD)/obj/%.o)
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
 
-$(FUZZ_BUILD)/obj/%.o: calc/%.c
+$(FUZZ_BUILD)/obj/%.o: calc/lib/%.c
 	@mkdir -p $(@D)
 	@echo CLANG $<
 	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
-
-$(FUZZ_BUILD)/obj/server.o: $(BUILD)/web.h
 
 $(FUZZ_BUILD)/libcalc.a: $(FUZZ_OBJ)
 	@echo AR $@

@@ -1,4 +1,4 @@
-/* test_money.c — exact money in fen and calendar dates (calc/money.c) through calc.h:
+/* test_money.c — exact money in fen and calendar dates (calc/lib/money.c) through calc.h:
  * parsing and formatting yuan, percent rounded half up, floor(x * num / den), ISO dates and
  * "N years before". Pure functions: no engine, no files. */
 #include <setjmp.h>

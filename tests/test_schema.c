@@ -1,4 +1,4 @@
-/* test_schema.c — profile validation against policies/schema.yaml (calc/schema.c, calc/load.c)
+/* test_schema.c — profile validation against policies/schema.yaml (calc/lib/schema.c, calc/lib/load.c)
  * through calc_profile_parse: typed values and defaults of a valid profile, and for invalid
  * input every diagnostic's code, line:col, field path, message and hint.
  * Tests named test_* assert the correct behaviour of a known defect and fail until fixed. */

@@ -12,6 +12,7 @@
  * 400 and the connection closed, so nothing pipelined behind them is read. SIGINT and SIGTERM
  * drain with a deadline. */
 #include "engine.h"
+#include "serve.h"
 
 #include <microhttpd.h>
 #include <arpa/inet.h>

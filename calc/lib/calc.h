@@ -218,12 +218,6 @@ int calc_policy_show(FILE *out, const calc_engine *e, const char *id, int lang, 
  * failed to load; every finding goes into diags. */
 int calc_policies_check(const calc_engine *e, calc_date today, calc_diags *diags);
 
-/* ---- serve ---- */
-/* `calc serve`: the HTTP API and web calculator on bind:port with `threads` workers (one
- * engine each), until SIGINT or SIGTERM, which drain requests under way. Returns the exit
- * status. */
-int calc_serve(const char *dir, const char *bind, int port, int threads, FILE *err);
-
 /* ---- cases ---- */
 /* `calc record`: writes a case file (YAML) for the profile: the profile inline, the full
  * outcome, the fingerprints, each policy's parameters and conditions as they were, and with

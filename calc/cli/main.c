@@ -1,6 +1,7 @@
 /* main.c — the calc command line: options, exit statuses and printing. The only file that
  * exits; everything it computes comes from libcalc through calc.h. */
 #include "calc.h"
+#include "serve.h"
 
 #include <errno.h>
 #include <signal.h>
