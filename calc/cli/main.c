@@ -640,13 +640,37 @@ static int cmd_whatif(opts *o)
     return finish(stdout, s > status ? s : status);
 }
 
+/* A number from the environment of at least min, or dflt when unset or not such a number. */
+static double env_number(const char *name, double dflt, double min)
+{
+    const char *s = getenv(name);
+    if (!s || !*s)
+        return dflt;
+    char *end;
+    double v = strtod(s, &end);
+    return *end || !(v >= min) || v > 1e9 ? dflt : v;
+}
+
 static int cmd_serve(opts *o)
 {
     if (o->nargs)
         return usage_error("%s", "serve takes no arguments");
-    const char *dir = o->policies ? o->policies : calc_default_policies();
-    return calc_serve(dir, o->bind ? o->bind : "127.0.0.1", o->port ? o->port : 8080,
-                      o->threads ? o->threads : 2, stderr);
+    calc_serve_opts so;
+    calc_serve_defaults(&so);
+    so.dir = o->policies ? o->policies : calc_default_policies();
+    if (o->bind)
+        so.bind = o->bind;
+    if (o->port)
+        so.port = o->port;
+    if (o->threads)
+        so.threads = o->threads;
+    /* the server's limits from its environment (operators, tests) */
+    so.max_active = (int)env_number("CALC_SERVE_MAX_ACTIVE", so.max_active, 1);
+    so.max_seconds = env_number("CALC_SERVE_MAX_SECONDS", so.max_seconds, 0.1);
+    so.drain_seconds = env_number("CALC_SERVE_DRAIN_SECONDS", so.drain_seconds, 0);
+    so.wall_ms = (long)env_number("CALC_SERVE_WALL_MS", (double)so.wall_ms, 0);
+    so.quiet = getenv("CALC_SERVE_QUIET") != NULL;
+    return calc_serve(&so, stderr);
 }
 
 static int cmd_near(opts *o)

@@ -70,6 +70,7 @@ typedef struct server {
     double max_seconds;   /* a request not arrived whole this long after it began gets 408 */
     double drain_seconds; /* SIGTERM: requests under way get this long to finish */
     long wall_ms;         /* the wall-clock limit of one policy call (calc_limits.wall_ms) */
+    bool quiet;           /* no access log */
     struct MHD_Daemon *daemon;
     /* the connection table: everything below is under cmu */
     pthread_mutex_t cmu;
@@ -924,7 +925,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **ptr,
             status = k->cut_status;
         pthread_mutex_unlock(&srv.cmu);
     }
-    if (!getenv("CALC_SERVE_QUIET")) /* the access log: no body, no query values */
+    if (!srv.quiet) /* the access log: no body, no query values */
         fprintf(stderr, "calc serve: %u %.1f ms%s\n", status, (t1 - r->th) * 1e3,
                 code == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
     sb_free(&r->body);
@@ -984,35 +985,37 @@ static unsigned conn_limit(void)
                                         : (unsigned)(rl.rlim_cur / 2);
 }
 
-/* A limit from the environment (the server's only configuration beyond its flags): a number
- * of at least min, or dflt when unset or not such a number. */
-static double env_number(const char *name, double dflt, double min)
-{
-    const char *s = getenv(name);
-    if (!s || !*s)
-        return dflt;
-    char *end;
-    double v = strtod(s, &end);
-    return *end || !(v >= min) || v > 1e9 ? dflt : v;
-}
-
 static void nap(long ms)
 {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
     nanosleep(&ts, NULL);
 }
 
-int calc_serve(const char *dir, const char *bind, int port, int threads, FILE *err)
+void calc_serve_defaults(calc_serve_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->bind = "127.0.0.1";
+    o->port = 8080;
+    o->threads = 2;
+    o->max_seconds = REQUEST_SECONDS;
+    o->max_active = ACTIVE_LIMIT;
+    o->wall_ms = WALL_MS;
+    o->drain_seconds = DRAIN_SECONDS;
+}
+
+int calc_serve(const calc_serve_opts *o, FILE *err)
 {
     calc_error e = {0};
+    const char *dir = o->dir, *bind = o->bind ? o->bind : "127.0.0.1";
+    int port = o->port, threads = o->threads;
     srv.dir = dir;
+    srv.quiet = o->quiet;
     pthread_mutex_init(&srv.mu, NULL);
     pthread_mutex_init(&srv.cmu, NULL);
-    /* the limits; the environment may change them (tests, operators) */
-    srv.max_active = (int)env_number("CALC_SERVE_MAX_ACTIVE", ACTIVE_LIMIT, 1);
-    srv.max_seconds = env_number("CALC_SERVE_MAX_SECONDS", REQUEST_SECONDS, 0.1);
-    srv.drain_seconds = env_number("CALC_SERVE_DRAIN_SECONDS", DRAIN_SECONDS, 0);
-    srv.wall_ms = (long)env_number("CALC_SERVE_WALL_MS", (double)WALL_MS, 0);
+    srv.max_active = o->max_active > 0 ? o->max_active : ACTIVE_LIMIT;
+    srv.max_seconds = o->max_seconds > 0 ? o->max_seconds : REQUEST_SECONDS;
+    srv.drain_seconds = o->drain_seconds >= 0 ? o->drain_seconds : DRAIN_SECONDS;
+    srv.wall_ms = o->wall_ms >= 0 ? o->wall_ms : WALL_MS;
     calc_limits lim = *calc_limits_get();
     lim.wall_ms = srv.wall_ms; /* before any engine exists */
     if (calc_limits_set(&lim, &e)) {
