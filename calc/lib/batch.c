@@ -57,6 +57,7 @@ typedef struct batch {
     calc_date as_of;
     bool as_of_known;
     int pass;              /* 0: the only pass; 1: claims only; 2: final, with the grants */
+    calc_eval_opts eval;   /* how the pass evaluates (the claims pass: statuses and amounts) */
     const claims *granted; /* pass 2: every claim, by record, with what the pools granted */
     chunk *spare;          /* written chunks, kept for their memory (the main thread's) */
     chunk *filling;        /* the chunk the reader is filling (pass 2's spill_need) */
@@ -298,7 +299,7 @@ static void process(batch *b, calc_engine *e, chunk *c)
             } else if (o->no_eval) {
                 /* the first pass of --no-eval: nothing to claim */
             } else if (b->pass == 1) {
-                calc_result *r = calc_eval(e, &p, o->as_of);
+                calc_result *r = calc_eval_with(e, &p, o->as_of, &b->eval);
                 for (size_t k = 0; k < r->n; k++) {
                     const pres *x = &r->r[k];
                     const policy *pol = &e->ps.pol[k];
@@ -317,7 +318,7 @@ static void process(batch *b, calc_engine *e, chunk *c)
                 }
                 calc_result_recycle(e, r);
             } else {
-                calc_result *r = calc_eval(e, &p, o->as_of);
+                calc_result *r = calc_eval_with(e, &p, o->as_of, &b->eval);
                 if (b->pass == 2) { /* the grants of this record's claims */
                     const claims *g = b->granted;
                     size_t lo = 0, hi = g->n, rec = c->first + i;
@@ -828,8 +829,6 @@ static int load_engines(batch *b, const calc_batch_opts *o)
             calc_error_print(o->err, &err);
             return calc_exit_status(err.code);
         }
-        calc_engine_set_conditions(b->eng[i], o->explain);
-        calc_engine_set_explain(b->eng[i], o->explain);
         calc_diags d = {0};
         int rc = o->scenario ? calc_scenario_load(b->eng[i], o->scenario, &d) : 0;
         for (int k = 0; !rc && k < o->nparams; k++)
@@ -1064,6 +1063,8 @@ int calc_batch(const calc_batch_opts *o)
     batch b;
     memset(&b, 0, sizeof b);
     b.o = o;
+    b.eval.explain = o->explain;
+    b.eval.failures_only = !o->explain; /* the line carries failures only, unless explained */
     b.as_of = o->as_of;
     b.jobs = o->jobs > 0 ? o->jobs : 1;
     int worst = load_engines(&b, o);
@@ -1102,21 +1103,16 @@ int calc_batch(const calc_batch_opts *o)
          * through exclusive groups and caps, their partners; no fingerprints */
         int *comp = NULL;
         bool *only = pool_closure(e, &comp);
-        for (int i = 0; i < b.jobs; i++) {
-            b.eng[i]->only = only;
-            b.eng[i]->claims_comp = comp;
-            b.eng[i]->claims_only = true;
-        }
+        calc_eval_opts final = b.eval;
+        b.eval.only = only;
+        b.eval.claims_comp = comp;
+        b.eval.claims_only = true;
         b.pass = 1;
         b.spill = temp_file(); /* without one, pass 2 parses the records again */
         run_pass(&b, inputs, NULL, &s, &all);
         if (b.spill && (fflush(b.spill) || fseek(b.spill, 0, SEEK_SET)))
             b.spill_lost = true;
-        for (int i = 0; i < b.jobs; i++) {
-            b.eng[i]->only = NULL;
-            b.eng[i]->claims_comp = NULL;
-            b.eng[i]->claims_only = false;
-        }
+        b.eval = final;
         free(only);
         free(comp);
         if (pools && pools_allocate(e, &all, stats))
@@ -1297,6 +1293,8 @@ int calc_allocate(const calc_batch_opts *o)
     batch b;
     memset(&b, 0, sizeof b);
     b.o = o;
+    b.eval.explain = o->explain;
+    b.eval.failures_only = !o->explain;
     b.as_of = o->as_of; /* replaced by the results' own date */
     b.jobs = 1;
     int worst = load_engines(&b, o);

@@ -188,15 +188,30 @@ int calc_profile_canonical_write(FILE *out, const calc_profile *p);
 void calc_profile_fingerprint(const calc_profile *p, char out[65]);
 
 /* ---- evaluation ---- */
+/* What one evaluation records and computes. Zero (or a NULL pointer) is the full evaluation:
+ * every condition recorded, no computation steps, the profile's fingerprint, every policy. */
+typedef struct calc_eval_opts {
+    bool explain;         /* record computation steps (--explain; it costs time in batch) */
+    bool failures_only;   /* record only the failed conditions (batch without --explain) */
+    bool no_fingerprint;  /* trial evaluations: the profile's fingerprint is not computed */
+    bool claims_only;     /* statuses and amounts only: no records, no fingerprint, the first
+                           * failing condition decides (batch's claims pass, what-if costs) */
+    const bool *only;     /* evaluate only these policies (by index), or NULL for all */
+    const int *claims_comp; /* with claims_only: each policy's group/cap component, so that
+                             * a pooled policy's partners are evaluated only when it claims */
+} calc_eval_opts;
+calc_result *calc_eval_with(calc_engine *e, const calc_profile *p, calc_date as_of,
+                            const calc_eval_opts *o);
+/* calc_eval_with the engine's defaults: the full evaluation, with the steps when
+ * calc_engine_set_explain(e, 1) and only the failed conditions when
+ * calc_engine_set_conditions(e, 0). */
 calc_result *calc_eval(calc_engine *e, const calc_profile *p, calc_date as_of);
-/* Records computation steps for --explain (off by default: it costs time in batch). */
 void calc_engine_set_explain(calc_engine *e, int on);
-/* Records every condition (1, the default) or only the failed ones (0: faster, for batch). */
 void calc_engine_set_conditions(calc_engine *e, int all);
 void calc_result_free(calc_result *r);
 /* Adds to every ineligible or needs_data result of r the field changes that would make it
- * eligible, each set proven by re-evaluating p (which is restored afterwards). */
-void calc_qualify(calc_engine *e, calc_profile *p, calc_result *r);
+ * eligible, each set proven by evaluating a copy of p with them (p is not touched). */
+void calc_qualify(calc_engine *e, const calc_profile *p, calc_result *r);
 /* The worst exit status the result implies: 4 when a policy errored, else 0. */
 int calc_result_exit(const calc_result *r);
 

@@ -528,6 +528,41 @@ static void own_strings(arena *a, pval *v)
             own_strings(a, &v->u.l->item[i]);
 }
 
+static void copy_value(arena *a, pval *dst, const pval *src)
+{
+    *dst = *src;
+    if (!src->set)
+        return;
+    if (src->type == T_OBJECT) {
+        const pobj *o = src->u.o;
+        pobj *c = arena_alloc_raw(a, sizeof *c);
+        c->sn = o->sn;
+        c->slot = arena_alloc_raw(a, (o->sn->nchild ? o->sn->nchild : 1) * sizeof *c->slot);
+        for (size_t i = 0; i < o->sn->nchild; i++)
+            copy_value(a, &c->slot[i], &o->slot[i]);
+        dst->u.o = c;
+    } else if (src->type == T_LIST) {
+        const plist *l = src->u.l;
+        plist *c = arena_alloc_raw(a, sizeof *c);
+        c->n = l->n;
+        c->item = arena_alloc_raw(a, (l->n ? l->n : 1) * sizeof *c->item);
+        for (size_t i = 0; i < l->n; i++)
+            copy_value(a, &c->item[i], &l->item[i]);
+        dst->u.l = c;
+    }
+}
+
+calc_profile *profile_copy(const calc_profile *p)
+{
+    calc_profile *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->file = p->file; /* strings are the original's: a copy lives no longer than it */
+    c->id = p->id;
+    copy_value(&c->a, &c->root, &p->root);
+    return c;
+}
+
 calc_profile *calc_profile_parse_set(calc_engine *e, const char *name, const char *text,
                                      size_t len, const char *const *sets, int nsets,
                                      calc_diags *d)
@@ -715,13 +750,26 @@ static void apply_caps(calc_engine *e, calc_result *res, const calc_profile *pro
 
 calc_result *calc_eval(calc_engine *e, const calc_profile *prof, calc_date as_of)
 {
+    return calc_eval_with(e, prof, as_of, &e->defaults);
+}
+
+void calc_engine_set_explain(calc_engine *e, int on) { e->defaults.explain = on != 0; }
+
+void calc_engine_set_conditions(calc_engine *e, int all) { e->defaults.failures_only = !all; }
+
+calc_result *calc_eval_with(calc_engine *e, const calc_profile *prof, calc_date as_of,
+                            const calc_eval_opts *o)
+{
+    static const calc_eval_opts full = {0};
+    if (!o)
+        o = &full;
     calc_result *res = calloc(1, sizeof *res);
     if (!res)
         return NULL;
     res->a = e->spare;
     memset(&e->spare, 0, sizeof e->spare);
     res->profile_id = arena_strndup(&res->a, prof->id, strlen(prof->id));
-    if (!e->claims_only && !e->no_fingerprint)
+    if (!o->claims_only && !o->no_fingerprint)
         engine_profile_fingerprint(e, prof, res->profile_fp);
     res->as_of = as_of;
     res->n = e->ps.n;
@@ -732,13 +780,14 @@ calc_result *calc_eval(calc_engine *e, const calc_profile *prof, calc_date as_of
     c->prof = prof;
     c->as_of = as_of;
     c->a = &res->a;
-    c->explain = e->explain;
-    c->all_records = !e->failures_only;
-    c->status_only = e->claims_only;
-    const int *comp = e->claims_only ? e->claims_comp : NULL;
+    c->explain = o->explain;
+    c->all_records = !o->failures_only;
+    c->status_only = o->claims_only;
+    const int *comp = o->claims_only ? o->claims_comp : NULL;
+    const bool *only = o->only;
     for (size_t i = 0; i < e->ps.n; i++) {
         /* left out (solve), or a partner of pooled policies, evaluated below if they claim */
-        if ((e->only && !e->only[i]) || (comp && e->ps.pol[i].pool < 0)) {
+        if ((only && !only[i]) || (comp && e->ps.pol[i].pool < 0)) {
             memset(&res->r[i], 0, sizeof res->r[i]);
             res->r[i].policy = (int)i;
             res->r[i].kind = e->ps.pol[i].kind;
@@ -749,7 +798,7 @@ calc_result *calc_eval(calc_engine *e, const calc_profile *prof, calc_date as_of
     }
     /* a claim is an eligible pooled result: only then can its partners change it */
     for (size_t i = 0; comp && i < e->ps.n; i++) {
-        if (e->ps.pol[i].pool >= 0 || (e->only && !e->only[i]))
+        if (e->ps.pol[i].pool >= 0 || (only && !only[i]))
             continue;
         for (size_t j = 0; j < e->ps.n; j++)
             if (e->ps.pol[j].pool >= 0 && comp[j] == comp[i] &&
@@ -799,9 +848,7 @@ void calc_result_free(calc_result *r)
 
 int calc_result_exit(const calc_result *r) { return r->any_error ? CALC_EXIT_POLICY : 0; }
 
-void calc_engine_set_explain(calc_engine *e, int on) { e->explain = on != 0; }
 
-void calc_engine_set_conditions(calc_engine *e, int all) { e->failures_only = !all; }
 
 void calc_engine_set_replay(calc_engine *e, int strict, int as_recorded)
 {

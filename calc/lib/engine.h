@@ -10,18 +10,13 @@ struct calc_engine {
     calc_diags diags;
     sbx sbx;
     evalctx ctx;
-    bool explain;
+    calc_eval_opts defaults; /* calc_eval's (set_explain, set_conditions) */
     char set_fp[65]; /* SHA-256 of the set (fingerprint.c) */
     size_t nfp;
     struct filefp {
         const char *path; /* "./lib/stores.lua" */
         char hex[65];
     } *fp;
-    bool failures_only; /* record only failed conditions (batch without --explain) */
-    const bool *only; /* evaluate only these policies (solve), or NULL for all */
-    bool claims_only; /* batch's claims pass: statuses and amounts, no records or fingerprint */
-    const int *claims_comp; /* claims pass: each policy's group/cap component (see batch.c) */
-    bool no_fingerprint;    /* trial evaluations (how to qualify): the fingerprint is not used */
     const char *scenario_name; /* a what-if scenario applied to this engine, or NULL */
     bool scenario_changed;
     bool replay_strict;      /* replay: a change of the rules fails the case */

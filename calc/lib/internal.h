@@ -201,6 +201,9 @@ struct calc_profile {
 };
 
 int profile_from_value(calc_profile *p, const calc_schema *s, const value *doc, calc_diags *d);
+/* A copy of p whose values can be changed without touching p (its strings stay p's: the copy
+ * must not outlive p); freed with calc_profile_free. */
+calc_profile *profile_copy(const calc_profile *p);
 /* One scalar's text (NUL-terminated, len bytes) as the typed value of node n (not objects or
  * lists); -1 when it does not convert. Strings keep the pointer. */
 int schema_scalar(const snode *n, const char *str, size_t len, bool quoted, pval *out);

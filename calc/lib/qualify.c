@@ -356,14 +356,17 @@ static void component_of(const polset *ps, size_t i, bool *only)
     }
 }
 
-void calc_qualify(calc_engine *e, calc_profile *prof, calc_result *res)
+void calc_qualify(calc_engine *e, const calc_profile *orig, calc_result *res)
 {
-    bool nofp = e->no_fingerprint, claims = e->claims_only;
-    const bool *only_was = e->only;
     bool *only = malloc((res->n ? res->n : 1) * sizeof *only);
-    if (!only)
+    calc_profile *prof = profile_copy(orig); /* the trials change this copy, never orig */
+    if (!only || !prof)
         abort();
-    e->no_fingerprint = true; /* the trials' fingerprints are never shown */
+    /* trials record every condition (they collect from the records); their fingerprints and
+     * steps are never shown */
+    calc_eval_opts trial = {.no_fingerprint = true, .only = only};
+    calc_eval_opts least = trial; /* minimising: only eligibility and the amount count */
+    least.claims_only = true;
     for (size_t i = 0; i < res->n; i++) {
         pres *r = &res->r[i];
         if (r->status != ST_INELIGIBLE && r->status != ST_NEEDS_DATA)
@@ -371,7 +374,6 @@ void calc_qualify(calc_engine *e, calc_profile *prof, calc_result *res)
         const policy *p = &e->ps.pol[i];
         /* a trial evaluates the policy and what it depends on, not the whole set */
         component_of(&e->ps, i, only);
-        e->only = only;
         qualify *q = arena_alloc(&res->a, sizeof *q);
         r->to_qualify = q;
         fixes f = {0};
@@ -384,7 +386,7 @@ void calc_qualify(calc_engine *e, calc_profile *prof, calc_result *res)
             if (f.n > QUALIFY_MAX_CHANGES)
                 break; /* too many changes to be advice: no trial */
             calc_result_free(tmp); /* cur is not needed once collected */
-            tmp = calc_eval(e, prof, res->as_of);
+            tmp = calc_eval_with(e, prof, res->as_of, &trial);
             cur = &tmp->r[i];
             ok = cur->status == ST_ELIGIBLE;
             if (!ok && f.n == before)
@@ -393,21 +395,19 @@ void calc_qualify(calc_engine *e, calc_profile *prof, calc_result *res)
         if (ok && f.n > QUALIFY_MAX_CHANGES)
             ok = false; /* no advice of hundreds of changes (and no minimising them one by one) */
         if (ok) { /* the smallest set: drop every change the policy does not need */
-            e->claims_only = true; /* only eligibility and the amount are looked at here */
             for (size_t k = 0; k < f.n; k++) {
                 set_active(&f, k, false);
-                calc_result *t = calc_eval(e, prof, res->as_of);
+                calc_result *t = calc_eval_with(e, prof, res->as_of, &least);
                 bool still = t->r[i].status == ST_ELIGIBLE;
                 calc_result_free(t);
                 if (!still)
                     set_active(&f, k, true);
             }
-            calc_result *t = calc_eval(e, prof, res->as_of); /* the proof */
+            calc_result *t = calc_eval_with(e, prof, res->as_of, &least); /* the proof */
             ok = t->r[i].status == ST_ELIGIBLE;
             q->amount = t->r[i].amount;
             q->quantity = t->r[i].quantity;
             calc_result_free(t);
-            e->claims_only = claims;
         }
         q->possible = ok;
         if (ok) {
@@ -421,12 +421,11 @@ void calc_qualify(calc_engine *e, calc_profile *prof, calc_result *res)
                     q->example |= strcmp(f.v[k].ch.action, "provide") == 0;
                 }
         }
-        for (size_t k = f.n; k-- > 0;) /* the profile as it was */
+        for (size_t k = f.n; k-- > 0;) /* the copy as it was, for the next policy */
             *f.v[k].slot = f.v[k].old;
         free(f.v);
         calc_result_free(tmp);
     }
-    e->only = only_was;
+    calc_profile_free(prof);
     free(only);
-    e->no_fingerprint = nofp;
 }

@@ -107,8 +107,8 @@ static int load_population(wi *w, const calc_batch_opts *o, int nruns, calc_diag
     calc_engine *e = w->runs[0].e;
     int applied = schema_child(e->ps.schema.root, "applied", 7)->index;
     int worst = 0;
-    for (int ri = 0; ri < nruns; ri++) /* statuses and amounts are all a comparison uses */
-        w->runs[ri].e->claims_only = true;
+    /* statuses and amounts are all a comparison uses */
+    const calc_eval_opts cost = {.claims_only = true, .failures_only = true};
     for (int f = 0; f < o->ninputs; f++) {
         calc_input *in = population_open(o, f, &e->ps.schema, d);
         if (!in) {
@@ -166,7 +166,7 @@ static int load_population(wi *w, const calc_batch_opts *o, int nruns, calc_diag
                 const pval *ap = &p.root.u.o->slot[applied];
                 for (int ri = 0; ri < nruns; ri++) {
                     run *rn = &w->runs[ri];
-                    calc_result *res = calc_eval(rn->e, &p, o->as_of);
+                    calc_result *res = calc_eval_with(rn->e, &p, o->as_of, &cost);
                     for (size_t k = 0; k < w->npol; k++) {
                         const pres *x = &res->r[k];
                         rn->st[w->n * w->npol + k] = (uint8_t)x->status;
@@ -195,8 +195,6 @@ static int load_population(wi *w, const calc_batch_opts *o, int nruns, calc_diag
         }
         input_close(in);
     }
-    for (int ri = 0; ri < nruns; ri++)
-        w->runs[ri].e->claims_only = false;
     return worst;
 }
 
@@ -398,8 +396,6 @@ int calc_whatif(FILE *out, calc_engine *base, calc_engine *scen, const calc_batc
     w.npol = base->ps.n;
     w.runs[0].e = base;
     w.runs[1].e = scen;
-    calc_engine_set_conditions(base, 0);
-    calc_engine_set_conditions(scen, 0);
     if (by) {
         w.by = schema_resolve(base->ps.schema.root, by);
         w.by_path = by;
@@ -456,6 +452,7 @@ static int next_profile(calc_input *in, calc_engine *e, const calc_batch_opts *o
 /* The population, validated once and kept packed (schema.c: about 120 bytes a profile), each
  * profile unpacked again for an evaluation. */
 typedef struct solve_pop {
+    calc_eval_opts eval; /* statuses and amounts of the touched policies only */
     sbuf packed;
     size_t *off, *len;
     char **id;
@@ -509,7 +506,7 @@ static int64_t cost_at(calc_engine *e, const solve_pop *pop, int pi, int pool, c
             fprintf(stderr, "calc: internal error: a kept profile does not unpack\n");
             abort(); /* packed by this process a moment ago: cannot happen */
         }
-        calc_result *r = calc_eval(e, &prof, as_of);
+        calc_result *r = calc_eval_with(e, &prof, as_of, &pop->eval);
         for (size_t k = 0; k < r->n; k++) {
             const pres *x = &r->r[k];
             const policy *pol = &e->ps.pol[k];
@@ -605,10 +602,10 @@ int calc_solve(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *
             (pool >= 0 && x->pool == pool) || (p->pool >= 0 && x->pool == p->pool))
             only[i] = true;
     }
-    e->only = only;
-    e->claims_only = true; /* statuses and amounts are all a cost needs */
-    calc_engine_set_conditions(e, 0);
     solve_pop pop = {0};
+    pop.eval.only = only;
+    pop.eval.claims_only = true; /* statuses and amounts are all a cost needs */
+    pop.eval.failures_only = true;
     int rc = 0;
     calc_engine *base = e;
     for (int f = 0; f < o->ninputs && !rc; f++) {
@@ -626,8 +623,6 @@ int calc_solve(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *
         input_close(in);
     }
     if (rc) { /* an input that cannot be read: no answer over part of the population */
-        e->only = NULL;
-        e->claims_only = false;
         free(only);
         pop_free(&pop);
         return rc;
@@ -703,8 +698,6 @@ int calc_solve(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *
 #undef AT
     q->value = original;
     policy_rebuild_params(e->sbx.L, p);
-    e->only = NULL;
-    e->claims_only = false;
     free(only);
     pop_free(&pop);
     return rc;
@@ -771,7 +764,6 @@ int calc_near(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *w
     size_t found = 0;
     int worst = 0;
     int name_slot = schema_child(e->ps.schema.root, "name", 4)->index;
-    calc_engine_set_conditions(e, 1);
     for (int f = 0; f < o->ninputs; f++) {
         calc_input *in = population_open(o, f, &e->ps.schema, d);
         if (!in) {
@@ -781,7 +773,7 @@ int calc_near(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *w
         calc_profile *p;
         size_t rejected = 0;
         while (next_profile(in, e, o, &p, &rejected)) {
-            calc_result *res = calc_eval(e, p, o->as_of);
+            calc_result *res = calc_eval_with(e, p, o->as_of, NULL);
             calc_qualify(e, p, res);
             const pval *nm = &p->root.u.o->slot[name_slot];
             for (size_t i = 0; i < res->n; i++) {
