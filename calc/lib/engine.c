@@ -35,6 +35,39 @@ static int is_policy_file(const struct dirent *d)
     return d->d_name[0] != '.' && l > 4 && strcmp(d->d_name + l - 4, ".lua") == 0;
 }
 
+/* The fields the engine itself reads must be in the schema, of their type: every profile's id
+ * and name (strings), and with pools the date claims are served by (applied). A set that lacks
+ * one is a load error at its place, never a crash later. */
+static int check_schema_use(calc_engine *e)
+{
+    const polset *ps = &e->ps;
+    static const struct {
+        const char *name;
+        int type;
+        const char *what;
+    } need[] = {{"id", T_STRING, "a string"}, {"name", T_STRING, "a string"}};
+    int rc = 0;
+    for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
+        const snode *sn = schema_child(ps->schema.root, need[i].name, strlen(need[i].name));
+        if (!sn || sn->type != need[i].type) {
+            diag_at(&e->diags, CALC_ESCHEMA, &ps->schema.loc, NULL,
+                    "every profile has an id and a name; see policies/schema.yaml",
+                    "the schema needs the field '%s' (%s)%s", need[i].name, need[i].what,
+                    sn ? ", of another type here" : "");
+            rc = CALC_ESCHEMA;
+        }
+    }
+    const snode *ap = schema_child(ps->schema.root, "applied", 7);
+    if (ps->npool && (!ap || ap->type != T_DATE)) {
+        diag_at(&e->diags, CALC_ESCHEMA, &ps->pool[0].loc, ps->pool[0].name,
+                "add 'applied: {type: date}' to the schema, or remove the pools",
+                "pools serve claims by the date of application, but the schema has no date "
+                "field 'applied'%s", ap ? " (it has one of another type)" : "");
+        rc = CALC_ESCHEMA;
+    }
+    return rc;
+}
+
 /* Reads one declaration section (groups, caps or pools) of set.yaml. */
 static int load_decls(calc_engine *e, const value *sec, const char *what, decl **out,
                       size_t *nout)
@@ -314,6 +347,8 @@ calc_engine *calc_engine_new(const char *dir, calc_error *err)
         p->group = p->cap = p->pool = -1;
     }
     rc = load_set(e, dir);
+    if (!rc)
+        rc = check_schema_use(e);
     if (!rc)
         engine_fingerprint(e, dir);
     if (rc) {

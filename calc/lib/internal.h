@@ -154,6 +154,7 @@ struct snode {
 
 typedef struct calc_schema {
     arena a;
+    calc_loc loc; /* its `fields:` (or the file's start), for errors about the schema */
     snode *root;
     size_t nenum;
     enum_def *enums;

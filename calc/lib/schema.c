@@ -221,6 +221,7 @@ int calc_schema_load(calc_schema *s, const char *path, calc_diags *d)
         return rc;
     const value *root = ndocs ? docs[0] : NULL;
     const value *enums = map_get(root, "enums"), *fields = map_get(root, "fields");
+    s->loc = fields ? fields->loc : (calc_loc){file, 1, 1};
     if (!enums || enums->type != V_MAP || !fields || fields->type != V_MAP) {
         diag_at(d, CALC_ESCHEMA, NULL, NULL, NULL, "%s: a schema needs 'enums' and 'fields'",
                 path);
