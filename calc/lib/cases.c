@@ -9,7 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-const char *calc_status_name(int st);
 
 static const char *const expect_keys[] = {"status", "amount", "quantity", "missing",
                                           "superseded_by", "amount_before_cap", NULL};

@@ -34,6 +34,18 @@ void dsl_open(lua_State *L);
 void dsl_step(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void dsl_push_profile(lua_State *L, const pval *root, const snode *sn, const char *path);
 const char *dsl_cond_op_name(int op);
+
+/* ---- loading and evaluating policies (policy.c, eval.c) ---- */
+/* Loads one policy file into p (its error, if any, in p->error: the others still load). */
+int policy_load(polset *ps, sbx *s, policy *p, const char *path);
+/* Loads the .lua files of policies/lib into the allowlist as lib.<name>; problems go into d. */
+int policy_load_lib(polset *ps, sbx *s, const char *dir, calc_diags *d);
+/* Records a plain upvalue of a library function, checked after every call (sbx_upval_fn). */
+void policy_lib_upv(lua_State *L, int fn, int up, void *ud);
+/* Makes the read-only parameter table of p again after a change of its parameters. */
+int policy_rebuild_params(lua_State *L, policy *p);
+/* Evaluates one policy for c's profile into r (conditions in C, amounts in Lua). */
+void policy_eval(evalctx *c, sbx *s, const policy *p, int index, pres *r);
 int dsl_cond_op(const char *name);
 
 #endif

@@ -8,10 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-int policy_load(polset *ps, sbx *s, policy *p, const char *path);
-int policy_load_lib(polset *ps, sbx *s, const char *dir, calc_diags *d);
-void policy_eval(evalctx *c, sbx *s, const policy *p, int index, pres *r);
-void policy_lib_upv(lua_State *L, int fn, int up, void *ud);
 
 int policy_index(const polset *ps, const char *id)
 {

@@ -712,7 +712,6 @@ static void finish_records(E *e, pres *r)
     r->ncond = e->r.n;
 }
 
-void policy_eval(evalctx *c, sbx *s, const policy *p, int index, pres *r);
 void policy_eval(evalctx *c, sbx *s, const policy *p, int index, pres *r)
 {
     E e = {c, s, p, {0}, {0}, NULL};
@@ -772,9 +771,7 @@ void policy_eval(evalctx *c, sbx *s, const policy *p, int index, pres *r)
     lua_settop(s->L, top);
 }
 
-/* The value of `quantity` of an in-kind policy (a pool's partial grant). */
-int policy_value(calc_engine *e, int pi, int64_t quantity, calc_money *out, char *msg,
-                 size_t msgsize);
+/* ---- the value of `quantity` of an in-kind policy (a pool's partial grant) ---- */
 struct value_args {
     calc_engine *e;
     const policy *p;

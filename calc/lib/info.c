@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-size_t calc_text_width(const char *s);
 
 static void pad(FILE *out, const char *s, size_t w)
 {

@@ -104,7 +104,6 @@ static void json_rec(sbuf *b, sbuf *t, const crec *c)
 static void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc_result *res,
                            bool conds, bool explain);
 
-void result_json(sbuf *b, const calc_engine *e, const calc_result *res, bool conds, bool explain);
 void result_json(sbuf *b, const calc_engine *e, const calc_result *res, bool conds, bool explain)
 {
     result_json_to(b, NULL, e, res, conds, explain);
@@ -362,7 +361,6 @@ static void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc
 }
 
 /* Display width: East Asian wide characters count two columns. */
-size_t calc_text_width(const char *s);
 size_t calc_text_width(const char *s)
 {
     size_t w = 0;

@@ -206,7 +206,6 @@ static int rebuild_params(lua_State *L, void *ud)
     return 0;
 }
 
-int policy_rebuild_params(lua_State *L, policy *p);
 int policy_rebuild_params(lua_State *L, policy *p)
 {
     p->gen++; /* rendered requirements are stale */
@@ -508,7 +507,6 @@ static void rec_upv(lua_State *L, int fn, int up, void *ud)
 }
 
 /* Records a plain upvalue of a library function (checked after every call too). */
-void policy_lib_upv(lua_State *L, int fn, int up, void *ud);
 void policy_lib_upv(lua_State *L, int fn, int up, void *ud)
 {
     polset *ps = ud;
@@ -668,7 +666,6 @@ static int load_body(lua_State *L, void *ud)
     return 0;
 }
 
-int policy_load(polset *ps, sbx *s, policy *p, const char *path);
 int policy_load(polset *ps, sbx *s, policy *p, const char *path)
 {
     lua_State *L = s->L;
@@ -695,7 +692,6 @@ int policy_load(polset *ps, sbx *s, policy *p, const char *path)
 }
 
 /* Loads the scripts in policies/lib/ into calc.G as lib.<name>; each returns a table. */
-int policy_load_lib(polset *ps, sbx *s, const char *dir, calc_diags *d);
 int policy_load_lib(polset *ps, sbx *s, const char *dir, calc_diags *d)
 {
     lua_State *L = s->L;

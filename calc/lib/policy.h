@@ -81,4 +81,9 @@ typedef struct polset {
 
 int policy_index(const polset *ps, const char *id);
 
+/* The value of `quantity` units of in-kind policy pi (a pool's partial grant), in out; -1 with
+ * a message in msg when the policy's value function fails (eval.c). */
+int policy_value(calc_engine *e, int pi, int64_t quantity, calc_money *out, char *msg,
+                 size_t msgsize);
+
 #endif

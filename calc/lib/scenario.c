@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int policy_rebuild_params(lua_State *L, policy *p);
 
 static const char *const unit_word[] = {"yuan", "percent", "count", "m2", "date", "years",
                                         "units"};

@@ -1,0 +1,113 @@
+/* schema.h — the schema (policies/schema.yaml) as a tree of typed fields, and profiles validated against
+ * it: typed values with their positions, defaults, packing and the canonical form. */
+#ifndef CALC_SCHEMA_H
+#define CALC_SCHEMA_H
+
+#include "value.h"
+
+/* ---- schema (schema.c) ---- */
+enum { T_OBJECT, T_LIST, T_STRING, T_INT, T_MONEY, T_DATE, T_BOOL, T_ENUM };
+
+typedef struct enum_def {
+    const char *name;
+    size_t n;
+    const char **values;
+    const char **zh; /* labels */
+} enum_def;
+
+typedef struct snode snode;
+struct snode {
+    const char *name; /* last segment */
+    size_t name_len;
+    const char *jkey; /* the name as a JSON key: "name": */
+    size_t jkey_len;
+    const char *path; /* dotted, lists as name[] */
+    int type;
+    const enum_def *en;
+    bool required;
+    bool has_default;
+    bool has_min, has_max;
+    int64_t min, max;
+    const char *zh, *en_text; /* descriptions */
+    const char *label;        /* short Chinese label */
+    const char *group;        /* form group (基本信息, 财务数据…) */
+    int index;                /* slot index within the parent object */
+    snode *parent;
+    size_t nchild;
+    snode **child; /* T_OBJECT */
+    snode *item;   /* T_LIST: the item node (object or scalar) */
+};
+
+typedef struct calc_schema {
+    arena a;
+    calc_loc loc; /* its `fields:` (or the file's start), for errors about the schema */
+    snode *root;
+    size_t nenum;
+    enum_def *enums;
+} calc_schema;
+
+int calc_schema_load(calc_schema *s, const char *path, calc_diags *diags);
+void calc_schema_free(calc_schema *s);
+const snode *schema_child(const snode *obj, const char *name, size_t len);
+/* Resolves a dotted path ("finance.rd_expense", "stores[].kind") from base. */
+const snode *schema_resolve(const snode *base, const char *path);
+const enum_def *schema_enum(const calc_schema *s, const char *name);
+int enum_index(const enum_def *e, const char *s);
+const char *enum_label(const enum_def *e, int i);
+
+/* ---- typed profile ---- */
+typedef struct pval pval;
+typedef struct pobj pobj;
+typedef struct plist plist;
+struct pval {
+    bool set;
+    int type;
+    calc_loc loc;
+    union {
+        int64_t i; /* int, money (fen), date (days), bool, enum index */
+        const char *s;
+        pobj *o;
+        plist *l;
+    } u;
+    const char *s; /* enum: the value text */
+};
+struct pobj {
+    const snode *sn;
+    pval *slot; /* sn->nchild */
+};
+struct plist {
+    size_t n;
+    pval *item;
+};
+
+struct calc_profile {
+    arena a;
+    const char *file;
+    const char *id;
+    pval root;
+};
+
+int profile_from_value(calc_profile *p, const calc_schema *s, const value *doc, calc_diags *d);
+/* A copy of p whose values can be changed without touching p (its strings stay p's: the copy
+ * must not outlive p); freed with calc_profile_free. */
+calc_profile *profile_copy(const calc_profile *p);
+/* One scalar's text (NUL-terminated, len bytes) as the typed value of node n (not objects or
+ * lists); -1 when it does not convert. Strings keep the pointer. */
+int schema_scalar(const snode *n, const char *str, size_t len, bool quoted, pval *out);
+/* Fills the absent slots of o that have defaults (and every nested object). */
+void schema_fill_defaults(arena *a, const snode *n, pobj *o);
+/* A JSON Lines record straight into a profile, without the value tree: 0 when it is a valid
+ * profile; otherwise nonzero, and the caller validates it the long way for the diagnostics. */
+int calc_json_profile(arena *a, const calc_schema *s, const char *file, unsigned line,
+                      const char *text, size_t len, calc_profile *p);
+/* A validated profile in a compact binary form (batch keeps it between its two passes), and
+ * back: unpack gives the same profile (positions aside); -1 when the bytes are not a packing. */
+void profile_pack(sbuf *b, const calc_profile *p);
+int profile_unpack(calc_profile *p, const calc_schema *s, const char *data, size_t len);
+/* Overrides one field from "PATH=VALUE" text (used by --set). */
+const pval *pval_get(const pval *root, const snode *sn, const int *idx);
+
+/* Scalar rendering for explanations: money "1234.50", dates ISO, enums their value. */
+void pval_render(sbuf *b, const pval *v);
+
+#endif
