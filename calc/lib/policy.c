@@ -1,7 +1,7 @@
-/* policy.c — loads policy files into the sandbox, compiles their declarative conditions into
- * C structures, and evaluates one policy for one profile: three-valued conditions with their
- * records, the amount (or quantity and value, or detail) in Lua, absent reads tracked.
- * Cross-policy rules (groups, caps, pools) are engine.c's. */
+/* policy.c — loads policy files into the sandbox (in protected mode, frozen, with what they
+ * keep alive bounded), reads what each returns — title, source, window, parameters, amount
+ * functions — and compiles its declarative conditions into C structures (cond.h). Evaluating
+ * a policy is eval.c's and amount.c's; cross-policy rules (groups, caps, pools) engine.c's. */
 #include "dsl.h"
 
 #include <dirent.h>

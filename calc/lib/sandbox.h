@@ -1,4 +1,6 @@
-/* sandbox.h — the Lua sandbox shared by sandbox.c and policy.c (the only files that see Lua). */
+/* sandbox.h — the Lua sandbox: a state that policies cannot escape (sandbox.c) and the library
+ * functions it gives them (sbxlib.c). Only the sandbox, DSL, policy and evaluation modules
+ * (sandbox.c, sbxlib.c, dsl.c, policy.c, eval.c, amount.c, engine.c) include it and see Lua. */
 #ifndef CALC_SANDBOX_H
 #define CALC_SANDBOX_H
 
@@ -51,6 +53,14 @@ int sbx_call(sbx *s, int nargs, int nres, long budget, char *msg, size_t msgsize
 /* Freezes the allowlist (with the libraries in it); plain upvalues of library functions are
  * passed to rec, as sbx_freeze does. */
 void sbx_seal_globals(lua_State *L, sbx_upval_fn rec, void *ud);
+/* The frozen tables' __newindex (it raises "attempt to modify read-only table"). */
+int sbx_ro_error(lua_State *L);
+/* sbxlib.c: the charged and deterministic library functions, installed into the safe copy of
+ * a library on the stack top (sbxlib_string: the real string library just below it). */
+void sbxlib_base(lua_State *L);
+void sbxlib_string(lua_State *L);
+void sbxlib_table(lua_State *L);
+void sbxlib_utf8(lua_State *L);
 /* Charges units of work done in C to the budget of the call under way; raises the budget error
  * (as the hook does) when it runs out. Outside sbx_call it does nothing. */
 void sbx_charge(lua_State *L, lua_Integer units);
