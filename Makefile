@@ -34,7 +34,7 @@ REPLAYS = $(FUZZ_TARGETS:%=$(BUILD)/replay_%)
 LIB_OBJ = $(LIB_SRC:calc/lib/%.c=$(BUILD)/%.o)
 TESTS = $(patsubst tests/%.c,$(BUILD)/%,$(wildcard tests/test_*.c))
 
-DEPS_PKGS = liblua5.4-dev libyaml-dev libyajl-dev libcsv-dev libssl-dev libmicrohttpd-dev libcmocka-dev pkg-config xxd valgrind jq time chromium wrk clang libclang-rt-14-dev
+DEPS_PKGS = liblua5.4-dev libyaml-dev libyajl-dev libcsv-dev libssl-dev libmicrohttpd-dev libcmocka-dev pkg-config xxd valgrind jq time chromium wrk clang libclang-rt-14-dev curl python3 nodejs
 
 ifeq ($(V),1)
 Q =
@@ -54,6 +54,18 @@ deps:
 	  echo "installing:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+# npm: Debian's package, unless the installed nodejs brings its own
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  echo "installing: npm"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm >/dev/null; \
+	fi
+# the browser tests' packages (tests/browser/package-lock.json), again when the lock changes;
+# the tests themselves never install anything and fail when they are missing
+	@if [ ! tests/browser/node_modules/.package-lock.json -nt tests/browser/package-lock.json ]; then \
+	  echo "installing: tests/browser/node_modules (npm ci)"; \
+	  (cd tests/browser && npm ci --no-audit --no-fund --silent); \
 	fi
 
 $(BUILD):

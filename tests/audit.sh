@@ -5,27 +5,10 @@
 # rendered in headless Chromium. Run from the repository root: BUILD=build sh tests/audit.sh.
 # Prints one line per check and ends with "N passed, N failed".
 set -u
-BUILD=${BUILD:-build}
-CALC="$BUILD/calc"
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 2' INT TERM HUP
-passed=0
-failed=0
+. tests/lib.sh
+need_calc
+need jq
 EX=cases/profiles/example.yaml
-
-check() { # name, then a command that must succeed
-    name=$1
-    shift
-    if "$@" >"$tmp/log" 2>&1; then
-        passed=$((passed + 1))
-        echo "PASS $name"
-    else
-        failed=$((failed + 1))
-        echo "FAIL $name"
-        sed 's/^/    /' "$tmp/log" | head -n 30
-    fi
-}
 
 # Ensure every case of cases/ recorded again under the current rules replays PASS.
 round_trip() {
@@ -230,5 +213,4 @@ report_md() {
 }
 check "Markdown report, in English" report_md
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -6,65 +6,14 @@
 # check ("PASS name" / "FAIL name", details indented below a failure) and ends with
 # "N passed, N failed"; exits 1 when a check failed. Checks named "[bug]" test the correct
 # behaviour of a known calc bug and fail until it is fixed.
-BUILD=${BUILD:-build}
-CALC="$BUILD/calc"
+. tests/lib.sh
+need_calc
+need jq
 D=tests/data/batch
 EXP="$D/expected.txt"
 BADEXP="$D/bad-expected.txt"
 ASOF=2025-06-30
-passed=0
-failed=0
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 2' INT TERM HUP
 
-if [ ! -x "$CALC" ]; then
-    echo "FAIL $CALC is not built"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
-if ! command -v jq >/dev/null 2>&1; then
-    echo "FAIL jq is not installed (make deps installs it)"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
-
-# run ARGS…: runs calc; stdout in $tmp/out, stderr in $tmp/err, exit status in $rc.
-run() {
-    $CALC_WRAP "$CALC" "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-}
-begin() {
-    name=$1
-    problems=""
-}
-problem() {
-    problems="$problems$1
-"
-}
-end() {
-    if [ -z "$problems" ]; then
-        passed=$((passed + 1))
-        echo "PASS $name"
-    else
-        failed=$((failed + 1))
-        echo "FAIL $name"
-        printf '%s' "$problems" | head -n 40 | sed 's/^/    /'
-    fi
-}
-want_rc() {
-    [ "$rc" = "$1" ] || problem "exit status $rc, expected $1"
-}
-want_eq() { # what, got, expected
-    [ "$2" = "$3" ] || problem "$1: got '$2', expected '$3'"
-}
-# want_same WHAT FILE1 FILE2: byte-identical files.
-want_same() {
-    if ! cmp -s "$2" "$3"; then
-        problem "$1 differ: $(cmp "$2" "$3" 2>&1 | head -n 1)"
-        problem "$(diff "$2" "$3" | head -n 6 | cut -c1-300)"
-    fi
-}
 # want_lines WHAT EXPECTED ACTUAL: every line of EXPECTED is a line of ACTUAL; for each missing
 # one, shows the actual line with the same key (the first two words, three for "record").
 want_lines() {
@@ -221,8 +170,7 @@ end
 
 # Ensure stdin with --input-format yaml reads the stream like the file.
 begin "formats: - with --input-format yaml == the file"
-$CALC_WRAP "$CALC" batch - --input-format yaml --as-of $ASOF -q <"$P.yaml" >"$tmp/out" 2>"$tmp/err"
-rc=$?
+run batch - --input-format yaml --as-of $ASOF -q <"$P.yaml"
 want_rc 0
 want_same "results" "$tmp/pop.jsonl" "$tmp/out"
 end
@@ -315,9 +263,7 @@ end
 # Ensure pass 2 gives the same results when it cannot use the profiles pass 1 kept (no
 # writable temporary directory): it parses the records again.
 begin "pools: without a spill file the records are parsed again, same results"
-TMPDIR=$tmp/none $CALC_WRAP "$CALC" batch "$P.jsonl" --as-of $ASOF -q -j 2 \
-    -o "$tmp/nospill.jsonl" >"$tmp/out" 2>"$tmp/err"
-rc=$?
+TMPDIR=$tmp/none run batch "$P.jsonl" --as-of $ASOF -q -j 2 -o "$tmp/nospill.jsonl"
 want_rc 0
 want_same "results" "$tmp/j1.jsonl" "$tmp/nospill.jsonl"
 end
@@ -570,5 +516,4 @@ want_rc 2
 want_eq "message" "$(cat "$tmp/err")" "calc: error: cannot write $tmp: is a directory"
 end
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -4,84 +4,11 @@
 # under a wrapper (CALC_WRAP="valgrind -q --error-exitcode=99"). Prints one line per check
 # ("PASS name" / "FAIL name", details indented below a failure) and ends with "N passed, N failed".
 # Fixtures: tests/data/cli/.
-BUILD=${BUILD:-build}
-CALC="$BUILD/calc"
+. tests/lib.sh
+need_calc
 D=tests/data/cli
 EX=cases/profiles/example.yaml
-passed=0
-failed=0
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 2' INT TERM HUP
 
-if [ ! -x "$CALC" ]; then
-    echo "FAIL $CALC is not built"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
-
-# run ARGS…: runs calc; stdout in $tmp/out, stderr in $tmp/err, exit status in $rc.
-run() {
-    $CALC_WRAP "$CALC" "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-}
-# run_nosrc ARGS…: as run, without the echoed source lines of YAML errors.
-run_nosrc() {
-    CALC_NO_SOURCE=1 $CALC_WRAP "$CALC" "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-}
-begin() {
-    name=$1
-    problems=""
-}
-problem() {
-    problems="$problems$1
-"
-}
-want_rc() {
-    [ "$rc" = "$1" ] || problem "exit status $rc, expected $1"
-}
-# want_err_is / want_out_is: the whole stream equals stdin (a here-document).
-want_is() { # stream
-    cat >"$tmp/exp"
-    if ! cmp -s "$tmp/exp" "$tmp/$1"; then
-        problem "$1 differs (- expected, + got):"
-        problem "$(diff "$tmp/exp" "$tmp/$1" | sed -n 's/^</-/p; s/^>/+/p')"
-    fi
-}
-want_err_is() { want_is err; }
-want_out_is() { want_is out; }
-want_err_empty() { want_is err </dev/null; }
-want_out_empty() { want_is out </dev/null; }
-# want_line STREAM TEXT: some line of the stream is exactly TEXT.
-want_line() {
-    grep -Fxq -- "$2" "$tmp/$1" || problem "no $1 line: $2"
-}
-# want_match STREAM ERE: some line of the stream matches the extended regular expression.
-want_match() {
-    grep -Eq -- "$2" "$tmp/$1" || problem "no $1 line matching: $2"
-}
-want_line_file() { # file, text
-    grep -Fxq -- "$2" "$1" || problem "no line in $1: $2"
-}
-want_no_match() {
-    if grep -Eq -- "$2" "$tmp/$1"; then
-        problem "unexpected $1 line: $(grep -E -- "$2" "$tmp/$1" | head -n 1)"
-    fi
-}
-want_eq() { # what, got, expected
-    [ "$2" = "$3" ] || problem "$1: got '$2', expected '$3'"
-}
-end() {
-    if [ -z "$problems" ]; then
-        passed=$((passed + 1))
-        echo "PASS $name"
-    else
-        failed=$((failed + 1))
-        echo "FAIL $name"
-        printf '%s' "$problems" | sed 's/^/    /'
-    fi
-}
 # res POLICY: "status amount quantity" of one policy in the one-line JSON in $tmp/out.
 res() {
     sed -n 's/.*{"policy": "'"$1"'", "status": "\([a-z_]*\)", "kind": "[a-z_]*", "amount": "\([-0-9.]*\)", "quantity": \([0-9a-z]*\),.*/\1 \2 \3/p' "$tmp/out"
@@ -639,5 +566,4 @@ want_rc 0
 want_match out '"cash": "1955000.05"'
 end
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

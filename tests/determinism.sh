@@ -8,40 +8,12 @@
 # repository root: BUILD=build sh tests/determinism.sh. Set CALC_WRAP to run calc under a
 # wrapper. Prints one line per check and ends with "N passed, N failed"; exits 1 if one failed.
 set -u
-BUILD=${BUILD:-build}
-CALC="$BUILD/calc"
+. tests/lib.sh
+need_calc
+need jq
 D=tests/data/batch
 ASOF=2025-06-30
-passed=0
-failed=0
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 2' INT TERM HUP
 
-if [ ! -x "$CALC" ] || ! command -v jq >/dev/null 2>&1; then
-    echo "FAIL $CALC is not built, or jq is not installed (make deps installs it)"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
-
-begin() {
-    name=$1
-    problems=""
-}
-problem() {
-    problems="$problems$1
-"
-}
-end() {
-    if [ -z "$problems" ]; then
-        passed=$((passed + 1))
-        echo "PASS $name"
-    else
-        failed=$((failed + 1))
-        echo "FAIL $name"
-        printf '%s' "$problems" | head -n 30 | sed 's/^/    /'
-    fi
-}
 # same WHAT FIRST OTHER: OTHER has the bytes of FIRST; else where they first differ, and the
 # results (one per policy) or values of that line that differ.
 same() {
@@ -69,9 +41,8 @@ runs() {
     rc_bad=""
     for j in 1 2 4; do
         for n in 1 2 3; do
-            ${CALC_WRAP:-} "$CALC" batch "$tmp/pop.jsonl" --policies "$1" --as-of $ASOF -q \
-                -j $j -o "$tmp/$2.$j.$n.jsonl" --summary "$tmp/$2.$j.$n.sum" 2>"$tmp/err"
-            rc=$?
+            run batch "$tmp/pop.jsonl" --policies "$1" --as-of $ASOF -q \
+                -j $j -o "$tmp/$2.$j.$n.jsonl" --summary "$tmp/$2.$j.$n.sum"
             [ $rc -eq 0 ] || rc_bad="$rc_bad -j $j run $n: exit $rc ($(head -n 1 "$tmp/err"))"
         done
     done
@@ -104,10 +75,10 @@ runs policies default
 all_same default
 end
 
-runs "$tmp/order" order
 # Ensure the hostile policies evaluate in every record (their order is not refused as an
 # error), so that the next check compares what they computed.
 begin "batch, hostile set: the order-dependent policies evaluate in every record"
+runs "$tmp/order" order
 [ -z "$rc_bad" ] || problem "exit status:$rc_bad"
 got=$(jq -r '.results[] | select(.policy | startswith("zz-order-")) | "\(.policy) \(.status)"' \
     "$tmp/order.1.1.jsonl" 2>&1 | sort | uniq -c | sed 's/^ *//')
@@ -125,13 +96,14 @@ end
 # Ensure one profile evaluated in five processes under the hostile set gives the same JSON.
 begin "eval, hostile set: the example profile in five processes, identical JSON (--explain)"
 for n in 1 2 3 4 5; do
-    ${CALC_WRAP:-} "$CALC" eval cases/profiles/example.yaml --policies "$tmp/order" \
-        --as-of $ASOF --format json --explain >"$tmp/eval.$n" 2>&1 || problem "run $n failed"
+    run eval cases/profiles/example.yaml --policies "$tmp/order" --as-of $ASOF --format json \
+        --explain
+    [ "$rc" = 0 ] || problem "run $n failed"
+    cat "$tmp/out" "$tmp/err" >"$tmp/eval.$n"
 done
 for n in 2 3 4 5; do
     same "run $n" "$tmp/eval.1" "$tmp/eval.$n"
 done
 end
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

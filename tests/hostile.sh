@@ -14,79 +14,15 @@
 # named "[bug]" test the correct behaviour of a calc bug and fail until it is fixed. Fixtures:
 # tests/data/hostile/ (FILE.err / FILE.expected: expected stderr / result lines); big and
 # byte-level inputs are generated into a temporary directory.
-BUILD=${BUILD:-build}
-CALC="$BUILD/calc"
+. tests/lib.sh
+need_calc
+need jq
 D=tests/data/hostile
 ASOF=2025-06-30
 TMO=${HOSTILE_TIMEOUT:-10}
 MAX=92233720368547758.07 # INT64_MAX fen: the largest representable amount
-passed=0
-failed=0
-tmp=$(mktemp -d) || exit 2
-trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
-trap 'exit 2' INT TERM HUP
-if [ ! -x "$CALC" ] || ! command -v jq >/dev/null 2>&1; then
-    echo "FAIL $CALC is not built or jq is not installed (make deps installs it)"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
+on_exit 'chmod -R u+rwx "$tmp" 2>/dev/null'
 
-begin() {
-    name=$1
-    problems=""
-}
-problem() {
-    problems="$problems$1
-"
-}
-end() {
-    if [ -z "$problems" ]; then
-        passed=$((passed + 1))
-        echo "PASS $name"
-    else
-        failed=$((failed + 1))
-        echo "FAIL $name"
-        printf '%s' "$problems" | head -n 40 | cut -c1-400 | sed 's/^/    /'
-    fi
-}
-# run ARGS… (run_nosrc: with CALC_NO_SOURCE=1): calc with a timeout; stdout in $tmp/out, stderr
-# in $tmp/err, status in $rc; a hang, a crash or a sanitizer/valgrind report is a problem.
-run() {
-    timeout "$TMO" $CALC_WRAP "$CALC" "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-    if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-        problem "hang: calc did not finish within ${TMO}s (exit status $rc)"
-    elif [ "$rc" -ge 128 ]; then
-        problem "crash: exit status $rc (signal $((rc - 128)))"
-    fi
-    if grep -Eq '^==[0-9]+==|runtime error: |Sanitizer' "$tmp/err"; then
-        problem "sanitizer/valgrind report: $(grep -E '^==[0-9]+==|runtime error: |Sanitizer' "$tmp/err" | head -n 3)"
-    fi
-}
-run_nosrc() {
-    CALC_NO_SOURCE=1
-    export CALC_NO_SOURCE
-    run "$@"
-    unset CALC_NO_SOURCE
-}
-want_rc() { [ "$rc" = "$1" ] || problem "exit status $rc, expected $1"; }
-want_eq() { [ "$2" = "$3" ] || problem "$1: got '$2', expected '$3'"; } # what, got, expected
-# want_is STREAM: the whole stream ($tmp/STREAM) equals stdin.
-want_is() {
-    cat >"$tmp/exp"
-    if ! cmp -s "$tmp/exp" "$tmp/$1"; then
-        problem "$1 differs (- expected, + got):"
-        problem "$(diff "$tmp/exp" "$tmp/$1" | sed -n 's/^</-/p; s/^>/+/p' | head -n 20)"
-    fi
-}
-want_err_is() { want_is err; }
-want_out_is() { want_is out; }
-want_out_empty() { want_is out </dev/null; }
-want_err1() { want_eq stderr "$(cat "$tmp/err")" "$1"; } # stderr is exactly one line TEXT
-want_out1() { want_eq stdout "$(cat "$tmp/out")" "$1"; }
-# want_line STREAM TEXT / want_match STREAM ERE: some line equals TEXT / matches ERE.
-want_line() { grep -Fxq -- "$2" "$tmp/$1" || problem "no $1 line: $2 (got: $(head -c 300 "$tmp/$1"))"; }
-want_match() { grep -Eq -- "$2" "$tmp/$1" || problem "no $1 line matching: $2 (got: $(head -c 300 "$tmp/$1"))"; }
 # records FILE: batch output as lines "error RECORD LINE MESSAGE" / "ok ID CASH IN_KIND".
 records() {
     jq -r 'if .error then "error \(.record) \(.line) \(.error)"
@@ -760,7 +696,7 @@ begin "batch: many needs_data records do not exhaust the engine"
 awk 'BEGIN { for (i = 1; i <= 6000; i++) printf "{\"id\": \"N%05d\", \"name\": \"n\"}\n", i }' \
     >"$G/needs.jsonl"
 save=$TMO
-[ -z "$CALC_WRAP" ] && TMO=3 # about 0.2 s once fixed (1 s with ASan); it stalls today
+[ -z "${CALC_WRAP:-}" ] && TMO=3 # about 0.2 s once fixed (1 s with ASan); it stalls today
 run_nosrc batch "$G/needs.jsonl" --as-of $ASOF --no-pools --max-memory 1 -q -o "$tmp/needs.out"
 TMO=$save
 want_rc 0
@@ -778,11 +714,12 @@ mkdir "$K"
 awk 'BEGIN { for (i = 1; i <= 200000; i++)
   printf "{\"id\": \"K%06d\", \"name\": \"企业%06d\", \"district\": \"上城区\", \"tax_district\": \"上城区\", \"industry\": \"ai\", \"tags\": [\"tech_enterprise\"], \"finance\": {\"year\": 2024, \"rd_expense\": %d}}\n", i, i, 1000000 + i }' \
     >"$K/pop.jsonl"
-# interrupt OUT: starts calc batch --no-pools (results are streamed into OUT's temporary file
-# from the first chunk on), waits until that file has data (at most 4 s) and kills calc with
-# SIGKILL; $alive tells whether it was still running then, $krc its exit status.
-interrupt() {
-    TMPDIR=$K $CALC_WRAP "$CALC" batch "$K/pop.jsonl" --as-of $ASOF -q --no-pools -o "$1" \
+# writing OUT [WRAP]: starts calc batch --no-pools in the background (under WRAP, if given:
+# results are streamed into OUT's temporary file from the first chunk on) and waits until that
+# file has data (at most 4 s); $pid is the process started.
+writing() {
+    # shellcheck disable=SC2086
+    TMPDIR=$K ${2:-} "$CALC" batch "$K/pop.jsonl" --as-of $ASOF -q --no-pools -o "$1" \
         >/dev/null 2>"$tmp/err" &
     pid=$!
     i=0
@@ -793,6 +730,11 @@ interrupt() {
         [ $i -lt 80 ] && sleep 0.05
         i=$((i + 1))
     done
+}
+# interrupt OUT: as writing (under $CALC_WRAP), then kills calc with SIGKILL; $alive tells
+# whether it was still running then, $krc its exit status.
+interrupt() {
+    writing "$1" "${CALC_WRAP:-}"
     alive=no
     kill -0 $pid 2>/dev/null && alive=yes
     kill -9 $pid 2>/dev/null
@@ -823,19 +765,9 @@ interrupt "$K/new.jsonl"
 end
 
 # interrupt_sig SIG OUT: as interrupt, with a signal calc can catch (it must remove its
-# temporary file and end by that signal).
+# temporary file and end by that signal), sent to calc itself (no wrapper).
 interrupt_sig() {
-    TMPDIR=$K "$CALC" batch "$K/pop.jsonl" --as-of $ASOF -q --no-pools -o "$2" \
-        >/dev/null 2>"$tmp/err" &
-    pid=$!
-    i=0
-    while [ $i -lt 80 ]; do
-        for t in "$2".tmp.*; do
-            [ -s "$t" ] && i=1000
-        done
-        [ $i -lt 80 ] && sleep 0.05
-        i=$((i + 1))
-    done
+    writing "$2"
     kill -0 $pid 2>/dev/null || problem "calc had ended before it could be signalled"
     kill -"$1" $pid 2>/dev/null
     wait $pid 2>/dev/null
@@ -892,8 +824,8 @@ awk 'BEGIN { printf "{\"id\": \"BIG\", \"name\": \"big\", \"district\": \"上城
   for (i = 0; i < 60000; i++) printf "%s{\"brand\": \"B%d\", \"district\": \"上城区\", \"kind\": \"global_first\", \"area_m2\": 150, \"opened\": \"2025-03-01\", \"brand_recognized\": true, \"fitout_investment\": \"100000\"}", i ? ", " : "", i
   print "]}" }' >"$tmp/big.json"
 size=$(wc -c <"$tmp/big.json")
-timeout 60 /usr/bin/time -f "%M" -o "$tmp/rss" "$CALC" eval "$tmp/big.json" --as-of $ASOF --format json --explain >"$tmp/out" 2>"$tmp/err"
-rc=$?
+TMO=60 runx /usr/bin/time -f "%M" -o "$tmp/rss" "$CALC" eval "$tmp/big.json" --as-of $ASOF \
+    --format json --explain
 want_rc 0
 rss=$(($(tail -n 1 "$tmp/rss") * 1024))
 case "$BUILD" in
@@ -1154,5 +1086,4 @@ calc: error: $G/keys-dup.csv: cannot read further (record 1)
 EOF
 end
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -8,26 +8,11 @@
 #   W4: rd_expense 900,000: 100,000 (10%) short of the 1,000,000 threshold; W5: 300,000 short.
 # Run from the repository root: BUILD=build sh tests/population.sh.
 set -u
-BUILD=${BUILD:-build}
-CALC="$BUILD/calc"
+. tests/lib.sh
+need_calc
+need jq
 P=tests/data/population/small.jsonl
 S=cases/scenarios/first-store-cap-1.5m.yaml
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-check() {
-    name=$1
-    shift
-    if "$@" >"$tmp/log" 2>&1; then
-        passed=$((passed + 1))
-        echo "PASS $name"
-    else
-        failed=$((failed + 1))
-        echo "FAIL $name"
-        sed 's/^/    /' "$tmp/log" | head -n 20
-    fi
-}
 eq() { [ "$1" = "$2" ] || { echo "$3: got '$1', expected '$2'"; return 1; }; }
 
 # Baseline first-store: W1 1,000,000 + W2 150,000 = 1,150,000 (2 beneficiaries).
@@ -103,5 +88,4 @@ near() {
 }
 check "near: within 20%, with what is needed and what it would bring" near
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

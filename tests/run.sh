@@ -43,6 +43,18 @@ count() { # name, then the command; adds the suite's own counts
     fi
 }
 
+# shell_suites: the names of the shell suites not named in suites() below (serve last)
+shell_suites() {
+    for f in tests/*.sh; do
+        s=$(basename "$f" .sh)
+        case " lib run cli batch audit hostile population whatif determinism serve " in
+        *" $s "*) ;;
+        *) echo "$s" ;;
+        esac
+    done
+    echo serve
+}
+
 # suites BUILD LABEL: every suite against one build
 suites() {
     B=$1
@@ -63,15 +75,13 @@ suites() {
         esac
         count "${L}fuzz regressions: $t" "$B/replay_$t" tests/fuzz/regress/$t $seeds
     done
-    BUILD=$B count "${L}cli" sh tests/cli.sh
-    [ -f tests/batch.sh ] && BUILD=$B count "${L}batch" sh tests/batch.sh
-    [ -f tests/audit.sh ] && BUILD=$B count "${L}audit" sh tests/audit.sh
-    [ -f tests/hostile.sh ] && BUILD=$B count "${L}hostile" sh tests/hostile.sh
-    [ -f tests/population.sh ] && BUILD=$B count "${L}population" sh tests/population.sh
-    [ -f tests/whatif.sh ] && BUILD=$B count "${L}whatif" sh tests/whatif.sh
-    [ -f tests/determinism.sh ] && BUILD=$B count "${L}determinism" sh tests/determinism.sh
-    # the server and the browser once, on the normal build
-    [ -z "$L" ] && [ -f tests/serve.sh ] && BUILD=$B count "${L}serve" sh tests/serve.sh
+    # the shell suites (every tests/*.sh but the harness and this file): these first, in this
+    # order, then any other; the server and the browser once, on the normal build
+    for s in cli batch audit hostile population whatif determinism $(shell_suites); do
+        [ -f "tests/$s.sh" ] || continue
+        [ "$s" = serve ] && [ -n "$L" ] && continue
+        BUILD=$B count "$L$s" sh "tests/$s.sh"
+    done
     count "${L}replay" "$B/calc" replay cases
     if "$B/calc" policies check policies >"$log" 2>&1; then
         passed=$((passed + 1))

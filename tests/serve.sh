@@ -6,22 +6,21 @@
 # size limit, a stop during a slow evaluation. Run from the repository root:
 # BUILD=build sh tests/serve.sh. Prints one line per check and "N passed, N failed".
 set -u
-BUILD=${BUILD:-build}
-CALC="$BUILD/calc"
-tmp=$(mktemp -d) || exit 2
-passed=0
-failed=0
+. tests/lib.sh
+need_calc
+need curl jq python3
 pids= # every process started in the background: killed on exit
-cleanup() {
+stop_all() {
     for p in $pids; do kill -KILL "$p" 2>/dev/null; done
     for p in $pids; do wait "$p" 2>/dev/null; done
-    rm -rf "$tmp"
 }
-trap cleanup EXIT
-trap 'exit 2' INT TERM HUP
-ok() { passed=$((passed + 1)); echo "PASS $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && echo "    $2"; }
-check() { name=$1; shift; if "$@" >"$tmp/log" 2>&1; then ok "$name"; else bad "$name" "$(head -c 900 "$tmp/log")"; fi; }
+on_exit stop_all
+# background CMD…: CMD in the background (its process id in $bgpid), killed on exit if it still runs
+background() {
+    "$@" &
+    bgpid=$!
+    pids="$pids $bgpid"
+}
 now() { date +%s.%N; }
 # elapsed T0 T1 MAX: T1 - T0 <= MAX (seconds, fractions allowed)
 within() { awk -v a="$1" -v b="$2" -v m="$3" 'BEGIN { exit !(b - a <= m) }'; }
@@ -159,7 +158,7 @@ check "markup in a profile comes back as a JSON string" t_xss_json
 t_browser() {
     command -v node >/dev/null && command -v chromium >/dev/null || { echo "node or chromium missing (make deps)"; return 1; }
     [ -d tests/browser/node_modules/playwright-core ] ||
-        (cd tests/browser && npm ci --no-audit --no-fund --silent) || return 1
+        { echo "tests/browser/node_modules is missing: run make deps (npm ci in tests/browser)"; return 1; }
     want=$("$CALC" eval "$EX" --as-of 2025-06-30 | sed -n 's/^现金合计 \(¥[0-9,.]*\)    实物价值合计 \(¥[0-9,.]*\)$/现金合计 \1　实物价值合计 \2/p')
     mkdir -p "$BUILD/serve"
     node tests/browser/page.mjs "$U/" "$want" "$BUILD/serve"
@@ -198,9 +197,8 @@ wall_ok=1
 start_server wall -- --policies "$SET" --max-instructions 1000000000000 || wall_ok=
 if [ -n "$wall_ok" ]; then
     wall_t0=$(now)
-    post_example "$wall_port" "$tmp/wall" --max-time 30 &
-    wall_curl=$!
-    pids="$pids $wall_curl"
+    background post_example "$wall_port" "$tmp/wall" --max-time 30
+    wall_curl=$bgpid
 fi
 
 # slow clients: a byte a second from each, requests due within 3 s of their first byte
@@ -224,7 +222,7 @@ if start_server slow CALC_SERVE_MAX_SECONDS=3 --; then
     kill -TERM "$slow_pid"
     gone "$slow_pid" 10
 else
-    bad "slow clients: the server did not start"
+    fail "slow clients: the server did not start"
 fi
 
 t_wall() {
@@ -244,15 +242,13 @@ check "the server's wall-clock limit: an endless policy ends after 10 s as that 
 t_busy() {
     start_server busy CALC_SERVE_MAX_ACTIVE=1 -- --policies "$SET" --max-instructions 400000000 || return 1
     B="http://127.0.0.1:$busy_port"
-    python3 tests/serve/http.py hold "$busy_port" 1.5 &
-    hpid=$!
-    pids="$pids $hpid"
+    background python3 tests/serve/http.py hold "$busy_port" 1.5
+    hpid=$bgpid
     sleep 0.5
     s1=$(code "$B/api/v1/schema")
     wait "$hpid"
-    post_example "$busy_port" "$tmp/busy" --max-time 60 &
-    epid=$!
-    pids="$pids $epid"
+    background post_example "$busy_port" "$tmp/busy" --max-time 60
+    epid=$bgpid
     sleep 0.5
     s2=$(code "$B/api/v1/schema")
     cp "$tmp/body" "$tmp/busy.503"
@@ -313,9 +309,8 @@ check "a body of exactly 1 MiB is evaluated, one byte more is 413 (Content-Lengt
 # SIGTERM while a request is evaluated: it is answered, then the server exits
 t_drain() {
     start_server drain1 CALC_SERVE_DRAIN_SECONDS=20 -- --policies "$SET" --max-instructions 400000000 || return 1
-    post_example "$drain1_port" "$tmp/d1" --max-time 60 &
-    cpid=$!
-    pids="$pids $cpid"
+    background post_example "$drain1_port" "$tmp/d1" --max-time 60
+    cpid=$bgpid
     sleep 0.5
     t0=$(now)
     kill -TERM "$drain1_pid"
@@ -334,9 +329,8 @@ check "SIGTERM during an evaluation of a few seconds: the request is answered, t
 # request is answered 503 and the server exits
 t_drain_deadline() {
     start_server drain2 CALC_SERVE_WALL_MS=0 CALC_SERVE_DRAIN_SECONDS=2 -- --policies "$SET" --max-instructions 1000000000000 || return 1
-    post_example "$drain2_port" "$tmp/d2" --max-time 30 &
-    cpid=$!
-    pids="$pids $cpid"
+    background post_example "$drain2_port" "$tmp/d2" --max-time 30
+    cpid=$bgpid
     sleep 0.5
     t0=$(now)
     kill -TERM "$drain2_pid"
@@ -358,11 +352,10 @@ kill -TERM "$pid"
 wait "$pid"
 rc=$?
 pid=
-if [ "$rc" -eq 0 ] && grep -q 'calc serve: stopped' "$tmp/main.err"; then ok "SIGTERM: drained, exit 0"; else bad "SIGTERM: drained, exit 0" "exit $rc"; fi
+if [ "$rc" -eq 0 ] && grep -q 'calc serve: stopped' "$tmp/main.err"; then pass "SIGTERM: drained, exit 0"; else fail "SIGTERM: drained, exit 0" "exit $rc"; fi
 
 # every server's stderr: a sanitizer build reports there (and exits 0 only when it found nothing)
 t_reports() { ! grep -E 'AddressSanitizer|LeakSanitizer|runtime error:|libmicrohttpd: .*(PANIC|panic)' "$tmp"/*.err; }
 check "no sanitizer report from any server" t_reports
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

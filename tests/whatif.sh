@@ -8,56 +8,16 @@
 # per check ("PASS name" / "FAIL name", details indented below a failure), ends with
 # "N passed, N failed" and exits 1 when a check failed. Checks named "[bug]" test the correct
 # behaviour of a calc bug and fail until it is fixed.
-BUILD=${BUILD:-build}
-CALC="$BUILD/calc"
+. tests/lib.sh
+need_calc
+need jq
 D=tests/data/whatif
 P=$D/profile.yaml   # WHATIF-001: first-store 1,000,000.00, rd 100,000.02, loan 120,000.00
 B2=$D/between.yaml  # WHATIF-002: first-store 1,000,000.00 (uncapped sum 1,150,000.02)
 R3=$D/rd-only.yaml  # WHATIF-003: rd 100,000.01
 S=cases/scenarios
 ASOF=2025-06-30
-passed=0
-failed=0
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 2' INT TERM HUP
 
-for need in "$CALC" jq; do
-    if ! command -v "$need" >/dev/null 2>&1; then
-        echo "FAIL $need is not available (make; make deps)"
-        echo "0 passed, 1 failed"
-        exit 1
-    fi
-done
-
-# run ARGS…: runs calc; stdout in $tmp/out, stderr in $tmp/err, exit status in $rc.
-run() { $CALC_WRAP "$CALC" "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; }
-begin() { name=$1; problems=""; }
-problem() { problems="$problems$1
-"; }
-end() {
-    if [ -z "$problems" ]; then
-        passed=$((passed + 1))
-        echo "PASS $name"
-    else
-        failed=$((failed + 1))
-        echo "FAIL $name"
-        printf '%s' "$problems" | head -n 40 | sed 's/^/    /'
-    fi
-}
-want_rc() { [ "$rc" = "$1" ] || problem "exit status $rc, expected $1 (stderr: $(head -c 300 "$tmp/err"))"; }
-want_eq() { [ "$2" = "$3" ] || problem "$1: got '$2', expected '$3'"; } # what, got, expected
-# want_is STREAM: the whole stream equals stdin (a here-document).
-want_is() {
-    cat >"$tmp/exp"
-    cmp -s "$tmp/exp" "$tmp/$1" ||
-        problem "$1 differs (- expected, + got):
-$(diff "$tmp/exp" "$tmp/$1" | sed -n 's/^</-/p; s/^>/+/p')"
-}
-want_empty() { want_is "$1" </dev/null; }
-# want_line STREAM LINE / want_match STREAM ERE: some line of the stream is LINE / matches ERE.
-want_line() { grep -Fxq -- "$2" "$tmp/$1" || problem "no $1 line: $2 (got: $(head -n 3 "$tmp/$1"))"; }
-want_match() { grep -Eq -- "$2" "$tmp/$1" || problem "no $1 line matching: $2 (got: $(head -n 3 "$tmp/$1"))"; }
 # jqo FILTER: jq -c over stdout. res PREFIX POLICY: "status amount" of one policy's result in
 # the result object at PREFIX ("" for plain eval, .baseline, .scenarios[0].result).
 jqo() { jq -c "$1" "$tmp/out" 2>&1; }
@@ -661,5 +621,4 @@ EOF
 done
 end
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
