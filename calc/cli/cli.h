@@ -1,0 +1,170 @@
+/* cli.h — the calc program's shared declarations: what a command line says (cli_opts), the
+ * option and command tables that say which command takes what (cli_opt, cli_cmd; the tables
+ * themselves are in main.c), the parser (opt.c), the help (usage.c), and the helpers every
+ * command uses for engines (rules.c), output and exit statuses (out.c). */
+#ifndef CALC_CLI_H
+#define CALC_CLI_H
+
+#include "calc.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* Values of a repeatable option, or the positional arguments, in command-line order. v is never
+ * NULL (an empty list points at an empty array). */
+typedef struct cli_list {
+    const char **v;
+    int n, cap;
+} cli_list;
+
+/* What a command line says. Every command reads the fields of its own options; the others keep
+ * the values cli_parse starts from (0, NULL, an empty list, or -1 where noted). */
+typedef struct cli_opts {
+    cli_list args; /* positional arguments */
+    /* common */
+    const char *policies;
+    int help; /* -h, --help (answered before parsing) */
+    /* choices: the value of the chosen name, -1 when not given */
+    int format, input_format;
+    int lang; /* 0 zh (the default), 1 en */
+    /* --as-of */
+    const char *as_of_text; /* NULL: today */
+    calc_date as_of;
+    /* flags */
+    int explain, strict, as_recorded, embed, cases, canonical;
+    int progress, no_pools, no_eval, excel, quiet;
+    /* values */
+    int jobs; /* 0: not given */
+    const char *out, *summary, *vary, *by, *solve, *budget, *pool, *within, *bind;
+    int port, threads; /* 0: the server's default */
+    /* repeatable */
+    cli_list sets, params, scenarios, only;
+    /* calc serve's limits, -1 when not given (then CALC_SERVE_* or the server's default) */
+    double max_seconds, drain_seconds;
+    long wall_ms;
+    int max_active;
+} cli_opts;
+
+/* How an option is given: alone (a flag), with one value (the last one given counts), or with
+ * a value each time it is given (repeatable). */
+typedef enum { CLI_FLAG, CLI_VALUE, CLI_LIST } cli_kind;
+
+/* One valid value of an option with choices; an alias is accepted but not listed. */
+typedef struct cli_choice {
+    const char *name;
+    int value;
+    bool alias;
+} cli_choice;
+
+struct cli_opt;
+/* Converts and stores a value; 0, or nonzero after a usage message. */
+typedef int (*cli_conv)(const struct cli_opt *d, const char *flag, const char *val,
+                        cli_opts *o);
+
+/* One option of a command. Its target, at offset field of cli_opts, is an int for a flag or an
+ * option with choices, a cli_list for a repeatable option, whatever conv stores when it has
+ * one, and else the value's text (const char *). */
+typedef struct cli_opt {
+    const char *flag;  /* "--format" */
+    const char *other; /* the other spelling ("--output" beside "-o"), or NULL */
+    cli_kind kind;
+    size_t field;
+    const char *arg;            /* the value's name in the help ("DATE"); NULL with choices */
+    const cli_choice *choices;  /* ended by {NULL}; NULL: any value */
+    cli_conv conv;              /* NULL: the text, or the choice */
+    double min, max;            /* conv's range */
+    const char *expect;         /* conv's message: "FLAG: expected EXPECT, got 'VALUE'" */
+    int most;                   /* repeatable: at most this many (0: no limit) */
+    const char *most_hint;      /* said when more are given */
+    bool required;              /* the command needs it (its synopsis shows it so) */
+    const char *help;           /* one line */
+} cli_opt;
+
+/* A command: its name, its arguments, what it does, its own options and the groups of options
+ * it shares with other commands (NULL-terminated lists). */
+typedef struct cli_group {
+    const char *title; /* "population options" */
+    const cli_opt *const *opts;
+} cli_group;
+
+typedef struct cli_cmd {
+    const char *name;
+    const char *args;    /* the positional arguments in the usage ("PROFILE.yaml") */
+    const char *summary; /* what it does, in a sentence or two */
+    int (*run)(cli_opts *o);
+    const cli_opt *const *opts;     /* its own */
+    const cli_group *const *groups; /* shared with other commands, then the common options */
+} cli_cmd;
+
+/* The command table (main.c), ended by {NULL}; the common options every command but version
+ * takes are its last group. */
+extern const cli_cmd cli_cmds[];
+extern const cli_group cli_common;
+const cli_cmd *cli_find(const char *name);
+
+/* ---- opt.c: parsing ---- */
+/* Parses a command's arguments (after the command's name) into o, which it initialises; 0, or
+ * nonzero after a usage message (an unknown option, an option of another command, a missing
+ * value, a value that is not one of the choices or not in range, a repeatable option given too
+ * often, no memory). */
+int cli_parse(const cli_cmd *c, int argc, char **argv, cli_opts *o);
+void cli_opts_free(cli_opts *o);
+/* The option of c spelt flag ("--format", "-o"), or NULL. */
+const cli_opt *cli_opt_of(const cli_cmd *c, const char *flag);
+/* Converters for the option table. */
+int cli_conv_date(const cli_opt *d, const char *flag, const char *val, cli_opts *o);
+int cli_conv_int(const cli_opt *d, const char *flag, const char *val, cli_opts *o);
+int cli_conv_long(const cli_opt *d, const char *flag, const char *val, cli_opts *o);
+int cli_conv_seconds(const cli_opt *d, const char *flag, const char *val, cli_opts *o);
+int cli_conv_limit(const cli_opt *d, const char *flag, const char *val, cli_opts *o);
+
+/* ---- usage.c: the help, made from the tables ---- */
+void cli_help(FILE *out);                       /* calc --help: every command */
+void cli_cmd_help(FILE *out, const cli_cmd *c); /* calc COMMAND --help */
+/* The option's spelling in a synopsis: "--format table|json", "--set PATH=VALUE". */
+void cli_opt_spelling(char *buf, size_t size, const cli_opt *d, bool both);
+
+/* ---- out.c: messages, output and exit statuses ---- */
+/* "calc: MESSAGE" and "Try 'calc --help'." on stderr; returns CALC_EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Flushes out; a failed write is reported (with the system's reason) and makes the status at
+ * least CALC_EXIT_USAGE. */
+int cli_finish(FILE *out, int status);
+/* The exit status of a library return code, with CALC_EUSAGE a usage error (2). */
+int cli_status(int rc);
+/* The worse (larger) of two exit statuses. */
+int cli_worst(int a, int b);
+/* Prints the diagnostics and frees them. */
+void cli_diags_done(calc_diags *d);
+
+/* ---- rules.c: the engines a command runs on ---- */
+/* The policy set of --policies (or the default); its load diagnostics are printed and make
+ * *status CALC_EXIT_POLICY. NULL (with *status set) when the set cannot be loaded. */
+calc_engine *cli_engine(const cli_opts *o, int *status);
+/* The same with one scenario file (or NULL) and every --param applied. */
+calc_engine *cli_scenario_engine(const cli_opts *o, const char *file, int *status);
+/* The engine of a command that takes one optional scenario and --param: the plain set when it
+ * has neither. */
+calc_engine *cli_engine_one(const cli_opts *o, int *status);
+/* The batch options of a population command (inputs, input format, as_of, --set). */
+void cli_population(const cli_opts *o, calc_batch_opts *b);
+
+/* ---- the commands ---- */
+int cli_eval(cli_opts *o);                                   /* cmd_eval.c */
+int cli_batch(cli_opts *o);                                  /* cmd_batch.c */
+int cli_allocate(cli_opts *o);
+int cli_whatif(cli_opts *o);                                 /* cmd_whatif.c */
+int cli_near(cli_opts *o);
+int cli_sweep(cli_opts *o);
+int cli_replay(cli_opts *o);                                 /* cmd_audit.c */
+int cli_record(cli_opts *o);
+int cli_report(cli_opts *o);
+int cli_fingerprint(cli_opts *o);
+int cli_policies(cli_opts *o);                               /* cmd_info.c */
+int cli_schema(cli_opts *o);
+int cli_init(cli_opts *o);
+int cli_version(cli_opts *o);
+int cli_serve(cli_opts *o);                                  /* cmd_serve.c */
+
+#endif

@@ -1,0 +1,150 @@
+/* cmd_audit.c — the audit commands: calc replay (case files against their expected outcome),
+ * calc record (a case file of a profile's outcome), calc report (a decision report per case)
+ * and calc fingerprint. */
+#include "cli.h"
+
+#include <string.h>
+
+int cli_replay(cli_opts *o)
+{
+    if (o->args.n < 1)
+        return cli_usage_error("%s", "replay needs case files or a directory");
+    int status = 0;
+    calc_engine *e = cli_engine(o, &status);
+    if (!e)
+        return status;
+    calc_replay_stats st = {0};
+    calc_diags d = {0};
+    int worst = 0;
+    calc_engine_set_replay(e, o->strict, o->as_recorded);
+    for (int i = 0; i < o->args.n; i++) {
+        int rc = calc_replay(stdout, e, o->args.v[i], &st, &d);
+        calc_diags_print(stderr, &d);
+        calc_diags_free(&d);
+        worst = cli_worst(worst, calc_exit_status(rc));
+    }
+    printf("%d passed, %d failed%s", st.passed, st.failed, st.invalid ? "" : "\n");
+    if (st.invalid)
+        printf(", %d invalid\n", st.invalid);
+    if (st.failed && worst < CALC_EXIT_CHECK)
+        worst = CALC_EXIT_CHECK;
+    calc_engine_free(e);
+    return cli_finish(stdout, cli_worst(worst, status));
+}
+
+/* record --cases CASE.yaml: each case of a case file recorded again */
+static int record_cases(cli_opts *o)
+{
+    int status = 0;
+    calc_engine *e = cli_engine(o, &status);
+    if (!e)
+        return status;
+    calc_diags d = {0};
+    calc_outfile of;
+    int rc = calc_out_open(&of, o->out, stderr);
+    if (!rc)
+        rc = calc_record_cases(of.f, e, o->args.v[0], o->embed, &d);
+    cli_diags_done(&d);
+    if (of.f != stdout && calc_out_close(&of, rc == 0, stderr) && !rc)
+        rc = CALC_EIO;
+    calc_engine_free(e);
+    return cli_finish(stdout, cli_worst(calc_exit_status(rc), status));
+}
+
+int cli_record(cli_opts *o)
+{
+    if (o->args.n != 1)
+        return cli_usage_error("%s", "record takes one profile");
+    if (o->cases)
+        return record_cases(o);
+    if (!o->as_of_text)
+        return cli_usage_error("%s", "record needs --as-of DATE: a recorded case fixes its date");
+    int status = 0;
+    calc_engine *e = cli_engine(o, &status);
+    if (!e)
+        return status;
+    calc_diags d = {0};
+    calc_profile *p = calc_profile_load(e, o->args.v[0], &d);
+    if (!p) {
+        int code = d.n ? d.v[0].code : CALC_EIO;
+        cli_diags_done(&d);
+        calc_engine_free(e);
+        return calc_exit_status(code);
+    }
+    calc_outfile of;
+    if (calc_out_open(&of, o->out, stderr))
+        status = CALC_EXIT_USAGE;
+    else {
+        if (calc_record(of.f, e, p, o->as_of, o->embed, NULL))
+            status = CALC_EXIT_USAGE;
+        if (of.f != stdout) {
+            if (calc_out_close(&of, status == 0, stderr))
+                status = CALC_EXIT_USAGE;
+        } else
+            status = cli_finish(stdout, status);
+    }
+    calc_profile_free(p);
+    calc_diags_free(&d);
+    calc_engine_free(e);
+    return status;
+}
+
+int cli_report(cli_opts *o)
+{
+    if (o->args.n < 1)
+        return cli_usage_error("%s", "report needs case files");
+    const char *outp = o->out && strcmp(o->out, "-") ? o->out : NULL;
+    size_t l = outp ? strlen(outp) : 0;
+    int html = !(l > 3 && strcmp(outp + l - 3, ".md") == 0);
+    if (o->format >= 0)
+        html = o->format;
+    int status = 0;
+    calc_engine *e = cli_engine(o, &status);
+    if (!e)
+        return status;
+    calc_outfile of;
+    if (calc_out_open(&of, outp, stderr)) {
+        calc_engine_free(e);
+        return CALC_EXIT_USAGE;
+    }
+    FILE *out = of.f;
+    calc_diags d = {0};
+    int rc = calc_report(out, e, o->args.v, o->args.n, html, o->lang, &d);
+    cli_diags_done(&d);
+    status = cli_worst(status, calc_exit_status(rc));
+    if (out != stdout) {
+        if (calc_out_close(&of, rc == 0, stderr) || rc)
+            status = status ? status : CALC_EXIT_USAGE;
+    } else
+        status = cli_finish(stdout, status);
+    calc_engine_free(e);
+    return status;
+}
+
+int cli_fingerprint(cli_opts *o)
+{
+    int status = 0;
+    calc_engine *e = cli_engine(o, &status);
+    if (!e)
+        return status;
+    if (!o->canonical)
+        calc_fingerprint_write(stdout, e);
+    for (int i = 0; i < o->args.n; i++) {
+        calc_diags d = {0};
+        calc_profile *p = calc_profile_load(e, o->args.v[i], &d);
+        if (!p) {
+            calc_diags_print(stderr, &d);
+            status = cli_worst(status, calc_exit_status(d.n ? d.v[0].code : CALC_EIO));
+        } else if (o->canonical) {
+            calc_profile_canonical_write(stdout, p);
+        } else {
+            char fp[65];
+            calc_profile_fingerprint(p, fp);
+            printf("profile     sha256:%s  %s (%s)\n", fp, o->args.v[i], calc_profile_id(p));
+        }
+        calc_profile_free(p);
+        calc_diags_free(&d);
+    }
+    calc_engine_free(e);
+    return cli_finish(stdout, status);
+}

@@ -1,0 +1,47 @@
+/* cmd_batch.c — calc batch (a population evaluated, pools allocated) and calc allocate (the
+ * reduce step over the result lines of shards). */
+#include "cli.h"
+
+#include <string.h>
+
+static int run_batch(cli_opts *o, int allocate)
+{
+    if (o->args.n < 1)
+        return cli_usage_error("%s", allocate ? "allocate needs result files (or - for stdin)"
+                                              : "batch needs input files (or - for stdin)");
+    if (o->excel && o->format != CALC_OUT_CSV)
+        return cli_usage_error("--excel needs --format csv (%s writes JSON Lines otherwise)",
+                               allocate ? "allocate" : "batch");
+    calc_batch_opts b;
+    cli_population(o, &b);
+    b.out_format = o->format < 0 ? CALC_OUT_JSONL : o->format;
+    b.output = o->out && strcmp(o->out, "-") ? o->out : NULL;
+    b.summary = o->summary;
+    b.policies = o->policies;
+    b.jobs = o->jobs ? o->jobs : 1;
+    b.explain = o->explain;
+    b.no_pools = o->no_pools;
+    b.progress = o->progress;
+    b.quiet = o->quiet;
+    b.excel = o->excel;
+    b.no_eval = o->no_eval;
+    b.params = o->params.v;
+    b.nparams = o->params.n;
+    b.scenario = o->scenarios.n ? o->scenarios.v[0] : NULL;
+    if (!o->as_of_text && !o->quiet && !allocate) {
+        char d[16];
+        fprintf(stderr, "calc: as of %s\n", calc_date_format(d, o->as_of));
+    }
+    int status = allocate ? calc_allocate(&b) : calc_batch(&b);
+    return cli_finish(stdout, status);
+}
+
+int cli_batch(cli_opts *o)
+{
+    return run_batch(o, 0);
+}
+
+int cli_allocate(cli_opts *o)
+{
+    return run_batch(o, 1);
+}
