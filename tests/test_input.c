@@ -1,0 +1,569 @@
+/* test_input.c — the batch record readers (calc/lib/input.c, batch.h) over in-memory inputs:
+ * JSON Lines (one raw line a record, blank lines skipped), YAML streams (one value tree a
+ * document, cut at its markers) and CSV (a header of dotted field paths, one value tree a row):
+ * each record's line, its tree or text, the error records and their diagnostics, a byte order
+ * mark and CRLF line ends, and reading going on after a bad record. Every case reads its input
+ * to the end and compares a rendering of what came back with the one written below. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "batch.h"
+
+static calc_engine *eng; /* for the default set's schema: the CSV header names its paths */
+
+static int setup(void **state)
+{
+    (void)state;
+    calc_error err = {0};
+    eng = calc_engine_new("policies", &err);
+    if (!eng)
+        fprintf(stderr, "policies: %s\n", err.msg);
+    return eng ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    calc_engine_free(eng);
+    return 0;
+}
+
+/* ---- rendering what the reader gives ---- */
+
+/* Text with its bytes below 0x20 and 0x7F as \xNN (a NUL stays visible). */
+static void put_text(sbuf *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7F)
+            sb_printf(b, "\\x%02X", c);
+        else
+            sb_putn(b, s + i, 1);
+    }
+}
+
+/* A value tree in flow style: {key: value, …}, [item, …], scalars as they are. */
+static void put_value(sbuf *b, const value *v)
+{
+    if (!v) {
+        sb_puts(b, "(none)");
+        return;
+    }
+    switch (v->type) {
+    case V_SCALAR:
+        put_text(b, v->str, v->len);
+        break;
+    case V_MAP:
+        sb_puts(b, "{");
+        for (size_t i = 0; i < v->n; i++) {
+            sb_puts(b, i ? ", " : "");
+            put_value(b, v->keys[i]);
+            sb_puts(b, ": ");
+            put_value(b, v->items[i]);
+        }
+        sb_puts(b, "}");
+        break;
+    case V_SEQ:
+        sb_puts(b, "[");
+        for (size_t i = 0; i < v->n; i++) {
+            sb_puts(b, i ? ", " : "");
+            put_value(b, v->items[i]);
+        }
+        sb_puts(b, "]");
+        break;
+    default:
+        sb_puts(b, "null");
+    }
+}
+
+/* The diagnostics d->v[from..] as "  L:C path: message (hint)" lines. */
+static void put_diags(sbuf *b, const calc_diags *d, size_t from)
+{
+    for (size_t i = from; i < d->n; i++) {
+        const calc_error *e = &d->v[i];
+        sb_printf(b, "  %u:%u %s%s%s", e->line, e->col, e->path, *e->path ? ": " : "", e->msg);
+        if (*e->hint)
+            sb_printf(b, " (%s)", e->hint);
+        sb_puts(b, "\n");
+    }
+}
+
+static const char *code_name(int code)
+{
+    switch (code) {
+    case CALC_ESYNTAX:
+        return "syntax";
+    case CALC_ESCHEMA:
+        return "schema";
+    case CALC_ELIMIT:
+        return "limit";
+    case CALC_EIO:
+        return "io";
+    default:
+        return code ? "other" : "ok";
+    }
+}
+
+/* Reads every record of an open input into a rendering, one line a record:
+ *   "L: TEXT" (JSON Lines), "L: TREE" (YAML, CSV), "L: error CODE TREE" and below it the
+ *   record's diagnostics, "L: -" for a record not asked for (need said no),
+ * then "end" or "stop CODE" (input_next's negative status) with its diagnostics. */
+static char *read_all(calc_input *in)
+{
+    sbuf b = {0};
+    calc_diags d = {0};
+    arena a = {0};
+    for (int k = 0; k < 1000; k++) {
+        size_t from = d.n;
+        rec_in rec;
+        int rc = input_next(in, &a, &rec, &d);
+        if (rc <= 0) {
+            if (rc)
+                sb_printf(&b, "stop %s\n", code_name(rc));
+            else
+                sb_puts(&b, "end\n");
+            put_diags(&b, &d, from);
+            break;
+        }
+        sb_printf(&b, "%u: ", rec.line);
+        if (rec.err_code)
+            sb_printf(&b, "error %s ", code_name(rec.err_code));
+        if (rec.text)
+            put_text(&b, rec.text, rec.len);
+        else if (rec.doc)
+            put_value(&b, rec.doc);
+        else
+            sb_puts(&b, rec.err_code ? "(none)" : "-");
+        sb_puts(&b, "\n");
+        put_diags(&b, &d, from);
+    }
+    calc_diags_free(&d);
+    arena_free(&a);
+    return b.p ? b.p : strdup("");
+}
+
+/* Reads text (n bytes; 0: up to its NUL) as an input of the format named name. */
+static char *read_text(int format, const char *name, const char *text, size_t n)
+{
+    if (!n)
+        n = strlen(text);
+    FILE *f = fmemopen((void *)text, n, "rb");
+    assert_non_null(f);
+    calc_input *in = input_open_stream(f, name, format, &eng->ps.schema);
+    assert_non_null(in);
+    char *got = read_all(in);
+    input_close(in);
+    fclose(f);
+    return got;
+}
+
+static void expect_read(int format, const char *text, size_t n, const char *want)
+{
+    const char *name = format == IN_JSONL ? "t.jsonl" : format == IN_YAML ? "t.yaml" : "t.csv";
+    char *got = read_text(format, name, text, n);
+    if (strcmp(got, want) != 0)
+        print_error("input:\n%.*s\n", (int)(n ? n : strlen(text)), text);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+/* ---- the format of a file name ---- */
+
+/* Ensure the format comes from the file name's last extension. */
+static void test_format_of(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *path;
+        int format;
+    } rows[] = {
+        {"a.jsonl", IN_JSONL}, {"a.ndjson", IN_JSONL}, {"a.json", IN_JSONL},
+        {"a.yaml", IN_YAML},   {"dir.v1/a.yml", IN_YAML}, {"a.csv", IN_CSV},
+        {"a.csv.txt", -1},     {"a", -1},               {"a.CSV", -1},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        if (input_format_of(rows[i].path) != rows[i].format)
+            fail_msg("%s: format %d, expected %d", rows[i].path, input_format_of(rows[i].path),
+                     rows[i].format);
+}
+
+/* Ensure a directory and a missing file are refused with the system's reason, and a regular
+ * file's size is known. */
+static void test_open_errors_and_size(void **state)
+{
+    (void)state;
+    calc_error err = {0};
+    assert_null(input_open("tests/data", IN_JSONL, &eng->ps.schema, &err));
+    assert_int_equal(err.code, CALC_EIO);
+    assert_string_equal(err.msg, "cannot read tests/data: is a directory");
+    memset(&err, 0, sizeof err);
+    assert_null(input_open("tests/data/no-such.jsonl", IN_JSONL, &eng->ps.schema, &err));
+    assert_int_equal(err.code, CALC_EIO);
+    assert_string_equal(err.msg, "cannot open tests/data/no-such.jsonl: No such file or directory");
+    char path[] = "/tmp/calc-test-input-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "{\"id\": \"A\"}\n", 12), 12); /* 12 bytes */
+    close(fd);
+    calc_input *in = input_open(path, IN_JSONL, &eng->ps.schema, &err);
+    assert_non_null(in);
+    assert_int_equal(input_size(in), 12);
+    assert_string_equal(input_path(in), path);
+    char *got = read_all(in);
+    assert_string_equal(got, "1: {\"id\": \"A\"}\nend\n");
+    free(got);
+    input_close(in);
+    unlink(path);
+}
+
+/* ---- JSON Lines ---- */
+
+/* Ensure each non-blank line is a record with its line number, without its line end, and
+ * that blank lines (spaces, tabs, nothing) count as lines but give no record. */
+static void test_jsonl_records_and_lines(void **state)
+{
+    (void)state;
+    expect_read(IN_JSONL,
+                "{\"id\": \"A\"}\n"
+                "\n"
+                " \t \n"
+                "{\"id\": \"B\"}\n"
+                "{\"id\": \"C\"}", /* no line end after the last */
+                0,
+                "1: {\"id\": \"A\"}\n"
+                "4: {\"id\": \"B\"}\n"
+                "5: {\"id\": \"C\"}\n"
+                "end\n");
+}
+
+/* Ensure a byte order mark on the first line and CRLF line ends are not part of a record;
+ * a BOM on a later line is the record's text (it is no BOM there). */
+static void test_jsonl_bom_crlf(void **state)
+{
+    (void)state;
+    expect_read(IN_JSONL,
+                "\xEF\xBB\xBF{\"id\": \"A\"}\r\n"
+                "\r\n"
+                "{\"id\": \"B\"}\r\n"
+                "\xEF\xBB\xBF{\"id\": \"C\"}\n",
+                0,
+                "1: {\"id\": \"A\"}\n"
+                "3: {\"id\": \"B\"}\n"
+                "4: \xEF\xBB\xBF{\"id\": \"C\"}\n"
+                "end\n");
+}
+
+/* Ensure a line that begins with a NUL byte is a record (its text kept whole, the NUL in it),
+ * not a blank line skipped. */
+static void test_jsonl_nul_is_not_blank(void **state)
+{
+    (void)state;
+    static const char text[] = "{\"id\": \"A\"}\n\0{\"id\": \"B\"}\n \0\n";
+    expect_read(IN_JSONL, text, sizeof text - 1,
+                "1: {\"id\": \"A\"}\n"
+                "2: \\x00{\"id\": \"B\"}\n"
+                "3:  \\x00\n"
+                "end\n");
+}
+
+static bool never(void *ud)
+{
+    ++*(int *)ud;
+    return false;
+}
+
+/* Ensure records not asked for (batch's second pass) come back with their line only, and
+ * need is asked once a record. */
+static void test_jsonl_not_needed(void **state)
+{
+    (void)state;
+    static const char text[] = "{\"id\": \"A\"}\n\n{\"id\": \"B\"}\n";
+    FILE *f = fmemopen((void *)text, sizeof text - 1, "rb");
+    calc_input *in = input_open_stream(f, "t.jsonl", IN_JSONL, &eng->ps.schema);
+    int asked = 0;
+    input_set_need(in, never, &asked);
+    char *got = read_all(in);
+    assert_string_equal(got, "1: -\n3: -\nend\n");
+    assert_int_equal(asked, 2);
+    free(got);
+    input_close(in);
+    fclose(f);
+}
+
+/* ---- YAML streams ---- */
+
+/* Ensure a stream gives one tree a document, each record at its first content line (the
+ * marker's own line when the document begins on it), across "---", "..." and comments, and
+ * that a document of comments only is no record. */
+static void test_yaml_documents_and_lines(void **state)
+{
+    (void)state;
+    expect_read(IN_YAML,
+                "---\n"                 /* 1 */
+                "id: A\n"               /* 2 */
+                "name: 甲\n"            /* 3 */
+                "---\n"                 /* 4 */
+                "# B's comment\n"       /* 5 */
+                "id: B\n"               /* 6 */
+                "tags: [x, y]\n"        /* 7 */
+                "...\n"                 /* 8 */
+                "--- {id: C, name: 丙}\n" /* 9 */
+                "---\n"                 /* 10 */
+                "# only a comment\n",   /* 11 */
+                0,
+                "2: {id: A, name: 甲}\n"
+                "5: {id: B, tags: [x, y]}\n"
+                "9: {id: C, name: 丙}\n"
+                "end\n");
+}
+
+/* Ensure the positions inside a document are those of the whole stream. */
+static void test_yaml_positions(void **state)
+{
+    (void)state;
+    static const char text[] = "---\nid: A\n---\nid: B\nname: b\n";
+    FILE *f = fmemopen((void *)text, sizeof text - 1, "rb");
+    calc_input *in = input_open_stream(f, "t.yaml", IN_YAML, &eng->ps.schema);
+    arena a = {0};
+    calc_diags d = {0};
+    rec_in rec;
+    assert_int_equal(input_next(in, &a, &rec, &d), 1);
+    assert_int_equal(rec.line, 2);
+    assert_int_equal(map_get(rec.doc, "id")->loc.line, 2);
+    assert_int_equal(input_next(in, &a, &rec, &d), 1);
+    assert_int_equal(rec.line, 4);
+    const value *name = map_get(rec.doc, "name");
+    assert_non_null(name);
+    assert_int_equal(name->loc.line, 5); /* "name: b": b at 5:7 */
+    assert_int_equal(name->loc.col, 7);
+    assert_string_equal(name->loc.file, "t.yaml");
+    assert_int_equal(input_next(in, &a, &rec, &d), 0);
+    assert_int_equal(d.n, 0);
+    arena_free(&a);
+    input_close(in);
+    fclose(f);
+}
+
+/* Ensure a document that cannot be read is one error record with its position, and the
+ * documents after it are read; a duplicate key is an error record that keeps its tree (both
+ * keys: validation refuses it). */
+static void test_yaml_bad_documents(void **state)
+{
+    (void)state;
+    expect_read(IN_YAML,
+                "---\n"             /* 1 */
+                "id: Y1\n"          /* 2 */
+                "---\n"             /* 3 */
+                "id: Y2\n"          /* 4 */
+                "name: [乙, 丙\n"   /* 5: the flow sequence is never closed */
+                "---\n"             /* 6 */
+                "id: Y3\n"          /* 7 */
+                "name: a\n"         /* 8 */
+                "name: b\n"         /* 9: a duplicate key */
+                "---\n"             /* 10 */
+                "id: Y4\n",         /* 11 */
+                0,
+                "2: {id: Y1}\n"
+                "4: error syntax (none)\n"
+                "  6:1 YAML syntax: did not find expected ',' or ']' "
+                "(while parsing a flow sequence (line 5, column 7))\n"
+                "7: error schema {id: Y3, name: a, name: b}\n"
+                "  9:1 duplicate key 'name' (first given at line 8, column 1)\n"
+                "11: {id: Y4}\n"
+                "end\n");
+}
+
+/* Ensure a BOM and CRLF line ends change neither the trees nor the lines. */
+static void test_yaml_bom_crlf(void **state)
+{
+    (void)state;
+    expect_read(IN_YAML, "\xEF\xBB\xBFid: A\r\nname: a\r\n---\r\nid: B\r\n...\r\nid: C\r\n", 0,
+                "1: {id: A, name: a}\n"
+                "4: {id: B}\n"
+                "6: {id: C}\n"
+                "end\n");
+}
+
+/* ---- CSV ---- */
+
+/* Ensure a row's tree follows the header's dotted paths: mappings for dotted names, a list of
+ * scalars split on ';' (spaces around an item dropped), list items grouped by index and only
+ * those with a cell, an empty cell absent and a row of empty cells no record; quoted cells
+ * keep their commas, quotes and line ends; each record is at the line its row begins. */
+static void test_csv_rows_to_trees(void **state)
+{
+    (void)state;
+    expect_read(IN_CSV,
+                "id,name,finance.year,finance.rd_expense,tags,stores[0].kind,stores[1].kind,"
+                "stores[1].area_m2\n"                                          /* 1 */
+                "C1,甲,2024,1000000, tech_enterprise ; high_tech;,flagship,,\n" /* 2 */
+                ",,,,,,,\n"                                                    /* 3 */
+                "C2,\"乙, \"\"quoted\"\"\",,,,,china_first,120\n"               /* 4 */
+                "C3,\"two\n"                                                   /* 5 */
+                "lines\",,5,,,,\n",                                            /* 6 */
+                0,
+                "2: {id: C1, name: 甲, finance: {year: 2024, rd_expense: 1000000}, "
+                "tags: [tech_enterprise, high_tech], stores: [{kind: flagship}]}\n"
+                "4: {id: C2, name: 乙, \"quoted\", stores: [{kind: china_first, area_m2: 120}]}\n"
+                "5: {id: C3, name: two\\x0Alines, finance: {rd_expense: 5}}\n"
+                "end\n");
+}
+
+/* Ensure a cell's position is its row's line and its column's number. */
+static void test_csv_positions(void **state)
+{
+    (void)state;
+    static const char text[] = "id,name,employees\nP1,甲,5\n\nP2,乙,6\n";
+    FILE *f = fmemopen((void *)text, sizeof text - 1, "rb");
+    calc_input *in = input_open_stream(f, "t.csv", IN_CSV, &eng->ps.schema);
+    arena a = {0};
+    calc_diags d = {0};
+    rec_in rec;
+    assert_int_equal(input_next(in, &a, &rec, &d), 1);
+    assert_int_equal(input_next(in, &a, &rec, &d), 1);
+    assert_int_equal(rec.line, 4);
+    const value *e = map_get(rec.doc, "employees");
+    assert_non_null(e);
+    assert_string_equal(e->str, "6");
+    assert_int_equal(e->loc.line, 4);
+    assert_int_equal(e->loc.col, 3);
+    assert_int_equal(rec.doc->loc.col, 1);
+    assert_int_equal(input_next(in, &a, &rec, &d), 0);
+    assert_int_equal(d.n, 0);
+    arena_free(&a);
+    input_close(in);
+    fclose(f);
+}
+
+/* Ensure a BOM before the header and CRLF line ends are not part of any cell. */
+static void test_csv_bom_crlf(void **state)
+{
+    (void)state;
+    expect_read(IN_CSV, "\xEF\xBB\xBFid,name\r\nB1,甲\r\n\r\nB2,\"a\r\nb\"\r\nB3,丙", 0,
+                "2: {id: B1, name: 甲}\n"
+                "4: {id: B2, name: a\\x0D\\x0Ab}\n"
+                "6: {id: B3, name: 丙}\n"
+                "end\n");
+}
+
+/* Ensure a malformed row — a quote inside a cell that does not begin with one, text after a
+ * cell's closing quote — is one error record at its row and cell, and the good rows after it
+ * are read (HOST-R3 and HOST-R5 of tests/data/hostile/malformed-rows.csv). */
+static void test_csv_malformed_row_then_good_rows(void **state)
+{
+    (void)state;
+    expect_read(IN_CSV,
+                "id,name,employees\n"              /* 1 */
+                "R1,甲,5\n"                        /* 2 */
+                "R2,bad\"quote,6\n"                /* 3 */
+                "R3,丙,7\n"                        /* 4 */
+                "R4,\"x\"y,8\n"                    /* 5 */
+                "R5,\"a \"\"quoted\"\" name\",9\n", /* 6 */
+                0,
+                "2: {id: R1, name: 甲, employees: 5}\n"
+                "3: error syntax (none)\n"
+                "  3:2 name: CSV: a quote inside a cell that does not begin with one "
+                "(quote the whole cell and double its quotes: \"bad\"\"quote\")\n"
+                "4: {id: R3, name: 丙, employees: 7}\n"
+                "5: error syntax (none)\n"
+                "  5:2 name: CSV: text after the closing quote of a cell "
+                "(a quote inside a quoted cell is doubled: \"a \"\"b\"\" c\")\n"
+                "6: {id: R5, name: a \"quoted\" name, employees: 9}\n"
+                "end\n");
+}
+
+/* Ensure a quote never closed is an error record where it opens, and the lines it took are
+ * read again as rows of their own. */
+static void test_csv_unclosed_quote(void **state)
+{
+    (void)state;
+    expect_read(IN_CSV, "id,name\nU1,甲\nU2,\"乙\nU3,丙\nU4,丁\n", 0,
+                "2: {id: U1, name: 甲}\n"
+                "3: error syntax (none)\n"
+                "  3:2 name: CSV: a quoted cell is not closed before the end of the file "
+                "(close the quote: \"…\" (the lines after it were read as rows))\n"
+                "4: {id: U3, name: 丙}\n"
+                "5: {id: U4, name: 丁}\n"
+                "end\n");
+}
+
+/* Ensure a row with the wrong number of cells, a NUL in a cell and invalid UTF-8 are error
+ * records that keep what could be read, and the rows after them are read. */
+static void test_csv_bad_cells(void **state)
+{
+    (void)state;
+    static const char text[] = "id,name\n"
+                               "W1\n"                /* 2: one cell of two */
+                               "W2,a,b\n"            /* 3: three */
+                               "W\0003,c\n"          /* 4: a NUL */
+                               "W4,caf\351\n"        /* 5: Latin-1 */
+                               "W5,e\n";             /* 6 */
+    expect_read(IN_CSV, text, sizeof text - 1,
+                "2: error schema {id: W1}\n"
+                "  2:1 row has 1 cells, the header has 2 (quote cells that contain commas)\n"
+                "3: error schema {id: W2, name: a}\n"
+                "  3:1 row has 3 cells, the header has 2 (quote cells that contain commas)\n"
+                "4: error schema {id: W\\x003, name: c}\n"
+                "  4:1 id: NUL character (U+0000) in the cell is not accepted "
+                "(remove it: text cannot contain a NUL character (\\0, \\u0000 or a zero "
+                "byte))\n"
+                "5: error schema {id: W4, name: caf\351}\n"
+                "  5:2 name: invalid UTF-8 in the cell (save the file as UTF-8)\n"
+                "6: {id: W5, name: e}\n"
+                "end\n");
+}
+
+/* Ensure a header that cannot be used stops the input (no row can be read) with every
+ * problem of it: an unknown path with a suggestion, a repeated column, an item without a
+ * number. */
+static void test_csv_bad_header(void **state)
+{
+    (void)state;
+    expect_read(IN_CSV, "id,emploees,id,stores[x].kind,nmae\nH1,a,b,c,d\n", 0,
+                "stop schema\n"
+                "  1:2 emploees: column 2: unknown field path (did you mean 'employees'?)\n"
+                "  1:3 duplicate column 'id' (column 1 has it too) (each field has one column)\n"
+                "  1:4 stores[x].kind: column 4: a list item is named by its number "
+                "(write the item's number: stores[0].kind)\n"
+                "  1:5 nmae: column 5: unknown field path "
+                "(columns name dotted field paths, see 'calc schema')\n");
+    expect_read(IN_CSV, "id,na\"me\nH1,a\n", 0,
+                "stop syntax\n"
+                "  1:2 CSV: a quote inside a cell that does not begin with one "
+                "(quote the whole cell and double its quotes: \"bad\"\"quote\")\n");
+    /* an empty input has no header and no record */
+    expect_read(IN_CSV, "", 0, "end\n");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_format_of),
+        cmocka_unit_test(test_open_errors_and_size),
+        cmocka_unit_test(test_jsonl_records_and_lines),
+        cmocka_unit_test(test_jsonl_bom_crlf),
+        cmocka_unit_test(test_jsonl_nul_is_not_blank),
+        cmocka_unit_test(test_jsonl_not_needed),
+        cmocka_unit_test(test_yaml_documents_and_lines),
+        cmocka_unit_test(test_yaml_positions),
+        cmocka_unit_test(test_yaml_bad_documents),
+        cmocka_unit_test(test_yaml_bom_crlf),
+        cmocka_unit_test(test_csv_rows_to_trees),
+        cmocka_unit_test(test_csv_positions),
+        cmocka_unit_test(test_csv_bom_crlf),
+        cmocka_unit_test(test_csv_malformed_row_then_good_rows),
+        cmocka_unit_test(test_csv_unclosed_quote),
+        cmocka_unit_test(test_csv_bad_cells),
+        cmocka_unit_test(test_csv_bad_header),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
