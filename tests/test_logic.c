@@ -192,44 +192,75 @@ static void test_kleene_all_any(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* One expected result: after evaluating profile, policy id has the status, the amount (fen)
+ * and the missing set. Consecutive rows of one profile share one evaluation. */
+typedef struct {
+    const char *profile;
+    const char *id;
+    int status;
+    calc_money fen;
+    const char *missing;
+} expect;
+
+/* Checks every row on as_of, printing each mismatch with its row; fails when any row did not
+ * match. */
+static void check_rows_on(const char *as_of, const expect *rows, size_t n)
+{
+    int bad = 0;
+    calc_result *r = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (!r || strcmp(rows[i].profile, rows[i - 1].profile) != 0) {
+            if (r)
+                calc_result_free(r);
+            r = eval_on(rows[i].profile, as_of);
+        }
+        if (check_soft(r, rows[i].id, rows[i].status, rows[i].fen, rows[i].missing)) {
+            print_error("  (row %zu, as of %s, profile:\n%s)\n", i, as_of, rows[i].profile);
+            bad++;
+        }
+    }
+    if (r)
+        calc_result_free(r);
+    assert_int_equal(bad, 0);
+}
+#define CHECK_ROWS_ON(as_of, rows) check_rows_on(as_of, rows, sizeof rows / sizeof rows[0])
+#define CHECK_ROWS(rows) CHECK_ROWS_ON("2025-06-30", rows)
+
+/* The profiles of profile_ab: A and B true, false or unknown. */
+#define KLEENE "id: K\nname: Kleene\n"
+#define A_T "district: 上城区\n"
+#define A_F "district: 西湖区\n"
+#define B_T "employees: 10\n"
+
 /* Ensure not() maps true/false/unknown to false/true/unknown, also over a composite. */
 static void test_kleene_not(void **state)
 {
     (void)state;
-    char y[200];
-    profile_ab(y, sizeof y, T, U);
-    calc_result *r = eval(y);
-    check(r, "k-not", ST_INELIGIBLE, 0, "");
-    check(r, "k-notall", ST_NEEDS_DATA, 0, "employees"); /* not(all(T, U)) = U */
-    calc_result_free(r);
-    profile_ab(y, sizeof y, F, U);
-    r = eval(y);
-    check(r, "k-not", ST_ELIGIBLE, 100, "");
-    check(r, "k-notall", ST_ELIGIBLE, 100, ""); /* not(all(F, U)) = not(F) = T */
-    calc_result_free(r);
-    profile_ab(y, sizeof y, U, T);
-    r = eval(y);
-    check(r, "k-not", ST_NEEDS_DATA, 0, "district");
-    check(r, "k-notall", ST_NEEDS_DATA, 0, "district");
-    calc_result_free(r);
+    static const expect rows[] = {
+        {KLEENE A_T, "k-not", ST_INELIGIBLE, 0, ""},
+        {KLEENE A_T, "k-notall", ST_NEEDS_DATA, 0, "employees"}, /* not(all(T, U)) = U */
+        {KLEENE A_F, "k-not", ST_ELIGIBLE, 100, ""},
+        {KLEENE A_F, "k-notall", ST_ELIGIBLE, 100, ""}, /* not(all(F, U)) = not(F) = T */
+        {KLEENE B_T, "k-not", ST_NEEDS_DATA, 0, "district"},
+        {KLEENE B_T, "k-notall", ST_NEEDS_DATA, 0, "district"},
+    };
+    CHECK_ROWS(rows);
 }
 
 /* Ensure an unknown that cannot decide (inside a false all) is not listed by an outer any. */
 static void test_nested_unknown_decides(void **state)
 {
     (void)state;
-    /* any(all(F, U), U): only founded decides */
-    calc_result *r = eval("id: K\nname: K\ndistrict: 西湖区\n");
-    check(r, "k-nested", ST_NEEDS_DATA, 0, "founded");
-    calc_result_free(r);
-    /* any(all(T, U), U): both unknowns decide */
-    r = eval("id: K\nname: K\ndistrict: 上城区\n");
-    check(r, "k-nested", ST_NEEDS_DATA, 0, "employees founded");
-    calc_result_free(r);
-    /* any(all(T, U), T): true, nothing missing */
-    r = eval("id: K\nname: K\ndistrict: 上城区\nfounded: 2024-02-29\n");
-    check(r, "k-nested", ST_ELIGIBLE, 100, "");
-    calc_result_free(r);
+    static const expect rows[] = {
+        /* any(all(F, U), U): only founded decides */
+        {"id: K\nname: K\ndistrict: 西湖区\n", "k-nested", ST_NEEDS_DATA, 0, "founded"},
+        /* any(all(T, U), U): both unknowns decide */
+        {"id: K\nname: K\ndistrict: 上城区\n", "k-nested", ST_NEEDS_DATA, 0, "employees founded"},
+        /* any(all(T, U), T): true, nothing missing */
+        {"id: K\nname: K\ndistrict: 上城区\nfounded: 2024-02-29\n", "k-nested", ST_ELIGIBLE, 100,
+         ""},
+    };
+    CHECK_ROWS(rows);
 }
 
 /* Ensure an ineligible result has empty missing while other condition fields are absent. */
@@ -256,19 +287,19 @@ static void test_ineligible_has_no_missing(void **state)
 static void test_needs_data_lists_deciding_fields(void **state)
 {
     (void)state;
-    calc_result *r = eval("id: K\nname: K\ndistrict: 上城区\n");
-    check(r, "flat", ST_NEEDS_DATA, 0, "employees founded");
+    static const expect rows[] = {
+        {"id: K\nname: K\ndistrict: 上城区\n", "flat", ST_NEEDS_DATA, 0, "employees founded"},
+        {"id: K\nname: K\ndistrict: 上城区\nemployees: 10\n", "flat", ST_NEEDS_DATA, 0, "founded"},
+        {"id: K\nname: K\ndistrict: 上城区\nemployees: 10\nfounded: 2020-01-01\n", "flat",
+         ST_ELIGIBLE, 100, ""},
+        /* one below the threshold: ineligible, and nothing missing */
+        {"id: K\nname: K\ndistrict: 上城区\nemployees: 9\n", "flat", ST_INELIGIBLE, 0, ""},
+    };
+    CHECK_ROWS(rows);
+    calc_result *r = eval(rows[0].profile);
     assert_int_equal(result_of(r, "flat")->nreason, 0);
     calc_result_free(r);
-    r = eval("id: K\nname: K\ndistrict: 上城区\nemployees: 10\n");
-    check(r, "flat", ST_NEEDS_DATA, 0, "founded");
-    calc_result_free(r);
-    r = eval("id: K\nname: K\ndistrict: 上城区\nemployees: 10\nfounded: 2020-01-01\n");
-    check(r, "flat", ST_ELIGIBLE, 100, "");
-    calc_result_free(r);
-    /* one below the threshold: ineligible, and nothing missing */
-    r = eval("id: K\nname: K\ndistrict: 上城区\nemployees: 9\n");
-    check(r, "flat", ST_INELIGIBLE, 0, "");
+    r = eval(rows[3].profile);
     assert_non_null(reason_on(result_of(r, "flat"), "employees"));
     assert_string_equal(rrequired(reason_on(result_of(r, "flat"), "employees")), ">= 10");
     calc_result_free(r);
@@ -278,40 +309,36 @@ static void test_needs_data_lists_deciding_fields(void **state)
 static void test_amount_reads_absent_field(void **state)
 {
     (void)state;
-    calc_result *r = eval("id: K\nname: K\ndistrict: 上城区\n");
-    check(r, "amt-read", ST_NEEDS_DATA, 0, "finance.revenue");
-    calc_result_free(r);
-    /* both a condition's and the amount's absent fields, in one go */
-    r = eval("id: K\nname: K\n");
-    check(r, "amt-read", ST_NEEDS_DATA, 0, "district finance.revenue");
-    calc_result_free(r);
-    /* a failed condition: nothing missing */
-    r = eval("id: K\nname: K\ndistrict: 西湖区\n");
-    check(r, "amt-read", ST_INELIGIBLE, 0, "");
-    calc_result_free(r);
-    /* 1% of 1,000,000.00 = 10,000.00; with the district absent it is not granted */
-    r = eval("id: K\nname: K\ndistrict: 上城区\nfinance:\n  revenue: 1000000\n");
-    check(r, "amt-read", ST_ELIGIBLE, 1000000, "");
-    calc_result_free(r);
-    r = eval("id: K\nname: K\nfinance:\n  revenue: 1000000\n");
-    check(r, "amt-read", ST_NEEDS_DATA, 0, "district");
-    calc_result_free(r);
+    static const expect rows[] = {
+        {"id: K\nname: K\ndistrict: 上城区\n", "amt-read", ST_NEEDS_DATA, 0, "finance.revenue"},
+        /* both a condition's and the amount's absent fields, in one go */
+        {"id: K\nname: K\n", "amt-read", ST_NEEDS_DATA, 0, "district finance.revenue"},
+        /* a failed condition: nothing missing */
+        {"id: K\nname: K\ndistrict: 西湖区\n", "amt-read", ST_INELIGIBLE, 0, ""},
+        /* 1% of 1,000,000.00 = 10,000.00; with the district absent it is not granted */
+        {"id: K\nname: K\ndistrict: 上城区\nfinance:\n  revenue: 1000000\n", "amt-read",
+         ST_ELIGIBLE, 1000000, ""},
+        {"id: K\nname: K\nfinance:\n  revenue: 1000000\n", "amt-read", ST_NEEDS_DATA, 0,
+         "district"},
+    };
+    CHECK_ROWS(rows);
 }
 
 /* Ensure an amount function failing on an absent field's placeholder is needs_data, not error. */
 static void test_amount_error_on_absent_data(void **state)
 {
     (void)state;
-    calc_result *r = eval("id: K\nname: K\n");
-    check(r, "amt-lookup", ST_NEEDS_DATA, 0, "industry");
+    static const expect rows[] = {
+        {"id: K\nname: K\n", "amt-lookup", ST_NEEDS_DATA, 0, "industry"},
+        {"id: K\nname: K\nindustry: ai\n", "amt-lookup", ST_ELIGIBLE, 500, ""},
+        /* present data the table lacks: a real error */
+        {"id: K\nname: K\nindustry: other\n", "amt-lookup", ST_ERROR, 0, ""},
+    };
+    CHECK_ROWS(rows);
+    calc_result *r = eval(rows[0].profile);
     assert_false(r->any_error);
     calc_result_free(r);
-    r = eval("id: K\nname: K\nindustry: ai\n");
-    check(r, "amt-lookup", ST_ELIGIBLE, 500, "");
-    calc_result_free(r);
-    /* present data the table lacks: a real error */
-    r = eval("id: K\nname: K\nindustry: other\n");
-    check(r, "amt-lookup", ST_ERROR, 0, "");
+    r = eval(rows[2].profile);
     assert_string_equal(result_of(r, "amt-lookup")->error,
                         SET "/amt-lookup.lua:6: attempt to perform arithmetic on a nil value "
                             "(field '?')");
@@ -322,12 +349,14 @@ static void test_amount_error_on_absent_data(void **state)
 static void test_schema_defaults_never_missing(void **state)
 {
     (void)state;
-    calc_result *r = eval("id: K\nname: K\n");
-    check(r, "defaults", ST_ELIGIBLE, 100, "");
-    check(r, "defaults-stores", ST_INELIGIBLE, 0, ""); /* no store: false, not unknown */
-    calc_result_free(r);
-    r = eval("id: K\nname: K\nrd:\n  major_project: true\nhq:\n  star: 1\n");
-    check(r, "defaults", ST_INELIGIBLE, 0, "");
+    static const expect rows[] = {
+        {"id: K\nname: K\n", "defaults", ST_ELIGIBLE, 100, ""},
+        {"id: K\nname: K\n", "defaults-stores", ST_INELIGIBLE, 0, ""}, /* no store: false */
+        {"id: K\nname: K\nrd:\n  major_project: true\nhq:\n  star: 1\n", "defaults",
+         ST_INELIGIBLE, 0, ""},
+    };
+    CHECK_ROWS(rows);
+    calc_result *r = eval(rows[2].profile);
     assert_non_null(reason_on(result_of(r, "defaults"), "hq.star"));
     calc_result_free(r);
 }
@@ -335,28 +364,33 @@ static void test_schema_defaults_never_missing(void **state)
 /* Seven stores: [0] qualifies (50% of 200000.01 = 100000.005 → 100000.01), [1] opened a day
  * early, [2] opened absent, [3] brand_recognized defaults to false, [4] area 99 with opened
  * absent, [5] qualifies without fit-out, [6] opened and fit-out absent. */
-static const char stores_mixed[] =
-    "id: S\nname: Stores\nstores:\n"
-    "  - {brand_recognized: true, opened: 2025-01-01, area_m2: 100, fitout_investment: 200000.01}\n"
-    "  - {brand_recognized: true, opened: 2024-12-31, area_m2: 150, fitout_investment: 100000}\n"
-    "  - {brand_recognized: true, area_m2: 150, fitout_investment: 100000}\n"
-    "  - {opened: 2025-02-01, area_m2: 150, fitout_investment: 100000}\n"
-    "  - {brand_recognized: true, area_m2: 99, fitout_investment: 100000}\n"
-    "  - {brand_recognized: true, opened: 2025-03-01, area_m2: 120}\n"
-    "  - {brand_recognized: true, area_m2: 130}\n";
+#define STORES_MIXED                                                                          \
+    "id: S\nname: Stores\nstores:\n"                                                          \
+    "  - {brand_recognized: true, opened: 2025-01-01, area_m2: 100, fitout_investment: "      \
+    "200000.01}\n"                                                                            \
+    "  - {brand_recognized: true, opened: 2024-12-31, area_m2: 150, fitout_investment: "      \
+    "100000}\n"                                                                               \
+    "  - {brand_recognized: true, area_m2: 150, fitout_investment: 100000}\n"                 \
+    "  - {opened: 2025-02-01, area_m2: 150, fitout_investment: 100000}\n"                     \
+    "  - {brand_recognized: true, area_m2: 99, fitout_investment: 100000}\n"                  \
+    "  - {brand_recognized: true, opened: 2025-03-01, area_m2: 120}\n"                        \
+    "  - {brand_recognized: true, area_m2: 130}\n"
 
 /* Ensure any_item over true/false/unknown stores: the amount from the qualifying ones, and
  * missing lists the unknown items' absent fields and absent amount inputs. */
 static void test_any_item_mixed_stores(void **state)
 {
     (void)state;
-    calc_result *r = eval(stores_mixed);
-    check(r, "stores", ST_ELIGIBLE, 10000001,
-          "stores[2].opened stores[5].fitout_investment stores[6].fitout_investment "
-          "stores[6].opened");
+    static const expect rows[] = {
+        {STORES_MIXED, "stores", ST_ELIGIBLE, 10000001,
+         "stores[2].opened stores[5].fitout_investment stores[6].fitout_investment "
+         "stores[6].opened"},
+        /* as a pure condition the true item decides: nothing is missing */
+        {STORES_MIXED, "store-cond", ST_ELIGIBLE, 100, ""},
+    };
+    CHECK_ROWS(rows);
+    calc_result *r = eval(STORES_MIXED);
     assert_int_equal(result_of(r, "stores")->nreason, 0);
-    /* as a pure condition the true item decides: nothing is missing */
-    check(r, "store-cond", ST_ELIGIBLE, 100, "");
     calc_result_free(r);
 }
 
@@ -364,25 +398,33 @@ static void test_any_item_mixed_stores(void **state)
 static void test_any_item_only_unknown(void **state)
 {
     (void)state;
-    calc_result *r = eval("id: S\nname: S\nstores:\n"
-                          "  - {brand_recognized: true, area_m2: 150, fitout_investment: 1000}\n"
-                          "  - {brand_recognized: true, opened: 2024-12-31, area_m2: 100}\n"
-                          "  - {brand_recognized: true, area_m2: 130}\n");
-    check(r, "stores", ST_NEEDS_DATA, 0,
-          "stores[0].opened stores[2].fitout_investment stores[2].opened");
-    check(r, "store-cond", ST_NEEDS_DATA, 0, "stores[0].opened stores[2].opened");
-    calc_result_free(r);
+#define ONLY_UNKNOWN                                                                          \
+    "id: S\nname: S\nstores:\n"                                                               \
+    "  - {brand_recognized: true, area_m2: 150, fitout_investment: 1000}\n"                   \
+    "  - {brand_recognized: true, opened: 2024-12-31, area_m2: 100}\n"                        \
+    "  - {brand_recognized: true, area_m2: 130}\n"
+    static const expect rows[] = {
+        {ONLY_UNKNOWN, "stores", ST_NEEDS_DATA, 0,
+         "stores[0].opened stores[2].fitout_investment stores[2].opened"},
+        {ONLY_UNKNOWN, "store-cond", ST_NEEDS_DATA, 0, "stores[0].opened stores[2].opened"},
+    };
+    CHECK_ROWS(rows);
 }
 
 /* Ensure a store list with only failing items is ineligible, each store's failure a reason. */
 static void test_any_item_only_failing(void **state)
 {
     (void)state;
-    calc_result *r = eval("id: S\nname: S\nstores:\n"
-                          "  - {brand_recognized: true, opened: 2024-12-31, area_m2: 150}\n"
-                          "  - {brand_recognized: true, area_m2: 99}\n");
-    check(r, "stores", ST_INELIGIBLE, 0, "");
-    check(r, "store-cond", ST_INELIGIBLE, 0, "");
+#define ONLY_FAILING                                                                          \
+    "id: S\nname: S\nstores:\n"                                                               \
+    "  - {brand_recognized: true, opened: 2024-12-31, area_m2: 150}\n"                        \
+    "  - {brand_recognized: true, area_m2: 99}\n"
+    static const expect rows[] = {
+        {ONLY_FAILING, "stores", ST_INELIGIBLE, 0, ""},
+        {ONLY_FAILING, "store-cond", ST_INELIGIBLE, 0, ""},
+    };
+    CHECK_ROWS(rows);
+    calc_result *r = eval(ONLY_FAILING);
     const pres *p = result_of(r, "stores");
     const crec *c0 = reason_on(p, "stores[0].opened"), *c1 = reason_on(p, "stores[1].area_m2");
     assert_non_null(c0);
@@ -413,20 +455,20 @@ static void test_zero_amount_ineligible_with_reason(void **state)
 static void test_zero_items_pending(void **state)
 {
     (void)state;
-    calc_result *r = eval("id: S\nname: S\nstores:\n"
-                          "  - {brand_recognized: true, opened: 2025-01-01, area_m2: 100, "
-                          "fitout_investment: 0}\n");
-    check(r, "stores", ST_INELIGIBLE, 0, "");
+#define ZERO_STORE                                                                            \
+    "id: S\nname: S\nstores:\n"                                                               \
+    "  - {brand_recognized: true, opened: 2025-01-01, area_m2: 100, fitout_investment: 0}\n"
+    static const expect rows[] = {
+        {ZERO_STORE, "stores", ST_INELIGIBLE, 0, ""},
+        {ZERO_STORE "  - {brand_recognized: true, area_m2: 100, fitout_investment: 0.01}\n",
+         "stores", ST_NEEDS_DATA, 0, "stores[1].opened"},
+    };
+    CHECK_ROWS(rows);
+    calc_result *r = eval(ZERO_STORE);
     const pres *p = result_of(r, "stores");
     assert_int_equal(p->nreason, 1);
     assert_string_equal(p->reason[0].name, "amount > 0");
     assert_string_equal(ractual(&p->reason[0]), "0.00");
-    calc_result_free(r);
-    r = eval("id: S\nname: S\nstores:\n"
-             "  - {brand_recognized: true, opened: 2025-01-01, area_m2: 100, "
-             "fitout_investment: 0}\n"
-             "  - {brand_recognized: true, area_m2: 100, fitout_investment: 0.01}\n");
-    check(r, "stores", ST_NEEDS_DATA, 0, "stores[1].opened");
     calc_result_free(r);
 }
 
@@ -458,20 +500,32 @@ static void test_group_tie_smaller_id_wins(void **state)
     calc_result_free(r);
 }
 
+/* The supersession of policy id in r: by whom, and its amount before. */
+static void superseded(const calc_result *r, const char *id, const char *by, calc_money before)
+{
+    const pres *p = result_of(r, id);
+    assert_non_null(p->superseded_by);
+    assert_string_equal(p->superseded_by, by);
+    if (before >= 0)
+        assert_int_equal(p->amount_before, before);
+}
+
 /* Ensure the higher amount wins the group whichever id it has (one fen either side of a tie). */
 static void test_group_higher_amount_wins(void **state)
 {
     (void)state;
-    calc_result *r = eval("id: G\nname: G\nemployees: 9\n"); /* 9.00 < 10.00 */
-    check(r, "grp-a", ST_SUPERSEDED, 0, "");
-    check(r, "grp-b", ST_ELIGIBLE, 1000, "");
-    assert_string_equal(result_of(r, "grp-a")->superseded_by, "grp-b");
-    assert_int_equal(result_of(r, "grp-a")->amount_before, 900);
+    static const expect rows[] = {
+        {"id: G\nname: G\nemployees: 9\n", "grp-a", ST_SUPERSEDED, 0, ""}, /* 9.00 < 10.00 */
+        {"id: G\nname: G\nemployees: 9\n", "grp-b", ST_ELIGIBLE, 1000, ""},
+        {"id: G\nname: G\nemployees: 11\n", "grp-a", ST_ELIGIBLE, 1100, ""}, /* 11.00 > 10.00 */
+        {"id: G\nname: G\nemployees: 11\n", "grp-b", ST_SUPERSEDED, 0, ""},
+    };
+    CHECK_ROWS(rows);
+    calc_result *r = eval(rows[0].profile);
+    superseded(r, "grp-a", "grp-b", 900);
     calc_result_free(r);
-    r = eval("id: G\nname: G\nemployees: 11\n"); /* 11.00 > 10.00 */
-    check(r, "grp-a", ST_ELIGIBLE, 1100, "");
-    check(r, "grp-b", ST_SUPERSEDED, 0, "");
-    assert_string_equal(result_of(r, "grp-b")->superseded_by, "grp-a");
+    r = eval(rows[2].profile);
+    superseded(r, "grp-b", "grp-a", -1);
     calc_result_free(r);
 }
 
@@ -479,9 +533,12 @@ static void test_group_higher_amount_wins(void **state)
 static void test_group_ignores_needs_data_member(void **state)
 {
     (void)state;
-    calc_result *r = eval("id: G\nname: G\n");
-    check(r, "grp-a", ST_NEEDS_DATA, 0, "employees");
-    check(r, "grp-b", ST_ELIGIBLE, 1000, "");
+    static const expect rows[] = {
+        {"id: G\nname: G\n", "grp-a", ST_NEEDS_DATA, 0, "employees"},
+        {"id: G\nname: G\n", "grp-b", ST_ELIGIBLE, 1000, ""},
+    };
+    CHECK_ROWS(rows);
+    calc_result *r = eval(rows[0].profile);
     assert_null(result_of(r, "grp-b")->superseded_by);
     calc_result_free(r);
 }
@@ -495,15 +552,20 @@ static const pres *capped(const calc_result *r, const char *id, calc_money befor
     return p;
 }
 
+/* finance: revenue (cap-x), tax_paid (cap-y), then the rest of the mapping */
+#define CAPPED(rest) "id: C\nname: C\nfinance:\n  revenue: 100\n  tax_paid: 200\n" rest
+
 /* Ensure an enterprise cap scales each member to floor(amount × L / S), and totals use it. */
 static void test_cap_pro_rata_floors(void **state)
 {
     (void)state;
     /* S = 100.00 + 200.00, L = 100.00: floor(10000 × 10000 / 30000) = 3333, 6666 */
-    calc_result *r = eval("id: C\nname: C\nfinance:\n  revenue: 100\n  tax_paid: 200\n"
-                          "  local_contribution: 100\n");
-    check(r, "cap-x", ST_ELIGIBLE, 3333, "");
-    check(r, "cap-y", ST_ELIGIBLE, 6666, "");
+    static const expect rows[] = {
+        {CAPPED("  local_contribution: 100\n"), "cap-x", ST_ELIGIBLE, 3333, ""},
+        {CAPPED("  local_contribution: 100\n"), "cap-y", ST_ELIGIBLE, 6666, ""},
+    };
+    CHECK_ROWS(rows);
+    calc_result *r = eval(rows[0].profile);
     capped(r, "cap-x", 10000);
     capped(r, "cap-y", 20000);
     /* totals: defaults 1.00 + grp-b 10.00 + 33.33 + 66.66 (everything else is not granted) */
@@ -515,18 +577,20 @@ static void test_cap_pro_rata_floors(void **state)
 static void test_cap_at_limit_and_one_fen_over(void **state)
 {
     (void)state;
-    calc_result *r = eval("id: C\nname: C\nfinance:\n  revenue: 100\n  tax_paid: 200\n"
-                          "  local_contribution: 300\n");
-    check(r, "cap-x", ST_ELIGIBLE, 10000, "");
-    check(r, "cap-y", ST_ELIGIBLE, 20000, "");
+    static const expect rows[] = {
+        {CAPPED("  local_contribution: 300\n"), "cap-x", ST_ELIGIBLE, 10000, ""},
+        {CAPPED("  local_contribution: 300\n"), "cap-y", ST_ELIGIBLE, 20000, ""},
+        /* L = 299.99: floor(10000 × 29999 / 30000) = 9999, floor(20000 × 29999 / 30000) =
+         * 19999 */
+        {CAPPED("  local_contribution: 299.99\n"), "cap-x", ST_ELIGIBLE, 9999, ""},
+        {CAPPED("  local_contribution: 299.99\n"), "cap-y", ST_ELIGIBLE, 19999, ""},
+    };
+    CHECK_ROWS(rows);
+    calc_result *r = eval(rows[0].profile);
     assert_false(result_of(r, "cap-x")->capped);
     assert_false(result_of(r, "cap-y")->capped);
     calc_result_free(r);
-    /* L = 299.99: floor(10000 × 29999 / 30000) = 9999, floor(20000 × 29999 / 30000) = 19999 */
-    r = eval("id: C\nname: C\nfinance:\n  revenue: 100\n  tax_paid: 200\n"
-             "  local_contribution: 299.99\n");
-    check(r, "cap-x", ST_ELIGIBLE, 9999, "");
-    check(r, "cap-y", ST_ELIGIBLE, 19999, "");
+    r = eval(rows[2].profile);
     capped(r, "cap-x", 10000);
     capped(r, "cap-y", 20000);
     calc_result_free(r);
@@ -557,24 +621,27 @@ static void test_cap_floored_to_zero(void **state)
 static void test_group_before_cap(void **state)
 {
     (void)state;
-    /* g-cap: grp-c 300.00 beats cap-y 200.00; the cap then sees cap-x alone: 100.00 <= 100.00 */
-    calc_result *r = eval("id: C\nname: C\nfinance:\n  revenue: 100\n  tax_paid: 200\n"
-                          "  loan_interest_paid: 300\n  local_contribution: 100\n");
-    check(r, "grp-c", ST_ELIGIBLE, 30000, "");
-    check(r, "cap-y", ST_SUPERSEDED, 0, "");
-    assert_string_equal(result_of(r, "cap-y")->superseded_by, "grp-c");
-    assert_int_equal(result_of(r, "cap-y")->amount_before, 20000);
-    check(r, "cap-x", ST_ELIGIBLE, 10000, "");
+#define LOAN_300 CAPPED("  loan_interest_paid: 300\n  local_contribution: 100\n")
+#define LOAN_150 CAPPED("  loan_interest_paid: 150\n  local_contribution: 100\n")
+    static const expect rows[] = {
+        /* g-cap: grp-c 300.00 beats cap-y 200.00; the cap then sees cap-x alone: 100.00 <=
+         * 100.00 */
+        {LOAN_300, "grp-c", ST_ELIGIBLE, 30000, ""},
+        {LOAN_300, "cap-y", ST_SUPERSEDED, 0, ""},
+        {LOAN_300, "cap-x", ST_ELIGIBLE, 10000, ""},
+        /* cap-y 200.00 beats grp-c 150.00 before the cap; capped to 66.66 it still keeps the
+         * win */
+        {LOAN_150, "grp-c", ST_SUPERSEDED, 0, ""},
+        {LOAN_150, "cap-x", ST_ELIGIBLE, 3333, ""},
+        {LOAN_150, "cap-y", ST_ELIGIBLE, 6666, ""},
+    };
+    CHECK_ROWS(rows);
+    calc_result *r = eval(LOAN_300);
+    superseded(r, "cap-y", "grp-c", 20000);
     assert_false(result_of(r, "cap-x")->capped);
     calc_result_free(r);
-    /* cap-y 200.00 beats grp-c 150.00 before the cap; capped to 66.66 it still keeps the win */
-    r = eval("id: C\nname: C\nfinance:\n  revenue: 100\n  tax_paid: 200\n"
-             "  loan_interest_paid: 150\n  local_contribution: 100\n");
-    check(r, "grp-c", ST_SUPERSEDED, 0, "");
-    assert_string_equal(result_of(r, "grp-c")->superseded_by, "cap-y");
-    assert_int_equal(result_of(r, "grp-c")->amount_before, 15000);
-    check(r, "cap-x", ST_ELIGIBLE, 3333, "");
-    check(r, "cap-y", ST_ELIGIBLE, 6666, "");
+    r = eval(LOAN_150);
+    superseded(r, "grp-c", "cap-y", 15000);
     capped(r, "cap-y", 20000);
     calc_result_free(r);
 }
@@ -583,30 +650,31 @@ static void test_group_before_cap(void **state)
 static void test_cap_limit_absent(void **state)
 {
     (void)state;
-    calc_result *r = eval("id: C\nname: C\nfinance:\n  revenue: 100\n  tax_paid: 200\n");
-    check(r, "cap-x", ST_NEEDS_DATA, 0, "finance.local_contribution");
-    check(r, "cap-y", ST_NEEDS_DATA, 0, "finance.local_contribution");
-    calc_result_free(r);
+    static const expect rows[] = {
+        {CAPPED(""), "cap-x", ST_NEEDS_DATA, 0, "finance.local_contribution"},
+        {CAPPED(""), "cap-y", ST_NEEDS_DATA, 0, "finance.local_contribution"},
+    };
+    CHECK_ROWS(rows);
 }
 
 /* Ensure the in-force window is inclusive and a policy out of it is not evaluated at all. */
 static void test_not_in_force_window(void **state)
 {
     (void)state;
-    static const char y[] = "id: K\nname: K\ndistrict: 西湖区\n";
-    calc_result *r = eval_on(y, "2024-12-31");
-    check(r, "flat", ST_NOT_IN_FORCE, 0, "");
+#define WEST "id: K\nname: K\ndistrict: 西湖区\n"
+    static const expect before[] = {
+        {WEST, "flat", ST_NOT_IN_FORCE, 0, ""},
+        {WEST, "grp-b", ST_NOT_IN_FORCE, 0, ""},
+    };
+    static const expect first[] = {{WEST, "flat", ST_INELIGIBLE, 0, ""}};
+    static const expect last[] = {{WEST, "grp-b", ST_ELIGIBLE, 1000, ""}};
+    static const expect after[] = {{WEST, "grp-b", ST_NOT_IN_FORCE, 0, ""}};
+    CHECK_ROWS_ON("2024-12-31", before);
+    CHECK_ROWS_ON("2025-01-01", first);
+    CHECK_ROWS_ON("2025-12-31", last);
+    CHECK_ROWS_ON("2026-01-01", after);
+    calc_result *r = eval_on(WEST, "2024-12-31");
     assert_int_equal(result_of(r, "flat")->nreason, 0);
-    check(r, "grp-b", ST_NOT_IN_FORCE, 0, "");
-    calc_result_free(r);
-    r = eval_on(y, "2025-01-01");
-    check(r, "flat", ST_INELIGIBLE, 0, "");
-    calc_result_free(r);
-    r = eval_on(y, "2025-12-31");
-    check(r, "grp-b", ST_ELIGIBLE, 1000, "");
-    calc_result_free(r);
-    r = eval_on(y, "2026-01-01");
-    check(r, "grp-b", ST_NOT_IN_FORCE, 0, "");
     calc_result_free(r);
 }
 

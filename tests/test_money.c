@@ -19,17 +19,6 @@ static int parse(calc_money *out, const char *s, const char **why)
     return calc_money_parse(out, s, strlen(s), why);
 }
 
-/* Asserts that s is rejected with CALC_ESCHEMA and the reason why_expected; out untouched. */
-static void reject(const char *s, const char *why_expected)
-{
-    calc_money v = 4242;
-    const char *why = NULL;
-    assert_int_equal(parse(&v, s, &why), CALC_ESCHEMA);
-    assert_non_null(why);
-    assert_string_equal(why, why_expected);
-    assert_int_equal(v, 4242);
-}
-
 static calc_date day(const char *s)
 {
     calc_date d = -999999;
@@ -39,67 +28,114 @@ static calc_date day(const char *s)
 
 /* ---- calc_money_parse ---- */
 
+/* Text (its first len bytes; 0: all of it) that parses to fen. */
+typedef struct {
+    const char *text;
+    size_t len;
+    calc_money fen;
+} parses;
+
+/* Checks every row, printing each mismatch; fails when any did not match. */
+static void check_parses(const parses *rows, size_t n)
+{
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        calc_money v = -1;
+        size_t len = rows[i].len ? rows[i].len : strlen(rows[i].text);
+        int rc = calc_money_parse(&v, rows[i].text, len, NULL);
+        if (rc != 0 || v != rows[i].fen) {
+            print_error("'%.*s': expected %lld fen, got status %d and %lld\n", (int)len,
+                        rows[i].text, (long long)rows[i].fen, rc, (long long)v);
+            bad++;
+        }
+    }
+    assert_int_equal(bad, 0);
+}
+#define CHECK_PARSES(rows) check_parses(rows, sizeof rows / sizeof rows[0])
+
+/* Text rejected with CALC_ESCHEMA and the reason why; the output is left untouched. */
+typedef struct {
+    const char *text, *why;
+} rejects;
+
+static void check_rejects(const rejects *rows, size_t n)
+{
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        calc_money v = 4242;
+        const char *why = NULL;
+        int rc = parse(&v, rows[i].text, &why);
+        if (rc != CALC_ESCHEMA || !why || strcmp(why, rows[i].why) != 0 || v != 4242) {
+            print_error("'%s': expected CALC_ESCHEMA '%s', got status %d '%s', output %lld\n",
+                        rows[i].text, rows[i].why, rc, why ? why : "(none)", (long long)v);
+            bad++;
+        }
+    }
+    assert_int_equal(bad, 0);
+}
+#define CHECK_REJECTS(rows) check_rejects(rows, sizeof rows / sizeof rows[0])
+
 /* Ensure whole yuan, one decimal and two decimals become exact fen. */
 static void test_parse_integer_and_decimals(void **state)
 {
     (void)state;
-    calc_money v = -1;
-    assert_int_equal(parse(&v, "0", NULL), 0);
-    assert_int_equal(v, 0);
-    assert_int_equal(parse(&v, "8000000", NULL), 0);
-    assert_int_equal(v, 800000000);
-    assert_int_equal(parse(&v, "8000000.5", NULL), 0);
-    assert_int_equal(v, 800000050);
-    assert_int_equal(parse(&v, "8000000.50", NULL), 0);
-    assert_int_equal(v, 800000050);
-    assert_int_equal(parse(&v, "0.05", NULL), 0);
-    assert_int_equal(v, 5);
-    assert_int_equal(parse(&v, "0.1", NULL), 0);
-    assert_int_equal(v, 10);
-    assert_int_equal(parse(&v, "999999.99", NULL), 0);
-    assert_int_equal(v, 99999999);
-    assert_int_equal(parse(&v, "007", NULL), 0);
-    assert_int_equal(v, 700);
+    static const parses rows[] = {
+        {"0", 0, 0},
+        {"8000000", 0, 800000000},
+        {"8000000.5", 0, 800000050},
+        {"8000000.50", 0, 800000050},
+        {"0.05", 0, 5},
+        {"0.1", 0, 10},
+        {"999999.99", 0, 99999999},
+        {"007", 0, 700},
+    };
+    CHECK_PARSES(rows);
 }
 
 /* Ensure only len bytes are read: the text need not be NUL-terminated where it ends. */
 static void test_parse_respects_len(void **state)
 {
     (void)state;
-    calc_money v = -1;
-    assert_int_equal(calc_money_parse(&v, "12.345", 5, NULL), 0); /* "12.34" */
-    assert_int_equal(v, 1234);
-    assert_int_equal(calc_money_parse(&v, "500abc", 3, NULL), 0);
-    assert_int_equal(v, 50000);
+    static const parses rows[] = {
+        {"12.345", 5, 1234}, /* "12.34" */
+        {"500abc", 3, 50000},
+    };
+    CHECK_PARSES(rows);
 }
 
 /* Ensure more than 2 decimals are refused, never rounded. */
 static void test_parse_too_many_decimals(void **state)
 {
     (void)state;
-    reject("100.123", "more than 2 decimals");
-    reject("0.001", "more than 2 decimals");
-    reject("1.500", "more than 2 decimals");
+    static const rejects rows[] = {
+        {"100.123", "more than 2 decimals"},
+        {"0.001", "more than 2 decimals"},
+        {"1.500", "more than 2 decimals"},
+    };
+    CHECK_REJECTS(rows);
 }
 
 /* Ensure signs, exponents, separators, empty text and bare points are refused with a reason. */
 static void test_parse_rejects_malformed(void **state)
 {
     (void)state;
-    reject("-5", "negative amounts are not allowed");
-    reject("-0.01", "negative amounts are not allowed");
-    reject("+5", "write the amount without a sign");
-    reject("1e5", "exponents are not allowed");
-    reject("1E5", "exponents are not allowed");
-    reject("1,000", "thousands separators are not allowed");
-    reject("", "empty");
-    reject(".5", "not a number");
-    reject("5.", "a decimal point must be followed by digits");
-    reject("1.2.3", "not a number");
-    reject("1.5万", "not a number");
-    reject(" 5", "not a number");
-    reject("5 ", "not a number");
-    reject("abc", "not a number");
+    static const rejects rows[] = {
+        {"-5", "negative amounts are not allowed"},
+        {"-0.01", "negative amounts are not allowed"},
+        {"+5", "write the amount without a sign"},
+        {"1e5", "exponents are not allowed"},
+        {"1E5", "exponents are not allowed"},
+        {"1,000", "thousands separators are not allowed"},
+        {"", "empty"},
+        {".5", "not a number"},
+        {"5.", "a decimal point must be followed by digits"},
+        {"1.2.3", "not a number"},
+        {"1.5万", "not a number"},
+        {" 5", "not a number"},
+        {"5 ", "not a number"},
+        {"abc", "not a number"},
+    };
+    CHECK_REJECTS(rows);
 }
 
 /* Ensure a NULL why is allowed on failure. */
@@ -115,37 +151,65 @@ static void test_parse_null_why(void **state)
 static void test_parse_overflow_boundary(void **state)
 {
     (void)state;
-    calc_money v = 0;
-    assert_int_equal(parse(&v, "92233720368547758.07", NULL), 0);
-    assert_int_equal(v, FEN_MAX);
-    assert_int_equal(parse(&v, "92233720368547758", NULL), 0);
-    assert_int_equal(v, INT64_C(9223372036854775800));
-    assert_int_equal(parse(&v, "92233720368547758.0", NULL), 0);
-    assert_int_equal(v, INT64_C(9223372036854775800));
-    reject("92233720368547758.08", "too large");
-    reject("92233720368547758.1", "too large");
-    reject("92233720368547759", "too large");
-    reject("922337203685477580", "too large");
-    reject("99999999999999999999999999", "too large");
+    static const parses fit[] = {
+        {"92233720368547758.07", 0, FEN_MAX},
+        {"92233720368547758", 0, INT64_C(9223372036854775800)},
+        {"92233720368547758.0", 0, INT64_C(9223372036854775800)},
+    };
+    static const rejects over[] = {
+        {"92233720368547758.08", "too large"},
+        {"92233720368547758.1", "too large"},
+        {"92233720368547759", "too large"},
+        {"922337203685477580", "too large"},
+        {"99999999999999999999999999", "too large"},
+    };
+    CHECK_PARSES(fit);
+    CHECK_REJECTS(over);
 }
 
 /* ---- calc_money_format ---- */
+
+/* An amount and its text. */
+typedef struct {
+    calc_money fen;
+    const char *text;
+} formats;
+
+/* Checks fmt (calc_money_format or calc_money_format_grouped) over every row. */
+static void check_formats(char *(*fmt)(char *, calc_money), const formats *rows, size_t n)
+{
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        char buf[40];
+        const char *got = fmt(buf, rows[i].fen);
+        if (strcmp(got, rows[i].text) != 0) {
+            print_error("%lld fen: expected '%s', got '%s'\n", (long long)rows[i].fen,
+                        rows[i].text, got);
+            bad++;
+        }
+    }
+    assert_int_equal(bad, 0);
+}
+#define CHECK_FORMATS(fmt, rows) check_formats(fmt, rows, sizeof rows / sizeof rows[0])
 
 /* Ensure amounts print with exactly two decimals, signs and the int64 extremes. */
 static void test_format(void **state)
 {
     (void)state;
+    static const formats rows[] = {
+        {0, "0.00"},
+        {5, "0.05"},
+        {50, "0.50"},
+        {100, "1.00"},
+        {123450, "1234.50"},
+        {50000000, "500000.00"},
+        {-5, "-0.05"},
+        {-123450, "-1234.50"},
+        {FEN_MAX, "92233720368547758.07"},
+        {INT64_MIN, "-92233720368547758.08"},
+    };
+    CHECK_FORMATS(calc_money_format, rows);
     char buf[32];
-    assert_string_equal(calc_money_format(buf, 0), "0.00");
-    assert_string_equal(calc_money_format(buf, 5), "0.05");
-    assert_string_equal(calc_money_format(buf, 50), "0.50");
-    assert_string_equal(calc_money_format(buf, 100), "1.00");
-    assert_string_equal(calc_money_format(buf, 123450), "1234.50");
-    assert_string_equal(calc_money_format(buf, 50000000), "500000.00");
-    assert_string_equal(calc_money_format(buf, -5), "-0.05");
-    assert_string_equal(calc_money_format(buf, -123450), "-1234.50");
-    assert_string_equal(calc_money_format(buf, FEN_MAX), "92233720368547758.07");
-    assert_string_equal(calc_money_format(buf, INT64_MIN), "-92233720368547758.08");
     assert_ptr_equal(calc_money_format(buf, 1), buf);
 }
 
@@ -167,142 +231,189 @@ static void test_format_roundtrip(void **state)
 static void test_format_grouped(void **state)
 {
     (void)state;
-    char buf[40];
-    assert_string_equal(calc_money_format_grouped(buf, 0), "0.00");
-    assert_string_equal(calc_money_format_grouped(buf, 99999), "999.99");
-    assert_string_equal(calc_money_format_grouped(buf, 100000), "1,000.00");
-    assert_string_equal(calc_money_format_grouped(buf, 123450), "1,234.50");
-    assert_string_equal(calc_money_format_grouped(buf, 12345678), "123,456.78");
-    assert_string_equal(calc_money_format_grouped(buf, 100000000), "1,000,000.00");
-    assert_string_equal(calc_money_format_grouped(buf, -123456789), "-1,234,567.89");
-    assert_string_equal(calc_money_format_grouped(buf, -99999), "-999.99");
-    assert_string_equal(calc_money_format_grouped(buf, FEN_MAX), "92,233,720,368,547,758.07");
-    assert_string_equal(calc_money_format_grouped(buf, INT64_MIN),
-                        "-92,233,720,368,547,758.08");
+    static const formats rows[] = {
+        {0, "0.00"},
+        {99999, "999.99"},
+        {100000, "1,000.00"},
+        {123450, "1,234.50"},
+        {12345678, "123,456.78"},
+        {100000000, "1,000,000.00"},
+        {-123456789, "-1,234,567.89"},
+        {-99999, "-999.99"},
+        {FEN_MAX, "92,233,720,368,547,758.07"},
+        {INT64_MIN, "-92,233,720,368,547,758.08"},
+    };
+    CHECK_FORMATS(calc_money_format_grouped, rows);
 }
 
 /* ---- calc_money_pct ---- */
+
+/* p hundredths of a percent of x: the status and, when it is 0, the result (else the output
+ * stays as it was). */
+typedef struct {
+    calc_money x;
+    int64_t p;
+    int rc;
+    calc_money want;
+} pcts;
+
+static void check_pcts(const pcts *rows, size_t n)
+{
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        calc_money v = 77;
+        int rc = calc_money_pct(&v, rows[i].x, rows[i].p);
+        calc_money want = rows[i].rc ? 77 : rows[i].want;
+        if (rc != rows[i].rc || v != want) {
+            print_error("%lld.%02lld%% of %lld fen: expected status %d and %lld, got %d and "
+                        "%lld\n",
+                        (long long)(rows[i].p / 100), (long long)(rows[i].p % 100),
+                        (long long)rows[i].x, rows[i].rc, (long long)want, rc, (long long)v);
+            bad++;
+        }
+    }
+    assert_int_equal(bad, 0);
+}
+#define CHECK_PCTS(rows) check_pcts(rows, sizeof rows / sizeof rows[0])
 
 /* Ensure the book's example: 12.5% of 0.05 is 0.625 fen, which rounds to 0.01. */
 static void test_pct_book_example(void **state)
 {
     (void)state;
-    calc_money v = -1;
-    assert_int_equal(calc_money_pct(&v, 5, 1250), 0);
-    assert_int_equal(v, 1);
+    static const pcts rows[] = {{5, 1250, 0, 1}};
+    CHECK_PCTS(rows);
 }
 
 /* Ensure an exact half fen rounds up and anything below it rounds down. */
 static void test_pct_half_up(void **state)
 {
     (void)state;
-    calc_money v = -1;
-    assert_int_equal(calc_money_pct(&v, 5, 1000), 0); /* 10% of 0.05 = 0.5 fen */
-    assert_int_equal(v, 1);
-    assert_int_equal(calc_money_pct(&v, 100000005, 1000), 0); /* 100000.005 */
-    assert_int_equal(v, 10000001);
-    assert_int_equal(calc_money_pct(&v, 100000004, 1000), 0); /* 100000.004 */
-    assert_int_equal(v, 10000000);
-    assert_int_equal(calc_money_pct(&v, 4, 1000), 0); /* 0.4 fen */
-    assert_int_equal(v, 0);
-    assert_int_equal(calc_money_pct(&v, 1, 4999), 0); /* 0.4999 fen */
-    assert_int_equal(v, 0);
-    assert_int_equal(calc_money_pct(&v, 1, 5000), 0); /* 0.5 fen */
-    assert_int_equal(v, 1);
+    static const pcts rows[] = {
+        {5, 1000, 0, 1},                /* 10% of 0.05 = 0.5 fen */
+        {100000005, 1000, 0, 10000001}, /* 100000.005 */
+        {100000004, 1000, 0, 10000000}, /* 100000.004 */
+        {4, 1000, 0, 0},                /* 0.4 fen */
+        {1, 4999, 0, 0},                /* 0.4999 fen */
+        {1, 5000, 0, 1},                /* 0.5 fen */
+    };
+    CHECK_PCTS(rows);
 }
 
 /* Ensure whole percentages and the trivial cases are exact. */
 static void test_pct_exact(void **state)
 {
     (void)state;
-    calc_money v = -1;
-    assert_int_equal(calc_money_pct(&v, 300000000, 5000), 0); /* 50% of 3,000,000 */
-    assert_int_equal(v, 150000000);
-    assert_int_equal(calc_money_pct(&v, 123456, 10000), 0); /* 100% */
-    assert_int_equal(v, 123456);
-    assert_int_equal(calc_money_pct(&v, 123456, 0), 0);
-    assert_int_equal(v, 0);
-    assert_int_equal(calc_money_pct(&v, 0, 1250), 0);
-    assert_int_equal(v, 0);
-    /* 12.5% of 1,000,000.05 = 125,000.00625 */
-    assert_int_equal(calc_money_pct(&v, 100000005, 1250), 0);
-    assert_int_equal(v, 12500001);
+    static const pcts rows[] = {
+        {300000000, 5000, 0, 150000000}, /* 50% of 3,000,000 */
+        {123456, 10000, 0, 123456},      /* 100% */
+        {123456, 0, 0, 0},
+        {0, 1250, 0, 0},
+        {100000005, 1250, 0, 12500001}, /* 12.5% of 1,000,000.05 = 125,000.00625 */
+    };
+    CHECK_PCTS(rows);
 }
 
 /* Ensure amounts near the int64 range use a wide intermediate and still round half up. */
 static void test_pct_large(void **state)
 {
     (void)state;
-    calc_money v = -1;
-    assert_int_equal(calc_money_pct(&v, FEN_MAX, 10000), 0);
-    assert_int_equal(v, FEN_MAX);
-    /* 50% of INT64_MAX = 4611686018427387903.5 fen */
-    assert_int_equal(calc_money_pct(&v, FEN_MAX, 5000), 0);
-    assert_int_equal(v, INT64_C(4611686018427387904));
-    /* 99.99% of 9223372036854775000: remainder exactly 5000 */
-    assert_int_equal(calc_money_pct(&v, INT64_C(9223372036854775000), 9999), 0);
-    assert_int_equal(v, INT64_C(9222449699651089523));
-    /* 100.01% of x where x * 10001 = (INT64_MAX - 1) * 10000 + 8248: rounds up to INT64_MAX */
-    assert_int_equal(calc_money_pct(&v, INT64_C(9222449791875588248), 10001), 0);
-    assert_int_equal(v, FEN_MAX);
+    static const pcts rows[] = {
+        {FEN_MAX, 10000, 0, FEN_MAX},
+        /* 50% of INT64_MAX = 4611686018427387903.5 fen */
+        {FEN_MAX, 5000, 0, INT64_C(4611686018427387904)},
+        /* 99.99% of 9223372036854775000: remainder exactly 5000 */
+        {INT64_C(9223372036854775000), 9999, 0, INT64_C(9222449699651089523)},
+        /* 100.01% of x where x * 10001 = (INT64_MAX - 1) * 10000 + 8248: rounds up to
+         * INT64_MAX */
+        {INT64_C(9222449791875588248), 10001, 0, FEN_MAX},
+    };
+    CHECK_PCTS(rows);
 }
 
 /* Ensure a result beyond int64 is CALC_ELIMIT, including one pushed over by the rounding. */
 static void test_pct_overflow(void **state)
 {
     (void)state;
-    calc_money v = 77;
-    assert_int_equal(calc_money_pct(&v, FEN_MAX, 10001), CALC_ELIMIT);
-    assert_int_equal(calc_money_pct(&v, FEN_MAX, 20000), CALC_ELIMIT);
-    assert_int_equal(calc_money_pct(&v, INT64_C(5000000000000000000), 1000000), CALC_ELIMIT);
-    /* x * 10001 = INT64_MAX * 10000 + 8249: the floor fits, the rounded value does not */
-    assert_int_equal(calc_money_pct(&v, INT64_C(9222449791875588249), 10001), CALC_ELIMIT);
-    assert_int_equal(v, 77);
+    static const pcts rows[] = {
+        {FEN_MAX, 10001, CALC_ELIMIT, 0},
+        {FEN_MAX, 20000, CALC_ELIMIT, 0},
+        {INT64_C(5000000000000000000), 1000000, CALC_ELIMIT, 0},
+        /* x * 10001 = INT64_MAX * 10000 + 8249: the floor fits, the rounded value does not */
+        {INT64_C(9222449791875588249), 10001, CALC_ELIMIT, 0},
+    };
+    CHECK_PCTS(rows);
 }
 
 /* ---- calc_money_muldiv_floor ---- */
+
+/* floor(x × num / den) = want */
+typedef struct {
+    calc_money x, num, den, want;
+} muldivs;
+
+static void check_muldivs(const muldivs *rows, size_t n)
+{
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        calc_money got = calc_money_muldiv_floor(rows[i].x, rows[i].num, rows[i].den);
+        if (got != rows[i].want) {
+            print_error("floor(%lld × %lld / %lld): expected %lld, got %lld\n",
+                        (long long)rows[i].x, (long long)rows[i].num, (long long)rows[i].den,
+                        (long long)rows[i].want, (long long)got);
+            bad++;
+        }
+    }
+    assert_int_equal(bad, 0);
+}
+#define CHECK_MULDIVS(rows) check_muldivs(rows, sizeof rows / sizeof rows[0])
 
 /* Ensure the quotient is floored (the cap rule: the sum never exceeds the limit). */
 static void test_muldiv_floors(void **state)
 {
     (void)state;
-    assert_int_equal(calc_money_muldiv_floor(10, 1, 3), 3);
-    assert_int_equal(calc_money_muldiv_floor(20, 1, 3), 6);
-    assert_int_equal(calc_money_muldiv_floor(99999999, 2, 3), 66666666);
-    assert_int_equal(calc_money_muldiv_floor(1, 1, 2), 0);
-    /* a cap: 6,000,000 of a 10,000,000 sum limited to 8,000,000 -> 4,800,000.00 */
-    assert_int_equal(calc_money_muldiv_floor(600000000, 800000000, 1000000000), 480000000);
-    /* 5,000,000 and 6,000,000 capped to 8,000,000: 3,636,363.6363... and 4,363,636.3636...
-     * floor to 3,636,363.63 and 4,363,636.36 (half up would give .64 for the first) */
-    assert_int_equal(calc_money_muldiv_floor(500000000, 800000000, 1100000000), 363636363);
-    assert_int_equal(calc_money_muldiv_floor(600000000, 800000000, 1100000000), 436363636);
-    /* 1,000,000.01 x 8,000,000 / 9,000,000.03 = 888,888.89 and a remainder */
-    assert_int_equal(calc_money_muldiv_floor(100000001, 800000000, 900000003), 88888889);
+    static const muldivs rows[] = {
+        {10, 1, 3, 3},
+        {20, 1, 3, 6},
+        {99999999, 2, 3, 66666666},
+        {1, 1, 2, 0},
+        /* a cap: 6,000,000 of a 10,000,000 sum limited to 8,000,000 -> 4,800,000.00 */
+        {600000000, 800000000, 1000000000, 480000000},
+        /* 5,000,000 and 6,000,000 capped to 8,000,000: 3,636,363.6363... and 4,363,636.3636...
+         * floor to 3,636,363.63 and 4,363,636.36 (half up would give .64 for the first) */
+        {500000000, 800000000, 1100000000, 363636363},
+        {600000000, 800000000, 1100000000, 436363636},
+        /* 1,000,000.01 x 8,000,000 / 9,000,000.03 = 888,888.89 and a remainder */
+        {100000001, 800000000, 900000003, 88888889},
+    };
+    CHECK_MULDIVS(rows);
 }
 
 /* Ensure exact quotients are kept and zero operands give zero. */
 static void test_muldiv_exact(void **state)
 {
     (void)state;
-    assert_int_equal(calc_money_muldiv_floor(100, 3, 4), 75);
-    assert_int_equal(calc_money_muldiv_floor(123456, 7, 7), 123456);
-    assert_int_equal(calc_money_muldiv_floor(0, 5, 3), 0);
-    assert_int_equal(calc_money_muldiv_floor(5, 0, 3), 0);
+    static const muldivs rows[] = {
+        {100, 3, 4, 75},
+        {123456, 7, 7, 123456},
+        {0, 5, 3, 0},
+        {5, 0, 3, 0},
+    };
+    CHECK_MULDIVS(rows);
 }
 
 /* Ensure operands whose product overflows 64 bits still give the exact floored quotient. */
 static void test_muldiv_large(void **state)
 {
     (void)state;
-    assert_int_equal(calc_money_muldiv_floor(FEN_MAX, FEN_MAX, FEN_MAX), FEN_MAX);
-    assert_int_equal(calc_money_muldiv_floor(FEN_MAX, FEN_MAX - 1, FEN_MAX), FEN_MAX - 1);
-    assert_int_equal(calc_money_muldiv_floor(FEN_MAX, 3, 4), INT64_C(6917529027641081855));
-    assert_int_equal(calc_money_muldiv_floor(INT64_C(4000000000000000000),
-                                             INT64_C(3000000000000000000),
-                                             INT64_C(6000000000000000000)),
-                     INT64_C(2000000000000000000));
-    assert_int_equal(calc_money_muldiv_floor(INT64_C(12345678901234567), 3, 7),
-                     INT64_C(5291005243386243));
+    static const muldivs rows[] = {
+        {FEN_MAX, FEN_MAX, FEN_MAX, FEN_MAX},
+        {FEN_MAX, FEN_MAX - 1, FEN_MAX, FEN_MAX - 1},
+        {FEN_MAX, 3, 4, INT64_C(6917529027641081855)},
+        {INT64_C(4000000000000000000), INT64_C(3000000000000000000),
+         INT64_C(6000000000000000000), INT64_C(2000000000000000000)},
+        {INT64_C(12345678901234567), 3, 7, INT64_C(5291005243386243)},
+    };
+    CHECK_MULDIVS(rows);
 }
 
 /* ---- dates ---- */
@@ -311,17 +422,39 @@ static void test_muldiv_large(void **state)
 static void test_date_parse_valid(void **state)
 {
     (void)state;
-    assert_int_equal(day("1970-01-01"), 0);
-    assert_int_equal(day("1970-01-02"), 1);
-    assert_int_equal(day("1969-12-31"), -1);
-    assert_int_equal(day("2025-01-01"), 20089);
-    assert_int_equal(day("2024-02-29"), 19782);
-    assert_int_equal(day("2000-02-29"), day("2000-02-28") + 1);
-    assert_int_equal(day("2025-03-01"), day("2025-02-28") + 1);
-    assert_int_equal(day("2024-03-01"), day("2024-02-29") + 1);
-    assert_int_equal(day("2025-12-31"), day("2025-01-01") + 364);
-    assert_int_equal(day("1900-01-01"), -25567);
-    assert_int_equal(day("2999-12-31"), 376199);
+    static const struct {
+        const char *text;
+        calc_date days;
+    } abs[] = {
+        {"1970-01-01", 0},      {"1970-01-02", 1},      {"1969-12-31", -1},
+        {"2025-01-01", 20089},  {"2024-02-29", 19782},  {"1900-01-01", -25567},
+        {"2999-12-31", 376199},
+    };
+    /* text is days after other */
+    static const struct {
+        const char *text, *other;
+        calc_date days;
+    } rel[] = {
+        {"2000-02-29", "2000-02-28", 1},
+        {"2025-03-01", "2025-02-28", 1},
+        {"2024-03-01", "2024-02-29", 1},
+        {"2025-12-31", "2025-01-01", 364},
+    };
+    int bad = 0;
+    for (size_t i = 0; i < sizeof abs / sizeof *abs; i++)
+        if (day(abs[i].text) != abs[i].days) {
+            print_error("%s: expected day %lld, got %lld\n", abs[i].text,
+                        (long long)abs[i].days, (long long)day(abs[i].text));
+            bad++;
+        }
+    for (size_t i = 0; i < sizeof rel / sizeof *rel; i++)
+        if (day(rel[i].text) != day(rel[i].other) + rel[i].days) {
+            print_error("%s: expected %lld days after %s, got %lld\n", rel[i].text,
+                        (long long)rel[i].days, rel[i].other,
+                        (long long)(day(rel[i].text) - day(rel[i].other)));
+            bad++;
+        }
+    assert_int_equal(bad, 0);
 }
 
 /* Ensure impossible days and months are refused, leap years decided by the Gregorian rule. */
@@ -373,24 +506,28 @@ static void test_date_format_roundtrip(void **state)
 static void test_date_years_before(void **state)
 {
     (void)state;
+    static const struct {
+        const char *from;
+        int years;
+        const char *to;
+    } rows[] = {
+        {"2025-06-30", 3, "2022-06-30"},   {"2025-01-01", 1, "2024-01-01"},
+        {"2024-02-29", 1, "2023-02-28"},   {"2024-02-29", 4, "2020-02-29"},
+        {"2024-02-29", 24, "2000-02-29"},  {"2024-02-29", 124, "1900-02-28"},
+        {"2025-03-01", 1, "2024-03-01"},   {"2024-02-28", 1, "2023-02-28"},
+        {"2025-06-30", 0, "2025-06-30"},
+    };
+    int bad = 0;
     char buf[11];
-    assert_string_equal(calc_date_format(buf, calc_date_years_before(day("2025-06-30"), 3)),
-                        "2022-06-30");
-    assert_string_equal(calc_date_format(buf, calc_date_years_before(day("2025-01-01"), 1)),
-                        "2024-01-01");
-    assert_string_equal(calc_date_format(buf, calc_date_years_before(day("2024-02-29"), 1)),
-                        "2023-02-28");
-    assert_string_equal(calc_date_format(buf, calc_date_years_before(day("2024-02-29"), 4)),
-                        "2020-02-29");
-    assert_string_equal(calc_date_format(buf, calc_date_years_before(day("2024-02-29"), 24)),
-                        "2000-02-29");
-    assert_string_equal(calc_date_format(buf, calc_date_years_before(day("2024-02-29"), 124)),
-                        "1900-02-28");
-    assert_string_equal(calc_date_format(buf, calc_date_years_before(day("2025-03-01"), 1)),
-                        "2024-03-01");
-    assert_string_equal(calc_date_format(buf, calc_date_years_before(day("2024-02-28"), 1)),
-                        "2023-02-28");
-    assert_int_equal(calc_date_years_before(day("2025-06-30"), 0), day("2025-06-30"));
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        calc_date d = calc_date_years_before(day(rows[i].from), rows[i].years);
+        if (strcmp(calc_date_format(buf, d), rows[i].to) != 0 || d != day(rows[i].to)) {
+            print_error("%d years before %s: expected %s, got %s\n", rows[i].years, rows[i].from,
+                        rows[i].to, calc_date_format(buf, d));
+            bad++;
+        }
+    }
+    assert_int_equal(bad, 0);
 }
 
 int main(void)

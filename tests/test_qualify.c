@@ -121,68 +121,138 @@ static const pres *res(const calc_result *r, const char *id)
     return &r->r[policy_index(&eng->ps, id)];
 }
 
+/* What a policy's to_qualify must say. NULL texts and a zero amount are not checked; a change's
+ * now of ABSENT must be NULL (the field is absent). Impossible suggestions check the one field
+ * named as fixed. */
+#define ABSENT "(absent)"
+typedef struct {
+    const char *field, *action, *now, *to, *by;
+} change;
+typedef struct {
+    const char *policy;
+    bool possible;
+    size_t n;
+    change change[2];
+    calc_money amount;
+    bool example; /* true: the amount must say it uses example values */
+    const char *fixed;
+} suggestion;
+
+static int text_differs(const char *what, const char *got, const char *want)
+{
+    if (!want)
+        return 0;
+    if (strcmp(want, ABSENT) == 0 ? got == NULL : got && strcmp(got, want) == 0)
+        return 0;
+    print_error("%s: expected '%s', got '%s'\n", what, want, got ? got : ABSENT);
+    return 1;
+}
+
+/* Evaluates profile (with how to qualify) on 2025-06-30 and checks each suggestion, printing
+ * every mismatch; fails when any did not match. */
+static void expect_suggestions(const char *profile, const suggestion *w, size_t n)
+{
+    calc_profile *p;
+    calc_result *r = eval_text(profile, &p);
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        const qualify *q = res(r, w[i].policy)->to_qualify;
+        char what[200];
+        if (!q) {
+            print_error("%s: no suggestion\n", w[i].policy);
+            bad++;
+            continue;
+        }
+        if (q->possible != w[i].possible) {
+            print_error("%s: possible is %d\n", w[i].policy, q->possible);
+            bad++;
+            continue;
+        }
+        if (!q->possible) {
+            if (q->nfixed != 1) {
+                print_error("%s: %zu fixed fields, expected 1\n", w[i].policy, q->nfixed);
+                bad++;
+            } else {
+                snprintf(what, sizeof what, "%s: fixed[0]", w[i].policy);
+                bad += text_differs(what, q->fixed[0], w[i].fixed);
+            }
+            continue;
+        }
+        if (q->n != w[i].n) {
+            print_error("%s: %zu changes, expected %zu\n", w[i].policy, q->n, w[i].n);
+            bad++;
+            continue;
+        }
+        for (size_t k = 0; k < q->n; k++) {
+            const qchange *c = &q->change[k];
+            const change *x = &w[i].change[k];
+            snprintf(what, sizeof what, "%s: change %zu field", w[i].policy, k);
+            bad += text_differs(what, c->field, x->field);
+            snprintf(what, sizeof what, "%s: change %zu action", w[i].policy, k);
+            bad += text_differs(what, c->action, x->action);
+            snprintf(what, sizeof what, "%s: change %zu now", w[i].policy, k);
+            bad += text_differs(what, c->now, x->now);
+            snprintf(what, sizeof what, "%s: change %zu to", w[i].policy, k);
+            bad += text_differs(what, c->to, x->to);
+            snprintf(what, sizeof what, "%s: change %zu by", w[i].policy, k);
+            bad += text_differs(what, c->by, x->by);
+        }
+        if (w[i].amount && q->amount != w[i].amount) {
+            print_error("%s: amount %lld, expected %lld\n", w[i].policy, (long long)q->amount,
+                        (long long)w[i].amount);
+            bad++;
+        }
+        if (w[i].example && !q->example) {
+            print_error("%s: the amount does not say it uses example values\n", w[i].policy);
+            bad++;
+        }
+    }
+    calc_result_free(r);
+    calc_profile_free(p);
+    assert_int_equal(bad, 0);
+}
+#define EXPECT_SUGGESTIONS(profile, w) expect_suggestions(profile, w, sizeof w / sizeof w[0])
+
 /* Ensure an R&D expense one fen short asks for exactly one more fen and promises 100,000.00. */
 static void test_threshold_one_fen(void **state)
 {
     (void)state;
-    calc_profile *p;
-    calc_result *r = eval_text("id: Q\nname: Q\ndistrict: 上城区\ntax_district: 上城区\n"
-                               "industry: ai\nfinance: {year: 2024, rd_expense: 999999.99}\n", &p);
-    const qualify *q = res(r, "sc25-rd-subsidy")->to_qualify;
-    assert_non_null(q);
-    assert_true(q->possible);
-    assert_int_equal(q->n, 1);
-    assert_string_equal(q->change[0].field, "finance.rd_expense");
-    assert_string_equal(q->change[0].action, "raise");
-    assert_string_equal(q->change[0].now, "999999.99");
-    assert_string_equal(q->change[0].to, "1000000.00");
-    assert_string_equal(q->change[0].by, "+0.01");
-    assert_int_equal(q->amount, 10000000); /* 10% × 1,000,000.00 = 100,000.00 */
-    calc_result_free(r);
-    calc_profile_free(p);
+    static const suggestion w[] = {
+        {.policy = "sc25-rd-subsidy", .possible = true, .n = 1,
+         .change = {{"finance.rd_expense", "raise", "999999.99", "1000000.00", "+0.01"}},
+         .amount = 10000000}, /* 10% × 1,000,000.00 = 100,000.00 */
+    };
+    EXPECT_SUGGESTIONS("id: Q\nname: Q\ndistrict: 上城区\ntax_district: 上城区\n"
+                       "industry: ai\nfinance: {year: 2024, rd_expense: 999999.99}\n", w);
 }
 
 /* Ensure a tag and an enum are asked for as values, and a date past is said to be fixed. */
 static void test_tag_enum_and_date(void **state)
 {
     (void)state;
-    calc_profile *p;
-    calc_result *r = eval_text("id: Q\nname: Q\ndistrict: 西湖区\nfounded: 2010-01-01\n"
-                               "employees: 5\nfinance: {year: 2024, loan_interest_paid: 3000}\n"
-                               "office: {requested_m2: 20}\n", &p);
-    const qualify *q = res(r, "sc25-loan-interest")->to_qualify;
-    assert_true(q->possible);
-    assert_int_equal(q->n, 2);
-    assert_string_equal(q->change[0].field, "district");
-    assert_string_equal(q->change[0].to, "上城区");
-    assert_string_equal(q->change[1].field, "tags");
-    assert_string_equal(q->change[1].action, "add");
-    assert_string_equal(q->change[1].to, "tech_enterprise");
-    assert_int_equal(q->amount, 150000); /* 50% × 3,000.00 = 1,500.00 */
-    const qualify *o = res(r, "sc25-free-office")->to_qualify;
-    assert_false(o->possible);
-    assert_int_equal(o->nfixed, 1);
-    assert_string_equal(o->fixed[0], "founded");
-    calc_result_free(r);
-    calc_profile_free(p);
+    static const suggestion w[] = {
+        {.policy = "sc25-loan-interest", .possible = true, .n = 2,
+         .change = {{.field = "district", .to = "上城区"},
+                    {.field = "tags", .action = "add", .to = "tech_enterprise"}},
+         .amount = 150000}, /* 50% × 3,000.00 = 1,500.00 */
+        {.policy = "sc25-free-office", .possible = false, .fixed = "founded"},
+    };
+    EXPECT_SUGGESTIONS("id: Q\nname: Q\ndistrict: 西湖区\nfounded: 2010-01-01\n"
+                       "employees: 5\nfinance: {year: 2024, loan_interest_paid: 3000}\n"
+                       "office: {requested_m2: 20}\n", w);
 }
 
 /* Ensure a missing field is asked for, and the amount is marked as from example values. */
 static void test_provide(void **state)
 {
     (void)state;
-    calc_profile *p;
-    calc_result *r = eval_text("id: Q\nname: Q\ndistrict: 上城区\ntags: [tech_enterprise]\n"
-                               "talent: {eligible: 3}\n", &p);
-    const qualify *q = res(r, "sc25-talent-apartment")->to_qualify;
-    assert_true(q->possible);
-    assert_int_equal(q->n, 1);
-    assert_string_equal(q->change[0].field, "talent.requested_units");
-    assert_string_equal(q->change[0].action, "provide");
-    assert_null(q->change[0].now);
-    assert_true(q->example);
-    calc_result_free(r);
-    calc_profile_free(p);
+    static const suggestion w[] = {
+        {.policy = "sc25-talent-apartment", .possible = true, .n = 1,
+         .change = {{.field = "talent.requested_units", .action = "provide", .now = ABSENT}},
+         .example = true},
+    };
+    EXPECT_SUGGESTIONS("id: Q\nname: Q\ndistrict: 上城区\ntags: [tech_enterprise]\n"
+                       "talent: {eligible: 3}\n", w);
 }
 
 static int setup(void **state)
