@@ -220,10 +220,13 @@ calc_profile *libext_profile_parse_json(calc_engine *e, const char *name, const 
         return NULL;
     p->file = arena_strndup(&p->a, name, strlen(name));
     value *doc;
-    size_t before = d->n;
-    if (calc_json_parse(&p->a, p->file, 1, text, len, &doc, d) ||
-        profile_from_value(p, &e->ps.schema, doc, d)) {
-        calc_json_columns(d, before, p->file, 1, text, len);
+    if (calc_json_parse(&p->a, p->file, 1, text, len, &doc, d)) { /* its columns counted */
+        calc_profile_free(p);
+        return NULL;
+    }
+    size_t parsed = d->n; /* from here on, JSON positions are bytes until turned into columns */
+    if (profile_from_value(p, &e->ps.schema, doc, d)) {
+        calc_json_columns(d, parsed, p->file, 1, text, len);
         calc_profile_free(p);
         return NULL;
     }
@@ -275,6 +278,7 @@ int libext_whatif_json(FILE *out, calc_engine *e, const char *text, size_t len,
         arena_free(&a);
         return rc;
     }
+    size_t parsed = d->n; /* from here on, JSON positions are bytes until turned into columns */
     value *prof = (value *)map_get(doc, "profile");
     const value *set = map_get(doc, "set"), *scen = map_get(doc, "scenario");
     /* field overrides {"path": value}: applied to the profile document */
@@ -297,6 +301,7 @@ int libext_whatif_json(FILE *out, calc_engine *e, const char *text, size_t len,
         }
     } else if (!prof)
         diag_at(d, CALC_ESCHEMA, NULL, "profile", NULL, "the body needs a profile");
+    calc_json_columns(d, parsed, "body", 1, text, len);
     calc_engine *se = NULL;
     if (p) {
         calc_error err = {0};
