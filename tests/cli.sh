@@ -67,12 +67,14 @@ want_line out "  4  a policy failed to load or to evaluate"
 want_match out '^  eval PROFILE\.yaml '
 end
 
-# Ensure --help after a command also prints the usage (and wins over the other arguments).
+# Ensure --help after a command prints that command's usage and options (and wins over the
+# other arguments).
 begin "usage: eval --help"
 run eval --format xml --help
 want_rc 0
 want_err_empty
-want_eq "first line" "$(head -n 1 "$tmp/out")" "usage: calc <command> [options]"
+want_eq "first line" "$(head -n 1 "$tmp/out")" "usage: calc eval PROFILE.yaml [options]"
+want_match out '^  --format table\|json '
 end
 
 # Ensure version prints the Makefile's VERSION.
