@@ -1,9 +1,14 @@
-/* batch.h — population evaluation: inputs, chunks of records, claims on budget pools and
- * their allocation (input.c, batch.c, pools.c). */
+/* batch.h — population evaluation, for the library's modules: inputs read one record at a
+ * time (input.c, csvin.c), records validated into profiles (population.c), claims on budget
+ * pools and their allocation (pools.c), the summary's counters, and CSV rows made from results
+ * (csvout.c). `calc batch` and `calc allocate` themselves are batch.c and its parts (batchrun.h);
+ * `calc whatif`, `--solve` and `calc near` are whatif.c and near.c. */
 #ifndef CALC_BATCH_H
 #define CALC_BATCH_H
 
 #include "engine.h"
+
+/* ---- inputs (input.c) ---- */
 
 enum { IN_JSONL, IN_YAML, IN_CSV };
 
@@ -31,6 +36,30 @@ long long input_pos(const calc_input *in);
 const char *input_path(const calc_input *in);
 void input_close(calc_input *in);
 
+/* ---- records into profiles (population.c) ---- */
+
+/* How record_profile validates: RP_QUICK lets a JSON Lines record without --set go straight
+ * into the profile (calc_json_profile; the value tree only when it is not valid, for the
+ * diagnostics); RP_CHAR_COLUMNS gives the validation errors of a JSON Lines record character
+ * columns (calc batch's messages) instead of byte columns. */
+enum { RP_QUICK = 1, RP_CHAR_COLUMNS = 2 };
+/* Record r of file as a validated profile in p, the --set overrides applied to its document
+ * before validation: 0, or the first error code with every problem in d. The record's text
+ * and tree must not live in p's arena when RP_QUICK is given (a failed short way empties it). */
+int record_profile(calc_profile *p, const calc_schema *s, const char *file, const rec_in *r,
+                   const char *const *sets, int nsets, unsigned how, calc_diags *d);
+/* Input f of o's inputs (- is JSON Lines on stdin, unless o names a format), or NULL with the
+ * reason added to d. */
+calc_input *population_open(const calc_batch_opts *o, int f, const calc_schema *s,
+                            calc_diags *d);
+/* The next valid profile of an input, with o's --set overrides applied: 1 with *out (freed
+ * with calc_profile_free), 0 at the end. Invalid records are left out, as batch rejects them,
+ * and counted in *rejected. */
+int population_next(calc_input *in, calc_engine *e, const calc_batch_opts *o, calc_profile **out,
+                    size_t *rejected);
+
+/* ---- claims on budget pools (pools.c) ---- */
+
 /* A claim of one record on a pool, and what the pool grants it. */
 typedef struct claim {
     size_t record; /* 0-based over the whole run */
@@ -41,14 +70,24 @@ typedef struct claim {
     int64_t amount, quantity;     /* claimed */
     int64_t g_amount, g_quantity; /* granted */
     bool changed, exhausted, floored;
-    long long off; /* batch: where the record's result line starts in the first pass */
-    size_t len;
 } claim;
 
 typedef struct claims {
     claim *v;
     size_t n, cap;
 } claims;
+
+void claims_push(claims *c, const claim *x);
+/* Appends the claims of one evaluated record (number record, id kept by the caller, applied
+ * date in `applied` or NULL): every eligible result of a pooled policy, in policy order — only
+ * those on pool `pool` when it is >= 0, and only policy pi's when that is >= 0. */
+void claims_add_result(claims *c, const calc_engine *e, const calc_result *r, size_t record,
+                       const char *id, const pval *applied, int pool, int pi);
+/* Every claim of record rec in c (sorted by record): [*lo, return value). */
+size_t claims_of_record(const claims *c, size_t rec, size_t *lo);
+/* A grant that leaves nothing (no money, or no units of an in-kind claim): the result becomes
+ * ineligible, with the reason that the pool ran out or floored the share. */
+bool claim_voided(const calc_engine *e, const claim *x);
 
 /* Per pool, what the allocation found (for the summary). */
 typedef struct pool_stat {
@@ -64,11 +103,13 @@ typedef struct pool_stat {
 
 /* Allocates every pool over the claims (book §1, Budget pools); fills g_* and changed. */
 int pools_allocate(calc_engine *e, claims *c, pool_stat *stats);
+/* The ran_out_id of each of e's pools, and stats. */
+void pool_stats_free(const calc_engine *e, pool_stat *stats);
 /* Rewrites one result line (a JSON object) with its changed claims: status, amount,
  * quantity, reasons and totals. Writes the new line (with newline) to out. */
 int pools_rewrite(calc_engine *e, const char *line, size_t len, const claim *cl, size_t ncl,
                   sbuf *out, calc_diags *d);
-
+/* The same changes made to an evaluated result (batch's final pass), its totals made again. */
 void pools_apply(calc_engine *e, calc_result *res, const claim *cl, size_t ncl);
 
 /* Summary counters: per policy and status, with granted totals. */
@@ -85,5 +126,22 @@ void summary_init(summary *s, size_t npol);
 void summary_add(summary *s, int pi, int status, int kind, int64_t amount, int64_t quantity,
                  int sign);
 void summary_free(summary *s);
+
+/* ---- CSV rows (csvout.c; the tree's and the header's are csv_rows, internal.h) ---- */
+
+/* The CSV rows of an evaluated result: the same bytes csv_rows gives for its result line. */
+void csv_result_rows(sbuf *out, const calc_engine *e, const calc_result *r);
+/* The row of an invalid record: the same bytes csv_rows gives for its error line. */
+void csv_error_row(sbuf *out, size_t record, unsigned line, const char *msg);
+
+/* ---- defined by the evaluation and policy modules, used by pools.c and whatif.c ---- */
+
+/* What in-kind policy pi's value() gives for a granted quantity (eval.c); nonzero with a
+ * message when it fails. */
+int policy_value(calc_engine *e, int pi, int64_t quantity, calc_money *out, char *msg,
+                 size_t msgsize);
+/* Rebuilds a policy's parameters table in its Lua state after a parameter changed (policy.c). */
+struct lua_State;
+int policy_rebuild_params(struct lua_State *L, policy *p);
 
 #endif

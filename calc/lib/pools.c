@@ -1,14 +1,72 @@
-/* pools.c — budget pools over a population (book §1): pro_rata money pools floor every claim
- * to claim × P / C when claims exceed the pool; first_come pools serve claims by `applied`
- * date then id, the boundary claim gets the remainder and later claims get nothing. Also
- * rewrites result lines with their grants. Groups and caps are never revisited here. */
+/* pools.c — budget pools over a population (book §1): the claims evaluated records make on
+ * them; pro_rata money pools floor every claim to claim × P / C when claims exceed the pool;
+ * first_come pools serve claims by `applied` date then id, the boundary claim gets the
+ * remainder and later claims get nothing. Also applies the grants to results and rewrites
+ * result lines with them, and keeps the summary's counters. Groups and caps are never
+ * revisited here, and nothing is read or written: the callers do that. */
 #include "batch.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-int policy_value(calc_engine *e, int pi, int64_t quantity, calc_money *out, char *msg,
-                 size_t msgsize);
+/* ---- claims ---- */
+
+void claims_push(claims *c, const claim *x)
+{
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 64;
+        c->v = realloc(c->v, c->cap * sizeof *c->v);
+        if (!c->v)
+            abort(); /* out of memory */
+    }
+    c->v[c->n++] = *x;
+}
+
+void claims_add_result(claims *c, const calc_engine *e, const calc_result *r, size_t record,
+                       const char *id, const pval *applied, int pool, int pi)
+{
+    bool dated = applied && applied->set;
+    for (size_t k = 0; k < r->n; k++) {
+        const pres *x = &r->r[k];
+        const policy *pol = &e->ps.pol[k];
+        if (pol->pool < 0 || x->status != ST_ELIGIBLE || (pool >= 0 && pol->pool != pool) ||
+            (pi >= 0 && (int)k != pi))
+            continue;
+        claim cl = {0};
+        cl.record = record;
+        cl.id = (char *)id;
+        cl.has_applied = dated;
+        cl.applied = dated ? (calc_date)applied->u.i : 0;
+        cl.pool = pol->pool;
+        cl.policy = (int)k;
+        cl.amount = x->amount;
+        cl.quantity = x->quantity;
+        claims_push(c, &cl);
+    }
+}
+
+size_t claims_of_record(const claims *c, size_t rec, size_t *lo)
+{
+    size_t a = 0, b = c->n;
+    while (a < b) {
+        size_t mid = (a + b) / 2;
+        if (c->v[mid].record < rec)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    *lo = a;
+    while (b < c->n && c->v[b].record == rec)
+        b++;
+    return b;
+}
+
+bool claim_voided(const calc_engine *e, const claim *x)
+{
+    return x->g_amount == 0 || (e->ps.pol[x->policy].kind == K_IN_KIND && x->g_quantity == 0);
+}
+
+/* ---- allocation ---- */
 
 static claims *sort_base;
 
@@ -106,6 +164,13 @@ int pools_allocate(calc_engine *e, claims *c, pool_stat *stats)
     }
     free(idx);
     return rc;
+}
+
+void pool_stats_free(const calc_engine *e, pool_stat *stats)
+{
+    for (size_t p = 0; stats && p < e->ps.npool; p++)
+        free(stats[p].ran_out_id);
+    free(stats);
 }
 
 /* ---- rewriting result lines ---- */
@@ -208,7 +273,7 @@ static int rewrite_result(calc_engine *e, const claim *x, const char *a, const c
         snprintf(buf, sizeof buf, "%lld", (long long)x->g_quantity);
         set_key(&ar, r, "quantity", scalar(&ar, buf, false));
     }
-    if (x->g_amount == 0 || (p->kind == K_IN_KIND && x->g_quantity == 0)) {
+    if (claim_voided(e, x)) {
         set_key(&ar, r, "status", scalar(&ar, "ineligible", true));
         value *reasons = (value *)map_get(r, "reasons");
         if (reasons && reasons->type == V_SEQ) {
@@ -335,7 +400,7 @@ void pools_apply(calc_engine *e, calc_result *res, const claim *cl, size_t ncl)
         r->amount = x->g_amount;
         if (p->kind == K_IN_KIND)
             r->quantity = x->g_quantity;
-        if (x->g_amount == 0 || (p->kind == K_IN_KIND && x->g_quantity == 0)) {
+        if (claim_voided(e, x)) {
             r->status = ST_INELIGIBLE;
             crec *v = arena_alloc(&res->a, (r->nreason + 1) * sizeof *v);
             if (r->nreason)

@@ -1,7 +1,9 @@
 /* whatif.c — `calc whatif`: a population evaluated under the baseline rules and under a
  * scenario, budget pools allocated in both, and per policy and pool: beneficiaries, total
  * granted, the change, and how many enterprises gain, lose or stay unchanged — overall and by
- * the value of one field. Also `--solve`: the parameter value that spends a budget. */
+ * the value of one field. Also `--solve`: the parameter value that spends a budget. Records are
+ * read and validated by population.c and claims made and allocated by pools.c; the outreach
+ * list (`calc near`) is near.c. Nothing here writes a file but the report to `out`. */
 #include "batch.h"
 
 #include <stdlib.h>
@@ -72,36 +74,7 @@ static void grow(wi *w)
     }
 }
 
-static void push_claim(claims *c, const claim *x)
-{
-    if (c->n == c->cap) {
-        c->cap = c->cap ? c->cap * 2 : 256;
-        c->v = realloc(c->v, c->cap * sizeof *c->v);
-    }
-    c->v[c->n++] = *x;
-}
-
-/* Reads and evaluates every record under both rule sets (n_runs engines). */
-/* Input f of a population (- is JSON Lines on stdin), or NULL with the reason added to d. */
-static calc_input *population_open(const calc_batch_opts *o, int f, const calc_schema *s,
-                                   calc_diags *d)
-{
-    calc_error err = {0};
-    int fmt = o->input_format >= 0 ? o->input_format
-              : strcmp(o->inputs[f], "-") == 0 ? IN_JSONL : input_format_of(o->inputs[f]);
-    calc_input *in = fmt < 0 ? NULL : input_open(o->inputs[f], fmt, s, &err);
-    if (!in) {
-        if (fmt < 0)
-            calc_error_set(&err, CALC_EUSAGE, NULL, 0, 0,
-                           "%s: cannot tell the input format (name it .jsonl, .yaml or .csv)",
-                           o->inputs[f]);
-        calc_error *x = calc_diags_add(d);
-        if (x)
-            *x = err;
-    }
-    return in;
-}
-
+/* Reads and evaluates every record under both rule sets (nruns engines). */
 static int load_population(wi *w, const calc_batch_opts *o, int nruns, calc_diags *d)
 {
     calc_engine *e = w->runs[0].e;
@@ -130,21 +103,9 @@ static int load_population(wi *w, const calc_batch_opts *o, int nruns, calc_diag
             w->read++;
             calc_profile p;
             memset(&p, 0, sizeof p);
-            value *doc = r.doc;
-            int vr = r.err_code;
-            bool valid = !vr && !doc && r.text && !o->nsets && /* the short way, as batch's */
-                         calc_json_profile(&p.a, &e->ps.schema, input_path(in), r.line, r.text,
-                                           r.len, &p) == 0;
-            if (!valid) {
-                arena_free(&p.a);
-                memset(&p, 0, sizeof p);
-            }
-            if (!vr && !doc && !valid)
-                vr = calc_json_parse(&p.a, input_path(in), r.line, r.text, r.len, &doc, &rd);
-            for (int k = 0; !vr && !valid && k < o->nsets; k++)
-                vr = calc_apply_set(&p.a, doc, o->sets[k], &rd);
-            if (!vr && !valid)
-                vr = profile_from_value(&p, &e->ps.schema, doc, &rd);
+            /* the short way, as batch's; JSON positions stay bytes */
+            int vr = record_profile(&p, &e->ps.schema, input_path(in), &r, o->sets, o->nsets,
+                                    RP_QUICK, &rd);
             if (vr) {
                 w->rejected++;
                 worst = worst == CALC_EUSAGE ? worst : CALC_ESCHEMA;
@@ -171,20 +132,8 @@ static int load_population(wi *w, const calc_batch_opts *o, int nruns, calc_diag
                         const pres *x = &res->r[k];
                         rn->st[w->n * w->npol + k] = (uint8_t)x->status;
                         rn->amt[w->n * w->npol + k] = x->kind == K_MATCH ? 0 : x->amount;
-                        const policy *pol = &rn->e->ps.pol[k];
-                        if (pol->pool >= 0 && x->status == ST_ELIGIBLE) {
-                            claim c = {0};
-                            c.record = w->n;
-                            c.id = wr->id;
-                            c.has_applied = ap->set;
-                            c.applied = ap->set ? (calc_date)ap->u.i : 0;
-                            c.pool = pol->pool;
-                            c.policy = (int)k;
-                            c.amount = x->amount;
-                            c.quantity = x->quantity;
-                            push_claim(&rn->cl, &c);
-                        }
                     }
+                    claims_add_result(&rn->cl, rn->e, res, w->n, wr->id, ap, -1, -1);
                     calc_result_free(res);
                 }
                 w->n++;
@@ -209,7 +158,7 @@ static int allocate(wi *w, run *rn)
             continue;
         size_t at = c->record * w->npol + (size_t)c->policy;
         rn->amt[at] = c->g_amount;
-        if (c->g_amount == 0 || (rn->e->ps.pol[c->policy].kind == K_IN_KIND && !c->g_quantity))
+        if (claim_voided(rn->e, c))
             rn->st[at] = ST_INELIGIBLE;
     }
     return rc;
@@ -381,10 +330,7 @@ static void wi_free(wi *w)
         free(w->runs[r].st);
         free(w->runs[r].amt);
         free(w->runs[r].cl.v);
-        if (w->runs[r].pools)
-            for (size_t p = 0; p < w->runs[r].e->ps.npool; p++)
-                free(w->runs[r].pools[p].ran_out_id);
-        free(w->runs[r].pools);
+        pool_stats_free(w->runs[r].e, w->runs[r].pools);
     }
 }
 
@@ -415,36 +361,6 @@ int calc_whatif(FILE *out, calc_engine *base, calc_engine *scen, const calc_batc
     if (arc || brc)
         return CALC_EPOLICY;
     return rc;
-}
-
-/* The next valid profile of an input, with the --set overrides applied: 1 with *out, 0 at the
- * end. Invalid records are left out (as in batch) and counted in *rejected. */
-static int next_profile(calc_input *in, calc_engine *e, const calc_batch_opts *o,
-                        calc_profile **out, size_t *rejected)
-{
-    for (;;) {
-        calc_profile *pr = calloc(1, sizeof *pr);
-        rec_in r;
-        calc_diags rd = {0};
-        int got = input_next(in, &pr->a, &r, &rd);
-        value *doc = r.doc;
-        int vr = got == 1 ? r.err_code : 1;
-        if (!vr && !doc)
-            vr = calc_json_parse(&pr->a, input_path(in), r.line, r.text, r.len, &doc, &rd);
-        for (int k = 0; !vr && k < o->nsets; k++)
-            vr = calc_apply_set(&pr->a, doc, o->sets[k], &rd);
-        if (!vr)
-            vr = profile_from_value(pr, &e->ps.schema, doc, &rd);
-        calc_diags_free(&rd);
-        if (got == 1 && !vr) {
-            *out = pr;
-            return 1;
-        }
-        calc_profile_free(pr);
-        if (got != 1)
-            return 0;
-        (*rejected)++;
-    }
 }
 
 /* ---- solve ---- */
@@ -507,27 +423,12 @@ static int64_t cost_at(calc_engine *e, const solve_pop *pop, int pi, int pool, c
             abort(); /* packed by this process a moment ago: cannot happen */
         }
         calc_result *r = calc_eval_with(e, &prof, as_of, &pop->eval);
-        for (size_t k = 0; k < r->n; k++) {
-            const pres *x = &r->r[k];
-            const policy *pol = &e->ps.pol[k];
-            if (x->status != ST_ELIGIBLE)
-                continue;
-            if (pol->pool >= 0 && (pool >= 0 ? pol->pool == pool : (int)k == pi)) {
-                const pval *ap = &prof.root.u.o->slot[applied];
-                claim c = {0};
-                c.record = i;
-                c.id = pop->id[i];
-                c.has_applied = ap->set;
-                c.applied = ap->set ? (calc_date)ap->u.i : 0;
-                c.pool = pol->pool;
-                c.policy = (int)k;
-                c.amount = x->amount;
-                c.quantity = x->quantity;
-                push_claim(&cl, &c);
-            } else if ((int)k == pi && pool < 0) {
-                direct += x->amount;
-                (*beneficiaries)++;
-            }
+        /* the claims on the pool, or the policy's own claims; its grant when it has no pool */
+        claims_add_result(&cl, e, r, i, pop->id[i], &prof.root.u.o->slot[applied], pool,
+                          pool >= 0 ? -1 : pi);
+        if (pool < 0 && e->ps.pol[pi].pool < 0 && r->r[pi].status == ST_ELIGIBLE) {
+            direct += r->r[pi].amount;
+            (*beneficiaries)++;
         }
         calc_result_recycle(e, r);
         arena_reset(&prof.a);
@@ -547,9 +448,7 @@ static int64_t cost_at(calc_engine *e, const solve_pop *pop, int pi, int pool, c
                 cost += cl.v[i].g_amount;
                 (*beneficiaries)++;
             }
-        for (size_t p = 0; p < e->ps.npool; p++)
-            free(st[p].ran_out_id);
-        free(st);
+        pool_stats_free(e, st);
     }
     free(cl.v);
     return cost;
@@ -616,7 +515,7 @@ int calc_solve(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *
         }
         calc_profile *pr;
         size_t rejected = 0;
-        while (next_profile(in, base, o, &pr, &rejected)) {
+        while (population_next(in, base, o, &pr, &rejected)) {
             pop_add(&pop, pr);
             calc_profile_free(pr);
         }
@@ -633,7 +532,6 @@ int calc_solve(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *
     case U_YUAN: hi = original * 100 > budget ? original * 100 : budget; break;
     default: hi = original * 100 + 1000;
     }
-    int policy_rebuild_params(lua_State *L, policy *pol);
     size_t ben;
 #define AT(v) (q->value = (v), policy_rebuild_params(e->sbx.L, p), cost_at(e, &pop, pi, pool, o->as_of, &ben))
     int64_t clo = AT(lo), chi = AT(hi);
@@ -701,138 +599,4 @@ int calc_solve(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *
     free(only);
     pop_free(&pop);
     return rc;
-}
-
-/* ---- near misses ---- */
-
-/* The distance of a numeric change as a fraction of the value needed, in hundredths of a
- * percent; -1 when the change is not a numeric threshold. */
-static int64_t distance(const qchange *c)
-{
-    if (strcmp(c->action, "raise") && strcmp(c->action, "lower"))
-        return -1;
-    calc_money now, to;
-    if (!c->now || calc_money_parse(&now, c->now, strlen(c->now), NULL) ||
-        calc_money_parse(&to, c->to, strlen(c->to), NULL))
-        return -1; /* whole numbers parse as money too; anything else is not numeric */
-    int64_t gap = to > now ? to - now : now - to;
-    if (to == 0)
-        return gap ? INT64_MAX : 0;
-    return (int64_t)((__int128)gap * 10000 / (to < 0 ? -to : to));
-}
-
-/* A change such as "+10,000.00" or "-9" as a CSV number (10000.00, -9): no group separators or
- * plus sign, which a spreadsheet would split on or read as a formula; other text as text. */
-static void csv_change(sbuf *b, const char *by)
-{
-    char num[64];
-    size_t n = 0;
-    bool ok = *by != 0;
-    for (const char *q = by; *q && ok; q++) {
-        if (*q == ',' || (*q == '+' && q == by))
-            continue;
-        ok = n < sizeof num - 1 && ((*q >= '0' && *q <= '9') || *q == '.' || (*q == '-' && q == by));
-        num[n++] = *q;
-    }
-    num[n] = 0;
-    if (ok && n)
-        sb_puts(b, num);
-    else
-        csv_text(b, by);
-}
-
-int calc_near(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *within,
-              int format, int lang, calc_diags *d)
-{
-    int64_t limit = 2000; /* 20.00% */
-    if (within) {
-        size_t l = strlen(within);
-        if (!l || within[l - 1] != '%' || calc_money_parse(&limit, within, l - 1, NULL)) {
-            calc_loc loc = {"--within", 0, 0};
-            diag_at(d, CALC_EUSAGE, &loc, NULL, "e.g. --within 20%", "expected a percentage");
-            return CALC_EUSAGE;
-        }
-    }
-    sbuf b = {0};
-    char m[40];
-    if (format == 2)
-        sb_puts(&b, "profile,name,policy,field,now,needed,change,distance,amount\r\n");
-    else if (format == 0)
-        sb_printf(&b, "%-22s %-24s %-26s %16s %16s %8s %16s\n", lang ? "profile" : "企业",
-                  lang ? "policy" : "政策", lang ? "field" : "字段", lang ? "now" : "现值",
-                  lang ? "needed" : "需达到", lang ? "gap" : "差距", lang ? "would bring" : "可获");
-    size_t found = 0;
-    int worst = 0;
-    int name_slot = schema_child(e->ps.schema.root, "name", 4)->index;
-    for (int f = 0; f < o->ninputs; f++) {
-        calc_input *in = population_open(o, f, &e->ps.schema, d);
-        if (!in) {
-            worst = CALC_EUSAGE;
-            continue;
-        }
-        calc_profile *p;
-        size_t rejected = 0;
-        while (next_profile(in, e, o, &p, &rejected)) {
-            calc_result *res = calc_eval_with(e, p, o->as_of, NULL);
-            calc_qualify(e, p, res);
-            const pval *nm = &p->root.u.o->slot[name_slot];
-            for (size_t i = 0; i < res->n; i++) {
-                const pres *x = &res->r[i];
-                const qualify *q = x->to_qualify;
-                if (x->status != ST_INELIGIBLE || !q || !q->possible || !q->n ||
-                    e->ps.pol[i].kind == K_MATCH)
-                    continue;
-                bool ok = true;
-                for (size_t k = 0; k < q->n && ok; k++) {
-                    int64_t dist = distance(&q->change[k]);
-                    ok = dist >= 0 && dist <= limit;
-                }
-                if (!ok)
-                    continue;
-                found++;
-                for (size_t k = 0; k < q->n; k++) {
-                    const qchange *c = &q->change[k];
-                    int64_t dist = distance(c);
-                    char pct[40];
-                    calc_money_format(pct, dist);
-                    calc_money_format(m, q->amount);
-                    if (format == 2) {
-                        const char *text[] = {p->id, nm->set ? nm->u.s : "", e->ps.pol[i].id,
-                                              c->field, c->now, c->to};
-                        for (size_t t = 0; t < sizeof text / sizeof text[0]; t++) {
-                            csv_text(&b, text[t]);
-                            sb_puts(&b, ",");
-                        }
-                        csv_change(&b, c->by ? c->by : "");
-                        sb_printf(&b, ",%s%%,%s\r\n", pct, m);
-                    }
-                    else if (format == 1) {
-                        sb_puts(&b, "{\"profile\": ");
-                        sb_json_str(&b, p->id);
-                        sb_puts(&b, ", \"name\": ");
-                        sb_json_str(&b, nm->set ? nm->u.s : "");
-                        sb_printf(&b, ", \"policy\": \"%s\", \"field\": \"%s\", \"now\": \"%s\", "
-                                      "\"needed\": \"%s\", \"change\": \"%s\", \"distance\": "
-                                      "\"%s%%\", \"amount\": \"%s\"}\n",
-                                  e->ps.pol[i].id, c->field, c->now, c->to, c->by ? c->by : "",
-                                  pct, m);
-                    } else
-                        sb_printf(&b, "%-22s %-24s %-26s %16s %16s %7s%% %16s\n", p->id,
-                                  e->ps.pol[i].id, c->field, c->now, c->to, pct,
-                                  calc_money_format_grouped(m, q->amount));
-                }
-            }
-            calc_result_free(res);
-            calc_profile_free(p);
-        }
-        if (rejected)
-            worst = worst == CALC_EUSAGE ? worst : CALC_ESCHEMA;
-        input_close(in);
-    }
-    if (format == 0)
-        sb_printf(&b, "\n%zu %s\n", found, lang ? "near misses" : "项接近符合");
-    if (worst != CALC_EUSAGE) /* an input could not be read: no list from part of it */
-        fwrite(b.p, 1, b.n, out);
-    sb_free(&b);
-    return worst;
 }

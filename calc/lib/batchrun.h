@@ -1,0 +1,154 @@
+/* batchrun.h — the parts of `calc batch` and `calc allocate`, private to them: the run and its
+ * passes (batch.c: the reader, the worker threads and the one loop that writes finished chunks
+ * in input order), the record step (batchrec.c: one record validated, evaluated and rendered),
+ * the spill and the duplicate-id set (spill.c), the output files and the summary (batchout.c)
+ * and the reduce step (allocate.c). Nothing outside those files includes it. */
+#ifndef CALC_BATCHRUN_H
+#define CALC_BATCHRUN_H
+
+#include "batch.h"
+
+#include <pthread.h>
+
+#define CHUNK 256
+
+/* What a pass over the inputs does. Without pools there is one pass; with pools every claim
+ * must be known before any grant is final, so a first pass gathers the claims and keeps each
+ * valid profile in the spill, the pools are allocated, and a final pass writes the results. */
+typedef enum pass_kind {
+    PASS_ONLY,   /* no pools: each record validated, evaluated and written */
+    PASS_CLAIMS, /* pools, first: claims only, each profile spilled; nothing written or reported */
+    PASS_FINAL,  /* pools, second: the spilled profiles evaluated with their grants, written */
+} pass_kind;
+
+/* A pass writes results and reports problems, except the claims pass. */
+static inline bool pass_writes(pass_kind k) { return k != PASS_CLAIMS; }
+
+/* What the record step left for the writer about one record. */
+typedef struct rec_out {
+    size_t off, len; /* its text in the chunk's buffer: a result line or CSV rows */
+    unsigned char hash[16];
+    bool has_hash;
+    bool rejected;
+    size_t err_off, err_len; /* its diagnostics in the chunk's err */
+} rec_out;
+
+/* Up to CHUNK records, read by the main thread, processed by one worker, written in order. */
+typedef struct chunk {
+    arena a;
+    size_t first; /* global index of the first record */
+    size_t n;
+    const char *file;
+    rec_in in[CHUNK];
+    rec_out out[CHUNK];
+    uint8_t *st;         /* n × npol statuses */
+    int64_t *amt, *qty;  /* n × npol */
+    char *id[CHUNK];
+    sbuf buf, err;
+    sbuf spill;            /* packed profiles: written in pass 1, read back in pass 2 */
+    size_t spill_off[CHUNK], spill_len[CHUNK]; /* pass 2: each record's packing, or 0 */
+    unsigned char spill_hash[CHUNK][16];       /* pass 2: the digest of each record's id */
+    claims cl;
+    int worst;
+    int state; /* 0 waiting, 1 taken, 2 done */
+    struct chunk *next;
+} chunk;
+
+/* Ids seen: the first 128 bits of each id's SHA-256, in an open-addressing table. */
+typedef struct idslot {
+    unsigned char key[16];
+    size_t rec; /* (size_t)-1: empty */
+} idslot;
+
+typedef struct idset {
+    idslot *v;
+    size_t n, cap;
+} idset;
+
+/* A record whose id an earlier record had: found by the claims pass, reported by the final. */
+typedef struct dup_id {
+    size_t record, first;
+} dup_id;
+
+typedef struct batch {
+    const calc_batch_opts *o;
+    calc_engine **eng; /* one per worker */
+    int jobs;
+    size_t npol;
+    int applied_slot;
+    calc_date as_of;  /* the summary's date: the run's, or allocate's results' */
+    bool as_of_known;
+    pass_kind pass;
+    calc_eval_opts eval;   /* how the pass evaluates (the claims pass: statuses and amounts) */
+    const claims *granted; /* the final pass: every claim, by record, with what was granted */
+    /* the chunks in input order, and the threads that process them */
+    pthread_mutex_t mu;
+    pthread_cond_t cv_work, cv_done;
+    chunk *head, *tail;
+    size_t inflight;
+    bool closing;
+    chunk *spare;   /* written chunks, kept for their memory (the main thread's) */
+    chunk *filling; /* the chunk the reader is filling (the final pass's spill_need) */
+    /* the claims pass's repeated ids, which the final pass reports */
+    dup_id *dups;
+    size_t ndup, capdup, dupi;
+    FILE *spill;     /* the validated profiles of the claims pass, so the final need not parse */
+    bool spill_lost; /* the spill did not read back as written: parse again */
+} batch;
+
+/* ---- batch.c ---- */
+/* Sets b up for o with jobs engines (each with o's scenario and parameters): an exit status;
+ * when it is neither 0 nor CALC_EXIT_POLICY nothing is left to free. */
+int batch_engines(batch *b, const calc_batch_opts *o, int jobs);
+void batch_free_engines(batch *b);
+
+/* ---- batchrec.c: the record step ---- */
+/* Validates, evaluates and renders every record of c (a worker, with its engine e). */
+void chunk_process(batch *b, calc_engine *e, chunk *c);
+/* The error line of an invalid record (with its newline). */
+void batch_error_line(sbuf *out, size_t record, unsigned line, const char *file, const char *msg);
+/* An invalid record's text in the output's format: its error line or its CSV row. */
+void batch_reject(const batch *b, sbuf *out, size_t record, unsigned line, const char *file,
+                 const char *msg);
+/* The diagnostics as printed (err) and as one line (msg). */
+void batch_diags_text(sbuf *err, sbuf *msg, const calc_diags *d);
+
+/* ---- spill.c: the spill and the duplicate-id set ---- */
+void id_digest(calc_engine *e, const char *id, unsigned char out[16]);
+/* Inserts; returns the earlier record with the same id, or (size_t)-1. */
+size_t idset_add(idset *s, const unsigned char k[16], size_t rec);
+void idset_free(idset *s);
+/* The earlier record with record rec's id, or (size_t)-1: found in ids by the passes that see
+ * records first (and noted by the claims pass), taken from the claims pass by the final. */
+size_t batch_dup_check(batch *b, idset *ids, const unsigned char hash[16], size_t rec);
+/* "duplicate id 'ID' (first seen in record N)". */
+void batch_dup_message(char *buf, size_t cap, const char *id, size_t first);
+/* The claims pass: record i's spill entry in the chunk, with its packing when p is valid. */
+void spill_put(chunk *c, size_t i, const calc_profile *p, const unsigned char hash[16]);
+/* The claims pass's writer: the chunk's entries to the spill file. */
+void spill_write(batch *b, const chunk *c);
+/* After the claims pass: the spill ready to be read from its start. */
+void spill_rewind(batch *b);
+/* The final pass, asked by the reader for each record it finds: reads the record's entry; the
+ * record needs reading (text, tree) only when the claims pass kept no profile for it. */
+bool spill_need(void *ud);
+/* A temporary file in dir, gone when closed (even after a crash), or NULL. */
+FILE *batch_temp_file(const char *dir);
+
+/* ---- batchout.c: the output files and the summary ---- */
+/* The directory of temporary files. */
+const char *batch_tmpdir(const calc_batch_opts *o);
+/* Copies standard input to a named temporary file in dir, so that it can be read twice. */
+char *batch_spool_stdin(const char *dir, FILE *err);
+/* The CSV output's first line (after a UTF-8 byte order mark for spreadsheets with --excel). */
+void batch_csv_head(FILE *f, bool excel);
+/* The summary as JSON (json) and as a table (table), either NULL; pool stats or NULL. */
+void batch_summary(const batch *b, const calc_engine *e, const summary *s, const pool_stat *ps,
+                   FILE *json, FILE *table);
+/* The progress line on stderr (in: the input being read, for an ETA). */
+void batch_progress(const batch *b, size_t done, double t0, calc_input *in, bool final);
+double batch_now(void);
+/* A status name's index, or -1. */
+int batch_status_of(const char *s);
+
+#endif

@@ -1,0 +1,582 @@
+/* csvin.c — batch input in CSV: a header row of dotted field paths (`finance.rd_expense`,
+ * `stores[0].kind`) built once into a tree, then each row, read with libcsv one line at a
+ * time, becomes the value tree of one record (an empty cell is an absent field, a list of
+ * scalars is one cell split on ';', list items exist only with a cell). A row that cannot be
+ * read is one error record and reading goes on; a quote never closed gives back the lines it
+ * swallowed as rows. It builds trees only: validation is schema.c's. */
+#include "input.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NUL_HINT "remove it: text cannot contain a NUL character (\\0, \\u0000 or a zero byte)"
+
+static void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        abort(); /* as arena_alloc does when memory runs out */
+    return q;
+}
+
+static void cb_field(void *s, size_t len, void *data)
+{
+    calc_input *in = data;
+    csvrow *r = &in->cur;
+    if (r->n == 0)
+        r->line = in->row_line;
+    if (r->n == r->cap) {
+        r->cap = r->cap ? r->cap * 2 : 32;
+        r->cell = xrealloc(r->cell, r->cap * sizeof *r->cell);
+        r->len = xrealloc(r->len, r->cap * sizeof *r->len);
+    }
+    char *c = xrealloc(NULL, len + 1);
+    memcpy(c, s, len);
+    c[len] = 0;
+    r->len[r->n] = len;
+    r->cell[r->n++] = c;
+}
+
+static void push_row(calc_input *in, csvrow *r)
+{
+    if (in->nrows == in->caprows) {
+        in->caprows = in->caprows ? in->caprows * 2 : 8;
+        in->rows = xrealloc(in->rows, in->caprows * sizeof *in->rows);
+    }
+    in->rows[in->nrows++] = *r;
+    memset(r, 0, sizeof *r);
+}
+
+static void cb_row(int ch, void *data)
+{
+    (void)ch;
+    calc_input *in = data;
+    push_row(in, &in->cur);
+    in->row_line = in->line; /* a row after it on the same line (cut by a CR) */
+    in->rowtext.n = 0;       /* and the lines after that one are its own */
+    in->rowtext_lost = false;
+}
+
+static void row_free(csvrow *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        free(r->cell[i]);
+    free(r->cell);
+    free(r->len);
+    memset(r, 0, sizeof *r);
+}
+
+void csvin_start(calc_input *in)
+{
+    csv_init(&in->csv, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI);
+    /* grow a cell's buffer by 64 KiB, not 128 bytes: big cells stay linear */
+    csv_set_blk_size(&in->csv, 64 * 1024);
+}
+
+static void hnode_free(hnode *h)
+{
+    if (!h)
+        return;
+    for (size_t i = 0; i < h->n; i++)
+        hnode_free(h->child[i]);
+    free(h->child);
+    free(h);
+}
+
+void csvin_close(calc_input *in)
+{
+    csv_free(&in->csv);
+    row_free(&in->cur);
+    for (size_t i = in->rowhead; i < in->nrows; i++)
+        row_free(&in->rows[i]);
+    free(in->rows);
+    for (size_t i = 0; i < in->headn; i++)
+        free(in->head[i]);
+    free(in->head);
+    free(in->headsn);
+    hnode_free(in->tree);
+    sb_free(&in->rowtext);
+    sb_free(&in->replay);
+}
+
+/* Splits "stores[0].kind" into segments; returns the schema node or NULL. */
+static const snode *csv_path(const calc_schema *s, const char *path)
+{
+    char norm[256];
+    size_t k = 0;
+    for (const char *p = path; *p && k < sizeof norm - 3; p++) {
+        if (*p == '[') {
+            norm[k++] = '[';
+            norm[k++] = ']';
+            while (*p && *p != ']')
+                p++;
+            if (!*p)
+                return NULL;
+            continue;
+        }
+        norm[k++] = *p;
+    }
+    norm[k] = 0;
+    return schema_resolve(s->root, norm);
+}
+
+/* ---- the header's tree: children found through one hash table while it is built ---- */
+typedef struct htab {
+    hnode **parent, **node;
+    size_t cap, n;
+} htab;
+
+static size_t h_hash(const hnode *parent, const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603ULL ^ (uint64_t)(uintptr_t)parent;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return (size_t)(h ^ (h >> 29));
+}
+
+/* The child of parent called name (len bytes), made with kind when there is none; *made tells
+ * which. */
+static hnode *h_child(htab *t, hnode *parent, const char *name, size_t len, int kind, int col,
+                      bool *made)
+{
+    if (2 * (t->n + 1) > t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 256;
+        hnode **pa = calloc(cap, sizeof *pa), **no = calloc(cap, sizeof *no);
+        if (!pa || !no)
+            abort();
+        for (size_t i = 0; i < t->cap; i++)
+            if (t->node[i]) {
+                size_t j = h_hash(t->parent[i], t->node[i]->name, t->node[i]->len) & (cap - 1);
+                while (no[j])
+                    j = (j + 1) & (cap - 1);
+                pa[j] = t->parent[i];
+                no[j] = t->node[i];
+            }
+        free(t->parent);
+        free(t->node);
+        t->parent = pa;
+        t->node = no;
+        t->cap = cap;
+    }
+    size_t j = h_hash(parent, name, len) & (t->cap - 1);
+    for (; t->node[j]; j = (j + 1) & (t->cap - 1))
+        if (t->parent[j] == parent && t->node[j]->len == len &&
+            memcmp(t->node[j]->name, name, len) == 0) {
+            *made = false;
+            return t->node[j];
+        }
+    hnode *h = calloc(1, sizeof *h);
+    if (!h)
+        abort();
+    h->kind = kind;
+    h->name = name;
+    h->len = len;
+    h->col = -1;
+    h->first = col;
+    if (parent->n == parent->cap) {
+        parent->cap = parent->cap ? parent->cap * 2 : 8;
+        parent->child = xrealloc(parent->child, parent->cap * sizeof *parent->child);
+    }
+    parent->child[parent->n++] = h;
+    t->parent[j] = parent;
+    t->node[j] = h;
+    t->n++;
+    *made = true;
+    return h;
+}
+
+/* Adds column i's path to the tree; the column that names the same field already, or -1.
+ * Item indexes are compared as numbers (stores[01] is stores[1]). */
+static int h_add(htab *t, hnode *root, const char *path, int i)
+{
+    hnode *cur = root;
+    bool made;
+    for (const char *p = path; *p;) {
+        size_t seg = strcspn(p, ".[");
+        if (p[seg] == '[') {
+            hnode *list = h_child(t, cur, p, seg, H_LIST, i, &made);
+            if (list->kind != H_LIST)
+                return list->first;
+            const char *ix = p + seg + 1;
+            while (*ix == '0' && ix[1] >= '0' && ix[1] <= '9')
+                ix++;
+            size_t il = strcspn(ix, "]");
+            cur = h_child(t, list, ix, il, H_ITEM, i, &made);
+            p = ix + il + (ix[il] == ']');
+            if (!*p) { /* the item itself: a list of scalars */
+                if (!made)
+                    return cur->first;
+                cur->col = i;
+                return -1;
+            }
+            if (cur->col >= 0)
+                return cur->col;
+            if (*p == '.')
+                p++;
+            continue;
+        }
+        bool leaf = p[seg] != '.';
+        hnode *h = h_child(t, cur, p, seg, leaf ? H_LEAF : H_MAP, i, &made);
+        if (!made && (leaf || h->kind != H_MAP))
+            return h->first;
+        if (leaf) {
+            h->col = i;
+            return -1;
+        }
+        cur = h;
+        p += seg + 1;
+    }
+    return -1;
+}
+
+/* Item indexes are digits. */
+static bool indexes_ok(const char *path)
+{
+    for (const char *p = strchr(path, '['); p; p = strchr(p, '[')) {
+        size_t n = strspn(++p, "0123456789");
+        if (!n || p[n] != ']')
+            return false;
+    }
+    return true;
+}
+
+static int csv_header(calc_input *in, csvrow *r, calc_diags *d)
+{
+    in->headn = r->n;
+    in->head = r->cell;
+    in->headsn = calloc(r->n ? r->n : 1, sizeof *in->headsn);
+    in->tree = calloc(1, sizeof *in->tree);
+    if (!in->headsn || !in->tree)
+        abort();
+    in->tree->kind = H_MAP;
+    in->tree->col = -1;
+    size_t *len = r->len;
+    r->cell = NULL;
+    r->len = NULL;
+    r->n = 0;
+    int rc = 0;
+    htab t = {0};
+    for (size_t i = 0; i < in->headn; i++) {
+        calc_loc l = {in->path, 1, (unsigned)i + 1};
+        if (memchr(in->head[i], 0, len[i])) {
+            diag_at(d, CALC_ESCHEMA, &l, NULL, NUL_HINT,
+                    "column %zu: NUL character (U+0000) in the name is not accepted", i + 1);
+            rc = CALC_ESCHEMA;
+            continue;
+        }
+        in->headsn[i] = csv_path(in->schema, in->head[i]);
+        if (!in->headsn[i] || in->headsn[i]->type == T_OBJECT) {
+            in->headsn[i] = NULL;
+            const char *names[128];
+            size_t n = 0;
+            for (size_t k = 0; k < in->schema->root->nchild && n < 128; k++)
+                names[n++] = in->schema->root->child[k]->name;
+            const char *best = closest_name(in->head[i], names, n);
+            char hint[200];
+            snprintf(hint, sizeof hint, best ? "did you mean '%s'?" : "%s",
+                     best ? best : "columns name dotted field paths, see 'calc schema'");
+            diag_at(d, CALC_ESCHEMA, &l, in->head[i], hint, "column %zu: unknown field path",
+                    i + 1);
+            rc = CALC_ESCHEMA;
+            continue;
+        }
+        if (!indexes_ok(in->head[i])) {
+            diag_at(d, CALC_ESCHEMA, &l, in->head[i], "write the item's number: stores[0].kind",
+                    "column %zu: a list item is named by its number", i + 1);
+            rc = CALC_ESCHEMA;
+            continue;
+        }
+        int k = h_add(&t, in->tree, in->head[i], (int)i);
+        if (k >= 0) {
+            diag_at(d, CALC_ESCHEMA, &l, NULL, "each field has one column",
+                    "duplicate column '%s' (column %d has it too)", in->head[i], k + 1);
+            rc = CALC_ESCHEMA;
+        }
+    }
+    free(t.parent);
+    free(t.node);
+    free(len);
+    return rc;
+}
+
+static value *vnode(arena *a, int type, calc_loc loc)
+{
+    value *v = arena_alloc(a, sizeof *v);
+    v->type = type;
+    v->loc = loc;
+    return v;
+}
+
+static value *vscalar(arena *a, const char *s, size_t len, calc_loc loc)
+{
+    value *v = vnode(a, V_SCALAR, loc);
+    v->str = arena_strndup(a, s, len);
+    v->len = len;
+    return v;
+}
+
+/* The value of header node h in row r, or NULL when none of its cells has text: an empty cell
+ * is an absent field, and only list items with a cell exist. O(nodes under h). */
+static value *csv_build(calc_input *in, arena *a, const hnode *h, const csvrow *r)
+{
+    if (h->col >= 0) { /* a column */
+        size_t i = (size_t)h->col;
+        if (i >= r->n || !r->len[i] || !in->headsn[i])
+            return NULL;
+        const char *cell = r->cell[i];
+        calc_loc cl = {in->path, r->line, (unsigned)i + 1};
+        if (in->headsn[i]->type != T_LIST)
+            return vscalar(a, cell, r->len[i], cl);
+        value *l = vnode(a, V_SEQ, cl); /* a list of scalars: one cell, split on ';' */
+        size_t n = 1;
+        for (const char *c = cell; *c; c++)
+            n += *c == ';';
+        l->items = arena_alloc(a, n * sizeof *l->items);
+        for (const char *c = cell; *c;) {
+            size_t k = strcspn(c, ";");
+            const char *b = c, *e = c + k;
+            while (b < e && *b == ' ')
+                b++;
+            while (e > b && e[-1] == ' ')
+                e--;
+            if (e > b)
+                l->items[l->n++] = vscalar(a, b, (size_t)(e - b), cl);
+            c += k + (c[k] == ';');
+        }
+        return l;
+    }
+    if (!h->n)
+        return NULL;
+    value **got = arena_alloc_raw(a, h->n * sizeof *got);
+    size_t n = 0;
+    calc_loc loc = {in->path, r->line, 0};
+    for (size_t k = 0; k < h->n; k++) {
+        got[k] = csv_build(in, a, h->child[k], r);
+        if (got[k] && (!n++ || got[k]->loc.col < loc.col))
+            loc = got[k]->loc; /* a node is where its first cell is */
+    }
+    if (!n)
+        return NULL;
+    value *v = vnode(a, h->kind == H_LIST ? V_SEQ : V_MAP, loc);
+    v->items = arena_alloc(a, n * sizeof *v->items);
+    if (v->type == V_MAP)
+        v->keys = arena_alloc(a, n * sizeof *v->keys);
+    for (size_t k = 0; k < h->n; k++) {
+        if (!got[k])
+            continue;
+        if (v->type == V_MAP)
+            v->keys[v->n] = vscalar(a, h->child[k]->name, h->child[k]->len, got[k]->loc);
+        v->items[v->n++] = got[k];
+    }
+    return v;
+}
+
+/* A CSV row's value tree (the root is a mapping, empty when every cell is). */
+static value *csv_row_tree(calc_input *in, arena *a, csvrow *r)
+{
+    value *root = csv_build(in, a, in->tree, r);
+    if (!root)
+        root = vnode(a, V_MAP, (calc_loc){in->path, r->line, 1});
+    root->loc.col = 1;
+    return root;
+}
+
+/* ---- CSV: rows from libcsv, fed one line at a time ---- */
+
+/* A row is open when libcsv is inside it (a cell read, or a quoted cell begun). */
+static bool row_open(const calc_input *in)
+{
+    return in->cur.n || in->csv.quoted || in->csv.entry_pos;
+}
+
+/* The row being read could not be read: it becomes one bad row, the parser starts afresh and
+ * reading goes on with the next line. */
+static void row_bad(calc_input *in, int why, unsigned line)
+{
+    csvrow r;
+    memset(&r, 0, sizeof r);
+    r.line = in->row_line;
+    r.bad = why;
+    r.bad_line = line;
+    r.bad_cell = (unsigned)in->cur.n + 1;
+    row_free(&in->cur);
+    push_row(in, &r);
+    csv_free(&in->csv);
+    csvin_start(in);
+}
+
+/* Feeds the next line to libcsv (rows go to in->rows); false at the end of the input. */
+static bool csv_feed(calc_input *in)
+{
+    const char *b;
+    size_t n;
+    if (in->rp < in->replay.n) { /* a line read again */
+        b = in->replay.p + in->rp;
+        const char *nl = memchr(b, '\n', in->replay.n - in->rp);
+        n = nl ? (size_t)(nl - b) + 1 : in->replay.n - in->rp;
+        in->rp += n;
+        in->line = ++in->replay_line;
+    } else if (!in->eof) {
+        ssize_t got = getline(&in->buf, &in->bufcap, in->f);
+        if (got < 0) {
+            in->eof = true;
+            return csv_feed(in);
+        }
+        in->line++;
+        b = in->buf;
+        n = (size_t)got;
+        if (in->line == 1 && n >= 3 && (unsigned char)b[0] == 0xEF &&
+            (unsigned char)b[1] == 0xBB && (unsigned char)b[2] == 0xBF) {
+            b += 3;
+            n -= 3;
+        }
+    } else { /* the end: a last row without a line end, or a quote never closed */
+        if (in->finished)
+            return false;
+        in->finished = true;
+        if (csv_fini(&in->csv, cb_field, cb_row, in) == 0)
+            return true;
+        row_bad(in, CSV_UNCLOSED, in->row_line);
+        if (in->header_done && !in->replayed && !in->rowtext_lost && in->rowtext.n) {
+            /* the lines it swallowed are read again, once, as rows of their own */
+            sb_free(&in->replay);
+            in->replay = in->rowtext;
+            memset(&in->rowtext, 0, sizeof in->rowtext);
+            in->rp = 0;
+            in->replay_line = in->row_line;
+            in->replayed = true;
+            in->finished = false;
+        }
+        return true;
+    }
+    if (!row_open(in)) {
+        in->row_line = in->line;
+        in->rowtext.n = 0;
+        in->rowtext_lost = false;
+    } else if (!in->replayed && !in->rowtext_lost) {
+        if (in->rowtext.n + n <= CALC_MAX_INPUT)
+            sb_putn(&in->rowtext, b, n);
+        else {
+            sb_free(&in->rowtext);
+            in->rowtext_lost = true; /* too long to keep: the quote takes the rest */
+        }
+    }
+    size_t done = csv_parse(&in->csv, b, n, cb_field, cb_row, in);
+    if (done != n)
+        row_bad(in, in->csv.quoted ? CSV_AFTER_QUOTE : CSV_QUOTE_IN_CELL, in->line);
+    return true;
+}
+
+/* Reports a bad row's problem. */
+static void row_report(calc_input *in, const csvrow *r, calc_diags *d)
+{
+    calc_loc l = {in->path, r->bad_line, r->bad_cell};
+    const char *col = r->bad_cell <= in->headn ? in->head[r->bad_cell - 1] : NULL;
+    if (r->bad == CSV_UNCLOSED)
+        diag_at(d, CALC_ESYNTAX, &l, col,
+                in->replayed && in->replay_line == r->line
+                    ? "close the quote: \"…\" (the lines after it were read as rows)"
+                    : "close the quote: \"…\"",
+                "CSV: a quoted cell is not closed before the end of the file");
+    else if (r->bad == CSV_AFTER_QUOTE)
+        diag_at(d, CALC_ESYNTAX, &l, col,
+                "a quote inside a quoted cell is doubled: \"a \"\"b\"\" c\"",
+                "CSV: text after the closing quote of a cell");
+    else
+        diag_at(d, CALC_ESYNTAX, &l, col,
+                "quote the whole cell and double its quotes: \"bad\"\"quote\"",
+                "CSV: a quote inside a cell that does not begin with one");
+}
+
+int csvin_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
+{
+    for (;;) {
+        if (in->rowhead == in->nrows) {
+            in->rowhead = in->nrows = 0;
+            if (!csv_feed(in))
+                return 0;
+            continue;
+        }
+        csvrow r = in->rows[in->rowhead++];
+        if (!in->header_done) {
+            in->header_done = true;
+            int rc;
+            if (r.bad) { /* without its header no row can be read */
+                row_report(in, &r, d);
+                rc = CALC_ESYNTAX;
+            } else
+                rc = csv_header(in, &r, d);
+            row_free(&r);
+            if (rc) {
+                in->finished = in->eof = true; /* nothing more */
+                in->rp = in->replay.n;
+                for (size_t i = in->rowhead; i < in->nrows; i++)
+                    row_free(&in->rows[i]);
+                in->rowhead = in->nrows = 0;
+                return rc;
+            }
+            continue;
+        }
+        bool empty = !r.bad;
+        for (size_t i = 0; i < r.n; i++)
+            empty &= r.len[i] == 0;
+        if (empty) {
+            row_free(&r);
+            continue;
+        }
+        rec->line = r.line;
+        if (!input_needed(in)) {
+            row_free(&r);
+            return 1;
+        }
+        if (r.bad) {
+            row_report(in, &r, d);
+            rec->err_code = CALC_ESYNTAX;
+            row_free(&r);
+            return 1;
+        }
+        for (size_t i = 0; i < r.n && !rec->err_code; i++) {
+            size_t len = r.len[i];
+            calc_loc l = {in->path, r.line, (unsigned)i + 1};
+            const char *col = i < in->headn ? in->head[i] : NULL;
+            if (len > CALC_MAX_SCALAR) {
+                diag_at(d, CALC_ELIMIT, &l, col, NULL,
+                        "a cell of %zu bytes exceeds the limit of %zu bytes (--max-input)", len,
+                        CALC_MAX_SCALAR);
+                rec->err_code = CALC_ELIMIT;
+                break;
+            }
+            const unsigned char *q = (const unsigned char *)r.cell[i], *end = q + len;
+            while (q < end && !rec->err_code) {
+                if (!*q) {
+                    diag_at(d, CALC_ESCHEMA, &l, col, NUL_HINT,
+                            "NUL character (U+0000) in the cell is not accepted");
+                    rec->err_code = CALC_ESCHEMA;
+                    break;
+                }
+                int n = *q < 0x80 ? 1 : (*q & 0xE0) == 0xC0 ? 2 : (*q & 0xF0) == 0xE0 ? 3
+                        : (*q & 0xF8) == 0xF0 ? 4 : 0;
+                if (n > end - q)
+                    n = 0;
+                for (int k = 1; k < n; k++)
+                    if ((q[k] & 0xC0) != 0x80)
+                        n = 0;
+                if (!n) {
+                    diag_at(d, CALC_ESCHEMA, &l, col, "save the file as UTF-8",
+                            "invalid UTF-8 in the cell");
+                    rec->err_code = CALC_ESCHEMA;
+                }
+                q += n ? n : 1;
+            }
+        }
+        if (r.n != in->headn) {
+            calc_loc l = {in->path, r.line, 1};
+            diag_at(d, CALC_ESCHEMA, &l, NULL, "quote cells that contain commas",
+                    "row has %zu cells, the header has %zu", r.n, in->headn);
+            rec->err_code = CALC_ESCHEMA;
+        }
+        rec->doc = csv_row_tree(in, a, &r);
+        row_free(&r);
+        return 1;
+    }
+}
