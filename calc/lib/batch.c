@@ -356,7 +356,7 @@ int batch_engines(batch *b, const calc_batch_opts *o, int jobs)
     if (!rc) {
         calc_diags_print(o->err, calc_engine_diags(b->eng[0]));
         b->npol = b->eng[0]->ps.n;
-        b->applied_slot = schema_child(b->eng[0]->ps.schema.root, "applied", 7)->index;
+        b->applied_slot = applied_slot(&b->eng[0]->ps.schema);
         rc = calc_engine_diags(b->eng[0])->n ? CALC_EXIT_POLICY : 0;
     }
     if (rc && rc != CALC_EXIT_POLICY)

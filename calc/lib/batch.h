@@ -48,6 +48,10 @@ enum { RP_QUICK = 1, RP_CHAR_COLUMNS = 2 };
  * and tree must not live in p's arena when RP_QUICK is given (a failed short way empties it). */
 int record_profile(calc_profile *p, const calc_schema *s, const char *file, const rec_in *r,
                    const char *const *sets, int nsets, unsigned how, calc_diags *d);
+/* The slot of a profile's `applied` date (the order of first-come pools) in schema s, or -1
+ * when the schema has none; and a profile's applied date by that slot (unset when -1). */
+int applied_slot(const calc_schema *s);
+const pval *profile_applied(const calc_profile *p, int slot);
 /* Input f of o's inputs (- is JSON Lines on stdin, unless o names a format), or NULL with the
  * reason added to d. */
 calc_input *population_open(const calc_batch_opts *o, int f, const calc_schema *s,

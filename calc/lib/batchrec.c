@@ -194,7 +194,7 @@ void chunk_process(batch *b, calc_engine *e, chunk *c)
             if (!hashed)
                 id_digest(e, p.id, out->hash);
             out->has_hash = true;
-            const pval *ap = &p.root.u.o->slot[b->applied_slot];
+            const pval *ap = profile_applied(&p, b->applied_slot);
             if (o->no_eval) { /* the line without what evaluation gives; no claims */
                 if (pass_writes(b->pass))
                     no_eval_line(&c->buf, e, &p, o->as_of, ap);

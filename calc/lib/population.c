@@ -34,6 +34,18 @@ int record_profile(calc_profile *p, const calc_schema *s, const char *file, cons
     return rc;
 }
 
+int applied_slot(const calc_schema *s)
+{
+    const snode *n = schema_child(s->root, "applied", 7);
+    return n ? n->index : -1;
+}
+
+const pval *profile_applied(const calc_profile *p, int slot)
+{
+    static const pval unset;
+    return slot >= 0 ? &p->root.u.o->slot[slot] : &unset;
+}
+
 calc_input *population_open(const calc_batch_opts *o, int f, const calc_schema *s,
                             calc_diags *d)
 {

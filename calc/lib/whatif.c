@@ -78,7 +78,7 @@ static void grow(wi *w)
 static int load_population(wi *w, const calc_batch_opts *o, int nruns, calc_diags *d)
 {
     calc_engine *e = w->runs[0].e;
-    int applied = schema_child(e->ps.schema.root, "applied", 7)->index;
+    int applied = applied_slot(&e->ps.schema);
     int worst = 0;
     /* statuses and amounts are all a comparison uses */
     const calc_eval_opts cost = {.claims_only = true, .failures_only = true};
@@ -124,7 +124,7 @@ static int load_population(wi *w, const calc_batch_opts *o, int nruns, calc_diag
                     pval_render(&t, bv);
                 wr->group = w->by ? group_of(w, t.p ? t.p : "(absent)") : 0;
                 sb_free(&t);
-                const pval *ap = &p.root.u.o->slot[applied];
+                const pval *ap = profile_applied(&p, applied);
                 for (int ri = 0; ri < nruns; ri++) {
                     run *rn = &w->runs[ri];
                     calc_result *res = calc_eval_with(rn->e, &p, o->as_of, &cost);
@@ -409,7 +409,7 @@ static int64_t cost_at(calc_engine *e, const solve_pop *pop, int pi, int pool, c
                        size_t *beneficiaries)
 {
     claims cl = {0};
-    int applied = schema_child(e->ps.schema.root, "applied", 7)->index;
+    int applied = applied_slot(&e->ps.schema);
     int64_t direct = 0;
     *beneficiaries = 0;
     arena pa = {0}; /* the unpacked profile's memory, reused */
@@ -424,7 +424,7 @@ static int64_t cost_at(calc_engine *e, const solve_pop *pop, int pi, int pool, c
         }
         calc_result *r = calc_eval_with(e, &prof, as_of, &pop->eval);
         /* the claims on the pool, or the policy's own claims; its grant when it has no pool */
-        claims_add_result(&cl, e, r, i, pop->id[i], &prof.root.u.o->slot[applied], pool,
+        claims_add_result(&cl, e, r, i, pop->id[i], profile_applied(&prof, applied), pool,
                           pool >= 0 ? -1 : pi);
         if (pool < 0 && e->ps.pol[pi].pool < 0 && r->r[pi].status == ST_ELIGIBLE) {
             direct += r->r[pi].amount;
