@@ -138,14 +138,4 @@ void csv_result_rows(sbuf *out, const calc_engine *e, const calc_result *r);
 /* The row of an invalid record: the same bytes csv_rows gives for its error line. */
 void csv_error_row(sbuf *out, size_t record, unsigned line, const char *msg);
 
-/* ---- defined by the evaluation and policy modules, used by pools.c and whatif.c ---- */
-
-/* What in-kind policy pi's value() gives for a granted quantity (eval.c); nonzero with a
- * message when it fails. */
-int policy_value(calc_engine *e, int pi, int64_t quantity, calc_money *out, char *msg,
-                 size_t msgsize);
-/* Rebuilds a policy's parameters table in its Lua state after a parameter changed (policy.c). */
-struct lua_State;
-int policy_rebuild_params(struct lua_State *L, policy *p);
-
 #endif
