@@ -3,9 +3,9 @@
  * (batchrec.c); finished chunks are written in input order by one loop, which also rejects
  * repeated ids (spill.c) and gathers the claims and the summary. With budget pools a claims
  * pass comes first and the pools are allocated (pools.c) before the final pass writes the
- * results with their grants. The bytes written never depend on the number of threads. What a
- * record becomes is the record step's; the summary's and the files' formats are batchout.c's;
- * `calc allocate` is allocate.c. */
+ * results with their grants. The bytes written never depend on the number of threads. It
+ * never validates, evaluates or renders a record itself (the record step does) and formats no
+ * summary or file header (batchout.c); `calc allocate` is allocate.c. */
 #include "batchrun.h"
 
 #include <stdlib.h>
