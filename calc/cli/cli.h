@@ -101,7 +101,6 @@ typedef struct cli_cmd {
  * takes are its last group. */
 extern const cli_cmd cli_cmds[];
 extern const cli_group cli_common;
-const cli_cmd *cli_find(const char *name);
 
 /* ---- opt.c: parsing ---- */
 /* Parses a command's arguments (after the command's name) into o, which it initialises; 0, or
@@ -110,8 +109,6 @@ const cli_cmd *cli_find(const char *name);
  * often, no memory). */
 int cli_parse(const cli_cmd *c, int argc, char **argv, cli_opts *o);
 void cli_opts_free(cli_opts *o);
-/* The option of c spelt flag ("--format", "-o"), or NULL. */
-const cli_opt *cli_opt_of(const cli_cmd *c, const char *flag);
 /* Converters for the option table. */
 int cli_conv_date(const cli_opt *d, const char *flag, const char *val, cli_opts *o);
 int cli_conv_int(const cli_opt *d, const char *flag, const char *val, cli_opts *o);

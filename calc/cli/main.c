@@ -19,6 +19,7 @@ static const cli_choice row_formats[] = {{"jsonl", CALC_OUT_JSONL, false},
                                          {"json", CALC_OUT_JSONL, true},
                                          {"csv", CALC_OUT_CSV, false},
                                          {NULL, 0, false}};
+/* as calc_batch_opts.input_format: 0 JSON Lines, 1 YAML stream, 2 CSV */
 static const cli_choice input_formats[] = {{"jsonl", 0, false}, {"json", 0, true},
                                            {"yaml", 1, false},  {"csv", 2, false},
                                            {NULL, 0, false}};
@@ -125,7 +126,9 @@ static const cli_opt *const replay_opts[] = {
     NULL};
 
 static const cli_opt *const record_opts[] = {
-    &o_as_of,
+    &(const cli_opt){.flag = "--as-of", .kind = CLI_VALUE, .field = AT(as_of_text),
+                     .arg = "DATE", .conv = cli_conv_date,
+                     .help = "the case's date YYYY-MM-DD (required but with --cases)"},
     &o_output,
     &(const cli_opt){.flag = "--embed-policies", .kind = CLI_FLAG, .field = AT(embed),
                      .help = "store the policy set's sources in the case"},
@@ -239,7 +242,7 @@ static const cli_opt *const serve_opts[] = {
                      .help = "the address to listen on (default 127.0.0.1)"},
     &(const cli_opt){.flag = "--port", .kind = CLI_VALUE, .field = AT(port), .arg = "N",
                      .conv = cli_conv_int, .min = 0, .max = 65535, .expect = "0 to 65535",
-                     .help = "the port (default 8080; 0 is the default too)"},
+                     .help = "the port (default 8080, also for 0)"},
     &(const cli_opt){.flag = "--threads", .kind = CLI_VALUE, .field = AT(threads), .arg = "N",
                      .conv = cli_conv_int, .min = 1, .max = 256, .expect = "1 to 256",
                      .help = "worker threads, one engine each (default 2)"},
@@ -322,7 +325,7 @@ const cli_cmd cli_cmds[] = {
     {"version", "", "print the version", cli_version, NULL, NULL},
     {NULL, NULL, NULL, NULL, NULL, NULL}};
 
-const cli_cmd *cli_find(const char *name)
+static const cli_cmd *cli_find(const char *name)
 {
     for (const cli_cmd *c = cli_cmds; c->name; c++)
         if (strcmp(c->name, name) == 0)

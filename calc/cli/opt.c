@@ -37,6 +37,12 @@ static int list_add(cli_list *l, const char *s)
     return 0;
 }
 
+static int no_memory(void)
+{
+    fputs("calc: error: out of memory\n", stderr);
+    return CALC_EXIT_USAGE;
+}
+
 static void list_free(cli_list *l)
 {
     if (l->cap)
@@ -85,43 +91,41 @@ static int opt_spelt(const cli_opt *d, const char *s)
     return m ? m : spelt(s, d->other);
 }
 
-/* The option of c that s spells (with *how from spelt), or NULL. */
-static const cli_opt *lookup(const cli_cmd *c, const char *s, int *how)
+/* The i-th option of c: its own, then its groups'; NULL past the last. */
+static const cli_opt *nth(const cli_cmd *c, int i)
 {
     for (const cli_opt *const *p = c->opts; p && *p; p++)
-        if ((*how = opt_spelt(*p, s)))
+        if (i-- == 0)
             return *p;
     for (const cli_group *const *g = c->groups; g && *g; g++)
         for (const cli_opt *const *p = (*g)->opts; *p; p++)
-            if ((*how = opt_spelt(*p, s)))
+            if (i-- == 0)
                 return *p;
     return NULL;
 }
 
-const cli_opt *cli_opt_of(const cli_cmd *c, const char *flag)
+/* The option of c that s spells (with *how from spelt), or NULL. */
+static const cli_opt *lookup(const cli_cmd *c, const char *s, int *how)
 {
-    int how;
-    const cli_opt *d = lookup(c, flag, &how);
-    return d && how == 1 ? d : NULL;
+    const cli_opt *d;
+    for (int i = 0; (d = nth(c, i)); i++)
+        if ((*how = opt_spelt(d, s)))
+            return d;
+    return NULL;
 }
 
 /* "--a, --b, -o, …": the options of c, as they are spelt first. */
 static void flag_list(char *buf, size_t size, const cli_cmd *c)
 {
     size_t n = 0;
+    const cli_opt *d;
     buf[0] = 0;
-#define ADD(d)                                                                               \
-    do {                                                                                     \
-        int w = snprintf(buf + n, size - n, "%s%s", n ? ", " : "", (d)->flag);               \
-        if (w > 0 && (size_t)w < size - n)                                                   \
-            n += (size_t)w;                                                                  \
-    } while (0)
-    for (const cli_opt *const *p = c->opts; p && *p; p++)
-        ADD(*p);
-    for (const cli_group *const *g = c->groups; g && *g; g++)
-        for (const cli_opt *const *p = (*g)->opts; *p; p++)
-            ADD(*p);
-#undef ADD
+    for (int i = 0; (d = nth(c, i)); i++) {
+        int w = snprintf(buf + n, size - n, "%s%s", n ? ", " : "", d->flag);
+        if (w < 0 || (size_t)w >= size - n)
+            break;
+        n += (size_t)w;
+    }
 }
 
 /* An option no command takes, or one of another command's. */
@@ -135,6 +139,9 @@ static int not_ours(const cli_cmd *c, const char *a)
         if (k != c && lookup(k, flag, &how)) {
             char list[1024];
             flag_list(list, sizeof list, c);
+            if (!*list)
+                return cli_usage_error("%s does not take %s (it takes no options)", c->name,
+                                       flag);
             return cli_usage_error("%s does not take %s (its options: %s)", c->name, flag,
                                    list);
         }
@@ -194,15 +201,15 @@ static int store(const cli_opt *d, const cli_cmd *c, const char *flag, const cha
     if (d->kind == CLI_LIST) {
         cli_list *l = target(d, o);
         if (d->most && l->n >= d->most) {
-            if (d->most == 1)
-                return d->most_hint
-                           ? cli_usage_error("%s takes one %s (%s)", c->name, d->flag, d->most_hint)
-                           : cli_usage_error("%s takes one %s", c->name, d->flag);
-            return cli_usage_error("%s takes at most %d %s", c->name, d->most, d->flag);
+            char most[32] = "one";
+            if (d->most > 1)
+                snprintf(most, sizeof most, "at most %d", d->most);
+            if (d->most_hint)
+                return cli_usage_error("%s takes %s %s (%s)", c->name, most, d->flag,
+                                       d->most_hint);
+            return cli_usage_error("%s takes %s %s", c->name, most, d->flag);
         }
-        if (list_add(l, val))
-            return cli_usage_error("%s", "out of memory");
-        return 0;
+        return list_add(l, val) ? no_memory() : 0;
     }
     *(const char **)target(d, o) = val;
     return 0;
@@ -216,26 +223,26 @@ int cli_parse(const cli_cmd *c, int argc, char **argv, cli_opts *o)
         if (strcmp(a, "--") == 0) {
             for (i++; i < argc; i++)
                 if (list_add(&o->args, argv[i]))
-                    return cli_usage_error("%s", "out of memory");
+                    return no_memory();
             break;
         }
         if (!(a[0] == '-' && a[1] && !(a[1] >= '0' && a[1] <= '9'))) {
             if (list_add(&o->args, a)) /* an argument ('-' is standard input) */
-                return cli_usage_error("%s", "out of memory");
+                return no_memory();
             continue;
         }
         int how;
         const cli_opt *d = lookup(c, a, &how);
         if (!d)
             return not_ours(c, a);
-        char flag[64];
+        char flag[64]; /* as spelt, without "=VALUE" */
         snprintf(flag, sizeof flag, "%.*s", (int)strcspn(a, "="), a);
         const char *val = NULL;
         if (d->kind == CLI_FLAG) {
             if (how == 2)
                 return cli_usage_error("option %s takes no value", flag);
         } else if (how == 2) {
-            val = a + strlen(flag) + 1;
+            val = strchr(a, '=') + 1;
         } else if (i + 1 < argc) {
             val = argv[++i];
         } else {
