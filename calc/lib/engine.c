@@ -779,6 +779,23 @@ static void apply_caps(calc_engine *e, calc_result *res, const calc_profile *pro
     }
 }
 
+void result_totals(calc_result *res)
+{
+    res->cash = res->in_kind = 0;
+    for (size_t i = 0; i < res->n; i++) {
+        const pres *r = &res->r[i];
+        if (r->status != ST_ELIGIBLE)
+            continue;
+        calc_money *t = r->kind == K_CASH ? &res->cash : r->kind == K_IN_KIND ? &res->in_kind : NULL;
+        if (t && __builtin_add_overflow(*t, r->amount, t)) {
+            /* only a custom set can get here: every book policy is capped */
+            *t = INT64_MAX;
+            res->any_error = true;
+            res->totals_overflow = true;
+        }
+    }
+}
+
 calc_result *calc_eval(calc_engine *e, const calc_profile *prof, calc_date as_of)
 {
     return calc_eval_with(e, prof, as_of, &e->defaults);
@@ -840,20 +857,10 @@ calc_result *calc_eval_with(calc_engine *e, const calc_profile *prof, calc_date 
     }
     resolve_groups(e, res);
     apply_caps(e, res, prof);
-    for (size_t i = 0; i < res->n; i++) {
-        pres *r = &res->r[i];
-        if (r->status == ST_ERROR)
+    for (size_t i = 0; i < res->n; i++)
+        if (res->r[i].status == ST_ERROR)
             res->any_error = true;
-        if (r->status != ST_ELIGIBLE)
-            continue;
-        calc_money *t = r->kind == K_CASH ? &res->cash : r->kind == K_IN_KIND ? &res->in_kind : NULL;
-        if (t && __builtin_add_overflow(*t, r->amount, t)) {
-            /* only a custom set can get here: every book policy is capped */
-            *t = INT64_MAX;
-            res->any_error = true;
-            res->totals_overflow = true;
-        }
-    }
+    result_totals(res);
     c->prof = NULL;
     c->a = NULL; /* the result's memory is the caller's from here on */
     return res;

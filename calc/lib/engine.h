@@ -44,6 +44,9 @@ void calc_profile_canonical(sbuf *b, const calc_profile *p);
 void engine_sha256(calc_engine *e, const void *data, size_t len, unsigned char md[32]);
 void engine_profile_fingerprint(calc_engine *e, const calc_profile *p, char out[65]);
 void engine_digest_free(calc_engine *e);
+/* The result's cash and in-kind totals from its eligible results, again (after the pools),
+ * overflow-checked: a sum that does not fit is the largest amount, flagged as an error. */
+void result_totals(calc_result *res);
 /* Frees a result, keeping its memory for the engine's next evaluation. */
 void calc_result_recycle(calc_engine *e, calc_result *r);
 size_t calc_text_width(const char *s);
