@@ -113,7 +113,8 @@ void pool_stats_free(const calc_engine *e, pool_stat *stats);
  * quantity, reasons and totals. Writes the new line (with newline) to out. */
 int pools_rewrite(calc_engine *e, const char *line, size_t len, const claim *cl, size_t ncl,
                   sbuf *out, calc_diags *d);
-/* The same changes made to an evaluated result (batch's final pass), its totals made again. */
+/* The same changes made to an evaluated result (batch's final pass), its totals made again
+ * (result_totals, engine.c). */
 void pools_apply(calc_engine *e, calc_result *res, const claim *cl, size_t ncl);
 
 /* Summary counters: per policy and status, with granted totals. */

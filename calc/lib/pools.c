@@ -418,18 +418,7 @@ void pools_apply(calc_engine *e, calc_result *res, const claim *cl, size_t ncl)
             r->reason = v;
         }
     }
-    res->cash = res->in_kind = 0;
-    for (size_t i = 0; i < res->n; i++) {
-        const pres *r = &res->r[i];
-        if (r->status != ST_ELIGIBLE)
-            continue;
-        calc_money *t = r->kind == K_CASH ? &res->cash : r->kind == K_IN_KIND ? &res->in_kind : NULL;
-        if (t && __builtin_add_overflow(*t, r->amount, t)) {
-            *t = INT64_MAX;
-            res->any_error = true;
-            res->totals_overflow = true;
-        }
-    }
+    result_totals(res);
 }
 
 /* ---- summary ---- */
