@@ -437,7 +437,7 @@ usage_is "--drain-seconds: expected seconds from 0 to 1000000000, got '1e3'"
 end
 
 have_serve_tools=1
-for t in curl python3; do command -v $t >/dev/null 2>&1 || have_serve_tools=""; done
+for t in curl python3 jq; do command -v $t >/dev/null 2>&1 || have_serve_tools=""; done
 
 port=$((21000 + ($$ * 11) % 20000))
 # serve_start NAME ENV… -- ARGS…: calc serve on a free port, its stderr in $tmp/NAME.err; sets
@@ -570,7 +570,7 @@ print(data.split(b" ")[1].decode() if data.startswith(b"HTTP/") else "none", "%.
     fi
     end
 else
-    echo "FAIL serve checks: curl and python3 are needed"
+    echo "FAIL serve checks: curl, python3 and jq are needed"
     failed=$((failed + 1))
 fi
 
