@@ -139,6 +139,9 @@ void cli_diags_done(calc_diags *d);
 /* The policy set of --policies (or the default); its load diagnostics are printed and make
  * *status CALC_EXIT_POLICY. NULL (with *status set) when the set cannot be loaded. */
 calc_engine *cli_engine(const cli_opts *o, int *status);
+/* The policy set when --policies is not given: $CALC_POLICIES, ./policies, or the installed
+ * set (rules.c). */
+const char *cli_default_policies(void);
 /* The same with one scenario file (or NULL) and every --param applied. */
 calc_engine *cli_scenario_engine(const cli_opts *o, const char *file, int *status);
 /* The engine of a command that takes one optional scenario and --param: the plain set when it

@@ -17,7 +17,7 @@ static int run_batch(cli_opts *o, int allocate)
     b.out_format = o->format < 0 ? CALC_OUT_JSONL : o->format;
     b.output = o->out && strcmp(o->out, "-") ? o->out : NULL;
     b.summary = o->summary;
-    b.policies = o->policies;
+    b.policies = o->policies ? o->policies : cli_default_policies();
     b.jobs = o->jobs ? o->jobs : 1;
     b.explain = o->explain;
     b.no_pools = o->no_pools;
@@ -32,7 +32,7 @@ static int run_batch(cli_opts *o, int allocate)
         char d[16];
         fprintf(stderr, "calc: as of %s\n", calc_date_format(d, o->as_of));
     }
-    int status = allocate ? calc_allocate(&b) : calc_batch(&b);
+    int status = calc_exit_status(allocate ? calc_allocate(&b) : calc_batch(&b));
     return cli_finish(stdout, status);
 }
 

@@ -9,7 +9,7 @@ static int policies_check(cli_opts *o)
     if (o->args.n > 1)
         o->policies = o->args.v[1];
     calc_error err = {0};
-    const char *dir = o->policies ? o->policies : calc_default_policies();
+    const char *dir = o->policies ? o->policies : cli_default_policies();
     calc_engine *e = calc_engine_new(dir, &err);
     if (!e) {
         calc_error_print(stderr, &err);

@@ -22,7 +22,7 @@ int cli_serve(cli_opts *o)
         return cli_usage_error("%s", "serve takes no arguments");
     calc_serve_opts so;
     calc_serve_defaults(&so);
-    so.dir = o->policies ? o->policies : calc_default_policies();
+    so.dir = o->policies ? o->policies : cli_default_policies();
     if (o->bind)
         so.bind = o->bind;
     if (o->port)

@@ -366,6 +366,9 @@ static int wants_help(int argc, char **argv)
 int main(int argc, char **argv)
 {
     catch_signals();
+    /* what the library may not read itself */
+    calc_settings st = {getenv("TMPDIR"), getenv("CALC_NO_SOURCE") != NULL};
+    calc_settings_set(&st);
     if (argc < 2)
         return cli_usage_error("%s", "missing command");
     const char *name = argv[1];

@@ -2,12 +2,15 @@
  * the --param overrides applied; and the population options of batch, whatif and near. */
 #include "cli.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 calc_engine *cli_engine(const cli_opts *o, int *status)
 {
     calc_error err = {0};
-    const char *dir = o->policies ? o->policies : calc_default_policies();
+    const char *dir = o->policies ? o->policies : cli_default_policies();
     calc_engine *e = calc_engine_new(dir, &err);
     if (!e) {
         calc_error_print(stderr, &err);
@@ -56,4 +59,31 @@ void cli_population(const cli_opts *o, calc_batch_opts *b)
     b->sets = o->sets.v;
     b->nsets = o->sets.n;
     b->err = stderr;
+}
+
+/* The default policy directory: $CALC_POLICIES, ./policies, the set installed beside the
+ * program (../share/calc/policies), or the one of the build's PREFIX. */
+const char *cli_default_policies(void)
+{
+    const char *env = getenv("CALC_POLICIES");
+    if (env && *env)
+        return env;
+    if (access("policies/schema.yaml", R_OK) == 0)
+        return "policies";
+    static char path[1200];
+    char exe[1024];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = 0;
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = 0;
+            snprintf(path, sizeof path, "%s/../share/calc/policies", exe);
+            char probe[1300];
+            snprintf(probe, sizeof probe, "%s/schema.yaml", path);
+            if (access(probe, R_OK) == 0)
+                return path;
+        }
+    }
+    return CALC_DATADIR "/policies";
 }

@@ -257,7 +257,8 @@ static FILE *shard_open(const calc_batch_opts *o, int i)
     return f;
 }
 
-int calc_allocate(const calc_batch_opts *o)
+/* The reduce step; returns the exit status it implies (calc_allocate: its CALC_E* code). */
+static int run_allocate(const calc_batch_opts *o)
 {
     batch b;
     int worst = batch_engines(&b, o, 1); /* its date: the results' own */
@@ -324,3 +325,5 @@ int calc_allocate(const calc_batch_opts *o)
         worst = CALC_EXIT_USAGE;
     return worst;
 }
+
+int calc_allocate(const calc_batch_opts *o) { return calc_status_code(run_allocate(o)); }

@@ -333,7 +333,7 @@ int batch_engines(batch *b, const calc_batch_opts *o, int jobs)
     b->as_of = o->as_of;
     b->jobs = jobs > 0 ? jobs : 1;
     calc_error err = {0};
-    const char *dir = o->policies ? o->policies : calc_default_policies();
+    const char *dir = o->policies ? o->policies : "policies";
     b->eng = calloc((size_t)b->jobs, sizeof *b->eng);
     int rc = 0;
     for (int i = 0; i < b->jobs && !rc; i++) {
@@ -435,7 +435,8 @@ static int claims_pass(batch *b, const char *const *inputs, bool pools, claims *
     return worst;
 }
 
-int calc_batch(const calc_batch_opts *o)
+/* The run; returns the exit status it implies, which calc_batch turns into a CALC_E* code. */
+static int run_batch(const calc_batch_opts *o)
 {
     batch b;
     int worst = batch_engines(&b, o, o->jobs);
@@ -514,3 +515,5 @@ int calc_batch(const calc_batch_opts *o)
         worst = CALC_EXIT_USAGE;
     return worst;
 }
+
+int calc_batch(const calc_batch_opts *o) { return calc_status_code(run_batch(o)); }

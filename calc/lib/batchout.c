@@ -12,9 +12,8 @@
 
 const char *batch_tmpdir(const calc_batch_opts *o)
 {
-    (void)o; /* calc_batch_opts names no directory yet: $TMPDIR, as before */
-    const char *dir = getenv("TMPDIR");
-    return dir && *dir ? dir : "/tmp";
+    (void)o;
+    return calc_tmpdir();
 }
 
 char *batch_spool_stdin(const char *dir, FILE *err)

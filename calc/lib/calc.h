@@ -124,8 +124,19 @@ calc_engine *calc_engine_new(const char *dir, calc_error *err);
 void calc_engine_free(calc_engine *e);
 /* Diagnostics gathered while loading (policy load failures, warnings). */
 const calc_diags *calc_engine_diags(const calc_engine *e);
-/* Default policy directory: $CALC_POLICIES, ./policies, or the installed set. */
-const char *calc_default_policies(void);
+
+/* ---- what the program tells the library of its process ----
+ * The library reads no environment variable: the program passes what it takes from there
+ * ($TMPDIR, CALC_NO_SOURCE …) once, before making engines, like calc_limits. */
+typedef struct calc_settings {
+    const char *tmpdir; /* temporary files (a kept stdin, the spill, replayed rule sets); NULL:
+                         * /tmp */
+    bool no_source;     /* diagnostics do not echo their source line under the message */
+} calc_settings;
+void calc_settings_set(const calc_settings *s);
+const calc_settings *calc_settings_get(void);
+/* The directory temporary files go to (settings' tmpdir, or /tmp). */
+const char *calc_tmpdir(void);
 
 /* The policy set's fingerprint (hex SHA-256; see fingerprint.c for the canonical form). */
 const char *calc_engine_fingerprint(const calc_engine *e);
@@ -268,7 +279,7 @@ typedef struct calc_batch_opts {
     int input_format;          /* -1: by extension (stdin: JSON Lines) */
     const char *output;        /* NULL: stdout */
     const char *summary;       /* summary JSON file, or NULL */
-    const char *policies;
+    const char *policies;      /* the policy set's directory */
     calc_date as_of;
     int jobs;
     int out_format;            /* CALC_OUT_* */
@@ -280,10 +291,14 @@ typedef struct calc_batch_opts {
     const char *const *params; /* --param POLICY.PARAM=VALUE */
     int nparams;
 } calc_batch_opts;
-/* Evaluates every record of the inputs; returns the exit status (0, 2, 3 or 4). */
+/* Evaluates every record of the inputs; 0, or the CALC_E* code of the worst problem met (a
+ * bad record CALC_ESCHEMA, a policy error CALC_EPOLICY, an unreadable input or output
+ * CALC_EIO), after every good record was written. */
 int calc_batch(const calc_batch_opts *o);
 /* The reduce step: reads result lines written by `batch --no-pools` (shards, in order),
- * allocates the pools and writes the final grants. Returns the exit status. */
+ * allocates the pools and writes the final grants. 0 or a CALC_E* code, as calc_batch. */
 int calc_allocate(const calc_batch_opts *o);
+/* The CALC_E* code of an exit status (calc_exit_status's inverse: 2 is CALC_EIO). */
+int calc_status_code(int status);
 
 #endif

@@ -215,8 +215,7 @@ static int replay_case(FILE *out, calc_engine *e, const char *file, const value 
                     "--as-recorded: the case '%s' holds no policy set", nm);
             invalid = true;
         } else {
-            const char *base = getenv("TMPDIR");
-            snprintf(tmpdir, sizeof tmpdir, "%s/calc-recorded.XXXXXX", base && *base ? base : "/tmp");
+            snprintf(tmpdir, sizeof tmpdir, "%s/calc-recorded.XXXXXX", calc_tmpdir());
             if (!mkdtemp(tmpdir)) {
                 tmpdir[0] = 0;
                 invalid = true;

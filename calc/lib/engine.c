@@ -382,31 +382,6 @@ void calc_engine_free(calc_engine *e)
 
 const calc_diags *calc_engine_diags(const calc_engine *e) { return &e->diags; }
 
-const char *calc_default_policies(void)
-{
-    const char *env = getenv("CALC_POLICIES");
-    if (env && *env)
-        return env;
-    if (access("policies/schema.yaml", R_OK) == 0)
-        return "policies";
-    static char path[1200];
-    char exe[1024];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = 0;
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = 0;
-            snprintf(path, sizeof path, "%s/../share/calc/policies", exe);
-            char probe[1300];
-            snprintf(probe, sizeof probe, "%s/schema.yaml", path);
-            if (access(probe, R_OK) == 0)
-                return path;
-        }
-    }
-    return CALC_DATADIR "/policies";
-}
-
 /* ---- profiles ---- */
 
 static value *vnew(arena *a, int type, calc_loc loc)

@@ -32,6 +32,28 @@ int calc_limits_set(const calc_limits *l, calc_error *err)
 
 const calc_limits *calc_limits_get(void) { return &limits; }
 
+static calc_settings settings = {NULL, false};
+
+void calc_settings_set(const calc_settings *s) { settings = *s; }
+
+const calc_settings *calc_settings_get(void) { return &settings; }
+
+const char *calc_tmpdir(void)
+{
+    return settings.tmpdir && settings.tmpdir[0] ? settings.tmpdir : "/tmp";
+}
+
+int calc_status_code(int status)
+{
+    switch (status) {
+    case CALC_EXIT_OK: return CALC_OK;
+    case CALC_EXIT_CHECK: return CALC_ECHECK;
+    case CALC_EXIT_INPUT: return CALC_ESCHEMA;
+    case CALC_EXIT_POLICY: return CALC_EPOLICY;
+    default: return CALC_EIO;
+    }
+}
+
 /* Length of the valid UTF-8 sequence at s (n bytes left), 0 when it is not one. */
 static size_t utf8_seq(const unsigned char *s, size_t n)
 {
@@ -437,7 +459,7 @@ void calc_error_print(FILE *out, const calc_error *err)
     if (err->path[0])
         fprintf(out, "%s: ", err->path);
     fprintf(out, "%s\n", err->msg);
-    if (err->file[0] && err->line && err->col && !getenv("CALC_NO_SOURCE"))
+    if (err->file[0] && err->line && err->col && !settings.no_source)
         echo_line(out, err->file, err->line, err->col);
     if (err->hint[0]) {
         if (err->file[0] && err->line && err->col)
