@@ -7,8 +7,8 @@
 # Run from the repository root: BUILD=build sh tests/options.sh. Set CALC_WRAP to run calc under
 # a wrapper (valgrind). One "PASS name" / "FAIL name" line per check (details indented), then
 # "N passed, N failed"; exit 1 if a check failed.
-BUILD=${BUILD:-build}
-CALC="$BUILD/calc"
+. tests/lib.sh
+need_calc
 EX=cases/profiles/example.yaml
 POP=tests/data/batch/population.jsonl
 SMALL=tests/data/population/small.jsonl
@@ -16,67 +16,19 @@ SCEN=cases/scenarios/rd-rate-down.yaml
 SCEN2=cases/scenarios/first-store-cap-1.5m.yaml
 ASOF=2025-06-30
 MAN=calc/calc.1
-passed=0
-failed=0
-tmp=$(mktemp -d) || exit 2
+TMO=120
 pids=""
-cleanup() {
+stop_all() {
     for p in $pids; do kill -9 "$p" 2>/dev/null; done
-    rm -rf "$tmp"
 }
-trap cleanup EXIT
-trap 'exit 2' INT TERM HUP
-
-if [ ! -x "$CALC" ]; then
-    echo "FAIL $CALC is not built"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
+on_exit stop_all
 
 # ---- helpers
 
-# run ARGS…: calc ARGS…, stdout in $tmp/out, stderr in $tmp/err, the exit status in $rc
+# run ARGS…: as tests/lib.sh's, with nothing on stdin
+# shellcheck disable=SC2086
 run() {
-    # shellcheck disable=SC2086
-    timeout 120 ${CALC_WRAP:-} "$CALC" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-    rc=$?
-}
-begin() {
-    name=$1
-    problems=""
-}
-problem() {
-    problems="$problems$1
-"
-}
-end() {
-    if [ -z "$problems" ]; then
-        passed=$((passed + 1))
-        echo "PASS $name"
-    else
-        failed=$((failed + 1))
-        echo "FAIL $name"
-        printf '%s' "$problems" | head -n 30 | cut -c1-300 | sed 's/^/    /'
-    fi
-}
-want_rc() {
-    [ "$rc" = "$1" ] || problem "exit status $rc, expected $1 (stderr: $(head -c 300 "$tmp/err"))"
-}
-want_eq() { # what, got, expected
-    [ "$2" = "$3" ] || problem "$1: got '$2', expected '$3'"
-}
-want_empty() { # stream
-    [ -s "$tmp/$1" ] && problem "$1 not empty: $(head -c 200 "$tmp/$1")"
-    return 0
-}
-want_line() { # stream, text
-    grep -Fxq -- "$2" "$tmp/$1" || problem "no $1 line: $2 (got: $(head -c 300 "$tmp/$1"))"
-}
-want_match() { # stream, ERE
-    grep -Eq -- "$2" "$tmp/$1" || problem "no $1 line matching: $2 (got: $(head -c 300 "$tmp/$1"))"
-}
-want_same() { # what, file1, file2
-    cmp -s "$2" "$3" || problem "$1 differ: $(cmp "$2" "$3" 2>&1 | head -n 1)"
+    runx ${CALC_WRAP:-} "$CALC" "$@" </dev/null
 }
 # usage_is MESSAGE: the last run was a usage error with exactly this message
 usage_is() {
@@ -574,5 +526,4 @@ else
     failed=$((failed + 1))
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
