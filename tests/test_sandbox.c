@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "sandbox.h"
 
 #define SET "tests/data/sandbox"
 
@@ -607,13 +608,13 @@ static void test_state_memory_returned(void **state)
     calc_profile *p = profile(e, "B", yaml_b);
     calc_result *r = calc_eval(e, p, day("2025-06-30"));
     assert_int_equal(result_of(e, r, "aa-good")->amount, 2469000);
-    assert_true(e->sbx.used > 0);
-    assert_true(e->sbx.used < e->sbx.limit);
+    assert_true(e->sbx->used > 0);
+    assert_true(e->sbx->used < e->sbx->limit);
     calc_result_free(r);
     calc_profile_free(p);
-    sbx_close(&e->sbx);
-    assert_null(e->sbx.L);
-    assert_int_equal(e->sbx.used, 0);
+    sbx_close(e->sbx);
+    assert_null(e->sbx->L);
+    assert_int_equal(e->sbx->used, 0);
     calc_engine_free(e); /* the rest is for valgrind / ASan */
 }
 

@@ -311,7 +311,7 @@ static int value_body(lua_State *L, void *ud)
     lua_rawgeti(L, LUA_REGISTRYINDEX, a->p->ref_value);
     lua_pushinteger(L, a->quantity);
     lua_rawgeti(L, LUA_REGISTRYINDEX, a->p->ref_params);
-    if (sbx_call(&a->e->sbx, 2, 1, 0, a->msg, a->msgsize))
+    if (sbx_call(a->e->sbx, 2, 1, 0, a->msg, a->msgsize))
         return -1;
     int ok = lua_isinteger(L, -1) && lua_tointeger(L, -1) >= 0;
     if (ok)
@@ -330,6 +330,6 @@ int policy_value(calc_engine *e, int pi, int64_t quantity, calc_money *out, char
         return -1;
     }
     struct value_args a = {e, p, quantity, out, msg, msgsize};
-    e->sbx.where = p->file;
-    return sbx_protect(&e->sbx, value_body, &a, msg, msgsize) < 0 ? -1 : 0;
+    e->sbx->where = p->file;
+    return sbx_protect(e->sbx, value_body, &a, msg, msgsize) < 0 ? -1 : 0;
 }

@@ -1,6 +1,7 @@
 /* engine.c — the policy set as a whole: loads schema, library, policies and the set's
  * declarations (groups, caps, pools); evaluates every policy for a profile, then resolves
  * exclusive groups and enterprise caps (book §1, in that order). Pools are batch-only. */
+#include "dsl.h"
 #include "engine.h"
 
 #include <dirent.h>
@@ -240,7 +241,7 @@ static int open_lua(lua_State *L, void *ud)
 {
     struct open_args *a = ud;
     dsl_open(L);
-    policy_load_lib(&a->e->ps, &a->e->sbx, a->dir, &a->e->diags);
+    policy_load_lib(&a->e->ps, a->e->sbx, a->dir, &a->e->diags);
     sbx_seal_globals(L, policy_lib_upv, &a->e->ps);
     return 0;
 }
@@ -248,7 +249,16 @@ static int open_lua(lua_State *L, void *ud)
 calc_engine *calc_engine_new(const char *dir, calc_error *err)
 {
     calc_engine *e = calloc(1, sizeof *e);
-    if (!e) {
+    if (e) {
+        e->sbx = calloc(1, sizeof *e->sbx);
+        e->ctx = calloc(1, sizeof *e->ctx);
+    }
+    if (!e || !e->sbx || !e->ctx) {
+        if (e) {
+            free(e->sbx);
+            free(e->ctx);
+            free(e);
+        }
         calc_error_set(err, CALC_ENOMEM, NULL, 0, 0, "out of memory");
         return NULL;
     }
@@ -272,15 +282,15 @@ calc_engine *calc_engine_new(const char *dir, calc_error *err)
         calc_engine_free(e);
         return NULL;
     }
-    if (sbx_open(&e->sbx, 0)) {
+    if (sbx_open(e->sbx, 0)) {
         calc_error_set(err, CALC_ENOMEM, NULL, 0, 0, "cannot create the Lua state");
         calc_engine_free(e);
         return NULL;
     }
-    e->sbx.ctx = &e->ctx;
+    e->sbx->ctx = e->ctx;
     struct open_args oa = {e, dir};
     char msg[512];
-    if (sbx_protect(&e->sbx, open_lua, &oa, msg, sizeof msg) < 0) {
+    if (sbx_protect(e->sbx, open_lua, &oa, msg, sizeof msg) < 0) {
         calc_error_set(err, CALC_EPOLICY, dir, 0, 0, "%s", msg);
         calc_engine_free(e);
         return NULL;
@@ -317,7 +327,7 @@ calc_engine *calc_engine_new(const char *dir, calc_error *err)
         p->file = file;
         p->id = id;
         p->title_zh = p->title_en = id;
-        if (policy_load(&e->ps, &e->sbx, p, file)) {
+        if (policy_load(&e->ps, e->sbx, p, file)) {
             calc_error *x = calc_diags_add(&e->diags);
             if (x) {
                 x->code = CALC_EPOLICY;
@@ -365,14 +375,16 @@ void calc_engine_free(calc_engine *e)
 {
     if (!e)
         return;
-    sbx_close(&e->sbx);
+    sbx_close(e->sbx);
+    free(e->sbx);
     calc_schema_free(&e->ps.schema);
     arena_free(&e->ps.a);
     calc_diags_free(&e->diags);
-    free(e->ctx.absent);
-    free(e->ctx.steps);
-    arena_solo_free(e->ctx.recbuf);
-    sb_free(&e->ctx.scratch);
+    free(e->ctx->absent);
+    free(e->ctx->steps);
+    arena_solo_free(e->ctx->recbuf);
+    sb_free(&e->ctx->scratch);
+    free(e->ctx);
     free(e->dir);
     arena_free(&e->spare);
     sb_free(&e->canon);
@@ -798,7 +810,7 @@ calc_result *calc_eval_with(calc_engine *e, const calc_profile *prof, calc_date 
     res->n = e->ps.n;
     /* every entry is cleared by policy_eval or below */
     res->r = arena_alloc_raw(&res->a, (e->ps.n ? e->ps.n : 1) * sizeof *res->r);
-    evalctx *c = &e->ctx;
+    evalctx *c = e->ctx;
     c->ps = &e->ps;
     c->prof = prof;
     c->as_of = as_of;
@@ -817,7 +829,7 @@ calc_result *calc_eval_with(calc_engine *e, const calc_profile *prof, calc_date 
             res->r[i].status = ST_NOT_IN_FORCE; /* counts as nothing */
             continue;
         }
-        policy_eval(c, &e->sbx, &e->ps.pol[i], (int)i, &res->r[i]);
+        policy_eval(c, e->sbx, &e->ps.pol[i], (int)i, &res->r[i]);
     }
     /* a claim is an eligible pooled result: only then can its partners change it */
     for (size_t i = 0; comp && i < e->ps.n; i++) {
@@ -826,7 +838,7 @@ calc_result *calc_eval_with(calc_engine *e, const calc_profile *prof, calc_date 
         for (size_t j = 0; j < e->ps.n; j++)
             if (e->ps.pol[j].pool >= 0 && comp[j] == comp[i] &&
                 res->r[j].status == ST_ELIGIBLE) {
-                policy_eval(c, &e->sbx, &e->ps.pol[i], (int)i, &res->r[i]);
+                policy_eval(c, e->sbx, &e->ps.pol[i], (int)i, &res->r[i]);
                 break;
             }
     }

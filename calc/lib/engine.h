@@ -1,15 +1,20 @@
-/* engine.h — the engine's private state (engine.c, output.c, cases.c). */
+/* engine.h — the engine's private state: the loaded set, its fingerprints and what one
+ * evaluation reuses. Shared by the library's modules; it does not expose Lua — the sandbox and
+ * the evaluation context are opaque here (sandbox.h and dsl.h, for the modules that run Lua). */
 #ifndef CALC_ENGINE_H
 #define CALC_ENGINE_H
 
-#include "dsl.h"
+#include "policy.h"
+
+struct sbx;
+struct evalctx;
 
 struct calc_engine {
     char *dir;
     polset ps;
     calc_diags diags;
-    sbx sbx;
-    evalctx ctx;
+    struct sbx *sbx;     /* its Lua state (sandbox.h) */
+    struct evalctx *ctx; /* the evaluation under way (dsl.h) */
     calc_eval_opts defaults; /* calc_eval's (set_explain, set_conditions) */
     char set_fp[65]; /* SHA-256 of the set (fingerprint.c) */
     size_t nfp;
@@ -47,6 +52,9 @@ void engine_digest_free(calc_engine *e);
 /* The result's cash and in-kind totals from its eligible results, again (after the pools),
  * overflow-checked: a sum that does not fit is the largest amount, flagged as an error. */
 void result_totals(calc_result *res);
+/* Makes policy p's read-only parameter table again after its parameters changed (what-if,
+ * --solve); -1 when the state's memory is full (the policy then fails with an error). */
+int engine_rebuild_params(calc_engine *e, policy *p);
 /* Frees a result, keeping its memory for the engine's next evaluation. */
 void calc_result_recycle(calc_engine *e, calc_result *r);
 size_t calc_text_width(const char *s);

@@ -3,8 +3,8 @@
 #ifndef CALC_EVALP_H
 #define CALC_EVALP_H
 
+#include "dsl.h"
 #include "engine.h"
-#include "sandbox.h"
 
 /* The paths of the absent data, each once, in the order first met; a hash of their places
  * keeps a list of thousands of items linear. */

@@ -3,6 +3,7 @@
  * functions — and compiles its declarative conditions into C structures (cond.h). Evaluating
  * a policy is eval.c's and amount.c's; cross-policy rules (groups, caps, pools) engine.c's. */
 #include "dsl.h"
+#include "engine.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -205,6 +206,8 @@ static int rebuild_params(lua_State *L, void *ud)
     p->ref_params = luaL_ref(L, LUA_REGISTRYINDEX);
     return 0;
 }
+
+int engine_rebuild_params(calc_engine *e, policy *p) { return policy_rebuild_params(e->sbx->L, p); }
 
 int policy_rebuild_params(lua_State *L, policy *p)
 {

@@ -155,7 +155,7 @@ static int set_param(calc_engine *e, const char *spec, const char *v, size_t vle
         return CALC_ESCHEMA;
     }
     *slot = val;
-    policy_rebuild_params(e->sbx.L, p);
+    engine_rebuild_params(e, p);
     e->scenario_changed = true;
     return 0;
 }

@@ -533,7 +533,7 @@ int calc_solve(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *
     default: hi = original * 100 + 1000;
     }
     size_t ben;
-#define AT(v) (q->value = (v), policy_rebuild_params(e->sbx.L, p), cost_at(e, &pop, pi, pool, o->as_of, &ben))
+#define AT(v) (q->value = (v), engine_rebuild_params(e, p), cost_at(e, &pop, pi, pool, o->as_of, &ben))
     int64_t clo = AT(lo), chi = AT(hi);
     bool rising = chi >= clo;
     /* within(v) holds on one side of the answer: [lo, x] when the cost rises with the value
@@ -595,7 +595,7 @@ int calc_solve(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *
     }
 #undef AT
     q->value = original;
-    policy_rebuild_params(e->sbx.L, p);
+    engine_rebuild_params(e, p);
     free(only);
     pop_free(&pop);
     return rc;
