@@ -119,7 +119,9 @@ demo: deps
 # Every test runs; the summary line counts suites; the exit status fails if any failed.
 SAN_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 SAN_LDFLAGS = -fsanitize=address,undefined
-SAN_TESTS = $(patsubst tests/%.c,build/san/%,$(wildcard tests/test_*.c))
+# the sanitizer build lives beside the normal one (build/san for the default BUILD)
+SAN_BUILD = $(BUILD)/san
+SAN_TESTS = $(patsubst tests/%.c,$(SAN_BUILD)/%,$(wildcard tests/test_*.c))
 
 # A fuzz target without libFuzzer, run by make test over saved inputs (tests/fuzz/regress).
 $(BUILD)/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/common.h $(BUILD)/libcalc.a
@@ -170,10 +172,10 @@ fuzz: deps
 # more under valgrind; the last line sums them all.
 test: deps
 	@$(MAKE) --no-print-directory all $(TESTS) $(REPLAYS)
-	@$(MAKE) --no-print-directory BUILD=build/san CFLAGS="$(SAN_CFLAGS)" \
-	  LDFLAGS="$(SAN_LDFLAGS)" build/san/calc $(SAN_TESTS) $(FUZZ_TARGETS:%=build/san/replay_%)
+	@$(MAKE) --no-print-directory BUILD=$(SAN_BUILD) CFLAGS="$(SAN_CFLAGS)" \
+	  LDFLAGS="$(SAN_LDFLAGS)" $(SAN_BUILD)/calc $(SAN_TESTS) $(FUZZ_TARGETS:%=$(SAN_BUILD)/replay_%)
 	@$(MAKE) --no-print-directory $(FUZZ_BINS)
-	@BUILD=$(BUILD) SAN_BUILD=build/san FUZZ_BUILD=$(FUZZ_BUILD) VALGRIND=1 sh tests/run.sh
+	@BUILD=$(BUILD) SAN_BUILD=$(SAN_BUILD) FUZZ_BUILD=$(FUZZ_BUILD) VALGRIND=1 sh tests/run.sh
 
 # The normal build's suite alone (quick).
 check: deps
@@ -181,9 +183,9 @@ check: deps
 	@BUILD=$(BUILD) sh tests/run.sh
 
 sanitize: deps
-	@$(MAKE) --no-print-directory BUILD=build/san CFLAGS="$(SAN_CFLAGS)" \
-	  LDFLAGS="$(SAN_LDFLAGS)" build/san/calc $(SAN_TESTS) $(FUZZ_TARGETS:%=build/san/replay_%)
-	@BUILD=build/san sh tests/run.sh
+	@$(MAKE) --no-print-directory BUILD=$(SAN_BUILD) CFLAGS="$(SAN_CFLAGS)" \
+	  LDFLAGS="$(SAN_LDFLAGS)" $(SAN_BUILD)/calc $(SAN_TESTS) $(FUZZ_TARGETS:%=$(SAN_BUILD)/replay_%)
+	@BUILD=$(SAN_BUILD) sh tests/run.sh
 
 valgrind: all
 	@CALC_WRAP="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99" \
