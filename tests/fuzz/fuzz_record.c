@@ -2,7 +2,6 @@
  * the rewrite a pool makes of it. */
 #include "common.h"
 
-void result_json(sbuf *b, const calc_engine *e, const calc_result *res, bool conds, bool explain);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
