@@ -301,4 +301,35 @@ int calc_allocate(const calc_batch_opts *o);
 /* The CALC_E* code of an exit status (calc_exit_status's inverse: 2 is CALC_EIO). */
 int calc_status_code(int status);
 
+/* ---- the JSON of the web API (apijson.c): what the server answers, for any program ---- */
+/* the profile schema as one JSON object and a newline: "fields"
+ * (path, type, enum, label, zh, en, form group, required, min, max, default, in schema order,
+ * objects flattened), "enums" ({name: [{value, label}]}) and "policy_set" ("sha256:…"). 0 or
+ * CALC_EIO. */
+int calc_schema_write_json(FILE *out, const calc_engine *e);
+/* {"policies": [{id, title {zh, en}, kind, in_force [from, to],
+ * in_force_on_date, group, cap, pool, fingerprint} or {id, title, kind, error}], "policy_set"}
+ * and a newline, as of as_of. 0 or CALC_EIO. */
+int calc_policies_write_json(FILE *out, const calc_engine *e, calc_date as_of);
+/* one policy as in the list, with its source, amount rule, conditions
+ * (name, field, required value as of as_of, zh) and parameters (name, value, mark), and a
+ * newline. CALC_EUSAGE with err filled (err may be NULL) and nothing written when the set has
+ * no policy id; 0 or CALC_EIO otherwise. */
+int calc_policy_write_json(FILE *out, const calc_engine *e, const char *id, calc_date as_of,
+                       calc_error *err);
+/* calc_profile_parse for a JSON object (text, len bytes; name names
+ * it in messages): NULL when any error was found, every error in diags with its line and
+ * character column. */
+calc_profile *calc_profile_parse_json(calc_engine *e, const char *name, const char *text,
+                                        size_t len, calc_diags *diags);
+/* a what-if in one JSON object — {"profile": {…}, "set": {PATH: value},
+ * "scenario": {"name", "params": {POLICY.PARAM: value}, "off": [id…]}} — the profile (with the
+ * set's overrides) evaluated under base's rules and under the scenario's (a fresh engine loaded
+ * from base's directory), written as calc_compare_write's JSON. 0 when written; otherwise
+ * nothing is written, the problems are in diags (none when the scenario's engine could not be
+ * loaded) and the result is CALC_ESCHEMA. */
+int calc_whatif_json(FILE *out, calc_engine *base, const char *text, size_t len,
+                       calc_date as_of, calc_diags *diags);
+
+
 #endif

@@ -2,7 +2,6 @@
 #include "api.h"
 
 #include "http.h"
-#include "libext.h"
 #include "page.h"
 
 #include <pthread.h>
@@ -110,7 +109,7 @@ static calc_profile *body_profile(calc_engine *e, const char *text, size_t len, 
     while (i < len && (text[i] == ' ' || text[i] == '\n' || text[i] == '\r' || text[i] == '\t'))
         i++;
     if (i < len && text[i] == '{')
-        return libext_profile_parse_json(e, "body", text, len, d);
+        return calc_profile_parse_json(e, "body", text, len, d);
     return calc_profile_parse(e, "body", text, len, d);
 }
 
@@ -158,7 +157,7 @@ static enum MHD_Result whatif_handler(struct MHD_Connection *c, calc_engine *e,
     enum MHD_Result ret;
     if (!mb_open(&m))
         ret = out_of_memory(c);
-    else if (libext_whatif_json(m.f, e, body, len, as_of, &d) == 0)
+    else if (calc_whatif_json(m.f, e, body, len, as_of, &d) == 0)
         ret = http_send_json(c, 200, &m);
     else {
         mb_free(&m);
@@ -223,7 +222,7 @@ enum MHD_Result api_route(struct MHD_Connection *c, const char *url, const char 
         membuf m;
         if (!mb_open(&m))
             return out_of_memory(c);
-        libext_schema_json(m.f, e);
+        calc_schema_write_json(m.f, e);
         return http_send_json(c, 200, &m);
     }
     if (strcmp(url, "/api/v1/example") == 0)
@@ -238,7 +237,7 @@ enum MHD_Result api_route(struct MHD_Connection *c, const char *url, const char 
         membuf m;
         if (!mb_open(&m))
             return out_of_memory(c);
-        libext_policies_json(m.f, e, as_of);
+        calc_policies_write_json(m.f, e, as_of);
         return http_send_json(c, 200, &m);
     }
     if (strncmp(url, "/api/v1/policies/", 17) == 0) {
@@ -247,7 +246,7 @@ enum MHD_Result api_route(struct MHD_Connection *c, const char *url, const char 
         membuf m;
         if (!mb_open(&m))
             return out_of_memory(c);
-        if (libext_policy_json(m.f, e, url + 17, as_of, NULL) == CALC_EUSAGE) {
+        if (calc_policy_write_json(m.f, e, url + 17, as_of, NULL) == CALC_EUSAGE) {
             mb_free(&m);
             return http_send_error(c, 404, "no such policy");
         }

@@ -1,6 +1,6 @@
-/* libext.c — the API's uses of the library's private headers (libext.h). */
-#include "libext.h"
-
+/* apijson.c — the JSON documents of the web API that calc.h offers any program: the schema,
+ * the policy list and one policy, a profile from a JSON object with line and character
+ * columns, and a what-if from one JSON body. Knows nothing of HTTP. */
 #include "engine.h"
 
 #include <stdlib.h>
@@ -175,14 +175,14 @@ static void policy_json(sbuf *b, const calc_engine *e, const policy *p, calc_dat
     sb_puts(b, "}");
 }
 
-int libext_schema_json(FILE *out, const calc_engine *e)
+int calc_schema_write_json(FILE *out, const calc_engine *e)
 {
     sbuf b = {0};
     schema_json(&b, e);
     return flush(out, &b);
 }
 
-int libext_policies_json(FILE *out, const calc_engine *e, calc_date as_of)
+int calc_policies_write_json(FILE *out, const calc_engine *e, calc_date as_of)
 {
     sbuf b = {0};
     sb_puts(&b, "{\"policies\": [");
@@ -195,7 +195,7 @@ int libext_policies_json(FILE *out, const calc_engine *e, calc_date as_of)
     return flush(out, &b);
 }
 
-int libext_policy_json(FILE *out, const calc_engine *e, const char *id, calc_date as_of,
+int calc_policy_write_json(FILE *out, const calc_engine *e, const char *id, calc_date as_of,
                        calc_error *err)
 {
     int pi = policy_index(&e->ps, id);
@@ -212,7 +212,7 @@ int libext_policy_json(FILE *out, const calc_engine *e, const char *id, calc_dat
 
 /* ---- profiles and what-ifs from JSON ---- */
 
-calc_profile *libext_profile_parse_json(calc_engine *e, const char *name, const char *text,
+calc_profile *calc_profile_parse_json(calc_engine *e, const char *name, const char *text,
                                         size_t len, calc_diags *d)
 {
     calc_profile *p = calloc(1, sizeof *p);
@@ -264,7 +264,7 @@ static void apply_scenario(calc_engine *se, const value *scen, calc_diags *d)
     }
 }
 
-int libext_whatif_json(FILE *out, calc_engine *e, const char *text, size_t len,
+int calc_whatif_json(FILE *out, calc_engine *e, const char *text, size_t len,
                        calc_date as_of, calc_diags *d)
 {
     arena a = {0};
