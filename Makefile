@@ -81,7 +81,7 @@ $(BUILD)/web.h: $(WEB)/index.html $(WEB)/app.js $(WEB)/app.css $(WEB)/openapi.js
 	  (cd $$(dirname $$f) && xxd -i $$(basename $$f)) | sed 's/^unsigned/static const unsigned/' >> $@.tmp; \
 	done; mv $@.tmp $@
 
-$(BUILD)/serve/server.o: $(BUILD)/web.h
+$(SERVE_SRC:calc/serve/%.c=$(BUILD)/serve/%.o): $(BUILD)/web.h
 
 $(BUILD)/%.o: calc/lib/%.c | $(BUILD)
 	@echo CC $<
@@ -224,4 +224,4 @@ uninstall:
 clean:
 	rm -rf build
 
--include $(wildcard $(BUILD)/*.d $(FUZZ_BUILD)/obj/*.d)
+-include $(wildcard $(BUILD)/*.d $(BUILD)/cli/*.d $(BUILD)/serve/*.d $(FUZZ_BUILD)/obj/*.d)
