@@ -353,6 +353,29 @@ static void test_yaml_positions(void **state)
     fclose(f);
 }
 
+/* Ensure comment lines before a stream's first "---" do not shift the positions inside the
+ * document that follows (every position was one line too early). */
+static void test_yaml_comments_before_marker(void **state)
+{
+    (void)state;
+    static const char text[] = "# a comment\n\n---\nid: A\nname: a\n";
+    FILE *f = fmemopen((void *)text, sizeof text - 1, "rb");
+    calc_input *in = input_open_stream(f, "t.yaml", IN_YAML, &eng->ps.schema);
+    arena a = {0};
+    calc_diags d = {0};
+    rec_in rec;
+    assert_int_equal(input_next(in, &a, &rec, &d), 1);
+    assert_int_equal(rec.line, 4);
+    const value *name = map_get(rec.doc, "name");
+    assert_non_null(name);
+    assert_int_equal(name->loc.line, 5); /* "name: a": a at 5:7 */
+    assert_int_equal(name->loc.col, 7);
+    assert_int_equal(input_next(in, &a, &rec, &d), 0);
+    arena_free(&a);
+    input_close(in);
+    fclose(f);
+}
+
 /* Ensure a document that cannot be read is one error record with its position, and the
  * documents after it are read; a duplicate key is an error record that keeps its tree (both
  * keys: validation refuses it). */
@@ -555,6 +578,7 @@ int main(void)
         cmocka_unit_test(test_jsonl_not_needed),
         cmocka_unit_test(test_yaml_documents_and_lines),
         cmocka_unit_test(test_yaml_positions),
+        cmocka_unit_test(test_yaml_comments_before_marker),
         cmocka_unit_test(test_yaml_bad_documents),
         cmocka_unit_test(test_yaml_bom_crlf),
         cmocka_unit_test(test_csv_rows_to_trees),

@@ -212,6 +212,8 @@ static int yaml_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
             return ferror(in->f) ? CALC_EIO : 0;
         }
         if (start || stop) { /* a marker before any content: the document begins after it */
+            doc.n = 0; /* comments and blank lines before it are not the document's: its
+                        * lines are counted from its own first line */
             if (start) {
                 const char *rest = line + 3;
                 while (rest < line + n && (*rest == ' ' || *rest == '\t'))
