@@ -173,20 +173,9 @@ static int replay_case(FILE *out, calc_engine *e, const char *file, const value 
         st->invalid++;
         return CALC_ESCHEMA;
     }
-    for (size_t i = 0; i < c->n; i++) {
-        bool ok = false;
-        for (int k = 0; case_keys[k]; k++)
-            ok |= strcmp(case_keys[k], c->keys[i]->str) == 0;
-        if (!ok) {
-            const char *best = closest_name(c->keys[i]->str, case_keys, 8);
-            char hint[100];
-            snprintf(hint, sizeof hint, best ? "did you mean '%s'?" : "keys: %s",
-                     best ? best : "name, description, as_of, profile, output");
-            diag_at(d, CALC_ESCHEMA, &c->keys[i]->loc, NULL, hint, "unknown case key '%s'",
-                    c->keys[i]->str);
-            invalid = true;
-        }
-    }
+    if (diag_unknown_keys(d, c, case_keys, 8, "case key",
+                          "name, description, as_of, profile, output"))
+        invalid = true;
     const value *name = map_get(c, "name"), *asof = map_get(c, "as_of"),
                 *prof = map_get(c, "profile"), *output = map_get(c, "output");
     const char *nm = name && name->type == V_SCALAR ? name->str : "(unnamed case)";

@@ -52,4 +52,8 @@ struct cond {
     cond_json *js;
 };
 
+/* The slot of condition c's field in object base, following its path; NULL when an object on
+ * the way is absent (eval.c). */
+pval *cond_slot(const pobj *base, const cond *c);
+
 #endif

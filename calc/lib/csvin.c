@@ -103,21 +103,7 @@ void csvin_close(calc_input *in)
 static const snode *csv_path(const calc_schema *s, const char *path)
 {
     char norm[256];
-    size_t k = 0;
-    for (const char *p = path; *p && k < sizeof norm - 3; p++) {
-        if (*p == '[') {
-            norm[k++] = '[';
-            norm[k++] = ']';
-            while (*p && *p != ']')
-                p++;
-            if (!*p)
-                return NULL;
-            continue;
-        }
-        norm[k++] = *p;
-    }
-    norm[k] = 0;
-    return schema_resolve(s->root, norm);
+    return schema_item_path(norm, sizeof norm, path) ? schema_resolve(s->root, norm) : NULL;
 }
 
 /* ---- the header's tree: children found through one hash table while it is built ---- */

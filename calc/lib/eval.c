@@ -38,8 +38,13 @@ void eval_missing_add(strlist *l, arena *a, const char *s)
 
 const pval *eval_field_of(const pobj *base, const cond *c)
 {
+    return cond_slot(base, c);
+}
+
+pval *cond_slot(const pobj *base, const cond *c)
+{
     const pobj *o = base;
-    const pval *v = NULL;
+    pval *v = NULL;
     for (int i = 0; i < c->plen; i++) {
         v = &o->slot[c->pidx[i]];
         if (i + 1 < c->plen) {

@@ -40,16 +40,7 @@ static pval *slot_for(calc_profile *p, const char *prefix, const cond *c)
             return NULL;
         o = lv->u.l->item[idx].u.o;
     }
-    pval *v = NULL;
-    for (int i = 0; i < c->plen; i++) {
-        v = &o->slot[c->pidx[i]];
-        if (i + 1 < c->plen) {
-            if (!v->set || v->type != T_OBJECT)
-                return NULL;
-            o = v->u.o;
-        }
-    }
-    return v;
+    return cond_slot(o, c);
 }
 
 /* A leaf condition on the field path `path` (for a missing field's value). */
@@ -260,20 +251,7 @@ static void collect(calc_engine *e, calc_profile *prof, const policy *p, const p
     for (size_t k = 0; k < r->nmissing; k++) {
         const char *path = r->missing[k];
         char norm[200];
-        size_t n = 0;
-        for (const char *s = path; *s && n < sizeof norm - 3; s++) {
-            if (*s == '[') {
-                norm[n++] = '[';
-                norm[n++] = ']';
-                while (*s && *s != ']')
-                    s++;
-                if (!*s)
-                    break;
-                continue;
-            }
-            norm[n++] = *s;
-        }
-        norm[n] = 0;
+        schema_item_path(norm, sizeof norm, path);
         const snode *sn = schema_resolve(e->ps.schema.root, norm);
         if (!sn)
             continue;

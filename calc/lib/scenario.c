@@ -204,20 +204,8 @@ int calc_scenario_parse(calc_engine *e, const char *path, const char *text, size
     }
     static const char *const keys[] = {"name", "description", "params", "off", "pools",
                                        "in_force"};
-    for (size_t i = 0; i < s->n; i++) {
-        bool ok = false;
-        for (int k = 0; k < 6; k++)
-            ok |= strcmp(s->keys[i]->str, keys[k]) == 0;
-        if (!ok) {
-            const char *best = closest_name(s->keys[i]->str, keys, 6);
-            char hint[100];
-            snprintf(hint, sizeof hint, best ? "did you mean '%s'?" : "keys: %s",
-                     best ? best : "name, description, params, off, pools, in_force");
-            diag_at(d, CALC_ESCHEMA, &s->keys[i]->loc, NULL, hint, "unknown key '%s'",
-                    s->keys[i]->str);
-            rc = CALC_ESCHEMA;
-        }
-    }
+    if (diag_unknown_keys(d, s, keys, 6, "key", "name, description, params, off, pools, in_force"))
+        rc = CALC_ESCHEMA;
     /* every section has its own shape: a wrong one is an error, never silently ignored */
     static const struct {
         const char *key;

@@ -733,3 +733,25 @@ void pval_render(sbuf *b, const pval *v)
     default: sb_puts(b, "{…}");
     }
 }
+
+bool schema_item_path(char *out, size_t cap, const char *path)
+{
+    size_t k = 0;
+    bool ok = true;
+    for (const char *p = path; *p && k + 3 < cap; p++) {
+        if (*p == '[') {
+            out[k++] = '[';
+            out[k++] = ']';
+            while (*p && *p != ']')
+                p++;
+            if (!*p) {
+                ok = false;
+                break;
+            }
+            continue;
+        }
+        out[k++] = *p;
+    }
+    out[k] = 0;
+    return ok;
+}

@@ -110,4 +110,8 @@ const pval *pval_get(const pval *root, const snode *sn, const int *idx);
 /* Scalar rendering for explanations: money "1234.50", dates ISO, enums their value. */
 void pval_render(sbuf *b, const pval *v);
 
+/* "stores[0].kind" as the schema path "stores[].kind" into out (cap bytes); false when a '['
+ * is not closed (out then holds the path up to it). */
+bool schema_item_path(char *out, size_t cap, const char *path);
+
 #endif

@@ -206,20 +206,7 @@ int calc_sweep(FILE *out, calc_engine *e, const char *profile, const char *const
     }
     snprintf(path, sizeof path, "%.*s", (int)(eq - vary), vary);
     char norm[200];
-    size_t k = 0;
-    for (const char *p = path; *p && k < sizeof norm - 3; p++) { /* stores[0].x → stores[].x */
-        if (*p == '[') {
-            norm[k++] = '[';
-            norm[k++] = ']';
-            while (*p && *p != ']')
-                p++;
-            if (!*p)
-                break;
-            continue;
-        }
-        norm[k++] = *p;
-    }
-    norm[k] = 0;
+    schema_item_path(norm, sizeof norm, path); /* stores[0].x → stores[].x */
     const snode *sn = schema_resolve(e->ps.schema.root, norm);
     if (!sn || (sn->type != T_MONEY && sn->type != T_INT)) {
         diag_at(d, CALC_EUSAGE, &loc, NULL, "sweep an amount or a whole-number field",

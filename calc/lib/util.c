@@ -569,6 +569,26 @@ static size_t decode(const char *s, unsigned *out, size_t max)
     return n;
 }
 
+size_t diag_unknown_keys(calc_diags *d, const value *m, const char *const *names, size_t n,
+                         const char *what, const char *list)
+{
+    size_t bad = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        bool ok = false;
+        for (size_t k = 0; k < n; k++)
+            ok |= strcmp(m->keys[i]->str, names[k]) == 0;
+        if (ok)
+            continue;
+        const char *best = closest_name(m->keys[i]->str, names, n);
+        char hint[160];
+        snprintf(hint, sizeof hint, best ? "did you mean '%s'?" : "keys: %s", best ? best : list);
+        diag_at(d, CALC_ESCHEMA, &m->keys[i]->loc, NULL, hint, "unknown %s '%s'", what,
+                m->keys[i]->str);
+        bad++;
+    }
+    return bad;
+}
+
 const char *closest_name(const char *s, const char *const *names, size_t n)
 {
     unsigned a[64], b[64];

@@ -61,6 +61,10 @@ void diag_at(calc_diags *d, int code, const calc_loc *loc, const char *path, con
              const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* The closest of n names to s (edit distance over code points), or NULL if none is close. */
 const char *closest_name(const char *s, const char *const *names, size_t n);
+/* Reports every key of map m that is not one of names[0..n) as "unknown WHAT 'k'" at the key,
+ * with the closest name as a hint (or "keys: LIST"); returns how many there were. */
+size_t diag_unknown_keys(calc_diags *d, const value *m, const char *const *names, size_t n,
+                         const char *what, const char *list);
 
 /* The keys of a mapping, hashed once it has many (load.c): finds k among keys[0..n) — adding
  * it — in constant time; NULL when it is new, else the earlier equal key. */
