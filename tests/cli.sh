@@ -174,17 +174,32 @@ $D/unknown-field.yaml:6:3: note: did you mean 'rd_expense'?
 EOF
 end
 
-# Ensure "1.5万" is not an amount, with the hint on how to write one.
-begin "profile: bad money 1.5万"
+# Ensure "1.5千" (a unit calc does not know) is not an amount, with the hint on how to write one.
+begin "profile: bad money 1.5千"
 run eval "$D/bad-money.yaml" --as-of 2025-06-30
 want_rc 3
 want_out_empty
 want_err_is <<EOF
-$D/bad-money.yaml:4:15: error: finance.rd_expense: expected an amount in yuan (not a number), got '1.5万'
-     4 |   rd_expense: 1.5万
+$D/bad-money.yaml:4:15: error: finance.rd_expense: expected an amount in yuan (not a number), got '1.5千'
+     4 |   rd_expense: 1.5千
        |               ^
 $D/bad-money.yaml:4:15: note: write 15000 for ¥15,000 (at most 2 decimals: 15000.50)
 EOF
+end
+
+# Ensure amounts as people write them (grouped thousands, 万, ¥ and 元) give exactly the result of
+# the plain figure: the same JSON, fingerprint included (the canonical form holds the amount).
+begin "profile: 8,000,000.50, 800.000050万 and ¥8,000,000.50元 are 8000000.50 exactly"
+sed 's/^\(  *rd_expense:\).*/\1 8000000.50/' cases/profiles/example.yaml >"$tmp/plain.yaml"
+run eval "$tmp/plain.yaml" --as-of 2025-06-30 --format json
+want_rc 0
+cp "$tmp/out" "$tmp/plain.json"
+for v in '"8,000,000.50"' '800.000050万' '"¥8,000,000.50元"'; do
+    sed "s/^\(  *rd_expense:\).*/\1 $v/" cases/profiles/example.yaml >"$tmp/written.yaml"
+    run eval "$tmp/written.yaml" --as-of 2025-06-30 --format json
+    want_rc 0
+    cmp -s "$tmp/out" "$tmp/plain.json" || problem "rd_expense: $v: the result differs from 8000000.50's"
+done
 end
 
 # Ensure 2025-02-30 is not a date.
@@ -279,7 +294,7 @@ $D/several-errors.yaml:3:1: note: did you mean 'district'?
 $D/several-errors.yaml:4:10: error: founded: expected a date YYYY-MM-DD, got '2025-02-30'
 $D/several-errors.yaml:4:10: note: write a real date as YYYY-MM-DD, e.g. 2025-03-01
 $D/several-errors.yaml:5:12: error: employees: expected a whole number >= 0, got '-3'
-$D/several-errors.yaml:7:15: error: finance.rd_expense: expected an amount in yuan (not a number), got '1.5万'
+$D/several-errors.yaml:7:15: error: finance.rd_expense: expected an amount in yuan (not a number), got '1.5千'
 $D/several-errors.yaml:7:15: note: write 15000 for ¥15,000 (at most 2 decimals: 15000.50)
 EOF
 end

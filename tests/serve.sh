@@ -109,11 +109,20 @@ t_eval_json() {
 check "POST /api/v1/eval?explain=1 (JSON body): sources and how to qualify" t_eval_json
 
 t_422() {
-    [ "$(code -X POST -d '{"id": "x", "name": "y", "finance": {"rd_expnse": 5, "revenue": "1.5万"}}' "$U/api/v1/eval")" = 422 ] &&
+    [ "$(code -X POST -d '{"id": "x", "name": "y", "finance": {"rd_expnse": 5, "revenue": "1.5千"}}' "$U/api/v1/eval")" = 422 ] &&
         jq -e '(.errors | length == 2) and (.errors[0].path == "finance.rd_expnse") and (.errors[0].hint == "did you mean '"'"'rd_expense'"'"'?")
                and (.errors[1].path == "finance.revenue")' "$tmp/body"
 }
 check "POST /api/v1/eval with invalid data: 422 with every error (path, message, hint)" t_422
+
+# The API reads money as people write it: "1.5万" and "1,200,000" are exact amounts.
+t_money_as_written() {
+    [ "$(code -X POST -d '{"id": "x", "name": "y", "district": "上城区", "tax_district": "上城区", "industry": "ai", "tags": ["tech_enterprise"], "finance": {"year": 2024, "rd_expense": "120万"}}' "$U/api/v1/eval?as_of=2025-06-30")" = 200 ] &&
+        jq -e '.results[] | select(.policy == "sc25-rd-subsidy") | .amount == "120000.00"' "$tmp/body" &&
+        [ "$(code -X POST -d '{"id": "x", "name": "y", "district": "上城区", "tax_district": "上城区", "industry": "ai", "tags": ["tech_enterprise"], "finance": {"year": 2024, "rd_expense": "1,200,000"}}' "$U/api/v1/eval?as_of=2025-06-30")" = 200 ] &&
+        jq -e '.results[] | select(.policy == "sc25-rd-subsidy") | .amount == "120000.00"' "$tmp/body"
+}
+check "POST /api/v1/eval: \"120万\" and \"1,200,000\" are 1,200,000.00 yuan" t_money_as_written
 
 t_400() { [ "$(code -X POST --data-binary @"$EX" "$U/api/v1/eval?as_of=2025-02-30")" = 400 ] && jq -e '.error.status == 400' "$tmp/body"; }
 check "a bad as_of: 400" t_400

@@ -103,6 +103,31 @@ static void test_parse_respects_len(void **state)
     CHECK_PARSES(rows);
 }
 
+/* Ensure amounts written the way people write them are read exactly: thousands grouped by
+ * three, 万 (10^4) and 亿 (10^8) with decimals that still land on a fen, ¥/￥ before and 元
+ * after. 1.5万 = 15,000.00 = 1,500,000 fen; 2.3亿 = 230,000,000.00; 1.234567万 = 12,345.67. */
+static void test_parse_as_people_write(void **state)
+{
+    (void)state;
+    static const parses rows[] = {
+        {"1,200,000", 0, 120000000},
+        {"1,200,000.50", 0, 120000050},
+        {"999", 0, 99900},
+        {"12,345", 0, 1234500},
+        {"1.5万", 0, 1500000},
+        {"150万元", 0, 150000000},
+        {"2.3亿", 0, INT64_C(23000000000)},
+        {"1.234567万", 0, 1234567},
+        {"0.0001万", 0, 100},
+        {"¥1,200,000.00", 0, 120000000},
+        {"￥15000", 0, 1500000},
+        {"15000元", 0, 1500000},
+        {"¥1.5万元", 0, 1500000},
+        {"1,000万", 0, INT64_C(1000000000)},
+    };
+    CHECK_PARSES(rows);
+}
+
 /* Ensure more than 2 decimals are refused, never rounded. */
 static void test_parse_too_many_decimals(void **state)
 {
@@ -125,12 +150,22 @@ static void test_parse_rejects_malformed(void **state)
         {"+5", "write the amount without a sign"},
         {"1e5", "exponents are not allowed"},
         {"1E5", "exponents are not allowed"},
-        {"1,000", "thousands separators are not allowed"},
+        {"1,0000", "misplaced thousands separator (write 1,200,000 or 1200000)"},
+        {"12,00", "misplaced thousands separator (write 1,200,000 or 1200000)"},
+        {"1234,567", "misplaced thousands separator (write 1,200,000 or 1200000)"},
+        {",100", "misplaced thousands separator (write 1,200,000 or 1200000)"},
+        {"1,00.5", "misplaced thousands separator (write 1,200,000 or 1200000)"},
+        {"1.00,5", "misplaced thousands separator (write 1,200,000 or 1200000)"},
+        {"1.2345678万", "more than 2 decimals of yuan (amounts are exact to the fen)"},
+        {"万", "not a number"},
+        {"¥", "not a number"},
+        {"1.5千", "not a number"},
+        {"1.5万万", "not a number"},
+        {"万1.5", "not a number"},
         {"", "empty"},
         {".5", "not a number"},
         {"5.", "a decimal point must be followed by digits"},
         {"1.2.3", "not a number"},
-        {"1.5万", "not a number"},
         {" 5", "not a number"},
         {"5 ", "not a number"},
         {"abc", "not a number"},
@@ -535,6 +570,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_integer_and_decimals),
         cmocka_unit_test(test_parse_respects_len),
+        cmocka_unit_test(test_parse_as_people_write),
         cmocka_unit_test(test_parse_too_many_decimals),
         cmocka_unit_test(test_parse_rejects_malformed),
         cmocka_unit_test(test_parse_null_why),

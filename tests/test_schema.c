@@ -426,7 +426,7 @@ static void test_bad_money(void **state)
     (void)state;
     static const diag want[] = {
         {CALC_ESCHEMA, 4, 15, "finance.rd_expense",
-         "expected an amount in yuan (not a number), got '1.5万'", money_hint},
+         "expected an amount in yuan (not a number), got '1.5千'", money_hint},
         {CALC_ESCHEMA, 5, 12, "finance.revenue",
          "expected an amount in yuan (more than 2 decimals), got '100.123'", money_hint},
         {CALC_ESCHEMA, 6, 13, "finance.tax_paid",
@@ -434,11 +434,12 @@ static void test_bad_money(void **state)
         {CALC_ESCHEMA, 7, 23, "finance.local_contribution",
          "expected an amount in yuan (exponents are not allowed), got '1e5'", money_hint},
         {CALC_ESCHEMA, 8, 23, "finance.loan_interest_paid",
-         "expected an amount in yuan (thousands separators are not allowed), got '1,000'",
+         "expected an amount in yuan (misplaced thousands separator (write 1,200,000 or "
+         "1200000)), got '1,00'",
          money_hint},
     };
-    EXPECT_DIAGS("id: a\nname: A\nfinance:\n  rd_expense: 1.5万\n  revenue: 100.123\n"
-                 "  tax_paid: -5\n  local_contribution: 1e5\n  loan_interest_paid: 1,000\n",
+    EXPECT_DIAGS("id: a\nname: A\nfinance:\n  rd_expense: 1.5千\n  revenue: 100.123\n"
+                 "  tax_paid: -5\n  local_contribution: 1e5\n  loan_interest_paid: 1,00\n",
                  want);
 }
 

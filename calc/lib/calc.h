@@ -101,7 +101,9 @@ int calc_out_close(calc_outfile *of, bool keep, FILE *err);
 void calc_out_abandon(void);
 
 /* ---- money and dates ---- */
-/* Parses yuan text ("8000000", "8000000.5", "8000000.50"); 0 or CALC_ESCHEMA with a reason. */
+/* Parses yuan as people write them — "8000000", "8000000.50", "1,200,000" (groups of three),
+ * "1.5万" (× 10^4), "2.3亿" (× 10^8), "¥1,200,000.00", "150万元" — exactly: more than two
+ * decimals of yuan after scaling is refused. 0 or CALC_ESCHEMA with a reason in *why. */
 int calc_money_parse(calc_money *out, const char *s, size_t len, const char **why);
 /* Writes "1234.50" (or "-1234.50") into buf (at least 32 bytes); returns buf. */
 char *calc_money_format(char *buf, calc_money v);

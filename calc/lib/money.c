@@ -5,16 +5,41 @@
 #include <string.h>
 #include <time.h>
 
+/* Strips the UTF-8 text t (n bytes) from the start (at_end false) or end of [*s, *s + *len). */
+static bool strip(const char **s, size_t *len, const char *t, bool at_end)
+{
+    size_t n = strlen(t);
+    if (*len < n || memcmp(at_end ? *s + *len - n : *s, t, n) != 0)
+        return false;
+    if (!at_end)
+        *s += n;
+    *len -= n;
+    return true;
+}
+
+/* Yuan as people write them: 15000, 15000.50, 1,200,000 (thousands grouped by 3), 1.5万 (10^4),
+ * 2.3亿 (10^8), with ¥ or ￥ before and 元 after; exact to the fen after scaling. */
 int calc_money_parse(calc_money *out, const char *s, size_t len, const char **why)
 {
-    size_t i = 0;
     uint64_t v = 0;
-    int digits = 0, decimals = -1;
+    int digits = 0, decimals = -1, scale = 0;
+    int group = -1; /* digits since the last thousands separator (-1: none seen) */
     const char *dummy;
     if (!why)
         why = &dummy;
     if (len == 0) {
         *why = "empty";
+        return CALC_ESCHEMA;
+    }
+    if (!strip(&s, &len, "\xC2\xA5", false)) /* ¥ */
+        strip(&s, &len, "\xEF\xBF\xA5", false); /* ￥ */
+    strip(&s, &len, "\xE5\x85\x83", true);       /* 元 */
+    if (strip(&s, &len, "\xE4\xB8\x87", true))   /* 万 */
+        scale = 4;
+    else if (strip(&s, &len, "\xE4\xBA\xBF", true)) /* 亿 */
+        scale = 8;
+    if (len == 0) {
+        *why = "not a number";
         return CALC_ESCHEMA;
     }
     if (s[0] == '-') {
@@ -25,11 +50,13 @@ int calc_money_parse(calc_money *out, const char *s, size_t len, const char **wh
         *why = "write the amount without a sign";
         return CALC_ESCHEMA;
     }
-    for (; i < len; i++) {
+    for (size_t i = 0; i < len; i++) {
         char c = s[i];
         if (c == '.') {
-            if (decimals >= 0 || digits == 0) {
-                *why = "not a number";
+            if (decimals >= 0 || digits == 0 || (group >= 0 && group != 3)) {
+                *why = decimals < 0 && group >= 0 ? "misplaced thousands separator (write "
+                                                    "1,200,000 or 1200000)"
+                                                  : "not a number";
                 return CALC_ESCHEMA;
             }
             decimals = 0;
@@ -39,18 +66,27 @@ int calc_money_parse(calc_money *out, const char *s, size_t len, const char **wh
             *why = "exponents are not allowed";
             return CALC_ESCHEMA;
         }
-        if (c == ',' ) {
-            *why = "thousands separators are not allowed";
-            return CALC_ESCHEMA;
+        if (c == ',') {
+            /* 1,200,000: 1 to 3 digits first, then groups of exactly 3, never in decimals */
+            if (decimals >= 0 || digits == 0 || (group < 0 && digits > 3) ||
+                (group >= 0 && group != 3)) {
+                *why = "misplaced thousands separator (write 1,200,000 or 1200000)";
+                return CALC_ESCHEMA;
+            }
+            group = 0;
+            continue;
         }
         if (c < '0' || c > '9') {
             *why = "not a number";
             return CALC_ESCHEMA;
         }
-        if (decimals >= 0 && ++decimals > 2) {
-            *why = "more than 2 decimals";
+        if (decimals >= 0 && ++decimals > 2 + scale) {
+            *why = scale ? "more than 2 decimals of yuan (amounts are exact to the fen)"
+                         : "more than 2 decimals";
             return CALC_ESCHEMA;
         }
+        if (group >= 0 && decimals < 0)
+            group++;
         if (v > (uint64_t)INT64_MAX / 10) {
             *why = "too large";
             return CALC_ESCHEMA;
@@ -62,8 +98,12 @@ int calc_money_parse(calc_money *out, const char *s, size_t len, const char **wh
         *why = "a decimal point must be followed by digits";
         return CALC_ESCHEMA;
     }
-    int scale = decimals < 0 ? 2 : 2 - decimals;
-    for (int k = 0; k < scale; k++) {
+    if (decimals < 0 && group >= 0 && group != 3) {
+        *why = "misplaced thousands separator (write 1,200,000 or 1200000)";
+        return CALC_ESCHEMA;
+    }
+    int shift = 2 + scale - (decimals < 0 ? 0 : decimals);
+    for (int k = 0; k < shift; k++) {
         if (v > (uint64_t)INT64_MAX / 10) {
             *why = "too large";
             return CALC_ESCHEMA;
