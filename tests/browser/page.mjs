@@ -54,6 +54,28 @@ try {
   check('markup in the profile stays inert',
     await page.evaluate(() => window.pwned === undefined && !document.querySelector('#results img, #results script')));
 
+  // money as people write it: 150万 is ¥1,500,000.00, shown as understood while typed, and
+  // evaluated so; something that is not an amount is an inline error and nothing is sent
+  let evals = 0;
+  page.on('request', (r) => { if (r.url().includes('/api/v1/eval')) evals++; });
+  await page.fill('[name="finance.rd_expense"]', '150万');
+  const und = await page.textContent('[name="finance.rd_expense"] + output');
+  check('150万 is understood as ¥1,500,000.00 as it is typed', und === '= ¥1,500,000.00', 'got ' + und);
+  await page.click('#submit');
+  await page.waitForSelector('.card[data-policy="sc25-rd-subsidy"]');
+  const rd2 = await page.textContent('.card[data-policy="sc25-rd-subsidy"] .amount');
+  check('150万 evaluates as 1,500,000.00 yuan (the R&D subsidy ¥150,000.00)', rd2.includes('¥150,000.00'), 'got ' + rd2);
+  const before = evals;
+  await page.fill('[name="finance.rd_expense"]', 'abc');
+  await page.click('#submit');
+  await page.waitForSelector('#input-errors');
+  check('abc is an inline error beside the field',
+    (await page.getAttribute('[name="finance.rd_expense"]', 'aria-invalid')) === 'true' &&
+    (await page.textContent('[name="finance.rd_expense"] + output')).includes('无法识别'));
+  check('abc sends nothing', evals === before, (evals - before) + ' requests');
+  await page.screenshot({ path: outdir + '/money.png', fullPage: false });
+  await page.fill('[name="finance.rd_expense"]', '8000000.50');
+
   // English
   await page.click('#lang');
   check('English switch', (await page.textContent('h1')) === 'Policy calculator');

@@ -16,6 +16,35 @@ const groups = ['基本信息', '财务数据', '门店', '总部', '人才', '�
 const groupEn = {'基本信息': 'Basics', '财务数据': 'Finance', '门店': 'Stores', '总部': 'Headquarters',
   '人才': 'Talent', '办公空间': 'Office space', '上市进度': 'Listing'};
 
+// Yuan as people write them, read exactly as the server reads them (calc_money_parse): 15000,
+// 15000.50, 1,200,000, 1.5万, 2.3亿, ¥…, …元. Returns {fen: BigInt} or {error: text}.
+function parseYuan(text) {
+  let s = text.trim().replace(/^[¥￥]/, '').replace(/元$/, '');
+  let scale = 0;
+  if (s.endsWith('万')) { scale = 4; s = s.slice(0, -1); } else if (s.endsWith('亿')) { scale = 8; s = s.slice(0, -1); }
+  const bad = {error: T('无法识别的金额（请写 15000、1.5万 或 1,200,000）', 'not an amount (write 15000, 1.5万 or 1,200,000)')};
+  const m = s.match(/^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$/);
+  if (!m) return bad;
+  const dec = m[2] || '';
+  if (dec.length > 2 + scale) return {error: T('金额最多精确到分', 'at most two decimals of yuan (amounts are exact to the fen)')};
+  return {fen: BigInt(m[1].replace(/,/g, '') + dec.padEnd(2 + scale, '0'))};
+}
+const fenText = (fen) => { const s = fen.toString().padStart(3, '0'); return s.slice(0, -2) + '.' + s.slice(-2); };
+const fenYuan = (fen) => { const [i, d] = fenText(fen).split('.'); return '¥' + i.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + '.' + d; };
+
+// What the page understood of a money field, shown beside it as it is typed.
+function understand(w) {
+  const out = w.parentNode && w.parentNode.querySelector('output.understood');
+  if (!out) return null;
+  w.removeAttribute('aria-invalid');
+  out.className = 'understood';
+  if (w.value.trim() === '') { out.textContent = ''; return null; }
+  const r = parseYuan(w.value);
+  if (r.error) { out.textContent = r.error; out.className = 'understood bad'; w.setAttribute('aria-invalid', 'true'); }
+  else out.textContent = '= ' + fenYuan(r.fen);
+  return r;
+}
+
 function input(f, name) {
   let w;
   const id = 'f-' + name.replace(/[\[\].]/g, '_');
@@ -30,21 +59,32 @@ function input(f, name) {
     w = el('select', {id, name, multiple: 'multiple'});
     for (const v of schema.enums[f.enum]) w.append(el('option', {value: v.value, text: v.label}));
   } else {
-    w = el('input', {id, name, type: f.type === 'date' ? 'date' : (f.type === 'money' || f.type === 'int') ? 'number' : 'text'});
-    if (f.type === 'money') w.step = '0.01';
+    w = el('input', {id, name, type: f.type === 'date' ? 'date' : f.type === 'int' ? 'number' : 'text'});
+    if (f.type === 'money') { /* text: 1.5万 and 1,200,000 are amounts too, and are never cut */
+      w.setAttribute('inputmode', 'decimal');
+      w.setAttribute('autocomplete', 'off');
+      w.placeholder = T('如 15000 或 1.5万', 'e.g. 15000 or 1.5万');
+      w.addEventListener('input', () => understand(w));
+    }
     if (f.type === 'int') w.step = '1';
-    if (f.min !== undefined) w.min = f.min;
+    if (f.min !== undefined && f.type !== 'money') w.min = f.min;
   }
   w.dataset.type = f.type;
   const box = el('div', {class: 'field'}, el('label', {for: id, text: lang === 'zh' ? f.label : f.path}), w,
+    f.type === 'money' ? el('output', {class: 'understood', for: id, 'aria-live': 'polite'}) : null,
     el('small', {text: lang === 'zh' ? f.zh : f.en}));
   if (f.type === 'money' || f.type === 'int') {
     const slider = el('input', {type: 'range', min: '0', max: '200', value: '100', 'aria-label': T('假设变化', 'what if')});
     const out = el('span', {text: ''});
     slider.addEventListener('input', () => {
-      if (w.dataset.base === undefined) w.dataset.base = w.value || '0';
-      const v = Number(w.dataset.base) * Number(slider.value) / 100;
-      w.value = f.type === 'int' ? Math.round(v) : v.toFixed(2);
+      if (f.type === 'money') { /* exact: fen as BigInt, the share floored to the fen */
+        if (w.dataset.base === undefined) { const r = parseYuan(w.value || '0'); if (r.error) return; w.dataset.base = r.fen.toString(); }
+        w.value = fenText(BigInt(w.dataset.base) * BigInt(slider.value) / 100n);
+        understand(w);
+      } else {
+        if (w.dataset.base === undefined) w.dataset.base = w.value || '0';
+        w.value = Math.round(Number(w.dataset.base) * Number(slider.value) / 100);
+      }
       out.textContent = slider.value + '%';
       clearTimeout(window.tmr); window.tmr = setTimeout(evaluate, 250);
     });
@@ -80,14 +120,18 @@ function build() {
   $('addstore').addEventListener('click', () => $('stores').append(storeBlock($('stores').children.length)));
 }
 
-function collect() {
+function collect(bad = [], raw = false) {
   const p = {};
   for (const w of $('form').querySelectorAll('input[name],select[name]')) {
     let v;
     if (w.multiple) { v = [...w.selectedOptions].map((o) => o.value); if (!v.length) continue; }
     else { v = w.value; if (v === '') continue; }
     if (w.dataset.type === 'int') v = Number(v);
-    if (w.dataset.type === 'money') v = String(v);
+    if (w.dataset.type === 'money' && !raw) { /* sent as understood, or not at all */
+      const r = parseYuan(v);
+      if (r.error) { bad.push(w); continue; }
+      v = fenText(r.fen);
+    }
     if (w.dataset.type === 'bool') v = v === 'true';
     let o = p;
     const parts = w.name.split('.');
@@ -113,7 +157,7 @@ function fill(p, prefix) {
       const w = $('form').querySelector('[name="' + name + '"]');
       if (!w) continue;
       if (w.multiple) for (const o of w.options) o.selected = v.includes(o.value);
-      else w.value = String(v);
+      else { w.value = String(v); if (w.dataset.type === 'money') understand(w); }
     }
   }
 }
@@ -173,8 +217,25 @@ function render(r) {
 
 async function evaluate() {
   for (const w of document.querySelectorAll('.missing')) w.classList.remove('missing');
+  const bad = [];
+  const body = collect(bad);
+  if (bad.length) { /* a value the page cannot read is never sent, nor half of it */
+    for (const w of bad) understand(w);
+    const out = $('results');
+    out.textContent = '';
+    const box = el('div', {class: 'errors', id: 'input-errors'}, el('h2', {text: T('资料有误', 'Please check')}));
+    for (const w of bad) {
+      const label = w.parentNode.querySelector('label').textContent;
+      const a = el('a', {class: 'focus', text: label + '：' + parseYuan(w.value).error});
+      a.addEventListener('click', () => focusField(w.name));
+      box.append(el('p', {}, a));
+    }
+    out.append(box);
+    bad[0].focus();
+    return;
+  }
   const res = await fetch('/api/v1/eval?explain=1&as_of=' + encodeURIComponent($('asof').value),
-    {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify(collect())});
+    {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body)});
   render(await res.json());
 }
 
@@ -182,7 +243,7 @@ function relabel() {
   document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
   for (const e of document.querySelectorAll('[data-zh]')) e.textContent = e.dataset[lang];
   $('lang').textContent = lang === 'zh' ? 'English' : '中文';
-  const keep = collect();
+  const keep = collect([], true); /* as typed, even what is not an amount yet */
   build();
   fill(keep);
   if (last) render(last);
