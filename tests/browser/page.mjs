@@ -76,6 +76,16 @@ try {
   await page.screenshot({ path: outdir + '/money.png', fullPage: false });
   await page.fill('[name="finance.rd_expense"]', '8000000.50');
 
+  // an empty date: the server's refusal is shown in words, and the page does not throw
+  await page.fill('#asof', '');
+  await page.click('#submit');
+  await page.waitForSelector('#request-error');
+  check('an empty date is an error in words, not a blank page',
+    (await page.textContent('#request-error')).length > 10);
+  await page.fill('#asof', '2025-06-30');
+  check('no what-if slider on the financial year',
+    (await page.locator('[name="finance.year"] ~ .whatif').count()) === 0);
+
   // English
   await page.click('#lang');
   check('English switch', (await page.textContent('h1')) === 'Policy calculator');

@@ -73,7 +73,7 @@ function input(f, name) {
   const box = el('div', {class: 'field'}, el('label', {for: id, text: lang === 'zh' ? f.label : f.path}), w,
     f.type === 'money' ? el('output', {class: 'understood', for: id, 'aria-live': 'polite'}) : null,
     el('small', {text: lang === 'zh' ? f.zh : f.en}));
-  if (f.type === 'money' || f.type === 'int') {
+  if (f.type === 'money' || (f.type === 'int' && !/(^|\.)year$/.test(f.path))) { /* not on a year */
     const slider = el('input', {type: 'range', min: '0', max: '200', value: '100', 'aria-label': T('假设变化', 'what if')});
     const out = el('span', {text: ''});
     slider.addEventListener('input', () => {
@@ -174,6 +174,11 @@ function focusField(path) {
 function render(r) {
   const out = $('results');
   out.textContent = '';
+  if (r.error && !r.errors) { /* a request the server refused (a bad or empty date): said in words */
+    out.append(el('div', {class: 'errors', id: 'request-error'}, el('h2', {text: T('资料有误', 'Please check')}),
+      el('p', {text: r.error.message || String(r.error)})));
+    return;
+  }
   if (r.errors) {
     const box = el('div', {class: 'errors'}, el('h2', {text: T('资料有误', 'Please check')}));
     for (const e of r.errors) {
@@ -217,6 +222,14 @@ function render(r) {
 
 async function evaluate() {
   for (const w of document.querySelectorAll('.missing')) w.classList.remove('missing');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test($('asof').value)) { /* no date, no estimate: said, not sent */
+    const out = $('results');
+    out.textContent = '';
+    out.append(el('div', {class: 'errors', id: 'request-error'}, el('h2', {text: T('资料有误', 'Please check')}),
+      el('p', {text: T('请选择测算日期（政策是否有效取决于日期）', 'Choose the date of the estimate (whether a policy is in force depends on it)')})));
+    $('asof').focus();
+    return;
+  }
   const bad = [];
   const body = collect(bad);
   if (bad.length) { /* a value the page cannot read is never sent, nor half of it */
