@@ -516,4 +516,17 @@ want_rc 2
 want_eq "message" "$(cat "$tmp/err")" "calc: error: cannot write $tmp: is a directory"
 end
 
+
+# Ensure a CSV as a spreadsheet writes it — dates 2023/5/8 and 2025年4月1日, TRUE and 否,
+# "1,200,000" and 150万 — gives exactly the results (fingerprints included) of the same
+# profiles written canonically.
+begin "CSV as Excel writes it == the canonical CSV, byte for byte"
+run batch tests/data/batch/as-written-canonical.csv --as-of $ASOF -q -o "$tmp/canon.jsonl"
+want_rc 0
+run batch tests/data/batch/as-written-excel.csv --as-of $ASOF -q -o "$tmp/excel.jsonl"
+want_rc 0
+want_same "results" "$tmp/canon.jsonl" "$tmp/excel.jsonl"
+want_eq "R&D subsidies" "$(jq -r '.results[] | select(.policy == "sc25-rd-subsidy") | .amount' "$tmp/excel.jsonl" | tr '\n' ' ')" "240000.00 150000.00 "
+end
+
 finish

@@ -510,9 +510,10 @@ static void test_date_parse_invalid_day(void **state)
 static void test_date_parse_bad_shape(void **state)
 {
     (void)state;
-    static const char *const bad[] = {"2025-1-1",    "2025-01-1",  "2025/01/01", "20250101",
+    static const char *const bad[] = {"2025/01-01", "2025-01/01", "2025年1-1",  "20250101",
                                       "2025-01-01x", " 2025-01-01", "25-01-01",  "",
-                                      "2025-0a-01",  "2025-01-01T00:00"};
+                                      "2025-0a-01",  "2025-01-01T00:00", "2025-001-01",
+                                      "2025/2/30", "2025年13月1日"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         calc_date d = 12345;
         assert_int_equal(calc_date_parse(&d, bad[i], strlen(bad[i])), CALC_ESCHEMA);
@@ -522,6 +523,20 @@ static void test_date_parse_bad_shape(void **state)
     /* only len bytes count */
     assert_int_equal(calc_date_parse(&d, "2025-06-30 and more", 10), 0);
     assert_int_equal(d, day("2025-06-30"));
+}
+
+/* Ensure dates as people and spreadsheets write them are the same day: 2024-3-15, 2024/3/15,
+ * 2024/03/15, 2024年3月15日 and 2024年3月15 (no 日) are 2024-03-15. */
+static void test_date_parse_as_people_write(void **state)
+{
+    (void)state;
+    static const char *const same[] = {"2024-3-15", "2024/3/15", "2024/03/15", "2024-03-15",
+                                       "2024年3月15日", "2024年03月15日", "2024年3月15"};
+    for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
+        calc_date d = 0;
+        if (calc_date_parse(&d, same[i], strlen(same[i])) != 0 || d != day("2024-03-15"))
+            fail_msg("'%s' is not 2024-03-15", same[i]);
+    }
 }
 
 /* Ensure format(parse(s)) gives s back. */
@@ -589,6 +604,7 @@ int main(void)
         cmocka_unit_test(test_date_parse_valid),
         cmocka_unit_test(test_date_parse_invalid_day),
         cmocka_unit_test(test_date_parse_bad_shape),
+        cmocka_unit_test(test_date_parse_as_people_write),
         cmocka_unit_test(test_date_format_roundtrip),
         cmocka_unit_test(test_date_years_before),
     };

@@ -451,24 +451,25 @@ static void test_bad_date(void **state)
         {"id: a\nname: A\nfounded: 2025-02-30\n",
          {CALC_ESCHEMA, 3, 10, "founded", "expected a date YYYY-MM-DD, got '2025-02-30'",
           date_hint}},
-        {"id: a\nname: A\nstores: [{opened: 2025-1-1}]\n",
-         {CALC_ESCHEMA, 3, 19, "stores[0].opened", "expected a date YYYY-MM-DD, got '2025-1-1'",
+        {"id: a\nname: A\nstores: [{opened: 2025/1-1}]\n",
+         {CALC_ESCHEMA, 3, 19, "stores[0].opened", "expected a date YYYY-MM-DD, got '2025/1-1'",
           date_hint}},
     };
     EXPECT_ONES(rows);
 }
 
-/* Ensure a bool is only plain true/false: yes and a quoted "true" are refused. */
+/* Ensure a bool is plain true/false (TRUE/True as spreadsheets write them, 是/否): yes and a
+ * quoted "true" are refused. */
 static void test_bad_bool(void **state)
 {
     (void)state;
     static const one rows[] = {
         {"id: a\nname: A\nrd:\n  major_project: yes\n",
          {CALC_ESCHEMA, 4, 18, "rd.major_project", "expected true or false, got 'yes'",
-          "write true or false"}},
+          "write true or false (or 是/否)"}},
         {"id: a\nname: A\nrd: {major_project: \"true\"}\n",
          {CALC_ESCHEMA, 3, 21, "rd.major_project", "expected true or false, got 'true'",
-          "write true or false"}},
+          "write true or false (or 是/否)"}},
     };
     EXPECT_ONES(rows);
 }

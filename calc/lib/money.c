@@ -221,19 +221,50 @@ static unsigned mdays(int y, unsigned m)
     return m == 2 && leap(y) ? 29 : md[m - 1];
 }
 
+/* Reads 1 to `most` digits at s[*i] into *v; false when there are none. */
+static bool date_num(const char *s, size_t len, size_t *i, int most, int *v)
+{
+    int n = 0;
+    *v = 0;
+    while (*i < len && n < most && s[*i] >= '0' && s[*i] <= '9') {
+        *v = *v * 10 + (s[*i] - '0');
+        (*i)++;
+        n++;
+    }
+    return n > 0 && !(*i < len && s[*i] >= '0' && s[*i] <= '9');
+}
+
+/* Dates as people write them: 2024-03-15, 2024-3-15, 2024/3/15, 2024年3月15日 — one kind of
+ * separator, a four-digit year, a real day. */
 int calc_date_parse(calc_date *out, const char *s, size_t len)
 {
-    if (len != 10 || s[4] != '-' || s[7] != '-')
+    static const char nian[] = "\xE5\xB9\xB4", yue[] = "\xE6\x9C\x88", ri[] = "\xE6\x97\xA5";
+    size_t i = 0;
+    int v[3];
+    if (!date_num(s, len, &i, 4, &v[0]) || i != 4)
         return CALC_ESCHEMA;
-    int v[3] = {0, 0, 0};
-    const int at[3] = {0, 5, 8}, w[3] = {4, 2, 2};
-    for (int k = 0; k < 3; k++)
-        for (int i = 0; i < w[k]; i++) {
-            char c = s[at[k] + i];
-            if (c < '0' || c > '9')
-                return CALC_ESCHEMA;
-            v[k] = v[k] * 10 + (c - '0');
-        }
+    const char *sep1, *sep2;
+    if (i < len && (s[i] == '-' || s[i] == '/')) {
+        sep1 = sep2 = s[i] == '-' ? "-" : "/";
+    } else {
+        sep1 = nian;
+        sep2 = yue;
+    }
+    size_t l1 = strlen(sep1), l2 = strlen(sep2);
+    if (len - i < l1 || memcmp(s + i, sep1, l1) != 0)
+        return CALC_ESCHEMA;
+    i += l1;
+    if (!date_num(s, len, &i, 2, &v[1]))
+        return CALC_ESCHEMA;
+    if (len - i < l2 || memcmp(s + i, sep2, l2) != 0)
+        return CALC_ESCHEMA;
+    i += l2;
+    if (!date_num(s, len, &i, 2, &v[2]))
+        return CALC_ESCHEMA;
+    if (sep1 == nian && len - i >= 3 && memcmp(s + i, ri, 3) == 0)
+        i += 3;
+    if (i != len)
+        return CALC_ESCHEMA;
     if (v[0] < 1900 || v[0] > 2999 || v[1] < 1 || v[1] > 12 || v[2] < 1 ||
         (unsigned)v[2] > mdays(v[0], (unsigned)v[1]))
         return CALC_ESCHEMA;

@@ -338,11 +338,18 @@ int schema_scalar(const snode *n, const char *str, size_t len, bool quoted, pval
         out->u.i = dd;
         return 0;
     }
-    case T_BOOL:
-        if (quoted || (strcmp(str, "true") != 0 && strcmp(str, "false") != 0))
+    case T_BOOL: { /* as a spreadsheet or a person writes it: true/TRUE/True, 是/否 */
+        static const char *const yes[] = {"true", "TRUE", "True", "\xE6\x98\xAF", NULL},
+                                 *const no[] = {"false", "FALSE", "False", "\xE5\x90\xA6", NULL};
+        if (quoted)
             return -1;
-        out->u.i = str[0] == 't';
-        return 0;
+        for (int k = 0; yes[k]; k++)
+            if (strcmp(str, yes[k]) == 0 || strcmp(str, no[k]) == 0) {
+                out->u.i = strcmp(str, yes[k]) == 0;
+                return 0;
+            }
+        return -1;
+    }
     case T_ENUM: {
         int k = enum_index(n->en, str);
         if (k < 0)
@@ -516,7 +523,7 @@ static bool convert(vctx *c, const snode *n, const value *v, pval *out)
             "expected a date YYYY-MM-DD, got '%s'", v->str);
         return false;
     case T_BOOL:
-        bad(c, v, "write true or false", "expected true or false, got '%s'", v->str);
+        bad(c, v, "write true or false (or 是/否)", "expected true or false, got '%s'", v->str);
         return false;
     case T_ENUM: {
         const char *best = closest_name(v->str, n->en->values, n->en->n);
