@@ -202,6 +202,21 @@ for v in '"8,000,000.50"' '800.000050万' '"¥8,000,000.50元"'; do
 done
 end
 
+# Ensure a date at which no cash or in-kind policy is in force says so — in the table, the JSON
+# (a warning naming the latest window's end) and calc policies — instead of a silent ¥0.
+begin "a date with nothing in force: a warning in the table, the JSON and calc policies"
+w='测算日期 2026-12-01 没有任何现金或实物政策在有效期内：最晚的有效期于 2025-12-31 结束（可按 --as-of 2025-12-31 测算当时可享受的政策）'
+run eval cases/profiles/example.yaml --as-of 2026-12-01
+want_rc 0
+want_line out "注意：$w"
+run eval cases/profiles/example.yaml --as-of 2026-12-01 --format json
+want_eq "JSON warning" "$(jq -r '.warnings[0] | "\(.code) \(.latest_in_force) \(.zh)"' "$tmp/out")" "nothing_in_force 2025-12-31 $w"
+run policies --as-of 2026-12-01
+want_line out "注意：$w"
+run eval cases/profiles/example.yaml --as-of 2025-06-30 --format json
+want_eq "no warning while policies are in force" "$(jq -r 'has("warnings")' "$tmp/out")" "false"
+end
+
 # Ensure 2025-02-30 is not a date.
 begin "profile: bad date 2025-02-30"
 run eval "$D/bad-date.yaml" --as-of 2025-06-30

@@ -501,6 +501,40 @@ static void apply_caps(calc_engine *e, calc_result *res, const calc_profile *pro
     }
 }
 
+bool set_in_force(const polset *ps, calc_date as_of, calc_date *latest)
+{
+    bool any = false;
+    *latest = 0;
+    for (size_t i = 0; i < ps->n; i++) {
+        const policy *p = &ps->pol[i];
+        if (p->error || p->kind == K_MATCH)
+            continue;
+        if (p->to > *latest)
+            *latest = p->to;
+        any |= as_of >= p->from && as_of <= p->to && !p->off;
+    }
+    return any;
+}
+
+void nothing_in_force_text(char *buf, size_t cap, calc_date as_of, calc_date latest, int lang)
+{
+    char d1[16], d2[16];
+    calc_date_format(d1, as_of);
+    if (!latest) {
+        snprintf(buf, cap, lang ? "no cash or in-kind policy of the set is in force on %s"
+                                : "测算日期 %s 没有任何现金或实物政策在有效期内", d1);
+        return;
+    }
+    calc_date_format(d2, latest);
+    if (lang)
+        snprintf(buf, cap, "no cash or in-kind policy of the set is in force on %s: the latest "
+                 "window ended on %s (evaluate with --as-of %s to see what was granted then)",
+                 d1, d2, d2);
+    else
+        snprintf(buf, cap, "测算日期 %s 没有任何现金或实物政策在有效期内：最晚的有效期于 %s 结束"
+                 "（可按 --as-of %s 测算当时可享受的政策）", d1, d2, d2);
+}
+
 void result_totals(calc_result *res)
 {
     res->cash = res->in_kind = 0;

@@ -49,6 +49,11 @@ void calc_profile_canonical(sbuf *b, const calc_profile *p);
 void engine_sha256(calc_engine *e, const void *data, size_t len, unsigned char md[32]);
 void engine_profile_fingerprint(calc_engine *e, const calc_profile *p, char out[65]);
 void engine_digest_free(calc_engine *e);
+/* Whether any cash or in-kind policy of the set is in force on as_of (match policies do not
+ * count); *latest gets the latest end of their windows (0 when the set has none). */
+bool set_in_force(const polset *ps, calc_date as_of, calc_date *latest);
+/* The words of the warning when nothing is in force (lang 0: zh, 1: en) into buf. */
+void nothing_in_force_text(char *buf, size_t cap, calc_date as_of, calc_date latest, int lang);
 /* The result's cash and in-kind totals from its eligible results, again (after the pools),
  * overflow-checked: a sum that does not fit is the largest amount, flagged as an error. */
 void result_totals(calc_result *res);

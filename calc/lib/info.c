@@ -152,6 +152,12 @@ int calc_policies_write(FILE *out, const calc_engine *e, calc_date as_of, int la
                 p->pool >= 0 ? ps->pool[p->pool].name : "-");
     }
     fprintf(out, "\n%s\n", lang ? "* in force on that date" : "* 表示该日期在有效期内");
+    calc_date latest;
+    if (!set_in_force(ps, as_of, &latest)) {
+        char w[400];
+        nothing_in_force_text(w, sizeof w, as_of, latest, lang);
+        fprintf(out, "%s%s\n", lang ? "warning: " : "注意：", w);
+    }
     return 0;
 }
 

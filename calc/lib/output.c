@@ -337,7 +337,26 @@ static void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc
     json_money(b, res->in_kind);
     if (res->totals_overflow)
         sb_puts(b, ", \"error\": \"a total exceeds the largest representable amount\"");
-    LIT(b, "}, \"fingerprint\": {\"policy_set\": \"sha256:");
+    calc_date latest;
+    if (!set_in_force(ps, res->as_of, &latest)) { /* an estimate of ¥0 must say why */
+        char zh[400], en[400], d[16];
+        nothing_in_force_text(zh, sizeof zh, res->as_of, latest, 0);
+        nothing_in_force_text(en, sizeof en, res->as_of, latest, 1);
+        LIT(b, "}, \"warnings\": [{\"code\": \"nothing_in_force\", \"zh\": ");
+        sb_json_str(b, zh);
+        LIT(b, ", \"en\": ");
+        sb_json_str(b, en);
+        LIT(b, ", \"latest_in_force\": ");
+        if (latest) {
+            LIT(b, "\"");
+            sb_puts(b, calc_date_format(d, latest));
+            LIT(b, "\"");
+        } else
+            LIT(b, "null");
+        LIT(b, "}");
+        LIT(b, "], \"fingerprint\": {\"policy_set\": \"sha256:");
+    } else
+        LIT(b, "}, \"fingerprint\": {\"policy_set\": \"sha256:");
     sb_puts(b, e->set_fp);
     LIT(b, "\", \"profile\": \"sha256:");
     sb_puts(b, res->profile_fp);
@@ -570,6 +589,12 @@ static void result_table(sbuf *b, const calc_engine *e, const calc_result *res, 
     if (res->totals_overflow)
         sb_puts(b, lang ? "error: a total exceeds the largest representable amount (capped)\n"
                         : "错误：合计超过可表示的最大金额（已封顶）\n");
+    calc_date latest;
+    if (!set_in_force(&e->ps, res->as_of, &latest)) {
+        char w[400];
+        nothing_in_force_text(w, sizeof w, res->as_of, latest, lang);
+        sb_printf(b, "%s%s\n", lang ? "warning: " : "注意：", w);
+    }
     sb_printf(b, "\n%s sha256:%s\n%s sha256:%s\n", lang ? "policy set" : "规则集指纹", e->set_fp,
               lang ? "profile   " : "企业画像指纹", res->profile_fp);
     sb_puts(b, lang ? "policies  " : "政策指纹");

@@ -1,5 +1,5 @@
-/* fuzz_money.c — money and date parsing: whatever parses formats back to the same value, and
- * percentages never overflow silently. */
+/* fuzz_money.c — money and date parsing: whatever parses formats back to the same value (a
+ * date in any accepted form to the same day), and percentages never overflow silently. */
 #include "common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -27,7 +27,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char buf[16];
         calc_date back;
         calc_date_format(buf, d);
-        if (calc_date_parse(&back, buf, strlen(buf)) != 0 || back != d || strcmp(buf, s) != 0)
+        /* every form read (2024/3/15, 2024年3月15日) is the day the canonical text names;
+         * the canonical text itself comes back unchanged */
+        bool canonical = size == 10 && s[4] == '-' && s[7] == '-';
+        if (calc_date_parse(&back, buf, strlen(buf)) != 0 || back != d ||
+            (canonical && strcmp(buf, s) != 0))
             abort();
         (void)calc_date_years_before(d, 3);
     }

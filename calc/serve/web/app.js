@@ -190,6 +190,15 @@ function render(r) {
     return;
   }
   last = r;
+  for (const w of r.warnings || []) { /* ¥0 because nothing is in force: said, with the way out */
+    const box = el('div', {class: 'warning', id: 'warning-' + w.code}, el('p', {text: lang === 'zh' ? w.zh : w.en}));
+    if (w.latest_in_force) {
+      const b = el('button', {type: 'button', text: T('按 ', 'Estimate as of ') + w.latest_in_force + T(' 测算', '')});
+      b.addEventListener('click', () => { $('asof').value = w.latest_in_force; evaluate(); });
+      box.append(b);
+    }
+    out.append(box);
+  }
   out.append(el('div', {class: 'totals', id: 'totals', text: T('现金合计 ', 'Cash ') + yuan(r.totals.cash) + '　' + T('实物价值合计 ', 'In kind ') + yuan(r.totals.in_kind)}));
   const order = ['eligible', 'needs_data', 'ineligible', 'superseded', 'error', 'not_in_force'];
   const rs = [...r.results].sort((a, b) => order.indexOf(a.status) - order.indexOf(b.status));
