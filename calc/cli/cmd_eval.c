@@ -51,7 +51,6 @@ int cli_eval(cli_opts *o)
     calc_engine *e = cli_engine(o, &status);
     if (!e)
         return status;
-    calc_engine_set_explain(e, o->explain);
     calc_diags d = {0};
     calc_profile *p = calc_profile_load_set(e, o->args.v[0], o->sets.v, o->sets.n, &d);
     if (!p) {
@@ -67,7 +66,8 @@ int cli_eval(cli_opts *o)
         calc_engine_free(e);
         return cli_finish(stdout, cli_worst(s, status));
     }
-    calc_result *r = calc_eval(e, p, o->as_of);
+    const calc_eval_opts eo = {.explain = o->explain != 0};
+    calc_result *r = calc_eval_with(e, p, o->as_of, &eo);
     if (format == CALC_FMT_JSON || o->explain)
         calc_qualify(e, p, r);
     calc_output_opts oo = {format, o->explain, o->lang};

@@ -243,7 +243,7 @@ static FILE *shard_open(const calc_batch_opts *o, int i)
 {
     FILE *f;
     if (strcmp(o->inputs[i], "-") == 0) {
-        f = batch_temp_file(batch_tmpdir(o));
+        f = batch_temp_file(calc_tmpdir());
         char buf[65536];
         size_t n;
         while (f && (n = fread(buf, 1, sizeof buf, stdin)) > 0)

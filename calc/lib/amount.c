@@ -137,7 +137,7 @@ static int amount_stage(E *e, int overall, pres *r)
     calc_money items = 0;
     if (p->kind == K_CASH && p->ref_item != LUA_NOREF) {
         const cond *c = &p->conds[p->item_cond];
-        const pval *v = eval_field_of(root->u.o, c);
+        const pval *v = cond_slot(root->u.o, c);
         for (size_t i = 0; v && v->set && i < v->u.l->n; i++) {
             char pre[160];
             snprintf(pre, sizeof pre, "%s[%zu].", c->field, i);

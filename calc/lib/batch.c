@@ -418,7 +418,7 @@ static int claims_pass(batch *b, const char *const *inputs, bool pools, claims *
     b->eval.claims_comp = comp;
     b->eval.claims_only = true;
     b->pass = PASS_CLAIMS;
-    b->spill = batch_temp_file(batch_tmpdir(b->o)); /* without one, the final pass parses again */
+    b->spill = batch_temp_file(calc_tmpdir()); /* without one, the final pass parses again */
     summary s; /* the final pass counts again */
     summary_init(&s, b->npol);
     run_pass(b, inputs, NULL, &s, all);
@@ -456,7 +456,7 @@ static int run_batch(const calc_batch_opts *o)
     for (int i = 0; i < o->ninputs; i++) {
         inputs[i] = o->inputs[i];
         if (two_passes && strcmp(o->inputs[i], "-") == 0) {
-            if (!spooled && !(spooled = batch_spool_stdin(batch_tmpdir(o), o->err)))
+            if (!spooled && !(spooled = batch_spool_stdin(calc_tmpdir(), o->err)))
                 io = 1;
             inputs[i] = spooled ? spooled : "/dev/null";
         }

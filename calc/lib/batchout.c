@@ -10,12 +10,6 @@
 #include <time.h>
 #include <unistd.h>
 
-const char *batch_tmpdir(const calc_batch_opts *o)
-{
-    (void)o;
-    return calc_tmpdir();
-}
-
 char *batch_spool_stdin(const char *dir, FILE *err)
 {
     char path[1024];

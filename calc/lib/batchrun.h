@@ -136,8 +136,6 @@ bool spill_need(void *ud);
 FILE *batch_temp_file(const char *dir);
 
 /* ---- batchout.c: the output files and the summary ---- */
-/* The directory of temporary files. */
-const char *batch_tmpdir(const calc_batch_opts *o);
 /* Copies standard input to a named temporary file in dir, so that it can be read twice. */
 char *batch_spool_stdin(const char *dir, FILE *err);
 /* The CSV output's first line (after a UTF-8 byte order mark for spreadsheets with --excel). */

@@ -215,12 +215,8 @@ typedef struct calc_eval_opts {
 } calc_eval_opts;
 calc_result *calc_eval_with(calc_engine *e, const calc_profile *p, calc_date as_of,
                             const calc_eval_opts *o);
-/* calc_eval_with the engine's defaults: the full evaluation, with the steps when
- * calc_engine_set_explain(e, 1) and only the failed conditions when
- * calc_engine_set_conditions(e, 0). */
+/* The full evaluation: calc_eval_with(e, p, as_of, NULL). */
 calc_result *calc_eval(calc_engine *e, const calc_profile *p, calc_date as_of);
-void calc_engine_set_explain(calc_engine *e, int on);
-void calc_engine_set_conditions(calc_engine *e, int all);
 void calc_result_free(calc_result *r);
 /* Adds to every ineligible or needs_data result of r the field changes that would make it
  * eligible, each set proven by evaluating a copy of p with them (p is not touched). */

@@ -237,8 +237,6 @@ static int replay_case(FILE *out, calc_engine *e, const char *file, const value 
                     *x = err;
                 invalid = true;
             }
-            if (own)
-                calc_engine_set_conditions(own, 1);
         }
     }
     calc_engine *live = e;

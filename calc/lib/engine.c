@@ -554,12 +554,8 @@ void result_totals(calc_result *res)
 
 calc_result *calc_eval(calc_engine *e, const calc_profile *prof, calc_date as_of)
 {
-    return calc_eval_with(e, prof, as_of, &e->defaults);
+    return calc_eval_with(e, prof, as_of, NULL);
 }
-
-void calc_engine_set_explain(calc_engine *e, int on) { e->defaults.explain = on != 0; }
-
-void calc_engine_set_conditions(calc_engine *e, int all) { e->defaults.failures_only = !all; }
 
 calc_result *calc_eval_with(calc_engine *e, const calc_profile *prof, calc_date as_of,
                             const calc_eval_opts *o)

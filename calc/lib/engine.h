@@ -15,7 +15,6 @@ struct calc_engine {
     calc_diags diags;
     struct sbx *sbx;     /* its Lua state (sandbox.h) */
     struct evalctx *ctx; /* the evaluation under way (dsl.h) */
-    calc_eval_opts defaults; /* calc_eval's (set_explain, set_conditions) */
     char set_fp[65]; /* SHA-256 of the set (fingerprint.c) */
     size_t nfp;
     struct filefp {

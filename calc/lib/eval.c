@@ -36,11 +36,6 @@ void eval_missing_add(strlist *l, arena *a, const char *s)
     l->slot[k] = ++l->n;
 }
 
-const pval *eval_field_of(const pobj *base, const cond *c)
-{
-    return cond_slot(base, c);
-}
-
 pval *cond_slot(const pobj *base, const cond *c)
 {
     const pobj *o = base;
@@ -299,7 +294,7 @@ static int ev(E *e, const cond *c, const pobj *base, const char *prefix, int dep
     int tv;
     bool all = e->c->all_records;
     size_t at = 0, first = e->r.n;
-    const pval *v = c->field ? eval_field_of(base, c) : NULL;
+    const pval *v = c->field ? cond_slot(base, c) : NULL;
     if (rec && all)
         at = add_rec(e, c, prefix, v, TV_UNKNOWN, depth);
     switch (c->op) {
@@ -358,7 +353,7 @@ void eval_collect(E *e, const cond *c, const pobj *base, const char *prefix)
             eval_collect(e, &c->sub[i], base, prefix);
         return;
     case C_ANY_ITEM: {
-        const pval *v = eval_field_of(base, c);
+        const pval *v = cond_slot(base, c);
         if (!v || !v->set) {
             snprintf(p, sizeof p, "%s%s", prefix, c->field);
             eval_missing_add(&e->missing, e->c->a, p);

@@ -32,8 +32,6 @@ typedef struct E {
 
 /* Adds an absent field's path to missing (once). */
 void eval_missing_add(strlist *l, arena *a, const char *s);
-/* The value of condition c's field in base (NULL when a step of the path is absent). */
-const pval *eval_field_of(const pobj *base, const cond *c);
 /* An item's result for an any_item condition c (its item conditions, all of them). */
 int eval_item_tv(E *e, const cond *c, const pval *item, const char *prefix, int depth, bool rec);
 /* Adds the absent fields that decide an unknown condition to missing. */

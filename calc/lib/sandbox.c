@@ -379,7 +379,7 @@ static int msgh(lua_State *L)
     return 1;
 }
 
-void sbx_text_(char *dst, size_t cap, lua_State *L, int idx)
+void sbx_text(char *dst, size_t cap, lua_State *L, int idx)
 {
     size_t len = 0;
     const char *m = lua_tolstring(L, idx, &len);

@@ -69,7 +69,6 @@ void sbx_charge(lua_State *L, lua_Integer units);
  * sees an empty stack of its own; what it leaves there is dropped. */
 int sbx_protect(sbx *s, int (*fn)(lua_State *L, void *ud), void *ud, char *msg, size_t msgsize);
 /* Copies a Lua error message or text into dst as valid UTF-8 (see calc_utf8_clean). */
-#define sbx_text(dst, cap, L, idx) sbx_text_((dst), (cap), (L), (idx))
-void sbx_text_(char *dst, size_t cap, lua_State *L, int idx);
+void sbx_text(char *dst, size_t cap, lua_State *L, int idx);
 
 #endif

@@ -107,6 +107,9 @@ try {
   // English
   await page.click('#lang');
   check('English switch', (await page.textContent('h1')) === 'Policy calculator');
+  await page.click('#submit');
+  await page.waitForSelector('#totals');
+  await page.screenshot({ path: outdir + '/page-en.png', fullPage: true });
 
   // a phone
   const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
@@ -115,6 +118,11 @@ try {
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
   check('fits a phone screen without horizontal scrolling', !overflow);
   await phone.screenshot({ path: outdir + '/phone.png', fullPage: false });
+  await phone.click('#example');
+  for (let i = 0; i < 50 && (await phone.inputValue('[name="id"]')) === ''; i++) await phone.waitForTimeout(100);
+  await phone.click('#submit');
+  await phone.waitForSelector('#totals');
+  await phone.locator('#results').screenshot({ path: outdir + '/phone-results.png' });
   check('no script errors', errors.length === 0, errors.join('; '));
 } catch (e) {
   check('the page test ran', false, String(e));
