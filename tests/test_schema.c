@@ -230,6 +230,45 @@ static const char *const date_hint = "write a real date as YYYY-MM-DD, e.g. 2025
 static const char *const add_hint = "add it to the profile";
 
 /* Ensure a valid profile loads with no diagnostic and every value typed exactly as written. */
+/* Every field and every enum value of the shipped schema has a Chinese and an English label:
+ * the table, the page and the JSON never fall back to a path or a code. */
+static void walk_labels(const snode *n, int *bad)
+{
+    if (n->path[0] && (!n->label || !n->label_en)) {
+        print_error("field %s lacks %s\n", n->path, n->label ? "label_en" : "label");
+        ++*bad;
+    }
+    for (size_t i = 0; i < n->nchild; i++)
+        walk_labels(n->child[i], bad);
+    if (n->item)
+        walk_labels(n->item, bad);
+}
+
+static void test_every_label_in_both_languages(void **state)
+{
+    (void)state;
+    const calc_schema *s = &engine->schema;
+    int bad = 0;
+    walk_labels(s->root, &bad);
+    for (size_t i = 0; i < s->nenum; i++)
+        for (size_t k = 0; k < s->enums[i].n; k++) {
+            const enum_def *e = &s->enums[i];
+            /* districts are written in Chinese: their code is their Chinese label */
+            if (e->zh[k] == e->values[k] && strcmp(e->name, "district") != 0)
+                print_error("enum %s value %s lacks zh\n", e->name, e->values[k]), bad++;
+            if (e->en[k] == e->values[k])
+                print_error("enum %s value %s lacks en\n", e->name, e->values[k]), bad++;
+        }
+    assert_int_equal(bad, 0);
+    const snode *rd = schema_resolve(s->root, "finance.rd_expense");
+    assert_string_equal(snode_label(rd, 0), "研发投入");
+    assert_string_equal(snode_label(rd, 1), "R&D expense");
+    const enum_def *ind = schema_enum(s, "industry");
+    int ai = enum_index(ind, "ai");
+    assert_string_equal(enum_label_lang(ind, ai, 0), "人工智能");
+    assert_string_equal(enum_label_lang(ind, ai, 1), "artificial intelligence");
+}
+
 static void test_valid_profile(void **state)
 {
     (void)state;
@@ -851,6 +890,7 @@ static void test_json_short_way(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_label_in_both_languages),
         cmocka_unit_test(test_valid_profile),
         cmocka_unit_test(test_unknown_field_hint),
         cmocka_unit_test(test_unknown_enum_hint),

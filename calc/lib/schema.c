@@ -89,6 +89,17 @@ int enum_index(const enum_def *e, const char *s)
 
 const char *enum_label(const enum_def *e, int i) { return e->zh[i]; }
 
+const char *enum_label_lang(const enum_def *e, int i, int lang)
+{
+    return lang ? e->en[i] : e->zh[i];
+}
+
+const char *snode_label(const snode *n, int lang)
+{
+    const char *l = lang ? n->label_en : n->label;
+    return l ? l : n->path;
+}
+
 /* Finds or creates the object node for a dotted prefix ("hq.office", "stores[]"). */
 static snode *ensure(calc_schema *s, const char *path, size_t len, calc_diags *d,
                      const calc_loc *loc)
@@ -178,6 +189,7 @@ static int load_field(calc_schema *s, const char *path, const value *def, calc_d
         add_child(s, parent, n);
     }
     n->label = str_of(s, def, "label");
+    n->label_en = str_of(s, def, "label_en");
     n->zh = str_of(s, def, "zh");
     n->en_text = str_of(s, def, "en");
     n->group = str_of(s, def, "group");
@@ -235,15 +247,23 @@ int calc_schema_load(calc_schema *s, const char *path, calc_diags *d)
         e->name = enums->keys[i]->str;
         if (vals->type != V_MAP) {
             diag_at(d, CALC_ESCHEMA, &vals->loc, e->name, NULL,
-                    "an enum maps each value to its Chinese label");
+                    "an enum maps each value to its labels, {zh: …, en: …}");
             return CALC_ESCHEMA;
         }
         e->n = vals->n;
         e->values = arena_alloc(&s->a, vals->n * sizeof *e->values);
         e->zh = arena_alloc(&s->a, vals->n * sizeof *e->zh);
+        e->en = arena_alloc(&s->a, vals->n * sizeof *e->en);
         for (size_t k = 0; k < vals->n; k++) {
+            const value *lab = vals->items[k];
             e->values[k] = vals->keys[k]->str;
-            e->zh[k] = vals->items[k]->type == V_SCALAR ? vals->items[k]->str : e->values[k];
+            /* `code: 中文` (the code is its English label) or `code: {zh: 中文, en: English}` */
+            e->zh[k] = lab->type == V_SCALAR ? lab->str : str_of(s, lab, "zh");
+            e->en[k] = lab->type == V_MAP ? str_of(s, lab, "en") : NULL;
+            if (!e->zh[k])
+                e->zh[k] = e->values[k];
+            if (!e->en[k])
+                e->en[k] = e->values[k];
         }
     }
     s->root = new_node(s, "", "", T_OBJECT);

@@ -13,6 +13,7 @@ typedef struct enum_def {
     size_t n;
     const char **values;
     const char **zh; /* labels */
+    const char **en;
 } enum_def;
 
 typedef struct snode snode;
@@ -30,6 +31,7 @@ struct snode {
     int64_t min, max;
     const char *zh, *en_text; /* descriptions */
     const char *label;        /* short Chinese label */
+    const char *label_en;     /* short English label */
     const char *group;        /* form group (基本信息, 财务数据…) */
     int index;                /* slot index within the parent object */
     snode *parent;
@@ -54,6 +56,10 @@ const snode *schema_resolve(const snode *base, const char *path);
 const enum_def *schema_enum(const calc_schema *s, const char *name);
 int enum_index(const enum_def *e, const char *s);
 const char *enum_label(const enum_def *e, int i);
+/* Value i's label in Chinese (lang 0) or English (1); the code when the schema gives none. */
+const char *enum_label_lang(const enum_def *e, int i, int lang);
+/* A field's short label in Chinese (lang 0) or English (1); its path when the schema gives none. */
+const char *snode_label(const snode *n, int lang);
 
 /* ---- typed profile ---- */
 typedef struct pval pval;
