@@ -247,7 +247,7 @@ static void walk_labels(const snode *n, int *bad)
 static void test_every_label_in_both_languages(void **state)
 {
     (void)state;
-    const calc_schema *s = &engine->schema;
+    const calc_schema *s = &engine->ps.schema;
     int bad = 0;
     walk_labels(s->root, &bad);
     for (size_t i = 0; i < s->nenum; i++)
