@@ -16,6 +16,12 @@ typedef struct enum_def {
     const char **en;
 } enum_def;
 
+/* What a "how to qualify" suggestion may do to a field (schema.yaml `change:`): never (a fact,
+ * or history: what was already paid), raise it (a quantity; next_year: a target for the next
+ * claim year), move it (relocate: 迁入 a district), obtain it (a qualification) or choose it. */
+enum { CH_FACT, CH_HISTORY, CH_RAISE, CH_NEXT_YEAR, CH_RELOCATE, CH_OBTAIN, CH_CHOOSE };
+const char *schema_change_name(int change);
+
 typedef struct snode snode;
 struct snode {
     const char *name; /* last segment */
@@ -33,6 +39,8 @@ struct snode {
     const char *label;        /* short Chinese label */
     const char *label_en;     /* short English label */
     const char *group;        /* form group (基本信息, 财务数据…) */
+    int change;               /* CH_*: CH_FACT when the schema does not say */
+    bool change_given;        /* the schema says it (`change:`) */
     int index;                /* slot index within the parent object */
     snode *parent;
     size_t nchild;
