@@ -1,11 +1,13 @@
 /* qualify.c — "how to qualify": for a policy that is ineligible or waiting for data, the field
  * changes that would make it eligible — thresholds as exact differences, enums and booleans as
- * the value needed, absent fields to provide — and the amount it would then bring. Every
- * suggestion is proven by evaluating the profile with the changes applied; a set of changes
- * that does not make the policy eligible is not shown. Dates are facts: a failing date cannot
- * be changed, and is said to be so. */
-/* The most changes a suggestion may consist of before it is minimised: each costs one
- * evaluation of the whole profile, and a list of thousands of items would make it quadratic. */
+ * the value needed, absent fields to provide — and the amount it would then bring, with the
+ * suggestion in words (zh, en). Every suggestion is proven by evaluating the profile with the
+ * changes applied; a set of changes that does not make the policy eligible is not shown.
+ * Only what the schema lets an enterprise change is suggested (schema.yaml `change:`): facts
+ * (dates, industry, ratings) and history (what was already paid) never, quantities upward
+ * only, finance figures as targets for the next claim year, districts as a move (迁入); a
+ * failing field no suggestion may change is named instead. A proven amount that depends on a
+ * value the enterprise must still give is not shown as if it were known. */
 #define QUALIFY_MAX_CHANGES 64
 
 #include "engine.h"
@@ -17,6 +19,7 @@ typedef struct fix {
     pval *slot;
     pval old, nv;
     bool active;
+    bool up; /* a number to provide that only a lower bound (or nothing) constrains */
     qchange ch;
 } fix;
 
@@ -161,14 +164,14 @@ static void nominal(const snode *sn, pval *out)
     }
 }
 
-static void add_fix(fixes *f, pval *slot, const pval *nv, const char *field, const char *action,
-                    arena *a)
+static fix *add_fix(fixes *f, pval *slot, const pval *nv, const char *field, const snode *sn,
+                    const char *action, const char *kind, arena *a)
 {
     if (f->n > QUALIFY_MAX_CHANGES)
-        return; /* already too many to be advice: the suggestion is given up */
+        return NULL; /* already too many to be advice: the suggestion is given up */
     for (size_t i = 0; i < f->n; i++)
         if (f->v[i].slot == slot)
-            return;
+            return NULL;
     if (f->n == f->cap) {
         f->cap = f->cap ? f->cap * 2 : 8;
         f->v = realloc(f->v, f->cap * sizeof *f->v);
@@ -181,6 +184,8 @@ static void add_fix(fixes *f, pval *slot, const pval *nv, const char *field, con
     x->old = *slot;
     x->ch.field = arena_strndup(a, field, strlen(field));
     x->ch.action = action;
+    x->ch.kind = kind;
+    x->ch.sn = sn;
     text_of(a, &x->ch.now, slot);
     if (nv->type == T_LIST) {
         const pval *t = &nv->u.l->item[nv->u.l->n - 1];
@@ -201,6 +206,7 @@ static void add_fix(fixes *f, pval *slot, const pval *nv, const char *field, con
     x->nv = *nv;
     *slot = *nv;
     x->active = true;
+    return x;
 }
 
 static void set_active(fixes *f, size_t i, bool on)
@@ -208,6 +214,58 @@ static void set_active(fixes *f, size_t i, bool on)
     fix *x = &f->v[i];
     *x->slot = on ? x->nv : x->old;
     x->active = on;
+}
+
+/* Adds field to the failing fields no suggestion may change (once). */
+static void add_fixed(qualify *q, const char *field, arena *a)
+{
+    for (size_t i = 0; i < q->nfixed; i++)
+        if (strcmp(q->fixed[i], field) == 0)
+            return;
+    const char **v = arena_alloc(a, (q->nfixed + 1) * sizeof *v);
+    if (q->nfixed)
+        memcpy(v, q->fixed, q->nfixed * sizeof *v);
+    v[q->nfixed++] = arena_strndup(a, field, strlen(field));
+    q->fixed = v;
+}
+
+/* Whether the schema lets a suggestion change the present value cur of field sn to nv (which
+ * satisfies condition c), and as what: the action (raise, set, add) and its kind. Numbers go
+ * up only — a limit such as 员工人数不超过50 is respected, never advised around. */
+static bool allowed(const cond *c, const snode *sn, const pval *cur, const pval *nv,
+                    const char **action, const char **kind)
+{
+    switch (sn->change) {
+    case CH_RAISE:
+    case CH_NEXT_YEAR:
+        if ((sn->type != T_MONEY && sn->type != T_INT) || !cur->set || nv->u.i <= cur->u.i)
+            return false;
+        *action = "raise";
+        *kind = sn->change == CH_NEXT_YEAR ? "next_year_target" : "raise";
+        return true;
+    case CH_RELOCATE: /* a move into the district the policy names */
+        if (sn->type != T_ENUM || (cur->set && cur->u.i == nv->u.i))
+            return false;
+        *action = "set";
+        *kind = "relocate";
+        return true;
+    case CH_OBTAIN: /* a qualification: a tag added, or a recognition's flag set */
+        if (c->op == C_HAS_TAG)
+            *action = "add";
+        else if (sn->type == T_BOOL && nv->u.i == 1)
+            *action = "set";
+        else
+            return false;
+        *kind = "obtain";
+        return true;
+    case CH_CHOOSE:
+        if (sn->type != T_ENUM && sn->type != T_BOOL)
+            return false;
+        *action = "set";
+        *kind = "choose";
+        return true;
+    default: return false; /* a fact, or history */
+    }
 }
 
 /* Adds the fixes a result's failed conditions and missing fields call for. */
@@ -224,29 +282,18 @@ static void collect(calc_engine *e, calc_profile *prof, const policy *p, const p
             continue;
         char field[200];
         snprintf(field, sizeof field, "%s%s", rc->prefix ? rc->prefix : "", c->field);
-        if (c->sn->type == T_DATE) { /* a date already past cannot change */
-            bool seen = false;
-            for (size_t i = 0; i < q->nfixed; i++)
-                seen |= strcmp(q->fixed[i], field) == 0;
-            if (!seen) {
-                const char **v = arena_alloc(a, (q->nfixed + 1) * sizeof *v);
-                if (q->nfixed)
-                    memcpy(v, q->fixed, q->nfixed * sizeof *v);
-                v[q->nfixed++] = arena_strndup(a, field, strlen(field));
-                q->fixed = v;
-            }
+        pval nv;
+        const char *action, *kind;
+        if (!satisfy(a, p, as_of, c, c->sn, slot, &nv)) {
+            if (c->sn->change == CH_FACT || c->sn->change == CH_HISTORY)
+                add_fixed(q, field, a);
             continue;
         }
-        pval nv;
-        if (!satisfy(a, p, as_of, c, c->sn, slot, &nv))
+        if (!allowed(c, c->sn, slot, &nv, &action, &kind)) {
+            add_fixed(q, field, a); /* what the policy needs is not the enterprise's to change */
             continue;
-        bool threshold = c->op == C_AT_LEAST || c->op == C_AT_MOST || c->op == C_GREATER ||
-                         c->op == C_LESS || c->op == C_BETWEEN;
-        const char *action = c->op == C_HAS_TAG ? "add"
-                             : threshold && (c->sn->type == T_MONEY || c->sn->type == T_INT)
-                                 ? (slot->set && nv.u.i < slot->u.i ? "lower" : "raise")
-                                 : "set";
-        add_fix(f, slot, &nv, field, action, a);
+        }
+        add_fix(f, slot, &nv, field, c->sn, action, kind, a);
     }
     for (size_t k = 0; k < r->nmissing; k++) {
         const char *path = r->missing[k];
@@ -308,8 +355,163 @@ static void collect(calc_engine *e, calc_profile *prof, const policy *p, const p
                 nv.u.i = as_of;
         } else if (!(c && satisfy(a, p, as_of, c, sn, slot, &nv)))
             nominal(sn, &nv);
-        add_fix(f, slot, &nv, path, "provide", a);
+        /* giving a value is not changing one: any field may be provided, facts too */
+        fix *x = add_fix(f, slot, &nv, path, sn, "provide", "provide", a);
+        if (x)
+            x->up = (sn->type == T_MONEY || sn->type == T_INT) &&
+                    (!c || c->op == C_AT_LEAST || c->op == C_GREATER);
     }
+}
+
+/* Whether the value a change gives is one the enterprise has still to decide: a field to
+ * provide (the proof used a value of its own), or a threshold of "some" — more than zero, at
+ * least one — which the proof meets with a single fen or unit. */
+static bool unknown_value(const fix *x)
+{
+    if (strcmp(x->ch.kind, "provide") == 0)
+        return true;
+    return strcmp(x->ch.action, "raise") == 0 && x->nv.u.i <= 1;
+}
+
+/* Other values of the field for the same test: larger and smaller numbers, every other value
+ * of an enum, the other flag, the neighbouring days, another text. */
+static size_t alternatives(const snode *sn, const pval *v, pval *alt, size_t cap)
+{
+    size_t n = 0;
+    int64_t x = v->u.i;
+    switch (sn->type) {
+    case T_MONEY: /* ¥1,000,000 more, and half */
+        if (x <= INT64_MAX - 100000000)
+            alt[n++].u.i = x + 100000000;
+        if (x / 2 != x)
+            alt[n++].u.i = x / 2;
+        break;
+    case T_INT: {
+        int64_t hi = sn->has_max && sn->max < x + 10 ? sn->max : x + 10;
+        if (x <= INT64_MAX - 10 && hi > x)
+            alt[n++].u.i = hi;
+        if (x > (sn->has_min ? sn->min : 0))
+            alt[n++].u.i = x - 1;
+        break;
+    }
+    case T_ENUM:
+        for (size_t k = 0; k < sn->en->n && n < cap; k++)
+            if ((int64_t)k != x) {
+                alt[n].u.i = (int64_t)k;
+                alt[n++].s = sn->en->values[k];
+            }
+        break;
+    case T_BOOL: alt[n++].u.i = !x; break;
+    case T_DATE:
+        alt[n++].u.i = x - 1;
+        alt[n++].u.i = x + 1;
+        break;
+    case T_STRING: alt[n++].u.s = v->u.s && strcmp(v->u.s, "?") == 0 ? "??" : "?"; break;
+    default: break;
+    }
+    for (size_t k = 0; k < n; k++) {
+        alt[k].set = true;
+        alt[k].type = sn->type;
+    }
+    return n;
+}
+
+/* What policy pi brings with the fixes as they are: its amount and quantity, or eligible
+ * false. */
+typedef struct brings {
+    bool eligible;
+    calc_money amount;
+    int64_t quantity;
+} brings;
+
+static brings trial_brings(calc_engine *e, calc_profile *prof, calc_date as_of,
+                           const calc_eval_opts *o, size_t pi)
+{
+    calc_result *t = calc_eval_with(e, prof, as_of, o);
+    const pres *r = &t->r[pi];
+    brings v = {r->status == ST_ELIGIBLE, r->amount, r->quantity};
+    calc_result_free(t);
+    return v;
+}
+
+/* Whether the proven amount changes with x's value (the others as they are) while the policy
+ * stays eligible: then the amount is the enterprise's value's, not the proof's. */
+static bool depends_alone(calc_engine *e, calc_profile *prof, calc_date as_of,
+                          const calc_eval_opts *o, size_t pi, const fix *x, brings base)
+{
+    pval alt[64];
+    size_t n = alternatives(x->ch.sn, &x->nv, alt, sizeof alt / sizeof *alt);
+    bool depends = false;
+    for (size_t k = 0; k < n && !depends; k++) {
+        *x->slot = alt[k];
+        brings v = trial_brings(e, prof, as_of, o, pi);
+        depends = v.eligible && (v.amount != base.amount || v.quantity != base.quantity);
+    }
+    *x->slot = x->nv;
+    return depends;
+}
+
+/* The fields among the active fixes whose value the enterprise has still to decide and on
+ * which the proven amount depends, into q->depends. Each is tried alone; then each number not
+ * found so is tried again with the other such numbers raised, since an amount such as
+ * min(requested, eligible) moves with neither alone. */
+static void find_depends(calc_engine *e, calc_profile *prof, calc_date as_of,
+                         const calc_eval_opts *o, size_t pi, fixes *f, qualify *q)
+{
+    brings base = trial_brings(e, prof, as_of, o, pi);
+    bool *dep = calloc(f->n ? f->n : 1, sizeof *dep);
+    if (!dep)
+        abort();
+    for (size_t k = 0; k < f->n; k++)
+        dep[k] = f->v[k].active && unknown_value(&f->v[k]) &&
+                 depends_alone(e, prof, as_of, o, pi, &f->v[k], base);
+    for (size_t k = 0; k < f->n; k++) {
+        fix *x = &f->v[k];
+        bool number = x->ch.sn->type == T_MONEY || x->ch.sn->type == T_INT;
+        if (dep[k] || !x->active || !unknown_value(x) || !number)
+            continue;
+        size_t raised = 0;
+        for (size_t j = 0; j < f->n; j++) {
+            fix *y = &f->v[j];
+            pval alt[2];
+            if (j == k || !y->active || !unknown_value(y) ||
+                (y->ch.sn->type != T_MONEY && y->ch.sn->type != T_INT) ||
+                alternatives(y->ch.sn, &y->nv, alt, 2) == 0 || alt[0].u.i <= y->nv.u.i)
+                continue;
+            *y->slot = alt[0];
+            raised++;
+        }
+        brings b = raised ? trial_brings(e, prof, as_of, o, pi) : (brings){0};
+        dep[k] = b.eligible && depends_alone(e, prof, as_of, o, pi, x, b);
+        for (size_t j = 0; j < f->n; j++)
+            if (j != k && f->v[j].active)
+                *f->v[j].slot = f->v[j].nv;
+    }
+    for (size_t k = 0; k < f->n; k++)
+        if (dep[k])
+            q->depends[q->ndepends++] = f->v[k].ch.field;
+    free(dep);
+}
+
+/* Raises the numbers to provide that only a lower bound constrains (to what alternatives()
+ * gives first): a proof with a single fen of fiscal contribution can fail where the
+ * enterprise's own figure would not (a cap limited by it). False when there is none. */
+static bool raise_provided(fixes *f, arena *a)
+{
+    bool any = false;
+    for (size_t k = 0; k < f->n; k++) {
+        fix *x = &f->v[k];
+        pval alt[2];
+        if (!x->active || !x->up || alternatives(x->ch.sn, &x->nv, alt, 2) == 0 ||
+            alt[0].u.i <= x->nv.u.i)
+            continue;
+        x->nv.u.i = alt[0].u.i;
+        *x->slot = x->nv;
+        text_of(a, &x->ch.to, &x->nv);
+        x->up = false;
+        any = true;
+    }
+    return any;
 }
 
 /* Marks in `only` policy i and every policy its status can depend on: those linked to it
@@ -370,6 +572,11 @@ void calc_qualify(calc_engine *e, const calc_profile *orig, calc_result *res)
             if (!ok && f.n == before)
                 break; /* nothing more to change */
         }
+        if (!ok && f.n <= QUALIFY_MAX_CHANGES && raise_provided(&f, &res->a)) {
+            calc_result_free(tmp);
+            tmp = calc_eval_with(e, prof, res->as_of, &trial);
+            ok = tmp->r[i].status == ST_ELIGIBLE;
+        }
         if (ok && f.n > QUALIFY_MAX_CHANGES)
             ok = false; /* no advice of hundreds of changes (and no minimising them one by one) */
         if (ok) { /* the smallest set: drop every change the policy does not need */
@@ -392,12 +599,18 @@ void calc_qualify(calc_engine *e, const calc_profile *orig, calc_result *res)
             for (size_t k = 0; k < f.n; k++)
                 q->n += f.v[k].active;
             q->change = arena_alloc(&res->a, (q->n ? q->n : 1) * sizeof *q->change);
+            q->depends = arena_alloc(&res->a, (q->n ? q->n : 1) * sizeof *q->depends);
             size_t m = 0;
             for (size_t k = 0; k < f.n; k++)
-                if (f.v[k].active) {
+                if (f.v[k].active)
                     q->change[m++] = f.v[k].ch;
-                    q->example |= strcmp(f.v[k].ch.action, "provide") == 0;
-                }
+            if (p->kind != K_MATCH)
+                find_depends(e, prof, res->as_of, &least, i, &f, q);
+            q->example = q->ndepends > 0;
+            if (q->example) { /* computed from a value the enterprise has not given: no amount */
+                q->amount = 0;
+                q->quantity = 0;
+            }
         }
         for (size_t k = f.n; k-- > 0;) /* the copy as it was, for the next policy */
             *f.v[k].slot = f.v[k].old;
@@ -406,4 +619,321 @@ void calc_qualify(calc_engine *e, const calc_profile *orig, calc_result *res)
     }
     calc_profile_free(prof);
     free(only);
+}
+
+/* ---- the suggestion in words ---- */
+
+/* A label; inside an English sentence it starts lower-case ("district of registration"),
+ * unless it starts with an abbreviation ("HQ star level", "R&D expense"). */
+static void put_label(sbuf *b, const char *l, int lang, bool sentence)
+{
+    if (sentence && lang && l[0] >= 'A' && l[0] <= 'Z' && l[1] >= 'a' && l[1] <= 'z') {
+        char c = (char)(l[0] - 'A' + 'a');
+        sb_putn(b, &c, 1);
+        l++;
+    }
+    sb_puts(b, l);
+}
+
+static void field_words(sbuf *b, const calc_schema *s, const char *path, int lang,
+                        bool sentence)
+{
+    char norm[200];
+    schema_item_path(norm, sizeof norm, path);
+    const snode *sn = schema_resolve(s->root, norm);
+    const char *br = strchr(path, '[');
+    if (!sn) {
+        sb_puts(b, path); /* not a field of the schema: a policy's own record */
+        return;
+    }
+    if (!br || !sn->parent) {
+        put_label(b, snode_label(sn, lang), lang, sentence);
+        return;
+    }
+    /* an item's field: "门店2的面积", "floor area of stores #2" (items counted from 1) */
+    const snode *list = sn;
+    while (list && list->type != T_LIST)
+        list = list->parent;
+    long idx = strtol(br + 1, NULL, 10) + 1;
+    if (!list || list == sn) {
+        put_label(b, snode_label(sn, lang), lang, sentence);
+        sb_printf(b, lang ? " #%ld" : "%ld", idx);
+    } else if (lang) {
+        put_label(b, snode_label(sn, lang), lang, sentence);
+        sb_puts(b, " of ");
+        put_label(b, snode_label(list, lang), lang, true);
+        sb_printf(b, " #%ld", idx);
+    } else
+        sb_printf(b, "%s%ld的%s", snode_label(list, 0), idx, snode_label(sn, 0));
+}
+
+void qualify_field_words(sbuf *b, const calc_schema *s, const char *path, int lang)
+{
+    field_words(b, s, path, lang, false);
+}
+
+/* A value of field sn as a person reads it: money as ¥1,000,000.00, an enum by its label,
+ * a flag as 是/否 (yes/no). */
+static void value_words(sbuf *b, const snode *sn, const char *text, int lang)
+{
+    calc_money m;
+    char buf[40];
+    if (!text) {
+        sb_puts(b, lang ? "not given" : "未提供");
+        return;
+    }
+    if (sn->type == T_LIST && sn->item) /* a tag added to a list: the tag */
+        sn = sn->item;
+    int k = sn->type == T_ENUM ? enum_index(sn->en, text) : -1;
+    if (sn->type == T_MONEY && !calc_money_parse(&m, text, strlen(text), NULL))
+        sb_printf(b, "¥%s", calc_money_format_grouped(buf, m));
+    else if (k >= 0)
+        sb_puts(b, enum_label_lang(sn->en, k, lang));
+    else if (sn->type == T_BOOL)
+        sb_puts(b, strcmp(text, "true") == 0 ? (lang ? "yes" : "是") : (lang ? "no" : "否"));
+    else
+        sb_puts(b, text);
+}
+
+/* How far a raise goes: ¥150,000.00, or 20 (units, m²). */
+static void gap_words(sbuf *b, const qchange *c)
+{
+    calc_money now, to;
+    char buf[40];
+    if (!c->now || calc_money_parse(&now, c->now, strlen(c->now), NULL) ||
+        calc_money_parse(&to, c->to, strlen(c->to), NULL))
+        return;
+    if (c->sn->type == T_MONEY)
+        sb_printf(b, "¥%s", calc_money_format_grouped(buf, to - now));
+    else
+        sb_int(b, (long long)((to - now) / 100)); /* whole numbers parse as yuan */
+}
+
+void qualify_change_words(sbuf *b, const calc_schema *s, const qchange *c, int lang)
+{
+    sbuf f = {0}, to = {0}, now = {0}, by = {0};
+    field_words(&f, s, c->field, lang, true);
+    value_words(&to, c->sn, c->to, lang);
+    value_words(&now, c->sn, c->now, lang);
+    gap_words(&by, c);
+    const char *F = f.p ? f.p : "", *T = to.p ? to.p : "", *N = now.p ? now.p : "",
+               *B = by.p ? by.p : "";
+    const char *k = c->kind ? c->kind : "";
+    if (strcmp(k, "next_year_target") == 0)
+        sb_printf(b, lang ? "%s in the next claim year: at least %s (now %s, %s short)"
+                          : "下一申报年度%s达到 %s（现为 %s，差 %s）", F, T, N, B);
+    else if (strcmp(k, "raise") == 0)
+        sb_printf(b, lang ? "%s: at least %s (now %s, %s short)" : "%s达到 %s（现为 %s，差 %s）",
+                  F, T, N, B);
+    else if (strcmp(k, "relocate") == 0) {
+        sb_printf(b, lang ? "move the %s to %s" : "将%s迁入%s", F, T);
+        if (c->now)
+            sb_printf(b, lang ? " (now %s)" : "（现为%s）", N);
+    } else if (strcmp(k, "obtain") == 0) {
+        if (c->sn->type == T_LIST)
+            sb_printf(b, lang ? "obtain the %s qualification" : "取得%s资质", T);
+        else
+            sb_printf(b, lang ? "obtain recognition: %s" : "取得%s认定", F);
+    } else if (strcmp(k, "choose") == 0) {
+        sb_printf(b, lang ? "set the %s to %s" : "%s改为%s", F, T);
+        if (c->now)
+            sb_printf(b, lang ? " (now %s)" : "（现为%s）", N);
+    } else
+        sb_printf(b, lang ? "provide the %s" : "补充%s", F);
+    sb_free(&f);
+    sb_free(&to);
+    sb_free(&now);
+    sb_free(&by);
+}
+
+/* The change of field `field` among q's changes. */
+static const qchange *change_of(const qualify *q, const char *field)
+{
+    for (size_t j = 0; j < q->n; j++)
+        if (q->change[j].field == field)
+            return &q->change[j];
+    return NULL;
+}
+
+/* In the amount's place when it depends on values still to give: the fields, and whether to
+ * provide them ("金额取决于区级地方财政贡献，请补充后测算") or to reach them (a threshold of
+ * more than zero: "金额取决于下一申报年度贷款利息的实际数额"). */
+static void depends_words(sbuf *b, const calc_schema *s, const qualify *q, int lang)
+{
+    bool give = false;
+    for (size_t k = 0; k < q->ndepends; k++) {
+        const qchange *c = change_of(q, q->depends[k]);
+        give |= c && strcmp(c->kind, "provide") == 0;
+    }
+    sb_puts(b, !lang ? "金额取决于"
+               : give ? "the amount depends on the "
+                      : "the amount depends on the figure reached for the ");
+    for (size_t k = 0; k < q->ndepends; k++) {
+        const qchange *c = change_of(q, q->depends[k]);
+        if (k)
+            sb_puts(b, !lang ? "、" : k + 1 == q->ndepends ? " and " : ", ");
+        if (c && strcmp(c->kind, "next_year_target") == 0)
+            sb_puts(b, lang ? "next claim year's " : "下一申报年度");
+        field_words(b, s, q->depends[k], lang, true);
+    }
+    if (!lang)
+        sb_puts(b, give ? "，请补充后测算" : "的实际数额");
+    else if (give)
+        sb_puts(b, q->ndepends > 1 ? ": provide them to compute it"
+                                   : ": provide it to compute the amount");
+}
+
+void qualify_words(sbuf *b, const calc_engine *e, const policy *p, const qualify *q, int lang)
+{
+    const calc_schema *s = &e->ps.schema;
+    if (!q->possible) {
+        if (!q->nfixed)
+            return; /* nothing proven, nothing to name */
+        sb_puts(b, lang ? "cannot qualify by what the enterprise can change: "
+                        : "无法通过企业可改变的事项符合：");
+        for (size_t k = 0; k < q->nfixed; k++) {
+            if (k)
+                sb_puts(b, lang ? "; " : "；");
+            field_words(b, s, q->fixed[k], lang, true);
+            sb_puts(b, lang ? " does not meet this policy's requirement" : "不符合本政策要求");
+        }
+        return;
+    }
+    bool provide = false;
+    sb_puts(b, lang ? "to qualify: " : "如何符合：");
+    for (size_t k = 0; k < q->n; k++) {
+        if (k)
+            sb_puts(b, lang ? "; " : "；");
+        qualify_change_words(b, s, &q->change[k], lang);
+        provide |= strcmp(q->change[k].kind, "provide") == 0;
+    }
+    /* a Chinese closing parenthesis needs no space before the arrow */
+    bool paren = !lang && b->n >= 3 && memcmp(b->p + b->n - 3, "）", 3) == 0;
+    sb_puts(b, paren ? "→ " : " → ");
+    char m[40];
+    calc_money_format_grouped(m, q->amount);
+    if (p->kind == K_MATCH)
+        sb_puts(b, lang ? "matched" : "匹配");
+    else if (q->example)
+        depends_words(b, s, q, lang);
+    else {
+        if (provide)
+            sb_puts(b, lang ? "if the data provided meets the conditions, "
+                            : "补充的资料符合条件时");
+        if (p->kind == K_IN_KIND) {
+            const char *u = strcmp(p->unit, "m2") == 0 ? "m²"
+                            : !lang                      ? "套"
+                            : q->quantity == 1           ? "unit"
+                                                         : "units";
+            sb_printf(b, lang ? "expected %lld %s (¥%s)" : "预计 %lld %s（¥%s）",
+                      (long long)q->quantity, u, m);
+        } else
+            sb_printf(b, lang ? "expected ¥%s" : "预计 ¥%s", m);
+    }
+}
+
+/* {"zh": …, "en": …} of a field's label (an item's with its number). */
+static void json_field_label(sbuf *b, const calc_schema *s, const char *field)
+{
+    sbuf t = {0};
+    for (int lang = 0; lang < 2; lang++) {
+        t.n = 0;
+        qualify_field_words(&t, s, field, lang);
+        sb_puts(b, lang ? ", \"en\": " : "{\"zh\": ");
+        sb_json_str(b, t.p ? t.p : "");
+    }
+    sb_puts(b, "}");
+    sb_free(&t);
+}
+
+/* A list of field paths, and beside it (key_label) their labels. */
+static void json_fields(sbuf *b, const calc_schema *s, const char *key, const char *key_label,
+                        const char *const *field, size_t n)
+{
+    for (int lab = 0; lab < 2; lab++) {
+        sb_printf(b, ", \"%s\": [", lab ? key_label : key);
+        for (size_t k = 0; k < n; k++) {
+            if (k)
+                sb_puts(b, ", ");
+            if (lab)
+                json_field_label(b, s, field[k]);
+            else
+                sb_json_str(b, field[k]);
+        }
+        sb_puts(b, "]");
+    }
+}
+
+/* ---- the JSON ---- */
+
+/* "to_qualify" of a result: each change with its kind and its words ("label", zh and en),
+ * the amount it would bring — null, with the fields it depends on, when that is the
+ * enterprise's value still to give — the failing fields no suggestion may change, and the
+ * whole suggestion in words ("text", as the table says it). */
+void qualify_json(sbuf *b, const calc_engine *e, const policy *p, const qualify *q)
+{
+    const calc_schema *s = &e->ps.schema;
+    sbuf t = {0};
+    char m[40];
+    sb_printf(b, ", \"to_qualify\": {\"possible\": %s, \"changes\": [",
+              q->possible ? "true" : "false");
+    for (size_t k = 0; k < q->n; k++) {
+        const qchange *c = &q->change[k];
+        bool provide = strcmp(c->kind, "provide") == 0;
+        sb_puts(b, k ? ", {\"field\": " : "{\"field\": ");
+        sb_json_str(b, c->field);
+        sb_puts(b, ", \"action\": ");
+        sb_json_str(b, c->action);
+        sb_puts(b, ", \"kind\": ");
+        sb_json_str(b, c->kind);
+        sb_puts(b, ", \"now\": ");
+        if (c->now)
+            sb_json_str(b, c->now);
+        else
+            sb_puts(b, "null");
+        sb_puts(b, ", \"to\": "); /* a value to provide is the enterprise's, not calc's */
+        if (provide || !c->to)
+            sb_puts(b, "null");
+        else
+            sb_json_str(b, c->to);
+        if (c->by) {
+            sb_puts(b, ", \"by\": ");
+            sb_json_str(b, c->by);
+        }
+        sb_puts(b, ", \"field_label\": ");
+        json_field_label(b, s, c->field);
+        for (int lang = 0; lang < 2; lang++) {
+            t.n = 0;
+            qualify_change_words(&t, s, c, lang);
+            sb_puts(b, lang ? ", \"en\": " : ", \"label\": {\"zh\": ");
+            sb_json_str(b, t.p ? t.p : "");
+        }
+        sb_puts(b, "}}");
+    }
+    sb_puts(b, "]");
+    if (q->possible) {
+        sb_printf(b, ", \"amount_is_example\": %s", q->example ? "true" : "false");
+        sb_puts(b, ", \"amount\": ");
+        if (q->example)
+            sb_puts(b, "null");
+        else
+            sb_printf(b, "\"%s\"", calc_money_format(m, q->amount));
+        if (p->kind == K_IN_KIND) {
+            sb_puts(b, ", \"quantity\": ");
+            if (q->example)
+                sb_puts(b, "null");
+            else
+                sb_int(b, (long long)q->quantity);
+        }
+        json_fields(b, s, "depends_on", "depends_on_label", q->depends, q->ndepends);
+    }
+    json_fields(b, s, "cannot_change", "cannot_change_label", q->fixed, q->nfixed);
+    for (int lang = 0; lang < 2; lang++) {
+        t.n = 0;
+        qualify_words(&t, e, p, q, lang);
+        sb_puts(b, lang ? ", \"en\": " : ", \"text\": {\"zh\": ");
+        sb_json_str(b, t.p ? t.p : "");
+    }
+    sb_puts(b, "}}");
+    sb_free(&t);
 }
