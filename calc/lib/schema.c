@@ -8,10 +8,6 @@
 
 static const char *const type_names[] = {"object", "list",   "string", "int",
                                          "money",  "date",   "bool",   "enum"};
-static const char *const change_names[] = {"fact",     "history", "raise", "next_year",
-                                           "relocate", "obtain",  "choose"};
-
-const char *schema_change_name(int change) { return change_names[change]; }
 
 static snode *new_node(calc_schema *s, const char *name, const char *path, int type)
 {
@@ -150,45 +146,6 @@ static const char *str_of(calc_schema *s, const value *m, const char *key)
     return v && v->type == V_SCALAR ? arena_strndup(&s->a, v->str, v->len) : NULL;
 }
 
-/* A field's `change:` (what a suggestion may do to it): one of change_names, fitting the
- * field's type — raising needs a number, relocating an enum, obtaining a flag or a list of
- * qualifications. Absent: a fact, never suggested. */
-static int load_change(snode *n, const value *def, calc_diags *d)
-{
-    const value *v = map_get(def, "change");
-    n->change = CH_FACT;
-    if (!v)
-        return 0;
-    const calc_loc *loc = &v->loc;
-    int ch = -1;
-    for (int i = 0; v->type == V_SCALAR && i < (int)(sizeof change_names / sizeof *change_names);
-         i++)
-        if (strcmp(v->str, change_names[i]) == 0)
-            ch = i;
-    if (ch < 0) {
-        diag_at(d, CALC_ESCHEMA, loc, n->path,
-                "change: fact, history, raise, next_year, relocate, obtain or choose",
-                "unknown change '%s'", v->type == V_SCALAR ? v->str : "");
-        return CALC_ESCHEMA;
-    }
-    int t = n->type;
-    bool fits = ch == CH_FACT || ch == CH_HISTORY ||
-                ((ch == CH_RAISE || ch == CH_NEXT_YEAR) && (t == T_INT || t == T_MONEY)) ||
-                (ch == CH_RELOCATE && t == T_ENUM) ||
-                (ch == CH_OBTAIN && (t == T_BOOL || t == T_ENUM || t == T_LIST)) ||
-                (ch == CH_CHOOSE && (t == T_ENUM || t == T_BOOL));
-    if (!fits) {
-        diag_at(d, CALC_ESCHEMA, loc, n->path,
-                "raise and next_year are for int and money fields, relocate for enums, obtain "
-                "for bool, enum and list fields, choose for enum and bool fields",
-                "change '%s' does not fit a %s field", change_names[ch], type_names[t]);
-        return CALC_ESCHEMA;
-    }
-    n->change = ch;
-    n->change_given = true;
-    return 0;
-}
-
 static int load_field(calc_schema *s, const char *path, const value *def, calc_diags *d)
 {
     const calc_loc *loc = &def->loc;
@@ -256,7 +213,7 @@ static int load_field(calc_schema *s, const char *path, const value *def, calc_d
         n->max = strtoll(mx->str, NULL, 10);
     }
     n->has_default = map_get(def, "default") != NULL;
-    return load_change(n, def, d);
+    return schema_load_change(n, def, d);
 }
 
 int calc_schema_load(calc_schema *s, const char *path, calc_diags *d)
