@@ -225,9 +225,10 @@ static size_t window_dates(calc_date *v, size_t cap)
     return n;
 }
 
+/* Checks a case's profile on its date and every window's, and appends it to the population
+ * (a JSON Lines file, ud) that near is checked on. */
 static int each_case(void *ud, calc_engine *e, const value *c, calc_profile *p, calc_date as_of)
 {
-    (void)ud;
     (void)c;
     (void)e;
     calc_date dates[64];
@@ -235,6 +236,10 @@ static int each_case(void *ud, calc_engine *e, const value *c, calc_profile *p, 
     check_profile(p, as_of);
     for (size_t k = 0; k < nd; k++)
         check_profile(p, dates[k]);
+    sbuf canon = {0};
+    calc_profile_canonical(&canon, p);
+    fprintf(ud, "%s\n", canon.p);
+    sb_free(&canon);
     return 0;
 }
 
@@ -333,7 +338,12 @@ static void test_every_profile_every_date(void **state)
     calc_date dates[64];
     size_t ndates = window_dates(dates, 64);
     assert_true(ndates >= 8); /* the windows of the book's five packages */
-    /* case files: their embedded and referenced profiles */
+    /* case files: their embedded and referenced profiles, and near over them all */
+    char tmpdir[] = "/tmp/calc-test-cases-XXXXXX", cases_pop[64];
+    assert_non_null(mkdtemp(tmpdir));
+    snprintf(cases_pop, sizeof cases_pop, "%s/cases.jsonl", tmpdir);
+    FILE *pop = fopen(cases_pop, "w");
+    assert_non_null(pop);
     DIR *dir = opendir("cases");
     assert_non_null(dir);
     struct dirent *de;
@@ -344,12 +354,18 @@ static void test_every_profile_every_date(void **state)
         char path[600];
         snprintf(path, sizeof path, "cases/%s", de->d_name);
         calc_diags d = {0};
-        assert_int_equal(calc_cases_each(eng, path, each_case, NULL, &d), 0);
+        assert_int_equal(calc_cases_each(eng, path, each_case, pop, &d), 0);
         calc_diags_free(&d);
     }
     closedir(dir);
-    int from_cases = possible;
-    assert_true(from_cases > 100); /* the cases hold many near misses */
+    fclose(pop);
+    for (size_t k = 0; k < ndates; k++)
+        check_near(cases_pop, dates[k]);
+    unlink(cases_pop);
+    rmdir(tmpdir);
+    assert_true(possible > 100); /* the cases hold many near misses */
+    int near_cases = near_rows;
+    assert_true(near_cases > 0);
     /* single profiles and populations: every valid record of every file */
     char **paths = NULL;
     size_t np = 0;
@@ -557,12 +573,12 @@ static int text_differs(const char *what, const char *got, const char *want)
     return 1;
 }
 
-/* Evaluates profile (with how to qualify) on 2025-06-30 and checks each suggestion, printing
- * every mismatch; fails when any did not match. */
-static void expect_suggestions(const char *profile, const suggestion *w, size_t n)
+/* Evaluates profile (with how to qualify) on date and checks each suggestion, printing every
+ * mismatch; fails when any did not match. */
+static void expect_on(const char *profile, const char *date, const suggestion *w, size_t n)
 {
     calc_profile *p;
-    calc_result *r = eval_text(profile, &p);
+    calc_result *r = eval_text_on(profile, date, &p);
     int bad = 0;
     sbuf words = {0};
     for (size_t i = 0; i < n; i++) {
@@ -633,7 +649,7 @@ static void expect_suggestions(const char *profile, const suggestion *w, size_t 
     assert_int_equal(bad, 0);
     assert_int_equal(violations, 0);
 }
-#define EXPECT_SUGGESTIONS(profile, w) expect_suggestions(profile, w, sizeof w / sizeof w[0])
+#define EXPECT_SUGGESTIONS(profile, w) expect_on(profile, "2025-06-30", w, sizeof w / sizeof w[0])
 
 /* Ensure an R&D expense one fen short asks, as a target for the next claim year, for exactly
  * one more fen and promises 10% × 1,000,000.00 = 100,000.00 (book §3 sc25-rd-subsidy). */
@@ -780,6 +796,7 @@ static void test_old_bad_advice_gone(void **state)
     calc_diags d = {0};
     assert_int_equal(calc_read_file_diag("cases/profiles/example.yaml", &text, &len, &d), 0);
     calc_profile *p;
+    expect_on(text, "2025-06-01", example, sizeof example / sizeof example[0]);
     calc_result *r = eval_text_on(text, "2025-06-01", &p);
     for (size_t i = 0; i < r->n; i++) {
         const qualify *q = r->r[i].to_qualify;
@@ -788,7 +805,6 @@ static void test_old_bad_advice_gone(void **state)
     }
     calc_result_free(r);
     calc_profile_free(p);
-    (void)example;
     static const suggestion incubator[] = {
         {.policy = "qj20-incubator", .possible = false, .fixed = "employees",
          .zh = "无法通过企业可改变的事项符合：员工人数不符合本政策要求",
