@@ -46,9 +46,9 @@ RECORDS='if .error then "error record \(.record)" else .profile as $id | .totals
   end'
 SUMMARY='"records read \(.records.read) evaluated \(.records.evaluated) rejected \(.records.rejected)",
   (.pools | to_entries[] | .key as $k | .value
-   | "pool \($k) claims \(.claims) claimed \(.claimed) granted \(.granted) remaining \(.remaining) factor \(.factor // "-") ran_out_at \(if .ran_out_at then "\(.ran_out_at.applied // "null")/\(.ran_out_at.id)" else "-" end)"),
+   | "pool \($k) claims \(.claims) claimed \(.claimed) granted \(.granted) remaining \(.remaining) factor \(.factor // "-") ran_out_at \(if .ran_out_at then "\(.ran_out_at.applied // "null")/\(.ran_out_at.id)" else "-" end) served \(.served) partly \(.partly_served) turned_away \(.turned_away) unmet \(.unmet)"),
   (.policies | to_entries[] | .key as $k | .value
-   | "policy \($k) eligible \(.eligible) ineligible \(.ineligible) needs_data \(.needs_data) granted \(.granted) quantity \(.quantity // "-")"),
+   | "policy \($k) eligible \(.eligible) ineligible \(.ineligible) pool_exhausted \(.pool_exhausted // "-") partly_served \(.partly_served // "-") needs_data \(.needs_data) granted \(.granted) quantity \(.quantity // "-")"),
   "totals cash \(.totals.cash) in_kind \(.totals.in_kind)"'
 SHORT_POOLS='(.pools | to_entries[] | .key as $k | .value
    | "pool \($k) claims \(.claims) claimed \(.claimed) granted \(.granted)")'
@@ -473,7 +473,7 @@ begin "--format csv: header and one row per record x policy"
 rc=$csv_rc
 want_rc 0
 want_eq "header" "$(head -n 1 "$tmp/pop.csv")" \
-    "$(printf 'profile,as_of,policy,status,kind,amount,quantity,unit,missing,reasons,detail,superseded_by,amount_before_cap,error\r')"
+    "$(printf 'profile,as_of,policy,status,kind,amount,quantity,unit,missing,reasons,detail,superseded_by,amount_before_cap,error,name,title,status_text,amount_before_pool,reasons_text\r')"
 want_eq "rows" "$(wc -l <"$tmp/pop.csv" | tr -d ' ')" $((1 + 395 * 13))
 n=$(grep -c "$(printf '\r')\$" "$tmp/pop.csv")
 want_eq "rows ending in CRLF" "$n" $((1 + 395 * 13))
@@ -481,10 +481,26 @@ n=$(tail -n +2 "$tmp/pop.csv" | cut -d, -f1 | uniq | wc -l | tr -d ' ')
 want_eq "runs of rows per record" "$n" 395
 end
 
-# Ensure the pooled rows of the boundary records carry the pooled status and amounts.
+# Ensure the pooled rows of the boundary records carry the pooled status and amounts, and in
+# words the name, the title, what the pool did, the claim before it and the reasons.
 begin "--format csv: pooled rows of the boundary records"
 expect 'csv ' | sed 's/^csv //; s/$/\r/' >"$tmp/exp.csvrows"
 want_lines "rows" "$tmp/exp.csvrows" "$tmp/pop.csv"
+run batch "$P.jsonl" --format csv --as-of $ASOF -q --lang en -o "$tmp/pop-en.csv"
+want_rc 0
+expect 'csven ' | sed 's/^csven //; s/$/\r/' >"$tmp/exp.csvrows"
+want_lines "rows (--lang en)" "$tmp/exp.csvrows" "$tmp/pop-en.csv"
+end
+
+# Ensure calc allocate writes the same CSV as the single run, words included: it makes the rows
+# from the result lines, which carry the enterprise's name.
+begin "--format csv: allocate of 3 --no-pools shards == the single run's CSV"
+run allocate "$tmp/res1.jsonl" "$tmp/res2.jsonl" "$tmp/res3.jsonl" -q --format csv \
+    -o "$tmp/reduced.csv"
+want_rc 0
+want_same "CSV" "$tmp/pop.csv" "$tmp/reduced.csv"
+want_eq "the lines' names" "$(jq -r 'select(.profile == "APT-beta") | .name' "$tmp/pop.jsonl")" \
+    公寓企业beta
 end
 
 # Ensure --excel starts with a UTF-8 BOM followed by exactly the plain CSV.
@@ -501,7 +517,7 @@ begin "--format csv: a bad record is an 'invalid' row"
 run batch "$D/bad.csv" --format csv --as-of $ASOF -q
 want_rc 3
 want_eq "row of record 3" "$(grep '^record 3 ' "$tmp/out")" \
-    "$(printf "record 3 line 4,,,invalid,,,,,,,,,,duplicate id 'BADC-1' (first seen in record 1)\r")"
+    "$(printf "record 3 line 4,,,invalid,,,,,,,,,,duplicate id 'BADC-1' (first seen in record 1),,,无效记录,,duplicate id 'BADC-1' (first seen in record 1)\r")"
 want_eq "rows" "$(wc -l <"$tmp/out" | tr -d ' ')" $((1 + 2 * 13 + 2))
 end
 

@@ -983,15 +983,19 @@ end
 begin "batch, allocate --format csv: formula-like text is quoted with ', amounts stay numbers"
 run_nosrc batch "$D/formula.jsonl" --as-of $ASOF --no-pools -q --format csv -o "$tmp/f.csv"
 want_rc 0
+# the columns of words after the codes: name, title, status, amount before pool, reasons
 nd='needs_data,cash,0.00,,,"district;tax_district;industry;finance.year;finance.rd_expense",,,,,'
+ndw='研发投入补助,需补充资料,,需补充：注册地、纳税地、所属行业、财务年度、研发投入'
 grep ',sc25-rd-subsidy,' "$tmp/f.csv" >"$tmp/f.rd"
 q="'"
-{ printf '"%s=HYPERLINK(""http://example.com/x"",""点击"")",%s\r\n' "$q" "$ASOF,sc25-rd-subsidy,$nd"
+{ printf '"%s=HYPERLINK(""http://example.com/x"",""点击"")",%s\r\n' "$q" "$ASOF,sc25-rd-subsidy,$nd,甲,$ndw"
+  set -- 乙 丙 丁 戊 己
   for id in +1+2 -3+4 '@SUM(A1)' "$(printf '\tTAB')" "$(printf '\rCR')"; do
-      printf '"%s%s",%s\r\n' "$q" "$id" "$ASOF,sc25-rd-subsidy,$nd"
+      printf '"%s%s",%s\r\n' "$q" "$id" "$ASOF,sc25-rd-subsidy,$nd,$1,$ndw"
+      shift
   done
-  printf '"HOST-F7;=1+2",%s\r\n' "$ASOF,sc25-rd-subsidy,$nd"
-  printf 'HOST-F8,%s,sc25-rd-subsidy,eligible,cash,100000.00,,,,,,,,\r\n' "$ASOF"; } >"$tmp/f.exp"
+  printf '"HOST-F7;=1+2",%s\r\n' "$ASOF,sc25-rd-subsidy,$nd,庚,$ndw"
+  printf 'HOST-F8,%s,sc25-rd-subsidy,eligible,cash,100000.00,,,,,,,,,辛,研发投入补助,符合,,\r\n' "$ASOF"; } >"$tmp/f.exp"
 cmp -s "$tmp/f.exp" "$tmp/f.rd" ||
     problem "sc25-rd-subsidy rows differ (- expected, + got): $(diff "$tmp/f.exp" "$tmp/f.rd" | sed -n 's/^</-/p; s/^>/+/p' | cat -A | head -n 16)"
 # calc allocate writes its CSV the same way
