@@ -156,6 +156,11 @@ void csv_result_rows(sbuf *out, const calc_engine *e, const calc_result *r, cons
                      int lang);
 /* The row of an invalid record: the same bytes csv_rows gives for its error line. */
 void csv_error_row(sbuf *out, size_t record, unsigned line, const char *msg, int lang);
+/* A result's status in words, with what a pool did to its claim x (NULL: no claim). */
+const char *claim_status_words(const calc_engine *e, int status, const claim *x, int lang);
+/* The words of a result's reasons: its failed conditions, what it misses, what superseded it,
+ * its error. */
+void result_words(sbuf *w, const calc_engine *e, const pres *r, int lang);
 /* A status name's index, or -1 (batchout.c). */
 int batch_status_of(const char *s);
 struct xlsx;

@@ -132,6 +132,16 @@ static const char *status_words(int status, int ps, int lang)
     return status < 0 ? (lang ? "invalid record" : "无效记录") : calc_status_label(status, lang);
 }
 
+const char *claim_status_words(const calc_engine *e, int status, const claim *x, int lang)
+{
+    int ps = PS_NONE;
+    if (x && x->changed)
+        ps = !claim_voided(e, x) ? (e->ps.pool[x->pool].mode == 0 ? PS_PRO_RATA : PS_PARTLY)
+             : x->exhausted      ? PS_EXHAUSTED
+                                 : PS_FLOORED;
+    return status_words(status, ps, lang);
+}
+
 static const char *unit_words(const char *unit, int lang)
 {
     if (!unit || !unit[0])
@@ -339,9 +349,7 @@ static void clear(sbuf *b)
         b->p[0] = 0;
 }
 
-/* The words of a result's reasons cell: its failed conditions, what it misses, what
- * superseded it, its error. */
-static void result_words(sbuf *w, const calc_engine *e, const pres *r, int lang)
+void result_words(sbuf *w, const calc_engine *e, const pres *r, int lang)
 {
     const policy *p = &e->ps.pol[r->policy];
     for (size_t k = 0; k < r->nreason; k++) {

@@ -24,7 +24,7 @@ struct xlsx {
     lxw_format *head, *money, *pct;
     long limit; /* rows per sheet, the header's included */
     long row;   /* the current row of the sheet (0: the header) */
-    long table_end; /* the first empty row, which ends the table the filter covers, or 0 */
+    bool filtered;  /* the filter is set: over the table, which an empty row ends */
     int col;
     /* the sheet of rows being written, to go on in another under the same header */
     char name[64];
@@ -83,9 +83,20 @@ xlsx *xlsx_create(const char *path, calc_date as_of, FILE *err)
     return x;
 }
 
+/* The filter over the table: the header and the rows written so far. (In constant-memory mode a
+ * range may not end above the last row written: a table that the sheet goes on after — a
+ * summary's figures — gets its filter when it ends.) */
+static void filter(xlsx *x)
+{
+    if (x->filtered || !x->ws || !x->ncol)
+        return;
+    check(x, worksheet_autofilter(x->ws, 0, 0, (lxw_row_t)(x->row > 1 ? x->row - 1 : 0),
+                                  (lxw_col_t)(x->ncol - 1)));
+    x->filtered = true;
+}
+
 /* The columns as wide as their widest text (at most 60: reasons wrap in no cell, and a wider
- * column hides its neighbours), the filter over the table: the rows up to the first empty one
- * (a summary's figures follow its table). */
+ * column hides its neighbours), the filter over the table. */
 static void sheet_done(xlsx *x)
 {
     if (!x->ws)
@@ -95,10 +106,7 @@ static void sheet_done(xlsx *x)
         check(x, worksheet_set_column(x->ws, (lxw_col_t)c, (lxw_col_t)c,
                                       (double)(w > 60 ? 60 : w), NULL));
     }
-    long end = x->table_end ? x->table_end : x->row;
-    if (x->ncol)
-        check(x, worksheet_autofilter(x->ws, 0, 0, (lxw_row_t)(end > 0 ? end - 1 : 0),
-                                      (lxw_col_t)(x->ncol - 1)));
+    filter(x);
     x->ws = NULL;
 }
 
@@ -120,7 +128,7 @@ static void sheet_start(xlsx *x)
     }
     x->row = 0;
     x->col = 0;
-    x->table_end = 0;
+    x->filtered = false;
     memset(x->width, 0, sizeof x->width);
     for (int c = 0; c < x->ncol; c++) {
         check(x, worksheet_write_string(x->ws, 0, (lxw_col_t)c, x->headv[c], x->head));
@@ -267,10 +275,9 @@ void xlsx_pct(xlsx *x, int64_t hundredths)
 
 void xlsx_row_end(xlsx *x)
 {
-    if (x->col == 0) { /* an empty row: placed like a cell would be */
+    if (x->col == 0) { /* an empty row, placed like a cell would be, ends the table */
+        filter(x);
         place(x);
-        if (!x->table_end)
-            x->table_end = x->row;
     }
     x->row++;
     x->col = 0;
