@@ -22,7 +22,7 @@ struct xlsx {
     lxw_workbook *wb;
     lxw_worksheet *ws;
     lxw_format *head, *money, *pct;
-    long limit; /* rows per sheet, the header's included */
+    long limit; /* rows per sheet of rows that go on, the header's included */
     long row;   /* the current row of the sheet (0: the header) */
     bool filtered;  /* the filter is set: over the table, which an empty row ends */
     int col;
@@ -155,7 +155,7 @@ void xlsx_sheet(xlsx *x, const char *name, const char *const *head, int ncol, in
  * there is no sheet to write to (libxlsxwriter ran out of memory) or no column left. */
 static bool place(xlsx *x)
 {
-    if (x->ws && x->col == 0 && x->row >= x->limit) {
+    if (x->ws && x->col == 0 && x->row >= (x->go_on ? x->limit : EXCEL_ROWS)) {
         if (!x->go_on) { /* a summary never has that many rows; the rest is cut, said */
             check(x, LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE);
             return false;
