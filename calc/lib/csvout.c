@@ -195,6 +195,10 @@ static void field_words(sbuf *b, const calc_engine *e, const char *field, int la
 static void value_words(sbuf *b, const snode *sn, const char *v, size_t len, int lang)
 {
     char t[256];
+    if (len >= sizeof t) { /* no code, label or count is that long: the text as it is */
+        sb_putn(b, v, len);
+        return;
+    }
     snprintf(t, sizeof t, "%.*s", (int)len, v);
     int k = sn && sn->en ? enum_index(sn->en, t) : -1;
     const char *items = strstr(t, " item");
@@ -470,8 +474,9 @@ static void tree_words(sbuf *w, const calc_engine *e, const policy *p, const val
             sb_puts(w, lang ? "; " : "；");
         reason_text_tree(w, e, p, rl->items[k], lang);
     }
-    const char *paths[64];
-    for (size_t k = 0; ml && ml->type == V_SEQ && k < ml->n && nm < 64; k++)
+    size_t nl = ml && ml->type == V_SEQ ? ml->n : 0;
+    const char **paths = nl ? malloc(nl * sizeof *paths) : NULL;
+    for (size_t k = 0; paths && k < nl; k++)
         if (ml->items[k]->type == V_SCALAR)
             paths[nm++] = ml->items[k]->str;
     if (nm) {
@@ -479,6 +484,7 @@ static void tree_words(sbuf *w, const calc_engine *e, const policy *p, const val
             sb_puts(w, lang ? "; " : "；");
         missing_words(w, e, paths, nm, lang);
     }
+    free(paths);
     const char *by = text(x, "superseded_by");
     if (strcmp(text(x, "status"), "superseded") == 0) {
         int s = policy_index(&e->ps, by);
