@@ -46,9 +46,9 @@ RECORDS='if .error then "error record \(.record)" else .profile as $id | .totals
   end'
 SUMMARY='"records read \(.records.read) evaluated \(.records.evaluated) rejected \(.records.rejected)",
   (.pools | to_entries[] | .key as $k | .value
-   | "pool \($k) claims \(.claims) claimed \(.claimed) granted \(.granted) remaining \(.remaining) factor \(.factor // "-") ran_out_at \(if .ran_out_at then "\(.ran_out_at.applied // "null")/\(.ran_out_at.id)" else "-" end)"),
+   | "pool \($k) claims \(.claims) claimed \(.claimed) granted \(.granted) remaining \(.remaining) factor \(.factor // "-") ran_out_at \(if .ran_out_at then "\(.ran_out_at.applied // "null")/\(.ran_out_at.id)" else "-" end) served \(.served) partly \(.partly_served) turned_away \(.turned_away) unmet \(.unmet)"),
   (.policies | to_entries[] | .key as $k | .value
-   | "policy \($k) eligible \(.eligible) ineligible \(.ineligible) needs_data \(.needs_data) granted \(.granted) quantity \(.quantity // "-")"),
+   | "policy \($k) eligible \(.eligible) ineligible \(.ineligible) pool_exhausted \(.pool_exhausted // "-") partly_served \(.partly_served // "-") needs_data \(.needs_data) granted \(.granted) quantity \(.quantity // "-")"),
   "totals cash \(.totals.cash) in_kind \(.totals.in_kind)"'
 SHORT_POOLS='(.pools | to_entries[] | .key as $k | .value
    | "pool \($k) claims \(.claims) claimed \(.claimed) granted \(.granted)")'
@@ -473,7 +473,7 @@ begin "--format csv: header and one row per record x policy"
 rc=$csv_rc
 want_rc 0
 want_eq "header" "$(head -n 1 "$tmp/pop.csv")" \
-    "$(printf 'profile,as_of,policy,status,kind,amount,quantity,unit,missing,reasons,detail,superseded_by,amount_before_cap,error\r')"
+    "$(printf 'profile,as_of,policy,status,kind,amount,quantity,unit,missing,reasons,detail,superseded_by,amount_before_cap,error,name,title,status_text,amount_before_pool,reasons_text\r')"
 want_eq "rows" "$(wc -l <"$tmp/pop.csv" | tr -d ' ')" $((1 + 395 * 13))
 n=$(grep -c "$(printf '\r')\$" "$tmp/pop.csv")
 want_eq "rows ending in CRLF" "$n" $((1 + 395 * 13))
@@ -481,10 +481,26 @@ n=$(tail -n +2 "$tmp/pop.csv" | cut -d, -f1 | uniq | wc -l | tr -d ' ')
 want_eq "runs of rows per record" "$n" 395
 end
 
-# Ensure the pooled rows of the boundary records carry the pooled status and amounts.
+# Ensure the pooled rows of the boundary records carry the pooled status and amounts, and in
+# words the name, the title, what the pool did, the claim before it and the reasons.
 begin "--format csv: pooled rows of the boundary records"
 expect 'csv ' | sed 's/^csv //; s/$/\r/' >"$tmp/exp.csvrows"
 want_lines "rows" "$tmp/exp.csvrows" "$tmp/pop.csv"
+run batch "$P.jsonl" --format csv --as-of $ASOF -q --lang en -o "$tmp/pop-en.csv"
+want_rc 0
+expect 'csven ' | sed 's/^csven //; s/$/\r/' >"$tmp/exp.csvrows"
+want_lines "rows (--lang en)" "$tmp/exp.csvrows" "$tmp/pop-en.csv"
+end
+
+# Ensure calc allocate writes the same CSV as the single run, words included: it makes the rows
+# from the result lines, which carry the enterprise's name.
+begin "--format csv: allocate of 3 --no-pools shards == the single run's CSV"
+run allocate "$tmp/res1.jsonl" "$tmp/res2.jsonl" "$tmp/res3.jsonl" -q --format csv \
+    -o "$tmp/reduced.csv"
+want_rc 0
+want_same "CSV" "$tmp/pop.csv" "$tmp/reduced.csv"
+want_eq "the lines' names" "$(jq -r 'select(.profile == "APT-beta") | .name' "$tmp/pop.jsonl")" \
+    公寓企业beta
 end
 
 # Ensure --excel starts with a UTF-8 BOM followed by exactly the plain CSV.
@@ -501,7 +517,7 @@ begin "--format csv: a bad record is an 'invalid' row"
 run batch "$D/bad.csv" --format csv --as-of $ASOF -q
 want_rc 3
 want_eq "row of record 3" "$(grep '^record 3 ' "$tmp/out")" \
-    "$(printf "record 3 line 4,,,invalid,,,,,,,,,,duplicate id 'BADC-1' (first seen in record 1)\r")"
+    "$(printf "record 3 line 4,,,invalid,,,,,,,,,,duplicate id 'BADC-1' (first seen in record 1),,,无效记录,,duplicate id 'BADC-1' (first seen in record 1)\r")"
 want_eq "rows" "$(wc -l <"$tmp/out" | tr -d ' ')" $((1 + 2 * 13 + 2))
 end
 
@@ -528,5 +544,179 @@ want_rc 0
 want_same "results" "$tmp/canon.jsonl" "$tmp/excel.jsonl"
 want_eq "R&D subsidies" "$(jq -r '.results[] | select(.policy == "sc25-rd-subsidy") | .amount' "$tmp/excel.jsonl" | tr '\n' ' ')" "240000.00 150000.00 "
 end
+
+# ---- the summary: claims a pool turned away, apart from the ineligible ----
+# tests/data/pools: a pool "money" of 1,000.00 yuan shared pro rata by policy cash (the claim
+# is finance.revenue, at least 1.00), and "rooms" of 10 units served first come by policy units
+# (talent.requested_units, at least 1; each unit 30.00, plus 1.00 a grant). population.jsonl:
+#   R1 2025-01-01 4 units, R2 2025-01-02 5: served in full (121.00, 151.00), 9 of 10 taken;
+#   R3 2025-01-03 3: the boundary, 1 unit (31.00; before 3 units, 91.00): partly served;
+#   R4 2025-01-04 2 and R5 undated 1: nothing left: turned away ("pool exhausted");
+#   R6 0 units: ineligible by its condition (no claim). claimed 4+5+3+2+1 = 15, granted 10,
+#   unmet 5. The R* have no finance: cash needs_data (6).
+#   C1, C2 60,000.00 each and C4 1.00: claimed 120,001.00 > 1,000.00, so each gets
+#   floor(claim x 1,000.00 / 120,001.00): C1, C2 floor(6,000,000 x 100,000 / 12,000,100 fen) =
+#   49,999 fen = 499.99 (partly served); C4 floor(100 x 100,000 / 12,000,100) = 0 (its share
+#   floored to 0.00: turned away). granted 999.98, remaining 0.02, unmet 119,001.02. C3 0.00:
+#   ineligible by its condition. The C* ask for no units: units needs_data (4).
+# So cash: eligible 2 (both partly), pool_exhausted 1, ineligible 1, needs_data 6 (2+1+1+6 = 10);
+# units: eligible 3 (1 partly), pool_exhausted 2, ineligible 1, needs_data 4 (3+2+1+4 = 10).
+run batch tests/data/pools/population.jsonl --policies tests/data/pools --as-of $ASOF \
+    -o "$tmp/small.jsonl" --summary "$tmp/small.sum"
+cp "$tmp/err" "$tmp/small.err"
+begin "summary: a pool's turned-away claims apart from the ineligible, partly served, unmet"
+want_rc 0
+want_eq "cash" "$(jq -c '.policies.cash | [.eligible, .partly_served, .pool_exhausted, .ineligible, .needs_data, .granted]' "$tmp/small.sum")" \
+    '[2,2,1,1,6,"999.98"]'
+want_eq "units" "$(jq -c '.policies.units | [.eligible, .partly_served, .pool_exhausted, .ineligible, .needs_data, .granted, .quantity]' "$tmp/small.sum")" \
+    '[3,1,2,1,4,"303.00",10]'
+want_eq "pool money" "$(jq -c '.pools.money | [.claims, .claimed, .granted, .remaining, .served, .partly_served, .turned_away, .unmet]' "$tmp/small.sum")" \
+    '[3,"120001.00","999.98","0.02",0,2,1,"119001.02"]'
+want_eq "pool rooms" "$(jq -c '.pools.rooms | [.claims, .claimed, .granted, .served, .partly_served, .turned_away, .unmet, .ran_out_at.id]' "$tmp/small.sum")" \
+    '[5,15,10,2,1,2,5,"R3"]'
+want_eq "the lines of the turned-away claims" \
+    "$(jq -r '.profile as $id | .results[] | select(.amount_before_pool and .status == "ineligible") | "\($id) \(.policy) \(.reasons[-1].name)"' "$tmp/small.jsonl" | tr '\n' ';')" \
+    "R4 units pool exhausted;R5 units pool exhausted;C4 cash pool share floored to 0.00;"
+end
+
+# Ensure the summary table says the same, in Chinese by default and in English with --lang en.
+begin "summary table: pool exhausted and partly served per policy, each pool's outcome (zh, en)"
+want_line small.err "$(printf '%-9s%8s%14s%14s%9s%12s%12s%10s%9s%20s' cash 2 2 1 1 6 0 0 0 999.98)"
+want_line small.err "资金池 rooms（十套）：规模 10 套，申请 15，发放 10，未满足 5；申请 5 项：全额 2，部分 1，未获分配 2；于 R3 用完（申报日期 2025-01-03）"
+want_line small.err "资金池 money（一千元）：规模 ¥1,000.00，申请 ¥120,001.00，发放 ¥999.98，未满足 ¥119,001.02（按比例分配）；申请 3 项：全额 0，部分 2，未获分配 1"
+want_line small.err "合计：现金 ¥999.98，实物价值 ¥303.00"
+run batch tests/data/pools/population.jsonl --policies tests/data/pools --as-of $ASOF -o /dev/null --lang en
+want_line err "policy    eligible  of which partly  pool exhausted  ineligible  needs data  not in force  superseded    error             granted"
+want_line err "units            3                1               2           1           4             0           0        0              303.00"
+want_line err "pool rooms: size 10 units, claimed 15, granted 10, unmet 5; 5 claims: 2 served in full, 1 partly, 2 turned away; ran out at R3 (applied 2025-01-03)"
+want_line err "totals: cash ¥999.98, in kind ¥303.00"
+end
+
+# Ensure allocate counts the same (its summary is made from the lines and the claims).
+begin "summary: allocate of the --no-pools lines counts the same"
+run batch tests/data/pools/population.jsonl --policies tests/data/pools --as-of $ASOF --no-pools -q \
+    -o "$tmp/small-np.jsonl"
+want_rc 0
+run allocate "$tmp/small-np.jsonl" --policies tests/data/pools -q -o "$tmp/small-a.jsonl" \
+    --summary "$tmp/small-a.sum"
+want_rc 0
+want_same "summaries" "$tmp/small.sum" "$tmp/small-a.sum"
+end
+
+# ---- --format xlsx: a workbook, read back with python3-openpyxl ----
+PY=""
+for p in /usr/bin/python3 python3; do
+    if "$p" -c 'import openpyxl' 2>/dev/null; then PY=$p; break; fi
+done
+dump() { "$PY" tests/xlsx_dump.py "$1"; }
+if [ -z "$PY" ]; then
+    fail "--format xlsx" "python3-openpyxl is not installed (make deps installs it)"
+else
+run batch "$P.jsonl" --format xlsx --as-of $ASOF -q -o "$tmp/pop.xlsx"
+xrc=$rc
+dump "$tmp/pop.xlsx" >"$tmp/pop.dump" 2>&1
+
+# Ensure the workbook has the results, summary and pools sheets with their headers in view
+# (frozen, and the enterprise's id and name while scrolling right), a filter over each table,
+# one row per record x policy, and columns wide enough for the widest Chinese title.
+begin "--format xlsx: sheets, headers, frozen panes, filters, rows, widths"
+rc=$xrc
+want_rc 0
+want_line pop.dump "sheet 结果 freeze C2 filter A1:J5136 rows 5136 widths 13,17,23,30,14,15,15,7,7,60"
+want_line pop.dump "sheet 汇总 freeze C2 filter A1:L14 rows 22 widths 23,60,7,15,15,9,13,13,11,7,17,7"
+want_line pop.dump "sheet 资金池 freeze B2 filter A1:O5 rows 5 widths 22,42,11,7,17,9,17,17,7,15,11,11,11,27,13"
+want_line pop.dump "结果 1 企业标识|企业名称|政策编号|政策名称|状态|金额|分配前金额|数量|单位|原因"
+want_eq "sheets" "$(sed -n 's/^sheet \([^ ]*\) .*/\1/p' "$tmp/pop.dump" | tr '\n' ' ')" "结果 汇总 资金池 "
+end
+
+# Ensure the cells: amounts are numbers in ¥ format (the pro-rata share 393,749.99 of FS-c2's
+# 399,999.99, to the fen), names, titles, what the pool did and the reasons in words.
+begin "--format xlsx: exact cells of pooled results"
+want_line pop.dump "结果 3765 FS-c2|首店企业c2|sc25-first-store|首店、旗舰店一次性补助|按比例分配|#393749.99{¥#,##0.00}|#399999.99{¥#,##0.00}|||"
+want_line pop.dump "结果 4967 APT-beta|公寓企业beta|sc25-talent-apartment|科创公寓五折租赁|资金池已用完|#0{¥#,##0.00}|#150000{¥#,##0.00}|#0|套|资金池已用完：科创公寓2000套"
+want_match pop.dump "^结果 [0-9]+ APT-alpha\|公寓企业alpha\|sc25-talent-apartment\|科创公寓五折租赁\|部分分配\|#90000\{¥#,##0.00\}\|#600000\{¥#,##0.00\}\|#3\|套\|$"
+want_match pop.dump "^结果 [0-9]+ INC-U-B\|孵化企业U-B\|qj20-incubator\|智能制造创业创新园入驻\|部分分配\|#54750\{¥#,##0.00\}\|#109500\{¥#,##0.00\}\|#100\|m²\|$"
+end
+
+# Ensure the summary sheet counts as the summary does (the pooled policies' lines above), and
+# the pools sheet gives each pool's size, claims, grants, unmet demand and outcomes.
+begin "--format xlsx: the summary and pools sheets"
+want_line pop.dump "汇总 1 政策编号|政策名称|符合|其中部分分配|资金池已用完|不符合|需补充资料|不在有效期|就高未选|错误|发放金额|数量"
+want_line pop.dump "汇总 14 sc25-talent-apartment|科创公寓五折租赁|#103|#1|#6|#252|#34|#0|#0|#0|#60000000{¥#,##0.00}|#2000"
+want_line pop.dump "汇总 8 sc25-first-store|首店、旗舰店一次性补助|#129|#129|#0|#266|#0|#0|#0|#0|#125999999.99{¥#,##0.00}|"
+want_line pop.dump "汇总 17 记录读取|#395||||||||||"
+want_line pop.dump "汇总 20 现金合计|#125999999.99{¥#,##0.00}||||||||||"
+want_line pop.dump "汇总 21 实物价值合计|#125152500{¥#,##0.00}||||||||||"
+want_line pop.dump "资金池 2 sc25-commerce|上城区都市经济政策预算（不少于1.26亿元）|按比例|元|#126000000{¥#,##0.00}|#129|#128000000{¥#,##0.00}|#125999999.99{¥#,##0.00}|#0.01{¥#,##0.00}|#2000000.01{¥#,##0.00}|#0|#129|#0|126000000.00/128000000.00|"
+want_line pop.dump "资金池 3 sc25-apartments|科创公寓2000套|先到先得|套|#2000|#109|#2110|#2000|#0|#110|#102|#1|#6||APT-alpha"
+end
+
+# Ensure the rows go on in 结果2, 结果3 … past the row limit (CALC_XLSX_ROWS=1000: 999 rows under
+# each header), the same rows in the same order as in one sheet, each sheet with the header.
+begin "--format xlsx: rows past the limit go on in further sheets"
+CALC_XLSX_ROWS=1000 run batch "$P.jsonl" --format xlsx --as-of $ASOF -q -o "$tmp/pop6.xlsx"
+want_rc 0
+dump "$tmp/pop6.xlsx" >"$tmp/pop6.dump" 2>&1
+want_eq "sheets" "$(sed -n 's/^sheet \([^ ]*\) freeze \([^ ]*\) filter [^ ]* rows \([0-9]*\).*/\1:\2:\3/p' "$tmp/pop6.dump" | tr '\n' ' ')" \
+    "结果:C2:1000 结果2:C2:1000 结果3:C2:1000 结果4:C2:1000 结果5:C2:1000 结果6:C2:141 汇总:C2:22 资金池:B2:5 "
+want_eq "headers" "$(grep -c '^结果[0-9]* 1 企业标识|企业名称|政策编号|政策名称|状态|金额|分配前金额|数量|单位|原因$' "$tmp/pop6.dump")" 6
+grep -E '^结果[0-9]* ' "$tmp/pop.dump" | grep -v '^结果[0-9]* 1 ' | cut -d' ' -f3- >"$tmp/rows1"
+grep -E '^结果[0-9]* ' "$tmp/pop6.dump" | grep -v '^结果[0-9]* 1 ' | cut -d' ' -f3- >"$tmp/rows6"
+want_same "rows" "$tmp/rows1" "$tmp/rows6"
+want_eq "rows" "$(wc -l <"$tmp/rows6" | tr -d ' ')" $((395 * 13))
+end
+
+# Ensure the workbook's bytes depend on nothing but the run (its date is the evaluation's):
+# -j 2 and a second run give the same bytes, and allocate of the shards writes the same file.
+begin "--format xlsx: the same bytes for -j 2, a second run and allocate"
+run batch "$P.jsonl" --format xlsx --as-of $ASOF -q -j 2 -o "$tmp/pop-j2.xlsx"
+want_rc 0
+want_same "-j 2" "$tmp/pop.xlsx" "$tmp/pop-j2.xlsx"
+run allocate "$tmp/res1.jsonl" "$tmp/res2.jsonl" "$tmp/res3.jsonl" -q --format xlsx \
+    -o "$tmp/reduced.xlsx"
+want_rc 0
+want_same "allocate" "$tmp/pop.xlsx" "$tmp/reduced.xlsx"
+end
+
+# Ensure --lang en writes English sheet names, headers and words.
+begin "--format xlsx --lang en: English sheets, headers and words"
+run batch "$P.jsonl" --format xlsx --as-of $ASOF -q --lang en -o "$tmp/pop-en.xlsx"
+want_rc 0
+dump "$tmp/pop-en.xlsx" >"$tmp/pop-en.dump" 2>&1
+want_eq "sheets" "$(sed -n 's/^sheet \([^ ]*\) .*/\1/p' "$tmp/pop-en.dump" | tr '\n' ' ')" "Results Summary Pools "
+want_line pop-en.dump "Results 1 id|name|policy|title|status|amount|amount before pool|quantity|unit|reasons"
+want_line pop-en.dump "Results 4967 APT-beta|公寓企业beta|sc25-talent-apartment|Talent apartments at half the market rent|pool exhausted|#0{¥#,##0.00}|#150000{¥#,##0.00}|#0|units|pool sc25-apartments exhausted"
+want_line pop-en.dump "Summary 1 policy|title|eligible|of which partly|pool exhausted|ineligible|needs data|not in force|superseded|error|granted|quantity"
+end
+
+# Ensure a bad record is a row of its own (status 无效记录, the error as the reason), the run
+# exits 3, and the pools fixture's workbook counts as its summary does.
+begin "--format xlsx: an invalid record's row; the pools fixture's summary sheet"
+run batch "$D/bad.csv" --format xlsx --as-of $ASOF -q -o "$tmp/bad.xlsx"
+want_rc 3
+dump "$tmp/bad.xlsx" >"$tmp/bad.dump" 2>&1
+want_line bad.dump "结果 16 record 3 line 4||||无效记录|||||duplicate id 'BADC-1' (first seen in record 1)"
+run batch tests/data/pools/population.jsonl --policies tests/data/pools --as-of $ASOF -q \
+    --format xlsx -o "$tmp/small.xlsx"
+want_rc 0
+dump "$tmp/small.xlsx" >"$tmp/small.dump" 2>&1
+want_line small.dump "汇总 2 cash|cash|#2|#2|#1|#1|#6|#0|#0|#0|#999.98{¥#,##0.00}|"
+want_line small.dump "汇总 3 units|units|#3|#1|#2|#1|#4|#0|#0|#0|#303{¥#,##0.00}|#10"
+want_line small.dump "资金池 2 money|一千元|按比例|元|#1000{¥#,##0.00}|#3|#120001{¥#,##0.00}|#999.98{¥#,##0.00}|#0.02{¥#,##0.00}|#119001.02{¥#,##0.00}|#0|#2|#1|1000.00/120001.00|"
+want_line small.dump "资金池 3 rooms|十套|先到先得|套|#10|#5|#15|#10|#0|#5|#2|#1|#2||R3"
+want_match small.dump "^结果 [0-9]+ C4\|丁\|cash\|cash\|分配份额为零\|#0\{¥#,##0.00\}\|#1\{¥#,##0.00\}\|\|\|按比例分配后份额为零：一千元$"
+end
+
+# Ensure a workbook is never written to standard output or a terminal: exit 2, nothing written.
+begin "--format xlsx without -o (or -o -): exit 2 with a message"
+run batch "$P.jsonl" --format xlsx --as-of $ASOF -q
+want_rc 2
+want_out_empty
+want_eq "message" "$(head -n 1 "$tmp/err")" "calc: --format xlsx writes a workbook, not text: give -o FILE.xlsx"
+run allocate "$tmp/res1.jsonl" --format xlsx -o - -q
+want_rc 2
+want_out_empty
+end
+fi
 
 finish

@@ -983,15 +983,19 @@ end
 begin "batch, allocate --format csv: formula-like text is quoted with ', amounts stay numbers"
 run_nosrc batch "$D/formula.jsonl" --as-of $ASOF --no-pools -q --format csv -o "$tmp/f.csv"
 want_rc 0
+# the columns of words after the codes: name, title, status, amount before pool, reasons
 nd='needs_data,cash,0.00,,,"district;tax_district;industry;finance.year;finance.rd_expense",,,,,'
+ndw='研发投入补助,需补充资料,,需补充：注册地、纳税地、所属行业、财务年度、研发投入'
 grep ',sc25-rd-subsidy,' "$tmp/f.csv" >"$tmp/f.rd"
 q="'"
-{ printf '"%s=HYPERLINK(""http://example.com/x"",""点击"")",%s\r\n' "$q" "$ASOF,sc25-rd-subsidy,$nd"
+{ printf '"%s=HYPERLINK(""http://example.com/x"",""点击"")",%s\r\n' "$q" "$ASOF,sc25-rd-subsidy,$nd,甲,$ndw"
+  set -- 乙 丙 丁 戊 己
   for id in +1+2 -3+4 '@SUM(A1)' "$(printf '\tTAB')" "$(printf '\rCR')"; do
-      printf '"%s%s",%s\r\n' "$q" "$id" "$ASOF,sc25-rd-subsidy,$nd"
+      printf '"%s%s",%s\r\n' "$q" "$id" "$ASOF,sc25-rd-subsidy,$nd,$1,$ndw"
+      shift
   done
-  printf '"HOST-F7;=1+2",%s\r\n' "$ASOF,sc25-rd-subsidy,$nd"
-  printf 'HOST-F8,%s,sc25-rd-subsidy,eligible,cash,100000.00,,,,,,,,\r\n' "$ASOF"; } >"$tmp/f.exp"
+  printf '"HOST-F7;=1+2",%s\r\n' "$ASOF,sc25-rd-subsidy,$nd,庚,$ndw"
+  printf 'HOST-F8,%s,sc25-rd-subsidy,eligible,cash,100000.00,,,,,,,,,辛,研发投入补助,符合,,\r\n' "$ASOF"; } >"$tmp/f.exp"
 cmp -s "$tmp/f.exp" "$tmp/f.rd" ||
     problem "sc25-rd-subsidy rows differ (- expected, + got): $(diff "$tmp/f.exp" "$tmp/f.rd" | sed -n 's/^</-/p; s/^>/+/p' | cat -A | head -n 16)"
 # calc allocate writes its CSV the same way
@@ -1009,7 +1013,7 @@ end
 begin "whatif --format csv: a negative change stays a number"
 run_nosrc whatif "$D/formula.jsonl" --as-of $ASOF --scenario "$D/rate-5pct.yaml" --format csv
 want_rc 0
-want_line out "$(printf ',sc25-rd-subsidy,1,1,100000.00,50000.00,-50000.00,0,1,7\r')"
+want_line out "$(printf ',sc25-rd-subsidy,1,1,100000.00,50000.00,-50000.00,0,1,7,研发投入补助\r')"
 end
 
 # Ensure near's and whatif --by's CSV quote formula-like ids and names too, and near's change
@@ -1017,10 +1021,10 @@ end
 begin "near, whatif --by --format csv: formula-like text quoted with ', the change a number"
 run_nosrc near "$D/formula-near.jsonl" --as-of $ASOF --format csv
 want_rc 0
-want_line out "$(printf '"\047=1+2","\047@名",sc25-rd-subsidy,finance.rd_expense,990000.00,1000000.00,10000.00,1.00%%,100000.00,next_year_target,"下一申报年度研发投入达到 ¥1,000,000.00（现为 ¥990,000.00，差 ¥10,000.00）"\r')"
+want_line out "$(printf '"\047=1+2","\047@名",sc25-rd-subsidy,finance.rd_expense,990000.00,1000000.00,10000.00,1.00%%,100000.00,next_year_target,"下一申报年度研发投入达到 ¥1,000,000.00（现为 ¥990,000.00，差 ¥10,000.00）",研发投入补助,不符合,研发投入：实际 990000.00，要求 不低于 1000000.00\r')"
 run_nosrc whatif "$D/formula-near.jsonl" --as-of $ASOF --scenario "$D/rate-5pct.yaml" --by name --format csv
 want_rc 0
-want_line out "$(printf '"\047@名",sc25-rd-subsidy,0,0,0.00,0.00,0.00,0,0,1\r')"
+want_line out "$(printf '"\047@名",sc25-rd-subsidy,0,0,0.00,0.00,0.00,0,0,1,研发投入补助\r')"
 end
 
 # Every error of a batch echoes its source line: the file was read again up to that line for each

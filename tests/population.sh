@@ -91,4 +91,82 @@ near() {
 }
 check "near: within 20%, with what is needed and what it would bring" near
 
+
+# ---- CSV with words, and workbooks (read back with python3-openpyxl) ----
+ASOF=2025-06-30
+# Ensure near's CSV names the policy's title, the status and the reasons in words after its
+# columns, and whatif's CSV each policy's title.
+begin "near, whatif --format csv: title, status and reasons in words"
+run near "$P" --as-of $ASOF --format csv
+want_rc 0
+want_out_is <<EOF
+$(printf 'profile,name,policy,field,now,needed,change,distance,amount,kind,suggestion,title,status_text,reasons_text\r')
+$(printf 'W4,研发差一成,sc25-rd-subsidy,finance.rd_expense,900000.00,1000000.00,100000.00,10.00%%,100000.00,next_year_target,"下一申报年度研发投入达到 ¥1,000,000.00（现为 ¥900,000.00，差 ¥100,000.00）",研发投入补助,不符合,研发投入：实际 900000.00，要求 不低于 1000000.00\r')
+EOF
+run near "$P" --as-of $ASOF --format csv --lang en
+want_line out "$(printf 'W4,研发差一成,sc25-rd-subsidy,finance.rd_expense,900000.00,1000000.00,100000.00,10.00%%,100000.00,next_year_target,"R&D expense in the next claim year: at least ¥1,000,000.00 (now ¥900,000.00, ¥100,000.00 short)",R&D investment subsidy,ineligible,"R&D expense: 900000.00, required at least 1000000.00"\r')"
+run whatif "$P" --scenario "$S" --as-of $ASOF --format csv
+want_rc 0
+want_line out "$(printf 'group,policy,baseline_beneficiaries,scenario_beneficiaries,baseline_granted,scenario_granted,change,gain,lose,unchanged,title\r')"
+want_line out "$(printf ',sc25-first-store,2,2,1150000.00,1650000.00,500000.00,1,0,4,首店、旗舰店一次性补助\r')"
+end
+
+PY=""
+for p in /usr/bin/python3 python3; do
+    if "$p" -c 'import openpyxl' 2>/dev/null; then PY=$p; break; fi
+done
+if [ -z "$PY" ]; then
+    fail "whatif, near --format xlsx" "python3-openpyxl is not installed (make deps installs it)"
+else
+# Ensure whatif's workbook: per enterprise and policy that grants something, the baseline and
+# the scenario (W1 1,000,000.00 -> 1,500,000.00 with the cap at 1.5m; W2 150,000.00 both), the
+# summary per policy with the totals, and the pools of both runs; headers in view; the rows
+# going on in 结果2 past the limit; no workbook on standard output or from --solve.
+begin "whatif --format xlsx: results, summary with totals, pools of both runs"
+run whatif "$P" --scenario "$S" --as-of $ASOF --format xlsx -o "$tmp/w.xlsx"
+want_rc 0
+want_out_empty
+"$PY" tests/xlsx_dump.py "$tmp/w.xlsx" >"$tmp/w.dump" 2>&1
+want_eq "sheets" "$(sed -n 's/^sheet \([^ ]*\) freeze \([^ ]*\) filter \([^ ]*\) rows \([0-9]*\).*/\1:\2:\3:\4/p' "$tmp/w.dump" | tr '\n' ' ')" \
+    "结果:C2:A1:K3:3 汇总:D2:A1:K14:22 资金池:C2:A1:J9:9 "
+want_line w.dump "结果 1 企业标识|企业名称|政策编号|政策名称|基准状态|基准金额|基准分配前金额|情景状态|情景金额|情景分配前金额|变化"
+want_line w.dump "结果 2 W1|两店企业|sc25-first-store|首店、旗舰店一次性补助|符合|#1000000{¥#,##0.00}||符合|#1500000{¥#,##0.00}||#500000{¥#,##0.00}"
+want_line w.dump "结果 3 W2|一店企业|sc25-first-store|首店、旗舰店一次性补助|符合|#150000{¥#,##0.00}||符合|#150000{¥#,##0.00}||#0{¥#,##0.00}"
+want_line w.dump "汇总 8 （全部）|sc25-first-store|首店、旗舰店一次性补助|#2|#2|#1150000{¥#,##0.00}|#1650000{¥#,##0.00}|#500000{¥#,##0.00}|#1|#0|#4"
+want_line w.dump "汇总 16 ||现金合计|||#1150000{¥#,##0.00}|#1650000{¥#,##0.00}|#500000{¥#,##0.00}|||"
+want_line w.dump "汇总 20 记录读取|#5|||||||||"
+want_line w.dump "资金池 2 sc25-commerce|基准|#126000000{¥#,##0.00}|#2|#1150000{¥#,##0.00}|#1150000{¥#,##0.00}|#0{¥#,##0.00}|#2|#0|#0"
+want_line w.dump "资金池 3 sc25-commerce|首店补助上限提高到150万元|#126000000{¥#,##0.00}|#2|#1650000{¥#,##0.00}|#1650000{¥#,##0.00}|#0{¥#,##0.00}|#2|#0|#0"
+CALC_XLSX_ROWS=2 run whatif "$P" --scenario "$S" --as-of $ASOF --format xlsx -o "$tmp/w2.xlsx"
+want_rc 0
+"$PY" tests/xlsx_dump.py "$tmp/w2.xlsx" >"$tmp/w2.dump" 2>&1
+want_line w2.dump "结果2 1 企业标识|企业名称|政策编号|政策名称|基准状态|基准金额|基准分配前金额|情景状态|情景金额|情景分配前金额|变化"
+want_line w2.dump "结果2 2 W2|一店企业|sc25-first-store|首店、旗舰店一次性补助|符合|#150000{¥#,##0.00}||符合|#150000{¥#,##0.00}||#0{¥#,##0.00}"
+run whatif "$P" --scenario "$S" --as-of $ASOF --format xlsx
+want_rc 2
+want_eq "without -o" "$(head -n 1 "$tmp/err")" "calc: --format xlsx writes a workbook, not text: give -o FILE.xlsx"
+run whatif "$P" --as-of $ASOF --solve sc25-first-store.cap --budget 1400000 --format xlsx -o "$tmp/s.xlsx"
+want_rc 2
+end
+
+# Ensure near's workbook: W4 10 % short of the R&D threshold, what it would bring as money, the
+# values as money and the distance as a percentage; the summary per policy; the pools.
+begin "near --format xlsx: the near miss, its values as numbers, summary and pools"
+run near "$P" --as-of $ASOF --format xlsx -o "$tmp/n.xlsx"
+want_rc 0
+want_out_empty
+"$PY" tests/xlsx_dump.py "$tmp/n.xlsx" >"$tmp/n.dump" 2>&1
+want_eq "sheets" "$(sed -n 's/^sheet \([^ ]*\) freeze \([^ ]*\) .*/\1:\2/p' "$tmp/n.dump" | tr '\n' ' ')" "结果:C2 汇总:C2 资金池:B2 "
+want_line n.dump "结果 1 企业标识|企业名称|政策编号|政策名称|状态|可获金额|数量|单位|字段|现值|需达到|差距|距离|原因"
+want_line n.dump "结果 2 W4|研发差一成|sc25-rd-subsidy|研发投入补助|不符合|#100000{¥#,##0.00}|||研发投入|#900000{¥#,##0.00}|#1000000{¥#,##0.00}|#100000{¥#,##0.00}|#0.1{0.00%}|研发投入：实际 900000.00，要求 不低于 1000000.00"
+want_line n.dump "汇总 10 sc25-rd-subsidy|研发投入补助|#1|#100000{¥#,##0.00}|"
+want_line n.dump "汇总 15 接近符合|#1|||"
+want_line n.dump "资金池 2 sc25-commerce|上城区都市经济政策预算（不少于1.26亿元）|按比例|#126000000{¥#,##0.00}|#0|#0{¥#,##0.00}"
+run near "$P" --as-of $ASOF --format xlsx --lang en -o "$tmp/n-en.xlsx"
+want_rc 0
+"$PY" tests/xlsx_dump.py "$tmp/n-en.xlsx" >"$tmp/n-en.dump" 2>&1
+want_line n-en.dump "Results 2 W4|研发差一成|sc25-rd-subsidy|R&D investment subsidy|ineligible|#100000{¥#,##0.00}|||R&D expense|#900000{¥#,##0.00}|#1000000{¥#,##0.00}|#100000{¥#,##0.00}|#0.1{0.00%}|R&D expense: 900000.00, required at least 1000000.00"
+end
+fi
+
 finish

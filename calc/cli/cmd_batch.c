@@ -12,6 +12,8 @@ static int run_batch(cli_opts *o, int allocate)
     if (o->excel && o->format != CALC_OUT_CSV)
         return cli_usage_error("--excel needs --format csv (%s writes JSON Lines otherwise)",
                                allocate ? "allocate" : "batch");
+    if (o->format == CALC_OUT_XLSX && (!o->out || strcmp(o->out, "-") == 0))
+        return cli_usage_error("%s", "--format xlsx writes a workbook, not text: give -o FILE.xlsx");
     calc_batch_opts b;
     cli_population(o, &b);
     b.out_format = o->format < 0 ? CALC_OUT_JSONL : o->format;
@@ -24,6 +26,7 @@ static int run_batch(cli_opts *o, int allocate)
     b.progress = o->progress;
     b.quiet = o->quiet;
     b.excel = o->excel;
+    b.lang = o->lang;
     b.no_eval = o->no_eval;
     b.params = o->params.v;
     b.nparams = o->params.n;

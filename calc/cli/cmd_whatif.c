@@ -3,6 +3,33 @@
  * calc sweep (one profile across a range of a field). */
 #include "cli.h"
 
+#include <string.h>
+
+/* A report's output: -o FILE (written complete or not at all) or standard output; a workbook
+ * (--format xlsx) is written by the library to its file, which it needs. 0, or the exit
+ * status of a usage or output error (its message printed). */
+static int report_out(const cli_opts *o, int fmt, calc_outfile *of, calc_batch_opts *b)
+{
+    memset(of, 0, sizeof *of);
+    if (fmt == 3) {
+        if (!o->out || strcmp(o->out, "-") == 0)
+            return cli_usage_error("%s", "--format xlsx writes a workbook, not text: give -o "
+                                         "FILE.xlsx");
+        b->output = o->out;
+        of->f = stdout;
+        return 0;
+    }
+    return calc_out_open(of, o->out, stderr) ? CALC_EXIT_USAGE : 0;
+}
+
+/* Closes a report's output, kept unless the library wrote nothing (rc: its return code). */
+static int report_done(calc_outfile *of, int rc)
+{
+    if (of->f == stdout)
+        return 0;
+    return calc_out_close(of, rc != CALC_EUSAGE, stderr) ? CALC_EXIT_USAGE : 0;
+}
+
 int cli_whatif(cli_opts *o)
 {
     if (o->args.n < 1)
@@ -16,35 +43,36 @@ int cli_whatif(cli_opts *o)
                                o->budget ? "--budget" : "--pool");
     if (o->solve && o->by)
         return cli_usage_error("%s", "--by does not apply to --solve");
-    if (o->solve && o->format == 2)
+    if (o->solve && (o->format == 2 || o->format == 3))
         return cli_usage_error("%s", "--solve writes a table or JSON (--format table or json)");
     int fmt = o->format < 0 ? 0 : o->format;
     calc_batch_opts b;
     cli_population(o, &b);
+    b.lang = o->lang;
     int status = 0;
     calc_diags d = {0};
     int rc;
-    if (o->solve) {
-        calc_engine *e = cli_engine_one(o, &status);
-        if (!e)
-            return status;
-        rc = calc_solve(stdout, e, &b, o->solve, o->budget, o->pool, fmt == 1, &d);
-        calc_engine_free(e);
-    } else {
-        calc_engine *base = cli_engine(o, &status);
-        if (!base)
-            return status;
-        calc_engine *scen =
-            cli_scenario_engine(o, o->scenarios.n ? o->scenarios.v[0] : NULL, &status);
-        if (!scen) {
-            calc_engine_free(base);
-            return status;
-        }
-        rc = calc_whatif(stdout, base, scen, &b, o->by, fmt, o->lang, &d);
+    calc_outfile of;
+    calc_engine *base = o->solve ? cli_engine_one(o, &status) : cli_engine(o, &status);
+    if (!base)
+        return status;
+    calc_engine *scen = o->solve ? NULL
+                        : cli_scenario_engine(o, o->scenarios.n ? o->scenarios.v[0] : NULL,
+                                              &status);
+    int ostatus = o->solve || scen ? report_out(o, fmt, &of, &b) : 0;
+    if ((!o->solve && !scen) || ostatus) {
         calc_engine_free(base);
         calc_engine_free(scen);
+        return ostatus ? ostatus : status;
     }
+    if (o->solve)
+        rc = calc_solve(of.f, base, &b, o->solve, o->budget, o->pool, fmt == 1, &d);
+    else
+        rc = calc_whatif(of.f, base, scen, &b, o->by, fmt, o->lang, &d);
+    calc_engine_free(base);
+    calc_engine_free(scen);
     cli_diags_done(&d);
+    status = cli_worst(status, report_done(&of, rc));
     return cli_finish(stdout, cli_worst(cli_status(rc), status));
 }
 
@@ -55,14 +83,22 @@ int cli_near(cli_opts *o)
     int fmt = o->format < 0 ? 0 : o->format;
     calc_batch_opts b;
     cli_population(o, &b);
+    b.lang = o->lang;
     int status = 0;
     calc_engine *e = cli_engine(o, &status);
     if (!e)
         return status;
+    calc_outfile of;
+    int ostatus = report_out(o, fmt, &of, &b);
+    if (ostatus) {
+        calc_engine_free(e);
+        return ostatus;
+    }
     calc_diags d = {0};
-    int rc = calc_near(stdout, e, &b, o->within, fmt, o->lang, &d);
+    int rc = calc_near(of.f, e, &b, o->within, fmt, o->lang, &d);
     cli_diags_done(&d);
     calc_engine_free(e);
+    status = cli_worst(status, report_done(&of, rc));
     return cli_finish(stdout, cli_worst(cli_status(rc), status));
 }
 

@@ -18,13 +18,15 @@ static const cli_choice eval_formats[] = {
 static const cli_choice row_formats[] = {{"jsonl", CALC_OUT_JSONL, false},
                                          {"json", CALC_OUT_JSONL, true},
                                          {"csv", CALC_OUT_CSV, false},
+                                         {"xlsx", CALC_OUT_XLSX, false},
                                          {NULL, 0, false}};
 /* as calc_batch_opts.input_format: 0 JSON Lines, 1 YAML stream, 2 CSV */
 static const cli_choice input_formats[] = {{"jsonl", 0, false}, {"json", 0, true},
                                            {"yaml", 1, false},  {"csv", 2, false},
                                            {NULL, 0, false}};
-static const cli_choice report_formats[] = {
-    {"table", 0, false}, {"json", 1, false}, {"csv", 2, false}, {NULL, 0, false}};
+static const cli_choice report_formats[] = {{"table", 0, false}, {"json", 1, false},
+                                            {"csv", 2, false},   {"xlsx", 3, false},
+                                            {NULL, 0, false}};
 static const cli_choice sweep_formats[] = {
     {"table", 0, false}, {"csv", 1, false}, {"svg", 2, false}, {NULL, 0, false}};
 static const cli_choice doc_formats[] = {
@@ -56,7 +58,8 @@ static const cli_opt o_summary = {
     .help = "the summary as JSON: records, statuses per policy, pools"};
 static const cli_opt o_rows_format = {
     .flag = "--format", .kind = CLI_VALUE, .field = AT(format), .choices = row_formats,
-    .help = "one JSON line per record (the default) or CSV, one row per record and policy"};
+    .help = "one JSON line per record (the default), or CSV or a workbook (-o FILE.xlsx): one "
+            "row per record and policy"};
 static const cli_opt o_excel = {
     .flag = "--excel", .kind = CLI_FLAG, .field = AT(excel),
     .help = "with --format csv: begin with a UTF-8 BOM, for Excel"};
@@ -65,7 +68,7 @@ static const cli_opt o_quiet = {
     .help = "no summary table and no 'as of' line on standard error"};
 static const cli_opt o_report_format = {
     .flag = "--format", .kind = CLI_VALUE, .field = AT(format), .choices = report_formats,
-    .help = "a table (the default), JSON or CSV"};
+    .help = "a table (the default), JSON, CSV or a workbook (-o FILE.xlsx)"};
 
 /* the population commands' inputs, defined once: batch, whatif and near */
 static const cli_opt *const population_opts[] = {&o_input_format, &o_as_of, &o_set, NULL};
@@ -154,6 +157,7 @@ static const cli_opt *const whatif_opts[] = {
     &(const cli_opt){.flag = "--pool", .kind = CLI_VALUE, .field = AT(pool), .arg = "NAME",
                      .help = "with --solve: the budget bounds the claims on this pool"},
     &o_report_format,
+    &o_output,
     &o_lang,
     NULL};
 
@@ -162,6 +166,7 @@ static const cli_opt *const near_opts[] = {
                      .arg = "PERCENT",
                      .help = "how far below a threshold an enterprise may be (default 20%)"},
     &o_report_format,
+    &o_output,
     &o_lang,
     NULL};
 
@@ -215,6 +220,7 @@ static const cli_opt *const batch_opts[] = {
                      .help = "worker threads (default 1); the output is the same for any N"},
     &o_rows_format,
     &o_excel,
+    &o_lang,
     &(const cli_opt){.flag = "--no-pools", .kind = CLI_FLAG, .field = AT(no_pools),
                      .help = "write the claims without allocating the budget pools"},
     &(const cli_opt){.flag = "--explain", .kind = CLI_FLAG, .field = AT(explain),
@@ -231,7 +237,7 @@ static const cli_opt *const batch_opts[] = {
     NULL};
 
 static const cli_opt *const allocate_opts[] = {
-    &o_output, &o_summary, &o_rows_format, &o_excel, &o_quiet,
+    &o_output, &o_summary, &o_rows_format, &o_excel, &o_lang, &o_quiet,
     &(const cli_opt){.flag = "--as-of", .kind = CLI_VALUE, .field = AT(as_of_text),
                      .arg = "DATE", .conv = cli_conv_date,
                      .help = "the date when the results carry none (they do: their own wins)"},
@@ -367,7 +373,19 @@ int main(int argc, char **argv)
 {
     catch_signals();
     /* what the library may not read itself */
-    calc_settings st = {getenv("TMPDIR"), getenv("CALC_NO_SOURCE") != NULL};
+    calc_settings st = {.tmpdir = getenv("TMPDIR"),
+                        .no_source = getenv("CALC_NO_SOURCE") != NULL};
+    /* CALC_XLSX_ROWS: fewer rows per sheet of a workbook, so that tests see the rows go on in a
+     * further sheet without writing a million of them */
+    const char *rows = getenv("CALC_XLSX_ROWS");
+    if (rows) {
+        char *end;
+        long n = strtol(rows, &end, 10);
+        if (end == rows || *end || n < 2 || n > 1048576)
+            return cli_usage_error("CALC_XLSX_ROWS: expected rows per sheet from 2 to 1048576, "
+                                   "got '%s'", rows);
+        st.xlsx_rows = n;
+    }
     calc_settings_set(&st);
     if (argc < 2)
         return cli_usage_error("%s", "missing command");

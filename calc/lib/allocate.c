@@ -221,7 +221,7 @@ static int finish_pools(reduce *r, FILE *tmp, FILE *out, size_t *recp, size_t *c
             calc_diags td = {0};
             sbuf row = {0};
             if (!calc_json_parse(&ta, "<result>", 0, text, len - 1, &tree, &td))
-                csv_rows(&row, tree, false);
+                csv_rows(&row, e, tree, false, b->o->lang);
             if (row.n) /* none when the line is not a result line */
                 fwrite(row.p, 1, row.n, out);
             sb_free(&row);
@@ -281,19 +281,17 @@ static int run_allocate(const calc_batch_opts *o)
     pool_stat *stats = calloc(e->ps.npool + 1, sizeof *stats);
     if (pools_allocate(e, &r.all, stats))
         worst = worst < CALC_EXIT_POLICY ? CALC_EXIT_POLICY : worst;
-    calc_outfile of;
+    batch_out out;
     int io = 0;
-    if (calc_out_open(&of, o->output, o->err) == 0) {
-        if (o->out_format == CALC_OUT_CSV)
-            batch_csv_head(of.f, o->excel);
+    if (batch_out_open(&out, &b, b.as_of) == 0) {
         size_t rec = 0, ci = 0;
         for (int i = 0; i < o->ninputs; i++)
             if (files[i]) {
                 rewind(files[i]);
-                if (finish_pools(&r, files[i], of.f, &rec, &ci))
+                if (finish_pools(&r, files[i], out.f, &rec, &ci))
                     io = 1;
             }
-        if (calc_out_close(&of, true, o->err))
+        if (batch_out_close(&out, &b, &r.s, stats, &r.all))
             io = 1;
     } else
         io = 1;
@@ -304,13 +302,13 @@ static int run_allocate(const calc_batch_opts *o)
     if (o->summary) {
         calc_outfile sf;
         if (calc_out_open(&sf, o->summary, o->err) == 0) {
-            batch_summary(&b, e, &r.s, stats, sf.f, NULL);
+            batch_summary(&b, e, &r.s, stats, &r.all, sf.f, NULL);
             if (calc_out_close(&sf, true, o->err))
                 io = 1;
         }
     }
     if (!o->quiet)
-        batch_summary(&b, e, &r.s, stats, NULL, o->err);
+        batch_summary(&b, e, &r.s, stats, &r.all, NULL, o->err);
     for (size_t i = 0; i < r.all.n; i++)
         free(r.all.v[i].id);
     free(r.all.v);

@@ -357,6 +357,7 @@ int batch_engines(batch *b, const calc_batch_opts *o, int jobs)
         calc_diags_print(o->err, calc_engine_diags(b->eng[0]));
         b->npol = b->eng[0]->ps.n;
         b->applied_slot = applied_slot(&b->eng[0]->ps.schema);
+        b->name_slot = name_slot(&b->eng[0]->ps.schema);
         rc = calc_engine_diags(b->eng[0])->n ? CALC_EXIT_POLICY : 0;
     }
     if (rc && rc != CALC_EXIT_POLICY)
@@ -469,31 +470,29 @@ static int run_batch(const calc_batch_opts *o)
     }
     summary s;
     summary_init(&s, b.npol);
-    calc_outfile of;
-    if (!io && calc_out_open(&of, o->output, o->err) == 0) {
-        if (o->out_format == CALC_OUT_CSV)
-            batch_csv_head(of.f, o->excel);
+    batch_out out;
+    if (!io && batch_out_open(&out, &b, o->as_of) == 0) {
         claims none = {0};
-        int w = run_pass(&b, inputs, of.f, &s, &none);
+        int w = run_pass(&b, inputs, out.f, &s, &none);
         worst = w > worst ? w : worst;
         for (size_t i = 0; i < none.n; i++)
             free(none.v[i].id);
         free(none.v);
-        if (calc_out_close(&of, true, o->err))
+        if (batch_out_close(&out, &b, &s, pools ? stats : NULL, &all))
             io = 1;
     } else
         io = 1;
     if (o->summary && !io) {
         calc_outfile sf;
         if (calc_out_open(&sf, o->summary, o->err) == 0) {
-            batch_summary(&b, e, &s, pools ? stats : NULL, sf.f, NULL);
+            batch_summary(&b, e, &s, pools ? stats : NULL, &all, sf.f, NULL);
             if (calc_out_close(&sf, true, o->err))
                 io = 1;
         } else
             io = 1;
     }
     if (!o->quiet && !io)
-        batch_summary(&b, e, &s, pools ? stats : NULL, NULL, o->err);
+        batch_summary(&b, e, &s, pools ? stats : NULL, &all, NULL, o->err);
     if (b.spill)
         fclose(b.spill);
     if (spooled) {

@@ -52,6 +52,10 @@ int record_profile(calc_profile *p, const calc_schema *s, const char *file, cons
  * when the schema has none; and a profile's applied date by that slot (unset when -1). */
 int applied_slot(const calc_schema *s);
 const pval *profile_applied(const calc_profile *p, int slot);
+/* The same for the enterprise's `name` (a string): its slot or -1, and a profile's name or
+ * NULL (absent, or no such field). */
+int name_slot(const calc_schema *s);
+const char *profile_name(const calc_profile *p, int slot);
 /* Input f of o's inputs (- is JSON Lines on stdin, unless o names a format), or NULL with the
  * reason added to d. */
 calc_input *population_open(const calc_batch_opts *o, int f, const calc_schema *s,
@@ -105,6 +109,17 @@ typedef struct pool_stat {
     bool ran_out_has_applied;
 } pool_stat;
 
+/* What a pool's allocation did to its claimants, counted from the allocated claims: served in
+ * full, partly (a pro-rata share, or the first-come boundary's remainder) and turned away
+ * (nothing left, or a share floored to 0.00: such a result is ineligible). */
+typedef struct pool_outcome {
+    size_t served, partly, turned_away;
+} pool_outcome;
+/* Adds every claim of c to its pool's outcome (pools: one per pool) and to its policy's (pols:
+ * one per policy, or NULL). */
+void pool_outcomes(const calc_engine *e, const claims *c, pool_outcome *pools,
+                   pool_outcome *pols);
+
 /* Allocates every pool over the claims (book §1, Budget pools); fills g_* and changed. */
 int pools_allocate(calc_engine *e, claims *c, pool_stat *stats);
 /* The ran_out_id of each of e's pools, and stats. */
@@ -132,11 +147,27 @@ void summary_add(summary *s, int pi, int status, int kind, int64_t amount, int64
                  int sign);
 void summary_free(summary *s);
 
-/* ---- CSV rows (csvout.c; the tree's and the header's are csv_rows, internal.h) ---- */
+/* ---- rows for spreadsheets (csvout.c; the tree's and the header's are csv_rows, result.h) ----
+ * Words (titles, statuses, reasons) are Chinese for lang 0, English for 1. */
 
-/* The CSV rows of an evaluated result: the same bytes csv_rows gives for its result line. */
-void csv_result_rows(sbuf *out, const calc_engine *e, const calc_result *r);
+/* The CSV rows of an evaluated result of the enterprise called name (or NULL): the same bytes
+ * csv_rows gives for its result line. */
+void csv_result_rows(sbuf *out, const calc_engine *e, const calc_result *r, const char *name,
+                     int lang);
 /* The row of an invalid record: the same bytes csv_rows gives for its error line. */
-void csv_error_row(sbuf *out, size_t record, unsigned line, const char *msg);
+void csv_error_row(sbuf *out, size_t record, unsigned line, const char *msg, int lang);
+/* A result's status in words, with what a pool did to its claim x (NULL: no claim). */
+const char *claim_status_words(const calc_engine *e, int status, const claim *x, int lang);
+/* The words of a result's reasons: its failed conditions, what it misses, what superseded it,
+ * its error. */
+void result_words(sbuf *w, const calc_engine *e, const pres *r, int lang);
+/* A status name's index, or -1 (batchout.c). */
+int batch_status_of(const char *s);
+struct xlsx;
+/* Starts a workbook's results sheet (结果, going on in 结果2 …): its header. */
+void xlsx_results_sheet(struct xlsx *x, int lang);
+/* The rows of a result line (its tree; an error line: one row) in the results sheet, the
+ * cells of its CSV rows typed: amounts as money, quantities as numbers. */
+void xlsx_result_rows(struct xlsx *x, const calc_engine *e, const value *line, int lang);
 
 #endif

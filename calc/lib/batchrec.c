@@ -47,14 +47,35 @@ void batch_reject(const batch *b, sbuf *out, size_t record, unsigned line, const
                  const char *msg)
 {
     if (b->o->out_format == CALC_OUT_CSV)
-        csv_error_row(out, record, line, msg);
+        csv_error_row(out, record, line, msg, b->o->lang);
     else
         batch_error_line(out, record, line, file, msg);
 }
 
+/* The end of a record's line: what batch lines carry beside the eval contract — the applied
+ * date, which orders first-come pools, and the enterprise's name, for the people who read the
+ * results (CSV and workbook rows, made from the lines by calc allocate too). */
+static void line_end(sbuf *l, const pval *ap, const char *name)
+{
+    SB_LIT(l, ", \"applied\": ");
+    if (ap->set) {
+        char dd[16];
+        SB_LIT(l, "\"");
+        sb_puts(l, calc_date_format(dd, (calc_date)ap->u.i));
+        SB_LIT(l, "\"");
+    } else
+        SB_LIT(l, "null");
+    SB_LIT(l, ", \"name\": ");
+    if (name)
+        sb_json_str(l, name);
+    else
+        SB_LIT(l, "null");
+    SB_LIT(l, "}\n");
+}
+
 /* The line of --no-eval: what the record's result line holds without what evaluation gives. */
 static void no_eval_line(sbuf *l, calc_engine *e, const calc_profile *p, calc_date as_of,
-                         const pval *ap)
+                         const pval *ap, const char *name)
 {
     char fp[65], dd[16];
     engine_profile_fingerprint(e, p, fp);
@@ -68,13 +89,8 @@ static void no_eval_line(sbuf *l, calc_engine *e, const calc_profile *p, calc_da
     sb_puts(l, fp);
     SB_LIT(l, "\", \"as_of\": \"");
     sb_puts(l, dd);
-    SB_LIT(l, "\", \"calc_version\": \"" CALC_VERSION "\"}, \"applied\": ");
-    if (ap->set) {
-        SB_LIT(l, "\"");
-        sb_puts(l, calc_date_format(dd, (calc_date)ap->u.i));
-        SB_LIT(l, "\"}\n");
-    } else
-        SB_LIT(l, "null}\n");
+    SB_LIT(l, "\", \"calc_version\": \"" CALC_VERSION "\"}");
+    line_end(l, ap, name);
 }
 
 /* Record i's result, evaluated (with its grants in the final pass) and rendered. */
@@ -89,21 +105,14 @@ static void record_result(batch *b, calc_engine *e, chunk *c, size_t i, const ca
         if (end > lo)
             pools_apply(e, r, b->granted->v + lo, end - lo);
     }
+    const char *name = profile_name(p, b->name_slot);
     if (o->out_format == CALC_OUT_CSV) {
-        csv_result_rows(&c->buf, e, r);
-    } else {
+        csv_result_rows(&c->buf, e, r, name, o->lang);
+    } else { /* JSON Lines, also for a workbook (made from them once the summary is known) */
         sbuf *line = &c->buf;
         result_json(line, e, r, o->explain, o->explain);
-        /* batch lines carry the applied date, which orders first-come pools */
         line->n--; /* drop the closing brace */
-        SB_LIT(line, ", \"applied\": ");
-        if (ap->set) {
-            char dd[16];
-            SB_LIT(line, "\"");
-            sb_puts(line, calc_date_format(dd, (calc_date)ap->u.i));
-            SB_LIT(line, "\"}\n");
-        } else
-            SB_LIT(line, "null}\n");
+        line_end(line, ap, name);
     }
     for (size_t k = 0; k < r->n; k++) {
         const pres *x = &r->r[k];
@@ -197,7 +206,7 @@ void chunk_process(batch *b, calc_engine *e, chunk *c)
             const pval *ap = profile_applied(&p, b->applied_slot);
             if (o->no_eval) { /* the line without what evaluation gives; no claims */
                 if (pass_writes(b->pass))
-                    no_eval_line(&c->buf, e, &p, o->as_of, ap);
+                    no_eval_line(&c->buf, e, &p, o->as_of, ap, profile_name(&p, b->name_slot));
             } else if (b->pass == PASS_CLAIMS) {
                 calc_result *r = calc_eval_with(e, &p, o->as_of, &b->eval);
                 claims_add_result(&c->cl, e, r, c->first + i, c->id[i], ap, -1, -1);

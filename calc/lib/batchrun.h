@@ -75,7 +75,7 @@ typedef struct batch {
     calc_engine **eng; /* one per worker */
     int jobs;
     size_t npol;
-    int applied_slot;
+    int applied_slot, name_slot;
     calc_date as_of;  /* the summary's date: the run's, or allocate's results' */
     bool as_of_known;
     pass_kind pass;
@@ -138,15 +138,27 @@ FILE *batch_temp_file(const char *dir);
 /* ---- batchout.c: the output files and the summary ---- */
 /* Copies standard input to a named temporary file in dir, so that it can be read twice. */
 char *batch_spool_stdin(const char *dir, FILE *err);
-/* The CSV output's first line (after a UTF-8 byte order mark for spreadsheets with --excel). */
-void batch_csv_head(FILE *f, bool excel);
-/* The summary as JSON (json) and as a table (table), either NULL; pool stats or NULL. */
+/* Where the results go: the output file, or for a workbook (CALC_OUT_XLSX) a temporary file of
+ * result lines, made into the workbook's results sheets by batch_out_close, when the summary
+ * and pools sheets that follow them are known. */
+typedef struct batch_out {
+    calc_outfile of;
+    struct xlsx *x;
+    FILE *f; /* what the results are written into: lines, or CSV rows after their header */
+} batch_out;
+/* Opens the output of b's options, dated as_of (a workbook's document date); 0, or CALC_EIO
+ * after a message. */
+int batch_out_open(batch_out *out, const batch *b, calc_date as_of);
+/* Completes the output (a workbook: the results, the summary and the pools — stats and the
+ * allocated claims, or NULL without pools); 0 or CALC_EIO after a message. */
+int batch_out_close(batch_out *out, const batch *b, const summary *s, const pool_stat *ps,
+                    const claims *cl);
+/* The summary as JSON (json) and as a table (table) in the options' language, either NULL;
+ * pool stats and the allocated claims, or NULL. */
 void batch_summary(const batch *b, const calc_engine *e, const summary *s, const pool_stat *ps,
-                   FILE *json, FILE *table);
+                   const claims *cl, FILE *json, FILE *table);
 /* The progress line on stderr (in: the input being read, for an ETA). */
 void batch_progress(const batch *b, size_t done, double t0, calc_input *in, bool final);
 double batch_now(void);
-/* A status name's index, or -1. */
-int batch_status_of(const char *s);
 
 #endif

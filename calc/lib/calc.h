@@ -134,6 +134,9 @@ typedef struct calc_settings {
     const char *tmpdir; /* temporary files (a kept stdin, the spill, replayed rule sets); NULL:
                          * /tmp */
     bool no_source;     /* diagnostics do not echo their source line under the message */
+    long xlsx_rows;     /* rows per sheet of a workbook, its header row included, before the
+                         * rows go on in a further sheet (0: Excel's 1,048,576; tests set
+                         * fewer) */
 } calc_settings;
 void calc_settings_set(const calc_settings *s);
 const calc_settings *calc_settings_get(void);
@@ -165,7 +168,8 @@ int calc_sweep(FILE *out, calc_engine *e, const char *profile, const char *const
                int nsets, const char *vary, const char *const *only, int nonly, calc_date as_of,
                int format, int lang, calc_diags *d);
 /* `calc whatif`: the population of o->inputs under base and scen, pools applied in both; per
- * policy and pool, overall and by the field `by` (or NULL). format: 0 table, 1 JSON, 2 CSV. */
+ * policy and pool, overall and by the field `by` (or NULL). format: 0 table, 1 JSON, 2 CSV,
+ * 3 a workbook (.xlsx) written to o->output, which must name a file. */
 int calc_whatif(FILE *out, calc_engine *base, calc_engine *scen, const struct calc_batch_opts *o,
                 const char *by, int format, int lang, calc_diags *d);
 /* `calc whatif --solve POLICY.PARAM --budget AMOUNT [--pool NAME]`: the largest value of a
@@ -174,7 +178,8 @@ int calc_whatif(FILE *out, calc_engine *base, calc_engine *scen, const struct ca
 int calc_solve(FILE *out, calc_engine *e, const struct calc_batch_opts *o, const char *target,
                const char *budget, const char *pool, int json, calc_diags *d);
 /* `calc near`: enterprises ineligible only by numeric thresholds within `within` ("20%") of
- * the value needed, with what they need (proven) and what it would bring. */
+ * the value needed, with what they need (proven) and what it would bring. format as
+ * calc_whatif's. */
 int calc_near(FILE *out, calc_engine *e, const struct calc_batch_opts *o, const char *within,
               int format, int lang, calc_diags *d);
 /* The name of the scenario applied, or NULL. */
@@ -270,7 +275,9 @@ int calc_replay_text(FILE *out, calc_engine *e, const char *path, const char *te
                      calc_replay_stats *stats, calc_diags *diags);
 
 /* ---- batch ---- */
-enum { CALC_OUT_JSONL, CALC_OUT_CSV };
+/* CALC_OUT_XLSX: a workbook (results, summary and pools sheets) at output, which must name a
+ * file */
+enum { CALC_OUT_JSONL, CALC_OUT_CSV, CALC_OUT_XLSX };
 typedef struct calc_batch_opts {
     const char *const *inputs; /* paths, "-" for stdin */
     int ninputs;
@@ -282,6 +289,8 @@ typedef struct calc_batch_opts {
     int jobs;
     int out_format;            /* CALC_OUT_* */
     int explain, no_pools, progress, quiet, excel, no_eval;
+    int lang;                  /* the words of CSV and workbook cells and of the summary table:
+                                * 0 Chinese, 1 English */
     FILE *err;                 /* diagnostics and the summary table (stderr) */
     const char *const *sets;   /* --set PATH=VALUE, applied to every record */
     int nsets;

@@ -33,6 +33,8 @@ struct calc_engine {
 };
 
 const char *calc_status_name(int st);
+/* The status in words: Chinese (lang 0) as the table shows it, or English. */
+const char *calc_status_label(int st, int lang);
 int engine_fingerprint(calc_engine *e, const char *dir);
 void param_value(char *out, size_t cap, int unit, int64_t v);
 int64_t req_value(const policy *p, calc_date as_of, const reqval *r);

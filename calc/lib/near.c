@@ -7,6 +7,7 @@
  * changes no rules and no profile. The table names each enterprise and says each change in
  * words, in columns aligned by display width (CJK counts two). */
 #include "batch.h"
+#include "xlsxout.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +137,147 @@ static void json_words(sbuf *b, const calc_schema *s, const qchange *c, bool cha
     sb_free(&t);
 }
 
+/* ---- the workbook ---- */
+
+/* What the summary sheet counts: per policy the near misses and what they would bring. */
+typedef struct near_sum {
+    size_t *n;
+    int64_t *amount, *quantity;
+    size_t records;
+} near_sum;
+
+static void xlsx_near_sheet(xlsx *x, int lang)
+{
+    static const char *const zh[] = {"企业标识", "企业名称", "政策编号", "政策名称", "状态",
+                                     "可获金额", "数量", "单位", "字段", "现值", "需达到",
+                                     "差距", "距离", "原因"};
+    static const char *const en[] = {"id", "name", "policy", "title", "status",
+                                     "would bring", "quantity", "unit", "field", "now",
+                                     "needed", "change", "distance", "reasons"};
+    xlsx_sheet(x, lang ? "Results" : "结果", lang ? en : zh, 14, 2, true);
+}
+
+/* A value of field sn as a cell: money as money, whole numbers as numbers, else text. */
+static void xlsx_value_cell(xlsx *x, const snode *sn, const char *v)
+{
+    calc_money m;
+    bool money = sn && sn->type == T_MONEY, whole = sn && sn->type == T_INT;
+    if (v && (money || whole) && calc_money_parse(&m, v, strlen(v), NULL) == 0) {
+        if (money)
+            xlsx_money(x, m);
+        else
+            xlsx_int(x, (long long)(m / 100));
+    } else
+        xlsx_text(x, v);
+}
+
+/* A change ("+10,000.00", "-9") as a number of the field's kind. */
+static void change_cell(xlsx *x, const snode *sn, const char *by)
+{
+    char num[64];
+    size_t n = 0;
+    for (const char *q = by ? by : ""; *q && n < sizeof num - 1; q++)
+        if (*q != ',' && *q != '+')
+            num[n++] = *q;
+    num[n] = 0;
+    xlsx_value_cell(x, sn, n ? num : by);
+}
+
+static void xlsx_near_row(xlsx *x, const calc_engine *e, const char *id, const char *name,
+                          const policy *pol, const qualify *q, const qchange *c, int64_t dist,
+                          const char *why, int lang)
+{
+    char path[256];
+    schema_item_path(path, sizeof path, c->field);
+    const snode *sn = schema_resolve(e->ps.schema.root, path);
+    xlsx_text(x, id);
+    xlsx_text(x, name);
+    xlsx_text(x, pol->id);
+    xlsx_text(x, lang ? pol->title_en : pol->title_zh);
+    xlsx_text(x, calc_status_label(ST_INELIGIBLE, lang));
+    if (q->example) /* the amount depends on a figure the enterprise must still give */
+        xlsx_text(x, NULL);
+    else
+        xlsx_money(x, q->amount);
+    if (pol->kind == K_IN_KIND) {
+        xlsx_int(x, (long long)q->quantity);
+        xlsx_text(x, strcmp(pol->unit, "m2") == 0 ? "m²" : lang ? "units" : "套");
+    } else {
+        xlsx_text(x, NULL);
+        xlsx_text(x, NULL);
+    }
+    xlsx_text(x, sn ? snode_label(sn, lang) : c->field);
+    xlsx_value_cell(x, sn, c->now);
+    xlsx_value_cell(x, sn, c->to);
+    change_cell(x, sn, c->by);
+    xlsx_pct(x, dist);
+    xlsx_text(x, why);
+    xlsx_row_end(x);
+}
+
+/* Per policy the near misses and what they would bring; per pool what their claims on it
+ * would be (near evaluates one enterprise at a time: nothing is allocated). */
+static void xlsx_near_summary(xlsx *x, const calc_engine *e, const near_sum *s, size_t found,
+                              calc_date as_of, int lang)
+{
+    static const char *const zh[] = {"政策编号", "政策名称", "接近符合", "可获金额合计", "数量合计"};
+    static const char *const en[] = {"policy", "title", "near misses", "would bring",
+                                     "quantity"};
+    xlsx_sheet(x, lang ? "Summary" : "汇总", lang ? en : zh, 5, 2, false);
+    for (size_t i = 0; i < e->ps.n; i++) {
+        const policy *p = &e->ps.pol[i];
+        if (p->kind == K_MATCH)
+            continue;
+        xlsx_text(x, p->id);
+        xlsx_text(x, lang ? p->title_en : p->title_zh);
+        xlsx_int(x, (long long)s->n[i]);
+        xlsx_money(x, s->amount[i]);
+        if (p->kind == K_IN_KIND)
+            xlsx_int(x, (long long)s->quantity[i]);
+        xlsx_row_end(x);
+    }
+    xlsx_row_end(x);
+    char d[16];
+    xlsx_text(x, lang ? "as of" : "测算日期");
+    xlsx_text(x, calc_date_format(d, as_of));
+    xlsx_row_end(x);
+    xlsx_text(x, lang ? "records evaluated" : "已测算");
+    xlsx_int(x, (long long)s->records);
+    xlsx_row_end(x);
+    xlsx_text(x, lang ? "near misses" : "接近符合");
+    xlsx_int(x, (long long)found);
+    xlsx_row_end(x);
+    static const char *const pzh[] = {"资金池", "说明", "分配方式", "规模", "接近符合者申请数",
+                                      "接近符合者申请合计"};
+    static const char *const pen[] = {"pool", "description", "mode", "size",
+                                      "near misses' claims", "claimed by near misses"};
+    xlsx_sheet(x, lang ? "Pools" : "资金池", lang ? pen : pzh, 6, 1, false);
+    for (size_t p = 0; p < e->ps.npool; p++) {
+        const decl *px = &e->ps.pool[p];
+        size_t n = 0;
+        int64_t sum = 0;
+        for (size_t k = 0; k < px->n; k++) {
+            int i = px->member[k];
+            n += s->n[i];
+            sum += px->unit == U_YUAN ? s->amount[i] : s->quantity[i];
+        }
+        xlsx_text(x, px->name);
+        xlsx_text(x, px->zh);
+        xlsx_text(x, px->mode == 0 ? (lang ? "pro rata" : "按比例")
+                                   : (lang ? "first come" : "先到先得"));
+        if (px->unit == U_YUAN) {
+            xlsx_money(x, px->size);
+            xlsx_int(x, (long long)n);
+            xlsx_money(x, sum);
+        } else {
+            xlsx_int(x, (long long)px->size);
+            xlsx_int(x, (long long)n);
+            xlsx_int(x, (long long)sum);
+        }
+        xlsx_row_end(x);
+    }
+}
+
 int calc_near(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *within,
               int format, int lang, calc_diags *d)
 {
@@ -148,13 +290,23 @@ int calc_near(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *w
             return CALC_EUSAGE;
         }
     }
-    sbuf b = {0};
+    sbuf b = {0}, words = {0};
     char m[40];
     near_rows rows = {0};
     const calc_schema *s = &e->ps.schema;
+    xlsx *wb = NULL;
+    near_sum sum = {0};
+    if (format == 3) {
+        if (!(wb = xlsx_create(o->output, o->as_of, o->err ? o->err : stderr)))
+            return CALC_EIO;
+        xlsx_near_sheet(wb, lang);
+        sum.n = calloc(e->ps.n + 1, sizeof *sum.n);
+        sum.amount = calloc(e->ps.n + 1, sizeof *sum.amount);
+        sum.quantity = calloc(e->ps.n + 1, sizeof *sum.quantity);
+    }
     if (format == 2)
         sb_puts(&b, "profile,name,policy,field,now,needed,change,distance,amount,kind,"
-                    "suggestion\r\n");
+                    "suggestion,title,status_text,reasons_text\r\n");
     else if (format == 0) {
         const char *head[NEAR_COLS] = {
             lang ? "id" : "企业标识",      lang ? "name" : "企业名称",
@@ -165,7 +317,7 @@ int calc_near(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *w
     }
     size_t found = 0;
     int worst = 0;
-    int name_slot = schema_child(e->ps.schema.root, "name", 4)->index;
+    int named = name_slot(&e->ps.schema);
     for (int f = 0; f < o->ninputs; f++) {
         calc_input *in = population_open(o, f, &e->ps.schema, d);
         if (!in) {
@@ -177,7 +329,8 @@ int calc_near(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *w
         while (population_next(in, e, o, &p, &rejected)) {
             calc_result *res = calc_eval_with(e, p, o->as_of, NULL);
             calc_qualify(e, p, res);
-            const pval *nm = &p->root.u.o->slot[name_slot];
+            const char *nm = profile_name(p, named);
+            sum.records++;
             for (size_t i = 0; i < res->n; i++) {
                 const pres *x = &res->r[i];
                 const qualify *q = x->to_qualify;
@@ -193,15 +346,24 @@ int calc_near(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *w
                     continue;
                 found++;
                 const policy *pol = &e->ps.pol[i];
+                words.n = 0;
+                result_words(&words, e, x, lang);
+                if (sum.n) {
+                    sum.n[i]++;
+                    sum.amount[i] += q->amount;
+                    sum.quantity[i] += q->quantity;
+                }
                 for (size_t k = 0; k < q->n; k++) {
                     const qchange *c = &q->change[k];
                     int64_t dist = distance(c);
                     char pct[40];
                     calc_money_format(pct, dist);
                     calc_money_format(m, q->amount);
-                    if (format == 2) {
-                        const char *text[] = {p->id, nm->set ? nm->u.s : "", pol->id,
-                                              c->field, c->now, c->to};
+                    if (wb)
+                        xlsx_near_row(wb, e, p->id, nm, pol, q, c, dist, words.p, lang);
+                    else if (format == 2) {
+                        const char *text[] = {p->id, nm ? nm : "", pol->id, c->field, c->now,
+                                              c->to};
                         for (size_t t = 0; t < sizeof text / sizeof text[0]; t++) {
                             csv_text(&b, text[t]);
                             sb_puts(&b, ",");
@@ -212,12 +374,21 @@ int calc_near(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *w
                         qualify_change_words(&w, s, c, lang);
                         csv_text(&b, w.p ? w.p : "");
                         sb_free(&w);
+                        sb_puts(&b, ",");
+                        csv_text(&b, lang ? pol->title_en : pol->title_zh);
+                        sb_puts(&b, ",");
+                        csv_text(&b, calc_status_label(x->status, lang));
+                        sb_puts(&b, ",");
+                        csv_text(&b, words.p ? words.p : "");
                         sb_puts(&b, "\r\n");
                     } else if (format == 1) {
                         sb_puts(&b, "{\"profile\": ");
                         sb_json_str(&b, p->id);
                         sb_puts(&b, ", \"name\": ");
-                        sb_json_str(&b, nm->set ? nm->u.s : "");
+                        if (nm)
+                            sb_json_str(&b, nm);
+                        else
+                            sb_puts(&b, "null");
                         sb_printf(&b, ", \"policy\": \"%s\", \"field\": \"%s\", \"kind\": "
                                       "\"%s\", \"field_label\": ",
                                   pol->id, c->field, c->kind);
@@ -247,7 +418,7 @@ int calc_near(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *w
                         value_cell(to, sizeof to, c, c->to);
                         snprintf(gap, sizeof gap, "%s%%", pct);
                         amount_cell(got, sizeof got, pol, q, lang);
-                        const char *row[NEAR_COLS] = {p->id, nm->set ? nm->u.s : "",
+                        const char *row[NEAR_COLS] = {p->id, nm ? nm : "",
                                                       lang ? pol->title_en : pol->title_zh,
                                                       what.p, now, to, gap, got};
                         row_add(&rows, row);
@@ -266,8 +437,17 @@ int calc_near(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *w
         rows_write(&b, &rows);
         sb_printf(&b, "\n%zu %s\n", found, lang ? "near misses" : "项接近符合");
     }
-    if (worst != CALC_EUSAGE && b.n) /* an input could not be read: no list from part of it */
+    if (wb) { /* an input could not be read: no workbook of part of it */
+        if (worst != CALC_EUSAGE)
+            xlsx_near_summary(wb, e, &sum, found, o->as_of, lang);
+        if (xlsx_close(wb, worst != CALC_EUSAGE, o->err ? o->err : stderr) && !worst)
+            worst = CALC_EIO;
+    } else if (worst != CALC_EUSAGE && b.n) /* no list from part of the population either */
         fwrite(b.p, 1, b.n, out);
+    free(sum.n);
+    free(sum.amount);
+    free(sum.quantity);
     sb_free(&b);
+    sb_free(&words);
     return worst;
 }

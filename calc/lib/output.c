@@ -14,6 +14,14 @@ static const char *const tv_en[] = {"fail", "pass", "unknown"};
 
 const char *calc_status_name(int st) { return status_en[st]; }
 
+/* A status in words, for a person: the table's Chinese, or English without the codes' '_'. */
+const char *calc_status_label(int st, int lang)
+{
+    static const char *const words_en[] = {"eligible",     "ineligible", "needs data",
+                                           "not in force", "superseded", "error"};
+    return lang ? words_en[st] : status_zh[st];
+}
+
 #define LIT(b, s) sb_putn((b), (s), sizeof(s) - 1)
 
 static void json_money(sbuf *b, calc_money v)

@@ -46,6 +46,18 @@ const pval *profile_applied(const calc_profile *p, int slot)
     return slot >= 0 ? &p->root.u.o->slot[slot] : &unset;
 }
 
+int name_slot(const calc_schema *s)
+{
+    const snode *n = schema_child(s->root, "name", 4);
+    return n && n->type == T_STRING ? n->index : -1;
+}
+
+const char *profile_name(const calc_profile *p, int slot)
+{
+    const pval *v = slot >= 0 ? &p->root.u.o->slot[slot] : NULL;
+    return v && v->set ? v->u.s : NULL;
+}
+
 calc_input *population_open(const calc_batch_opts *o, int f, const calc_schema *s,
                             calc_diags *d)
 {

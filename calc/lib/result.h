@@ -100,7 +100,8 @@ struct calc_result {
 /* A CSV text cell: quoted when it must be, and text a spreadsheet would run as a formula
  * (=, +, -, @, tab, CR first) behind a single quote (csvout.c). */
 void csv_text(sbuf *b, const char *s);
-/* The CSV rows of one result line (a JSON tree), or with header the header row. */
-void csv_rows(sbuf *out, const value *line, bool header);
+/* The CSV rows of one result line (a JSON tree), their words in lang (0 Chinese, 1 English)
+ * from e's policies and schema, or with header the header row (e and line unused). */
+void csv_rows(sbuf *out, const calc_engine *e, const value *line, bool header, int lang);
 
 #endif

@@ -32,7 +32,7 @@ int calc_limits_set(const calc_limits *l, calc_error *err)
 
 const calc_limits *calc_limits_get(void) { return &limits; }
 
-static calc_settings settings = {NULL, false};
+static calc_settings settings = {.tmpdir = NULL};
 
 void calc_settings_set(const calc_settings *s) { settings = *s; }
 

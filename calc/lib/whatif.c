@@ -5,13 +5,15 @@
  * read and validated by population.c and claims made and allocated by pools.c; the outreach
  * list (`calc near`) is near.c. Nothing here writes a file but the report to `out`. */
 #include "batch.h"
+#include "xlsxout.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct wrec { /* one evaluated record: small, so a whole district fits in memory */
     char *id;
-    int group; /* index of its --by value */
+    char *name; /* the enterprise's, for the workbook's rows; NULL when absent */
+    int group;  /* index of its --by value */
 } wrec;
 
 typedef struct run {
@@ -78,7 +80,7 @@ static void grow(wi *w)
 static int load_population(wi *w, const calc_batch_opts *o, int nruns, calc_diags *d)
 {
     calc_engine *e = w->runs[0].e;
-    int applied = applied_slot(&e->ps.schema);
+    int applied = applied_slot(&e->ps.schema), named = name_slot(&e->ps.schema);
     int worst = 0;
     /* statuses and amounts are all a comparison uses */
     const calc_eval_opts cost = {.claims_only = true, .failures_only = true};
@@ -118,6 +120,8 @@ static int load_population(wi *w, const calc_batch_opts *o, int nruns, calc_diag
                 grow(w);
                 wrec *wr = &w->rec[w->n];
                 wr->id = strdup(p.id);
+                const char *nm = profile_name(&p, named);
+                wr->name = nm ? strdup(nm) : NULL;
                 const pval *bv = w->by ? field(&p, w->by) : NULL;
                 sbuf t = {0};
                 if (bv && bv->set)
@@ -256,7 +260,7 @@ static void write_report(FILE *out, const wi *w, int format, int lang, const cal
         sb_puts(&b, "]}\n");
     } else if (format == 2) { /* CSV */
         sb_puts(&b, "group,policy,baseline_beneficiaries,scenario_beneficiaries,"
-                    "baseline_granted,scenario_granted,change,gain,lose,unchanged\r\n");
+                    "baseline_granted,scenario_granted,change,gain,lose,unchanged,title\r\n");
         for (int g = -1; g < ng; g++)
             for (size_t k = 0; k < w->npol; k++) {
                 agg a;
@@ -265,10 +269,12 @@ static void write_report(FILE *out, const wi *w, int format, int lang, const cal
                 csv_text(&b, gv);
                 sb_puts(&b, ",");
                 csv_text(&b, e->ps.pol[k].id);
-                sb_printf(&b, ",%zu,%zu,%s,%s,%s,%zu,%zu,%zu\r\n", a.ben[0], a.ben[1],
+                sb_printf(&b, ",%zu,%zu,%s,%s,%s,%zu,%zu,%zu,", a.ben[0], a.ben[1],
                           calc_money_format(m1, a.granted[0]), calc_money_format(m2, a.granted[1]),
                           calc_money_format(m3, a.granted[1] - a.granted[0]), a.gain, a.lose,
                           a.same);
+                csv_text(&b, lang ? e->ps.pol[k].title_en : e->ps.pol[k].title_zh);
+                sb_puts(&b, "\r\n");
             }
     } else {
         sb_printf(&b, "%s %s    %s %s    %s %zu (%zu %s, %zu %s)\n\n", lang ? "scenario" : "情景",
@@ -318,10 +324,162 @@ static void write_report(FILE *out, const wi *w, int format, int lang, const cal
     sb_free(&b);
 }
 
+/* ---- the workbook ---- */
+
+/* Record i's claim on policy k in run rn (its claims are in record order), or NULL. */
+static const claim *claim_of(const run *rn, size_t i, size_t k)
+{
+    size_t lo, end = claims_of_record(&rn->cl, i, &lo);
+    for (; lo < end; lo++)
+        if (rn->cl.v[lo].policy == (int)k)
+            return &rn->cl.v[lo];
+    return NULL;
+}
+
+/* One result of one run: status in words, amount, amount before the pool. */
+static void xlsx_result(xlsx *x, const wi *w, int r, size_t i, size_t k, int lang)
+{
+    const run *rn = &w->runs[r];
+    size_t at = i * w->npol + k;
+    const claim *c = claim_of(rn, i, k);
+    int st = rn->st[at];
+    xlsx_text(x, claim_status_words(rn->e, st, c, lang));
+    xlsx_money(x, st == ST_ELIGIBLE ? rn->amt[at] : 0);
+    if (c && c->changed)
+        xlsx_money(x, c->amount);
+    else
+        xlsx_text(x, NULL);
+}
+
+/* The results (every record and policy that grants something or changes under the scenario),
+ * the figures of the report per policy and --by value with the totals, and the pools of both
+ * runs. */
+static void write_xlsx(xlsx *x, const wi *w, int lang, const calc_batch_opts *o)
+{
+    const calc_engine *e = w->runs[0].e, *s = w->runs[1].e;
+    const char *scen = s->scenario_name ? s->scenario_name : "--param";
+    static const char *const rzh[] = {"企业标识", "企业名称", "政策编号", "政策名称",
+                                      "基准状态", "基准金额", "基准分配前金额", "情景状态",
+                                      "情景金额", "情景分配前金额", "变化"};
+    static const char *const ren[] = {"id", "name", "policy", "title", "baseline status",
+                                      "baseline amount", "baseline before pool",
+                                      "scenario status", "scenario amount",
+                                      "scenario before pool", "change"};
+    xlsx_sheet(x, lang ? "Results" : "结果", lang ? ren : rzh, 11, 2, true);
+    for (size_t i = 0; i < w->n; i++)
+        for (size_t k = 0; k < w->npol; k++) {
+            size_t at = i * w->npol + k;
+            int64_t v[2];
+            for (int r = 0; r < 2; r++)
+                v[r] = w->runs[r].st[at] == ST_ELIGIBLE ? w->runs[r].amt[at] : 0;
+            if (w->runs[0].st[at] != ST_ELIGIBLE && w->runs[1].st[at] != ST_ELIGIBLE &&
+                w->runs[0].st[at] == w->runs[1].st[at])
+                continue;
+            const policy *p = &e->ps.pol[k];
+            xlsx_text(x, w->rec[i].id);
+            xlsx_text(x, w->rec[i].name);
+            xlsx_text(x, p->id);
+            xlsx_text(x, lang ? p->title_en : p->title_zh);
+            xlsx_result(x, w, 0, i, k, lang);
+            xlsx_result(x, w, 1, i, k, lang);
+            xlsx_money(x, v[1] - v[0]);
+            xlsx_row_end(x);
+        }
+    static const char *const szh[] = {"分组", "政策编号", "政策名称", "基准受益户", "情景受益户",
+                                      "基准金额", "情景金额", "变化", "增加", "减少", "不变"};
+    static const char *const sen[] = {"group", "policy", "title", "baseline beneficiaries",
+                                      "scenario beneficiaries", "baseline granted",
+                                      "scenario granted", "change", "gain", "lose",
+                                      "unchanged"};
+    xlsx_sheet(x, lang ? "Summary" : "汇总", lang ? sen : szh, 11, 3, false);
+    int ng = w->by ? (int)w->ngroup : 0;
+    int64_t tot[2][2] = {{0, 0}, {0, 0}}; /* run × cash, in kind */
+    for (int g = -1; g < ng; g++)
+        for (size_t k = 0; k < w->npol; k++) {
+            agg a;
+            aggregate(w, g, k, &a);
+            const policy *p = &e->ps.pol[k];
+            for (int r = 0; g < 0 && p->kind != K_MATCH && r < 2; r++)
+                tot[r][p->kind == K_IN_KIND] += a.granted[r];
+            xlsx_text(x, g < 0 ? (lang ? "(all)" : "（全部）") : w->groups[g]);
+            xlsx_text(x, p->id);
+            xlsx_text(x, lang ? p->title_en : p->title_zh);
+            xlsx_int(x, (long long)a.ben[0]);
+            xlsx_int(x, (long long)a.ben[1]);
+            xlsx_money(x, a.granted[0]);
+            xlsx_money(x, a.granted[1]);
+            xlsx_money(x, a.granted[1] - a.granted[0]);
+            xlsx_int(x, (long long)a.gain);
+            xlsx_int(x, (long long)a.lose);
+            xlsx_int(x, (long long)a.same);
+            xlsx_row_end(x);
+        }
+    xlsx_row_end(x); /* the totals and the run's figures under the table */
+    for (int t = 0; t < 2; t++) {
+        xlsx_text(x, NULL);
+        xlsx_text(x, NULL);
+        xlsx_text(x, t ? (lang ? "total in-kind value" : "实物价值合计")
+                       : (lang ? "total cash" : "现金合计"));
+        xlsx_text(x, NULL);
+        xlsx_text(x, NULL);
+        xlsx_money(x, tot[0][t]);
+        xlsx_money(x, tot[1][t]);
+        xlsx_money(x, tot[1][t] - tot[0][t]);
+        xlsx_row_end(x);
+    }
+    char d[16];
+    xlsx_text(x, lang ? "scenario" : "情景");
+    xlsx_text(x, scen);
+    xlsx_row_end(x);
+    xlsx_text(x, lang ? "as of" : "测算日期");
+    xlsx_text(x, calc_date_format(d, o->as_of));
+    xlsx_row_end(x);
+    const char *rl[3][2] = {{"记录读取", "records read"}, {"已测算", "evaluated"},
+                            {"无效记录", "rejected"}};
+    size_t rv[3] = {w->read, w->n, w->rejected};
+    for (int k = 0; k < 3; k++) {
+        xlsx_text(x, rl[k][lang]);
+        xlsx_int(x, (long long)rv[k]);
+        xlsx_row_end(x);
+    }
+    static const char *const pzh[] = {"资金池", "测算", "规模", "申请数", "申请合计", "发放",
+                                      "未满足需求", "全额获配", "部分获配", "未获分配"};
+    static const char *const pen[] = {"pool", "run", "size", "claims", "claimed", "granted",
+                                      "unmet demand", "served in full", "partly served",
+                                      "turned away"};
+    xlsx_sheet(x, lang ? "Pools" : "资金池", lang ? pen : pzh, 10, 2, false);
+    for (size_t p = 0; p < e->ps.npool; p++)
+        for (int r = 0; r < 2; r++) {
+            const run *rn = &w->runs[r];
+            const decl *px = &rn->e->ps.pool[p];
+            const pool_stat *st = &rn->pools[p];
+            pool_outcome *po = calloc(rn->e->ps.npool + 1, sizeof *po);
+            if (!po)
+                abort(); /* out of memory */
+            pool_outcomes(rn->e, &rn->cl, po, NULL);
+            xlsx_text(x, px->name);
+            xlsx_text(x, r ? scen : (lang ? "baseline" : "基准"));
+            int64_t v[] = {px->size, (int64_t)st->nclaims, st->claimed, st->granted,
+                           st->claimed - st->granted};
+            for (int k = 0; k < 5; k++)
+                if (k == 1 || px->unit != U_YUAN)
+                    xlsx_int(x, (long long)v[k]);
+                else
+                    xlsx_money(x, v[k]);
+            xlsx_int(x, (long long)po[p].served);
+            xlsx_int(x, (long long)po[p].partly);
+            xlsx_int(x, (long long)po[p].turned_away);
+            xlsx_row_end(x);
+            free(po);
+        }
+}
+
 static void wi_free(wi *w)
 {
-    for (size_t i = 0; i < w->n; i++)
+    for (size_t i = 0; i < w->n; i++) {
         free(w->rec[i].id);
+        free(w->rec[i].name);
+    }
     free(w->rec);
     for (size_t g = 0; g < w->ngroup; g++)
         free(w->groups[g]);
@@ -352,10 +510,18 @@ int calc_whatif(FILE *out, calc_engine *base, calc_engine *scen, const calc_batc
             return CALC_EUSAGE;
         }
     }
+    xlsx *x = NULL;
+    if (format == 3 && !(x = xlsx_create(o->output, o->as_of, o->err ? o->err : stderr)))
+        return CALC_EIO;
     int rc = load_population(&w, o, 2, d);
     int arc = allocate(&w, &w.runs[0]);
     int brc = allocate(&w, &w.runs[1]);
-    if (rc != CALC_EUSAGE) /* an input could not be read: no report on part of the population */
+    if (x) { /* no workbook of part of the population when an input could not be read */
+        if (rc != CALC_EUSAGE)
+            write_xlsx(x, &w, lang, o);
+        if (xlsx_close(x, rc != CALC_EUSAGE, o->err ? o->err : stderr) && !rc)
+            rc = CALC_EIO;
+    } else if (rc != CALC_EUSAGE)
         write_report(out, &w, format, lang, o);
     wi_free(&w);
     if (arc || brc)
