@@ -605,6 +605,260 @@ calc: note: run 'calc policies' for the ids
 EOF
 end
 
+# ---------------------------------------------------------------- whatif: totals and pools
+
+# tests/data/whatif/pools.jsonl under pools-tight.yaml (cap 1,500,000; commerce pool 1,000,000;
+# apartments 7 units), as of 2025-06-30 (policy book §1 pools, §3 sc25-first-store and
+# sc25-talent-apartment: a unit is 5,000 × 12 × 50% = 30,000.00):
+#   first-store claims  P1 min(1,000,000 + 500,000, cap)  P2 min(200,000, 150,000) = 150,000
+#     baseline (cap 1,000,000): 1,000,000 + 150,000 = 1,150,000 of 126,000,000: in full
+#     scenario (cap 1,500,000): 1,500,000 + 150,000 = 1,650,000 > 1,000,000, pro rata:
+#       P1 floor(150,000,000 fen × 100,000,000 / 165,000,000) = 90,909,090 fen = 909,090.90
+#       P2 floor( 15,000,000 fen × 100,000,000 / 165,000,000) =  9,090,909 fen =  90,909.09
+#       granted 999,999.99, remaining 0.01, unmet 650,000.01, 60.60 % of the claims
+#   apartments (first come by applied date, undated last): P2 5, P3 4, P4 3 = 12 units
+#     baseline (2,000): 12 units = 360,000.00
+#     scenario (7): P2 5, P3 the remaining 2 (60,000.00), P4 none: 7 units = 210,000.00
+#   totals per enterprise: cash P1 1,000,000 → 909,090.90 and P2 150,000 → 90,909.09 (both
+#   lose), P3 and P4 none; in kind P2 150,000 (same), P3 120,000 → 60,000 and P4 90,000 → 0
+#   (lose), P1 none.
+WP=$D/pools.jsonl
+WS=$D/pools-tight.yaml
+# agg JSON: the object "baseline/scenario beneficiaries and granted, change, gain lose same"
+agg() {
+    jq -r "$1"' | "\(.baseline.beneficiaries) \(.baseline.granted) \(.scenario.beneficiaries) \(.scenario.granted) \(.change) \(.gain) \(.lose) \(.unchanged)"' "$tmp/out" 2>&1
+}
+
+# Ensure the JSON carries the totals, cash and in kind apart, and both pools binding.
+begin "whatif json: totals by kind and the pools, hand-computed"
+run whatif "$WP" --scenario "$WS" --as-of $ASOF --format json
+want_rc 0
+want_empty err
+want_eq "first-store" "$(agg '.policies[] | select(.policy == "sc25-first-store")')" \
+    "2 1150000.00 2 999999.99 -150000.01 0 2 2"
+want_eq "apartments" "$(agg '.policies[] | select(.policy == "sc25-talent-apartment")')" \
+    "3 360000.00 2 210000.00 -150000.00 0 2 2"
+want_eq "totals.cash" "$(agg .totals.cash)" "2 1150000.00 2 999999.99 -150000.01 0 2 2"
+want_eq "totals.in_kind" "$(agg .totals.in_kind)" "3 360000.00 2 210000.00 -150000.00 0 2 2"
+want_eq "title and kind" "$(jqo '.policies[] | select(.policy == "sc25-talent-apartment") | [.title.zh, .kind]')" \
+    '["科创公寓五折租赁","in_kind"]'
+want_eq "commerce pool" "$(jqo '.pools[] | select(.pool == "sc25-commerce") | [.title.zh, .unit, .mode, .baseline, .scenario]')" \
+    '["上城区都市经济政策预算（不少于1.26亿元）","yuan","pro_rata",{"size":"126000000.00","claims":2,"claimed":"1150000.00","granted":"1150000.00","remaining":"124850000.00","unmet":"0.00"},{"size":"1000000.00","claims":2,"claimed":"1650000.00","granted":"999999.99","remaining":"0.01","unmet":"650000.01","factor":"1000000.00/1650000.00"}]'
+want_eq "apartments pool" "$(jqo '.pools[] | select(.pool == "sc25-apartments") | [.title.en, .unit, .mode, .baseline, .scenario]')" \
+    '["2,000 science and innovation apartments","units","first_come",{"size":2000,"claims":3,"claimed":12,"granted":12,"remaining":1988,"unmet":0},{"size":7,"claims":3,"claimed":12,"granted":7,"remaining":0,"unmet":5,"ran_out_at":{"applied":"2025-03-03","id":"P3"}}]'
+end
+
+# Ensure --by gives the totals per group: P1 is in commerce, the others have no industry.
+begin "whatif json --by industry: totals per group"
+run whatif "$WP" --scenario "$WS" --as-of $ASOF --format json --by industry
+want_rc 0
+want_eq "groups" "$(jqo '.totals.by | keys')" '["(absent)","commerce"]'
+want_eq "commerce cash" "$(agg '.totals.by.commerce.cash')" "1 1000000.00 1 909090.90 -90909.10 0 1 0"
+want_eq "absent cash" "$(agg '.totals.by["(absent)"].cash')" "1 150000.00 1 90909.09 -59090.91 0 1 2"
+want_eq "absent in kind" "$(agg '.totals.by["(absent)"].in_kind')" "3 360000.00 2 210000.00 -150000.00 0 2 1"
+want_eq "commerce in kind" "$(agg '.totals.by.commerce.in_kind')" "0 0.00 0 0.00 0.00 0 0 1"
+end
+
+# Ensure the CSV has the totals rows and the pools (it had neither), each row saying what it is.
+begin "whatif csv: totals rows and pool rows"
+run whatif "$WP" --scenario "$WS" --as-of $ASOF --format csv
+want_rc 0
+want_eq "header" "$(head -n 1 "$tmp/out")" \
+    "$(printf 'group,policy,baseline_beneficiaries,scenario_beneficiaries,baseline_granted,scenario_granted,change,gain,lose,unchanged,kind,title,unit,baseline_size,baseline_claimed,scenario_size,scenario_claimed\r')"
+want_line out "$(printf ',sc25-first-store,2,2,1150000.00,999999.99,-150000.01,0,2,2,policy,首店、旗舰店一次性补助,yuan,,,,\r')"
+want_line out "$(printf ',totals.cash,2,2,1150000.00,999999.99,-150000.01,0,2,2,total,现金合计,yuan,,,,\r')"
+want_line out "$(printf ',totals.in_kind,3,2,360000.00,210000.00,-150000.00,0,2,2,total,实物合计（价值）,yuan,,,,\r')"
+want_line out "$(printf ',sc25-commerce,,,1150000.00,999999.99,-150000.01,,,,pool,上城区都市经济政策预算（不少于1.26亿元）,yuan,126000000.00,1150000.00,1000000.00,1650000.00\r')"
+want_line out "$(printf ',sc25-apartments,,,12,7,-5,,,,pool,科创公寓2000套,units,2000,12,7,12\r')"
+want_eq "rows" "$(wc -l <"$tmp/out" | tr -d ' ')" 20 # header, 13 policies, 2 totals, 4 pools
+run whatif "$WP" --scenario "$WS" --as-of $ASOF --format csv --by industry --lang en
+want_line out "$(printf 'commerce,totals.cash,1,1,1000000.00,909090.90,-90909.10,0,1,0,total,cash total,yuan,,,,\r')"
+want_line out "$(printf '(absent),totals.in_kind,3,2,360000.00,210000.00,-150000.00,0,2,1,total,in-kind total (value),yuan,,,,\r')"
+end
+
+# cols FILE: for each line of FILE, the display column (East Asian wide characters count two)
+# where each field ends, fields being separated by two or more spaces.
+cols() {
+    python3 -c '
+import sys, unicodedata, re
+for line in open(sys.argv[1], encoding="utf-8"):
+    line = line.rstrip("\n")
+    w = lambda s: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+    print(" ".join(str(w(line[:m.end()])) for m in re.finditer(r"\S+(?: \S+)*", line)))' "$1"
+}
+
+# Ensure the table has the titles, a totals row per kind and the pools, and its columns line up
+# in display columns (Chinese titles are two columns a character).
+begin "whatif table: totals rows, pools, aligned columns (zh)"
+run whatif "$WP" --scenario "$WS" --as-of $ASOF
+want_rc 0
+want_line out "情景：上限150万、预算100万、公寓7套    测算日期 2025-06-30    记录 4 条（已测算 4，无效 0）"
+want_match out '^首店、旗舰店一次性补助 +2 +2 +1,150,000\.00 +999,999\.99 +-150,000\.01 +0 +2 +2$'
+want_match out '^现金合计 +2 +2 +1,150,000\.00 +999,999\.99 +-150,000\.01 +0 +2 +2$'
+want_match out '^实物合计（价值） +3 +2 +360,000\.00 +210,000\.00 +-150,000\.00 +0 +2 +2$'
+want_match out '^十大产业平台匹配 +0 +0 +- +- +- +0 +0 +4$'
+want_match out '^上城区都市经济政策预算（不少于1\.26亿元） +基准 +126,000,000\.00 +1,150,000\.00 +1,150,000\.00 +0\.00 +足额发放$'
+want_match out '^ +情景 +1,000,000\.00 +1,650,000\.00 +999,999\.99 +650,000\.01 +按比例：发放为申请的 60\.60%$'
+want_match out '^科创公寓2000套 +基准 +2,000 套 +12 套 +12 套 +0 套 +足额发放$'
+want_match out '^ +情景 +7 套 +12 套 +7 套 +5 套 +先到先得：至 P3 用完$'
+want_no_match out 'sc25-|totals|finance\.'
+# the policy table: the header, 13 policies and the totals (the rule aside) end each column at
+# the same display column
+sed -n '/^政策 /,/^$/p' "$tmp/out" | grep -v '^-*$' | grep -v '^$' >"$tmp/ptable"
+want_eq "policy table rows" "$(wc -l <"$tmp/ptable" | tr -d ' ')" 16
+want_eq "policy table columns" "$(cols "$tmp/ptable" | cut -d' ' -f2- | sort -u | wc -l | tr -d ' ')" 1
+sed -n '/^资金池 /,$p' "$tmp/out" | grep '基准\|方案' >"$tmp/pooltable"
+want_eq "pool table, size column" "$(cols "$tmp/pooltable" | cut -d' ' -f3 | sort -u | wc -l | tr -d ' ')" 1
+end
+
+# Ensure the English table says the same in English, and --by names the field and its value by
+# their labels.
+begin "whatif table: English, --by industry"
+run whatif "$WP" --scenario "$WS" --as-of $ASOF --lang en --by industry
+want_rc 0
+want_line out "scenario 上限150万、预算100万、公寓7套    as of 2025-06-30    records 4 (4 evaluated, 0 rejected)"
+want_match out '^cash total +2 +2 +1,150,000\.00 +999,999\.99 +-150,000\.01 +0 +2 +2$'
+want_match out '^Talent apartments at half the market rent +3 +2 +360,000\.00 +210,000\.00 +-150,000\.00 +0 +2 +2$'
+want_line out "Industry: commerce"
+want_line out "Industry: (absent)"
+want_match out '^Shangcheng urban-economy budget \(at least 126 million yuan\) +base +126,000,000\.00 +1,150,000\.00 +1,150,000\.00 +0\.00 +paid in full$'
+want_match out '^ +scen\. +1,000,000\.00 +1,650,000\.00 +999,999\.99 +650,000\.01 +pro rata: 60\.60% of claims$'
+want_match out '^ +scen\. +7 units +12 units +7 units +5 units +first come: ran out at P3$'
+run whatif "$WP" --scenario "$WS" --as-of $ASOF --by industry
+want_line out "所属行业：商贸"
+want_line out "所属行业：（未填写）"
+end
+
+# ---------------------------------------------------------------- --solve and a binding pool
+
+# The README's example on a district where the pro-rata commerce pool (126,000,000) binds: 120
+# enterprises with a global_first store (fit-out 2,000,000: min(1,000,000, 50%) = 1,000,000) and
+# 50 with a hangzhou_first store (fit-out 400,000: min(200,000, 50%) = 200,000). The claims at a
+# cap c between 200,000 and 1,000,000 are 120c + 10,000,000; at the current cap 1,000,000 they
+# are 130,000,000 > 126,000,000, and the grants are at most the pool whatever the cap: a budget
+# of 126,000,000 cannot bind. (At the end of the search, cap 126,000,000: claims 130,000,000,
+# grants floor(100,000,000 fen × 126/130) = 96,923,076 fen × 120 + floor(20,000,000 × 126/130) =
+# 19,384,615 fen × 50 = 125,999,998.70.)
+# Against the pool: 120c + 10,000,000 <= 126,000,000 ⇔ c <= 966,666.66…: 966,666.66 (claims
+# 125,999,999.20, paid in full); one fen more, 966,666.67, claims 126,000,000.40: pro rata
+# floor(96,666,667 × 12,600,000,000 / 12,600,000,040) = 96,666,666 fen × 120 + floor(20,000,000 ×
+# …) = 19,999,999 fen × 50 = 125,999,998.70.
+# With a budget of 100,000,000 the budget binds first: 120c + 10,000,000 <= 100,000,000 ⇔
+# c <= 750,000.00; at 750,000.01 the cost is 100,000,001.20 (the pool does not bind).
+awk 'BEGIN { for (i = 1; i <= 170; i++) { big = i <= 120
+    printf "{\"id\": \"D%03d\", \"name\": \"门店企业%d\", \"district\": \"上城区\", \"stores\": [{\"kind\": \"%s\", \"brand_recognized\": true, \"district\": \"上城区\", \"opened\": \"2025-03-01\", \"area_m2\": 150, \"fitout_investment\": %d}]}\n",
+        i, i, big ? "global_first" : "hangzhou_first", big ? 2000000 : 400000 } }' >"$tmp/district.jsonl"
+DI=$tmp/district.jsonl
+# solve ARGS…: the first-store cap solved on the district
+solve() { run whatif "$DI" --as-of $ASOF --solve sc25-first-store.cap "$@"; }
+
+# Ensure the README's example says the budget cannot bind, names the pool (title and name) and
+# the flag, gives no value and exits 1.
+begin "solve: the README's example, the pool binds first (zh, en, json)"
+solve --budget 126000000
+want_rc 1
+want_empty err
+want_is out <<'EOF2'
+预算不构成约束：资金池“上城区都市经济政策预算（不少于1.26亿元）”（sc25-commerce，¥126,000,000.00，按比例分配）先于预算起约束作用
+  sc25-first-store.cap 取 ¥126,000,000.00（搜索范围的端点）时申请 ¥130,000,000.00，超过资金池规模 ¥126,000,000.00；按比例分配后成本 ¥125,999,998.70，仍在预算 ¥126,000,000.00 之内：再提高只会改变资金池的分配，不会增加成本
+  按资金池求解：--against pool:sc25-commerce（资金池足额发放的最大取值）
+EOF2
+solve --budget 126000000 --lang en
+want_rc 1
+want_line out "the budget cannot bind: pool sc25-commerce (Shangcheng urban-economy budget (at least 126 million yuan), ¥126,000,000.00, pro rata) binds first"
+want_line out "  to solve against the pool: --against pool:sc25-commerce (the largest value the pool pays in full)"
+solve --budget 126000000 --format json
+want_rc 1
+want_eq "json" "$(jqo '[.result, .value, .binding, .cost, .budget, .pool.pool, .pool.title.zh, .pool.claimed, .pool.exceeded]')" \
+    '["budget_cannot_bind",null,"pool","125999998.70","126000000.00","sc25-commerce","上城区都市经济政策预算（不少于1.26亿元）","130000000.00",true]'
+want_match out '"en": "the budget cannot bind: pool sc25-commerce '
+end
+
+# Ensure --against pool:NAME solves against the pool: the largest cap the pool pays in full,
+# with the constraint named; the same without --budget and with --against pool (its own pool).
+begin "solve --against pool: the largest cap the pool pays in full"
+solve --budget 126000000 --against pool:sc25-commerce
+want_rc 0
+want_empty err
+want_is out <<'EOF2'
+sc25-first-store.cap = ¥966,666.66：资金池足额发放的最大取值（约束：资金池“上城区都市经济政策预算（不少于1.26亿元）”（sc25-commerce））
+  成本 ¥125,999,999.20（预算 ¥126,000,000.00）；资金池申请 ¥125,999,999.20，规模 ¥126,000,000.00；受益 170 户，记录 170 条
+  再进一步（¥966,666.67）申请将为 ¥126,000,000.40，超过资金池规模，按比例分配后成本 ¥125,999,998.70
+EOF2
+solve --against pool --format json
+want_rc 0
+want_eq "json" "$(jqo '[.result, .value, .binding, .cost, .budget, .next_step_cost, .beneficiaries, .pool.claimed, .pool.against]')" \
+    '["solved","¥966,666.66","pool","125999999.20",null,"125999998.70",170,"125999999.20",true]'
+solve --against pool --lang en
+want_line out "sc25-first-store.cap = ¥966,666.66: the largest value the pool pays in full (binding: pool sc25-commerce (Shangcheng urban-economy budget (at least 126 million yuan)))"
+# the answer checked by a plain whatif: at 966,666.66 nothing is scaled, at 966,666.67 it is
+run whatif "$DI" --as-of $ASOF --param sc25-first-store.cap=966666.66 --format json
+want_eq "pool at the answer" "$(jqo '.pools[0].scenario | [.claimed, .granted]')" '["125999999.20","125999999.20"]'
+run whatif "$DI" --as-of $ASOF --param sc25-first-store.cap=966666.67 --format json
+want_eq "pool one fen above" "$(jqo '.pools[0].scenario | [.claimed, .granted]')" '["126000000.40","125999998.70"]'
+end
+
+# Ensure a budget below the pool binds first, and is named so, against the pool too.
+begin "solve --against pool: a smaller budget binds first"
+solve --budget 100000000 --against pool --format json
+want_rc 0
+want_eq "json" "$(jqo '[.result, .value, .binding, .cost, .next_step_cost, .pool.exceeded]')" \
+    '["solved","¥750,000.00","budget","100000000.00","100000001.20",false]'
+solve --budget 100000000
+want_rc 0
+want_line out "sc25-first-store.cap = ¥750,000.00：预算内的最大取值（约束：预算）"
+want_line out "  再进一步（¥750,000.01）成本将为 ¥100,000,001.20，超出预算"
+end
+
+# Ensure a threshold and a rate solve against the pool too: every store has 150 m², so at a
+# min_area of 150 all claim (130,000,000, more than the pool and a budget of 1,000) and at 151
+# none (both constraints bind one step further); at a fit-out rate r below 50 % the claims are
+# 120 × 2,000,000 r + 50 × 400,000 r = 260,000,000 r <= 126,000,000 ⇔ r <= 48.46 %
+# (125,996,000.00; 48.47 % claims 126,022,000.00).
+begin "solve --against pool: a threshold and a rate"
+run whatif "$DI" --as-of $ASOF --solve sc25-first-store.min_area --budget 1000 --against pool
+want_rc 0
+want_line out "sc25-first-store.min_area = 151 m²：预算内的最小取值（约束：预算和资金池“上城区都市经济政策预算（不少于1.26亿元）”（sc25-commerce））"
+run whatif "$DI" --as-of $ASOF --solve sc25-first-store.fitout_rate --budget 126000000 --against pool --format json
+want_rc 0
+want_eq "rate" "$(jqo '[.value, .binding, .cost, .next_step_cost, .pool.claimed]')" \
+    '["48.46%","pool","125996000.00","125999998.70","125996000.00"]'
+end
+
+# Ensure a budget that no value meets says so (exit 1), and --against is checked.
+begin "solve: no value within the budget; bad --against values"
+run whatif "$DI" --as-of $ASOF --solve sc25-first-store.min_area --budget 1000
+want_rc 0
+run whatif "$DI" --as-of $ASOF --solve sc25-first-store.min_area --budget 1000 --set stores[0].area_m2=100000
+want_rc 1
+want_line out "sc25-first-store.min_area 没有任何取值能使成本不超过预算：取 0 m² 时成本 ¥125,999,998.70，超过预算 ¥1,000.00"
+want_empty err
+solve --against pool:sc25-comerce
+want_rc 2
+want_is err <<'EOF2'
+--against: error: unknown pool 'sc25-comerce'
+--against: note: did you mean 'sc25-commerce'?
+EOF2
+run whatif "$DI" --as-of $ASOF --solve sc25-rd-subsidy.cap --against pool
+want_rc 2
+want_is err <<'EOF2'
+--against: error: sc25-rd-subsidy draws on no pool
+--against: note: name one: --against pool:NAME
+EOF2
+solve --budget 1 --against everything
+want_rc 2
+want_line err "--against: error: 'everything': expected budget, pool or pool:NAME"
+solve --against pool --pool sc25-commerce --budget 1
+want_rc 2
+want_line err "--against: error: --pool and --against pool both bound the claims on a pool"
+solve --against budget
+want_rc 2
+want_line err "calc: --solve needs --budget AMOUNT (or --against pool)"
+run whatif "$DI" --as-of $ASOF --param sc25-first-store.cap=1 --against pool
+want_rc 2
+want_line err "calc: --against goes with --solve POLICY.PARAM"
+end
+
 # Ensure whatif, --solve and near name an input whose format they cannot tell, exit 2, and give
 # no answer over the part of the population they could read.
 begin "populations: an input of unknown format is an error for whatif, --solve and near"

@@ -36,7 +36,7 @@ typedef struct cli_opts {
     int progress, no_pools, no_eval, excel, quiet;
     /* values */
     int jobs; /* 0: not given */
-    const char *out, *summary, *vary, *by, *solve, *budget, *pool, *within, *bind;
+    const char *out, *summary, *vary, *by, *solve, *budget, *pool, *against, *within, *bind;
     int port, threads; /* 0: the server's default */
     /* repeatable */
     cli_list sets, params, scenarios, only;

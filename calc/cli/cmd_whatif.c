@@ -3,17 +3,20 @@
  * calc sweep (one profile across a range of a field). */
 #include "cli.h"
 
+#include <string.h>
+
 int cli_whatif(cli_opts *o)
 {
     if (o->args.n < 1)
         return cli_usage_error("%s", "whatif needs a population (JSON Lines, YAML stream or CSV)");
     if (!o->solve && !o->scenarios.n && !o->params.n)
         return cli_usage_error("%s", "whatif needs --scenario S.yaml, --param, or --solve");
-    if (o->solve && !o->budget)
-        return cli_usage_error("%s", "--solve needs --budget AMOUNT");
-    if (!o->solve && (o->budget || o->pool))
+    bool against_pool = o->against && strcmp(o->against, "budget") != 0;
+    if (o->solve && !o->budget && !against_pool)
+        return cli_usage_error("%s", "--solve needs --budget AMOUNT (or --against pool)");
+    if (!o->solve && (o->budget || o->pool || o->against))
         return cli_usage_error("%s goes with --solve POLICY.PARAM",
-                               o->budget ? "--budget" : "--pool");
+                               o->budget ? "--budget" : o->pool ? "--pool" : "--against");
     if (o->solve && o->by)
         return cli_usage_error("%s", "--by does not apply to --solve");
     if (o->solve && o->format == 2)
@@ -28,7 +31,8 @@ int cli_whatif(cli_opts *o)
         calc_engine *e = cli_engine_one(o, &status);
         if (!e)
             return status;
-        rc = calc_solve(stdout, e, &b, o->solve, o->budget, o->pool, fmt == 1, &d);
+        calc_solve_opts so = {o->solve, o->budget, o->pool, o->against, fmt == 1, o->lang};
+        rc = calc_solve(stdout, e, &b, &so, &d);
         calc_engine_free(e);
     } else {
         calc_engine *base = cli_engine(o, &status);

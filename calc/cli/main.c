@@ -153,6 +153,10 @@ static const cli_opt *const whatif_opts[] = {
                      .arg = "AMOUNT", .help = "with --solve: the budget in yuan"},
     &(const cli_opt){.flag = "--pool", .kind = CLI_VALUE, .field = AT(pool), .arg = "NAME",
                      .help = "with --solve: the budget bounds the claims on this pool"},
+    &(const cli_opt){.flag = "--against", .kind = CLI_VALUE, .field = AT(against),
+                     .arg = "budget|pool[:NAME]",
+                     .help = "with --solve: also keep the claims on the policy's pool (or on "
+                             "pool NAME) within its size; then --budget may be left out"},
     &o_report_format,
     &o_lang,
     NULL};
