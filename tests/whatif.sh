@@ -431,11 +431,11 @@ run sweep "$P" --as-of $ASOF --vary finance.rd_expense=999999.98:1000000.01:0.01
     --policy sc25-rd-subsidy --format csv
 want_rc 0
 want_is out <<'EOF'
-finance.rd_expense,sc25-rd-subsidy,total
-999999.98,0.00,1120000.00
-999999.99,0.00,1120000.00
-1000000.00,100000.00,1220000.00
-1000000.01,100000.00,1220000.00
+finance.rd_expense,sc25-rd-subsidy,totals.cash,totals.in_kind
+999999.98,0.00,1120000.00,0.00
+999999.99,0.00,1120000.00,0.00
+1000000.00,100000.00,1220000.00,0.00
+1000000.01,100000.00,1220000.00,0.00
 EOF
 end
 
@@ -445,29 +445,40 @@ run sweep "$P" --as-of $ASOF --vary finance.rd_expense=299999999.90:300000000.10
     --policy sc25-rd-subsidy --format csv
 want_rc 0
 want_is out <<'EOF'
-finance.rd_expense,sc25-rd-subsidy,total
-299999999.90,29999999.99,31119999.99
-299999999.95,30000000.00,31120000.00
-300000000.00,30000000.00,31120000.00
-300000000.05,30000000.00,31120000.00
-300000000.10,30000000.00,31120000.00
+finance.rd_expense,sc25-rd-subsidy,totals.cash,totals.in_kind
+299999999.90,29999999.99,31119999.99,0.00
+299999999.95,30000000.00,31120000.00,0.00
+300000000.00,30000000.00,31120000.00,0.00
+300000000.05,30000000.00,31120000.00,0.00
+300000000.10,30000000.00,31120000.00,0.00
 EOF
 end
 
 # Ensure without --policy every policy that grants something somewhere is a column; the table
-# format has the same figures, grouped.
+# has the same figures, grouped, under the field's label and the policies' titles, its columns
+# lined up in display columns (Chinese is two a character), in Chinese and in English.
 begin "sweep csv: all granting policies; table"
 run sweep "$P" --as-of $ASOF --vary finance.rd_expense=500000:1500000:500000 --format csv
 want_rc 0
 want_is out <<'EOF'
-finance.rd_expense,sc25-first-store,sc25-loan-interest,sc25-rd-subsidy,total
-500000.00,1000000.00,120000.00,0.00,1120000.00
-1000000.00,1000000.00,120000.00,100000.00,1220000.00
-1500000.00,1000000.00,120000.00,150000.00,1270000.00
+finance.rd_expense,sc25-first-store,sc25-loan-interest,sc25-rd-subsidy,totals.cash,totals.in_kind
+500000.00,1000000.00,120000.00,0.00,1120000.00,0.00
+1000000.00,1000000.00,120000.00,100000.00,1220000.00,0.00
+1500000.00,1000000.00,120000.00,150000.00,1270000.00,0.00
 EOF
-run sweep "$P" --as-of $ASOF --vary finance.rd_expense=1000000:1000000:1 --policy sc25-rd-subsidy
-want_match out '^finance\.rd_expense +sc25-rd-subsidy +合计$'
-want_match out '^1000000\.00 +100,000\.00 +1,220,000\.00$'
+run sweep "$P" --as-of $ASOF --vary finance.rd_expense=500000:1500000:500000
+want_rc 0
+want_is out <<'EOF'
+    研发投入  首店、旗舰店一次性补助  科技企业贷款贴息  研发投入补助      现金合计  实物合计（价值）
+  500,000.00            1,000,000.00        120,000.00          0.00  1,120,000.00              0.00
+1,000,000.00            1,000,000.00        120,000.00    100,000.00  1,220,000.00              0.00
+1,500,000.00            1,000,000.00        120,000.00    150,000.00  1,270,000.00              0.00
+EOF
+run sweep "$P" --as-of $ASOF --vary finance.rd_expense=1000000:1000000:1 --policy sc25-rd-subsidy --lang en
+want_is out <<'EOF'
+ R&D expense  R&D investment subsidy    cash total  in-kind total (value)
+1,000,000.00              100,000.00  1,220,000.00                   0.00
+EOF
 end
 
 # Ensure a whole-number field of a list item sweeps: store 0 below 100 m² drops out
@@ -476,10 +487,10 @@ begin "sweep csv: stores[0].area_m2"
 run sweep "$P" --as-of $ASOF --vary stores[0].area_m2=99:101:1 --policy sc25-first-store --format csv
 want_rc 0
 want_is out <<'EOF'
-stores[0].area_m2,sc25-first-store,total
-99,750000.50,970000.52
-100,1000000.00,1220000.02
-101,1000000.00,1220000.02
+stores[0].area_m2,sc25-first-store,totals.cash,totals.in_kind
+99,750000.50,970000.52,0.00
+100,1000000.00,1220000.02,0.00
+101,1000000.00,1220000.02,0.00
 EOF
 end
 
@@ -489,10 +500,10 @@ run sweep "$P" --as-of $ASOF --vary finance.rd_expense=750000:1250000:250000 \
     --scenario $S/rd-rate-down.yaml --format csv
 want_rc 0
 want_is out <<'EOF'
-finance.rd_expense,sc25-first-store,sc25-rd-subsidy,total
-750000.00,1000000.00,0.00,1000000.00
-1000000.00,1000000.00,80000.00,1080000.00
-1250000.00,1000000.00,100000.00,1100000.00
+finance.rd_expense,sc25-first-store,sc25-rd-subsidy,totals.cash,totals.in_kind
+750000.00,1000000.00,0.00,1000000.00,0.00
+1000000.00,1000000.00,80000.00,1080000.00,0.00
+1250000.00,1000000.00,100000.00,1100000.00,0.00
 EOF
 end
 
@@ -502,21 +513,33 @@ run sweep "$P" --as-of $ASOF --vary $VARY --format csv
 cp "$tmp/out" "$tmp/sweep.csv"
 run sweep "$P" --as-of $ASOF --vary $VARY --format svg -o "$tmp/sweep.svg"
 svg_rc=$rc
-# svg.pts: "policy x y cx cy" per point; svg.mk: "policy kind x cx cy" per marker.
-awk -v pts="$tmp/svg.pts" -v mk="$tmp/svg.mk" -f $D/svg-points.awk "$tmp/sweep.svg"
-touch "$tmp/svg.pts" "$tmp/svg.mk"
+# svg_read SVG: $tmp/svg.pts "policy x y cx cy" per point; $tmp/svg.mk "policy kind x cx cy" per
+# marker
+svg_read() {
+    rm -f "$tmp/svg.pts" "$tmp/svg.mk"
+    awk -v pts="$tmp/svg.pts" -v mk="$tmp/svg.mk" -f $D/svg-points.awk "$1"
+    touch "$tmp/svg.pts" "$tmp/svg.mk"
+}
+svg_read "$tmp/sweep.svg"
+# csv_pts CSV: "column x value" per cell, sorted; a column of zeros only (no in-kind policy) is
+# left out, as the chart leaves out a line that would lie on the axis
+csv_pts() {
+    awk -F, 'NR == 1 { for (i = 2; i <= NF; i++) h[i] = $i; next }
+             { n++; x[n] = $1; for (i = 2; i <= NF; i++) { v[n, i] = $i; if ($i != "0.00") nz[i] = 1 } }
+             END { for (r = 1; r <= n; r++) for (i = 2; i in h; i++) if (nz[i] || h[i] != "totals.in_kind") print h[i], x[r], v[r, i] }' "$1" | sort
+}
 
-# Ensure every SVG point is the CSV's value, series by series (4 series × 321 steps).
+# Ensure every SVG point is the CSV's value, series by series (4 series × 321 steps): the
+# policies and the cash total; no in-kind line where no in-kind policy grants.
 begin "sweep svg: points equal the csv"
 want_eq "exit status" "$svg_rc" 0
-awk -F, 'NR == 1 { for (i = 2; i <= NF; i++) h[i] = $i; next }
-         { for (i = 2; i <= NF; i++) print h[i], $1, $i }' "$tmp/sweep.csv" | sort >"$tmp/csv.pts"
+csv_pts "$tmp/sweep.csv" >"$tmp/csv.pts"
 cut -d' ' -f1-3 "$tmp/svg.pts" | sort >"$tmp/svg.pts3"
 want_eq "points" "$(wc -l <"$tmp/svg.pts" | tr -d ' ')" 1284
 cmp -s "$tmp/csv.pts" "$tmp/svg.pts3" ||
     problem "svg points differ from csv: $(diff "$tmp/csv.pts" "$tmp/svg.pts3" | head -n 4 | tr '\n' ' ')"
 want_eq "series" "$(sed -n 's/.*<g class="series" data-policy="\([^"]*\)".*/\1/p' "$tmp/sweep.svg" | tr '\n' ' ')" \
-    "sc25-first-store sc25-loan-interest sc25-rd-subsidy total "
+    "sc25-first-store sc25-loan-interest sc25-rd-subsidy totals.cash "
 end
 
 # Ensure cx and cy are linear in x and y (one scale for all series, to 0.1 px rounding), in the
@@ -526,34 +549,91 @@ out=$(awk -f $D/svg-scale.awk "$tmp/svg.pts" "$tmp/sweep.svg" 2>&1)
 want_eq "problems" "$out" ""
 end
 
-# Ensure the chart is labelled: title, axes (万元) and a legend with the policies' Chinese titles.
+# Ensure the chart is labelled from the schema (the field's label, not its path): title, axes
+# (万元) and a legend with the policies' Chinese titles and the cash total.
 begin "sweep svg: title, axis labels, legend"
-grep -q '<text class="x-label"[^>]*>finance.rd_expense（万元）</text>' "$tmp/sweep.svg" || problem "no x-axis label"
+grep -q '<text class="x-label"[^>]*>研发投入（万元）</text>' "$tmp/sweep.svg" || problem "no x-axis label"
 grep -q '<text class="y-label"[^>]*>金额（万元）</text>' "$tmp/sweep.svg" || problem "no y-axis label"
-grep -q '>金额随字段变化：finance.rd_expense</text>' "$tmp/sweep.svg" || problem "no title"
+grep -q '<text class="title"[^>]*>金额随研发投入变化</text>' "$tmp/sweep.svg" || problem "no title"
+grep -q '<text class="subtitle"[^>]*>WHATIF-001 · 测算日期 2025-06-30</text>' "$tmp/sweep.svg" || problem "no subtitle"
+want_no_match "sweep.svg" 'finance\.rd_expense'
 want_eq "legend" "$(sed -n 's/.*<text class="legend"[^>]*>\([^<]*\)<.*/\1/p' "$tmp/sweep.svg" | tr '\n' ' ')" \
-    "首店、旗舰店一次性补助 科技企业贷款贴息 研发投入补助 合计 "
+    "首店、旗舰店一次性补助 科技企业贷款贴息 研发投入补助 现金合计 "
+run sweep "$P" --as-of $ASOF --vary $VARY --format svg --lang en
+grep -q '<text class="x-label"[^>]*>R&amp;D expense (yuan)</text>' "$tmp/out" || problem "no English x-axis label"
+grep -q '<text class="title"[^>]*>Amount by R&amp;D expense</text>' "$tmp/out" || problem "no English title"
 end
 
-# Ensure one threshold marker, on the rd series at its first eligible point (1,000,000.00), drawn
-# at that point.
-begin "sweep svg: threshold marker"
-want_eq "threshold markers" "$(awk '$2 == "threshold" { print $1, $3 }' "$tmp/svg.mk")" \
-    "sc25-rd-subsidy 1000000.00"
-want_eq "at the point" "$(awk '$2 == "threshold" { print $4, $5 }' "$tmp/svg.mk")" \
+# Ensure one threshold marker, on the rd series, where the field crosses the policy's own
+# threshold (1,000,000: its first eligible point), drawn at that point with its guide at the
+# threshold and a label above the plot; one cap marker at the first point at the cap
+# (300,000,000.00 → 30,000,000.00).
+begin "sweep svg: threshold and cap markers"
+want_eq "markers" "$(awk '{ print $1, $2, $3 }' "$tmp/svg.mk")" \
+    "sc25-rd-subsidy threshold 1000000.00
+sc25-rd-subsidy cap 300000000.00"
+want_eq "threshold at the point" "$(awk '$2 == "threshold" { print $4, $5 }' "$tmp/svg.mk")" \
     "$(awk '$1 == "sc25-rd-subsidy" && $2 == "1000000.00" { print $4, $5 }' "$tmp/svg.pts")"
-end
-
-# Ensure one cap marker, on the rd series at the first point at the cap (300,000,000.00 →
-# 30,000,000.00), as the threshold marker is at the first point past the threshold.
-begin "sweep svg: cap marker at the first capped point"
-want_eq "cap markers" "$(awk '$2 == "cap" { print $1, $3 }' "$tmp/svg.mk")" \
-    "sc25-rd-subsidy 300000000.00"
-want_eq "at the point" "$(awk '$2 == "cap" { print $4, $5 }' "$tmp/svg.mk")" \
+want_eq "cap at the point" "$(awk '$2 == "cap" { print $4, $5 }' "$tmp/svg.mk")" \
     "$(awk '$1 == "sc25-rd-subsidy" && $2 == "300000000.00" { print $4, $5 }' "$tmp/svg.pts")"
+want_eq "labels" "$(sed -n 's/.*<text class="marker-label"[^>]*>\([^<]*\)<.*/\1/p' "$tmp/sweep.svg" | tr '\n' '|')" \
+    "门槛 100万|封顶 3000万|"
+# the labels sit above the plot (its top is the 2nd number of data-plot)
+top=$(sed -n 's/.*data-plot="[0-9]* \([0-9]*\) .*/\1/p' "$tmp/sweep.svg")
+sed -n 's/.*<text class="marker-label"[^>]* y="\([0-9.]*\)".*/\1/p' "$tmp/sweep.svg" >"$tmp/ly"
+want_eq "label rows" "$(wc -l <"$tmp/ly" | tr -d ' ')" 2
+want_eq "labels above the plot" "$(awk -v top="$top" '$1 + 0 >= top' "$tmp/ly")" ""
 end
 
-# Ensure headless Chromium renders the SVG to a 900×520 PNG that is not tiny.
+# Ensure the legend lies right of the plot, so that it covers no line: every legend line and
+# text starts past the plot's right edge.
+begin "sweep svg: the legend beside the plot"
+right=$(sed -n 's/.*data-plot="[0-9]* [0-9]* \([0-9]*\) .*/\1/p' "$tmp/sweep.svg")
+sed -n 's/.*<line class="legend-line" x1="\([0-9.]*\)".*<text class="legend" x="\([0-9.]*\)".*/\1 \2/p' \
+    "$tmp/sweep.svg" >"$tmp/lx"
+want_eq "legend rows" "$(wc -l <"$tmp/lx" | tr -d ' ')" 4
+want_eq "legend left of the plot's edge" "$(awk -v r="$right" '$1 + 0 <= r || $2 + 0 <= r' "$tmp/lx")" ""
+end
+
+# Ensure a chart over a field none of its policies has a threshold on marks none: the first
+# store's fit-out (0 to 3,000,000) brings the cap (1,000,000 from 500,000 on: 250,000 + 600,000 +
+# 150,000.50) but no threshold, and nothing at the origin; the floor area crosses the first
+# store's threshold (100 m²) where store 0 starts to count.
+begin "sweep svg: markers only at the policy's own thresholds"
+run sweep "$P" --as-of $ASOF --vary 'stores[0].fitout_investment=0:3000000:100000' --format svg -o "$tmp/fit.svg"
+want_rc 0
+svg_read "$tmp/fit.svg"
+want_eq "fit-out markers" "$(awk '{ print $1, $2, $3 }' "$tmp/svg.mk")" "sc25-first-store cap 500000.00"
+grep -q '<text class="x-label"[^>]*>门店1·装修投入（万元）</text>' "$tmp/fit.svg" || problem "no fit-out label"
+run sweep "$P" --as-of $ASOF --vary 'stores[0].area_m2=0:400:10' --format svg -o "$tmp/area.svg"
+svg_read "$tmp/area.svg"
+want_eq "area markers" "$(awk '{ print $1, $2, $3 }' "$tmp/svg.mk")" "sc25-first-store threshold 100"
+want_eq "area label" "$(sed -n 's/.*<text class="marker-label"[^>]*>\([^<]*\)<.*/\1/p' "$tmp/area.svg")" "门槛 100 m²"
+grep -q '<text class="x-label"[^>]*>门店1·面积（平方米）</text>' "$tmp/area.svg" || problem "no area label"
+# a sweep that starts past the threshold crosses nothing
+run sweep "$P" --as-of $ASOF --vary 'finance.rd_expense=1000000:5000000:1000000' --format svg -o "$tmp/past.svg"
+svg_read "$tmp/past.svg"
+want_empty "svg.mk"
+end
+
+# Ensure cash and in-kind totals are two lines, never one summed line: the example profile has
+# 8 talent apartments (8 × 30,000.00 = 240,000.00 in kind) besides its cash.
+begin "sweep svg: cash and in-kind totals apart"
+run sweep cases/profiles/example.yaml --as-of $ASOF --vary 'finance.rd_expense=0:4000000:1000000' --format csv
+cp "$tmp/out" "$tmp/ex.csv"
+want_eq "in kind" "$(awk -F, '{ print $1, $NF }' "$tmp/ex.csv" | tr '\n' '|')" \
+    "finance.rd_expense totals.in_kind|0.00 240000.00|1000000.00 240000.00|2000000.00 240000.00|3000000.00 240000.00|4000000.00 240000.00|"
+run sweep cases/profiles/example.yaml --as-of $ASOF --vary 'finance.rd_expense=0:4000000:1000000' --format svg -o "$tmp/ex.svg"
+svg_read "$tmp/ex.svg"
+csv_pts "$tmp/ex.csv" >"$tmp/csv.pts"
+cut -d' ' -f1-3 "$tmp/svg.pts" | sort >"$tmp/svg.pts3"
+want_same "points" "$tmp/csv.pts" "$tmp/svg.pts3"
+want_eq "totals' lines" "$(sed -n 's/.*<g class="series" data-policy="\(totals[^"]*\)".*/\1/p' "$tmp/ex.svg" | tr '\n' ' ')" \
+    "totals.cash totals.in_kind "
+grep -q '<text class="legend"[^>]*>实物合计（价值）</text>' "$tmp/ex.svg" || problem "no in-kind legend"
+end
+
+# Ensure headless Chromium renders the SVG to a 900×540 PNG that is not tiny.
 begin "sweep svg: renders in headless chromium"
 mkdir -p "$BUILD/whatif"
 png="$(cd "$BUILD/whatif" && pwd)/sweep.png"
@@ -565,7 +645,7 @@ else
     to=""
     command -v timeout >/dev/null 2>&1 && to="timeout 20"
     $to "$chr" --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
-        --user-data-dir="$(mktemp -d "$tmp/chromium.XXXXXX")" --window-size=900,520 \
+        --user-data-dir="$(mktemp -d "$tmp/chromium.XXXXXX")" --window-size=900,540 \
         --screenshot="$png" "file://$tmp/sweep.svg" >"$tmp/chromium.log" 2>&1
     if [ ! -f "$png" ]; then
         problem "no $png: $(tail -n 3 "$tmp/chromium.log")"
@@ -575,7 +655,7 @@ else
         want_eq "signature" "$(od -An -c -N4 "$png" | tr -d ' ')" '211PNG'
         want_eq "size" "$(od -An -tu1 -j16 -N8 "$png" |
             awk '{ printf "%dx%d", (($1 * 256 + $2) * 256 + $3) * 256 + $4, (($5 * 256 + $6) * 256 + $7) * 256 + $8 }')" \
-            "900x520"
+            "900x540"
     fi
 fi
 end

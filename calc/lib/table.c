@@ -9,7 +9,9 @@
 void tbl_init(tbl *t, const char *align)
 {
     memset(t, 0, sizeof *t);
-    snprintf(t->align, sizeof t->align, "%s", align);
+    t->align = strdup(align);
+    if (!t->align)
+        abort(); /* out of memory */
     t->ncol = strlen(t->align);
 }
 
@@ -58,7 +60,9 @@ void tbl_write(sbuf *b, const tbl *t, int indent)
 {
     if (!t->ncol)
         return;
-    size_t w[16] = {0}, total = 0;
+    size_t *w = calloc(t->ncol, sizeof *w), total = 0;
+    if (!w)
+        abort(); /* out of memory */
     for (size_t i = 0; i < t->n; i++)
         if (t->cell[i]) {
             size_t x = calc_text_width(t->cell[i]);
@@ -100,6 +104,7 @@ void tbl_write(sbuf *b, const tbl *t, int indent)
         }
         SB_LIT(b, "\n");
     }
+    free(w);
 }
 
 void tbl_free(tbl *t)
@@ -107,5 +112,6 @@ void tbl_free(tbl *t)
     for (size_t i = 0; i < t->n; i++)
         free(t->cell[i]);
     free(t->cell);
+    free(t->align);
     memset(t, 0, sizeof *t);
 }

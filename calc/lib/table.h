@@ -8,13 +8,13 @@
 
 typedef struct tbl {
     size_t ncol;
-    char align[16]; /* 'l' or 'r' per column */
+    char *align;    /* 'l' or 'r' per column */
     size_t n, cap;  /* cells; a row is ncol cells, a rule a row of NULLs */
     char **cell;
 } tbl;
 
 /* A table with one column per letter of align ("lrr": the first left-aligned, the others
- * right-aligned; at most 15 columns). */
+ * right-aligned). */
 void tbl_init(tbl *t, const char *align);
 /* The next cell (copied), filling rows left to right. */
 void tbl_add(tbl *t, const char *s);
