@@ -336,10 +336,22 @@ static bool whole_number(const char *s, int64_t *x)
     return true;
 }
 
+/* Only spaces, tabs and newlines (or nothing). */
+static bool blank(const char *s)
+{
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+        s++;
+    return *s == 0;
+}
+
 int schema_scalar(const snode *n, const char *str, size_t len, bool quoted, pval *out)
 {
     switch (n->type) {
-    case T_STRING: out->u.s = str; return 0;
+    case T_STRING:
+        if (n->required && blank(str)) /* a template's id: "" is not an id */
+            return -1;
+        out->u.s = str;
+        return 0;
     case T_MONEY: {
         const char *why = NULL;
         return calc_money_parse(&out->u.i, str, len, &why) ? -1 : 0;
@@ -514,6 +526,13 @@ static bool convert(vctx *c, const snode *n, const value *v, pval *out)
     /* the value does not convert: say why */
     const char *why = NULL;
     switch (n->type) {
+    case T_STRING: { /* required and empty: say what belongs there */
+        char hint[300];
+        snprintf(hint, sizeof hint, "fill it in, it is required%s%s", n->zh ? ": " : "",
+                 n->zh ? n->zh : "");
+        bad(c, v, hint, "required field is empty%s", "");
+        return false;
+    }
     case T_MONEY: {
         int64_t x;
         calc_money_parse(&x, v->str, v->len, &why);
