@@ -1,6 +1,7 @@
 /* info.c — describing the set to people: `calc schema`, `calc init`, `calc policies`
  * (list, show) and the policy linter `calc policies check`. */
 #include "engine.h"
+#include "table.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,12 +19,12 @@ static const char *const type_zh[] = {"对象", "列表", "文本", "整数", "�
 static const char *const type_en[] = {"object", "list", "string", "int", "money", "date",
                                       "bool", "enum"};
 
-static void schema_node(FILE *out, const snode *n, int lang)
+static void schema_node(tbl *t, const snode *n, int lang)
 {
     for (size_t i = 0; i < n->nchild; i++) {
         const snode *c = n->child[i];
         if (c->type == T_OBJECT) {
-            schema_node(out, c, lang);
+            schema_node(t, c, lang);
             continue;
         }
         char type[64];
@@ -33,22 +34,29 @@ static void schema_node(FILE *out, const snode *n, int lang)
             snprintf(type, sizeof type, "list of %s", c->item->en->name);
         else
             snprintf(type, sizeof type, "%s", lang ? type_en[c->type] : type_zh[c->type]);
-        pad(out, c->path, 30);
-        pad(out, type, 22);
-        fprintf(out, "%s%s\n", lang ? (c->en_text ? c->en_text : "") : (c->zh ? c->zh : ""),
-                c->required ? (lang ? " (required)" : "（必填）") : "");
+        tbl_add(t, c->path);
+        tbl_add(t, type);
+        tbl_addf(t, "%s%s", lang ? (c->en_text ? c->en_text : "") : (c->zh ? c->zh : ""),
+                 c->required ? (lang ? " (required)" : "（必填）") : "");
         if (c->type == T_LIST && c->item && c->item->type == T_OBJECT)
-            schema_node(out, c->item, lang);
+            schema_node(t, c->item, lang);
     }
 }
 
 int calc_schema_write(FILE *out, const calc_engine *e, int lang)
 {
     const calc_schema *s = &e->ps.schema;
-    pad(out, lang ? "field" : "字段", 30);
-    pad(out, lang ? "type" : "类型", 22);
-    fprintf(out, "%s\n", lang ? "meaning" : "含义");
-    schema_node(out, s->root, lang);
+    tbl t;
+    tbl_init(&t, "lll");
+    tbl_add(&t, lang ? "field" : "字段");
+    tbl_add(&t, lang ? "type" : "类型");
+    tbl_add(&t, lang ? "meaning" : "含义");
+    schema_node(&t, s->root, lang);
+    sbuf b = {0};
+    tbl_write(&b, &t, 0);
+    tbl_free(&t);
+    fwrite(b.p, 1, b.n, out);
+    sb_free(&b);
     fprintf(out, "\n");
     for (size_t i = 0; i < s->nenum; i++) {
         fprintf(out, "%s:", s->enums[i].name);
@@ -351,7 +359,10 @@ int calc_policy_show(FILE *out, const calc_engine *e, const char *id, int lang, 
         } else {
             char v[64];
             param_value(v, sizeof v, q->unit, q->value);
-            fprintf(out, "  %-22s %-18s [%s, %s]\n", q->name, v, mark, unit_word[q->unit]);
+            fprintf(out, "  ");
+            pad(out, q->name, 23);
+            pad(out, v, 19);
+            fprintf(out, "[%s, %s]\n", mark, unit_word[q->unit]);
         }
         if (q->note)
             fprintf(out, "  %-22s   %s\n", "", q->note);
