@@ -374,6 +374,47 @@ sed -n '/^\.SH COMMON OPTIONS/,/^\.SH /p' "$MAN" | sed -n 's/^\\fB\([^\\]*\(\\-[
 want_same "common options" "$tmp/c.help" "$tmp/c.man"
 end
 
+# Ensure the man page's generated parts (its synopsis, each command's options, the common
+# options) are what the command table gives today: `make man` writes them, and this fails until
+# it is run after the table changed.
+begin "calc.1 is made from the command table (make man)"
+run --help-man "$MAN"
+want_rc 0
+want_empty err
+cmp -s "$tmp/out" "$MAN" ||
+    problem "calc.1 differs from the command table (run make man): $(diff "$MAN" "$tmp/out" | grep '^[<>]' | head -n 4 | tr '\n' ' ')"
+want_eq "parts" "$(grep -c '^\.\\" {{ ' "$MAN")" "$(( $(commands | wc -l) + 1 ))" # every command but version, the synopsis, the common options
+end
+
+# Ensure a page that lacks a command's part, or names a part there is none of, is an error
+# (exit 3) that says which.
+begin "calc --help-man: a part missing or unknown"
+awk '/^\.\\" \{\{ options near$/ { skip = 1; next } skip && /^\.\\" \}\}$/ { skip = 0; next } !skip' "$MAN" >"$tmp/nonear.1"
+run --help-man "$tmp/nonear.1"
+want_rc 3
+want_is err <<EOF
+$tmp/nonear.1: error: command 'near' has no '.\\" {{ options near' part: add one to its section
+EOF
+sed 's/^\.\\" {{ options near$/.\\" {{ options nearby/' "$MAN" >"$tmp/nearby.1"
+run --help-man "$tmp/nearby.1"
+want_rc 3
+want_match err "^$tmp/nearby\\.1:[0-9]+: error: no part 'options nearby' \\(synopsis, common options, options COMMAND\\)$"
+run --help-man "$tmp/none.1"
+want_rc 2
+want_line err "calc: error: cannot open $tmp/none.1: No such file or directory"
+end
+
+# Ensure the README's package list is what `make deps` installs (DEPS_PKGS in the Makefile).
+begin "README: the package list is the Makefile's DEPS_PKGS"
+sed -n 's/^DEPS_PKGS = //p' Makefile | tr ' ' '\n' | grep . | sort >"$tmp/pk.make"
+tr '\n' ' ' <README.md | sed -n 's/.*installs whatever is missing of `\([^`]*\)`.*/\1/p' |
+    tr ' ' '\n' | grep . | sort >"$tmp/pk.readme"
+[ -s "$tmp/pk.make" ] || problem "no DEPS_PKGS in the Makefile"
+[ -s "$tmp/pk.readme" ] || problem "no package list in README.md"
+cmp -s "$tmp/pk.make" "$tmp/pk.readme" ||
+    problem "they differ (< Makefile, > README): $(diff "$tmp/pk.make" "$tmp/pk.readme" | grep '^[<>]' | tr '\n' ' ')"
+end
+
 # ---- calc serve's limits
 
 # Ensure serve's limit flags are checked like any value.

@@ -386,6 +386,8 @@ int main(int argc, char **argv)
             cli_help(stdout);
         return cli_finish(stdout, 0);
     }
+    if (strcmp(name, "--help-man") == 0) /* make man: the page's parts from the tables */
+        return cli_man(stdout, argc > 2 ? argv[2] : NULL);
     if (strcmp(name, "--version") == 0)
         name = "version";
     const cli_cmd *c = cli_find(name);
