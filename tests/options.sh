@@ -325,6 +325,13 @@ want_empty err
 want_eq "first line" "$(head -n 1 "$tmp/out")" "usage: calc init [options]"
 want_match out '^  -o, --output FILE +write it there \(never over an existing file\)$'
 want_match out '^  --policies DIR '
+want_match out "^write a blank profile template: each field with its meaning and what to write, each choice's$"
+want_no_match out '^commands:$'
+want_no_match out '^  eval '
+run init -h -o "$tmp/never.yaml"
+want_rc 0
+want_eq "first line with -h" "$(head -n 1 "$tmp/out")" "usage: calc init [options]"
+[ -e "$tmp/never.yaml" ] && problem "init -h -o wrote a template"
 end
 
 # Ensure every command's --help starts with its usage and lists each option of its synopsis,

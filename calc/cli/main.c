@@ -312,7 +312,11 @@ const cli_cmd cli_cmds[] = {
      "list the policies; show one as the book states it; load and lint a policy set",
      cli_policies, policies_opts, common_only},
     {"schema", "", "the profile fields", cli_schema, schema_opts, common_only},
-    {"init", "", "write a blank profile template", cli_init, init_opts, common_only},
+    {"init", "",
+     "write a blank profile template: each field with its meaning and what to write, each "
+     "choice's code with its Chinese label; required fields are left empty, an error until "
+     "filled in",
+     cli_init, init_opts, common_only},
     {"batch", "INPUT…",
      "evaluate a population: JSON Lines, YAML streams or CSV (header = dotted field paths); "
      "one result line per record, in input order; budget pools applied unless --no-pools; "
