@@ -1009,7 +1009,7 @@ end
 begin "whatif --format csv: a negative change stays a number"
 run_nosrc whatif "$D/formula.jsonl" --as-of $ASOF --scenario "$D/rate-5pct.yaml" --format csv
 want_rc 0
-want_line out "$(printf ',sc25-rd-subsidy,1,1,100000.00,50000.00,-50000.00,0,1,7\r')"
+want_line out "$(printf ',sc25-rd-subsidy,1,1,100000.00,50000.00,-50000.00,0,1,7,policy,研发投入补助,yuan,,,,\r')"
 end
 
 # Ensure near's and whatif --by's CSV quote formula-like ids and names too, and near's change
@@ -1020,7 +1020,7 @@ want_rc 0
 want_line out "$(printf '"\047=1+2","\047@名",sc25-rd-subsidy,finance.rd_expense,990000.00,1000000.00,10000.00,1.00%%,100000.00\r')"
 run_nosrc whatif "$D/formula-near.jsonl" --as-of $ASOF --scenario "$D/rate-5pct.yaml" --by name --format csv
 want_rc 0
-want_line out "$(printf '"\047@名",sc25-rd-subsidy,0,0,0.00,0.00,0.00,0,0,1\r')"
+want_line out "$(printf '"\047@名",sc25-rd-subsidy,0,0,0.00,0.00,0.00,0,0,1,policy,研发投入补助,yuan,,,,\r')"
 end
 
 # Every error of a batch echoes its source line: the file was read again up to that line for each

@@ -336,19 +336,11 @@ static bool whole_number(const char *s, int64_t *x)
     return true;
 }
 
-/* Only spaces, tabs and newlines (or nothing). */
-static bool blank(const char *s)
-{
-    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-        s++;
-    return *s == 0;
-}
-
 int schema_scalar(const snode *n, const char *str, size_t len, bool quoted, pval *out)
 {
     switch (n->type) {
     case T_STRING:
-        if (n->required && blank(str)) /* a template's id: "" is not an id */
+        if (n->required && !str[strspn(str, " \t\r\n")]) /* a template's id: "" is no id */
             return -1;
         out->u.s = str;
         return 0;
@@ -528,8 +520,7 @@ static bool convert(vctx *c, const snode *n, const value *v, pval *out)
     switch (n->type) {
     case T_STRING: { /* required and empty: say what belongs there */
         char hint[300];
-        snprintf(hint, sizeof hint, "fill it in, it is required%s%s", n->zh ? ": " : "",
-                 n->zh ? n->zh : "");
+        snprintf(hint, sizeof hint, "fill it in, it is required: %s", n->zh ? n->zh : "");
         bad(c, v, hint, "required field is empty%s", "");
         return false;
     }

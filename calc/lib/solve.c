@@ -385,7 +385,9 @@ static void search(solver *sv, answer *an)
     switch (q->unit) {
     case U_PERCENT: hi = 10000; break; /* 100.00% */
     case U_YUAN: {
+        /* a hundred times the value, at least ¥1,000,000 (a value of 0 has no hundredfold) */
         hi = original > INT64_MAX / 100 ? INT64_MAX : original * 100;
+        hi = hi < 100000000 ? 100000000 : hi;
         if (sv->has_budget && sv->budget > hi)
             hi = sv->budget;
         const decl *w = sv->watch >= 0 ? &sv->e->ps.pool[sv->watch] : NULL;
