@@ -215,8 +215,8 @@ static void answer_text(sbuf *b, const solver *sv, const answer *an, const char 
                               : "%s 没有任何取值能使成本不超过预算：取 %s 时成本 %s，超过预算 %s\n",
                       target, v, c, bud);
         else
-            sb_printf(b, lang ? "no value of %s keeps the claims on the pool within its size: at %s "
-                                "the claims are %s, more than the pool's %s\n"
+            sb_printf(b, lang ? "no value of %s keeps the claims on the pool within its size: at "
+                                "%s the claims are %s, more than the pool's %s\n"
                               : "%s 没有任何取值能使资金池申请不超过其规模：取 %s 时申请 %s，超过资金池"
                                 "规模 %s\n",
                       target, v, cl, sz);
@@ -415,8 +415,12 @@ static void search(solver *sv, answer *an)
         an->value = out_end;
         an->pt = pout;
         const decl *w = sv->watch >= 0 ? &sv->e->ps.pool[sv->watch] : NULL;
-        if (!sv->against && sv->cost_pool < 0 && w && pout.claimed > w->size)
-            an->result = CANNOT_BIND; /* the grants stop at the pool before the budget */
+        /* the claims exceed the pool: the grants stop at it before they reach the budget
+         * (of a money pool, when the budget is at least its size; a budget below it could
+         * still bind past the range, on a pool shared with other policies) */
+        if (!sv->against && sv->cost_pool < 0 && w && pout.claimed > w->size &&
+            (w->unit != U_YUAN || sv->budget >= w->size))
+            an->result = CANNOT_BIND;
         else if (!an->rising || q->unit == U_PERCENT) { /* 0 or 100 %: a real end */
             an->result = SOLVED;
             an->range_end = true;

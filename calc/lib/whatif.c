@@ -328,8 +328,8 @@ static void json_pool_run(sbuf *b, const decl *p, const pool_stat *st)
 {
     char m1[40], m2[40], m3[40], m4[40], m5[40], d[16];
     if (p->unit == U_YUAN)
-        sb_printf(b, "{\"size\": \"%s\", \"claims\": %zu, \"claimed\": \"%s\", \"granted\": \"%s\", "
-                     "\"remaining\": \"%s\", \"unmet\": \"%s\"",
+        sb_printf(b, "{\"size\": \"%s\", \"claims\": %zu, \"claimed\": \"%s\", "
+                     "\"granted\": \"%s\", \"remaining\": \"%s\", \"unmet\": \"%s\"",
                   calc_money_format(m1, p->size), st->nclaims, calc_money_format(m2, st->claimed),
                   calc_money_format(m3, st->granted), calc_money_format(m4, p->size - st->granted),
                   calc_money_format(m5, st->claimed - st->granted));
