@@ -292,9 +292,12 @@ const cli_cmd cli_cmds[] = {
      cli_record, record_opts, common_only},
     {"whatif", "POPULATION…",
      "the population under the baseline and one scenario (pools in both): per policy and "
-     "pool, beneficiaries, granted, change, how many gain, lose or stay; by the value of "
-     "FIELD. With --solve and --budget: the value of a cap or rate (largest) or threshold "
-     "(smallest) that keeps the cost, or the claims on a pool, within the budget",
+     "for the cash and in-kind totals, beneficiaries, granted, change, how many gain, lose or "
+     "stay; per pool, size, claims, granted, unmet; by the value of FIELD. With --solve and "
+     "--budget: the value of a cap or rate (largest) or threshold (smallest) that keeps the "
+     "cost, or the claims on a pool, within the budget, and the constraint that binds; when "
+     "the policy's pool binds before the budget can, it says so (--against pool solves "
+     "against the pool)",
      cli_whatif, whatif_opts, with_population},
     {"near", "POPULATION…",
      "enterprises ineligible only by numeric thresholds within the distance, with what they "
