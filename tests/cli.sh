@@ -546,8 +546,10 @@ want_rc 0
 want_match out '^finance\.rd_expense +money +R&D expense \(yuan\)$'
 end
 
-# Ensure init -o writes the template to the file (not stdout) and that it evaluates cleanly.
-begin "init: -o writes a template"
+# Ensure init -o writes the template to the file (not stdout), and that evaluating it as it is
+# fails at its empty required fields (id: "" is not an id), with their positions; filled in, it
+# evaluates cleanly.
+begin "init: -o writes a template; its empty required fields are errors"
 run init -o "$tmp/new.yaml"
 want_rc 0
 want_out_empty
@@ -557,13 +559,41 @@ if [ -f "$tmp/new.yaml" ]; then
     grep -Fxq 'id: ""' "$tmp/new.yaml" || problem "template has no line: id: \"\""
     grep -Fxq '  rd_expense:' "$tmp/new.yaml" || problem "template has no line:   rd_expense:"
     cp "$tmp/new.yaml" "$tmp/new.copy"
-    run eval "$tmp/new.yaml" --as-of 2025-06-30 --format json
+    idl=$(grep -n '^id: ""$' "$tmp/new.yaml" | cut -d: -f1)
+    nml=$(grep -n '^name: ""$' "$tmp/new.yaml" | cut -d: -f1)
+    run_nosrc eval "$tmp/new.yaml" --as-of 2025-06-30 --format json
+    want_rc 3
+    want_out_empty
+    want_err_is <<EOF
+$tmp/new.yaml:$idl:5: error: id: required field is empty
+$tmp/new.yaml:$idl:5: note: fill it in, it is required: 唯一标识，如18位统一社会信用代码
+$tmp/new.yaml:$nml:7: error: name: required field is empty
+$tmp/new.yaml:$nml:7: note: fill it in, it is required: 企业注册名称
+EOF
+    sed 's/^id: ""$/id: "91330102MA2TEMPLATE"/; s/^name: ""$/name: 模板企业/' "$tmp/new.yaml" >"$tmp/filled.yaml"
+    run eval "$tmp/filled.yaml" --as-of 2025-06-30 --format json
     want_rc 0
     want_err_empty
     want_eq "template totals" "$(totals)" "0.00 0.00"
 else
     problem "$tmp/new.yaml was not written"
 fi
+end
+
+# Ensure a required field that is empty or blank is an error with its position in YAML, JSON
+# Lines (the fast reader too) and CSV, never a profile with an empty id.
+begin "required fields: empty or blank is an error"
+printf 'id: "  "\nname: 企业\n' >"$tmp/blank.yaml"
+run_nosrc eval "$tmp/blank.yaml" --as-of 2025-06-30
+want_rc 3
+want_out_empty
+want_line err "$tmp/blank.yaml:1:5: error: id: required field is empty"
+printf '{"id": "", "name": "甲"}\n{"id": "B", "name": "乙"}\n' >"$tmp/empty.jsonl"
+run_nosrc batch "$tmp/empty.jsonl" --as-of 2025-06-30 -q
+want_rc 3
+want_line err "$tmp/empty.jsonl:1:8: error: id: required field is empty"
+want_eq "records" "$(grep -c '"profile": "B"' "$tmp/out")" 1
+want_eq "error record" "$(grep -c '^{"record": 1, "line": 1, ' "$tmp/out")" 1
 end
 
 # Ensure init -o refuses to overwrite an existing file (2) and leaves it as it was.
@@ -577,9 +607,26 @@ EOF
 cmp -s "$tmp/new.yaml" "$tmp/new.copy" || problem "$tmp/new.yaml was changed"
 end
 
-# Ensure the template offers every industry of the schema (policy book §2), the last being other.
-begin "init: template lists all 27 industries"
-want_line_file "$tmp/new.yaml" "# 可选：ai metaverse humanoid_robotics embodied_ai machine_vision digital_content digital_manufacturing it software iot ecommerce advertising mobile_internet auto_internet finance digital_services culture professional_services commerce tourism health industrial_design smart_manufacturing new_energy new_equipment new_materials other"
+# Ensure the template offers every industry of the schema (policy book §2) with its Chinese
+# label, wrapped at 100 columns, the last being other; the tags and store kinds likewise.
+begin "init: template lists industries, tags and store kinds with their labels"
+sed -n '/^# 所属行业/,/^industry:$/p' "$tmp/new.yaml" >"$tmp/ind"
+want_eq "industries" "$(grep -o '[a-z_]*（[^）]*）' "$tmp/ind" | wc -l | tr -d ' ')" 27
+want_line_file "$tmp/ind" "# 可选：ai（人工智能） metaverse（元宇宙） humanoid_robotics（人形机器人） embodied_ai（具身智能）"
+want_eq "last" "$(grep -o '[a-z_]*（[^）]*）' "$tmp/ind" | tail -n 1)" "other（其他）"
+want_line_file "$tmp/new.yaml" "# 企业资质标签；列表，如 [tech_enterprise, high_tech]"
+want_line_file "$tmp/new.yaml" "# 可选：tech_enterprise（科技型企业） high_tech（高新技术企业） talent_startup（人才创业项目）"
+want_line_file "$tmp/new.yaml" "#      # 可选：global_first（全球首店） asia_first（亚洲首店） china_first（中国首店）"
+want_line_file "$tmp/new.yaml" "#      #       zhejiang_first（浙江首店） hangzhou_first（杭州首店） flagship（旗舰店）"
+want_line_file "$tmp/new.yaml" "    # 可选：rent（租赁） purchase（购置） none（无）"
+# a district is its own label: listed once
+want_line_file "$tmp/new.yaml" "# 可选：上城区 拱墅区 西湖区 滨江区 萧山区 余杭区 临平区 钱塘区 富阳区 临安区 桐庐县 淳安县 建德市"
+python3 -c '
+import sys, unicodedata
+for n, line in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
+    w = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line.rstrip("\n"))
+    if w > 100 and "可选" in line: print(n, w)' "$tmp/new.yaml" >"$tmp/wide"
+want_empty wide
 end
 
 # Ensure the limits are flags: a nesting limit below the profile's depth rejects it (exit 3)

@@ -1013,7 +1013,7 @@ end
 begin "whatif --format csv: a negative change stays a number"
 run_nosrc whatif "$D/formula.jsonl" --as-of $ASOF --scenario "$D/rate-5pct.yaml" --format csv
 want_rc 0
-want_line out "$(printf ',sc25-rd-subsidy,1,1,100000.00,50000.00,-50000.00,0,1,7,研发投入补助\r')"
+want_line out "$(printf ',sc25-rd-subsidy,1,1,100000.00,50000.00,-50000.00,0,1,7,policy,研发投入补助,yuan,,,,\r')"
 end
 
 # Ensure near's and whatif --by's CSV quote formula-like ids and names too, and near's change
@@ -1024,7 +1024,7 @@ want_rc 0
 want_line out "$(printf '"\047=1+2","\047@名",sc25-rd-subsidy,finance.rd_expense,990000.00,1000000.00,10000.00,1.00%%,100000.00,next_year_target,"下一申报年度研发投入达到 ¥1,000,000.00（现为 ¥990,000.00，差 ¥10,000.00）",研发投入补助,不符合,研发投入：实际 990000.00，要求 不低于 1000000.00\r')"
 run_nosrc whatif "$D/formula-near.jsonl" --as-of $ASOF --scenario "$D/rate-5pct.yaml" --by name --format csv
 want_rc 0
-want_line out "$(printf '"\047@名",sc25-rd-subsidy,0,0,0.00,0.00,0.00,0,0,1,研发投入补助\r')"
+want_line out "$(printf '"\047@名",sc25-rd-subsidy,0,0,0.00,0.00,0.00,0,0,1,policy,研发投入补助,yuan,,,,\r')"
 end
 
 # Every error of a batch echoes its source line: the file was read again up to that line for each

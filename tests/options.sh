@@ -325,6 +325,13 @@ want_empty err
 want_eq "first line" "$(head -n 1 "$tmp/out")" "usage: calc init [options]"
 want_match out '^  -o, --output FILE +write it there \(never over an existing file\)$'
 want_match out '^  --policies DIR '
+want_match out "^write a blank profile template: each field with its meaning and what to write, each choice's$"
+want_no_match out '^commands:$'
+want_no_match out '^  eval '
+run init -h -o "$tmp/never.yaml"
+want_rc 0
+want_eq "first line with -h" "$(head -n 1 "$tmp/out")" "usage: calc init [options]"
+[ -e "$tmp/never.yaml" ] && problem "init -h -o wrote a template"
 end
 
 # Ensure every command's --help starts with its usage and lists each option of its synopsis,
@@ -372,6 +379,47 @@ begin "calc.1's common options are calc --help's"
 sed -n '/^\.SH COMMON OPTIONS/,/^\.SH /p' "$MAN" | sed -n 's/^\\fB\([^\\]*\(\\-[^\\]*\)*\)\\fR.*/\1/p' |
     sed 's/\\-/-/g' | sort >"$tmp/c.man"
 want_same "common options" "$tmp/c.help" "$tmp/c.man"
+end
+
+# Ensure the man page's generated parts (its synopsis, each command's options, the common
+# options) are what the command table gives today: `make man` writes them, and this fails until
+# it is run after the table changed.
+begin "calc.1 is made from the command table (make man)"
+run --help-man "$MAN"
+want_rc 0
+want_empty err
+cmp -s "$tmp/out" "$MAN" ||
+    problem "calc.1 differs from the command table (run make man): $(diff "$MAN" "$tmp/out" | grep '^[<>]' | head -n 4 | tr '\n' ' ')"
+want_eq "parts" "$(grep -c '^\.\\" {{ ' "$MAN")" "$(( $(commands | wc -l) + 1 ))" # every command but version, the synopsis, the common options
+end
+
+# Ensure a page that lacks a command's part, or names a part there is none of, is an error
+# (exit 3) that says which.
+begin "calc --help-man: a part missing or unknown"
+awk '/^\.\\" \{\{ options near$/ { skip = 1; next } skip && /^\.\\" \}\}$/ { skip = 0; next } !skip' "$MAN" >"$tmp/nonear.1"
+run --help-man "$tmp/nonear.1"
+want_rc 3
+want_is err <<EOF
+$tmp/nonear.1: error: command 'near' has no '.\\" {{ options near' part: add one to its section
+EOF
+sed 's/^\.\\" {{ options near$/.\\" {{ options nearby/' "$MAN" >"$tmp/nearby.1"
+run --help-man "$tmp/nearby.1"
+want_rc 3
+want_match err "^$tmp/nearby\\.1:[0-9]+: error: no part 'options nearby' \\(synopsis, common options, options COMMAND\\)$"
+run --help-man "$tmp/none.1"
+want_rc 2
+want_line err "calc: error: cannot open $tmp/none.1: No such file or directory"
+end
+
+# Ensure the README's package list is what `make deps` installs (DEPS_PKGS in the Makefile).
+begin "README: the package list is the Makefile's DEPS_PKGS"
+sed -n 's/^DEPS_PKGS = //p' Makefile | tr ' ' '\n' | grep . | sort >"$tmp/pk.make"
+tr '\n' ' ' <README.md | sed -n 's/.*installs whatever is missing of `\([^`]*\)`.*/\1/p' |
+    tr ' ' '\n' | grep . | sort >"$tmp/pk.readme"
+[ -s "$tmp/pk.make" ] || problem "no DEPS_PKGS in the Makefile"
+[ -s "$tmp/pk.readme" ] || problem "no package list in README.md"
+cmp -s "$tmp/pk.make" "$tmp/pk.readme" ||
+    problem "they differ (< Makefile, > README): $(diff "$tmp/pk.make" "$tmp/pk.readme" | grep '^[<>]' | tr '\n' ' ')"
 end
 
 # ---- calc serve's limits

@@ -107,8 +107,8 @@ run near "$P" --as-of $ASOF --format csv --lang en
 want_line out "$(printf 'W4,研发差一成,sc25-rd-subsidy,finance.rd_expense,900000.00,1000000.00,100000.00,10.00%%,100000.00,next_year_target,"R&D expense in the next claim year: at least ¥1,000,000.00 (now ¥900,000.00, ¥100,000.00 short)",R&D investment subsidy,ineligible,"R&D expense: 900000.00, required at least 1000000.00"\r')"
 run whatif "$P" --scenario "$S" --as-of $ASOF --format csv
 want_rc 0
-want_line out "$(printf 'group,policy,baseline_beneficiaries,scenario_beneficiaries,baseline_granted,scenario_granted,change,gain,lose,unchanged,title\r')"
-want_line out "$(printf ',sc25-first-store,2,2,1150000.00,1650000.00,500000.00,1,0,4,首店、旗舰店一次性补助\r')"
+want_line out "$(printf 'group,policy,baseline_beneficiaries,scenario_beneficiaries,baseline_granted,scenario_granted,change,gain,lose,unchanged,kind,title,unit,baseline_size,baseline_claimed,scenario_size,scenario_claimed\r')"
+want_line out "$(printf ',sc25-first-store,2,2,1150000.00,1650000.00,500000.00,1,0,4,policy,首店、旗舰店一次性补助,yuan,,,,\r')"
 end
 
 PY=""

@@ -431,11 +431,11 @@ run sweep "$P" --as-of $ASOF --vary finance.rd_expense=999999.98:1000000.01:0.01
     --policy sc25-rd-subsidy --format csv
 want_rc 0
 want_is out <<'EOF'
-finance.rd_expense,sc25-rd-subsidy,total
-999999.98,0.00,1120000.00
-999999.99,0.00,1120000.00
-1000000.00,100000.00,1220000.00
-1000000.01,100000.00,1220000.00
+finance.rd_expense,sc25-rd-subsidy,totals.cash,totals.in_kind
+999999.98,0.00,1120000.00,0.00
+999999.99,0.00,1120000.00,0.00
+1000000.00,100000.00,1220000.00,0.00
+1000000.01,100000.00,1220000.00,0.00
 EOF
 end
 
@@ -445,29 +445,40 @@ run sweep "$P" --as-of $ASOF --vary finance.rd_expense=299999999.90:300000000.10
     --policy sc25-rd-subsidy --format csv
 want_rc 0
 want_is out <<'EOF'
-finance.rd_expense,sc25-rd-subsidy,total
-299999999.90,29999999.99,31119999.99
-299999999.95,30000000.00,31120000.00
-300000000.00,30000000.00,31120000.00
-300000000.05,30000000.00,31120000.00
-300000000.10,30000000.00,31120000.00
+finance.rd_expense,sc25-rd-subsidy,totals.cash,totals.in_kind
+299999999.90,29999999.99,31119999.99,0.00
+299999999.95,30000000.00,31120000.00,0.00
+300000000.00,30000000.00,31120000.00,0.00
+300000000.05,30000000.00,31120000.00,0.00
+300000000.10,30000000.00,31120000.00,0.00
 EOF
 end
 
 # Ensure without --policy every policy that grants something somewhere is a column; the table
-# format has the same figures, grouped.
+# has the same figures, grouped, under the field's label and the policies' titles, its columns
+# lined up in display columns (Chinese is two a character), in Chinese and in English.
 begin "sweep csv: all granting policies; table"
 run sweep "$P" --as-of $ASOF --vary finance.rd_expense=500000:1500000:500000 --format csv
 want_rc 0
 want_is out <<'EOF'
-finance.rd_expense,sc25-first-store,sc25-loan-interest,sc25-rd-subsidy,total
-500000.00,1000000.00,120000.00,0.00,1120000.00
-1000000.00,1000000.00,120000.00,100000.00,1220000.00
-1500000.00,1000000.00,120000.00,150000.00,1270000.00
+finance.rd_expense,sc25-first-store,sc25-loan-interest,sc25-rd-subsidy,totals.cash,totals.in_kind
+500000.00,1000000.00,120000.00,0.00,1120000.00,0.00
+1000000.00,1000000.00,120000.00,100000.00,1220000.00,0.00
+1500000.00,1000000.00,120000.00,150000.00,1270000.00,0.00
 EOF
-run sweep "$P" --as-of $ASOF --vary finance.rd_expense=1000000:1000000:1 --policy sc25-rd-subsidy
-want_match out '^finance\.rd_expense +sc25-rd-subsidy +合计$'
-want_match out '^1000000\.00 +100,000\.00 +1,220,000\.00$'
+run sweep "$P" --as-of $ASOF --vary finance.rd_expense=500000:1500000:500000
+want_rc 0
+want_is out <<'EOF'
+    研发投入  首店、旗舰店一次性补助  科技企业贷款贴息  研发投入补助      现金合计  实物合计（价值）
+  500,000.00            1,000,000.00        120,000.00          0.00  1,120,000.00              0.00
+1,000,000.00            1,000,000.00        120,000.00    100,000.00  1,220,000.00              0.00
+1,500,000.00            1,000,000.00        120,000.00    150,000.00  1,270,000.00              0.00
+EOF
+run sweep "$P" --as-of $ASOF --vary finance.rd_expense=1000000:1000000:1 --policy sc25-rd-subsidy --lang en
+want_is out <<'EOF'
+ R&D expense  R&D investment subsidy    cash total  in-kind total (value)
+1,000,000.00              100,000.00  1,220,000.00                   0.00
+EOF
 end
 
 # Ensure a whole-number field of a list item sweeps: store 0 below 100 m² drops out
@@ -476,10 +487,10 @@ begin "sweep csv: stores[0].area_m2"
 run sweep "$P" --as-of $ASOF --vary stores[0].area_m2=99:101:1 --policy sc25-first-store --format csv
 want_rc 0
 want_is out <<'EOF'
-stores[0].area_m2,sc25-first-store,total
-99,750000.50,970000.52
-100,1000000.00,1220000.02
-101,1000000.00,1220000.02
+stores[0].area_m2,sc25-first-store,totals.cash,totals.in_kind
+99,750000.50,970000.52,0.00
+100,1000000.00,1220000.02,0.00
+101,1000000.00,1220000.02,0.00
 EOF
 end
 
@@ -489,10 +500,10 @@ run sweep "$P" --as-of $ASOF --vary finance.rd_expense=750000:1250000:250000 \
     --scenario $S/rd-rate-down.yaml --format csv
 want_rc 0
 want_is out <<'EOF'
-finance.rd_expense,sc25-first-store,sc25-rd-subsidy,total
-750000.00,1000000.00,0.00,1000000.00
-1000000.00,1000000.00,80000.00,1080000.00
-1250000.00,1000000.00,100000.00,1100000.00
+finance.rd_expense,sc25-first-store,sc25-rd-subsidy,totals.cash,totals.in_kind
+750000.00,1000000.00,0.00,1000000.00,0.00
+1000000.00,1000000.00,80000.00,1080000.00,0.00
+1250000.00,1000000.00,100000.00,1100000.00,0.00
 EOF
 end
 
@@ -502,21 +513,33 @@ run sweep "$P" --as-of $ASOF --vary $VARY --format csv
 cp "$tmp/out" "$tmp/sweep.csv"
 run sweep "$P" --as-of $ASOF --vary $VARY --format svg -o "$tmp/sweep.svg"
 svg_rc=$rc
-# svg.pts: "policy x y cx cy" per point; svg.mk: "policy kind x cx cy" per marker.
-awk -v pts="$tmp/svg.pts" -v mk="$tmp/svg.mk" -f $D/svg-points.awk "$tmp/sweep.svg"
-touch "$tmp/svg.pts" "$tmp/svg.mk"
+# svg_read SVG: $tmp/svg.pts "policy x y cx cy" per point; $tmp/svg.mk "policy kind x cx cy" per
+# marker
+svg_read() {
+    rm -f "$tmp/svg.pts" "$tmp/svg.mk"
+    awk -v pts="$tmp/svg.pts" -v mk="$tmp/svg.mk" -f $D/svg-points.awk "$1"
+    touch "$tmp/svg.pts" "$tmp/svg.mk"
+}
+svg_read "$tmp/sweep.svg"
+# csv_pts CSV: "column x value" per cell, sorted; a column of zeros only (no in-kind policy) is
+# left out, as the chart leaves out a line that would lie on the axis
+csv_pts() {
+    awk -F, 'NR == 1 { for (i = 2; i <= NF; i++) h[i] = $i; next }
+             { n++; x[n] = $1; for (i = 2; i <= NF; i++) { v[n, i] = $i; if ($i != "0.00") nz[i] = 1 } }
+             END { for (r = 1; r <= n; r++) for (i = 2; i in h; i++) if (nz[i] || h[i] != "totals.in_kind") print h[i], x[r], v[r, i] }' "$1" | sort
+}
 
-# Ensure every SVG point is the CSV's value, series by series (4 series × 321 steps).
+# Ensure every SVG point is the CSV's value, series by series (4 series × 321 steps): the
+# policies and the cash total; no in-kind line where no in-kind policy grants.
 begin "sweep svg: points equal the csv"
 want_eq "exit status" "$svg_rc" 0
-awk -F, 'NR == 1 { for (i = 2; i <= NF; i++) h[i] = $i; next }
-         { for (i = 2; i <= NF; i++) print h[i], $1, $i }' "$tmp/sweep.csv" | sort >"$tmp/csv.pts"
+csv_pts "$tmp/sweep.csv" >"$tmp/csv.pts"
 cut -d' ' -f1-3 "$tmp/svg.pts" | sort >"$tmp/svg.pts3"
 want_eq "points" "$(wc -l <"$tmp/svg.pts" | tr -d ' ')" 1284
 cmp -s "$tmp/csv.pts" "$tmp/svg.pts3" ||
     problem "svg points differ from csv: $(diff "$tmp/csv.pts" "$tmp/svg.pts3" | head -n 4 | tr '\n' ' ')"
 want_eq "series" "$(sed -n 's/.*<g class="series" data-policy="\([^"]*\)".*/\1/p' "$tmp/sweep.svg" | tr '\n' ' ')" \
-    "sc25-first-store sc25-loan-interest sc25-rd-subsidy total "
+    "sc25-first-store sc25-loan-interest sc25-rd-subsidy totals.cash "
 end
 
 # Ensure cx and cy are linear in x and y (one scale for all series, to 0.1 px rounding), in the
@@ -526,34 +549,91 @@ out=$(awk -f $D/svg-scale.awk "$tmp/svg.pts" "$tmp/sweep.svg" 2>&1)
 want_eq "problems" "$out" ""
 end
 
-# Ensure the chart is labelled: title, axes (万元) and a legend with the policies' Chinese titles.
+# Ensure the chart is labelled from the schema (the field's label, not its path): title, axes
+# (万元) and a legend with the policies' Chinese titles and the cash total.
 begin "sweep svg: title, axis labels, legend"
-grep -q '<text class="x-label"[^>]*>finance.rd_expense（万元）</text>' "$tmp/sweep.svg" || problem "no x-axis label"
+grep -q '<text class="x-label"[^>]*>研发投入（万元）</text>' "$tmp/sweep.svg" || problem "no x-axis label"
 grep -q '<text class="y-label"[^>]*>金额（万元）</text>' "$tmp/sweep.svg" || problem "no y-axis label"
-grep -q '>金额随字段变化：finance.rd_expense</text>' "$tmp/sweep.svg" || problem "no title"
+grep -q '<text class="title"[^>]*>金额随研发投入变化</text>' "$tmp/sweep.svg" || problem "no title"
+grep -q '<text class="subtitle"[^>]*>WHATIF-001 · 测算日期 2025-06-30</text>' "$tmp/sweep.svg" || problem "no subtitle"
+want_no_match "sweep.svg" 'finance\.rd_expense'
 want_eq "legend" "$(sed -n 's/.*<text class="legend"[^>]*>\([^<]*\)<.*/\1/p' "$tmp/sweep.svg" | tr '\n' ' ')" \
-    "首店、旗舰店一次性补助 科技企业贷款贴息 研发投入补助 合计 "
+    "首店、旗舰店一次性补助 科技企业贷款贴息 研发投入补助 现金合计 "
+run sweep "$P" --as-of $ASOF --vary $VARY --format svg --lang en
+grep -q '<text class="x-label"[^>]*>R&amp;D expense (yuan)</text>' "$tmp/out" || problem "no English x-axis label"
+grep -q '<text class="title"[^>]*>Amount by R&amp;D expense</text>' "$tmp/out" || problem "no English title"
 end
 
-# Ensure one threshold marker, on the rd series at its first eligible point (1,000,000.00), drawn
-# at that point.
-begin "sweep svg: threshold marker"
-want_eq "threshold markers" "$(awk '$2 == "threshold" { print $1, $3 }' "$tmp/svg.mk")" \
-    "sc25-rd-subsidy 1000000.00"
-want_eq "at the point" "$(awk '$2 == "threshold" { print $4, $5 }' "$tmp/svg.mk")" \
+# Ensure one threshold marker, on the rd series, where the field crosses the policy's own
+# threshold (1,000,000: its first eligible point), drawn at that point with its guide at the
+# threshold and a label above the plot; one cap marker at the first point at the cap
+# (300,000,000.00 → 30,000,000.00).
+begin "sweep svg: threshold and cap markers"
+want_eq "markers" "$(awk '{ print $1, $2, $3 }' "$tmp/svg.mk")" \
+    "sc25-rd-subsidy threshold 1000000.00
+sc25-rd-subsidy cap 300000000.00"
+want_eq "threshold at the point" "$(awk '$2 == "threshold" { print $4, $5 }' "$tmp/svg.mk")" \
     "$(awk '$1 == "sc25-rd-subsidy" && $2 == "1000000.00" { print $4, $5 }' "$tmp/svg.pts")"
-end
-
-# Ensure one cap marker, on the rd series at the first point at the cap (300,000,000.00 →
-# 30,000,000.00), as the threshold marker is at the first point past the threshold.
-begin "sweep svg: cap marker at the first capped point"
-want_eq "cap markers" "$(awk '$2 == "cap" { print $1, $3 }' "$tmp/svg.mk")" \
-    "sc25-rd-subsidy 300000000.00"
-want_eq "at the point" "$(awk '$2 == "cap" { print $4, $5 }' "$tmp/svg.mk")" \
+want_eq "cap at the point" "$(awk '$2 == "cap" { print $4, $5 }' "$tmp/svg.mk")" \
     "$(awk '$1 == "sc25-rd-subsidy" && $2 == "300000000.00" { print $4, $5 }' "$tmp/svg.pts")"
+want_eq "labels" "$(sed -n 's/.*<text class="marker-label"[^>]*>\([^<]*\)<.*/\1/p' "$tmp/sweep.svg" | tr '\n' '|')" \
+    "门槛 100万|封顶 3000万|"
+# the labels sit above the plot (its top is the 2nd number of data-plot)
+top=$(sed -n 's/.*data-plot="[0-9]* \([0-9]*\) .*/\1/p' "$tmp/sweep.svg")
+sed -n 's/.*<text class="marker-label"[^>]* y="\([0-9.]*\)".*/\1/p' "$tmp/sweep.svg" >"$tmp/ly"
+want_eq "label rows" "$(wc -l <"$tmp/ly" | tr -d ' ')" 2
+want_eq "labels above the plot" "$(awk -v top="$top" '$1 + 0 >= top' "$tmp/ly")" ""
 end
 
-# Ensure headless Chromium renders the SVG to a 900×520 PNG that is not tiny.
+# Ensure the legend lies right of the plot, so that it covers no line: every legend line and
+# text starts past the plot's right edge.
+begin "sweep svg: the legend beside the plot"
+right=$(sed -n 's/.*data-plot="[0-9]* [0-9]* \([0-9]*\) .*/\1/p' "$tmp/sweep.svg")
+sed -n 's/.*<line class="legend-line" x1="\([0-9.]*\)".*<text class="legend" x="\([0-9.]*\)".*/\1 \2/p' \
+    "$tmp/sweep.svg" >"$tmp/lx"
+want_eq "legend rows" "$(wc -l <"$tmp/lx" | tr -d ' ')" 4
+want_eq "legend left of the plot's edge" "$(awk -v r="$right" '$1 + 0 <= r || $2 + 0 <= r' "$tmp/lx")" ""
+end
+
+# Ensure a chart over a field none of its policies has a threshold on marks none: the first
+# store's fit-out (0 to 3,000,000) brings the cap (1,000,000 from 500,000 on: 250,000 + 600,000 +
+# 150,000.50) but no threshold, and nothing at the origin; the floor area crosses the first
+# store's threshold (100 m²) where store 0 starts to count.
+begin "sweep svg: markers only at the policy's own thresholds"
+run sweep "$P" --as-of $ASOF --vary 'stores[0].fitout_investment=0:3000000:100000' --format svg -o "$tmp/fit.svg"
+want_rc 0
+svg_read "$tmp/fit.svg"
+want_eq "fit-out markers" "$(awk '{ print $1, $2, $3 }' "$tmp/svg.mk")" "sc25-first-store cap 500000.00"
+grep -q '<text class="x-label"[^>]*>门店1·装修投入（万元）</text>' "$tmp/fit.svg" || problem "no fit-out label"
+run sweep "$P" --as-of $ASOF --vary 'stores[0].area_m2=0:400:10' --format svg -o "$tmp/area.svg"
+svg_read "$tmp/area.svg"
+want_eq "area markers" "$(awk '{ print $1, $2, $3 }' "$tmp/svg.mk")" "sc25-first-store threshold 100"
+want_eq "area label" "$(sed -n 's/.*<text class="marker-label"[^>]*>\([^<]*\)<.*/\1/p' "$tmp/area.svg")" "门槛 100 m²"
+grep -q '<text class="x-label"[^>]*>门店1·面积（平方米）</text>' "$tmp/area.svg" || problem "no area label"
+# a sweep that starts past the threshold crosses nothing
+run sweep "$P" --as-of $ASOF --vary 'finance.rd_expense=1000000:5000000:1000000' --format svg -o "$tmp/past.svg"
+svg_read "$tmp/past.svg"
+want_empty "svg.mk"
+end
+
+# Ensure cash and in-kind totals are two lines, never one summed line: the example profile has
+# 8 talent apartments (8 × 30,000.00 = 240,000.00 in kind) besides its cash.
+begin "sweep svg: cash and in-kind totals apart"
+run sweep cases/profiles/example.yaml --as-of $ASOF --vary 'finance.rd_expense=0:4000000:1000000' --format csv
+cp "$tmp/out" "$tmp/ex.csv"
+want_eq "in kind" "$(awk -F, '{ print $1, $NF }' "$tmp/ex.csv" | tr '\n' '|')" \
+    "finance.rd_expense totals.in_kind|0.00 240000.00|1000000.00 240000.00|2000000.00 240000.00|3000000.00 240000.00|4000000.00 240000.00|"
+run sweep cases/profiles/example.yaml --as-of $ASOF --vary 'finance.rd_expense=0:4000000:1000000' --format svg -o "$tmp/ex.svg"
+svg_read "$tmp/ex.svg"
+csv_pts "$tmp/ex.csv" >"$tmp/csv.pts"
+cut -d' ' -f1-3 "$tmp/svg.pts" | sort >"$tmp/svg.pts3"
+want_same "points" "$tmp/csv.pts" "$tmp/svg.pts3"
+want_eq "totals' lines" "$(sed -n 's/.*<g class="series" data-policy="\(totals[^"]*\)".*/\1/p' "$tmp/ex.svg" | tr '\n' ' ')" \
+    "totals.cash totals.in_kind "
+grep -q '<text class="legend"[^>]*>实物合计（价值）</text>' "$tmp/ex.svg" || problem "no in-kind legend"
+end
+
+# Ensure headless Chromium renders the SVG to a 900×540 PNG that is not tiny.
 begin "sweep svg: renders in headless chromium"
 mkdir -p "$BUILD/whatif"
 png="$(cd "$BUILD/whatif" && pwd)/sweep.png"
@@ -565,7 +645,7 @@ else
     to=""
     command -v timeout >/dev/null 2>&1 && to="timeout 20"
     $to "$chr" --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
-        --user-data-dir="$(mktemp -d "$tmp/chromium.XXXXXX")" --window-size=900,520 \
+        --user-data-dir="$(mktemp -d "$tmp/chromium.XXXXXX")" --window-size=900,540 \
         --screenshot="$png" "file://$tmp/sweep.svg" >"$tmp/chromium.log" 2>&1
     if [ ! -f "$png" ]; then
         problem "no $png: $(tail -n 3 "$tmp/chromium.log")"
@@ -575,7 +655,7 @@ else
         want_eq "signature" "$(od -An -c -N4 "$png" | tr -d ' ')" '211PNG'
         want_eq "size" "$(od -An -tu1 -j16 -N8 "$png" |
             awk '{ printf "%dx%d", (($1 * 256 + $2) * 256 + $3) * 256 + $4, (($5 * 256 + $6) * 256 + $7) * 256 + $8 }')" \
-            "900x520"
+            "900x540"
     fi
 fi
 end
@@ -603,6 +683,260 @@ want_is err <<'EOF'
 calc: error: --policy: unknown policy 'sc25-rd-subsdy'
 calc: note: run 'calc policies' for the ids
 EOF
+end
+
+# ---------------------------------------------------------------- whatif: totals and pools
+
+# tests/data/whatif/pools.jsonl under pools-tight.yaml (cap 1,500,000; commerce pool 1,000,000;
+# apartments 7 units), as of 2025-06-30 (policy book §1 pools, §3 sc25-first-store and
+# sc25-talent-apartment: a unit is 5,000 × 12 × 50% = 30,000.00):
+#   first-store claims  P1 min(1,000,000 + 500,000, cap)  P2 min(200,000, 150,000) = 150,000
+#     baseline (cap 1,000,000): 1,000,000 + 150,000 = 1,150,000 of 126,000,000: in full
+#     scenario (cap 1,500,000): 1,500,000 + 150,000 = 1,650,000 > 1,000,000, pro rata:
+#       P1 floor(150,000,000 fen × 100,000,000 / 165,000,000) = 90,909,090 fen = 909,090.90
+#       P2 floor( 15,000,000 fen × 100,000,000 / 165,000,000) =  9,090,909 fen =  90,909.09
+#       granted 999,999.99, remaining 0.01, unmet 650,000.01, 60.60 % of the claims
+#   apartments (first come by applied date, undated last): P2 5, P3 4, P4 3 = 12 units
+#     baseline (2,000): 12 units = 360,000.00
+#     scenario (7): P2 5, P3 the remaining 2 (60,000.00), P4 none: 7 units = 210,000.00
+#   totals per enterprise: cash P1 1,000,000 → 909,090.90 and P2 150,000 → 90,909.09 (both
+#   lose), P3 and P4 none; in kind P2 150,000 (same), P3 120,000 → 60,000 and P4 90,000 → 0
+#   (lose), P1 none.
+WP=$D/pools.jsonl
+WS=$D/pools-tight.yaml
+# agg JSON: the object "baseline/scenario beneficiaries and granted, change, gain lose same"
+agg() {
+    jq -r "$1"' | "\(.baseline.beneficiaries) \(.baseline.granted) \(.scenario.beneficiaries) \(.scenario.granted) \(.change) \(.gain) \(.lose) \(.unchanged)"' "$tmp/out" 2>&1
+}
+
+# Ensure the JSON carries the totals, cash and in kind apart, and both pools binding.
+begin "whatif json: totals by kind and the pools, hand-computed"
+run whatif "$WP" --scenario "$WS" --as-of $ASOF --format json
+want_rc 0
+want_empty err
+want_eq "first-store" "$(agg '.policies[] | select(.policy == "sc25-first-store")')" \
+    "2 1150000.00 2 999999.99 -150000.01 0 2 2"
+want_eq "apartments" "$(agg '.policies[] | select(.policy == "sc25-talent-apartment")')" \
+    "3 360000.00 2 210000.00 -150000.00 0 2 2"
+want_eq "totals.cash" "$(agg .totals.cash)" "2 1150000.00 2 999999.99 -150000.01 0 2 2"
+want_eq "totals.in_kind" "$(agg .totals.in_kind)" "3 360000.00 2 210000.00 -150000.00 0 2 2"
+want_eq "title and kind" "$(jqo '.policies[] | select(.policy == "sc25-talent-apartment") | [.title.zh, .kind]')" \
+    '["科创公寓五折租赁","in_kind"]'
+want_eq "commerce pool" "$(jqo '.pools[] | select(.pool == "sc25-commerce") | [.title.zh, .unit, .mode, .baseline, .scenario]')" \
+    '["上城区都市经济政策预算（不少于1.26亿元）","yuan","pro_rata",{"size":"126000000.00","claims":2,"claimed":"1150000.00","granted":"1150000.00","remaining":"124850000.00","unmet":"0.00"},{"size":"1000000.00","claims":2,"claimed":"1650000.00","granted":"999999.99","remaining":"0.01","unmet":"650000.01","factor":"1000000.00/1650000.00"}]'
+want_eq "apartments pool" "$(jqo '.pools[] | select(.pool == "sc25-apartments") | [.title.en, .unit, .mode, .baseline, .scenario]')" \
+    '["2,000 science and innovation apartments","units","first_come",{"size":2000,"claims":3,"claimed":12,"granted":12,"remaining":1988,"unmet":0},{"size":7,"claims":3,"claimed":12,"granted":7,"remaining":0,"unmet":5,"ran_out_at":{"applied":"2025-03-03","id":"P3"}}]'
+end
+
+# Ensure --by gives the totals per group: P1 is in commerce, the others have no industry.
+begin "whatif json --by industry: totals per group"
+run whatif "$WP" --scenario "$WS" --as-of $ASOF --format json --by industry
+want_rc 0
+want_eq "groups" "$(jqo '.totals.by | keys')" '["(absent)","commerce"]'
+want_eq "commerce cash" "$(agg '.totals.by.commerce.cash')" "1 1000000.00 1 909090.90 -90909.10 0 1 0"
+want_eq "absent cash" "$(agg '.totals.by["(absent)"].cash')" "1 150000.00 1 90909.09 -59090.91 0 1 2"
+want_eq "absent in kind" "$(agg '.totals.by["(absent)"].in_kind')" "3 360000.00 2 210000.00 -150000.00 0 2 1"
+want_eq "commerce in kind" "$(agg '.totals.by.commerce.in_kind')" "0 0.00 0 0.00 0.00 0 0 1"
+end
+
+# Ensure the CSV has the totals rows and the pools (it had neither), each row saying what it is.
+begin "whatif csv: totals rows and pool rows"
+run whatif "$WP" --scenario "$WS" --as-of $ASOF --format csv
+want_rc 0
+want_eq "header" "$(head -n 1 "$tmp/out")" \
+    "$(printf 'group,policy,baseline_beneficiaries,scenario_beneficiaries,baseline_granted,scenario_granted,change,gain,lose,unchanged,kind,title,unit,baseline_size,baseline_claimed,scenario_size,scenario_claimed\r')"
+want_line out "$(printf ',sc25-first-store,2,2,1150000.00,999999.99,-150000.01,0,2,2,policy,首店、旗舰店一次性补助,yuan,,,,\r')"
+want_line out "$(printf ',totals.cash,2,2,1150000.00,999999.99,-150000.01,0,2,2,total,现金合计,yuan,,,,\r')"
+want_line out "$(printf ',totals.in_kind,3,2,360000.00,210000.00,-150000.00,0,2,2,total,实物合计（价值）,yuan,,,,\r')"
+want_line out "$(printf ',sc25-commerce,,,1150000.00,999999.99,-150000.01,,,,pool,上城区都市经济政策预算（不少于1.26亿元）,yuan,126000000.00,1150000.00,1000000.00,1650000.00\r')"
+want_line out "$(printf ',sc25-apartments,,,12,7,-5,,,,pool,科创公寓2000套,units,2000,12,7,12\r')"
+want_eq "rows" "$(wc -l <"$tmp/out" | tr -d ' ')" 20 # header, 13 policies, 2 totals, 4 pools
+run whatif "$WP" --scenario "$WS" --as-of $ASOF --format csv --by industry --lang en
+want_line out "$(printf 'commerce,totals.cash,1,1,1000000.00,909090.90,-90909.10,0,1,0,total,cash total,yuan,,,,\r')"
+want_line out "$(printf '(absent),totals.in_kind,3,2,360000.00,210000.00,-150000.00,0,2,1,total,in-kind total (value),yuan,,,,\r')"
+end
+
+# cols FILE: for each line of FILE, the display column (East Asian wide characters count two)
+# where each field ends, fields being separated by two or more spaces.
+cols() {
+    python3 -c '
+import sys, unicodedata, re
+for line in open(sys.argv[1], encoding="utf-8"):
+    line = line.rstrip("\n")
+    w = lambda s: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+    print(" ".join(str(w(line[:m.end()])) for m in re.finditer(r"\S+(?: \S+)*", line)))' "$1"
+}
+
+# Ensure the table has the titles, a totals row per kind and the pools, and its columns line up
+# in display columns (Chinese titles are two columns a character).
+begin "whatif table: totals rows, pools, aligned columns (zh)"
+run whatif "$WP" --scenario "$WS" --as-of $ASOF
+want_rc 0
+want_line out "情景：上限150万、预算100万、公寓7套    测算日期 2025-06-30    记录 4 条（已测算 4，无效 0）"
+want_match out '^首店、旗舰店一次性补助 +2 +2 +1,150,000\.00 +999,999\.99 +-150,000\.01 +0 +2 +2$'
+want_match out '^现金合计 +2 +2 +1,150,000\.00 +999,999\.99 +-150,000\.01 +0 +2 +2$'
+want_match out '^实物合计（价值） +3 +2 +360,000\.00 +210,000\.00 +-150,000\.00 +0 +2 +2$'
+want_match out '^十大产业平台匹配 +0 +0 +- +- +- +0 +0 +4$'
+want_match out '^上城区都市经济政策预算（不少于1\.26亿元） +基准 +126,000,000\.00 +1,150,000\.00 +1,150,000\.00 +0\.00 +足额发放$'
+want_match out '^ +情景 +1,000,000\.00 +1,650,000\.00 +999,999\.99 +650,000\.01 +按比例：发放为申请的 60\.60%$'
+want_match out '^科创公寓2000套 +基准 +2,000 套 +12 套 +12 套 +0 套 +足额发放$'
+want_match out '^ +情景 +7 套 +12 套 +7 套 +5 套 +先到先得：至 P3 用完$'
+want_no_match out 'sc25-|totals|finance\.'
+# the policy table: the header, 13 policies and the totals (the rule aside) end each column at
+# the same display column
+sed -n '/^政策 /,/^$/p' "$tmp/out" | grep -v '^-*$' | grep -v '^$' >"$tmp/ptable"
+want_eq "policy table rows" "$(wc -l <"$tmp/ptable" | tr -d ' ')" 16
+want_eq "policy table columns" "$(cols "$tmp/ptable" | cut -d' ' -f2- | sort -u | wc -l | tr -d ' ')" 1
+sed -n '/^资金池 /,$p' "$tmp/out" | grep '基准\|方案' >"$tmp/pooltable"
+want_eq "pool table, size column" "$(cols "$tmp/pooltable" | cut -d' ' -f3 | sort -u | wc -l | tr -d ' ')" 1
+end
+
+# Ensure the English table says the same in English, and --by names the field and its value by
+# their labels.
+begin "whatif table: English, --by industry"
+run whatif "$WP" --scenario "$WS" --as-of $ASOF --lang en --by industry
+want_rc 0
+want_line out "scenario 上限150万、预算100万、公寓7套    as of 2025-06-30    records 4 (4 evaluated, 0 rejected)"
+want_match out '^cash total +2 +2 +1,150,000\.00 +999,999\.99 +-150,000\.01 +0 +2 +2$'
+want_match out '^Talent apartments at half the market rent +3 +2 +360,000\.00 +210,000\.00 +-150,000\.00 +0 +2 +2$'
+want_line out "Industry: commerce"
+want_line out "Industry: (absent)"
+want_match out '^Shangcheng urban-economy budget \(at least 126 million yuan\) +base +126,000,000\.00 +1,150,000\.00 +1,150,000\.00 +0\.00 +paid in full$'
+want_match out '^ +scen\. +1,000,000\.00 +1,650,000\.00 +999,999\.99 +650,000\.01 +pro rata: 60\.60% of claims$'
+want_match out '^ +scen\. +7 units +12 units +7 units +5 units +first come: ran out at P3$'
+run whatif "$WP" --scenario "$WS" --as-of $ASOF --by industry
+want_line out "所属行业：商贸"
+want_line out "所属行业：（未填写）"
+end
+
+# ---------------------------------------------------------------- --solve and a binding pool
+
+# The README's example on a district where the pro-rata commerce pool (126,000,000) binds: 120
+# enterprises with a global_first store (fit-out 2,000,000: min(1,000,000, 50%) = 1,000,000) and
+# 50 with a hangzhou_first store (fit-out 400,000: min(200,000, 50%) = 200,000). The claims at a
+# cap c between 200,000 and 1,000,000 are 120c + 10,000,000; at the current cap 1,000,000 they
+# are 130,000,000 > 126,000,000, and the grants are at most the pool whatever the cap: a budget
+# of 126,000,000 cannot bind. (At the end of the search, cap 126,000,000: claims 130,000,000,
+# grants floor(100,000,000 fen × 126/130) = 96,923,076 fen × 120 + floor(20,000,000 × 126/130) =
+# 19,384,615 fen × 50 = 125,999,998.70.)
+# Against the pool: 120c + 10,000,000 <= 126,000,000 ⇔ c <= 966,666.66…: 966,666.66 (claims
+# 125,999,999.20, paid in full); one fen more, 966,666.67, claims 126,000,000.40: pro rata
+# floor(96,666,667 × 12,600,000,000 / 12,600,000,040) = 96,666,666 fen × 120 + floor(20,000,000 ×
+# …) = 19,999,999 fen × 50 = 125,999,998.70.
+# With a budget of 100,000,000 the budget binds first: 120c + 10,000,000 <= 100,000,000 ⇔
+# c <= 750,000.00; at 750,000.01 the cost is 100,000,001.20 (the pool does not bind).
+awk 'BEGIN { for (i = 1; i <= 170; i++) { big = i <= 120
+    printf "{\"id\": \"D%03d\", \"name\": \"门店企业%d\", \"district\": \"上城区\", \"stores\": [{\"kind\": \"%s\", \"brand_recognized\": true, \"district\": \"上城区\", \"opened\": \"2025-03-01\", \"area_m2\": 150, \"fitout_investment\": %d}]}\n",
+        i, i, big ? "global_first" : "hangzhou_first", big ? 2000000 : 400000 } }' >"$tmp/district.jsonl"
+DI=$tmp/district.jsonl
+# solve ARGS…: the first-store cap solved on the district
+solve() { run whatif "$DI" --as-of $ASOF --solve sc25-first-store.cap "$@"; }
+
+# Ensure the README's example says the budget cannot bind, names the pool (title and name) and
+# the flag, gives no value and exits 1.
+begin "solve: the README's example, the pool binds first (zh, en, json)"
+solve --budget 126000000
+want_rc 1
+want_empty err
+want_is out <<'EOF2'
+预算不构成约束：资金池“上城区都市经济政策预算（不少于1.26亿元）”（sc25-commerce，¥126,000,000.00，按比例分配）先于预算起约束作用
+  sc25-first-store.cap 取 ¥126,000,000.00（搜索范围的端点）时申请 ¥130,000,000.00，超过资金池规模 ¥126,000,000.00；按比例分配后成本 ¥125,999,998.70，仍在预算 ¥126,000,000.00 之内：再提高只会改变资金池的分配，不会增加成本
+  按资金池求解：--against pool:sc25-commerce（资金池足额发放的最大取值）
+EOF2
+solve --budget 126000000 --lang en
+want_rc 1
+want_line out "the budget cannot bind: pool sc25-commerce (Shangcheng urban-economy budget (at least 126 million yuan), ¥126,000,000.00, pro rata) binds first"
+want_line out "  to solve against the pool: --against pool:sc25-commerce (the largest value the pool pays in full)"
+solve --budget 126000000 --format json
+want_rc 1
+want_eq "json" "$(jqo '[.result, .value, .binding, .cost, .budget, .pool.pool, .pool.title.zh, .pool.claimed, .pool.exceeded]')" \
+    '["budget_cannot_bind",null,"pool","125999998.70","126000000.00","sc25-commerce","上城区都市经济政策预算（不少于1.26亿元）","130000000.00",true]'
+want_match out '"en": "the budget cannot bind: pool sc25-commerce '
+end
+
+# Ensure --against pool:NAME solves against the pool: the largest cap the pool pays in full,
+# with the constraint named; the same without --budget and with --against pool (its own pool).
+begin "solve --against pool: the largest cap the pool pays in full"
+solve --budget 126000000 --against pool:sc25-commerce
+want_rc 0
+want_empty err
+want_is out <<'EOF2'
+sc25-first-store.cap = ¥966,666.66：资金池足额发放的最大取值（约束：资金池“上城区都市经济政策预算（不少于1.26亿元）”（sc25-commerce））
+  成本 ¥125,999,999.20（预算 ¥126,000,000.00）；资金池申请 ¥125,999,999.20，规模 ¥126,000,000.00；受益 170 户，记录 170 条
+  再进一步（¥966,666.67）申请将为 ¥126,000,000.40，超过资金池规模，按比例分配后成本 ¥125,999,998.70
+EOF2
+solve --against pool --format json
+want_rc 0
+want_eq "json" "$(jqo '[.result, .value, .binding, .cost, .budget, .next_step_cost, .beneficiaries, .pool.claimed, .pool.against]')" \
+    '["solved","¥966,666.66","pool","125999999.20",null,"125999998.70",170,"125999999.20",true]'
+solve --against pool --lang en
+want_line out "sc25-first-store.cap = ¥966,666.66: the largest value the pool pays in full (binding: pool sc25-commerce (Shangcheng urban-economy budget (at least 126 million yuan)))"
+# the answer checked by a plain whatif: at 966,666.66 nothing is scaled, at 966,666.67 it is
+run whatif "$DI" --as-of $ASOF --param sc25-first-store.cap=966666.66 --format json
+want_eq "pool at the answer" "$(jqo '.pools[0].scenario | [.claimed, .granted]')" '["125999999.20","125999999.20"]'
+run whatif "$DI" --as-of $ASOF --param sc25-first-store.cap=966666.67 --format json
+want_eq "pool one fen above" "$(jqo '.pools[0].scenario | [.claimed, .granted]')" '["126000000.40","125999998.70"]'
+end
+
+# Ensure a budget below the pool binds first, and is named so, against the pool too.
+begin "solve --against pool: a smaller budget binds first"
+solve --budget 100000000 --against pool --format json
+want_rc 0
+want_eq "json" "$(jqo '[.result, .value, .binding, .cost, .next_step_cost, .pool.exceeded]')" \
+    '["solved","¥750,000.00","budget","100000000.00","100000001.20",false]'
+solve --budget 100000000
+want_rc 0
+want_line out "sc25-first-store.cap = ¥750,000.00：预算内的最大取值（约束：预算）"
+want_line out "  再进一步（¥750,000.01）成本将为 ¥100,000,001.20，超出预算"
+end
+
+# Ensure a threshold and a rate solve against the pool too: every store has 150 m², so at a
+# min_area of 150 all claim (130,000,000, more than the pool and a budget of 1,000) and at 151
+# none (both constraints bind one step further); at a fit-out rate r below 50 % the claims are
+# 120 × 2,000,000 r + 50 × 400,000 r = 260,000,000 r <= 126,000,000 ⇔ r <= 48.46 %
+# (125,996,000.00; 48.47 % claims 126,022,000.00).
+begin "solve --against pool: a threshold and a rate"
+run whatif "$DI" --as-of $ASOF --solve sc25-first-store.min_area --budget 1000 --against pool
+want_rc 0
+want_line out "sc25-first-store.min_area = 151 m²：预算内的最小取值（约束：预算和资金池“上城区都市经济政策预算（不少于1.26亿元）”（sc25-commerce））"
+run whatif "$DI" --as-of $ASOF --solve sc25-first-store.fitout_rate --budget 126000000 --against pool --format json
+want_rc 0
+want_eq "rate" "$(jqo '[.value, .binding, .cost, .next_step_cost, .pool.claimed]')" \
+    '["48.46%","pool","125996000.00","125999998.70","125996000.00"]'
+end
+
+# Ensure a budget that no value meets says so (exit 1), and --against is checked.
+begin "solve: no value within the budget; bad --against values"
+run whatif "$DI" --as-of $ASOF --solve sc25-first-store.min_area --budget 1000
+want_rc 0
+run whatif "$DI" --as-of $ASOF --solve sc25-first-store.min_area --budget 1000 --set stores[0].area_m2=100000
+want_rc 1
+want_line out "sc25-first-store.min_area 没有任何取值能使成本不超过预算：取 0 m² 时成本 ¥125,999,998.70，超过预算 ¥1,000.00"
+want_empty err
+solve --against pool:sc25-comerce
+want_rc 2
+want_is err <<'EOF2'
+--against: error: unknown pool 'sc25-comerce'
+--against: note: did you mean 'sc25-commerce'?
+EOF2
+run whatif "$DI" --as-of $ASOF --solve sc25-rd-subsidy.cap --against pool
+want_rc 2
+want_is err <<'EOF2'
+--against: error: sc25-rd-subsidy draws on no pool
+--against: note: name one: --against pool:NAME
+EOF2
+solve --budget 1 --against everything
+want_rc 2
+want_line err "--against: error: 'everything': expected budget, pool or pool:NAME"
+solve --against pool --pool sc25-commerce --budget 1
+want_rc 2
+want_line err "--against: error: --pool and --against pool both bound the claims on a pool"
+solve --against budget
+want_rc 2
+want_line err "calc: --solve needs --budget AMOUNT (or --against pool)"
+run whatif "$DI" --as-of $ASOF --param sc25-first-store.cap=1 --against pool
+want_rc 2
+want_line err "calc: --against goes with --solve POLICY.PARAM"
 end
 
 # Ensure whatif, --solve and near name an input whose format they cannot tell, exit 2, and give

@@ -36,7 +36,7 @@ typedef struct cli_opts {
     int progress, no_pools, no_eval, excel, quiet;
     /* values */
     int jobs; /* 0: not given */
-    const char *out, *summary, *vary, *by, *solve, *budget, *pool, *within, *bind;
+    const char *out, *summary, *vary, *by, *solve, *budget, *pool, *against, *within, *bind;
     int port, threads; /* 0: the server's default */
     /* repeatable */
     cli_list sets, params, scenarios, only;
@@ -119,6 +119,11 @@ int cli_conv_limit(const cli_opt *d, const char *flag, const char *val, cli_opts
 /* ---- usage.c: the help, made from the tables ---- */
 void cli_help(FILE *out);                       /* calc --help: every command */
 void cli_cmd_help(FILE *out, const cli_cmd *c); /* calc COMMAND --help */
+/* calc --help-man [PAGE]: the man page's generated parts (the synopsis, each command's options
+ * and the common options, in roff) between their markers (.\" {{ NAME … .\" }}); with PAGE,
+ * that page with each of its parts made again from the tables. Returns the exit status (3
+ * when the page names a part there is none of, or lacks one). */
+int cli_man(FILE *out, const char *page);
 /* The option's spelling in a synopsis: "--format table|json", "--set PATH=VALUE". */
 void cli_opt_spelling(char *buf, size_t size, const cli_opt *d, bool both);
 

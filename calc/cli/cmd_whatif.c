@@ -36,11 +36,12 @@ int cli_whatif(cli_opts *o)
         return cli_usage_error("%s", "whatif needs a population (JSON Lines, YAML stream or CSV)");
     if (!o->solve && !o->scenarios.n && !o->params.n)
         return cli_usage_error("%s", "whatif needs --scenario S.yaml, --param, or --solve");
-    if (o->solve && !o->budget)
-        return cli_usage_error("%s", "--solve needs --budget AMOUNT");
-    if (!o->solve && (o->budget || o->pool))
+    bool against_pool = o->against && strcmp(o->against, "budget") != 0;
+    if (o->solve && !o->budget && !against_pool)
+        return cli_usage_error("%s", "--solve needs --budget AMOUNT (or --against pool)");
+    if (!o->solve && (o->budget || o->pool || o->against))
         return cli_usage_error("%s goes with --solve POLICY.PARAM",
-                               o->budget ? "--budget" : "--pool");
+                               o->budget ? "--budget" : o->pool ? "--pool" : "--against");
     if (o->solve && o->by)
         return cli_usage_error("%s", "--by does not apply to --solve");
     if (o->solve && (o->format == 2 || o->format == 3))
@@ -65,9 +66,10 @@ int cli_whatif(cli_opts *o)
         calc_engine_free(scen);
         return ostatus ? ostatus : status;
     }
-    if (o->solve)
-        rc = calc_solve(of.f, base, &b, o->solve, o->budget, o->pool, fmt == 1, &d);
-    else
+    if (o->solve) {
+        calc_solve_opts so = {o->solve, o->budget, o->pool, o->against, fmt == 1, o->lang};
+        rc = calc_solve(of.f, base, &b, &so, &d);
+    } else
         rc = calc_whatif(of.f, base, scen, &b, o->by, fmt, o->lang, &d);
     calc_engine_free(base);
     calc_engine_free(scen);

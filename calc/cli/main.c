@@ -156,6 +156,10 @@ static const cli_opt *const whatif_opts[] = {
                      .arg = "AMOUNT", .help = "with --solve: the budget in yuan"},
     &(const cli_opt){.flag = "--pool", .kind = CLI_VALUE, .field = AT(pool), .arg = "NAME",
                      .help = "with --solve: the budget bounds the claims on this pool"},
+    &(const cli_opt){.flag = "--against", .kind = CLI_VALUE, .field = AT(against),
+                     .arg = "budget|pool[:NAME]",
+                     .help = "with --solve: also keep the claims on the policy's pool (or on "
+                             "pool NAME) within its size; then --budget may be left out"},
     &o_report_format,
     &o_output,
     &o_lang,
@@ -294,9 +298,12 @@ const cli_cmd cli_cmds[] = {
      cli_record, record_opts, common_only},
     {"whatif", "POPULATION…",
      "the population under the baseline and one scenario (pools in both): per policy and "
-     "pool, beneficiaries, granted, change, how many gain, lose or stay; by the value of "
-     "FIELD. With --solve and --budget: the value of a cap or rate (largest) or threshold "
-     "(smallest) that keeps the cost, or the claims on a pool, within the budget",
+     "for the cash and in-kind totals, beneficiaries, granted, change, how many gain, lose or "
+     "stay; per pool, size, claims, granted, unmet; by the value of FIELD. With --solve and "
+     "--budget: the value of a cap or rate (largest) or threshold (smallest) that keeps the "
+     "cost, or the claims on a pool, within the budget, and the constraint that binds; when "
+     "the policy's pool binds before the budget can, it says so (--against pool solves "
+     "against the pool)",
      cli_whatif, whatif_opts, with_population},
     {"near", "POPULATION…",
      "enterprises ineligible only by numeric thresholds within the distance, with what they "
@@ -314,7 +321,11 @@ const cli_cmd cli_cmds[] = {
      "list the policies; show one as the book states it; load and lint a policy set",
      cli_policies, policies_opts, common_only},
     {"schema", "", "the profile fields", cli_schema, schema_opts, common_only},
-    {"init", "", "write a blank profile template", cli_init, init_opts, common_only},
+    {"init", "",
+     "write a blank profile template: each field with its meaning and what to write, each "
+     "choice's code with its Chinese label; required fields are left empty, an error until "
+     "filled in",
+     cli_init, init_opts, common_only},
     {"batch", "INPUT…",
      "evaluate a population: JSON Lines, YAML streams or CSV (header = dotted field paths); "
      "one result line per record, in input order; budget pools applied unless --no-pools; "
@@ -400,6 +411,8 @@ int main(int argc, char **argv)
             cli_help(stdout);
         return cli_finish(stdout, 0);
     }
+    if (strcmp(name, "--help-man") == 0) /* make man: the page's parts from the tables */
+        return cli_man(stdout, argc > 2 ? argv[2] : NULL);
     if (strcmp(name, "--version") == 0)
         name = "version";
     const cli_cmd *c = cli_find(name);

@@ -1,7 +1,10 @@
 /* usage.c — the help, made from the command and option tables: `calc --help` lists every
- * command with its synopsis, `calc COMMAND --help` that command's options with their help. */
+ * command with its synopsis, `calc COMMAND --help` that command's options with their help, and
+ * `calc --help-man` the parts of the man page (calc/calc.1) that the tables give: its synopsis,
+ * each command's options and the common options (`make man` writes them into the page). */
 #include "cli.h"
 
+#include <errno.h>
 #include <string.h>
 
 enum { WIDTH = 92, SUMMARY_COL = 21, SIDE_COL = 47, OPT_COL = 32 };
@@ -211,4 +214,231 @@ void cli_cmd_help(FILE *out, const cli_cmd *c)
         fprintf(out, "\n%s:\n", (*g)->title);
         put_opts(out, (*g)->opts, OPT_COL);
     }
+}
+
+/* ---- the man page's parts that the tables give (calc --help-man, make man) ---- */
+
+/* Text for roff: '-' is \-, a backslash \e, "…" three dots; a line never starts with '.' or
+ * '\''. */
+static void roff(FILE *out, const char *s)
+{
+    if (*s == '.' || *s == '\'')
+        fputs("\\&", out);
+    for (; *s; s++) {
+        if (*s == '-')
+            fputs("\\-", out);
+        else if (*s == '\\')
+            fputs("\\e", out);
+        else if (strncmp(s, "…", strlen("…")) == 0) {
+            fputs("...", out);
+            s += strlen("…") - 1;
+        } else
+            fputc(*s, out);
+    }
+}
+
+/* One option in the synopsis: ".RB [ \-\-as\-of" ".IR DATE ]", ".RB [ \-\-explain ]", … */
+static void man_synopsis_opt(FILE *out, const cli_opt *d)
+{
+    const char *more = d->kind == CLI_LIST && d->most != 1 ? "..." : "";
+    if (d->required) {
+        fputs(".B ", out);
+        roff(out, d->flag);
+        fputs("\n.I ", out);
+        roff(out, d->arg ? d->arg : "VALUE");
+        fputc('\n', out);
+        return;
+    }
+    fputs(".RB [ ", out);
+    roff(out, d->flag);
+    if (d->kind == CLI_FLAG) {
+        fprintf(out, " ]%s\n", more);
+    } else if (d->choices) {
+        fputs(" \" ", out);
+        const char *sep = "";
+        for (const cli_choice *ch = d->choices; ch->name; ch++)
+            if (!ch->alias) {
+                fputs(sep, out);
+                roff(out, ch->name);
+                sep = "|";
+            }
+        fprintf(out, "]%s\"\n", more);
+    } else {
+        fputs("\n.IR ", out);
+        roff(out, d->arg ? d->arg : "VALUE");
+        fprintf(out, " ]%s\n", more);
+    }
+}
+
+static void man_synopsis(FILE *out)
+{
+    fputs(".B calc\n.I command\n.RI [ options ]\n.br\n.B calc\n.I command\n.B \\-\\-help\n", out);
+    for (const cli_cmd *c = cli_cmds; c->name; c++) {
+        fprintf(out, ".br\n.B calc %s\n", c->name);
+        if (*c->args) {
+            fputs(".I \"", out);
+            roff(out, c->args);
+            fputs("\"\n", out);
+        }
+        for (const cli_opt *const *p = c->opts; p && *p; p++)
+            man_synopsis_opt(out, *p);
+        for (const cli_group *const *g = c->groups; g && *g; g++) {
+            if (*g == &cli_common)
+                continue;
+            for (const cli_opt *const *p = (*g)->opts; *p; p++) {
+                bool dup = false; /* listed by the command itself too */
+                for (const cli_opt *const *q = c->opts; q && *q; q++)
+                    dup |= *q == *p;
+                if (!dup)
+                    man_synopsis_opt(out, *p);
+            }
+        }
+    }
+}
+
+/* ".TP", the option as \fB…\fR with its value, its help. */
+static void man_opts(FILE *out, const cli_opt *const *opts)
+{
+    for (const cli_opt *const *p = opts; p && *p; p++) {
+        const cli_opt *d = *p;
+        fputs(".TP\n\\fB", out);
+        roff(out, d->flag);
+        fputs("\\fR", out);
+        if (d->other) {
+            fputs(", \\fB", out);
+            roff(out, d->other);
+            fputs("\\fR", out);
+        }
+        if (d->kind != CLI_FLAG && d->choices) {
+            const char *sep = " ";
+            for (const cli_choice *ch = d->choices; ch->name; ch++)
+                if (!ch->alias) {
+                    fputs(sep, out);
+                    roff(out, ch->name);
+                    sep = "|";
+                }
+        } else if (d->kind != CLI_FLAG) {
+            fputs(" \\fI", out);
+            roff(out, d->arg ? d->arg : "VALUE");
+            fputs("\\fR", out);
+        }
+        if (d->kind == CLI_LIST && d->most != 1)
+            fputs(" ...", out);
+        fputc('\n', out);
+        roff(out, d->help);
+        fputc('\n', out);
+    }
+}
+
+/* A command's options, then those of its shared groups but the common options. */
+static void man_cmd_opts(FILE *out, const cli_cmd *c)
+{
+    man_opts(out, c->opts);
+    for (const cli_group *const *g = c->groups; g && *g; g++) {
+        if (*g == &cli_common)
+            continue;
+        fputs(".PP\n", out);
+        char title[128];
+        snprintf(title, sizeof title, "%s", (*g)->title);
+        if (title[0] >= 'a' && title[0] <= 'z')
+            title[0] = (char)(title[0] - 'a' + 'A');
+        roff(out, title);
+        fputs(":\n", out);
+        man_opts(out, (*g)->opts);
+    }
+}
+
+/* The part NAME ("synopsis", "common options", "options COMMAND"); false when there is none. */
+static bool man_part(FILE *out, const char *name)
+{
+    if (strcmp(name, "synopsis") == 0) {
+        man_synopsis(out);
+        return true;
+    }
+    if (strcmp(name, "common options") == 0) {
+        man_opts(out, cli_common.opts);
+        return true;
+    }
+    if (strncmp(name, "options ", 8) == 0)
+        for (const cli_cmd *c = cli_cmds; c->name; c++)
+            if (strcmp(c->name, name + 8) == 0) {
+                man_cmd_opts(out, c);
+                return true;
+            }
+    return false;
+}
+
+static const char man_begin[] = ".\\\" {{ ", man_end[] = ".\\\" }}";
+
+int cli_man(FILE *out, const char *page)
+{
+    if (!page) { /* every part, each between its markers */
+        fprintf(out, "%ssynopsis\n", man_begin);
+        man_part(out, "synopsis");
+        fprintf(out, "%s\n", man_end);
+        for (const cli_cmd *c = cli_cmds; c->name; c++)
+            if (c->opts || c->groups) {
+                fprintf(out, "%soptions %s\n", man_begin, c->name);
+                man_cmd_opts(out, c);
+                fprintf(out, "%s\n", man_end);
+            }
+        fprintf(out, "%scommon options\n", man_begin);
+        man_part(out, "common options");
+        fprintf(out, "%s\n", man_end);
+        return cli_finish(out, 0);
+    }
+    FILE *in = fopen(page, "r");
+    if (!in) {
+        fprintf(stderr, "calc: error: cannot open %s: %s\n", page, strerror(errno));
+        return CALC_EXIT_USAGE;
+    }
+    /* the page as it is, each generated part made again from the tables */
+    char line[4096];
+    unsigned n = 0, open_at = 0;
+    bool seen[64] = {false}, synopsis = false, common = false;
+    int status = 0;
+    while (fgets(line, sizeof line, in)) {
+        n++;
+        bool is_end = strncmp(line, man_end, strlen(man_end)) == 0;
+        if (open_at && !is_end)
+            continue; /* the old text of a part */
+        fputs(line, out);
+        if (is_end) {
+            open_at = 0;
+            continue;
+        }
+        if (strncmp(line, man_begin, strlen(man_begin)) != 0)
+            continue;
+        char name[128];
+        snprintf(name, sizeof name, "%s", line + strlen(man_begin));
+        name[strcspn(name, ":\n")] = 0;
+        if (!man_part(out, name)) {
+            fprintf(stderr, "%s:%u: error: no part '%s' (synopsis, common options, options "
+                            "COMMAND)\n", page, n, name);
+            status = CALC_EXIT_INPUT;
+        }
+        synopsis |= strcmp(name, "synopsis") == 0;
+        common |= strcmp(name, "common options") == 0;
+        for (int i = 0; cli_cmds[i].name && i < 64; i++)
+            if (strncmp(name, "options ", 8) == 0 && strcmp(name + 8, cli_cmds[i].name) == 0)
+                seen[i] = true;
+        open_at = n;
+    }
+    fclose(in);
+    if (open_at) {
+        fprintf(stderr, "%s:%u: error: the part is not closed by '%s'\n", page, open_at, man_end);
+        status = CALC_EXIT_INPUT;
+    }
+    if (!synopsis || !common) {
+        fprintf(stderr, "%s: error: no '%s%s' part\n", page, man_begin,
+                !synopsis ? "synopsis" : "common options");
+        status = CALC_EXIT_INPUT;
+    }
+    for (int i = 0; cli_cmds[i].name && i < 64; i++)
+        if (!seen[i] && (cli_cmds[i].opts || cli_cmds[i].groups)) {
+            fprintf(stderr, "%s: error: command '%s' has no '%soptions %s' part: add one to its "
+                            "section\n", page, cli_cmds[i].name, man_begin, cli_cmds[i].name);
+            status = CALC_EXIT_INPUT;
+        }
+    return cli_worst(cli_finish(out, 0), status);
 }

@@ -172,11 +172,24 @@ int calc_sweep(FILE *out, calc_engine *e, const char *profile, const char *const
  * 3 a workbook (.xlsx) written to o->output, which must name a file. */
 int calc_whatif(FILE *out, calc_engine *base, calc_engine *scen, const struct calc_batch_opts *o,
                 const char *by, int format, int lang, calc_diags *d);
-/* `calc whatif --solve POLICY.PARAM --budget AMOUNT [--pool NAME]`: the largest value of a
- * cap or rate (the smallest of a threshold) whose total cost — or pool claims — stays within the
- * budget; money to the fen, percent to 0.01%. */
-int calc_solve(FILE *out, calc_engine *e, const struct calc_batch_opts *o, const char *target,
-               const char *budget, const char *pool, int json, calc_diags *d);
+/* What `calc whatif --solve` is asked. */
+typedef struct calc_solve_opts {
+    const char *target;  /* POLICY.PARAM */
+    const char *budget;  /* --budget AMOUNT (yuan; units or m² with a pool of them), or NULL */
+    const char *pool;    /* --pool NAME: the budget bounds the claims on that pool, or NULL */
+    const char *against; /* --against: "budget" (NULL: the same), "pool" (the policy's pool) or
+                          * "pool:NAME": the claims on that pool must also stay within its size */
+    int json;            /* JSON instead of the text */
+    int lang;            /* 0 zh, 1 en */
+} calc_solve_opts;
+/* `calc whatif --solve POLICY.PARAM --budget AMOUNT [--pool NAME] [--against pool[:NAME]]`: the
+ * largest value of a cap or rate (the smallest of a threshold) whose total cost — or pool
+ * claims — stays within the budget (and, against a pool, whose claims on it stay within its
+ * size); money to the fen, percent to 0.01 %. Says which constraint binds; when the budget
+ * cannot bind because the policy's pool binds first, says so, names the pool, gives no value
+ * and returns CALC_ECHECK (as when no value is within the budget). */
+int calc_solve(FILE *out, calc_engine *e, const struct calc_batch_opts *o,
+               const calc_solve_opts *so, calc_diags *d);
 /* `calc near`: enterprises ineligible only by numeric thresholds within `within` ("20%") of
  * the value needed, with what they need (proven) and what it would bring. format as
  * calc_whatif's. */

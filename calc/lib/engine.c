@@ -92,6 +92,8 @@ static int load_decls(calc_engine *e, const value *sec, const char *what, decl *
         x->loc = sec->keys[i]->loc;
         const value *zh = map_get(body, "zh");
         x->zh = zh && zh->type == V_SCALAR ? zh->str : x->name;
+        const value *en = map_get(body, "en");
+        x->en = en && en->type == V_SCALAR ? en->str : x->name;
         const value *m = map_get(body, "members");
         if (!m || m->type != V_SEQ || m->n == 0) {
             diag_at(d, CALC_ESCHEMA, &body->loc, x->name, "members: [policy-id, …]",

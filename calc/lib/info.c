@@ -1,6 +1,7 @@
 /* info.c — describing the set to people: `calc schema`, `calc init`, `calc policies`
  * (list, show) and the policy linter `calc policies check`. */
 #include "engine.h"
+#include "table.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,12 +19,12 @@ static const char *const type_zh[] = {"对象", "列表", "文本", "整数", "�
 static const char *const type_en[] = {"object", "list", "string", "int", "money", "date",
                                       "bool", "enum"};
 
-static void schema_node(FILE *out, const snode *n, int lang)
+static void schema_node(tbl *t, const snode *n, int lang)
 {
     for (size_t i = 0; i < n->nchild; i++) {
         const snode *c = n->child[i];
         if (c->type == T_OBJECT) {
-            schema_node(out, c, lang);
+            schema_node(t, c, lang);
             continue;
         }
         char type[64];
@@ -33,22 +34,29 @@ static void schema_node(FILE *out, const snode *n, int lang)
             snprintf(type, sizeof type, "list of %s", c->item->en->name);
         else
             snprintf(type, sizeof type, "%s", lang ? type_en[c->type] : type_zh[c->type]);
-        pad(out, c->path, 30);
-        pad(out, type, 22);
-        fprintf(out, "%s%s\n", lang ? (c->en_text ? c->en_text : "") : (c->zh ? c->zh : ""),
-                c->required ? (lang ? " (required)" : "（必填）") : "");
+        tbl_add(t, c->path);
+        tbl_add(t, type);
+        tbl_addf(t, "%s%s", lang ? (c->en_text ? c->en_text : "") : (c->zh ? c->zh : ""),
+                 c->required ? (lang ? " (required)" : "（必填）") : "");
         if (c->type == T_LIST && c->item && c->item->type == T_OBJECT)
-            schema_node(out, c->item, lang);
+            schema_node(t, c->item, lang);
     }
 }
 
 int calc_schema_write(FILE *out, const calc_engine *e, int lang)
 {
     const calc_schema *s = &e->ps.schema;
-    pad(out, lang ? "field" : "字段", 30);
-    pad(out, lang ? "type" : "类型", 22);
-    fprintf(out, "%s\n", lang ? "meaning" : "含义");
-    schema_node(out, s->root, lang);
+    tbl t;
+    tbl_init(&t, "lll");
+    tbl_add(&t, lang ? "field" : "字段");
+    tbl_add(&t, lang ? "type" : "类型");
+    tbl_add(&t, lang ? "meaning" : "含义");
+    schema_node(&t, s->root, lang);
+    sbuf b = {0};
+    tbl_write(&b, &t, 0);
+    tbl_free(&t);
+    fwrite(b.p, 1, b.n, out);
+    sb_free(&b);
     fprintf(out, "\n");
     for (size_t i = 0; i < s->nenum; i++) {
         fprintf(out, "%s:", s->enums[i].name);
@@ -63,6 +71,72 @@ int calc_schema_write(FILE *out, const calc_engine *e, int lang)
     return 0;
 }
 
+/* ---- calc init: the profile template ---- */
+
+enum { TEMPLATE_WIDTH = 100 };
+
+/* An enum's values as "# 可选：" comment lines wrapped at TEMPLATE_WIDTH columns: each code with
+ * its Chinese label ("ai（人工智能）"), or the code alone when it is its own label (上城区). */
+static void template_choices(FILE *out, const enum_def *en, int indent, const char *lead)
+{
+    const char *head = "可选：";
+    size_t col = (size_t)indent + calc_text_width(lead) + calc_text_width(head);
+    fprintf(out, "%*s%s%s", indent, "", lead, head);
+    for (size_t k = 0; k < en->n; k++) {
+        char tok[256];
+        const char *zh = enum_label_lang(en, (int)k, 0);
+        if (strcmp(zh, en->values[k]) == 0)
+            snprintf(tok, sizeof tok, "%s", en->values[k]);
+        else
+            snprintf(tok, sizeof tok, "%s（%s）", en->values[k], zh);
+        size_t w = calc_text_width(tok);
+        if (k && col + 1 + w > TEMPLATE_WIDTH) {
+            fprintf(out, "\n%*s%s%*s", indent, "", lead, (int)calc_text_width(head), "");
+            col = (size_t)indent + calc_text_width(lead) + calc_text_width(head);
+        } else if (k) {
+            fputc(' ', out);
+            col++;
+        }
+        fputs(tok, out);
+        col += w;
+    }
+    fputc('\n', out);
+}
+
+/* What to write for a field of type t, after its meaning. */
+static const char *template_type(const snode *c)
+{
+    switch (c->type) {
+    case T_MONEY: return "金额，如 150000、15万、1,200,000.50";
+    case T_DATE: return "日期，如 2024-03-15";
+    case T_BOOL: return "true 或 false（是/否）";
+    case T_INT: return "整数";
+    case T_LIST: return c->item && c->item->type == T_ENUM ? "列表，如 [a, b]" : "列表";
+    default: return "";
+    }
+}
+
+/* "# 员工人数：在职员工人数；整数【必填】" — the label and the meaning (the meaning alone when it
+ * begins with the label: "研发投入（元）"), what to write and whether it is required. */
+static void template_comment(FILE *out, const snode *c, int indent, const char *lead)
+{
+    const char *label = c->label ? c->label : c->name;
+    const char *typ = template_type(c);
+    char list[160] = "";
+    if (c->type == T_LIST && c->item && c->item->type == T_ENUM && c->item->en->n >= 2) {
+        snprintf(list, sizeof list, "列表，如 [%s, %s]", c->item->en->values[0],
+                 c->item->en->values[1]);
+        typ = list;
+    }
+    if (c->zh && strncmp(c->zh, label, strlen(label)) == 0) /* the meaning says it all */
+        fprintf(out, "%*s%s%s", indent, "", lead, c->zh);
+    else if (c->zh)
+        fprintf(out, "%*s%s%s：%s", indent, "", lead, label, c->zh);
+    else
+        fprintf(out, "%*s%s%s", indent, "", lead, label);
+    fprintf(out, "%s%s%s\n", *typ ? "；" : "", typ, c->required ? "【必填】" : "");
+}
+
 static void template_node(FILE *out, const snode *n, int indent)
 {
     for (size_t i = 0; i < n->nchild; i++) {
@@ -72,29 +146,21 @@ static void template_node(FILE *out, const snode *n, int indent)
             template_node(out, c, indent + 2);
             continue;
         }
-        char hint[1024] = "";
-        if (c->type == T_ENUM) {
-            size_t m = 0;
-            m += (size_t)snprintf(hint, sizeof hint, "可选：");
-            for (size_t k = 0; k < c->en->n && m < sizeof hint - 40; k++)
-                m += (size_t)snprintf(hint + m, sizeof hint - m, "%s%s", k ? " " : "",
-                                      c->en->values[k]);
-        }
-        const char *typ = c->type == T_MONEY ? "金额，元，最多两位小数"
-                          : c->type == T_DATE ? "日期 YYYY-MM-DD"
-                          : c->type == T_BOOL ? "true 或 false"
-                          : c->type == T_INT ? "整数"
-                                             : "";
-        fprintf(out, "%*s# %s%s%s%s%s\n", indent, "", c->zh ? c->zh : c->path,
-                typ[0] ? "（" : "", typ, typ[0] ? "）" : "", c->required ? "【必填】" : "");
-        if (hint[0])
-            fprintf(out, "%*s# %s\n", indent, "", hint);
+        template_comment(out, c, indent, "# ");
+        if (c->type == T_ENUM)
+            template_choices(out, c->en, indent, "# ");
+        else if (c->type == T_LIST && c->item && c->item->type == T_ENUM)
+            template_choices(out, c->item->en, indent, "# ");
         if (c->type == T_LIST && c->item && c->item->type == T_OBJECT) {
+            /* a list of objects: one commented item to copy, each field explained */
             fprintf(out, "%*s%s:\n", indent, "", c->name);
-            fprintf(out, "%*s#  - 每项：\n", indent, "");
+            fprintf(out, "%*s#  - 每项一个，写法如下（去掉 # 号）：\n", indent, "");
             for (size_t k = 0; k < c->item->nchild; k++) {
                 const snode *f = c->item->child[k];
-                fprintf(out, "%*s#    %s:    # %s\n", indent, "", f->name, f->zh ? f->zh : "");
+                fprintf(out, "%*s#  %s %s:\n", indent, "", k ? " " : "-", f->name);
+                template_comment(out, f, indent, "#      # ");
+                if (f->type == T_ENUM)
+                    template_choices(out, f->en, indent, "#      # ");
             }
         } else if (c->type == T_LIST) {
             fprintf(out, "%*s%s: []\n", indent, "", c->name);
@@ -109,7 +175,10 @@ static void template_node(FILE *out, const snode *n, int indent)
 int calc_template_write(FILE *out, const calc_engine *e)
 {
     fprintf(out, "# 企业画像模板（calc init）。填写已知字段，未知的留空即可：calc 会告诉你还缺什么。\n"
-                 "# Enterprise profile template. Leave unknown fields empty.\n");
+                 "# Enterprise profile template. Leave unknown fields empty.\n"
+                 "# 【必填】的字段须填写，留空是错误；可选值写代码，括号内是它的中文名称。\n"
+                 "# Fields marked 【必填】 are required (an empty one is an error); a choice is\n"
+                 "# written as its code, its Chinese label in brackets.\n");
     template_node(out, e->ps.schema.root, 0);
     return 0;
 }
@@ -290,7 +359,10 @@ int calc_policy_show(FILE *out, const calc_engine *e, const char *id, int lang, 
         } else {
             char v[64];
             param_value(v, sizeof v, q->unit, q->value);
-            fprintf(out, "  %-22s %-18s [%s, %s]\n", q->name, v, mark, unit_word[q->unit]);
+            fprintf(out, "  ");
+            pad(out, q->name, 23);
+            pad(out, v, 19);
+            fprintf(out, "[%s, %s]\n", mark, unit_word[q->unit]);
         }
         if (q->note)
             fprintf(out, "  %-22s   %s\n", "", q->note);

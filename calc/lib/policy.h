@@ -51,7 +51,7 @@ typedef struct policy {
 
 typedef struct decl { /* a group, cap or pool */
     const char *name;
-    const char *zh;
+    const char *zh, *en; /* titles (the name when set.yaml gives none) */
     calc_loc loc;
     size_t n;
     int *member;

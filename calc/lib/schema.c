@@ -339,7 +339,11 @@ static bool whole_number(const char *s, int64_t *x)
 int schema_scalar(const snode *n, const char *str, size_t len, bool quoted, pval *out)
 {
     switch (n->type) {
-    case T_STRING: out->u.s = str; return 0;
+    case T_STRING:
+        if (n->required && !str[strspn(str, " \t\r\n")]) /* a template's id: "" is no id */
+            return -1;
+        out->u.s = str;
+        return 0;
     case T_MONEY: {
         const char *why = NULL;
         return calc_money_parse(&out->u.i, str, len, &why) ? -1 : 0;
@@ -514,6 +518,12 @@ static bool convert(vctx *c, const snode *n, const value *v, pval *out)
     /* the value does not convert: say why */
     const char *why = NULL;
     switch (n->type) {
+    case T_STRING: { /* required and empty: say what belongs there */
+        char hint[300];
+        snprintf(hint, sizeof hint, "fill it in, it is required: %s", n->zh ? n->zh : "");
+        bad(c, v, hint, "required field is empty%s", "");
+        return false;
+    }
     case T_MONEY: {
         int64_t x;
         calc_money_parse(&x, v->str, v->len, &why);

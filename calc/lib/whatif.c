@@ -6,6 +6,7 @@
  * list (`calc near`) is near.c. Nothing here writes a file but the report to `out`. */
 #include "batch.h"
 #include "xlsxout.h"
+#include "table.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -168,25 +169,49 @@ static int allocate(wi *w, run *rn)
     return rc;
 }
 
+/* ---- what is reported: per policy, the totals by kind, the pools ---- */
+
 typedef struct agg {
     size_t ben[2];
     int64_t granted[2];
     size_t gain, lose, same;
+    bool overflow; /* a sum reached the largest amount (it is that amount, flagged) */
 } agg;
 
-static void aggregate(const wi *w, int group, size_t k, agg *a)
+static void add_to(int64_t *sum, int64_t x, bool *overflow)
 {
+    if (__builtin_add_overflow(*sum, x, sum)) {
+        *sum = INT64_MAX;
+        *overflow = true;
+    }
+}
+
+/* Beneficiaries, granted, gain/lose/same over the records of group (-1: all), of policy k, or
+ * (k < 0) of every policy of kind `kind` summed per enterprise: the totals rows, whose
+ * beneficiaries and gains count enterprises, not grants. */
+static void aggregate(const wi *w, int group, int k, int kind, agg *a)
+{
+    const polset *ps = &w->runs[0].e->ps;
     memset(a, 0, sizeof *a);
     for (size_t i = 0; i < w->n; i++) {
         if (group >= 0 && w->rec[i].group != group)
             continue;
-        size_t at = i * w->npol + k;
-        int64_t x[2];
+        int64_t x[2] = {0, 0};
         for (int r = 0; r < 2; r++) {
-            bool el = w->runs[r].st[at] == ST_ELIGIBLE;
-            x[r] = el ? w->runs[r].amt[at] : 0;
-            a->ben[r] += el && x[r] > 0;
-            a->granted[r] += x[r];
+            for (size_t j = k < 0 ? 0 : (size_t)k; j < (k < 0 ? w->npol : (size_t)k + 1); j++) {
+                size_t at = i * w->npol + j;
+                if (k < 0 && ps->pol[j].kind != kind)
+                    continue;
+                if (w->runs[r].st[at] != ST_ELIGIBLE)
+                    continue;
+                if (ps->pol[j].kind == K_MATCH) /* matched: a beneficiary, with no amount */
+                    x[r] = 1;
+                else
+                    add_to(&x[r], w->runs[r].amt[at], &a->overflow);
+            }
+            a->ben[r] += x[r] > 0;
+            if (k < 0 || ps->pol[k].kind != K_MATCH)
+                add_to(&a->granted[r], x[r], &a->overflow);
         }
         if (x[1] > x[0])
             a->gain++;
@@ -197,129 +222,386 @@ static void aggregate(const wi *w, int group, size_t k, agg *a)
     }
 }
 
-static void write_report(FILE *out, const wi *w, int format, int lang, const calc_batch_opts *o)
+static const char *const kind_code[] = {"cash", "in_kind", "match"};
+
+/* The words of the report, Chinese and English. */
+typedef struct words {
+    const char *policy, *ben_b, *ben_s,
+        *granted_b, *granted_s, *change, *gain, *lose, *same, *cash, *in_kind, *pool, *run,
+        *base, *scen, *size, *claimed, *granted, *unmet, *how, *in_full, *no_claims, *pro_rata,
+        *ran_out, *units, *absent, *overflow;
+} words;
+static const words zh = {
+    "政策", "基准受益户", "情景受益户",
+    "基准金额（元）", "情景金额（元）", "变化（元）", "增加", "减少", "不变", "现金合计",
+    "实物合计（价值）", "资金池", "方案", "基准", "情景", "规模", "申请", "发放", "未满足",
+    "分配", "足额发放", "无申请", "按比例：发放为申请的 %s%%", "先到先得：至 %s 用完", "套",
+    "（未填写）", "注意：有合计超出可表示的最大金额，显示为该最大值"};
+static const words en = {
+    "policy", "base benef.",
+    "scen. benef.", "base granted", "scen. granted", "change", "gain", "lose", "same",
+    "cash total", "in-kind total (value)", "pool", "run", "base", "scen.", "size", "claimed",
+    "granted", "unmet", "allocation", "paid in full", "no claims", "pro rata: %s%% of claims",
+    "first come: ran out at %s", "units", "(absent)",
+    "warning: a sum exceeds the largest representable amount and is shown as that amount"};
+
+/* A signed change "+1,234.50", "-0.01" or "0.00". */
+static char *signed_grouped(char *buf, int64_t v)
+{
+    char m[40];
+    calc_money_format_grouped(m, v < 0 ? -v : v);
+    snprintf(buf, 48, "%s%s", v > 0 ? "+" : v < 0 ? "-" : "", m);
+    return buf;
+}
+
+/* A pool's size, claims or grant in its unit: money grouped, units and m² as whole numbers. */
+static char *pool_amount(char *buf, size_t cap, const decl *p, int64_t v, int lang, bool unit)
+{
+    if (p->unit == U_YUAN)
+        return calc_money_format_grouped(buf, v), buf;
+    char g[48];
+    calc_money_format_grouped(g, v > INT64_MAX / 100 ? INT64_MAX : v * 100);
+    g[strlen(g) - 3] = 0; /* whole units: "2,000" */
+    snprintf(buf, cap, "%s%s%s", g, unit ? " " : "",
+             !unit ? "" : p->unit == U_M2 ? "m²" : lang ? en.units : zh.units);
+    return buf;
+}
+
+/* granted / claimed as a percentage, two decimals, rounded down: "96.92" */
+static void share_text(char *buf, size_t cap, int64_t granted, int64_t claimed)
+{
+    int64_t bp = claimed > 0 ? (int64_t)((__int128)granted * 10000 / claimed) : 10000;
+    snprintf(buf, cap, "%lld.%02lld", (long long)(bp / 100), (long long)(bp % 100));
+}
+
+/* How the pool allocated in one run: in full, pro rata (the share), or first come (where it
+ * ran out). */
+static void pool_how(char *buf, size_t cap, const decl *p, const pool_stat *st, const words *t)
+{
+    char x[64];
+    if (!st->nclaims)
+        snprintf(buf, cap, "%s", t->no_claims);
+    else if (st->claimed <= p->size)
+        snprintf(buf, cap, "%s", t->in_full);
+    else if (p->mode == 0) {
+        share_text(x, sizeof x, st->granted, st->claimed);
+        snprintf(buf, cap, t->pro_rata, x);
+    } else
+        snprintf(buf, cap, t->ran_out, st->ran_out_id ? st->ran_out_id : "?");
+}
+
+static const char *pool_title(const decl *p, int lang) { return lang ? p->en : p->zh; }
+static const char *pol_title(const policy *p, int lang) { return lang ? p->title_en : p->title_zh; }
+
+/* A --by group's value for people: an enum's label, or the value itself. */
+static const char *group_label(const wi *w, int g, int lang)
+{
+    const char *v = w->groups[g];
+    if (strcmp(v, "(absent)") == 0)
+        return lang ? en.absent : zh.absent;
+    if (w->by->type == T_ENUM) {
+        int k = enum_index(w->by->en, v);
+        if (k >= 0)
+            return enum_label_lang(w->by->en, k, lang);
+    }
+    return v;
+}
+
+static void json_agg(sbuf *b, const agg *a)
+{
+    char m1[40], m2[40], m3[40];
+    sb_printf(b, "\"baseline\": {\"beneficiaries\": %zu, \"granted\": \"%s\"}, "
+                 "\"scenario\": {\"beneficiaries\": %zu, \"granted\": \"%s\"}, "
+                 "\"change\": \"%s\", \"gain\": %zu, \"lose\": %zu, \"unchanged\": %zu",
+              a->ben[0], calc_money_format(m1, a->granted[0]), a->ben[1],
+              calc_money_format(m2, a->granted[1]),
+              calc_money_format(m3, a->granted[1] - a->granted[0]), a->gain, a->lose, a->same);
+}
+
+static void json_title(sbuf *b, const char *zh_text, const char *en_text)
+{
+    sb_puts(b, "{\"zh\": ");
+    sb_json_str(b, zh_text);
+    sb_puts(b, ", \"en\": ");
+    sb_json_str(b, en_text);
+    sb_puts(b, "}");
+}
+
+/* One run's figures of pool p (batch's summary keys, and the unmet claims). */
+static void json_pool_run(sbuf *b, const decl *p, const pool_stat *st)
+{
+    char m1[40], m2[40], m3[40], m4[40], m5[40], d[16];
+    if (p->unit == U_YUAN)
+        sb_printf(b, "{\"size\": \"%s\", \"claims\": %zu, \"claimed\": \"%s\", "
+                     "\"granted\": \"%s\", \"remaining\": \"%s\", \"unmet\": \"%s\"",
+                  calc_money_format(m1, p->size), st->nclaims, calc_money_format(m2, st->claimed),
+                  calc_money_format(m3, st->granted), calc_money_format(m4, p->size - st->granted),
+                  calc_money_format(m5, st->claimed - st->granted));
+    else
+        sb_printf(b, "{\"size\": %lld, \"claims\": %zu, \"claimed\": %lld, \"granted\": %lld, "
+                     "\"remaining\": %lld, \"unmet\": %lld",
+                  (long long)p->size, st->nclaims, (long long)st->claimed, (long long)st->granted,
+                  (long long)(p->size - st->granted), (long long)(st->claimed - st->granted));
+    if (st->factor_den)
+        sb_printf(b, ", \"factor\": \"%s/%s\"", calc_money_format(m1, st->factor_num),
+                  calc_money_format(m2, st->factor_den));
+    if (st->ran_out) {
+        sb_puts(b, ", \"ran_out_at\": {\"applied\": ");
+        if (st->ran_out_has_applied)
+            sb_printf(b, "\"%s\"", calc_date_format(d, st->ran_out_applied));
+        else
+            sb_puts(b, "null");
+        sb_puts(b, ", \"id\": ");
+        sb_json_str(b, st->ran_out_id);
+        sb_puts(b, "}");
+    }
+    if (st->overflow)
+        sb_puts(b, ", \"overflow\": true");
+    sb_puts(b, "}");
+}
+
+static void write_json(sbuf *b, const wi *w, const char *name, const char *date)
 {
     const calc_engine *e = w->runs[0].e, *s = w->runs[1].e;
-    sbuf b = {0};
-    char m1[40], m2[40], m3[40], d[16];
-    calc_date_format(d, o->as_of);
-    const char *name = s->scenario_name ? s->scenario_name : "--param";
     int ng = w->by ? (int)w->ngroup : 0;
-    if (format == CALC_FMT_JSON) {
-        sb_puts(&b, "{\"scenario\": ");
-        sb_json_str(&b, name);
-        sb_printf(&b, ", \"as_of\": \"%s\", \"records\": {\"read\": %zu, \"evaluated\": %zu, "
-                      "\"rejected\": %zu}, \"policies\": [",
-                  d, w->read, w->n, w->rejected);
+    bool overflow = false;
+    agg a;
+    sb_puts(b, "{\"scenario\": ");
+    sb_json_str(b, name);
+    sb_printf(b, ", \"as_of\": \"%s\", \"records\": {\"read\": %zu, \"evaluated\": %zu, "
+                 "\"rejected\": %zu}, \"policies\": [",
+              date, w->read, w->n, w->rejected);
+    for (size_t k = 0; k < w->npol; k++) {
+        const policy *p = &e->ps.pol[k];
+        sb_puts(b, k ? ", {\"policy\": " : "{\"policy\": ");
+        sb_json_str(b, p->id);
+        sb_puts(b, ", \"title\": ");
+        json_title(b, p->title_zh, p->title_en);
+        sb_printf(b, ", \"kind\": \"%s\", ", kind_code[p->kind]);
+        aggregate(w, -1, (int)k, 0, &a);
+        overflow |= a.overflow;
+        json_agg(b, &a);
+        for (int g = 0; g < ng; g++) {
+            sb_puts(b, g ? ", " : ", \"by\": {");
+            sb_json_str(b, w->groups[g]);
+            sb_puts(b, ": {");
+            aggregate(w, g, (int)k, 0, &a);
+            json_agg(b, &a);
+            sb_puts(b, "}");
+        }
+        sb_puts(b, ng ? "}}" : "}");
+    }
+    sb_puts(b, "], \"totals\": {");
+    for (int g = -1; g < ng; g++) {
+        if (g == 0)
+            sb_puts(b, ", \"by\": {");
+        if (g >= 0) {
+            sb_puts(b, g ? ", " : "");
+            sb_json_str(b, w->groups[g]);
+            sb_puts(b, ": {");
+        }
+        for (int kind = K_CASH; kind <= K_IN_KIND; kind++) {
+            aggregate(w, g, -1, kind, &a);
+            overflow |= a.overflow;
+            sb_printf(b, "%s\"%s\": {", kind ? ", " : "", kind_code[kind]);
+            json_agg(b, &a);
+            sb_puts(b, "}");
+        }
+        if (g >= 0)
+            sb_puts(b, "}");
+    }
+    sb_puts(b, ng ? "}}, \"pools\": [" : "}, \"pools\": [");
+    for (size_t p = 0; p < e->ps.npool; p++) {
+        const decl *px = &e->ps.pool[p], *py = &s->ps.pool[p];
+        sb_puts(b, p ? ", {\"pool\": " : "{\"pool\": ");
+        sb_json_str(b, px->name);
+        sb_puts(b, ", \"title\": ");
+        json_title(b, px->zh, px->en);
+        sb_printf(b, ", \"unit\": \"%s\", \"mode\": \"%s\", \"baseline\": ",
+                  px->unit == U_YUAN ? "yuan" : px->unit == U_M2 ? "m2" : "units",
+                  px->mode ? "first_come" : "pro_rata");
+        json_pool_run(b, px, &w->runs[0].pools[p]);
+        sb_puts(b, ", \"scenario\": ");
+        json_pool_run(b, py, &w->runs[1].pools[p]);
+        sb_puts(b, "}");
+    }
+    sb_puts(b, "]");
+    if (overflow)
+        sb_puts(b, ", \"error\": \"a sum exceeds the largest representable amount\"");
+    sb_puts(b, "}\n");
+}
+
+/* CSV: one row per policy, then the totals (policy totals.cash, totals.in_kind), overall and by
+ * group, then the pools; the columns after `unchanged` say what a row is and give the pools'
+ * sizes and claims. */
+static void csv_agg_row(sbuf *b, const char *group, const char *id, const agg *a,
+                        const char *kind, const char *title, const char *unit)
+{
+    char m1[40], m2[40], m3[40];
+    csv_text(b, group);
+    sb_puts(b, ",");
+    csv_text(b, id);
+    sb_printf(b, ",%zu,%zu,%s,%s,%s,%zu,%zu,%zu,%s,", a->ben[0], a->ben[1],
+              calc_money_format(m1, a->granted[0]), calc_money_format(m2, a->granted[1]),
+              calc_money_format(m3, a->granted[1] - a->granted[0]), a->gain, a->lose, a->same,
+              kind);
+    csv_text(b, title);
+    sb_printf(b, ",%s,,,,\r\n", unit);
+}
+
+static void csv_pool_num(sbuf *b, const decl *p, int64_t v)
+{
+    char m[40];
+    if (p->unit == U_YUAN)
+        sb_printf(b, ",%s", calc_money_format(m, v));
+    else
+        sb_printf(b, ",%lld", (long long)v);
+}
+
+static void write_csv(sbuf *b, const wi *w, int lang)
+{
+    const calc_engine *e = w->runs[0].e, *s = w->runs[1].e;
+    const words *t = lang ? &en : &zh;
+    int ng = w->by ? (int)w->ngroup : 0;
+    agg a;
+    sb_puts(b, "group,policy,baseline_beneficiaries,scenario_beneficiaries,baseline_granted,"
+               "scenario_granted,change,gain,lose,unchanged,kind,title,unit,baseline_size,"
+               "baseline_claimed,scenario_size,scenario_claimed\r\n");
+    for (int g = -1; g < ng; g++) {
+        const char *gv = g < 0 ? "" : w->groups[g];
         for (size_t k = 0; k < w->npol; k++) {
-            for (int g = -1; g < ng; g++) {
-                agg a;
-                aggregate(w, g, k, &a);
-                if (g == -1) {
-                    sb_puts(&b, k ? ", {\"policy\": " : "{\"policy\": ");
-                    sb_json_str(&b, e->ps.pol[k].id);
-                    sb_puts(&b, ", ");
-                } else {
-                    sb_puts(&b, g ? ", " : ", \"by\": {");
-                    sb_json_str(&b, w->groups[g]);
-                    sb_puts(&b, ": {");
-                }
-                sb_printf(&b, "\"baseline\": {\"beneficiaries\": %zu, \"granted\": \"%s\"}, "
-                              "\"scenario\": {\"beneficiaries\": %zu, \"granted\": \"%s\"}, "
-                              "\"change\": \"%s\", \"gain\": %zu, \"lose\": %zu, "
-                              "\"unchanged\": %zu",
-                          a.ben[0], calc_money_format(m1, a.granted[0]), a.ben[1],
-                          calc_money_format(m2, a.granted[1]),
-                          calc_money_format(m3, a.granted[1] - a.granted[0]), a.gain, a.lose,
-                          a.same);
-                if (g >= 0)
-                    sb_puts(&b, "}");
-            }
-            sb_puts(&b, ng ? "}}" : "}");
+            const policy *p = &e->ps.pol[k];
+            aggregate(w, g, (int)k, 0, &a);
+            csv_agg_row(b, gv, p->id, &a, "policy", pol_title(p, lang), "yuan");
         }
-        sb_puts(&b, "], \"pools\": [");
-        for (size_t p = 0; p < e->ps.npool; p++) {
-            const pool_stat *x = &w->runs[0].pools[p], *y = &w->runs[1].pools[p];
-            const decl *px = &e->ps.pool[p], *py = &s->ps.pool[p];
-            sb_puts(&b, p ? ", {\"pool\": " : "{\"pool\": ");
-            sb_json_str(&b, px->name);
-            if (px->unit == U_YUAN)
-                sb_printf(&b, ", \"baseline\": {\"size\": \"%s\", \"claimed\": \"%s\", ",
-                          calc_money_format(m1, px->size), calc_money_format(m2, x->claimed)),
-                    sb_printf(&b, "\"granted\": \"%s\"}, ", calc_money_format(m3, x->granted)),
-                    sb_printf(&b, "\"scenario\": {\"size\": \"%s\", \"claimed\": \"%s\", ",
-                              calc_money_format(m1, py->size), calc_money_format(m2, y->claimed)),
-                    sb_printf(&b, "\"granted\": \"%s\"}}", calc_money_format(m3, y->granted));
-            else
-                sb_printf(&b, ", \"baseline\": {\"size\": %lld, \"claimed\": %lld, \"granted\": "
-                              "%lld}, \"scenario\": {\"size\": %lld, \"claimed\": %lld, "
-                              "\"granted\": %lld}}",
-                          (long long)px->size, (long long)x->claimed, (long long)x->granted,
-                          (long long)py->size, (long long)y->claimed, (long long)y->granted);
-        }
-        sb_puts(&b, "]}\n");
-    } else if (format == 2) { /* CSV */
-        sb_puts(&b, "group,policy,baseline_beneficiaries,scenario_beneficiaries,"
-                    "baseline_granted,scenario_granted,change,gain,lose,unchanged,title\r\n");
-        for (int g = -1; g < ng; g++)
-            for (size_t k = 0; k < w->npol; k++) {
-                agg a;
-                aggregate(w, g, k, &a);
-                const char *gv = g < 0 ? "" : w->groups[g];
-                csv_text(&b, gv);
-                sb_puts(&b, ",");
-                csv_text(&b, e->ps.pol[k].id);
-                sb_printf(&b, ",%zu,%zu,%s,%s,%s,%zu,%zu,%zu,", a.ben[0], a.ben[1],
-                          calc_money_format(m1, a.granted[0]), calc_money_format(m2, a.granted[1]),
-                          calc_money_format(m3, a.granted[1] - a.granted[0]), a.gain, a.lose,
-                          a.same);
-                csv_text(&b, lang ? e->ps.pol[k].title_en : e->ps.pol[k].title_zh);
-                sb_puts(&b, "\r\n");
-            }
-    } else {
-        sb_printf(&b, "%s %s    %s %s    %s %zu (%zu %s, %zu %s)\n\n", lang ? "scenario" : "情景",
-                  name, lang ? "as of" : "测算日期", d, lang ? "records" : "记录", w->read, w->n,
-                  lang ? "evaluated" : "已测算", w->rejected, lang ? "rejected" : "无效");
-        for (int g = -1; g < ng; g++) {
-            if (g >= 0)
-                sb_printf(&b, "\n%s = %s\n", w->by_path, w->groups[g]);
-            sb_printf(&b, "%-24s %8s %8s %18s %18s %18s %7s %7s %7s\n",
-                      lang ? "policy" : "政策", lang ? "base" : "基准户", lang ? "scen." : "情景户",
-                      lang ? "base granted" : "基准金额", lang ? "scenario granted" : "情景金额",
-                      lang ? "change" : "变化", lang ? "gain" : "增加", lang ? "lose" : "减少",
-                      lang ? "same" : "不变");
-            for (size_t k = 0; k < w->npol; k++) {
-                agg a;
-                aggregate(w, g, k, &a);
-                int64_t ch = a.granted[1] - a.granted[0];
-                char cs[48];
-                snprintf(cs, sizeof cs, "%s%s", ch > 0 ? "+" : ch < 0 ? "-" : "",
-                         calc_money_format_grouped(m3, ch < 0 ? -ch : ch));
-                sb_printf(&b, "%-24s %8zu %8zu %18s %18s %18s %7zu %7zu %7zu\n", e->ps.pol[k].id,
-                          a.ben[0], a.ben[1], calc_money_format_grouped(m1, a.granted[0]),
-                          calc_money_format_grouped(m2, a.granted[1]), cs, a.gain, a.lose,
-                          a.same);
-            }
-        }
-        sb_printf(&b, "\n%-24s %14s %14s %14s %14s\n", lang ? "pool" : "资金池",
-                  lang ? "base size" : "基准规模", lang ? "base granted" : "基准发放",
-                  lang ? "scen. size" : "情景规模", lang ? "scen. granted" : "情景发放");
-        for (size_t p = 0; p < e->ps.npool; p++) {
-            const decl *px = &e->ps.pool[p], *py = &s->ps.pool[p];
-            const pool_stat *x = &w->runs[0].pools[p], *y = &w->runs[1].pools[p];
-            if (px->unit == U_YUAN) {
-                char m4[40];
-                sb_printf(&b, "%-24s %14s %14s %14s %14s\n", px->name,
-                          calc_money_format_grouped(m1, px->size),
-                          calc_money_format_grouped(m2, x->granted),
-                          calc_money_format_grouped(m3, py->size),
-                          calc_money_format_grouped(m4, y->granted));
-            } else
-                sb_printf(&b, "%-24s %14lld %14lld %14lld %14lld\n", px->name,
-                          (long long)px->size, (long long)x->granted, (long long)py->size,
-                          (long long)y->granted);
+        for (int kind = K_CASH; kind <= K_IN_KIND; kind++) {
+            aggregate(w, g, -1, kind, &a);
+            csv_agg_row(b, gv, kind ? "totals.in_kind" : "totals.cash", &a, "total",
+                        kind ? t->in_kind : t->cash, "yuan");
         }
     }
+    for (size_t p = 0; p < e->ps.npool; p++) {
+        const decl *px = &e->ps.pool[p], *py = &s->ps.pool[p];
+        const pool_stat *x = &w->runs[0].pools[p], *y = &w->runs[1].pools[p];
+        sb_puts(b, ",");
+        csv_text(b, px->name);
+        sb_puts(b, ",,");
+        csv_pool_num(b, px, x->granted);
+        csv_pool_num(b, py, y->granted);
+        csv_pool_num(b, px, y->granted - x->granted);
+        sb_puts(b, ",,,,pool,");
+        csv_text(b, pool_title(px, lang));
+        sb_printf(b, ",%s", px->unit == U_YUAN ? "yuan" : px->unit == U_M2 ? "m2" : "units");
+        csv_pool_num(b, px, px->size);
+        csv_pool_num(b, px, x->claimed);
+        csv_pool_num(b, py, py->size);
+        csv_pool_num(b, py, y->claimed);
+        sb_puts(b, "\r\n");
+    }
+}
+
+/* One row of the policy table; a match policy grants no amount ("-"). */
+static void table_agg_row(tbl *t, const char *label, const agg *a, bool match)
+{
+    char m1[40], m2[40], m3[48];
+    tbl_add(t, label);
+    tbl_addf(t, "%zu", a->ben[0]);
+    tbl_addf(t, "%zu", a->ben[1]);
+    tbl_add(t, match ? "-" : calc_money_format_grouped(m1, a->granted[0]));
+    tbl_add(t, match ? "-" : calc_money_format_grouped(m2, a->granted[1]));
+    tbl_add(t, match ? "-" : signed_grouped(m3, a->granted[1] - a->granted[0]));
+    tbl_addf(t, "%zu", a->gain);
+    tbl_addf(t, "%zu", a->lose);
+    tbl_addf(t, "%zu", a->same);
+}
+
+static void write_table(sbuf *b, const wi *w, int lang, const char *name, const char *date)
+{
+    const calc_engine *e = w->runs[0].e, *s = w->runs[1].e;
+    const words *t = lang ? &en : &zh;
+    int ng = w->by ? (int)w->ngroup : 0;
+    bool overflow = false;
+    agg a;
+    if (lang)
+        sb_printf(b, "scenario %s    as of %s    records %zu (%zu evaluated, %zu rejected)\n", name,
+                  date, w->read, w->n, w->rejected);
+    else
+        sb_printf(b, "情景：%s    测算日期 %s    记录 %zu 条（已测算 %zu，无效 %zu）\n", name, date,
+                  w->read, w->n, w->rejected);
+    for (int g = -1; g < ng; g++) {
+        tbl pt;
+        tbl_init(&pt, "lrrrrrrrr");
+        tbl_add(&pt, t->policy);
+        tbl_add(&pt, t->ben_b);
+        tbl_add(&pt, t->ben_s);
+        tbl_add(&pt, t->granted_b);
+        tbl_add(&pt, t->granted_s);
+        tbl_add(&pt, t->change);
+        tbl_add(&pt, t->gain);
+        tbl_add(&pt, t->lose);
+        tbl_add(&pt, t->same);
+        for (size_t k = 0; k < w->npol; k++) {
+            aggregate(w, g, (int)k, 0, &a);
+            overflow |= a.overflow;
+            table_agg_row(&pt, pol_title(&e->ps.pol[k], lang), &a,
+                          e->ps.pol[k].kind == K_MATCH);
+        }
+        tbl_rule(&pt);
+        for (int kind = K_CASH; kind <= K_IN_KIND; kind++) {
+            aggregate(w, g, -1, kind, &a);
+            overflow |= a.overflow;
+            table_agg_row(&pt, kind ? t->in_kind : t->cash, &a, false);
+        }
+        sb_puts(b, "\n");
+        if (g >= 0)
+            sb_printf(b, lang ? "%s: %s\n" : "%s：%s\n", snode_label(w->by, lang),
+                      group_label(w, g, lang));
+        tbl_write(b, &pt, 0);
+        tbl_free(&pt);
+    }
+    tbl pt;
+    tbl_init(&pt, "llrrrrl");
+    tbl_add(&pt, t->pool);
+    tbl_add(&pt, t->run);
+    tbl_add(&pt, t->size);
+    tbl_add(&pt, t->claimed);
+    tbl_add(&pt, t->granted);
+    tbl_add(&pt, t->unmet);
+    tbl_add(&pt, t->how);
+    for (size_t p = 0; p < e->ps.npool; p++)
+        for (int r = 0; r < 2; r++) {
+            const decl *x = r ? &s->ps.pool[p] : &e->ps.pool[p];
+            const pool_stat *st = &w->runs[r].pools[p];
+            char v[64], how[200];
+            tbl_add(&pt, r ? "" : pool_title(x, lang));
+            tbl_add(&pt, r ? t->scen : t->base);
+            tbl_add(&pt, pool_amount(v, sizeof v, x, x->size, lang, true));
+            tbl_add(&pt, pool_amount(v, sizeof v, x, st->claimed, lang, true));
+            tbl_add(&pt, pool_amount(v, sizeof v, x, st->granted, lang, true));
+            tbl_add(&pt, pool_amount(v, sizeof v, x, st->claimed - st->granted, lang, true));
+            pool_how(how, sizeof how, x, st, t);
+            tbl_add(&pt, how);
+        }
+    sb_puts(b, "\n");
+    tbl_write(b, &pt, 0);
+    tbl_free(&pt);
+    if (overflow)
+        sb_printf(b, "\n%s\n", t->overflow);
+}
+
+static void write_report(FILE *out, const wi *w, int format, int lang, const calc_batch_opts *o)
+{
+    const calc_engine *s = w->runs[1].e;
+    sbuf b = {0};
+    char d[16];
+    calc_date_format(d, o->as_of);
+    const char *name = s->scenario_name ? s->scenario_name : "--param";
+    if (format == CALC_FMT_JSON)
+        write_json(&b, w, name, d);
+    else if (format == 2) /* CSV */
+        write_csv(&b, w, lang);
+    else
+        write_table(&b, w, lang, name, d);
     fwrite(b.p, 1, b.n, out);
     sb_free(&b);
 }
@@ -397,7 +679,7 @@ static void write_xlsx(xlsx *x, const wi *w, int lang, const calc_batch_opts *o)
     for (int g = -1; g < ng; g++)
         for (size_t k = 0; k < w->npol; k++) {
             agg a;
-            aggregate(w, g, k, &a);
+            aggregate(w, g, (int)k, 0, &a);
             const policy *p = &e->ps.pol[k];
             for (int r = 0; g < 0 && p->kind != K_MATCH && r < 2; r++)
                 tot[r][p->kind == K_IN_KIND] += a.granted[r];
@@ -526,243 +808,5 @@ int calc_whatif(FILE *out, calc_engine *base, calc_engine *scen, const calc_batc
     wi_free(&w);
     if (arc || brc)
         return CALC_EPOLICY;
-    return rc;
-}
-
-/* ---- solve ---- */
-
-/* The population, validated once and kept packed (schema.c: about 120 bytes a profile), each
- * profile unpacked again for an evaluation. */
-typedef struct solve_pop {
-    calc_eval_opts eval; /* statuses and amounts of the touched policies only */
-    sbuf packed;
-    size_t *off, *len;
-    char **id;
-    arena ids;
-    size_t n, cap;
-} solve_pop;
-
-static void pop_add(solve_pop *pop, const calc_profile *pr)
-{
-    if (pop->n == pop->cap) {
-        pop->cap = pop->cap ? pop->cap * 2 : 1024;
-        pop->off = realloc(pop->off, pop->cap * sizeof *pop->off);
-        pop->len = realloc(pop->len, pop->cap * sizeof *pop->len);
-        pop->id = realloc(pop->id, pop->cap * sizeof *pop->id);
-        if (!pop->off || !pop->len || !pop->id)
-            abort(); /* out of memory */
-    }
-    size_t at = pop->packed.n;
-    profile_pack(&pop->packed, pr);
-    pop->off[pop->n] = at;
-    pop->len[pop->n] = pop->packed.n - at;
-    pop->id[pop->n] = arena_strndup(&pop->ids, pr->id, strlen(pr->id));
-    pop->n++;
-}
-
-static void pop_free(solve_pop *pop)
-{
-    sb_free(&pop->packed);
-    free(pop->off);
-    free(pop->len);
-    free(pop->id);
-    arena_free(&pop->ids);
-}
-
-/* The cost of the population at the engine's current parameters: what the policy grants after
- * pools, or the claims on one pool. */
-static int64_t cost_at(calc_engine *e, const solve_pop *pop, int pi, int pool, calc_date as_of,
-                       size_t *beneficiaries)
-{
-    claims cl = {0};
-    int applied = applied_slot(&e->ps.schema);
-    int64_t direct = 0;
-    *beneficiaries = 0;
-    arena pa = {0}; /* the unpacked profile's memory, reused */
-    for (size_t i = 0; i < pop->n; i++) {
-        calc_profile prof;
-        memset(&prof, 0, sizeof prof);
-        prof.a = pa;
-        prof.file = "--solve";
-        if (profile_unpack(&prof, &e->ps.schema, pop->packed.p + pop->off[i], pop->len[i])) {
-            fprintf(stderr, "calc: internal error: a kept profile does not unpack\n");
-            abort(); /* packed by this process a moment ago: cannot happen */
-        }
-        calc_result *r = calc_eval_with(e, &prof, as_of, &pop->eval);
-        /* the claims on the pool, or the policy's own claims; its grant when it has no pool */
-        claims_add_result(&cl, e, r, i, pop->id[i], profile_applied(&prof, applied), pool,
-                          pool >= 0 ? -1 : pi);
-        if (pool < 0 && e->ps.pol[pi].pool < 0 && r->r[pi].status == ST_ELIGIBLE) {
-            direct += r->r[pi].amount;
-            (*beneficiaries)++;
-        }
-        calc_result_recycle(e, r);
-        arena_reset(&prof.a);
-        pa = prof.a;
-    }
-    arena_free(&pa);
-    int64_t cost = direct;
-    if (pool >= 0) { /* the claims on the pool, before allocation */
-        for (size_t i = 0; i < cl.n; i++)
-            cost += e->ps.pool[pool].unit == U_YUAN ? cl.v[i].amount : cl.v[i].quantity;
-        *beneficiaries = cl.n;
-    } else if (cl.n) { /* the grants after the pool */
-        pool_stat *st = calloc(e->ps.npool + 1, sizeof *st);
-        pools_allocate(e, &cl, st);
-        for (size_t i = 0; i < cl.n; i++)
-            if (cl.v[i].policy == pi && cl.v[i].g_amount > 0) {
-                cost += cl.v[i].g_amount;
-                (*beneficiaries)++;
-            }
-        pool_stats_free(e, st);
-    }
-    free(cl.v);
-    return cost;
-}
-
-int calc_solve(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *target,
-               const char *budget_text, const char *pool_name, int json, calc_diags *d)
-{
-    calc_loc loc = {"--solve", 0, 0};
-    const char *dot = strchr(target, '.');
-    char id[200];
-    snprintf(id, sizeof id, "%.*s", dot ? (int)(dot - target) : 0, target);
-    int pi = dot ? policy_index(&e->ps, id) : -1;
-    policy *p = pi >= 0 ? &e->ps.pol[pi] : NULL;
-    param *q = NULL;
-    for (size_t i = 0; p && i < p->nparam; i++)
-        if (strcmp(p->params[i].name, dot + 1) == 0 && !p->params[i].n)
-            q = &p->params[i];
-    if (!q) {
-        diag_at(d, CALC_EUSAGE, &loc, NULL, "e.g. --solve sc25-first-store.cap",
-                "'%s' names no plain parameter of a policy", target);
-        return CALC_EUSAGE;
-    }
-    int pool = -1;
-    if (pool_name) {
-        for (size_t i = 0; i < e->ps.npool; i++)
-            if (strcmp(e->ps.pool[i].name, pool_name) == 0)
-                pool = (int)i;
-        if (pool < 0) {
-            diag_at(d, CALC_EUSAGE, &loc, NULL, "see policies/set.yaml", "unknown pool '%s'",
-                    pool_name);
-            return CALC_EUSAGE;
-        }
-    }
-    int64_t budget;
-    bool units = pool >= 0 && e->ps.pool[pool].unit != U_YUAN;
-    if (units ? (budget = strtoll(budget_text, NULL, 10)) < 0
-              : calc_money_parse(&budget, budget_text, strlen(budget_text), NULL) != 0) {
-        calc_loc bl = {"--budget", 0, 0};
-        diag_at(d, CALC_EUSAGE, &bl, NULL, units ? "a number of units or m²" : "yuan, e.g. 126000000",
-                "bad budget '%s'", budget_text);
-        return CALC_EUSAGE;
-    }
-    /* the profiles, once; only the policies the parameter touches are evaluated again */
-    bool *only = calloc(e->ps.n, sizeof *only);
-    only[pi] = true;
-    for (size_t i = 0; i < e->ps.n; i++) {
-        const policy *x = &e->ps.pol[i];
-        if ((p->group >= 0 && x->group == p->group) || (p->cap >= 0 && x->cap == p->cap) ||
-            (pool >= 0 && x->pool == pool) || (p->pool >= 0 && x->pool == p->pool))
-            only[i] = true;
-    }
-    solve_pop pop = {0};
-    pop.eval.only = only;
-    pop.eval.claims_only = true; /* statuses and amounts are all a cost needs */
-    pop.eval.failures_only = true;
-    int rc = 0;
-    calc_engine *base = e;
-    for (int f = 0; f < o->ninputs && !rc; f++) {
-        calc_input *in = population_open(o, f, &base->ps.schema, d);
-        if (!in) {
-            rc = CALC_EUSAGE;
-            break;
-        }
-        calc_profile *pr;
-        size_t rejected = 0;
-        while (population_next(in, base, o, &pr, &rejected)) {
-            pop_add(&pop, pr);
-            calc_profile_free(pr);
-        }
-        input_close(in);
-    }
-    if (rc) { /* an input that cannot be read: no answer over part of the population */
-        free(only);
-        pop_free(&pop);
-        return rc;
-    }
-    int64_t original = q->value, lo = 0, hi;
-    switch (q->unit) {
-    case U_PERCENT: hi = 10000; break; /* 100.00% */
-    case U_YUAN: hi = original * 100 > budget ? original * 100 : budget; break;
-    default: hi = original * 100 + 1000;
-    }
-    size_t ben;
-#define AT(v) (q->value = (v), engine_rebuild_params(e, p), cost_at(e, &pop, pi, pool, o->as_of, &ben))
-    int64_t clo = AT(lo), chi = AT(hi);
-    bool rising = chi >= clo;
-    /* within(v) holds on one side of the answer: [lo, x] when the cost rises with the value
-     * (the largest v within the budget), [x, hi] when it falls (the smallest) */
-    int64_t in_end = rising ? lo : hi, out_end = rising ? hi : lo;
-    int64_t best = -1;
-    if ((rising ? clo : chi) > budget)
-        best = -1;
-    else if ((rising ? chi : clo) <= budget)
-        best = out_end;
-    else {
-        while ((in_end > out_end ? in_end - out_end : out_end - in_end) > 1) {
-            int64_t mid = lo + (hi - lo) / 2;
-            if (AT(mid) <= budget)
-                in_end = mid;
-            else
-                out_end = mid;
-            lo = in_end < out_end ? in_end : out_end;
-            hi = in_end < out_end ? out_end : in_end;
-        }
-        best = in_end;
-    }
-    char v[64], m1[40], m2[40], m3[40];
-    if (best >= 0) {
-        int64_t cost = AT(best);
-        param_value(v, sizeof v, q->unit, best);
-        int64_t next = rising ? best + 1 : best - 1;
-        size_t ben_at = ben;
-        int64_t cnext = next >= 0 ? AT(next) : -1;
-        if (json)
-            fprintf(out, "{\"param\": \"%s\", \"value\": \"%s\", \"cost\": \"%s\", "
-                         "\"beneficiaries\": %zu, \"budget\": \"%s\", \"records\": %zu, "
-                         "\"next_step_cost\": \"%s\", \"direction\": \"%s\"}\n",
-                    target, v, units ? "" : calc_money_format(m1, cost), ben_at,
-                    units ? budget_text : calc_money_format(m2, budget), pop.n,
-                    cnext >= 0 ? calc_money_format(m3, cnext) : "",
-                    rising ? "largest value within budget" : "smallest value within budget");
-        else {
-            fprintf(out, "%s = %s (%s)\n", target, v,
-                    rising ? "the largest value within the budget"
-                           : "the smallest value within the budget");
-            if (units)
-                fprintf(out, "  cost %lld of budget %lld, %zu beneficiaries, %zu records\n",
-                        (long long)cost, (long long)budget, ben_at, pop.n);
-            else
-                fprintf(out, "  cost ¥%s of budget ¥%s, %zu beneficiaries, %zu records\n",
-                        calc_money_format_grouped(m1, cost), calc_money_format_grouped(m2, budget),
-                        ben_at, pop.n);
-            if (cnext >= 0) {
-                char v2[64];
-                param_value(v2, sizeof v2, q->unit, next);
-                fprintf(out, "  at %s the cost would be %s%s\n", v2, units ? "" : "¥",
-                        units ? "" : calc_money_format_grouped(m1, cnext));
-            }
-        }
-    } else {
-        fprintf(out, "no value of %s keeps the cost within the budget\n", target);
-        rc = rc ? rc : CALC_ECHECK;
-    }
-#undef AT
-    q->value = original;
-    engine_rebuild_params(e, p);
-    free(only);
-    pop_free(&pop);
     return rc;
 }
