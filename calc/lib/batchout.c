@@ -109,10 +109,12 @@ void batch_summary(const batch *b, const calc_engine *e, const summary *s,
             }
             sb_puts(&j, "}");
         }
-        sb_printf(&j, "}, \"totals\": {\"cash\": \"%s\", \"in_kind\": \"%s\"}%s}\n",
+        sb_printf(&j, "}, \"totals\": {\"cash\": \"%s\", \"in_kind\": \"%s\"}%s%s%s%s}\n",
                   calc_money_format(m1, s->cash), calc_money_format(m2, s->in_kind),
                   s->overflow ? ", \"error\": \"a sum exceeds the largest representable amount\""
-                              : "");
+                              : "",
+                  b->notes.n ? ", \"notes\": [" : "", b->notes.n ? b->notes.p : "",
+                  b->notes.n ? "]" : "");
         fwrite(j.p, 1, j.n, json);
         sb_free(&j);
     }

@@ -36,6 +36,10 @@ typedef struct calc_error {
     char path[128]; /* field path the message is about, or "" */
     char msg[512];
     char hint[768];
+    /* a CSV cell, printed in place of the column: its letter, its row when that is not the
+     * file's line (a cell above spans lines) and its header unless the header is the path —
+     * "C（研发投入）", "C5", "C (R&D expense)"; or "" */
+    char cell[160];
 } calc_error;
 
 /* A growable list of diagnostics (validation reports every error in a file). */
@@ -271,6 +275,9 @@ int calc_replay_text(FILE *out, calc_engine *e, const char *path, const char *te
 
 /* ---- batch ---- */
 enum { CALC_OUT_JSONL, CALC_OUT_CSV };
+/* The text encoding of CSV input: detected (UTF-8 when the bytes are, else GB18030 when the
+ * whole input is), or as given. YAML and JSON are always UTF-8. */
+enum { CALC_ENC_AUTO, CALC_ENC_UTF8, CALC_ENC_GBK, CALC_ENC_GB18030 };
 typedef struct calc_batch_opts {
     const char *const *inputs; /* paths, "-" for stdin */
     int ninputs;
@@ -288,6 +295,8 @@ typedef struct calc_batch_opts {
     const char *scenario;      /* a scenario file applied to the rules, or NULL */
     const char *const *params; /* --param POLICY.PARAM=VALUE */
     int nparams;
+    int encoding;              /* CSV inputs: CALC_ENC_* (0: detected) */
+    int lang;                  /* notes (the encoding a CSV was read in): 0 zh, 1 en */
 } calc_batch_opts;
 /* Evaluates every record of the inputs; 0, or the CALC_E* code of the worst problem met (a
  * bad record CALC_ESCHEMA, a policy error CALC_EPOLICY, an unreadable input or output
