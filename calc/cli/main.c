@@ -29,6 +29,7 @@ static const cli_choice encodings[] = {
     {"gb18030", CALC_ENC_GB18030, false},  {"utf8", CALC_ENC_UTF8, true},
     {"UTF-8", CALC_ENC_UTF8, true},        {"GBK", CALC_ENC_GBK, true},
     {"GB18030", CALC_ENC_GB18030, true},   {NULL, 0, false}};
+static const cli_choice init_formats[] = {{"yaml", 0, false}, {"csv", 1, false}, {NULL, 0, false}};
 static const cli_choice report_formats[] = {
     {"table", 0, false}, {"json", 1, false}, {"csv", 2, false}, {NULL, 0, false}};
 static const cli_choice sweep_formats[] = {
@@ -215,6 +216,10 @@ static const cli_opt *const schema_opts[] = {&o_lang, NULL};
 static const cli_opt *const init_opts[] = {
     &(const cli_opt){.flag = "-o", .other = "--output", .kind = CLI_VALUE, .field = AT(out),
                      .arg = "FILE", .help = "write it there (never over an existing file)"},
+    &(const cli_opt){.flag = "--format", .kind = CLI_VALUE, .field = AT(format),
+                     .choices = init_formats,
+                     .help = "a YAML profile (the default), or a CSV for a spreadsheet: Chinese "
+                             "headers and the example's row, which calc batch reads"},
     NULL};
 
 static const cli_opt *const batch_opts[] = {

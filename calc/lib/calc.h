@@ -240,6 +240,11 @@ int calc_result_write(FILE *out, const calc_engine *e, const calc_result *r,
 /* ---- schema, template, policies ---- */
 int calc_schema_write(FILE *out, const calc_engine *e, int lang);
 int calc_template_write(FILE *out, const calc_engine *e);
+/* `calc init --format csv`: a CSV for a spreadsheet — a header of the fields' Chinese labels
+ * (lists of items as numbered columns: 门店1.门店类型 …) and one row with example's values
+ * as people write them (enum labels, 是/否), or the schema's defaults when example is NULL;
+ * `calc batch` reads it back to example. 0 or CALC_EIO. */
+int calc_template_csv_write(FILE *out, const calc_engine *e, const calc_profile *example);
 int calc_policies_write(FILE *out, const calc_engine *e, calc_date as_of, int lang);
 int calc_policy_show(FILE *out, const calc_engine *e, const char *id, int lang, calc_error *err);
 /* Lints the set: returns 0 when clean, CALC_ECHECK on a lint problem, CALC_EPOLICY when a policy
