@@ -83,6 +83,14 @@ $(BUILD)/web.h: $(WEB)/index.html $(WEB)/app.js $(WEB)/app.css $(WEB)/openapi.js
 
 $(SERVE_SRC:calc/serve/%.c=$(BUILD)/serve/%.o): $(BUILD)/web.h
 
+# the example profile, compiled in for the row of calc init --format csv
+$(BUILD)/example.h: cases/profiles/example.yaml | $(BUILD)
+	@echo GEN $@
+	$(Q)(cd cases/profiles && xxd -i example.yaml) | sed 's/^unsigned/static const unsigned/' >$@.tmp
+	$(Q)mv $@.tmp $@
+
+$(BUILD)/cli/cmd_info.o: $(BUILD)/example.h
+
 $(BUILD)/%.o: calc/lib/%.c | $(BUILD)
 	@echo CC $<
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<

@@ -473,15 +473,16 @@ want_line err "$D/stream-duplicate-key.yaml:7:1: error: duplicate key 'name'"
 want_prefixed "$D/stream-duplicate-key.yaml"
 end
 
-# Ensure a Latin-1 byte in a CSV cell is a bad record at its cell (not evaluated, not copied
-# into the output), and the output stays valid UTF-8.
+# Ensure a Latin-1 byte in a CSV cell read as UTF-8 is a bad record at its cell (not evaluated,
+# not copied into the output), and the output stays valid UTF-8. (Without --encoding such a
+# file is neither UTF-8 nor GB18030, and refused whole: tests/sheets.sh.)
 begin "batch csv: Latin-1 byte in a cell is a bad record"
 printf 'id,name,district\r\nHOST-CL1,caf\351,上城区\r\nHOST-CL\3512,乙,上城区\r\nHOST-CL3,丙,上城区\r\n' \
     >"$G/latin1.csv"
-run_nosrc batch "$G/latin1.csv" --as-of $ASOF --no-pools -q -o "$tmp/l1.out"
+run_nosrc batch "$G/latin1.csv" --encoding utf-8 --as-of $ASOF --no-pools -q -o "$tmp/l1.out"
 want_rc 3
-want_rec_match "$tmp/l1.out" 1 '^error 1 2 2:2: .*UTF-8'
-want_rec_match "$tmp/l1.out" 2 '^error 2 3 3:1: .*UTF-8'
+want_rec_match "$tmp/l1.out" 1 '^error 1 2 2:B: .*UTF-8'
+want_rec_match "$tmp/l1.out" 2 '^error 2 3 3:A: .*UTF-8'
 want_rec_match "$tmp/l1.out" 3 '^ok HOST-CL3 0\.00 0\.00$'
 if command -v iconv >/dev/null 2>&1 && ! iconv -f UTF-8 -t UTF-8 "$tmp/l1.out" >/dev/null 2>&1; then
     problem "the output is not valid UTF-8"
@@ -494,7 +495,7 @@ begin "batch csv: 10 MB cell is an error record like YAML's and JSON's"
 run_nosrc batch "$G/big-cell.csv" --as-of $ASOF --no-pools -q -o "$tmp/bc.out"
 want_rc 3
 want_rec_match "$tmp/bc.out" 1 '^ok HOST-CB1 0\.00 0\.00$'
-want_rec_match "$tmp/bc.out" 2 '^error 2 3 3:2: .*10485760 bytes exceeds the limit'
+want_rec_match "$tmp/bc.out" 2 '^error 2 3 3:B: .*10485760 bytes exceeds the limit'
 want_rec_match "$tmp/bc.out" 3 '^ok HOST-CB3 0\.00 0\.00$'
 end
 
@@ -503,7 +504,7 @@ end
 begin "batch csv: duplicate column is refused"
 run_nosrc batch "$D/duplicate-column.csv" --as-of $ASOF --no-pools -q -o "$tmp/dc.out"
 want_rc 3
-want_match err "^$D/duplicate-column.csv:1:8: error: .*duplicate.*finance\.rd_expense"
+want_match err "^$D/duplicate-column.csv:1:H \(finance\.rd_expense\): error: duplicate column: column G names finance\.rd_expense"
 end
 
 # Ensure an unterminated quoted CSV cell is an error record for its row (at the cell where the
@@ -514,12 +515,12 @@ begin "batch csv: unterminated quote is an error record, the lines after it are 
 run_nosrc batch "$D/unterminated.csv" --as-of $ASOF --no-pools -q -o "$tmp/uq.out"
 want_rc 3
 want_err_is <<EOF
-$D/unterminated.csv:3:2: error: name: CSV: a quoted cell is not closed before the end of the file
-$D/unterminated.csv:3:2: note: close the quote: "…" (the lines after it were read as rows)
+$D/unterminated.csv:3:B: error: name: CSV: a quoted cell is not closed before the end of the file
+$D/unterminated.csv:3:B: note: close the quote: "…" (the lines after it were read as rows)
 EOF
 want_records "$tmp/uq.out" <<'EOF'
 ok HOST-U1 0.00 0.00
-error 2 3 3:2: name: CSV: a quoted cell is not closed before the end of the file (close the quote: "…" (the lines after it were read as rows))
+error 2 3 3:B: name: CSV: a quoted cell is not closed before the end of the file (close the quote: "…" (the lines after it were read as rows))
 ok HOST-U3 0.00 0.00
 EOF
 end
@@ -532,16 +533,16 @@ begin "batch csv: a malformed row is one error record and reading goes on"
 run_nosrc batch "$D/malformed-rows.csv" --as-of $ASOF --no-pools -q -o "$tmp/mr.out"
 want_rc 3
 want_err_is <<EOF
-$D/malformed-rows.csv:3:2: error: name: CSV: a quote inside a cell that does not begin with one
-$D/malformed-rows.csv:3:2: note: quote the whole cell and double its quotes: "bad""quote"
-$D/malformed-rows.csv:5:2: error: name: CSV: text after the closing quote of a cell
-$D/malformed-rows.csv:5:2: note: a quote inside a quoted cell is doubled: "a ""b"" c"
+$D/malformed-rows.csv:3:B: error: name: CSV: a quote inside a cell that does not begin with one
+$D/malformed-rows.csv:3:B: note: quote the whole cell and double its quotes: "bad""quote"
+$D/malformed-rows.csv:5:B: error: name: CSV: text after the closing quote of a cell
+$D/malformed-rows.csv:5:B: note: a quote inside a quoted cell is doubled: "a ""b"" c"
 EOF
 want_records "$tmp/mr.out" <<'EOF'
 ok HOST-R1 0.00 0.00
-error 2 3 3:2: name: CSV: a quote inside a cell that does not begin with one (quote the whole cell and double its quotes: "bad""quote")
+error 2 3 3:B: name: CSV: a quote inside a cell that does not begin with one (quote the whole cell and double its quotes: "bad""quote")
 ok HOST-R3 0.00 0.00
-error 4 5 5:2: name: CSV: text after the closing quote of a cell (a quote inside a quoted cell is doubled: "a ""b"" c")
+error 4 5 5:B: name: CSV: text after the closing quote of a cell (a quote inside a quoted cell is doubled: "a ""b"" c")
 ok HOST-R5 0.00 0.00
 EOF
 run_nosrc batch "$D/malformed-rows.csv" --as-of $ASOF --no-pools -q --format csv -o "$tmp/mr.csv"
@@ -558,8 +559,8 @@ run_nosrc batch "$G/bad-header.csv" --as-of $ASOF --no-pools -q
 want_rc 3
 want_out_empty
 want_err_is <<EOF
-$G/bad-header.csv:1:2: error: CSV: a quote inside a cell that does not begin with one
-$G/bad-header.csv:1:2: note: quote the whole cell and double its quotes: "bad""quote"
+$G/bad-header.csv:1:B: error: CSV: a quote inside a cell that does not begin with one
+$G/bad-header.csv:1:B: note: quote the whole cell and double its quotes: "bad""quote"
 calc: error: $G/bad-header.csv: cannot read further (record 1)
 EOF
 end
@@ -582,8 +583,9 @@ done
 end
 
 # Ensure wrong types, 30 digits, 3 decimals, negative money, bad dates and a duplicate key are
-# error records with exact character columns (JSONL) or cell columns (CSV; every bad cell of a
-# row in one record), and the good records are evaluated: result lines exactly FILE.expected.
+# error records with exact character columns (JSONL) or cells by their column's letter (CSV;
+# every bad cell of a row in one record), and the good records are evaluated: result lines
+# exactly FILE.expected.
 for f in types.jsonl types.csv; do
     begin "batch: wrong types, numbers, dates, duplicate key ($f)"
     run_nosrc batch "$D/$f" --as-of $ASOF --no-pools -q -o "$tmp/t.out"
@@ -685,7 +687,7 @@ want_line err "$G/bom-crlf.jsonl:1:44: error: founded: expected a date YYYY-MM-D
 printf '\357\273\277id,name,founded\r\nHOST-BC1,甲,2025-13-01\r\n' >"$G/bom-crlf.csv"
 run_nosrc batch "$G/bom-crlf.csv" --as-of $ASOF --no-pools -q -o "$tmp/bc.out"
 want_rc 3
-want_line err "$G/bom-crlf.csv:2:3: error: founded: expected a date YYYY-MM-DD, got '2025-13-01'"
+want_line err "$G/bom-crlf.csv:2:C: error: founded: expected a date YYYY-MM-DD, got '2025-13-01'"
 end
 
 # Ensure records whose policies need data do not make later records fail or stall: 6,000
@@ -960,17 +962,17 @@ run_nosrc batch "$G/nul.csv" --as-of $ASOF --no-pools -q -o "$tmp/nc.out"
 want_rc 3
 want_records "$tmp/nc.out" <<EOF
 ok HOST-C1 0.00 0.00
-error 2 3 3:1: id: NUL character (U+0000) in the cell is not accepted ($NH)
+error 2 3 3:A: id: NUL character (U+0000) in the cell is not accepted ($NH)
 ok HOST-C3 0.00 0.00
-error 4 5 5:2: name: NUL character (U+0000) in the cell is not accepted ($NH)
+error 4 5 5:B: name: NUL character (U+0000) in the cell is not accepted ($NH)
 EOF
 printf 'id,na\000me\nHOST-C1,甲\n' >"$G/nul-header.csv"
 run_nosrc batch "$G/nul-header.csv" --as-of $ASOF --no-pools -q
 want_rc 3
 want_out_empty
 want_err_is <<EOF
-$G/nul-header.csv:1:2: error: column 2: NUL character (U+0000) in the name is not accepted
-$G/nul-header.csv:1:2: note: $NH
+$G/nul-header.csv:1:B (na): error: NUL character (U+0000) in the column's name is not accepted
+$G/nul-header.csv:1:B (na): note: $NH
 calc: error: $G/nul-header.csv: cannot read further (record 1)
 EOF
 end
@@ -1084,8 +1086,8 @@ awk 'NR == 1 { $0 = $0 ",stores[050000].kind" } { print }' "$G/keys.csv" >"$G/ke
 run_nosrc batch "$G/keys-dup.csv" --as-of $ASOF --no-pools --no-eval -q
 want_rc 3
 want_err_is <<EOF
-$G/keys-dup.csv:1:100003: error: duplicate column 'stores[050000].kind' (column 50003 has it too)
-$G/keys-dup.csv:1:100003: note: each field has one column
+$G/keys-dup.csv:1:EQXG (stores[050000].kind): error: duplicate column: column BUYE names stores[050000].kind too
+$G/keys-dup.csv:1:EQXG (stores[050000].kind): note: each field has one column
 calc: error: $G/keys-dup.csv: cannot read further (record 1)
 EOF
 end

@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine.h"
 
@@ -334,7 +335,8 @@ static void test_unknown_field_hint(void **state)
     EXPECT_ONES(rows);
 }
 
-/* Ensure an unknown enum value names the enum and suggests the closest value or label. */
+/* Ensure an unknown enum value names the enum and suggests the closest code or label (a
+ * Chinese label itself is the value: test_enum_label_is_the_value). */
 static void test_unknown_enum_hint(void **state)
 {
     (void)state;
@@ -342,9 +344,17 @@ static void test_unknown_enum_hint(void **state)
         {"id: a\nname: A\nindustry: softwar\n",
          {CALC_ESCHEMA, 3, 11, "industry", "unknown industry 'softwar'",
           "did you mean 'software'?"}},
-        /* the Chinese label is a hint, never silently accepted */
-        {"id: a\nname: A\nindustry: 软件\n",
-         {CALC_ESCHEMA, 3, 11, "industry", "unknown industry '软件'", "did you mean 'software'?"}},
+        {"id: a\nname: A\nindustry: 人工智慧\n",
+         {CALC_ESCHEMA, 3, 11, "industry", "unknown industry '人工智慧'",
+          "did you mean '人工智能'?"}},
+        /* the English label is no value (only the code and the Chinese label are) */
+        {"id: a\nname: A\nindustry: artificial intelligence\n",
+         {CALC_ESCHEMA, 3, 11, "industry", "unknown industry 'artificial intelligence'",
+          "one of: ai metaverse humanoid_robotics embodied_ai machine_vision digital_content "
+          "digital_manufacturing it software iot ecommerce advertising mobile_internet "
+          "auto_internet finance digital_services culture professional_services commerce "
+          "tourism health industrial_design smart_manufacturing new_energy new_equipment "
+          "new_materials other"}},
         {"id: a\nname: A\ntags: [high_tek]\n",
          {CALC_ESCHEMA, 3, 8, "tags[0]", "unknown tag 'high_tek'", "did you mean 'high_tech'?"}},
         {"id: a\nname: A\ndistrict: 上城\n",
@@ -352,6 +362,130 @@ static void test_unknown_enum_hint(void **state)
     };
     EXPECT_ONES(rows);
 }
+/* Ensure an enum value given by its Chinese label, exactly, is that value — in a field, a list
+ * of tags and a list item's field, in YAML and in the API's JSON — and that the profile is the
+ * one given by the codes: the same typed values, canonical form and fingerprint. */
+static void test_enum_label_is_the_value(void **state)
+{
+    (void)state;
+    static const field rows[] = {
+        {"industry", V_ENUM, 0, "ai"},
+        {"tags[0]", V_ENUM, 0, "tech_enterprise"},
+        {"tags[1]", V_ENUM, 0, "high_tech"},
+        {"stores[0].kind", V_ENUM, 0, "hangzhou_first"},
+        {"hq.office.mode", V_ENUM, 0, "rent"},
+        {"listing.stage", V_ENUM, 0, "restructured"},
+    };
+    calc_profile *zh = parse_ok("id: a\nname: A\nindustry: 人工智能\ntags: [科技型企业, 高新技术企业]\n"
+                                "stores: [{kind: 杭州首店}]\nhq: {office: {mode: 租赁}}\n"
+                                "listing: {stage: 完成股改}\n");
+    calc_profile *code = parse_ok("id: a\nname: A\nindustry: ai\ntags: [tech_enterprise, "
+                                  "high_tech]\nstores: [{kind: hangzhou_first}]\n"
+                                  "hq: {office: {mode: rent}}\nlisting: {stage: restructured}\n");
+    CHECK_FIELDS(zh, rows);
+    char fz[65], fc[65];
+    calc_profile_fingerprint(zh, fz);
+    calc_profile_fingerprint(code, fc);
+    assert_string_equal(fz, fc);
+    char *cz = NULL, *cc = NULL;
+    size_t nz = 0, nc = 0;
+    FILE *f = open_memstream(&cz, &nz);
+    calc_profile_canonical_write(f, zh);
+    fclose(f);
+    f = open_memstream(&cc, &nc);
+    calc_profile_canonical_write(f, code);
+    fclose(f);
+    assert_string_equal(cz, cc);
+    assert_non_null(strstr(cz, "\"industry\":\"ai\""));
+    free(cz);
+    free(cc);
+    /* the API's JSON: the same profile */
+    static const char json[] = "{\"id\": \"a\", \"name\": \"A\", \"industry\": \"人工智能\", "
+                               "\"tags\": [\"科技型企业\", \"高新技术企业\"], \"stores\": [{\"kind\": "
+                               "\"杭州首店\"}], \"hq\": {\"office\": {\"mode\": \"租赁\"}}, "
+                               "\"listing\": {\"stage\": \"完成股改\"}}";
+    calc_diags d = {0};
+    calc_profile *api = calc_profile_parse_json(engine, "api", json, sizeof json - 1, &d);
+    assert_non_null(api);
+    assert_int_equal(d.n, 0);
+    char fa[65];
+    calc_profile_fingerprint(api, fa);
+    assert_string_equal(fa, fc);
+    calc_profile_free(api);
+    calc_profile_free(zh);
+    calc_profile_free(code);
+    /* exactly the label: with a space after it, or a part of it, it is no value */
+    static const one near[] = {
+        {"id: a\nname: A\nindustry: \"人工智能 \"\n",
+         {CALC_ESCHEMA, 3, 11, "industry", "unknown industry '人工智能 '", "did you mean '人工智能'?"}},
+        {"id: a\nname: A\nstores: [{kind: 首店}]\n",
+         {CALC_ESCHEMA, 3, 17, "stores[0].kind", "unknown store_kind '首店'",
+          "one of: global_first asia_first china_first zhejiang_first hangzhou_first flagship"}},
+    };
+    EXPECT_ONES(near);
+}
+
+/* Writes text to a fresh schema file and loads it: the code, every diagnostic in d. */
+static int load_schema_text(const char *text, calc_diags *d)
+{
+    char path[] = "/tmp/calc-test-schema-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    calc_schema s;
+    memset(d, 0, sizeof *d);
+    int rc = calc_schema_load(&s, path, d);
+    calc_schema_free(&s);
+    unlink(path);
+    return rc;
+}
+
+/* Ensure a schema in which a label names two things is refused, since a value or a column may
+ * be given by its label: two values of an enum with one label, a value's label that is another
+ * value's code, two fields of the profile (or of one list's item) with one label; and that one
+ * label in two scopes (a profile's field and a list item's) is fine. */
+static void test_schema_labels_name_one_thing(void **state)
+{
+    (void)state;
+    static const char *const head = "enums:\n  e:\n";
+    static const struct {
+        const char *enums, *fields, *msg;
+    } rows[] = {
+        {"    a: {zh: 甲, en: A}\n    b: {zh: 甲, en: B}\n", "",
+         "the label '甲' of 'a' is 'b''s label too"},
+        {"    a: {zh: b, en: A}\n    b: {zh: 乙, en: B}\n", "",
+         "the label 'b' of 'a' is the code of 'b'"},
+        {"    a: {zh: 甲, en: A}\n",
+         "  x: {type: int, label: 数量, label_en: Count}\n"
+         "  y.z: {type: int, label: 数量, label_en: Other}\n",
+         "the label '数量' is x's too"},
+        {"    a: {zh: 甲, en: A}\n",
+         "  l: {type: list, label: 列表, label_en: List}\n"
+         "  l[].p: {type: int, label: 数, label_en: N}\n"
+         "  l[].q: {type: int, label: 量, label_en: N}\n",
+         "the label 'N' is l[].p's too"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char text[1024];
+        snprintf(text, sizeof text, "%s%sfields:\n  id: {type: string}\n%s", head, rows[i].enums,
+                 rows[i].fields);
+        calc_diags d;
+        assert_int_equal(load_schema_text(text, &d), CALC_ESCHEMA);
+        assert_int_equal(d.n, 1);
+        assert_string_equal(d.v[0].msg, rows[i].msg);
+        calc_diags_free(&d);
+    }
+    calc_diags d;
+    assert_int_equal(load_schema_text("enums:\n  e:\n    a: {zh: 甲, en: A}\nfields:\n"
+                                      "  id: {type: string, label: 面积}\n"
+                                      "  l: {type: list, label: 列表}\n"
+                                      "  l[].area: {type: int, label: 面积}\n",
+                                      &d),
+                     0);
+    assert_int_equal(d.n, 0);
+}
+
 /* BUG: Ensure a hint listing enum values never ends in a value cut in the middle. */
 static void test_enum_list_hint_not_cut(void **state)
 {
@@ -891,6 +1025,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_label_in_both_languages),
+        cmocka_unit_test(test_enum_label_is_the_value),
+        cmocka_unit_test(test_schema_labels_name_one_thing),
         cmocka_unit_test(test_valid_profile),
         cmocka_unit_test(test_unknown_field_hint),
         cmocka_unit_test(test_unknown_enum_hint),

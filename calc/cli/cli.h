@@ -27,6 +27,7 @@ typedef struct cli_opts {
     int help; /* -h, --help (answered before parsing) */
     /* choices: the value of the chosen name, -1 when not given */
     int format, input_format;
+    int encoding; /* CALC_ENC_*; 0 when not given (found from the bytes) */
     int lang; /* 0 zh (the default), 1 en */
     /* --as-of */
     const char *as_of_text; /* NULL: today */
@@ -152,7 +153,8 @@ calc_engine *cli_scenario_engine(const cli_opts *o, const char *file, int *statu
 /* The engine of a command that takes one optional scenario and --param: the plain set when it
  * has neither. */
 calc_engine *cli_engine_one(const cli_opts *o, int *status);
-/* The batch options of a population command (inputs, input format, as_of, --set). */
+/* The batch options of a population command (inputs, input format and encoding, as_of,
+ * --set, the language of notes). */
 void cli_population(const cli_opts *o, calc_batch_opts *b);
 
 /* ---- the commands ---- */

@@ -1,8 +1,10 @@
 /* cmd_info.c — what the policy set says: calc policies (list, show, check), calc schema (the
- * profile fields), calc init (a blank profile) and calc version. */
+ * profile fields), calc init (a blank profile, or a CSV template) and calc version. */
 #include "cli.h"
 
 #include <string.h>
+
+#include "example.h" /* cases/profiles/example.yaml, compiled in (the Makefile makes it) */
 
 static int policies_check(cli_opts *o)
 {
@@ -53,6 +55,21 @@ int cli_policies(cli_opts *o)
     return cli_finish(stdout, status);
 }
 
+/* init --format csv: the template with the example profile's row (the schema's defaults when
+ * the example does not fit the set's schema). */
+static void template_csv(FILE *out, calc_engine *e)
+{
+    calc_diags d = {0};
+    calc_profile *p = calc_profile_parse(e, "example.yaml", (const char *)example_yaml,
+                                         example_yaml_len, &d);
+    if (!p)
+        fputs("calc: note: the example profile does not fit this policy set's schema: the "
+              "row holds the schema's defaults\n", stderr);
+    calc_diags_free(&d);
+    calc_template_csv_write(out, e, p);
+    calc_profile_free(p);
+}
+
 /* schema, or with init the blank profile (to -o, never over an existing file) */
 static int schema_or_init(cli_opts *o, int init)
 {
@@ -69,7 +86,9 @@ static int schema_or_init(cli_opts *o, int init)
             return CALC_EXIT_USAGE;
         }
     }
-    if (init)
+    if (init && o->format == 1)
+        template_csv(out, e);
+    else if (init)
         calc_template_write(out, e);
     else
         calc_schema_write(out, e, o->lang);

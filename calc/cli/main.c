@@ -24,6 +24,13 @@ static const cli_choice row_formats[] = {{"jsonl", CALC_OUT_JSONL, false},
 static const cli_choice input_formats[] = {{"jsonl", 0, false}, {"json", 0, true},
                                            {"yaml", 1, false},  {"csv", 2, false},
                                            {NULL, 0, false}};
+/* as calc_batch_opts.encoding (0, not given: found from the bytes) */
+static const cli_choice encodings[] = {
+    {"utf-8", CALC_ENC_UTF8, false},       {"gbk", CALC_ENC_GBK, false},
+    {"gb18030", CALC_ENC_GB18030, false},  {"utf8", CALC_ENC_UTF8, true},
+    {"UTF-8", CALC_ENC_UTF8, true},        {"GBK", CALC_ENC_GBK, true},
+    {"GB18030", CALC_ENC_GB18030, true},   {NULL, 0, false}};
+static const cli_choice init_formats[] = {{"yaml", 0, false}, {"csv", 1, false}, {NULL, 0, false}};
 static const cli_choice report_formats[] = {{"table", 0, false}, {"json", 1, false},
                                             {"csv", 2, false},   {"xlsx", 3, false},
                                             {NULL, 0, false}};
@@ -50,6 +57,10 @@ static const cli_opt o_input_format = {
     .flag = "--input-format", .kind = CLI_VALUE, .field = AT(input_format),
     .choices = input_formats,
     .help = "the inputs' format (default: by extension; standard input: JSON Lines)"};
+static const cli_opt o_encoding = {
+    .flag = "--encoding", .kind = CLI_VALUE, .field = AT(encoding), .choices = encodings,
+    .help = "a CSV input's text (default: UTF-8, or GB18030 when its bytes are not UTF-8 and "
+            "all decode as GB18030; YAML and JSON are UTF-8)"};
 static const cli_opt o_output = {
     .flag = "-o", .other = "--output", .kind = CLI_VALUE, .field = AT(out), .arg = "FILE",
     .help = "write there, complete or not at all (default and '-': standard output)"};
@@ -71,7 +82,8 @@ static const cli_opt o_report_format = {
     .help = "a table (the default), JSON, CSV or a workbook (-o FILE.xlsx)"};
 
 /* the population commands' inputs, defined once: batch, whatif and near */
-static const cli_opt *const population_opts[] = {&o_input_format, &o_as_of, &o_set, NULL};
+static const cli_opt *const population_opts[] = {&o_input_format, &o_encoding, &o_as_of,
+                                                  &o_set, NULL};
 static const cli_group population = {"population options (batch, whatif, near)",
                                      population_opts};
 
@@ -213,6 +225,10 @@ static const cli_opt *const schema_opts[] = {&o_lang, NULL};
 static const cli_opt *const init_opts[] = {
     &(const cli_opt){.flag = "-o", .other = "--output", .kind = CLI_VALUE, .field = AT(out),
                      .arg = "FILE", .help = "write it there (never over an existing file)"},
+    &(const cli_opt){.flag = "--format", .kind = CLI_VALUE, .field = AT(format),
+                     .choices = init_formats,
+                     .help = "a YAML profile (the default), or a CSV for a spreadsheet: Chinese "
+                             "headers and the example's row, which calc batch reads"},
     NULL};
 
 static const cli_opt *const batch_opts[] = {
@@ -327,7 +343,8 @@ const cli_cmd cli_cmds[] = {
      "filled in",
      cli_init, init_opts, common_only},
     {"batch", "INPUT…",
-     "evaluate a population: JSON Lines, YAML streams or CSV (header = dotted field paths); "
+     "evaluate a population: JSON Lines, YAML streams or CSV (header = field paths or labels; "
+     "UTF-8, GBK or GB18030); "
      "one result line per record, in input order; budget pools applied unless --no-pools; "
      "'-' reads standard input; --no-eval reads and validates only (lines without results)",
      cli_batch, batch_opts, with_population},

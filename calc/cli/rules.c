@@ -55,6 +55,8 @@ void cli_population(const cli_opts *o, calc_batch_opts *b)
     b->inputs = o->args.v;
     b->ninputs = o->args.n;
     b->input_format = o->input_format;
+    b->encoding = o->encoding;
+    b->lang = o->lang;
     b->as_of = o->as_of;
     b->sets = o->sets.v;
     b->nsets = o->sets.n;

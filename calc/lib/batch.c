@@ -197,6 +197,7 @@ static void drain_until(batch *b, size_t limit, pass_out *po)
 /* Fills c with the next records of cur (shown as `shown`); false at the end of the input. */
 static bool chunk_fill(batch *b, chunk *c, calc_input *cur, const char *shown, pass_out *po)
 {
+    input_records_in(cur, &c->a); /* a chunk's records outlive the input */
     while (c->n < CHUNK) {
         calc_diags d = {0};
         rec_in *r = &c->in[c->n];
@@ -262,13 +263,23 @@ static int run_pass(batch *b, const char *const *inputs, FILE *out, summary *s, 
             po.worst = CALC_EXIT_USAGE > po.worst ? CALC_EXIT_USAGE : po.worst;
             continue;
         }
-        calc_input *cur = input_open(inputs[f], fmt, &e->ps.schema, &cerr);
+        calc_input *cur = input_open(inputs[f], fmt, o->encoding, &e->ps.schema, &cerr);
         if (!cur) {
             if (po.err)
                 calc_error_print(po.err, &cerr);
             po.worst = CALC_EXIT_USAGE > po.worst ? CALC_EXIT_USAGE : po.worst;
             continue;
         }
+        sbuf note = {0}, json = {0}; /* a CSV not in UTF-8: said, and in the summary's notes */
+        if (po.err && input_encoding_note(cur, o->lang, &note, &json)) {
+            pthread_mutex_lock(&b->mu); /* what the inputs before it say comes first */
+            drain_until(b, 1, &po);
+            pthread_mutex_unlock(&b->mu);
+            fprintf(po.err, "calc: %s%s\n", o->lang ? "note: " : "注意：", note.p);
+            sb_printf(&b->notes, "%s%s", b->notes.n ? ", " : "", json.p);
+        }
+        sb_free(&note);
+        sb_free(&json);
         if (b->pass == PASS_FINAL)
             input_set_need(cur, spill_need, b);
         const char *shown = strcmp(o->inputs[f], "-") == 0 ? "<stdin>" : o->inputs[f];
@@ -505,6 +516,7 @@ static int run_batch(const calc_batch_opts *o)
     free(all.v);
     pool_stats_free(e, stats);
     summary_free(&s);
+    sb_free(&b.notes);
     batch_free_engines(&b);
     free(b.dups);
     pthread_mutex_destroy(&b.mu);

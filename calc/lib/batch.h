@@ -12,6 +12,13 @@
 
 enum { IN_JSONL, IN_YAML, IN_CSV };
 
+/* A CSV column as diagnostics name it (csvin.c): its letter, the header's text and the field
+ * path it names ("stores[0].area_m2" for 门店1.面积). */
+typedef struct csvcol {
+    char letter[8];
+    const char *head, *path;
+} csvcol;
+
 typedef struct rec_in {
     unsigned line;
     const char *text; /* JSON Lines: the raw line, parsed by a worker */
@@ -19,13 +26,33 @@ typedef struct rec_in {
     value *doc;       /* YAML and CSV: the tree built by the reader */
     int err_code;     /* the reader already found a problem (diagnostics attached) */
     char *err_text;
+    /* CSV: the row as a spreadsheet numbers it (the header is row 1) and the columns, which
+     * live as long as the record (see input_records_in) */
+    unsigned row;
+    const csvcol *cols;
+    size_t ncols;
 } rec_in;
 
 typedef struct calc_input calc_input;
 int input_format_of(const char *path);
-calc_input *input_open(const char *path, int format, const calc_schema *s, calc_error *err);
-/* Reads from an open stream the caller keeps (and closes). */
-calc_input *input_open_stream(FILE *f, const char *name, int format, const calc_schema *s);
+/* Opens an input of format (IN_*); a CSV's text is read in encoding (CALC_ENC_*, 0: found
+ * from its bytes), and any other format refuses an encoding but UTF-8's (CALC_EUSAGE). */
+calc_input *input_open(const char *path, int format, int encoding, const calc_schema *s,
+                       calc_error *err);
+/* Reads from an open stream the caller keeps (and closes); a problem with the encoding is the
+ * first record's (input_next stops). */
+calc_input *input_open_stream(FILE *f, const char *name, int format, int encoding,
+                              const calc_schema *s);
+/* The records read from now on live in arena a (a batch chunk's) and may outlive the input:
+ * what they share with it, a CSV's columns, is copied into a once. */
+void input_records_in(calc_input *in, arena *a);
+/* A CSV read in an encoding other than UTF-8: the note that says so ("按 GB18030 编码读取
+ * x.csv", lang 1 "read x.csv as GB18030") into b, and its JSON object for a summary's notes
+ * into json (either may be NULL); false (nothing written) for UTF-8 and other formats. */
+bool input_encoding_note(const calc_input *in, int lang, sbuf *b, sbuf *json);
+/* Names the cells of CSV record r in the diagnostics d->v[from..] about them (validation's,
+ * which give a cell's position only). */
+void csvin_name_cells(calc_diags *d, size_t from, const rec_in *r);
 /* 1 with a record, 0 at the end, a negative CALC_E* when the input cannot go on. */
 int input_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d);
 long long input_size(const calc_input *in);

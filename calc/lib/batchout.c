@@ -172,10 +172,12 @@ static void summary_json(sbuf *j, const batch *b, const calc_engine *e, const su
         }
         sb_puts(j, "}");
     }
-    sb_printf(j, "}, \"totals\": {\"cash\": \"%s\", \"in_kind\": \"%s\"}%s}\n",
+    sb_printf(j, "}, \"totals\": {\"cash\": \"%s\", \"in_kind\": \"%s\"}%s%s%s%s}\n",
               calc_money_format(m1, s->cash), calc_money_format(m2, s->in_kind),
               s->overflow ? ", \"error\": \"a sum exceeds the largest representable amount\""
-                          : "");
+                          : "",
+              b->notes.n ? ", \"notes\": [" : "", b->notes.n ? b->notes.p : "",
+              b->notes.n ? "]" : "");
 }
 
 /* ---- the summary as a table ---- */

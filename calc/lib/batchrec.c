@@ -24,7 +24,9 @@ void batch_diags_text(sbuf *err, sbuf *msg, const calc_diags *d)
         const calc_error *x = &d->v[i];
         if (i)
             sb_puts(msg, "; ");
-        if (x->line && x->col)
+        if (x->line && x->cell[0])
+            sb_printf(msg, "%u:%s: ", x->line, x->cell);
+        else if (x->line && x->col)
             sb_printf(msg, "%u:%u: ", x->line, x->col);
         if (x->path[0])
             sb_printf(msg, "%s: ", x->path);

@@ -94,6 +94,8 @@ typedef struct batch {
     size_t ndup, capdup, dupi;
     FILE *spill;     /* the validated profiles of the claims pass, so the final need not parse */
     bool spill_lost; /* the spill did not read back as written: parse again */
+    sbuf notes;      /* the summary's notes: JSON objects, comma-separated (the encoding of a
+                      * CSV not in UTF-8) */
 } batch;
 
 /* ---- batch.c ---- */

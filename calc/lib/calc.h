@@ -36,6 +36,10 @@ typedef struct calc_error {
     char path[128]; /* field path the message is about, or "" */
     char msg[512];
     char hint[768];
+    /* a CSV cell, printed in place of the column: its letter, its row when that is not the
+     * file's line (a cell above spans lines) and its header unless the header is the path —
+     * "C（研发投入）", "C5", "C (R&D expense)"; or "" */
+    char cell[160];
 } calc_error;
 
 /* A growable list of diagnostics (validation reports every error in a file). */
@@ -254,6 +258,11 @@ int calc_result_write(FILE *out, const calc_engine *e, const calc_result *r,
 /* ---- schema, template, policies ---- */
 int calc_schema_write(FILE *out, const calc_engine *e, int lang);
 int calc_template_write(FILE *out, const calc_engine *e);
+/* `calc init --format csv`: a CSV for a spreadsheet — a header of the fields' Chinese labels
+ * (lists of items as numbered columns: 门店1.门店类型 …) and one row with example's values
+ * as people write them (enum labels, 是/否), or the schema's defaults when example is NULL;
+ * `calc batch` reads it back to example. 0 or CALC_EIO. */
+int calc_template_csv_write(FILE *out, const calc_engine *e, const calc_profile *example);
 int calc_policies_write(FILE *out, const calc_engine *e, calc_date as_of, int lang);
 int calc_policy_show(FILE *out, const calc_engine *e, const char *id, int lang, calc_error *err);
 /* Lints the set: returns 0 when clean, CALC_ECHECK on a lint problem, CALC_EPOLICY when a policy
@@ -291,6 +300,9 @@ int calc_replay_text(FILE *out, calc_engine *e, const char *path, const char *te
 /* CALC_OUT_XLSX: a workbook (results, summary and pools sheets) at output, which must name a
  * file */
 enum { CALC_OUT_JSONL, CALC_OUT_CSV, CALC_OUT_XLSX };
+/* The text encoding of CSV input: detected (UTF-8 when the bytes are, else GB18030 when the
+ * whole input is), or as given. YAML and JSON are always UTF-8. */
+enum { CALC_ENC_AUTO, CALC_ENC_UTF8, CALC_ENC_GBK, CALC_ENC_GB18030 };
 typedef struct calc_batch_opts {
     const char *const *inputs; /* paths, "-" for stdin */
     int ninputs;
@@ -302,14 +314,15 @@ typedef struct calc_batch_opts {
     int jobs;
     int out_format;            /* CALC_OUT_* */
     int explain, no_pools, progress, quiet, excel, no_eval;
-    int lang;                  /* the words of CSV and workbook cells and of the summary table:
-                                * 0 Chinese, 1 English */
+    int lang;                  /* the words of CSV and workbook cells, of the summary table and
+                                * of notes (the encoding a CSV was read in): 0 Chinese, 1 English */
     FILE *err;                 /* diagnostics and the summary table (stderr) */
     const char *const *sets;   /* --set PATH=VALUE, applied to every record */
     int nsets;
     const char *scenario;      /* a scenario file applied to the rules, or NULL */
     const char *const *params; /* --param POLICY.PARAM=VALUE */
     int nparams;
+    int encoding;              /* CSV inputs: CALC_ENC_* (0: detected) */
 } calc_batch_opts;
 /* Evaluates every record of the inputs; 0, or the CALC_E* code of the worst problem met (a
  * bad record CALC_ESCHEMA, a policy error CALC_EPOLICY, an unreadable input or output

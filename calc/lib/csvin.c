@@ -1,9 +1,12 @@
-/* csvin.c — batch input in CSV: a header row of dotted field paths (`finance.rd_expense`,
- * `stores[0].kind`) built once into a tree, then each row, read with libcsv one line at a
- * time, becomes the value tree of one record (an empty cell is an absent field, a list of
- * scalars is one cell split on ';', list items exist only with a cell). A row that cannot be
- * read is one error record and reading goes on; a quote never closed gives back the lines it
- * swallowed as rows. It builds trees only: validation is schema.c's. */
+/* csvin.c — batch input in CSV: a header row naming each column's field by its dotted path
+ * (`finance.rd_expense`, `stores[0].kind`) or by its label (`研发投入`, `R&D expense`; list
+ * items numbered from 1: `门店1.门店类型`), built once into a tree, then each row, read with
+ * libcsv one line at a time from the text as textdec.c decodes it, becomes the value tree of
+ * one record (an empty cell is an absent field, a list of scalars is one cell split on ';',
+ * list items exist only with a cell). A row that cannot be read is one error record and
+ * reading goes on; a quote never closed gives back the lines it swallowed as rows. Every
+ * problem names its cell as a spreadsheet does: the row (the header is row 1), the column's
+ * letter and its header. It builds trees only: validation is schema.c's. */
 #include "input.h"
 
 #include <stdlib.h>
@@ -47,10 +50,22 @@ static void push_row(calc_input *in, csvrow *r)
     memset(r, 0, sizeof *r);
 }
 
+/* Row r ends on the line being read: its number in a spreadsheet, and the lines it took
+ * beyond its first, which the rows after it do not count. */
+static void row_ends(calc_input *in, csvrow *r, unsigned end_line)
+{
+    r->row = r->line - in->spanned;
+    if (end_line > r->line)
+        in->spanned += end_line - r->line;
+}
+
 static void cb_row(int ch, void *data)
 {
     (void)ch;
     calc_input *in = data;
+    if (in->cur.n == 0)
+        in->cur.line = in->row_line;
+    row_ends(in, &in->cur, in->line);
     push_row(in, &in->cur);
     in->row_line = in->line; /* a row after it on the same line (cut by a CR) */
     in->rowtext.n = 0;       /* and the lines after that one are its own */
@@ -90,20 +105,18 @@ void csvin_close(calc_input *in)
     for (size_t i = in->rowhead; i < in->nrows; i++)
         row_free(&in->rows[i]);
     free(in->rows);
-    for (size_t i = 0; i < in->headn; i++)
+    for (size_t i = 0; i < in->headn; i++) {
+        if (in->colpath && in->colpath[i] != in->head[i])
+            free(in->colpath[i]);
         free(in->head[i]);
+    }
     free(in->head);
+    free(in->colpath);
+    free(in->cols);
     free(in->headsn);
     hnode_free(in->tree);
     sb_free(&in->rowtext);
     sb_free(&in->replay);
-}
-
-/* Splits "stores[0].kind" into segments; returns the schema node or NULL. */
-static const snode *csv_path(const calc_schema *s, const char *path)
-{
-    char norm[256];
-    return schema_item_path(norm, sizeof norm, path) ? schema_resolve(s->root, norm) : NULL;
 }
 
 /* ---- the header's tree: children found through one hash table while it is built ---- */
@@ -226,13 +239,194 @@ static bool indexes_ok(const char *path)
     return true;
 }
 
+/* ---- cells as a spreadsheet names them ---- */
+
+/* Column i's letters (from 0: A … Z, AA …). */
+static void col_letter(char out[8], size_t i)
+{
+    char t[8];
+    size_t n = 0;
+    for (size_t k = i + 1; k && n < 7; k = (k - 1) / 26)
+        t[n++] = (char)('A' + (k - 1) % 26);
+    for (size_t j = 0; j < n; j++)
+        out[j] = t[n - 1 - j];
+    out[n] = 0;
+}
+
+/* The cell of column c on a row: its letter, the row when it is not the line, and the header
+ * unless it is the path — in brackets of the header's script: C（研发投入）, C (R&D expense). */
+static void cell_name(char *out, size_t cap, const csvcol *c, unsigned row, unsigned line)
+{
+    size_t n = (size_t)snprintf(out, cap, "%s", c->letter);
+    if (row && row != line && n < cap)
+        n += (size_t)snprintf(out + n, cap - n, "%u", row);
+    if (!c->head || (c->path && strcmp(c->head, c->path) == 0) || n + 8 > cap)
+        return;
+    bool wide = false;
+    for (const char *h = c->head; *h && !wide; h++)
+        wide = (unsigned char)*h >= 0x80;
+    char head[112];
+    calc_utf8_clean(head, sizeof head, c->head, strlen(c->head));
+    snprintf(out + n, cap - n, wide ? "（%s）" : " (%s)", head);
+}
+
+/* Names the cell of column i (from 0) of a row in the diagnostics d->v[from..]. */
+static void name_cell(calc_diags *d, size_t from, const calc_input *in, size_t i, unsigned row,
+                      unsigned line)
+{
+    csvcol c = {{0}, NULL, NULL};
+    if (in->cols && i < in->headn)
+        c = in->cols[i];
+    else
+        col_letter(c.letter, i);
+    for (size_t k = from; k < d->n; k++) {
+        d->v[k].col = (unsigned)i + 1;
+        cell_name(d->v[k].cell, sizeof d->v[k].cell, &c, row, line);
+    }
+}
+
+void csvin_name_cells(calc_diags *d, size_t from, const rec_in *r)
+{
+    const char *at = r->doc ? r->doc->loc.file : NULL; /* --set's values are elsewhere */
+    for (size_t k = from; at && k < d->n; k++) {
+        calc_error *x = &d->v[k];
+        if (!x->cell[0] && x->line == r->line && x->col >= 1 && x->col <= r->ncols &&
+            strcmp(x->file, at) == 0)
+            cell_name(x->cell, sizeof x->cell, &r->cols[x->col - 1], r->row, r->line);
+    }
+}
+
+void input_records_in(calc_input *in, arena *a)
+{
+    in->keep = true;
+    in->kept_in = a;
+    in->kept = NULL;
+    if (!in->cols || !in->headn)
+        return;
+    csvcol *k = arena_alloc_raw(a, in->headn * sizeof *k);
+    for (size_t i = 0; i < in->headn; i++) {
+        k[i] = in->cols[i];
+        k[i].head = arena_strndup(a, in->cols[i].head, strlen(in->cols[i].head));
+        k[i].path = in->cols[i].path
+                        ? arena_strndup(a, in->cols[i].path, strlen(in->cols[i].path))
+                        : NULL;
+    }
+    in->kept = k;
+}
+
+/* The first bytes of s (n of them) that are not UTF-8, as "0xE9 0x2C" into out (at most 4). */
+static void bad_bytes(char *out, size_t cap, const unsigned char *s, size_t n)
+{
+    bool cut;
+    size_t k = 1;
+    while (k < n && k < 4 && utf8_valid(s + k, n - k, &cut) == 0)
+        k++; /* the bytes up to the next one that begins a character */
+    size_t m = 0;
+    out[0] = 0;
+    for (size_t i = 0; i < k && m + 6 < cap; i++)
+        m += (size_t)snprintf(out + m, cap - m, "%s0x%02X", i ? " " : "", s[i]);
+}
+
+/* A cell's (or header's) text of len bytes at q with bytes that are not UTF-8 after decoding:
+ * reported, in the words of the encoding it was read in. */
+static void report_bytes(const calc_input *in, calc_diags *d, const calc_loc *l,
+                         const char *path, const unsigned char *q, size_t len)
+{
+    char bytes[40];
+    bad_bytes(bytes, sizeof bytes, q, len);
+    const textdec *t = &in->dec;
+    const char *save = "save the file as UTF-8 (in Excel: CSV UTF-8)";
+    if (t->neither)
+        diag_at(d, CALC_ESCHEMA, l, path,
+                "save the file as UTF-8 (in Excel: CSV UTF-8), or give --encoding utf-8, "
+                "gbk or gb18030 to read its other rows",
+                "the bytes %s are neither UTF-8 nor GB18030: the file cannot be read as either",
+                bytes);
+    else if (t->enc == CALC_ENC_UTF8)
+        diag_at(d, CALC_ESCHEMA, l, path,
+                t->asked ? save : "save the file as UTF-8 (in Excel: CSV UTF-8), or give "
+                                  "--encoding gb18030 if it is GB18030",
+                "the bytes %s are not UTF-8", bytes);
+    else
+        diag_at(d, CALC_ESCHEMA, l, path, save, "the bytes %s are not %s", bytes,
+                textdec_name(t->enc));
+}
+
+/* Splits "stores[0].kind" into segments; returns the schema node or NULL. */
+static const snode *csv_path(const calc_schema *s, const char *path)
+{
+    char norm[256];
+    return schema_item_path(norm, sizeof norm, path) ? schema_resolve(s->root, norm) : NULL;
+}
+
+/* Column i's field path: the header itself when it is one; else, spaces around it aside, the
+ * path it is or its label names (malloc'd); or NULL with the problem reported. */
+static char *column_path(calc_input *in, size_t i, size_t len, calc_diags *d)
+{
+    const char *h = in->head[i];
+    calc_loc l = {in->path, 1, (unsigned)i + 1};
+    size_t from = d->n;
+    bool cut;
+    size_t ok = utf8_valid((const unsigned char *)h, len, &cut);
+    if (memchr(h, 0, len)) {
+        diag_at(d, CALC_ESCHEMA, &l, NULL, NUL_HINT,
+                "NUL character (U+0000) in the column's name is not accepted");
+    } else if (ok < len) {
+        report_bytes(in, d, &l, NULL, (const unsigned char *)h + ok, len - ok);
+    } else {
+        while (*h == ' ' || *h == '\t')
+            h++;
+        size_t n = strlen(h);
+        while (n && (h[n - 1] == ' ' || h[n - 1] == '\t'))
+            n--;
+        char *path = malloc(n + 1), label[300];
+        if (!path)
+            abort();
+        memcpy(path, h, n);
+        path[n] = 0;
+        const snode *sn = csv_path(in->schema, path);
+        if (!sn && schema_label_column(in->schema, path, label, sizeof label)) {
+            free(path);
+            path = strdup(label);
+            sn = csv_path(in->schema, path);
+        }
+        if (sn && sn->type != T_OBJECT && indexes_ok(path)) {
+            in->headsn[i] = sn;
+            if (strcmp(path, in->head[i]) != 0)
+                return path;
+            free(path); /* a path as written is its own name */
+            return in->head[i];
+        }
+        if (sn && sn->type != T_OBJECT)
+            diag_at(d, CALC_ESCHEMA, &l, NULL, "write the item's number: stores[0].kind",
+                    "a list item is named by its number");
+        else {
+            char best[300], hint[600];
+            if (schema_column_closest(in->schema, path, best, sizeof best))
+                snprintf(hint, sizeof hint, "did you mean '%s'?", best);
+            else
+                snprintf(hint, sizeof hint,
+                         "name a column by a field's path or label: finance.rd_expense or "
+                         "研发投入, stores[0].kind or 门店1.门店类型 (calc init --format csv "
+                         "writes every column)");
+            diag_at(d, CALC_ESCHEMA, &l, NULL, hint,
+                    "unknown column: no field has this path or label");
+        }
+        free(path);
+    }
+    name_cell(d, from, in, i, 1, 1);
+    return NULL;
+}
+
 static int csv_header(calc_input *in, csvrow *r, calc_diags *d)
 {
     in->headn = r->n;
     in->head = r->cell;
     in->headsn = calloc(r->n ? r->n : 1, sizeof *in->headsn);
+    in->colpath = calloc(r->n ? r->n : 1, sizeof *in->colpath);
+    in->cols = calloc(r->n ? r->n : 1, sizeof *in->cols);
     in->tree = calloc(1, sizeof *in->tree);
-    if (!in->headsn || !in->tree)
+    if (!in->headsn || !in->colpath || !in->cols || !in->tree)
         abort();
     in->tree->kind = H_MAP;
     in->tree->col = -1;
@@ -240,48 +434,37 @@ static int csv_header(calc_input *in, csvrow *r, calc_diags *d)
     r->cell = NULL;
     r->len = NULL;
     r->n = 0;
+    for (size_t i = 0; i < in->headn; i++) {
+        col_letter(in->cols[i].letter, i);
+        in->cols[i].head = in->head[i];
+    }
     int rc = 0;
     htab t = {0};
     for (size_t i = 0; i < in->headn; i++) {
-        calc_loc l = {in->path, 1, (unsigned)i + 1};
-        if (memchr(in->head[i], 0, len[i])) {
-            diag_at(d, CALC_ESCHEMA, &l, NULL, NUL_HINT,
-                    "column %zu: NUL character (U+0000) in the name is not accepted", i + 1);
+        char *path = column_path(in, i, len[i], d);
+        if (!path) {
             rc = CALC_ESCHEMA;
             continue;
         }
-        in->headsn[i] = csv_path(in->schema, in->head[i]);
-        if (!in->headsn[i] || in->headsn[i]->type == T_OBJECT) {
-            in->headsn[i] = NULL;
-            const char *names[128];
-            size_t n = 0;
-            for (size_t k = 0; k < in->schema->root->nchild && n < 128; k++)
-                names[n++] = in->schema->root->child[k]->name;
-            const char *best = closest_name(in->head[i], names, n);
-            char hint[200];
-            snprintf(hint, sizeof hint, best ? "did you mean '%s'?" : "%s",
-                     best ? best : "columns name dotted field paths, see 'calc schema'");
-            diag_at(d, CALC_ESCHEMA, &l, in->head[i], hint, "column %zu: unknown field path",
-                    i + 1);
-            rc = CALC_ESCHEMA;
-            continue;
-        }
-        if (!indexes_ok(in->head[i])) {
-            diag_at(d, CALC_ESCHEMA, &l, in->head[i], "write the item's number: stores[0].kind",
-                    "column %zu: a list item is named by its number", i + 1);
-            rc = CALC_ESCHEMA;
-            continue;
-        }
-        int k = h_add(&t, in->tree, in->head[i], (int)i);
+        in->colpath[i] = path;
+        int k = h_add(&t, in->tree, path, (int)i);
         if (k >= 0) {
+            calc_loc l = {in->path, 1, (unsigned)i + 1};
+            size_t from = d->n;
             diag_at(d, CALC_ESCHEMA, &l, NULL, "each field has one column",
-                    "duplicate column '%s' (column %d has it too)", in->head[i], k + 1);
+                    "duplicate column: column %s names %s too", in->cols[k].letter, path);
+            name_cell(d, from, in, i, 1, 1);
+            in->headsn[i] = NULL;
             rc = CALC_ESCHEMA;
         }
     }
+    for (size_t i = 0; i < in->headn; i++)
+        in->cols[i].path = in->colpath[i];
     free(t.parent);
     free(t.node);
     free(len);
+    if (!rc && in->keep)
+        input_records_in(in, in->kept_in);
     return rc;
 }
 
@@ -362,8 +545,8 @@ static value *csv_row_tree(calc_input *in, arena *a, csvrow *r)
 {
     value *root = csv_build(in, a, in->tree, r);
     if (!root)
-        root = vnode(a, V_MAP, (calc_loc){in->path, r->line, 1});
-    root->loc.col = 1;
+        root = vnode(a, V_MAP, (calc_loc){in->path, r->line, 0});
+    root->loc.col = 0; /* the row, no cell of it */
     return root;
 }
 
@@ -385,6 +568,9 @@ static void row_bad(calc_input *in, int why, unsigned line)
     r.bad = why;
     r.bad_line = line;
     r.bad_cell = (unsigned)in->cur.n + 1;
+    /* reading goes on after the line of the problem; a quote never closed gives its lines
+     * back, so they are not the row's */
+    row_ends(in, &r, why == CSV_UNCLOSED ? r.line : line);
     row_free(&in->cur);
     push_row(in, &r);
     csv_free(&in->csv);
@@ -403,13 +589,14 @@ static bool csv_feed(calc_input *in)
         in->rp += n;
         in->line = ++in->replay_line;
     } else if (!in->eof) {
-        ssize_t got = getline(&in->buf, &in->bufcap, in->f);
+        char *text;
+        ssize_t got = textdec_line(in, &text);
         if (got < 0) {
             in->eof = true;
             return csv_feed(in);
         }
         in->line++;
-        b = in->buf;
+        b = text;
         n = (size_t)got;
         if (in->line == 1 && n >= 3 && (unsigned char)b[0] == 0xEF &&
             (unsigned char)b[1] == 0xBB && (unsigned char)b[2] == 0xBF) {
@@ -456,8 +643,9 @@ static bool csv_feed(calc_input *in)
 /* Reports a bad row's problem. */
 static void row_report(calc_input *in, const csvrow *r, calc_diags *d)
 {
+    size_t i = r->bad_cell - 1, from = d->n;
     calc_loc l = {in->path, r->bad_line, r->bad_cell};
-    const char *col = r->bad_cell <= in->headn ? in->head[r->bad_cell - 1] : NULL;
+    const char *col = in->colpath && i < in->headn ? in->colpath[i] : NULL;
     if (r->bad == CSV_UNCLOSED)
         diag_at(d, CALC_ESYNTAX, &l, col,
                 in->replayed && in->replay_line == r->line
@@ -472,6 +660,51 @@ static void row_report(calc_input *in, const csvrow *r, calc_diags *d)
         diag_at(d, CALC_ESYNTAX, &l, col,
                 "quote the whole cell and double its quotes: \"bad\"\"quote\"",
                 "CSV: a quote inside a cell that does not begin with one");
+    name_cell(d, from, in, i, r->row, r->bad_line);
+}
+
+/* Nothing more is read from the input (its header, or its encoding, cannot be). */
+static void stop_input(calc_input *in)
+{
+    in->finished = in->eof = true;
+    in->rp = in->replay.n;
+    for (size_t i = in->rowhead; i < in->nrows; i++)
+        row_free(&in->rows[i]);
+    in->rowhead = in->nrows = 0;
+}
+
+/* Checks the cells of row r: their size, a NUL, bytes that are not UTF-8 (after decoding;
+ * only those with bytes); the first problem is reported and its code returned, or 0. */
+static int check_cells(calc_input *in, const csvrow *r, bool bytes, calc_diags *d)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        size_t len = r->len[i], from = d->n;
+        calc_loc l = {in->path, r->line, (unsigned)i + 1};
+        const char *col = i < in->headn ? in->colpath[i] : NULL;
+        const unsigned char *q = (const unsigned char *)r->cell[i];
+        int rc = 0;
+        bool cut;
+        size_t ok = len > CALC_MAX_SCALAR && !bytes ? 0 : utf8_valid(q, len, &cut);
+        const unsigned char *nul = bytes ? NULL : memchr(q, 0, ok);
+        if (len > CALC_MAX_SCALAR && !bytes) {
+            diag_at(d, CALC_ELIMIT, &l, col, NULL,
+                    "a cell of %zu bytes exceeds the limit of %zu bytes (--max-input)", len,
+                    CALC_MAX_SCALAR);
+            rc = CALC_ELIMIT;
+        } else if (nul) {
+            diag_at(d, CALC_ESCHEMA, &l, col, NUL_HINT,
+                    "NUL character (U+0000) in the cell is not accepted");
+            rc = CALC_ESCHEMA;
+        } else if (ok < len) {
+            report_bytes(in, d, &l, col, q + ok, len - ok);
+            rc = CALC_ESCHEMA;
+        }
+        if (rc) {
+            name_cell(d, from, in, i, r->row, r->line);
+            return rc;
+        }
+    }
+    return 0;
 }
 
 int csvin_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
@@ -479,9 +712,16 @@ int csvin_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
     for (;;) {
         if (in->rowhead == in->nrows) {
             in->rowhead = in->nrows = 0;
-            if (!csv_feed(in))
+            if (csv_feed(in))
+                continue;
+            if (!in->dec.neither || !in->header_done || in->eof_reported)
                 return 0;
-            continue;
+            in->eof_reported = true; /* neither, and no cell shows it: the file does */
+            calc_loc l = {in->path, 0, 0};
+            diag_at(d, CALC_ESCHEMA, &l, NULL,
+                    "save the file as UTF-8 (in Excel: CSV UTF-8), or give --encoding",
+                    "the file is neither UTF-8 nor GB18030");
+            return CALC_ESCHEMA;
         }
         csvrow r = in->rows[in->rowhead++];
         if (!in->header_done) {
@@ -494,11 +734,7 @@ int csvin_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
                 rc = csv_header(in, &r, d);
             row_free(&r);
             if (rc) {
-                in->finished = in->eof = true; /* nothing more */
-                in->rp = in->replay.n;
-                for (size_t i = in->rowhead; i < in->nrows; i++)
-                    row_free(&in->rows[i]);
-                in->rowhead = in->nrows = 0;
+                stop_input(in);
                 return rc;
             }
             continue;
@@ -510,7 +746,20 @@ int csvin_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
             row_free(&r);
             continue;
         }
+        if (in->dec.neither) { /* no record: the first cell that shows it is the error */
+            int rc = r.bad ? 0 : check_cells(in, &r, true, d);
+            row_free(&r);
+            if (rc) {
+                stop_input(in);
+                in->eof_reported = true;
+                return rc;
+            }
+            continue;
+        }
         rec->line = r.line;
+        rec->row = r.row;
+        rec->cols = in->keep ? in->kept : in->cols;
+        rec->ncols = in->headn;
         if (!input_needed(in)) {
             row_free(&r);
             return 1;
@@ -521,44 +770,14 @@ int csvin_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
             row_free(&r);
             return 1;
         }
-        for (size_t i = 0; i < r.n && !rec->err_code; i++) {
-            size_t len = r.len[i];
-            calc_loc l = {in->path, r.line, (unsigned)i + 1};
-            const char *col = i < in->headn ? in->head[i] : NULL;
-            if (len > CALC_MAX_SCALAR) {
-                diag_at(d, CALC_ELIMIT, &l, col, NULL,
-                        "a cell of %zu bytes exceeds the limit of %zu bytes (--max-input)", len,
-                        CALC_MAX_SCALAR);
-                rec->err_code = CALC_ELIMIT;
-                break;
-            }
-            const unsigned char *q = (const unsigned char *)r.cell[i], *end = q + len;
-            while (q < end && !rec->err_code) {
-                if (!*q) {
-                    diag_at(d, CALC_ESCHEMA, &l, col, NUL_HINT,
-                            "NUL character (U+0000) in the cell is not accepted");
-                    rec->err_code = CALC_ESCHEMA;
-                    break;
-                }
-                int n = *q < 0x80 ? 1 : (*q & 0xE0) == 0xC0 ? 2 : (*q & 0xF0) == 0xE0 ? 3
-                        : (*q & 0xF8) == 0xF0 ? 4 : 0;
-                if (n > end - q)
-                    n = 0;
-                for (int k = 1; k < n; k++)
-                    if ((q[k] & 0xC0) != 0x80)
-                        n = 0;
-                if (!n) {
-                    diag_at(d, CALC_ESCHEMA, &l, col, "save the file as UTF-8",
-                            "invalid UTF-8 in the cell");
-                    rec->err_code = CALC_ESCHEMA;
-                }
-                q += n ? n : 1;
-            }
-        }
+        rec->err_code = check_cells(in, &r, false, d);
         if (r.n != in->headn) {
-            calc_loc l = {in->path, r.line, 1};
+            calc_loc l = {in->path, r.line, 0};
+            char row[40] = "";
+            if (r.row != r.line)
+                snprintf(row, sizeof row, " (row %u)", r.row);
             diag_at(d, CALC_ESCHEMA, &l, NULL, "quote cells that contain commas",
-                    "row has %zu cells, the header has %zu", r.n, in->headn);
+                    "the row has %zu cells, the header has %zu%s", r.n, in->headn, row);
             rec->err_code = CALC_ESCHEMA;
         }
         rec->doc = csv_row_tree(in, a, &r);

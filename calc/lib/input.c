@@ -1,6 +1,6 @@
 /* input.c — batch input: JSON Lines (one profile per line, parsed later by the workers),
- * YAML multi-document streams and CSV whose header names dotted field paths (csvin.c), read
- * one record at a time so that memory stays bounded. It builds value trees; validation is
+ * YAML multi-document streams and CSV whose header names field paths or labels (csvin.c, its
+ * text decoded by textdec.c), read one record at a time so that memory stays bounded. It builds value trees; validation is
  * schema.c's, and nothing here evaluates or writes. */
 #include "input.h"
 
@@ -23,7 +23,27 @@ int input_format_of(const char *path)
     return -1;
 }
 
-calc_input *input_open_stream(FILE *f, const char *name, int format, const calc_schema *schema)
+/* An encoding but UTF-8's for YAML or JSON Lines: refused, into err. */
+static bool encoding_refused(int format, int encoding, const char *name, calc_error *err)
+{
+    if (format == IN_CSV || encoding == CALC_ENC_AUTO || encoding == CALC_ENC_UTF8)
+        return false;
+    calc_error_set(err, CALC_EUSAGE, NULL, 0, 0,
+                   "%s: --encoding %s is for CSV: YAML and JSON Lines are always UTF-8", name,
+                   encoding == CALC_ENC_GBK ? "gbk" : "gb18030");
+    return true;
+}
+
+/* The CSV reader and its text decoder (which may read ahead to find the encoding). */
+static void csv_open(calc_input *in, int encoding)
+{
+    in->encoding = encoding;
+    csvin_start(in);
+    textdec_start(in, encoding);
+}
+
+calc_input *input_open_stream(FILE *f, const char *name, int format, int encoding,
+                              const calc_schema *schema)
 {
     calc_input *in = calloc(1, sizeof *in);
     in->path = name;
@@ -32,12 +52,17 @@ calc_input *input_open_stream(FILE *f, const char *name, int format, const calc_
     in->size = -1;
     in->f = f;
     if (format == IN_CSV)
-        csvin_start(in);
+        csv_open(in, encoding);
+    else if (encoding_refused(format, encoding, name, &in->dec.err))
+        in->dec.failed = true;
     return in;
 }
 
-calc_input *input_open(const char *path, int format, const calc_schema *schema, calc_error *err)
+calc_input *input_open(const char *path, int format, int encoding, const calc_schema *schema,
+                       calc_error *err)
 {
+    if (encoding_refused(format, encoding, path, err))
+        return NULL;
     calc_input *in = calloc(1, sizeof *in);
     in->path = path;
     in->format = format;
@@ -65,7 +90,7 @@ calc_input *input_open(const char *path, int format, const calc_schema *schema, 
             in->size = st.st_size;
     }
     if (format == IN_CSV)
-        csvin_start(in);
+        csv_open(in, encoding);
     return in;
 }
 
@@ -73,8 +98,10 @@ void input_close(calc_input *in)
 {
     if (!in)
         return;
-    if (in->format == IN_CSV)
+    if (in->format == IN_CSV) {
         csvin_close(in);
+        textdec_close(&in->dec);
+    }
     if (in->own)
         fclose(in->f);
     free(in->buf);
@@ -96,7 +123,34 @@ bool input_needed(calc_input *in) { return !in->need || in->need(in->need_ud); }
 long long input_pos(const calc_input *in)
 {
     long p = in->own ? ftell(in->f) : -1;
-    return p < 0 ? p : p - (long long)(in->rlen - in->rpos); /* less what is read ahead */
+    long long ahead = in->format == IN_CSV ? textdec_ahead(&in->dec)
+                                           : (long long)(in->rlen - in->rpos);
+    return p < 0 ? p : p - ahead; /* less what is read ahead */
+}
+
+bool input_encoding_note(const calc_input *in, int lang, sbuf *b, sbuf *json)
+{
+    if (in->format != IN_CSV || in->dec.failed || in->dec.neither ||
+        in->dec.enc == CALC_ENC_UTF8)
+        return false; /* neither: the file is refused, not read in an encoding */
+    const char *enc = textdec_name(in->dec.enc);
+    sbuf zh = {0}, en = {0};
+    sb_printf(&zh, "按 %s 编码读取 %s", enc, in->path);
+    sb_printf(&en, "read %s as %s", in->path, enc);
+    if (b)
+        sb_puts(b, lang ? en.p : zh.p);
+    if (json) {
+        SB_LIT(json, "{\"code\": \"encoding\", \"file\": ");
+        sb_json_str(json, in->path);
+        sb_printf(json, ", \"encoding\": \"%s\", \"zh\": ", enc);
+        sb_json_str(json, zh.p);
+        SB_LIT(json, ", \"en\": ");
+        sb_json_str(json, en.p);
+        SB_LIT(json, "}");
+    }
+    sb_free(&zh);
+    sb_free(&en);
+    return true;
 }
 
 const char *input_path(const calc_input *in) { return in->path; }
@@ -242,6 +296,15 @@ static int yaml_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
 int input_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
 {
     memset(rec, 0, sizeof *rec);
+    if (in->dec.failed) { /* no decoder, or an encoding refused: nothing can be read */
+        if (in->dec.reported)
+            return 0;
+        in->dec.reported = true;
+        calc_error *x = calc_diags_add(d);
+        if (x)
+            *x = in->dec.err;
+        return in->dec.err.code;
+    }
     if (in->format == IN_JSONL) {
         for (;;) {
             char *text;

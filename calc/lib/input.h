@@ -1,17 +1,54 @@
 /* input.h — the state of a batch input, private to its readers: input.c (the input, JSON
- * Lines and YAML streams) and csvin.c (CSV). Nothing else includes it. */
+ * Lines and YAML streams), csvin.c (CSV) and textdec.c (a CSV's text decoded to UTF-8).
+ * Nothing else includes it. */
 #ifndef CALC_INPUT_H
 #define CALC_INPUT_H
 
 #include "batch.h"
 
 #include <csv.h>
+#include <iconv.h>
+#include <sys/types.h>
+
+/* ---- a CSV's text as UTF-8 (textdec.c) ---- */
+#define TEXT_BLOCK ((size_t)64 << 10) /* bytes read at a time */
+#define TEXT_WINDOW ((size_t)1 << 20) /* what decides the encoding of a pipe */
+
+typedef struct textdec {
+    int asked;    /* the encoding given (CALC_ENC_*; CALC_ENC_AUTO: found) */
+    int enc;      /* what the text is read as: CALC_ENC_UTF8, _GBK or _GB18030 */
+    bool neither; /* found to be neither UTF-8 nor GB18030 (read as enc, which went further) */
+    iconv_t cd;   /* (iconv_t)-1: UTF-8, read as it is */
+    char *raw;    /* bytes read, not yet decoded: raw[rpos..rlen) */
+    size_t rcap, rpos, rlen;
+    bool reof;
+    char *txt;    /* decoded text, the line being cut from tpos */
+    size_t tcap, tpos, tlen;
+    bool failed;  /* the decoder could not be made: err says why (once: reported) */
+    bool reported;
+    calc_error err;
+} textdec;
+
+/* Sets up in->dec for in->f in the encoding asked (finding it when CALC_ENC_AUTO). */
+void textdec_start(calc_input *in, int asked);
+/* The next line of text (with its line end) in *line, valid until the next call; its length,
+ * or -1 at the end. */
+ssize_t textdec_line(calc_input *in, char **line);
+void textdec_close(textdec *t);
+/* Bytes read from the file that no line has given yet (for the position of progress). */
+long long textdec_ahead(const textdec *t);
+/* "UTF-8", "GBK", "GB18030". */
+const char *textdec_name(int enc);
+/* The length of the longest valid UTF-8 prefix of s (n bytes); *cut when what follows it is a
+ * character that the end of s cuts short. */
+size_t utf8_valid(const unsigned char *s, size_t n, bool *cut);
 
 typedef struct csvrow {
     size_t n, cap;
     char **cell;
     size_t *len; /* a cell's bytes (it may hold a NUL) */
     unsigned line; /* where the row begins */
+    unsigned row;  /* its number in a spreadsheet (line, less the lines quoted cells took) */
     /* a row that could not be read: what went wrong, and where (line, cell) */
     int bad;
     unsigned bad_line, bad_cell;
@@ -49,10 +86,19 @@ struct calc_input {
     csvrow *rows; /* completed rows waiting, from rows[rowhead] */
     size_t nrows, caprows, rowhead, headn;
     char **head;
+    char **colpath; /* each column's field path (the header, or what its label names) */
+    csvcol *cols;   /* the columns as diagnostics name them */
+    const csvcol *kept; /* ... as copied into the records' arena (input_records_in) */
+    arena *kept_in;
+    bool keep;
     const snode **headsn;
     hnode *tree; /* the header's paths */
     bool header_done, eof, finished;
     unsigned row_line; /* where the row being read begins */
+    unsigned spanned;  /* the lines quoted cells took beyond their row's first, so far */
+    textdec dec;
+    int encoding;      /* asked for */
+    bool eof_reported; /* neither UTF-8 nor GB18030: said once */
     /* the lines after the first of a row still open (a quoted cell may span lines), read again
      * as rows when its quote is never closed; and those lines while they are read again */
     sbuf rowtext, replay;

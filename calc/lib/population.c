@@ -1,8 +1,8 @@
 /* population.c — a population's records into profiles, for batch, whatif, --solve and near:
  * an input opened by its name and format, and each record validated — the short way for a
  * JSON Lines record, through its value tree with the --set overrides otherwise. It validates;
- * it never evaluates, and it reports nothing itself: every problem goes into the caller's
- * diagnostics. */
+ * it never evaluates, and it reports nothing itself (but the note that a CSV is read in an
+ * encoding other than UTF-8, on o->err): every problem goes into the caller's diagnostics. */
 #include "batch.h"
 
 #include <stdlib.h>
@@ -30,6 +30,8 @@ int record_profile(calc_profile *p, const calc_schema *s, const char *file, cons
         rc = profile_from_value(p, s, doc, d);
         if (rc && r->text && (how & RP_CHAR_COLUMNS)) /* JSON positions are bytes until now */
             calc_json_columns(d, before, file, r->line, r->text, r->len);
+        if (rc && r->cols) /* a CSV's: a cell is named as a spreadsheet names it */
+            csvin_name_cells(d, before, r);
     }
     return rc;
 }
@@ -64,7 +66,11 @@ calc_input *population_open(const calc_batch_opts *o, int f, const calc_schema *
     calc_error err = {0};
     int fmt = o->input_format >= 0 ? o->input_format
               : strcmp(o->inputs[f], "-") == 0 ? IN_JSONL : input_format_of(o->inputs[f]);
-    calc_input *in = fmt < 0 ? NULL : input_open(o->inputs[f], fmt, s, &err);
+    calc_input *in = fmt < 0 ? NULL : input_open(o->inputs[f], fmt, o->encoding, s, &err);
+    sbuf note = {0}; /* a CSV not in UTF-8 says so, like batch */
+    if (in && o->err && input_encoding_note(in, o->lang, &note, NULL))
+        fprintf(o->err, "calc: %s%s\n", o->lang ? "note: " : "注意：", note.p);
+    sb_free(&note);
     if (!in) {
         if (fmt < 0)
             calc_error_set(&err, CALC_EUSAGE, NULL, 0, 0,

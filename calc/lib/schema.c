@@ -272,7 +272,7 @@ int calc_schema_load(calc_schema *s, const char *path, calc_diags *d)
         if (rc)
             return rc;
     }
-    return 0;
+    return schema_check_labels(s, d);
 }
 
 void calc_schema_free(calc_schema *s)
@@ -374,8 +374,8 @@ int schema_scalar(const snode *n, const char *str, size_t len, bool quoted, pval
             }
         return -1;
     }
-    case T_ENUM: {
-        int k = enum_index(n->en, str);
+    case T_ENUM: { /* its code or its Chinese label: the code is what the profile keeps */
+        int k = enum_lookup(n->en, str);
         if (k < 0)
             return -1;
         out->u.i = k;
@@ -556,11 +556,7 @@ static bool convert(vctx *c, const snode *n, const value *v, pval *out)
         bad(c, v, "write true or false (or 是/否)", "expected true or false, got '%s'", v->str);
         return false;
     case T_ENUM: {
-        const char *best = closest_name(v->str, n->en->values, n->en->n);
-        /* a Chinese label is accepted as a hint, never silently */
-        for (size_t i = 0; !best && i < n->en->n; i++)
-            if (strcmp(n->en->zh[i], v->str) == 0)
-                best = n->en->values[i];
+        const char *best = enum_closest(n->en, v->str);
         char hint[768];
         if (best)
             snprintf(hint, sizeof hint, "did you mean '%s'?", best);

@@ -72,6 +72,23 @@ const char *snode_label(const snode *n, int lang);
 int schema_load_change(snode *n, const value *def, calc_diags *d);
 const char *schema_change_name(int change);
 
+/* ---- labels (labels.c) ---- */
+/* The value given as its code or its Chinese label (exactly), or -1. */
+int enum_lookup(const enum_def *e, const char *s);
+/* The code or label closest to s, for a "did you mean", or NULL. */
+const char *enum_closest(const enum_def *e, const char *s);
+/* The schema's labels name one thing each: no two values of an enum share a label, and no
+ * label of a value is another's code; no two fields of a profile (outside list items), or of
+ * one list's item, share a label. 0 or CALC_ESCHEMA with every clash in d. */
+int schema_check_labels(const calc_schema *s, calc_diags *d);
+/* The field path a CSV column named h by a field's label means, Chinese or English ("研发投入":
+ * finance.rd_expense; a list's items numbered from 1, "门店1.面积" or "Stores 1.Floor area":
+ * stores[0].area_m2) into out (cap bytes); false when no label is h. */
+bool schema_label_column(const calc_schema *s, const char *h, char *out, size_t cap);
+/* The path or label closest to h (paths, labels and a list's first item in each form), into
+ * buf; NULL when none is close. */
+const char *schema_column_closest(const calc_schema *s, const char *h, char *buf, size_t cap);
+
 /* ---- typed profile ---- */
 typedef struct pval pval;
 typedef struct pobj pobj;

@@ -448,8 +448,13 @@ void calc_error_print(FILE *out, const calc_error *err)
 {
     static const char *sev[] = {"error", "warning", "note"};
     const char *s = sev[err->severity < 0 || err->severity > 2 ? 0 : err->severity];
+    char col[sizeof err->cell]; /* the column, or a CSV's cell (C（研发投入）) */
+    if (err->cell[0])
+        snprintf(col, sizeof col, "%s", err->cell);
+    else
+        snprintf(col, sizeof col, "%u", err->col);
     if (err->file[0] && err->line && err->col)
-        fprintf(out, "%s:%u:%u: %s: ", err->file, err->line, err->col, s);
+        fprintf(out, "%s:%u:%s: %s: ", err->file, err->line, col, s);
     else if (err->file[0] && err->line)
         fprintf(out, "%s:%u: %s: ", err->file, err->line, s);
     else if (err->file[0])
@@ -459,11 +464,11 @@ void calc_error_print(FILE *out, const calc_error *err)
     if (err->path[0])
         fprintf(out, "%s: ", err->path);
     fprintf(out, "%s\n", err->msg);
-    if (err->file[0] && err->line && err->col && !settings.no_source)
+    if (err->file[0] && err->line && err->col && !err->cell[0] && !settings.no_source)
         echo_line(out, err->file, err->line, err->col);
     if (err->hint[0]) {
         if (err->file[0] && err->line && err->col)
-            fprintf(out, "%s:%u:%u: note: %s\n", err->file, err->line, err->col, err->hint);
+            fprintf(out, "%s:%u:%s: note: %s\n", err->file, err->line, col, err->hint);
         else if (err->file[0] && err->line)
             fprintf(out, "%s:%u: note: %s\n", err->file, err->line, err->hint);
         else if (err->file[0])

@@ -1,4 +1,5 @@
-/* fuzz_csv.c — the CSV and YAML-stream batch readers (the first byte picks which). */
+/* fuzz_csv.c — the CSV and YAML-stream batch readers (the first byte's lowest bit picks which,
+ * its next two a CSV's encoding: found, UTF-8, GBK or GB18030). */
 #include "common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -10,7 +11,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FILE *f = fmemopen((void *)(data + 1), size - 1, "rb");
     if (!f)
         return 0;
-    calc_input *in = input_open_stream(f, "fuzz", fmt, &e->ps.schema);
+    int enc = fmt == IN_CSV ? (data[0] >> 1) & 3 : CALC_ENC_AUTO;
+    calc_input *in = input_open_stream(f, "fuzz", fmt, enc, &e->ps.schema);
     for (int n = 0; n < 1000; n++) {
         arena a = {0};
         rec_in r;
