@@ -1,7 +1,7 @@
 /* output.c — writes results: the JSON contract of `calc eval --format json` and the aligned
  * table (CJK counted double width) with --explain's conditions, steps and sources.
  * It formats; it never decides a status or an amount. */
-#include "engine.h"
+#include "explain.h"
 
 #include <string.h>
 
@@ -38,8 +38,9 @@ static bool keep(char *slot, unsigned short *len, size_t cap, const char *text, 
 
 /* A condition record. Its name, field and requirement are the same for every profile: their
  * JSON is made once per condition (and per as_of and parameter version for the requirement)
- * and copied after that. The scratch buffer t is reused across records. */
-static void json_rec(sbuf *b, sbuf *t, const crec *c)
+ * and copied after that. The scratch buffer t is reused across records. With labels, its
+ * sentence for people follows (made for every record: it holds the value). */
+static void json_rec(sbuf *b, sbuf *t, const crec *c, bool labels)
 {
     cond_json *js = c->c ? c->c->js : NULL;
     bool plain = js && !c->field && (!c->prefix || !c->prefix[0]) && c->name == c->c->name;
@@ -96,7 +97,10 @@ static void json_rec(sbuf *b, sbuf *t, const crec *c)
         }
     }
     sb_puts(b, tv_en[c->result]);
-    LIT(b, "\"}");
+    LIT(b, "\"");
+    if (labels)
+        json_rec_label(b, t, c);
+    LIT(b, "}");
 }
 
 /* The result as JSON into b; with a sink, what is complete is written to it policy by policy,
@@ -160,7 +164,7 @@ static void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc
         for (size_t k = 0; k < r->nreason; k++) {
             if (k)
                 sb_puts(b, ", ");
-            json_rec(b, &scratch, &r->reason[k]);
+            json_rec(b, &scratch, &r->reason[k], conds);
         }
         LIT(b, "], \"missing\": [");
         for (size_t k = 0; k < r->nmissing; k++) {
@@ -193,6 +197,8 @@ static void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc
             sb_puts(b, ", \"pool\": ");
             sb_json_str(b, ps->pool[p->pool].name);
         }
+        if (conds)
+            json_people(b, ps, p, r);
         if (r->status == ST_ERROR) {
             sb_puts(b, ", \"error\": ");
             sb_json_str(b, r->error ? r->error : "error");
@@ -206,7 +212,7 @@ static void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc
                 }
                 if (k)
                     sb_puts(b, ", ");
-                json_rec(b, &scratch, &r->cond[k]);
+                json_rec(b, &scratch, &r->cond[k], true);
             }
             sb_puts(b, "]");
         }
@@ -217,7 +223,9 @@ static void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc
                     sb_puts(b, ", ");
                 sb_json_str(b, r->step[k]);
             }
-            sb_puts(b, "], \"title\": {\"zh\": ");
+            sb_puts(b, "]");
+            json_computation(b, sink, e, p, r);
+            sb_puts(b, ", \"title\": {\"zh\": ");
             sb_json_str(b, p->title_zh);
             sb_puts(b, ", \"en\": ");
             sb_json_str(b, p->title_en);
