@@ -421,6 +421,7 @@ static void finish_words(evalctx *c, const policy *p, pres *r)
     if (c->nwords)
         memcpy(r->words + 2 * rule, c->words, 2 * c->nwords * sizeof *r->words);
     r->nwords = n;
+    r->words_rule = rule;
     for (size_t k = 0; k < n; k++) { /* an English line begins with a capital */
         char *en = r->words[2 * k + 1];
         if (en[0] >= 'a' && en[0] <= 'z')

@@ -125,6 +125,7 @@ typedef struct pres {
     char **step; /* computation steps, human text */
     size_t nwords;
     char **words; /* the computation in words: line i in Chinese words[2i], English words[2i+1] */
+    bool words_rule; /* its first line is the policy's amount rule ("计算规则：…") */
     char *error;   /* status error: message */
     struct qualify *to_qualify; /* how to become eligible, when asked for (qualify.c) */
     char *error_loc;
