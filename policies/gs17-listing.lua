@@ -41,6 +41,7 @@ return policy {
     if total == 0 then
       return 0, { zh = "已达到的各阶段均已奖励", en = "all reached stages already rewarded" }
     end
+    step({ zh = "各阶段奖励合计", en = "total of the stage rewards" }, total)
     return total
   end,
   amount_rule = {

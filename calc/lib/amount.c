@@ -176,6 +176,8 @@ static void item_words(E *e, const cond *c, size_t i, const pval *item, calc_mon
     const char *line[2];
     size_t at[2];
     w->n = 0;
+    if (!x->item_lines)
+        x->unnamed = true; /* an amount without a step: the policy's rule says how */
     for (int l = 0; l < 2; l++) {
         at[l] = w->n;
         label_item(w, c->sn, i, item, l);
@@ -311,7 +313,10 @@ static int amount_stage(E *e, int overall, pres *r)
             lua_pushinteger(L, r->quantity);
             lua_rawgeti(L, LUA_REGISTRYINDEX, p->ref_params);
             e->c->nnamed = 0;
+            size_t words_before = e->c->nwords;
             int vr = call(e, p->ref_value, 2, 1, r);
+            if (e->c->nwords == words_before)
+                e->c->unnamed = true; /* a value without a step: the policy's rule says how */
             if (vr != 0)
                 return ST_ERROR;
             int bad = check_amount(e, -1, &amount, r, "value");

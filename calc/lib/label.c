@@ -91,18 +91,21 @@ void label_item(sbuf *b, const snode *list, size_t i, const pval *item, int lang
         sb_printf(b, "第%zu%s%s", i + 1, u, snode_label(list, 0));
     else
         sb_printf(b, lang ? "%s item %zu" : "%s第%zu项", snode_label(list, lang), i + 1);
-    /* what tells the items apart to a person: the first of its choices given (杭州首店) */
+    /* what tells the items apart to a person: its first choice field (a store's kind, 杭州首店),
+     * when given */
     if (!item || !item->set || item->type != T_OBJECT)
         return;
     const pobj *o = item->u.o;
     for (size_t k = 0; k < o->sn->nchild; k++) {
         const snode *f = o->sn->child[k];
-        if (f->type == T_ENUM && o->slot[k].set) {
+        if (f->type != T_ENUM)
+            continue;
+        if (o->slot[k].set) {
             sb_puts(b, lang ? " (" : "（");
             enum_words(b, f->en, o->slot[k].u.i, o->slot[k].s, lang);
             sb_puts(b, lang ? ")" : "）");
-            return;
         }
+        return;
     }
 }
 
@@ -341,6 +344,20 @@ static void actual_words(sbuf *b, const crec *r, int lang)
     label_value(b, sn, &r->v, lang);
 }
 
+/* A field of the condition or of one below it (a composite has none of its own): where in the
+ * profile's lists the condition is. */
+static const snode *some_field(const cond *c)
+{
+    if (c->sn)
+        return c->sn;
+    for (size_t i = 0; i < c->n; i++) {
+        const snode *s = some_field(&c->sub[i]);
+        if (s)
+            return s;
+    }
+    return NULL;
+}
+
 void crec_label(sbuf *b, const crec *r, int lang)
 {
     lang = lang ? 1 : 0;
@@ -355,8 +372,12 @@ void crec_label(sbuf *b, const crec *r, int lang)
     }
     bool item = r->prefix && r->prefix[0];
     if (item) {
-        prefix_words(b, c->sn ? c->sn : NULL, r->prefix, lang);
-        sb_puts(b, lang ? " — " : " ");
+        size_t at = b->n;
+        prefix_words(b, some_field(c), r->prefix, lang);
+        if (b->n > at)
+            sb_puts(b, lang ? " — " : " ");
+        else
+            item = false;
     }
     const char *own = lang ? c->en : c->zh;
     if (c->op == C_ALL || c->op == C_ANY || c->op == C_NOT) {
