@@ -206,4 +206,23 @@ want_eq "unlabelled records" "$(jq -s '[.[] | .results[] | (.conditions + .reaso
 want_eq "labelled records" "$(jq -s '[.[] | .results[] | .conditions[] | .label] | length > 20' "$tmp/out")" "true"
 end
 
+# Ensure a claim the pool turned away says so in words, naming the pool by its title — in batch
+# and through allocate (the population exhausts the apartments pool).
+begin "labels: pool exhausted, in batch and through allocate"
+P=tests/data/batch/population.jsonl
+want_ap='{"zh":"资源池「科创公寓」已分配完毕：本项未获分配","en":"The pool “Science and innovation apartments” was used up before this claim: nothing granted"}'
+pool_label() {
+    jq -c 'select(.profile == "APT-102") | .results[] | select(.policy == "sc25-talent-apartment")
+           | .reasons[] | select(.name == "pool exhausted") | .label' "$1"
+}
+run batch "$P" --as-of $ASOF -q --explain
+want_rc 0
+want_eq "batch" "$(pool_label "$tmp/out")" "$want_ap"
+run batch "$P" --as-of $ASOF -q --explain --no-pools -o "$tmp/np.jsonl"
+want_rc 0
+run allocate "$tmp/np.jsonl" -q
+want_rc 0
+want_eq "allocate" "$(pool_label "$tmp/out")" "$want_ap"
+end
+
 finish

@@ -416,14 +416,15 @@ const char *const *label_words(arena *a, const char *zh, const char *en)
     return w;
 }
 
-void label_pool_reason(sbuf *b, const char *pool, bool exhausted, int lang)
+void label_pool_reason(sbuf *b, const char *pool, bool money, bool exhausted, int lang)
 {
-    if (exhausted)
-        sb_printf(b, lang ? "The pool “%s” was used up before this claim: nothing granted"
-                          : "资金池「%s」已分配完毕：本项未获分配", pool);
+    if (lang)
+        sb_printf(b, exhausted ? "The pool “%s” was used up before this claim: nothing granted"
+                               : "This claim's pro-rata share of the pool “%s” is less than ¥0.01",
+                  pool);
     else
-        sb_printf(b, lang ? "This claim's pro-rata share of the pool “%s” is less than ¥0.01"
-                          : "资金池「%s」按比例分配后，本项份额不足¥0.01", pool);
+        sb_printf(b, exhausted ? "%s「%s」已分配完毕：本项未获分配" : "%s「%s」按比例分配后，本项份额不足¥0.01",
+                  money ? "资金池" : "资源池", pool);
 }
 
 void label_cap_reason(sbuf *b, const char *cap, calc_money limit, calc_money sum, int lang)

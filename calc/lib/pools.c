@@ -294,7 +294,7 @@ static int rewrite_result(calc_engine *e, const claim *x, const char *a, const c
                 lab->type = V_MAP;
                 for (int l = 0; l < 2; l++) {
                     sbuf w = {0};
-                    label_pool_reason(&w, l ? pool->en : pool->zh, x->exhausted, l);
+                    label_pool_reason(&w, l ? pool->en : pool->zh, pool->unit == U_YUAN, x->exhausted, l);
                     set_key(&ar, lab, l ? "en" : "zh", scalar(&ar, w.p, true));
                     sb_free(&w);
                 }
@@ -429,7 +429,8 @@ void pools_apply(calc_engine *e, calc_result *res, const claim *cl, size_t ncl)
             const decl *pool = &e->ps.pool[x->pool];
             sbuf w[2] = {{0}, {0}}; /* its sentence, for people */
             for (int l = 0; l < 2; l++)
-                label_pool_reason(&w[l], l ? pool->en : pool->zh, x->exhausted, l);
+                label_pool_reason(&w[l], l ? pool->en : pool->zh, pool->unit == U_YUAN,
+                                  x->exhausted, l);
             rr->words = label_words(&res->a, w[0].p, w[1].p);
             sb_free(&w[0]);
             sb_free(&w[1]);

@@ -69,9 +69,10 @@ bool words_minmax(sbuf w[2], const label_name *const *x, const int64_t *v, int n
                   int64_t best, const label_name *r, bool *unnamed);
 /* The sentences {zh, en} of a record made outside a condition (crec.words), kept in a. */
 const char *const *label_words(arena *a, const char *zh, const char *en);
-/* The sentence of a reason made by a pool (exhausted, or a share floored to nothing) and by an
- * enterprise cap that left a member nothing, naming the pool or cap by its title. */
-void label_pool_reason(sbuf *b, const char *pool, bool exhausted, int lang);
+/* The sentence of a reason made by a pool (exhausted, or a share floored to nothing; money: a
+ * 资金池, else a 资源池 of units or m²) and by an enterprise cap that left a member nothing,
+ * naming the pool or cap by its title. */
+void label_pool_reason(sbuf *b, const char *pool, bool money, bool exhausted, int lang);
 void label_cap_reason(sbuf *b, const char *cap, calc_money limit, calc_money sum, int lang);
 /* Whether Lua source text reads `name` as a field (x.name, x["name"]) outside comments: how a
  * policy's amount functions use a parameter. */
