@@ -624,7 +624,7 @@ rc=$xrc
 want_rc 0
 want_line pop.dump "sheet 结果 freeze C2 filter A1:J5136 rows 5136 widths 13,17,23,30,14,15,15,7,7,60"
 want_line pop.dump "sheet 汇总 freeze C2 filter A1:L14 rows 22 widths 23,60,7,15,15,9,13,13,11,7,17,7"
-want_line pop.dump "sheet 资金池 freeze B2 filter A1:O5 rows 5 widths 22,42,11,7,17,9,17,17,7,15,11,11,11,27,13"
+want_line pop.dump "sheet 资金池 freeze B2 filter A1:O5 rows 5 widths 22,24,11,7,17,9,17,17,7,15,11,11,11,27,13"
 want_line pop.dump "结果 1 企业标识|企业名称|政策编号|政策名称|状态|金额|分配前金额|数量|单位|原因"
 want_eq "sheets" "$(sed -n 's/^sheet \([^ ]*\) .*/\1/p' "$tmp/pop.dump" | tr '\n' ' ')" "结果 汇总 资金池 "
 end
@@ -633,7 +633,7 @@ end
 # 399,999.99, to the fen), names, titles, what the pool did and the reasons in words.
 begin "--format xlsx: exact cells of pooled results"
 want_line pop.dump "结果 3765 FS-c2|首店企业c2|sc25-first-store|首店、旗舰店一次性补助|按比例分配|#393749.99{¥#,##0.00}|#399999.99{¥#,##0.00}|||"
-want_line pop.dump "结果 4967 APT-beta|公寓企业beta|sc25-talent-apartment|科创公寓五折租赁|资金池已用完|#0{¥#,##0.00}|#150000{¥#,##0.00}|#0|套|资金池已用完：科创公寓2000套"
+want_line pop.dump "结果 4967 APT-beta|公寓企业beta|sc25-talent-apartment|科创公寓五折租赁|资金池已用完|#0{¥#,##0.00}|#150000{¥#,##0.00}|#0|套|资金池已用完：科创公寓"
 want_match pop.dump "^结果 [0-9]+ APT-alpha\|公寓企业alpha\|sc25-talent-apartment\|科创公寓五折租赁\|部分分配\|#90000\{¥#,##0.00\}\|#600000\{¥#,##0.00\}\|#3\|套\|$"
 want_match pop.dump "^结果 [0-9]+ INC-U-B\|孵化企业U-B\|qj20-incubator\|智能制造创业创新园入驻\|部分分配\|#54750\{¥#,##0.00\}\|#109500\{¥#,##0.00\}\|#100\|m²\|$"
 end
@@ -647,8 +647,8 @@ want_line pop.dump "汇总 8 sc25-first-store|首店、旗舰店一次性补助|
 want_line pop.dump "汇总 17 记录读取|#395||||||||||"
 want_line pop.dump "汇总 20 现金合计|#125999999.99{¥#,##0.00}||||||||||"
 want_line pop.dump "汇总 21 实物价值合计|#125152500{¥#,##0.00}||||||||||"
-want_line pop.dump "资金池 2 sc25-commerce|上城区都市经济政策预算（不少于1.26亿元）|按比例|元|#126000000{¥#,##0.00}|#129|#128000000{¥#,##0.00}|#125999999.99{¥#,##0.00}|#0.01{¥#,##0.00}|#2000000.01{¥#,##0.00}|#0|#129|#0|126000000.00/128000000.00|"
-want_line pop.dump "资金池 3 sc25-apartments|科创公寓2000套|先到先得|套|#2000|#109|#2110|#2000|#0|#110|#102|#1|#6||APT-alpha"
+want_line pop.dump "资金池 2 sc25-commerce|上城区都市经济政策预算|按比例|元|#126000000{¥#,##0.00}|#129|#128000000{¥#,##0.00}|#125999999.99{¥#,##0.00}|#0.01{¥#,##0.00}|#2000000.01{¥#,##0.00}|#0|#129|#0|126000000.00/128000000.00|"
+want_line pop.dump "资金池 3 sc25-apartments|科创公寓|先到先得|套|#2000|#109|#2110|#2000|#0|#110|#102|#1|#6||APT-alpha"
 end
 
 # Ensure the rows go on in 结果2, 结果3 … past the row limit (CALC_XLSX_ROWS=1000: 999 rows under

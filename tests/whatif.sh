@@ -723,9 +723,9 @@ want_eq "totals.in_kind" "$(agg .totals.in_kind)" "3 360000.00 2 210000.00 -1500
 want_eq "title and kind" "$(jqo '.policies[] | select(.policy == "sc25-talent-apartment") | [.title.zh, .kind]')" \
     '["科创公寓五折租赁","in_kind"]'
 want_eq "commerce pool" "$(jqo '.pools[] | select(.pool == "sc25-commerce") | [.title.zh, .unit, .mode, .baseline, .scenario]')" \
-    '["上城区都市经济政策预算（不少于1.26亿元）","yuan","pro_rata",{"size":"126000000.00","claims":2,"claimed":"1150000.00","granted":"1150000.00","remaining":"124850000.00","unmet":"0.00"},{"size":"1000000.00","claims":2,"claimed":"1650000.00","granted":"999999.99","remaining":"0.01","unmet":"650000.01","factor":"1000000.00/1650000.00"}]'
+    '["上城区都市经济政策预算","yuan","pro_rata",{"size":"126000000.00","claims":2,"claimed":"1150000.00","granted":"1150000.00","remaining":"124850000.00","unmet":"0.00"},{"size":"1000000.00","claims":2,"claimed":"1650000.00","granted":"999999.99","remaining":"0.01","unmet":"650000.01","factor":"1000000.00/1650000.00"}]'
 want_eq "apartments pool" "$(jqo '.pools[] | select(.pool == "sc25-apartments") | [.title.en, .unit, .mode, .baseline, .scenario]')" \
-    '["2,000 science and innovation apartments","units","first_come",{"size":2000,"claims":3,"claimed":12,"granted":12,"remaining":1988,"unmet":0},{"size":7,"claims":3,"claimed":12,"granted":7,"remaining":0,"unmet":5,"ran_out_at":{"applied":"2025-03-03","id":"P3"}}]'
+    '["Science and innovation apartments","units","first_come",{"size":2000,"claims":3,"claimed":12,"granted":12,"remaining":1988,"unmet":0},{"size":7,"claims":3,"claimed":12,"granted":7,"remaining":0,"unmet":5,"ran_out_at":{"applied":"2025-03-03","id":"P3"}}]'
 end
 
 # Ensure --by gives the totals per group: P1 is in commerce, the others have no industry.
@@ -748,8 +748,8 @@ want_eq "header" "$(head -n 1 "$tmp/out")" \
 want_line out "$(printf ',sc25-first-store,2,2,1150000.00,999999.99,-150000.01,0,2,2,policy,首店、旗舰店一次性补助,yuan,,,,\r')"
 want_line out "$(printf ',totals.cash,2,2,1150000.00,999999.99,-150000.01,0,2,2,total,现金合计,yuan,,,,\r')"
 want_line out "$(printf ',totals.in_kind,3,2,360000.00,210000.00,-150000.00,0,2,2,total,实物合计（价值）,yuan,,,,\r')"
-want_line out "$(printf ',sc25-commerce,,,1150000.00,999999.99,-150000.01,,,,pool,上城区都市经济政策预算（不少于1.26亿元）,yuan,126000000.00,1150000.00,1000000.00,1650000.00\r')"
-want_line out "$(printf ',sc25-apartments,,,12,7,-5,,,,pool,科创公寓2000套,units,2000,12,7,12\r')"
+want_line out "$(printf ',sc25-commerce,,,1150000.00,999999.99,-150000.01,,,,pool,上城区都市经济政策预算,yuan,126000000.00,1150000.00,1000000.00,1650000.00\r')"
+want_line out "$(printf ',sc25-apartments,,,12,7,-5,,,,pool,科创公寓,units,2000,12,7,12\r')"
 want_eq "rows" "$(wc -l <"$tmp/out" | tr -d ' ')" 20 # header, 13 policies, 2 totals, 4 pools
 run whatif "$WP" --scenario "$WS" --as-of $ASOF --format csv --by industry --lang en
 want_line out "$(printf 'commerce,totals.cash,1,1,1000000.00,909090.90,-90909.10,0,1,0,total,cash total,yuan,,,,\r')"
@@ -777,9 +777,9 @@ want_match out '^首店、旗舰店一次性补助 +2 +2 +1,150,000\.00 +999,999
 want_match out '^现金合计 +2 +2 +1,150,000\.00 +999,999\.99 +-150,000\.01 +0 +2 +2$'
 want_match out '^实物合计（价值） +3 +2 +360,000\.00 +210,000\.00 +-150,000\.00 +0 +2 +2$'
 want_match out '^十大产业平台匹配 +0 +0 +- +- +- +0 +0 +4$'
-want_match out '^上城区都市经济政策预算（不少于1\.26亿元） +基准 +126,000,000\.00 +1,150,000\.00 +1,150,000\.00 +0\.00 +足额发放$'
+want_match out '^上城区都市经济政策预算 +基准 +126,000,000\.00 +1,150,000\.00 +1,150,000\.00 +0\.00 +足额发放$'
 want_match out '^ +情景 +1,000,000\.00 +1,650,000\.00 +999,999\.99 +650,000\.01 +按比例：发放为申请的 60\.60%$'
-want_match out '^科创公寓2000套 +基准 +2,000 套 +12 套 +12 套 +0 套 +足额发放$'
+want_match out '^科创公寓 +基准 +2,000 套 +12 套 +12 套 +0 套 +足额发放$'
 want_match out '^ +情景 +7 套 +12 套 +7 套 +5 套 +先到先得：至 P3 用完$'
 want_no_match out 'sc25-|totals|finance\.'
 # the policy table: the header, 13 policies and the totals (the rule aside) end each column at
@@ -801,7 +801,7 @@ want_match out '^cash total +2 +2 +1,150,000\.00 +999,999\.99 +-150,000\.01 +0 +
 want_match out '^Talent apartments at half the market rent +3 +2 +360,000\.00 +210,000\.00 +-150,000\.00 +0 +2 +2$'
 want_line out "Industry: commerce"
 want_line out "Industry: (absent)"
-want_match out '^Shangcheng urban-economy budget \(at least 126 million yuan\) +base +126,000,000\.00 +1,150,000\.00 +1,150,000\.00 +0\.00 +paid in full$'
+want_match out '^Shangcheng urban-economy policy budget +base +126,000,000\.00 +1,150,000\.00 +1,150,000\.00 +0\.00 +paid in full$'
 want_match out '^ +scen\. +1,000,000\.00 +1,650,000\.00 +999,999\.99 +650,000\.01 +pro rata: 60\.60% of claims$'
 want_match out '^ +scen\. +7 units +12 units +7 units +5 units +first come: ran out at P3$'
 run whatif "$WP" --scenario "$WS" --as-of $ASOF --by industry
@@ -839,18 +839,18 @@ solve --budget 126000000
 want_rc 1
 want_empty err
 want_is out <<'EOF2'
-预算不构成约束：资金池“上城区都市经济政策预算（不少于1.26亿元）”（sc25-commerce，¥126,000,000.00，按比例分配）先于预算起约束作用
+预算不构成约束：资金池“上城区都市经济政策预算”（sc25-commerce，¥126,000,000.00，按比例分配）先于预算起约束作用
   sc25-first-store.cap 取 ¥126,000,000.00（搜索范围的端点）时申请 ¥130,000,000.00，超过资金池规模 ¥126,000,000.00；按比例分配后成本 ¥125,999,998.70，仍在预算 ¥126,000,000.00 之内：再提高只会改变资金池的分配，不会增加成本
   按资金池求解：--against pool:sc25-commerce（资金池足额发放的最大取值）
 EOF2
 solve --budget 126000000 --lang en
 want_rc 1
-want_line out "the budget cannot bind: pool sc25-commerce (Shangcheng urban-economy budget (at least 126 million yuan), ¥126,000,000.00, pro rata) binds first"
+want_line out "the budget cannot bind: pool sc25-commerce (Shangcheng urban-economy policy budget, ¥126,000,000.00, pro rata) binds first"
 want_line out "  to solve against the pool: --against pool:sc25-commerce (the largest value the pool pays in full)"
 solve --budget 126000000 --format json
 want_rc 1
 want_eq "json" "$(jqo '[.result, .value, .binding, .cost, .budget, .pool.pool, .pool.title.zh, .pool.claimed, .pool.exceeded]')" \
-    '["budget_cannot_bind",null,"pool","125999998.70","126000000.00","sc25-commerce","上城区都市经济政策预算（不少于1.26亿元）","130000000.00",true]'
+    '["budget_cannot_bind",null,"pool","125999998.70","126000000.00","sc25-commerce","上城区都市经济政策预算","130000000.00",true]'
 want_match out '"en": "the budget cannot bind: pool sc25-commerce '
 end
 
@@ -861,7 +861,7 @@ solve --budget 126000000 --against pool:sc25-commerce
 want_rc 0
 want_empty err
 want_is out <<'EOF2'
-sc25-first-store.cap = ¥966,666.66：资金池足额发放的最大取值（约束：资金池“上城区都市经济政策预算（不少于1.26亿元）”（sc25-commerce））
+sc25-first-store.cap = ¥966,666.66：资金池足额发放的最大取值（约束：资金池“上城区都市经济政策预算”（sc25-commerce））
   成本 ¥125,999,999.20（预算 ¥126,000,000.00）；资金池申请 ¥125,999,999.20，规模 ¥126,000,000.00；受益 170 户，记录 170 条
   再进一步（¥966,666.67）申请将为 ¥126,000,000.40，超过资金池规模，按比例分配后成本 ¥125,999,998.70
 EOF2
@@ -870,7 +870,7 @@ want_rc 0
 want_eq "json" "$(jqo '[.result, .value, .binding, .cost, .budget, .next_step_cost, .beneficiaries, .pool.claimed, .pool.against]')" \
     '["solved","¥966,666.66","pool","125999999.20",null,"125999998.70",170,"125999999.20",true]'
 solve --against pool --lang en
-want_line out "sc25-first-store.cap = ¥966,666.66: the largest value the pool pays in full (binding: pool sc25-commerce (Shangcheng urban-economy budget (at least 126 million yuan)))"
+want_line out "sc25-first-store.cap = ¥966,666.66: the largest value the pool pays in full (binding: pool sc25-commerce (Shangcheng urban-economy policy budget))"
 # the answer checked by a plain whatif: at 966,666.66 nothing is scaled, at 966,666.67 it is
 run whatif "$DI" --as-of $ASOF --param sc25-first-store.cap=966666.66 --format json
 want_eq "pool at the answer" "$(jqo '.pools[0].scenario | [.claimed, .granted]')" '["125999999.20","125999999.20"]'
@@ -898,7 +898,7 @@ end
 begin "solve --against pool: a threshold and a rate"
 run whatif "$DI" --as-of $ASOF --solve sc25-first-store.min_area --budget 1000 --against pool
 want_rc 0
-want_line out "sc25-first-store.min_area = 151 m²：预算内的最小取值（约束：预算和资金池“上城区都市经济政策预算（不少于1.26亿元）”（sc25-commerce））"
+want_line out "sc25-first-store.min_area = 151 m²：预算内的最小取值（约束：预算和资金池“上城区都市经济政策预算”（sc25-commerce））"
 run whatif "$DI" --as-of $ASOF --solve sc25-first-store.fitout_rate --budget 126000000 --against pool --format json
 want_rc 0
 want_eq "rate" "$(jqo '[.value, .binding, .cost, .next_step_cost, .pool.claimed]')" \

@@ -35,6 +35,7 @@ static void schema_node(tbl *t, const snode *n, int lang)
         else
             snprintf(type, sizeof type, "%s", lang ? type_en[c->type] : type_zh[c->type]);
         tbl_add(t, c->path);
+        tbl_add(t, snode_label(c, lang));
         tbl_add(t, type);
         tbl_addf(t, "%s%s", lang ? (c->en_text ? c->en_text : "") : (c->zh ? c->zh : ""),
                  c->required ? (lang ? " (required)" : "（必填）") : "");
@@ -47,8 +48,9 @@ int calc_schema_write(FILE *out, const calc_engine *e, int lang)
 {
     const calc_schema *s = &e->ps.schema;
     tbl t;
-    tbl_init(&t, "lll");
+    tbl_init(&t, "llll");
     tbl_add(&t, lang ? "field" : "字段");
+    tbl_add(&t, lang ? "label" : "名称");
     tbl_add(&t, lang ? "type" : "类型");
     tbl_add(&t, lang ? "meaning" : "含义");
     schema_node(&t, s->root, lang);
@@ -61,10 +63,11 @@ int calc_schema_write(FILE *out, const calc_engine *e, int lang)
     for (size_t i = 0; i < s->nenum; i++) {
         fprintf(out, "%s:", s->enums[i].name);
         for (size_t k = 0; k < s->enums[i].n; k++) {
-            if (strcmp(s->enums[i].values[k], s->enums[i].zh[k]) == 0)
+            const char *l = enum_label_lang(&s->enums[i], (int)k, lang);
+            if (strcmp(s->enums[i].values[k], l) == 0)
                 fprintf(out, " %s", s->enums[i].values[k]);
             else
-                fprintf(out, " %s(%s)", s->enums[i].values[k], s->enums[i].zh[k]);
+                fprintf(out, " %s(%s)", s->enums[i].values[k], l);
         }
         fprintf(out, "\n");
     }
@@ -412,6 +415,24 @@ static bool used_in_source(const char *file, const char *name)
     return found;
 }
 
+/* Conditions worded in Chinese only: their English sentence would fall back to the engine's
+ * words while the Chinese has the author's. (The condition may come from lib/: no line.) */
+static int lint_wording(calc_diags *d, const policy *p, const cond *c, size_t n)
+{
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!c[i].zh != !c[i].en) {
+            calc_loc loc = {p->file, 0, 0};
+            diag_at(d, CALC_ECHECK, &loc, c[i].name, "give both: { zh = \"…\", en = \"…\" }",
+                    "condition is worded in %s only", c[i].zh ? "Chinese" : "English");
+            rc = CALC_ECHECK;
+        }
+        if (lint_wording(d, p, c[i].sub, c[i].n))
+            rc = CALC_ECHECK;
+    }
+    return rc;
+}
+
 int calc_policies_check(const calc_engine *e, calc_date today, calc_diags *d)
 {
     const polset *ps = &e->ps;
@@ -443,6 +464,8 @@ int calc_policies_check(const calc_engine *e, calc_date today, calc_diags *d)
                     rc = CALC_ECHECK;
             }
         }
+        if (lint_wording(d, p, p->conds, p->ncond) && !rc)
+            rc = CALC_ECHECK;
         if (p->to < today) {
             calc_error *x = calc_diags_add(d);
             if (x) {
