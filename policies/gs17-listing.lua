@@ -1,5 +1,11 @@
 -- "上市计划" 分阶段奖励 — policy book §5, gs17-listing.
 local stages = { "restructured", "filed", "listed" }
+-- each stage's reward in words, for the explanation
+local reward_of = {
+  restructured = { zh = "股改奖励", en = "reward for the joint-stock reform" },
+  filed = { zh = "申报受理奖励", en = "reward for the accepted application" },
+  listed = { zh = "上市奖励", en = "reward for the listing" },
+}
 
 return policy {
   id = "gs17-listing",
@@ -16,7 +22,8 @@ return policy {
   },
   conditions = {
     equals("district", "拱墅区"),
-    one_of("listing.stage", stages, { zh = "已启动上市进程（股改、申报受理或上市）" }),
+    one_of("listing.stage", stages, { zh = "已启动上市进程（股改、申报受理或上市）",
+                                     en = "the listing process started (joint-stock reform, application accepted or listed)" }),
     between("listing.stage_date", IN_FORCE_FROM, IN_FORCE_TO),
   },
   -- every stage up to and including the current one, less those already rewarded
@@ -25,14 +32,14 @@ return policy {
     for _, s in ipairs(stages) do
       if not contains(e.listing.stages_paid, s) then
         total = add(total, p.rewards[s])
-        step("reward for " .. s, p.rewards[s])
+        step(reward_of[s], p.rewards[s])
       end
       if s == e.listing.stage then
         break
       end
     end
     if total == 0 then
-      return 0, "all reached stages already rewarded"
+      return 0, { zh = "已达到的各阶段均已奖励", en = "all reached stages already rewarded" }
     end
     return total
   end,

@@ -26,7 +26,8 @@ return policy {
   conditions = {
     one_of("industry", { "finance", "ecommerce", "it", "software", "iot", "advertising",
                          "industrial_design", "new_energy", "auto_internet", "mobile_internet",
-                         "culture", "health" }, { zh = "行业属于十大产业平台之一" }),
+                         "culture", "health" }, { zh = "行业属于十大产业平台之一",
+                                             en = "an industry of one of the ten industrial platforms" }),
   },
   detail = function(e, p)
     local out = {}

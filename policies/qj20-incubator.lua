@@ -20,7 +20,8 @@ return policy {
   conditions = {
     one_of("industry", { "smart_manufacturing", "new_energy", "new_equipment", "new_materials" }),
     on_or_after("founded", years_before_as_of(param "max_age_years"),
-                { zh = "成立不满2年（测算日前2年当日或之后成立）" }),
+                { zh = "成立不满2年（测算日前2年当日或之后成立）",
+                  en = "founded less than 2 years before the estimate date" }),
     at_most("employees", param "max_employees"),
     at_least("office.requested_m2", 1),
   },
@@ -32,7 +33,7 @@ return policy {
     return mul(mul(m2, p.daily_rate), p.days)
   end,
   amount_rule = {
-    zh = "面积 = min(申请面积, 200)平方米；价值 = 面积 × 1.50元/平方米/天 × 365",
-    en = "m² = min(requested, 200); value = m² × 1.50/m²/day × 365",
+    zh = "面积取申请面积，不超过200平方米；价值 = 面积 × 1.50元/平方米/天 × 365天",
+    en = "area: the space requested, at most 200 m²; value = area × ¥1.50 per m² and day × 365 days",
   },
 }

@@ -20,7 +20,8 @@ return policy {
   conditions = {
     lib.stores.qualifying {
       equals("district", "上城区"),
-      one_of("street", { "湖滨步行街", "清河坊步行街" }, { zh = "位于湖滨或清河坊步行街" }),
+      one_of("street", { "湖滨步行街", "清河坊步行街" }, { zh = "位于湖滨或清河坊步行街",
+                                                         en = "on Hubin or Qinghefang pedestrian street" }),
     },
   },
   item_amount = function(s, p)

@@ -22,7 +22,7 @@ return policy {
   conditions = {
     equals("district", "上城区"),
     lib.stores.qualifying {
-      is_set("kind", { zh = "门店类型已填写" }),
+      is_set("kind"),
       equals("district", "上城区"),
       at_least("area_m2", param "min_area"),
     },
@@ -36,7 +36,8 @@ return policy {
   end,
   limit = "cap",
   amount_rule = {
-    zh = "每家符合条件的门店：min(档位, 装修投入×50%)；合计不超过100万元",
-    en = "per qualifying store: min(tier, 50% of fit-out); the sum capped at 1,000,000",
+    zh = "每家符合条件的门店：按门店类型的档位金额与装修投入×50%取较小者；合计不超过100万元",
+    en = "per qualifying store: the amount of its kind's tier or 50% of its fit-out investment, "
+      .. "whichever is lower; the sum capped at ¥1,000,000",
   },
 }

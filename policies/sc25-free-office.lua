@@ -20,9 +20,10 @@ return policy {
   conditions = {
     equals("district", "上城区"),
     any({ has_tag("tags", "tech_enterprise"), has_tag("tags", "talent_startup") },
-        { zh = "科技型企业或人才创业项目" }),
+        { zh = "科技型企业或人才创业项目", en = "a technology enterprise or a talent start-up project" }),
     on_or_after("founded", years_before_as_of(param "max_age_years"),
-                { zh = "成立不满3年（测算日前3年当日或之后成立）" }),
+                { zh = "成立不满3年（测算日前3年当日或之后成立）",
+                  en = "founded less than 3 years before the estimate date" }),
     at_least("office.requested_m2", 1),
   },
   quantity = function(e, p)
@@ -33,7 +34,8 @@ return policy {
     return mul(mul(m2, p.daily_rate), p.days)
   end,
   amount_rule = {
-    zh = "面积 = min(申请面积, 10×员工数, 1000)平方米；价值 = 面积 × 3.00元/平方米/天 × 365",
-    en = "m² = min(requested, 10 × employees, 1000); value = m² × 3.00/m²/day × 365",
+    zh = "面积取申请面积、员工人数×10平方米与1000平方米中最小者；价值 = 面积 × 3.00元/平方米/天 × 365天",
+    en = "area: the least of the space requested, 10 m² per employee and 1,000 m²; "
+      .. "value = area × ¥3.00 per m² and day × 365 days",
   },
 }

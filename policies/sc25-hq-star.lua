@@ -22,13 +22,16 @@ return policy {
   amount = function(e, p)
     local due = p.tiers[e.hq.star] - p.tiers[e.hq.star_rewarded_before]
     if due <= 0 then
-      return 0, "already rewarded at this star level"
+      return 0, { zh = "该星级已获奖励", en = "already rewarded at this star level" }
     end
-    step("tier(star) − tier(star already rewarded)", due)
+    step({ zh = e.hq.star .. "星档位 − 已奖励" .. e.hq.star_rewarded_before .. "星档位",
+           en = "tier of star level " .. e.hq.star .. " − tier of star level "
+             .. e.hq.star_rewarded_before .. " already rewarded" }, due)
     return due
   end,
   amount_rule = {
-    zh = "星级档位 − 已奖励星级档位（升级补差）",
-    en = "tier(star) − tier(star already rewarded): an upgrade pays the difference",
+    zh = "总部星级的档位金额 − 已奖励星级的档位金额（升级补差）",
+    en = "the tier of the HQ star level − the tier of the star level already rewarded: "
+      .. "an upgrade pays the difference",
   },
 }

@@ -20,8 +20,9 @@ return policy {
   },
   conditions = {
     equals("district", "上城区"),
-    equals("tax_district", "上城区", { zh = "在上城区属地纳税" }),
-    one_of("industry", tech, { zh = "属于科技产业（人工智能、元宇宙、人形机器人等）" }),
+    equals("tax_district", "上城区", { zh = "在上城区属地纳税", en = "taxes paid in Shangcheng" }),
+    one_of("industry", tech, { zh = "属于科技产业（人工智能、元宇宙、人形机器人等）",
+                              en = "a technology industry (AI, the metaverse, humanoid robotics …)" }),
     equals("finance.year", param "fiscal_year"),
     at_least("finance.rd_expense", param "min_rd"),
   },

@@ -29,7 +29,8 @@ return policy {
     return pct(mul(units, mul(p.monthly_rent, p.months)), p.discount)
   end,
   amount_rule = {
-    zh = "套数 = min(申请套数, 符合条件人才数, 20)；价值 = 套数 × 5000元/月 × 12 × 50%",
-    en = "units = min(requested, eligible talents, 20); value = units × 5,000/month × 12 × 50%",
+    zh = "套数取申请套数、符合条件人才数与20套中最小者；价值 = 套数 × 市场租金5000元/月 × 12个月 × 50%",
+    en = "units: the least of the apartments requested, the eligible talents and 20; "
+      .. "value = units × market rent ¥5,000 a month × 12 months × 50%",
   },
 }

@@ -181,8 +181,9 @@ trace() {
 }
 check "--explain JSON: parameters with marks, sources, amount at each stage" trace
 
-# Ensure the decision report renders in headless Chromium with the decisions, totals and
-# fingerprints as text, and that markup in a company name is shown as text.
+# Ensure the estimate report renders in headless Chromium with the results, totals and
+# fingerprints as text, titled an estimate (测算), never a decision (决定), and that markup in a
+# company name is shown as text.
 report() {
     command -v chromium >/dev/null || { echo "chromium is not installed (make deps)"; return 1; }
     sed 's/^name: .*/name: "<script>alert(1)<\/script>示例"/' "$EX" >"$tmp/xss.yaml"
@@ -198,17 +199,23 @@ report() {
         "file://$tmp/report.html" >/dev/null 2>&1
     rm -rf "$ud"
     setfp=$("$CALC" fingerprint | sed -n 's/^policy set  sha256:\([0-9a-f]*\) .*/\1/p')
-    grep -q '惠企政策测算决定书' "$tmp/dom" && grep -q '现金合计 ¥1,955,000.05' "$tmp/dom" &&
+    grep -q '<h1>惠企政策测算报告</h1>' "$tmp/dom" && ! grep -q '决定' "$tmp/dom" &&
+        grep -q '现金合计 ¥1,955,000.05' "$tmp/dom" &&
         grep -q "sha256:$setfp" "$tmp/dom" && grep -q '研发投入最高补助3000万元' "$tmp/dom" &&
         grep -q '&lt;script&gt;alert(1)&lt;/script&gt;示例' "$tmp/dom" &&
         ! grep -q '<script>alert' "$tmp/dom" && [ -s "$BUILD/audit/report.png" ]
 }
-check "decision report renders in Chromium (text, totals, fingerprints, markup inert)" report
+check "estimate report renders in Chromium (text, totals, fingerprints, markup inert)" report
 
-# Ensure the Markdown report carries the same decisions.
+# Ensure the Markdown report carries the same results, in words: the amount from illustrative
+# parameters marked, each reason's sentence (no DSL name or field path), the pool claim.
 report_md() {
     "$CALC" report "$tmp/rec.yaml" -o "$tmp/report.md" --lang en &&
-        grep -q '^| R&D investment subsidy (sc25-rd-subsidy) | eligible | ¥800,000.05 |$' "$tmp/report.md" &&
+        grep -q '^# Policy estimate report$' "$tmp/report.md" &&
+        grep -q '^| R&D investment subsidy (sc25-rd-subsidy) | eligible | ¥800,000.05 \\\* |$' "$tmp/report.md" &&
+        grep -q '^\\\* includes illustrative parameters, not figures from the policy text$' "$tmp/report.md" &&
+        grep -q '^- ✗ Industry: artificial intelligence; this policy requires: smart manufacturing, new energy, new equipment or new materials$' "$tmp/report.md" &&
+        ! grep -qiE 'decision|one_of|at_least|\[industry\]' "$tmp/report.md" &&
         grep -q '^\*\*Total cash ¥1,955,000.05' "$tmp/report.md"
 }
 check "Markdown report, in English" report_md

@@ -133,19 +133,28 @@ want_eq "totals line" "$(grep '^现金合计' "$tmp/out")" "现金合计 ¥1,955
 want_match out '^规则集指纹 sha256:[0-9a-f]{64}$'
 want_match out '^企业画像指纹 sha256:[0-9a-f]{64}$'
 want_eq "last line" "$(tail -n 1 "$tmp/out")" "测算日期 2025-06-30    calc 0.1.0"
-want_match out '^sc25-rd-subsidy +研发投入补助 +符合 +¥800,000\.05$'
+# computed with an illustrative rate (*): the footnote says so; a superseded ¥0.00 has no mark
+want_match out '^sc25-rd-subsidy +研发投入补助 +符合 +¥800,000\.05 \*$'
+want_match out '^sc25-first-store +首店、旗舰店一次性补助 +符合 +¥175,000\.00 \*†$'
 want_match out '^sc25-free-office +免费办公空间 +就高未选 +0 m² \(¥0\.00\)$'
+want_line out "* 含示例参数，非政策原文数值"
+want_line out "† 资金池申请额，实际金额以批量分配为准"
 end
 
-# Ensure --explain shows the source quote, the arithmetic and the superseded note.
+# Ensure --explain shows the source quote, the computation in words, the superseded note naming
+# the other policy by title, each condition's sentence and the pool claim. Founded 2023-05-08,
+# before 2025-06-30 less 2 years (2023-06-30): too old for the incubator.
 begin "eval: --explain quote and steps"
 run eval "$EX" --as-of 2025-06-30 --explain
 want_rc 0
 want_err_empty
 want_line out "    依据：《上城区：奋力打造都市经济高质量发展标杆区》浙江日报2025-03-21：“研发投入最高补助3000万元”"
-want_line out "    = 10% × 8,000,000.50 = 800,000.05"
-want_line out "    就高不重复：由 sc25-hq-office 替代（本项原为 ¥328,500.00）"
-want_line out "    ✗ 成立不满2年（测算日前2年当日或之后成立） — 实际 2023-05-08 [founded]"
+want_line out "    计算：研发投入 ¥8,000,000.50 × 10% = ¥800,000.05"
+want_line out "          不超过上限 ¥30,000,000.00"
+want_line out "    就高不重复：由「总部办公用房补贴」替代（本项原为 ¥328,500.00）"
+want_line out "    ✗ 成立日期：2023-05-08；本政策要求：成立不满2年（测算日前2年当日或之后成立），即2023-06-30或之后"
+want_line out "      ✓ 第1家门店 面积：160 m²；本政策要求：不少于100 m²"
+want_line out "    资金池：上城区都市经济政策预算（¥126,000,000.00，按比例分配）；单户测算为申请额，实际金额以批量分配为准"
 end
 
 # Ensure --lang en gives English headings, statuses and totals.
@@ -154,7 +163,8 @@ run eval "$EX" --as-of 2025-06-30 --lang en
 want_rc 0
 want_err_empty
 want_eq "first line" "$(head -n 1 "$tmp/out")" "profile 91330102MA2EXAMPLE    as of 2025-06-30"
-want_match out '^sc25-talent-apartment +Talent apartments at half the market rent +eligible +8 units \(¥240,000\.00\)$'
+want_match out '^sc25-talent-apartment +Talent apartments at half the market rent +eligible +8 units \(¥240,000\.00\) \*†$'
+want_match out '^gs17-listing +Listing programme stage rewards +not in force +¥0\.00$'
 want_match out '^sc25-free-office +Free office space +superseded +0 m² \(¥0\.00\)$'
 want_eq "totals line" "$(grep '^total cash' "$tmp/out")" "total cash ¥1,955,000.05    in-kind value ¥240,000.00"
 end
@@ -539,11 +549,12 @@ begin "schema: lists finance.rd_expense"
 run schema
 want_rc 0
 want_err_empty
-want_match out '^finance\.rd_expense +金额\(元\) +研发投入（元）$'
-want_match out '^id +文本 +唯一标识，如18位统一社会信用代码（必填）$'
+want_match out '^finance\.rd_expense +研发投入 +金额\(元\) +研发投入（元）$'
+want_match out '^id +企业标识 +文本 +唯一标识，如18位统一社会信用代码（必填）$'
 run schema --lang en
 want_rc 0
-want_match out '^finance\.rd_expense +money +R&D expense \(yuan\)$'
+want_match out '^finance\.rd_expense +R&D expense +money +R&D expense \(yuan\)$'
+want_match out '^tag: tech_enterprise\(technology enterprise\) high_tech\(high-tech enterprise\) talent_startup\(talent start-up project\)$'
 end
 
 # Ensure init -o writes the template to the file (not stdout) and that it evaluates cleanly.

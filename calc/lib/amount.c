@@ -113,17 +113,95 @@ static int check_amount(E *e, int idx, calc_money *out, pres *r, const char *wha
     return 0;
 }
 
-static void fail_reason(E *e, const char *name, const char *actual, const char *required,
-                        const char *text)
+/* The reason a policy gave with an amount of 0: a text, or { zh = "…", en = "…" } (why[0] zh,
+ * why[1] en; NULL when it gave none). */
+static void reason_text(E *e, int idx, const char *why[2])
+{
+    lua_State *L = e->s->L;
+    why[0] = why[1] = NULL;
+    if (lua_type(L, idx) == LUA_TSTRING) {
+        why[0] = why[1] = lua_text(e, idx);
+    } else if (lua_istable(L, idx)) {
+        idx = lua_absindex(L, idx);
+        static const char *const key[2] = {"zh", "en"};
+        for (int l = 0; l < 2; l++) {
+            if (lua_getfield(L, idx, key[l]) == LUA_TSTRING)
+                why[l] = lua_text(e, -1);
+            lua_pop(L, 1);
+        }
+        why[0] = why[0] ? why[0] : why[1];
+        why[1] = why[1] ? why[1] : why[0];
+    }
+}
+
+/* The record of an amount (or quantity) of 0: for machines "amount > 0: why", for people
+ * "测算金额：¥0.00；本政策要求：大于¥0.00（why）". */
+static void fail_reason(E *e, bool quantity, const char *actual, const char *const why[2])
 {
     crec *r = eval_rec_new(e);
     e->r.n++;
-    r->name = arena_strndup(e->c->a, name, strlen(name));
+    const char *name = quantity ? "quantity > 0" : "amount > 0";
+    r->name = why[1] ? arena_printf(e->c->a, "%s: %s", name, why[1])
+                     : arena_strndup(e->c->a, name, strlen(name));
     r->actual = arena_strndup(e->c->a, actual, strlen(actual));
-    r->required = arena_strndup(e->c->a, required, strlen(required));
+    r->required = arena_strndup(e->c->a, quantity ? "> 0" : "> 0.00", quantity ? 3 : 6);
     r->result = TV_FALSE;
-    if (text)
-        r->name = arena_printf(e->c->a, "%s: %s", name, text);
+    sbuf w[2] = {{0}, {0}};
+    for (int l = 0; l < 2; l++) {
+        sbuf *b = &w[l];
+        sb_puts(b, quantity ? (l ? "Quantity: " : "测算数量：") : (l ? "Amount: " : "测算金额："));
+        if (quantity)
+            sb_puts(b, actual);
+        else
+            label_money(b, 0);
+        sb_puts(b, l ? "; this policy requires: more than " : "；本政策要求：大于");
+        if (quantity)
+            sb_puts(b, "0");
+        else
+            label_money(b, 0);
+        if (why[l])
+            sb_printf(b, l ? " (%s)" : "（%s）", why[l]);
+    }
+    r->words = label_words(e->c->a, w[0].p, w[1].p);
+    sb_free(&w[0]);
+    sb_free(&w[1]);
+}
+
+/* The words of one item's computation: the lines of its call (joined in the context) become
+ * one, "第1家门店（杭州首店）：装修投入 ¥350,000.00 × 50% = ¥175,000.00；…". */
+static void item_words(E *e, const cond *c, size_t i, const pval *item, calc_money a)
+{
+    evalctx *x = e->c;
+    sbuf *w = &x->scratch;
+    const char *line[2];
+    size_t at[2];
+    w->n = 0;
+    for (int l = 0; l < 2; l++) {
+        at[l] = w->n;
+        label_item(w, c->sn, i, item, l);
+        sb_puts(w, l ? ": " : "：");
+        sb_putn(w, x->item_text[l], x->item_len[l]);
+        if (!x->item_lines || x->last != a) {
+            if (x->item_lines)
+                sb_puts(w, l ? "; for this item " : "；本项计 ");
+            label_money(w, a);
+        }
+        sb_putn(w, "", 1); /* each line NUL-terminated in the one buffer */
+    }
+    line[0] = w->p + at[0];
+    line[1] = w->p + at[1];
+    ctx_add_words(x, line[0], line[1], a);
+}
+
+/* An in-kind quantity in words: "数量 8套", "面积 300 m²". */
+static void quantity_words(evalctx *c, const policy *p, int64_t q)
+{
+    bool m2 = strcmp(p->unit, "m2") == 0;
+    char zh[64], en[64];
+    snprintf(zh, sizeof zh, "%s %lld%s", m2 ? "面积" : "数量", (long long)q, m2 ? " m²" : "套");
+    snprintf(en, sizeof en, "%s %lld%s", m2 ? "Area" : "Quantity", (long long)q,
+             m2 ? " m²" : q == 1 ? " unit" : " units");
+    ctx_add_words(c, zh, en, q);
 }
 
 /* The amount stage: returns the status and fills r. overall is the conditions' result. */
@@ -154,7 +232,13 @@ static int amount_stage(E *e, int overall, pres *r)
             dsl_push_profile(L, it, c->sn->item, pre);
             lua_rawgeti(L, LUA_REGISTRYINDEX, p->ref_params);
             size_t steps_before = e->c->nsteps;
+            bool unnamed_before = e->c->unnamed;
+            e->c->nnamed = 0; /* an item's values name its own steps only */
+            e->c->in_item = true;
+            e->c->item_lines = 0;
+            e->c->item_len[0] = e->c->item_len[1] = 0;
             int rc = call(e, p->ref_item, 2, 1, r);
+            e->c->in_item = false;
             if (rc < 0)
                 return ST_ERROR;
             if (rc > 0) {
@@ -177,14 +261,23 @@ static int amount_stage(E *e, int overall, pres *r)
                     char *s = arena_printf(e->c->a, "%s: %s", pre,
                                            calc_money_format_grouped(buf, a));
                     ctx_add_step(e->c, s);
+                    item_words(e, c, i, it, a);
                 }
-            } else
-                e->c->nsteps = steps_before; /* an unknown item's steps are not the result's */
+            } else { /* an unknown item's steps are not the result's */
+                e->c->nsteps = steps_before;
+                e->c->unnamed = unnamed_before;
+            }
         }
     }
     calc_money amount = 0;
-    const char *why = NULL;
+    const char *why[2] = {NULL, NULL};
     int rc;
+    e->c->nnamed = 0;
+    if (e->c->explain && p->kind == K_CASH && p->ref_item != LUA_NOREF) {
+        const snode *list = p->conds[p->item_cond].sn; /* the sum is named: "门店合计" */
+        ctx_name(e->c, items, NULL, arena_printf(e->c->a, "%s合计", snode_label(list, 0)),
+                 arena_printf(e->c->a, "%s total", snode_label(list, 1)), T_MONEY);
+    }
     dsl_push_profile(L, root, e->c->ps->schema.root, "");
     lua_rawgeti(L, LUA_REGISTRYINDEX, p->ref_params);
     if (p->kind == K_CASH) {
@@ -193,8 +286,7 @@ static int amount_stage(E *e, int overall, pres *r)
         if (rc < 0)
             return unknown ? ST_NEEDS_DATA : ST_ERROR;
         if (rc == 0) {
-            if (lua_type(L, -1) == LUA_TSTRING)
-                why = lua_text(e, -1);
+            reason_text(e, -1, why);
             int bad = check_amount(e, -2, &amount, r, "amount");
             lua_pop(L, 2);
             if (bad)
@@ -205,8 +297,7 @@ static int amount_stage(E *e, int overall, pres *r)
         if (rc < 0)
             return unknown ? ST_NEEDS_DATA : ST_ERROR;
         if (rc == 0) {
-            if (lua_type(L, -1) == LUA_TSTRING)
-                why = lua_text(e, -1);
+            reason_text(e, -1, why);
             if (!lua_isinteger(L, -2) || lua_tointeger(L, -2) < 0) {
                 r->error = arena_printf(e->c->a, "%s: quantity must be a whole number >= 0, "
                                         "got %s", p->file, luaL_typename(L, -2));
@@ -215,8 +306,11 @@ static int amount_stage(E *e, int overall, pres *r)
             }
             r->quantity = lua_tointeger(L, -2);
             lua_pop(L, 2);
+            if (e->c->explain)
+                quantity_words(e->c, p, r->quantity);
             lua_pushinteger(L, r->quantity);
             lua_rawgeti(L, LUA_REGISTRYINDEX, p->ref_params);
+            e->c->nnamed = 0;
             int vr = call(e, p->ref_value, 2, 1, r);
             if (vr != 0)
                 return ST_ERROR;
@@ -224,6 +318,16 @@ static int amount_stage(E *e, int overall, pres *r)
             lua_pop(L, 1);
             if (bad)
                 return ST_ERROR;
+            if (e->c->explain) {
+                sbuf w[2] = {{0}, {0}};
+                for (int l = 0; l < 2; l++) {
+                    sb_puts(&w[l], l ? "Value " : "价值 ");
+                    label_money(&w[l], amount);
+                }
+                ctx_add_words(e->c, w[0].p, w[1].p, amount);
+                sb_free(&w[0]);
+                sb_free(&w[1]);
+            }
         }
     } else {
         rc = call(e, p->ref_detail, 2, 1, r);
@@ -256,10 +360,10 @@ static int amount_stage(E *e, int overall, pres *r)
         }
         char a[40];
         calc_money_format(a, amount);
-        fail_reason(e, p->kind == K_IN_KIND ? "quantity > 0" : "amount > 0",
+        fail_reason(e, p->kind == K_IN_KIND,
                     p->kind == K_IN_KIND ? arena_printf(e->c->a, "%lld", (long long)r->quantity)
                                          : a,
-                    p->kind == K_IN_KIND ? "> 0" : "> 0.00", why);
+                    why);
         r->quantity = 0;
         return ST_INELIGIBLE;
     }

@@ -1,7 +1,7 @@
 /* apijson.c — the JSON documents of the web API that calc.h offers any program: the schema,
  * the policy list and one policy, a profile from a JSON object with line and character
  * columns, and a what-if from one JSON body. Knows nothing of HTTP. */
-#include "engine.h"
+#include "explain.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +39,12 @@ static void schema_fields(sbuf *b, const snode *n, bool *first)
         }
         sb_puts(b, ", \"label\": ");
         sb_json_str(b, c->label ? c->label : c->name);
+        sb_puts(b, ", \"label_en\": ");
+        sb_json_str(b, c->label_en ? c->label_en : c->name);
+        if (c->unit || c->unit_en) { /* the word after a number: m², 人; a list's items: 家 */
+            sb_puts(b, ", \"unit\": ");
+            json_zh_en(b, c->unit ? c->unit : "", c->unit_en ? c->unit_en : "");
+        }
         sb_puts(b, ", \"zh\": ");
         sb_json_str(b, c->zh ? c->zh : "");
         sb_puts(b, ", \"en\": ");
@@ -80,6 +86,10 @@ static void schema_json(sbuf *b, const calc_engine *e)
             sb_json_str(b, en->values[k]);
             sb_puts(b, ", \"label\": ");
             sb_json_str(b, en->zh[k]);
+            sb_puts(b, ", \"label_en\": ");
+            sb_json_str(b, en->en[k]);
+            sb_puts(b, ", \"labels\": ");
+            json_zh_en(b, en->zh[k], en->en[k]);
             sb_puts(b, "}");
         }
         sb_puts(b, "]");

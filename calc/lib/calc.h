@@ -248,7 +248,7 @@ int calc_policies_check(const calc_engine *e, calc_date today, calc_diags *diags
  * embed the policy set's sources too (for `calc replay --as-recorded`). */
 int calc_record(FILE *out, calc_engine *e, const calc_profile *p, calc_date as_of, int embed,
                 const char *name);
-/* `calc report`: a decision report per case of the case files (HTML, or Markdown), in Chinese
+/* `calc report`: an estimate report (测算报告) per case of the case files (HTML, or Markdown), in Chinese
  * (lang 0) or English (1). */
 int calc_report(FILE *out, calc_engine *e, const char *const *paths, int n, int html, int lang,
                 calc_diags *d);

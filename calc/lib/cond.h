@@ -41,6 +41,7 @@ struct cond {
     int op;
     const char *name;  /* author's name or a generated one */
     const char *zh;    /* author's Chinese wording, or NULL */
+    const char *en;    /* author's English wording, or NULL */
     const char *field; /* dotted path relative to the base (root or list item) */
     const snode *sn;
     int pidx[8]; /* slot indexes from the base object to the field */

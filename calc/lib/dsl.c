@@ -150,7 +150,7 @@ int dsl_cond_op(const char *name)
     return -1;
 }
 
-/* Copies the options table (name, zh) at idx into the condition at the top. */
+/* Copies the options table (name, zh, en) at idx into the condition at the top. */
 static void options(lua_State *L, int idx)
 {
     if (lua_type(L, idx) != LUA_TTABLE)
@@ -159,6 +159,8 @@ static void options(lua_State *L, int idx)
     lua_setfield(L, -2, "name");
     lua_getfield(L, idx, "zh");
     lua_setfield(L, -2, "zh");
+    lua_getfield(L, idx, "en");
+    lua_setfield(L, -2, "en");
 }
 
 static int l_cond(lua_State *L)
@@ -252,6 +254,141 @@ static lua_Integer checkint(lua_State *L, int i, const char *what)
     return lua_tointeger(L, i);
 }
 
+/* ---- the computation in words (explain): each helper's step, its operands named ---- */
+
+/* The context when the steps are being recorded, else NULL. */
+static evalctx *words_ctx(lua_State *L)
+{
+    evalctx *c = ctx_of(L);
+    return c && c->explain && c->a ? c : NULL;
+}
+
+void ctx_name(evalctx *c, int64_t v, const snode *sn, const char *zh, const char *en, int type)
+{
+    label_name *x = &c->named[c->nnamed++ % 16];
+    x->v = v;
+    x->sn = sn;
+    x->zh = zh;
+    x->en = en;
+    x->type = type;
+}
+
+/* Appends s to an item's text (cut at a character, with "…", when it does not fit). */
+static void item_append(char *buf, size_t *len, size_t cap, const char *s)
+{
+    size_t n = strlen(s);
+    if (*len + n + 1 <= cap) {
+        memcpy(buf + *len, s, n + 1);
+        *len += n;
+        return;
+    }
+    static const char more[] = "…";
+    if (*len + sizeof more > cap)
+        return; /* cut already */
+    size_t room = cap - *len - sizeof more;
+    while (room && ((unsigned char)s[room] & 0xC0) == 0x80)
+        room--;
+    memcpy(buf + *len, s, room);
+    memcpy(buf + *len + room, more, sizeof more);
+    *len += room + sizeof more - 1;
+}
+
+/* A line as valid UTF-8 in the arena, in as many bytes as it takes (a line per item of
+ * thousands: arena_utf8_clean keeps room for the worst case). */
+static char *words_dup(arena *a, const char *s)
+{
+    size_t len = strlen(s), cap = 3 * len + 1;
+    char local[1024];
+    char *t = cap <= sizeof local ? local : malloc(cap);
+    if (!t)
+        return arena_utf8_clean(a, s, len, 0);
+    size_t n = calc_utf8_clean(t, cap, s, len);
+    char *d = arena_strndup(a, t, n);
+    if (t != local)
+        free(t);
+    return d;
+}
+
+void ctx_add_words(evalctx *c, const char *zh, const char *en, int64_t result)
+{
+    if (!c->a)
+        return;
+    c->last = result;
+    if (c->in_item) {
+        for (int l = 0; l < 2; l++) {
+            if (c->item_lines)
+                item_append(c->item_text[l], &c->item_len[l], sizeof c->item_text[l],
+                            l ? "; " : "；");
+            item_append(c->item_text[l], &c->item_len[l], sizeof c->item_text[l], l ? en : zh);
+        }
+        c->item_lines++;
+        return;
+    }
+    c->words = arena_grow(c->a, c->words, 2 * c->nwords, &c->capwords, sizeof *c->words, 16);
+    c->words[2 * c->nwords] = words_dup(c->a, zh);
+    c->words = arena_grow(c->a, c->words, 2 * c->nwords + 1, &c->capwords, sizeof *c->words, 16);
+    c->words[2 * c->nwords + 1] = words_dup(c->a, en);
+    c->nwords++;
+}
+
+/* The newest note of value v: what names it (NULL: nothing does). */
+static const label_name *named_of(const evalctx *c, int64_t v)
+{
+    unsigned n = c->nnamed < 16 ? c->nnamed : 16;
+    for (unsigned k = 1; k <= n; k++) {
+        const label_name *x = &c->named[(c->nnamed - k) % 16];
+        if (x->v == v)
+            return x;
+    }
+    return NULL;
+}
+
+/* A helper's step in words (w from label.c's words_*): a line, and its result noted so that a
+ * later step can name it. */
+static void add_step_words(evalctx *c, sbuf w[2], int64_t result, int type)
+{
+    ctx_add_words(c, w[0].p, w[1].p, result);
+    ctx_name(c, result, NULL, NULL, NULL, type);
+    sb_free(&w[0]);
+    sb_free(&w[1]);
+}
+
+/* The kind of a value a helper gets: its name's, else an amount. */
+static int kind_of(const label_name *x)
+{
+    return !x ? T_MONEY : x->sn ? (x->sn->type == T_MONEY ? T_MONEY : T_INT) : x->type;
+}
+
+/* min's or max's step: the operands named from what the call read, at most 16 of them. */
+static void minmax_words(evalctx *c, lua_State *L, int n, bool want_max, int64_t best)
+{
+    const label_name *x[16] = {NULL};
+    int64_t v[16] = {0};
+    sbuf w[2] = {{0}, {0}};
+    bool unnamed = false;
+    if (n > 16) {
+        c->unnamed = true;
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        v[i] = lua_tointeger(L, i + 1);
+        x[i] = named_of(c, v[i]);
+    }
+    const label_name *r = named_of(c, best);
+    if (!words_minmax(w, x, v, n, want_max, best, r, &unnamed)) {
+        c->unnamed = true; /* no operand named: the policy's amount rule says it */
+        return;
+    }
+    c->unnamed |= unnamed;
+    int type = T_MONEY;
+    for (int i = 0; i < n; i++)
+        if (x[i]) {
+            type = kind_of(x[i]);
+            break;
+        }
+    add_step_words(c, w, best, type);
+}
+
 void dsl_step(lua_State *L, const char *fmt, ...)
 {
     evalctx *c = ctx_of(L);
@@ -282,6 +419,14 @@ static int l_pct(lua_State *L)
         r[--rl] = 0;
     char o[40];
     dsl_step(L, "%s%% × %s = %s", r, a, calc_money_format_grouped(o, out));
+    evalctx *c = words_ctx(L);
+    if (c) {
+        sbuf w[2] = {{0}, {0}};
+        bool unnamed = false;
+        words_pct(w, named_of(c, x), x, r, out, &unnamed);
+        c->unnamed |= unnamed;
+        add_step_words(c, w, out, T_MONEY);
+    }
     lua_pushinteger(L, out);
     return 1;
 }
@@ -294,6 +439,13 @@ static int l_cap(lua_State *L)
     if (x > m)
         dsl_step(L, "%s capped at %s", calc_money_format_grouped(a, x),
                  calc_money_format_grouped(b, m));
+    evalctx *c = words_ctx(L);
+    if (c) { /* in words also where it does not bind: the reader sees the cap */
+        sbuf w[2] = {{0}, {0}};
+        const label_name *n = named_of(c, x);
+        words_cap(w, n, x, m);
+        add_step_words(c, w, x > m ? m : x, kind_of(n));
+    }
     lua_pushinteger(L, x > m ? m : x);
     return 1;
 }
@@ -310,6 +462,9 @@ static int l_minmax(lua_State *L)
         if (want_max ? v > best : v < best)
             best = v;
     }
+    evalctx *c = n > 1 ? words_ctx(L) : NULL;
+    if (c)
+        minmax_words(c, L, n, want_max, best);
     lua_pushinteger(L, best);
     return 1;
 }
@@ -335,14 +490,44 @@ static int l_add(lua_State *L)
     return 1;
 }
 
+/* step(text, x): text is a string, or { zh = "…", en = "…" } for the words of each language
+ * (the step's own line is the English). */
 static int l_step(lua_State *L)
 {
-    const char *text = luaL_checkstring(L, 1);
-    if (lua_isinteger(L, 2)) {
-        char a[40];
-        dsl_step(L, "%s = %s", text, calc_money_format_grouped(a, lua_tointeger(L, 2)));
+    const char *zh, *en;
+    if (lua_istable(L, 1)) {
+        lua_getfield(L, 1, "zh");
+        lua_getfield(L, 1, "en");
+        zh = lua_tostring(L, -2);
+        en = lua_tostring(L, -1);
+        if (!zh && !en)
+            return luaL_argerror(L, 1, "expected a text or { zh = \"…\", en = \"…\" }");
+        zh = zh ? zh : en;
+        en = en ? en : zh;
     } else
-        dsl_step(L, "%s", text);
+        zh = en = luaL_checkstring(L, 1);
+    bool amount = lua_isinteger(L, 2);
+    char a[40];
+    if (amount)
+        dsl_step(L, "%s = %s", en, calc_money_format_grouped(a, lua_tointeger(L, 2)));
+    else
+        dsl_step(L, "%s", en);
+    evalctx *c = words_ctx(L);
+    if (c) {
+        sbuf w[2] = {{0}, {0}};
+        for (int l = 0; l < 2; l++) {
+            sb_puts(&w[l], l ? en : zh);
+            if (amount) {
+                sb_puts(&w[l], " = ");
+                label_money(&w[l], lua_tointeger(L, 2));
+            }
+        }
+        ctx_add_words(c, w[0].p, w[1].p, amount ? lua_tointeger(L, 2) : c->last);
+        if (amount)
+            ctx_name(c, lua_tointeger(L, 2), NULL, NULL, NULL, T_MONEY);
+        sb_free(&w[0]);
+        sb_free(&w[1]);
+    }
     lua_settop(L, 2);
     return 1;
 }
@@ -471,6 +656,11 @@ static int obj_index(lua_State *L)
     else
         p[0] = 0;
     push_pval(L, v, ch, p);
+    if (ch->type == T_INT || ch->type == T_MONEY) {
+        evalctx *c = words_ctx(L); /* a value read can name a step's operand */
+        if (c)
+            ctx_name(c, v->u.i, ch, NULL, NULL, ch->type);
+    }
     return 1;
 }
 

@@ -22,6 +22,23 @@ typedef struct evalctx {
     /* explanation steps of the policy under way */
     char **steps;
     size_t nsteps, capsteps;
+    /* the same in words, for people (explain): line i in zh words[2i], en words[2i+1], in the
+     * result's arena; unnamed when a step had an operand it could not name (the policy's
+     * amount rule then comes first); last: the last line's result */
+    char **words;
+    size_t nwords, capwords;
+    bool unnamed;
+    int64_t last;
+    /* the lines of a list item's amount (in_item): joined here into the item's one line, so
+     * that thousands of items keep one line each, not their parts */
+    bool in_item;
+    unsigned item_lines;
+    size_t item_len[2];
+    char item_text[2][640];
+    /* what can name a step's operand (explain): the values the call under way read from the
+     * profile, names given by the engine (the items' sum) and earlier results, newest last */
+    label_name named[16];
+    unsigned nnamed; /* how many were noted: the newest is named[(nnamed - 1) % 16] */
     sbuf scratch; /* values rendered into records */
     /* the records of the policy under way, copied into the result's arena when it is done */
     crec *recbuf;
@@ -30,6 +47,11 @@ typedef struct evalctx {
 
 void ctx_absent(evalctx *c, const char *path);
 void ctx_add_step(evalctx *c, const char *text);
+/* Adds a line of the computation in words (explain; outside an evaluation nothing). */
+void ctx_add_words(evalctx *c, const char *zh, const char *en, int64_t result);
+/* Notes a value that can name a later step's operand (explain): a field read (sn), or a name
+ * of its own (zh, en), or neither (an earlier result). */
+void ctx_name(evalctx *c, int64_t v, const snode *sn, const char *zh, const char *en, int type);
 void dsl_open(lua_State *L);
 void dsl_step(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void dsl_push_profile(lua_State *L, const pval *root, const snode *sn, const char *path);

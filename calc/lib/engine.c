@@ -92,6 +92,8 @@ static int load_decls(calc_engine *e, const value *sec, const char *what, decl *
         x->loc = sec->keys[i]->loc;
         const value *zh = map_get(body, "zh");
         x->zh = zh && zh->type == V_SCALAR ? zh->str : x->name;
+        const value *en = map_get(body, "en");
+        x->en = en && en->type == V_SCALAR ? en->str : x->zh;
         const value *m = map_get(body, "members");
         if (!m || m->type != V_SEQ || m->n == 0) {
             diag_at(d, CALC_ESCHEMA, &body->loc, x->name, "members: [policy-id, …]",
@@ -494,6 +496,12 @@ static void apply_caps(calc_engine *e, calc_result *res, const calc_profile *pro
                                           calc_money_format(tot, (calc_money)sum));
                 rr->required = arena_printf(&res->a, "a share of at least 0.01");
                 rr->result = TV_FALSE;
+                sbuf w[2] = {{0}, {0}}; /* its sentence, for people */
+                for (int l = 0; l < 2; l++)
+                    label_cap_reason(&w[l], l ? x->en : x->zh, limit, (calc_money)sum, l);
+                rr->words = label_words(&res->a, w[0].p, w[1].p);
+                sb_free(&w[0]);
+                sb_free(&w[1]);
                 r->reason = v;
             }
         }

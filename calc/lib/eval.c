@@ -291,7 +291,7 @@ static void item_prefix(char *p, size_t cap, const char *prefix, const char *fie
 
 static int ev(E *e, const cond *c, const pobj *base, const char *prefix, int depth, bool rec)
 {
-    int tv;
+    int tv, met = 0;
     bool all = e->c->all_records;
     size_t at = 0, first = e->r.n;
     const pval *v = c->field ? cond_slot(base, c) : NULL;
@@ -319,6 +319,7 @@ static int ev(E *e, const cond *c, const pobj *base, const char *prefix, int dep
         tv = t ? TV_TRUE : u ? TV_UNKNOWN : TV_FALSE;
         if (!v || !v->set)
             tv = TV_UNKNOWN;
+        met = t;
         break;
     }
     default: tv = leaf(e, c, v);
@@ -326,12 +327,14 @@ static int ev(E *e, const cond *c, const pobj *base, const char *prefix, int dep
     if (rec) {
         if (all) {
             e->r.v[at].result = tv;
+            e->r.v[at].met = met;
             /* children of a composite that did not fail are not reasons */
             if (tv != TV_FALSE)
                 for (size_t i = first + 1; i < e->r.n; i++)
                     e->r.v[i].quiet = true;
         } else if (tv == TV_FALSE) {
-            add_rec(e, c, prefix, v, tv, depth); /* failures only: after its children */
+            size_t k = add_rec(e, c, prefix, v, tv, depth); /* failures only: after its children */
+            e->r.v[k].met = met;
         } else {
             e->r.n = first; /* its children's failures decided nothing */
         }
@@ -400,6 +403,32 @@ static void finish_records(E *e, pres *r)
     r->ncond = e->r.n;
 }
 
+/* The computation in words of an eligible result: its lines, after the policy's amount rule
+ * when a step had an operand that nothing names (or there is no line). */
+static void finish_words(evalctx *c, const policy *p, pres *r)
+{
+    if (p->kind == K_MATCH)
+        return;
+    bool rule = (c->unnamed || !c->nwords) && (p->amount_zh || p->amount_en);
+    size_t n = c->nwords + rule;
+    r->words = arena_alloc(c->a, 2 * n * sizeof *r->words);
+    if (rule) {
+        const char *zh = p->amount_zh ? p->amount_zh : p->amount_en;
+        const char *en = p->amount_en ? p->amount_en : p->amount_zh;
+        r->words[0] = arena_printf(c->a, "计算规则：%s", zh);
+        r->words[1] = arena_printf(c->a, "Rule: %s", en);
+    }
+    if (c->nwords)
+        memcpy(r->words + 2 * rule, c->words, 2 * c->nwords * sizeof *r->words);
+    r->nwords = n;
+    r->words_rule = rule;
+    for (size_t k = 0; k < n; k++) { /* an English line begins with a capital */
+        char *en = r->words[2 * k + 1];
+        if (en[0] >= 'a' && en[0] <= 'z')
+            en[0] = (char)(en[0] - 'a' + 'A');
+    }
+}
+
 void policy_eval(evalctx *c, sbx *s, const policy *p, int index, pres *r)
 {
     E e = {c, s, p, {0}, {0}, NULL};
@@ -409,6 +438,10 @@ void policy_eval(evalctx *c, sbx *s, const policy *p, int index, pres *r)
     r->unit = p->unit;
     c->cur = p;
     c->nsteps = 0;
+    c->words = NULL; /* in the result's arena: the policy's own */
+    c->nwords = c->capwords = 0;
+    c->unnamed = false;
+    c->nnamed = 0;
     if (p->error) {
         r->status = ST_ERROR;
         r->error = (char *)p->error;
@@ -454,6 +487,8 @@ void policy_eval(evalctx *c, sbx *s, const policy *p, int index, pres *r)
         memcpy(r->step, c->steps, c->nsteps * sizeof *r->step);
         r->nstep = c->nsteps;
     }
+    if (c->explain && r->status == ST_ELIGIBLE)
+        finish_words(c, p, r);
     r->amount_before = r->amount;
     r->amount_before_cap = r->amount;
     lua_settop(s->L, top);

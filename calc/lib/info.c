@@ -34,6 +34,7 @@ static void schema_node(FILE *out, const snode *n, int lang)
         else
             snprintf(type, sizeof type, "%s", lang ? type_en[c->type] : type_zh[c->type]);
         pad(out, c->path, 30);
+        pad(out, snode_label(c, lang), lang ? 30 : 18);
         pad(out, type, 22);
         fprintf(out, "%s%s\n", lang ? (c->en_text ? c->en_text : "") : (c->zh ? c->zh : ""),
                 c->required ? (lang ? " (required)" : "（必填）") : "");
@@ -46,6 +47,7 @@ int calc_schema_write(FILE *out, const calc_engine *e, int lang)
 {
     const calc_schema *s = &e->ps.schema;
     pad(out, lang ? "field" : "字段", 30);
+    pad(out, lang ? "label" : "名称", lang ? 30 : 18);
     pad(out, lang ? "type" : "类型", 22);
     fprintf(out, "%s\n", lang ? "meaning" : "含义");
     schema_node(out, s->root, lang);
@@ -53,10 +55,11 @@ int calc_schema_write(FILE *out, const calc_engine *e, int lang)
     for (size_t i = 0; i < s->nenum; i++) {
         fprintf(out, "%s:", s->enums[i].name);
         for (size_t k = 0; k < s->enums[i].n; k++) {
-            if (strcmp(s->enums[i].values[k], s->enums[i].zh[k]) == 0)
+            const char *l = enum_label_lang(&s->enums[i], (int)k, lang);
+            if (strcmp(s->enums[i].values[k], l) == 0)
                 fprintf(out, " %s", s->enums[i].values[k]);
             else
-                fprintf(out, " %s(%s)", s->enums[i].values[k], s->enums[i].zh[k]);
+                fprintf(out, " %s(%s)", s->enums[i].values[k], l);
         }
         fprintf(out, "\n");
     }

@@ -1,7 +1,7 @@
 /* output.c — writes results: the JSON contract of `calc eval --format json` and the aligned
  * table (CJK counted double width) with --explain's conditions, steps and sources.
  * It formats; it never decides a status or an amount. */
-#include "engine.h"
+#include "explain.h"
 
 #include <string.h>
 
@@ -9,6 +9,9 @@ static const char *const status_en[] = {"eligible", "ineligible", "needs_data",
                                         "not_in_force", "superseded", "error"};
 static const char *const status_zh[] = {"符合", "不符合", "需补充资料", "不在有效期",
                                         "就高未选", "错误"};
+/* the English table's words for a status (the JSON keeps the codes above) */
+static const char *const status_words_en[] = {"eligible", "ineligible", "needs data",
+                                              "not in force", "superseded", "error"};
 static const char *const kind_en[] = {"cash", "in_kind", "match"};
 static const char *const tv_en[] = {"fail", "pass", "unknown"};
 
@@ -38,8 +41,9 @@ static bool keep(char *slot, unsigned short *len, size_t cap, const char *text, 
 
 /* A condition record. Its name, field and requirement are the same for every profile: their
  * JSON is made once per condition (and per as_of and parameter version for the requirement)
- * and copied after that. The scratch buffer t is reused across records. */
-static void json_rec(sbuf *b, sbuf *t, const crec *c)
+ * and copied after that. The scratch buffer t is reused across records. With labels, its
+ * sentence for people follows (made for every record: it holds the value). */
+static void json_rec(sbuf *b, sbuf *t, const crec *c, bool labels)
 {
     cond_json *js = c->c ? c->c->js : NULL;
     bool plain = js && !c->field && (!c->prefix || !c->prefix[0]) && c->name == c->c->name;
@@ -96,7 +100,10 @@ static void json_rec(sbuf *b, sbuf *t, const crec *c)
         }
     }
     sb_puts(b, tv_en[c->result]);
-    LIT(b, "\"}");
+    LIT(b, "\"");
+    if (labels)
+        json_rec_label(b, t, c);
+    LIT(b, "}");
 }
 
 /* The result as JSON into b; with a sink, what is complete is written to it policy by policy,
@@ -160,7 +167,7 @@ static void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc
         for (size_t k = 0; k < r->nreason; k++) {
             if (k)
                 sb_puts(b, ", ");
-            json_rec(b, &scratch, &r->reason[k]);
+            json_rec(b, &scratch, &r->reason[k], conds);
         }
         LIT(b, "], \"missing\": [");
         for (size_t k = 0; k < r->nmissing; k++) {
@@ -193,6 +200,8 @@ static void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc
             sb_puts(b, ", \"pool\": ");
             sb_json_str(b, ps->pool[p->pool].name);
         }
+        if (conds)
+            json_people(b, ps, p, r);
         if (r->status == ST_ERROR) {
             sb_puts(b, ", \"error\": ");
             sb_json_str(b, r->error ? r->error : "error");
@@ -206,7 +215,7 @@ static void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc
                 }
                 if (k)
                     sb_puts(b, ", ");
-                json_rec(b, &scratch, &r->cond[k]);
+                json_rec(b, &scratch, &r->cond[k], true);
             }
             sb_puts(b, "]");
         }
@@ -217,7 +226,9 @@ static void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc
                     sb_puts(b, ", ");
                 sb_json_str(b, r->step[k]);
             }
-            sb_puts(b, "], \"title\": {\"zh\": ");
+            sb_puts(b, "]");
+            json_computation(b, sink, e, p, r);
+            sb_puts(b, ", \"title\": {\"zh\": ");
             sb_json_str(b, p->title_zh);
             sb_puts(b, ", \"en\": ");
             sb_json_str(b, p->title_en);
@@ -421,11 +432,18 @@ static void amount_text(char *out, size_t cap, const policy *p, const pres *r, i
         snprintf(out, cap, "¥%s", m);
 }
 
-static const char *field_label(const crec *c, int lang)
+/* Lines after a first one that begins with `head`, indented under its text. */
+static void block_lines(sbuf *b, const char *head, char *const *lines, size_t n, size_t stride)
 {
-    if (!c->c || !c->c->sn || lang || !c->c->sn->label)
-        return c->c && c->c->field ? c->c->field : c->name;
-    return c->c->sn->label;
+    size_t w = 4 + calc_text_width(head);
+    for (size_t k = 0; k < n; k++) {
+        if (k)
+            sb_printf(b, "%*s", (int)w, "");
+        else
+            sb_printf(b, "    %s", head);
+        sb_puts(b, lines[k * stride]);
+        sb_puts(b, "\n");
+    }
 }
 
 static void explain_policy(sbuf *b, const calc_engine *e, const pres *r, int lang)
@@ -442,61 +460,53 @@ static void explain_policy(sbuf *b, const calc_engine *e, const pres *r, int lan
                   calc_date_format(t, p->to));
         return;
     }
-    sbuf f = {0}, act = {0}, req = {0};
-    for (size_t k = 0; k < r->ncond; k++) {
+    sbuf t = {0};
+    for (size_t k = 0; k < r->ncond; k++) { /* each condition's sentence */
         const crec *c = &r->cond[k];
-        f.n = act.n = req.n = 0;
-        crec_field(&f, c);
-        bool has = crec_actual(&act, c);
-        crec_required(&req, c);
-        sb_printf(b, "    %*s%s ", c->depth * 2, "", mark[c->result]);
-        if (c->c && c->c->zh && !lang)
-            sb_printf(b, "%s", c->c->zh);
-        else if (c->c && (c->c->op == C_ALL || c->c->op == C_ANY || c->c->op == C_NOT))
-            sb_printf(b, "%s", req.p);
-        else
-            sb_printf(b, "%s %s", c->c && c->c->field && !lang ? field_label(c, lang) : c->name,
-                      req.p);
-        if (c->c && c->c->field && c->c->op != C_ALL)
-            sb_printf(b, " — %s %s [%s]", lang ? "actual" : "实际",
-                      has ? act.p : (lang ? "(absent)" : "（未提供）"), f.p);
-        sb_puts(b, "\n");
+        t.n = 0;
+        crec_label(&t, c, lang);
+        sb_printf(b, "    %*s%s %s\n", c->depth * 2, "", mark[c->result], t.p ? t.p : "");
     }
-    sb_free(&f);
-    sb_free(&act);
-    sb_free(&req);
     for (size_t k = 0; k < r->nreason; k++)
-        if (!r->reason[k].c)
-            sb_printf(b, "    ✗ %s\n", r->reason[k].name);
-    for (size_t k = 0; k < r->nstep; k++)
-        sb_printf(b, "    = %s\n", r->step[k]);
+        if (!r->reason[k].c) {
+            t.n = 0;
+            crec_label(&t, &r->reason[k], lang);
+            sb_printf(b, "    ✗ %s\n", t.p ? t.p : "");
+        }
+    if (r->words_rule) /* the computation in words, after the rule when a number has no name */
+        sb_printf(b, "    %s\n", r->words[lang]);
+    if (r->nwords > r->words_rule)
+        block_lines(b, lang ? "computation: " : "计算：", r->words + 2 * r->words_rule + lang,
+                    r->nwords - r->words_rule, 2);
     if (r->status == ST_SUPERSEDED) {
+        int w = policy_index(&e->ps, r->superseded_by);
+        const char *by = w < 0 ? r->superseded_by
+                               : lang ? e->ps.pol[w].title_en : e->ps.pol[w].title_zh;
         char m[40];
-        sb_printf(b, lang ? "    superseded by %s (would be ¥%s; the higher one is granted)\n"
-                          : "    就高不重复：由 %s 替代（本项原为 ¥%s）\n",
-                  r->superseded_by, calc_money_format_grouped(m, r->amount_before));
+        sb_printf(b, lang ? "    superseded by “%s” (would be ¥%s; the higher one is granted)\n"
+                          : "    就高不重复：由「%s」替代（本项原为 ¥%s）\n",
+                  by, calc_money_format_grouped(m, r->amount_before));
     }
-    if (r->capped) {
-        char m1[40], m2[40], m3[40], m4[40], m5[40], m6[40];
-        sb_printf(b, lang ? "    cap %s: members' sum ¥%s exceeds the limit ¥%s; ¥%s × %s / %s, "
-                            "rounded down = ¥%s\n"
-                          : "    企业上限 %s：合计 ¥%s 超过上限 ¥%s；¥%s × %s / %s，向下取整到分 = ¥%s\n",
-                  r->cap_name, calc_money_format_grouped(m1, r->cap_sum),
-                  calc_money_format_grouped(m2, r->cap_limit),
-                  calc_money_format_grouped(m3, r->amount_before_cap),
-                  calc_money_format(m4, r->cap_limit), calc_money_format(m5, r->cap_sum),
-                  calc_money_format_grouped(m6, r->amount));
+    if (r->capped && p->cap >= 0) {
+        t.n = 0;
+        cap_share_words(&t, e, p, r, lang);
+        sb_printf(b, "    %s\n", t.p);
     }
-    if (p->pool >= 0)
-        sb_printf(b, lang ? "    draws on pool %s (applied in batch evaluation)\n"
-                          : "    资金/资源池：%s（批量测算时分配）\n",
-                  e->ps.pool[p->pool].name);
+    if (p->pool >= 0) {
+        t.n = 0;
+        pool_words(&t, &e->ps.pool[p->pool], r->status == ST_ELIGIBLE, lang);
+        sb_printf(b, "    %s\n", t.p);
+    }
     if (r->nmissing) {
         sb_puts(b, lang ? "    provide: " : "    需补充：");
-        for (size_t k = 0; k < r->nmissing; k++)
-            sb_printf(b, "%s%s", k ? ", " : "", r->missing[k]);
+        for (size_t k = 0; k < r->nmissing; k++) {
+            t.n = 0;
+            path_label(&t, e->ps.schema.root, r->missing[k], lang);
+            sb_printf(b, "%s%s", k ? (lang ? ", " : "、") : "", t.p);
+        }
         sb_puts(b, "\n");
     }
+    sb_free(&t);
     if (r->ndetail) {
         sb_puts(b, lang ? "    matched: " : "    匹配：");
         for (size_t k = 0; k < r->ndetail; k++)
@@ -568,6 +578,7 @@ static void result_table(sbuf *b, const calc_engine *e, const calc_result *res, 
     pad(b, lang ? "title" : "名称", wt);
     pad(b, lang ? "status" : "状态", 14);
     sb_puts(b, lang ? "amount\n" : "金额/数量\n");
+    bool any_example = false, any_claim = false;
     for (size_t i = 0; i < res->n; i++) {
         const pres *r = &res->r[i];
         const policy *p = &e->ps.pol[r->policy];
@@ -575,8 +586,14 @@ static void result_table(sbuf *b, const calc_engine *e, const calc_result *res, 
         amount_text(amt, sizeof amt, p, r, lang);
         pad(b, p->id, wi);
         pad(b, lang ? p->title_en : p->title_zh, wt);
-        pad(b, lang ? status_en[r->status] : status_zh[r->status], 14);
+        pad(b, lang ? status_words_en[r->status] : status_zh[r->status], 14);
         sb_puts(b, r->status == ST_ELIGIBLE || p->kind != K_MATCH ? amt : "-");
+        /* honest amounts: one from example parameters (*), a claim on a pool (†) */
+        bool example = r->status == ST_ELIGIBLE && p->kind != K_MATCH && p->illustrative;
+        bool claim = r->status == ST_ELIGIBLE && p->pool >= 0 && !r->pooled;
+        sb_puts(b, example && claim ? " *†" : example ? " *" : claim ? " †" : "");
+        any_example |= example;
+        any_claim |= claim;
         sb_puts(b, "\n");
         if (explain)
             explain_policy(b, e, r, lang);
@@ -589,6 +606,12 @@ static void result_table(sbuf *b, const calc_engine *e, const calc_result *res, 
     if (res->totals_overflow)
         sb_puts(b, lang ? "error: a total exceeds the largest representable amount (capped)\n"
                         : "错误：合计超过可表示的最大金额（已封顶）\n");
+    if (any_example)
+        sb_puts(b, lang ? "* includes illustrative parameters, not figures from the policy text\n"
+                        : "* 含示例参数，非政策原文数值\n");
+    if (any_claim)
+        sb_puts(b, lang ? "† a claim on a pool: what is granted is set by the batch allocation\n"
+                        : "† 资金池申请额，实际金额以批量分配为准\n");
     calc_date latest;
     if (!set_in_force(&e->ps, res->as_of, &latest)) {
         char w[400];
@@ -625,7 +648,7 @@ static void cell_text(char *out, size_t cap, const policy *p, const pres *r, int
 {
     char amt[96];
     amount_text(amt, sizeof amt, p, r, lang);
-    snprintf(out, cap, "%s %s", lang ? status_en[r->status] : status_zh[r->status],
+    snprintf(out, cap, "%s %s", lang ? status_words_en[r->status] : status_zh[r->status],
              r->status == ST_ELIGIBLE || p->kind != K_MATCH ? amt : "");
 }
 

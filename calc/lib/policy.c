@@ -349,6 +349,7 @@ static int compile_cond(loader *ld, int ci, const snode *base, cond *c, int dept
         FAIL(ld, c->line, "a condition must be made with equals(), at_least(), …");
     c->name = dup_field(ld, ci, "name");
     c->zh = dup_field(ld, ci, "zh");
+    c->en = dup_field(ld, ci, "en");
     c->field = dup_field(ld, ci, "field");
     if (!c->name)
         c->name = arena_printf(&ld->ps->a, "%s(%s)", op, c->field ? c->field : "");
@@ -687,6 +688,9 @@ int policy_load(polset *ps, sbx *s, policy *p, const char *path)
     struct load_args a = {&ld, s, path, text, len};
     char msg[512];
     int rc = sbx_protect(s, load_body, &a, msg, sizeof msg);
+    for (size_t k = 0; rc == 0 && k < p->nparam; k++) /* an amount from an example value */
+        if (p->params[k].mark == 2 && source_reads_field(text, len, p->params[k].name))
+            p->illustrative = true;
     free(text);
     if (rc < 0 && !p->error) /* an error outside the chunk: memory, freezing */
         p->error = strncmp(msg, path, strlen(path)) == 0 ? arena_printf(&ps->a, "%s", msg)

@@ -45,13 +45,14 @@ typedef struct policy {
     const char *error; /* load failure: "file:line: message" */
     char fp[65];       /* SHA-256 of the policy's file */
     bool off;          /* switched off by a what-if scenario */
+    bool illustrative; /* its amount functions read a parameter marked illustrative */
     int group, cap, pool; /* indexes, or -1 */
     unsigned gen;         /* counts changes of the parameters */
 } policy;
 
 typedef struct decl { /* a group, cap or pool */
     const char *name;
-    const char *zh;
+    const char *zh, *en; /* its title; en: zh when the set gives none */
     calc_loc loc;
     size_t n;
     int *member;

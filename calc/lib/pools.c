@@ -289,6 +289,17 @@ static int rewrite_result(calc_engine *e, const claim *x, const char *a, const c
             set_key(&ar, rec, "actual", scalar(&ar, buf2, true));
             set_key(&ar, rec, "required", scalar(&ar, "> 0", true));
             set_key(&ar, rec, "result", scalar(&ar, "fail", true));
+            if (map_get(r, "conditions")) { /* a line for people: the reason's sentence too */
+                value *lab = arena_alloc(&ar, sizeof *lab);
+                lab->type = V_MAP;
+                for (int l = 0; l < 2; l++) {
+                    sbuf w = {0};
+                    label_pool_reason(&w, l ? pool->en : pool->zh, x->exhausted, l);
+                    set_key(&ar, lab, l ? "en" : "zh", scalar(&ar, w.p, true));
+                    sb_free(&w);
+                }
+                set_key(&ar, rec, "label", lab);
+            }
             push_item(&ar, reasons, rec);
         }
     }
@@ -415,6 +426,13 @@ void pools_apply(calc_engine *e, calc_result *res, const claim *cl, size_t ncl)
             rr->actual = arena_strndup(&res->a, buf, strlen(buf));
             rr->required = (char *)"> 0";
             rr->result = TV_FALSE;
+            const decl *pool = &e->ps.pool[x->pool];
+            sbuf w[2] = {{0}, {0}}; /* its sentence, for people */
+            for (int l = 0; l < 2; l++)
+                label_pool_reason(&w[l], l ? pool->en : pool->zh, x->exhausted, l);
+            rr->words = label_words(&res->a, w[0].p, w[1].p);
+            sb_free(&w[0]);
+            sb_free(&w[1]);
             r->reason = v;
         }
     }

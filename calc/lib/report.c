@@ -1,7 +1,8 @@
-/* report.c — decision reports: for each case, a printable, self-contained document (HTML, or
+/* report.c — estimate reports: for each case, a printable, self-contained document (HTML, or
  * Markdown) to attach to an audit file: the enterprise, the date, the fingerprints, every
- * policy's decision with its reasons, missing data and citation, and the totals. */
-#include "engine.h"
+ * policy's result with its reasons in words (label.c), missing data and citation, and the
+ * totals. An estimate, never a decision: the words say 测算. */
+#include "explain.h"
 
 #include <string.h>
 
@@ -49,7 +50,7 @@ static int report_one(void *ud, calc_engine *e, const value *c, calc_profile *p,
     const value *nm = map_get(c, "name");
     if (h) {
         sb_puts(b, "<section class=\"case\">\n<h1>");
-        sb_puts(b, en ? "Policy decision report" : "惠企政策测算决定书");
+        sb_puts(b, en ? "Policy estimate report" : "惠企政策测算报告");
         sb_puts(b, "</h1>\n<table class=\"facts\">\n");
         const char *rows[][2] = {{en ? "Enterprise" : "企业名称", profile_name(p)},
                                  {en ? "Id" : "企业标识", p->id},
@@ -69,9 +70,9 @@ static int report_one(void *ud, calc_engine *e, const value *c, calc_profile *p,
         sb_printf(b, "<tr><th>%s</th><td>calc %s</td></tr>\n</table>\n",
                   en ? "Calculator" : "计算器版本", CALC_VERSION);
         sb_printf(b, "<table class=\"results\">\n<tr><th>%s</th><th>%s</th><th>%s</th></tr>\n",
-                  en ? "Policy" : "政策", en ? "Decision" : "结论", en ? "Amount" : "金额");
+                  en ? "Policy" : "政策", en ? "Result" : "测算结果", en ? "Amount" : "金额");
     } else {
-        sb_printf(b, "# %s\n\n", en ? "Policy decision report" : "惠企政策测算决定书");
+        sb_printf(b, "# %s\n\n", en ? "Policy estimate report" : "惠企政策测算报告");
         sb_printf(b, "- %s: ", en ? "Enterprise" : "企业名称");
         esc(b, profile_name(p), h);
         sb_printf(b, " (%s)\n- %s: %s\n", p->id, en ? "Evaluation date" : "测算日期", d);
@@ -79,8 +80,9 @@ static int report_one(void *ud, calc_engine *e, const value *c, calc_profile *p,
                   en ? "Policy set" : "规则集指纹", e->set_fp, en ? "Profile" : "企业画像指纹",
                   res->profile_fp, CALC_VERSION);
         sb_printf(b, "| %s | %s | %s |\n|---|---|---|\n", en ? "Policy" : "政策",
-                  en ? "Decision" : "结论", en ? "Amount" : "金额");
+                  en ? "Result" : "测算结果", en ? "Amount" : "金额");
     }
+    bool example = false;
     for (size_t i = 0; i < res->n; i++) {
         const pres *x = &res->r[i];
         const policy *pol = &e->ps.pol[i];
@@ -93,6 +95,10 @@ static int report_one(void *ud, calc_engine *e, const value *c, calc_profile *p,
             snprintf(amt, sizeof amt, "%s", x->status == ST_ELIGIBLE ? (en ? "matched" : "匹配") : "—");
         else
             snprintf(amt, sizeof amt, "¥%s", m);
+        if (x->status == ST_ELIGIBLE && pol->kind != K_MATCH && pol->illustrative) {
+            strncat(amt, " *", sizeof amt - strlen(amt) - 1); /* from example parameters */
+            example = true;
+        }
         const char *title = en ? pol->title_en : pol->title_zh;
         if (h) {
             sb_printf(b, "<tr class=\"%s\"><td>", calc_status_name(x->status));
@@ -114,8 +120,14 @@ static int report_one(void *ud, calc_engine *e, const value *c, calc_profile *p,
     sb_printf(b, h ? "<p class=\"totals\">%s ¥%s　%s " : "\n**%s ¥%s　%s ",
               en ? "Total cash" : "现金合计", calc_money_format_grouped(m, res->cash),
               en ? "In-kind value" : "实物价值合计");
-    sb_printf(b, h ? "¥%s</p>\n<h2>%s</h2>\n" : "¥%s**\n\n## %s\n\n",
-              calc_money_format_grouped(m, res->in_kind), en ? "Reasons and citations" : "依据与理由");
+    sb_printf(b, h ? "¥%s</p>\n" : "¥%s**\n\n", calc_money_format_grouped(m, res->in_kind));
+    if (example) {
+        sb_puts(b, h ? "<p class=\"note\">" : "");
+        esc(b, en ? "* includes illustrative parameters, not figures from the policy text"
+                  : "* 含示例参数，非政策原文数值", h);
+        sb_puts(b, h ? "</p>\n" : "\n\n");
+    }
+    sb_printf(b, h ? "<h2>%s</h2>\n" : "## %s\n\n", en ? "Reasons and citations" : "依据与理由");
     for (size_t i = 0; i < res->n; i++) {
         const pres *x = &res->r[i];
         const policy *pol = &e->ps.pol[i];
@@ -132,50 +144,46 @@ static int report_one(void *ud, calc_engine *e, const value *c, calc_profile *p,
             sb_printf(b, " — %s\n\n", en ? st_en[x->status] : st_zh[x->status]);
         }
         sbuf t = {0};
-        for (size_t k = 0; k < x->nreason; k++) {
-            const crec *rc = &x->reason[k];
+        for (size_t k = 0; k < x->nreason; k++) { /* each reason's sentence */
+            t.n = 0;
+            crec_label(&t, &x->reason[k], en);
             sb_puts(b, h ? "<li>✗ " : "- ✗ ");
-            t.n = 0;
-            crec_field(&t, rc);
-            esc(b, rc->name, h);
-            if (t.n) {
-                sb_puts(b, " [");
-                esc(b, t.p, h);
-                sb_puts(b, "]");
-            }
-            t.n = 0;
-            sb_printf(b, " %s ", en ? "actual" : "实际");
-            if (crec_actual(&t, rc))
-                esc(b, t.p, h);
-            else
-                sb_puts(b, en ? "(absent)" : "（未提供）");
-            t.n = 0;
-            crec_required(&t, rc);
-            sb_printf(b, "，%s ", en ? "required" : "要求");
             esc(b, t.p, h);
             sb_puts(b, h ? "</li>\n" : "\n");
         }
-        sb_free(&t);
         if (x->nmissing) {
             sb_printf(b, h ? "<li>%s " : "- %s ", en ? "Provide:" : "需补充：");
             for (size_t k = 0; k < x->nmissing; k++) {
                 if (k)
-                    sb_puts(b, ", ");
-                esc(b, x->missing[k], h);
+                    sb_puts(b, en ? ", " : "、");
+                t.n = 0;
+                path_label(&t, e->ps.schema.root, x->missing[k], en);
+                esc(b, t.p, h);
             }
             sb_puts(b, h ? "</li>\n" : "\n");
         }
-        if (x->superseded_by)
-            sb_printf(b, h ? "<li>%s %s</li>\n" : "- %s %s\n",
-                      en ? "Superseded (the higher one is granted) by" : "就高不重复，由其替代：",
-                      x->superseded_by);
-        if (x->capped) {
-            char m2[40];
-            sb_printf(b, h ? "<li>%s %s: ¥%s → ¥%s</li>\n" : "- %s %s: ¥%s → ¥%s\n",
-                      en ? "Enterprise cap" : "企业上限", x->cap_name,
-                      calc_money_format_grouped(m, x->amount_before_cap),
-                      calc_money_format_grouped(m2, x->amount));
+        int w = x->superseded_by ? policy_index(&e->ps, x->superseded_by) : -1;
+        if (w >= 0) {
+            sb_puts(b, h ? "<li>" : "- ");
+            sb_puts(b, en ? "Superseded (the higher one is granted) by " : "就高不重复，由其替代：");
+            esc(b, en ? e->ps.pol[w].title_en : e->ps.pol[w].title_zh, h);
+            sb_puts(b, h ? "</li>\n" : "\n");
         }
+        if (x->capped && pol->cap >= 0) {
+            t.n = 0;
+            cap_share_words(&t, e, pol, x, en);
+            sb_puts(b, h ? "<li>" : "- ");
+            esc(b, t.p, h);
+            sb_puts(b, h ? "</li>\n" : "\n");
+        }
+        if (pol->pool >= 0 && x->status == ST_ELIGIBLE) { /* a claim, not a grant */
+            t.n = 0;
+            pool_words(&t, &e->ps.pool[pol->pool], true, en);
+            sb_puts(b, h ? "<li>" : "- ");
+            esc(b, t.p, h);
+            sb_puts(b, h ? "</li>\n" : "\n");
+        }
+        sb_free(&t);
         if (x->status == ST_ERROR) {
             sb_puts(b, h ? "<li>" : "- ");
             esc(b, x->error, h);
@@ -230,7 +238,7 @@ int calc_report(FILE *out, calc_engine *e, const char *const *paths, int n, int 
     if (r.html)
         sb_printf(&r.b, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
                         "<title>%s</title>\n<style>%s</style>\n</head>\n<body>\n",
-                  lang ? "en" : "zh-CN", lang ? "Policy decision report" : "惠企政策测算决定书",
+                  lang ? "en" : "zh-CN", lang ? "Policy estimate report" : "惠企政策测算报告",
                   css);
     int rc = 0;
     for (int i = 0; i < n && !rc; i++)

@@ -25,11 +25,60 @@ typedef struct crec { /* one evaluated condition, rendered only when written */
     const cond *c;
     const void *pol; /* the policy, whose parameters a required value may name */
     calc_date as_of;
+    int met; /* any_item: how many items met every item condition */
+    const char *const *words; /* made outside a condition: its sentence, {zh, en}, or NULL */
 } crec;
-/* Renders a record's parts (eval.c). crec_actual returns false when the value is absent. */
+/* Renders a record's parts (eval.c), for machines. crec_actual returns false when the value
+ * is absent. */
 void crec_field(sbuf *b, const crec *r);
 bool crec_actual(sbuf *b, const crec *r);
 void crec_required(sbuf *b, const crec *r);
+
+/* ---- words for people (label.c), lang 0 Chinese, 1 English ---- */
+/* A record's sentence from the schema's labels and the policy's wording: "所属行业：人工智能；
+ * 本政策要求：智能制造、新能源、新装备或新材料" — values in their labels and units, never a code,
+ * a field path or a DSL name. Every writer of conditions for people uses it. */
+void crec_label(sbuf *b, const crec *r, int lang);
+/* The label of a field path as `missing` and to_qualify write it ("stores[0].kind" →
+ * "第1家门店 门店类型"); the path itself when the schema does not have it. */
+void path_label(sbuf *b, const snode *root, const char *path, int lang);
+/* "¥1,234.50" */
+void label_money(sbuf *b, calc_money v);
+/* A whole number of field sn with its unit: "160 m²", "48人" (no unit: the number). */
+void label_count(sbuf *b, const snode *sn, int64_t v, int lang);
+/* A scalar value of field sn in words: money ¥…, numbers with their unit, enums by label,
+ * 是/否; "未填写" (not provided) when absent. */
+void label_value(sbuf *b, const snode *sn, const pval *v, int lang);
+/* What names a value in the computation in words: a field read, a name of its own (the
+ * items' sum), or neither (an earlier step's result). */
+typedef struct label_name {
+    int64_t v;
+    const snode *sn;     /* the field read, or NULL */
+    const char *zh, *en; /* else its own name, or NULL */
+    int type;            /* T_MONEY or T_INT */
+} label_name;
+/* A money helper's step in words, w[0] Chinese and w[1] English: x names the operand (NULL:
+ * nothing does, and *unnamed is set). pct: "研发投入 ¥8,000,000.50 × 10% = ¥800,000.05"; cap:
+ * "不超过上限 ¥30,000,000.00", or where it binds "… 超过上限 ¥X，按上限计 ¥X"; min/max of n values
+ * v (x[i] naming v[i], r the result): "申请公寓套数 8套、符合条件人才数 12人、20 取最小者 = 8套" —
+ * false (no line) when no operand is named, for then nothing says what kind of number it is. */
+void words_pct(sbuf w[2], const label_name *x, int64_t v, const char *rate, int64_t out,
+               bool *unnamed);
+void words_cap(sbuf w[2], const label_name *x, int64_t v, int64_t limit);
+bool words_minmax(sbuf w[2], const label_name *const *x, const int64_t *v, int n, bool max,
+                  int64_t best, const label_name *r, bool *unnamed);
+/* The sentences {zh, en} of a record made outside a condition (crec.words), kept in a. */
+const char *const *label_words(arena *a, const char *zh, const char *en);
+/* The sentence of a reason made by a pool (exhausted, or a share floored to nothing) and by an
+ * enterprise cap that left a member nothing, naming the pool or cap by its title. */
+void label_pool_reason(sbuf *b, const char *pool, bool exhausted, int lang);
+void label_cap_reason(sbuf *b, const char *cap, calc_money limit, calc_money sum, int lang);
+/* Whether Lua source text reads `name` as a field (x.name, x["name"]) outside comments: how a
+ * policy's amount functions use a parameter. */
+bool source_reads_field(const char *text, size_t len, const char *name);
+/* Item i (0-based) of list field list: "第1家门店" / "Store 1"; with the item, the label of its
+ * first enum field given, in brackets: "第1家门店（杭州首店）". */
+void label_item(sbuf *b, const snode *list, size_t i, const pval *item, int lang);
 
 typedef struct qchange { /* one field change of a to_qualify suggestion */
     const char *field;  /* "finance.rd_expense", "stores[1].area_m2" */
@@ -74,6 +123,9 @@ typedef struct pres {
     crec *cond;
     char **missing;
     char **step; /* computation steps, human text */
+    size_t nwords;
+    char **words; /* the computation in words: line i in Chinese words[2i], English words[2i+1] */
+    bool words_rule; /* its first line is the policy's amount rule ("计算规则：…") */
     char *error;   /* status error: message */
     struct qualify *to_qualify; /* how to become eligible, when asked for (qualify.c) */
     char *error_loc;

@@ -190,6 +190,8 @@ static int load_field(calc_schema *s, const char *path, const value *def, calc_d
     }
     n->label = str_of(s, def, "label");
     n->label_en = str_of(s, def, "label_en");
+    n->unit = str_of(s, def, "unit");
+    n->unit_en = str_of(s, def, "unit_en");
     n->zh = str_of(s, def, "zh");
     n->en_text = str_of(s, def, "en");
     n->group = str_of(s, def, "group");

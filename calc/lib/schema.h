@@ -32,6 +32,7 @@ struct snode {
     const char *zh, *en_text; /* descriptions */
     const char *label;        /* short Chinese label */
     const char *label_en;     /* short English label */
+    const char *unit, *unit_en; /* the word after a number (m², 人; a list: its items, 家) */
     const char *group;        /* form group (基本信息, 财务数据…) */
     int index;                /* slot index within the parent object */
     snode *parent;

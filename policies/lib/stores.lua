@@ -6,13 +6,16 @@ local stores = {}
 -- any_item over `stores`: the common conditions followed by the policy's own.
 function stores.qualifying(own)
   local c = {
-    is_true("brand_recognized", { zh = "国内外知名商业品牌" }),
-    between("opened", IN_FORCE_FROM, IN_FORCE_TO, { zh = "在政策有效期内开业" }),
+    is_true("brand_recognized", { zh = "国内外知名商业品牌",
+                                  en = "a recognised domestic or international brand" }),
+    between("opened", IN_FORCE_FROM, IN_FORCE_TO,
+            { zh = "在政策有效期内开业", en = "opened while the policy is in force" }),
   }
   for _, x in ipairs(own) do
     c[#c + 1] = x
   end
-  return any_item("stores", c, { name = "qualifying_store", zh = "至少一家符合条件的门店" })
+  return any_item("stores", c, { name = "qualifying_store", zh = "至少一家符合条件的门店",
+                                 en = "at least one qualifying store" })
 end
 
 -- The subsidy tier of a store's kind (a yuan table parameter keyed by store kind).
