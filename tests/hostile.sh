@@ -1017,7 +1017,7 @@ end
 begin "near, whatif --by --format csv: formula-like text quoted with ', the change a number"
 run_nosrc near "$D/formula-near.jsonl" --as-of $ASOF --format csv
 want_rc 0
-want_line out "$(printf '"\047=1+2","\047@名",sc25-rd-subsidy,finance.rd_expense,990000.00,1000000.00,10000.00,1.00%%,100000.00\r')"
+want_line out "$(printf '"\047=1+2","\047@名",sc25-rd-subsidy,finance.rd_expense,990000.00,1000000.00,10000.00,1.00%%,100000.00,next_year_target,"下一申报年度研发投入达到 ¥1,000,000.00（现为 ¥990,000.00，差 ¥10,000.00）"\r')"
 run_nosrc whatif "$D/formula-near.jsonl" --as-of $ASOF --scenario "$D/rate-5pct.yaml" --by name --format csv
 want_rc 0
 want_line out "$(printf '"\047@名",sc25-rd-subsidy,0,0,0.00,0.00,0.00,0,0,1\r')"

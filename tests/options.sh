@@ -288,7 +288,7 @@ end
 begin "near --set: the field changed in every record"
 run near "$SMALL" --as-of $ASOF --set finance.rd_expense=950000
 want_rc 0
-want_match out '^W4 .*sc25-rd-subsidy +finance\.rd_expense +950000\.00 +1000000\.00 +5\.00%'
+want_match out '^W4 +研发差一成 +研发投入补助 +下一申报年度研发投入 +¥950,000\.00 +¥1,000,000\.00 +5\.00%'
 end
 
 # ---- one scenario for whatif

@@ -80,11 +80,14 @@ solve_rate() {
 }
 check "solve: a rate to 0.01%" solve_rate
 
-# Outreach: W4 is 10% short (listed at 20%), W5 30% short (not listed).
+# Outreach: W4 is 10% short (listed at 20%), W5 30% short (not listed); the R&D expense of a
+# finished claim year is a target for the next one, said so in words.
 near() {
     "$CALC" near "$P" --as-of 2025-06-30 --within 20% --format json >"$tmp/n.json" || return 1
     eq "$(jq -r 'select(.policy == "sc25-rd-subsidy") | "\(.profile) \(.field) \(.now) \(.needed) \(.change) \(.distance) \(.amount)"' "$tmp/n.json")" \
-        "W4 finance.rd_expense 900000.00 1000000.00 +100,000.00 10.00% 100000.00" "near"
+        "W4 finance.rd_expense 900000.00 1000000.00 +100,000.00 10.00% 100000.00" "near" &&
+    eq "$(jq -r 'select(.policy == "sc25-rd-subsidy") | "\(.name) \(.kind) \(.label.zh)"' "$tmp/n.json")" \
+        "研发差一成 next_year_target 下一申报年度研发投入达到 ¥1,000,000.00（现为 ¥900,000.00，差 ¥100,000.00）" "near in words"
 }
 check "near: within 20%, with what is needed and what it would bring" near
 

@@ -62,6 +62,16 @@ int engine_rebuild_params(calc_engine *e, policy *p);
 /* Frees a result, keeping its memory for the engine's next evaluation. */
 void calc_result_recycle(calc_engine *e, calc_result *r);
 size_t calc_text_width(const char *s);
+/* How to qualify in words (qualifytext.c), lang 0 zh, 1 en: a field's label ("研发投入", an item's
+ * "门店2的面积"); one change ("下一申报年度研发投入达到 ¥1,000,000.00（现为 …，差 …）"); the
+ * whole suggestion with what it brings ("如何符合：…→ 预计 ¥…"), or the facts it cannot
+ * change ("无法通过企业可改变的事项符合：所属行业不符合本政策要求") — nothing when there is
+ * nothing to say. No field path, code or DSL name. */
+void qualify_field_words(sbuf *b, const calc_schema *s, const char *path, int lang);
+void qualify_change_words(sbuf *b, const calc_schema *s, const qchange *c, int lang);
+void qualify_words(sbuf *b, const calc_engine *e, const policy *p, const qualify *q, int lang);
+/* `, "to_qualify": {…}` of a result (the JSON contract; README "How to qualify"). */
+void qualify_json(sbuf *b, const calc_engine *e, const policy *p, const qualify *q);
 void result_json(sbuf *b, const calc_engine *e, const calc_result *res, bool conds, bool explain);
 
 #endif

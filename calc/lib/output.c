@@ -291,47 +291,8 @@ static void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc
             }
             sb_puts(b, "}");
         }
-        if (r->to_qualify) {
-            const qualify *q = r->to_qualify;
-            sb_printf(b, ", \"to_qualify\": {\"possible\": %s, \"changes\": [",
-                      q->possible ? "true" : "false");
-            for (size_t k = 0; k < q->n; k++) {
-                const qchange *c = &q->change[k];
-                sb_puts(b, k ? ", {\"field\": " : "{\"field\": ");
-                sb_json_str(b, c->field);
-                sb_puts(b, ", \"action\": ");
-                sb_json_str(b, c->action);
-                sb_puts(b, ", \"now\": ");
-                if (c->now)
-                    sb_json_str(b, c->now);
-                else
-                    LIT(b, "null");
-                sb_puts(b, ", \"to\": ");
-                sb_json_str(b, c->to ? c->to : "");
-                if (c->by) {
-                    sb_puts(b, ", \"by\": ");
-                    sb_json_str(b, c->by);
-                }
-                sb_puts(b, "}");
-            }
-            sb_puts(b, "]");
-            if (q->possible) {
-                sb_printf(b, ", \"amount_is_example\": %s", q->example ? "true" : "false");
-                sb_puts(b, ", \"amount\": ");
-                json_money(b, q->amount);
-                if (p->kind == K_IN_KIND) {
-                    LIT(b, ", \"quantity\": ");
-                    sb_int(b, (long long)q->quantity);
-                }
-            }
-            sb_puts(b, ", \"cannot_change\": [");
-            for (size_t k = 0; k < q->nfixed; k++) {
-                if (k)
-                    sb_puts(b, ", ");
-                sb_json_str(b, q->fixed[k]);
-            }
-            sb_puts(b, "]}");
-        }
+        if (r->to_qualify)
+            qualify_json(b, e, p, r->to_qualify);
         if (r->pooled) { /* last, as `calc allocate` appends them */
             LIT(b, ", \"amount_before_pool\": ");
             json_money(b, r->amount_before_pool);
@@ -513,41 +474,14 @@ static void explain_policy(sbuf *b, const calc_engine *e, const pres *r, int lan
             sb_printf(b, "%s%s", k ? " / " : "", r->detail[k]);
         sb_puts(b, "\n");
     }
-    if (r->to_qualify) {
-        const qualify *q = r->to_qualify;
-        char m[40];
-        if (q->possible) {
-            sb_puts(b, lang ? "    to qualify: " : "    如何符合：");
-            for (size_t k = 0; k < q->n; k++) {
-                const qchange *c = &q->change[k];
-                if (k)
-                    sb_puts(b, lang ? "; " : "；");
-                if (strcmp(c->action, "provide") == 0)
-                    sb_printf(b, lang ? "provide %s (e.g. %s)" : "补充 %s（如 %s）", c->field, c->to);
-                else if (strcmp(c->action, "add") == 0)
-                    sb_printf(b, lang ? "add %s to %s" : "%s 增加 %s", lang ? c->to : c->field,
-                              lang ? c->field : c->to);
-                else if (c->by)
-                    sb_printf(b, lang ? "%s %s — now %s, %s" : "%s 达到 %s — 现为 %s，差 %s",
-                              c->field, c->to, c->now ? c->now : "-", c->by);
-                else
-                    sb_printf(b, lang ? "%s = %s (now %s)" : "%s 改为 %s（现为 %s）", c->field,
-                              c->to, c->now ? c->now : "-");
-            }
-            if (p->kind == K_MATCH)
-                sb_puts(b, lang ? " → matched\n" : " → 匹配\n");
-            else
-                sb_printf(b, lang ? " → ¥%s%s\n" : " → 可获 ¥%s%s\n",
-                          calc_money_format_grouped(m, q->amount),
-                          q->example ? (lang ? " (with the example values)" : "（按示例值测算）")
-                                     : "");
-        } else if (q->nfixed) {
-            sb_puts(b, lang ? "    cannot qualify: these cannot change: "
-                            : "    无法通过修改资料符合：以下日期无法改变：");
-            for (size_t k = 0; k < q->nfixed; k++)
-                sb_printf(b, "%s%s", k ? ", " : "", q->fixed[k]);
+    if (r->to_qualify) { /* its line in words, when there is something to say */
+        size_t at = b->n;
+        sb_puts(b, "    ");
+        qualify_words(b, e, p, r->to_qualify, lang);
+        if (b->n == at + 4)
+            b->p[b->n = at] = 0;
+        else
             sb_puts(b, "\n");
-        }
     }
     if (p->src_quote)
         sb_printf(b, "    %s《%s》%s%s：“%s”\n", lang ? "source:" : "依据：", p->src_doc,

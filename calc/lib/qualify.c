@@ -1,11 +1,13 @@
 /* qualify.c — "how to qualify": for a policy that is ineligible or waiting for data, the field
  * changes that would make it eligible — thresholds as exact differences, enums and booleans as
- * the value needed, absent fields to provide — and the amount it would then bring. Every
- * suggestion is proven by evaluating the profile with the changes applied; a set of changes
- * that does not make the policy eligible is not shown. Dates are facts: a failing date cannot
- * be changed, and is said to be so. */
-/* The most changes a suggestion may consist of before it is minimised: each costs one
- * evaluation of the whole profile, and a list of thousands of items would make it quadratic. */
+ * the value needed, absent fields to provide — and the amount it would then bring (in words:
+ * qualifytext.c). Every suggestion is proven by evaluating the profile with the changes
+ * applied; a set of changes that does not make the policy eligible is not shown.
+ * Only what the schema lets an enterprise change is suggested (schema.yaml `change:`): facts
+ * (dates, industry, ratings) and history (what was already paid) never, quantities upward
+ * only, finance figures as targets for the next claim year, districts as a move (迁入); a
+ * failing field no suggestion may change is named instead. A proven amount that depends on a
+ * value the enterprise must still give is not shown as if it were known. */
 #define QUALIFY_MAX_CHANGES 64
 
 #include "engine.h"
@@ -17,6 +19,7 @@ typedef struct fix {
     pval *slot;
     pval old, nv;
     bool active;
+    bool up; /* a number to provide that only a lower bound (or nothing) constrains */
     qchange ch;
 } fix;
 
@@ -161,14 +164,14 @@ static void nominal(const snode *sn, pval *out)
     }
 }
 
-static void add_fix(fixes *f, pval *slot, const pval *nv, const char *field, const char *action,
-                    arena *a)
+static fix *add_fix(fixes *f, pval *slot, const pval *nv, const char *field, const snode *sn,
+                    const char *action, const char *kind, arena *a)
 {
     if (f->n > QUALIFY_MAX_CHANGES)
-        return; /* already too many to be advice: the suggestion is given up */
+        return NULL; /* already too many to be advice: the suggestion is given up */
     for (size_t i = 0; i < f->n; i++)
         if (f->v[i].slot == slot)
-            return;
+            return NULL;
     if (f->n == f->cap) {
         f->cap = f->cap ? f->cap * 2 : 8;
         f->v = realloc(f->v, f->cap * sizeof *f->v);
@@ -181,6 +184,8 @@ static void add_fix(fixes *f, pval *slot, const pval *nv, const char *field, con
     x->old = *slot;
     x->ch.field = arena_strndup(a, field, strlen(field));
     x->ch.action = action;
+    x->ch.kind = kind;
+    x->ch.sn = sn;
     text_of(a, &x->ch.now, slot);
     if (nv->type == T_LIST) {
         const pval *t = &nv->u.l->item[nv->u.l->n - 1];
@@ -201,6 +206,7 @@ static void add_fix(fixes *f, pval *slot, const pval *nv, const char *field, con
     x->nv = *nv;
     *slot = *nv;
     x->active = true;
+    return x;
 }
 
 static void set_active(fixes *f, size_t i, bool on)
@@ -208,6 +214,58 @@ static void set_active(fixes *f, size_t i, bool on)
     fix *x = &f->v[i];
     *x->slot = on ? x->nv : x->old;
     x->active = on;
+}
+
+/* Adds field to the failing fields no suggestion may change (once). */
+static void add_fixed(qualify *q, const char *field, arena *a)
+{
+    for (size_t i = 0; i < q->nfixed; i++)
+        if (strcmp(q->fixed[i], field) == 0)
+            return;
+    const char **v = arena_alloc(a, (q->nfixed + 1) * sizeof *v);
+    if (q->nfixed)
+        memcpy(v, q->fixed, q->nfixed * sizeof *v);
+    v[q->nfixed++] = arena_strndup(a, field, strlen(field));
+    q->fixed = v;
+}
+
+/* Whether the schema lets a suggestion change the present value cur of field sn to nv (which
+ * satisfies condition c), and as what: the action (raise, set, add) and its kind. Numbers go
+ * up only — a limit such as 员工人数不超过50 is respected, never advised around. */
+static bool allowed(const cond *c, const snode *sn, const pval *cur, const pval *nv,
+                    const char **action, const char **kind)
+{
+    switch (sn->change) {
+    case CH_RAISE:
+    case CH_NEXT_YEAR:
+        if ((sn->type != T_MONEY && sn->type != T_INT) || !cur->set || nv->u.i <= cur->u.i)
+            return false;
+        *action = "raise";
+        *kind = sn->change == CH_NEXT_YEAR ? "next_year_target" : "raise";
+        return true;
+    case CH_RELOCATE: /* a move into the district the policy names */
+        if (sn->type != T_ENUM || (cur->set && cur->u.i == nv->u.i))
+            return false;
+        *action = "set";
+        *kind = "relocate";
+        return true;
+    case CH_OBTAIN: /* a qualification: a tag added, or a recognition's flag set */
+        if (c->op == C_HAS_TAG)
+            *action = "add";
+        else if (sn->type == T_BOOL && nv->u.i == 1)
+            *action = "set";
+        else
+            return false;
+        *kind = "obtain";
+        return true;
+    case CH_CHOOSE:
+        if (sn->type != T_ENUM && sn->type != T_BOOL)
+            return false;
+        *action = "set";
+        *kind = "choose";
+        return true;
+    default: return false; /* a fact, or history */
+    }
 }
 
 /* Adds the fixes a result's failed conditions and missing fields call for. */
@@ -224,29 +282,18 @@ static void collect(calc_engine *e, calc_profile *prof, const policy *p, const p
             continue;
         char field[200];
         snprintf(field, sizeof field, "%s%s", rc->prefix ? rc->prefix : "", c->field);
-        if (c->sn->type == T_DATE) { /* a date already past cannot change */
-            bool seen = false;
-            for (size_t i = 0; i < q->nfixed; i++)
-                seen |= strcmp(q->fixed[i], field) == 0;
-            if (!seen) {
-                const char **v = arena_alloc(a, (q->nfixed + 1) * sizeof *v);
-                if (q->nfixed)
-                    memcpy(v, q->fixed, q->nfixed * sizeof *v);
-                v[q->nfixed++] = arena_strndup(a, field, strlen(field));
-                q->fixed = v;
-            }
+        pval nv;
+        const char *action, *kind;
+        if (!satisfy(a, p, as_of, c, c->sn, slot, &nv)) {
+            if (c->sn->change == CH_FACT || c->sn->change == CH_HISTORY)
+                add_fixed(q, field, a);
             continue;
         }
-        pval nv;
-        if (!satisfy(a, p, as_of, c, c->sn, slot, &nv))
+        if (!allowed(c, c->sn, slot, &nv, &action, &kind)) {
+            add_fixed(q, field, a); /* what the policy needs is not the enterprise's to change */
             continue;
-        bool threshold = c->op == C_AT_LEAST || c->op == C_AT_MOST || c->op == C_GREATER ||
-                         c->op == C_LESS || c->op == C_BETWEEN;
-        const char *action = c->op == C_HAS_TAG ? "add"
-                             : threshold && (c->sn->type == T_MONEY || c->sn->type == T_INT)
-                                 ? (slot->set && nv.u.i < slot->u.i ? "lower" : "raise")
-                                 : "set";
-        add_fix(f, slot, &nv, field, action, a);
+        }
+        add_fix(f, slot, &nv, field, c->sn, action, kind, a);
     }
     for (size_t k = 0; k < r->nmissing; k++) {
         const char *path = r->missing[k];
@@ -308,8 +355,163 @@ static void collect(calc_engine *e, calc_profile *prof, const policy *p, const p
                 nv.u.i = as_of;
         } else if (!(c && satisfy(a, p, as_of, c, sn, slot, &nv)))
             nominal(sn, &nv);
-        add_fix(f, slot, &nv, path, "provide", a);
+        /* giving a value is not changing one: any field may be provided, facts too */
+        fix *x = add_fix(f, slot, &nv, path, sn, "provide", "provide", a);
+        if (x)
+            x->up = (sn->type == T_MONEY || sn->type == T_INT) &&
+                    (!c || c->op == C_AT_LEAST || c->op == C_GREATER);
     }
+}
+
+/* Whether the value a change gives is one the enterprise has still to decide: a field to
+ * provide (the proof used a value of its own), or a threshold of "some" — more than zero, at
+ * least one — which the proof meets with a single fen or unit. */
+static bool unknown_value(const fix *x)
+{
+    if (strcmp(x->ch.kind, "provide") == 0)
+        return true;
+    return strcmp(x->ch.action, "raise") == 0 && x->nv.u.i <= 1;
+}
+
+/* Other values of the field for the same test: larger and smaller numbers, every other value
+ * of an enum, the other flag, the neighbouring days, another text. */
+static size_t alternatives(const snode *sn, const pval *v, pval *alt, size_t cap)
+{
+    size_t n = 0;
+    int64_t x = v->u.i;
+    switch (sn->type) {
+    case T_MONEY: /* ¥1,000,000 more, and half */
+        if (x <= INT64_MAX - 100000000)
+            alt[n++].u.i = x + 100000000;
+        if (x / 2 != x)
+            alt[n++].u.i = x / 2;
+        break;
+    case T_INT: {
+        int64_t hi = sn->has_max && sn->max < x + 10 ? sn->max : x + 10;
+        if (x <= INT64_MAX - 10 && hi > x)
+            alt[n++].u.i = hi;
+        if (x > (sn->has_min ? sn->min : 0))
+            alt[n++].u.i = x - 1;
+        break;
+    }
+    case T_ENUM:
+        for (size_t k = 0; k < sn->en->n && n < cap; k++)
+            if ((int64_t)k != x) {
+                alt[n].u.i = (int64_t)k;
+                alt[n++].s = sn->en->values[k];
+            }
+        break;
+    case T_BOOL: alt[n++].u.i = !x; break;
+    case T_DATE:
+        alt[n++].u.i = x - 1;
+        alt[n++].u.i = x + 1;
+        break;
+    case T_STRING: alt[n++].u.s = v->u.s && strcmp(v->u.s, "?") == 0 ? "??" : "?"; break;
+    default: break;
+    }
+    for (size_t k = 0; k < n; k++) {
+        alt[k].set = true;
+        alt[k].type = sn->type;
+    }
+    return n;
+}
+
+/* What policy pi brings with the fixes as they are: its amount and quantity, or eligible
+ * false. */
+typedef struct brings {
+    bool eligible;
+    calc_money amount;
+    int64_t quantity;
+} brings;
+
+static brings trial_brings(calc_engine *e, calc_profile *prof, calc_date as_of,
+                           const calc_eval_opts *o, size_t pi)
+{
+    calc_result *t = calc_eval_with(e, prof, as_of, o);
+    const pres *r = &t->r[pi];
+    brings v = {r->status == ST_ELIGIBLE, r->amount, r->quantity};
+    calc_result_free(t);
+    return v;
+}
+
+/* Whether the proven amount changes with x's value (the others as they are) while the policy
+ * stays eligible: then the amount is the enterprise's value's, not the proof's. */
+static bool depends_alone(calc_engine *e, calc_profile *prof, calc_date as_of,
+                          const calc_eval_opts *o, size_t pi, const fix *x, brings base)
+{
+    pval alt[64];
+    size_t n = alternatives(x->ch.sn, &x->nv, alt, sizeof alt / sizeof *alt);
+    bool depends = false;
+    for (size_t k = 0; k < n && !depends; k++) {
+        *x->slot = alt[k];
+        brings v = trial_brings(e, prof, as_of, o, pi);
+        depends = v.eligible && (v.amount != base.amount || v.quantity != base.quantity);
+    }
+    *x->slot = x->nv;
+    return depends;
+}
+
+/* The fields among the active fixes whose value the enterprise has still to decide and on
+ * which the proven amount depends, into q->depends. Each is tried alone; then each number not
+ * found so is tried again with the other such numbers raised, since an amount such as
+ * min(requested, eligible) moves with neither alone. */
+static void find_depends(calc_engine *e, calc_profile *prof, calc_date as_of,
+                         const calc_eval_opts *o, size_t pi, fixes *f, qualify *q)
+{
+    brings base = trial_brings(e, prof, as_of, o, pi);
+    bool *dep = calloc(f->n ? f->n : 1, sizeof *dep);
+    if (!dep)
+        abort();
+    for (size_t k = 0; k < f->n; k++)
+        dep[k] = f->v[k].active && unknown_value(&f->v[k]) &&
+                 depends_alone(e, prof, as_of, o, pi, &f->v[k], base);
+    for (size_t k = 0; k < f->n; k++) {
+        fix *x = &f->v[k];
+        bool number = x->ch.sn->type == T_MONEY || x->ch.sn->type == T_INT;
+        if (dep[k] || !x->active || !unknown_value(x) || !number)
+            continue;
+        size_t raised = 0;
+        for (size_t j = 0; j < f->n; j++) {
+            fix *y = &f->v[j];
+            pval alt[2];
+            if (j == k || !y->active || !unknown_value(y) ||
+                (y->ch.sn->type != T_MONEY && y->ch.sn->type != T_INT) ||
+                alternatives(y->ch.sn, &y->nv, alt, 2) == 0 || alt[0].u.i <= y->nv.u.i)
+                continue;
+            *y->slot = alt[0];
+            raised++;
+        }
+        brings b = raised ? trial_brings(e, prof, as_of, o, pi) : (brings){0};
+        dep[k] = b.eligible && depends_alone(e, prof, as_of, o, pi, x, b);
+        for (size_t j = 0; j < f->n; j++)
+            if (j != k && f->v[j].active)
+                *f->v[j].slot = f->v[j].nv;
+    }
+    for (size_t k = 0; k < f->n; k++)
+        if (dep[k])
+            q->depends[q->ndepends++] = f->v[k].ch.field;
+    free(dep);
+}
+
+/* Raises the numbers to provide that only a lower bound constrains (to what alternatives()
+ * gives first): a proof with a single fen of fiscal contribution can fail where the
+ * enterprise's own figure would not (a cap limited by it). False when there is none. */
+static bool raise_provided(fixes *f, arena *a)
+{
+    bool any = false;
+    for (size_t k = 0; k < f->n; k++) {
+        fix *x = &f->v[k];
+        pval alt[2];
+        if (!x->active || !x->up || alternatives(x->ch.sn, &x->nv, alt, 2) == 0 ||
+            alt[0].u.i <= x->nv.u.i)
+            continue;
+        x->nv.u.i = alt[0].u.i;
+        *x->slot = x->nv;
+        text_of(a, &x->ch.to, &x->nv);
+        x->up = false;
+        any = true;
+    }
+    return any;
 }
 
 /* Marks in `only` policy i and every policy its status can depend on: those linked to it
@@ -370,6 +572,11 @@ void calc_qualify(calc_engine *e, const calc_profile *orig, calc_result *res)
             if (!ok && f.n == before)
                 break; /* nothing more to change */
         }
+        if (!ok && f.n <= QUALIFY_MAX_CHANGES && raise_provided(&f, &res->a)) {
+            calc_result_free(tmp);
+            tmp = calc_eval_with(e, prof, res->as_of, &trial);
+            ok = tmp->r[i].status == ST_ELIGIBLE;
+        }
         if (ok && f.n > QUALIFY_MAX_CHANGES)
             ok = false; /* no advice of hundreds of changes (and no minimising them one by one) */
         if (ok) { /* the smallest set: drop every change the policy does not need */
@@ -392,12 +599,18 @@ void calc_qualify(calc_engine *e, const calc_profile *orig, calc_result *res)
             for (size_t k = 0; k < f.n; k++)
                 q->n += f.v[k].active;
             q->change = arena_alloc(&res->a, (q->n ? q->n : 1) * sizeof *q->change);
+            q->depends = arena_alloc(&res->a, (q->n ? q->n : 1) * sizeof *q->depends);
             size_t m = 0;
             for (size_t k = 0; k < f.n; k++)
-                if (f.v[k].active) {
+                if (f.v[k].active)
                     q->change[m++] = f.v[k].ch;
-                    q->example |= strcmp(f.v[k].ch.action, "provide") == 0;
-                }
+            if (p->kind != K_MATCH)
+                find_depends(e, prof, res->as_of, &least, i, &f, q);
+            q->example = q->ndepends > 0;
+            if (q->example) { /* computed from a value the enterprise has not given: no amount */
+                q->amount = 0;
+                q->quantity = 0;
+            }
         }
         for (size_t k = f.n; k-- > 0;) /* the copy as it was, for the next policy */
             *f.v[k].slot = f.v[k].old;

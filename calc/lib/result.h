@@ -82,21 +82,27 @@ void label_item(sbuf *b, const snode *list, size_t i, const pval *item, int lang
 
 typedef struct qchange { /* one field change of a to_qualify suggestion */
     const char *field;  /* "finance.rd_expense", "stores[1].area_m2" */
-    const char *action; /* raise, lower, set, add, provide */
+    const char *action; /* raise, set, add, provide */
+    const char *kind;   /* what the schema lets it be: raise, next_year_target, relocate,
+                         * obtain, choose, provide */
+    const snode *sn;    /* the field's schema node */
     char *now;          /* current value, NULL when absent */
-    char *to;           /* the value needed */
+    char *to;           /* the value needed (provide: the value the proof used) */
     char *by;           /* the difference, for amounts and numbers */
 } qchange;
 
 typedef struct qualify {
     bool possible;       /* a proven set of changes exists */
-    bool example;        /* the amount uses example values for fields to provide */
+    bool example;        /* the amount depends on values still to be given (depends): it is
+                          * not known, and amount and quantity are 0 */
     size_t n;
     qchange *change;
     calc_money amount;   /* what the policy would then bring */
     int64_t quantity;
+    size_t ndepends;
+    const char **depends; /* fields of changes whose value the amount depends on */
     size_t nfixed;
-    const char **fixed;  /* failing fields that cannot change (dates already past) */
+    const char **fixed;  /* failing fields no suggestion may change (schema `change:`) */
 } qualify;
 
 typedef struct pres {

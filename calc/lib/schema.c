@@ -215,7 +215,7 @@ static int load_field(calc_schema *s, const char *path, const value *def, calc_d
         n->max = strtoll(mx->str, NULL, 10);
     }
     n->has_default = map_get(def, "default") != NULL;
-    return 0;
+    return schema_load_change(n, def, d);
 }
 
 int calc_schema_load(calc_schema *s, const char *path, calc_diags *d)

@@ -16,6 +16,11 @@ typedef struct enum_def {
     const char **en;
 } enum_def;
 
+/* What a "how to qualify" suggestion may do to a field (schema.yaml `change:`): never (a fact,
+ * or history: what was already paid), raise it (a quantity; next_year: a target for the next
+ * claim year), move it (relocate: 迁入 a district), obtain it (a qualification) or choose it. */
+enum { CH_FACT, CH_HISTORY, CH_RAISE, CH_NEXT_YEAR, CH_RELOCATE, CH_OBTAIN, CH_CHOOSE };
+
 typedef struct snode snode;
 struct snode {
     const char *name; /* last segment */
@@ -34,6 +39,8 @@ struct snode {
     const char *label_en;     /* short English label */
     const char *unit, *unit_en; /* the word after a number (m², 人; a list: its items, 家) */
     const char *group;        /* form group (基本信息, 财务数据…) */
+    int change;               /* CH_*: CH_FACT when the schema does not say */
+    bool change_given;        /* the schema says it (`change:`) */
     int index;                /* slot index within the parent object */
     snode *parent;
     size_t nchild;
@@ -61,6 +68,10 @@ const char *enum_label(const enum_def *e, int i);
 const char *enum_label_lang(const enum_def *e, int i, int lang);
 /* A field's short label in Chinese (lang 0) or English (1); its path when the schema gives none. */
 const char *snode_label(const snode *n, int lang);
+/* A field's `change:` from its schema entry def into n (schemachange.c): 0, or CALC_ESCHEMA
+ * with the reason in d when the value is unknown or does not fit the field's type. */
+int schema_load_change(snode *n, const value *def, calc_diags *d);
+const char *schema_change_name(int change);
 
 /* ---- typed profile ---- */
 typedef struct pval pval;
