@@ -97,7 +97,8 @@ const watch = (page, errors) => {
 };
 
 try {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  /* a Chinese user's browser */
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 }, locale: 'zh-CN' });
   const errors = [];
   watch(page, errors);
   await page.goto(url);
@@ -249,6 +250,21 @@ try {
   check('a server out of reach is said in words', (await page.textContent('#request-error')).includes('无法连接'));
   await page.unroute('**/api/v1/eval*');
 
+  // the what-if slider: the amount moved exactly (fen, floored), and estimated again
+  await page.evaluate(() => { document.getElementById('results').textContent = ''; });
+  await page.$eval('[name="finance.rd_expense"] ~ .whatif input[type=range]', (r) => {
+    r.value = '50'; r.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await page.waitForSelector('#totals');
+  const half = await api('/api/v1/eval?as_of=2025-06-30', { ...example, finance: { ...example.finance, rd_expense: '4000000.25' } });
+  const halfRd = half.results.find((x) => x.policy === 'sc25-rd-subsidy').amount;
+  check('the slider at 50% makes ¥8,000,000.50 into ¥4,000,000.25 and estimates it again',
+    (await page.inputValue('[name="finance.rd_expense"]')) === '4000000.25' &&
+    (await page.textContent('[name="finance.rd_expense"] + output')) === '= ¥4,000,000.25' &&
+    (await page.textContent('.card[data-policy="sc25-rd-subsidy"] .amount')).includes(halfRd.replace(/\B(?=(\d{3})+\.)/g, ',')), halfRd);
+  await page.fill('[name="finance.rd_expense"]', '8000000.50');
+  await page.$eval('[name="finance.rd_expense"]', (w) => w.dispatchEvent(new Event('change', { bubbles: true })));
+
   // an empty date: said beside the date, and the page does not throw
   await page.fill('#asof', '');
   await submit(page, '#request-error');
@@ -287,6 +303,19 @@ try {
   const compEn = await page.locator('.card[data-policy="sc25-rd-subsidy"] .computation li').allTextContents();
   check('the English computation is the API\'s English', compEn.length > 0 && compEn.join('\n') === (byId['sc25-rd-subsidy'].computation?.en || []).join('\n'), compEn.join(' | '));
   await page.screenshot({ path: outdir + '/page-en.png', fullPage: true });
+  await page.fill('[name="hq.star"]', '9');
+  await submit(page, '#api-errors');
+  const enErr = await errorBeside(page, 'hq.star');
+  check('in English the API\'s error is in English beside its field', enErr.invalid === 'true' && enErr.shown && enErr.text && !hasCJK(enErr.text) &&
+    (await page.textContent('#api-errors')).includes(rdField && schema.fields.find((f) => f.path === 'hq.star').label_en), JSON.stringify(enErr));
+  await page.evaluate(() => { document.getElementById('results').textContent = ''; });
+  await page.click('#lang');
+  await page.waitForSelector('#api-errors');
+  const zhErr = await errorBeside(page, 'hq.star');
+  check('switching the language says the errors again in the new language', zhErr.invalid === 'true' && hasCJK(zhErr.text || ''), JSON.stringify(zhErr));
+  await page.click('#lang');
+  await page.fill('[name="hq.star"]', String(example.hq.star));
+  await submit(page);
   await page.emulateMedia({ media: 'print' });
   check('the English print view says it is an estimate', (await page.textContent('#print-head')).includes('not an approval decision'));
   await page.screenshot({ path: outdir + '/print-en.png', fullPage: true });
@@ -294,7 +323,7 @@ try {
   check('no script errors on the desktop page', errors.length === 0, errors.join('; '));
 
   // a phone, 375 px wide: the form and the results readable, nothing wider than the screen
-  const phone = await browser.newPage({ viewport: { width: 375, height: 812 }, isMobile: true, deviceScaleFactor: 2 });
+  const phone = await browser.newPage({ viewport: { width: 375, height: 812 }, isMobile: true, deviceScaleFactor: 2, locale: 'zh-CN' });
   const perrors = [];
   watch(phone, perrors);
   await phone.goto(url);

@@ -73,7 +73,7 @@ function understand(w) {
   const r = w.dataset.type === 'money' ? parseYuan(w.value) : parseCount(w.value);
   if (r.error) { out.textContent = r.error; out.className = 'understood bad'; w.setAttribute('aria-invalid', 'true'); }
   else if (w.dataset.type === 'money') out.textContent = '= ' + fenYuan(r.fen);
-  else out.textContent = /^\d+$/.test(w.value.trim()) ? '' : '= ' + group3(String(r.n));
+  else out.textContent = /[,万]/.test(w.value) ? '= ' + group3(String(r.n)) : ''; /* only where it was not plain */
   return r;
 }
 
@@ -134,9 +134,10 @@ function input(f, name) {
     } else w.addEventListener('input', () => clearFieldError(w));
   }
   w.dataset.type = f.type;
-  const desc = lang === 'zh' ? f.zh : f.en;
+  const label = (lang === 'zh' ? f.label : f.label_en || f.en) || '';
+  const desc = (lang === 'zh' ? f.zh : f.en) !== label ? (lang === 'zh' ? f.zh : f.en) : null;
   const box = el('div', {class: 'field'},
-    el('label', {for: id, text: (lang === 'zh' ? f.label : f.label_en || f.en) || desc || ''}), w,
+    el('label', {for: id, text: label}), w,
     f.type === 'money' || f.type === 'int' ? el('output', {class: 'understood', for: id, 'aria-live': 'polite'}) : null,
     el('span', {class: 'field-error', role: 'alert'}),
     desc ? el('small', {text: desc}) : null);
@@ -287,7 +288,7 @@ function problemText(e, w) {
   const f = w && schemaField(w.name);
   if (!f) return T('资料无法识别', 'this cannot be read');
   if (/required/.test(msg)) return T('必须填写', 'required');
-  const range = f.min !== undefined && f.max !== undefined ? T(`${f.min} 到 ${f.max} 之间的`, ` from ${f.min} to ${f.max}`) :
+  const range = f.min !== undefined && f.max !== undefined ? T(` ${f.min} 到 ${f.max} 之间的`, ` from ${f.min} to ${f.max}`) :
     f.min !== undefined ? T(`不小于 ${f.min} 的`, ` of at least ${f.min}`) : '';
   return {money: T('请填写金额，如 15000 或 1.5万', 'write an amount, e.g. 15000 or 1.5万'),
     int: T('请填写' + range + '整数', 'write a whole number' + range), date: T('请填写有效日期', 'write a valid date'),
@@ -331,8 +332,8 @@ function requestFailed(status, body) {
 
 // ---- results ----
 
-const statusText = {eligible: ['符合', 'eligible'], ineligible: ['不符合', 'not eligible'], needs_data: ['需补充资料', 'needs data'],
-  not_in_force: ['不在有效期', 'not in force'], superseded: ['就高未选', 'not chosen (a higher one applies)'], error: ['无法测算', 'cannot be estimated']};
+const statusText = {eligible: ['符合', 'Eligible'], ineligible: ['不符合', 'Not eligible'], needs_data: ['需补充资料', 'Needs data'],
+  not_in_force: ['不在有效期', 'Not in force'], superseded: ['就高未选', 'Not chosen (a higher one applies)'], error: ['无法测算', 'Cannot be estimated']};
 const unitText = (u) => ({m2: ' m²', units: T(' 套', ' units')}[u] || '');
 
 function windowText(id) {
@@ -344,9 +345,9 @@ function windowText(id) {
 
 function card(x) {
   const c = el('div', {class: 'card ' + x.status, 'data-policy': x.policy});
-  const amt = x.kind === 'match' ? (x.status === 'eligible' ? T('匹配', 'matched') : '') :
-    x.status === 'error' ? '' :
-    x.kind === 'in_kind' ? (x.quantity ?? 0) + unitText(x.unit) + ' (' + money(x.amount) + ')' : money(x.amount);
+  /* an amount only where there is one: ¥0.00 beside 不符合 says nothing */
+  const amt = x.status !== 'eligible' ? '' : x.kind === 'match' ? T('匹配', 'matched') :
+    x.kind === 'in_kind' ? (x.quantity ?? 0) + unitText(x.unit) + T('（', ' (') + money(x.amount) + T('）', ')') : money(x.amount);
   const showsAmount = x.status === 'eligible' && x.kind !== 'match';
   const line = el('span', {class: 'amountline'},
     el('span', {class: 'amount', text: statusText[x.status] ? statusText[x.status][lang === 'zh' ? 0 : 1] + (amt ? ' ' + amt : '') : amt}));
@@ -365,8 +366,8 @@ function card(x) {
     } else c.append(wordsEl('p', {text: T('测算过程暂缺', 'The computation is not available'), fallback: true}, {class: 'computation'}));
   }
   if (showsAmount && x.illustrative) {
-    c.append(el('p', {class: 'illustrative-note', text: T('示例参数：政策原文未写明本项的部分比例或标准，按示例值测算，仅供参考，以主管部门公布的标准为准。',
-      'Illustrative: the policy text does not state some of the rates or limits used here; example values are used, for reference only — the department\'s published figures prevail.')}));
+    c.append(el('p', {class: 'illustrative-note', text: T('示例参数：部分比例或标准为示例值（政策原文未写明），仅供参考，以主管部门公布为准。',
+      'Illustrative: some rates or limits here are example values (the policy text does not state them); for reference only.')}));
   }
   if (showsAmount && x.pool_claim) {
     c.append(wordsEl('p', words(x.pool_claim.note, null, T('本项为预算池申领额，在批量分配后确定。', 'This is a claim on a budget pool, allocated in batch.')), {class: 'pool-note'}));
@@ -392,21 +393,21 @@ function card(x) {
   }
   if (x.status === 'superseded') {
     const by = x.superseded_by_title ? x.superseded_by_title[lang] : null;
-    const w = by ? {text: T('就高不重复：已选金额更高的《' + by + '》', 'Not combined: the higher "' + by + '" applies')}
+    const w = by ? {text: T('就高不重复：已选金额更高的《' + by + '》', 'Not combined: the higher “' + by + '” applies')}
       : {text: T('就高不重复：已选金额更高的一项', 'Not combined: a higher policy applies'), fallback: true};
     if (x.amount_before) w.text += T('（本项原为 ' + money(x.amount_before) + '）', ' (this one: ' + money(x.amount_before) + ')');
     c.append(wordsEl('p', w, {class: 'superseded-by'}));
   }
   if (x.status === 'error') c.append(el('p', {text: T('本项政策暂时无法测算，请咨询主管部门。', 'This policy cannot be estimated at the moment; ask the department.')}));
   const q = x.to_qualify;
-  if (q && (x.status === 'ineligible' || x.status === 'needs_data')) c.append(qualify(q, x));
+  if (q && (x.status === 'ineligible' || x.status === 'needs_data')) c.append(qualify(q, x) || '');
   if ((x.conditions || []).length && x.status !== 'ineligible') {
     const ok = {pass: '✓ ', fail: '✗ ', unknown: '? '};
     c.append(el('details', {class: 'conditions'}, el('summary', {text: T('条件（' + x.conditions.length + ' 项）', 'Conditions (' + x.conditions.length + ')')}),
       el('ul', {}, ...x.conditions.map((r) => { const w = words(r.label, r.field); w.text = (ok[r.result] || '') + w.text; return wordsEl('li', w); }))));
   }
   if (x.source) {
-    const src = el('p', {class: 'quote'}, lang === 'zh' ? '' : 'Source: ');
+    const src = el('p', {class: 'quote'}, lang === 'zh' ? '' : 'Source (Chinese original): ');
     src.append(el('span', {lang: 'zh-CN', text: '《' + x.source.doc + '》“' + x.source.quote + '”'}));
     c.append(src);
   }
@@ -414,17 +415,17 @@ function card(x) {
   return c;
 }
 
+// How to qualify: the API's sentence (what the enterprise can change, the amount expected or
+// what it depends on); composed from the changes' labels only where the sentence is missing.
 function qualify(q, x) {
-  const p = el('p', {class: 'qualify'});
-  if (!q.possible || !(q.changes || []).length) {
-    p.append(T('无法通过修改资料符合本政策', 'The data cannot be changed to qualify'));
-    return p;
-  }
-  p.append(T('如何符合：', 'To qualify: '));
+  const t = q.text && q.text[lang];
+  if (t) return el('p', {class: 'qualify', text: t.charAt(0).toUpperCase() + t.slice(1)});
+  if (!q.possible || !(q.changes || []).length) return null;
+  const p = el('p', {class: 'qualify'}, T('如何符合：', 'To qualify: '));
   q.changes.forEach((ch, i) => { if (i) p.append(T('；', '; ')); p.append(wordsEl('span', words(ch.label, ch.field, T('修改资料', 'a change')))); });
   if (x.kind !== 'match') {
     p.append(q.amount_is_example ? T('。金额取决于尚待填写的资料。', '. The amount depends on data still to be provided.')
-      : T('，测算可得 ', ', estimated at ') + money(q.amount));
+      : T(' → 预计 ', ' → expected ') + money(q.amount));
   }
   return p;
 }
