@@ -61,10 +61,15 @@ function leakPatterns(lang) {
 // The results as a person reads them (every card, closed details included), fingerprints out.
 const resultsText = (page) => page.evaluate(() => document.getElementById('results').textContent)
   .then((t) => t.replace(/sha256:[0-9a-f]{64}/g, ' '));
-async function noLeaks(page, lang) {
+async function leaks(page, lang) {
   const text = await resultsText(page);
-  const found = leakPatterns(lang).filter(([, re]) => re.test(text)).map(([n, re]) => n + ' in «' + text.match(re).input.slice(Math.max(0, text.match(re).index - 30), text.match(re).index + 40) + '»');
-  const fallbacks = await page.evaluate(() => [...document.querySelectorAll('#results [data-fallback]')].map((e) => e.closest('.card')?.dataset.policy + ': ' + e.textContent));
+  return leakPatterns(lang).filter(([, re]) => re.test(text)).map(([n, re]) => { const m = text.match(re);
+    return n + ' in «' + text.slice(Math.max(0, m.index - 30), m.index + 40) + '»'; });
+}
+const fallbacksShown = (page) => page.evaluate(() => [...document.querySelectorAll('#results [data-fallback]')].map((e) => e.closest('.card')?.dataset.policy + ': ' + e.textContent));
+async function noLeaks(page, lang) {
+  const found = await leaks(page, lang);
+  const fallbacks = await fallbacksShown(page);
   check(`the ${lang} results show no rule name, field path or code`, found.length === 0, found.slice(0, 6).join('\n    '));
   check(`the ${lang} results need no fallback word (every record has its label)`, fallbacks.length === 0, fallbacks.slice(0, 6).join('\n    '));
   if (lang === 'en') { /* Chinese only where it is quoted: the sources (lang=zh-CN) */
@@ -95,6 +100,12 @@ const watch = (page, errors) => {
   /* a failed request is the network's message, not the script's: the page says it in words */
   page.on('console', (m) => { if (m.type() === 'error' && !/^Failed to load resource/.test(m.text())) errors.push('console: ' + m.text()); });
 };
+
+// the scan finds what the page used to show (issue 14's quotes), so that its silence means something
+for (const [lang, old] of [['zh', 'at_least(finance.rd_expense) [finance.rd_expense] 实际 850000.00'], ['zh', '所属行业 one of smart_manufacturing, new_energy'],
+  ['zh', '就高不重复，由 sc25-hq-office'], ['zh', '请补充：stores[0].opened'], ['en', 'has_tag(tags) tech_enterprise'], ['en', 'Please provide: hq.office.mode']]) {
+  check(`the ${lang} leak scan catches «${old}»`, leakPatterns(lang).some(([, re]) => re.test(old)));
+}
 
 try {
   /* a Chinese user's browser */
@@ -176,6 +187,7 @@ try {
   await submit(page, '.card.needs_data a.focus');
   const miss = await page.textContent('.card[data-policy="sc25-rd-subsidy"] .missing-data');
   check('missing data is named in words', miss.includes('研发投入') && !miss.includes('finance.'), miss);
+  await page.locator('#results').screenshot({ path: outdir + '/needs-data.png' });
   await page.click('.card[data-policy="sc25-rd-subsidy"] a.focus');
   check('a missing field is one click away',
     await page.evaluate(() => document.activeElement && document.activeElement.name) === 'finance.rd_expense');
@@ -239,6 +251,32 @@ try {
   await page.fill('[name="stores[0].area_m2"]', String(example.stores[0].area_m2));
   await page.fill('[name="id"]', example.id);
   check('typing in a field clears its error', (await errorBeside(page, 'id')).text === '');
+
+  // a result without its labels (a server of an older contract): the page still shows no path
+  // or code but the schema's labels and neutral words — each marked, which the checks above
+  // count as a defect
+  await page.route('**/api/v1/eval*', async (route) => {
+    const res = await route.fetch();
+    const j = await res.json();
+    for (const x of j.results || []) {
+      for (const c of [...(x.conditions || []), ...(x.reasons || [])]) delete c.label;
+      delete x.missing_labels; delete x.computation; delete x.superseded_by_title;
+      if (x.pool_claim) delete x.pool_claim.note;
+      if (x.to_qualify) { delete x.to_qualify.text; for (const ch of x.to_qualify.changes || []) delete ch.label; }
+    }
+    await route.fulfill({ response: res, json: j });
+  });
+  await page.selectOption('[name="district"]', '西湖区');
+  await page.fill('[name="finance.rd_expense"]', '');
+  await submit(page);
+  const bare = await fallbacksShown(page);
+  const bareLeaks = await leaks(page, 'zh');
+  check('without labels the page says the schema\'s labels, never a path or code, and marks each such word',
+    bare.length >= 10 && bareLeaks.length === 0 && bare.some((t) => t.endsWith('研发投入')) && bare.some((t) => t.endsWith('注册地')),
+    bareLeaks.slice(0, 4).join('\n    ') + '\n    ' + bare.slice(0, 4).join(' | '));
+  await page.unroute('**/api/v1/eval*');
+  await page.selectOption('[name="district"]', example.district);
+  await page.fill('[name="finance.rd_expense"]', example.finance.rd_expense);
 
   // the server unreachable or answering garbage: said at the top, nothing thrown
   await page.route('**/api/v1/eval*', (r) => r.fulfill({ status: 502, contentType: 'text/html', body: '<h1>Bad Gateway</h1>' }));

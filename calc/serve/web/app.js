@@ -278,11 +278,13 @@ function focusWidget(w) {
 }
 const focusField = (path) => focusWidget(widgetFor(path));
 
-// The server's words for a problem when they are in the page's language; else the page's own,
-// from the schema (its type, range, whether it is required).
+// The server's words for a problem when they are in the page's language and name no code or
+// path (a hint such as "one of: tech_enterprise …"); else the page's own, from the schema (the
+// field's type, range, whether it is required).
 function problemText(e, w) {
   const msg = String(e.message || '');
-  const mine = (s) => s && (lang === 'zh' ? hasCJK(s) : !hasCJK(s.replace(/'[^']*'/g, '')));
+  const mine = (s) => s && !/[a-z]_[a-z]|[a-z]\.[a-z]|\[\d*\]/.test(s.replace(/'[^']*'/g, '')) &&
+    (lang === 'zh' ? hasCJK(s) : !hasCJK(s.replace(/'[^']*'/g, '')));
   if (mine(msg)) return msg + (mine(e.hint) ? T('（', ' (') + e.hint + T('）', ')') : '');
   if (w && w.id === 'asof') return T('请选择有效的测算日期', 'choose a valid date for the estimate');
   const f = w && schemaField(w.name);
@@ -550,7 +552,7 @@ async function main() {
     if (!res.ok) throw new Error(String(res.status));
     schema = await res.json();
   } catch (e) {
-    fatal('无法载入企业资料表，请刷新页面重试。 The form cannot be loaded; reload the page.');
+    fatal(T('无法载入企业资料表，请刷新页面重试。', 'The form cannot be loaded; reload the page.'));
     return;
   }
   build();
