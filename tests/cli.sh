@@ -523,6 +523,19 @@ want_line err "$tmp/unm/sc25-rd-subsidy.lua:$ln: note: wrap it: seed(…) if a s
 want_eq "errors" "$(grep -c ': error: ' "$tmp/err")" 1
 end
 
+# Ensure the lint fails (1) on a condition worded in Chinese only (its English sentence would fall
+# back to the engine's words), naming the condition and the way to fix it.
+begin "policies: check finds a condition worded in Chinese only"
+mkdir "$tmp/zh" && cp -R policies/. "$tmp/zh/"
+sed 's/{ zh = "在上城区属地纳税", en = "taxes paid in Shangcheng" }/{ zh = "在上城区属地纳税" }/' policies/sc25-rd-subsidy.lua >"$tmp/zh/sc25-rd-subsidy.lua"
+grep -q '{ zh = "在上城区属地纳税" }' "$tmp/zh/sc25-rd-subsidy.lua" || problem "fixture: could not drop the en wording"
+run policies check "$tmp/zh"
+want_rc 1
+want_line err "$tmp/zh/sc25-rd-subsidy.lua: error: equals(tax_district): condition is worded in Chinese only"
+want_line err "$tmp/zh/sc25-rd-subsidy.lua: note: give both: { zh = \"…\", en = \"…\" }"
+want_eq "errors" "$(grep -c ': error: ' "$tmp/err")" 1
+end
+
 # Ensure the lint fails (1) when two versions of one family overlap in time.
 begin "policies: check finds overlapping versions"
 mkdir "$tmp/ovl" && cp -R policies/. "$tmp/ovl/"

@@ -108,6 +108,24 @@ t_eval_json() {
 }
 check "POST /api/v1/eval?explain=1 (JSON body): sources and how to qualify" t_eval_json
 
+# The API's records carry their sentences for people (the writer of calc eval --format json):
+# qj20's industry condition in both languages, the rd subsidy's computation in words, the
+# first-store pool claim; the schema gives English labels and each enum value's {zh, en}.
+t_eval_labels() {
+    jq -e '([.results[] | select(.policy == "qj20-industry-match")][0].conditions[0].label
+               == {"zh": "所属行业：人工智能；本政策要求：智能制造、新能源、新装备或新材料",
+                   "en": "Industry: artificial intelligence; this policy requires: smart manufacturing, new energy, new equipment or new materials"})
+           and ([.results[] | select(.policy == "sc25-rd-subsidy")][0].computation.zh[0] == "研发投入 ¥8,000,000.50 × 10% = ¥800,000.05")
+           and ([.results[] | select(.policy == "sc25-first-store")][0].pool_claim.title.en == "Shangcheng urban-economy policy budget")
+           and ([.results[] | .conditions[] | .label.zh, .label.en | select(length == 0)] | length == 0)' "$tmp/body" &&
+        [ "$(code "$U/api/v1/schema")" = 200 ] &&
+        jq -e '([.fields[] | select(.path == "finance.rd_expense")][0].label_en == "R&D expense")
+               and ([.fields[] | select(.path == "stores[].area_m2")][0].unit == {"zh": "m²", "en": "m²"})
+               and ([.enums.tag[] | select(.value == "tech_enterprise")][0].labels == {"zh": "科技型企业", "en": "technology enterprise"})
+               and ([.enums.tag[] | select(.value == "tech_enterprise")][0].label == "科技型企业")' "$tmp/body"
+}
+check "POST /api/v1/eval?explain=1: labels, computation and pool claim; /api/v1/schema: English labels" t_eval_labels
+
 t_422() {
     [ "$(code -X POST -d '{"id": "x", "name": "y", "finance": {"rd_expnse": 5, "revenue": "1.5千"}}' "$U/api/v1/eval")" = 422 ] &&
         jq -e '(.errors | length == 2) and (.errors[0].path == "finance.rd_expnse") and (.errors[0].hint == "did you mean '"'"'rd_expense'"'"'?")

@@ -343,6 +343,24 @@ static bool used_in_source(const char *file, const char *name)
     return found;
 }
 
+/* Conditions worded in Chinese only: their English sentence would fall back to the engine's
+ * words while the Chinese has the author's. (The condition may come from lib/: no line.) */
+static int lint_wording(calc_diags *d, const policy *p, const cond *c, size_t n)
+{
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!c[i].zh != !c[i].en) {
+            calc_loc loc = {p->file, 0, 0};
+            diag_at(d, CALC_ECHECK, &loc, c[i].name, "give both: { zh = \"…\", en = \"…\" }",
+                    "condition is worded in %s only", c[i].zh ? "Chinese" : "English");
+            rc = CALC_ECHECK;
+        }
+        if (lint_wording(d, p, c[i].sub, c[i].n))
+            rc = CALC_ECHECK;
+    }
+    return rc;
+}
+
 int calc_policies_check(const calc_engine *e, calc_date today, calc_diags *d)
 {
     const polset *ps = &e->ps;
@@ -374,6 +392,8 @@ int calc_policies_check(const calc_engine *e, calc_date today, calc_diags *d)
                     rc = CALC_ECHECK;
             }
         }
+        if (lint_wording(d, p, p->conds, p->ncond) && !rc)
+            rc = CALC_ECHECK;
         if (p->to < today) {
             calc_error *x = calc_diags_add(d);
             if (x) {
