@@ -263,7 +263,12 @@ function clearErrors() {
 function placeError(w, text) {
   const s = errorSlot(w);
   if (!s) return false;
-  s.textContent = s.textContent ? s.textContent + '；' + text : text;
+  const typed = w.closest('.field') && w.closest('.field').querySelector('output.understood');
+  if (typed && typed.textContent === text) { /* already said beside it, as it was typed */
+    w.setAttribute('aria-invalid', 'true');
+    return true;
+  }
+  s.textContent = s.textContent ? s.textContent + T('；', '; ') + text : text;
   w.setAttribute('aria-invalid', 'true');
   return true;
 }
