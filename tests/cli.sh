@@ -183,7 +183,7 @@ want_err_is <<EOF
 $D/bad-money.yaml:4:15: error: finance.rd_expense: expected an amount in yuan (not a number), got '1.5千'
      4 |   rd_expense: 1.5千
        |               ^
-$D/bad-money.yaml:4:15: note: write 15000 for ¥15,000 (at most 2 decimals: 15000.50)
+$D/bad-money.yaml:4:15: note: write 15000, 15000.50, 1.5万 or 1,200,000
 EOF
 end
 
@@ -310,7 +310,7 @@ $D/several-errors.yaml:4:10: error: founded: expected a date YYYY-MM-DD, got '20
 $D/several-errors.yaml:4:10: note: write a real date as YYYY-MM-DD, e.g. 2025-03-01
 $D/several-errors.yaml:5:12: error: employees: expected a whole number >= 0, got '-3'
 $D/several-errors.yaml:7:15: error: finance.rd_expense: expected an amount in yuan (not a number), got '1.5千'
-$D/several-errors.yaml:7:15: note: write 15000 for ¥15,000 (at most 2 decimals: 15000.50)
+$D/several-errors.yaml:7:15: note: write 15000, 15000.50, 1.5万 or 1,200,000
 EOF
 end
 

@@ -7,8 +7,8 @@
 static int run_batch(cli_opts *o, int allocate)
 {
     if (o->args.n < 1)
-        return cli_usage_error("%s", allocate ? "allocate needs result files (or - for stdin)"
-                                              : "batch needs input files (or - for stdin)");
+        return cli_usage_error(allocate ? "allocate needs result files (or - for stdin)"
+                                        : "batch needs input files (or - for stdin)");
     if (o->excel && o->format != CALC_OUT_CSV)
         return cli_usage_error("--excel needs --format csv (%s writes JSON Lines otherwise)",
                                allocate ? "allocate" : "batch");
@@ -29,8 +29,9 @@ static int run_batch(cli_opts *o, int allocate)
     b.nparams = o->params.n;
     b.scenario = o->scenarios.n ? o->scenarios.v[0] : NULL;
     if (!o->as_of_text && !o->quiet && !allocate) {
-        char d[16];
-        fprintf(stderr, "calc: as of %s\n", calc_date_format(d, o->as_of));
+        char d[16], m[100];
+        fprintf(stderr, "calc: %s\n", calc_msg_format(m, sizeof m, calc_settings_get()->lang,
+                                                      "as of %s", calc_date_format(d, o->as_of)));
     }
     int status = calc_exit_status(allocate ? calc_allocate(&b) : calc_batch(&b));
     return cli_finish(stdout, status);

@@ -6,18 +6,18 @@
 int cli_whatif(cli_opts *o)
 {
     if (o->args.n < 1)
-        return cli_usage_error("%s", "whatif needs a population (JSON Lines, YAML stream or CSV)");
+        return cli_usage_error("whatif needs a population (JSON Lines, YAML stream or CSV)");
     if (!o->solve && !o->scenarios.n && !o->params.n)
-        return cli_usage_error("%s", "whatif needs --scenario S.yaml, --param, or --solve");
+        return cli_usage_error("whatif needs --scenario S.yaml, --param, or --solve");
     if (o->solve && !o->budget)
-        return cli_usage_error("%s", "--solve needs --budget AMOUNT");
+        return cli_usage_error("--solve needs --budget AMOUNT");
     if (!o->solve && (o->budget || o->pool))
         return cli_usage_error("%s goes with --solve POLICY.PARAM",
                                o->budget ? "--budget" : "--pool");
     if (o->solve && o->by)
-        return cli_usage_error("%s", "--by does not apply to --solve");
+        return cli_usage_error("--by does not apply to --solve");
     if (o->solve && o->format == 2)
-        return cli_usage_error("%s", "--solve writes a table or JSON (--format table or json)");
+        return cli_usage_error("--solve writes a table or JSON (--format table or json)");
     int fmt = o->format < 0 ? 0 : o->format;
     calc_batch_opts b;
     cli_population(o, &b);
@@ -51,7 +51,7 @@ int cli_whatif(cli_opts *o)
 int cli_near(cli_opts *o)
 {
     if (o->args.n < 1)
-        return cli_usage_error("%s", "near needs a population");
+        return cli_usage_error("near needs a population");
     int fmt = o->format < 0 ? 0 : o->format;
     calc_batch_opts b;
     cli_population(o, &b);
@@ -69,7 +69,7 @@ int cli_near(cli_opts *o)
 int cli_sweep(cli_opts *o)
 {
     if (o->args.n != 1 || !o->vary)
-        return cli_usage_error("%s", "sweep takes one profile and --vary PATH=FROM:TO:STEP");
+        return cli_usage_error("sweep takes one profile and --vary PATH=FROM:TO:STEP");
     int fmt = o->format < 0 ? 0 : o->format;
     int status = 0;
     calc_engine *e = cli_engine_one(o, &status);

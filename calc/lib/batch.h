@@ -18,7 +18,7 @@ typedef struct rec_in {
     size_t len;
     value *doc;       /* YAML and CSV: the tree built by the reader */
     int err_code;     /* the reader already found a problem (diagnostics attached) */
-    char *err_text;
+    char *err_text, *err_text_zh; /* its message as one line, in English and Chinese */
 } rec_in;
 
 typedef struct calc_input calc_input;

@@ -253,8 +253,10 @@ int calc_policy_show(FILE *out, const calc_engine *e, const char *id, int lang, 
             ids[n++] = ps->pol[i].id;
         const char *best = closest_name(id, ids, n);
         calc_error_set(err, CALC_EUSAGE, NULL, 0, 0, "no policy '%s'", id);
-        calc_error_hint(err, best ? "did you mean '%s'?" : "%s",
-                        best ? best : "run 'calc policies' for the list");
+        if (best)
+            calc_error_hint(err, "did you mean '%s'?", best);
+        else
+            calc_error_hint(err, "run 'calc policies' for the list");
         return CALC_EUSAGE;
     }
     const policy *p = &ps->pol[pi];
@@ -375,11 +377,10 @@ int calc_policies_check(const calc_engine *e, calc_date today, calc_diags *d)
             calc_error *x = calc_diags_add(d);
             if (x) {
                 char d1[16];
+                calc_error_set(x, 0, p->file, 0, 0,
+                               "policy '%s' ended on %s (kept so that old cases replay)", p->id,
+                               calc_date_format(d1, p->to));
                 x->severity = 2;
-                snprintf(x->file, sizeof x->file, "%s", p->file);
-                snprintf(x->msg, sizeof x->msg,
-                         "policy '%s' ended on %s (kept so that old cases replay)", p->id,
-                         calc_date_format(d1, p->to));
             }
         }
         for (size_t j = i + 1; j < ps->n; j++) {
