@@ -37,7 +37,7 @@ static const cli_opt o_as_of = {
     .conv = cli_conv_date, .help = "evaluation date YYYY-MM-DD (default: today)"};
 static const cli_opt o_lang = {
     .flag = "--lang", .kind = CLI_VALUE, .field = AT(lang), .choices = lang_choices,
-    .help = "the language of the text: Chinese (the default) or English"};
+    .help = "the language of the text and the messages: Chinese (the default) or English"};
 static const cli_opt o_set = {
     .flag = "--set", .kind = CLI_LIST, .field = AT(sets), .arg = "PATH=VALUE",
     .help = "change a profile field before validation (VALUE is YAML; empty removes it)"};

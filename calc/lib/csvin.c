@@ -557,7 +557,9 @@ int csvin_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
         }
         if (r.n != in->headn) {
             calc_loc l = {in->path, r.line, 1};
-            diag_at(d, CALC_ESCHEMA, &l, NULL, "quote cells that contain commas",
+            diag_at(d, CALC_ESCHEMA, &l, NULL,
+                    r.n > in->headn ? "quote cells that contain commas"
+                                    : "give each column a cell: an empty one is an absent field",
                     "row has %zu cells, the header has %zu", r.n, in->headn);
             rec->err_code = CALC_ESCHEMA;
         }

@@ -191,6 +191,8 @@ const msg_pair msgcat_input[] = {
     {"NUL character (U+0000) in the cell is not accepted", "单元格中不能含有 NUL 字符（U+0000）"},
     {"invalid UTF-8 in the cell", "单元格中有无效的 UTF-8 字符"},
     {"quote cells that contain commas", "含有逗号的单元格请加引号"},
+    {"give each column a cell: an empty one is an absent field",
+     "每一列都要有单元格：不填的字段留空即可"},
     {"row has %zu cells, the header has %zu", "这一行有 %zu 个单元格，表头有 %zu 个"},
     /* files */
     {"cannot open %s: %s", "无法打开 %s：%s"},

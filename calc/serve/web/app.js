@@ -176,13 +176,14 @@ function render(r) {
   out.textContent = '';
   if (r.error && !r.errors) { /* a request the server refused (a bad or empty date): said in words */
     out.append(el('div', {class: 'errors', id: 'request-error'}, el('h2', {text: T('资料有误', 'Please check')}),
-      el('p', {text: r.error.message || String(r.error)})));
+      el('p', {text: (r.error[lang] || r.error).message || String(r.error)})));
     return;
   }
   if (r.errors) {
     const box = el('div', {class: 'errors'}, el('h2', {text: T('资料有误', 'Please check')}));
-    for (const e of r.errors) {
-      const a = el('a', {class: 'focus', text: (e.path || '') + '：' + e.message + (e.hint ? '（' + e.hint + '）' : '')});
+    for (const e of r.errors) { /* in the page's language: the API gives both */
+      const m = e[lang] || e;
+      const a = el('a', {class: 'focus', text: (e.path || '') + '：' + m.message + (m.hint ? '（' + m.hint + '）' : '')});
       a.addEventListener('click', () => focusField(e.path));
       box.append(el('p', {}, a));
     }
