@@ -206,13 +206,13 @@ static void find_consts(const toks *t)
             t->v[i + 2].kind == T_IDENT && t->v[i + 3].kind == T_STRING &&
             is(&t->v[i + 4], T_PUNCT, "#end") && nconsts < 512) {
             snprintf(consts[nconsts].name, sizeof consts[0].name, "%s", t->v[i + 2].text);
-            consts[nconsts++].text = t->v[i + 3].text;
+            consts[nconsts++].text = strdup(t->v[i + 3].text);
         }
         if (t->v[i].kind == T_IDENT && is(&t->v[i + 1], T_PUNCT, "[") && i + 4 < t->n &&
             is(&t->v[i + 2], T_PUNCT, "]") && is(&t->v[i + 3], T_PUNCT, "=") &&
             t->v[i + 4].kind == T_STRING && nconsts < 512) {
             snprintf(consts[nconsts].name, sizeof consts[0].name, "%s", t->v[i].text);
-            consts[nconsts++].text = t->v[i + 4].text;
+            consts[nconsts++].text = strdup(t->v[i + 4].text);
         }
     }
 }
@@ -250,7 +250,7 @@ static const char *const assigned[] = {"why", "hint", "expect", "most_hint"};
 typedef struct found {
     char file[128];
     int line;
-    const char *text;
+    char *text;
     bool lua;
 } found;
 
@@ -265,7 +265,7 @@ static void add_msg(const char *file, const tok *t, bool lua)
     found *f = &msgs[nmsgs++];
     snprintf(f->file, sizeof f->file, "%s", file);
     f->line = t->line;
-    f->text = text;
+    f->text = strdup(text);
     f->lua = lua;
 }
 
@@ -341,7 +341,7 @@ static char *read_all(const char *path)
     return s;
 }
 
-/* The tokens of a source file (texts kept: msgs points at them). */
+/* The tokens of a source file. */
 static void read_tokens(const char *path, toks *t)
 {
     char *text = read_all(path);
@@ -378,8 +378,10 @@ static void scan_sources(void)
                         find_consts(&t);
                     if (pass == 1)
                         scan_calls(path, &t);
-                    if (pass == 1)
-                        nconsts = keep;
+                    while (pass == 1 && nconsts > keep)
+                        free(consts[--nconsts].text);
+                    for (size_t k = 0; k < t.n; k++)
+                        free(t.v[k].text);
                     free(t.v);
                 }
                 free(names[i]);
@@ -588,5 +590,10 @@ int main(void)
         cmocka_unit_test(test_cut_at_a_character),
         cmocka_unit_test(test_policy_errors),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    for (size_t i = 0; i < nmsgs; i++)
+        free(msgs[i].text);
+    while (nconsts)
+        free(consts[--nconsts].text);
+    return failed;
 }
