@@ -575,6 +575,14 @@ static void test_policy_errors(void **state)
     assert_string_equal(b, "政策脚本错误：attempt to index a nil value (field 'x')");
     msg_lua_zh(b, sizeof b, "policy id 'a' does not match its file name (expected 'b')");
     assert_string_equal(b, "政策脚本错误：政策 id“a”与文件名不符（应为“b”）");
+    /* Lua's frame around calc's own message: both in Chinese */
+    msg_lua_zh(b, sizeof b, "x.lua:7: bad argument #1 to 'yuan' (expected a value with a unit, "
+                            "e.g. yuan \"100\")");
+    assert_string_equal(b, "政策脚本错误：x.lua:7: 第 1 个参数（传给 yuan）有误：应为带单位的值，例如 "
+                           "yuan \"100\"");
+    /* a read failure: calc's message, the system's reason in it too */
+    msg_lua_zh(b, sizeof b, "cannot open p/x.lua: Permission denied");
+    assert_string_equal(b, "政策脚本错误：无法打开 p/x.lua：没有权限");
 }
 
 int main(void)

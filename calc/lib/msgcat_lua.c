@@ -8,6 +8,7 @@
 
 const msg_pair msgcat_lua[] = {
     /* the sandbox */
+    {"bad argument #%d to '%s' (%s)", "第 %d 个参数（传给 %s）有误：%s"},
     {"attempt to modify read-only table (key '%s')", "试图修改只读的表（键“%s”）"},
     {"undefined global '%s'", "未定义的全局变量“%s”"},
     {"assignment to global '%s' is not allowed (use local)",

@@ -472,20 +472,37 @@ static bool match(const char *f, const char *t, cap *caps, int k)
     }
 }
 
-/* zh with each conversion replaced by the text its English counterpart matched. */
-static void compose(out *o, const char *zh, const cap *caps)
+static bool lua_message_zh(out *o, const char *t, int depth);
+
+/* zh with each conversion replaced by the text its English counterpart matched; a %s text that
+ * is itself a whole message of the catalogue (Lua's "bad argument #1 to 'yuan' (%s)" around
+ * calc's own) in its Chinese form. */
+static void compose(out *o, const char *zh, const cap *caps, int depth)
 {
     int k = 0;
     for (const char *z = zh; *z;) {
         conv cv;
         if (*z == '%' && parse_conv(z, &cv)) {
             z += cv.len;
-            if (cv.c == '%')
+            if (cv.c == '%') {
                 put(o, "%", 1);
-            else if (k < MAX_CAPS) {
-                put(o, caps[k].p, caps[k].n);
-                k++;
+                continue;
             }
+            if (k >= MAX_CAPS)
+                continue;
+            char inner[512];
+            bool nested = false;
+            if (cv.c == 's' && depth < 2 && caps[k].n < sizeof inner) {
+                memcpy(inner, caps[k].p, caps[k].n);
+                inner[caps[k].n] = 0;
+                size_t mark = o->n;
+                nested = lua_message_zh(o, inner, depth + 1);
+                if (!nested)
+                    o->n = mark;
+            }
+            if (!nested)
+                put(o, caps[k].p, caps[k].n);
+            k++;
             continue;
         }
         size_t n = z[0] == '%' ? 1 : strcspn(z, "%");
@@ -513,14 +530,14 @@ static size_t literal_bytes(const char *f)
 /* The Chinese form of a whole message into o, from the first format that matches it: those of
  * msgcat_lua first, then the rest of the catalogue (a script may raise calc's other messages,
  * a file it cannot read say); false when none does. */
-static bool lua_message_zh(out *o, const char *t)
+static bool lua_message_zh(out *o, const char *t, int depth)
 {
     for (size_t k = 0; k < NPARTS; k++)
         for (const msg_pair *p = parts[k]; p->en; p++) {
             cap caps[MAX_CAPS];
             if (p->zh && literal_bytes(p->en) >= 8 && msg_same_conversions(p->en, p->zh) &&
                 match(p->en, t, caps, 0)) {
-                compose(o, p->zh, caps);
+                compose(o, p->zh, caps, depth);
                 return true;
             }
         }
@@ -548,7 +565,7 @@ void msg_lua_zh(char *buf, size_t size, const char *text)
     for (const char *t = text; t; t = past_position(t)) {
         size_t mark = o.n;
         put(&o, text, (size_t)(t - text));
-        if (lua_message_zh(&o, t)) {
+        if (lua_message_zh(&o, t, 0)) {
             finish(buf, size, o.n);
             return;
         }
