@@ -517,19 +517,21 @@ static void test_format(void **state)
     assert_string_equal(b, "应为以元为单位的金额（金额不能为负数），实际为“-5”");
     calc_msg_format(b, sizeof b, CALC_LANG_EN, "expected an amount in yuan (%s), got '%s'", why,
                     "-5");
-    assert_string_equal(b, "expected an amount in yuan (negative amounts are not allowed), got '-5'");
+    assert_string_equal(b, "expected an amount in yuan (negative amounts are not allowed), "
+                           "got '-5'");
     /* a profile's value (read into memory, not a literal) that reads like a message is not
      * translated */
     char *value = strdup("negative amounts are not allowed");
     calc_msg_format(b, sizeof b, CALC_LANG_ZH, "expected an amount in yuan (%s), got '%s'", why,
                     value);
     free(value);
-    assert_string_equal(b, "应为以元为单位的金额（金额不能为负数），实际为“negative amounts are not allowed”");
+    assert_string_equal(b, "应为以元为单位的金额（金额不能为负数），"
+                           "实际为“negative amounts are not allowed”");
     calc_msg_format(b, sizeof b, CALC_LANG_ZH, "row has %zu cells, the header has %zu",
                     (size_t)3, (size_t)12);
     assert_string_equal(b, "这一行有 3 个单元格，表头有 12 个");
-    calc_msg_format(b, sizeof b, CALC_LANG_ZH, "expected a whole number from %lld to %lld, got '%s'",
-                    -1LL, 9000000000LL, "x");
+    calc_msg_format(b, sizeof b, CALC_LANG_ZH,
+                    "expected a whole number from %lld to %lld, got '%s'", -1LL, 9000000000LL, "x");
     assert_string_equal(b, "应为 -1 到 9000000000 之间的整数，实际为“x”");
     calc_msg_format(b, sizeof b, CALC_LANG_ZH, "'%.*s': bad path", 3, "abcdef");
     assert_string_equal(b, "“abc”：路径有误");
@@ -570,7 +572,8 @@ static void test_policy_errors(void **state)
     assert_string_equal(b, "政策脚本错误：未定义的全局变量“foo”");
     msg_lua_zh(b, sizeof b, "policies/lib/x.lua:3: instruction budget of 2000000 exceeded "
                             "(--max-instructions)");
-    assert_string_equal(b, "政策脚本错误：policies/lib/x.lua:3: 超出指令预算 2000000（--max-instructions）");
+    assert_string_equal(b, "政策脚本错误：policies/lib/x.lua:3: "
+                           "超出指令预算 2000000（--max-instructions）");
     msg_lua_zh(b, sizeof b, "attempt to index a nil value (field 'x')");
     assert_string_equal(b, "政策脚本错误：attempt to index a nil value (field 'x')");
     msg_lua_zh(b, sizeof b, "policy id 'a' does not match its file name (expected 'b')");
@@ -578,8 +581,8 @@ static void test_policy_errors(void **state)
     /* Lua's frame around calc's own message: both in Chinese */
     msg_lua_zh(b, sizeof b, "x.lua:7: bad argument #1 to 'yuan' (expected a value with a unit, "
                             "e.g. yuan \"100\")");
-    assert_string_equal(b, "政策脚本错误：x.lua:7: 第 1 个参数（传给 yuan）有误：应为带单位的值，例如 "
-                           "yuan \"100\"");
+    assert_string_equal(b, "政策脚本错误：x.lua:7: 第 1 个参数（传给 yuan）有误："
+                           "应为带单位的值，例如 yuan \"100\"");
     /* a read failure: calc's message, the system's reason in it too */
     msg_lua_zh(b, sizeof b, "cannot open p/x.lua: Permission denied");
     assert_string_equal(b, "政策脚本错误：无法打开 p/x.lua：没有权限");

@@ -258,9 +258,10 @@ static int csv_header(calc_input *in, csvrow *r, calc_diags *d)
             for (size_t k = 0; k < in->schema->root->nchild && n < 128; k++)
                 names[n++] = in->schema->root->child[k]->name;
             const char *best = closest_name(in->head[i], names, n);
-            calc_error *x = diag_at(d, CALC_ESCHEMA, &l, in->head[i],
-                                    best ? NULL : "columns name dotted field paths, see 'calc schema'",
-                                    "column %zu: unknown field path", i + 1);
+            calc_error *x =
+                diag_at(d, CALC_ESCHEMA, &l, in->head[i],
+                        best ? NULL : "columns name dotted field paths, see 'calc schema'",
+                        "column %zu: unknown field path", i + 1);
             if (best)
                 calc_error_hint(x, "did you mean '%s'?", best);
             rc = CALC_ESCHEMA;

@@ -119,7 +119,7 @@ int calc_money_parse(calc_money *out, const char *s, size_t len, const char **wh
     return 0;
 }
 
-const char *money_hint(const char *why)
+const char *money_reason_hint(const char *why)
 {
     static const char *const h[][2] = {
         {"empty", N_("write an amount, e.g. 15000, or leave the field out")},

@@ -320,12 +320,13 @@ static void format_zh(out *o, const char *zh, va_list ap)
         case 'o':
         case 'x':
         case 'X': {
-            unsigned long long v = strcmp(m, "l") == 0    ? va_arg(aq, unsigned long)
-                                   : strcmp(m, "ll") == 0 ? va_arg(aq, unsigned long long)
-                                   : strcmp(m, "z") == 0  ? va_arg(aq, size_t)
-                                   : strcmp(m, "j") == 0  ? (unsigned long long)va_arg(aq, uintmax_t)
-                                   : strcmp(m, "t") == 0  ? (unsigned long long)va_arg(aq, ptrdiff_t)
-                                                          : va_arg(aq, unsigned);
+            typedef unsigned long long ull;
+            ull v = strcmp(m, "l") == 0    ? va_arg(aq, unsigned long)
+                    : strcmp(m, "ll") == 0 ? va_arg(aq, ull)
+                    : strcmp(m, "z") == 0  ? va_arg(aq, size_t)
+                    : strcmp(m, "j") == 0  ? (ull)va_arg(aq, uintmax_t)
+                    : strcmp(m, "t") == 0  ? (ull)va_arg(aq, ptrdiff_t)
+                                           : va_arg(aq, unsigned);
             spec_of(spec, sizeof spec, &cv, left, width, prec, true);
             k = snprintf(tmp, sizeof tmp, spec, v);
             break;

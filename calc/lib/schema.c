@@ -524,8 +524,8 @@ static bool convert(vctx *c, const snode *n, const value *v, pval *out)
     case T_MONEY: {
         int64_t x;
         calc_money_parse(&x, v->str, v->len, &why);
-        bad(c, v, money_hint(why), "expected an amount in yuan (%s), got '%s'", calc_msg_arg(why),
-            v->str);
+        bad(c, v, money_reason_hint(why), "expected an amount in yuan (%s), got '%s'",
+            calc_msg_arg(why), v->str);
         return false;
     }
     case T_INT:

@@ -411,7 +411,8 @@ int calc_out_open(calc_outfile *of, const char *path, FILE *err)
         /* a device or a pipe (/dev/null, /dev/stdout): written in place, never replaced */
         if (S_ISDIR(st.st_mode) || !(of->f = fopen(path, "wb"))) {
             diag_print(err, NULL, 0, "cannot write %s: %s", path,
-                       S_ISDIR(st.st_mode) ? calc_msg_arg("is a directory") : calc_msg_errno(errno));
+                       S_ISDIR(st.st_mode) ? calc_msg_arg("is a directory")
+                                           : calc_msg_errno(errno));
             return CALC_EIO;
         }
         return 0;

@@ -65,7 +65,7 @@ calc_error *diag_at(calc_diags *d, int code, const calc_loc *loc, const char *pa
                     const char *hint, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* The hint that fits why an amount was refused (a reason calc_money_parse gives: "too large",
  * "negative amounts are not allowed" …), or NULL when the reason says what to write (money.c). */
-const char *money_hint(const char *why);
+const char *money_reason_hint(const char *why);
 /* The same with the message already made in each language. */
 calc_error *diag_texts(calc_diags *d, int code, const calc_loc *loc, const char *path,
                        const char *hint, const char *en, const char *zh);
