@@ -1164,6 +1164,7 @@ done <"$tmp/runs.u"
 # a check that found nothing to check proves nothing
 [ "$nruns" -ge 60 ] && [ "$ndiag" -ge 150 ] || problem "only $nruns runs and $ndiag diagnostics"
 end
+echo "    ($nruns runs, $ndiag lines of diagnostics in each language)"
 
 # The Chinese of a handful, exactly: amounts (each hint fitting its reason), dates, an enum and
 # a field misspelt ("did you mean"), a CSV row, policies that do not load, a bad flag.

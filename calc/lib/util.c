@@ -2,7 +2,6 @@
  * files and writing output files whole (diagnostics are diag.c's). No knowledge of YAML, Lua or
  * the schema lives here. */
 #include "internal.h"
-#include "msgs.h"
 
 #include <errno.h>
 #include <stddef.h>
