@@ -316,12 +316,13 @@ static __attribute__((format(printf, 4, 5))) calc_error *bad(vctx *c, const valu
     return diag_texts(c->d, CALC_ESCHEMA, &v->loc, c->path, hint, en, zh);
 }
 
+/* What v is, for "got %s": a scalar's text, or "a mapping", "a list" (catalogue texts). */
 static const char *shown(const value *v)
 {
     if (v->type == V_MAP)
-        return "a mapping";
+        return calc_msg_arg("a mapping");
     if (v->type == V_SEQ)
-        return "a list";
+        return calc_msg_arg("a list");
     return v->str;
 }
 
@@ -488,7 +489,7 @@ static bool convert(vctx *c, const snode *n, const value *v, pval *out)
             if (n->item && n->item->type != T_OBJECT && v->type == V_SCALAR)
                 bad(c, v, "write a list: [a, b]", "expected a list, got '%s'", shown(v));
             else
-                bad(c, v, NULL, "expected a list, got %s", calc_msg_arg(shown(v)));
+                bad(c, v, NULL, "expected a list, got %s", shown(v));
             return false;
         }
         plist *l = arena_alloc(&c->p->a, sizeof *l);
@@ -511,7 +512,7 @@ static bool convert(vctx *c, const snode *n, const value *v, pval *out)
         return ok;
     }
     if (v->type != V_SCALAR) {
-        bad(c, v, NULL, "expected a single value, got %s", calc_msg_arg(shown(v)));
+        bad(c, v, NULL, "expected a single value, got %s", shown(v));
         return false;
     }
     if (schema_scalar(n, v->str, v->len, v->quoted, out) == 0) {
