@@ -397,18 +397,20 @@ static int env_lang(void)
     return CALC_LANG_ZH;
 }
 
-/* --lang zh|en among a command's arguments (before any "--"), or -1: read before parsing, so
- * that the parser's own messages are in that language too. */
+/* The last --lang zh|en among a command's arguments (before any "--"), as the parser will
+ * take it, or -1: read before parsing, so that the parser's own messages are in that language
+ * too. */
 static int lang_flag(int argc, char **argv)
 {
+    int lang = -1;
     for (int i = 0; i < argc && strcmp(argv[i], "--") != 0; i++) {
         const char *v = strncmp(argv[i], "--lang=", 7) == 0 ? argv[i] + 7
                         : strcmp(argv[i], "--lang") == 0 && i + 1 < argc ? argv[i + 1]
                                                                           : NULL;
         if (v && (strcmp(v, "zh") == 0 || strcmp(v, "en") == 0))
-            return strcmp(v, "en") == 0 ? CALC_LANG_EN : CALC_LANG_ZH;
+            lang = strcmp(v, "en") == 0 ? CALC_LANG_EN : CALC_LANG_ZH;
     }
-    return -1;
+    return lang;
 }
 
 int main(int argc, char **argv)
