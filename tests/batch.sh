@@ -369,10 +369,11 @@ grep -Fxq "$tmp/res3d.jsonl:11: error: duplicate id 'INC-033' (first seen in rec
 end
 
 # Ensure allocate's duplicate error record follows the bad-record contract of batch:
-# {"record": N, "line": L, "file": F, "error": "duplicate id 'X' (first seen in record M)"}.
+# {"record": N, "line": L, "file": F, "error": "duplicate id 'X' (first seen in record M)",
+#  "error_zh": the same in Chinese}.
 begin "map/reduce: allocate's duplicate record has line, file and the id like batch's"
 want_eq "line 271" "$(sed -n 271p "$tmp/dup.jsonl")" \
-    "{\"record\": 271, \"line\": 11, \"file\": \"$tmp/res3d.jsonl\", \"error\": \"duplicate id 'INC-033' (first seen in record 5)\"}"
+    "{\"record\": 271, \"line\": 11, \"file\": \"$tmp/res3d.jsonl\", \"error\": \"duplicate id 'INC-033' (first seen in record 5)\", \"error_zh\": \"id“INC-033”重复（第一次出现在第 5 条记录）\"}"
 end
 
 # ---- --no-pools ----
@@ -517,7 +518,7 @@ begin "--format csv: a bad record is an 'invalid' row"
 run batch "$D/bad.csv" --format csv --as-of $ASOF -q
 want_rc 3
 want_eq "row of record 3" "$(grep '^record 3 ' "$tmp/out")" \
-    "$(printf "record 3 line 4,,,invalid,,,,,,,,,,duplicate id 'BADC-1' (first seen in record 1),,,无效记录,,duplicate id 'BADC-1' (first seen in record 1)\r")"
+    "$(printf "record 3 line 4,,,invalid,,,,,,,,,,duplicate id 'BADC-1' (first seen in record 1),,,无效记录,,id“BADC-1”重复（第一次出现在第 1 条记录）\r")"
 want_eq "rows" "$(wc -l <"$tmp/out" | tr -d ' ')" $((1 + 2 * 13 + 2))
 end
 

@@ -193,7 +193,7 @@ want_err_is <<EOF
 $D/bad-money.yaml:4:15: error: finance.rd_expense: expected an amount in yuan (not a number), got '1.5千'
      4 |   rd_expense: 1.5千
        |               ^
-$D/bad-money.yaml:4:15: note: write 15000 for ¥15,000 (at most 2 decimals: 15000.50)
+$D/bad-money.yaml:4:15: note: write 15000, 15000.50, 1.5万 or 1,200,000
 EOF
 end
 
@@ -320,7 +320,7 @@ $D/several-errors.yaml:4:10: error: founded: expected a date YYYY-MM-DD, got '20
 $D/several-errors.yaml:4:10: note: write a real date as YYYY-MM-DD, e.g. 2025-03-01
 $D/several-errors.yaml:5:12: error: employees: expected a whole number >= 0, got '-3'
 $D/several-errors.yaml:7:15: error: finance.rd_expense: expected an amount in yuan (not a number), got '1.5千'
-$D/several-errors.yaml:7:15: note: write 15000 for ¥15,000 (at most 2 decimals: 15000.50)
+$D/several-errors.yaml:7:15: note: write 15000, 15000.50, 1.5万 or 1,200,000
 EOF
 end
 
@@ -590,9 +590,9 @@ if [ -f "$tmp/new.yaml" ]; then
     want_out_empty
     want_err_is <<EOF
 $tmp/new.yaml:$idl:5: error: id: required field is empty
-$tmp/new.yaml:$idl:5: note: fill it in, it is required: 唯一标识，如18位统一社会信用代码
+$tmp/new.yaml:$idl:5: note: fill it in: this field is required
 $tmp/new.yaml:$nml:7: error: name: required field is empty
-$tmp/new.yaml:$nml:7: note: fill it in, it is required: 企业注册名称
+$tmp/new.yaml:$nml:7: note: fill it in: this field is required
 EOF
     sed 's/^id: ""$/id: "91330102MA2TEMPLATE"/; s/^name: ""$/name: 模板企业/' "$tmp/new.yaml" >"$tmp/filled.yaml"
     run eval "$tmp/filled.yaml" --as-of 2025-06-30 --format json

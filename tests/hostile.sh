@@ -12,8 +12,10 @@
 # (details indented), then "N passed, N failed"; exit 1 if a check failed. Every calc run is
 # checked for a hang (timeout), a crash (exit >= 128) and sanitizer/valgrind reports. Checks
 # named "[bug]" test the correct behaviour of a calc bug and fail until it is fixed. Fixtures:
-# tests/data/hostile/ (FILE.err / FILE.expected: expected stderr / result lines); big and
-# byte-level inputs are generated into a temporary directory.
+# tests/data/hostile/ (FILE.err / FILE.expected: expected stderr / result lines, FILE.zh.err in
+# Chinese); big and byte-level inputs are generated into a temporary directory. The checks run
+# with English messages (tests/lib.sh); the last section runs every calc command of the suite
+# again in Chinese and in English and checks that every diagnostic exists in both.
 . tests/lib.sh
 need_calc
 need jq
@@ -49,6 +51,20 @@ want_prefixed() {
 }
 # res POLICY: "status amount" of a policy in the JSON result in $tmp/out.
 res() { jq -r --arg p "$1" '.results[] | select(.policy == $p) | "\(.status) \(.amount)"' "$tmp/out" 2>&1; }
+# Every calc run of the suite, its arguments shell-quoted one run a line (runs whose
+# arguments hold a newline left out), for the last section.
+: >"$tmp/runs"
+run() {
+    line=
+    for a in "$@"; do
+        case $a in *"
+"*) line=none ;; esac
+        [ "$line" = none ] || line="$line '$(printf '%s' "$a" | sed "s/'/'\\\\''/g")'"
+    done
+    [ "$line" = none ] || printf '%s\n' "$line" >>"$tmp/runs"
+    # shellcheck disable=SC2086
+    runx ${CALC_WRAP:-} "$CALC" "$@"
+}
 # brackets N: N '[' then N ']'. xs N: N bytes 'x'. crlf_bom IN OUT: IN with a BOM and CRLFs.
 brackets() {
     awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "["; for (i = 0; i < n; i++) printf "]" }'
@@ -809,7 +825,7 @@ begin "pool: claims of 2^62 units in a pool of 10 are an overflow error, not a n
 run batch tests/data/safety/pool-overflow.jsonl --policies tests/data/safety/pool-overflow \
     --as-of $ASOF -q --summary "$tmp/posum"
 want_rc 4
-want_line err "calc: error: pool 'ten-units': the claimed quantity does not fit in 64 bits at record 'P2' (policy uncapped-units); 错误：资金池“ten-units”申请数量之和溢出（记录 P2，政策 uncapped-units）"
+want_line err "calc: error: pool 'ten-units': the claimed quantity does not fit in 64 bits at record 'P2' (policy uncapped-units)"
 want_eq "pool summary" "$(jq -c '.pools["ten-units"] | [.granted, .remaining, .overflow]' "$tmp/posum" 2>&1)" \
     "[10,0,true]"
 want_match posum '"claimed": 9223372036854775807,'
@@ -1090,6 +1106,146 @@ $G/keys-dup.csv:1:EQXG (stores[050000].kind): error: duplicate column: column BU
 $G/keys-dup.csv:1:EQXG (stores[050000].kind): note: each field has one column
 calc: error: $G/keys-dup.csv: cannot read further (record 1)
 EOF
+end
+
+
+# ============================================================ every diagnostic in Chinese and English
+# zh_bad FILE: the lines of FILE (Chinese diagnostics) that say nothing in Chinese once the
+# position and "错误：" (or "calc: ") and the values they quote (“…”) are taken out; en_bad FILE:
+# the lines of FILE (English diagnostics) with Chinese beyond the values they quote ('…') and
+# the 万, 亿, 元, 是 and 否 that English hints name.
+cjk='[\xe4-\xe9][\x80-\xbf][\x80-\xbf]' # U+4000 to U+9FFF in UTF-8: the CJK ideographs
+zh_bad() {
+    LC_ALL=C.UTF-8 sed -e 's/\(错误\|警告\|附注\|提示\)：/\n/' -e 's/^[^\n]*\n//' \
+        -e 's/^calc: //' -e 's/“[^”]*”//g' "$1" | LC_ALL=C grep -avP -- "$cjk"
+}
+en_bad() {
+    LC_ALL=C.UTF-8 sed -e "s/'[^']*'//g" -e 's/[万亿元是否]//g' "$1" | LC_ALL=C grep -aP -- "$cjk"
+}
+
+# Each calc run of this suite again with LANGUAGE=zh and with LANGUAGE=en (no source lines, no
+# standard input): the same number of lines on stderr in both, every Chinese line in Chinese,
+# no English line in Chinese, and in a batch's error records (-o FILE) every error_zh in
+# Chinese. tests/lib.sh reports a message made without a Chinese form in every run besides.
+begin "every diagnostic of this suite exists in Chinese and in English"
+sort -u "$tmp/runs" >"$tmp/runs.u"
+nruns=0
+ndiag=0
+while IFS= read -r args; do
+    eval "set -- $args"
+    for l in en zh; do # zh last: its output files are the ones read below
+        LANGUAGE=$l CALC_NO_SOURCE=1 timeout "$TMO" ${CALC_WRAP:-} "$CALC" "$@" </dev/null \
+            >/dev/null 2>"$tmp/bi.$l"
+    done
+    nruns=$((nruns + 1))
+    ndiag=$((ndiag + $(wc -l <"$tmp/bi.zh")))
+    shown="calc$(echo "$args" | cut -c1-150)"
+    [ "$(wc -l <"$tmp/bi.zh")" = "$(wc -l <"$tmp/bi.en")" ] ||
+        problem "$shown: $(wc -l <"$tmp/bi.zh") Chinese lines, $(wc -l <"$tmp/bi.en") English"
+    bad=$(zh_bad "$tmp/bi.zh" | head -n 2)
+    [ -z "$bad" ] || problem "$shown: not Chinese: $bad"
+    bad=$(en_bad "$tmp/bi.en" | head -n 2)
+    [ -z "$bad" ] || problem "$shown: Chinese in English: $bad"
+    if lib_reports "$tmp/bi.zh" >/dev/null || lib_reports "$tmp/bi.en" >/dev/null; then
+        problem "$shown: $(lib_reports "$tmp/bi.zh" | head -n 1)$(lib_reports "$tmp/bi.en" | head -n 1)"
+    fi
+    out=
+    prev=
+    for a in "$@"; do
+        [ "$prev" = -o ] && out=$a
+        prev=$a
+    done
+    case " $* " in
+    *" csv "*) ;; # CSV output: the message in the language of messages, checked above
+    *" batch "* | *" allocate "*)
+        if [ -n "$out" ] && [ -s "$out" ]; then
+            jq -r 'select(.error != null) | .error_zh // ("(no error_zh) " + .error)' "$out" \
+                >"$tmp/bi.rec" 2>/dev/null
+            bad=$(zh_bad "$tmp/bi.rec" | head -n 2)
+            [ -z "$bad" ] || problem "$shown: error records: $bad"
+        fi
+        ;;
+    esac
+done <"$tmp/runs.u"
+# a check that found nothing to check proves nothing
+[ "$nruns" -ge 60 ] && [ "$ndiag" -ge 150 ] || problem "only $nruns runs and $ndiag diagnostics"
+end
+echo "    ($nruns runs, $ndiag lines of diagnostics in each language)"
+
+# The Chinese of a handful, exactly: amounts (each hint fitting its reason), dates, an enum and
+# a field misspelt ("did you mean"), a CSV row, policies that do not load, a bad flag.
+begin "Chinese diagnostics: amounts and dates"
+runx env LANGUAGE=zh CALC_NO_SOURCE=1 "$CALC" eval "$D/money.yaml" --as-of $ASOF
+want_rc 3
+want_is err <"$D/money.zh.err"
+run_nosrc eval "$D/dates.yaml" --as-of $ASOF --lang zh
+want_rc 3
+want_is err <"$D/dates.zh.err"
+end
+
+begin "Chinese diagnostics: an enum and a field misspelt, a field unknown"
+printf 'id: HOST-ZH\nname: 甲\nindustry: aii\nfinance:\n  rd_expnse: 5\nhas_lease: maybe\n' \
+    >"$G/zh.yaml"
+run_nosrc eval "$G/zh.yaml" --as-of $ASOF --lang zh
+want_rc 3
+want_err_is <<EOF
+$G/zh.yaml:3:11: 错误：industry：industry 的可选值中没有“aii”
+$G/zh.yaml:3:11: 提示：您是不是要写“ai”？
+$G/zh.yaml:5:3: 错误：finance.rd_expnse：没有这个字段
+$G/zh.yaml:5:3: 提示：您是不是要写“rd_expense”？
+$G/zh.yaml:6:1: 错误：has_lease：没有这个字段
+$G/zh.yaml:6:1: 提示：运行 calc schema 可查看所有字段
+EOF
+run_nosrc eval "$G/zh.yaml" --as-of $ASOF --lang en
+want_line err "$G/zh.yaml:3:11: error: industry: unknown industry 'aii'"
+want_line err "$G/zh.yaml:5:3: note: did you mean 'rd_expense'?"
+end
+
+begin "Chinese diagnostics: a CSV row, and its error record in both languages"
+runx env LANGUAGE=zh CALC_NO_SOURCE=1 "$CALC" batch "$D/malformed-rows.csv" --as-of $ASOF \
+    --no-pools -q -o "$tmp/mrzh.out"
+want_rc 3
+want_line err "$D/malformed-rows.csv:3:B: 错误：name：CSV：单元格不以引号开头，中间却有引号"
+want_line err "$D/malformed-rows.csv:3:B: 提示：请给整个单元格加引号，并把其中的引号写两次：\"bad\"\"quote\""
+want_eq "error record" "$(jq -r 'select(.record == 2) | .error, .error_zh' "$tmp/mrzh.out" 2>&1)" \
+    "3:B: name: CSV: a quote inside a cell that does not begin with one (quote the whole cell and double its quotes: \"bad\"\"quote\")
+3:B: name：CSV：单元格不以引号开头，中间却有引号（请给整个单元格加引号，并把其中的引号写两次：\"bad\"\"quote\"）"
+end
+
+begin "Chinese diagnostics: policies that do not load (calc's message translated, Lua's kept)"
+B=$G/badpol
+mkdir "$B" && cp -R policies/. "$B/"
+echo 'local x = undefined_thing.y' >"$B/zz-global.lua"
+echo 'return policy { id = "zz-other", kind = "cash" }' >"$B/zz-id.lua"
+printf 'local t = nil\nlocal x = t.y\n' >"$B/zz-nil.lua"
+runx env LANGUAGE=zh "$CALC" eval cases/profiles/example.yaml --as-of $ASOF --policies "$B"
+want_rc 4
+want_line err "$B/zz-global.lua:1: 错误：政策脚本错误：未定义的全局变量“undefined_thing”"
+want_line err "$B/zz-global.lua:1: 提示：政策“zz-global”的测算结果将为错误，其他政策照常测算"
+want_line err "$B/zz-id.lua:1: 错误：政策脚本错误：政策 id“zz-other”与文件名不符（应为“zz-id”）"
+want_match err "^$B/zz-nil.lua:2: 错误：政策脚本错误：attempt to index a nil value"
+run eval cases/profiles/example.yaml --as-of $ASOF --policies "$B"
+want_line err "$B/zz-global.lua:1: error: undefined global 'undefined_thing'"
+want_line err "$B/zz-id.lua:1: error: policy id 'zz-other' does not match its file name (expected 'zz-id')"
+end
+
+begin "Chinese diagnostics: a bad flag and a flag's bad value, by --lang or the locale"
+runx env LANGUAGE= LC_ALL= LC_MESSAGES= LANG=zh_CN.UTF-8 "$CALC" eval "$D/money.yaml" --bogus
+want_rc 2
+want_err_is <<'EOF'
+calc: 未知的选项“--bogus”
+运行 calc --help 查看用法。
+EOF
+runx env LANGUAGE= LC_ALL=C LANG=en_US.UTF-8 "$CALC" eval "$D/money.yaml" --format xml
+want_err_is <<'EOF'
+calc: --format：应为 table 或 json，实际为“xml”
+运行 calc --help 查看用法。
+EOF
+runx env LANGUAGE= LC_ALL= LC_MESSAGES=en_GB.UTF-8 LANG=zh_CN.UTF-8 "$CALC" eval "$D/money.yaml" \
+    --format xml
+want_line err "calc: --format: expected table or json, got 'xml'"
+run eval "$D/money.yaml" --lang zh --format xml
+want_line err "calc: --format：应为 table 或 json，实际为“xml”"
 end
 
 finish

@@ -12,8 +12,9 @@
 #
 #   run ARGS…        calc ARGS… (under $CALC_WRAP when set, such as valgrind) with a timeout;
 #                    stdout in $tmp/out, stderr in $tmp/err, the exit status in $rc. A hang,
-#                    a crash (a status of 128 or more) or a sanitizer or valgrind report on
-#                    stderr is a problem of the current check.
+#                    a crash (a status of 128 or more), a sanitizer or valgrind report or a
+#                    message without its Chinese form on stderr is a problem of the current
+#                    check.
 #   run_nosrc ARGS…  the same without the echoed source lines of errors (CALC_NO_SOURCE=1)
 #   runx CMD…        any command so watched (env VAR=VALUE calc …, for instance)
 #
@@ -35,6 +36,15 @@
 #
 # Timeouts: $CALC_TIMEOUT seconds (60, or 600 under $CALC_WRAP); a suite may set TMO itself.
 # A failed check shows at most $SHOW_LINES lines (40) of at most 400 characters.
+#
+# Messages: calc speaks Chinese unless the locale or --lang says English. The suites compare
+# English messages, so they run with LANGUAGE=en (the first thing calc asks; it changes no
+# other program's locale); a check of the Chinese ones says LANGUAGE=zh or --lang zh. And every
+# message calc makes without a Chinese form is reported on stderr (CALC_CHECK_MESSAGES), which
+# fails the check that ran it like a sanitizer report does.
+LANGUAGE=en
+CALC_CHECK_MESSAGES=1
+export LANGUAGE CALC_CHECK_MESSAGES
 BUILD=${BUILD:-build}
 CALC="$BUILD/calc"
 passed=0
@@ -108,8 +118,9 @@ finish() {
 
 # ---------------------------------------------------------------------------- running calc
 
-lib_reports() { # FILE: the lines of a sanitizer or valgrind report
-    grep -E '^==[0-9]+==|runtime error: |Sanitizer' "$1"
+lib_reports() { # FILE: the lines of a sanitizer or valgrind report, or of a message with no
+    # Chinese form
+    grep -E '^==[0-9]+==|runtime error: |Sanitizer|no Chinese form of the message' "$1"
 }
 runx() {
     timeout "$TMO" "$@" >"$tmp/out" 2>"$tmp/err"

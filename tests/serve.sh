@@ -126,12 +126,40 @@ t_eval_labels() {
 }
 check "POST /api/v1/eval?explain=1: labels, computation and pool claim; /api/v1/schema: English labels" t_eval_labels
 
+# Every error in both languages (zh and en objects), message and hint in the one asked for:
+# Chinese unless lang= or Accept-Language says English.
 t_422() {
-    [ "$(code -X POST -d '{"id": "x", "name": "y", "finance": {"rd_expnse": 5, "revenue": "1.5千"}}' "$U/api/v1/eval")" = 422 ] &&
-        jq -e '(.errors | length == 2) and (.errors[0].path == "finance.rd_expnse") and (.errors[0].hint == "did you mean '"'"'rd_expense'"'"'?")
-               and (.errors[1].path == "finance.revenue")' "$tmp/body"
+    bad='{"id": "x", "name": "y", "finance": {"rd_expnse": 5, "revenue": "1.5千"}}'
+    [ "$(code -X POST -d "$bad" "$U/api/v1/eval")" = 422 ] &&
+        jq -e '(.errors | length == 2) and (.errors[0].path == "finance.rd_expnse")
+               and (.errors[0].message == "没有这个字段") and (.errors[0].hint == "您是不是要写“rd_expense”？")
+               and (.errors[0].en.message == "unknown field") and (.errors[0].en.hint == "did you mean '"'"'rd_expense'"'"'?")
+               and (.errors[0].zh.hint == "您是不是要写“rd_expense”？")
+               and (.errors[1].path == "finance.revenue")
+               and (.errors[1].en.message == "expected an amount in yuan (not a number), got '"'"'1.5千'"'"'")
+               and (.errors[1].zh.message == "应为以元为单位的金额（不是数字），实际为“1.5千”")
+               and (.errors[1].zh.hint == "请写成 15000、15000.50、1.5万 或 1,200,000")' "$tmp/body" &&
+        [ "$(code -X POST -d "$bad" "$U/api/v1/eval?lang=en")" = 422 ] &&
+        jq -e '.errors[0].hint == "did you mean '"'"'rd_expense'"'"'?"' "$tmp/body" &&
+        [ "$(code -X POST -H 'Accept-Language: zh-CN;q=0.5, en-GB;q=0.8, fr' -d "$bad" "$U/api/v1/eval")" = 422 ] &&
+        jq -e '.errors[0].message == "unknown field"' "$tmp/body" &&
+        [ "$(code -X POST -H 'Accept-Language: en;q=0.3, zh' -d "$bad" "$U/api/v1/eval")" = 422 ] &&
+        jq -e '.errors[0].message == "没有这个字段"' "$tmp/body" &&
+        [ "$(code -X POST -H 'Accept-Language: en' -d "$bad" "$U/api/v1/eval?lang=zh")" = 422 ] &&
+        jq -e '.errors[0].message == "没有这个字段"' "$tmp/body"
 }
-check "POST /api/v1/eval with invalid data: 422 with every error (path, message, hint)" t_422
+check "POST /api/v1/eval with invalid data: 422 with every error (path, message, hint) in zh and en" t_422
+
+# The other errors too: {"error": {"status", "message", "zh": {"message"}, "en": {"message"}}}.
+t_error_langs() {
+    [ "$(code -H 'Accept-Language: en-US,en;q=0.9' "$U/api/v1/policies/nope")" = 404 ] &&
+        jq -e '.error.message == "no such policy" and .error.zh.message == "没有这项政策"
+               and .error.en.message == "no such policy"' "$tmp/body" &&
+        [ "$(code "$U/api/v1/policies/nope")" = 404 ] && jq -e '.error.message == "没有这项政策"' "$tmp/body" &&
+        [ "$(code "$U/api/v1/policies?lang=fr")" = 400 ] &&
+        jq -e '.error.message == "lang：应为 zh 或 en" and .error.en.message == "lang: expected zh or en"' "$tmp/body"
+}
+check "API errors in the language asked for (lang=, Accept-Language with q-values), both always given" t_error_langs
 
 # The API reads money as people write it: "1.5万" and "1,200,000" are exact amounts.
 t_money_as_written() {

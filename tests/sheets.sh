@@ -189,9 +189,9 @@ run_nosrc batch "$tmp/cells.csv" --as-of $ASOF -q --no-pools -o "$tmp/cells.json
 want_rc 3
 want_err_is <<EOF
 $tmp/cells.csv:2:C（研发投入）: error: finance.rd_expense: expected an amount in yuan (not a number), got '12x'
-$tmp/cells.csv:2:C（研发投入）: note: write 15000 for ¥15,000 (at most 2 decimals: 15000.50)
+$tmp/cells.csv:2:C（研发投入）: note: write 15000, 15000.50, 1.5万 or 1,200,000
 $tmp/cells.csv:5:C4（研发投入）: error: finance.rd_expense: expected an amount in yuan (not a number), got '1.5千'
-$tmp/cells.csv:5:C4（研发投入）: note: write 15000 for ¥15,000 (at most 2 decimals: 15000.50)
+$tmp/cells.csv:5:C4（研发投入）: note: write 15000, 15000.50, 1.5万 or 1,200,000
 $tmp/cells.csv:5:D4: error: employees: expected a whole number, got 'x'
 $tmp/cells.csv:5:D4: note: write a whole number, e.g. 12
 EOF

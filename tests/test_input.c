@@ -552,8 +552,8 @@ static void test_csv_bad_cells(void **state)
                                "W5,e\n";             /* 6 */
     expect_read_in(IN_CSV, CALC_ENC_UTF8, text, sizeof text - 1,
                    "2: error schema {id: W1}\n"
-                   "  2:0 the row has 1 cells, the header has 2 (quote cells that contain "
-                   "commas)\n"
+                   "  2:0 the row has 1 cells, the header has 2 (give each column a cell: an "
+                   "empty one is an absent field)\n"
                    "3: error schema {id: W2, name: a}\n"
                    "  3:0 the row has 3 cells, the header has 2 (quote cells that contain "
                    "commas)\n"

@@ -511,7 +511,7 @@ static void test_schema_change_refused(void **state)
                                  "    change: raise\n    label: 成立日期", msg, sizeof msg),
                      CALC_ESCHEMA);
     assert_non_null(strstr(msg, "founded:"));
-    assert_non_null(strstr(msg, "change 'raise' does not fit a date field"));
+    assert_non_null(strstr(msg, "change 'raise' does not fit a field of type date"));
     assert_int_equal(load_edited("    change: relocate  # moving the HQ office here (迁入)\n",
                                  "", msg, sizeof msg),
                      0);

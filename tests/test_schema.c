@@ -225,7 +225,7 @@ static void check_fields(const calc_profile *p, const field *rows, size_t n)
 }
 #define CHECK_FIELDS(p, rows) check_fields(p, rows, sizeof rows / sizeof rows[0])
 
-static const char *const money_hint = "write 15000 for ¥15,000 (at most 2 decimals: 15000.50)";
+static const char *const money_hint = "write 15000, 15000.50, 1.5万 or 1,200,000";
 static const char *const number_hint = "write a whole number, e.g. 12";
 static const char *const date_hint = "write a real date as YYYY-MM-DD, e.g. 2025-03-01";
 static const char *const add_hint = "add it to the profile";
@@ -593,7 +593,8 @@ static void test_required_invalid_not_missing(void **state)
                "expected a single value, got a list", "");
 }
 
-/* Ensure bad amounts are refused with the reason and the money hint. */
+/* Ensure bad amounts are refused with the reason and a hint that fits the reason (none when
+ * the reason says what to write). */
 static void test_bad_money(void **state)
 {
     (void)state;
@@ -601,15 +602,18 @@ static void test_bad_money(void **state)
         {CALC_ESCHEMA, 4, 15, "finance.rd_expense",
          "expected an amount in yuan (not a number), got '1.5千'", money_hint},
         {CALC_ESCHEMA, 5, 12, "finance.revenue",
-         "expected an amount in yuan (more than 2 decimals), got '100.123'", money_hint},
+         "expected an amount in yuan (more than 2 decimals), got '100.123'",
+         "round to the fen, e.g. 15000.50"},
         {CALC_ESCHEMA, 6, 13, "finance.tax_paid",
-         "expected an amount in yuan (negative amounts are not allowed), got '-5'", money_hint},
+         "expected an amount in yuan (negative amounts are not allowed), got '-5'",
+         "write 0 when there is none"},
         {CALC_ESCHEMA, 7, 23, "finance.local_contribution",
-         "expected an amount in yuan (exponents are not allowed), got '1e5'", money_hint},
+         "expected an amount in yuan (exponents are not allowed), got '1e5'",
+         "write the digits out, e.g. 1500000 or 150万"},
         {CALC_ESCHEMA, 8, 23, "finance.loan_interest_paid",
          "expected an amount in yuan (misplaced thousands separator (write 1,200,000 or "
          "1200000)), got '1,00'",
-         money_hint},
+         ""},
     };
     EXPECT_DIAGS("id: a\nname: A\nfinance:\n  rd_expense: 1.5千\n  revenue: 100.123\n"
                  "  tax_paid: -5\n  local_contribution: 1e5\n  loan_interest_paid: 1,00\n",
@@ -698,7 +702,8 @@ static void test_wrong_shape(void **state)
         {"id: a\nname: A\nemployees: [1]\n",
          {CALC_ESCHEMA, 3, 12, "employees", "expected a single value, got a list", ""}},
         {"id: a\nname: A\nstores: [null]\n",
-         {CALC_ESCHEMA, 3, 10, "stores[0]", "expected a list item, got null", ""}},
+         {CALC_ESCHEMA, 3, 10, "stores[0]", "expected a list item, got null",
+          "remove the empty item, or give it a value"}},
     };
     EXPECT_ONES(rows);
 }

@@ -339,7 +339,7 @@ want_rc 3
 want_empty out
 want_is err <<'EOF'
 --set:1:1: error: finance.rd_expense: expected an amount in yuan (not a number), got 'abc'
---set:1:1: note: write 15000 for ¥15,000 (at most 2 decimals: 15000.50)
+--set:1:1: note: write 15000, 15000.50, 1.5万 or 1,200,000
 EOF
 run eval "$P" --as-of $ASOF --set stores[0].kind=global
 want_rc 3
@@ -411,7 +411,7 @@ begin "batch errors: --set, --scenario"
 run batch "$R3" --as-of $ASOF -q --set finance.rd_expense=abc
 want_rc 3
 want_eq "record" "$(jq -r '.error' "$tmp/out" 2>&1)" \
-    "1:1: finance.rd_expense: expected an amount in yuan (not a number), got 'abc' (write 15000 for ¥15,000 (at most 2 decimals: 15000.50))"
+    "1:1: finance.rd_expense: expected an amount in yuan (not a number), got 'abc' (write 15000, 15000.50, 1.5万 or 1,200,000)"
 want_line err "--set:1:1: error: finance.rd_expense: expected an amount in yuan (not a number), got 'abc'"
 run batch "$R3" --as-of $ASOF -q --scenario $D/bad-param.yaml
 want_rc 3

@@ -129,8 +129,14 @@ int cli_man(FILE *out, const char *page);
 void cli_opt_spelling(char *buf, size_t size, const cli_opt *d, bool both);
 
 /* ---- out.c: messages, output and exit statuses ---- */
-/* "calc: MESSAGE" and "Try 'calc --help'." on stderr; returns CALC_EXIT_USAGE. */
+/* "calc: MESSAGE" and "Try 'calc --help'." on stderr, in the language of messages
+ * (calc_settings: --lang, else the environment); fmt is a message of the catalogue. Returns
+ * CALC_EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same for the message of a library error. */
+int cli_usage_error_of(const calc_error *err);
+/* "calc: error: MESSAGE" on stderr, the same way. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Flushes out; a failed write is reported (with the system's reason) and makes the status at
  * least CALC_EXIT_USAGE. */
 int cli_finish(FILE *out, int status);

@@ -8,7 +8,7 @@
 int cli_replay(cli_opts *o)
 {
     if (o->args.n < 1)
-        return cli_usage_error("%s", "replay needs case files or a directory");
+        return cli_usage_error("replay needs case files or a directory");
     int status = 0;
     calc_engine *e = cli_engine(o, &status);
     if (!e)
@@ -54,11 +54,11 @@ static int record_cases(cli_opts *o)
 int cli_record(cli_opts *o)
 {
     if (o->args.n != 1)
-        return cli_usage_error("%s", "record takes one profile");
+        return cli_usage_error("record takes one profile");
     if (o->cases)
         return record_cases(o);
     if (!o->as_of_text)
-        return cli_usage_error("%s", "record needs --as-of DATE: a recorded case fixes its date");
+        return cli_usage_error("record needs --as-of DATE: a recorded case fixes its date");
     int status = 0;
     calc_engine *e = cli_engine(o, &status);
     if (!e)
@@ -92,7 +92,7 @@ int cli_record(cli_opts *o)
 int cli_report(cli_opts *o)
 {
     if (o->args.n < 1)
-        return cli_usage_error("%s", "report needs case files");
+        return cli_usage_error("report needs case files");
     const char *outp = o->out && strcmp(o->out, "-") ? o->out : NULL;
     size_t l = outp ? strlen(outp) : 0;
     int html = !(l > 3 && strcmp(outp + l - 3, ".md") == 0);

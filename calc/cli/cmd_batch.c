@@ -7,13 +7,13 @@
 static int run_batch(cli_opts *o, int allocate)
 {
     if (o->args.n < 1)
-        return cli_usage_error("%s", allocate ? "allocate needs result files (or - for stdin)"
-                                              : "batch needs input files (or - for stdin)");
+        return cli_usage_error(allocate ? "allocate needs result files (or - for stdin)"
+                                        : "batch needs input files (or - for stdin)");
     if (o->excel && o->format != CALC_OUT_CSV)
         return cli_usage_error("--excel needs --format csv (%s writes JSON Lines otherwise)",
                                allocate ? "allocate" : "batch");
     if (o->format == CALC_OUT_XLSX && (!o->out || strcmp(o->out, "-") == 0))
-        return cli_usage_error("%s", "--format xlsx writes a workbook, not text: give -o FILE.xlsx");
+        return cli_usage_error("--format xlsx writes a workbook, not text: give -o FILE.xlsx");
     calc_batch_opts b;
     cli_population(o, &b);
     b.out_format = o->format < 0 ? CALC_OUT_JSONL : o->format;
@@ -32,8 +32,9 @@ static int run_batch(cli_opts *o, int allocate)
     b.nparams = o->params.n;
     b.scenario = o->scenarios.n ? o->scenarios.v[0] : NULL;
     if (!o->as_of_text && !o->quiet && !allocate) {
-        char d[16];
-        fprintf(stderr, "calc: as of %s\n", calc_date_format(d, o->as_of));
+        char d[16], m[100];
+        fprintf(stderr, "calc: %s\n", calc_msg_format(m, sizeof m, calc_settings_get()->lang,
+                                                      "as of %s", calc_date_format(d, o->as_of)));
     }
     int status = calc_exit_status(allocate ? calc_allocate(&b) : calc_batch(&b));
     return cli_finish(stdout, status);

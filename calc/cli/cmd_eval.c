@@ -13,7 +13,7 @@ static int eval_scenarios(const cli_opts *o, calc_engine *base, calc_profile *p,
     if (!eng || !res) {
         free(eng);
         free(res);
-        fputs("calc: error: out of memory\n", stderr);
+        cli_error("out of memory");
         return CALC_EXIT_USAGE;
     }
     eng[0] = base;
@@ -46,7 +46,7 @@ int cli_eval(cli_opts *o)
 {
     int format = o->format < 0 ? CALC_FMT_TABLE : o->format;
     if (o->args.n != 1)
-        return cli_usage_error("%s", o->args.n ? "eval takes one profile" : "eval needs a profile");
+        return cli_usage_error(o->args.n ? "eval takes one profile" : "eval needs a profile");
     int status = 0;
     calc_engine *e = cli_engine(o, &status);
     if (!e)

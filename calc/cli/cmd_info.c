@@ -20,7 +20,9 @@ static int policies_check(cli_opts *o)
     calc_diags d = {0};
     int rc = calc_policies_check(e, o->as_of, &d);
     calc_diags_print(stderr, &d);
-    printf("%s: %s\n", dir, rc == 0 ? "ok" : "problems found");
+    char m[1200]; /* the verdict, in the language of the messages above it */
+    puts(calc_msg_format(m, sizeof m, calc_settings_get()->lang,
+                         rc == 0 ? "%s: ok" : "%s: problems found", dir));
     calc_diags_free(&d);
     calc_engine_free(e);
     return cli_finish(stdout, calc_exit_status(rc));
@@ -40,7 +42,7 @@ int cli_policies(cli_opts *o)
     } else if (strcmp(sub, "show") == 0) {
         if (o->args.n != 2) {
             calc_engine_free(e);
-            return cli_usage_error("%s", "policies show needs one policy id");
+            return cli_usage_error("policies show needs one policy id");
         }
         calc_error err = {0};
         if (calc_policy_show(stdout, e, o->args.v[1], o->lang, &err)) {
@@ -81,7 +83,7 @@ static int schema_or_init(cli_opts *o, int init)
     if (init && o->out) {
         out = fopen(o->out, "wx");
         if (!out) {
-            fprintf(stderr, "calc: error: cannot create %s (it may exist already)\n", o->out);
+            cli_error("cannot create %s (it may exist already)", o->out);
             calc_engine_free(e);
             return CALC_EXIT_USAGE;
         }
@@ -112,7 +114,7 @@ int cli_init(cli_opts *o)
 int cli_version(cli_opts *o)
 {
     if (o->args.n)
-        return cli_usage_error("%s", "version takes no arguments");
+        return cli_usage_error("version takes no arguments");
     printf("calc %s\n", CALC_VERSION);
     return cli_finish(stdout, 0);
 }

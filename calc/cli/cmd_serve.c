@@ -19,7 +19,7 @@ static double env_number(const char *name, double dflt, double min)
 int cli_serve(cli_opts *o)
 {
     if (o->args.n)
-        return cli_usage_error("%s", "serve takes no arguments");
+        return cli_usage_error("serve takes no arguments");
     calc_serve_opts so;
     calc_serve_defaults(&so);
     so.dir = o->policies ? o->policies : cli_default_policies();

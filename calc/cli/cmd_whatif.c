@@ -13,7 +13,7 @@ static int report_out(const cli_opts *o, int fmt, calc_outfile *of, calc_batch_o
     memset(of, 0, sizeof *of);
     if (fmt == 3) {
         if (!o->out || strcmp(o->out, "-") == 0)
-            return cli_usage_error("%s", "--format xlsx writes a workbook, not text: give -o "
+            return cli_usage_error("--format xlsx writes a workbook, not text: give -o "
                                          "FILE.xlsx");
         b->output = o->out;
         of->f = stdout;
@@ -33,19 +33,19 @@ static int report_done(calc_outfile *of, int rc)
 int cli_whatif(cli_opts *o)
 {
     if (o->args.n < 1)
-        return cli_usage_error("%s", "whatif needs a population (JSON Lines, YAML stream or CSV)");
+        return cli_usage_error("whatif needs a population (JSON Lines, YAML stream or CSV)");
     if (!o->solve && !o->scenarios.n && !o->params.n)
-        return cli_usage_error("%s", "whatif needs --scenario S.yaml, --param, or --solve");
+        return cli_usage_error("whatif needs --scenario S.yaml, --param, or --solve");
     bool against_pool = o->against && strcmp(o->against, "budget") != 0;
     if (o->solve && !o->budget && !against_pool)
-        return cli_usage_error("%s", "--solve needs --budget AMOUNT (or --against pool)");
+        return cli_usage_error("--solve needs --budget AMOUNT (or --against pool)");
     if (!o->solve && (o->budget || o->pool || o->against))
         return cli_usage_error("%s goes with --solve POLICY.PARAM",
                                o->budget ? "--budget" : o->pool ? "--pool" : "--against");
     if (o->solve && o->by)
-        return cli_usage_error("%s", "--by does not apply to --solve");
+        return cli_usage_error("--by does not apply to --solve");
     if (o->solve && (o->format == 2 || o->format == 3))
-        return cli_usage_error("%s", "--solve writes a table or JSON (--format table or json)");
+        return cli_usage_error("--solve writes a table or JSON (--format table or json)");
     int fmt = o->format < 0 ? 0 : o->format;
     calc_batch_opts b;
     cli_population(o, &b);
@@ -81,7 +81,7 @@ int cli_whatif(cli_opts *o)
 int cli_near(cli_opts *o)
 {
     if (o->args.n < 1)
-        return cli_usage_error("%s", "near needs a population");
+        return cli_usage_error("near needs a population");
     int fmt = o->format < 0 ? 0 : o->format;
     calc_batch_opts b;
     cli_population(o, &b);
@@ -107,7 +107,7 @@ int cli_near(cli_opts *o)
 int cli_sweep(cli_opts *o)
 {
     if (o->args.n != 1 || !o->vary)
-        return cli_usage_error("%s", "sweep takes one profile and --vary PATH=FROM:TO:STEP");
+        return cli_usage_error("sweep takes one profile and --vary PATH=FROM:TO:STEP");
     int fmt = o->format < 0 ? 0 : o->format;
     int status = 0;
     calc_engine *e = cli_engine_one(o, &status);

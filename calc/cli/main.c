@@ -46,7 +46,7 @@ static const cli_opt o_as_of = {
     .conv = cli_conv_date, .help = "evaluation date YYYY-MM-DD (default: today)"};
 static const cli_opt o_lang = {
     .flag = "--lang", .kind = CLI_VALUE, .field = AT(lang), .choices = lang_choices,
-    .help = "the language of the text: Chinese (the default) or English"};
+    .help = "the language of the text and the messages: Chinese (the default) or English"};
 static const cli_opt o_set = {
     .flag = "--set", .kind = CLI_LIST, .field = AT(sets), .arg = "PATH=VALUE",
     .help = "change a profile field before validation (VALUE is YAML; empty removes it)"};
@@ -397,12 +397,66 @@ static int wants_help(int argc, char **argv)
     return 0;
 }
 
+/* The language of a locale name: English for "en", "en_US.UTF-8" …, Chinese for anything
+ * else ("zh_CN.UTF-8", "C", "POSIX"): Chinese is calc's own language. -1 for NULL or "". */
+static int locale_lang(const char *s, size_t n)
+{
+    if (!s || !n)
+        return -1;
+    return n >= 2 && s[0] == 'e' && s[1] == 'n' && (n == 2 || s[2] == '_' || s[2] == '.' ||
+                                                     s[2] == '@' || s[2] == '-')
+               ? CALC_LANG_EN
+               : CALC_LANG_ZH;
+}
+
+/* The language of messages when --lang does not say, from the environment as the C library
+ * finds the language of messages: the first entry of LANGUAGE (GNU's list, "zh_CN:en") that is
+ * Chinese or English, else the first of LC_ALL, LC_MESSAGES and LANG that is set. */
+static int env_lang(void)
+{
+    const char *list = getenv("LANGUAGE");
+    for (const char *p = list; p && *p; p += *p == ':') {
+        size_t n = strcspn(p, ":");
+        if (n >= 2 && (strncmp(p, "zh", 2) == 0 || strncmp(p, "en", 2) == 0))
+            return locale_lang(p, n);
+        p += n;
+    }
+    static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        const char *v = getenv(vars[i]);
+        int l = locale_lang(v, v ? strlen(v) : 0);
+        if (l >= 0)
+            return l;
+    }
+    return CALC_LANG_ZH;
+}
+
+/* The last --lang zh|en among a command's arguments (before any "--"), as the parser will
+ * take it, or -1: read before parsing, so that the parser's own messages are in that language
+ * too. */
+static int lang_flag(int argc, char **argv)
+{
+    int lang = -1;
+    for (int i = 0; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        const char *v = strncmp(argv[i], "--lang=", 7) == 0 ? argv[i] + 7
+                        : strcmp(argv[i], "--lang") == 0 && i + 1 < argc ? argv[i + 1]
+                                                                          : NULL;
+        if (v && (strcmp(v, "zh") == 0 || strcmp(v, "en") == 0))
+            lang = strcmp(v, "en") == 0 ? CALC_LANG_EN : CALC_LANG_ZH;
+    }
+    return lang;
+}
+
 int main(int argc, char **argv)
 {
     catch_signals();
-    /* what the library may not read itself */
+    /* what the library may not read itself: the language of its messages too */
+    int lang = lang_flag(argc - 1, argv + 1);
     calc_settings st = {.tmpdir = getenv("TMPDIR"),
-                        .no_source = getenv("CALC_NO_SOURCE") != NULL};
+                        .no_source = getenv("CALC_NO_SOURCE") != NULL,
+                        .lang = lang >= 0 ? lang : env_lang(),
+                        .check_messages = getenv("CALC_CHECK_MESSAGES") != NULL};
+    calc_settings_set(&st);
     /* CALC_XLSX_ROWS: fewer rows per sheet of a workbook, so that tests see the rows go on in a
      * further sheet without writing a million of them */
     const char *rows = getenv("CALC_XLSX_ROWS");
@@ -416,7 +470,7 @@ int main(int argc, char **argv)
     }
     calc_settings_set(&st);
     if (argc < 2)
-        return cli_usage_error("%s", "missing command");
+        return cli_usage_error("missing command");
     const char *name = argv[1];
     if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "help") == 0) {
         const cli_cmd *c = argc > 2 ? cli_find(argv[2]) : NULL;

@@ -39,7 +39,7 @@ static int list_add(cli_list *l, const char *s)
 
 static int no_memory(void)
 {
-    fputs("calc: error: out of memory\n", stderr);
+    cli_error("out of memory");
     return CALC_EXIT_USAGE;
 }
 
@@ -157,9 +157,10 @@ static const cli_choice *choice_of(const cli_opt *d, const char *val)
     return NULL;
 }
 
-/* "--format: expected table, json or csv, got 'x'" */
+/* "--format: expected table, json or csv, got 'x'" (in Chinese "table、json 或 csv") */
 static int bad_choice(const cli_opt *d, const char *val)
 {
+    bool en = calc_settings_get()->lang == CALC_LANG_EN;
     char names[256];
     size_t n = 0, k = 0, total = 0;
     for (const cli_choice *ch = d->choices; ch->name; ch++)
@@ -169,7 +170,10 @@ static int bad_choice(const cli_opt *d, const char *val)
         if (ch->alias)
             continue;
         k++;
-        const char *sep = k == 1 ? "" : k == total ? " or " : ", ";
+        const char *sep = k == 1       ? ""
+                          : k == total ? (en ? " or " : " \xE6\x88\x96 ") /* 或 */
+                          : en         ? ", "
+                                       : "\xE3\x80\x81"; /* 、 */
         int w = snprintf(names + n, sizeof names - n, "%s%s", sep, ch->name);
         if (w > 0 && (size_t)w < sizeof names - n)
             n += (size_t)w;
@@ -201,13 +205,15 @@ static int store(const cli_opt *d, const cli_cmd *c, const char *flag, const cha
     if (d->kind == CLI_LIST) {
         cli_list *l = target(d, o);
         if (d->most && l->n >= d->most) {
-            char most[32] = "one";
-            if (d->most > 1)
-                snprintf(most, sizeof most, "at most %d", d->most);
+            if (d->most == 1 && d->most_hint)
+                return cli_usage_error("%s takes one %s (%s)", c->name, d->flag,
+                                       calc_msg_arg(d->most_hint));
+            if (d->most == 1)
+                return cli_usage_error("%s takes one %s", c->name, d->flag);
             if (d->most_hint)
-                return cli_usage_error("%s takes %s %s (%s)", c->name, most, d->flag,
-                                       d->most_hint);
-            return cli_usage_error("%s takes %s %s", c->name, most, d->flag);
+                return cli_usage_error("%s takes at most %d %s (%s)", c->name, d->most, d->flag,
+                                       calc_msg_arg(d->most_hint));
+            return cli_usage_error("%s takes at most %d %s", c->name, d->most, d->flag);
         }
         return list_add(l, val) ? no_memory() : 0;
     }
@@ -272,7 +278,8 @@ static int whole(const cli_opt *d, const char *val, long *out)
     errno = 0;
     long v = strtol(val, &end, 10);
     if (end == val || *end || errno || v < d->min || v > d->max)
-        return cli_usage_error("%s: expected %s, got '%s'", d->flag, d->expect, val);
+        return cli_usage_error("%s: expected %s, got '%s'", d->flag, calc_msg_arg(d->expect),
+                               val);
     *out = v;
     return 0;
 }
@@ -312,7 +319,8 @@ int cli_conv_seconds(const cli_opt *d, const char *flag, const char *val, cli_op
     }
     double v = digits && dots < 2 ? strtod(val, NULL) : -1;
     if (!(v >= d->min && v <= d->max))
-        return cli_usage_error("%s: expected %s, got '%s'", d->flag, d->expect, val);
+        return cli_usage_error("%s: expected %s, got '%s'", d->flag, calc_msg_arg(d->expect),
+                               val);
     *(double *)target(d, o) = v;
     return 0;
 }
@@ -340,6 +348,6 @@ int cli_conv_limit(const cli_opt *d, const char *flag, const char *val, cli_opts
         l.depth = v > 100000 ? 100000 : (int)v;
     calc_error err = {0};
     if (calc_limits_set(&l, &err))
-        return cli_usage_error("%s", err.msg);
+        return cli_usage_error_of(&err);
     return 0;
 }

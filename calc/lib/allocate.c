@@ -44,8 +44,8 @@ static int line_date(batch *b, const value *t, const char *path, unsigned lineno
         b->as_of_known = true;
     } else if (d0 != b->as_of) {
         char d1[16];
-        fprintf(b->o->err, "%s:%u: error: results evaluated as of %s, earlier ones as of %s: "
-                "pools cannot mix dates\n", path, lineno, asof, calc_date_format(d1, b->as_of));
+        diag_print(b->o->err, path, lineno, "results evaluated as of %s, earlier ones as of %s: "
+                   "pools cannot mix dates", asof, calc_date_format(d1, b->as_of));
         return CALC_EXIT_INPUT;
     }
     return 0;
@@ -70,8 +70,8 @@ static int line_results(reduce *r, const value *t, const char *id, const char *p
         int sti = st ? batch_status_of(st) : -1;
         calc_money m = 0;
         if (pi < 0 || sti < 0 || !amt || calc_money_parse(&m, amt, strlen(amt), NULL)) {
-            fprintf(b->o->err, "%s:%u: error: unknown policy or status in the results (were "
-                    "they made with the same policy set?)\n", path, lineno);
+            diag_print(b->o->err, path, lineno, "unknown policy or status in the results (were "
+                       "they made with the same policy set?)");
             worst = CALC_EXIT_INPUT;
             continue;
         }
@@ -111,7 +111,7 @@ static int scan_results(reduce *r, const char *path, FILE *f)
         if (calc_json_parse(&a, path, lineno, line, (size_t)n - (line[n - 1] == '\n'), &t, &d) ||
             t->type != V_MAP) {
             calc_diags_print(b->o->err, &d);
-            fprintf(b->o->err, "%s:%u: error: not a result line of 'calc batch'\n", path, lineno);
+            diag_print(b->o->err, path, lineno, "not a result line of 'calc batch'");
             worst = CALC_EXIT_INPUT;
         }
         const value *results = t ? map_get(t, "results") : NULL;
@@ -125,8 +125,8 @@ static int scan_results(reduce *r, const char *path, FILE *f)
         if (!results || !id) {
             r->s.rejected++;
         } else if (first != (size_t)-1) {
-            fprintf(b->o->err, "%s:%u: error: duplicate id '%s' (first seen in record %zu)\n",
-                    path, lineno, id, first + 1);
+            diag_print(b->o->err, path, lineno, "duplicate id '%s' (first seen in record %zu)", id,
+                       first + 1);
             r->dups = realloc(r->dups, (r->ndup + 1) * sizeof *r->dups);
             if (!r->dups)
                 abort(); /* out of memory */
@@ -195,9 +195,10 @@ static int finish_pools(reduce *r, FILE *tmp, FILE *out, size_t *recp, size_t *c
             di++;
         if (di < r->ndup && r->dups[di].record == rec) {
             const dup_rec *x = &r->dups[di];
-            char msg[400];
-            batch_dup_message(msg, sizeof msg, x->id, x->first);
-            batch_reject(b, &nb, rec + 1, x->line, x->file, msg);
+            char msg[400], zh[600];
+            batch_dup_message(msg, sizeof msg, CALC_LANG_EN, x->id, x->first);
+            batch_dup_message(zh, sizeof zh, CALC_LANG_ZH, x->id, x->first);
+            batch_reject(b, &nb, rec + 1, x->line, x->file, msg, zh);
             text = nb.p;
             len = nb.n;
             parsed = csv;
@@ -253,7 +254,7 @@ static FILE *shard_open(const calc_batch_opts *o, int i)
     } else
         f = fopen(o->inputs[i], "rb");
     if (!f)
-        fprintf(o->err, "calc: error: cannot open %s: %s\n", o->inputs[i], strerror(errno));
+        diag_print(o->err, NULL, 0, "cannot open %s: %s", o->inputs[i], calc_msg_errno(errno));
     return f;
 }
 

@@ -129,12 +129,13 @@ static void drain(batch *b, chunk *c, pass_out *po)
             if (worst < CALC_EXIT_INPUT)
                 worst = CALC_EXIT_INPUT;
             if (final) { /* its error, after the chunk's lines */
-                char msg[300];
-                batch_dup_message(msg, sizeof msg, c->id[i], first);
-                fprintf(po->err, "%s:%u: error: record %zu: %s\n", c->file, c->in[i].line,
-                        rec + 1, msg);
+                char msg[300], zh[500];
+                batch_dup_message(msg, sizeof msg, CALC_LANG_EN, c->id[i], first);
+                batch_dup_message(zh, sizeof zh, CALC_LANG_ZH, c->id[i], first);
+                diag_print(po->err, c->file, c->in[i].line, "record %zu: duplicate id '%s' "
+                           "(first seen in record %zu)", rec + 1, c->id[i], first + 1);
                 r->off = c->buf.n;
-                batch_reject(b, &c->buf, rec + 1, c->in[i].line, c->file, msg);
+                batch_reject(b, &c->buf, rec + 1, c->in[i].line, c->file, msg, zh);
                 r->len = c->buf.n - r->off;
             }
         }
@@ -204,24 +205,26 @@ static bool chunk_fill(batch *b, chunk *c, calc_input *cur, const char *shown, p
         b->filling = c;
         int rc = input_next(cur, &c->a, r, &d);
         if (d.n) {
-            sbuf msg = {0}, errt = {0};
-            batch_diags_text(&errt, &msg, &d);
+            sbuf msg = {0}, zh = {0}, errt = {0};
+            batch_diags_text(&errt, &msg, &zh, &d);
             if (rc == 1) {
                 r->err_text = arena_strndup(&c->a, msg.p, msg.n);
+                r->err_text_zh = zh.p ? arena_strndup(&c->a, zh.p, zh.n) : NULL;
                 if (!r->err_code)
                     r->err_code = CALC_ESCHEMA;
             }
             if (po->err)
                 fputs(errt.p, po->err);
             sb_free(&msg);
+            sb_free(&zh);
             sb_free(&errt);
         }
         calc_diags_free(&d);
         if (rc <= 0) {
             if (rc < 0) {
                 if (po->err)
-                    fprintf(po->err, "calc: error: %s: cannot read further (record %zu)\n",
-                            shown, c->first + c->n + 1);
+                    diag_print(po->err, NULL, 0, "%s: cannot read further (record %zu)", shown,
+                               c->first + c->n + 1);
                 po->worst = po->worst < CALC_EXIT_INPUT ? CALC_EXIT_INPUT : po->worst;
             }
             return false;
@@ -256,10 +259,12 @@ static int run_pass(batch *b, const char *const *inputs, FILE *out, summary *s, 
         int fmt = o->input_format >= 0 ? o->input_format
                   : strcmp(o->inputs[f], "-") == 0 ? IN_JSONL : input_format_of(o->inputs[f]);
         if (fmt < 0) {
+            calc_error x;
+            calc_error_set(&x, CALC_EUSAGE, NULL, 0, 0,
+                           "%s: cannot tell the input format from the name", o->inputs[f]);
+            calc_error_hint(&x, "name it .jsonl, .yaml or .csv, or give --input-format");
             if (po.err)
-                fprintf(po.err, "calc: error: %s: cannot tell the input format from the name\n"
-                        "calc: note: name it .jsonl, .yaml or .csv, or give --input-format\n",
-                        o->inputs[f]);
+                calc_error_print(po.err, &x);
             po.worst = CALC_EXIT_USAGE > po.worst ? CALC_EXIT_USAGE : po.worst;
             continue;
         }

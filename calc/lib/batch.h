@@ -25,7 +25,7 @@ typedef struct rec_in {
     size_t len;
     value *doc;       /* YAML and CSV: the tree built by the reader */
     int err_code;     /* the reader already found a problem (diagnostics attached) */
-    char *err_text;
+    char *err_text, *err_text_zh; /* its message as one line, in English and Chinese */
     /* CSV: the row as a spreadsheet numbers it (the header is row 1) and the columns, which
      * live as long as the record (see input_records_in) */
     unsigned row;
@@ -182,7 +182,8 @@ void summary_free(summary *s);
 void csv_result_rows(sbuf *out, const calc_engine *e, const calc_result *r, const char *name,
                      int lang);
 /* The row of an invalid record: the same bytes csv_rows gives for its error line. */
-void csv_error_row(sbuf *out, size_t record, unsigned line, const char *msg, int lang);
+void csv_error_row(sbuf *out, size_t record, unsigned line, const char *msg, const char *msg_zh,
+                   int lang);
 /* A result's status in words, with what a pool did to its claim x (NULL: no claim). */
 const char *claim_status_words(const calc_engine *e, int status, const claim *x, int lang);
 /* The words of a result's reasons: its failed conditions, what it misses, what superseded it,

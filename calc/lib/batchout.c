@@ -19,7 +19,7 @@ char *batch_spool_stdin(const char *dir, FILE *err)
     int fd = mkstemp(path);
     FILE *f = fd < 0 ? NULL : fdopen(fd, "wb");
     if (!f) {
-        fprintf(err, "calc: error: cannot create a temporary file: %s\n", strerror(errno));
+        diag_print(err, NULL, 0, "cannot create a temporary file: %s", calc_msg_errno(errno));
         return NULL;
     }
     char buf[65536];
@@ -29,7 +29,7 @@ char *batch_spool_stdin(const char *dir, FILE *err)
             break;
     if (fclose(f) != 0 || ferror(stdin)) {
         unlink(path);
-        fprintf(err, "calc: error: cannot keep a copy of standard input\n");
+        diag_print(err, NULL, 0, "cannot keep a copy of standard input");
         return NULL;
     }
     return strdup(path);

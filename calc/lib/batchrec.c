@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void batch_diags_text(sbuf *err, sbuf *msg, const calc_diags *d)
+void batch_diags_text(sbuf *err, sbuf *msg, sbuf *msg_zh, const calc_diags *d)
 {
     char *mem = NULL;
     size_t len = 0;
@@ -33,25 +33,40 @@ void batch_diags_text(sbuf *err, sbuf *msg, const calc_diags *d)
         sb_puts(msg, x->msg);
         if (x->hint[0])
             sb_printf(msg, " (%s)", x->hint);
+        /* the same in Chinese: "4:15: finance.rd_expense：应为…（提示）；…" */
+        if (i)
+            sb_puts(msg_zh, "\xEF\xBC\x9B"); /* ； */
+        if (x->line && x->cell[0])
+            sb_printf(msg_zh, "%u:%s: ", x->line, x->cell);
+        else if (x->line && x->col)
+            sb_printf(msg_zh, "%u:%u: ", x->line, x->col);
+        if (x->path[0])
+            sb_printf(msg_zh, "%s\xEF\xBC\x9A", x->path); /* ： */
+        sb_puts(msg_zh, calc_error_text(x, CALC_LANG_ZH));
+        if (x->hint[0])
+            sb_printf(msg_zh, "\xEF\xBC\x88%s\xEF\xBC\x89", calc_error_hint_text(x, CALC_LANG_ZH));
     }
 }
 
-void batch_error_line(sbuf *out, size_t record, unsigned line, const char *file, const char *msg)
+void batch_error_line(sbuf *out, size_t record, unsigned line, const char *file, const char *msg,
+                      const char *msg_zh)
 {
     sb_printf(out, "{\"record\": %zu, \"line\": %u, \"file\": ", record, line);
     sb_json_str(out, file);
     sb_puts(out, ", \"error\": ");
     sb_json_str(out, msg);
+    sb_puts(out, ", \"error_zh\": ");
+    sb_json_str(out, msg_zh && msg_zh[0] ? msg_zh : msg);
     sb_puts(out, "}\n");
 }
 
 void batch_reject(const batch *b, sbuf *out, size_t record, unsigned line, const char *file,
-                 const char *msg)
+                  const char *msg, const char *msg_zh)
 {
     if (b->o->out_format == CALC_OUT_CSV)
-        csv_error_row(out, record, line, msg, b->o->lang);
+        csv_error_row(out, record, line, msg, msg_zh, b->o->lang);
     else
-        batch_error_line(out, record, line, file, msg);
+        batch_error_line(out, record, line, file, msg, msg_zh);
 }
 
 /* The end of a record's line: what batch lines carry beside the eval contract — the applied
@@ -171,16 +186,21 @@ static void record_reject(batch *b, chunk *c, size_t i, const calc_diags *d)
     c->out[i].rejected = true;
     if (!pass_writes(b->pass))
         return;
-    sbuf msg = {0};
+    sbuf msg = {0}, zh = {0};
     if (in->err_text) { /* the reader printed the full diagnostics already */
         sb_puts(&msg, in->err_text);
-        size_t l = strcspn(msg.p, "\n");
-        msg.n = l;
-        msg.p[l] = 0;
+        sb_puts(&zh, in->err_text_zh ? in->err_text_zh : in->err_text);
     } else
-        batch_diags_text(&c->err, &msg, d);
-    batch_reject(b, &c->buf, c->first + i + 1, in->line, c->file, msg.p ? msg.p : "invalid record");
+        batch_diags_text(&c->err, &msg, &zh, d);
+    for (sbuf *s = &msg; s; s = s == &msg ? &zh : NULL)
+        if (s->p)
+            s->p[s->n = strcspn(s->p, "\n")] = 0;
+    char en[100], cn[100];
+    batch_reject(b, &c->buf, c->first + i + 1, in->line, c->file,
+                 msg.p ? msg.p : calc_msg_format(en, sizeof en, CALC_LANG_EN, "invalid record"),
+                 zh.p ? zh.p : calc_msg_format(cn, sizeof cn, CALC_LANG_ZH, "invalid record"));
     sb_free(&msg);
+    sb_free(&zh);
     if (c->worst < CALC_EXIT_INPUT)
         c->worst = CALC_EXIT_INPUT;
 }

@@ -107,13 +107,16 @@ void batch_free_engines(batch *b);
 /* ---- batchrec.c: the record step ---- */
 /* Validates, evaluates and renders every record of c (a worker, with its engine e). */
 void chunk_process(batch *b, calc_engine *e, chunk *c);
-/* The error line of an invalid record (with its newline). */
-void batch_error_line(sbuf *out, size_t record, unsigned line, const char *file, const char *msg);
-/* An invalid record's text in the output's format: its error line or its CSV row. */
+/* The error line of an invalid record (with its newline): its message in English (error) and
+ * in Chinese (error_zh). */
+void batch_error_line(sbuf *out, size_t record, unsigned line, const char *file, const char *msg,
+                      const char *msg_zh);
+/* An invalid record's text in the output's format: its error line, or its CSV row (with the
+ * message in the language of messages). */
 void batch_reject(const batch *b, sbuf *out, size_t record, unsigned line, const char *file,
-                 const char *msg);
-/* The diagnostics as printed (err) and as one line (msg). */
-void batch_diags_text(sbuf *err, sbuf *msg, const calc_diags *d);
+                  const char *msg, const char *msg_zh);
+/* The diagnostics as printed (err) and as one line in English (msg) and Chinese (msg_zh). */
+void batch_diags_text(sbuf *err, sbuf *msg, sbuf *msg_zh, const calc_diags *d);
 
 /* ---- spill.c: the spill and the duplicate-id set ---- */
 void id_digest(calc_engine *e, const char *id, unsigned char out[16]);
@@ -124,7 +127,7 @@ void idset_free(idset *s);
  * records first (and noted by the claims pass), taken from the claims pass by the final. */
 size_t batch_dup_check(batch *b, idset *ids, const unsigned char hash[16], size_t rec);
 /* "duplicate id 'ID' (first seen in record N)". */
-void batch_dup_message(char *buf, size_t cap, const char *id, size_t first);
+void batch_dup_message(char *buf, size_t cap, int lang, const char *id, size_t first);
 /* The claims pass: record i's spill entry in the chunk, with its packing when p is valid. */
 void spill_put(chunk *c, size_t i, const calc_profile *p, const unsigned char hash[16]);
 /* The claims pass's writer: the chunk's entries to the spill file. */

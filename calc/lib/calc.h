@@ -4,6 +4,7 @@
 #ifndef CALC_H
 #define CALC_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
@@ -26,8 +27,13 @@ enum {
 enum { CALC_EXIT_OK = 0, CALC_EXIT_CHECK = 1, CALC_EXIT_USAGE = 2, CALC_EXIT_INPUT = 3,
        CALC_EXIT_POLICY = 4 };
 
+/* The languages of calc's text: Chinese (the default) and English. */
+enum { CALC_LANG_ZH = 0, CALC_LANG_EN = 1 };
+
 /* One diagnostic: fixed-size buffers, so reporting needs no heap. line/col are 1-based, 0 when
- * unknown. severity: 0 error, 1 warning, 2 note. */
+ * unknown. severity: 0 error, 1 warning, 2 note. Every message is in both languages: msg and
+ * hint in English (what programs that read them have always read), msg_zh and hint_zh in
+ * Chinese (the English text where calc's message catalogue has no Chinese form). */
 typedef struct calc_error {
     int code;
     int severity;
@@ -40,6 +46,8 @@ typedef struct calc_error {
      * file's line (a cell above spans lines) and its header unless the header is the path —
      * "C（研发投入）", "C5", "C (R&D expense)"; or "" */
     char cell[160];
+    char msg_zh[768];
+    char hint_zh[1024];
 } calc_error;
 
 /* A growable list of diagnostics (validation reports every error in a file). */
@@ -57,11 +65,19 @@ typedef int64_t calc_money; /* fen */
 typedef int32_t calc_date;  /* days since 1970-01-01 */
 
 /* ---- errors ---- */
+/* fmt is an English format of calc's message catalogue: the message is made in English and,
+ * with the same arguments, in Chinese (arguments made by calc_msg_arg in their Chinese form).
+ * Returns code. */
 int calc_error_set(calc_error *err, int code, const char *file, unsigned line, unsigned col,
                    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* The hint, made in both languages as calc_error_set makes the message. err may be NULL. */
 void calc_error_hint(calc_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Prints "file:line:col: error: msg" and a note line for the hint; echoes the source line with
- * a caret when the file can be read. */
+/* The message or hint of err in lang (CALC_LANG_*). */
+const char *calc_error_text(const calc_error *err, int lang);
+const char *calc_error_hint_text(const calc_error *err, int lang);
+/* Prints "file:line:col: error: msg" and a note line for the hint, in the language of the
+ * settings (calc_settings.lang: "file:line:col: 错误：msg" and "提示：" in Chinese); echoes
+ * the source line with a caret when the file can be read. */
 void calc_error_print(FILE *out, const calc_error *err);
 calc_error *calc_diags_add(calc_diags *d);
 void calc_diags_print(FILE *out, const calc_diags *d);
@@ -69,6 +85,26 @@ int calc_diags_errors(const calc_diags *d);
 void calc_diags_free(calc_diags *d);
 /* Exit status for a library error code. */
 int calc_exit_status(int code);
+
+/* ---- messages in two languages ----
+ * calc's message catalogue pairs every English message format with its Chinese form (the same
+ * conversions in the same order). The language is the caller's choice, per call: the library
+ * never asks the process's locale. */
+/* fmt (an English format of the catalogue) formatted into buf in lang; never cuts a UTF-8
+ * character. Returns buf. */
+char *calc_msg_format(char *buf, size_t size, int lang, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+char *calc_msg_vformat(char *buf, size_t size, int lang, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+/* A text of the catalogue as an argument of a message: the same text, marked so that the
+ * Chinese form of the message shows its Chinese form ("expected an amount in yuan (%s)" with
+ * calc_msg_arg("too large")). Any other text is returned as it is and shown as it is. */
+const char *calc_msg_arg(const char *en);
+/* A plain text of the catalogue (not a format) in lang: its Chinese form, or en itself. */
+const char *calc_msg_text(const char *en, int lang);
+/* The system's reason for errnum (strerror), as an argument the same way when the catalogue
+ * has its Chinese form ("No such file or directory": "文件或目录不存在"). */
+const char *calc_msg_errno(int errnum);
 
 /* ---- limits ---- */
 /* What one evaluation, one Lua state and one input may use. Process-wide: set them once, before
@@ -141,6 +177,9 @@ typedef struct calc_settings {
     long xlsx_rows;     /* rows per sheet of a workbook, its header row included, before the
                          * rows go on in a further sheet (0: Excel's 1,048,576; tests set
                          * fewer) */
+    int lang;           /* the language of diagnostics the library prints (CALC_LANG_*) */
+    bool check_messages; /* a message with no Chinese form is reported on standard error
+                          * ("calc: internal error: no Chinese form …"): for the tests */
 } calc_settings;
 void calc_settings_set(const calc_settings *s);
 const calc_settings *calc_settings_get(void);

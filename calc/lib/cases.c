@@ -32,7 +32,8 @@ static bool money_eq(const value *v, calc_money got, calc_diags *d, const char *
     calc_money want;
     if (v->type != V_SCALAR || calc_money_parse(&want, v->str, v->len, NULL)) {
         diag_at(d, CALC_ESCHEMA, &v->loc, what, "write the amount as \"1234.50\"",
-                "expected an amount, got '%s'", v->type == V_SCALAR ? v->str : "a structure");
+                "expected an amount, got '%s'",
+                v->type == V_SCALAR ? v->str : calc_msg_arg("a structure"));
         *invalid = true;
         return true;
     }
@@ -58,10 +59,13 @@ static int check_policy(sbuf *b, const calc_engine *e, const pres *r, const valu
         snprintf(what, sizeof what, "%s.%s", p->id, k);
         if (!known_key(k)) {
             const char *best = closest_name(k, expect_keys, 6);
-            char hint[100];
-            snprintf(hint, sizeof hint, "did you mean '%s'?", best ? best : "status");
-            diag_at(d, CALC_ESCHEMA, &exp->keys[i]->loc, p->id, hint,
-                    "unknown expectation '%s'", k);
+            calc_error *x = diag_at(d, CALC_ESCHEMA, &exp->keys[i]->loc, p->id, NULL,
+                                    "unknown expectation '%s'", k);
+            if (best)
+                calc_error_hint(x, "did you mean '%s'?", best);
+            else
+                calc_error_hint(x, "one of: %s", "status amount quantity missing superseded_by "
+                                                 "amount_before_cap");
             *invalid = true;
             continue;
         }
@@ -314,11 +318,11 @@ static int replay_case(FILE *out, calc_engine *e, const char *file, const value 
         int pi = policy_index(&e->ps, k);
         if (pi < 0) {
             const char *best = closest_name(k, ids, nid);
-            char hint[120];
-            snprintf(hint, sizeof hint, best ? "did you mean '%s'?" : "%s",
-                     best ? best : "run 'calc policies' for the ids");
-            diag_at(d, CALC_ESCHEMA, &output->keys[i]->loc, NULL, hint, "unknown policy '%s'",
-                    k);
+            calc_error *x = diag_at(d, CALC_ESCHEMA, &output->keys[i]->loc, NULL,
+                                    best ? NULL : "run 'calc policies' for the ids",
+                                    "unknown policy '%s'", k);
+            if (best)
+                calc_error_hint(x, "did you mean '%s'?", best);
             invalid = true;
             continue;
         }
@@ -419,7 +423,7 @@ int calc_replay(FILE *out, calc_engine *e, const char *path, calc_replay_stats *
 {
     struct stat sb;
     if (stat(path, &sb) != 0) {
-        diag_at(d, CALC_EIO, NULL, NULL, NULL, "cannot open %s: %s", path, strerror(errno));
+        diag_at(d, CALC_EIO, NULL, NULL, NULL, "cannot open %s: %s", path, calc_msg_errno(errno));
         st->invalid++;
         return CALC_EIO;
     }

@@ -401,16 +401,17 @@ static char *column_path(calc_input *in, size_t i, size_t len, calc_diags *d)
             diag_at(d, CALC_ESCHEMA, &l, NULL, "write the item's number: stores[0].kind",
                     "a list item is named by its number");
         else {
-            char best[300], hint[600];
-            if (schema_column_closest(in->schema, path, best, sizeof best))
-                snprintf(hint, sizeof hint, "did you mean '%s'?", best);
-            else
-                snprintf(hint, sizeof hint,
-                         "name a column by a field's path or label: finance.rd_expense or "
-                         "研发投入, stores[0].kind or 门店1.门店类型 (calc init --format csv "
-                         "writes every column)");
-            diag_at(d, CALC_ESCHEMA, &l, NULL, hint,
-                    "unknown column: no field has this path or label");
+            char best[300];
+            bool near = schema_column_closest(in->schema, path, best, sizeof best);
+            calc_error *x = diag_at(d, CALC_ESCHEMA, &l, NULL,
+                                    near ? NULL
+                                         : "name a column by a field's path or label: "
+                                           "finance.rd_expense or 研发投入, stores[0].kind or "
+                                           "门店1.门店类型 (calc init --format csv writes every "
+                                           "column)",
+                                    "unknown column: no field has this path or label");
+            if (near)
+                calc_error_hint(x, "did you mean '%s'?", best);
         }
         free(path);
     }
@@ -773,11 +774,16 @@ int csvin_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
         rec->err_code = check_cells(in, &r, false, d);
         if (r.n != in->headn) {
             calc_loc l = {in->path, r.line, 0};
-            char row[40] = "";
-            if (r.row != r.line)
-                snprintf(row, sizeof row, " (row %u)", r.row);
-            diag_at(d, CALC_ESCHEMA, &l, NULL, "quote cells that contain commas",
-                    "the row has %zu cells, the header has %zu%s", r.n, in->headn, row);
+            const char *hint = r.n > in->headn
+                                   ? "quote cells that contain commas"
+                                   : "give each column a cell: an empty one is an absent field";
+            if (r.row != r.line) /* a quoted cell above spans lines: the sheet's row too */
+                diag_at(d, CALC_ESCHEMA, &l, NULL, hint,
+                        "the row has %zu cells, the header has %zu (row %u)", r.n, in->headn,
+                        r.row);
+            else
+                diag_at(d, CALC_ESCHEMA, &l, NULL, hint, "the row has %zu cells, the header has %zu",
+                        r.n, in->headn);
             rec->err_code = CALC_ESCHEMA;
         }
         rec->doc = csv_row_tree(in, a, &r);

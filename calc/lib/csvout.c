@@ -331,13 +331,16 @@ static void reason_text_tree(sbuf *b, const calc_engine *e, const policy *p, con
 
 /* ---- invalid records ---- */
 
-void csv_error_row(sbuf *out, size_t record, unsigned line, const char *msg, int lang)
+void csv_error_row(sbuf *out, size_t record, unsigned line, const char *msg, const char *msg_zh,
+                   int lang)
 {
     char rec[64];
     snprintf(rec, sizeof rec, "record %zu line %u", record, line);
+    /* error: the message for programs (English, as the JSON's "error"); the words: the reader's */
+    const char *words = lang == CALC_LANG_ZH && msg_zh && msg_zh[0] ? msg_zh : msg;
     const char *c[NCOL] = {[COL_PROFILE] = rec, [COL_STATUS] = "invalid", [COL_ERROR] = msg,
                            [COL_STATUS_TEXT] = status_words(-1, PS_NONE, lang),
-                           [COL_REASONS_TEXT] = msg};
+                           [COL_REASONS_TEXT] = words};
     row(out, c);
 }
 

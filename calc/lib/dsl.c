@@ -639,9 +639,11 @@ static int obj_index(lua_State *L)
         for (size_t i = 0; i < u->sn->nchild && n < 64; i++)
             names[n++] = u->sn->child[i]->name;
         const char *best = k ? closest_name(k, names, n) : NULL;
-        return luaL_error(L, "no field '%s%s%s' in the profile%s%s%s", u->path,
-                          u->path[0] ? "." : "", k ? k : "?", best ? " (did you mean '" : "",
-                          best ? best : "", best ? "'?)" : "");
+        if (best)
+            return luaL_error(L, "no field '%s%s%s' in the profile (did you mean '%s'?)",
+                              u->path, u->path[0] ? "." : "", k, best);
+        return luaL_error(L, "no field '%s%s%s' in the profile", u->path, u->path[0] ? "." : "",
+                          k ? k : "?");
     }
     char p[240];
     const pval *v = &u->v->u.o->slot[ch->index];

@@ -2,6 +2,7 @@
  * declarations (groups, caps, pools); evaluates every policy for a profile, then resolves
  * exclusive groups and enterprise caps (book §1, in that order). Pools are batch-only. */
 #include "dsl.h"
+#include "msgs.h"
 #include "engine.h"
 
 #include <dirent.h>
@@ -42,24 +43,35 @@ static int check_schema_use(calc_engine *e)
         const char *name;
         int type;
         const char *what;
-    } need[] = {{"id", T_STRING, "a string"}, {"name", T_STRING, "a string"}};
+    } need[] = {{"id", T_STRING, N_("a string")}, {"name", T_STRING, N_("a string")}};
     int rc = 0;
     for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
         const snode *sn = schema_child(ps->schema.root, need[i].name, strlen(need[i].name));
         if (!sn || sn->type != need[i].type) {
-            diag_at(&e->diags, CALC_ESCHEMA, &ps->schema.loc, NULL,
-                    "every profile has an id and a name; see policies/schema.yaml",
-                    "the schema needs the field '%s' (%s)%s", need[i].name, need[i].what,
-                    sn ? ", of another type here" : "");
+            const char *hint = "every profile has an id and a name; see policies/schema.yaml";
+            if (sn)
+                diag_at(&e->diags, CALC_ESCHEMA, &ps->schema.loc, NULL, hint,
+                        "the schema needs the field '%s' (%s), of another type here",
+                        need[i].name, calc_msg_arg(need[i].what));
+            else
+                diag_at(&e->diags, CALC_ESCHEMA, &ps->schema.loc, NULL, hint,
+                        "the schema needs the field '%s' (%s)", need[i].name,
+                        calc_msg_arg(need[i].what));
             rc = CALC_ESCHEMA;
         }
     }
     const snode *ap = schema_child(ps->schema.root, "applied", 7);
     if (ps->npool && (!ap || ap->type != T_DATE)) {
-        diag_at(&e->diags, CALC_ESCHEMA, &ps->pool[0].loc, ps->pool[0].name,
-                "add 'applied: {type: date}' to the schema, or remove the pools",
-                "pools serve claims by the date of application, but the schema has no date "
-                "field 'applied'%s", ap ? " (it has one of another type)" : "");
+        if (ap)
+            diag_at(&e->diags, CALC_ESCHEMA, &ps->pool[0].loc, ps->pool[0].name,
+                    "add 'applied: {type: date}' to the schema, or remove the pools",
+                    "pools serve claims by the date of application, but the schema has no date "
+                    "field 'applied' (it has one of another type)");
+        else
+            diag_at(&e->diags, CALC_ESCHEMA, &ps->pool[0].loc, ps->pool[0].name,
+                    "add 'applied: {type: date}' to the schema, or remove the pools",
+                    "pools serve claims by the date of application, but the schema has no date "
+                    "field 'applied'");
         rc = CALC_ESCHEMA;
     }
     return rc;
@@ -97,7 +109,7 @@ static int load_decls(calc_engine *e, const value *sec, const char *what, decl *
         const value *m = map_get(body, "members");
         if (!m || m->type != V_SEQ || m->n == 0) {
             diag_at(d, CALC_ESCHEMA, &body->loc, x->name, "members: [policy-id, …]",
-                    "%s needs a list of members", what);
+                    "%s needs a list of members", calc_msg_arg(what));
             rc = CALC_ESCHEMA;
             continue;
         }
@@ -107,11 +119,12 @@ static int load_decls(calc_engine *e, const value *sec, const char *what, decl *
             int pi = id->type == V_SCALAR ? policy_index(ps, id->str) : -1;
             if (pi < 0) {
                 const char *best = id->type == V_SCALAR ? closest_name(id->str, ids, nid) : NULL;
-                char hint[200];
-                snprintf(hint, sizeof hint, best ? "did you mean '%s'?" : "%s",
-                         best ? best : "run 'calc policies' to list the policy ids");
-                diag_at(d, CALC_ESCHEMA, &id->loc, x->name, hint, "unknown policy '%s'",
-                        id->type == V_SCALAR ? id->str : "?");
+                calc_error *ex = diag_at(d, CALC_ESCHEMA, &id->loc, x->name,
+                                         best ? NULL : "run 'calc policies' to list the policy ids",
+                                         "unknown policy '%s'",
+                                         id->type == V_SCALAR ? id->str : "?");
+                if (best)
+                    calc_error_hint(ex, "did you mean '%s'?", best);
                 rc = CALC_ESCHEMA;
                 continue;
             }
@@ -151,9 +164,9 @@ static int load_set(calc_engine *e, const char *dir)
             rc = CALC_ESCHEMA;
         }
     }
-    int r1 = load_decls(e, map_get(root, "groups"), "group", &ps->group, &ps->ngroup);
-    int r2 = load_decls(e, map_get(root, "caps"), "cap", &ps->cap, &ps->ncap);
-    int r3 = load_decls(e, map_get(root, "pools"), "pool", &ps->pool, &ps->npool);
+    int r1 = load_decls(e, map_get(root, "groups"), N_("group"), &ps->group, &ps->ngroup);
+    int r2 = load_decls(e, map_get(root, "caps"), N_("cap"), &ps->cap, &ps->ncap);
+    int r3 = load_decls(e, map_get(root, "pools"), N_("pool"), &ps->pool, &ps->npool);
     if (r1 || r2 || r3)
         rc = CALC_ESCHEMA;
     /* membership: a policy in at most one group, one cap and one pool */
@@ -162,9 +175,9 @@ static int load_set(calc_engine *e, const char *dir)
         size_t n;
         const char *what;
         size_t off;
-    } kinds[3] = {{ps->group, ps->ngroup, "group", offsetof(policy, group)},
-                  {ps->cap, ps->ncap, "cap", offsetof(policy, cap)},
-                  {ps->pool, ps->npool, "pool", offsetof(policy, pool)}};
+    } kinds[3] = {{ps->group, ps->ngroup, N_("group"), offsetof(policy, group)},
+                  {ps->cap, ps->ncap, N_("cap"), offsetof(policy, cap)},
+                  {ps->pool, ps->npool, N_("pool"), offsetof(policy, pool)}};
     for (int k = 0; k < 3; k++)
         for (size_t i = 0; i < kinds[k].n; i++) {
             decl *x = &kinds[k].v[i];
@@ -173,7 +186,7 @@ static int load_set(calc_engine *e, const char *dir)
                 if (*slot >= 0 && *slot != (int)i) {
                     diag_at(&e->diags, CALC_ESCHEMA, &x->loc, x->name, NULL,
                             "policy '%s' is already in %s '%s'", ps->pol[x->member[m]].id,
-                            kinds[k].what, kinds[k].v[*slot].name);
+                            calc_msg_arg(kinds[k].what), kinds[k].v[*slot].name);
                     rc = CALC_ESCHEMA;
                 }
                 *slot = (int)i;
@@ -293,7 +306,8 @@ calc_engine *calc_engine_new(const char *dir, calc_error *err)
     struct open_args oa = {e, dir};
     char msg[512];
     if (sbx_protect(e->sbx, open_lua, &oa, msg, sizeof msg) < 0) {
-        calc_error_set(err, CALC_EPOLICY, dir, 0, 0, "%s", msg);
+        calc_error_set(err, CALC_EPOLICY, dir, 0, 0, "the policy scripts cannot be set up");
+        calc_error_policy(err, msg);
         calc_engine_free(e);
         return NULL;
     }
@@ -347,9 +361,8 @@ calc_engine *calc_engine_new(const char *dir, calc_error *err)
                         m += fl + 2;
                     }
                 }
-                snprintf(x->msg, sizeof x->msg, "%s", m);
-                snprintf(x->hint, sizeof x->hint,
-                         "policy '%s' evaluates to an error; the others still run", id);
+                calc_error_policy(x, m);
+                calc_error_hint(x, "policy '%s' evaluates to an error; the others still run", id);
             }
         }
         p->group = p->cap = p->pool = -1;

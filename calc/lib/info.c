@@ -325,8 +325,10 @@ int calc_policy_show(FILE *out, const calc_engine *e, const char *id, int lang, 
             ids[n++] = ps->pol[i].id;
         const char *best = closest_name(id, ids, n);
         calc_error_set(err, CALC_EUSAGE, NULL, 0, 0, "no policy '%s'", id);
-        calc_error_hint(err, best ? "did you mean '%s'?" : "%s",
-                        best ? best : "run 'calc policies' for the list");
+        if (best)
+            calc_error_hint(err, "did you mean '%s'?", best);
+        else
+            calc_error_hint(err, "run 'calc policies' for the list");
         return CALC_EUSAGE;
     }
     const policy *p = &ps->pol[pi];
@@ -424,7 +426,8 @@ static int lint_wording(calc_diags *d, const policy *p, const cond *c, size_t n)
         if (!c[i].zh != !c[i].en) {
             calc_loc loc = {p->file, 0, 0};
             diag_at(d, CALC_ECHECK, &loc, c[i].name, "give both: { zh = \"…\", en = \"…\" }",
-                    "condition is worded in %s only", c[i].zh ? "Chinese" : "English");
+                    c[i].zh ? "condition is worded in Chinese only"
+                            : "condition is worded in English only");
             rc = CALC_ECHECK;
         }
         if (lint_wording(d, p, c[i].sub, c[i].n))
@@ -470,11 +473,10 @@ int calc_policies_check(const calc_engine *e, calc_date today, calc_diags *d)
             calc_error *x = calc_diags_add(d);
             if (x) {
                 char d1[16];
+                calc_error_set(x, 0, p->file, 0, 0,
+                               "policy '%s' ended on %s (kept so that old cases replay)", p->id,
+                               calc_date_format(d1, p->to));
                 x->severity = 2;
-                snprintf(x->file, sizeof x->file, "%s", p->file);
-                snprintf(x->msg, sizeof x->msg,
-                         "policy '%s' ended on %s (kept so that old cases replay)", p->id,
-                         calc_date_format(d1, p->to));
             }
         }
         for (size_t j = i + 1; j < ps->n; j++) {

@@ -81,7 +81,7 @@ calc_input *input_open(const char *path, int format, int encoding, const calc_sc
         in->f = fopen(path, "rb");
         if (!in->f) {
             calc_error_set(err, CALC_EIO, NULL, 0, 0, "cannot open %s: %s", path,
-                           strerror(errno));
+                           calc_msg_errno(errno));
             free(in);
             return NULL;
         }

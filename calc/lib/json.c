@@ -2,6 +2,7 @@
  * exact text, so money never passes through a double), and value trees back to JSON.
  * The only file that includes yajl. */
 #include "internal.h"
+#include "msgs.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -161,7 +162,7 @@ static int nul_string(jctx *c, const char *s, bool key)
     }
     calc_loc l = byte_loc(c, i < c->len && t[i] == '\\' ? i : at);
     diag_at(c->d, CALC_ESYNTAX, &l, NULL, NUL_HINT, "NUL character (U+0000) in a %s is not accepted",
-            key ? "key" : "value");
+            calc_msg_arg(key ? "key" : "value"));
     c->err = CALC_ESYNTAX;
     return 0;
 }
@@ -292,7 +293,7 @@ int calc_json_parse(arena *a, const char *file, unsigned line, const char *text,
         size_t ml = strcspn(m, "\n");
         m[ml] = 0;
         diag_at(d, CALC_ESYNTAX, &l, NULL, "each line must be one JSON object", "JSON syntax: %s",
-                m);
+                msg_ext(m));
         yajl_free_error(c.h, msg);
         c.err = CALC_ESYNTAX;
     }

@@ -2,6 +2,7 @@
  * aliases and sizes are limited while parsing. The only file that includes <yaml.h>.
  * It knows nothing of the schema: a value tree is plain maps, sequences and scalars. */
 #include "internal.h"
+#include "msgs.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -245,15 +246,15 @@ static int parse_events(yaml_parser_t *pp, arena *a, const char *file, size_t ma
                 else
                     diag_at(diags, CALC_ESYNTAX, &l, NULL, "save the file as UTF-8",
                             "invalid text at byte %zu: %s", p.problem_offset,
-                            p.problem ? p.problem : "unreadable");
+                            p.problem ? msg_ext(p.problem) : calc_msg_arg("unreadable"));
             } else {
-                char hint[256] = "";
+                calc_error *x = diag_at(diags, CALC_ESYNTAX, &l, NULL, NULL, "YAML syntax: %s",
+                                        p.problem ? msg_ext(p.problem)
+                                                  : calc_msg_arg("invalid document"));
                 if (p.context)
-                    snprintf(hint, sizeof hint, "%s (line %u, column %u)", p.context,
-                             (unsigned)p.context_mark.line + 1 + line0,
-                             (unsigned)p.context_mark.column + 1);
-                diag_at(diags, CALC_ESYNTAX, &l, NULL, hint[0] ? hint : NULL,
-                        "YAML syntax: %s", p.problem ? p.problem : "invalid document");
+                    calc_error_hint(x, "%s (line %u, column %u)", msg_ext(p.context),
+                                    (unsigned)p.context_mark.line + 1 + line0,
+                                    (unsigned)p.context_mark.column + 1);
             }
             rc = CALC_ESYNTAX;
             break;
@@ -291,10 +292,10 @@ static int parse_events(yaml_parser_t *pp, arena *a, const char *file, size_t ma
                 }
                 diag_at(diags, CALC_ESYNTAX, &at, NULL, NUL_HINT,
                         "NUL character (U+0000) in a %s is not accepted",
-                        depth > 0 && stack[depth - 1].v->type == V_MAP &&
-                                !stack[depth - 1].pending_key
-                            ? "key"
-                            : "value");
+                        calc_msg_arg(depth > 0 && stack[depth - 1].v->type == V_MAP &&
+                                             !stack[depth - 1].pending_key
+                                         ? "key"
+                                         : "value"));
                 rc = CALC_ESYNTAX;
                 break;
             }
@@ -364,11 +365,10 @@ static int parse_events(yaml_parser_t *pp, arena *a, const char *file, size_t ma
                     }
                     const value *first = keyset_find_add(&f->keys, f->v->keys, f->v->n, v);
                     if (first) {
-                        char hint[128];
-                        snprintf(hint, sizeof hint, "first given at line %u, column %u",
-                                 first->loc.line, first->loc.col);
-                        diag_at(diags, CALC_ESCHEMA, &loc, NULL, hint, "duplicate key '%s'",
-                                v->str);
+                        calc_error *x = diag_at(diags, CALC_ESCHEMA, &loc, NULL, NULL,
+                                                "duplicate key '%s'", v->str);
+                        calc_error_hint(x, "first given at line %u, column %u", first->loc.line,
+                                        first->loc.col);
                         soft = CALC_ESCHEMA;
                     }
                     f->pending_key = v;

@@ -1,6 +1,7 @@
 /* money.c — exact money in integer fen and calendar dates as day numbers.
  * No floating point: every rounding is integer arithmetic (half up, or floor). */
 #include "internal.h"
+#include "msgs.h"
 
 #include <string.h>
 #include <time.h>
@@ -116,6 +117,25 @@ int calc_money_parse(calc_money *out, const char *s, size_t len, const char **wh
     }
     *out = (calc_money)v;
     return 0;
+}
+
+const char *money_reason_hint(const char *why)
+{
+    static const char *const h[][2] = {
+        {"empty", N_("write an amount, e.g. 15000, or leave the field out")},
+        {"negative amounts are not allowed", N_("write 0 when there is none")},
+        {"exponents are not allowed", N_("write the digits out, e.g. 1500000 or 150万")},
+        {"more than 2 decimals of yuan (amounts are exact to the fen)",
+         N_("round to the fen, e.g. 1.234567万 (¥12,345.67)")},
+        {"more than 2 decimals", N_("round to the fen, e.g. 15000.50")},
+        {"too large", N_("the largest amount is 92,233,720,368,547,758.07 yuan")},
+        {"a decimal point must be followed by digits", N_("write 15000 or 15000.50")},
+        {"write the amount without a sign", NULL},
+        {"misplaced thousands separator (write 1,200,000 or 1200000)", NULL}};
+    for (size_t i = 0; why && i < sizeof h / sizeof h[0]; i++)
+        if (strcmp(why, h[i][0]) == 0)
+            return h[i][1];
+    return N_("write 15000, 15000.50, 1.5万 or 1,200,000");
 }
 
 char *calc_money_format(char *buf, calc_money v)

@@ -317,8 +317,9 @@ static int compile_req(loader *ld, int vi, const snode *sn, reqval *r, unsigned 
         int k = s ? enum_index(en, s) : -1;
         if (k < 0) {
             const char *best = s ? closest_name(s, en->values, en->n) : NULL;
-            FAIL(ld, line, "'%s' is not a %s%s%s%s", s ? s : "?", en->name,
-                 best ? " (did you mean '" : "", best ? best : "", best ? "'?)" : "");
+            if (best)
+                FAIL(ld, line, "'%s' is not a %s (did you mean '%s'?)", s, en->name, best);
+            FAIL(ld, line, "'%s' is not a %s", s ? s : "?", en->name);
         }
         r->i = k;
         r->s = en->values[k];
@@ -366,8 +367,9 @@ static int compile_cond(loader *ld, int ci, const snode *base, cond *c, int dept
         for (size_t i = 0; i < base->nchild && n < 64; i++)
             names[n++] = base->child[i]->name;
         const char *best = closest_name(c->field, names, n);
-        FAIL(ld, c->line, "unknown field '%s'%s%s%s", c->field, best ? " (did you mean '" : "",
-             best ? best : "", best ? "'?)" : "");
+        if (best)
+            FAIL(ld, c->line, "unknown field '%s' (did you mean '%s'?)", c->field, best);
+        FAIL(ld, c->line, "unknown field '%s'", c->field);
     }
     /* the slot path from base */
     const snode *chain[8];
@@ -747,9 +749,8 @@ int policy_load_lib(polset *ps, sbx *s, const char *dir, calc_diags *d)
                     calc_error *e = calc_diags_add(d);
                     if (e) {
                         e->code = CALC_EPOLICY;
-                        snprintf(e->msg, sizeof e->msg, "%s", msg);
-                        snprintf(e->hint, sizeof e->hint, "policies using lib.%.*s will fail",
-                                 (int)(l - 4), nm);
+                        calc_error_policy(e, msg);
+                        calc_error_hint(e, "policies using lib.%.*s will fail", (int)(l - 4), nm);
                     }
                     rc = CALC_EPOLICY;
                 }

@@ -130,10 +130,9 @@ int pools_allocate(calc_engine *e, claims *c, pool_stat *stats)
                  * fails naming where it happened */
                 st->claimed = INT64_MAX;
                 st->overflow = true;
-                fprintf(stderr, "calc: error: pool '%s': the claimed quantity does not fit in 64 "
-                        "bits at record '%s' (policy %s); 错误：资金池“%s”申请数量之和溢出（记录 "
-                        "%s，政策 %s）\n", pool->name, x->id, ps->pol[x->policy].id, pool->name,
-                        x->id, ps->pol[x->policy].id);
+                diag_print(stderr, NULL, 0, "pool '%s': the claimed quantity does not fit in 64 "
+                           "bits at record '%s' (policy %s)", pool->name, x->id,
+                           ps->pol[x->policy].id);
                 rc = CALC_EPOLICY;
             }
             if (x->quantity <= left) {
@@ -154,7 +153,9 @@ int pools_allocate(calc_engine *e, claims *c, pool_stat *stats)
             if (x->exhausted)
                 x->g_amount = 0; /* nothing granted is worth nothing, whatever value() says */
             else if (policy_value(e, x->policy, x->g_quantity, &x->g_amount, msg, sizeof msg)) {
-                fprintf(stderr, "calc: error: %s\n", msg);
+                calc_error pe = {0};
+                calc_error_policy(&pe, msg);
+                calc_error_print(stderr, &pe);
                 rc = CALC_EPOLICY;
             }
         }

@@ -3,13 +3,14 @@
  * or --param POLICY.PARAM=VALUE. The baseline engine is never changed: each scenario gets an
  * engine of its own. */
 #include "engine.h"
+#include "msgs.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 
-static const char *const unit_word[] = {"yuan", "percent", "count", "m2", "date", "years",
-                                        "units"};
+static const char *const unit_word[] = {N_("yuan"), N_("percent"), N_("count"), N_("m2"),
+                                        N_("date"), N_("years"), N_("units")};
 
 /* Parses text in a parameter's unit. 0, or CALC_ESCHEMA with *why set. */
 static int parse_unit(int unit, const char *s, size_t len, int64_t *out, const char **why)
@@ -70,10 +71,11 @@ static int find_policy(calc_engine *e, const char *id, size_t len, const calc_lo
         for (size_t i = 0; i < e->ps.n && n < 256; i++)
             ids[n++] = e->ps.pol[i].id;
         const char *best = closest_name(buf, ids, n);
-        char hint[200];
-        snprintf(hint, sizeof hint, best ? "did you mean '%s'?" : "%s",
-                 best ? best : "run 'calc policies' for the ids");
-        diag_at(d, CALC_ESCHEMA, loc, NULL, hint, "unknown policy '%s'", buf);
+        calc_error *x = diag_at(d, CALC_ESCHEMA, loc, NULL,
+                                best ? NULL : "run 'calc policies' for the ids",
+                                "unknown policy '%s'", buf);
+        if (best)
+            calc_error_hint(x, "did you mean '%s'?", best);
     }
     return pi;
 }
@@ -111,11 +113,11 @@ static int set_param(calc_engine *e, const char *spec, const char *v, size_t vle
         for (size_t i = 0; i < p->nparam && n < 64; i++)
             names[n++] = p->params[i].name;
         const char *best = closest_name(name, names, n);
-        char hint[200];
-        snprintf(hint, sizeof hint, best ? "did you mean '%s'?" : "%s",
-                 best ? best : "run 'calc policies show ID' for its parameters");
-        diag_at(d, CALC_ESCHEMA, loc, NULL, hint, "policy '%s' has no parameter '%s'", p->id,
-                name);
+        calc_error *x = diag_at(d, CALC_ESCHEMA, loc, NULL,
+                                best ? NULL : "run 'calc policies show ID' for its parameters",
+                                "policy '%s' has no parameter '%s'", p->id, name);
+        if (best)
+            calc_error_hint(x, "did you mean '%s'?", best);
         return CALC_ESCHEMA;
     }
     int64_t *slot = &q->value;
@@ -130,17 +132,15 @@ static int set_param(calc_engine *e, const char *spec, const char *v, size_t vle
             for (size_t i = 0; i < q->n && nk < 64; i++)
                 keys[nk++] = q->e[i].key;
             const char *best = key ? closest_name(key, keys, nk) : NULL;
-            char hint[200];
+            calc_error *x = key ? diag_at(d, CALC_ESCHEMA, loc, NULL, NULL,
+                                          "'%s.%s' has no key '%s'", p->id, q->name, key)
+                                : diag_at(d, CALC_ESCHEMA, loc, NULL, NULL,
+                                          "'%s.%s' is a table: name one of its keys", p->id,
+                                          q->name);
             if (best)
-                snprintf(hint, sizeof hint, "did you mean '%s'?", best);
+                calc_error_hint(x, "did you mean '%s'?", best);
             else
-                snprintf(hint, sizeof hint, "e.g. %s.%s.%s", p->id, q->name, nk ? keys[0] : "KEY");
-            if (key)
-                diag_at(d, CALC_ESCHEMA, loc, NULL, hint, "'%s.%s' has no key '%s'", p->id,
-                        q->name, key);
-            else
-                diag_at(d, CALC_ESCHEMA, loc, NULL, hint,
-                        "'%s.%s' is a table: name one of its keys", p->id, q->name);
+                calc_error_hint(x, "e.g. %s.%s.%s", p->id, q->name, nk ? keys[0] : "KEY");
             return CALC_ESCHEMA;
         }
     } else if (key) {
@@ -151,7 +151,7 @@ static int set_param(calc_engine *e, const char *spec, const char *v, size_t vle
     int64_t val;
     if (parse_unit(q->unit, v, vlen, &val, &why)) {
         diag_at(d, CALC_ESCHEMA, vloc ? vloc : loc, NULL, why, "%s.%s (%s): bad value '%.*s'",
-                p->id, q->name, unit_word[q->unit], (int)vlen, v);
+                p->id, q->name, calc_msg_arg(unit_word[q->unit]), (int)vlen, v);
         return CALC_ESCHEMA;
     }
     *slot = val;
@@ -211,15 +211,15 @@ int calc_scenario_parse(calc_engine *e, const char *path, const char *text, size
         const char *key;
         int type;
         const char *shape;
-    } shapes[] = {{"params", V_MAP, "a mapping POLICY.PARAM: value"},
-                  {"off", V_SEQ, "a list of policy ids: [id, …]"},
-                  {"pools", V_MAP, "a mapping pool: size"},
-                  {"in_force", V_MAP, "a mapping id: [FROM, TO]"}};
+    } shapes[] = {{"params", V_MAP, N_("a mapping POLICY.PARAM: value")},
+                  {"off", V_SEQ, N_("a list of policy ids: [id, …]")},
+                  {"pools", V_MAP, N_("a mapping pool: size")},
+                  {"in_force", V_MAP, N_("a mapping id: [FROM, TO]")}};
     for (int k = 0; k < 4; k++) {
         const value *v = map_get(s, shapes[k].key);
         if (v && v->type != shapes[k].type && v->type != V_NULL) {
             diag_at(d, CALC_ESCHEMA, &v->loc, shapes[k].key, NULL, "expected %s",
-                    shapes[k].shape);
+                    calc_msg_arg(shapes[k].shape));
             rc = CALC_ESCHEMA;
         }
     }

@@ -2,6 +2,7 @@
  * becomes a typed profile, or every error in it is reported with its position.
  * The schema is data; nothing here names a field of the policy book. */
 #include "internal.h"
+#include "msgs.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -304,19 +305,26 @@ static void path_key(vctx *c, size_t keep, const char *name, size_t len)
     p[len] = 0;
 }
 
-static void bad(vctx *c, const value *v, const char *hint, const char *fmt, const char *got)
+/* A diagnostic about the value v at the path being validated (fmt and hint as for diag_at). */
+static __attribute__((format(printf, 4, 5))) calc_error *bad(vctx *c, const value *v,
+                                                             const char *hint, const char *fmt, ...)
 {
-    char msg[400];
-    snprintf(msg, sizeof msg, fmt, got);
-    diag_at(c->d, CALC_ESCHEMA, &v->loc, c->path, hint, "%s", msg);
+    char en[512], zh[768];
+    va_list ap;
+    va_start(ap, fmt);
+    msg_vformat(en, sizeof en, CALC_LANG_EN, fmt, ap);
+    msg_vformat(zh, sizeof zh, CALC_LANG_ZH, fmt, ap);
+    va_end(ap);
+    return diag_texts(c->d, CALC_ESCHEMA, &v->loc, c->path, hint, en, zh);
 }
 
+/* What v is, for "got %s": a scalar's text, or "a mapping", "a list" (catalogue texts). */
 static const char *shown(const value *v)
 {
     if (v->type == V_MAP)
-        return "a mapping";
+        return calc_msg_arg("a mapping");
     if (v->type == V_SEQ)
-        return "a list";
+        return calc_msg_arg("a list");
     return v->str;
 }
 
@@ -445,12 +453,11 @@ static bool convert_object(vctx *c, const snode *n, const value *v, pval *out)
             for (size_t j = 0; j < n->nchild && nn < 64; j++)
                 names[nn++] = n->child[j]->name;
             const char *best = closest_name(k->str, names, nn);
-            char hint[200];
+            calc_error *e = diag_at(c->d, CALC_ESCHEMA, &k->loc, c->path,
+                                    best ? NULL : "run 'calc schema' to list the fields",
+                                    "unknown field");
             if (best)
-                snprintf(hint, sizeof hint, "did you mean '%s'?", best);
-            else
-                snprintf(hint, sizeof hint, "run 'calc schema' to list the fields");
-            diag_at(c->d, CALC_ESCHEMA, &k->loc, c->path, hint, "unknown field");
+                calc_error_hint(e, "did you mean '%s'?", best);
             ok = false;
             continue;
         }
@@ -499,7 +506,8 @@ static bool convert(vctx *c, const snode *n, const value *v, pval *out)
         for (size_t i = 0; i < v->n; i++) {
             snprintf(c->path + keep, sizeof c->path - keep, "[%zu]", i);
             if (v->items[i]->type == V_NULL) {
-                bad(c, v->items[i], NULL, "expected a list item, got %s", "null");
+                bad(c, v->items[i], "remove the empty item, or give it a value",
+                    "expected a list item, got null");
                 ok = false;
             } else if (!convert(c, n->item, v->items[i], &l->item[i]))
                 ok = false;
@@ -521,32 +529,30 @@ static bool convert(vctx *c, const snode *n, const value *v, pval *out)
     const char *why = NULL;
     switch (n->type) {
     case T_STRING: { /* required and empty: say what belongs there */
-        char hint[300];
-        snprintf(hint, sizeof hint, "fill it in, it is required: %s", n->zh ? n->zh : "");
-        bad(c, v, hint, "required field is empty%s", "");
+        bad(c, v, "fill it in: this field is required", "required field is empty");
         return false;
     }
     case T_MONEY: {
         int64_t x;
         calc_money_parse(&x, v->str, v->len, &why);
-        char msg[300];
-        snprintf(msg, sizeof msg, "expected an amount in yuan (%s), got '%%s'", why);
-        bad(c, v, "write 15000 for ¥15,000 (at most 2 decimals: 15000.50)", msg, v->str);
+        bad(c, v, money_reason_hint(why), "expected an amount in yuan (%s), got '%s'",
+            calc_msg_arg(why), v->str);
         return false;
     }
     case T_INT:
-        if (!whole_number(v->str, &(int64_t){0})) {
+        if (v->str[strspn(v->str, "0123456789")] == 0 && v->str[0] &&
+            !whole_number(v->str, &(int64_t){0})) { /* digits, too many of them */
+            bad(c, v, NULL, "expected a whole number up to %lld, got '%s'",
+                (long long)(n->has_max ? n->max : INT64_MAX), v->str);
+        } else if (!whole_number(v->str, &(int64_t){0})) {
             bad(c, v, "write a whole number, e.g. 12", "expected a whole number, got '%s'",
                 v->str);
+        } else if (n->has_max) {
+            bad(c, v, NULL, "expected a whole number from %lld to %lld, got '%s'",
+                (long long)n->min, (long long)n->max, v->str);
         } else {
-            char msg[200];
-            if (n->has_max)
-                snprintf(msg, sizeof msg, "expected a whole number from %lld to %lld, got '%%s'",
-                         (long long)n->min, (long long)n->max);
-            else
-                snprintf(msg, sizeof msg, "expected a whole number >= %lld, got '%%s'",
-                         (long long)n->min);
-            bad(c, v, NULL, msg, v->str);
+            bad(c, v, NULL, "expected a whole number >= %lld, got '%s'", (long long)n->min,
+                v->str);
         }
         return false;
     case T_DATE:
@@ -559,21 +565,20 @@ static bool convert(vctx *c, const snode *n, const value *v, pval *out)
         return false;
     case T_ENUM: {
         const char *best = enum_closest(n->en, v->str);
-        char hint[768];
+        /* "%.100s": the enum's name, a message of its own in Chinese ("unknown key" is another) */
+        calc_error *e = bad(c, v, NULL, "unknown %.100s '%s'", n->en->name, v->str);
+        char list[600];
+        size_t m = 0;
+        for (size_t i = 0; i < n->en->n && m < sizeof list; i++)
+            m += (size_t)snprintf(list + m, sizeof list - m, "%s%s", i ? " " : "",
+                                  n->en->values[i]);
         if (best)
-            snprintf(hint, sizeof hint, "did you mean '%s'?", best);
-        else {
-            size_t m = 0;
-            m += (size_t)snprintf(hint, sizeof hint, "one of:");
-            for (size_t i = 0; i < n->en->n && m < sizeof hint; i++)
-                m += (size_t)snprintf(hint + m, sizeof hint - m, " %s", n->en->values[i]);
-            if (m >= sizeof hint)
-                snprintf(hint, sizeof hint, "run 'calc schema' for the %zu values of %s",
-                         n->en->n, n->en->name);
-        }
-        char msg[200];
-        snprintf(msg, sizeof msg, "unknown %s '%%s'", n->en->name);
-        bad(c, v, hint, msg, v->str);
+            calc_error_hint(e, "did you mean '%s'?", best);
+        else if (m < sizeof list)
+            calc_error_hint(e, "one of: %s", list);
+        else
+            calc_error_hint(e, "run 'calc schema' for the %zu values of %s", n->en->n,
+                            n->en->name);
         return false;
     }
     }

@@ -44,8 +44,7 @@ int schema_load_change(snode *n, const value *def, calc_diags *d)
         diag_at(d, CALC_ESCHEMA, &v->loc, n->path,
                 "raise and next_year are for int and money fields, relocate for enums, obtain "
                 "for bool, enum and list fields, choose for enum and bool fields",
-                "change '%s' does not fit a%s %s field", changes[ch].name,
-                n->type == T_INT || n->type == T_ENUM || n->type == T_OBJECT ? "n" : "",
+                "change '%s' does not fit a field of type %s", changes[ch].name,
                 type_words[n->type]);
         return CALC_ESCHEMA;
     }

@@ -460,11 +460,11 @@ static int find_pool(const calc_engine *e, const char *name, const char *flag, c
     for (size_t i = 0; i < e->ps.npool && n < 64; i++)
         names[n++] = e->ps.pool[i].name;
     const char *best = closest_name(name, names, n);
-    char hint[200];
-    snprintf(hint, sizeof hint, best ? "did you mean '%s'?" : "%s",
-             best ? best : "see policies/set.yaml");
     calc_loc loc = {flag, 0, 0};
-    diag_at(d, CALC_EUSAGE, &loc, NULL, hint, "unknown pool '%s'", name);
+    calc_error *x = diag_at(d, CALC_EUSAGE, &loc, NULL, best ? NULL : "see policies/set.yaml",
+                            "unknown pool '%s'", name);
+    if (best)
+        calc_error_hint(x, "did you mean '%s'?", best);
     return -1;
 }
 

@@ -82,9 +82,9 @@ size_t batch_dup_check(batch *b, idset *ids, const unsigned char hash[16], size_
     return first;
 }
 
-void batch_dup_message(char *buf, size_t cap, const char *id, size_t first)
+void batch_dup_message(char *buf, size_t cap, int lang, const char *id, size_t first)
 {
-    snprintf(buf, cap, "duplicate id '%s' (first seen in record %zu)", id, first + 1);
+    calc_msg_format(buf, cap, lang, "duplicate id '%s' (first seen in record %zu)", id, first + 1);
 }
 
 /* ---- the spill ---- */

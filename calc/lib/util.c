@@ -1,9 +1,9 @@
-/* util.c — the arena, the byte buffer, diagnostics and "did you mean" suggestions.
- * No knowledge of YAML, Lua or the schema lives here. */
+/* util.c — the limits and settings of the process, the arena, the byte buffer, reading whole
+ * files and writing output files whole (diagnostics are diag.c's). No knowledge of YAML, Lua or
+ * the schema lives here. */
 #include "internal.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stddef.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -32,7 +32,8 @@ int calc_limits_set(const calc_limits *l, calc_error *err)
 
 const calc_limits *calc_limits_get(void) { return &limits; }
 
-static calc_settings settings = {.tmpdir = NULL};
+/* every field not named here is 0: no tmpdir, Chinese, no checks */
+static calc_settings settings = {.tmpdir = NULL, .lang = CALC_LANG_ZH};
 
 void calc_settings_set(const calc_settings *s) { settings = *s; }
 
@@ -312,327 +313,12 @@ void sb_free(sbuf *b)
     b->n = b->cap = 0;
 }
 
-static void copy(char *dst, size_t cap, const char *src)
-{
-    if (!src) {
-        dst[0] = 0;
-        return;
-    }
-    size_t n = strlen(src);
-    if (n >= cap) {
-        n = cap - 1;
-        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
-            n--; /* never cut a UTF-8 sequence */
-    }
-    memcpy(dst, src, n);
-    dst[n] = 0;
-}
-
-int calc_error_set(calc_error *err, int code, const char *file, unsigned line, unsigned col,
-                   const char *fmt, ...)
-{
-    if (!err)
-        return code;
-    memset(err, 0, sizeof *err);
-    err->code = code;
-    copy(err->file, sizeof err->file, file);
-    err->line = line;
-    err->col = col;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-    va_end(ap);
-    return code;
-}
-
-void calc_error_hint(calc_error *err, const char *fmt, ...)
-{
-    if (!err)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err->hint, sizeof err->hint, fmt, ap);
-    va_end(ap);
-}
-
-/* Where each line of the file echoed last begins, so that a file with thousands of errors is
- * read once, not once per error (that was quadratic in a batch of bad records). */
-static struct {
-    pthread_mutex_t mu;
-    char path[1024];
-    struct stat st;
-    long *start; /* start[i]: offset of line i + 1 */
-    size_t n;
-} lines = {PTHREAD_MUTEX_INITIALIZER, "", {0}, NULL, 0};
-
-static bool same_file(const struct stat *a, const struct stat *b)
-{
-    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
-           a->st_mtime == b->st_mtime;
-}
-
-/* Line `line` of file into buf (at most cap - 1 bytes of it); false when there is none. */
-static bool read_line(const char *file, unsigned line, char *buf, size_t cap)
-{
-    FILE *f = fopen(file, "rb");
-    struct stat st;
-    if (!f)
-        return false;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        fclose(f);
-        return false;
-    }
-    bool ok = false;
-    pthread_mutex_lock(&lines.mu);
-    if (strcmp(lines.path, file) != 0 || !same_file(&lines.st, &st)) {
-        free(lines.start);
-        lines.start = NULL;
-        lines.n = 0;
-        size_t cap_l = 0;
-        long off = 0;
-        int c, prev = '\n';
-        while ((c = getc(f)) != EOF) {
-            if (prev == '\n') {
-                if (lines.n == cap_l) {
-                    cap_l = cap_l ? cap_l * 2 : 1024;
-                    long *v = realloc(lines.start, cap_l * sizeof *v);
-                    if (!v)
-                        break;
-                    lines.start = v;
-                }
-                lines.start[lines.n++] = off;
-            }
-            prev = c;
-            off++;
-        }
-        snprintf(lines.path, sizeof lines.path, "%s", file);
-        lines.st = st;
-    }
-    if (line >= 1 && line <= lines.n && fseek(f, lines.start[line - 1], SEEK_SET) == 0 &&
-        fgets(buf, (int)cap, f))
-        ok = true;
-    pthread_mutex_unlock(&lines.mu);
-    fclose(f);
-    return ok;
-}
-
-/* Echoes line `line` of file with a caret under column col (columns count code points). */
-static void echo_line(FILE *out, const char *file, unsigned line, unsigned col)
-{
-    char buf[512];
-    if (!read_line(file, line, buf, sizeof buf))
-        return;
-    size_t n = strcspn(buf, "\r\n");
-    buf[n] = 0;
-    const char *p = buf;
-    if (line == 1 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
-        (unsigned char)p[2] == 0xBF)
-        p += 3;
-    fprintf(out, " %5u | %s\n       | ", line, p);
-    /* width: CJK code points take two columns */
-    unsigned c = 1;
-    for (const unsigned char *q = (const unsigned char *)p; *q && c < col; c++) {
-        unsigned cp = *q;
-        int len = cp < 0x80 ? 1 : cp < 0xE0 ? 2 : cp < 0xF0 ? 3 : 4;
-        if (len == 3) {
-            cp = ((q[0] & 0x0F) << 12) | ((q[1] & 0x3F) << 6) | (q[2] & 0x3F);
-        }
-        fputs(cp == '\t' ? "\t" : (len == 3 && cp >= 0x2E80) ? "  " : " ", out);
-        for (int i = 0; i < len && *q; i++)
-            q++;
-    }
-    fputs("^\n", out);
-}
-
-void calc_error_print(FILE *out, const calc_error *err)
-{
-    static const char *sev[] = {"error", "warning", "note"};
-    const char *s = sev[err->severity < 0 || err->severity > 2 ? 0 : err->severity];
-    char col[sizeof err->cell]; /* the column, or a CSV's cell (C（研发投入）) */
-    if (err->cell[0])
-        snprintf(col, sizeof col, "%s", err->cell);
-    else
-        snprintf(col, sizeof col, "%u", err->col);
-    if (err->file[0] && err->line && err->col)
-        fprintf(out, "%s:%u:%s: %s: ", err->file, err->line, col, s);
-    else if (err->file[0] && err->line)
-        fprintf(out, "%s:%u: %s: ", err->file, err->line, s);
-    else if (err->file[0])
-        fprintf(out, "%s: %s: ", err->file, s);
-    else
-        fprintf(out, "calc: %s: ", s);
-    if (err->path[0])
-        fprintf(out, "%s: ", err->path);
-    fprintf(out, "%s\n", err->msg);
-    if (err->file[0] && err->line && err->col && !err->cell[0] && !settings.no_source)
-        echo_line(out, err->file, err->line, err->col);
-    if (err->hint[0]) {
-        if (err->file[0] && err->line && err->col)
-            fprintf(out, "%s:%u:%s: note: %s\n", err->file, err->line, col, err->hint);
-        else if (err->file[0] && err->line)
-            fprintf(out, "%s:%u: note: %s\n", err->file, err->line, err->hint);
-        else if (err->file[0])
-            fprintf(out, "%s: note: %s\n", err->file, err->hint);
-        else
-            fprintf(out, "calc: note: %s\n", err->hint);
-    }
-}
-
-calc_error *calc_diags_add(calc_diags *d)
-{
-    size_t max = d->max ? d->max : 100;
-    if (d->n >= max)
-        return NULL;
-    if (d->n == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 8;
-        calc_error *v = realloc(d->v, cap * sizeof *v);
-        if (!v)
-            return NULL;
-        d->v = v;
-        d->cap = cap;
-    }
-    calc_error *e = &d->v[d->n++];
-    memset(e, 0, sizeof *e);
-    return e;
-}
-
-void calc_diags_print(FILE *out, const calc_diags *d)
-{
-    for (size_t i = 0; i < d->n; i++)
-        calc_error_print(out, &d->v[i]);
-    size_t max = d->max ? d->max : 100;
-    if (d->n >= max)
-        fprintf(out, "calc: note: stopped after %zu errors\n", d->n);
-}
-
-int calc_diags_errors(const calc_diags *d)
-{
-    int n = 0;
-    for (size_t i = 0; i < d->n; i++)
-        n += d->v[i].severity == 0;
-    return n;
-}
-
-void calc_diags_free(calc_diags *d)
-{
-    free(d->v);
-    d->v = NULL;
-    d->n = d->cap = 0;
-}
-
-int calc_exit_status(int code)
-{
-    switch (code) {
-    case CALC_OK: return CALC_EXIT_OK;
-    case CALC_ECHECK: return CALC_EXIT_CHECK;
-    case CALC_ESYNTAX:
-    case CALC_ESCHEMA:
-    case CALC_ELIMIT: return CALC_EXIT_INPUT;
-    case CALC_EPOLICY: return CALC_EXIT_POLICY;
-    default: return CALC_EXIT_USAGE;
-    }
-}
-
-void diag_at(calc_diags *d, int code, const calc_loc *loc, const char *path, const char *hint,
-             const char *fmt, ...)
-{
-    calc_error *e = calc_diags_add(d);
-    if (!e)
-        return;
-    e->code = code;
-    if (loc) {
-        copy(e->file, sizeof e->file, loc->file);
-        e->line = loc->line;
-        e->col = loc->col;
-    }
-    copy(e->path, sizeof e->path, path);
-    copy(e->hint, sizeof e->hint, hint);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
-    va_end(ap);
-}
-
-/* Decodes UTF-8 into code points (invalid bytes count as themselves). */
-static size_t decode(const char *s, unsigned *out, size_t max)
-{
-    size_t n = 0;
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p && n < max) {
-        unsigned c = *p;
-        int len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-        for (int i = 1; i < len; i++) {
-            if ((p[i] & 0xC0) != 0x80) {
-                len = 1;
-                break;
-            }
-            c = (c << 6) | (p[i] & 0x3F);
-        }
-        out[n++] = c;
-        p += len;
-    }
-    return n;
-}
-
-size_t diag_unknown_keys(calc_diags *d, const value *m, const char *const *names, size_t n,
-                         const char *what, const char *list)
-{
-    size_t bad = 0;
-    for (size_t i = 0; i < m->n; i++) {
-        bool ok = false;
-        for (size_t k = 0; k < n; k++)
-            ok |= strcmp(m->keys[i]->str, names[k]) == 0;
-        if (ok)
-            continue;
-        const char *best = closest_name(m->keys[i]->str, names, n);
-        char hint[160];
-        snprintf(hint, sizeof hint, best ? "did you mean '%s'?" : "keys: %s", best ? best : list);
-        diag_at(d, CALC_ESCHEMA, &m->keys[i]->loc, NULL, hint, "unknown %s '%s'", what,
-                m->keys[i]->str);
-        bad++;
-    }
-    return bad;
-}
-
-const char *closest_name(const char *s, const char *const *names, size_t n)
-{
-    unsigned a[64], b[64];
-    size_t la = decode(s, a, 64);
-    const char *best = NULL;
-    size_t bestd = (size_t)-1;
-    for (size_t k = 0; k < n; k++) {
-        size_t lb = decode(names[k], b, 64);
-        size_t row[65];
-        for (size_t j = 0; j <= lb; j++)
-            row[j] = j;
-        for (size_t i = 1; i <= la; i++) {
-            size_t prev = row[0];
-            row[0] = i;
-            for (size_t j = 1; j <= lb; j++) {
-                size_t cur = row[j];
-                size_t sub = prev + (a[i - 1] != b[j - 1]);
-                size_t del = row[j] + 1, ins = row[j - 1] + 1;
-                row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-                prev = cur;
-            }
-        }
-        if (row[lb] < bestd) {
-            bestd = row[lb];
-            best = names[k];
-        }
-    }
-    size_t longer = la > 4 ? la : 4;
-    if (best && bestd * 3 <= longer + 1)
-        return best;
-    return NULL;
-}
-
 int calc_read_file(const char *path, char **out, size_t *len, calc_error *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
         return calc_error_set(err, CALC_EIO, NULL, 0, 0, "cannot open %s: %s", path,
-                              strerror(errno));
+                              calc_msg_errno(errno));
     size_t cap = 65536, n = 0;
     char *buf = malloc(cap + 1);
     if (!buf) {
@@ -668,7 +354,7 @@ int calc_read_file(const char *path, char **out, size_t *len, calc_error *err)
     if (bad) {
         free(buf);
         return calc_error_set(err, CALC_EIO, NULL, 0, 0, "cannot read %s: %s", path,
-                              e == EISDIR ? "is a directory" : strerror(e));
+                              e == EISDIR ? calc_msg_arg("is a directory") : calc_msg_errno(e));
     }
     buf[n] = 0;
     *out = buf;
@@ -724,8 +410,9 @@ int calc_out_open(calc_outfile *of, const char *path, FILE *err)
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
         /* a device or a pipe (/dev/null, /dev/stdout): written in place, never replaced */
         if (S_ISDIR(st.st_mode) || !(of->f = fopen(path, "wb"))) {
-            fprintf(err, "calc: error: cannot write %s: %s\n", path,
-                    S_ISDIR(st.st_mode) ? "is a directory" : strerror(errno));
+            diag_print(err, NULL, 0, "cannot write %s: %s", path,
+                       S_ISDIR(st.st_mode) ? calc_msg_arg("is a directory")
+                                           : calc_msg_errno(errno));
             return CALC_EIO;
         }
         return 0;
@@ -750,7 +437,7 @@ int calc_out_open(calc_outfile *of, const char *path, FILE *err)
             close(fd);
             unlink(of->tmp);
         }
-        fprintf(err, "calc: error: cannot create %s: %s\n", path, strerror(e));
+        diag_print(err, NULL, 0, "cannot create %s: %s", path, calc_msg_errno(e));
         if (of->slot >= 0)
             out_tmp[of->slot] = NULL;
         free(of->tmp);
@@ -783,7 +470,7 @@ int calc_out_close(calc_outfile *of, bool keep, FILE *err)
         of->tmp = NULL;
     }
     if (e)
-        fprintf(err, "calc: error: cannot write %s: %s\n", of->final ? of->final : "the output",
-                strerror(e));
+        diag_print(err, NULL, 0, "cannot write %s: %s",
+                   of->final ? of->final : calc_msg_arg("the output"), calc_msg_errno(e));
     return e ? CALC_EIO : 0;
 }

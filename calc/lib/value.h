@@ -57,8 +57,28 @@ const value *map_get(const value *m, const char *key);
 int calc_apply_set(arena *a, value *doc, const char *arg, calc_diags *d);
 bool value_is_null(const value *v);
 
-void diag_at(calc_diags *d, int code, const calc_loc *loc, const char *path, const char *hint,
-             const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Adds a diagnostic at loc (or none) about path (or none): fmt, an English format of the
+ * message catalogue (msgs.h), made in English and Chinese; hint a plain text of the catalogue,
+ * or NULL. Returns the diagnostic, for calc_error_hint when the hint needs arguments ("did you
+ * mean '%s'?"), or NULL when d is full (calc_error_hint(NULL, …) does nothing). */
+calc_error *diag_at(calc_diags *d, int code, const calc_loc *loc, const char *path,
+                    const char *hint, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* The hint that fits why an amount was refused (a reason calc_money_parse gives: "too large",
+ * "negative amounts are not allowed" …), or NULL when the reason says what to write (money.c). */
+const char *money_reason_hint(const char *why);
+/* The same with the message already made in each language. */
+calc_error *diag_texts(calc_diags *d, int code, const calc_loc *loc, const char *path,
+                       const char *hint, const char *en, const char *zh);
+/* "FILE:LINE: error: MESSAGE" (or "calc: error: MESSAGE" without a file) on out, in the
+ * settings' language; fmt as for diag_at. */
+void diag_print(FILE *out, const char *file, unsigned line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* The message (hint) of err from texts already made in each language (zh NULL or "": en). */
+void calc_error_texts(calc_error *err, const char *en, const char *zh);
+void calc_error_hint_texts(calc_error *err, const char *en, const char *zh);
+/* The message of err from an error a policy script raised: its text in English, and in Chinese
+ * the same in a Chinese frame, calc's own messages in it translated (msg_lua_zh). */
+void calc_error_policy(calc_error *err, const char *text);
 /* The closest of n names to s (edit distance over code points), or NULL if none is close. */
 const char *closest_name(const char *s, const char *const *names, size_t n);
 /* Reports every key of map m that is not one of names[0..n) as "unknown WHAT 'k'" at the key,

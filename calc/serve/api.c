@@ -75,8 +75,9 @@ static calc_date query_date(struct MHD_Connection *c, bool *bad)
     return d;
 }
 
-/* {"errors": [{path, message, hint, line, column}]} and a newline */
-static void diags_json(FILE *out, const calc_diags *d)
+/* {"errors": [{path, message, hint, line, column, zh: {message, hint}, en: {…}}]} and a
+ * newline: message and hint in lang, and in each language under its name. */
+static void diags_json(FILE *out, const calc_diags *d, int lang)
 {
     fputs("{\"errors\": [", out);
     for (size_t i = 0; i < d->n; i++) {
@@ -84,10 +85,19 @@ static void diags_json(FILE *out, const calc_diags *d)
         fputs(i ? ", {\"path\": " : "{\"path\": ", out);
         json_str(out, x->path);
         fputs(", \"message\": ", out);
-        json_str(out, x->msg);
+        json_str(out, calc_error_text(x, lang));
         fputs(", \"hint\": ", out);
-        json_str(out, x->hint);
-        fprintf(out, ", \"line\": %u, \"column\": %u}", x->line, x->col);
+        json_str(out, calc_error_hint_text(x, lang));
+        fprintf(out, ", \"line\": %u, \"column\": %u", x->line, x->col);
+        static const char *const names[] = {"zh", "en"};
+        for (int l = CALC_LANG_ZH; l <= CALC_LANG_EN; l++) {
+            fprintf(out, ", \"%s\": {\"message\": ", names[l]);
+            json_str(out, calc_error_text(x, l));
+            fputs(", \"hint\": ", out);
+            json_str(out, calc_error_hint_text(x, l));
+            fputs("}", out);
+        }
+        fputs("}", out);
     }
     fputs("]}\n", out);
 }
@@ -98,7 +108,7 @@ static enum MHD_Result send_diags(struct MHD_Connection *c, const calc_diags *d)
     membuf m;
     if (!mb_open(&m))
         return out_of_memory(c);
-    diags_json(m.f, d);
+    diags_json(m.f, d, http_lang(c));
     return http_send_json(c, 422, &m);
 }
 

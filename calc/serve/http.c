@@ -67,13 +67,21 @@ enum MHD_Result http_send(struct MHD_Connection *c, unsigned status, const char 
     return respond(c, status, type, data, len, false);
 }
 
+int http_lang(struct MHD_Connection *c)
+{
+    const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "lang");
+    const char *al = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
+    int lang = reply_lang(q, al);
+    return lang >= 0 ? lang : reply_lang(NULL, al);
+}
+
 static enum MHD_Result send_error_how(struct MHD_Connection *c, unsigned status,
                                       const char *msg, bool close)
 {
     membuf m;
     if (!mb_open(&m))
         return MHD_NO;
-    error_body(m.f, status, msg);
+    error_body(m.f, status, http_lang(c), msg);
     enum MHD_Result r = mb_close(&m) ? respond(c, status, "application/json; charset=utf-8",
                                                m.p, m.n, close)
                                      : MHD_NO;
@@ -177,6 +185,9 @@ static enum MHD_Result answer(struct MHD_Connection *c, const char *url, const c
         return http_send_error(c, 413, "the body is larger than 1 MiB");
     if (!counted)
         return http_send_error(c, 503, "too many requests under way: try again shortly");
+    if (strncmp(url, "/api/", 5) == 0 &&
+        reply_lang(MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "lang"), NULL) == -2)
+        return http_send_error(c, 400, "lang: expected zh or en");
     enum MHD_Result ret;
     if (page_route(c, url, method, &ret))
         return ret;

@@ -31,7 +31,10 @@ enum MHD_Result http_send(struct MHD_Connection *c, unsigned status, const char 
                           const void *data, size_t len);
 /* A JSON body written into m (open): closed, sent and freed; 500 when writing it failed. */
 enum MHD_Result http_send_json(struct MHD_Connection *c, unsigned status, membuf *m);
-/* {"error": {"status", "message"}} */
+/* {"error": {"status", "message", "zh", "en"}} in the request's language; msg is an English
+ * message of the library's catalogue. */
 enum MHD_Result http_send_error(struct MHD_Connection *c, unsigned status, const char *msg);
+/* The language the request asks for (reply_lang of its lang and Accept-Language). */
+int http_lang(struct MHD_Connection *c);
 
 #endif

@@ -144,7 +144,9 @@ int calc_serve(const calc_serve_opts *o, FILE *err)
     addr.sin_family = AF_INET;
     addr.sin_port = htons((uint16_t)port);
     if (inet_pton(AF_INET, bind, &addr.sin_addr) != 1) {
-        fprintf(err, "calc: error: --bind: expected an IPv4 address, got '%s'\n", bind);
+        calc_error_set(&e, CALC_EUSAGE, NULL, 0, 0, "--bind: expected an IPv4 address, got '%s'",
+                       bind);
+        calc_error_print(err, &e);
         api_stop();
         return CALC_EXIT_USAGE;
     }
@@ -160,12 +162,14 @@ int calc_serve(const calc_serve_opts *o, FILE *err)
         MHD_OPTION_NOTIFY_CONNECTION, conn_notify, NULL,
         MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL, MHD_OPTION_END);
     if (!d) {
-        fprintf(err, "calc: error: cannot listen on %s:%d\n", bind, port);
+        calc_error_set(&e, CALC_EIO, NULL, 0, 0, "cannot listen on %s:%d", bind, port);
+        calc_error_print(err, &e);
         api_stop();
         return CALC_EXIT_USAGE;
     }
     if (conn_reaper_start() != 0) {
-        fprintf(err, "calc: error: cannot start the deadline thread\n");
+        calc_error_set(&e, CALC_EIO, NULL, 0, 0, "cannot start the deadline thread");
+        calc_error_print(err, &e);
         MHD_stop_daemon(d);
         api_stop();
         return CALC_EXIT_USAGE;

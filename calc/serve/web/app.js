@@ -287,6 +287,7 @@ const focusField = (path) => focusWidget(widgetFor(path));
 // path (a hint such as "one of: tech_enterprise …"); else the page's own, from the schema (the
 // field's type, range, whether it is required).
 function problemText(e, w) {
+  e = e[lang] || e; /* the API gives both languages */
   const msg = String(e.message || '');
   const mine = (s) => s && !/[a-z]_[a-z]|[a-z]\.[a-z]|\[\d*\]/.test(s.replace(/'[^']*'/g, '')) &&
     (lang === 'zh' ? hasCJK(s) : !hasCJK(s.replace(/'[^']*'/g, '')));
