@@ -327,7 +327,7 @@ const cli_cmd cli_cmds[] = {
      cli_near, near_opts, with_population},
     {"sweep", "PROFILE.yaml", "each policy's amount across a range of one field's values",
      cli_sweep, sweep_opts, common_only},
-    {"report", "CASE.yaml…", "a printable decision report per case, for the audit file",
+    {"report", "CASE.yaml…", "a printable estimate report per case (惠企政策测算报告), for the audit file",
      cli_report, report_opts, common_only},
     {"fingerprint", "[PROFILE.yaml…]",
      "the policy set's, each policy's and each file's SHA-256; with profiles, each profile's "

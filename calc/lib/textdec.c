@@ -248,7 +248,7 @@ ssize_t textdec_line(calc_input *in, char **line)
 {
     textdec *t = &in->dec;
     for (;;) {
-        char *s = t->txt + t->tpos;
+        char *s = t->txt ? t->txt + t->tpos : NULL; /* nothing read yet: no buffer */
         size_t avail = t->tlen - t->tpos;
         char *nl = avail ? memchr(s, '\n', avail) : NULL;
         bool drained = t->reof && t->rpos == t->rlen;
