@@ -40,7 +40,7 @@ usage_is() {
 
 # the commands calc --help lists
 commands() {
-    "$CALC" --help | sed -n '/^commands:$/,/^$/p' | sed -n 's/^  \([a-z][a-z]*\).*/\1/p'
+    "$CALC" --help | sed -n '/^commands:$/,/^$/p' | sed -n 's/^  \([a-z][a-z-]*\).*/\1/p'
 }
 # each command's synopsis in calc --help on one line: "NAME ARGS [OPTION]…"
 synopses() {
@@ -357,9 +357,9 @@ end
 # and as a section each.
 begin "calc.1 and calc --help: the same commands"
 commands | sort >"$tmp/cmds.help"
-sed -n '/^\.SH SYNOPSIS/,/^\.SH /p' "$MAN" | sed -n 's/^\.B calc \([a-z]*\)$/\1/p' | sort >"$tmp/cmds.man"
+sed -n '/^\.SH SYNOPSIS/,/^\.SH /p' "$MAN" | sed -n 's/^\.B calc \([a-z][a-z-]*\)$/\1/p' | sort >"$tmp/cmds.man"
 want_same "commands of calc --help and of the synopsis" "$tmp/cmds.help" "$tmp/cmds.man"
-sed -n 's/^\.SS \([a-z]*\)$/\1/p' "$MAN" | sort >"$tmp/cmds.ss"
+sed -n 's/^\.SS \([a-z][a-z-]*\)$/\1/p' "$MAN" | sort >"$tmp/cmds.ss"
 want_same "commands of calc --help and the man page's sections" "$tmp/cmds.help" "$tmp/cmds.ss"
 end
 

@@ -39,6 +39,7 @@ typedef struct cli_opts {
     int jobs; /* 0: not given */
     const char *out, *summary, *vary, *by, *solve, *budget, *pool, *against, *within, *bind;
     int port, threads; /* 0: the server's default */
+    const char *manifest, *rules; /* batch, allocate, replay-batch */
     /* repeatable */
     cli_list sets, params, scenarios, only;
     /* calc serve's limits, -1 when not given (then CALC_SERVE_* or the server's default) */
@@ -167,6 +168,7 @@ void cli_population(const cli_opts *o, calc_batch_opts *b);
 int cli_eval(cli_opts *o);                                   /* cmd_eval.c */
 int cli_batch(cli_opts *o);                                  /* cmd_batch.c */
 int cli_allocate(cli_opts *o);
+int cli_replay_batch(cli_opts *o);                           /* cmd_batchreplay.c */
 int cli_whatif(cli_opts *o);                                 /* cmd_whatif.c */
 int cli_near(cli_opts *o);
 int cli_sweep(cli_opts *o);

@@ -81,6 +81,11 @@ static const cli_opt o_report_format = {
     .flag = "--format", .kind = CLI_VALUE, .field = AT(format), .choices = report_formats,
     .help = "a table (the default), JSON, CSV or a workbook (-o FILE.xlsx)"};
 
+static const cli_opt o_manifest = {
+    .flag = "--manifest", .kind = CLI_VALUE, .field = AT(manifest), .arg = "FILE",
+    .help = "also write what replays the run (rules, as_of, options, the inputs' and the "
+            "results' SHA-256) as JSON there; needs -o FILE"};
+
 /* the population commands' inputs, defined once: batch, whatif and near */
 static const cli_opt *const population_opts[] = {&o_input_format, &o_encoding, &o_as_of,
                                                   &o_set, NULL};
@@ -254,10 +259,37 @@ static const cli_opt *const batch_opts[] = {
                      .arg = "S.yaml", .most = 1, .most_hint = "use calc whatif to compare",
                      .help = "a scenario applied to the rules (one)"},
     &o_param,
+    &o_manifest,
+    NULL};
+
+static const cli_opt *const replay_batch_opts[] = {
+    &(const cli_opt){.flag = "--manifest", .kind = CLI_VALUE, .field = AT(manifest),
+                     .arg = "FILE",
+                     .help = "the batch's manifest: its date, options and inputs, and its "
+                             "digests checked (then no --as-of, --set, --param, --scenario, "
+                             "--no-pools, --explain)"},
+    &(const cli_opt){.flag = "--rules", .kind = CLI_VALUE, .field = AT(rules), .arg = "DIR",
+                     .help = "replay under these rules, the recorded ones (default: "
+                             "--policies, the current set)"},
+    &(const cli_opt){.flag = "-j", .other = "--jobs", .kind = CLI_VALUE, .field = AT(jobs),
+                     .arg = "N", .conv = cli_conv_int, .min = 1, .max = 256,
+                     .expect = "a number of threads from 1 to 256",
+                     .help = "worker threads (default 1)"},
+    &(const cli_opt){.flag = "--no-pools", .kind = CLI_FLAG, .field = AT(no_pools),
+                     .help = "the batch ran with --no-pools"},
+    &(const cli_opt){.flag = "--explain", .kind = CLI_FLAG, .field = AT(explain),
+                     .help = "the batch ran with --explain"},
+    &(const cli_opt){.flag = "--scenario", .kind = CLI_LIST, .field = AT(scenarios),
+                     .arg = "S.yaml", .most = 1, .most_hint = "use calc whatif to compare",
+                     .help = "the scenario the batch ran with (one)"},
+    &o_param,
+    &(const cli_opt){.flag = "--progress", .kind = CLI_FLAG, .field = AT(progress),
+                     .help = "report progress on standard error"},
+    &o_lang,
     NULL};
 
 static const cli_opt *const allocate_opts[] = {
-    &o_output, &o_summary, &o_rows_format, &o_excel, &o_lang, &o_quiet,
+    &o_output, &o_summary, &o_rows_format, &o_excel, &o_lang, &o_quiet, &o_manifest,
     &(const cli_opt){.flag = "--as-of", .kind = CLI_VALUE, .field = AT(as_of_text),
                      .arg = "DATE", .conv = cli_conv_date,
                      .help = "the date when the results carry none (they do: their own wins)"},
@@ -352,6 +384,12 @@ const cli_cmd cli_cmds[] = {
      "the reduce step of a sharded run: allocate the pools over the result lines of "
      "'batch --no-pools' runs",
      cli_allocate, allocate_opts, common_only},
+    {"replay-batch", "RESULTS.jsonl [INPUT…]",
+     "replay a whole batch: its inputs evaluated again (as calc batch does: threads, pools) "
+     "and each record compared with its recorded result line by id — matched, or the fields "
+     "that differ (recorded → now), missing from either side, duplicate ids; exit 1 on any "
+     "difference. With --manifest: the batch's date and options, and its digests checked",
+     cli_replay_batch, replay_batch_opts, with_population},
     {"serve", "",
      "the web calculator (/) and the JSON API (/api/v1/…, OpenAPI at /api/v1/openapi.json); "
      "SIGINT/SIGTERM drain and exit 0; a flag wins over its CALC_SERVE_* variable",

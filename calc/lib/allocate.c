@@ -310,6 +310,8 @@ static int run_allocate(const calc_batch_opts *o)
     }
     if (!o->quiet)
         batch_summary(&b, e, &r.s, stats, &r.all, NULL, o->err);
+    if (o->manifest && !io && batch_manifest_write(&b, "allocate"))
+        io = 1;
     for (size_t i = 0; i < r.all.n; i++)
         free(r.all.v[i].id);
     free(r.all.v);

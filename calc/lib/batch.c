@@ -288,6 +288,7 @@ static int run_pass(batch *b, const char *const *inputs, FILE *out, summary *s, 
         if (b->pass == PASS_FINAL)
             input_set_need(cur, spill_need, b);
         const char *shown = strcmp(o->inputs[f], "-") == 0 ? "<stdin>" : o->inputs[f];
+        size_t input_first = next_record;
         for (bool more = true; more;) {
             chunk *c = chunk_get(b);
             c->file = arena_strndup(&c->a, shown, strlen(shown));
@@ -317,6 +318,8 @@ static int run_pass(batch *b, const char *const *inputs, FILE *out, summary *s, 
             }
         }
         input_close(cur);
+        if (b->in_records && pass_writes(b->pass))
+            b->in_records[f] = next_record - input_first;
     }
     pthread_mutex_lock(&b->mu);
     drain_until(b, 1, &po); /* every chunk */
@@ -486,6 +489,7 @@ static int run_batch(const calc_batch_opts *o)
     }
     summary s;
     summary_init(&s, b.npol);
+    b.in_records = calloc((size_t)o->ninputs + 1, sizeof *b.in_records);
     batch_out out;
     if (!io && batch_out_open(&out, &b, o->as_of) == 0) {
         claims none = {0};
@@ -509,6 +513,9 @@ static int run_batch(const calc_batch_opts *o)
     }
     if (!o->quiet && !io)
         batch_summary(&b, e, &s, pools ? stats : NULL, &all, NULL, o->err);
+    if (o->manifest && !io && batch_manifest_write(&b, "batch"))
+        io = 1;
+    free(b.in_records);
     if (b.spill)
         fclose(b.spill);
     if (spooled) {

@@ -1,8 +1,9 @@
 /* batchrun.h — the parts of `calc batch` and `calc allocate`, private to them: the run and its
  * passes (batch.c: the reader, the worker threads and the one loop that writes finished chunks
  * in input order), the record step (batchrec.c: one record validated, evaluated and rendered),
- * the spill and the duplicate-id set (spill.c), the output files and the summary (batchout.c)
- * and the reduce step (allocate.c). Nothing outside those files includes it. */
+ * the spill and the duplicate-id set (spill.c), the output files and the summary (batchout.c),
+ * the reduce step (allocate.c) and the manifest and batch replay (batchreplay.c). Nothing
+ * outside those files includes it. */
 #ifndef CALC_BATCHRUN_H
 #define CALC_BATCHRUN_H
 
@@ -94,6 +95,7 @@ typedef struct batch {
     size_t ndup, capdup, dupi;
     FILE *spill;     /* the validated profiles of the claims pass, so the final need not parse */
     bool spill_lost; /* the spill did not read back as written: parse again */
+    size_t *in_records; /* records read from each input (the writing pass), for the manifest */
     sbuf notes;      /* the summary's notes: JSON objects, comma-separated (the encoding of a
                       * CSV not in UTF-8) */
 } batch;
@@ -139,6 +141,11 @@ void spill_rewind(batch *b);
 bool spill_need(void *ud);
 /* A temporary file in dir, gone when closed (even after a crash), or NULL. */
 FILE *batch_temp_file(const char *dir);
+
+/* ---- batchreplay.c: the manifest ---- */
+/* Writes o->manifest for a completed run of b (command "batch" or "allocate"): the rules, as_of,
+ * the options that change results, each input's and the results' digests; 0 or CALC_EIO. */
+int batch_manifest_write(const batch *b, const char *command);
 
 /* ---- batchout.c: the output files and the summary ---- */
 /* Copies standard input to a named temporary file in dir, so that it can be read twice. */

@@ -362,6 +362,8 @@ typedef struct calc_batch_opts {
     const char *const *params; /* --param POLICY.PARAM=VALUE */
     int nparams;
     int encoding;              /* CSV inputs: CALC_ENC_* (0: detected) */
+    const char *manifest;      /* the replay manifest (JSON, batchreplay.c), written beside the
+                                * results when the run completes, or NULL; needs output */
 } calc_batch_opts;
 /* Evaluates every record of the inputs; 0, or the CALC_E* code of the worst problem met (a
  * bad record CALC_ESCHEMA, a policy error CALC_EPOLICY, an unreadable input or output
@@ -370,6 +372,19 @@ int calc_batch(const calc_batch_opts *o);
 /* The reduce step: reads result lines written by `batch --no-pools` (shards, in order),
  * allocates the pools and writes the final grants. 0 or a CALC_E* code, as calc_batch. */
 int calc_allocate(const calc_batch_opts *o);
+/* `calc replay-batch`: the recorded result lines of a batch compared, record by record, with
+ * a run of the same inputs under the rules of batch.policies (the same machinery: threads,
+ * streaming, pools). */
+typedef struct calc_replay_batch_opts {
+    calc_batch_opts batch; /* the run: inputs (none: the manifest's), rules, jobs, options */
+    const char *results;   /* the recorded result lines (JSON Lines of calc batch) */
+    const char *manifest;  /* the batch's manifest: as_of, options and digests, or NULL */
+    bool as_of_given;      /* batch.as_of was given; else the manifest's, else the results' */
+    FILE *out;             /* the report, in batch.lang */
+} calc_replay_batch_opts;
+/* 0 when every record matches and every digest of the manifest holds, CALC_ECHECK when not
+ * (every difference named on out), another CALC_E* code when the replay could not run. */
+int calc_replay_batch(const calc_replay_batch_opts *o);
 /* The CALC_E* code of an exit status (calc_exit_status's inverse: 2 is CALC_EIO). */
 int calc_status_code(int status);
 
