@@ -2,7 +2,8 @@
 # make bench: the whole default policy set over a seeded synthetic population (tests/bench/gen.c).
 # Prints throughput at -j 1 and -j 2 against the targets, the I/O floor (--no-eval: the same
 # passes reading, parsing and validating, lines written without results), peak memory at 10^5
-# and 10^6 profiles, and where the time goes (instruction counts from callgrind on a sample).
+# and 10^6 profiles, batch replay against the batch itself at 10^5 (target: within 2x its
+# time), and where the time goes (instruction counts from callgrind on a sample).
 # BENCH_N sets the population (10^6), BENCH_RUNS the runs each figure is the best of (3).
 set -u
 BUILD=${BUILD:-build}
@@ -73,6 +74,34 @@ printf '  full run / floor: %sx                         target <= 2x          %s
     "$(verdict "$ratio" 2 "<=")"
 printf '  peak RSS: %s KiB at 100000 profiles, %s KiB at %s: %sx    target: a few times at most\n' \
     "$rss_small" "$rss_big" "$N" "$mem"
+
+# batch replay: the 10^5-record batch written with its manifest, then replayed against it
+# (calc replay-batch: the batch run again with the same machinery, every line compared by id).
+# Target: the replay within 2x the batch's own time, both at -j 2, best of BENCH_RUNS runs each.
+best_of() { # best_of CMD…: the best wall seconds of RUNS runs of CMD (output to /dev/null)
+    best="" k=0
+    while [ $k -lt "$RUNS" ]; do
+        /usr/bin/time -f "%e" -o "$dir/replay.time" "$@" > /dev/null 2>"$dir/replay.err"
+        rc=$?
+        if [ $rc -ne 0 ]; then
+            echo "bench: $* failed (exit $rc)" >&2
+            cat "$dir/replay.err" >&2
+            exit 1
+        fi
+        t=$(tail -n 1 "$dir/replay.time")
+        best=$(awk -v a="$t" -v b="$best" 'BEGIN { print ((b == "" || a + 0 < b + 0) ? a : b) }')
+        k=$((k + 1))
+    done
+    echo "$best"
+}
+tb=$(best_of "$CALC" batch "$dir/pop-100000.jsonl" -j 2 --as-of $asof -q \
+    -o "$dir/res-100000.jsonl" --manifest "$dir/man-100000.json")
+tr=$(best_of "$CALC" replay-batch "$dir/res-100000.jsonl" --manifest "$dir/man-100000.json" -j 2 \
+    --lang en)
+rr=$(awk -v a="$tr" -v b="$tb" 'BEGIN { printf "%.2f", a / b }')
+echo "calc replay-batch, 100000 records (pools applied), -j 2, every record compared (best of $RUNS runs)"
+printf '  batch %6.2f s, replay %6.2f s: replay / batch %sx      target <= 2x          %s\n' \
+    "$tb" "$tr" "$rr" "$(verdict "$rr" 2 "<=")"
 
 # where the time goes: instructions per stage on a 5000-profile sample (-j 1), from callgrind.
 # Callgrind runs SHA-256 without the CPU's SHA instructions, so the fingerprints' share is larger
