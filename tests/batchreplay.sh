@@ -218,6 +218,34 @@ want_eq "results lines" "$(jq -r .results.lines "$W/am.json")" "$N"
 want_same "allocated shards = a single run" "$W/alloc.jsonl" "$W/res.jsonl"
 end
 
+begin "replay-batch refuses allocate's manifest and a CSV batch's"
+run replay-batch "$W/alloc.jsonl" --manifest "$W/am.json" --lang en
+want_rc 2
+want_match err "a manifest of calc allocate: replay-batch replays calc batch's \\(replay each shard's batch\\)\$"
+run batch "$W/pop.jsonl" --as-of $ASOF -q --format csv -o "$W/res.csv" --manifest "$W/csv.json"
+run replay-batch "$W/res.csv" --manifest "$W/csv.json" --lang en
+want_rc 2
+want_match err "the batch wrote csv: replay-batch compares JSON Lines results\$"
+end
+
+# invalid records and a repeated id: error lines, matched by the input record's number
+begin "replay-batch: a batch with invalid records replays; a repeated error line is named"
+cp tests/data/batch/bad.jsonl "$W/bad.jsonl"
+run batch "$W/bad.jsonl" --as-of $ASOF -q -o "$W/bad-res.jsonl" --manifest "$W/bad-man.json"
+want_rc 3
+grep -q '"error"' "$W/bad-res.jsonl" || problem "no error line"
+NB=$(wc -l <"$W/bad-res.jsonl" | tr -d ' ')
+run replay-batch "$W/bad-res.jsonl" --manifest "$W/bad-man.json" --lang en
+want_rc 0
+want_line out "records $NB, matched $NB, differing 0, missing from the results 0, missing from this run 0, duplicate ids 0"
+EL=$(grep -n '"error"' "$W/bad-res.jsonl" | head -n 1 | cut -d: -f1)
+ER=$(sed -n "${EL}p" "$W/bad-res.jsonl" | jq -r .record)
+awk -v l="$EL" 'NR == l { print } { print }' "$W/bad-res.jsonl" >"$W/bad-dup.jsonl"
+run replay-batch "$W/bad-dup.jsonl" "$W/bad.jsonl" --as-of $ASOF --lang en
+want_rc 1
+want_line out "results line $((EL + 1)): duplicate id input record $ER (first on line $EL)"
+end
+
 # 10^4 generated records, pools allocated in both runs
 if [ -x "$BUILD/gen" ]; then GEN=$BUILD/gen; else
     GEN=$tmp/gen

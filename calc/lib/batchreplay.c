@@ -332,6 +332,17 @@ static int manifest_apply(replay *r, const char *path, arena *a, calc_batch_opts
         return CALC_ESCHEMA;
     }
     *mp = m;
+    const char *cmd = mtext(m, "command"), *fmt = mtext(map_get(m, "options"), "format");
+    if (!cmd || strcmp(cmd, "batch") != 0) {
+        diag_print(r->ro->batch.err, path, 0, "a manifest of calc %s: replay-batch replays calc "
+                   "batch's (replay each shard's batch)", cmd ? cmd : "?");
+        return CALC_EUSAGE;
+    }
+    if (fmt && strcmp(fmt, "jsonl") != 0) {
+        diag_print(r->ro->batch.err, path, 0, "the batch wrote %s: replay-batch compares JSON "
+                   "Lines results", fmt);
+        return CALC_EUSAGE;
+    }
     const char *asof = mtext(m, "as_of");
     if (!r->ro->as_of_given) {
         if (!asof || calc_date_parse(&b->as_of, asof, strlen(asof))) {
@@ -524,10 +535,13 @@ static void key_hash(const sbuf *k, unsigned char out[16])
     memcpy(out + 8, &h2, 8);
 }
 
-/* The key as people read it: the id, or "record N". */
-static const char *key_shown(const sbuf *k, char *buf, size_t cap)
+/* The key as people read it: the id, or "input record N" (lang's words). */
+static const char *key_shown(const sbuf *k, char *buf, size_t cap, int lang)
 {
-    snprintf(buf, cap, "%.*s", (int)(k->n - 1), k->p + 1);
+    if (k->p[0] == 'r')
+        calc_msg_format(buf, cap, lang, "input record %.*s", (int)(k->n - 1), k->p + 1);
+    else
+        snprintf(buf, cap, "%.*s", (int)(k->n - 1), k->p + 1);
     return buf;
 }
 
@@ -726,7 +740,7 @@ static void compare(replay *r, const mapped *mr, rline *rec, size_t nrec, const 
             r->dups++;
             if (r->shown++ < SHOW_RECORDS)
                 say(r, "results line %zu: duplicate id %s (first on line %zu)", i + 1,
-                    key_shown(&key, shown, sizeof shown), first + 1);
+                    key_shown(&key, shown, sizeof shown, r->lang), first + 1);
         }
     }
     for (size_t k = 0; k < nnow; k++) {
@@ -739,7 +753,7 @@ static void compare(replay *r, const mapped *mr, rline *rec, size_t nrec, const 
         }
         key_hash(&key, h);
         size_t at = idset_add(&ids, h, nrec + k);
-        key_shown(&key, shown, sizeof shown);
+        key_shown(&key, shown, sizeof shown, r->lang);
         if (at == (size_t)-1) {
             r->missing_results++;
             if (r->shown++ < SHOW_RECORDS)
@@ -770,7 +784,7 @@ static void compare(replay *r, const mapped *mr, rline *rec, size_t nrec, const 
             line_key(mr->p + rec[i].off, rec[i].len, &key);
             if (r->shown++ < SHOW_RECORDS)
                 say(r, "results line %zu, id %s: no record of the inputs gives it (missing from "
-                    "this run)", i + 1, key_shown(&key, shown, sizeof shown));
+                    "this run)", i + 1, key_shown(&key, shown, sizeof shown, r->lang));
         }
     sb_free(&key);
     sb_free(&key2);

@@ -18,6 +18,11 @@ const msg_pair msgcat_batchreplay[] = {
      "--manifest 要记录结果文件的摘要：请用 -o FILE 指定结果文件"},
     /* the manifest read back */
     {"not a manifest of calc batch", "不是 calc batch 的清单文件"},
+    {"a manifest of calc %s: replay-batch replays calc batch's (replay each shard's batch)",
+     "这是 calc %s 的清单：replay-batch 只重放 calc batch 的清单（请逐个重放各分片的批量测算）"},
+    {"the batch wrote %s: replay-batch compares JSON Lines results",
+     "该批次输出的是 %s：replay-batch 只比较 JSON Lines 结果"},
+    {"input record %.*s", "输入记录 %.*s"},
     {"manifest version %s: this calc reads version %d", "清单版本 %s：本版 calc 只读版本 %d"},
     {"the manifest gives no date (as_of)", "清单中没有测算日期（as_of）"},
     {"manifest %s: its digest does not match its content: it changed after it was written",
