@@ -72,7 +72,7 @@ end
 begin "replay-batch without a manifest: the date from the results"
 run replay-batch "$W/res.jsonl" "$W/pop.jsonl" --lang en
 want_rc 0
-want_line out "replaying $W/res.jsonl: 1 inputs as of $ASOF under the rules of policies"
+want_line out "replaying $W/res.jsonl (inputs: 1, as of $ASOF, rules: policies)"
 want_line out "every record matches"
 end
 

@@ -28,7 +28,6 @@ int cli_replay_batch(cli_opts *o)
     r.batch.jobs = o->jobs ? o->jobs : 1;
     r.batch.explain = o->explain;
     r.batch.no_pools = o->no_pools;
-    r.batch.progress = o->progress;
     r.batch.params = o->params.v;
     r.batch.nparams = o->params.n;
     r.batch.scenario = o->scenarios.n ? o->scenarios.v[0] : NULL;

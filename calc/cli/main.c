@@ -283,8 +283,6 @@ static const cli_opt *const replay_batch_opts[] = {
                      .arg = "S.yaml", .most = 1, .most_hint = "use calc whatif to compare",
                      .help = "the scenario the batch ran with (one)"},
     &o_param,
-    &(const cli_opt){.flag = "--progress", .kind = CLI_FLAG, .field = AT(progress),
-                     .help = "report progress on standard error"},
     &o_lang,
     NULL};
 

@@ -863,7 +863,7 @@ int calc_replay_batch(const calc_replay_batch_opts *o)
     }
     if (!rc) {
         char dd[16];
-        say(&r, "replaying %s: %d inputs as of %s under the rules of %s", o->results, b.ninputs,
+        say(&r, "replaying %s (inputs: %d, as of %s, rules: %s)", o->results, b.ninputs,
             calc_date_format(dd, b.as_of), b.policies ? b.policies : "policies");
         if (man)
             manifest_check(&r, o->manifest, man, &b);

@@ -39,8 +39,8 @@ const msg_pair msgcat_batchreplay[] = {
     /* the run */
     {"the results carry no date: give --as-of or --manifest",
      "结果中没有测算日期：请给出 --as-of 或 --manifest"},
-    {"replaying %s: %d inputs as of %s under the rules of %s",
-     "重放 %s：%d 个输入文件，测算日期 %s，规则目录 %s"},
+    {"replaying %s (inputs: %d, as of %s, rules: %s)",
+     "重放 %s（输入文件 %d 个，测算日期 %s，规则目录 %s）"},
     /* the report */
     {"record %zu, id %s, policy %s: %s %s → %s", "记录 %zu，编号 %s，政策 %s：%s %s → %s"},
     {"record %zu, id %s: %s %s → %s", "记录 %zu，编号 %s：%s %s → %s"},
