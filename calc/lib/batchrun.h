@@ -2,8 +2,8 @@
  * passes (batch.c: the reader, the worker threads and the one loop that writes finished chunks
  * in input order), the record step (batchrec.c: one record validated, evaluated and rendered),
  * the spill and the duplicate-id set (spill.c), the output files and the summary (batchout.c),
- * the reduce step (allocate.c) and the manifest and batch replay (batchreplay.c). Nothing
- * outside those files includes it. */
+ * the reduce step (allocate.c), the manifest (batchmanifest.c) and batch replay
+ * (batchreplay.c). Nothing outside those files includes it. */
 #ifndef CALC_BATCHRUN_H
 #define CALC_BATCHRUN_H
 
@@ -142,10 +142,25 @@ bool spill_need(void *ud);
 /* A temporary file in dir, gone when closed (even after a crash), or NULL. */
 FILE *batch_temp_file(const char *dir);
 
-/* ---- batchreplay.c: the manifest ---- */
+/* ---- batchmanifest.c: the manifest ---- */
 /* Writes o->manifest for a completed run of b (command "batch" or "allocate"): the rules, as_of,
  * the options that change results, each input's and the results' digests; 0 or CALC_EIO. */
 int batch_manifest_write(const batch *b, const char *command);
+/* Reads the manifest of a batch at path (its tree into *m, in a) into b: its date (unless
+ * as_of_given), its options and, when b names none, its inputs. 0, or a CALC_E* code after a
+ * message on b->err or with the problems in d (not JSON). */
+int manifest_read(const char *path, arena *a, calc_batch_opts *b, bool as_of_given,
+                  const value **m, calc_diags *d);
+/* Where the manifest's checks are said (the replay's report, in lang), and whether one failed. */
+typedef struct manifest_report {
+    FILE *out;
+    int lang;
+    bool failed;
+} manifest_report;
+/* Checks manifest m (read from path) against the files: its own digest, b's scenario's and
+ * inputs', the results file's digest and lines; notes another calc version. */
+void manifest_check(manifest_report *r, const char *path, const value *m,
+                    const calc_batch_opts *b, const char *results);
 
 /* ---- batchout.c: the output files and the summary ---- */
 /* Copies standard input to a named temporary file in dir, so that it can be read twice. */
