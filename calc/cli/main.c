@@ -89,7 +89,7 @@ static const cli_opt o_manifest = {
 /* the population commands' inputs, defined once: batch, whatif and near */
 static const cli_opt *const population_opts[] = {&o_input_format, &o_encoding, &o_as_of,
                                                   &o_set, NULL};
-static const cli_group population = {"population options (batch, whatif, near)",
+static const cli_group population = {"population options (batch, whatif, near, replay-batch)",
                                      population_opts};
 
 /* ---- the common options: every command but version ---- */
@@ -386,7 +386,8 @@ const cli_cmd cli_cmds[] = {
      "replay a whole batch: its inputs evaluated again (as calc batch does: threads, pools) "
      "and each record compared with its recorded result line by id — matched, or the fields "
      "that differ (recorded → now), missing from either side, duplicate ids; exit 1 on any "
-     "difference. With --manifest: the batch's date and options, and its digests checked",
+     "difference. With --manifest: the batch's date and options, and its digests checked; "
+     "without, the date is --as-of or else the results' own",
      cli_replay_batch, replay_batch_opts, with_population},
     {"serve", "",
      "the web calculator (/) and the JSON API (/api/v1/…, OpenAPI at /api/v1/openapi.json); "
