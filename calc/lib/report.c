@@ -370,7 +370,7 @@ static void parameters(report *r, const policy *pol)
         }
         const char *mk = q->mark == 1   ? EN(r, "政策原文 [seed]", "policy text [seed]")
                          : q->mark == 2 ? EN(r, "示例参数 [illustrative]",
-                                             "example figure [illustrative]")
+                                             "example [illustrative]")
                                         : EN(r, "未标注", "unmarked");
         const char *c[4] = {q->name, v.p, mk, q->note ? q->note : ""};
         row(r, q->mark == 2 ? "illustrative" : q->mark == 1 ? "seed" : "unmarked", c, 4, 4);
@@ -509,7 +509,7 @@ static int report_one(void *ud, calc_engine *e, const value *c, calc_profile *p,
 static const char css[] =
     "table.inputs,table.params,table.results{table-layout:fixed}"
     ".inputs th:nth-child(1){width:32%}.inputs th:nth-child(2){width:33%}"
-    ".params th:nth-child(1){width:20%}.params th:nth-child(2){width:30%}"
+    ".params th:nth-child(1){width:18%}.params th:nth-child(2){width:24%}"
     ".params th:nth-child(3){width:20%}.params td:nth-child(2){white-space:pre-line}"
     ".results th:nth-child(1){width:36%}.results th:nth-child(2){width:26%}"
     ".results th:nth-child(3){width:14%}"
