@@ -138,7 +138,7 @@ static void item(report *r, int depth, const char *mark, const char *s)
 {
     sbuf *b = &r->b;
     if (r->html)
-        sb_printf(b, depth ? "<li style=\"margin-left:%dem\">" : "<li>", 1 * depth);
+        sb_printf(b, depth ? "<li style=\"margin-left:%dem\">" : "<li>", depth);
     else
         sb_printf(b, "%*s- ", 2 * depth, "");
     if (mark)
@@ -534,8 +534,11 @@ static const char css[] =
     ".params td:first-child,.inputs td:last-child{font-family:'DejaVu Sans Mono',monospace;"
     "font-size:8.5pt}"
     ".totals{font-weight:bold;font-size:11pt}.estimate{color:#444;margin:.2em 0 .6em}"
-    "ul{margin:.2em 0 .5em;padding-left:1.4em}li{break-inside:avoid}ul.calc li{list-style:none}"
-    "ul.conds{list-style:none;padding-left:.2em}.mark{display:inline-block;width:1.2em}"
+    "ul{margin:.2em 0 .5em;padding-left:1.4em}li{break-inside:avoid}"
+    /* a wrapped line hangs under its text, not under its mark */
+    "ul.calc,ul.conds{list-style:none;padding-left:.2em}"
+    "ul.calc li,ul.conds li{padding-left:1.3em;text-indent:-1.3em}"
+    "ul.calc{padding-left:1.2em}.mark{display:inline-block;width:1.3em;text-indent:0}"
     ".cite{color:#333;margin:.3em 0}p.fp{color:#555;margin:.1em 0 .6em}"
     ".policy{margin-bottom:1em}.facts{table-layout:fixed}.facts th{width:30%}"
     "section.case.next{break-before:page;page-break-before:always}";
