@@ -186,4 +186,21 @@ run report "$tmp/no-rd-case.yaml" --lang en -o "$tmp/no-rd-en.md"
 want_line_file "$tmp/no-rd-en.md" "- Missing data, provide: R&D expense"
 end
 
+# Ensure a profile of thousands of stores gives a report in time that lists the first 200
+# inputs (the district, then 199 of the stores' fields) and counts the rest (at least the other
+# 1,960 stores' 5 condition fields each), and still every store's computation line.
+begin "a list of thousands of items: the inputs cut at 200, with a count"
+awk '/^stores:/ { print; for (i = 1; i <= 2000; i++) printf "  - {kind: hangzhou_first, brand: \"B%d\", brand_recognized: true, opened: 2025-03-18, district: 上城区, street: 湖滨步行街, area_m2: 160, fitout_investment: \"1000.00\"}\n", i; skip = 1; next }
+     skip && /^[^ ]/ { skip = 0 } !skip' "$EX" >"$tmp/many.yaml"
+run record "$tmp/many.yaml" --as-of 2025-06-30 -o "$tmp/many-case.yaml"
+want_rc 0
+TMO=30 run report "$tmp/many-case.yaml" -o "$tmp/many.md"
+want_rc 0
+n=$(sed -n '/^### 首店、旗舰店一次性补助/,/^### /p' "$tmp/many.md" | grep -c '^| .* | `stores\[')
+want_eq "store input rows" "$n" 199
+more=$(sed -n 's/^……另读取\([0-9]*\)个字段，未列出$/\1/p' "$tmp/many.md")
+[ "${more:-0}" -ge $((1960 * 5)) ] || problem "the rest counted as '$more'"
+want_line_file "$tmp/many.md" "- 第2000家门店（杭州首店）：装修投入 ¥1,000.00 × 50% = ¥500.00；¥200,000.00、¥500.00 取较小者 = ¥500.00"
+end
+
 finish

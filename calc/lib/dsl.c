@@ -273,12 +273,17 @@ void ctx_name(evalctx *c, int64_t v, const snode *sn, const char *zh, const char
     x->type = type;
 }
 
-/* Notes a scalar field read (explain), once per path. */
+/* Notes a scalar field read (explain), once per path; the first CTX_READS_MAX paths, so that a
+ * policy over a list of thousands of items neither slows down nor lists them all. */
 static void ctx_read(evalctx *c, const char *path, const snode *sn, const pval *v)
 {
     for (size_t i = 0; i < c->nreads; i++)
         if (strcmp(c->reads[i].path, path) == 0)
             return;
+    if (c->nreads == CTX_READS_MAX) {
+        c->reads_cut = true;
+        return;
+    }
     c->reads = arena_grow(c->a, c->reads, c->nreads, &c->capreads, sizeof *c->reads, 8);
     field_read *r = &c->reads[c->nreads++];
     r->path = arena_strndup(c->a, path, strlen(path));

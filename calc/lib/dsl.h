@@ -7,6 +7,8 @@
 
 #include <stdarg.h>
 
+#define CTX_READS_MAX 200
+
 typedef struct evalctx {
     const polset *ps;
     const calc_profile *prof;
@@ -43,6 +45,7 @@ typedef struct evalctx {
      * the report lists as the amount's inputs */
     field_read *reads;
     size_t nreads, capreads;
+    bool reads_cut; /* more were read than CTX_READS_MAX */
     sbuf scratch; /* values rendered into records */
     /* the records of the policy under way, copied into the result's arena when it is done */
     crec *recbuf;

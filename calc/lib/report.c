@@ -256,6 +256,8 @@ static bool summary(report *r, const calc_engine *e, const calc_result *res)
 
 /* ---- one policy: inputs, conditions, computation, parameters, source ---- */
 
+#define REPORT_INPUTS_MAX 200
+
 /* The profile fields the policy read — its conditions' and its amount's — with their labels
  * and values, each once. */
 static void inputs(report *r, const calc_engine *e, const pres *x)
@@ -264,6 +266,7 @@ static void inputs(report *r, const calc_engine *e, const pres *x)
     sbuf path = {0}, lab = {0}, val = {0}, seen = {0}; /* seen: "\npath\npath\n" */
     sb_puts(&seen, "\n");
     bool open = false;
+    size_t rows = 0, more = 0;
     for (size_t k = 0; k < x->ncond + x->nread; k++) {
         const crec *c = k < x->ncond ? &x->cond[k] : NULL;
         const field_read *f = c ? NULL : &x->read[k - x->ncond];
@@ -278,6 +281,11 @@ static void inputs(report *r, const calc_engine *e, const pres *x)
         sb_puts(&path, "\n");
         if (strstr(seen.p, path.p))
             continue;
+        if (rows == REPORT_INPUTS_MAX) { /* a list of thousands: the first rows, and a count */
+            more++;
+            continue;
+        }
+        rows++;
         sb_puts(&seen, path.p + 1);
         path.p[--path.n] = 0; /* the path alone */
         const char *name = path.p + 1;
@@ -298,6 +306,15 @@ static void inputs(report *r, const calc_engine *e, const pres *x)
     }
     if (open)
         table_close(r);
+    if (more || x->read_cut) {
+        lab.n = 0;
+        if (more)
+            sb_printf(&lab, r->lang ? "… and %zu more fields read" : "……另读取%zu个字段，未列出", more);
+        else
+            sb_puts(&lab, r->lang ? "… and more fields read by the amount"
+                                  : "……金额计算另读取更多字段，未列出");
+        para(r, "note", lab.p);
+    }
     sb_free(&path);
     sb_free(&lab);
     sb_free(&val);

@@ -144,6 +144,7 @@ typedef struct pres {
     bool words_rule; /* its first line is the policy's amount rule ("计算规则：…") */
     size_t nread;
     field_read *read; /* the fields its amount read, in order, each once (explain) */
+    bool read_cut;    /* it read more fields than are kept */
     char *error;   /* status error: message */
     struct qualify *to_qualify; /* how to become eligible, when asked for (qualify.c) */
     char *error_loc;
