@@ -1,7 +1,10 @@
-/* report.c — estimate reports: for each case, a printable, self-contained document (HTML, or
- * Markdown) to attach to an audit file: the enterprise, the date, the fingerprints, every
- * policy's result with its reasons in words (label.c), missing data and citation, and the
- * totals. An estimate, never a decision: the words say 测算. */
+/* report.c — estimate reports: for each case, a printable, self-contained document (HTML for
+ * A4, or Markdown with the same content) to attach to an audit file, from which a person can
+ * check every figure by hand: the enterprise, the date, the recording metadata, fingerprints and
+ * signature status; every policy's result; and per policy the fields it read, its conditions'
+ * sentences (label.c), the computation lines of the JSON (explain.c), missing data, its
+ * parameters with their marks and its source. An estimate, never a decision: the words say 测算.
+ * The signature is shown, never checked here: calc verify checks it. */
 #include "explain.h"
 
 #include <string.h>
