@@ -203,4 +203,17 @@ more=$(sed -n 's/^……另读取\([0-9]*\)个字段，未列出$/\1/p' "$tmp/ma
 want_line_file "$tmp/many.md" "- 第2000家门店（杭州首店）：装修投入 ¥1,000.00 × 50% = ¥500.00；¥200,000.00、¥500.00 取较小者 = ¥500.00"
 end
 
+# Ensure a case recorded under other rules says that the report uses the current ones, and
+# shows the recorded fingerprint beside this evaluation's.
+begin "a case recorded under other rules: said on the first page"
+sed 's/^    policy_set: "sha256:[0-9a-f]*"$/    policy_set: "sha256:0000000000000000000000000000000000000000000000000000000000000000"/' \
+    "$tmp/case.yaml" >"$tmp/old-rules.yaml"
+run report "$tmp/old-rules.yaml" -o "$tmp/old-rules.md"
+want_rc 0
+want_line_file "$tmp/old-rules.md" "| 规则集指纹（记录时，与本次不同） | \`sha256:0000000000000000000000000000000000000000000000000000000000000000\` |"
+want_line_file "$tmp/old-rules.md" "注意：规则集自记录以来已变更，本报告按当前规则测算；记录时的结果请用 calc replay 核对。"
+run report "$tmp/case.yaml" -o "$tmp/same-rules.md"
+! grep -q '注意' "$tmp/same-rules.md" || problem "a warning under the recorded rules"
+end
+
 finish

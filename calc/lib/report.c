@@ -207,6 +207,17 @@ static void case_facts(report *r, const calc_engine *e, const value *c, const ca
     } else
         fact(r, EN(r, "签名", "Signature"), EN(r, "未签名", "unsigned"), false);
     table_close(r);
+    /* the figures below are this evaluation's: say so when they may not be the recorded ones */
+    snprintf(t, sizeof t, "sha256:%s", e->set_fp);
+    if (rs && strcmp(rs, t))
+        para(r, "warn", EN(r, "注意：规则集自记录以来已变更，本报告按当前规则测算；记录时的结果请用 "
+                              "calc replay 核对。",
+                           "Note: the policy set changed since the case was recorded; this report "
+                           "uses the current rules (check the recorded outcome with calc replay)."));
+    snprintf(t, sizeof t, "sha256:%s", res->profile_fp);
+    if (rp && strcmp(rp, t))
+        para(r, "warn", EN(r, "注意：企业画像的指纹与记录时不同。",
+                           "Note: the profile's fingerprint differs from the recorded one."));
 }
 
 /* ---- the summary: every policy's result and the totals ---- */
@@ -553,7 +564,7 @@ static const char css[] =
     "tr.error td{background:#fde}tr.illustrative td{background:#fff6e0}"
     ".params td:first-child,.inputs td:last-child{font-family:'DejaVu Sans Mono',monospace;"
     "font-size:8.5pt}"
-    ".totals{font-weight:bold;font-size:11pt}.estimate{color:#444;margin:.2em 0 .6em}"
+    ".warn{font-weight:bold;color:#a00}.totals{font-weight:bold;font-size:11pt}.estimate{color:#444;margin:.2em 0 .6em}"
     "ul{margin:.2em 0 .5em;padding-left:1.4em}li{break-inside:avoid}"
     /* a wrapped line hangs under its text, not under its mark */
     "ul.calc,ul.conds{list-style:none;padding-left:.2em}"
