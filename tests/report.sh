@@ -216,4 +216,17 @@ run report "$tmp/case.yaml" -o "$tmp/same-rules.md"
 ! grep -q '注意' "$tmp/same-rules.md" || problem "a warning under the recorded rules"
 end
 
+# Ensure what a case file says is shown as text: a signing key with markup, a pipe and a
+# backtick neither breaks the Markdown table nor runs in the HTML.
+begin "a case's metadata shown as text in both formats"
+sed 's/^    key: "sha256:.*"$/    key: "k|e`y<script>alert(1)<\/script>"/' "$tmp/signed.yaml" >"$tmp/odd.yaml"
+run report "$tmp/odd.yaml" -o "$tmp/odd.md"
+want_rc 0
+want_line_file "$tmp/odd.md" '| 签名密钥 | k\|e\`y\<script>alert(1)\</script> |'
+run report "$tmp/odd.yaml" -o "$tmp/odd.html"
+grep -qF '<td class="fp">k|e`y&lt;script&gt;alert(1)&lt;/script&gt;</td>' "$tmp/odd.html" ||
+    problem "the key in HTML: $(grep -F 'alert' "$tmp/odd.html")"
+! grep -q '<script>' "$tmp/odd.html" || problem "markup from the case runs"
+end
+
 finish

@@ -22,6 +22,8 @@ static void esc(sbuf *b, const char *s, bool html)
         } else if (!html && (*s == '|' || *s == '*' || *s == '_' || *s == '`' || *s == '<')) {
             sb_putn(b, "\\", 1);
             sb_putn(b, s, 1);
+        } else if (!html && (*s == '\n' || *s == '\r')) {
+            sb_putn(b, " ", 1); /* a line end would end the table row or list item */
         } else
             sb_putn(b, s, 1);
     }
@@ -106,18 +108,21 @@ static void row(report *r, const char *cls, const char *const *cell, int n, int 
     if (r->html)
         sb_printf(b, cls ? "<tr class=\"%s\">" : "<tr>", cls);
     for (int i = 0; i < n; i++) {
+        const char *v = cell[i] ? cell[i] : "";
+        /* Markdown code takes no escapes: a value it cannot hold is written as text */
+        bool code = i >= mono && !r->html && !strpbrk(v, "`|\n\r");
         if (r->html)
             sb_puts(b, i >= mono ? "<td class=\"fp\">" : i == 0 && !cls ? "<th>" : "<td>");
         else
-            sb_puts(b, i >= mono ? "| `" : "| ");
-        if (i >= mono && !r->html)
-            sb_puts(b, cell[i] ? cell[i] : ""); /* no escapes inside code */
+            sb_puts(b, code ? "| `" : "| ");
+        if (code)
+            sb_puts(b, v);
         else
-            text(r, cell[i] ? cell[i] : "");
+            text(r, v);
         if (r->html)
             sb_puts(b, i >= mono ? "</td>" : i == 0 && !cls ? "</th>" : "</td>");
         else
-            sb_puts(b, i >= mono ? "` " : " ");
+            sb_puts(b, code ? "` " : " ");
     }
     sb_puts(b, r->html ? "</tr>\n" : "|\n");
 }
