@@ -208,15 +208,16 @@ report() {
 check "estimate report renders in Chromium (text, totals, fingerprints, markup inert)" report
 
 # Ensure the Markdown report carries the same results, in words: the amount from illustrative
-# parameters marked, each reason's sentence (no DSL name or field path), the pool claim.
+# parameters marked, each reason's sentence (no DSL name; field paths only in the inputs' Field
+# column), the pool claim.
 report_md() {
     "$CALC" report "$tmp/rec.yaml" -o "$tmp/report.md" --lang en &&
         grep -q '^# Policy estimate report$' "$tmp/report.md" &&
-        grep -q '^| R&D investment subsidy (sc25-rd-subsidy) | eligible | ¥800,000.05 \\\* |$' "$tmp/report.md" &&
+        grep -q '^| R&D investment subsidy | sc25-rd-subsidy | eligible | ¥800,000.05 \\\* |$' "$tmp/report.md" &&
         grep -q '^\\\* includes illustrative parameters, not figures from the policy text$' "$tmp/report.md" &&
         grep -q '^- ✗ Industry: artificial intelligence; this policy requires: smart manufacturing, new energy, new equipment or new materials$' "$tmp/report.md" &&
         ! grep -qiE 'decision|one_of|at_least|\[industry\]' "$tmp/report.md" &&
-        grep -q '^\*\*Total cash ¥1,955,000.05' "$tmp/report.md"
+        grep -q '^Total cash ¥1,955,000.05' "$tmp/report.md"
 }
 check "Markdown report, in English" report_md
 

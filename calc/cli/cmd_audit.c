@@ -1,5 +1,5 @@
 /* cmd_audit.c — the audit commands: calc replay (case files against their expected outcome),
- * calc record (a case file of a profile's outcome), calc report (a decision report per case)
+ * calc record (a case file of a profile's outcome), calc report (an estimate report per case)
  * and calc fingerprint. */
 #include "cli.h"
 

@@ -273,6 +273,24 @@ void ctx_name(evalctx *c, int64_t v, const snode *sn, const char *zh, const char
     x->type = type;
 }
 
+/* Notes a scalar field read (explain), once per path; the first CTX_READS_MAX paths, so that a
+ * policy over a list of thousands of items neither slows down nor lists them all. */
+static void ctx_read(evalctx *c, const char *path, const snode *sn, const pval *v)
+{
+    for (size_t i = 0; i < c->nreads; i++)
+        if (strcmp(c->reads[i].path, path) == 0)
+            return;
+    if (c->nreads == CTX_READS_MAX) {
+        c->reads_cut = true;
+        return;
+    }
+    c->reads = arena_grow(c->a, c->reads, c->nreads, &c->capreads, sizeof *c->reads, 8);
+    field_read *r = &c->reads[c->nreads++];
+    r->path = arena_strndup(c->a, path, strlen(path));
+    r->sn = sn;
+    r->v = *v;
+}
+
 /* Appends s to an item's text (cut at a character, with "…", when it does not fit). */
 static void item_append(char *buf, size_t *len, size_t cap, const char *s)
 {
@@ -658,10 +676,12 @@ static int obj_index(lua_State *L)
     else
         p[0] = 0;
     push_pval(L, v, ch, p);
-    if (ch->type == T_INT || ch->type == T_MONEY) {
-        evalctx *c = words_ctx(L); /* a value read can name a step's operand */
-        if (c)
+    evalctx *c = ch->type != T_OBJECT && ch->type != T_LIST ? words_ctx(L) : NULL;
+    if (c) { /* a value read can name a step's operand, and is one of the amount's inputs */
+        if (ch->type == T_INT || ch->type == T_MONEY)
             ctx_name(c, v->u.i, ch, NULL, NULL, ch->type);
+        child_path(p, sizeof p, u->path, ch->name);
+        ctx_read(c, p, ch, v);
     }
     return 1;
 }

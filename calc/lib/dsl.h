@@ -7,6 +7,8 @@
 
 #include <stdarg.h>
 
+#define CTX_READS_MAX 200
+
 typedef struct evalctx {
     const polset *ps;
     const calc_profile *prof;
@@ -39,6 +41,11 @@ typedef struct evalctx {
      * profile, names given by the engine (the items' sum) and earlier results, newest last */
     label_name named[16];
     unsigned nnamed; /* how many were noted: the newest is named[(nnamed - 1) % 16] */
+    /* the scalar fields the policy's Lua functions read (explain), in the result's arena: what
+     * the report lists as the amount's inputs */
+    field_read *reads;
+    size_t nreads, capreads;
+    bool reads_cut; /* more were read than CTX_READS_MAX */
     sbuf scratch; /* values rendered into records */
     /* the records of the policy under way, copied into the result's arena when it is done */
     crec *recbuf;

@@ -442,6 +442,9 @@ void policy_eval(evalctx *c, sbx *s, const policy *p, int index, pres *r)
     c->nwords = c->capwords = 0;
     c->unnamed = false;
     c->nnamed = 0;
+    c->reads = NULL; /* in the result's arena, as the words */
+    c->nreads = c->capreads = 0;
+    c->reads_cut = false;
     if (p->error) {
         r->status = ST_ERROR;
         r->error = (char *)p->error;
@@ -489,6 +492,11 @@ void policy_eval(evalctx *c, sbx *s, const policy *p, int index, pres *r)
     }
     if (c->explain && r->status == ST_ELIGIBLE)
         finish_words(c, p, r);
+    if (c->explain) {
+        r->read = c->reads;
+        r->nread = c->nreads;
+        r->read_cut = c->reads_cut;
+    }
     r->amount_before = r->amount;
     r->amount_before_cap = r->amount;
     lua_settop(s->L, top);

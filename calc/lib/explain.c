@@ -143,33 +143,42 @@ void cap_share_words(sbuf *b, const calc_engine *e, const policy *p, const pres 
     label_money(b, r->amount);
 }
 
+size_t computation_count(const policy *p, const pres *r)
+{
+    return r->nwords + (r->capped && p->cap >= 0 && r->status == ST_ELIGIBLE);
+}
+
+const char *computation_line(sbuf *t, const calc_engine *e, const policy *p, const pres *r,
+                             size_t k, int lang)
+{
+    if (k < r->nwords)
+        return r->words[2 * k + lang];
+    t->n = 0;
+    cap_share_words(t, e, p, r, lang);
+    return t->p ? t->p : "";
+}
+
 void json_computation(sbuf *b, FILE *sink, const calc_engine *e, const policy *p,
                              const pres *r)
 {
+    size_t n = computation_count(p, r);
+    sbuf t = {0};
     LIT(b, ", \"computation\": {");
     for (int l = 0; l < 2; l++) {
         sb_puts(b, l ? "], \"en\": [" : "\"zh\": [");
-        for (size_t k = 0; k < r->nwords; k++) {
+        for (size_t k = 0; k < n; k++) {
             if (sink && b->n > 65536) {
                 fwrite(b->p, 1, b->n, sink);
                 b->n = 0;
             }
             if (k)
                 LIT(b, ", ");
-            sb_json_str(b, r->words[2 * k + l]);
-        }
-        if (r->capped && p->cap >= 0 && r->status == ST_ELIGIBLE) {
-            sbuf t = {0};
-            cap_share_words(&t, e, p, r, l);
-            if (r->nwords)
-                LIT(b, ", ");
-            sb_json_str(b, t.p);
-            sb_free(&t);
+            sb_json_str(b, computation_line(&t, e, p, r, k, l));
         }
     }
+    sb_free(&t);
     LIT(b, "]}");
 }
-
 
 void pool_words(sbuf *b, const decl *x, bool claim, int lang)
 {

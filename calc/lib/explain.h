@@ -17,6 +17,11 @@ void json_people(sbuf *b, const polset *ps, const policy *p, const pres *r);
  * cap's share; with a sink, written on as it grows (a line per item of a list of thousands). */
 void json_computation(sbuf *b, FILE *sink, const calc_engine *e, const policy *p,
                       const pres *r);
+/* The same lines one at a time, for the report: how many, and line k in lang (0 zh, 1 en;
+ * t: scratch the cap's line is made in). */
+size_t computation_count(const policy *p, const pres *r);
+const char *computation_line(sbuf *t, const calc_engine *e, const policy *p, const pres *r,
+                             size_t k, int lang);
 /* Whether the result's amount was computed (eligible or superseded): its parameters' marks
  * apply to it. */
 bool amount_computed(const pres *r);

@@ -344,6 +344,11 @@ static void actual_words(sbuf *b, const crec *r, int lang)
     label_value(b, sn, &r->v, lang);
 }
 
+void crec_actual_label(sbuf *b, const crec *r, int lang)
+{
+    actual_words(b, r, lang);
+}
+
 /* A field of the condition or of one below it (a composite has none of its own): where in the
  * profile's lists the condition is. */
 static const snode *some_field(const cond *c)

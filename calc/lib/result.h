@@ -39,6 +39,9 @@ void crec_required(sbuf *b, const crec *r);
  * 本政策要求：智能制造、新能源、新装备或新材料" — values in their labels and units, never a code,
  * a field path or a DSL name. Every writer of conditions for people uses it. */
 void crec_label(sbuf *b, const crec *r, int lang);
+/* A record's actual value alone, in words as its sentence gives it (a record of a condition
+ * on a field: r->c and r->c->sn set). */
+void crec_actual_label(sbuf *b, const crec *r, int lang);
 /* The label of a field path as `missing` and to_qualify write it ("stores[0].kind" →
  * "第1家门店 门店类型"); the path itself when the schema does not have it. */
 void path_label(sbuf *b, const snode *root, const char *path, int lang);
@@ -106,6 +109,12 @@ typedef struct qualify {
     const char **fixed;  /* failing fields no suggestion may change (schema `change:`) */
 } qualify;
 
+typedef struct field_read { /* a profile field the amount's functions read (explain) */
+    const char *path; /* "finance.rd_expense", "stores[0].fitout_investment" */
+    const snode *sn;
+    pval v; /* a copy, as a crec keeps it */
+} field_read;
+
 typedef struct pres {
     int policy;   /* index into the engine's policies */
     int status;
@@ -133,6 +142,9 @@ typedef struct pres {
     size_t nwords;
     char **words; /* the computation in words: line i in Chinese words[2i], English words[2i+1] */
     bool words_rule; /* its first line is the policy's amount rule ("计算规则：…") */
+    size_t nread;
+    field_read *read; /* the fields its amount read, in order, each once (explain) */
+    bool read_cut;    /* it read more fields than are kept */
     char *error;   /* status error: message */
     struct qualify *to_qualify; /* how to become eligible, when asked for (qualify.c) */
     char *error_loc;
