@@ -133,21 +133,34 @@ attributed() {
       condition at_least(finance.rd_expense): >= 1000000.00 → >= 2000000.00
     totals.cash: expected 1955000.05, got 2355000.08
 W
+    cat >"$tmp/want-note" <<W
+      sc25-rd-subsidy.min_rd: ¥1,000,000.00 → ¥2,000,000.00
+      sc25-rd-subsidy.rate: 10% → 15%
+      sc25-rd-subsidy condition at_least(finance.rd_expense): >= 1000000.00 → >= 2000000.00
+W
     grep -q '^    the policy set changed since recording (sha256:.* → sha256:.*): ./sc25-rd-subsidy.lua$' "$tmp/out" &&
-        sed -n '3,7p' "$tmp/out" | diff "$tmp/want" -
+        sed -n '3,5p' "$tmp/out" | diff "$tmp/want-note" - &&
+        sed -n '6,10p' "$tmp/out" | diff "$tmp/want" -
 }
 check "replay after a parameter change: attributed diff (old → new)" attributed
 
-# Ensure --strict fails when only the rules changed (a comment), and plain replay passes.
+# Ensure --strict fails on a change of meaning even when amounts agree (a parameter of a policy
+# not in force on the case's date), naming it, and passes a comment, saying so.
 strict() {
     cp -R policies "$tmp/p3"
     echo "-- a comment" >>"$tmp/p3/sc25-loan-interest.lua"
     "$CALC" replay "$tmp/rec.yaml" --policies "$tmp/p3" >"$tmp/out" || return 1
     grep -q '^PASS ' "$tmp/out" && grep -q 'changed since recording.*sc25-loan-interest.lua' "$tmp/out" || return 1
-    "$CALC" replay "$tmp/rec.yaml" --policies "$tmp/p3" --strict >"$tmp/out2"
-    [ $? -eq 1 ] && grep -q -- '--strict: the rules changed since recording' "$tmp/out2"
+    "$CALC" replay "$tmp/rec.yaml" --policies "$tmp/p3" --strict >"$tmp/out2" || return 1
+    grep -q '^PASS ' "$tmp/out2" && grep -qx '      ./sc25-loan-interest.lua: formatting or comments only' "$tmp/out2" &&
+        grep -qx -- '    --strict: passed: formatting or comments only, the rules mean what they meant when recorded' "$tmp/out2" || return 1
+    cp -R policies "$tmp/p3b"
+    sed -i 's/flagship = "100000",/flagship = "120000",/' "$tmp/p3b/sc20-first-store.lua"
+    "$CALC" replay "$tmp/rec.yaml" --policies "$tmp/p3b" --strict >"$tmp/out3"
+    [ $? -eq 1 ] && cat "$tmp/out3" &&
+        grep -qx -- '    --strict: the meaning of the rules changed since recording: sc20-first-store.tiers.flagship' "$tmp/out3"
 }
-check "--strict fails on a rule change even when amounts agree" strict
+check "--strict fails on a change of meaning even when amounts agree, passes a comment" strict
 
 # Ensure --as-recorded replays with the rules stored in the case after policies/ changed.
 as_recorded() {

@@ -1,6 +1,7 @@
 /* cases.c — case files (OpenFisca-style YAML tests: name, as_of, profile, output) and their
  * replay: evaluate, compare the expected keys, print PASS/FAIL with a field-level diff. */
 #include "engine.h"
+#include "rulediff.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -331,12 +332,14 @@ static int replay_case(FILE *out, calc_engine *e, const char *file, const value 
             audit_attribute(&b, e, c, pi, as_of);
         diffs += dp;
     }
-    sbuf note = {0};
-    bool changed = audit_rules_changed(&note, e, c);
-    if (changed && live->replay_strict && !diffs) {
+    /* every rule change named, and whether it changed meaning (rulediff.c) */
+    sbuf note = {0}, strict = {0};
+    int changed = rulediff_note(&note, &strict, e, c, as_of);
+    if (changed == RULES_MEANING && live->replay_strict && !diffs)
         diffs++;
-        sb_puts(&b, "    --strict: the rules changed since recording\n");
-    }
+    if (changed && live->replay_strict)
+        sb_putn(changed == RULES_MEANING ? &b : &note, strict.p, strict.n);
+    sb_free(&strict);
     int rc = 0;
     if (invalid) {
         fprintf(out, "INVALID %s (%s:%u)\n", nm, file, c->loc.line);
