@@ -15,9 +15,11 @@
  *   field's name) does. So renaming a local is formatting, renaming a field is not. The chunk is
  *   compiled, never run, in a Lua state of its own.
  * - a YAML file (schema.yaml, set.yaml): SHA-256 of its parsed document in a canonical form —
- *   mappings with their keys in order, lists, scalars by their text and whether they were
- *   quoted ("true" is a text, true a boolean), nulls — so comments, indentation, flow or block
- *   style and the kind of quotes do not reach it. */
+ *   mappings with their keys in order, lists, scalars by their text, nulls, and whether a
+ *   scalar that reads as a boolean was quoted ("true" is a text, true a boolean) — so comments,
+ *   indentation, flow or block style and quotes around any other text do not reach it. A key
+ *   moved to another place of its mapping counts as a change (the schema's order is the
+ *   order of the fields). */
 #include "rulediff.h"
 #include "msgs.h"
 
@@ -25,6 +27,7 @@
 #include <lua.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ---- the meaning digest of a Lua chunk ---- */
 
@@ -156,12 +159,24 @@ static bool lua_meaning(const char *text, size_t len, char out[65])
 
 /* ---- the meaning digest of a YAML document ---- */
 
+/* Whether a plain scalar of this text reads as a boolean (YAML 1.1's words and calc's 是/否):
+ * only then does quoting it change what it is. */
+static bool bool_like(const char *s)
+{
+    static const char *const words[] = {"true", "false", "yes", "no", "on", "off", "y", "n",
+                                         NULL};
+    for (int i = 0; words[i]; i++)
+        if (strcasecmp(s, words[i]) == 0)
+            return true;
+    return strcmp(s, "\xE6\x98\xAF") == 0 || strcmp(s, "\xE5\x90\xA6") == 0;
+}
+
 static void yaml_canon(sbuf *b, const value *v)
 {
     switch (v->type) {
     case V_NULL: sb_puts(b, "~"); break;
     case V_SCALAR:
-        sb_puts(b, v->quoted ? "'" : "=");
+        sb_puts(b, v->quoted && bool_like(v->str) ? "'" : "=");
         sb_json_str(b, v->str);
         break;
     case V_SEQ:
