@@ -191,7 +191,7 @@ format_only() {
 1 passed, 0 failed
 W
     sed -n '3,$p' "$tmp/fo" | diff "$tmp/fo.want" - || return 1
-    LANGUAGE=zh "$CALC" replay "$tmp/rec.yaml" --policies "$tmp/f" --strict >"$tmp/fz" || return 1
+    "$CALC" replay "$tmp/rec.yaml" --policies "$tmp/f" --strict --lang zh >"$tmp/fz" || return 1
     cat "$tmp/fz"
     grep -qx '      ./set.yaml：仅格式或注释改动' "$tmp/fz" &&
         grep -qx '    --strict：通过：仅格式或注释改动，规则含义与记录时相同' "$tmp/fz" &&
