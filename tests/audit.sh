@@ -158,7 +158,16 @@ strict() {
     sed -i 's/flagship = "100000",/flagship = "120000",/' "$tmp/p3b/sc20-first-store.lua"
     "$CALC" replay "$tmp/rec.yaml" --policies "$tmp/p3b" --strict >"$tmp/out3"
     [ $? -eq 1 ] && cat "$tmp/out3" &&
-        grep -qx -- '    --strict: the meaning of the rules changed since recording: sc20-first-store.tiers.flagship' "$tmp/out3"
+        grep -qx -- '    --strict: the meaning of the rules changed since recording: sc20-first-store.tiers.flagship' "$tmp/out3" || return 1
+    # a change of code beside the parameters, conditions and window (gs17-listing is not in
+    # force on the case's date: the amounts agree)
+    cp -R policies "$tmp/p3c"
+    sed -i 's/if total == 0 then/if total == 1 then/' "$tmp/p3c/gs17-listing.lua"
+    "$CALC" replay "$tmp/rec.yaml" --policies "$tmp/p3c" >"$tmp/out4" || return 1
+    "$CALC" replay "$tmp/rec.yaml" --policies "$tmp/p3c" --strict >"$tmp/out5"
+    [ $? -eq 1 ] && cat "$tmp/out4" "$tmp/out5" &&
+        grep -qx '      ./gs17-listing.lua: its code changed beyond its parameters, conditions and window (the amount rule or its texts)' "$tmp/out4" &&
+        grep -qx -- '    --strict: the meaning of the rules changed since recording: ./gs17-listing.lua' "$tmp/out5"
 }
 check "--strict fails on a change of meaning even when amounts agree, passes a comment" strict
 

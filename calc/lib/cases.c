@@ -335,10 +335,11 @@ static int replay_case(FILE *out, calc_engine *e, const char *file, const value 
     /* every rule change named, and whether it changed meaning (rulediff.c) */
     sbuf note = {0}, strict = {0};
     int changed = rulediff_note(&note, &strict, e, c, as_of);
-    if (changed == RULES_MEANING && live->replay_strict && !diffs)
-        diffs++;
-    if (changed && live->replay_strict)
-        sb_putn(changed == RULES_MEANING ? &b : &note, strict.p, strict.n);
+    if (changed == RULES_MEANING && live->replay_strict) {
+        diffs += !diffs;
+        sb_putn(&b, strict.p, strict.n);
+    } else if (changed == RULES_FORMAT && live->replay_strict && !diffs)
+        sb_putn(&note, strict.p, strict.n);
     sb_free(&strict);
     int rc = 0;
     if (invalid) {

@@ -314,6 +314,8 @@ static void set_yaml(sbuf *b, const polset *ps, int ind)
 
 void rulediff_record_set(sbuf *b, const calc_engine *e)
 {
+    if (policy_index(&e->ps, "set") >= 0)
+        return; /* a policy of that id has the key: its set is not recorded */
     sb_puts(b, "    set:\n");
     set_yaml(b, &e->ps, 6);
 }
