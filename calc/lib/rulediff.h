@@ -16,6 +16,9 @@ void rulediff_record_meaning(sbuf *b, const calc_engine *e);
 /* calc record: recorded.set, the set's groups (members), caps (limit, members) and pools
  * (unit, size, mode, members) (indent 4). */
 void rulediff_record_set(sbuf *b, const calc_engine *e);
+/* The meaning digest of a Lua source (chunkdigest.c); false when it does not compile, or when
+ * the dump is not Lua 5.4's (then nothing can be told). */
+bool chunk_meaning(const char *text, size_t len, char out[65]);
 /* One policy's recorded entry as calc record writes it, at indent 0 (audit.c). */
 void audit_policy_entry(sbuf *b, const policy *p, calc_date as_of);
 
