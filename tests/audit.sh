@@ -1,7 +1,8 @@
 #!/bin/sh
 # Auditor-grade replay: record → replay round trips for every case file, fingerprints (stable
 # under reformatting, changed by any value, the set's reproducible with sha256sum), attributed
-# diffs after a rule change, --strict, --as-recorded, determinism, and the decision report
+# diffs after a rule change, every rule change named on PASS and FAIL and formatting told from
+# meaning (--strict fails on meaning only), --as-recorded, determinism, and the decision report
 # rendered in headless Chromium. Run from the repository root: BUILD=build sh tests/audit.sh.
 # Prints one line per check and ends with "N passed, N failed".
 set -u
