@@ -273,6 +273,20 @@ W
 }
 check "a parameter change that changes the amount is named on FAIL (old → new)" named_fail
 
+# Ensure a policy removed since recording is named even though the case, which expects its
+# result, is invalid now.
+removed() {
+    cp -R policies "$tmp/rm"
+    rm "$tmp/rm/qj20-industry-match.lua"
+    "$CALC" replay "$tmp/rec.yaml" --policies "$tmp/rm" >"$tmp/rm.out" 2>"$tmp/rm.err"
+    rc=$?
+    cat "$tmp/rm.out" "$tmp/rm.err"
+    [ $rc -eq 3 ] && grep -q "unknown policy 'qj20-industry-match'" "$tmp/rm.err" &&
+        grep -q '^INVALID ' "$tmp/rm.out" &&
+        grep -qx '      ./qj20-industry-match.lua: the file was removed' "$tmp/rm.out"
+}
+check "a policy removed since recording is named" removed
+
 # Ensure --as-recorded replays with the rules stored in the case after policies/ changed.
 as_recorded() {
     "$CALC" record "$EX" --as-of 2025-06-30 --embed-policies -o "$tmp/emb.yaml" || return 1

@@ -343,7 +343,7 @@ static int replay_case(FILE *out, calc_engine *e, const char *file, const value 
     sb_free(&strict);
     int rc = 0;
     if (invalid) {
-        fprintf(out, "INVALID %s (%s:%u)\n", nm, file, c->loc.line);
+        fprintf(out, "INVALID %s (%s:%u)\n%s", nm, file, c->loc.line, note.p ? note.p : "");
         st->invalid++;
         rc = CALC_ESCHEMA;
     } else if (diffs) {
