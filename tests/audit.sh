@@ -1,7 +1,8 @@
 #!/bin/sh
 # Auditor-grade replay: record → replay round trips for every case file, fingerprints (stable
 # under reformatting, changed by any value, the set's reproducible with sha256sum), attributed
-# diffs after a rule change, --strict, --as-recorded, determinism, and the decision report
+# diffs after a rule change, every rule change named on PASS and FAIL and formatting told from
+# meaning (--strict fails on meaning only), --as-recorded, determinism, and the decision report
 # rendered in headless Chromium. Run from the repository root: BUILD=build sh tests/audit.sh.
 # Prints one line per check and ends with "N passed, N failed".
 set -u
@@ -133,21 +134,158 @@ attributed() {
       condition at_least(finance.rd_expense): >= 1000000.00 → >= 2000000.00
     totals.cash: expected 1955000.05, got 2355000.08
 W
+    cat >"$tmp/want-note" <<W
+      sc25-rd-subsidy.min_rd: ¥1,000,000.00 → ¥2,000,000.00
+      sc25-rd-subsidy.rate: 10% → 15%
+      sc25-rd-subsidy condition at_least(finance.rd_expense): >= 1000000.00 → >= 2000000.00
+W
     grep -q '^    the policy set changed since recording (sha256:.* → sha256:.*): ./sc25-rd-subsidy.lua$' "$tmp/out" &&
-        sed -n '3,7p' "$tmp/out" | diff "$tmp/want" -
+        sed -n '3,5p' "$tmp/out" | diff "$tmp/want-note" - &&
+        sed -n '6,10p' "$tmp/out" | diff "$tmp/want" -
 }
 check "replay after a parameter change: attributed diff (old → new)" attributed
 
-# Ensure --strict fails when only the rules changed (a comment), and plain replay passes.
+# Ensure --strict fails on a change of meaning even when amounts agree (a parameter of a policy
+# not in force on the case's date), naming it, and passes a comment, saying so.
 strict() {
     cp -R policies "$tmp/p3"
     echo "-- a comment" >>"$tmp/p3/sc25-loan-interest.lua"
     "$CALC" replay "$tmp/rec.yaml" --policies "$tmp/p3" >"$tmp/out" || return 1
     grep -q '^PASS ' "$tmp/out" && grep -q 'changed since recording.*sc25-loan-interest.lua' "$tmp/out" || return 1
-    "$CALC" replay "$tmp/rec.yaml" --policies "$tmp/p3" --strict >"$tmp/out2"
-    [ $? -eq 1 ] && grep -q -- '--strict: the rules changed since recording' "$tmp/out2"
+    "$CALC" replay "$tmp/rec.yaml" --policies "$tmp/p3" --strict >"$tmp/out2" || return 1
+    grep -q '^PASS ' "$tmp/out2" && grep -qx '      ./sc25-loan-interest.lua: formatting or comments only' "$tmp/out2" &&
+        grep -qx -- '    --strict: passed: formatting or comments only, the rules mean what they meant when recorded' "$tmp/out2" || return 1
+    cp -R policies "$tmp/p3b"
+    sed -i 's/flagship = "100000",/flagship = "120000",/' "$tmp/p3b/sc20-first-store.lua"
+    "$CALC" replay "$tmp/rec.yaml" --policies "$tmp/p3b" --strict >"$tmp/out3"
+    [ $? -eq 1 ] && cat "$tmp/out3" &&
+        grep -qx -- '    --strict: the meaning of the rules changed since recording: sc20-first-store.tiers.flagship' "$tmp/out3" || return 1
+    # a change of code beside the parameters, conditions and window (gs17-listing is not in
+    # force on the case's date: the amounts agree)
+    cp -R policies "$tmp/p3c"
+    sed -i 's/if total == 0 then/if total == 1 then/' "$tmp/p3c/gs17-listing.lua"
+    "$CALC" replay "$tmp/rec.yaml" --policies "$tmp/p3c" >"$tmp/out4" || return 1
+    "$CALC" replay "$tmp/rec.yaml" --policies "$tmp/p3c" --strict >"$tmp/out5"
+    [ $? -eq 1 ] && cat "$tmp/out4" "$tmp/out5" &&
+        grep -qx '      ./gs17-listing.lua: its code changed beyond its parameters, conditions and window (the amount rule or its texts)' "$tmp/out4" &&
+        grep -qx -- '    --strict: the meaning of the rules changed since recording: ./gs17-listing.lua' "$tmp/out5"
 }
-check "--strict fails on a rule change even when amounts agree" strict
+check "--strict fails on a change of meaning even when amounts agree, passes a comment" strict
+
+# Ensure formatting that moves lines, reindents or renames a local variable of a policy, and a
+# comment or reflow of set.yaml and schema.yaml, are formatting only, in English and Chinese,
+# under --strict; and that the same comment against a case recorded before the meaning
+# digests (no fingerprint.meaning) cannot be told from meaning: --strict fails, saying why.
+format_only() {
+    cp -R policies "$tmp/f"
+    sed -i '1i -- a comment that moves every line down\n' "$tmp/f/sc25-loan-interest.lua"
+    sed -i 's/^    /\t/' "$tmp/f/sc25-rd-subsidy.lua"
+    # the local total of the amount function renamed (its text "total of …" kept)
+    sed -i '/^    local total = 0$/,/^    return total$/{s/^    local total = 0$/    local sum = 0/
+        s/total = add(total,/sum = add(sum,/; s/if total == 0/if sum == 0/; s/}, total)$/}, sum)/
+        s/^    return total$/    return sum/}' "$tmp/f/gs17-listing.lua"
+    grep -q 'local sum = 0' "$tmp/f/gs17-listing.lua" &&
+        ! grep -w 'total' "$tmp/f/gs17-listing.lua" | grep -qv 'total of' || return 1
+    printf '# a closing comment\n' >>"$tmp/f/set.yaml"
+    sed -i 's/^    members: \[sc25-free-office, sc25-hq-office\]$/    members:\n      - sc25-free-office\n      - "sc25-hq-office"   # quoted, block style/' "$tmp/f/set.yaml"
+    sed -i '1i # a new first line' "$tmp/f/schema.yaml"
+    "$CALC" replay "$tmp/rec.yaml" --policies "$tmp/f" --strict >"$tmp/fo" || { cat "$tmp/fo"; return 1; }
+    cat "$tmp/fo"
+    cat >"$tmp/fo.want" <<W
+      ./gs17-listing.lua: formatting or comments only
+      ./sc25-loan-interest.lua: formatting or comments only
+      ./sc25-rd-subsidy.lua: formatting or comments only
+      ./schema.yaml: formatting or comments only
+      ./set.yaml: formatting or comments only
+    --strict: passed: formatting or comments only, the rules mean what they meant when recorded
+1 passed, 0 failed
+W
+    sed -n '3,$p' "$tmp/fo" | diff "$tmp/fo.want" - || return 1
+    "$CALC" replay "$tmp/rec.yaml" --policies "$tmp/f" --strict --lang zh >"$tmp/fz" || return 1
+    cat "$tmp/fz"
+    grep -qx '      ./set.yaml：仅格式或注释改动' "$tmp/fz" &&
+        grep -qx '    --strict：通过：仅格式或注释改动，规则含义与记录时相同' "$tmp/fz" &&
+        grep -q '^    自记录以来政策集已改动（sha256:' "$tmp/fz" || return 1
+    sed '/^    meaning:$/,/^  recorded:$/{/^  recorded:$/!d}' "$tmp/rec.yaml" >"$tmp/old.yaml"
+    ! grep -q 'meaning' "$tmp/old.yaml" || return 1
+    "$CALC" replay "$tmp/old.yaml" --policies "$tmp/f" --strict >"$tmp/fo2"
+    [ $? -eq 1 ] && cat "$tmp/fo2" &&
+        grep -qx '      ./set.yaml: changed (the case records no meaning digest, so formatting cannot be told from meaning)' "$tmp/fo2"
+}
+check "formatting, comments, a renamed local; set.yaml and schema.yaml reflowed: formatting only" format_only
+
+# Ensure every change is named on PASS, old → new: a parameter of a policy that is not in force
+# on the case's date (the amount is unaffected), a condition and a window of one that is, a
+# pool's size and mode, a group's members and a cap's limit; in Chinese too; and a new policy.
+named() {
+    cp -R policies "$tmp/n"
+    sed -i 's/flagship = "100000",/flagship = "120000",/' "$tmp/n/sc20-first-store.lua"
+    sed -i 's/in_force = { "2025-01-01", "2025-12-31" }/in_force = { "2025-01-01", "2026-06-30" }/
+            s/greater_than("finance.loan_interest_paid", 0)/greater_than("finance.loan_interest_paid", 100)/' \
+        "$tmp/n/sc25-loan-interest.lua"
+    sed -i 's/size: 19000/size: 20000/; s/^    mode: first_come$/    mode: pro_rata/
+            s/members: \[sc25-free-office, sc25-hq-office\]/members: [sc25-hq-office, sc25-free-office]/
+            s/limit: finance.local_contribution/limit: finance.revenue/' "$tmp/n/set.yaml"
+    grep -q 'revenue:' "$tmp/n/schema.yaml" || return 1
+    sed 's/id = "sc25-loan-interest"/id = "sc25-loan-interest2"/
+         s/in_force = { "2025-01-01", "2025-12-31" }/in_force = { "2030-01-01", "2030-12-31" }/' \
+        policies/sc25-loan-interest.lua >"$tmp/n/sc25-loan-interest2.lua"
+    "$CALC" replay "$tmp/rec.yaml" --policies "$tmp/n" >"$tmp/nm" || { cat "$tmp/nm"; return 1; }
+    cat "$tmp/nm"
+    cat >"$tmp/nm.want" <<W
+      sc20-first-store.tiers.flagship: ¥100,000.00 → ¥120,000.00
+      sc25-loan-interest condition greater_than(finance.loan_interest_paid): > 0.00 → > 100.00
+      sc25-loan-interest in force: 2025-01-01 – 2025-12-31 → 2025-01-01 – 2026-06-30
+      sc25-loan-interest2: a new policy
+      group sc25-space members: [sc25-free-office, sc25-hq-office] → [sc25-hq-office, sc25-free-office]
+      cap sc25-hq-cap limit: finance.local_contribution → finance.revenue
+      pool sc25-apartments mode: first_come → pro_rata
+      pool sc25-office-space mode: first_come → pro_rata
+      pool qj20-incubator-space size: 19000 m² → 20000 m²
+      pool qj20-incubator-space mode: first_come → pro_rata
+1 passed, 0 failed
+W
+    grep -q '^PASS ' "$tmp/nm" && sed -n '3,$p' "$tmp/nm" | diff "$tmp/nm.want" - || return 1
+    LANGUAGE=zh "$CALC" replay "$tmp/rec.yaml" --policies "$tmp/n" --strict >"$tmp/nz"
+    [ $? -eq 1 ] && cat "$tmp/nz" &&
+        grep -qx '      资金池 qj20-incubator-space 规模：19000 m² → 20000 m²' "$tmp/nz" &&
+        grep -qx '      sc25-loan-interest 有效期：2025-01-01 至 2025-12-31 → 2025-01-01 至 2026-06-30' "$tmp/nz" &&
+        grep -q '^    --strict：自记录以来规则的含义已改动：sc20-first-store.tiers.flagship, ' "$tmp/nz"
+}
+check "every rule change named on PASS (old → new): parameter, condition, window, group, cap, pool" named
+
+# Ensure a parameter change that changes the amount is named on FAIL, in the note and under
+# the result it changed, and a pool's size change with it.
+named_fail() {
+    cp -R policies "$tmp/nf"
+    sed -i 's/cap = illustrative(yuan "1000000")/cap = illustrative(yuan "100000")/' "$tmp/nf/sc25-loan-interest.lua"
+    sed -i 's/size: 126000000/size: 100000000/' "$tmp/nf/set.yaml"
+    "$CALC" replay "$tmp/rec.yaml" --policies "$tmp/nf" >"$tmp/nf.out"
+    [ $? -eq 1 ] || { cat "$tmp/nf.out"; return 1; }
+    cat "$tmp/nf.out"
+    cat >"$tmp/nf.want" <<W
+      sc25-loan-interest.cap: ¥1,000,000.00 → ¥100,000.00
+      pool sc25-commerce size: ¥126,000,000.00 → ¥100,000,000.00
+    sc25-loan-interest.amount: expected 120000.00, got 100000.00
+      parameter cap: ¥1,000,000.00 → ¥100,000.00
+W
+    grep -q '^FAIL ' "$tmp/nf.out" && sed -n '3,6p' "$tmp/nf.out" | diff "$tmp/nf.want" -
+}
+check "a parameter change that changes the amount is named on FAIL (old → new)" named_fail
+
+# Ensure a policy removed since recording is named even though the case, which expects its
+# result, is invalid now.
+removed() {
+    cp -R policies "$tmp/rm"
+    rm "$tmp/rm/qj20-industry-match.lua"
+    "$CALC" replay "$tmp/rec.yaml" --policies "$tmp/rm" >"$tmp/rm.out" 2>"$tmp/rm.err"
+    rc=$?
+    cat "$tmp/rm.out" "$tmp/rm.err"
+    [ $rc -eq 3 ] && grep -q "unknown policy 'qj20-industry-match'" "$tmp/rm.err" &&
+        grep -q '^INVALID ' "$tmp/rm.out" &&
+        grep -qx '      ./qj20-industry-match.lua: the file was removed' "$tmp/rm.out"
+}
+check "a policy removed since recording is named" removed
 
 # Ensure --as-recorded replays with the rules stored in the case after policies/ changed.
 as_recorded() {

@@ -22,8 +22,9 @@ begin "the calc program links libmicrohttpd, the library does not"
 nm "$CALC" 2>/dev/null | grep -q ' U MHD_start_daemon' || problem "calc does not use MHD_start_daemon"
 end
 
+# (chunkdigest.c compiles a policy's source to digest its meaning, and never runs it)
 begin "only the sandbox, DSL, policy and evaluation modules include Lua"
-allowed="sandbox.c sbxlib.c dsl.c policy.c eval.c amount.c engine.c sandbox.h dsl.h evalp.h"
+allowed="sandbox.c sbxlib.c dsl.c policy.c eval.c amount.c engine.c sandbox.h dsl.h evalp.h chunkdigest.c"
 for f in $(grep -lE '#include (<lua|<lauxlib|<lualib|"sandbox.h"|"dsl.h"|"evalp.h")' calc/lib/* calc/cli/* calc/serve/*.[ch] 2>/dev/null); do
     case " $allowed " in
     *" $(basename "$f") "*) ;;

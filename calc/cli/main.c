@@ -139,8 +139,10 @@ static const cli_opt *const eval_opts[] = {
     NULL};
 
 static const cli_opt *const replay_opts[] = {
+    &o_lang, /* the words of the rule changes it names */
     &(const cli_opt){.flag = "--strict", .kind = CLI_FLAG, .field = AT(strict),
-                     .help = "a rule change since recording fails the case"},
+                     .help = "a change of the rules' meaning since recording fails the case (a change of "
+                             "formatting or comments does not)"},
     &(const cli_opt){.flag = "--as-recorded", .kind = CLI_FLAG, .field = AT(as_recorded),
                      .help = "evaluate a recorded case with the rules embedded in it"},
     NULL};

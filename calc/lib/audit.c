@@ -3,6 +3,7 @@
  * replaying such a case says whether the rules changed since, and attributes every changed
  * result to the parameters and conditions that changed (old → new). */
 #include "engine.h"
+#include "rulediff.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -160,6 +161,24 @@ static void yaml_kvs(sbuf *b, const kvs *l, int indent)
     }
 }
 
+/* One policy's entry of the recorded block (in_force, params, conditions), as calc_record
+ * writes it but at indent 0: what rulediff.c compares with the recorded one on replay. */
+void audit_policy_entry(sbuf *b, const policy *p, calc_date as_of)
+{
+    arena a = {0};
+    kvs pl = {0}, cl = {0};
+    pl.a = cl.a = &a;
+    params_of(&pl, p);
+    conds_of(&cl, p, p->conds, p->ncond, "", as_of);
+    char f1[16], f2[16];
+    sb_printf(b, "in_force: [%s, %s]\nparams:", calc_date_format(f1, p->from),
+              calc_date_format(f2, p->to));
+    yaml_kvs(b, &pl, 2);
+    sb_puts(b, "conditions:");
+    yaml_kvs(b, &cl, 2);
+    arena_free(&a);
+}
+
 int calc_record(FILE *out, calc_engine *e, const calc_profile *prof, calc_date as_of,
                 int embed, const char *case_name)
 {
@@ -210,6 +229,7 @@ int calc_record(FILE *out, calc_engine *e, const calc_profile *prof, calc_date a
               e->set_fp, r->profile_fp, CALC_VERSION);
     for (size_t i = 0; i < e->nfp; i++)
         sb_printf(&b, "      \"%s\": \"sha256:%s\"\n", e->fp[i].path, e->fp[i].hex);
+    rulediff_record_meaning(&b, e); /* fingerprint.meaning (rulediff.c) */
     sb_puts(&b, "  recorded:\n");
     arena a = {0};
     for (size_t i = 0; i < ps->n; i++) {
@@ -228,6 +248,7 @@ int calc_record(FILE *out, calc_engine *e, const calc_profile *prof, calc_date a
         yaml_kvs(&b, &cl, 8);
     }
     arena_free(&a);
+    rulediff_record_set(&b, e); /* recorded.set: groups, caps, pools (rulediff.c) */
     if (embed) {
         sb_puts(&b, "  policy_set:\n");
         for (size_t i = 0; i < e->nfp; i++) {

@@ -1,6 +1,7 @@
 /* cases.c — case files (OpenFisca-style YAML tests: name, as_of, profile, output) and their
  * replay: evaluate, compare the expected keys, print PASS/FAIL with a field-level diff. */
 #include "engine.h"
+#include "rulediff.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -331,15 +332,18 @@ static int replay_case(FILE *out, calc_engine *e, const char *file, const value 
             audit_attribute(&b, e, c, pi, as_of);
         diffs += dp;
     }
-    sbuf note = {0};
-    bool changed = audit_rules_changed(&note, e, c);
-    if (changed && live->replay_strict && !diffs) {
-        diffs++;
-        sb_puts(&b, "    --strict: the rules changed since recording\n");
-    }
+    /* every rule change named, and whether it changed meaning (rulediff.c) */
+    sbuf note = {0}, strict = {0};
+    int changed = rulediff_note(&note, &strict, e, c, as_of);
+    if (changed == RULES_MEANING && live->replay_strict) {
+        diffs += !diffs;
+        sb_putn(&b, strict.p, strict.n);
+    } else if (changed == RULES_FORMAT && live->replay_strict && !diffs)
+        sb_putn(&note, strict.p, strict.n);
+    sb_free(&strict);
     int rc = 0;
     if (invalid) {
-        fprintf(out, "INVALID %s (%s:%u)\n", nm, file, c->loc.line);
+        fprintf(out, "INVALID %s (%s:%u)\n%s", nm, file, c->loc.line, note.p ? note.p : "");
         st->invalid++;
         rc = CALC_ESCHEMA;
     } else if (diffs) {

@@ -26,6 +26,7 @@ typedef struct msg_pair {
  * loader's) are in msgcat_lua: their text is matched against these formats afterwards. */
 extern const msg_pair msgcat_input[], msgcat_rules[], msgcat_run[], msgcat_lua[],
     msgcat_sheets[], msgcat_batchreplay[];
+extern const msg_pair msgcat_rulediff[]; /* replay's rule changes (rulediff.c) */
 
 /* The Chinese form of an English format or text, or NULL when the catalogue has none. */
 const char *msg_zh(const char *en);

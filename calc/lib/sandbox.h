@@ -1,6 +1,7 @@
 /* sandbox.h — the Lua sandbox: a state that policies cannot escape (sandbox.c) and the library
  * functions it gives them (sbxlib.c). Only the sandbox, DSL, policy and evaluation modules
- * (sandbox.c, sbxlib.c, dsl.c, policy.c, eval.c, amount.c, engine.c) include it and see Lua. */
+ * (sandbox.c, sbxlib.c, dsl.c, policy.c, eval.c, amount.c, engine.c) include it and see Lua;
+ * chunkdigest.c compiles a source, never runs it, to digest its meaning. */
 #ifndef CALC_SANDBOX_H
 #define CALC_SANDBOX_H
 
