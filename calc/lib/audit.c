@@ -2,7 +2,7 @@
  * the full outcome, the fingerprints and what each policy's parameters and conditions were;
  * replaying such a case says whether the rules changed since, and attributes every changed
  * result to the parameters and conditions that changed (old → new). */
-#include "engine.h"
+#include "integrity.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -160,21 +160,38 @@ static void yaml_kvs(sbuf *b, const kvs *l, int indent)
     }
 }
 
-int calc_record(FILE *out, calc_engine *e, const calc_profile *prof, calc_date as_of,
-                int embed, const char *case_name)
+/* The case c of a case text just made (a sequence of one case). */
+static const value *parse_case(arena *a, const sbuf *b)
+{
+    value **docs;
+    size_t nd;
+    calc_diags d = {0};
+    int rc = calc_yaml_parse(a, "(recorded case)", b->p, b->n, &docs, &nd, &d);
+    calc_diags_free(&d);
+    if (rc || nd != 1 || docs[0]->type != V_SEQ || docs[0]->n != 1)
+        return NULL;
+    return docs[0]->items[0];
+}
+
+int calc_record_with(FILE *out, calc_engine *e, const calc_profile *prof, calc_date as_of,
+                     const calc_record_opts *o, calc_error *err)
 {
     const polset *ps = &e->ps;
-    calc_result *r = calc_eval(e, prof, as_of);
+    /* the explaining evaluation: the same outcome, and the trace beside it */
+    calc_eval_opts eo = {.explain = true};
+    calc_result *r = calc_eval_with(e, prof, as_of, &eo);
     sbuf b = {0};
     char d[16], m[40];
     calc_date_format(d, as_of);
     sb_printf(&b, "# Recorded by calc %s: replay with `calc replay FILE` (add --strict to fail on\n"
-                  "# any change of the rules, --as-recorded to use the rules stored here).\n",
+                  "# any change of the rules, --as-recorded to use the rules stored here).\n"
+                  "# The digest covers the case's meaning (not comments or layout): an edit of\n"
+                  "# the profile, output, trace, rules or metadata fails replay.\n",
               CALC_VERSION);
     sb_puts(&b, "- name: ");
     char name[300];
-    snprintf(name, sizeof name, "%s", case_name ? case_name : "");
-    if (!case_name)
+    snprintf(name, sizeof name, "%s", o->name ? o->name : "");
+    if (!o->name)
         snprintf(name, sizeof name, "%s as of %s", prof->id, d);
     yaml_str(&b, name);
     sb_printf(&b, "\n  description: \"recorded by calc %s\"\n  as_of: %s\n  profile:\n    ",
@@ -205,12 +222,26 @@ int calc_record(FILE *out, calc_engine *e, const calc_profile *prof, calc_date a
     }
     sb_printf(&b, "    totals:\n      cash: \"%s\"\n", calc_money_format(m, r->cash));
     sb_printf(&b, "      in_kind: \"%s\"\n", calc_money_format(m, r->in_kind));
+    /* the whole trace, as `calc eval --format json --explain` writes it (JSON is YAML) */
+    sb_puts(&b, "  trace: ");
+    result_json(&b, e, r, true, true);
+    sb_puts(&b, "\n");
     sb_printf(&b, "  fingerprint:\n    policy_set: \"sha256:%s\"\n    profile: \"sha256:%s\"\n"
-                  "    calc_version: \"%s\"\n    files:\n",
+                  "    calc_version: \"%s\"\n",
               e->set_fp, r->profile_fp, CALC_VERSION);
+    size_t parts_at = b.n; /* the parts' fingerprints go here, once the parts are written */
+    sb_puts(&b, "    files:\n");
     for (size_t i = 0; i < e->nfp; i++)
         sb_printf(&b, "      \"%s\": \"sha256:%s\"\n", e->fp[i].path, e->fp[i].hex);
     sb_puts(&b, "  recorded:\n");
+    if (o->at)
+        sb_printf(&b, "    at: \"%s\"\n", o->at);
+    if (o->by) {
+        sb_puts(&b, "    by: ");
+        yaml_str(&b, o->by);
+        sb_puts(&b, "\n");
+    }
+    sb_printf(&b, "    calc_version: \"%s\"\n", CALC_VERSION);
     arena a = {0};
     for (size_t i = 0; i < ps->n; i++) {
         const policy *p = &ps->pol[i];
@@ -228,14 +259,14 @@ int calc_record(FILE *out, calc_engine *e, const calc_profile *prof, calc_date a
         yaml_kvs(&b, &cl, 8);
     }
     arena_free(&a);
-    if (embed) {
+    if (o->embed) {
         sb_puts(&b, "  policy_set:\n");
         for (size_t i = 0; i < e->nfp; i++) {
             char path[1300], *text;
             size_t len;
-            calc_error err;
+            calc_error rerr;
             snprintf(path, sizeof path, "%s/%s", e->dir, e->fp[i].path + 2);
-            if (calc_read_file(path, &text, &len, &err))
+            if (calc_read_file(path, &text, &len, &rerr))
                 continue;
             sb_printf(&b, "    \"%s\": ", e->fp[i].path);
             yaml_str(&b, text); /* one JSON-style string keeps every byte */
@@ -244,10 +275,58 @@ int calc_record(FILE *out, calc_engine *e, const calc_profile *prof, calc_date a
         }
     }
     calc_result_free(r);
-    size_t n = fwrite(b.p, 1, b.n, out);
-    int ok = n == b.n;
+    /* the parts' fingerprints and the digest, from the case as replay will read it */
+    int rc = 0;
+    const value *c = parse_case(&a, &b);
+    if (!c)
+        rc = calc_error_set(err, CALC_EIO, NULL, 0, 0, "the recorded case does not read back");
+    sbuf parts = {0};
+    static const char *const part[] = {"outcome", "trace", "rules", "metadata"};
+    for (int i = 0; !rc && i < 4; i++) {
+        char hex[65];
+        case_part_hash(c, part[i], hex);
+        sb_printf(&parts, "    %s: \"sha256:%s\"\n", part[i], hex);
+    }
+    sbuf whole = {0};
+    sb_putn(&whole, b.p, parts_at);
+    if (parts.n)
+        sb_putn(&whole, parts.p, parts.n);
+    sb_putn(&whole, b.p + parts_at, b.n - parts_at);
     sb_free(&b);
+    sb_free(&parts);
+    arena_free(&a);
+    if (!rc && !(c = parse_case(&a, &whole)))
+        rc = calc_error_set(err, CALC_EIO, NULL, 0, 0, "the recorded case does not read back");
+    char digest[65] = "";
+    if (!rc) {
+        case_digest(c, digest);
+        sb_printf(&whole, "  digest: \"sha256:%s\"\n", digest);
+    }
+    if (!rc && o->sign_key) {
+        char sig[128], key_fp[72];
+        rc = calc_sign_digest(o->sign_key, digest, sig, sizeof sig, key_fp, err);
+        if (!rc)
+            sb_printf(&whole, "  signature:\n    algorithm: ed25519\n    key: \"%s\"\n"
+                              "    value: \"%s\"\n",
+                      key_fp, sig);
+    }
+    arena_free(&a);
+    if (rc) {
+        sb_free(&whole);
+        return rc;
+    }
+    size_t n = fwrite(whole.p, 1, whole.n, out);
+    int ok = n == whole.n;
+    sb_free(&whole);
     return ok ? 0 : CALC_EIO;
+}
+
+int calc_record(FILE *out, calc_engine *e, const calc_profile *prof, calc_date as_of,
+                int embed, const char *case_name)
+{
+    calc_record_opts o = {.embed = embed, .name = case_name};
+    calc_error err = {0};
+    return calc_record_with(out, e, prof, as_of, &o, &err);
 }
 
 /* ---- replay of a recorded case: what changed ---- */

@@ -1,6 +1,6 @@
 /* cases.c — case files (OpenFisca-style YAML tests: name, as_of, profile, output) and their
  * replay: evaluate, compare the expected keys, print PASS/FAIL with a field-level diff. */
-#include "engine.h"
+#include "integrity.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -164,12 +164,31 @@ static void remove_tree(const char *dir)
     rmdir(dir);
 }
 
+/* Whether the schema of the rules e differs from the one recorded in the fingerprints fp. */
+static bool schema_changed(const calc_engine *e, const value *fp)
+{
+    const value *files = map_get(fp, "files");
+    const value *rec = files ? map_get(files, "./schema.yaml") : NULL;
+    for (size_t i = 0; i < e->nfp; i++)
+        if (strcmp(e->fp[i].path, "./schema.yaml") == 0) {
+            char now[80];
+            snprintf(now, sizeof now, "sha256:%s", e->fp[i].hex);
+            return !rec || rec->type != V_SCALAR || strcmp(rec->str, now) != 0;
+        }
+    return rec != NULL;
+}
+
+void calc_engine_set_replay_key(calc_engine *e, const char *pubkey_path)
+{
+    e->replay_key = pubkey_path;
+}
+
 static int replay_case(FILE *out, calc_engine *e, const char *file, const value *c,
                        calc_replay_stats *st, calc_diags *d)
 {
     static const char *const case_keys[] = {"name", "description", "as_of", "profile",
                                             "output", "fingerprint", "recorded", "policy_set",
-                                            NULL};
+                                            "trace", "digest", "signature", NULL};
     bool invalid = false;
     if (c->type != V_MAP) {
         diag_at(d, CALC_ESCHEMA, &c->loc, NULL, "a case has name, as_of, profile and output",
@@ -177,7 +196,7 @@ static int replay_case(FILE *out, calc_engine *e, const char *file, const value 
         st->invalid++;
         return CALC_ESCHEMA;
     }
-    if (diag_unknown_keys(d, c, case_keys, 8, "case key",
+    if (diag_unknown_keys(d, c, case_keys, 11, "case key",
                           "name, description, as_of, profile, output"))
         invalid = true;
     const value *name = map_get(c, "name"), *asof = map_get(c, "as_of"),
@@ -285,7 +304,39 @@ static int replay_case(FILE *out, calc_engine *e, const char *file, const value 
         remove_tree(tmpdir);
         return CALC_ESCHEMA;
     }
-    calc_result *r = calc_eval(e, p, as_of);
+    /* a recorded case is checked before it is evaluated: an edited case proves nothing */
+    sbuf notes = {0};
+    const value *fpv = map_get(c, "fingerprint");
+    if (fpv || live->replay_key) {
+        sbuf bad = {0};
+        int problems = 0;
+        if (fpv) {
+            char pfp[65];
+            calc_profile_fingerprint(p, pfp);
+            problems = case_integrity(&bad, &notes, c, pfp, schema_changed(e, fpv));
+        }
+        if (live->replay_key && !problems && case_signature_check(&notes, c, live->replay_key)) {
+            sb_putn(&bad, notes.p, notes.n);
+            problems++;
+        }
+        if (problems) {
+            fprintf(out, "FAIL %s (%s:%u)\n%s", nm, file, c->loc.line, bad.p);
+            st->failed++;
+            sb_free(&bad);
+            sb_free(&notes);
+            if (p->file == file)
+                p->file = NULL;
+            calc_profile_free(p);
+            if (own)
+                calc_engine_free(own);
+            remove_tree(tmpdir);
+            return 0;
+        }
+        sb_free(&bad);
+    }
+    const value *trace = map_get(c, "trace");
+    calc_eval_opts eo = {.explain = trace != NULL};
+    calc_result *r = calc_eval_with(e, p, as_of, &eo);
     sbuf b = {0};
     int diffs = 0;
     const char *ids[256];
@@ -333,6 +384,33 @@ static int replay_case(FILE *out, calc_engine *e, const char *file, const value 
     }
     sbuf note = {0};
     bool changed = audit_rules_changed(&note, e, c);
+    sb_putn(&note, notes.p, notes.n);
+    sb_free(&notes);
+    sbuf tnote = {0}; /* a trace difference under changed rules: after the diff it explains */
+    if (trace && !invalid) {
+        /* the trace made now against the recorded one: a difference under the same rules fails */
+        sbuf now = {0};
+        result_json(&now, e, r, true, true);
+        arena ta = {0};
+        value **docs;
+        size_t nd;
+        calc_diags td = {0};
+        if (!calc_yaml_parse(&ta, file, now.p, now.n, &docs, &nd, &td) && nd == 1) {
+            sbuf t = {0};
+            if (trace_first_diff(&t, trace, docs[0])) {
+                if (changed)
+                    sb_putn(&tnote, t.p, t.n);
+                else {
+                    sb_putn(&b, t.p, t.n);
+                    diffs++;
+                }
+            }
+            sb_free(&t);
+        }
+        calc_diags_free(&td);
+        arena_free(&ta);
+        sb_free(&now);
+    }
     if (changed && live->replay_strict && !diffs) {
         diffs++;
         sb_puts(&b, "    --strict: the rules changed since recording\n");
@@ -343,12 +421,14 @@ static int replay_case(FILE *out, calc_engine *e, const char *file, const value 
         st->invalid++;
         rc = CALC_ESCHEMA;
     } else if (diffs) {
-        fprintf(out, "FAIL %s (%s:%u)\n%s%s", nm, file, c->loc.line, note.p ? note.p : "", b.p);
+        fprintf(out, "FAIL %s (%s:%u)\n%s%s%s", nm, file, c->loc.line, note.p ? note.p : "",
+                b.p, tnote.p ? tnote.p : "");
         st->failed++;
     } else {
-        fprintf(out, "PASS %s\n%s", nm, note.p ? note.p : "");
+        fprintf(out, "PASS %s\n%s%s", nm, note.p ? note.p : "", tnote.p ? tnote.p : "");
         st->passed++;
     }
+    sb_free(&tnote);
     sb_free(&b);
     sb_free(&note);
     calc_result_free(r);

@@ -25,6 +25,7 @@ struct calc_engine {
     bool scenario_changed;
     bool replay_strict;      /* replay: a change of the rules fails the case */
     bool replay_as_recorded; /* replay: use the rules embedded in the case */
+    const char *replay_key;  /* replay --verify: the public key cases must be signed with */
     /* reused from one evaluation to the next (an engine serves one thread) */
     arena spare;                /* a recycled result's blocks */
     sbuf canon;                 /* the profile's canonical form */
