@@ -592,19 +592,33 @@ int calc_cases_each(calc_engine *e, const char *path, case_fn fn, void *ud, calc
 
 typedef struct record_ud {
     FILE *out;
-    int embed;
+    const calc_record_opts *o;
+    calc_diags *d;
 } record_ud;
 
 static int record_one(void *ud, calc_engine *e, const value *c, calc_profile *p, calc_date as_of)
 {
     record_ud *r = ud;
     const value *name = map_get(c, "name");
-    return calc_record(r->out, e, p, as_of, r->embed,
-                       name && name->type == V_SCALAR ? name->str : NULL);
+    calc_record_opts o = *r->o;
+    o.name = name && name->type == V_SCALAR ? name->str : NULL;
+    calc_error err = {0};
+    int rc = calc_record_with(r->out, e, p, as_of, &o, &err);
+    calc_error *x = rc && err.msg[0] ? calc_diags_add(r->d) : NULL;
+    if (x)
+        *x = err;
+    return rc;
+}
+
+int calc_record_cases_with(FILE *out, calc_engine *e, const char *path,
+                           const calc_record_opts *o, calc_diags *d)
+{
+    record_ud ud = {out, o, d};
+    return calc_cases_each(e, path, record_one, &ud, d);
 }
 
 int calc_record_cases(FILE *out, calc_engine *e, const char *path, int embed, calc_diags *d)
 {
-    record_ud ud = {out, embed};
-    return calc_cases_each(e, path, record_one, &ud, d);
+    calc_record_opts o = {.embed = embed};
+    return calc_record_cases_with(out, e, path, &o, d);
 }

@@ -62,4 +62,9 @@ const msg_pair msgcat_integrity[] = {
      "不是记录的案例（没有 fingerprint:）：无可验证"},
     {"NOT VERIFIED %s (line %u)", "未通过验证 %s（第 %u 行）"},
     {"VERIFIED %s", "已验证 %s"},
+    /* the command line */
+    {"verify needs case files", "verify 需要案例文件"},
+    {"verify needs --key PUB.pem, the public key the cases were signed with",
+     "verify 需要 --key PUB.pem，即案例签名所用的公钥"},
+    {"%d verified, %d not verified", "%d 个已验证，%d 个未通过验证"},
     {NULL, NULL}};
