@@ -206,9 +206,13 @@ int case_integrity(sbuf *b, sbuf *notes, const value *c, const char *profile_fp,
     if (digest) {
         case_digest(c, hex);
         if (!same_fp(digest, hex)) {
-            if (!problems)
+            if (!problems && profile_fp)
                 say(b, "the case's fingerprints were changed after recording (its digest is "
                        "sha256:%.12s…, recorded %.19s…)",
+                    hex, digest);
+            else if (!problems) /* the profile is not checked without the schema */
+                say(b, "the case's profile or fingerprints were changed after recording (its "
+                       "digest is sha256:%.12s…, recorded %.19s…)",
                     hex, digest);
             problems++;
         }
