@@ -281,8 +281,8 @@ int calc_record_with(FILE *out, calc_engine *e, const calc_profile *prof, calc_d
     if (!c)
         rc = calc_error_set(err, CALC_EIO, NULL, 0, 0, "the recorded case does not read back");
     sbuf parts = {0};
-    static const char *const part[] = {"outcome", "trace", "rules", "metadata"};
-    for (int i = 0; !rc && i < 4; i++) {
+    static const char *const part[] = {"profile_text", "outcome", "trace", "rules", "metadata"};
+    for (int i = 0; !rc && i < 5; i++) {
         char hex[65];
         case_part_hash(c, part[i], hex);
         sb_printf(&parts, "    %s: \"sha256:%s\"\n", part[i], hex);

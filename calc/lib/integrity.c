@@ -96,7 +96,9 @@ void case_part_hash(const value *c, const char *part, char hex[65])
 {
     sbuf b = {0};
     const value *rec = map_get(c, "recorded");
-    if (strcmp(part, "outcome") == 0)
+    if (strcmp(part, "profile_text") == 0)
+        case_canonical(&b, map_get(c, "profile"));
+    else if (strcmp(part, "outcome") == 0)
         case_canonical(&b, map_get(c, "output"));
     else if (strcmp(part, "trace") == 0)
         case_canonical(&b, map_get(c, "trace"));
@@ -156,7 +158,19 @@ int case_integrity(sbuf *b, sbuf *notes, const value *c, const char *profile_fp,
                "unedited; record it again with calc record");
         problems++;
     }
-    if (profile_fp && !same_fp(text_at(fp, "profile"), profile_fp)) {
+    /* the profile as stated (its tree) and as read (its canonical form under the schema) */
+    const char *ptext = text_at(fp, "profile_text");
+    bool text_same = true;
+    if (ptext || digest) {
+        case_part_hash(c, "profile_text", hex);
+        text_same = same_fp(ptext, hex);
+    }
+    if (!text_same) {
+        say(b, "the case's profile was changed after recording (its fingerprint is "
+               "sha256:%.12s…, recorded %.19s…)",
+            hex, ptext ? ptext : "-");
+        problems++;
+    } else if (profile_fp && !same_fp(text_at(fp, "profile"), profile_fp)) {
         if (schema_changed)
             say(notes, "the schema changed since recording: the profile's fingerprint under it "
                        "is sha256:%.12s… (recorded %.19s…), its stored text is covered by the "

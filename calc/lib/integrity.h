@@ -14,7 +14,8 @@ void case_canonical(sbuf *b, const value *v);
 /* The case's digest: SHA-256 of the canonical form of the case without its digest and
  * signature keys. */
 void case_digest(const value *c, char hex[65]);
-/* The fingerprint of one part of a recorded case ("outcome": output; "trace"; "rules": the
+/* The fingerprint of one part of a recorded case ("profile_text": the profile as stated, its
+ * tree; "outcome": output; "trace"; "rules": the
  * recorded parameters and conditions; "metadata": name, description, as_of and recorded.at,
  * .by, .calc_version). */
 void case_part_hash(const value *c, const char *part, char hex[65]);
