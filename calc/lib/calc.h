@@ -364,8 +364,9 @@ int calc_verify_cases(FILE *out, const char *path, const char *pubkey_path, int 
  * key_fp gets "sha256:" and the SHA-256 of the public key's DER. */
 int calc_sign_digest(const char *key_path, const char digest_hex[65], char *sig_b64, size_t cap,
                      char key_fp[72], calc_error *err);
-/* 0 when sig_b64 is key's signature of digest_hex; else CALC_ECHECK (a wrong signature) or
- * CALC_EUSAGE (no key), with the reason in err. key_fp is filled once the key is read. */
+/* 0 when sig_b64 is key's signature of digest_hex; else CALC_ECHECK (a wrong signature),
+ * CALC_EUSAGE (the file is no Ed25519 key) or CALC_EIO (it cannot be read), with the reason in
+ * err; calc_sign_digest fails the same ways. key_fp is filled once the key is read. */
 int calc_verify_digest(const char *pub_path, const char digest_hex[65], const char *sig_b64,
                        char key_fp[72], calc_error *err);
 
