@@ -384,7 +384,8 @@ static int replay_case(FILE *out, calc_engine *e, const char *file, const value 
     }
     sbuf note = {0};
     bool changed = audit_rules_changed(&note, e, c);
-    sb_putn(&note, notes.p, notes.n);
+    if (notes.n)
+        sb_putn(&note, notes.p, notes.n);
     sb_free(&notes);
     sbuf tnote = {0}; /* a trace difference under changed rules: after the diff it explains */
     if (trace && !invalid) {
