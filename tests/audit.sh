@@ -300,7 +300,13 @@ no_digest() {
     rc=$?
     cat "$tmp/nd.out"
     [ $rc -eq 1 ] && grep -qx "    a recorded case (one with fingerprint:) carries no digest: it cannot be shown unedited; record it again with calc record" "$tmp/nd.out" || return 1
-    ! grep -l 'fingerprint:' cases/*.yaml && "$CALC" replay cases >/dev/null
+    ! grep -l 'fingerprint:' cases/*.yaml && "$CALC" replay cases >/dev/null || return 1
+    # nor may the fingerprints be removed to pass it off as a hand-written case
+    awk '/^  fingerprint:$/ { skip = 1; next } skip && /^    / { next } { skip = 0; print }' \
+        "$tmp/nd.yaml" >"$tmp/nd3.yaml"
+    ! grep -q 'fingerprint:' "$tmp/nd3.yaml" || return 1
+    "$CALC" replay "$tmp/nd3.yaml" >"$tmp/nd3.out" 2>&1
+    [ $? -eq 1 ] && grep -qx "    a recorded case (with recorded:, digest: or signature:) has no fingerprint: mapping: it was removed after recording" "$tmp/nd3.out"
 }
 check "a recorded case without its digest fails; hand-written cases need none" no_digest
 

@@ -153,6 +153,11 @@ int case_integrity(sbuf *b, sbuf *notes, const value *c, const char *profile_fp,
     int problems = 0;
     const char *digest = text_at(c, "digest");
     char hex[65];
+    if (!fp || fp->type != V_MAP) {
+        say(b, "a recorded case (with recorded:, digest: or signature:) has no fingerprint: "
+               "mapping: it was removed after recording");
+        return 1;
+    }
     if (!digest) {
         say(b, "a recorded case (one with fingerprint:) carries no digest: it cannot be shown "
                "unedited; record it again with calc record");

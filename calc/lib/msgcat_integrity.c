@@ -30,6 +30,9 @@ const msg_pair msgcat_integrity[] = {
     {"the case's profile or fingerprints were changed after recording (its digest is "
      "sha256:%.12s…, recorded %.19s…)",
      "案例中的企业资料或指纹在记录后被修改（现摘要为 sha256:%.12s…，记录时为 %.19s…）"},
+    {"a recorded case (with recorded:, digest: or signature:) has no fingerprint: mapping: it "
+     "was removed after recording",
+     "已记录的案例（带 recorded:、digest: 或 signature:）没有 fingerprint: 映射：它在记录后被删除"},
     {"the recorded case does not read back", "记录的案例无法读回"},
     /* the trace's first difference */
     {"trace: the first difference is at %s: %s", "计算过程（trace）：第一处不同在 %s：%s"},
