@@ -317,13 +317,13 @@ const cli_cmd cli_cmds[] = {
      "scenario side by side",
      cli_eval, eval_opts, common_only},
     {"replay", "CASE.yaml…|DIR",
-     "replay case files and compare with their expected outcome; a recorded case also says "
-     "whether the rules changed since, and attributes each changed result to what changed "
-     "(old → new)",
+     "replay case files and compare with their expected outcome; a recorded case is first "
+     "checked for edits (and its signature, --verify), and also says whether the rules "
+     "changed since, and attributes each changed result to what changed (old → new)",
      cli_replay, replay_opts, common_only},
     {"record", "PROFILE.yaml|CASE.yaml",
-     "write a case file: the profile, the full outcome, fingerprints (--as-of required); with "
-     "--cases, record each case of a case file again",
+     "write a case file: the profile, the full outcome and trace, fingerprints and a digest "
+     "(--as-of required; --sign signs it); with --cases, record each case of a case file again",
      cli_record, record_opts, common_only},
     {"verify", "CASE.yaml…",
      "check that recorded cases are unchanged and signed with the key (--key): who signed "
