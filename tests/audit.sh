@@ -310,6 +310,21 @@ no_digest() {
 }
 check "a recorded case without its digest fails; hand-written cases need none" no_digest
 
+# Ensure the case holds the whole trace: the very JSON of eval --format json --explain (each
+# condition's actual and required values and sentence, reasons, missing fields, steps, the
+# computation in words, the amount at each stage, the parameters; not how to qualify, which
+# is advice, not the trace), one policy a line.
+whole_trace() {
+    "$CALC" record "$EX" --as-of 2025-06-30 -o "$tmp/wt.yaml" || return 1
+    sed -n '/^  trace: /,/^  fingerprint:$/p' "$tmp/wt.yaml" | sed '$d; s/^  trace: //' | jq -S . >"$tmp/wt.case" || return 1
+    "$CALC" eval "$EX" --as-of 2025-06-30 --format json --explain | jq -S "del(.results[].to_qualify)" >"$tmp/wt.eval" || return 1
+    diff "$tmp/wt.eval" "$tmp/wt.case" || return 1
+    [ "$(sed -n '/^  trace: /,/^  fingerprint:$/p' "$tmp/wt.yaml" | grep -c '^    {"policy": ')" -eq "$(jq '.results | length' "$tmp/wt.eval")" ] &&
+        [ "$(jq -r '.results[] | select(.policy == "sc25-rd-subsidy") | .steps[0]' "$tmp/wt.case")" = "10% × 8,000,000.50 = 800,000.05" ] &&
+        [ "$(jq -r '.results[] | select(.policy == "sc25-rd-subsidy") | .trace.after_cap' "$tmp/wt.case")" = "800000.05" ]
+}
+check "the case holds the whole trace (eval --explain's JSON), one policy a line" whole_trace
+
 # Ensure a rule change that leaves every amount as it was (a policy's English title) passes
 # and names the trace's first difference as recorded → now; --strict fails it.
 trace_diff() {

@@ -160,6 +160,36 @@ static void yaml_kvs(sbuf *b, const kvs *l, int indent)
     }
 }
 
+/* The eval writer's JSON j as the case's trace: one policy a line (a YAML flow mapping may go
+ * on over lines indented under its key), the text otherwise as written. */
+static void trace_lines(sbuf *b, const char *j, size_t n)
+{
+    int depth = 0;
+    bool str = false;
+    for (size_t i = 0; i < n; i++) {
+        char ch = j[i];
+        if (str) {
+            if (ch == '\\' && i + 1 < n) {
+                sb_putn(b, j + i, 2);
+                i++;
+                continue;
+            }
+            str = ch != '"';
+        } else if (ch == '"')
+            str = true;
+        else if (ch == '{' || ch == '[') {
+            if (depth == 2 && ch == '{') { /* a result of the results list */
+                if (b->n && b->p[b->n - 1] == ' ')
+                    b->n--;
+                SB_LIT(b, "\n    ");
+            }
+            depth++;
+        } else if (ch == '}' || ch == ']')
+            depth--;
+        sb_putn(b, &ch, 1);
+    }
+}
+
 /* The case c of a case text just made (a sequence of one case). */
 static const value *parse_case(arena *a, const sbuf *b)
 {
@@ -224,7 +254,10 @@ int calc_record_with(FILE *out, calc_engine *e, const calc_profile *prof, calc_d
     sb_printf(&b, "      in_kind: \"%s\"\n", calc_money_format(m, r->in_kind));
     /* the whole trace, as `calc eval --format json --explain` writes it (JSON is YAML) */
     sb_puts(&b, "  trace: ");
-    result_json(&b, e, r, true, true);
+    sbuf tj = {0};
+    result_json(&tj, e, r, true, true);
+    trace_lines(&b, tj.p, tj.n);
+    sb_free(&tj);
     sb_puts(&b, "\n");
     sb_printf(&b, "  fingerprint:\n    policy_set: \"sha256:%s\"\n    profile: \"sha256:%s\"\n"
                   "    calc_version: \"%s\"\n",
