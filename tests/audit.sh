@@ -174,8 +174,7 @@ check "--strict fails on a change of meaning even when amounts agree, passes a c
 
 # Ensure formatting that moves lines, reindents or renames a local variable of a policy, and a
 # comment or reflow of set.yaml and schema.yaml, are formatting only, in English and Chinese,
-# under --strict; and that the same comment against a case recorded before the meaning
-# digests (no fingerprint.meaning) cannot be told from meaning: --strict fails, saying why.
+# under --strict.
 format_only() {
     cp -R policies "$tmp/f"
     sed -i '1i -- a comment that moves every line down\n' "$tmp/f/sc25-loan-interest.lua"
@@ -206,11 +205,8 @@ W
     grep -qx '      ./set.yaml：仅格式或注释改动' "$tmp/fz" &&
         grep -qx '    --strict：通过：仅格式或注释改动，规则含义与记录时相同' "$tmp/fz" &&
         grep -q '^    自记录以来政策集已改动（sha256:' "$tmp/fz" || return 1
-    sed '/^    meaning:$/,/^  recorded:$/{/^  recorded:$/!d}' "$tmp/rec.yaml" >"$tmp/old.yaml"
-    ! grep -q 'meaning' "$tmp/old.yaml" || return 1
-    "$CALC" replay "$tmp/old.yaml" --policies "$tmp/f" --strict >"$tmp/fo2"
-    [ $? -eq 1 ] && cat "$tmp/fo2" &&
-        grep -qx '      ./set.yaml: changed (the case records no meaning digest, so formatting cannot be told from meaning)' "$tmp/fo2"
+    # (a case recorded before the meaning digests has no digest either: it fails replay as
+    # edited or incomplete before its rules are compared — see the integrity checks below)
 }
 check "formatting, comments, a renamed local; set.yaml and schema.yaml reflowed: formatting only" format_only
 
@@ -243,6 +239,7 @@ named() {
       pool sc25-office-space mode: first_come → pro_rata
       pool qj20-incubator-space size: 19000 m² → 20000 m²
       pool qj20-incubator-space mode: first_come → pro_rata
+    trace: sc20-first-store: params[1].value.flagship: ¥100,000.00 → ¥120,000.00
 1 passed, 0 failed
 W
     grep -q '^PASS ' "$tmp/nm" && sed -n '3,$p' "$tmp/nm" | diff "$tmp/nm.want" - || return 1
@@ -358,5 +355,201 @@ report_md() {
         grep -q '^Total cash ¥1,955,000.05' "$tmp/report.md"
 }
 check "Markdown report, in English" report_md
+
+# ---- integrity of recorded cases: digest, part fingerprints, trace, schema changes ----
+
+# Ensure a case whose profile and expectations are both edited consistently (R&D expense
+# 8000000.50 → 9000000.50, its subsidy 800000.05 → 900000.05 and the cash total with it) fails
+# before it is evaluated, and names the profile and the outcome (in English and in Chinese);
+# the same edit of the profile alone names the profile and does not blame the rules.
+edited_case() {
+    "$CALC" record "$EX" --as-of 2025-06-30 -o "$tmp/ic.yaml" || return 1
+    sed 's/rd_expense: "8000000.50"/rd_expense: "9000000.50"/
+         /^  output:/,/^      in_kind:/{s/"800000.05"/"900000.05"/; s/"1955000.05"/"2055000.05"/}' \
+        "$tmp/ic.yaml" >"$tmp/ic-both.yaml"
+    [ "$(diff "$tmp/ic.yaml" "$tmp/ic-both.yaml" | grep -c '^>')" -eq 3 ] || { echo "sed missed"; return 1; }
+    "$CALC" replay "$tmp/ic-both.yaml" >"$tmp/ic.out" 2>&1
+    rc=$?
+    cat "$tmp/ic.out"
+    [ $rc -eq 1 ] || return 1
+    grep -q "^    the case's profile was changed after recording (its fingerprint is sha256:[0-9a-f]\{12\}…, recorded sha256:[0-9a-f]\{12\}…)$" "$tmp/ic.out" &&
+        grep -q "^    the case's expected outcome (output) was changed after recording$" "$tmp/ic.out" &&
+        ! grep -q "expected 900000.05" "$tmp/ic.out" || return 1
+    LANGUAGE=zh "$CALC" replay "$tmp/ic-both.yaml" | grep -q '^    案例中的企业资料在记录后被修改（' || return 1
+    sed 's/rd_expense: "8000000.50"/rd_expense: "9000000.50"/' "$tmp/ic.yaml" >"$tmp/ic-prof.yaml"
+    "$CALC" replay "$tmp/ic-prof.yaml" >"$tmp/ic2.out" 2>&1
+    rc=$?
+    cat "$tmp/ic2.out"
+    [ $rc -eq 1 ] && grep -q "^    the case's profile was changed after recording" "$tmp/ic2.out" &&
+        ! grep -q "expected outcome" "$tmp/ic2.out" && ! grep -q "shared library" "$tmp/ic2.out"
+}
+check "a profile and its expectations edited together: replay fails and names the edit" edited_case
+
+# Ensure each part of a recorded case is named when only it is edited: a recorded parameter,
+# the description (metadata), a reason's actual value in the trace, an embedded policy source;
+# and an edited digest alone is named as the fingerprints.
+edited_parts() {
+    "$CALC" record "$EX" --as-of 2025-06-30 --embed-policies -o "$tmp/ip.yaml" || return 1
+    part() { # SED EXPECTED-LINE
+        sed "$1" "$tmp/ip.yaml" >"$tmp/ip-e.yaml"
+        cmp -s "$tmp/ip.yaml" "$tmp/ip-e.yaml" && { echo "no edit: $1"; return 1; }
+        "$CALC" replay "$tmp/ip-e.yaml" >"$tmp/ip.out" 2>&1
+        rc=$?
+        [ $rc -eq 1 ] && grep -q "^    $2" "$tmp/ip.out" && [ "$(grep -c '^    ' "$tmp/ip.out")" -eq 1 ] ||
+            { echo "edit $1:"; cat "$tmp/ip.out"; return 1; }
+    }
+    part 's/"min_area": "100 m²"/"min_area": "110 m²"/' \
+        "the case's recorded rules (parameters, conditions) were changed after recording" &&
+    part 's/^  description: .*/  description: "recorded by hand"/' \
+        "the case's metadata (name, description, as_of, recorded at, by) was changed after recording" &&
+    part 's/"actual": "2023-05-08", "required": ">= 2023-06-30"/"actual": "2023-07-08", "required": ">= 2023-06-30"/' \
+        "the case's trace was changed after recording" &&
+    part '/^    "\.\/sc25-rd-subsidy\.lua": /s/percent \\"10\\"/percent \\"15\\"/' \
+        "the embedded policy source ./sc25-rd-subsidy.lua was changed after recording" &&
+    part 's/^  digest: "sha256:\(.\)/  digest: "sha256:\1\1/' \
+        "the case's fingerprints were changed after recording (its digest is sha256:[0-9a-f]\{12\}…, recorded sha256:"
+}
+check "each edited part of a recorded case is named (rules, metadata, trace, sources, digest)" edited_parts
+
+# Ensure an edit of comments, indentation, quoting or flow style only still passes --strict:
+# the digest covers the meaning, not the text.
+format_only() {
+    "$CALC" record "$EX" --as-of 2025-06-30 -o "$tmp/fo.yaml" || return 1
+    sed 's/^/  /; s/^  # Recorded by/  # an auditor'"'"'s comment\n  # Recorded by/
+         s/^        status: eligible$/        status: "eligible"   # checked by hand/
+         s/^        missing: \[\]$/        missing: [ ]/' "$tmp/fo.yaml" >"$tmp/fo2.yaml"
+    grep -q '"eligible"   # checked' "$tmp/fo2.yaml" && grep -q "an auditor's comment" "$tmp/fo2.yaml" || return 1
+    "$CALC" replay --strict "$tmp/fo2.yaml" >"$tmp/fo.out" 2>&1
+    rc=$?
+    cat "$tmp/fo.out"
+    [ $rc -eq 0 ] && [ "$(cat "$tmp/fo.out")" = "PASS 91330102MA2EXAMPLE as of 2025-06-30
+1 passed, 0 failed" ]
+}
+check "comments, indentation and quoting edited only: --strict still passes" format_only
+
+# Ensure a recorded case without its digest fails replay, while the hand-written cases of
+# cases/ (no fingerprint:) need none.
+no_digest() {
+    "$CALC" record "$EX" --as-of 2025-06-30 -o "$tmp/nd.yaml" || return 1
+    grep -v '^  digest: ' "$tmp/nd.yaml" >"$tmp/nd2.yaml"
+    "$CALC" replay "$tmp/nd2.yaml" >"$tmp/nd.out" 2>&1
+    rc=$?
+    cat "$tmp/nd.out"
+    [ $rc -eq 1 ] && grep -qx "    a recorded case (one with fingerprint:) carries no digest: it cannot be shown unedited; record it again with calc record" "$tmp/nd.out" || return 1
+    ! grep -l 'fingerprint:' cases/*.yaml && "$CALC" replay cases >/dev/null || return 1
+    # nor may the fingerprints be removed to pass it off as a hand-written case
+    awk '/^  fingerprint:$/ { skip = 1; next } skip && /^    / { next } { skip = 0; print }' \
+        "$tmp/nd.yaml" >"$tmp/nd3.yaml"
+    ! grep -q 'fingerprint:' "$tmp/nd3.yaml" || return 1
+    "$CALC" replay "$tmp/nd3.yaml" >"$tmp/nd3.out" 2>&1
+    [ $? -eq 1 ] && grep -qx "    a recorded case (with recorded:, digest: or signature:) has no fingerprint: mapping: it was removed after recording" "$tmp/nd3.out"
+}
+check "a recorded case without its digest fails; hand-written cases need none" no_digest
+
+# Ensure the case holds the whole trace: the very JSON of eval --format json --explain (each
+# condition's actual and required values and sentence, reasons, missing fields, steps, the
+# computation in words, the amount at each stage, the parameters; not how to qualify, which
+# is advice, not the trace), one policy a line.
+whole_trace() {
+    "$CALC" record "$EX" --as-of 2025-06-30 -o "$tmp/wt.yaml" || return 1
+    sed -n '/^  trace: /,/^  fingerprint:$/p' "$tmp/wt.yaml" | sed '$d; s/^  trace: //' | jq -S . >"$tmp/wt.case" || return 1
+    "$CALC" eval "$EX" --as-of 2025-06-30 --format json --explain | jq -S "del(.results[].to_qualify)" >"$tmp/wt.eval" || return 1
+    diff "$tmp/wt.eval" "$tmp/wt.case" || return 1
+    [ "$(sed -n '/^  trace: /,/^  fingerprint:$/p' "$tmp/wt.yaml" | grep -c '^    {"policy": ')" -eq "$(jq '.results | length' "$tmp/wt.eval")" ] &&
+        [ "$(jq -r '.results[] | select(.policy == "sc25-rd-subsidy") | .steps[0]' "$tmp/wt.case")" = "10% × 8,000,000.50 = 800,000.05" ] &&
+        [ "$(jq -r '.results[] | select(.policy == "sc25-rd-subsidy") | .trace.after_cap' "$tmp/wt.case")" = "800000.05" ]
+}
+check "the case holds the whole trace (eval --explain's JSON), one policy a line" whole_trace
+
+# Ensure a rule change that leaves every amount as it was (a policy's English title) passes
+# and names the trace's first difference as recorded → now; --strict fails it.
+trace_diff() {
+    "$CALC" record "$EX" --as-of 2025-06-30 -o "$tmp/td.yaml" || return 1
+    rm -rf "$tmp/pt"; cp -R policies "$tmp/pt"
+    sed -i 's/en = "R&D investment subsidy"/en = "R\&D subsidy"/' "$tmp/pt/sc25-rd-subsidy.lua"
+    "$CALC" replay "$tmp/td.yaml" --policies "$tmp/pt" >"$tmp/td.out" 2>&1
+    rc=$?
+    cat "$tmp/td.out"
+    [ $rc -eq 0 ] && grep -qx '    trace: sc25-rd-subsidy: title.en: R&D investment subsidy → R&D subsidy' "$tmp/td.out" &&
+        ! "$CALC" replay --strict "$tmp/td.yaml" --policies "$tmp/pt" >/dev/null 2>&1
+}
+check "trace: the first difference named (policy, key, recorded → now)" trace_diff
+
+# Ensure a schema that gains a field with a default (as the second policy book's does) keeps an
+# old recorded case replaying: the profile's new fingerprint is attributed to the schema, and
+# an edit of the profile is still caught under the new schema.
+schema_default() {
+    "$CALC" record "$EX" --as-of 2025-06-30 -o "$tmp/sd.yaml" || return 1
+    rm -rf "$tmp/ps"; cp -R policies "$tmp/ps"
+    awk '/^  rd.major_project:$/ { print "  rd.joint_lab:\n    type: bool\n    change: obtain\n    default: false\n    label: 联合实验室\n    label_en: Joint laboratory\n    zh: 是否设有联合实验室\n    en: has a joint laboratory\n    group: 财务数据" } { print }' \
+        policies/schema.yaml >"$tmp/ps/schema.yaml"
+    cmp -s policies/schema.yaml "$tmp/ps/schema.yaml" && { echo "schema not changed"; return 1; }
+    "$CALC" replay "$tmp/sd.yaml" --policies "$tmp/ps" >"$tmp/sd.out" 2>&1
+    rc=$?
+    cat "$tmp/sd.out"
+    [ $rc -eq 0 ] && grep -q '^    the policy set changed since recording (.*): ./schema.yaml$' "$tmp/sd.out" &&
+        grep -q "^    the schema changed since recording: the profile's fingerprint under it is sha256:" "$tmp/sd.out" &&
+        ! grep -q "was changed after recording" "$tmp/sd.out" || return 1
+    sed 's/rd_expense: "8000000.50"/rd_expense: "9000000.50"/' "$tmp/sd.yaml" >"$tmp/sd2.yaml"
+    "$CALC" replay "$tmp/sd2.yaml" --policies "$tmp/ps" >"$tmp/sd2.out" 2>&1
+    [ $? -eq 1 ] && grep -q "^    the case's profile was changed after recording" "$tmp/sd2.out"
+}
+check "a schema gaining a defaulted field keeps an old case replaying (attributed to the schema)" schema_default
+
+# ---- signed cases ----
+
+# Ensure a case signed with an Ed25519 key verifies with its public key and names the signer's
+# key fingerprint (that of `openssl pkey -outform DER | sha256sum`), the time and the person;
+# another key, no signature, and any change of meaning after signing fail (exit 1), with the
+# reason in English and Chinese; replay --verify does the same check.
+signed() {
+    command -v openssl >/dev/null || { echo "openssl is not installed (make deps)"; return 1; }
+    openssl genpkey -algorithm ed25519 -out "$tmp/k1.pem" 2>/dev/null &&
+        openssl pkey -in "$tmp/k1.pem" -pubout -out "$tmp/p1.pem" &&
+        openssl genpkey -algorithm ed25519 -out "$tmp/k2.pem" 2>/dev/null &&
+        openssl pkey -in "$tmp/k2.pem" -pubout -out "$tmp/p2.pem" || return 1
+    kfp=$(openssl pkey -pubin -in "$tmp/p1.pem" -outform DER | sha256sum | cut -d' ' -f1)
+    k2fp=$(openssl pkey -pubin -in "$tmp/p2.pem" -outform DER | sha256sum | cut -d' ' -f1)
+    before=$(date -u +%s)
+    "$CALC" record "$EX" --as-of 2025-06-30 --sign "$tmp/k1.pem" --by "审计员 张三" -o "$tmp/sg.yaml" || return 1
+    grep -qx "    key: \"sha256:$kfp\"" "$tmp/sg.yaml" && grep -qx '    algorithm: ed25519' "$tmp/sg.yaml" || return 1
+    at=$(sed -n 's/^    at: "\(.*\)"$/\1/p' "$tmp/sg.yaml")
+    atsec=$(date -u -d "$at" +%s) || return 1
+    [ "$atsec" -ge $((before - 1)) ] && [ "$atsec" -le $(($(date -u +%s) + 1)) ] || { echo "at $at"; return 1; }
+    # the signature checks with openssl itself: the message is the digest's hex
+    sed -n 's/^  digest: "sha256:\(.*\)"$/\1/p' "$tmp/sg.yaml" | tr -d '\n' >"$tmp/msg"
+    sed -n 's/^    value: "\(.*\)"$/\1/p' "$tmp/sg.yaml" | base64 -d >"$tmp/sig"
+    openssl pkeyutl -verify -pubin -inkey "$tmp/p1.pem" -rawin -in "$tmp/msg" -sigfile "$tmp/sig" >/dev/null || return 1
+    "$CALC" verify "$tmp/sg.yaml" --key "$tmp/p1.pem" >"$tmp/v.out" 2>&1 || { cat "$tmp/v.out"; return 1; }
+    cat >"$tmp/v.want" <<W
+VERIFIED 91330102MA2EXAMPLE as of 2025-06-30
+    signed by key sha256:$kfp; recorded at $at by 审计员 张三 (calc $("$CALC" version | sed -n 's/^calc \([^ ]*\).*/\1/p'))
+1 verified, 0 not verified
+W
+    diff "$tmp/v.want" "$tmp/v.out" || return 1
+    "$CALC" replay "$tmp/sg.yaml" --verify "$tmp/p1.pem" | grep -q "^    signed by key sha256:$kfp; recorded at $at" || return 1
+    # another key
+    "$CALC" verify "$tmp/sg.yaml" --key "$tmp/p2.pem" >"$tmp/v2.out" 2>&1
+    [ $? -eq 1 ] && grep -qx "    the case was signed with another key (sha256:$kfp), not with sha256:$k2fp" "$tmp/v2.out" || { cat "$tmp/v2.out"; return 1; }
+    LANGUAGE=zh "$CALC" verify "$tmp/sg.yaml" --key "$tmp/p2.pem" | grep -q '^未通过验证 .*（第 5 行）$' || return 1
+    "$CALC" replay "$tmp/sg.yaml" --verify "$tmp/p2.pem" >/dev/null 2>&1 && return 1
+    # unsigned
+    "$CALC" record "$EX" --as-of 2025-06-30 -o "$tmp/us.yaml" || return 1
+    "$CALC" verify "$tmp/us.yaml" --key "$tmp/p1.pem" >"$tmp/v3.out" 2>&1
+    [ $? -eq 1 ] && grep -qx '    the case is not signed (record it with calc record --sign KEY.pem)' "$tmp/v3.out" || return 1
+    LANGUAGE=zh "$CALC" verify "$tmp/us.yaml" --key "$tmp/p1.pem" | grep -qx '    案例未签名（请用 calc record --sign KEY.pem 记录）' || return 1
+    # any change of meaning after signing: the person, an amount, the profile, the signature
+    for e in 's/^    by: .*/    by: "李四"/' 's/"360000.00"/"360000.01"/' \
+             's/employees: 48/employees: 49/' 's/^    value: "./    value: "A/'; do
+        sed "$e" "$tmp/sg.yaml" >"$tmp/sg2.yaml"
+        cmp -s "$tmp/sg.yaml" "$tmp/sg2.yaml" && { echo "no edit: $e"; return 1; }
+        "$CALC" verify "$tmp/sg2.yaml" --key "$tmp/p1.pem" >"$tmp/v4.out" 2>&1
+        [ $? -eq 1 ] && grep -q '^NOT VERIFIED ' "$tmp/v4.out" || { echo "$e:"; cat "$tmp/v4.out"; return 1; }
+    done
+    # a file that is no key: a message, and no case written
+    "$CALC" record "$EX" --as-of 2025-06-30 --sign "$EX" -o "$tmp/nk.yaml" >"$tmp/nk.out" 2>&1
+    [ $? -ne 0 ] && [ ! -e "$tmp/nk.yaml" ] && grep -q "is not an Ed25519 private key in PEM" "$tmp/nk.out"
+}
+check "signed case: verifies with its key (signer, time, person), fails otherwise" signed
 
 finish

@@ -28,7 +28,7 @@ pdf_flat() { pdftotext "$1" - | tr -d ' \n\t\f'; }
 
 "$CALC" record "$EX" --as-of 2025-06-30 -o "$tmp/case.yaml" >/dev/null 2>&1
 # the same case as a signing recorder writes it: recorded at and by, a signature (not checked)
-sed -e 's/^  recorded:$/  recorded:\n    at: "2025-07-01T08:30:00Z"\n    by: "王审计"/' \
+sed -e '0,/^    at: ".*"$/s//    at: "2025-07-01T08:30:00Z"\n    by: "王审计"/' \
     -e '$a\  signature:\n    algorithm: ed25519\n    key: "sha256:1f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c5b6a7988"\n    value: "c2lnbmF0dXJl"' \
     "$tmp/case.yaml" >"$tmp/signed.yaml"
 "$CALC" report "$tmp/case.yaml" -o "$tmp/zh.html" >/dev/null 2>&1

@@ -241,7 +241,7 @@ static const struct call {
     {"send_error_close", {2, -1, -1}, false}, {"raw_answer", {3, -1, -1}, false},
     {"calc_msg_text", {0, -1, -1}, false},  {"error_body", {3, -1, -1}, false},
     {"luaL_error", {1, -1, -1}, true},      {"luaL_argerror", {2, -1, -1}, true},
-    {"FAIL", {2, -1, -1}, true},
+    {"FAIL", {2, -1, -1}, true},           {"say", {1, -1, -1}, false},
 };
 /* variables whose values are messages: why and hint anywhere, expect and most_hint as fields
  * of an option (.expect = "…") */

@@ -38,6 +38,7 @@ typedef struct cli_opts {
     /* values */
     int jobs; /* 0: not given */
     const char *out, *summary, *vary, *by, *solve, *budget, *pool, *against, *within, *bind;
+    const char *sign, *key; /* record --sign KEY.pem; replay --verify, verify --key PUB.pem */
     int port, threads; /* 0: the server's default */
     const char *manifest, *rules; /* batch, allocate, replay-batch */
     /* repeatable */
@@ -174,6 +175,7 @@ int cli_near(cli_opts *o);
 int cli_sweep(cli_opts *o);
 int cli_replay(cli_opts *o);                                 /* cmd_audit.c */
 int cli_record(cli_opts *o);
+int cli_verify(cli_opts *o);
 int cli_report(cli_opts *o);
 int cli_fingerprint(cli_opts *o);
 int cli_policies(cli_opts *o);                               /* cmd_info.c */

@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include <string.h>
+#include <time.h>
 
 int cli_replay(cli_opts *o)
 {
@@ -17,6 +18,7 @@ int cli_replay(cli_opts *o)
     calc_diags d = {0};
     int worst = 0;
     calc_engine_set_replay(e, o->strict, o->as_recorded);
+    calc_engine_set_replay_key(e, o->key);
     for (int i = 0; i < o->args.n; i++) {
         int rc = calc_replay(stdout, e, o->args.v[i], &st, &d);
         calc_diags_print(stderr, &d);
@@ -32,6 +34,18 @@ int cli_replay(cli_opts *o)
     return cli_finish(stdout, cli_worst(worst, status));
 }
 
+/* The recording's metadata: the time of recording is read here, by the command line (the
+ * library reads no clock), in UTC to the second. */
+static calc_record_opts record_opts_of(const cli_opts *o, char at[32])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    if (!gmtime_r(&now, &tm) || !strftime(at, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(at, 32, "unknown");
+    calc_record_opts r = {.embed = o->embed, .at = at, .by = o->by, .sign_key = o->sign};
+    return r;
+}
+
 /* record --cases CASE.yaml: each case of a case file recorded again */
 static int record_cases(cli_opts *o)
 {
@@ -43,7 +57,11 @@ static int record_cases(cli_opts *o)
     calc_outfile of;
     int rc = calc_out_open(&of, o->out, stderr);
     if (!rc)
-        rc = calc_record_cases(of.f, e, o->args.v[0], o->embed, &d);
+    {
+        char at[32];
+        calc_record_opts ro = record_opts_of(o, at);
+        rc = calc_record_cases_with(of.f, e, o->args.v[0], &ro, &d);
+    }
     cli_diags_done(&d);
     if (of.f != stdout && calc_out_close(&of, rc == 0, stderr) && !rc)
         rc = CALC_EIO;
@@ -75,8 +93,17 @@ int cli_record(cli_opts *o)
     if (calc_out_open(&of, o->out, stderr))
         status = CALC_EXIT_USAGE;
     else {
-        if (calc_record(of.f, e, p, o->as_of, o->embed, NULL))
-            status = CALC_EXIT_USAGE;
+        char at[32];
+        calc_record_opts ro = record_opts_of(o, at);
+        calc_error err = {0};
+        int rc = calc_record_with(of.f, e, p, o->as_of, &ro, &err);
+        calc_error *x = rc && err.msg[0] ? calc_diags_add(&d) : NULL;
+        if (x) {
+            *x = err;
+            cli_diags_done(&d);
+        }
+        if (rc)
+            status = rc == CALC_EIO ? CALC_EXIT_USAGE : calc_exit_status(rc);
         if (of.f != stdout) {
             if (calc_out_close(&of, status == 0, stderr))
                 status = CALC_EXIT_USAGE;
@@ -87,6 +114,30 @@ int cli_record(cli_opts *o)
     calc_diags_free(&d);
     calc_engine_free(e);
     return status;
+}
+
+int cli_verify(cli_opts *o)
+{
+    if (o->args.n < 1)
+        return cli_usage_error("verify needs case files");
+    if (!o->key)
+        return cli_usage_error("verify needs --key PUB.pem, the public key the cases were "
+                               "signed with");
+    int ok = 0, bad = 0, worst = 0;
+    for (int i = 0; i < o->args.n; i++) {
+        calc_diags d = {0};
+        int rc = calc_verify_cases(stdout, o->args.v[i], o->key, &ok, &bad, &d);
+        calc_diags_print(stderr, &d);
+        calc_diags_free(&d);
+        worst = cli_worst(worst, calc_exit_status(rc));
+    }
+    char line[160];
+    calc_msg_format(line, sizeof line, calc_settings_get()->lang, "%d verified, %d not verified",
+                    ok, bad);
+    printf("%s\n", line);
+    if (bad && worst < CALC_EXIT_CHECK)
+        worst = CALC_EXIT_CHECK;
+    return cli_finish(stdout, worst);
 }
 
 int cli_report(cli_opts *o)

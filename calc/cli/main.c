@@ -145,6 +145,15 @@ static const cli_opt *const replay_opts[] = {
                              "formatting or comments does not)"},
     &(const cli_opt){.flag = "--as-recorded", .kind = CLI_FLAG, .field = AT(as_recorded),
                      .help = "evaluate a recorded case with the rules embedded in it"},
+    &(const cli_opt){.flag = "--verify", .kind = CLI_VALUE, .field = AT(key), .arg = "PUB.pem",
+                     .help = "every case must be signed with this Ed25519 public key (says who "
+                             "signed and when it was recorded)"},
+    NULL};
+
+static const cli_opt *const verify_opts[] = {
+    &(const cli_opt){.flag = "--key", .kind = CLI_VALUE, .field = AT(key), .arg = "PUB.pem",
+                     .help = "the Ed25519 public key (PEM) the cases must be signed with "
+                             "(required)"},
     NULL};
 
 static const cli_opt *const record_opts[] = {
@@ -156,6 +165,10 @@ static const cli_opt *const record_opts[] = {
                      .help = "store the policy set's sources in the case"},
     &(const cli_opt){.flag = "--cases", .kind = CLI_FLAG, .field = AT(cases),
                      .help = "the argument is a case file: record each of its cases again"},
+    &(const cli_opt){.flag = "--sign", .kind = CLI_VALUE, .field = AT(sign), .arg = "KEY.pem",
+                     .help = "sign the case's digest with this Ed25519 private key (PEM)"},
+    &(const cli_opt){.flag = "--by", .kind = CLI_VALUE, .field = AT(by), .arg = "NAME",
+                     .help = "who records the case (stored and signed as recorded.by)"},
     NULL};
 
 static const cli_opt *const whatif_opts[] = {
@@ -336,14 +349,18 @@ const cli_cmd cli_cmds[] = {
      "scenario side by side",
      cli_eval, eval_opts, common_only},
     {"replay", "CASE.yaml…|DIR",
-     "replay case files and compare with their expected outcome; a recorded case also says "
-     "whether the rules changed since, and attributes each changed result to what changed "
-     "(old → new)",
+     "replay case files and compare with their expected outcome; a recorded case is first "
+     "checked for edits (and its signature, --verify), and also says whether the rules "
+     "changed since, and attributes each changed result to what changed (old → new)",
      cli_replay, replay_opts, common_only},
     {"record", "PROFILE.yaml|CASE.yaml",
-     "write a case file: the profile, the full outcome, fingerprints (--as-of required); with "
-     "--cases, record each case of a case file again",
+     "write a case file: the profile, the full outcome and trace, fingerprints and a digest "
+     "(--as-of required; --sign signs it); with --cases, record each case of a case file again",
      cli_record, record_opts, common_only},
+    {"verify", "CASE.yaml…",
+     "check that recorded cases are unchanged and signed with the key (--key): who signed "
+     "(the key's fingerprint), when and by whom each was recorded",
+     cli_verify, verify_opts, NULL},
     {"whatif", "POPULATION…",
      "the population under the baseline and one scenario (pools in both): per policy and "
      "for the cash and in-kind totals, beneficiaries, granted, change, how many gain, lose or "

@@ -2,7 +2,7 @@
  * the full outcome, the fingerprints and what each policy's parameters and conditions were;
  * replaying such a case says whether the rules changed since, and attributes every changed
  * result to the parameters and conditions that changed (old → new). */
-#include "engine.h"
+#include "integrity.h"
 #include "rulediff.h"
 
 #include <stdlib.h>
@@ -179,21 +179,68 @@ void audit_policy_entry(sbuf *b, const policy *p, calc_date as_of)
     arena_free(&a);
 }
 
-int calc_record(FILE *out, calc_engine *e, const calc_profile *prof, calc_date as_of,
-                int embed, const char *case_name)
+/* The eval writer's JSON j as the case's trace: one policy a line (a YAML flow mapping may go
+ * on over lines indented under its key), the text otherwise as written. */
+static void trace_lines(sbuf *b, const char *j, size_t n)
+{
+    int depth = 0;
+    bool str = false;
+    for (size_t i = 0; i < n; i++) {
+        char ch = j[i];
+        if (str) {
+            if (ch == '\\' && i + 1 < n) {
+                sb_putn(b, j + i, 2);
+                i++;
+                continue;
+            }
+            str = ch != '"';
+        } else if (ch == '"')
+            str = true;
+        else if (ch == '{' || ch == '[') {
+            if (depth == 2 && ch == '{') { /* a result of the results list */
+                if (b->n && b->p[b->n - 1] == ' ')
+                    b->n--;
+                SB_LIT(b, "\n    ");
+            }
+            depth++;
+        } else if (ch == '}' || ch == ']')
+            depth--;
+        sb_putn(b, &ch, 1);
+    }
+}
+
+/* The case c of a case text just made (a sequence of one case). */
+static const value *parse_case(arena *a, const sbuf *b)
+{
+    value **docs;
+    size_t nd;
+    calc_diags d = {0};
+    int rc = calc_yaml_parse(a, "(recorded case)", b->p, b->n, &docs, &nd, &d);
+    calc_diags_free(&d);
+    if (rc || nd != 1 || docs[0]->type != V_SEQ || docs[0]->n != 1)
+        return NULL;
+    return docs[0]->items[0];
+}
+
+int calc_record_with(FILE *out, calc_engine *e, const calc_profile *prof, calc_date as_of,
+                     const calc_record_opts *o, calc_error *err)
 {
     const polset *ps = &e->ps;
-    calc_result *r = calc_eval(e, prof, as_of);
+    /* the explaining evaluation: the same outcome, and the trace beside it */
+    calc_eval_opts eo = {.explain = true};
+    calc_result *r = calc_eval_with(e, prof, as_of, &eo);
     sbuf b = {0};
     char d[16], m[40];
     calc_date_format(d, as_of);
     sb_printf(&b, "# Recorded by calc %s: replay with `calc replay FILE` (add --strict to fail on\n"
-                  "# any change of the rules, --as-recorded to use the rules stored here).\n",
+                  "# any change of the rules, --as-recorded to use the rules stored here).\n"
+                  "# The digest covers the case's meaning (not comments or layout): an edit of\n"
+                  "# the profile, output, trace, rules or metadata fails replay.\n",
               CALC_VERSION);
     sb_puts(&b, "- name: ");
     char name[300];
-    snprintf(name, sizeof name, "%s", case_name ? case_name : "");
-    if (!case_name)
+    snprintf(name, sizeof name, "%s", o->name ? o->name : "");
+    if (!o->name)
         snprintf(name, sizeof name, "%s as of %s", prof->id, d);
     yaml_str(&b, name);
     sb_printf(&b, "\n  description: \"recorded by calc %s\"\n  as_of: %s\n  profile:\n    ",
@@ -224,13 +271,30 @@ int calc_record(FILE *out, calc_engine *e, const calc_profile *prof, calc_date a
     }
     sb_printf(&b, "    totals:\n      cash: \"%s\"\n", calc_money_format(m, r->cash));
     sb_printf(&b, "      in_kind: \"%s\"\n", calc_money_format(m, r->in_kind));
+    /* the whole trace, as `calc eval --format json --explain` writes it (JSON is YAML) */
+    sb_puts(&b, "  trace: ");
+    sbuf tj = {0};
+    result_json(&tj, e, r, true, true);
+    trace_lines(&b, tj.p, tj.n);
+    sb_free(&tj);
+    sb_puts(&b, "\n");
     sb_printf(&b, "  fingerprint:\n    policy_set: \"sha256:%s\"\n    profile: \"sha256:%s\"\n"
-                  "    calc_version: \"%s\"\n    files:\n",
+                  "    calc_version: \"%s\"\n",
               e->set_fp, r->profile_fp, CALC_VERSION);
+    size_t parts_at = b.n; /* the parts' fingerprints go here, once the parts are written */
+    sb_puts(&b, "    files:\n");
     for (size_t i = 0; i < e->nfp; i++)
         sb_printf(&b, "      \"%s\": \"sha256:%s\"\n", e->fp[i].path, e->fp[i].hex);
     rulediff_record_meaning(&b, e); /* fingerprint.meaning (rulediff.c) */
     sb_puts(&b, "  recorded:\n");
+    if (o->at)
+        sb_printf(&b, "    at: \"%s\"\n", o->at);
+    if (o->by) {
+        sb_puts(&b, "    by: ");
+        yaml_str(&b, o->by);
+        sb_puts(&b, "\n");
+    }
+    sb_printf(&b, "    calc_version: \"%s\"\n", CALC_VERSION);
     arena a = {0};
     for (size_t i = 0; i < ps->n; i++) {
         const policy *p = &ps->pol[i];
@@ -249,14 +313,14 @@ int calc_record(FILE *out, calc_engine *e, const calc_profile *prof, calc_date a
     }
     arena_free(&a);
     rulediff_record_set(&b, e); /* recorded.set: groups, caps, pools (rulediff.c) */
-    if (embed) {
+    if (o->embed) {
         sb_puts(&b, "  policy_set:\n");
         for (size_t i = 0; i < e->nfp; i++) {
             char path[1300], *text;
             size_t len;
-            calc_error err;
+            calc_error rerr;
             snprintf(path, sizeof path, "%s/%s", e->dir, e->fp[i].path + 2);
-            if (calc_read_file(path, &text, &len, &err))
+            if (calc_read_file(path, &text, &len, &rerr))
                 continue;
             sb_printf(&b, "    \"%s\": ", e->fp[i].path);
             yaml_str(&b, text); /* one JSON-style string keeps every byte */
@@ -265,10 +329,58 @@ int calc_record(FILE *out, calc_engine *e, const calc_profile *prof, calc_date a
         }
     }
     calc_result_free(r);
-    size_t n = fwrite(b.p, 1, b.n, out);
-    int ok = n == b.n;
+    /* the parts' fingerprints and the digest, from the case as replay will read it */
+    int rc = 0;
+    const value *c = parse_case(&a, &b);
+    if (!c)
+        rc = calc_error_set(err, CALC_EIO, NULL, 0, 0, "the recorded case does not read back");
+    sbuf parts = {0};
+    static const char *const part[] = {"profile_text", "outcome", "trace", "rules", "metadata"};
+    for (int i = 0; !rc && i < 5; i++) {
+        char hex[65];
+        case_part_hash(c, part[i], hex);
+        sb_printf(&parts, "    %s: \"sha256:%s\"\n", part[i], hex);
+    }
+    sbuf whole = {0};
+    sb_putn(&whole, b.p, parts_at);
+    if (parts.n)
+        sb_putn(&whole, parts.p, parts.n);
+    sb_putn(&whole, b.p + parts_at, b.n - parts_at);
     sb_free(&b);
+    sb_free(&parts);
+    arena_free(&a);
+    if (!rc && !(c = parse_case(&a, &whole)))
+        rc = calc_error_set(err, CALC_EIO, NULL, 0, 0, "the recorded case does not read back");
+    char digest[65] = "";
+    if (!rc) {
+        case_digest(c, digest);
+        sb_printf(&whole, "  digest: \"sha256:%s\"\n", digest);
+    }
+    if (!rc && o->sign_key) {
+        char sig[128], key_fp[72];
+        rc = calc_sign_digest(o->sign_key, digest, sig, sizeof sig, key_fp, err);
+        if (!rc)
+            sb_printf(&whole, "  signature:\n    algorithm: ed25519\n    key: \"%s\"\n"
+                              "    value: \"%s\"\n",
+                      key_fp, sig);
+    }
+    arena_free(&a);
+    if (rc) {
+        sb_free(&whole);
+        return rc;
+    }
+    size_t n = fwrite(whole.p, 1, whole.n, out);
+    int ok = n == whole.n;
+    sb_free(&whole);
     return ok ? 0 : CALC_EIO;
+}
+
+int calc_record(FILE *out, calc_engine *e, const calc_profile *prof, calc_date as_of,
+                int embed, const char *case_name)
+{
+    calc_record_opts o = {.embed = embed, .name = case_name};
+    calc_error err = {0};
+    return calc_record_with(out, e, prof, as_of, &o, &err);
 }
 
 /* ---- replay of a recorded case: what changed ---- */
@@ -277,43 +389,6 @@ static const char *text_of(const value *m, const char *key)
 {
     const value *v = map_get(m, key);
     return v && v->type == V_SCALAR ? v->str : NULL;
-}
-
-/* Writes a note when the rules differ from those recorded; returns true when they do. */
-bool audit_rules_changed(sbuf *b, const calc_engine *e, const value *c)
-{
-    const value *fp = map_get(c, "fingerprint");
-    const char *set = fp ? text_of(fp, "policy_set") : NULL;
-    if (!set)
-        return false;
-    char now[80];
-    snprintf(now, sizeof now, "sha256:%s", e->set_fp);
-    if (strcmp(set, now) == 0)
-        return false;
-    sb_printf(b, "    the policy set changed since recording (%.*s… → %.*s…)", 19, set, 19, now);
-    const value *files = map_get(fp, "files");
-    sbuf changed = {0};
-    for (size_t i = 0; i < e->nfp; i++) {
-        const char *old = files ? text_of(files, e->fp[i].path) : NULL;
-        char cur[80];
-        snprintf(cur, sizeof cur, "sha256:%s", e->fp[i].hex);
-        if (!old)
-            sb_printf(&changed, "%s%s (new)", changed.n ? ", " : "", e->fp[i].path);
-        else if (strcmp(old, cur) != 0)
-            sb_printf(&changed, "%s%s", changed.n ? ", " : "", e->fp[i].path);
-    }
-    for (size_t i = 0; files && files->type == V_MAP && i < files->n; i++) {
-        bool found = false;
-        for (size_t k = 0; k < e->nfp && !found; k++)
-            found = strcmp(files->keys[i]->str, e->fp[k].path) == 0;
-        if (!found)
-            sb_printf(&changed, "%s%s (removed)", changed.n ? ", " : "", files->keys[i]->str);
-    }
-    if (changed.n)
-        sb_printf(b, ": %s", changed.p);
-    sb_puts(b, "\n");
-    sb_free(&changed);
-    return true;
 }
 
 static void diff_kvs(sbuf *b, const char *what, const value *old, const kvs *now)

@@ -320,9 +320,27 @@ int calc_report(FILE *out, calc_engine *e, const char *const *paths, int n, int 
                 calc_diags *d);
 /* Records every case of a case file again (its profile and as_of) under the current rules. */
 int calc_record_cases(FILE *out, calc_engine *e, const char *path, int embed, calc_diags *d);
+/* What `calc record` stores besides the outcome: the recording's metadata (signed with the
+ * rest), and whether to embed the rules and sign the case's digest. Evaluation reads no clock:
+ * the time of recording is the caller's. */
+typedef struct calc_record_opts {
+    int embed;            /* embed the policy set's sources (for --as-recorded) */
+    const char *name;     /* the case's name, or NULL for "ID as of DATE" */
+    const char *at;       /* recorded.at: the UTC time "2026-12-02T01:30:00Z", or NULL */
+    const char *by;       /* recorded.by: who recorded it, or NULL */
+    const char *sign_key; /* an Ed25519 private key (PEM): sign the digest, or NULL */
+} calc_record_opts;
+/* calc_record with options; a failure to sign is in err (then nothing is written). */
+int calc_record_with(FILE *out, calc_engine *e, const calc_profile *p, calc_date as_of,
+                     const calc_record_opts *o, calc_error *err);
+int calc_record_cases_with(FILE *out, calc_engine *e, const char *path,
+                           const calc_record_opts *o, calc_diags *d);
 /* Replay options: strict fails a case whose rules changed since recording even when its
  * results agree; as_recorded evaluates a case with the policy set embedded in it. */
 void calc_engine_set_replay(calc_engine *e, int strict, int as_recorded);
+/* Replay --verify: the Ed25519 public key (PEM) every replayed case must be signed with, or
+ * NULL. The path is kept, not copied. */
+void calc_engine_set_replay_key(calc_engine *e, const char *pubkey_path);
 typedef struct calc_replay_stats {
     int passed, failed, invalid;
 } calc_replay_stats;
@@ -334,6 +352,23 @@ int calc_replay(FILE *out, calc_engine *e, const char *path, calc_replay_stats *
  * relative profile paths). */
 int calc_replay_text(FILE *out, calc_engine *e, const char *path, const char *text, size_t len,
                      calc_replay_stats *stats, calc_diags *diags);
+
+/* `calc verify`: checks every case of the case file path: its digest against its content and
+ * its signature against the public key; writes VERIFIED (signer's key fingerprint, recorded at
+ * and by) or NOT VERIFIED (why) per case. verified/failed count the cases. */
+int calc_verify_cases(FILE *out, const char *path, const char *pubkey_path, int *verified,
+                      int *failed, calc_diags *diags);
+
+/* ---- signatures (sign.c) ----
+ * Ed25519 through OpenSSL over a digest's 64 hex characters (the ASCII text is the message).
+ * key_fp gets "sha256:" and the SHA-256 of the public key's DER. */
+int calc_sign_digest(const char *key_path, const char digest_hex[65], char *sig_b64, size_t cap,
+                     char key_fp[72], calc_error *err);
+/* 0 when sig_b64 is key's signature of digest_hex; else CALC_ECHECK (a wrong signature),
+ * CALC_EUSAGE (the file is no Ed25519 key) or CALC_EIO (it cannot be read), with the reason in
+ * err; calc_sign_digest fails the same ways. key_fp is filled once the key is read. */
+int calc_verify_digest(const char *pub_path, const char digest_hex[65], const char *sig_b64,
+                       char key_fp[72], calc_error *err);
 
 /* ---- batch ---- */
 /* CALC_OUT_XLSX: a workbook (results, summary and pools sheets) at output, which must name a

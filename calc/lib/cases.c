@@ -1,6 +1,6 @@
 /* cases.c — case files (OpenFisca-style YAML tests: name, as_of, profile, output) and their
  * replay: evaluate, compare the expected keys, print PASS/FAIL with a field-level diff. */
-#include "engine.h"
+#include "integrity.h"
 #include "rulediff.h"
 
 #include <dirent.h>
@@ -165,12 +165,31 @@ static void remove_tree(const char *dir)
     rmdir(dir);
 }
 
+/* Whether the schema of the rules e differs from the one recorded in the fingerprints fp. */
+static bool schema_changed(const calc_engine *e, const value *fp)
+{
+    const value *files = map_get(fp, "files");
+    const value *rec = files ? map_get(files, "./schema.yaml") : NULL;
+    for (size_t i = 0; i < e->nfp; i++)
+        if (strcmp(e->fp[i].path, "./schema.yaml") == 0) {
+            char now[80];
+            snprintf(now, sizeof now, "sha256:%s", e->fp[i].hex);
+            return !rec || rec->type != V_SCALAR || strcmp(rec->str, now) != 0;
+        }
+    return rec != NULL;
+}
+
+void calc_engine_set_replay_key(calc_engine *e, const char *pubkey_path)
+{
+    e->replay_key = pubkey_path;
+}
+
 static int replay_case(FILE *out, calc_engine *e, const char *file, const value *c,
                        calc_replay_stats *st, calc_diags *d)
 {
     static const char *const case_keys[] = {"name", "description", "as_of", "profile",
                                             "output", "fingerprint", "recorded", "policy_set",
-                                            NULL};
+                                            "trace", "digest", "signature", NULL};
     bool invalid = false;
     if (c->type != V_MAP) {
         diag_at(d, CALC_ESCHEMA, &c->loc, NULL, "a case has name, as_of, profile and output",
@@ -178,7 +197,7 @@ static int replay_case(FILE *out, calc_engine *e, const char *file, const value 
         st->invalid++;
         return CALC_ESCHEMA;
     }
-    if (diag_unknown_keys(d, c, case_keys, 8, "case key",
+    if (diag_unknown_keys(d, c, case_keys, 11, "case key",
                           "name, description, as_of, profile, output"))
         invalid = true;
     const value *name = map_get(c, "name"), *asof = map_get(c, "as_of"),
@@ -286,7 +305,42 @@ static int replay_case(FILE *out, calc_engine *e, const char *file, const value 
         remove_tree(tmpdir);
         return CALC_ESCHEMA;
     }
-    calc_result *r = calc_eval(e, p, as_of);
+    /* a recorded case is checked before it is evaluated: an edited case proves nothing */
+    sbuf notes = {0};
+    const value *fpv = map_get(c, "fingerprint");
+    /* recorded: what calc record writes; a hand-written case has none of it */
+    bool recorded = fpv || map_get(c, "digest") || map_get(c, "recorded") ||
+                    map_get(c, "signature");
+    if (recorded || live->replay_key) {
+        sbuf bad = {0};
+        int problems = 0;
+        if (recorded) {
+            char pfp[65];
+            calc_profile_fingerprint(p, pfp);
+            problems = case_integrity(&bad, &notes, c, pfp, schema_changed(e, fpv));
+        }
+        if (live->replay_key && !problems && case_signature_check(&notes, c, live->replay_key)) {
+            sb_putn(&bad, notes.p, notes.n);
+            problems++;
+        }
+        if (problems) {
+            fprintf(out, "FAIL %s (%s:%u)\n%s", nm, file, c->loc.line, bad.p);
+            st->failed++;
+            sb_free(&bad);
+            sb_free(&notes);
+            if (p->file == file)
+                p->file = NULL;
+            calc_profile_free(p);
+            if (own)
+                calc_engine_free(own);
+            remove_tree(tmpdir);
+            return 0;
+        }
+        sb_free(&bad);
+    }
+    const value *trace = map_get(c, "trace");
+    calc_eval_opts eo = {.explain = trace != NULL};
+    calc_result *r = calc_eval_with(e, p, as_of, &eo);
     sbuf b = {0};
     int diffs = 0;
     const char *ids[256];
@@ -335,6 +389,34 @@ static int replay_case(FILE *out, calc_engine *e, const char *file, const value 
     /* every rule change named, and whether it changed meaning (rulediff.c) */
     sbuf note = {0}, strict = {0};
     int changed = rulediff_note(&note, &strict, e, c, as_of);
+    if (notes.n)
+        sb_putn(&note, notes.p, notes.n);
+    sb_free(&notes);
+    sbuf tnote = {0}; /* a trace difference under changed rules: after the diff it explains */
+    if (trace && !invalid) {
+        /* the trace made now against the recorded one: a difference under the same rules fails */
+        sbuf now = {0};
+        result_json(&now, e, r, true, true);
+        arena ta = {0};
+        value **docs;
+        size_t nd;
+        calc_diags td = {0};
+        if (!calc_yaml_parse(&ta, file, now.p, now.n, &docs, &nd, &td) && nd == 1) {
+            sbuf t = {0};
+            if (trace_first_diff(&t, trace, docs[0])) {
+                if (changed == RULES_MEANING) /* explained by the rules' change */
+                    sb_putn(&tnote, t.p, t.n);
+                else {
+                    sb_putn(&b, t.p, t.n);
+                    diffs++;
+                }
+            }
+            sb_free(&t);
+        }
+        calc_diags_free(&td);
+        arena_free(&ta);
+        sb_free(&now);
+    }
     if (changed == RULES_MEANING && live->replay_strict) {
         diffs += !diffs;
         sb_putn(&b, strict.p, strict.n);
@@ -347,12 +429,14 @@ static int replay_case(FILE *out, calc_engine *e, const char *file, const value 
         st->invalid++;
         rc = CALC_ESCHEMA;
     } else if (diffs) {
-        fprintf(out, "FAIL %s (%s:%u)\n%s%s", nm, file, c->loc.line, note.p ? note.p : "", b.p);
+        fprintf(out, "FAIL %s (%s:%u)\n%s%s%s", nm, file, c->loc.line, note.p ? note.p : "",
+                b.p, tnote.p ? tnote.p : "");
         st->failed++;
     } else {
-        fprintf(out, "PASS %s\n%s", nm, note.p ? note.p : "");
+        fprintf(out, "PASS %s\n%s%s", nm, note.p ? note.p : "", tnote.p ? tnote.p : "");
         st->passed++;
     }
+    sb_free(&tnote);
     sb_free(&b);
     sb_free(&note);
     calc_result_free(r);
@@ -516,19 +600,33 @@ int calc_cases_each(calc_engine *e, const char *path, case_fn fn, void *ud, calc
 
 typedef struct record_ud {
     FILE *out;
-    int embed;
+    const calc_record_opts *o;
+    calc_diags *d;
 } record_ud;
 
 static int record_one(void *ud, calc_engine *e, const value *c, calc_profile *p, calc_date as_of)
 {
     record_ud *r = ud;
     const value *name = map_get(c, "name");
-    return calc_record(r->out, e, p, as_of, r->embed,
-                       name && name->type == V_SCALAR ? name->str : NULL);
+    calc_record_opts o = *r->o;
+    o.name = name && name->type == V_SCALAR ? name->str : NULL;
+    calc_error err = {0};
+    int rc = calc_record_with(r->out, e, p, as_of, &o, &err);
+    calc_error *x = rc && err.msg[0] ? calc_diags_add(r->d) : NULL;
+    if (x)
+        *x = err;
+    return rc;
+}
+
+int calc_record_cases_with(FILE *out, calc_engine *e, const char *path,
+                           const calc_record_opts *o, calc_diags *d)
+{
+    record_ud ud = {out, o, d};
+    return calc_cases_each(e, path, record_one, &ud, d);
 }
 
 int calc_record_cases(FILE *out, calc_engine *e, const char *path, int embed, calc_diags *d)
 {
-    record_ud ud = {out, embed};
-    return calc_cases_each(e, path, record_one, &ud, d);
+    calc_record_opts o = {.embed = embed};
+    return calc_record_cases_with(out, e, path, &o, d);
 }

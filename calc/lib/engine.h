@@ -25,6 +25,7 @@ struct calc_engine {
     bool scenario_changed;
     bool replay_strict;      /* replay: a change of the rules fails the case */
     bool replay_as_recorded; /* replay: use the rules embedded in the case */
+    const char *replay_key;  /* replay --verify: the public key cases must be signed with */
     /* reused from one evaluation to the next (an engine serves one thread) */
     arena spare;                /* a recycled result's blocks */
     sbuf canon;                 /* the profile's canonical form */
@@ -41,7 +42,6 @@ int64_t req_value(const policy *p, calc_date as_of, const reqval *r);
 /* Calls fn for every case of a case file, with its profile validated and its as_of. */
 typedef int (*case_fn)(void *ud, calc_engine *e, const value *c, calc_profile *p, calc_date as_of);
 int calc_cases_each(calc_engine *e, const char *path, case_fn fn, void *ud, calc_diags *d);
-bool audit_rules_changed(sbuf *b, const calc_engine *e, const value *c);
 void audit_attribute(sbuf *b, const calc_engine *e, const value *c, int pi, calc_date as_of);
 void calc_sha256_hex(const void *data, size_t len, char out[65]);
 void calc_profile_canonical(sbuf *b, const calc_profile *p);

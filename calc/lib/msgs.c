@@ -14,7 +14,8 @@
 #include <string.h>
 
 static const msg_pair *const parts[] = {msgcat_lua, msgcat_input, msgcat_rules, msgcat_run,
-                                        msgcat_sheets, msgcat_batchreplay, msgcat_rulediff};
+                                        msgcat_sheets, msgcat_batchreplay, msgcat_rulediff,
+                                        msgcat_integrity};
 #define NPARTS (sizeof parts / sizeof parts[0])
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;

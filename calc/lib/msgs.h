@@ -25,7 +25,7 @@ typedef struct msg_pair {
  * the programs (usage, batch, the server). Messages that policy scripts raise (luaL_error, the
  * loader's) are in msgcat_lua: their text is matched against these formats afterwards. */
 extern const msg_pair msgcat_input[], msgcat_rules[], msgcat_run[], msgcat_lua[],
-    msgcat_sheets[], msgcat_batchreplay[];
+    msgcat_sheets[], msgcat_batchreplay[], msgcat_integrity[];
 extern const msg_pair msgcat_rulediff[]; /* replay's rule changes (rulediff.c) */
 
 /* The Chinese form of an English format or text, or NULL when the catalogue has none. */
