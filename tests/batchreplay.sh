@@ -263,4 +263,44 @@ if [ -z "$GEN" ]; then problem "cannot build tests/bench/gen.c"; else
 fi
 end
 
+# Ensure a signed manifest (--sign, Ed25519) verifies with its key and names it; another key,
+# an unsigned manifest, and a signed manifest edited after signing (its digest recomputed, so
+# only the signature can tell) all fail; --sign and --verify need --manifest.
+begin "batch --manifest --sign, replay-batch --verify"
+need openssl
+openssl genpkey -algorithm ed25519 -out "$W/k.pem" 2>/dev/null &&
+    openssl pkey -in "$W/k.pem" -pubout -out "$W/pub.pem" &&
+    openssl genpkey -algorithm ed25519 -out "$W/k2.pem" 2>/dev/null &&
+    openssl pkey -in "$W/k2.pem" -pubout -out "$W/pub2.pem" || problem "cannot make keys"
+run batch "$W/pop.jsonl" --as-of $ASOF -q -o "$W/sres.jsonl" --manifest "$W/sman.json" \
+    --sign "$W/k.pem"
+want_rc 0
+fp="sha256:$(openssl pkey -pubin -in "$W/pub.pem" -outform DER | sha256sum | cut -d' ' -f1)"
+want_eq "signature" "$(jq -c '[.signature.algorithm, .signature.key]' "$W/sman.json")" \
+    "[\"ed25519\",\"$fp\"]"
+run replay-batch "$W/sres.jsonl" --manifest "$W/sman.json" --verify "$W/pub.pem" --lang en
+want_rc 0
+want_line out "manifest $W/sman.json: signed by $fp"
+want_line out "every record matches"
+run replay-batch "$W/sres.jsonl" --manifest "$W/sman.json" --verify "$W/pub2.pem" --lang en
+want_rc 1
+want_match out "^manifest $W/sman.json: its signature does not verify: "
+run replay-batch "$W/res.jsonl" --manifest "$W/man.json" --verify "$W/pub.pem"
+want_rc 1
+want_line out "清单 $W/man.json 没有签名（calc batch --manifest 文件 --sign 私钥.pem）"
+# an edit of the date with a digest made again: the digest holds, the signature does not
+jq '.as_of = "2025-07-01"' "$W/sman.json" >"$W/sman2.json"
+d=$(jq -c 'del(.digest, .signature)' "$W/sman2.json" | tr -d '\n' | sha256sum | cut -d' ' -f1)
+jq --arg d "sha256:$d" '.digest = $d' "$W/sman2.json" >"$W/sman3.json"
+run replay-batch "$W/sres.jsonl" --manifest "$W/sman3.json" --verify "$W/pub.pem" --lang en
+want_rc 1
+want_match out "^manifest $W/sman3.json: its signature does not verify: "
+run batch "$W/pop.jsonl" --as-of $ASOF -q -o "$W/x.jsonl" --sign "$W/k.pem" --lang en
+want_rc 2
+want_line err "calc: --sign signs the manifest: give --manifest FILE"
+run replay-batch "$W/sres.jsonl" "$W/pop.jsonl" --as-of $ASOF --verify "$W/pub.pem" --lang en
+want_rc 2
+want_line err "calc: --verify checks the manifest's signature: give --manifest FILE"
+end
+
 finish

@@ -12,6 +12,8 @@ static int run_batch(cli_opts *o, int allocate)
     if (o->excel && o->format != CALC_OUT_CSV)
         return cli_usage_error("--excel needs --format csv (%s writes JSON Lines otherwise)",
                                allocate ? "allocate" : "batch");
+    if (o->sign && !o->manifest)
+        return cli_usage_error("--sign signs the manifest: give --manifest FILE");
     if (o->manifest && (!o->out || strcmp(o->out, "-") == 0))
         return cli_usage_error("--manifest records the results file's digest: give -o FILE");
     if (o->format == CALC_OUT_XLSX && (!o->out || strcmp(o->out, "-") == 0))
@@ -34,6 +36,7 @@ static int run_batch(cli_opts *o, int allocate)
     b.nparams = o->params.n;
     b.scenario = o->scenarios.n ? o->scenarios.v[0] : NULL;
     b.manifest = o->manifest;
+    b.manifest_key = o->sign;
     if (!o->as_of_text && !o->quiet && !allocate) {
         char d[16], m[100];
         fprintf(stderr, "calc: %s\n", calc_msg_format(m, sizeof m, calc_settings_get()->lang,

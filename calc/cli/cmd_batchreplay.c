@@ -15,6 +15,8 @@ int cli_replay_batch(cli_opts *o)
         return cli_usage_error("--manifest gives the batch's date and options: leave out "
                                "--as-of, --set, --param, --scenario, --no-pools, --explain, "
                                "--input-format and --encoding");
+    if (o->key && !o->manifest)
+        return cli_usage_error("--verify checks the manifest's signature: give --manifest FILE");
     if (o->args.n < 2 && !o->manifest)
         return cli_usage_error("replay-batch needs the batch's inputs after the results file "
                                "(or --manifest)");
@@ -33,6 +35,7 @@ int cli_replay_batch(cli_opts *o)
     r.batch.scenario = o->scenarios.n ? o->scenarios.v[0] : NULL;
     r.results = o->args.v[0];
     r.manifest = o->manifest;
+    r.verify_key = o->key;
     r.as_of_given = o->as_of_text != NULL;
     r.out = stdout;
     return cli_finish(stdout, cli_status(calc_replay_batch(&r)));

@@ -86,6 +86,10 @@ static const cli_opt o_manifest = {
     .help = "also write what replays the run (rules, as_of, options, the inputs' and the "
             "results' SHA-256) as JSON there; needs -o FILE"};
 
+static const cli_opt o_manifest_sign = {
+    .flag = "--sign", .kind = CLI_VALUE, .field = AT(sign), .arg = "KEY.pem",
+    .help = "sign the manifest's digest with this Ed25519 private key (PEM); with --manifest"};
+
 /* the population commands' inputs, defined once: batch, whatif and near */
 static const cli_opt *const population_opts[] = {&o_input_format, &o_encoding, &o_as_of,
                                                   &o_set, NULL};
@@ -275,6 +279,7 @@ static const cli_opt *const batch_opts[] = {
                      .help = "a scenario applied to the rules (one)"},
     &o_param,
     &o_manifest,
+    &o_manifest_sign,
     NULL};
 
 static const cli_opt *const replay_batch_opts[] = {
@@ -294,6 +299,9 @@ static const cli_opt *const replay_batch_opts[] = {
                      .help = "the batch ran with --no-pools"},
     &(const cli_opt){.flag = "--explain", .kind = CLI_FLAG, .field = AT(explain),
                      .help = "the batch ran with --explain"},
+    &(const cli_opt){.flag = "--verify", .kind = CLI_VALUE, .field = AT(key), .arg = "PUB.pem",
+                     .help = "the manifest must be signed with this Ed25519 public key (says "
+                             "whose key signed it); with --manifest"},
     &(const cli_opt){.flag = "--scenario", .kind = CLI_LIST, .field = AT(scenarios),
                      .arg = "S.yaml", .most = 1, .most_hint = "use calc whatif to compare",
                      .help = "the scenario the batch ran with (one)"},
@@ -303,6 +311,7 @@ static const cli_opt *const replay_batch_opts[] = {
 
 static const cli_opt *const allocate_opts[] = {
     &o_output, &o_summary, &o_rows_format, &o_excel, &o_lang, &o_quiet, &o_manifest,
+    &o_manifest_sign,
     &(const cli_opt){.flag = "--as-of", .kind = CLI_VALUE, .field = AT(as_of_text),
                      .arg = "DATE", .conv = cli_conv_date,
                      .help = "the date when the results carry none (they do: their own wins)"},

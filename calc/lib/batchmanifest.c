@@ -5,9 +5,10 @@
  * allocate's shards are as calc batch writes them; nothing here changes their format.
  *
  * The manifest's "digest" is the SHA-256 of its canonical content: its members other than
- * "digest" and "signature", in the order written, as compact JSON (calc_json_write). A
- * signature (Ed25519, the signing API of sign.c) is to cover that digest and go in a
- * "signature" member, which the digest leaves out; this file neither signs nor verifies. */
+ * "digest" and "signature", in the order written, as compact JSON (calc_json_write). With a
+ * key (--sign), an Ed25519 signature of that digest (sign.c) goes in the "signature" member
+ * {algorithm, key (the public key's fingerprint), value (base64)}, which the digest leaves
+ * out; replay-batch --verify checks it against the digest of the content as read. */
 #include "batchrun.h"
 #include "msgs.h"
 
@@ -183,10 +184,23 @@ int batch_manifest_write(const batch *b, const char *command)
     }
     char hex[65];
     manifest_digest(t, hex);
-    sb_printf(&j, ",\n  \"digest\": \"sha256:%s\"\n}\n", hex);
+    sb_printf(&j, ",\n  \"digest\": \"sha256:%s\"", hex);
     calc_diags_free(&dg);
     arena_free(&a);
     sb_free(&whole);
+    if (o->manifest_key) { /* the digest signed: what the manifest says cannot change unseen */
+        char sig[200], fp[72];
+        calc_error why = {0};
+        if ((rc = calc_sign_digest(o->manifest_key, hex, sig, sizeof sig, fp, &why))) {
+            calc_error_print(o->err, &why);
+            sb_free(&j);
+            return rc;
+        }
+        sb_printf(&j, ",\n  \"signature\": {\"algorithm\": \"ed25519\", \"key\": \"%s\", "
+                      "\"value\": \"%s\"}",
+                  fp, sig);
+    }
+    SB_LIT(&j, "\n}\n");
     calc_outfile of;
     rc = calc_out_open(&of, o->manifest, o->err);
     if (!rc) {
@@ -360,6 +374,22 @@ void manifest_check(manifest_report *r, const char *path, const value *m,
         say(r, "manifest %s: its digest does not match its content: it changed after it was "
             "written", path);
         r->failed = true;
+    }
+    if (r->verify_key) { /* the signature over the digest of the content as it is now */
+        const value *sg = map_get(m, "signature");
+        const char *val = sg ? mtext(sg, "value") : NULL;
+        char fp[72] = "";
+        calc_error e = {0};
+        if (!val) {
+            say(r, "manifest %s: it is not signed (calc batch --manifest FILE --sign KEY.pem)",
+                path);
+            r->failed = true;
+        } else if (calc_verify_digest(r->verify_key, hex, val, fp, &e)) {
+            say(r, "manifest %s: its signature does not verify: %s", path,
+                calc_error_text(&e, r->lang));
+            r->failed = true;
+        } else
+            say(r, "manifest %s: signed by %s", path, fp);
     }
     const value *opt = map_get(m, "options");
     const value *sc = opt ? map_get(opt, "scenario") : NULL;

@@ -469,7 +469,7 @@ int calc_replay_batch(const calc_replay_batch_opts *o)
     r.ro = o;
     r.lang = o->batch.lang;
     r.out = o->out ? o->out : stdout;
-    manifest_report mrep = {r.out, r.lang, false};
+    manifest_report mrep = {r.out, r.lang, false, o->verify_key};
     calc_batch_opts b = o->batch;
     arena a = {0};
     calc_diags d = {0};

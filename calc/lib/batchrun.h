@@ -156,6 +156,7 @@ typedef struct manifest_report {
     FILE *out;
     int lang;
     bool failed;
+    const char *verify_key; /* the public key its signature must verify with, or NULL */
 } manifest_report;
 /* Checks manifest m (read from path) against the files: its own digest, b's scenario's and
  * inputs', the results file's digest and lines; notes another calc version. */

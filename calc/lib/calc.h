@@ -399,6 +399,8 @@ typedef struct calc_batch_opts {
     int encoding;              /* CSV inputs: CALC_ENC_* (0: detected) */
     const char *manifest;      /* the replay manifest (JSON, batchreplay.c), written beside the
                                 * results when the run completes, or NULL; needs output */
+    const char *manifest_key;  /* an Ed25519 private key (PEM) that signs the manifest's digest,
+                                * or NULL */
 } calc_batch_opts;
 /* Evaluates every record of the inputs; 0, or the CALC_E* code of the worst problem met (a
  * bad record CALC_ESCHEMA, a policy error CALC_EPOLICY, an unreadable input or output
@@ -415,6 +417,7 @@ typedef struct calc_replay_batch_opts {
     const char *results;   /* the recorded result lines (JSON Lines of calc batch) */
     const char *manifest;  /* the batch's manifest: as_of, options and digests, or NULL */
     bool as_of_given;      /* batch.as_of was given; else the manifest's, else the results' */
+    const char *verify_key; /* the Ed25519 public key (PEM) the manifest must be signed with */
     FILE *out;             /* the report, in batch.lang */
 } calc_replay_batch_opts;
 /* 0 when every record matches and every digest of the manifest holds, CALC_ECHECK when not

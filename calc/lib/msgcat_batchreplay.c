@@ -59,6 +59,13 @@ const msg_pair msgcat_batchreplay[] = {
      "run %zu, duplicate ids %zu",
      "记录 %zu，一致 %zu，不一致 %zu，结果中缺失 %zu，本次重放中缺失 %zu，编号重复 %zu"},
     {"every record matches", "每条记录都一致"},
+    {"manifest %s: it is not signed (calc batch --manifest FILE --sign KEY.pem)",
+     "清单 %s 没有签名（calc batch --manifest 文件 --sign 私钥.pem）"},
+    {"manifest %s: its signature does not verify: %s", "清单 %s 的签名核验未通过：%s"},
+    {"manifest %s: signed by %s", "清单 %s 的签名人密钥：%s"},
+    {"--sign signs the manifest: give --manifest FILE", "--sign 用于给清单签名：请同时给出 --manifest 文件"},
+    {"--verify checks the manifest's signature: give --manifest FILE",
+     "--verify 核验清单的签名：请同时给出 --manifest 文件"},
     {"MISMATCH: the manifest's digests do not hold", "不一致：清单中的摘要不成立"},
     {"MISMATCH: %zu records do not match", "不一致：%zu 条记录不一致"},
     {NULL, NULL}};
