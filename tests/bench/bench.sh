@@ -102,6 +102,18 @@ rr=$(awk -v a="$tr" -v b="$tb" 'BEGIN { printf "%.2f", a / b }')
 echo "calc replay-batch, 100000 records (pools applied), -j 2, every record compared (best of $RUNS runs)"
 printf '  batch %6.2f s, replay %6.2f s: replay / batch %sx      target <= 2x          %s\n' \
     "$tb" "$tr" "$rr" "$(verdict "$rr" 2 "<=")"
+# and the same results with one amount edited (line 5000) and one line deleted (line 7000):
+# the replay must name exactly that record as differing and that one as missing.
+awk 'NR == 7000 { next } NR == 5000 { sub(/"amount": "[0-9]+\.[0-9][0-9]"/, "\"amount\": \"1.00\"") }
+     { print }' "$dir/res-100000.jsonl" >"$dir/res-edited.jsonl"
+"$CALC" replay-batch "$dir/res-edited.jsonl" "$dir/pop-100000.jsonl" --as-of $asof -j 2 \
+    --lang en >"$dir/replay-edited.out" 2>&1
+summary=$(grep '^records ' "$dir/replay-edited.out")
+echo "  edited results (an amount changed, a line deleted): $summary"
+case $summary in
+*"differing 1, missing from the results 1,"*) echo "  both found                                                       meets" ;;
+*) echo "  the edits were not both found                                   MISSES" ;;
+esac
 
 # where the time goes: instructions per stage on a 5000-profile sample (-j 1), from callgrind.
 # Callgrind runs SHA-256 without the CPU's SHA instructions, so the fingerprints' share is larger
