@@ -297,8 +297,9 @@ static void missing_words(sbuf *b, const calc_engine *e, const char *const *path
     }
 }
 
-/* A record's reason in words. Today's words are made from the record's parts (reason_words);
- * when condition records carry their own sentence, it goes here: crec_label(b, r, lang). */
+/* A record's reason in words, made from its parts (reason_words), not from its sentence
+ * (crec_label): `calc allocate` makes the same rows from result lines, which carry no sentence
+ * without --explain, and batch's and allocate's CSV must be the same bytes. */
 static void reason_text(sbuf *b, const calc_engine *e, const policy *p, const crec *r, int lang)
 {
     sbuf f = {0}, a = {0}, q = {0};
@@ -319,8 +320,7 @@ static const char *text(const value *m, const char *key)
     return v && v->type == V_SCALAR ? v->str : "";
 }
 
-/* The same for a reason of a result line (its tree): when lines carry the record's sentence,
- * it goes here: the "label" object's "zh" or "en". */
+/* The same for a reason of a result line (its tree), from the same parts. */
 static void reason_text_tree(sbuf *b, const calc_engine *e, const policy *p, const value *r,
                              int lang)
 {
