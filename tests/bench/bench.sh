@@ -123,11 +123,11 @@ if command -v valgrind > /dev/null; then
         "$dir/sample.jsonl" --as-of $asof -j 1 -q > /dev/null 2>&1
     callgrind_annotate --inclusive=yes "$dir/cg.out" 2> /dev/null | awk '
         /PROGRAM TOTALS/ { gsub(",", "", $1); total = $1 }
-        /calc\/[a-z]+\.c:[a-z_0-9]+/ && $1 ~ /^[0-9,]+$/ {
+        /calc\/([a-z]+\/)?[a-z]+\.c:[a-z_0-9]+/ && $1 ~ /^[0-9,]+$/ {
             n = $1; gsub(",", "", n)
             f = ""
-            for (i = 1; i <= NF; i++) if ($i ~ /calc\/[a-z]+\.c:/) f = $i
-            sub(/^.*calc\/[a-z]+\.c:/, "", f)
+            for (i = 1; i <= NF; i++) if ($i ~ /calc\/([a-z]+\/)?[a-z]+\.c:/) f = $i
+            sub(/^.*calc\/([a-z]+\/)?[a-z]+\.c:/, "", f)
             if (f != "" && !(f in seen)) { seen[f] = n }
         }
         function pct(x) { return 100 * x / total }
@@ -135,7 +135,7 @@ if command -v valgrind > /dev/null; then
             parse = seen["calc_json_profile"] + seen["calc_json_parse"] + seen["profile_from_value"]
             keep = seen["profile_pack"] + seen["profile_unpack"]
             fp = seen["engine_profile_fingerprint"]
-            ev = seen["calc_eval"] - fp
+            ev = seen["calc_eval"] + seen["calc_eval_with"] - fp # batch calls calc_eval_with
             wr = seen["result_json"]
             pl = seen["pools_allocate"] + seen["pools_apply"]
             printf "  where the time goes (instructions, 5000-profile sample, -j 1, both passes):\n"
