@@ -552,4 +552,22 @@ W
 }
 check "signed case: verifies with its key (signer, time, person), fails otherwise" signed
 
+# Ensure replay speaks the language of messages: a wrong expected amount is named, and the
+# count given, in Chinese (LANGUAGE=zh, or --lang zh) and in English.
+replay_words() {
+    sed 's/amount: "500000.00"       # 10% x 5,000,000.00 = 500,000.00/amount: "500000.01"/' \
+        cases/sc25-rd-subsidy.yaml >"$tmp/words.yaml"
+    ! cmp -s cases/sc25-rd-subsidy.yaml "$tmp/words.yaml" || return 1
+    LANGUAGE=zh "$CALC" replay "$tmp/words.yaml" >"$tmp/wz"
+    [ $? -eq 1 ] || return 1
+    "$CALC" replay "$tmp/words.yaml" --lang zh >"$tmp/wz2"
+    "$CALC" replay "$tmp/words.yaml" --lang en >"$tmp/we"
+    cat "$tmp/wz" "$tmp/we"
+    grep -qx '    sc25-rd-subsidy.amount：应为 500000.01，实际为 500000.00' "$tmp/wz" &&
+        grep -qx '[0-9]* 个通过，[1-9][0-9]* 个未通过' "$tmp/wz" && cmp -s "$tmp/wz" "$tmp/wz2" &&
+        grep -qx '    sc25-rd-subsidy.amount: expected 500000.01, got 500000.00' "$tmp/we" &&
+        grep -qx '[0-9]* passed, [1-9][0-9]* failed' "$tmp/we"
+}
+check "replay in the language of messages: the difference and the count, zh and en" replay_words
+
 finish

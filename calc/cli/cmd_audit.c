@@ -25,9 +25,14 @@ int cli_replay(cli_opts *o)
         calc_diags_free(&d);
         worst = cli_worst(worst, calc_exit_status(rc));
     }
-    printf("%d passed, %d failed%s", st.passed, st.failed, st.invalid ? "" : "\n");
+    char sum[200]; /* the count, in the language of messages (tests/run.sh reads the English) */
     if (st.invalid)
-        printf(", %d invalid\n", st.invalid);
+        calc_msg_format(sum, sizeof sum, calc_settings_get()->lang,
+                        "%d passed, %d failed, %d invalid", st.passed, st.failed, st.invalid);
+    else
+        calc_msg_format(sum, sizeof sum, calc_settings_get()->lang, "%d passed, %d failed",
+                        st.passed, st.failed);
+    printf("%s\n", sum);
     if (st.failed && worst < CALC_EXIT_CHECK)
         worst = CALC_EXIT_CHECK;
     calc_engine_free(e);

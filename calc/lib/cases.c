@@ -22,9 +22,13 @@ static bool known_key(const char *k)
     return false;
 }
 
+/* "    status: expected eligible, got ineligible", in the language of messages */
 static void diff_line(sbuf *b, const char *what, const char *want, const char *got)
 {
-    sb_printf(b, "    %s: expected %s, got %s\n", what, want, got);
+    char line[1600];
+    calc_msg_format(line, sizeof line, calc_settings_get()->lang, "%s: expected %s, got %s", what,
+                    want, got);
+    sb_printf(b, "    %s\n", line);
 }
 
 static bool money_eq(const value *v, calc_money got, calc_diags *d, const char *what,

@@ -71,6 +71,10 @@ const msg_pair msgcat_sheets[] = {
     {"or --against pool", "或 --against pool"},
     {"--solve needs --budget AMOUNT (or --against pool)",
      "--solve 需要 --budget 金额（或 --against pool）"},
+    /* case replay: a difference and the count */
+    {"%s: expected %s, got %s", "%s：应为 %s，实际为 %s"},
+    {"%d passed, %d failed", "%d 个通过，%d 个未通过"},
+    {"%d passed, %d failed, %d invalid", "%d 个通过，%d 个未通过，%d 个无效"},
     /* workbooks */
     {"--format xlsx writes a workbook, not text: give -o FILE.xlsx",
      "--format xlsx 输出的是工作簿而不是文字：请用 -o 文件.xlsx 指定文件"},
