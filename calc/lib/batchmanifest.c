@@ -224,9 +224,7 @@ static void __attribute__((format(printf, 2, 3))) say(manifest_report *r, const 
     fprintf(r->out, "%s\n", buf);
 }
 
-
-
-static const char *mtext(const value *m, const char *key)
+const char *json_text(const value *m, const char *key)
 {
     const value *v = m && m->type == V_MAP ? map_get(m, key) : NULL;
     return v && v->type == V_SCALAR ? v->str : NULL;
@@ -234,7 +232,7 @@ static const char *mtext(const value *m, const char *key)
 
 static bool mflag(const value *m, const char *key)
 {
-    const char *s = mtext(m, key);
+    const char *s = json_text(m, key);
     return s && strcmp(s, "true") == 0;
 }
 
@@ -266,7 +264,7 @@ enum { F_INPUT, F_RESULTS, F_SCENARIO };
  * F_*, k an input's number. */
 static void check_file(manifest_report *r, const value *entry, const char *path, int kind, int k)
 {
-    const char *want = mtext(entry, "sha256");
+    const char *want = json_text(entry, "sha256");
     if (!want)
         return; /* standard input: nothing recorded */
     char what[64];
@@ -286,7 +284,7 @@ static void check_file(manifest_report *r, const value *entry, const char *path,
             path, want, hex);
         r->failed = true;
     }
-    const char *ln = mtext(entry, "lines");
+    const char *ln = json_text(entry, "lines");
     if (!err && ln && strtoull(ln, NULL, 10) != lines) {
         say(r, "%s (%s): %s lines in the manifest, %zu now", what, path, ln, lines);
         r->failed = true;
@@ -312,7 +310,7 @@ int manifest_read(const char *path, arena *a, calc_batch_opts *b, bool as_of_giv
     sb_free(&text);
     if (rc)
         return rc;
-    const char *ver = mtext(m, "calc_manifest");
+    const char *ver = json_text(m, "calc_manifest");
     if (m->type != V_MAP || !ver) {
         diag_print(b->err, path, 0, "not a manifest of calc batch");
         return CALC_ESCHEMA;
@@ -323,7 +321,7 @@ int manifest_read(const char *path, arena *a, calc_batch_opts *b, bool as_of_giv
         return CALC_ESCHEMA;
     }
     *mp = m;
-    const char *cmd = mtext(m, "command"), *fmt = mtext(map_get(m, "options"), "format");
+    const char *cmd = json_text(m, "command"), *fmt = json_text(map_get(m, "options"), "format");
     if (!cmd || strcmp(cmd, "batch") != 0) {
         diag_print(b->err, path, 0, "a manifest of calc %s: replay-batch replays calc "
                    "batch's (replay each shard's batch)", cmd ? cmd : "?");
@@ -334,7 +332,7 @@ int manifest_read(const char *path, arena *a, calc_batch_opts *b, bool as_of_giv
                    "Lines results", fmt);
         return CALC_EUSAGE;
     }
-    const char *asof = mtext(m, "as_of");
+    const char *asof = json_text(m, "as_of");
     if (!as_of_given) {
         if (!asof || calc_date_parse(&b->as_of, asof, strlen(asof))) {
             diag_print(b->err, path, 0, "the manifest gives no date (as_of)");
@@ -348,16 +346,16 @@ int manifest_read(const char *path, arena *a, calc_batch_opts *b, bool as_of_giv
     b->sets = mlist(a, opt, "set", &b->nsets);
     b->params = mlist(a, opt, "param", &b->nparams);
     const value *sc = opt ? map_get(opt, "scenario") : NULL;
-    b->scenario = sc && sc->type == V_MAP ? mtext(sc, "path") : NULL;
-    b->input_format = choice_of(mtext(opt, "input_format"), input_format_names, 3);
-    int enc = choice_of(mtext(opt, "encoding"), encoding_names, 4);
+    b->scenario = sc && sc->type == V_MAP ? json_text(sc, "path") : NULL;
+    b->input_format = choice_of(json_text(opt, "input_format"), input_format_names, 3);
+    int enc = choice_of(json_text(opt, "encoding"), encoding_names, 4);
     b->encoding = enc > 0 ? enc : 0;
     const value *ins = map_get(m, "inputs");
     size_t nin = ins && ins->type == V_SEQ ? ins->n : 0;
     if (b->ninputs == 0) { /* the manifest's own inputs */
         const char **v = arena_alloc(a, (nin + 1) * sizeof *v);
         for (size_t i = 0; i < nin; i++)
-            v[i] = mtext(ins->items[i], "path") ? mtext(ins->items[i], "path") : "-";
+            v[i] = json_text(ins->items[i], "path") ? json_text(ins->items[i], "path") : "-";
         b->inputs = v;
         b->ninputs = (int)nin;
     }
@@ -369,7 +367,7 @@ void manifest_check(manifest_report *r, const char *path, const value *m,
 {
     char hex[65];
     manifest_digest(m, hex);
-    const char *dg = mtext(m, "digest");
+    const char *dg = json_text(m, "digest");
     if (!dg || strncmp(dg, "sha256:", 7) != 0 || strcmp(dg + 7, hex) != 0) {
         say(r, "manifest %s: its digest does not match its content: it changed after it was "
             "written", path);
@@ -377,7 +375,7 @@ void manifest_check(manifest_report *r, const char *path, const value *m,
     }
     if (r->verify_key) { /* the signature over the digest of the content as it is now */
         const value *sg = map_get(m, "signature");
-        const char *val = sg ? mtext(sg, "value") : NULL;
+        const char *val = sg ? json_text(sg, "value") : NULL;
         char fp[72] = "";
         calc_error e = {0};
         if (!val) {
@@ -405,7 +403,7 @@ void manifest_check(manifest_report *r, const char *path, const value *m,
         if (strcmp(b->inputs[i], "-") != 0)
             check_file(r, ins->items[i], b->inputs[i], F_INPUT, i + 1);
     check_file(r, map_get(m, "results"), results, F_RESULTS, 1);
-    const char *cv = mtext(m, "calc_version");
+    const char *cv = json_text(m, "calc_version");
     if (cv && strcmp(cv, CALC_VERSION) != 0)
         say(r, "note: calc %s made the results; this is calc %s", cv, CALC_VERSION);
 }

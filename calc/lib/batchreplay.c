@@ -42,11 +42,6 @@ static void __attribute__((format(printf, 2, 3))) say(replay *r, const char *fmt
     fprintf(r->out, "%s\n", buf);
 }
 
-static const char *mtext(const value *m, const char *key)
-{
-    const value *v = m && m->type == V_MAP ? map_get(m, key) : NULL;
-    return v && v->type == V_SCALAR ? v->str : NULL;
-}
 
 /* ---- replay: the lines ---- */
 
@@ -150,7 +145,7 @@ static bool line_key(const char *p, size_t n, sbuf *key)
     calc_diags d = {0};
     bool ok = false;
     if (calc_json_parse(&a, "<result>", 0, p, n, &t, &d) == 0 && t->type == V_MAP) {
-        const char *id = mtext(t, "profile"), *rec = mtext(t, "record");
+        const char *id = json_text(t, "profile"), *rec = json_text(t, "record");
         if (id && map_get(t, "results")) {
             sb_putn(key, "i", 1);
             sb_puts(key, id);
@@ -267,7 +262,7 @@ static void diff_maps(differ *df, const char *pid, const value *a, const value *
 static const value *result_of(const value *results, const char *pid)
 {
     for (size_t i = 0; results && results->type == V_SEQ && i < results->n; i++) {
-        const char *p = mtext(results->items[i], "policy");
+        const char *p = json_text(results->items[i], "policy");
         if (p && strcmp(p, pid) == 0)
             return results->items[i];
     }
@@ -285,7 +280,7 @@ static void diff_fingerprint(differ *df, const value *a, const value *b)
             difference(df, NULL, "fingerprint", fa, fb);
         return;
     }
-    const char *sa = mtext(fa, "policy_set"), *sb = mtext(fb, "policy_set");
+    const char *sa = json_text(fa, "policy_set"), *sb = json_text(fb, "policy_set");
     if (sa && sb && strcmp(sa, sb) != 0 && !df->r->set_noted) {
         say(df->r, "note: the results were made under rule set %s; replayed under %s", sa, sb);
         df->r->set_noted = true;
@@ -326,7 +321,7 @@ static size_t diff_lines(replay *r, size_t record, const char *id, const char *p
         static const char *const pol_skip[] = {"policy", NULL};
         for (size_t i = 0; ra && ra->type == V_SEQ && i < ra->n; i++) {
             const value *x = ra->items[i];
-            const char *pid = mtext(x, "policy");
+            const char *pid = json_text(x, "policy");
             const value *y = pid ? result_of(rb, pid) : NULL;
             if (!pid || x->type != V_MAP)
                 continue;
@@ -339,7 +334,7 @@ static size_t diff_lines(replay *r, size_t record, const char *id, const char *p
             diff_maps(&df, pid, x, y, pol_skip);
         }
         for (size_t i = 0; rb && rb->type == V_SEQ && i < rb->n; i++) {
-            const char *pid = mtext(rb->items[i], "policy");
+            const char *pid = json_text(rb->items[i], "policy");
             if (pid && !result_of(ra, pid)) {
                 value absent = {.type = V_SCALAR, .str = "(none)"};
                 value here = {.type = V_SCALAR, .str = "(result)"};
@@ -443,8 +438,8 @@ static bool results_date(const mapped *m, const rline *v, size_t n, calc_date *d
         value *t = NULL;
         calc_diags dg = {0};
         bool ok = calc_json_parse(&a, "<result>", 0, m->p + v[i].off, v[i].len, &t, &dg) == 0 &&
-                  mtext(t, "as_of") && calc_date_parse(d, mtext(t, "as_of"),
-                                                      strlen(mtext(t, "as_of"))) == 0;
+                  json_text(t, "as_of") && calc_date_parse(d, json_text(t, "as_of"),
+                                                      strlen(json_text(t, "as_of"))) == 0;
         calc_diags_free(&dg);
         arena_free(&a);
         if (ok)

@@ -158,6 +158,8 @@ typedef struct manifest_report {
     bool failed;
     const char *verify_key; /* the public key its signature must verify with, or NULL */
 } manifest_report;
+/* The text of m's member key (a scalar), or NULL: m no mapping, key absent or not a scalar. */
+const char *json_text(const value *m, const char *key);
 /* Checks manifest m (read from path) against the files: its own digest, b's scenario's and
  * inputs', the results file's digest and lines; notes another calc version. */
 void manifest_check(manifest_report *r, const char *path, const value *m,
