@@ -2,6 +2,7 @@
  * No floating point: every rounding is integer arithmetic (half up, or floor). */
 #include "internal.h"
 #include "msgs.h"
+#include "calendar.h"
 
 #include <string.h>
 #include <time.h>
@@ -329,4 +330,67 @@ calc_date calc_date_today(void)
     struct tm tm;
     localtime_r(&t, &tm);
     return days_from_civil(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday);
+}
+
+/* ---- the calendar of book 2 §1.3: years, month indexes, add_months, lease months ---- */
+
+int calc_date_year(calc_date dd)
+{
+    int y;
+    unsigned m, d;
+    civil_from_days(dd, &y, &m, &d);
+    return y;
+}
+
+int calc_date_month(calc_date dd)
+{
+    int y;
+    unsigned m, d;
+    civil_from_days(dd, &y, &m, &d);
+    return (int)m;
+}
+
+int64_t calc_month_index(calc_date dd)
+{
+    int y;
+    unsigned m, d;
+    civil_from_days(dd, &y, &m, &d);
+    return 12 * (int64_t)y + (int64_t)m - 1;
+}
+
+calc_date calc_month_first(int64_t mi)
+{
+    int64_t y = mi >= 0 ? mi / 12 : -((-mi + 11) / 12);
+    return days_from_civil((int)y, (unsigned)(mi - 12 * y) + 1, 1);
+}
+
+int calc_add_months(calc_date dd, int64_t n, calc_date *out)
+{
+    int y;
+    unsigned m, d;
+    civil_from_days(dd, &y, &m, &d);
+    int64_t mi = 12 * (int64_t)y + (int64_t)m - 1;
+    if (n > 12 * 10000 || n < -12 * 10000)
+        return -1;
+    mi += n;
+    if (mi < 0 || mi >= 12 * 10000) /* years 0..9999 only */
+        return -1;
+    int ny = (int)(mi / 12);
+    unsigned nm = (unsigned)(mi % 12) + 1;
+    if (d > mdays(ny, nm))
+        d = mdays(ny, nm); /* the target month has no such day: its last day */
+    *out = days_from_civil(ny, nm, d);
+    return 0;
+}
+
+int calc_lease_months_in_year(calc_date start, bool has_end, calc_date end, int year, int within)
+{
+    int64_t s = calc_month_index(start), e = has_end ? calc_month_index(end) : INT64_MAX;
+    int n = 0;
+    for (int64_t m = 12 * (int64_t)year; m < 12 * (int64_t)year + 12; m++) {
+        int64_t j = m - s + 1;
+        if (j >= 1 && (within <= 0 || j <= within) && m <= e)
+            n++;
+    }
+    return n;
 }

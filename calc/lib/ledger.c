@@ -1,0 +1,112 @@
+/* ledger.c — questions asked of the award ledger (book 2 §1.7); see ledger.h. */
+#include "ledger.h"
+
+#include <string.h>
+
+int ledger_schema_find(ledger_schema *ls, const snode *root)
+{
+    static const struct {
+        const char *name;
+        int type;
+    } f[4] = {{"policy", T_STRING}, {"year", T_INT}, {"amount", T_MONEY}, {"key", T_STRING}};
+    int *at[4] = {&ls->ipolicy, &ls->iyear, &ls->iamount, &ls->ikey};
+    memset(ls, 0, sizeof *ls);
+    const snode *l = schema_child(root, "awards", 6);
+    if (!l || l->type != T_LIST || !l->item || l->item->type != T_OBJECT)
+        return -1;
+    for (int i = 0; i < 4; i++) {
+        const snode *c = schema_child(l->item, f[i].name, strlen(f[i].name));
+        if (!c || c->type != f[i].type)
+            return -1;
+        *at[i] = c->index;
+    }
+    ls->list = l;
+    return 0;
+}
+
+static const plist *entries(const ledger_schema *ls, const pobj *root)
+{
+    if (!ls->list)
+        return NULL;
+    const pval *v = &root->slot[ls->list->index];
+    return v->set && v->type == T_LIST ? v->u.l : NULL;
+}
+
+/* Field i of entry e, or NULL when it is absent (the reader refuses such entries). */
+static const pval *field(const pval *e, int i)
+{
+    const pval *v = e->set && e->type == T_OBJECT ? &e->u.o->slot[i] : NULL;
+    return v && v->set ? v : NULL;
+}
+
+size_t ledger_count(const ledger_schema *ls, const pobj *root, const char *policy,
+                    const char *key, int64_t year, size_t *first)
+{
+    const plist *l = entries(ls, root);
+    size_t n = 0;
+    *first = SIZE_MAX;
+    for (size_t i = 0; l && i < l->n; i++) {
+        const pval *p = field(&l->item[i], ls->ipolicy), *k = field(&l->item[i], ls->ikey),
+                   *y = field(&l->item[i], ls->iyear);
+        if (!p || strcmp(p->u.s, policy) || (key && (!k || strcmp(k->u.s, key))) ||
+            (year != LEDGER_ANY_YEAR && (!y || y->u.i != year)))
+            continue;
+        if (!n++)
+            *first = i;
+    }
+    return n;
+}
+
+/* The whole number of yuan a key spells (digits only, at most 15), or -1. */
+static int64_t key_yuan(const char *s)
+{
+    int64_t v = 0;
+    size_t n = 0;
+    for (; s[n]; n++) {
+        if (s[n] < '0' || s[n] > '9' || n >= 15)
+            return -1;
+        v = v * 10 + (s[n] - '0');
+    }
+    return n ? v : -1;
+}
+
+size_t ledger_count_key_at_least(const ledger_schema *ls, const pobj *root, const char *policy,
+                                 int64_t at_least, size_t *first)
+{
+    const plist *l = entries(ls, root);
+    size_t n = 0;
+    *first = SIZE_MAX;
+    for (size_t i = 0; l && i < l->n; i++) {
+        const pval *p = field(&l->item[i], ls->ipolicy), *k = field(&l->item[i], ls->ikey);
+        if (!p || !k || strcmp(p->u.s, policy))
+            continue;
+        int64_t y = key_yuan(k->u.s);
+        if (y < 0 || y < at_least)
+            continue;
+        if (!n++)
+            *first = i;
+    }
+    return n;
+}
+
+int ledger_sum(const ledger_schema *ls, const pobj *root, const char *const *policies, size_t n,
+               int64_t year, calc_money *out)
+{
+    const plist *l = entries(ls, root);
+    calc_money s = 0;
+    for (size_t i = 0; l && i < l->n; i++) {
+        const pval *p = field(&l->item[i], ls->ipolicy), *y = field(&l->item[i], ls->iyear),
+                   *a = field(&l->item[i], ls->iamount);
+        if (!p || !a || (year != LEDGER_ANY_YEAR && (!y || y->u.i != year)))
+            continue;
+        size_t k = 0;
+        while (k < n && strcmp(policies[k], p->u.s))
+            k++;
+        if (k == n)
+            continue;
+        if (__builtin_add_overflow(s, a->u.i, &s))
+            return -1;
+    }
+    *out = s;
+    return 0;
+}

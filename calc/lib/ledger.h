@@ -1,0 +1,34 @@
+/* ledger.h — the award ledger of policy book 2 §1.7: the profile's `awards` list (policy, year,
+ * amount, key), taken from the district's payment records, and the questions the rules ask of
+ * it — entries of a policy with a key, in a claim year, and the sum of amounts paid. */
+#ifndef CALC_LEDGER_H
+#define CALC_LEDGER_H
+
+#include "schema.h"
+
+/* Where the ledger's item fields are: the schema's awards[] (none: a set without a ledger). */
+typedef struct ledger_schema {
+    const snode *list; /* awards, or NULL */
+    int ipolicy, iyear, iamount, ikey;
+} ledger_schema;
+
+/* Finds `awards` and its four item fields of their types in the schema: 0, or -1 when the schema
+ * has no such list (or one of another shape). */
+int ledger_schema_find(ledger_schema *ls, const snode *root);
+
+#define LEDGER_ANY_YEAR INT64_MIN
+
+/* The entries of `policy` whose key is `key` (NULL: any key) and whose year is `year`
+ * (LEDGER_ANY_YEAR: any): how many, and the index of the first (SIZE_MAX when none). */
+size_t ledger_count(const ledger_schema *ls, const pobj *root, const char *policy,
+                    const char *key, int64_t year, size_t *first);
+/* The same for entries whose key is a whole number of yuan ≥ at_least (thresholds): keys that
+ * are not all digits never count. */
+size_t ledger_count_key_at_least(const ledger_schema *ls, const pobj *root, const char *policy,
+                                 int64_t at_least, size_t *first);
+/* The sum of the amounts of entries whose policy is one of policies[0..n) and whose year is
+ * `year` (LEDGER_ANY_YEAR: any), in *out: 0, or -1 when it does not fit in 64 bits. */
+int ledger_sum(const ledger_schema *ls, const pobj *root, const char *const *policies, size_t n,
+               int64_t year, calc_money *out);
+
+#endif
