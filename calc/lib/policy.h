@@ -32,6 +32,15 @@ typedef struct policy {
     const char *unit; /* in-kind: "units" or "m2" */
     const char *src_doc, *src_publisher, *src_date, *src_quote, *src_file;
     calc_date from, to;
+    /* book 2 §1.3: the event window on a date field (ev_field, relative to the root or, for
+     * "list[].field", to a list item) and the application window (app_field within app_months
+     * after app_after); has_event / has_app when the policy declares them */
+    bool has_event, has_app;
+    const char *ev_field;
+    calc_date ev_from, ev_to;
+    const char *app_field, *app_after;
+    int app_months;
+    int book; /* index into polset.book, or -1 */
     size_t nparam;
     param *params;
     size_t ncond;
