@@ -44,8 +44,12 @@ static int call(E *e, int ref, int nargs, int nres, pres *r)
     lua_insert(L, -nargs - 1);
     char msg[512];
     e->c->nabsent = 0;
+    e->c->soft = NULL; /* in the result's arena: the call's own */
+    e->c->nsoft = e->c->capsoft = 0;
     e->s->where = e->p->file;
+    e->c->in_amount = true;
     int rc = sbx_call(e->s, nargs, nres, 0, msg, sizeof msg);
+    e->c->in_amount = false;
     const char *changed = upvalues_changed(e);
     if (rc == LUA_OK && changed) {
         lua_pop(L, nres);
@@ -56,6 +60,9 @@ static int call(E *e, int ref, int nargs, int nres, pres *r)
     }
     for (size_t i = 0; i < e->c->nabsent; i++)
         eval_missing_add(&e->missing, e->c->a, e->c->absent[i]);
+    for (size_t i = 0; i < e->c->nsoft; i++) /* optional(): listed, the call still counts */
+        eval_missing_add(&e->missing, e->c->a, e->c->soft[i]);
+    e->c->soft_any |= e->c->nsoft > 0;
     if (rc != LUA_OK) {
         if (e->c->nabsent)
             return 1; /* it failed on a placeholder for absent data */
@@ -215,6 +222,7 @@ static int amount_stage(E *e, int overall, pres *r)
     bool pending = false; /* list items that could still add */
     bool unknown = overall == TV_UNKNOWN;
     calc_money items = 0;
+    e->c->soft_any = false;
     if (p->kind == K_CASH && p->ref_item != LUA_NOREF) {
         const cond *c = &p->conds[p->item_cond];
         const pval *v = cond_slot(root->u.o, c);
@@ -359,7 +367,7 @@ static int amount_stage(E *e, int overall, pres *r)
     if (p->kind == K_MATCH)
         return ST_ELIGIBLE;
     if (amount <= 0 || (p->kind == K_IN_KIND && r->quantity <= 0)) {
-        if (pending) {
+        if (pending || e->c->soft_any) { /* what is still missing could make it more than 0 */
             r->quantity = 0;
             return ST_NEEDS_DATA;
         }

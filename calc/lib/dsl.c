@@ -240,9 +240,9 @@ static int l_policy(lua_State *L)
 
 /* ---- money helpers (run while evaluating) ---- */
 
-static evalctx *ctx_of(lua_State *L) { return ((sbx *)*(void **)lua_getextraspace(L))->ctx; }
+evalctx *ctx_of(lua_State *L) { return ((sbx *)*(void **)lua_getextraspace(L))->ctx; }
 
-static lua_Integer checkint(lua_State *L, int i, const char *what)
+lua_Integer checkint(lua_State *L, int i, const char *what)
 {
     if (!lua_isinteger(L, i)) {
         if (lua_type(L, i) == LUA_TNUMBER)
@@ -257,7 +257,7 @@ static lua_Integer checkint(lua_State *L, int i, const char *what)
 /* ---- the computation in words (explain): each helper's step, its operands named ---- */
 
 /* The context when the steps are being recorded, else NULL. */
-static evalctx *words_ctx(lua_State *L)
+evalctx *words_ctx(lua_State *L)
 {
     evalctx *c = ctx_of(L);
     return c && c->explain && c->a ? c : NULL;
@@ -350,7 +350,7 @@ void ctx_add_words(evalctx *c, const char *zh, const char *en, int64_t result)
 }
 
 /* The newest note of value v: what names it (NULL: nothing does). */
-static const label_name *named_of(const evalctx *c, int64_t v)
+const label_name *named_of(const evalctx *c, int64_t v)
 {
     unsigned n = c->nnamed < 16 ? c->nnamed : 16;
     for (unsigned k = 1; k <= n; k++) {
@@ -363,7 +363,7 @@ static const label_name *named_of(const evalctx *c, int64_t v)
 
 /* A helper's step in words (w from label.c's words_*): a line, and its result noted so that a
  * later step can name it. */
-static void add_step_words(evalctx *c, sbuf w[2], int64_t result, int type)
+void add_step_words(evalctx *c, sbuf w[2], int64_t result, int type)
 {
     ctx_add_words(c, w[0].p, w[1].p, result);
     ctx_name(c, result, NULL, NULL, NULL, type);
@@ -372,7 +372,7 @@ static void add_step_words(evalctx *c, sbuf w[2], int64_t result, int type)
 }
 
 /* The kind of a value a helper gets: its name's, else an amount. */
-static int kind_of(const label_name *x)
+int kind_of(const label_name *x)
 {
     return !x ? T_MONEY : x->sn ? (x->sn->type == T_MONEY ? T_MONEY : T_INT) : x->type;
 }
@@ -489,10 +489,11 @@ static int l_minmax(lua_State *L)
 
 static int l_mul(lua_State *L)
 {
-    lua_Integer a = checkint(L, 1, "mul"), b = checkint(L, 2, "mul");
-    lua_Integer r;
-    if (__builtin_mul_overflow(a, b, &r))
-        return luaL_error(L, "mul: result out of range");
+    int n = lua_gettop(L) < 2 ? 2 : lua_gettop(L); /* mul(a, b, …): at least two */
+    lua_Integer r = 1;
+    for (int i = 1; i <= n; i++)
+        if (__builtin_mul_overflow(r, checkint(L, i, "mul"), &r))
+            return luaL_error(L, "mul: result out of range");
     lua_pushinteger(L, r);
     return 1;
 }
@@ -787,4 +788,5 @@ void dsl_open(lua_State *L)
     lua_setfield(L, -2, "rel");
     lua_setfield(L, -2, "IN_FORCE_TO");
     lua_pop(L, 1);
+    dslx_open(L); /* the helpers of book 2 (dslx.c) */
 }

@@ -2,6 +2,7 @@
 #ifndef CALC_DSL_H
 #define CALC_DSL_H
 
+#include "ledger.h"
 #include "policy.h"
 #include "sandbox.h"
 
@@ -50,6 +51,15 @@ typedef struct evalctx {
     /* the records of the policy under way, copied into the result's arena when it is done */
     crec *recbuf;
     size_t reccap;
+    /* absent fields the call under way read with optional() (dslx.c): listed in missing
+     * without making the call "absent data"; in the result's arena, reset by each call */
+    char **soft;
+    size_t nsoft, capsoft;
+    bool soft_any;  /* a call of the policy under way noted such a field (amount.c) */
+    bool in_amount; /* an amount function is running (amount.c): date("…") is a day number */
+    /* the award ledger's place in the schema ledger_of (dslx.c, found when first asked) */
+    const snode *ledger_of;
+    ledger_schema ledger;
 } evalctx;
 
 void ctx_absent(evalctx *c, const char *path);
@@ -60,6 +70,18 @@ void ctx_add_words(evalctx *c, const char *zh, const char *en, int64_t result);
  * of its own (zh, en), or neither (an earlier result). */
 void ctx_name(evalctx *c, int64_t v, const snode *sn, const char *zh, const char *en, int type);
 void dsl_open(lua_State *L);
+/* The helpers of book 2 that amount functions call (dslx.c): time, windows, dates, ratio,
+ * brackets, split, checked sub, the ledger, optional reads; into the same globals. */
+void dslx_open(lua_State *L);
+/* What dslx.c shares with dsl.c: the context of the call under way (NULL outside one), it
+ * when the steps are being recorded in words, an integer argument or the error that names
+ * what, the newest note naming value v, a helper's step in words and the kind of a value. */
+evalctx *ctx_of(lua_State *L);
+evalctx *words_ctx(lua_State *L);
+lua_Integer checkint(lua_State *L, int i, const char *what);
+const label_name *named_of(const evalctx *c, int64_t v);
+void add_step_words(evalctx *c, sbuf w[2], int64_t result, int type);
+int kind_of(const label_name *x);
 void dsl_step(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void dsl_push_profile(lua_State *L, const pval *root, const snode *sn, const char *path);
 const char *dsl_cond_op_name(int op);

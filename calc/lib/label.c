@@ -478,6 +478,11 @@ static void operand_words(sbuf *b, const label_name *x, int64_t v, int type, int
     number_words(b, v, kind(x, type), NULL, lang);
 }
 
+void words_operand(sbuf *b, const label_name *x, int64_t v, int type, int lang, bool *unnamed)
+{
+    operand_words(b, x, v, type, lang, unnamed);
+}
+
 void words_pct(sbuf w[2], const label_name *x, int64_t v, const char *rate, int64_t out,
                bool *unnamed)
 {
