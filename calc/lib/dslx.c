@@ -402,7 +402,8 @@ static void tier_at(lua_State *L, int tiers, lua_Integer i, lua_Integer last, in
 {
     lua_geti(L, tiers, i);
     if (!lua_istable(L, -1))
-        luaL_error(L, "brackets: tier %I must be { size, rate }", i);
+        luaL_error(L, "brackets: tier %I must be { size, rate } with a whole size >= 0, or "
+                   "{ \"rest\", rate } as the last", i);
     lua_geti(L, -1, 1);
     lua_geti(L, -2, 2);
     bool rest = lua_isnil(L, -2) || (lua_type(L, -2) == LUA_TSTRING &&
@@ -426,7 +427,7 @@ static int l_brackets(lua_State *L)
     if (q < 0)
         return luaL_error(L, "%s: the quantity must not be negative", "brackets");
     if (nf > 14)
-        return luaL_error(L, "%s needs a rate and 1 to 15 factors", "brackets");
+        return luaL_error(L, "%s: at most %d factors", "brackets", 14);
     lua_Integer nt = luaL_len(L, 2);
     sbx_charge(L, nt);
     evalctx *c = words_ctx(L);
