@@ -280,7 +280,7 @@ static int l_months_in_lease(lua_State *L)
 
 /* The kinds of the n operands v of a product: what names them says, and a value nothing names
  * is the amount when no other operand is one (an area × a price × months has one amount). */
-static void product_kinds(const evalctx *c, const int64_t *v, int n, int *kind,
+static void product_kinds(evalctx *c, const int64_t *v, int n, int *kind,
                           const label_name **x)
 {
     bool money = false;
@@ -291,7 +291,9 @@ static void product_kinds(const evalctx *c, const int64_t *v, int n, int *kind,
     }
     for (int i = 0; i < n; i++)
         if (kind[i] < 0) {
-            kind[i] = money ? T_INT : T_MONEY;
+            kind[i] = money ? T_INT : T_MONEY; /* a guess: the rule line comes first */
+            if (c && !money)
+                c->unnamed = true;
             money = true;
         }
 }
@@ -479,17 +481,20 @@ static int l_split(lua_State *L)
     if (!fits(out))
         return out_of_range(L, "split");
     char a[40], o[40], e[40];
-    dsl_step(L, "%s in %lld installments: installment %lld = %s", calc_money_format_grouped(a, t),
-             (long long)n, (long long)k, calc_money_format_grouped(o, (int64_t)out));
+    dsl_step(L, "%s in %lld installment%s: installment %lld = %s",
+             calc_money_format_grouped(a, t), (long long)n, n == 1 ? "" : "s", (long long)k,
+             calc_money_format_grouped(o, (int64_t)out));
     evalctx *c = words_ctx(L);
     if (c) {
         sbuf w[2] = {{0}, {0}};
         bool unnamed = false;
         for (int l = 0; l < 2; l++) {
             words_operand(&w[l], named_of(c, t), t, T_MONEY, l, &unnamed);
-            sb_printf(&w[l], l ? " in %lld installments: installment %lld = "
-                               : " 分 %lld 期发放，第 %lld 期 = ",
-                      (long long)n, (long long)k);
+            if (l)
+                sb_printf(&w[l], " in %lld installment%s: installment %lld = ", (long long)n,
+                          n == 1 ? "" : "s", (long long)k);
+            else
+                sb_printf(&w[l], " 分 %lld 期发放，第 %lld 期 = ", (long long)n, (long long)k);
             label_money(&w[l], (int64_t)out);
             if (k == n && n > 1) {
                 sb_printf(&w[l], l ? " (the last: the remainder, %s − %lld × %s)"

@@ -1,0 +1,18 @@
+-- Checked arithmetic: t.which picks an operation whose result does not fit in 64 bits (or a
+-- misuse); each is this policy's error, and every other policy is still evaluated. Without
+-- t.which (or 0) it pays 1.00.
+local MAX = 9223372036854775807
+return lib.t.cash("dx-overflow", { equals("district", "钱塘区") }, function(e, p)
+  local w = optional(e.t, "which") or 0
+  if w == 1 then return mul(MAX, 2) end
+  if w == 2 then return add(MAX, 1) end
+  if w == 3 then return sub(-MAX, 2) end
+  if w == 4 then return pct_product(10000, MAX, 2) end
+  if w == 5 then return ratio(MAX, 3, 2) end
+  if w == 6 then return split(200000000, 3, 4) end
+  if w == 7 then return brackets(MAX, { { "rest", 10000 } }, 2) end
+  if w == 8 then return awards_count { polcy = "dx-split" } end
+  if w == 9 then return ratio(100, 1, 0) end
+  if w == 10 then return mul(MAX, 2, 0) end
+  return 100
+end)
