@@ -209,10 +209,21 @@ static int l_add_months(lua_State *L)
 static int l_date(lua_State *L)
 {
     evalctx *c = ctx_of(L);
-    if (!c || !c->in_amount) {
+    if (!c || !c->in_amount) { /* the constructor, as if the policy had called it itself */
+        lua_Debug ar;
+        int line = lua_getstack(L, 1, &ar) && lua_getinfo(L, "l", &ar) ? ar.currentline : 0;
         lua_pushvalue(L, lua_upvalueindex(1));
         lua_insert(L, 1);
-        lua_call(L, lua_gettop(L) - 1, 1);
+        if (lua_pcall(L, lua_gettop(L) - 1, 1, 0) != LUA_OK) {
+            luaL_where(L, 1); /* its error at the policy's line, not this function's */
+            lua_insert(L, -2);
+            lua_concat(L, 2);
+            return lua_error(L);
+        }
+        if (lua_istable(L, -1)) {
+            lua_pushinteger(L, line > 0 ? line : 0);
+            lua_setfield(L, -2, "line");
+        }
         return 1;
     }
     size_t len;
