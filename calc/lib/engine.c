@@ -257,6 +257,7 @@ static int open_lua(lua_State *L, void *ud)
     struct open_args *a = ud;
     dsl_open(L);
     policy_load_lib(&a->e->ps, a->e->sbx, a->dir, &a->e->diags);
+    policy_load_books(&a->e->ps, a->e->sbx, a->dir, &a->e->diags);
     sbx_seal_globals(L, policy_lib_upv, &a->e->ps);
     return 0;
 }
@@ -297,6 +298,7 @@ calc_engine *calc_engine_new(const char *dir, calc_error *err)
         calc_engine_free(e);
         return NULL;
     }
+    ledger_schema_find(&e->ps.ledger, e->ps.schema.root); /* none: no ledger conditions */
     if (sbx_open(e->sbx, 0)) {
         calc_error_set(err, CALC_ENOMEM, NULL, 0, 0, "cannot create the Lua state");
         calc_engine_free(e);
@@ -399,6 +401,8 @@ void calc_engine_free(calc_engine *e)
     free(e->ctx->steps);
     arena_solo_free(e->ctx->recbuf);
     sb_free(&e->ctx->scratch);
+    sb_free(&e->ctx->xres.words[0]);
+    sb_free(&e->ctx->xres.words[1]);
     free(e->ctx);
     free(e->dir);
     arena_free(&e->spare);

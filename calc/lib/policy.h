@@ -4,6 +4,7 @@
 #define CALC_POLICY_H
 
 #include "internal.h"
+#include "ledger.h"
 
 enum { U_YUAN, U_PERCENT, U_COUNT, U_M2, U_DATE, U_YEARS, U_UNITS };
 
@@ -78,8 +79,22 @@ struct upv {
     const char *name;
 };
 
+/* A book (a file of policies/books/): conditions declared once for every policy whose id starts with
+ * its prefix, evaluated before the policy's own (book 2 §1.2). */
+typedef struct pbook {
+    const char *id, *file, *prefix;
+    const char *zh, *en; /* its title */
+    int ref;             /* the book table in the registry, or LUA_NOREF */
+    const char *error;   /* it failed to load: its member policies fail with this */
+    bool item_reasons;   /* reasons = "items": a failed list condition gives its items' reasons,
+                          * the list's own only when it is empty (book 2 §1.9) */
+} pbook;
+
 typedef struct polset {
     arena a;
+    size_t nbook;
+    pbook *book;
+    ledger_schema ledger; /* the award ledger's place in the schema (ledger.h) */
     size_t nlibupv;
     struct upv *libupv; /* plain upvalues of the shared library's functions */
     calc_schema schema;
