@@ -56,7 +56,8 @@ typedef struct policy {
     char fp[65];       /* SHA-256 of the policy's file */
     bool off;          /* switched off by a what-if scenario */
     bool illustrative; /* its amount functions read a parameter marked illustrative */
-    int group, cap, pool; /* indexes, or -1 */
+    int group, cap, pool; /* indexes (the first group and cap), or -1 */
+    uint64_t groups, caps;  /* every group and cap it is in (book 2 §1.8), bit i for index i */
     unsigned gen;         /* counts changes of the parameters */
 } policy;
 
@@ -68,7 +69,11 @@ typedef struct decl { /* a group, cap or pool */
     int *member;
     const char *limit_field; /* caps: limit from a profile field */
     const snode *limit_sn;
-    calc_money limit; /* caps with a fixed limit */
+    calc_money limit; /* caps with a fixed limit (or the fixed part of an expression) */
+    bool limit_expr;  /* { field | amount, less_awards: … }: a limit net of the ledger */
+    const char **less; /* less_awards: the policies whose ledger amounts are subtracted */
+    size_t nless;
+    bool less_claim_year; /* … only the entries of the claim year */
     int unit;         /* pools: U_YUAN, U_UNITS, U_M2 */
     int64_t size;     /* pools: fen, units or m² */
     int mode;         /* pools: 0 pro_rata, 1 first_come */
