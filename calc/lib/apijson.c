@@ -191,7 +191,7 @@ static void policy_json(sbuf *b, const calc_engine *e, const policy *p, calc_dat
             sb_json_str(b, q->name);
             sb_puts(b, ", \"value\": ");
             sb_json_str(b, v);
-            sb_printf(b, ", \"mark\": \"%s\"}", q->mark == 1 ? "seed" : "illustrative");
+            sb_printf(b, ", \"mark\": \"%s\"}", q->mark == 1 ? "seed" : q->mark == 3 ? "source" : "illustrative");
         }
         sb_puts(b, "]");
     }

@@ -610,6 +610,15 @@ static int l_mul(lua_State *L)
     return 1;
 }
 
+/* pct_at_least(a, b, p): a >= p% of b, decided exactly as a × 100 >= b × p (book 2 §1.5). */
+static int l_pct_at_least(lua_State *L)
+{
+    lua_Integer a = checkint(L, 1, "pct_at_least"), b = checkint(L, 2, "pct_at_least"),
+                p = checkint(L, 3, "pct_at_least");
+    lua_pushboolean(L, (__int128)a * 100 >= (__int128)b * p);
+    return 1;
+}
+
 static int l_add(lua_State *L)
 {
     int n = lua_gettop(L);
@@ -869,6 +878,9 @@ void dsl_open(lua_State *L)
     lua_pushliteral(L, "illustrative");
     lua_pushcclosure(L, l_mark, 1);
     lua_setfield(L, -2, "illustrative");
+    lua_pushliteral(L, "source"); /* stated in a published policy text: source(v, "address") */
+    lua_pushcclosure(L, l_mark, 1);
+    lua_setfield(L, -2, "source");
     for (int op = 0; cond_ops[op]; op++) {
         lua_pushinteger(L, op);
         lua_pushcclosure(L, l_cond, 1);
@@ -881,6 +893,7 @@ void dsl_open(lua_State *L)
                                    {"cap", l_cap},
                                    {"mul", l_mul},
                                    {"add", l_add},
+                                   {"pct_at_least", l_pct_at_least},
                                    {"step", l_step},
                                    {"contains", l_contains},
                                    {"coalesce", l_coalesce},

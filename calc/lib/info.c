@@ -346,13 +346,18 @@ int calc_policy_show(FILE *out, const calc_engine *e, const char *id, int lang, 
             p->src_quote);
     if (p->src_file)
         fprintf(out, "  (%s)\n", p->src_file);
+    if (p->src_url)
+        fprintf(out, "  <%s>\n", p->src_url);
     fprintf(out, "\n%s\n", lang ? "conditions:" : "条件：");
     for (size_t i = 0; i < p->ncond; i++)
         cond_words(out, p, &p->conds[i], 0, lang);
     fprintf(out, "\n%s\n", lang ? "parameters:" : "参数：");
     for (size_t i = 0; i < p->nparam; i++) {
         const param *q = &p->params[i];
-        const char *mark = q->mark == 1 ? "seed" : q->mark == 2 ? "illustrative" : "UNMARKED";
+        const char *mark = q->mark == 1   ? "seed"
+                           : q->mark == 2 ? "illustrative"
+                           : q->mark == 3 ? "source"
+                                          : "UNMARKED";
         if (q->n) {
             fprintf(out, "  %-22s [%s]", q->name, mark);
             for (size_t k = 0; k < q->n; k++) {

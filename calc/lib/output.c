@@ -273,7 +273,10 @@ static void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc
                     sb_json_str(b, v);
                 }
                 sb_printf(b, ", \"mark\": \"%s\", \"note\": ",
-                          q->mark == 1 ? "seed" : q->mark == 2 ? "illustrative" : "unmarked");
+                          q->mark == 1   ? "seed"
+                          : q->mark == 2 ? "illustrative"
+                          : q->mark == 3 ? "source"
+                                         : "unmarked");
                 sb_json_str(b, q->note ? q->note : "");
                 sb_puts(b, "}");
             }

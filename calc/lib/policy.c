@@ -107,7 +107,7 @@ static int load_params(loader *ld, int t)
         if (q->unit < 0)
             FAIL(ld, q->line, "parameter '%s' needs a unit, e.g. yuan \"100\"", q->name);
         const char *mark = dup_field(ld, v, "mark");
-        q->mark = !mark ? 0 : strcmp(mark, "seed") == 0 ? 1 : 2;
+        q->mark = !mark ? 0 : strcmp(mark, "seed") == 0 ? 1 : strcmp(mark, "source") == 0 ? 3 : 2;
         q->note = dup_field(ld, v, "note");
         lua_getfield(L, v, "table");
         if (lua_istable(L, -1)) {
@@ -527,6 +527,7 @@ static int read_policy(loader *ld, int t)
         p->src_date = dup_field(ld, s, "date");
         p->src_quote = dup_field(ld, s, "quote");
         p->src_file = dup_field(ld, s, "file");
+        p->src_url = dup_field(ld, s, "url");
     }
     lua_pop(L, 1);
     if (!p->src_doc || !p->src_quote)

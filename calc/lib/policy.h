@@ -31,13 +31,13 @@ typedef struct policy {
     int kind;
     const char *family;
     const char *unit; /* in-kind: "units" or "m2" */
-    const char *src_doc, *src_publisher, *src_date, *src_quote, *src_file;
+    const char *src_doc, *src_publisher, *src_date, *src_quote, *src_file, *src_url;
     calc_date from, to;
     /* book 2 §1.3: the event window on a date field (ev_field, relative to the root or, for
      * "list[].field", to a list item) and the application window (app_field within app_months
      * after app_after); has_event / has_app when the policy declares them */
     bool has_event, has_app;
-    const char *ev_field;
+    const char *ev_field, *ev_field2; /* ev_field2: coalesce(ev_field, ev_field2) */
     calc_date ev_from, ev_to;
     const char *app_field, *app_after;
     int app_months;

@@ -374,11 +374,15 @@ static int window_dates(loader *ld, int t, unsigned line, const char *what, calc
     return 0;
 }
 
-/* A date field of the profile, or of a list's items ("grants[].received"). */
+/* A date field of the profile, or of a list's items ("grants[].received"), or an object of
+ * dates (listing.stage_dates: each stage's). */
 static int window_field(loader *ld, const char *path, unsigned line, const char *what)
 {
     const snode *sn = schema_resolve(ld->ps->schema.root, path);
-    if (!sn || sn->type != T_DATE)
+    bool dates = sn && sn->type == T_OBJECT && sn->nchild;
+    for (size_t i = 0; dates && i < sn->nchild; i++)
+        dates = sn->child[i]->type == T_DATE;
+    if (!sn || (sn->type != T_DATE && !dates))
         FAIL(ld, line, "'%s' names '%s', which is not a date field of the schema", what, path);
     return 0;
 }
@@ -391,10 +395,17 @@ int compile_windows(loader *ld, int t)
     lua_getfield(L, t, "event");
     if (lua_istable(L, -1)) {
         int w = lua_gettop(L);
-        p->ev_field = dup_field(ld, w, "field");
+        lua_getfield(L, w, "field");
+        if (lua_istable(L, -1)) { /* coalesce(a, b) */
+            p->ev_field = dup_field(ld, lua_gettop(L), "coalesce");
+            p->ev_field2 = dup_field(ld, lua_gettop(L), "coalesce2");
+        } else
+            p->ev_field = dup_field(ld, w, "field");
+        lua_pop(L, 1);
         if (!p->ev_field)
             FAIL(ld, line, "'event' needs field = \"…\" (the date of the qualifying event)");
-        if (window_field(ld, p->ev_field, line, "event") ||
+        if ((p->ev_field2 && window_field(ld, p->ev_field2, line, "event")) ||
+            window_field(ld, p->ev_field, line, "event") ||
             window_dates(ld, w, line, "event", &p->ev_from, &p->ev_to))
             return -1;
         p->has_event = true;
