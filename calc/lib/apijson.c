@@ -127,6 +127,19 @@ static void policy_json(sbuf *b, const calc_engine *e, const policy *p, calc_dat
         sb_json_str(b, e->ps.cap[p->cap].name);
     else
         sb_puts(b, "null");
+    for (int k = 0; k < 2; k++) { /* every group and cap it is in (book 2 §1.8) */
+        uint64_t m = k ? p->caps : p->groups;
+        const decl *d = k ? e->ps.cap : e->ps.group;
+        size_t nd = k ? e->ps.ncap : e->ps.ngroup;
+        sb_puts(b, k ? ", \"caps\": [" : ", \"groups\": [");
+        for (size_t i = 0, w = 0; i < nd && i < 64; i++)
+            if (m >> i & 1) {
+                if (w++)
+                    sb_puts(b, ", ");
+                sb_json_str(b, d[i].name);
+            }
+        sb_puts(b, "]");
+    }
     sb_puts(b, ", \"pool\": ");
     if (p->pool >= 0)
         sb_json_str(b, e->ps.pool[p->pool].name);
@@ -178,7 +191,7 @@ static void policy_json(sbuf *b, const calc_engine *e, const policy *p, calc_dat
             sb_json_str(b, q->name);
             sb_puts(b, ", \"value\": ");
             sb_json_str(b, v);
-            sb_printf(b, ", \"mark\": \"%s\"}", q->mark == 1 ? "seed" : "illustrative");
+            sb_printf(b, ", \"mark\": \"%s\"}", q->mark == 1 ? "seed" : q->mark == 3 ? "source" : "illustrative");
         }
         sb_puts(b, "]");
     }

@@ -408,8 +408,7 @@ static bool *pool_closure(const calc_engine *e, int **compp)
         for (size_t i = 0; i < ps->n; i++)
             for (size_t j = 0; j < ps->n; j++) {
                 const policy *a = &ps->pol[i], *b = &ps->pol[j];
-                if (comp[j] > comp[i] && ((a->group >= 0 && a->group == b->group) ||
-                                          (a->cap >= 0 && a->cap == b->cap))) {
+                if (comp[j] > comp[i] && ((a->groups & b->groups) || (a->caps & b->caps))) {
                     comp[j] = comp[i];
                     merged = true;
                 }

@@ -8,8 +8,15 @@
 /* ---- conditions (policy.c compiles, eval.c evaluates) ---- */
 enum {
     C_EQUALS, C_ONE_OF, C_AT_LEAST, C_AT_MOST, C_GREATER, C_LESS, C_BETWEEN, C_HAS_TAG, C_IS_SET,
-    C_IS_TRUE, C_ON_OR_AFTER, C_ON_OR_BEFORE, C_ANY_ITEM, C_ALL, C_ANY, C_NOT
+    C_IS_TRUE, C_ON_OR_AFTER, C_ON_OR_BEFORE, C_ANY_ITEM, C_ALL, C_ANY, C_NOT,
+    /* computed conditions (book 2 §1.3–§1.7, evalx.c): each makes its own record (field,
+     * actual, required and words), since what it reads is not one field */
+    C_YEAR_INDEX_MIN, C_YEAR_INDEX_MAX, C_LEASE_MONTHS, C_WITHIN_MONTHS, C_RATIO,
+    C_MONTHS_EVERY, C_MONTHS_COUNT, C_MONTHS_MIN, C_NO_AWARD, C_INSTALLMENT, C_STAGE_DATE,
+    C_NOPS
 };
+/* Whether op is one of the computed conditions of evalx.c. */
+#define COND_COMPUTED(op) ((op) >= C_YEAR_INDEX_MIN && (op) < C_NOPS)
 enum { TV_FALSE = 0, TV_TRUE = 1, TV_UNKNOWN = 2 };
 
 /* A required value: a literal, a parameter, or a date relative to as_of. */
@@ -22,7 +29,13 @@ typedef struct reqval {
     size_t n;  /* one_of */
     struct reqval *list;
 } reqval;
-enum { RV_LIT, RV_PARAM, RV_YEARS_BEFORE_AS_OF, RV_IN_FORCE_FROM, RV_IN_FORCE_TO };
+enum { RV_LIT, RV_PARAM, RV_YEARS_BEFORE_AS_OF, RV_IN_FORCE_FROM, RV_IN_FORCE_TO,
+       RV_CLAIM_YEAR, RV_EVENT_FROM, RV_EVENT_TO };
+
+/* The key of a ledger condition (C_NO_AWARD, C_INSTALLMENT): the claim year, a field's value
+ * (a date as ISO text, an enum's code, a string as it is), or the highest threshold reached by a
+ * money field (its whole yuan; the condition then asks for keys >= it). */
+enum { KEY_ANY, KEY_CLAIM_YEAR, KEY_FIELD, KEY_THRESHOLD };
 
 /* The JSON text of a condition's record that does not depend on the profile, made when first
  * written (output.c): its name and field, and its requirement for one as_of and one version
@@ -50,6 +63,30 @@ struct cond {
     size_t n;
     cond *sub; /* all/any/not/any_item */
     unsigned line;
+    const char *file; /* where it is written when not in the policy's file (a book's) */
+    bool book;        /* a condition of the policy's book, evaluated first */
+    bool veto;        /* a book condition marked as a veto (一票否决) */
+    /* a second field: coalesce(field, field2) (field2 when field is absent), the other operand
+     * of a computed condition (ratio's b, within_months_after's base, a lease's end, the stage
+     * dates' object of C_STAGE_DATE) */
+    const char *field2;
+    const snode *sn2;
+    int pidx2[8];
+    int plen2;
+    bool coalesce;
+    /* computed conditions: a number (year index bound, months, percent points, threshold t),
+     * a second number (lease `within`, count c), the ledger key and claim-year flag */
+    int64_t k1, k2;
+    int key;            /* KEY_* */
+    bool in_claim_year; /* C_NO_AWARD: only entries of year Y */
+    const char *item_field; /* month aggregates: the month field and value field of an item */
+    const char *item_field2;
+    int64_t *thresholds; /* KEY_THRESHOLD: ascending, fen */
+    size_t nthreshold;
+    /* C_INSTALLMENT: n, or n by an enum field of the item (field2: its path; by_n[k] for enum
+     * value k, 0 when the value has no schedule) */
+    int64_t *by_n;
+    size_t nby;
     cond_json *js;
 };
 

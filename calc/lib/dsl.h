@@ -10,6 +10,20 @@
 
 #define CTX_READS_MAX 200
 
+#define XRES_MISS 16
+
+/* What a computed condition found: the record's parts, its words (when want_words) and the
+ * absent paths that leave it unknown (with the item prefix). */
+typedef struct xres {
+    char field[224];
+    char actual[256];
+    char required[256];
+    bool want_words;
+    sbuf words[2];
+    int nmiss;
+    char miss[XRES_MISS][224];
+} xres;
+
 typedef struct evalctx {
     const polset *ps;
     const calc_profile *prof;
@@ -51,6 +65,7 @@ typedef struct evalctx {
     /* the records of the policy under way, copied into the result's arena when it is done */
     crec *recbuf;
     size_t reccap;
+    xres xres; /* a computed condition's findings (evalx.c), reused */
     /* absent fields the call under way read with optional() (dslx.c): listed in missing
      * without making the call "absent data"; in the result's arena, reset by each call */
     char **soft;
@@ -91,6 +106,8 @@ const char *dsl_cond_op_name(int op);
 int policy_load(polset *ps, sbx *s, policy *p, const char *path);
 /* Loads the .lua files of policies/lib into the allowlist as lib.<name>; problems go into d. */
 int policy_load_lib(polset *ps, sbx *s, const char *dir, calc_diags *d);
+/* Loads the books of policies/books/ (book { … }); a broken one fails its policies only. */
+int policy_load_books(polset *ps, sbx *s, const char *dir, calc_diags *d);
 /* Records a plain upvalue of a library function, checked after every call (sbx_upval_fn). */
 void policy_lib_upv(lua_State *L, int fn, int up, void *ud);
 /* Makes the read-only parameter table of p again after a change of its parameters. */

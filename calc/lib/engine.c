@@ -4,6 +4,7 @@
 #include "dsl.h"
 #include "msgs.h"
 #include "engine.h"
+#include "calendar.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -136,6 +137,80 @@ static int load_decls(calc_engine *e, const value *sec, const char *what, decl *
     return rc;
 }
 
+/* A cap limit as an expression (book 2 §4): { field: F | amount: A, less_awards: { policies:
+ * [ids] | members, year: claim_year | any } } — F or A less what the ledger shows was paid. */
+static int cap_limit_expr(calc_engine *e, decl *x, const value *lim)
+{
+    polset *ps = &e->ps;
+    static const char *const keys[] = {"field", "amount", "less_awards"};
+    if (diag_unknown_keys(&e->diags, lim, keys, 3, N_("limit key"), "field, amount, less_awards"))
+        return -1;
+    const value *f = map_get(lim, "field"), *a = map_get(lim, "amount"),
+                *less = map_get(lim, "less_awards");
+    const char *hint = "limit: {field: finance.local_contribution, less_awards: {policies: "
+                       "members, year: claim_year}}";
+    x->limit_expr = true;
+    if ((f != NULL) == (a != NULL) || (f && f->type != V_SCALAR) || (a && a->type != V_SCALAR)) {
+        diag_at(&e->diags, CALC_ESCHEMA, &lim->loc, x->name, hint,
+                "a cap's limit needs one of 'field' and 'amount'");
+        return -1;
+    }
+    if (a && calc_money_parse(&x->limit, a->str, a->len, NULL)) {
+        diag_at(&e->diags, CALC_ESCHEMA, &a->loc, x->name, "write yuan, e.g. 30000000",
+                "limit amount '%s' is not an amount", a->str);
+        return -1;
+    }
+    if (f) {
+        x->limit_sn = schema_resolve(ps->schema.root, f->str);
+        x->limit_field = f->str;
+        if (!x->limit_sn || x->limit_sn->type != T_MONEY) {
+            diag_at(&e->diags, CALC_ESCHEMA, &f->loc, x->name, NULL,
+                    "limit '%s' is neither an amount nor a money field of the schema", f->str);
+            return -1;
+        }
+    }
+    if (!less)
+        return 0;
+    const value *pl = map_get(less, "policies"), *yr = map_get(less, "year");
+    if (!ps->ledger.list) {
+        diag_at(&e->diags, CALC_ESCHEMA, &less->loc, x->name,
+                "add the list 'awards' of {policy, year, amount, key} to the schema",
+                "less_awards reads the award ledger, but the schema has none");
+        return -1;
+    }
+    if (yr && !(yr->type == V_SCALAR && (strcmp(yr->str, "claim_year") == 0 ||
+                                         strcmp(yr->str, "any") == 0))) {
+        diag_at(&e->diags, CALC_ESCHEMA, &yr->loc, x->name, "year: claim_year, or year: any",
+                "less_awards: unknown year '%s'", yr->type == V_SCALAR ? yr->str : "?");
+        return -1;
+    }
+    x->less_claim_year = yr && strcmp(yr->str, "claim_year") == 0;
+    if (pl && pl->type == V_SCALAR && strcmp(pl->str, "members") == 0) {
+        x->nless = x->n;
+        x->less = arena_alloc(&ps->a, (x->n ? x->n : 1) * sizeof *x->less);
+        for (size_t i = 0; i < x->n; i++)
+            x->less[i] = ps->pol[x->member[i]].id;
+        return 0;
+    }
+    if (!pl || pl->type != V_SEQ) {
+        diag_at(&e->diags, CALC_ESCHEMA, &less->loc, x->name, "policies: members, or a list",
+                "less_awards needs the policies whose awards are subtracted");
+        return -1;
+    }
+    x->less = arena_alloc(&ps->a, (pl->n ? pl->n : 1) * sizeof *x->less);
+    for (size_t i = 0; i < pl->n; i++) {
+        const value *id = pl->items[i];
+        if (id->type != V_SCALAR || policy_index(ps, id->str) < 0) {
+            diag_at(&e->diags, CALC_ESCHEMA, &id->loc, x->name,
+                    "run 'calc policies' to list the policy ids", "unknown policy '%s'",
+                    id->type == V_SCALAR ? id->str : "?");
+            return -1;
+        }
+        x->less[x->nless++] = id->str;
+    }
+    return 0;
+}
+
 static int load_set(calc_engine *e, const char *dir)
 {
     polset *ps = &e->ps;
@@ -169,36 +244,52 @@ static int load_set(calc_engine *e, const char *dir)
     int r3 = load_decls(e, map_get(root, "pools"), N_("pool"), &ps->pool, &ps->npool);
     if (r1 || r2 || r3)
         rc = CALC_ESCHEMA;
-    /* membership: a policy in at most one group, one cap and one pool */
-    struct {
-        decl *v;
-        size_t n;
-        const char *what;
-        size_t off;
-    } kinds[3] = {{ps->group, ps->ngroup, N_("group"), offsetof(policy, group)},
-                  {ps->cap, ps->ncap, N_("cap"), offsetof(policy, cap)},
-                  {ps->pool, ps->npool, N_("pool"), offsetof(policy, pool)}};
-    for (int k = 0; k < 3; k++)
-        for (size_t i = 0; i < kinds[k].n; i++) {
-            decl *x = &kinds[k].v[i];
-            for (size_t m = 0; m < x->n; m++) {
-                int *slot = (int *)((char *)&ps->pol[x->member[m]] + kinds[k].off);
-                if (*slot >= 0 && *slot != (int)i) {
-                    diag_at(&e->diags, CALC_ESCHEMA, &x->loc, x->name, NULL,
-                            "policy '%s' is already in %s '%s'", ps->pol[x->member[m]].id,
-                            calc_msg_arg(kinds[k].what), kinds[k].v[*slot].name);
-                    rc = CALC_ESCHEMA;
-                }
-                *slot = (int)i;
-            }
+    /* membership: a policy in any number of groups and caps (book 2 §1.8), one pool */
+    if (ps->ngroup > 64 || ps->ncap > 64) {
+        diag_at(&e->diags, CALC_ESCHEMA, &root->loc, NULL, "merge groups or caps",
+                "a set may declare at most 64 groups and 64 caps");
+        rc = CALC_ESCHEMA;
+    }
+    for (size_t i = 0; i < ps->ngroup && i < 64; i++)
+        for (size_t m = 0; m < ps->group[i].n; m++) {
+            policy *p = &ps->pol[ps->group[i].member[m]];
+            p->groups |= 1ull << i;
+            if (p->group < 0)
+                p->group = (int)i;
         }
+    for (size_t i = 0; i < ps->ncap && i < 64; i++)
+        for (size_t m = 0; m < ps->cap[i].n; m++) {
+            policy *p = &ps->pol[ps->cap[i].member[m]];
+            p->caps |= 1ull << i;
+            if (p->cap < 0)
+                p->cap = (int)i;
+        }
+    for (size_t i = 0; i < ps->npool; i++) {
+        decl *x = &ps->pool[i];
+        for (size_t m = 0; m < x->n; m++) {
+            policy *p = &ps->pol[x->member[m]];
+            if (p->pool >= 0 && p->pool != (int)i) {
+                diag_at(&e->diags, CALC_ESCHEMA, &x->loc, x->name, NULL,
+                        "policy '%s' is already in %s '%s'", p->id, calc_msg_arg(N_("pool")),
+                        ps->pool[p->pool].name);
+                rc = CALC_ESCHEMA;
+            }
+            p->pool = (int)i;
+        }
+    }
     const value *caps = map_get(root, "caps");
     for (size_t i = 0; i < ps->ncap; i++) {
         decl *x = &ps->cap[i];
         const value *lim = map_get(caps->items[i], "limit");
+        if (lim && lim->type == V_MAP) {
+            if (cap_limit_expr(e, x, lim))
+                rc = CALC_ESCHEMA;
+            continue;
+        }
         if (!lim || lim->type != V_SCALAR) {
             diag_at(&e->diags, CALC_ESCHEMA, &x->loc, x->name,
-                    "limit: a profile field (finance.local_contribution) or an amount",
+                    "limit: a profile field (finance.local_contribution), an amount, or "
+                    "{field: …, less_awards: {policies: members, year: claim_year}}",
                     "a cap needs a limit");
             rc = CALC_ESCHEMA;
             continue;
@@ -257,6 +348,7 @@ static int open_lua(lua_State *L, void *ud)
     struct open_args *a = ud;
     dsl_open(L);
     policy_load_lib(&a->e->ps, a->e->sbx, a->dir, &a->e->diags);
+    policy_load_books(&a->e->ps, a->e->sbx, a->dir, &a->e->diags);
     sbx_seal_globals(L, policy_lib_upv, &a->e->ps);
     return 0;
 }
@@ -297,6 +389,7 @@ calc_engine *calc_engine_new(const char *dir, calc_error *err)
         calc_engine_free(e);
         return NULL;
     }
+    ledger_schema_find(&e->ps.ledger, e->ps.schema.root); /* none: no ledger conditions */
     if (sbx_open(e->sbx, 0)) {
         calc_error_set(err, CALC_ENOMEM, NULL, 0, 0, "cannot create the Lua state");
         calc_engine_free(e);
@@ -399,6 +492,8 @@ void calc_engine_free(calc_engine *e)
     free(e->ctx->steps);
     arena_solo_free(e->ctx->recbuf);
     sb_free(&e->ctx->scratch);
+    sb_free(&e->ctx->xres.words[0]);
+    sb_free(&e->ctx->xres.words[1]);
     free(e->ctx);
     free(e->dir);
     arena_free(&e->spare);
@@ -411,114 +506,170 @@ const calc_diags *calc_engine_diags(const calc_engine *e) { return &e->diags; }
 
 /* ---- evaluation ---- */
 
+/* Exclusive groups, possibly overlapping (book 2 §1.8, for the whole set; for disjoint groups
+ * book 1's rule): the eligible grouped policies by amount, descending, ties by id; each is kept
+ * unless it shares a group with one already kept, which then supersedes it. */
 static void resolve_groups(calc_engine *e, calc_result *res)
 {
     polset *ps = &e->ps;
-    for (size_t g = 0; g < ps->ngroup; g++) {
-        decl *x = &ps->group[g];
-        int win = -1;
-        for (size_t m = 0; m < x->n; m++) { /* members by id: ties go to the smaller id */
-            pres *r = &res->r[x->member[m]];
-            if (r->status != ST_ELIGIBLE)
-                continue;
-            if (win < 0 || r->amount > res->r[win].amount ||
-                (r->amount == res->r[win].amount && strcmp(ps->pol[x->member[m]].id,
-                                                           ps->pol[win].id) < 0))
-                win = x->member[m];
+    if (!ps->ngroup)
+        return;
+    int *cand = arena_alloc(&res->a, ps->n * sizeof *cand);
+    size_t n = 0;
+    for (size_t i = 0; i < ps->n; i++) /* by index: the ids' byte order */
+        if (ps->pol[i].groups && res->r[i].status == ST_ELIGIBLE) {
+            size_t k = n++;
+            calc_money a = res->r[i].amount;
+            while (k > 0 && res->r[cand[k - 1]].amount < a) { /* stable: ties keep id order */
+                cand[k] = cand[k - 1];
+                k--;
+            }
+            cand[k] = (int)i;
         }
-        for (size_t m = 0; m < x->n; m++) {
-            pres *r = &res->r[x->member[m]];
-            if (r->status != ST_ELIGIBLE || x->member[m] == win)
-                continue;
-            r->status = ST_SUPERSEDED;
-            r->superseded_by = ps->pol[win].id;
-            r->amount_before = r->amount;
-            r->amount_before_cap = r->amount;
-            r->quantity_claimed = r->quantity;
-            r->amount = 0;
-            r->quantity = 0;
+    size_t nkept = 0;
+    for (size_t c = 0; c < n; c++) {
+        const policy *p = &ps->pol[cand[c]];
+        int by = -1;
+        for (size_t k = 0; k < nkept && by < 0; k++)
+            if (ps->pol[cand[k]].groups & p->groups)
+                by = cand[k];
+        if (by < 0) {
+            cand[nkept++] = cand[c]; /* the kept ones, in order, before the ones still to come */
+            continue;
         }
+        pres *r = &res->r[cand[c]];
+        r->status = ST_SUPERSEDED;
+        r->superseded_by = ps->pol[by].id;
+        r->amount_before = r->amount;
+        r->amount_before_cap = r->amount;
+        r->quantity_claimed = r->quantity;
+        r->amount = 0;
+        r->quantity = 0;
     }
 }
 
+/* A cap's limit for this profile (book 2 §1.8): 0, or 1 when its field is absent. */
+static int cap_limit(calc_engine *e, const decl *x, const calc_profile *prof, calc_money *out)
+{
+    calc_money limit = x->limit;
+    if (x->limit_sn) {
+        /* the limit is a top-level or nested money field of the profile */
+        const snode *chain[8];
+        int k = 0;
+        for (const snode *s = x->limit_sn; s && s->parent && k < 8; s = s->parent)
+            chain[k++] = s;
+        const pobj *o = prof->root.u.o;
+        const pval *v = NULL;
+        for (int i = k - 1; i >= 0; i--) {
+            v = &o->slot[chain[i]->index];
+            if (i > 0) {
+                if (!v->set) {
+                    v = NULL;
+                    break;
+                }
+                o = v->u.o;
+            }
+        }
+        if (!v || !v->set)
+            return 1;
+        limit = v->u.i;
+    }
+    if (x->nless) {
+        calc_money paid = 0;
+        int64_t y = x->less_claim_year ? calc_date_year(e->ctx->as_of) - 1 : LEDGER_ANY_YEAR;
+        if (ledger_sum(&e->ps.ledger, prof->root.u.o, x->less, x->nless, y, &paid) ||
+            __builtin_sub_overflow(limit, paid, &limit))
+            limit = INT64_MIN / 2; /* more paid than any limit: nothing is left */
+    }
+    *out = limit;
+    return 0;
+}
+
+/* A result made ineligible by cap x, with the cap as its reason (book 1 §1; book 2 §1.8: a
+ * limit that is an expression names no field). */
+static void cap_reason(calc_result *res, pres *r, const decl *x, calc_money limit,
+                       calc_money sum)
+{
+    char lim[40], tot[40];
+    r->status = ST_INELIGIBLE;
+    crec *v = arena_alloc(&res->a, (r->nreason + 1) * sizeof *v);
+    if (r->nreason)
+        memcpy(v, r->reason, r->nreason * sizeof *v);
+    crec *rr = &v[r->nreason++];
+    rr->name = arena_printf(&res->a, "cap %s", x->name);
+    rr->field = x->limit_expr ? NULL : x->limit_field;
+    rr->actual = arena_printf(&res->a, "limit %s shared by %s",
+                              calc_money_format(lim, limit > 0 ? limit : 0),
+                              calc_money_format(tot, sum));
+    rr->required = arena_printf(&res->a, "a share of at least 0.01");
+    rr->result = TV_FALSE;
+    sbuf w[2] = {{0}, {0}}; /* its sentence, for people */
+    for (int l = 0; l < 2; l++)
+        label_cap_reason(&w[l], l ? x->en : x->zh, limit > 0 ? limit : 0, sum, l);
+    rr->words = label_words(&res->a, w[0].p, w[1].p);
+    sb_free(&w[0]);
+    sb_free(&w[1]);
+    r->reason = v;
+}
+
+static void add_missing(calc_result *res, pres *r, const char *path)
+{
+    for (size_t i = 0; i < r->nmissing; i++)
+        if (strcmp(r->missing[i], path) == 0)
+            return;
+    char **nm = arena_alloc(&res->a, (r->nmissing + 1) * sizeof *nm);
+    if (r->nmissing)
+        memcpy(nm, r->missing, r->nmissing * sizeof *nm);
+    nm[r->nmissing++] = (char *)path;
+    r->missing = nm;
+}
+
+/* Enterprise caps in the set's order, each on the amounts the previous ones left. */
 static void apply_caps(calc_engine *e, calc_result *res, const calc_profile *prof)
 {
     polset *ps = &e->ps;
     for (size_t c = 0; c < ps->ncap; c++) {
         decl *x = &ps->cap[c];
-        calc_money limit = x->limit;
-        if (x->limit_sn) {
-            /* the limit is a top-level or nested money field of the profile */
-            const snode *chain[8];
-            int k = 0;
-            for (const snode *s = x->limit_sn; s && s->parent && k < 8; s = s->parent)
-                chain[k++] = s;
-            const pobj *o = prof->root.u.o;
-            const pval *v = NULL;
-            for (int i = k - 1; i >= 0; i--) {
-                v = &o->slot[chain[i]->index];
-                if (i > 0)
-                    o = v->u.o;
+        calc_money limit;
+        if (cap_limit(e, x, prof, &limit)) {
+            /* cannot apply the cap: the granted members wait for the limit */
+            for (size_t m = 0; m < x->n; m++) {
+                pres *r = &res->r[x->member[m]];
+                if (r->status != ST_ELIGIBLE)
+                    continue;
+                r->status = ST_NEEDS_DATA;
+                r->amount = 0;
+                add_missing(res, r, x->limit_field);
             }
-            if (!v || !v->set) {
-                /* cannot apply the cap: the granted members wait for the limit */
-                for (size_t m = 0; m < x->n; m++) {
-                    pres *r = &res->r[x->member[m]];
-                    if (r->status != ST_ELIGIBLE)
-                        continue;
-                    r->status = ST_NEEDS_DATA;
-                    r->amount = 0;
-                    char **nm = arena_alloc(&res->a, (r->nmissing + 1) * sizeof *nm);
-                    if (r->nmissing)
-                        memcpy(nm, r->missing, r->nmissing * sizeof *nm);
-                    nm[r->nmissing++] = (char *)x->limit_field;
-                    r->missing = nm;
-                }
-                continue;
-            }
-            limit = v->u.i;
+            continue;
         }
         __int128 sum = 0;
         for (size_t m = 0; m < x->n; m++)
             if (res->r[x->member[m]].status == ST_ELIGIBLE)
                 sum += res->r[x->member[m]].amount;
-        if (sum <= limit)
+        if (sum == 0 || (sum <= limit && limit > 0))
             continue;
         for (size_t m = 0; m < x->n; m++) {
             pres *r = &res->r[x->member[m]];
             if (r->status != ST_ELIGIBLE)
                 continue;
-            r->amount_before_cap = r->amount;
+            calc_money before = r->amount;
+            if (!r->capped)
+                r->amount_before_cap = r->amount;
             r->capped = true;
             r->cap_name = x->name;
-            r->cap_limit = limit;
+            r->cap_limit = limit > 0 ? limit : 0;
             r->cap_sum = (calc_money)sum;
-            r->amount = (calc_money)(((__int128)r->amount * limit) / sum);
-            if (r->amount == 0) {
-                /* floored to nothing: ineligible, with the cap as the reason */
-                char lim[40], tot[40];
-                r->status = ST_INELIGIBLE;
-                crec *v = arena_alloc(&res->a, (r->nreason + 1) * sizeof *v);
-                if (r->nreason)
-                    memcpy(v, r->reason, r->nreason * sizeof *v);
-                crec *rr = &v[r->nreason++];
-                rr->name = arena_printf(&res->a, "cap %s", x->name);
-                rr->field = x->limit_field;
-                rr->actual = arena_printf(&res->a, "limit %s shared by %s",
-                                          calc_money_format(lim, limit),
-                                          calc_money_format(tot, (calc_money)sum));
-                rr->required = arena_printf(&res->a, "a share of at least 0.01");
-                rr->result = TV_FALSE;
-                sbuf w[2] = {{0}, {0}}; /* its sentence, for people */
-                for (int l = 0; l < 2; l++)
-                    label_cap_reason(&w[l], l ? x->en : x->zh, limit, (calc_money)sum, l);
-                rr->words = label_words(&res->a, w[0].p, w[1].p);
-                sb_free(&w[0]);
-                sb_free(&w[1]);
-                r->reason = v;
-            }
+            r->amount = limit > 0 ? (calc_money)(((__int128)r->amount * limit) / sum) : 0;
+            cap_step *st = arena_alloc(&res->a, (r->ncap_steps + 1) * sizeof *st);
+            if (r->ncap_steps)
+                memcpy(st, r->cap_steps, r->ncap_steps * sizeof *st);
+            st[r->ncap_steps++] = (cap_step){x->name, before, r->amount, r->cap_limit,
+                                             (calc_money)sum};
+            r->cap_steps = st;
+            if (r->amount == 0) /* floored to nothing: ineligible, with the cap as the reason */
+                cap_reason(res, r, x, limit, (calc_money)sum);
         }
-        (void)sum;
     }
 }
 

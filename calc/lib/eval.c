@@ -2,6 +2,8 @@
  * each, `missing` collected from the unknowns that decide; the amount is amount.c's. Groups,
  * caps and pools are applied afterwards by engine.c. */
 #include "evalp.h"
+#include "calendar.h"
+#include "evalx.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +63,9 @@ int64_t req_value(const policy *p, calc_date as_of, const reqval *r)
     }
     case RV_IN_FORCE_FROM: return p->from;
     case RV_IN_FORCE_TO: return p->to;
+    case RV_CLAIM_YEAR: return calc_date_year(as_of) - 1;
+    case RV_EVENT_FROM: return p->ev_from;
+    case RV_EVENT_TO: return p->ev_to;
     default: return r->i;
     }
 }
@@ -289,6 +294,18 @@ static void item_prefix(char *p, size_t cap, const char *prefix, const char *fie
     p[at] = 0;
 }
 
+/* A computed condition's record: its parts and words as evalx found them. */
+static void x_record(E *e, crec *r, xres *x)
+{
+    arena *a = e->c->a;
+    r->field = arena_strndup(a, x->field, strlen(x->field));
+    r->actual = x->actual[0] ? arena_strndup(a, x->actual, strlen(x->actual)) : NULL;
+    r->required = arena_strndup(a, x->required, strlen(x->required));
+    if (x->want_words && x->words[0].p && x->words[1].p)
+        r->words = label_words(a, x->words[0].p, x->words[1].p);
+    r->v.set = false;
+}
+
 static int ev(E *e, const cond *c, const pobj *base, const char *prefix, int depth, bool rec)
 {
     int tv, met = 0;
@@ -322,12 +339,23 @@ static int ev(E *e, const cond *c, const pobj *base, const char *prefix, int dep
         met = t;
         break;
     }
-    default: tv = leaf(e, c, v);
+    default:
+        if (COND_COMPUTED(c->op) || c->coalesce) {
+            xres *x = &e->c->xres;
+            x->want_words = rec;
+            tv = evalx(e, c, base, prefix, x);
+            if (rec && all)
+                x_record(e, &e->r.v[at], x);
+        } else
+            tv = leaf(e, c, v);
     }
     if (rec) {
         if (all) {
             e->r.v[at].result = tv;
             e->r.v[at].met = met;
+            if (tv == TV_FALSE && c->op == C_ANY_ITEM && v && v->set && v->u.l->n &&
+                e->p->book >= 0 && e->c->ps->book[e->p->book].item_reasons)
+                e->r.v[at].quiet = true;
             /* children of a composite that did not fail are not reasons */
             if (tv != TV_FALSE)
                 for (size_t i = first + 1; i < e->r.n; i++)
@@ -335,6 +363,12 @@ static int ev(E *e, const cond *c, const pobj *base, const char *prefix, int dep
         } else if (tv == TV_FALSE) {
             size_t k = add_rec(e, c, prefix, v, tv, depth); /* failures only: after its children */
             e->r.v[k].met = met;
+            if (COND_COMPUTED(c->op) || c->coalesce)
+                x_record(e, &e->r.v[k], &e->c->xres);
+            /* a book that gives the items' reasons: the list's own only when it is empty */
+            if (c->op == C_ANY_ITEM && v && v->set && v->u.l->n && e->p->book >= 0 &&
+                e->c->ps->book[e->p->book].item_reasons)
+                e->r.v[k].quiet = true;
         } else {
             e->r.n = first; /* its children's failures decided nothing */
         }
@@ -371,6 +405,14 @@ void eval_collect(E *e, const cond *c, const pobj *base, const char *prefix)
         return;
     }
     default:
+        if (COND_COMPUTED(c->op) || c->coalesce) {
+            xres *x = &e->c->xres;
+            x->want_words = false;
+            evalx(e, c, base, prefix, x);
+            for (int i = 0; i < x->nmiss; i++)
+                eval_missing_add(&e->missing, e->c->a, x->miss[i]);
+            return;
+        }
         snprintf(p, sizeof p, "%s%s", prefix, c->field);
         eval_missing_add(&e->missing, e->c->a, p);
     }

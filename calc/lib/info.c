@@ -219,9 +219,17 @@ int calc_policies_write(FILE *out, const calc_engine *e, calc_date as_of, int la
         pad(out, lang ? p->title_en : p->title_zh, wt + 2);
         pad(out, lang ? kind_en[p->kind] : kind_zh[p->kind], 9);
         pad(out, win, 26);
-        fprintf(out, "%s / %s / %s\n", p->group >= 0 ? ps->group[p->group].name : "-",
-                p->cap >= 0 ? ps->cap[p->cap].name : "-",
-                p->pool >= 0 ? ps->pool[p->pool].name : "-");
+        for (int k = 0; k < 2; k++) { /* every group, then every cap: "a+b" */
+            uint64_t m = k ? p->caps : p->groups;
+            const decl *d = k ? ps->cap : ps->group;
+            size_t nd = k ? ps->ncap : ps->ngroup;
+            int w = 0;
+            for (size_t g = 0; g < nd && g < 64; g++)
+                if (m >> g & 1)
+                    fprintf(out, "%s%s", w++ ? "+" : "", d[g].name);
+            fprintf(out, "%s / ", w ? "" : "-");
+        }
+        fprintf(out, "%s\n", p->pool >= 0 ? ps->pool[p->pool].name : "-");
     }
     fprintf(out, "\n%s\n", lang ? "* in force on that date" : "* 表示该日期在有效期内");
     calc_date latest;
@@ -258,13 +266,95 @@ void param_value(char *out, size_t cap, int unit, int64_t v)
     }
 }
 
+/* A computed condition (book 2) as a line: what it computes, from which fields. */
+static void computed_words(FILE *out, const cond *c, int lang)
+{
+    const char *f = c->field, *g = c->field2 ? c->field2 : "";
+    char alt[300] = "";
+    if (c->coalesce)
+        snprintf(alt, sizeof alt, lang ? " (else %s)" : "（无则%s）", g);
+    switch (c->op) {
+    case C_YEAR_INDEX_MIN:
+    case C_YEAR_INDEX_MAX:
+        fprintf(out, lang ? "year index of %s%s (claim year − year + 1) %s %lld"
+                          : "%s%s的年度序号（申报年度 − 年份 + 1）%s %lld",
+                f, alt, c->op == C_YEAR_INDEX_MIN ? "≥" : "≤", (long long)c->k1);
+        break;
+    case C_LEASE_MONTHS:
+        fprintf(out, lang ? "months of the claim year in the lease %s–%s ≥ %lld"
+                          : "申报年度计入租期（%s至%s）的月数 ≥ %lld", f, g, (long long)c->k1);
+        if (c->k2)
+            fprintf(out, lang ? ", within lease months 1–%lld" : "，且在租期第1至%lld个月内",
+                    (long long)c->k2);
+        break;
+    case C_WITHIN_MONTHS:
+        if (lang)
+            fprintf(out, "%s within %lld months after %s", f, (long long)c->k1, g);
+        else
+            fprintf(out, "%s 在 %s 起%lld个月内", f, g, (long long)c->k1);
+        break;
+    case C_RATIO:
+        fprintf(out, lang ? "%s × 100 ≥ %s × %lld" : "%s × 100 ≥ %s × %lld（比值精确比较）", f, g,
+                (long long)c->k1);
+        break;
+    case C_MONTHS_EVERY:
+    case C_MONTHS_MIN:
+        fprintf(out, lang ? "%s of every month of the claim year in %s ≥ %lld"
+                          : "申报年度每月 %s[].%s ≥ %lld（缺少的月份为未知）",
+                lang ? c->item_field2 : f, lang ? f : c->item_field2, (long long)c->k1);
+        break;
+    case C_MONTHS_COUNT:
+        fprintf(out, lang ? "at least %lld months of the claim year with %s[].%s ≥ %lld"
+                          : "申报年度至少%lld个月 %s[].%s ≥ %lld", (long long)c->k2, f,
+                c->item_field2, (long long)c->k1);
+        break;
+    case C_NO_AWARD:
+    case C_INSTALLMENT: {
+        const char *key = c->key == KEY_CLAIM_YEAR ? (lang ? "the claim year" : "申报年度")
+                          : c->key == KEY_ANY      ? NULL
+                                                   : f;
+        if (c->op == C_INSTALLMENT) {
+            if (c->by_n)
+                fprintf(out, lang ? "installment due for %s ≤ n by %s (awards)"
+                                  : "按 %s 的应发期数 ≤ 按 %s 定的分期数（奖励记录）", key, g);
+            else
+                fprintf(out, lang ? "installment due for %s ≤ %lld (awards)"
+                                  : "按 %s 的应发期数 ≤ %lld（奖励记录）", key, (long long)c->k1);
+        } else if (c->key == KEY_THRESHOLD)
+            fprintf(out, lang ? "no award at the threshold %s reaches or above (awards)"
+                              : "奖励记录中无 %s 所达台阶或更高台阶的奖励", f);
+        else if (key)
+            fprintf(out, lang ? "no award of this policy with key = %s%s (awards)"
+                              : "奖励记录中无本政策以 %s 为键的奖励%s", key,
+                    c->in_claim_year ? (lang ? " in the claim year" : "（申报年度内）") : "");
+        else
+            fprintf(out, lang ? "no award of this policy at all (awards)"
+                              : "奖励记录中无本政策的任何奖励");
+        break;
+    }
+    case C_STAGE_DATE:
+        fprintf(out, lang ? "the date in %s of the stage %s, within the event window"
+                          : "%s 中与 %s 对应的日期在事件期间内", g, f);
+        break;
+    default: fprintf(out, "%s", c->name);
+    }
+}
+
 static void cond_words(FILE *out, const policy *p, const cond *c, int depth, int lang)
 {
     static const char *const op_sym[] = {"=", "∈", "≥", "≤", ">", "<", "between", "has",
                                          "present", "is true", "≥", "≤", "", "", "", ""};
     fprintf(out, "  %*s- ", depth * 2, "");
-    if (c->zh && !lang) {
+    if (c->book && depth == 0)
+        fprintf(out, "%s", c->veto ? (lang ? "[book, veto] " : "[通用·一票否决] ")
+                                   : (lang ? "[book] " : "[通用] "));
+    if (c->zh && !lang && c->op != C_NOT) {
         fprintf(out, "%s\n", c->zh);
+    } else if (COND_COMPUTED(c->op)) {
+        if (lang && c->en)
+            fprintf(out, "%s  [", c->en);
+        computed_words(out, c, lang);
+        fprintf(out, lang && c->en ? "]\n" : "\n");
     } else if (c->op == C_ALL || c->op == C_ANY || c->op == C_NOT) {
         fprintf(out, "%s\n", c->op == C_ALL ? (lang ? "all of:" : "同时满足：")
                              : c->op == C_ANY ? (lang ? "any of:" : "满足其一：")
@@ -341,18 +431,38 @@ int calc_policy_show(FILE *out, const calc_engine *e, const char *id, int lang, 
     fprintf(out, "%s %s    %s %s – %s\n", lang ? "kind:" : "类型：", kind_en[p->kind],
             lang ? "in force:" : "有效期：", calc_date_format(d1, p->from),
             calc_date_format(d2, p->to));
+    if (p->has_event) { /* book 2 §1.3: the event and application windows */
+        char e1[16], e2[16], alt[200] = "";
+        if (p->ev_field2)
+            snprintf(alt, sizeof alt, lang ? " (else %s)" : "（无则 %s）", p->ev_field2);
+        fprintf(out, "%s %s%s %s – %s\n", lang ? "event window:" : "事件期间：", p->ev_field, alt,
+                calc_date_format(e1, p->ev_from), calc_date_format(e2, p->ev_to));
+    }
+    if (p->has_app && lang)
+        fprintf(out, "application window: %s within %d months after %s\n", p->app_field,
+                p->app_months, p->app_after);
+    else if (p->has_app)
+        fprintf(out, "申请期限：%s 在 %s 起%d个月内\n", p->app_field, p->app_after, p->app_months);
+    if (p->book >= 0)
+        fprintf(out, "%s %s (%s)\n", lang ? "book:" : "所属政策包：", ps->book[p->book].id,
+                lang ? ps->book[p->book].en : ps->book[p->book].zh);
     fprintf(out, "%s《%s》%s %s\n  “%s”\n", lang ? "source:" : "依据：", p->src_doc,
             p->src_publisher ? p->src_publisher : "", p->src_date ? p->src_date : "",
             p->src_quote);
     if (p->src_file)
         fprintf(out, "  (%s)\n", p->src_file);
+    if (p->src_url)
+        fprintf(out, "  <%s>\n", p->src_url);
     fprintf(out, "\n%s\n", lang ? "conditions:" : "条件：");
     for (size_t i = 0; i < p->ncond; i++)
         cond_words(out, p, &p->conds[i], 0, lang);
     fprintf(out, "\n%s\n", lang ? "parameters:" : "参数：");
     for (size_t i = 0; i < p->nparam; i++) {
         const param *q = &p->params[i];
-        const char *mark = q->mark == 1 ? "seed" : q->mark == 2 ? "illustrative" : "UNMARKED";
+        const char *mark = q->mark == 1   ? "seed"
+                           : q->mark == 2 ? "illustrative"
+                           : q->mark == 3 ? "source"
+                                          : "UNMARKED";
         if (q->n) {
             fprintf(out, "  %-22s [%s]", q->name, mark);
             for (size_t k = 0; k < q->n; k++) {
@@ -375,12 +485,16 @@ int calc_policy_show(FILE *out, const calc_engine *e, const char *id, int lang, 
     if (p->amount_zh || p->amount_en)
         fprintf(out, "\n%s\n  %s\n", lang ? "amount:" : "金额：",
                 lang && p->amount_en ? p->amount_en : p->amount_zh ? p->amount_zh : p->amount_en);
-    if (p->group >= 0)
-        fprintf(out, "\n%s %s (%s)\n", lang ? "exclusive group:" : "就高不重复组：",
-                ps->group[p->group].name, ps->group[p->group].zh);
-    if (p->cap >= 0)
-        fprintf(out, "%s %s (%s)\n", lang ? "enterprise cap:" : "企业上限：",
-                ps->cap[p->cap].name, ps->cap[p->cap].zh);
+    if (p->groups)
+        fputc('\n', out);
+    for (size_t i = 0; i < ps->ngroup && i < 64; i++)
+        if (p->groups >> i & 1)
+            fprintf(out, "%s %s (%s)\n", lang ? "exclusive group:" : "就高不重复组：",
+                    ps->group[i].name, lang ? ps->group[i].en : ps->group[i].zh);
+    for (size_t i = 0; i < ps->ncap && i < 64; i++)
+        if (p->caps >> i & 1)
+            fprintf(out, "%s %s (%s)\n", lang ? "enterprise cap:" : "企业上限：",
+                    ps->cap[i].name, lang ? ps->cap[i].en : ps->cap[i].zh);
     if (p->pool >= 0) {
         const decl *x = &ps->pool[p->pool];
         char v[64];

@@ -367,6 +367,13 @@ void crec_label(sbuf *b, const crec *r, int lang)
 {
     lang = lang ? 1 : 0;
     if (r->words) {
+        /* a computed condition inside a list item: the item first ("第2项上级资金 …") */
+        if (r->c && (COND_COMPUTED(r->c->op) || r->c->coalesce) && r->prefix && r->prefix[0]) {
+            size_t at = b->n;
+            prefix_words(b, some_field(r->c), r->prefix, lang);
+            if (b->n > at)
+                sb_puts(b, lang ? " — " : " ");
+        }
         sb_puts(b, r->words[lang]);
         return;
     }

@@ -114,6 +114,48 @@ static void json_rec(sbuf *b, sbuf *t, const crec *c, bool labels)
     LIT(b, "}");
 }
 
+/* A policy in several groups or caps (book 2 §1.8): all of them, and the step each cap took
+ * ("cap_steps": its amount before and after, the limit and the sum it was shared by). */
+static void multi_json(sbuf *b, const polset *ps, const policy *p, const pres *r)
+{
+    for (int k = 0; k < 2; k++) {
+        uint64_t m = k ? p->caps : p->groups;
+        if (!(m & (m - 1)))
+            continue; /* one or none: "group" / "cap" says it */
+        const decl *d = k ? ps->cap : ps->group;
+        size_t nd = k ? ps->ncap : ps->ngroup;
+        sb_puts(b, k ? ", \"caps\": [" : ", \"groups\": [");
+        for (size_t i = 0, w = 0; i < nd && i < 64; i++)
+            if (m >> i & 1) {
+                if (w++)
+                    sb_puts(b, ", ");
+                sb_json_str(b, d[i].name);
+            }
+        sb_puts(b, "]");
+    }
+    bool steps = r->ncap_steps && (p->caps & (p->caps - 1));
+    for (size_t i = 0; !steps && i < ps->ncap; i++)
+        steps = r->ncap_steps && ps->cap[i].limit_expr && (p->caps >> i & 1);
+    if (!steps)
+        return;
+    sb_puts(b, ", \"cap_steps\": [");
+    for (size_t i = 0; i < r->ncap_steps; i++) {
+        const cap_step *c = &r->cap_steps[i];
+        sb_puts(b, i ? ", {\"cap\": " : "{\"cap\": ");
+        sb_json_str(b, c->cap);
+        sb_puts(b, ", \"before\": ");
+        json_money(b, c->before);
+        sb_puts(b, ", \"after\": ");
+        json_money(b, c->after);
+        sb_puts(b, ", \"limit\": ");
+        json_money(b, c->limit);
+        sb_puts(b, ", \"sum\": ");
+        json_money(b, c->sum);
+        sb_puts(b, "}");
+    }
+    sb_puts(b, "]");
+}
+
 /* The result as JSON into b; with a sink, what is complete is written to it policy by policy,
  * so that a profile of thousands of items is not held as text in memory whole. */
 static void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc_result *res,
@@ -208,6 +250,7 @@ static void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc
             sb_puts(b, ", \"pool\": ");
             sb_json_str(b, ps->pool[p->pool].name);
         }
+        multi_json(b, ps, p, r);
         if (conds)
             json_people(b, ps, p, r);
         if (r->status == ST_ERROR) {
@@ -273,7 +316,10 @@ static void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc
                     sb_json_str(b, v);
                 }
                 sb_printf(b, ", \"mark\": \"%s\", \"note\": ",
-                          q->mark == 1 ? "seed" : q->mark == 2 ? "illustrative" : "unmarked");
+                          q->mark == 1   ? "seed"
+                          : q->mark == 2 ? "illustrative"
+                          : q->mark == 3 ? "source"
+                                         : "unmarked");
                 sb_json_str(b, q->note ? q->note : "");
                 sb_puts(b, "}");
             }

@@ -4,6 +4,7 @@
  * a policy is eval.c's and amount.c's; cross-policy rules (groups, caps, pools) engine.c's. */
 #include "dsl.h"
 #include "engine.h"
+#include "policyld.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -45,38 +46,6 @@ void ctx_add_step(evalctx *c, const char *text)
 }
 
 /* ---- loading ---- */
-
-typedef struct loader {
-    polset *ps;
-    lua_State *L;
-    policy *p;
-    char err[512];
-} loader;
-
-static const char *dup_field(loader *ld, int t, const char *key)
-{
-    lua_getfield(ld->L, t, key);
-    size_t len = 0;
-    const char *s = lua_type(ld->L, -1) == LUA_TSTRING ? lua_tolstring(ld->L, -1, &len) : NULL;
-    const char *r = s ? arena_utf8_clean(&ld->ps->a, s, len, 0) : NULL;
-    lua_pop(ld->L, 1);
-    return r;
-}
-
-static unsigned line_of(lua_State *L, int t)
-{
-    lua_getfield(L, t, "line");
-    unsigned l = (unsigned)lua_tointeger(L, -1);
-    lua_pop(L, 1);
-    return l;
-}
-
-#define FAIL(ld, line, ...)                                                                  \
-    do {                                                                                     \
-        int n_ = snprintf((ld)->err, sizeof (ld)->err, "%s:%u: ", (ld)->p->file, (line));    \
-        snprintf((ld)->err + n_, sizeof (ld)->err - (size_t)n_, __VA_ARGS__);                \
-        return -1;                                                                           \
-    } while (0)
 
 static const char *const unit_names[] = {"yuan", "percent", "count", "m2", "date", "years",
                                          "units", NULL};
@@ -138,7 +107,7 @@ static int load_params(loader *ld, int t)
         if (q->unit < 0)
             FAIL(ld, q->line, "parameter '%s' needs a unit, e.g. yuan \"100\"", q->name);
         const char *mark = dup_field(ld, v, "mark");
-        q->mark = !mark ? 0 : strcmp(mark, "seed") == 0 ? 1 : 2;
+        q->mark = !mark ? 0 : strcmp(mark, "seed") == 0 ? 1 : strcmp(mark, "source") == 0 ? 3 : 2;
         q->note = dup_field(ld, v, "note");
         lua_getfield(L, v, "table");
         if (lua_istable(L, -1)) {
@@ -231,7 +200,7 @@ static int type_for_unit(int unit)
 }
 
 /* Compiles a required value (literal, param, relative date) for a field of type `type`. */
-static int compile_req(loader *ld, int vi, const snode *sn, reqval *r, unsigned line)
+int compile_req(loader *ld, int vi, const snode *sn, reqval *r, unsigned line)
 {
     lua_State *L = ld->L;
     int type = sn->type == T_LIST && sn->item ? sn->item->type : sn->type;
@@ -263,6 +232,23 @@ static int compile_req(loader *ld, int vi, const snode *sn, reqval *r, unsigned 
         if (rel && strcmp(rel, "in_force_to") == 0) {
             r->kind = RV_IN_FORCE_TO;
             return type == T_DATE ? 0 : -1;
+        }
+        if (rel && strcmp(rel, "claim_year") == 0) {
+            if (type != T_INT)
+                FAIL(ld, line, "CLAIM_YEAR is a year: compare it with a whole-number field, "
+                     "'%s' is not one", sn->path);
+            r->kind = RV_CLAIM_YEAR;
+            return 0;
+        }
+        if (rel && (strcmp(rel, "event_from") == 0 || strcmp(rel, "event_to") == 0)) {
+            if (type != T_DATE)
+                FAIL(ld, line, "EVENT_FROM and EVENT_TO are dates: '%s' is not a date field",
+                     sn->path);
+            if (!ld->p->has_event)
+                FAIL(ld, line, "EVENT_FROM/EVENT_TO need the policy's event window: "
+                     "event = { field = \"…\", from = \"YYYY-MM-DD\", to = \"YYYY-MM-DD\" }");
+            r->kind = rel[6] == 'f' ? RV_EVENT_FROM : RV_EVENT_TO;
+            return 0;
         }
         if (rel && strcmp(rel, "years_before_as_of") == 0) {
             if (type != T_DATE)
@@ -333,9 +319,6 @@ static int compile_req(loader *ld, int vi, const snode *sn, reqval *r, unsigned 
     return 0;
 }
 
-static int compile_conds(loader *ld, int t, const snode *base, cond **out, size_t *nout,
-                         int depth);
-
 static int compile_cond(loader *ld, int ci, const snode *base, cond *c, int depth)
 {
     lua_State *L = ld->L;
@@ -351,34 +334,26 @@ static int compile_cond(loader *ld, int ci, const snode *base, cond *c, int dept
     c->name = dup_field(ld, ci, "name");
     c->zh = dup_field(ld, ci, "zh");
     c->en = dup_field(ld, ci, "en");
-    c->field = dup_field(ld, ci, "field");
-    if (!c->name)
-        c->name = arena_printf(&ld->ps->a, "%s(%s)", op, c->field ? c->field : "");
+    lua_getfield(L, ci, "veto");
+    c->veto = lua_toboolean(L, -1);
+    lua_pop(L, 1);
     if (c->op == C_ALL || c->op == C_ANY || c->op == C_NOT) {
+        if (!c->name)
+            c->name = arena_printf(&ld->ps->a, "%s()", op);
         lua_getfield(L, ci, "sub");
         int rc = compile_conds(ld, lua_gettop(L), base, &c->sub, &c->n, depth + 1);
         lua_pop(L, 1);
         return rc;
     }
-    c->sn = schema_resolve(base, c->field);
-    if (!c->sn) {
-        const char *names[64];
-        size_t n = 0;
-        for (size_t i = 0; i < base->nchild && n < 64; i++)
-            names[n++] = base->child[i]->name;
-        const char *best = closest_name(c->field, names, n);
-        if (best)
-            FAIL(ld, c->line, "unknown field '%s' (did you mean '%s'?)", c->field, best);
-        FAIL(ld, c->line, "unknown field '%s'", c->field);
-    }
-    /* the slot path from base */
-    const snode *chain[8];
-    int k = 0;
-    for (const snode *s = c->sn; s && s != base && k < 8; s = s->parent)
-        chain[k++] = s;
-    c->plen = k;
-    for (int i = 0; i < k; i++)
-        c->pidx[i] = chain[k - 1 - i]->index;
+    if (COND_COMPUTED(c->op))
+        return compile_computed(ld, ci, base, c);
+    lua_getfield(L, ci, "field");
+    int fr = compile_field(ld, base, c, 0, c->op == C_BETWEEN);
+    lua_pop(L, 1);
+    if (fr)
+        return -1;
+    if (!c->name)
+        c->name = arena_printf(&ld->ps->a, "%s(%s)", op, c->field);
     int ft = c->sn->type;
     switch (c->op) {
     case C_ANY_ITEM: {
@@ -448,8 +423,7 @@ static int compile_cond(loader *ld, int ci, const snode *base, cond *c, int dept
     return 0;
 }
 
-static int compile_conds(loader *ld, int t, const snode *base, cond **out, size_t *nout,
-                         int depth)
+int compile_conds(loader *ld, int t, const snode *base, cond **out, size_t *nout, int depth)
 {
     lua_State *L = ld->L;
     if (depth > 16)
@@ -553,6 +527,7 @@ static int read_policy(loader *ld, int t)
         p->src_date = dup_field(ld, s, "date");
         p->src_quote = dup_field(ld, s, "quote");
         p->src_file = dup_field(ld, s, "file");
+        p->src_url = dup_field(ld, s, "url");
     }
     lua_pop(L, 1);
     if (!p->src_doc || !p->src_quote)
@@ -580,11 +555,23 @@ static int read_policy(loader *ld, int t)
     lua_pop(L, 1);
     if (load_params(ld, t))
         return -1;
+    if (compile_windows(ld, t))
+        return -1;
+    cond *bc, *own;
+    size_t nb, nown;
+    if (compile_book_conds(ld, &bc, &nb))
+        return -1;
     lua_getfield(L, t, "conditions");
-    int rc = compile_conds(ld, lua_gettop(L), ld->ps->schema.root, &p->conds, &p->ncond, 0);
+    int rc = compile_conds(ld, lua_gettop(L), ld->ps->schema.root, &own, &nown, 0);
     lua_pop(L, 1);
     if (rc)
         return -1;
+    p->ncond = nb + nown; /* the book's conditions first (book 2 §1.2) */
+    p->conds = arena_alloc(&ld->ps->a, (p->ncond ? p->ncond : 1) * sizeof *p->conds);
+    if (nb)
+        memcpy(p->conds, bc, nb * sizeof *bc);
+    if (nown)
+        memcpy(p->conds + nb, own, nown * sizeof *own);
     p->item_cond = -1;
     for (size_t i = 0; i < p->ncond; i++)
         if (p->conds[i].op == C_ANY_ITEM && p->item_cond < 0)
@@ -680,6 +667,7 @@ int policy_load(polset *ps, sbx *s, policy *p, const char *path)
     size_t len;
     calc_error err;
     p->group = p->cap = p->pool = -1;
+    p->book = -1;
     p->item_cond = p->limit_param = -1;
     p->ref_params = LUA_NOREF;
     if (calc_read_file(path, &text, &len, &err)) {

@@ -4,6 +4,7 @@
 #define CALC_POLICY_H
 
 #include "internal.h"
+#include "ledger.h"
 
 enum { U_YUAN, U_PERCENT, U_COUNT, U_M2, U_DATE, U_YEARS, U_UNITS };
 
@@ -30,13 +31,13 @@ typedef struct policy {
     int kind;
     const char *family;
     const char *unit; /* in-kind: "units" or "m2" */
-    const char *src_doc, *src_publisher, *src_date, *src_quote, *src_file;
+    const char *src_doc, *src_publisher, *src_date, *src_quote, *src_file, *src_url;
     calc_date from, to;
     /* book 2 §1.3: the event window on a date field (ev_field, relative to the root or, for
      * "list[].field", to a list item) and the application window (app_field within app_months
      * after app_after); has_event / has_app when the policy declares them */
     bool has_event, has_app;
-    const char *ev_field;
+    const char *ev_field, *ev_field2; /* ev_field2: coalesce(ev_field, ev_field2) */
     calc_date ev_from, ev_to;
     const char *app_field, *app_after;
     int app_months;
@@ -55,7 +56,8 @@ typedef struct policy {
     char fp[65];       /* SHA-256 of the policy's file */
     bool off;          /* switched off by a what-if scenario */
     bool illustrative; /* its amount functions read a parameter marked illustrative */
-    int group, cap, pool; /* indexes, or -1 */
+    int group, cap, pool; /* indexes (the first group and cap), or -1 */
+    uint64_t groups, caps;  /* every group and cap it is in (book 2 §1.8), bit i for index i */
     unsigned gen;         /* counts changes of the parameters */
 } policy;
 
@@ -67,7 +69,11 @@ typedef struct decl { /* a group, cap or pool */
     int *member;
     const char *limit_field; /* caps: limit from a profile field */
     const snode *limit_sn;
-    calc_money limit; /* caps with a fixed limit */
+    calc_money limit; /* caps with a fixed limit (or the fixed part of an expression) */
+    bool limit_expr;  /* { field | amount, less_awards: … }: a limit net of the ledger */
+    const char **less; /* less_awards: the policies whose ledger amounts are subtracted */
+    size_t nless;
+    bool less_claim_year; /* … only the entries of the claim year */
     int unit;         /* pools: U_YUAN, U_UNITS, U_M2 */
     int64_t size;     /* pools: fen, units or m² */
     int mode;         /* pools: 0 pro_rata, 1 first_come */
@@ -78,8 +84,22 @@ struct upv {
     const char *name;
 };
 
+/* A book (a file of policies/books/): conditions declared once for every policy whose id starts with
+ * its prefix, evaluated before the policy's own (book 2 §1.2). */
+typedef struct pbook {
+    const char *id, *file, *prefix;
+    const char *zh, *en; /* its title */
+    int ref;             /* the book table in the registry, or LUA_NOREF */
+    const char *error;   /* it failed to load: its member policies fail with this */
+    bool item_reasons;   /* reasons = "items": a failed list condition gives its items' reasons,
+                          * the list's own only when it is empty (book 2 §1.9) */
+} pbook;
+
 typedef struct polset {
     arena a;
+    size_t nbook;
+    pbook *book;
+    ledger_schema ledger; /* the award ledger's place in the schema (ledger.h) */
     size_t nlibupv;
     struct upv *libupv; /* plain upvalues of the shared library's functions */
     calc_schema schema;

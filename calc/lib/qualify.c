@@ -46,6 +46,16 @@ static pval *slot_for(calc_profile *p, const char *prefix, const cond *c)
     return cond_slot(o, c);
 }
 
+/* The other operand b of ratio condition c (a × 100 >= b × p), present, or NULL. */
+static const pval *ratio_other(calc_profile *p, const char *prefix, const cond *c)
+{
+    cond t = *c; /* the same walk with the second field's slots */
+    memcpy(t.pidx, c->pidx2, sizeof t.pidx);
+    t.plen = c->plen2;
+    const pval *v = slot_for(p, prefix, &t);
+    return v && v->set ? v : NULL;
+}
+
 /* A leaf condition on the field path `path` (for a missing field's value). */
 static const cond *cond_on(const cond *v, size_t n, const char *prefix, const char *path)
 {
@@ -284,6 +294,24 @@ static void collect(calc_engine *e, calc_profile *prof, const policy *p, const p
         snprintf(field, sizeof field, "%s%s", rc->prefix ? rc->prefix : "", c->field);
         pval nv;
         const char *action, *kind;
+        if (COND_COMPUTED(c->op) || c->coalesce) {
+            /* book 2: a ratio's least value is exact, ⌈b × p / 100⌉; the others read dates, the
+             * ledger or months, none of which a suggestion changes */
+            const pval *b = c->op == C_RATIO ? ratio_other(prof, rc->prefix, c) : NULL;
+            if (!b || !slot->set) {
+                add_fixed(q, rc->field ? rc->field : field, a);
+                continue;
+            }
+            __int128 need = ((__int128)b->u.i * c->k1 + 99) / 100;
+            nv = *slot;
+            nv.u.i = need > INT64_MAX ? INT64_MAX : (int64_t)need;
+            if (!allowed(c, c->sn, slot, &nv, &action, &kind)) {
+                add_fixed(q, field, a);
+                continue;
+            }
+            add_fix(f, slot, &nv, field, c->sn, action, kind, a);
+            continue;
+        }
         if (!satisfy(a, p, as_of, c, c->sn, slot, &nv)) {
             if (c->sn->change == CH_FACT || c->sn->change == CH_HISTORY)
                 add_fixed(q, field, a);

@@ -407,9 +407,10 @@ static void parameters(report *r, const policy *pol)
         const char *mk = q->mark == 1   ? EN(r, "政策原文 [seed]", "policy text [seed]")
                          : q->mark == 2 ? EN(r, "示例参数 [illustrative]",
                                              "example [illustrative]")
+                         : q->mark == 3 ? EN(r, "公开政策原文 [source]", "published text [source]")
                                         : EN(r, "未标注", "unmarked");
         const char *c[4] = {q->name, v.p, mk, q->note ? q->note : ""};
-        row(r, q->mark == 2 ? "illustrative" : q->mark == 1 ? "seed" : "unmarked", c, 4, 4);
+        row(r, q->mark == 2 ? "illustrative" : q->mark == 1 ? "seed" : q->mark == 3 ? "source" : "unmarked", c, 4, 4);
     }
     table_close(r);
     sb_free(&v);

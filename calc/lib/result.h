@@ -117,6 +117,12 @@ typedef struct field_read { /* a profile field the amount's functions read (expl
     pval v; /* a copy, as a crec keeps it */
 } field_read;
 
+/* One enterprise cap applied to a result (book 2 §1.8): the amount before and after. */
+typedef struct cap_step {
+    const char *cap;
+    calc_money before, after, limit, sum;
+} cap_step;
+
 typedef struct pres {
     int policy;   /* index into the engine's policies */
     int status;
@@ -134,6 +140,8 @@ typedef struct pres {
     const char *superseded_by;
     const char *cap_name;
     calc_money cap_limit, cap_sum; /* the factor applied: limit / sum */
+    struct cap_step *cap_steps; /* every cap that bound it, in the set's order */
+    size_t ncap_steps;
     size_t ndetail;
     char **detail;
     size_t nreason, ncond, nmissing, nstep;

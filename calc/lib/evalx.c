@@ -1,0 +1,627 @@
+/* evalx.c — the computed conditions of policy book 2 (§1.3 time, §1.5 ratios, month aggregates
+ * and coalesce, §1.7 the award ledger), evaluated three-valued in C. Each reads more than one
+ * field, so each states its own record: the field a reason names (the one that supplied a
+ * coalesced date, the month's item, the ledger entry), what the profile holds, what is required,
+ * its sentence in Chinese and English, and the absent paths that leave it unknown. */
+#include "evalp.h"
+#include "calendar.h"
+#include "evalx.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static int64_t claim_year(const E *e) { return calc_date_year(e->c->as_of) - 1; }
+
+static const pval *slot_at(const pobj *base, const int *pidx, int plen)
+{
+    const pobj *o = base;
+    const pval *v = NULL;
+    for (int i = 0; i < plen; i++) {
+        v = &o->slot[pidx[i]];
+        if (i + 1 < plen) {
+            if (!v->set || v->type != T_OBJECT)
+                return NULL;
+            o = v->u.o;
+        }
+    }
+    return v && v->set ? v : NULL;
+}
+
+static void xprintf(char *buf, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void xprintf(char *buf, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, cap, fmt, ap);
+    va_end(ap);
+}
+
+static void miss(xres *x, const char *prefix, const char *path)
+{
+    if (x->nmiss < XRES_MISS)
+        xprintf(x->miss[x->nmiss++], sizeof x->miss[0], "%s%s", prefix, path);
+}
+
+/* The words of the record: "<label>：<actual>；本政策要求：<own or required>" in each language. */
+static void say(xres *x, const cond *c, const snode *sn, const char *act_zh, const char *act_en,
+                const char *req_zh, const char *req_en)
+{
+    if (!x->want_words)
+        return;
+    const char *act[2] = {act_zh, act_en}, *req[2] = {req_zh, req_en};
+    const char *own[2] = {c->zh, c->en};
+    for (int l = 0; l < 2; l++) {
+        sbuf *b = &x->words[l];
+        b->n = 0;
+        if (sn) {
+            sb_puts(b, snode_label(sn, l));
+            sb_puts(b, l ? ": " : "：");
+        }
+        sb_puts(b, act[l]);
+        sb_puts(b, l ? "; this policy requires: " : "；本政策要求：");
+        if (own[l]) {
+            sb_puts(b, own[l]);
+            if (req[l] && req[l][0])
+                sb_printf(b, l ? ", i.e. %s" : "，即%s", req[l]);
+        } else
+            sb_puts(b, req[l]);
+    }
+}
+
+/* A value of field sn in words, in each language. */
+static void value_words(char out[2][160], const snode *sn, const pval *v)
+{
+    for (int l = 0; l < 2; l++) {
+        sbuf b = {0};
+        label_value(&b, sn, v, l);
+        xprintf(out[l], sizeof out[l], "%s", b.p ? b.p : "");
+        sb_free(&b);
+    }
+}
+
+/* A date field, or the first present of coalesce(a, b): the value and which supplied it. */
+static const pval *date_of(const cond *c, const pobj *base, const snode **sn,
+                           const char **field)
+{
+    const pval *v = slot_at(base, c->pidx, c->plen);
+    *sn = c->sn;
+    *field = c->field;
+    if (!v && c->coalesce) {
+        v = slot_at(base, c->pidx2, c->plen2);
+        *sn = c->sn2;
+        *field = c->field2;
+    }
+    return v;
+}
+
+static void date_miss(xres *x, const cond *c, const char *prefix)
+{
+    miss(x, prefix, c->field);
+    if (c->coalesce)
+        miss(x, prefix, c->field2);
+}
+
+static int64_t reqv(const E *e, const reqval *r) { return req_value(e->p, e->c->as_of, r); }
+
+/* between() over coalesce(a, b) (book 2 §1.5: the registration or arrival date). */
+static int x_between(E *e, const cond *c, const pobj *base, const char *prefix, xres *x)
+{
+    const snode *sn;
+    const char *f;
+    const pval *v = date_of(c, base, &sn, &f);
+    char a[16], b[16], d[16];
+    calc_date_format(a, (calc_date)reqv(e, &c->req[0]));
+    calc_date_format(b, (calc_date)reqv(e, &c->req[1]));
+    xprintf(x->required, sizeof x->required, "between %s and %s", a, b);
+    char rz[80], re[80];
+    xprintf(rz, sizeof rz, "%s至%s期间", a, b);
+    xprintf(re, sizeof re, "from %s to %s", a, b);
+    xprintf(x->field, sizeof x->field, "%s%s", prefix, f);
+    if (!v) {
+        date_miss(x, c, prefix);
+        say(x, c, c->sn, "未填写", "not provided", rz, re);
+        return TV_UNKNOWN;
+    }
+    calc_date_format(d, (calc_date)v->u.i);
+    xprintf(x->actual, sizeof x->actual, "%s", d);
+    say(x, c, sn, d, d, rz, re);
+    return v->u.i >= reqv(e, &c->req[0]) && v->u.i <= reqv(e, &c->req[1]) ? TV_TRUE : TV_FALSE;
+}
+
+/* i = Y − year(d) + 1 against a bound (book 2 §1.3, year index). */
+static int x_year_index(E *e, const cond *c, const pobj *base, const char *prefix, xres *x)
+{
+    const snode *sn;
+    const char *f;
+    const pval *v = date_of(c, base, &sn, &f);
+    int64_t y = claim_year(e);
+    bool min = c->op == C_YEAR_INDEX_MIN;
+    /* i >= k ⇔ year(d) <= Y − k + 1;  i <= k ⇔ year(d) >= Y − k + 1 */
+    int64_t edge = y - c->k1 + 1;
+    xprintf(x->required, sizeof x->required, "year index %s %lld (claim year %lld: year %s %lld)",
+            min ? ">=" : "<=", (long long)c->k1, (long long)y, min ? "<=" : ">=",
+            (long long)edge);
+    char rz[120], re[160];
+    if (min && c->k1 == 1) {
+        xprintf(rz, sizeof rz, "不晚于申报年度（%lld年）", (long long)y);
+        xprintf(re, sizeof re, "in or before the claim year (%lld)", (long long)y);
+    } else {
+        xprintf(rz, sizeof rz, "%s第%lld年（%lld年%s）", min ? "已到" : "不超过", (long long)c->k1,
+                (long long)edge, min ? "或之前" : "或之后");
+        xprintf(re, sizeof re, "year %lld of the schedule %s (%s %lld)", (long long)c->k1,
+                min ? "reached" : "at most", min ? "in or before" : "in or after",
+                (long long)edge);
+    }
+    xprintf(x->field, sizeof x->field, "%s%s", prefix, f);
+    if (!v) {
+        date_miss(x, c, prefix);
+        say(x, c, c->sn, "未填写", "not provided", rz, re);
+        return TV_UNKNOWN;
+    }
+    int64_t i = y - calc_date_year((calc_date)v->u.i) + 1;
+    char d[16], az[80], ae[80];
+    calc_date_format(d, (calc_date)v->u.i);
+    xprintf(x->actual, sizeof x->actual, "%s (year index %lld)", d, (long long)i);
+    xprintf(az, sizeof az, "%s（申报年度为第%lld年）", d, (long long)i);
+    xprintf(ae, sizeof ae, "%s (the claim year is year %lld)", d, (long long)i);
+    say(x, c, sn, az, ae, rz, re);
+    return (min ? i >= c->k1 : i <= c->k1) ? TV_TRUE : TV_FALSE;
+}
+
+/* The months of Y in the lease (book 2 §1.3, lease months). */
+static int x_lease(E *e, const cond *c, const pobj *base, const char *prefix, xres *x)
+{
+    const pval *s = slot_at(base, c->pidx, c->plen), *end = slot_at(base, c->pidx2, c->plen2);
+    int64_t y = claim_year(e);
+    char rz[160], re[200];
+    if (c->k2)
+        xprintf(rz, sizeof rz, "%lld年至少%lld个月在租期内且在租期前%lld个月内", (long long)y,
+                (long long)c->k1, (long long)c->k2);
+    else
+        xprintf(rz, sizeof rz, "%lld年至少%lld个月在租期内", (long long)y, (long long)c->k1);
+    if (c->k2)
+        xprintf(re, sizeof re, "at least %lld month(s) of %lld in the lease, within its first "
+                "%lld months", (long long)c->k1, (long long)y, (long long)c->k2);
+    else
+        xprintf(re, sizeof re, "at least %lld month(s) of %lld in the lease", (long long)c->k1,
+                (long long)y);
+    xprintf(x->required, sizeof x->required, ">= %lld months of %lld in the lease%s",
+            (long long)c->k1, (long long)y, c->k2 ? " (within its first months)" : "");
+    xprintf(x->field, sizeof x->field, "%s%s", prefix, c->field);
+    if (!s) {
+        miss(x, prefix, c->field);
+        say(x, c, c->sn, "未填写", "not provided", rz, re);
+        return TV_UNKNOWN;
+    }
+    int n = calc_lease_months_in_year((calc_date)s->u.i, end != NULL,
+                                      end ? (calc_date)end->u.i : 0, (int)y, (int)c->k2);
+    int64_t j1 = 12 * y - calc_month_index((calc_date)s->u.i) + 1;
+    char d[16], az[160], ae[200];
+    calc_date_format(d, (calc_date)s->u.i);
+    xprintf(x->actual, sizeof x->actual, "%s: %d month(s) of %lld counted (lease months %lld-%lld)",
+            d, n, (long long)y, (long long)j1, (long long)(j1 + 11));
+    xprintf(az, sizeof az, "%s（%lld年为租期第%lld至%lld个月，计入%d个月）", d, (long long)y,
+            (long long)j1, (long long)(j1 + 11), n);
+    xprintf(ae, sizeof ae, "%s (%lld is lease months %lld to %lld; %d month(s) counted)", d,
+            (long long)y, (long long)j1, (long long)(j1 + 11), n);
+    say(x, c, c->sn, az, ae, rz, re);
+    return n >= c->k1 ? TV_TRUE : TV_FALSE;
+}
+
+/* base <= d <= add_months(base, N) (book 2 §1.3, within N months after a date). */
+static int x_within(E *e, const cond *c, const pobj *base, const char *prefix, xres *x)
+{
+    (void)e;
+    const pval *d = slot_at(base, c->pidx, c->plen), *b = slot_at(base, c->pidx2, c->plen2);
+    xprintf(x->field, sizeof x->field, "%s%s", prefix, c->field);
+    char rz[200], re[240];
+    xprintf(rz, sizeof rz, "%s起%lld个月内", snode_label(c->sn2, 0), (long long)c->k1);
+    xprintf(re, sizeof re, "within %lld months after the %s", (long long)c->k1,
+            snode_label(c->sn2, 1));
+    xprintf(x->required, sizeof x->required, "within %lld months after %s", (long long)c->k1,
+            c->field2);
+    if (!d || !b) {
+        if (!d)
+            miss(x, prefix, c->field);
+        if (!b)
+            miss(x, prefix, c->field2);
+        say(x, c, c->sn, d ? "" : "未填写", d ? "" : "not provided", rz, re);
+        if (d && x->want_words) { /* the date is there, its base is not */
+            char v[16];
+            calc_date_format(v, (calc_date)d->u.i);
+            say(x, c, c->sn, v, v, rz, re);
+        }
+        return TV_UNKNOWN;
+    }
+    calc_date last;
+    if (calc_add_months((calc_date)b->u.i, c->k1, &last))
+        last = (calc_date)b->u.i;
+    char v[16], f[16], t[16];
+    calc_date_format(v, (calc_date)d->u.i);
+    calc_date_format(f, (calc_date)b->u.i);
+    calc_date_format(t, last);
+    xprintf(x->actual, sizeof x->actual, "%s", v);
+    xprintf(x->required, sizeof x->required, "between %s and %s (%lld months after %s)", f, t,
+            (long long)c->k1, c->field2);
+    xprintf(rz + strlen(rz), sizeof rz - strlen(rz), "，即%s至%s期间", f, t);
+    xprintf(re + strlen(re), sizeof re - strlen(re), ", i.e. from %s to %s", f, t);
+    say(x, c, c->sn, v, v, rz, re);
+    return d->u.i >= b->u.i && d->u.i <= last ? TV_TRUE : TV_FALSE;
+}
+
+/* An exact amount of hundredths of a fen, "747500000.00" (more decimals only when needed). */
+static void exact_yuan(char *out, size_t cap, __int128 h, bool money)
+{
+    /* h = fen × 100 for money, units × 100 for counts */
+    __int128 whole = h / (money ? 10000 : 100), frac = h % (money ? 10000 : 100);
+    char digits[48];
+    int n = 0;
+    __int128 w = whole;
+    do
+        digits[n++] = (char)('0' + (int)(w % 10));
+    while ((w /= 10) && n < 40);
+    char s[64];
+    int k = 0;
+    while (n)
+        s[k++] = digits[--n];
+    s[k] = 0;
+    if (money) {
+        if (frac % 100)
+            xprintf(out, cap, "%s.%04d", s, (int)frac);
+        else
+            xprintf(out, cap, "%s.%02d", s, (int)(frac / 100));
+    } else if (frac)
+        xprintf(out, cap, "%s.%02d", s, (int)frac);
+    else
+        xprintf(out, cap, "%s", s);
+}
+
+/* a × 100 >= b × p exactly (book 2 §1.5, ratio comparison). */
+static int x_ratio(E *e, const cond *c, const pobj *base, const char *prefix, xres *x)
+{
+    (void)e;
+    const pval *a = slot_at(base, c->pidx, c->plen), *b = slot_at(base, c->pidx2, c->plen2);
+    bool money = c->sn->type == T_MONEY;
+    xprintf(x->field, sizeof x->field, "%s%s", prefix, c->field);
+    char rz[240], re[240];
+    xprintf(rz, sizeof rz, "不少于%s的%lld%%", snode_label(c->sn2, 0), (long long)c->k1);
+    xprintf(re, sizeof re, "at least %lld%% of the %s", (long long)c->k1, snode_label(c->sn2, 1));
+    xprintf(x->required, sizeof x->required, ">= %lld%% of %s", (long long)c->k1, c->field2);
+    if (!a || !b) {
+        if (!a)
+            miss(x, prefix, c->field);
+        if (!b)
+            miss(x, prefix, c->field2);
+        char vz[160] = "未填写", ve[160] = "not provided";
+        if (a) {
+            char w[2][160];
+            value_words(w, c->sn, a);
+            xprintf(vz, sizeof vz, "%s", w[0]);
+            xprintf(ve, sizeof ve, "%s", w[1]);
+        }
+        say(x, c, c->sn, vz, ve, rz, re);
+        return TV_UNKNOWN;
+    }
+    __int128 lhs = (__int128)a->u.i * 100, rhs = (__int128)b->u.i * c->k1;
+    char bound[64];
+    exact_yuan(bound, sizeof bound, rhs, money);
+    char av[40];
+    if (money)
+        calc_money_format(av, a->u.i);
+    else
+        xprintf(av, sizeof av, "%lld", (long long)a->u.i);
+    xprintf(x->actual, sizeof x->actual, "%s", av);
+    xprintf(x->required, sizeof x->required, ">= %s (%lld%% of %s)", bound, (long long)c->k1,
+            c->field2);
+    char w[2][160];
+    value_words(w, c->sn, a);
+    xprintf(rz + strlen(rz), sizeof rz - strlen(rz), "，即%s%s", money ? "¥" : "", bound);
+    xprintf(re + strlen(re), sizeof re - strlen(re), ", i.e. %s%s", money ? "¥" : "", bound);
+    say(x, c, c->sn, w[0], w[1], rz, re);
+    return lhs >= rhs ? TV_TRUE : TV_FALSE;
+}
+
+/* every / count / minimum over the months of Y (book 2 §1.5, month aggregates). */
+static int x_months(E *e, const cond *c, const pobj *base, const char *prefix, xres *x)
+{
+    const pval *l = slot_at(base, c->pidx, c->plen);
+    int64_t y = claim_year(e);
+    int64_t first = 12 * y;
+    long item[12];
+    for (int m = 0; m < 12; m++)
+        item[m] = -1;
+    for (size_t i = 0; l && i < l->u.l->n; i++) {
+        const pval *it = &l->u.l->item[i];
+        const pval *mv = it->set ? slot_at(it->u.o, &c->pidx2[0], 1) : NULL;
+        if (!mv)
+            continue;
+        int64_t k = calc_month_index((calc_date)mv->u.i) - first;
+        if (k >= 0 && k < 12 && item[k] < 0)
+            item[k] = (long)i;
+    }
+    int known_ok = 0, unknown = 0, fail_at = -1;
+    int64_t minv = INT64_MAX;
+    for (int m = 0; m < 12; m++) {
+        const pval *v = item[m] >= 0 ? slot_at(l->u.l->item[item[m]].u.o, &c->pidx2[1], 1)
+                                     : NULL;
+        if (!v) {
+            unknown++;
+            if (item[m] >= 0) {
+                char p[200];
+                xprintf(p, sizeof p, "%s[%ld].%s", c->field, item[m], c->item_field2);
+                miss(x, prefix, p);
+            } else {
+                char p[200];
+                xprintf(p, sizeof p, "%s[%04lld-%02d]", c->field, (long long)y, m + 1);
+                miss(x, prefix, p);
+            }
+            continue;
+        }
+        if (v->u.i < minv)
+            minv = v->u.i;
+        if (v->u.i >= c->k1)
+            known_ok++;
+        else if (fail_at < 0)
+            fail_at = m;
+    }
+    int tv;
+    if (c->op == C_MONTHS_COUNT)
+        tv = known_ok >= c->k2 ? TV_TRUE : known_ok + unknown < c->k2 ? TV_FALSE : TV_UNKNOWN;
+    else
+        tv = fail_at >= 0 ? TV_FALSE : unknown ? TV_UNKNOWN : TV_TRUE;
+    const snode *vs = c->sn2;
+    char rz[200], re[200];
+    const char *uz = vs->unit ? vs->unit : "", *ue = vs->unit_en ? vs->unit_en : "";
+    if (c->op == C_MONTHS_COUNT) {
+        xprintf(rz, sizeof rz, "%lld年至少%lld个月%s不少于%lld%s", (long long)y, (long long)c->k2,
+                snode_label(vs, 0), (long long)c->k1, uz);
+        xprintf(re, sizeof re, "%s of at least %lld%s%s in at least %lld months of %lld",
+                snode_label(vs, 1), (long long)c->k1, ue[0] ? " " : "", ue, (long long)c->k2,
+                (long long)y);
+    } else {
+        xprintf(rz, sizeof rz, "%lld年每月%s不少于%lld%s", (long long)y, snode_label(vs, 0),
+                (long long)c->k1, uz);
+        xprintf(re, sizeof re, "%s of at least %lld%s%s in every month of %lld",
+                snode_label(vs, 1), (long long)c->k1, ue[0] ? " " : "", ue, (long long)y);
+    }
+    xprintf(x->required, sizeof x->required, "%s >= %lld in %s months of %lld", c->item_field2,
+            (long long)c->k1, c->op == C_MONTHS_COUNT ? "enough" : "all", (long long)y);
+    if (tv == TV_FALSE && fail_at >= 0) {
+        const pval *v = slot_at(l->u.l->item[item[fail_at]].u.o, &c->pidx2[1], 1);
+        xprintf(x->field, sizeof x->field, "%s%s[%ld].%s", prefix, c->field, item[fail_at],
+                c->item_field2);
+        xprintf(x->actual, sizeof x->actual, "%lld (%04lld-%02d)", (long long)v->u.i,
+                (long long)y, fail_at + 1);
+        char az[120], ae[120];
+        xprintf(az, sizeof az, "%04lld-%02d %s %lld%s", (long long)y, fail_at + 1,
+                snode_label(vs, 0), (long long)v->u.i, uz);
+        xprintf(ae, sizeof ae, "%04lld-%02d %s %lld%s%s", (long long)y, fail_at + 1,
+                snode_label(vs, 1), (long long)v->u.i, ue[0] ? " " : "", ue);
+        say(x, c, NULL, az, ae, rz, re);
+        x->nmiss = 0;
+        return tv;
+    }
+    xprintf(x->field, sizeof x->field, "%s%s", prefix, c->field);
+    char az[160], ae[160];
+    xprintf(x->actual, sizeof x->actual, "%d of 12 months known, %d at least %lld", 12 - unknown,
+            known_ok, (long long)c->k1);
+    xprintf(az, sizeof az, "已知%d个月，其中%d个月达到要求", 12 - unknown, known_ok);
+    xprintf(ae, sizeof ae, "%d of 12 months known, %d meeting it", 12 - unknown, known_ok);
+    say(x, c, c->sn, az, ae, rz, re);
+    if (tv != TV_UNKNOWN)
+        x->nmiss = 0;
+    return tv;
+}
+
+/* The ledger key a condition asks about, in key (book 2 §1.7 "Keys"): 1 with a key, 0 when
+ * its field is absent (unknown), 2 when no threshold is reached (nothing to ask). */
+static int key_of(E *e, const cond *c, const pobj *base, const char *prefix, xres *x,
+                  char *key, size_t cap, int64_t *at_least)
+{
+    switch (c->key) {
+    case KEY_ANY: key[0] = 0; return 1;
+    case KEY_CLAIM_YEAR: xprintf(key, cap, "%04lld", (long long)claim_year(e)); return 1;
+    default: break;
+    }
+    const pval *v = slot_at(base, c->pidx, c->plen);
+    if (!v) {
+        miss(x, prefix, c->field);
+        return 0;
+    }
+    if (c->key == KEY_THRESHOLD) {
+        int64_t h = -1;
+        for (size_t i = 0; i < c->nthreshold; i++)
+            if (c->thresholds[i] <= v->u.i)
+                h = c->thresholds[i];
+        if (h < 0)
+            return 2;
+        *at_least = h / 100;
+        xprintf(key, cap, "%lld", (long long)(h / 100));
+        return 1;
+    }
+    switch (v->type) {
+    case T_DATE: calc_date_format(key, (calc_date)v->u.i); break;
+    case T_ENUM: xprintf(key, cap, "%s", v->s ? v->s : ""); break;
+    case T_STRING: xprintf(key, cap, "%s", v->u.s); break;
+    default: xprintf(key, cap, "%lld", (long long)v->u.i);
+    }
+    return 1;
+}
+
+/* The reason's words for a ledger entry: "奖励记录第2条：2023年度 ¥8,000,000.00（2023）". */
+static void entry_text(const E *e, size_t i, char az[200], char ae[200], xres *x)
+{
+    const ledger_schema *ls = &e->c->ps->ledger;
+    const pval *it = &e->c->prof->root.u.o->slot[ls->list->index].u.l->item[i];
+    const pval *y = &it->u.o->slot[ls->iyear], *a = &it->u.o->slot[ls->iamount],
+               *k = &it->u.o->slot[ls->ikey], *p = &it->u.o->slot[ls->ipolicy];
+    char m[40];
+    calc_money_format_grouped(m, a->set ? a->u.i : 0);
+    const char *ks = k->set ? k->u.s : "", *ps = p->set ? p->u.s : "";
+    long long yy = y->set ? (long long)y->u.i : 0;
+    xprintf(x->field, sizeof x->field, "%s[%zu]", ls->list->name, i);
+    xprintf(x->actual, sizeof x->actual, "%s, year %lld, key %s, amount %s", ps, yy, ks, m);
+    xprintf(az, 200, "第%zu条：%lld年度 ¥%s（%s）", i + 1, yy, m, ks);
+    xprintf(ae, 200, "entry %zu: year %lld, ¥%s (%s)", i + 1, yy, m, ks);
+}
+
+/* no_award / installment_due (book 2 §1.7). */
+static int x_ledger(E *e, const cond *c, const pobj *base, const char *prefix, xres *x)
+{
+    const ledger_schema *ls = &e->c->ps->ledger;
+    const char *pol = e->p->id;
+    char key[128];
+    int64_t at_least = 0;
+    int64_t y = claim_year(e);
+    int k = key_of(e, c, base, prefix, x, key, sizeof key, &at_least);
+    const snode *lsn = ls->list;
+    char rz[240], re[240];
+    bool inst = c->op == C_INSTALLMENT;
+    if (inst)
+        xprintf(rz, sizeof rz, "分期未发放完毕且%lld年度尚未发放", (long long)y);
+    else if (c->key == KEY_ANY)
+        xprintf(rz, sizeof rz, "此前未获得本政策奖励");
+    else if (c->key == KEY_THRESHOLD)
+        xprintf(rz, sizeof rz, "此前未获得本台阶或更高台阶的奖励");
+    else if (c->in_claim_year)
+        xprintf(rz, sizeof rz, "%lld年度尚未就“%s”获得本政策奖励", (long long)y, k == 1 ? key : "…");
+    else
+        xprintf(rz, sizeof rz, "尚未就“%s”获得本政策奖励", k == 1 ? key : "…");
+    if (inst)
+        xprintf(re, sizeof re, "an installment still due, none paid for %lld", (long long)y);
+    else if (c->key == KEY_ANY)
+        xprintf(re, sizeof re, "no award of this policy before");
+    else if (c->key == KEY_THRESHOLD)
+        xprintf(re, sizeof re, "no award at this threshold or a higher one before");
+    else if (c->in_claim_year)
+        xprintf(re, sizeof re, "no award of this policy for “%s” in %lld", k == 1 ? key : "…",
+                (long long)y);
+    else
+        xprintf(re, sizeof re, "no award of this policy for “%s” before", k == 1 ? key : "…");
+    xprintf(x->field, sizeof x->field, "%s%s", prefix, c->field);
+    if (k == 0) {
+        say(x, c, c->sn, "未填写", "not provided", rz, re);
+        return TV_UNKNOWN;
+    }
+    if (k == 2) {
+        xprintf(x->actual, sizeof x->actual, "no threshold reached");
+        xprintf(x->required, sizeof x->required, "no entry of %s at a threshold reached", pol);
+        say(x, c, lsn, "未达到任何台阶", "no threshold reached", rz, re);
+        return TV_TRUE;
+    }
+    size_t first, n;
+    const pobj *root = e->c->prof->root.u.o;
+    if (inst) {
+        int64_t nn = c->k1;
+        if (c->by_n) {
+            const pval *lv = slot_at(base, c->pidx2, c->plen2);
+            if (!lv) {
+                miss(x, prefix, c->field2);
+                say(x, c, c->sn2, "未填写", "not provided", rz, re);
+                return TV_UNKNOWN;
+            }
+            nn = (size_t)lv->u.i < c->nby ? c->by_n[lv->u.i] : 0;
+            if (nn == 0) { /* no schedule for this value: nothing to count */
+                xprintf(x->actual, sizeof x->actual, "no installments for %s", lv->s);
+                xprintf(x->required, sizeof x->required, "installment k <= n");
+                say(x, c, lsn, "无分期安排", "no installment schedule", rz, re);
+                return TV_TRUE;
+            }
+        }
+        n = ledger_count(ls, root, pol, key, LEDGER_ANY_YEAR, &first);
+        xprintf(x->required, sizeof x->required, "installment %zu of at most %lld", n + 1,
+                (long long)nn);
+        if ((int64_t)n + 1 <= nn) {
+            xprintf(x->actual, sizeof x->actual, "installment %zu of %lld due", n + 1,
+                    (long long)nn);
+            char az[120], ae[120];
+            xprintf(az, sizeof az, "应发第%zu期（共%lld期）", n + 1, (long long)nn);
+            xprintf(ae, sizeof ae, "installment %zu of %lld due", n + 1, (long long)nn);
+            say(x, c, lsn, az, ae, rz, re);
+            return TV_TRUE;
+        }
+    } else if (c->key == KEY_THRESHOLD) {
+        n = ledger_count_key_at_least(ls, root, pol, at_least, &first);
+        xprintf(x->required, sizeof x->required, "no entry of %s with a key >= %s", pol, key);
+    } else {
+        n = ledger_count(ls, root, pol, c->key == KEY_ANY ? NULL : key,
+                         c->in_claim_year ? y : LEDGER_ANY_YEAR, &first);
+        xprintf(x->required, sizeof x->required, "no entry of %s%s%s%s", pol,
+                c->key == KEY_ANY ? "" : " with key ", c->key == KEY_ANY ? "" : key,
+                c->in_claim_year ? " in the claim year" : "");
+    }
+    if (!n) {
+        xprintf(x->actual, sizeof x->actual, "none");
+        say(x, c, lsn, "无", "none", rz, re);
+        return TV_TRUE;
+    }
+    char az[200], ae[200];
+    entry_text(e, first, az, ae, x);
+    say(x, c, lsn, az, ae, rz, re);
+    return TV_FALSE;
+}
+
+/* The current stage's date in the window (book 2 §3, qt25-listing L2). */
+static int x_stage(E *e, const cond *c, const pobj *base, const char *prefix, xres *x)
+{
+    const pval *st = slot_at(base, c->pidx, c->plen);
+    const pval *obj = slot_at(base, c->pidx2, c->plen2);
+    char a[16], b[16];
+    calc_date_format(a, (calc_date)reqv(e, &c->req[0]));
+    calc_date_format(b, (calc_date)reqv(e, &c->req[1]));
+    char rz[120], re[120];
+    xprintf(rz, sizeof rz, "当前阶段的日期在%s至%s期间", a, b);
+    xprintf(re, sizeof re, "the current stage's date from %s to %s", a, b);
+    xprintf(x->required, sizeof x->required, "between %s and %s", a, b);
+    xprintf(x->field, sizeof x->field, "%s%s", prefix, c->field);
+    if (!st) {
+        miss(x, prefix, c->field);
+        say(x, c, c->sn, "未填写", "not provided", rz, re);
+        return TV_UNKNOWN;
+    }
+    const snode *d = schema_child(c->sn2, st->s ? st->s : "", st->s ? strlen(st->s) : 0);
+    if (!d) { /* a stage without a date (none): nothing to check */
+        xprintf(x->actual, sizeof x->actual, "%s", st->s ? st->s : "");
+        char w[2][160];
+        value_words(w, c->sn, st);
+        say(x, c, c->sn, w[0], w[1], rz, re);
+        return TV_TRUE;
+    }
+    xprintf(x->field, sizeof x->field, "%s%s.%s", prefix, c->field2, d->name);
+    const pval *v = obj && obj->type == T_OBJECT && obj->u.o->slot[d->index].set
+                        ? &obj->u.o->slot[d->index]
+                        : NULL;
+    if (!v) {
+        miss(x, "", x->field);
+        say(x, c, d, "未填写", "not provided", rz, re);
+        return TV_UNKNOWN;
+    }
+    char dv[16];
+    calc_date_format(dv, (calc_date)v->u.i);
+    xprintf(x->actual, sizeof x->actual, "%s", dv);
+    say(x, c, d, dv, dv, rz, re);
+    return v->u.i >= reqv(e, &c->req[0]) && v->u.i <= reqv(e, &c->req[1]) ? TV_TRUE : TV_FALSE;
+}
+
+int evalx(E *e, const cond *c, const pobj *base, const char *prefix, xres *x)
+{
+    x->nmiss = 0;
+    x->field[0] = x->actual[0] = x->required[0] = 0;
+    switch (c->op) {
+    case C_BETWEEN: return x_between(e, c, base, prefix, x);
+    case C_YEAR_INDEX_MIN:
+    case C_YEAR_INDEX_MAX: return x_year_index(e, c, base, prefix, x);
+    case C_LEASE_MONTHS: return x_lease(e, c, base, prefix, x);
+    case C_WITHIN_MONTHS: return x_within(e, c, base, prefix, x);
+    case C_RATIO: return x_ratio(e, c, base, prefix, x);
+    case C_MONTHS_EVERY:
+    case C_MONTHS_COUNT:
+    case C_MONTHS_MIN: return x_months(e, c, base, prefix, x);
+    case C_NO_AWARD:
+    case C_INSTALLMENT: return x_ledger(e, c, base, prefix, x);
+    case C_STAGE_DATE: return x_stage(e, c, base, prefix, x);
+    }
+    return TV_UNKNOWN;
+}

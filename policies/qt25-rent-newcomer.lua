@@ -1,0 +1,51 @@
+-- 新引进企业房租补贴（逐年递减） — policy book 2 §3, qt25-rent-newcomer.
+return policy {
+  id = "qt25-rent-newcomer",
+  kind = "cash",
+  title = { zh = "新引进企业房租补贴（逐年递减）", en = "Rent subsidy for newly arrived enterprises (decreasing by lease year)" },
+  source = {
+    doc = "钱塘区2025年“领飞”惠企政策包（policy book 2）", publisher = "示例 [illustrative]", date = "2025",
+    quote = "自入驻之日起三年内，第一年按实际租金的100%、第二年50%、第三年30%给予补贴，每年最高100万元",
+  },
+  in_force = { "2025-01-01", "2029-12-31" },
+  event = { field = "lease.start", from = "2024-01-01", to = "2025-12-31" },
+  params = {
+    rates = illustrative(percent { ["1"] = "100", ["2"] = "50", ["3"] = "30" }),
+    months = illustrative(count "36", "三年内"),
+    ceiling = illustrative(yuan "1000000", "每年最高100万元"),
+  },
+  conditions = {
+    between("lease.start", EVENT_FROM, EVENT_TO),
+    at_least("lease.m2", 1),
+    greater_than("lease.rent_per_m2_month", 0),
+    lease_months_at_least("lease.start", "lease.end", 1, { within = 36 }),
+    no_award { key = CLAIM_YEAR, zh = "本申报年度尚未获得本政策补贴",
+               en = "no subsidy of this policy for the claim year yet" },
+  },
+  -- each month of Y in the lease's first 36: m² × rent × 100 / 50 / 30% by lease year, rounded
+  -- per month; summed; at most 1,000,000 per claim year
+  amount = function(e, p)
+    local y, start, stop = claim_year(), e.lease.start, e.lease["end"]
+    local monthly = mul(e.lease.m2, e.lease.rent_per_m2_month)
+    local total = 0
+    for ly = 1, 3 do
+      local n = 0
+      for mi = 12 * y, 12 * y + 11 do
+        local j = lease_month(start, mi)
+        if j >= 1 and j <= p.months and lease_year(start, mi) == ly
+            and (stop == nil or mi <= month_index(stop)) then
+          n = n + 1
+        end
+      end
+      if n > 0 then
+        step({ zh = string.format("租期第%d年计入%d个月", ly, n), en = string.format("lease year %d: %d month(s)", ly, n) }, n)
+        total = add(total, mul(n, pct(monthly, p.rates[ly])))
+      end
+    end
+    return min(total, p.ceiling)
+  end,
+  amount_rule = {
+    zh = "申报年度内租期前36个月的每个月：面积×月租金×（租期第一年100%、第二年50%、第三年30%），逐月四舍五入后相加；每个申报年度不超过100万元",
+    en = "each month of the claim year in the lease's first 36: m² × rent × (100% / 50% / 30% in lease years 1 / 2 / 3), rounded per month and summed; at most 1,000,000 per claim year",
+  },
+}
