@@ -21,7 +21,7 @@ res_of() { jq -c --arg p "$2" ".results[] | select(.policy == \$p) | $3" "$1"; }
 begin "replay: the dslx cases pass"
 run replay --policies $P $P/cases.yaml
 want_rc 0
-want_match out '^28 passed, 0 failed$'
+want_match out '^31 passed, 0 failed$'
 end
 
 cat >"$tmp/p.yaml" <<'EOF'
