@@ -444,6 +444,8 @@ static int l_brackets(lua_State *L)
     lua_Integer nt = luaL_len(L, 2);
     sbx_charge(L, nt);
     evalctx *c = words_ctx(L);
+    const label_name *nq = c ? named_of(c, q) : NULL;
+    const snode *qsn = nq ? nq->sn : NULL; /* the quantity's field: its parts in its unit */
     int64_t v[16], sum = 0, left = q;
     for (int i = 0; i < nf; i++)
         v[i + 1] = checkint(L, i + 3, "brackets: a factor");
@@ -460,7 +462,7 @@ static int l_brackets(lua_State *L)
         snprintf(zh, sizeof zh, "第%lld档 ", (long long)i);
         snprintf(en, sizeof en, "bracket %lld: ", (long long)i);
         if (c) /* the part is of the quantity, in its unit */
-            ctx_name(c, v[0], named_of(c, q) ? named_of(c, q)->sn : NULL, NULL, NULL, T_INT);
+            ctx_name(c, v[0], qsn, NULL, NULL, T_INT);
         product_line(L, c, zh, en, v, nf + 1, rate, out);
     }
     char s[40];
