@@ -65,13 +65,13 @@ typedef struct label_name {
  * "不超过上限 ¥30,000,000.00", or where it binds "… 超过上限 ¥X，按上限计 ¥X"; min/max of n values
  * v (x[i] naming v[i], r the result): "申请公寓套数 8套、符合条件人才数 12人、20 取最小者 = 8套" —
  * false (no line) when no operand is named, for then nothing says what kind of number it is. */
-/* One operand as the words above name it (type: its kind when nothing names it). */
-void words_operand(sbuf *b, const label_name *x, int64_t v, int type, int lang, bool *unnamed);
 void words_pct(sbuf w[2], const label_name *x, int64_t v, const char *rate, int64_t out,
                bool *unnamed);
 void words_cap(sbuf w[2], const label_name *x, int64_t v, int64_t limit);
 bool words_minmax(sbuf w[2], const label_name *const *x, const int64_t *v, int n, bool max,
                   int64_t best, const label_name *r, bool *unnamed);
+/* One operand as the words above name it (type: its kind when nothing names it). */
+void words_operand(sbuf *b, const label_name *x, int64_t v, int type, int lang, bool *unnamed);
 /* The sentences {zh, en} of a record made outside a condition (crec.words), kept in a. */
 const char *const *label_words(arena *a, const char *zh, const char *en);
 /* The sentence of a reason made by a pool (exhausted, or a share floored to nothing; money: a
