@@ -550,6 +550,79 @@ static int lint_wording(calc_diags *d, const policy *p, const cond *c, size_t n)
     return rc;
 }
 
+/* Whether condition c (or one below it) compares a date with the event window; the field it
+ * does so on in *field (its schema path, lists as name[]) when that is not the window's. */
+static int event_uses(const policy *p, const cond *v, size_t n, const char **wrong,
+                      bool *app)
+{
+    int uses = 0;
+    for (size_t i = 0; i < n; i++) {
+        const cond *c = &v[i];
+        if (c->n)
+            uses += event_uses(p, c->sub, c->n, wrong, app);
+        if (c->op == C_WITHIN_MONTHS && p->has_app && c->sn && c->sn2 &&
+            strcmp(c->sn->path, p->app_field) == 0 && strcmp(c->sn2->path, p->app_after) == 0 &&
+            c->k1 == p->app_months)
+            *app = true;
+        bool ev = (c->op == C_BETWEEN || c->op == C_STAGE_DATE) &&
+                  (c->req[0].kind == RV_EVENT_FROM || c->req[1].kind == RV_EVENT_TO);
+        if (!ev)
+            continue;
+        uses++;
+        const snode *sn = c->op == C_STAGE_DATE ? c->sn2 : c->sn;
+        bool same = sn && strcmp(sn->path, p->ev_field) == 0;
+        if (c->coalesce)
+            same = same && p->ev_field2 && c->sn2 && strcmp(c->sn2->path, p->ev_field2) == 0;
+        if (!same && sn)
+            *wrong = sn->path;
+    }
+    return uses;
+}
+
+/* The windows of book 2 §1.3 as data, checked against the conditions that use them. */
+static int lint_windows(calc_diags *d, const policy *p)
+{
+    calc_loc loc = {p->file, 0, 0};
+    int bad = 0;
+    const char *wrong = NULL;
+    bool app = false;
+    int uses = event_uses(p, p->conds, p->ncond, &wrong, &app);
+    char a[16], b[16];
+    if (p->has_event && p->ev_to > p->to) {
+        diag_at(d, CALC_ECHECK, &loc, p->id, "end the event window by the payout window's end",
+                "the event window ends on %s, after the payout window (%s): an event after "
+                "that can never be paid", calc_date_format(a, p->ev_to),
+                calc_date_format(b, p->to));
+        bad++;
+    }
+    if (p->has_event && p->ev_from > p->to) {
+        diag_at(d, CALC_ECHECK, &loc, p->id, NULL,
+                "the event window starts on %s, after the payout window ends",
+                calc_date_format(a, p->ev_from));
+        bad++;
+    }
+    if (wrong) {
+        diag_at(d, CALC_ECHECK, &loc, p->id, "compare the event's own date with EVENT_FROM/TO",
+                "'%s' is compared with the event window, which is on '%s'", wrong,
+                p->ev_field);
+        bad++;
+    }
+    if (p->has_event && !uses) {
+        diag_at(d, CALC_ECHECK, &loc, p->id,
+                "add between(FIELD, EVENT_FROM, EVENT_TO) to the conditions",
+                "the event window on '%s' is declared but no condition checks it", p->ev_field);
+        bad++;
+    }
+    if (p->has_app && !app) {
+        diag_at(d, CALC_ECHECK, &loc, p->id,
+                "add within_months_after(FIELD, AFTER, MONTHS) with the window's values",
+                "the application window (%s within %d months after %s) is declared but no "
+                "condition checks it", p->app_field, p->app_months, p->app_after);
+        bad++;
+    }
+    return bad;
+}
+
 int calc_policies_check(const calc_engine *e, calc_date today, calc_diags *d)
 {
     const polset *ps = &e->ps;
@@ -582,6 +655,8 @@ int calc_policies_check(const calc_engine *e, calc_date today, calc_diags *d)
             }
         }
         if (lint_wording(d, p, p->conds, p->ncond) && !rc)
+            rc = CALC_ECHECK;
+        if (lint_windows(d, p) && !rc)
             rc = CALC_ECHECK;
         if (p->to < today) {
             calc_error *x = calc_diags_add(d);
