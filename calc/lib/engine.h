@@ -76,4 +76,8 @@ void qualify_words(sbuf *b, const calc_engine *e, const policy *p, const qualify
 void qualify_json(sbuf *b, const calc_engine *e, const policy *p, const qualify *q);
 void result_json(sbuf *b, const calc_engine *e, const calc_result *res, bool conds, bool explain);
 
+/* Exclusive groups, then caps, for one profile's results (setrules.c). */
+void set_resolve_groups(calc_engine *e, calc_result *res);
+void set_apply_caps(calc_engine *e, calc_result *res, const calc_profile *prof);
+
 #endif
