@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const type_names[] = {"object", "list",   "string", "int",
-                                         "money",  "date",   "bool",   "enum"};
+static const char *const type_names[T_NTYPES] = {"object", "list", "string", "int", "money",
+                                                  "date",   "bool", "enum",   "month"};
 
 static snode *new_node(calc_schema *s, const char *name, const char *path, int type)
 {
@@ -147,6 +147,114 @@ static const char *str_of(calc_schema *s, const value *m, const char *key)
     return v && v->type == V_SCALAR ? arena_strndup(&s->a, v->str, v->len) : NULL;
 }
 
+/* A field's `default:` into n->dflt (and n->dflt_s): a list's is [], a scalar's is a value of
+ * the field's type (an enum's default is its code: zone [other]). */
+static int load_default(snode *n, const value *v, calc_diags *d)
+{
+    if (!v)
+        return 0;
+    if (n->type == T_LIST) {
+        if (v->type == V_SEQ && v->n == 0)
+            return 0;
+        diag_at(d, CALC_ESCHEMA, &v->loc, n->path, "write default: []",
+                "a list's default is the empty list");
+        return CALC_ESCHEMA;
+    }
+    pval pv;
+    memset(&pv, 0, sizeof pv);
+    if (n->type == T_OBJECT || v->type != V_SCALAR ||
+        schema_scalar(n, v->str, v->len, v->quoted, &pv)) {
+        diag_at(d, CALC_ESCHEMA, &v->loc, n->path, NULL,
+                "the default is not a value of the field's type (%s)", type_names[n->type]);
+        return CALC_ESCHEMA;
+    }
+    n->dflt = pv.u.i;
+    n->dflt_s = n->type == T_STRING ? pv.u.s : n->type == T_ENUM ? pv.s : NULL;
+    return 0;
+}
+
+/* Whether the scalar v of a field's entry is `true` (`required`, `key`). */
+static bool is_true(const value *v)
+{
+    return v && v->type == V_SCALAR && !v->quoted && strcmp(v->str, "true") == 0;
+}
+
+/* `absent: none`, `source: records` and `key: true` of a field's entry def into n. */
+static int load_rules(calc_schema *s, snode *n, const value *def, calc_diags *d)
+{
+    const value *ab = map_get(def, "absent"), *src = map_get(def, "source"),
+                *key = map_get(def, "key");
+    if (ab) {
+        if (ab->type != V_SCALAR || strcmp(ab->str, "none") != 0) {
+            diag_at(d, CALC_ESCHEMA, &ab->loc, n->path,
+                    "absent: none (its absence means none, never unknown)",
+                    "unknown absence rule '%s'", ab->type == V_SCALAR ? ab->str : "");
+            return CALC_ESCHEMA;
+        }
+        if (n->has_default || n->required || n->type == T_OBJECT) {
+            diag_at(d, CALC_ESCHEMA, &ab->loc, n->path,
+                    "drop absent: none, or the default, or required",
+                    "absent: none is for a field without a default that may be left out");
+            return CALC_ESCHEMA;
+        }
+        n->absent_none = true;
+    }
+    if (src) {
+        if (src->type != V_SCALAR || strcmp(src->str, "records") != 0) {
+            diag_at(d, CALC_ESCHEMA, &src->loc, n->path,
+                    "source: records (the district's records, never the applicant)",
+                    "unknown source '%s'", src->type == V_SCALAR ? src->str : "");
+            return CALC_ESCHEMA;
+        }
+        n->from_records = true;
+    }
+    if (key) {
+        if (!is_true(key)) {
+            diag_at(d, CALC_ESCHEMA, &key->loc, n->path, "write key: true, or leave it out",
+                    "unknown key rule '%s'", key->type == V_SCALAR ? key->str : "");
+            return CALC_ESCHEMA;
+        }
+        const snode *item = n->parent;
+        if (!item || !item->parent || item->parent->type != T_LIST ||
+            item->parent->item != item || n->type == T_OBJECT || n->type == T_LIST) {
+            diag_at(d, CALC_ESCHEMA, &key->loc, n->path,
+                    "key: true marks the field that names each item of a list, e.g. grants[].name",
+                    "a key is a scalar field of a list's items");
+            return CALC_ESCHEMA;
+        }
+        if (schema_list_key(item->parent)) {
+            diag_at(d, CALC_ESCHEMA, &key->loc, n->path, NULL,
+                    "the items of %s have a key already (%s)", item->parent->path,
+                    schema_list_key(item->parent)->path);
+            return CALC_ESCHEMA;
+        }
+        n->is_key = true;
+        n->required = true; /* an item is named by its key: it cannot be left out */
+    }
+    (void)s;
+    return 0;
+}
+
+const snode *schema_list_key(const snode *list)
+{
+    if (!list || list->type != T_LIST || !list->item || list->item->type != T_OBJECT)
+        return NULL;
+    for (size_t i = 0; i < list->item->nchild; i++)
+        if (list->item->child[i]->is_key)
+            return list->item->child[i];
+    return NULL;
+}
+
+bool schema_from_records(const snode *n)
+{
+    for (; n; n = n->parent)
+        if (n->from_records)
+            return true;
+    return false;
+}
+
+bool schema_absent_none(const snode *n) { return n && (n->absent_none || n->has_default); }
+
 static int load_field(calc_schema *s, const char *path, const value *def, calc_diags *d)
 {
     const calc_loc *loc = &def->loc;
@@ -156,11 +264,11 @@ static int load_field(calc_schema *s, const char *path, const value *def, calc_d
     }
     const char *tname = str_of(s, def, "type");
     int type = -1;
-    for (int i = 0; tname && i < 8; i++)
+    for (int i = 0; tname && i < T_NTYPES; i++)
         if (strcmp(tname, type_names[i]) == 0)
             type = i;
     if (type < 0) {
-        diag_at(d, CALC_ESCHEMA, loc, path, "types: string, int, money, date, bool, enum, list",
+        diag_at(d, CALC_ESCHEMA, loc, path, "types: string, int, money, date, month, bool, enum, list",
                 "unknown type '%s'", tname ? tname : "");
         return CALC_ESCHEMA;
     }
@@ -197,7 +305,7 @@ static int load_field(calc_schema *s, const char *path, const value *def, calc_d
     n->en_text = str_of(s, def, "en");
     n->group = str_of(s, def, "group");
     const value *req = map_get(def, "required");
-    n->required = req && req->type == V_SCALAR && strcmp(req->str, "true") == 0;
+    n->required = is_true(req);
     const char *en = str_of(s, def, "enum");
     if (type == T_ENUM) {
         n->en = en ? schema_enum(s, en) : NULL;
@@ -216,6 +324,8 @@ static int load_field(calc_schema *s, const char *path, const value *def, calc_d
         n->max = strtoll(mx->str, NULL, 10);
     }
     n->has_default = map_get(def, "default") != NULL;
+    if (load_default(n, map_get(def, "default"), d) || load_rules(s, n, def, d))
+        return CALC_ESCHEMA;
     return schema_load_change(n, def, d);
 }
 
@@ -372,6 +482,13 @@ int schema_scalar(const snode *n, const char *str, size_t len, bool quoted, pval
         out->u.i = dd;
         return 0;
     }
+    case T_MONTH: {
+        calc_date dd;
+        if (calc_month_parse(&dd, str, len))
+            return -1;
+        out->u.i = dd;
+        return 0;
+    }
     case T_BOOL: { /* as a spreadsheet or a person writes it: true/TRUE/True, 是/否 */
         static const char *const yes[] = {"true", "TRUE", "True", "\xE6\x98\xAF", NULL},
                                  *const no[] = {"false", "FALSE", "False", "\xE5\x90\xA6", NULL};
@@ -418,12 +535,12 @@ void schema_fill_defaults(arena *a, const snode *n, pobj *o)
             if (ch->type == T_LIST) {
                 slot->u.l = arena_alloc(a, sizeof(plist));
             } else if (ch->type == T_ENUM) {
-                /* enum defaults: "none" */
-                int k = enum_index(ch->en, "none");
-                slot->u.i = k < 0 ? 0 : k;
+                slot->u.i = ch->dflt; /* the schema's code: none, other */
                 slot->s = ch->en->values[slot->u.i];
+            } else if (ch->type == T_STRING) {
+                slot->u.s = ch->dflt_s;
             } else {
-                slot->u.i = 0; /* false / 0 */
+                slot->u.i = ch->dflt; /* false, 0, a date */
             }
         }
     }
@@ -470,7 +587,10 @@ static bool convert_object(vctx *c, const snode *n, const value *v, pval *out)
     for (size_t i = 0; i < n->nchild; i++)
         if (n->child[i]->required && !o->slot[i].set && !given[i]) {
             path_key(c, keep, n->child[i]->name, n->child[i]->name_len);
-            diag_at(c->d, CALC_ESCHEMA, &v->loc, c->path, "add it to the profile",
+            bool item = n->parent && n->parent->type == T_LIST && n->parent->item == n;
+            diag_at(c->d, CALC_ESCHEMA, &v->loc, c->path,
+                    item ? "every item of the list needs it: add it to the item"
+                         : "add it to the profile",
                     "required field is missing");
             c->path[keep] = 0;
             ok = false;
@@ -480,6 +600,100 @@ static bool convert_object(vctx *c, const snode *n, const value *v, pval *out)
     out->u.o = o;
     out->loc = v->loc;
     return ok;
+}
+
+/* A list item's key value and its index (and, for a repeating item, the index of the first
+ * item with its key), for finding two items with the same key. */
+typedef struct keyed {
+    const pval *k;
+    size_t i, first;
+} keyed;
+
+static int cmp_key(const pval *a, const pval *b)
+{
+    if (a->type == T_STRING)
+        return strcmp(a->u.s, b->u.s);
+    return a->u.i < b->u.i ? -1 : a->u.i > b->u.i;
+}
+
+static int cmp_keyed(const void *pa, const void *pb)
+{
+    const keyed *a = pa, *b = pb;
+    int r = cmp_key(a->k, b->k);
+    return r ? r : a->i < b->i ? -1 : a->i > b->i;
+}
+
+static int cmp_index(const void *pa, const void *pb)
+{
+    const keyed *a = pa, *b = pb;
+    return a->i < b->i ? -1 : a->i > b->i;
+}
+
+bool schema_keys_unique(const snode *list, const plist *l)
+{
+    const snode *key = schema_list_key(list);
+    if (!key || l->n < 2)
+        return true;
+    keyed *k = malloc(l->n * sizeof *k);
+    if (!k)
+        abort();
+    size_t n = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        const pval *it = &l->item[i];
+        if (it->set && it->type == T_OBJECT && it->u.o->slot[key->index].set)
+            k[n++] = (keyed){&it->u.o->slot[key->index], i, i};
+    }
+    qsort(k, n, sizeof *k, cmp_keyed);
+    bool ok = true;
+    for (size_t j = 1; ok && j < n; j++)
+        ok = cmp_key(k[j].k, k[j - 1].k) != 0;
+    free(k);
+    return ok;
+}
+
+/* The items of list l (values v; the list's path is c->path up to keep) that repeat the key of
+ * an earlier item (book 2 §1.6: two grants with one name, two months alike) are errors, each at
+ * the repeating item, in item order; false when there is one. */
+static bool check_keys(vctx *c, const snode *list, const value *v, const plist *l, size_t keep)
+{
+    const snode *key = schema_list_key(list);
+    if (!key || l->n < 2)
+        return true;
+    keyed *k = malloc(l->n * sizeof *k);
+    if (!k)
+        abort();
+    size_t n = 0, nd = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        const pval *it = &l->item[i];
+        if (it->set && it->type == T_OBJECT && it->u.o->slot[key->index].set)
+            k[n++] = (keyed){&it->u.o->slot[key->index], i, i};
+    }
+    qsort(k, n, sizeof *k, cmp_keyed);
+    for (size_t j = 1, first = 0; j < n; j++) {
+        if (cmp_key(k[j].k, k[first].k) != 0) {
+            first = j;
+            continue;
+        }
+        k[nd++] = (keyed){k[j].k, k[j].i, k[first].i}; /* nd <= j: no entry not yet read */
+    }
+    qsort(k, nd, sizeof *k, cmp_index);
+    sbuf t = {0};
+    for (size_t j = 0; j < nd; j++) {
+        char was[64];
+        snprintf(c->path + keep, sizeof c->path - keep, "[%zu]", k[j].first);
+        snprintf(was, sizeof was, "%.*s", (int)(sizeof was - 1), c->path + keep);
+        snprintf(c->path + keep, sizeof c->path - keep, "[%zu].%s", k[j].i, key->name);
+        t.n = 0;
+        pval_render(&t, k[j].k);
+        char first_path[300];
+        snprintf(first_path, sizeof first_path, "%.*s%s", (int)keep, c->path, was);
+        bad(c, v->items[k[j].i], "each item of the list has its own key: remove or merge the repeated item",
+            "duplicate item: %s '%s' as in %s", key->name, t.p ? t.p : "", first_path);
+    }
+    c->path[keep] = 0;
+    sb_free(&t);
+    free(k);
+    return nd == 0;
 }
 
 static bool convert(vctx *c, const snode *n, const value *v, pval *out)
@@ -513,6 +727,8 @@ static bool convert(vctx *c, const snode *n, const value *v, pval *out)
                 ok = false;
         }
         c->path[keep] = 0;
+        if (!check_keys(c, n, v, l, keep))
+            ok = false;
         out->set = ok;
         out->u.l = l;
         return ok;
@@ -559,6 +775,11 @@ static bool convert(vctx *c, const snode *n, const value *v, pval *out)
         out->u.i = 0;
         bad(c, v, "write a real date as YYYY-MM-DD, e.g. 2025-03-01",
             "expected a date YYYY-MM-DD, got '%s'", v->str);
+        return false;
+    case T_MONTH:
+        out->u.i = 0;
+        bad(c, v, "write a month as YYYY-MM, e.g. 2024-03 (or 2024/3, 2024年3月)",
+            "expected a month YYYY-MM, got '%s'", v->str);
         return false;
     case T_BOOL:
         bad(c, v, "write true or false (or 是/否)", "expected true or false, got '%s'", v->str);
@@ -759,6 +980,7 @@ void pval_render(sbuf *b, const pval *v)
     case T_INT: sb_int(b, (long long)v->u.i); break;
     case T_MONEY: sb_puts(b, calc_money_format(buf, v->u.i)); break;
     case T_DATE: sb_puts(b, calc_date_format(buf, (calc_date)v->u.i)); break;
+    case T_MONTH: sb_puts(b, calc_month_format(buf, (calc_date)v->u.i)); break;
     case T_BOOL: sb_puts(b, v->u.i ? "true" : "false"); break;
     case T_ENUM: sb_puts(b, v->s); break;
     case T_LIST:
