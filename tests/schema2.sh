@@ -314,6 +314,47 @@ want_line_file "$tmp/heads" "所在片区"
 grep -q '已获奖励记录\|奖励事项' "$tmp/heads" && problem "the CSV template asks for the award ledger"
 end
 
+# Ensure the schema's new rules are checked when the set is loaded: an unknown absence rule, an
+# absence rule on a field with a default, a key outside a list's items, a default that is not a
+# value of the field's type.
+begin "schema rules: absent, key and default checked at load"
+# edited DIR FROM TO: the shipped set with one text of schema.yaml replaced
+edited() {
+    rm -rf "$tmp/set"
+    cp -r policies "$tmp/set"
+    F="$1" T="$2" perl -0pi -e 's/\Q$ENV{F}\E/$ENV{T}/' "$tmp/set/schema.yaml"
+    cmp -s policies/schema.yaml "$tmp/set/schema.yaml" && problem "the edit of '$1' changed nothing"
+}
+edited "    absent: none  # the lease has not ended (§1.6)" "    absent: never"
+run_nosrc schema --policies "$tmp/set"
+want_rc 3
+want_match err "schema\.yaml:[0-9]+:13: error: lease\.end: unknown absence rule 'never'$"
+edited "    default: other
+    label: 所在片区" "    default: other
+    absent: none
+    label: 所在片区"
+run_nosrc schema --policies "$tmp/set"
+want_rc 3
+want_match err "error: zone: absent: none is for a field without a default that may be left out$"
+edited "    default: other
+    label: 所在片区" "    default: elsewhere
+    label: 所在片区"
+run_nosrc schema --policies "$tmp/set"
+want_rc 3
+want_match err "error: zone: the default is not a value of the field's type \(enum\)$"
+edited "    absent: none  # never moved" "    key: true  # never moved"
+run_nosrc schema --policies "$tmp/set"
+want_rc 3
+want_match err "error: moved_in: a key is a scalar field of a list's items$"
+edited "    key: true
+    label: 人才姓名" "    label: 人才姓名"
+run_nosrc schema --policies "$tmp/set"
+want_rc 0
+printf 'id: T\nname: 甲\ntalents:\n  - {name: 李四}\n  - {name: 李四}\n' >"$tmp/tal.yaml"
+run_nosrc eval "$tmp/tal.yaml" --as-of $ASOF --policies "$tmp/set"
+want_rc 0
+end
+
 # Ensure book 1 is unchanged: every recorded case replays (the schema gained defaulted fields,
 # which a replay attributes to the schema, never fails on).
 begin "book 1: every case replays"
