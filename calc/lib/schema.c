@@ -10,6 +10,11 @@
 static const char *const type_names[T_NTYPES] = {"object", "list", "string", "int", "money",
                                                   "date",   "bool", "enum",   "month"};
 
+const char *schema_type_name(int type)
+{
+    return type >= 0 && type < T_NTYPES ? type_names[type] : "";
+}
+
 static snode *new_node(calc_schema *s, const char *name, const char *path, int type)
 {
     snode *n = arena_alloc(&s->a, sizeof *n);
@@ -147,114 +152,6 @@ static const char *str_of(calc_schema *s, const value *m, const char *key)
     return v && v->type == V_SCALAR ? arena_strndup(&s->a, v->str, v->len) : NULL;
 }
 
-/* A field's `default:` into n->dflt (and n->dflt_s): a list's is [], a scalar's is a value of
- * the field's type (an enum's default is its code: zone [other]). */
-static int load_default(snode *n, const value *v, calc_diags *d)
-{
-    if (!v)
-        return 0;
-    if (n->type == T_LIST) {
-        if (v->type == V_SEQ && v->n == 0)
-            return 0;
-        diag_at(d, CALC_ESCHEMA, &v->loc, n->path, "write default: []",
-                "a list's default is the empty list");
-        return CALC_ESCHEMA;
-    }
-    pval pv;
-    memset(&pv, 0, sizeof pv);
-    if (n->type == T_OBJECT || v->type != V_SCALAR ||
-        schema_scalar(n, v->str, v->len, v->quoted, &pv)) {
-        diag_at(d, CALC_ESCHEMA, &v->loc, n->path, NULL,
-                "the default is not a value of the field's type (%s)", type_names[n->type]);
-        return CALC_ESCHEMA;
-    }
-    n->dflt = pv.u.i;
-    n->dflt_s = n->type == T_STRING ? pv.u.s : n->type == T_ENUM ? pv.s : NULL;
-    return 0;
-}
-
-/* Whether the scalar v of a field's entry is `true` (`required`, `key`). */
-static bool is_true(const value *v)
-{
-    return v && v->type == V_SCALAR && !v->quoted && strcmp(v->str, "true") == 0;
-}
-
-/* `absent: none`, `source: records` and `key: true` of a field's entry def into n. */
-static int load_rules(calc_schema *s, snode *n, const value *def, calc_diags *d)
-{
-    const value *ab = map_get(def, "absent"), *src = map_get(def, "source"),
-                *key = map_get(def, "key");
-    if (ab) {
-        if (ab->type != V_SCALAR || strcmp(ab->str, "none") != 0) {
-            diag_at(d, CALC_ESCHEMA, &ab->loc, n->path,
-                    "absent: none (its absence means none, never unknown)",
-                    "unknown absence rule '%s'", ab->type == V_SCALAR ? ab->str : "");
-            return CALC_ESCHEMA;
-        }
-        if (n->has_default || n->required || n->type == T_OBJECT) {
-            diag_at(d, CALC_ESCHEMA, &ab->loc, n->path,
-                    "drop absent: none, or the default, or required",
-                    "absent: none is for a field without a default that may be left out");
-            return CALC_ESCHEMA;
-        }
-        n->absent_none = true;
-    }
-    if (src) {
-        if (src->type != V_SCALAR || strcmp(src->str, "records") != 0) {
-            diag_at(d, CALC_ESCHEMA, &src->loc, n->path,
-                    "source: records (the district's records, never the applicant)",
-                    "unknown source '%s'", src->type == V_SCALAR ? src->str : "");
-            return CALC_ESCHEMA;
-        }
-        n->from_records = true;
-    }
-    if (key) {
-        if (!is_true(key)) {
-            diag_at(d, CALC_ESCHEMA, &key->loc, n->path, "write key: true, or leave it out",
-                    "unknown key rule '%s'", key->type == V_SCALAR ? key->str : "");
-            return CALC_ESCHEMA;
-        }
-        const snode *item = n->parent;
-        if (!item || !item->parent || item->parent->type != T_LIST ||
-            item->parent->item != item || n->type == T_OBJECT || n->type == T_LIST) {
-            diag_at(d, CALC_ESCHEMA, &key->loc, n->path,
-                    "key: true marks the field that names each item of a list, e.g. grants[].name",
-                    "a key is a scalar field of a list's items");
-            return CALC_ESCHEMA;
-        }
-        if (schema_list_key(item->parent)) {
-            diag_at(d, CALC_ESCHEMA, &key->loc, n->path, NULL,
-                    "the items of %s have a key already (%s)", item->parent->path,
-                    schema_list_key(item->parent)->path);
-            return CALC_ESCHEMA;
-        }
-        n->is_key = true;
-        n->required = true; /* an item is named by its key: it cannot be left out */
-    }
-    (void)s;
-    return 0;
-}
-
-const snode *schema_list_key(const snode *list)
-{
-    if (!list || list->type != T_LIST || !list->item || list->item->type != T_OBJECT)
-        return NULL;
-    for (size_t i = 0; i < list->item->nchild; i++)
-        if (list->item->child[i]->is_key)
-            return list->item->child[i];
-    return NULL;
-}
-
-bool schema_from_records(const snode *n)
-{
-    for (; n; n = n->parent)
-        if (n->from_records)
-            return true;
-    return false;
-}
-
-bool schema_absent_none(const snode *n) { return n && (n->absent_none || n->has_default); }
-
 static int load_field(calc_schema *s, const char *path, const value *def, calc_diags *d)
 {
     const calc_loc *loc = &def->loc;
@@ -305,7 +202,7 @@ static int load_field(calc_schema *s, const char *path, const value *def, calc_d
     n->en_text = str_of(s, def, "en");
     n->group = str_of(s, def, "group");
     const value *req = map_get(def, "required");
-    n->required = is_true(req);
+    n->required = req && req->type == V_SCALAR && strcmp(req->str, "true") == 0;
     const char *en = str_of(s, def, "enum");
     if (type == T_ENUM) {
         n->en = en ? schema_enum(s, en) : NULL;
@@ -324,7 +221,7 @@ static int load_field(calc_schema *s, const char *path, const value *def, calc_d
         n->max = strtoll(mx->str, NULL, 10);
     }
     n->has_default = map_get(def, "default") != NULL;
-    if (load_default(n, map_get(def, "default"), d) || load_rules(s, n, def, d))
+    if (schema_load_rules(n, def, d))
         return CALC_ESCHEMA;
     return schema_load_change(n, def, d);
 }
@@ -602,55 +499,6 @@ static bool convert_object(vctx *c, const snode *n, const value *v, pval *out)
     return ok;
 }
 
-/* A list item's key value and its index (and, for a repeating item, the index of the first
- * item with its key), for finding two items with the same key. */
-typedef struct keyed {
-    const pval *k;
-    size_t i, first;
-} keyed;
-
-static int cmp_key(const pval *a, const pval *b)
-{
-    if (a->type == T_STRING)
-        return strcmp(a->u.s, b->u.s);
-    return a->u.i < b->u.i ? -1 : a->u.i > b->u.i;
-}
-
-static int cmp_keyed(const void *pa, const void *pb)
-{
-    const keyed *a = pa, *b = pb;
-    int r = cmp_key(a->k, b->k);
-    return r ? r : a->i < b->i ? -1 : a->i > b->i;
-}
-
-static int cmp_index(const void *pa, const void *pb)
-{
-    const keyed *a = pa, *b = pb;
-    return a->i < b->i ? -1 : a->i > b->i;
-}
-
-bool schema_keys_unique(const snode *list, const plist *l)
-{
-    const snode *key = schema_list_key(list);
-    if (!key || l->n < 2)
-        return true;
-    keyed *k = malloc(l->n * sizeof *k);
-    if (!k)
-        abort();
-    size_t n = 0;
-    for (size_t i = 0; i < l->n; i++) {
-        const pval *it = &l->item[i];
-        if (it->set && it->type == T_OBJECT && it->u.o->slot[key->index].set)
-            k[n++] = (keyed){&it->u.o->slot[key->index], i, i};
-    }
-    qsort(k, n, sizeof *k, cmp_keyed);
-    bool ok = true;
-    for (size_t j = 1; ok && j < n; j++)
-        ok = cmp_key(k[j].k, k[j - 1].k) != 0;
-    free(k);
-    return ok;
-}
-
 /* The items of list l (values v; the list's path is c->path up to keep) that repeat the key of
  * an earlier item (book 2 §1.6: two grants with one name, two months alike) are errors, each at
  * the repeating item, in item order; false when there is one. */
@@ -659,40 +507,24 @@ static bool check_keys(vctx *c, const snode *list, const value *v, const plist *
     const snode *key = schema_list_key(list);
     if (!key || l->n < 2)
         return true;
-    keyed *k = malloc(l->n * sizeof *k);
-    if (!k)
+    size_t *at = malloc(2 * l->n * sizeof *at);
+    if (!at)
         abort();
-    size_t n = 0, nd = 0;
-    for (size_t i = 0; i < l->n; i++) {
-        const pval *it = &l->item[i];
-        if (it->set && it->type == T_OBJECT && it->u.o->slot[key->index].set)
-            k[n++] = (keyed){&it->u.o->slot[key->index], i, i};
-    }
-    qsort(k, n, sizeof *k, cmp_keyed);
-    for (size_t j = 1, first = 0; j < n; j++) {
-        if (cmp_key(k[j].k, k[first].k) != 0) {
-            first = j;
-            continue;
-        }
-        k[nd++] = (keyed){k[j].k, k[j].i, k[first].i}; /* nd <= j: no entry not yet read */
-    }
-    qsort(k, nd, sizeof *k, cmp_index);
+    size_t nd = schema_key_repeats(list, l, at, at + l->n);
     sbuf t = {0};
     for (size_t j = 0; j < nd; j++) {
-        char was[64];
-        snprintf(c->path + keep, sizeof c->path - keep, "[%zu]", k[j].first);
-        snprintf(was, sizeof was, "%.*s", (int)(sizeof was - 1), c->path + keep);
-        snprintf(c->path + keep, sizeof c->path - keep, "[%zu].%s", k[j].i, key->name);
+        char first[300];
+        snprintf(first, sizeof first, "%.*s[%zu]", (int)keep, c->path, at[l->n + j]);
+        snprintf(c->path + keep, sizeof c->path - keep, "[%zu].%s", at[j], key->name);
         t.n = 0;
-        pval_render(&t, k[j].k);
-        char first_path[300];
-        snprintf(first_path, sizeof first_path, "%.*s%s", (int)keep, c->path, was);
-        bad(c, v->items[k[j].i], "each item of the list has its own key: remove or merge the repeated item",
-            "duplicate item: %s '%s' as in %s", key->name, t.p ? t.p : "", first_path);
+        pval_render(&t, &l->item[at[j]].u.o->slot[key->index]);
+        bad(c, v->items[at[j]],
+            "each item of the list has its own key: remove or merge the repeated item",
+            "duplicate item: %s '%s' as in %s", key->name, t.p ? t.p : "", first);
     }
     c->path[keep] = 0;
     sb_free(&t);
-    free(k);
+    free(at);
     return nd == 0;
 }
 
@@ -820,151 +652,6 @@ int profile_from_value(calc_profile *p, const calc_schema *s, const value *doc, 
         return CALC_ESCHEMA;
     const pval *id = &p->root.u.o->slot[schema_child(s->root, "id", 2)->index];
     p->id = id->set ? id->u.s : "";
-    return 0;
-}
-
-/* ---- packing: tag byte per slot (0 absent, 1 present), then integers as zigzag varints,
- * strings as length and bytes, objects slot by slot in schema order, lists as count and items */
-
-static void put_varint(sbuf *b, uint64_t x)
-{
-    char t[10];
-    size_t n = 0;
-    while (x >= 0x80) {
-        t[n++] = (char)(x | 0x80);
-        x >>= 7;
-    }
-    t[n++] = (char)x;
-    sb_putn(b, t, n);
-}
-
-static void put_int(sbuf *b, int64_t v)
-{
-    put_varint(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
-}
-
-static void pack_val(sbuf *b, const pval *v, const snode *sn);
-
-static void pack_obj(sbuf *b, const pobj *o, const snode *sn)
-{
-    for (size_t i = 0; i < sn->nchild; i++)
-        pack_val(b, &o->slot[i], sn->child[i]);
-}
-
-static void pack_val(sbuf *b, const pval *v, const snode *sn)
-{
-    if (!v->set) {
-        sb_putn(b, "\0", 1);
-        return;
-    }
-    sb_putn(b, "\1", 1);
-    switch (sn->type) {
-    case T_OBJECT: pack_obj(b, v->u.o, sn); break;
-    case T_LIST:
-        put_varint(b, v->u.l->n);
-        for (size_t i = 0; i < v->u.l->n; i++)
-            pack_val(b, &v->u.l->item[i], sn->item);
-        break;
-    case T_STRING: {
-        size_t n = strlen(v->u.s);
-        put_varint(b, n);
-        sb_putn(b, v->u.s, n);
-        break;
-    }
-    default: put_int(b, v->u.i);
-    }
-}
-
-void profile_pack(sbuf *b, const calc_profile *p) { pack_obj(b, p->root.u.o, p->root.u.o->sn); }
-
-typedef struct unpacker {
-    const unsigned char *p, *end;
-    calc_profile *prof;
-    calc_loc loc;
-} unpacker;
-
-static int get_varint(unpacker *u, uint64_t *x)
-{
-    *x = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-        if (u->p >= u->end)
-            return -1;
-        unsigned char c = *u->p++;
-        *x |= (uint64_t)(c & 0x7F) << shift;
-        if (!(c & 0x80))
-            return 0;
-    }
-    return -1;
-}
-
-static int unpack_val(unpacker *u, pval *v, const snode *sn, int depth);
-
-static int unpack_obj(unpacker *u, pval *v, const snode *sn, int depth)
-{
-    pobj *o = arena_alloc(&u->prof->a, sizeof *o);
-    o->sn = sn;
-    o->slot = arena_alloc(&u->prof->a, (sn->nchild ? sn->nchild : 1) * sizeof *o->slot);
-    for (size_t i = 0; i < sn->nchild; i++)
-        if (unpack_val(u, &o->slot[i], sn->child[i], depth + 1))
-            return -1;
-    v->u.o = o;
-    return 0;
-}
-
-static int unpack_val(unpacker *u, pval *v, const snode *sn, int depth)
-{
-    v->type = sn->type;
-    v->loc = u->loc;
-    if (u->p >= u->end || *u->p > 1 || depth > CALC_DEPTH_CEILING)
-        return -1;
-    if (!*u->p++)
-        return 0;
-    v->set = true;
-    uint64_t x;
-    switch (sn->type) {
-    case T_OBJECT: return unpack_obj(u, v, sn, depth);
-    case T_LIST: {
-        if (get_varint(u, &x) || x > (uint64_t)(u->end - u->p))
-            return -1; /* every item takes a byte at least */
-        plist *l = arena_alloc(&u->prof->a, sizeof *l);
-        l->n = (size_t)x;
-        l->item = arena_alloc(&u->prof->a, (l->n ? l->n : 1) * sizeof *l->item);
-        v->u.l = l;
-        for (size_t i = 0; i < l->n; i++)
-            if (unpack_val(u, &l->item[i], sn->item, depth + 1))
-                return -1;
-        return 0;
-    }
-    case T_STRING:
-        if (get_varint(u, &x) || x > (uint64_t)(u->end - u->p))
-            return -1;
-        v->u.s = arena_strndup(&u->prof->a, (const char *)u->p, (size_t)x);
-        u->p += x;
-        return 0;
-    default:
-        if (get_varint(u, &x))
-            return -1;
-        v->u.i = (int64_t)(x >> 1) ^ -(int64_t)(x & 1);
-        if (sn->type == T_ENUM) {
-            if (v->u.i < 0 || (uint64_t)v->u.i >= sn->en->n)
-                return -1;
-            v->s = sn->en->values[v->u.i];
-        }
-        return 0;
-    }
-}
-
-int profile_unpack(calc_profile *p, const calc_schema *s, const char *data, size_t len)
-{
-    unpacker u = {(const unsigned char *)data, (const unsigned char *)data + len, p,
-                  {p->file, 0, 0}};
-    p->root.type = T_OBJECT;
-    p->root.set = true;
-    p->root.loc = u.loc;
-    if (unpack_obj(&u, &p->root, s->root, 0) || u.p != u.end)
-        return -1;
-    const pval *id = &p->root.u.o->slot[schema_child(s->root, "id", 2)->index];
-    p->id = id->set && id->type == T_STRING ? id->u.s : "";
     return 0;
 }
 

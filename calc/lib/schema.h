@@ -86,6 +86,11 @@ const snode *schema_list_key(const snode *list);
  * records`), and whether its absence means none (`absent: none`, or a list with a default). */
 bool schema_from_records(const snode *n);
 bool schema_absent_none(const snode *n);
+/* A field's `default:`, `absent:`, `source:` and `key:` from its schema entry def into n
+ * (schemarules.c): 0, or CALC_ESCHEMA with the reason in d. */
+int schema_load_rules(snode *n, const value *def, calc_diags *d);
+/* A type's name in the schema ("month"). */
+const char *schema_type_name(int type);
 /* A field's `change:` from its schema entry def into n (schemachange.c): 0, or CALC_ESCHEMA
  * with the reason in d when the value is unknown or does not fit the field's type. */
 int schema_load_change(snode *n, const value *def, calc_diags *d);
@@ -149,6 +154,9 @@ calc_profile *profile_copy(const calc_profile *p);
 int schema_scalar(const snode *n, const char *str, size_t len, bool quoted, pval *out);
 /* Whether no two items of list l (of the list node list) have the same key (`key: true`). */
 bool schema_keys_unique(const snode *list, const plist *l);
+/* The items of l that repeat an earlier item's key, in item order: their indexes into at and
+ * the index of the first item with that key into first (each room for l->n); their number. */
+size_t schema_key_repeats(const snode *list, const plist *l, size_t *at, size_t *first);
 /* Fills the absent slots of o that have defaults (and every nested object). */
 void schema_fill_defaults(arena *a, const snode *n, pobj *o);
 /* A JSON Lines record straight into a profile, without the value tree: 0 when it is a valid
