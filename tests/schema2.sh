@@ -222,6 +222,21 @@ want_rc 3
 want_line err "$tmp/dup.csv:2:D（上级项目资金2.项目名称）: error: grants[1].name: duplicate item: name '国家项目' as in grants[0]"
 end
 
+# Ensure the keys of long lists are compared by sorting, not pairwise: 100,000 grants and a
+# ledger of 100,000 entries, the last grant repeating the first's name, are read in seconds and
+# the repeat is the one error, at its item.
+begin "list keys: 100,000 grants, one repeated name"
+awk 'BEGIN { printf "{\"id\": \"BIG\", \"name\": \"大\", \"grants\": [";
+             for (i = 0; i < 100000; i++) printf "{\"name\": \"g%d\"}, ", i;
+             printf "{\"name\": \"g0\"}], \"awards\": [";
+             for (i = 0; i < 100000; i++) printf "%s{\"policy\": \"p\", \"year\": 2024, \"amount\": 1, \"key\": \"%d\"}", i ? ", " : "", i;
+             printf "]}\n" }' >"$tmp/big.jsonl"
+TMO=30 run_nosrc batch "$tmp/big.jsonl" --as-of $ASOF -q
+want_rc 3
+want_eq "errors" "$(grep -c ': error: ' "$tmp/err")" 1
+want_match err "^$tmp/big.jsonl:1:[0-9]+: error: grants\[100000\]\.name: duplicate item: name 'g0' as in grants\[0\]$"
+end
+
 # Ensure an award ledger entry needs all four of its fields (book 2 §1.6) and its key is kept as
 # written: 2024, 50000000 and 2024-11-08 unquoted are the texts "2024", "50000000", "2024-11-08".
 begin "awards: every entry has policy, year, amount and key; keys kept as text"
