@@ -567,7 +567,7 @@ want_match out '^id +企业标识 +文本 +唯一标识，如18位统一社会�
 run schema --lang en
 want_rc 0
 want_match out '^finance\.rd_expense +R&D expense +money +R&D expense \(yuan\)$'
-want_match out '^tag: tech_enterprise\(technology enterprise\) high_tech\(high-tech enterprise\) talent_startup\(talent start-up project\)$'
+want_match out '^tag: tech_enterprise\(technology enterprise\) high_tech\(high-tech enterprise\) talent_startup\(talent start-up project\) toutyan\(Qiantang leading-goose enterprise\) hq\(headquarters enterprise\)$'
 end
 
 # Ensure init -o writes the template to the file (not stdout), and that evaluating it as it is

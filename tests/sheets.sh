@@ -259,7 +259,12 @@ want_eq "first headers" "$(head -n 3 "$tmp/heads" | tr '\n' ' ')" "企业标识 
 want_line_file "$tmp/heads" "研发投入"
 want_line_file "$tmp/heads" "门店1.门店类型"
 want_line_file "$tmp/heads" "门店3.装修投入"
-want_eq "columns" "$(wc -l <"$tmp/heads" | tr -d ' ')" 52
+# 52 columns for book 1's fields, 54 for book 2's (its lists of records with 3 numbered items
+# each; the award ledger is the district's records: no column)
+want_eq "columns" "$(wc -l <"$tmp/heads" | tr -d ' ')" 106
+want_line_file "$tmp/heads" "上级项目资金3.到账金额"
+want_line_file "$tmp/heads" "月度参保人数1.月份"
+grep -q '已获奖励记录' "$tmp/heads" && problem "the template asks for the award ledger"
 want_eq "rows" "$(wc -l <"$tmp/template.csv" | tr -d ' ')" 2
 grep -q ',人工智能,"科技型企业;高新技术企业",' "$tmp/template.csv" ||
     problem "the row does not give the industry and tags by label"

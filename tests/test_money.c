@@ -539,6 +539,35 @@ static void test_date_parse_as_people_write(void **state)
     }
 }
 
+/* Ensure a month as people write it (2024-03, 2024-3, 2024/3, 2024年3月) is its first day and is
+ * written YYYY-MM; a day, month 0 or 13, a short year, a missing 月 or trailing text is refused. */
+static void test_month_parse(void **state)
+{
+    (void)state;
+    static const char *const same[] = {"2024-03", "2024-3", "2024/3", "2024/03", "2024年3月",
+                                       "2024年03月"};
+    char buf[8];
+    for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
+        calc_date d = 0;
+        if (calc_month_parse(&d, same[i], strlen(same[i])) != 0 || d != day("2024-03-01"))
+            fail_msg("'%s' is not 2024-03", same[i]);
+        assert_string_equal(calc_month_format(buf, d), "2024-03");
+    }
+    static const char *const bad[] = {"2024-13", "2024-00", "2024-03-01", "24-3",  "2024年3",
+                                      "2024/3/",  "2024.03", "2024-3月",  "1899-12", "3000-01",
+                                      "2024",     "2024-",   "-2024-03",  "2024-003", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        calc_date d = 0;
+        if (calc_month_parse(&d, bad[i], strlen(bad[i])) != CALC_ESCHEMA)
+            fail_msg("'%s' was read as a month", bad[i]);
+    }
+    calc_date d = 0;
+    assert_int_equal(calc_month_parse(&d, "2999-12", 7), 0);
+    assert_string_equal(calc_month_format(buf, d), "2999-12");
+    assert_int_equal(calc_month_parse(&d, "1900-01", 7), 0);
+    assert_int_equal(d, day("1900-01-01"));
+}
+
 /* Ensure format(parse(s)) gives s back. */
 static void test_date_format_roundtrip(void **state)
 {
@@ -607,6 +636,7 @@ int main(void)
         cmocka_unit_test(test_date_parse_as_people_write),
         cmocka_unit_test(test_date_format_roundtrip),
         cmocka_unit_test(test_date_years_before),
+        cmocka_unit_test(test_month_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -900,10 +900,53 @@ static void test_store_item_path(void **state)
 
 /* Ensure a packed profile unpacks to the same profile: the same canonical form (so the same
  * fingerprint), absent fields absent, and that truncated or corrupt packings are refused. */
+/* Ensure the schema's rules of book 2 §1.6 reach the nodes: absence that means none, the
+ * district's records, list keys (required), the month type and the enum defaults of §2. */
+static void test_book2_rules(void **state)
+{
+    (void)state;
+    const snode *root = engine->ps.schema.root;
+    const snode *end = schema_resolve(root, "lease.end"), *moved = schema_resolve(root, "moved_in");
+    assert_true(end->absent_none && moved->absent_none && !end->has_default);
+    assert_true(schema_absent_none(end) && schema_absent_none(schema_resolve(root, "grants")));
+    assert_true(schema_absent_none(schema_resolve(root, "zone")));
+    assert_false(schema_absent_none(schema_resolve(root, "lease.start")));
+    const snode *aw = schema_resolve(root, "awards");
+    assert_true(aw->from_records && schema_from_records(schema_resolve(root, "awards[].key")));
+    assert_false(schema_from_records(schema_resolve(root, "grants[].name")));
+    assert_null(schema_list_key(aw));
+    for (const char *const *k = (const char *const[]){"policy", "year", "amount", "key", NULL};
+         *k; k++)
+        assert_true(schema_child(aw->item, *k, strlen(*k))->required);
+    assert_ptr_equal(schema_list_key(schema_resolve(root, "grants")),
+                     schema_resolve(root, "grants[].name"));
+    assert_ptr_equal(schema_list_key(schema_resolve(root, "talents")),
+                     schema_resolve(root, "talents[].name"));
+    const snode *m = schema_resolve(root, "social.monthly[].month");
+    assert_ptr_equal(schema_list_key(schema_resolve(root, "social.monthly")), m);
+    assert_true(m->is_key && m->required && m->type == T_MONTH);
+    assert_null(schema_list_key(schema_resolve(root, "stores")));
+    const snode *zone = schema_resolve(root, "zone"), *board = schema_resolve(root, "listing.board");
+    assert_string_equal(zone->dflt_s, "other");
+    assert_string_equal(board->dflt_s, "other");
+    assert_string_equal(schema_resolve(root, "hq.office.mode")->dflt_s, "none");
+    calc_profile *p = parse_ok("id: A\nname: n\nsocial:\n  monthly:\n    - month: 2024年3月\n");
+    const pval *v = get(p, "zone");
+    assert_true(v->set);
+    assert_string_equal(v->s, "other");
+    assert_false(get(p, "lease.end")->set);
+    sbuf b = {0};
+    calc_profile_canonical(&b, p);
+    assert_non_null(strstr(b.p, "\"monthly\":[{\"month\":\"2024-03\"}]"));
+    sb_free(&b);
+    calc_profile_free(p);
+}
+
 static void test_pack_round_trip(void **state)
 {
     (void)state;
-    const char *files[] = {"tests/data/schema/valid.yaml", "cases/profiles/example.yaml"};
+    const char *files[] = {"tests/data/schema/valid.yaml", "cases/profiles/example.yaml",
+                           "tests/data/schema/book2.yaml"};
     for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
         calc_diags d = {0};
         calc_profile *p = calc_profile_load(engine, files[f], &d);
@@ -1014,6 +1057,15 @@ static void test_json_short_way(void **state)
         "{\"id\": \"A\", \"name\": \"n\"} {\"id\": \"B\"}",               /* two values */
         "[{\"id\": \"A\", \"name\": \"n\"}]",                             /* not an object */
         "\"A\"", "", "{\"id\": \"A\", \"name\": \"n\",}",
+        /* book 2 §1.6: an item without its key, two items with one key, an award without one
+         * of its four fields, a month that is no month */
+        "{\"id\": \"A\", \"name\": \"n\", \"grants\": [{\"level\": \"city\"}]}",
+        "{\"id\": \"A\", \"name\": \"n\", \"grants\": [{\"name\": \"x\"}, {\"name\": \"x\"}]}",
+        "{\"id\": \"A\", \"name\": \"n\", \"social\": {\"monthly\": [{\"month\": \"2024-01\"}, "
+        "{\"month\": \"2024/1\"}]}}",
+        "{\"id\": \"A\", \"name\": \"n\", \"awards\": [{\"policy\": \"p\", \"year\": 2024, "
+        "\"amount\": 1}]}",
+        "{\"id\": \"A\", \"name\": \"n\", \"social\": {\"monthly\": [{\"month\": \"2024-13\"}]}}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         assert_false(both_ways(bad[i], strlen(bad[i])));
@@ -1021,6 +1073,10 @@ static void test_json_short_way(void **state)
         "{\"id\": \"A\", \"name\": \"n\", \"employees\": null, \"tags\": [], \"stores\": []}",
         "{\"id\": 12, \"name\": \"\\u4f01\\u4e1a\\\"x\\\"\", \"employees\": \"7\"}",
         "{\"id\": \"A\", \"name\": \"n\", \"finance\": {\"revenue\": 1500.5, \"year\": 2024}}",
+        "{\"id\": \"A\", \"name\": \"n\", \"grants\": [{\"name\": 2024}, {\"name\": \"2024 \"}], "
+        "\"social\": {\"monthly\": [{\"month\": \"2024年3月\"}, {\"month\": \"2024-04\"}]}, "
+        "\"awards\": [{\"policy\": \"p\", \"year\": 2024, \"amount\": 1, \"key\": 2024}, "
+        "{\"policy\": \"p\", \"year\": 2024, \"amount\": 1, \"key\": \"2024\"}]}",
     };
     for (size_t i = 0; i < sizeof good / sizeof *good; i++)
         assert_true(both_ways(good[i], strlen(good[i])));
@@ -1057,6 +1113,7 @@ int main(void)
         cmocka_unit_test(test_alias_rejected),
         cmocka_unit_test(test_nesting_limit),
         cmocka_unit_test(test_store_item_path),
+        cmocka_unit_test(test_book2_rules),
         cmocka_unit_test(test_pack_round_trip),
         cmocka_unit_test(test_json_short_way),
     };

@@ -17,8 +17,8 @@ static int flush(FILE *out, sbuf *b)
 
 /* ---- schema and policies as JSON ---- */
 
-static const char *const type_names[] = {"object", "list", "string", "int", "money", "date",
-                                         "bool", "enum"};
+static const char *const type_names[T_NTYPES] = {"object", "list", "string", "int", "money",
+                                                 "date",   "bool", "enum",   "month"};
 
 static void schema_fields(sbuf *b, const snode *n, bool *first)
 {
@@ -59,11 +59,32 @@ static void schema_fields(sbuf *b, const snode *n, bool *first)
             sb_printf(b, ", \"min\": %lld", (long long)c->min);
         if (c->has_max)
             sb_printf(b, ", \"max\": %lld", (long long)c->max);
-        if (c->has_default)
-            sb_puts(b, c->type == T_LIST ? ", \"default\": []"
-                       : c->type == T_BOOL ? ", \"default\": false"
-                       : c->type == T_ENUM ? ", \"default\": \"none\""
-                                           : ", \"default\": 0");
+        if (c->has_default) { /* the schema's: [], false, 0, an enum's code (none, other) */
+            pval dv = {.set = true, .type = c->type, .u.i = c->dflt, .s = c->dflt_s};
+            if (c->type == T_LIST)
+                sb_puts(b, ", \"default\": []");
+            else if (c->type == T_BOOL)
+                sb_puts(b, c->dflt ? ", \"default\": true" : ", \"default\": false");
+            else if (c->type == T_INT)
+                sb_printf(b, ", \"default\": %lld", (long long)c->dflt);
+            else {
+                if (c->type == T_STRING)
+                    dv.u.s = c->dflt_s ? c->dflt_s : "";
+                sbuf t = {0};
+                pval_render(&t, &dv);
+                sb_puts(b, ", \"default\": ");
+                sb_json_str(b, t.p ? t.p : "");
+                sb_free(&t);
+            }
+        }
+        /* book 2 §1.6: absence means none (never missing); from the district's records (never
+         * asked of the applicant); the field that names a list's item */
+        if (c->absent_none)
+            sb_puts(b, ", \"absent\": \"none\"");
+        if (c->from_records)
+            sb_puts(b, ", \"source\": \"records\"");
+        if (c->is_key)
+            sb_puts(b, ", \"key\": true");
         sb_puts(b, "}");
         if (c->type == T_LIST && c->item && c->item->type == T_OBJECT)
             schema_fields(b, c->item, first);

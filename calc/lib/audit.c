@@ -20,6 +20,7 @@ static void yaml_scalar(sbuf *b, const pval *v, const snode *sn)
     case T_ENUM: yaml_str(b, v->s); break;
     case T_MONEY: sb_printf(b, "\"%s\"", calc_money_format(buf, v->u.i)); break;
     case T_DATE: sb_puts(b, calc_date_format(buf, (calc_date)v->u.i)); break;
+    case T_MONTH: sb_printf(b, "\"%s\"", calc_month_format(buf, (calc_date)v->u.i)); break;
     case T_BOOL: sb_puts(b, v->u.i ? "true" : "false"); break;
     default: sb_int(b, (long long)v->u.i);
     }

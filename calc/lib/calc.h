@@ -155,6 +155,10 @@ int calc_money_pct(calc_money *out, calc_money x, int64_t p_hundredths);
 calc_money calc_money_muldiv_floor(calc_money x, calc_money num, calc_money den);
 int calc_date_parse(calc_date *out, const char *s, size_t len);
 char *calc_date_format(char *buf, calc_date d); /* buf at least 11 bytes */
+/* Months as people write them: 2024-03, 2024-3, 2024/3, 2024年3月 — a four-digit year, one kind of
+ * separator; the month's first day into out. 0 or CALC_ESCHEMA. */
+int calc_month_parse(calc_date *out, const char *s, size_t len);
+char *calc_month_format(char *buf, calc_date d); /* "2024-03", buf at least 8 bytes */
 calc_date calc_date_years_before(calc_date d, int years);
 calc_date calc_date_today(void);
 

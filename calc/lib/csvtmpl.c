@@ -22,6 +22,7 @@ static const char *cell_text(sbuf *b, const pval *v)
     case T_INT: sb_int(b, (long long)v->u.i); break;
     case T_MONEY: sb_puts(b, calc_money_format(buf, v->u.i)); break;
     case T_DATE: sb_puts(b, calc_date_format(buf, (calc_date)v->u.i)); break;
+    case T_MONTH: sb_puts(b, calc_month_format(buf, (calc_date)v->u.i)); break;
     case T_BOOL: sb_puts(b, v->u.i ? "是" : "否"); break;
     case T_LIST: { /* a list of values: one cell */
         sbuf item = {0};
@@ -98,6 +99,8 @@ static void columns(sheet *s, const snode *obj, const pobj *o)
     for (size_t i = 0; i < obj->nchild; i++) {
         const snode *c = obj->child[i];
         const pval *v = o ? &o->slot[i] : NULL;
+        if (c->from_records) /* the award ledger: the district's records, never asked */
+            continue;
         if (c->type == T_OBJECT) {
             columns(s, c, v && v->set ? v->u.o : NULL);
         } else if (c->type == T_LIST && c->item && c->item->type == T_OBJECT) {

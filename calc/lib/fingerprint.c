@@ -172,6 +172,11 @@ static void canon_val(sbuf *b, const pval *v, const snode *sn)
         sb_puts(b, calc_date_format(buf, (calc_date)v->u.i));
         sb_puts(b, "\"");
         break;
+    case T_MONTH:
+        sb_puts(b, "\"");
+        sb_puts(b, calc_month_format(buf, (calc_date)v->u.i));
+        sb_puts(b, "\"");
+        break;
     case T_BOOL: sb_puts(b, v->u.i ? "true" : "false"); break;
     default: sb_int(b, (long long)v->u.i);
     }

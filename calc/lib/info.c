@@ -14,10 +14,10 @@ static void pad(FILE *out, const char *s, size_t w)
         fputc(' ', out);
 }
 
-static const char *const type_zh[] = {"对象", "列表", "文本", "整数", "金额(元)", "日期",
-                                      "是/否", "枚举"};
-static const char *const type_en[] = {"object", "list", "string", "int", "money", "date",
-                                      "bool", "enum"};
+static const char *const type_zh[T_NTYPES] = {"对象", "列表", "文本",  "整数", "金额(元)",
+                                              "日期", "是/否", "枚举", "月份"};
+static const char *const type_en[T_NTYPES] = {"object", "list", "string", "int", "money",
+                                              "date",   "bool", "enum",   "month"};
 
 static void schema_node(tbl *t, const snode *n, int lang)
 {
@@ -37,8 +37,17 @@ static void schema_node(tbl *t, const snode *n, int lang)
         tbl_add(t, c->path);
         tbl_add(t, snode_label(c, lang));
         tbl_add(t, type);
-        tbl_addf(t, "%s%s", lang ? (c->en_text ? c->en_text : "") : (c->zh ? c->zh : ""),
-                 c->required ? (lang ? " (required)" : "（必填）") : "");
+        /* book 2 §1.6: whether it is required, unique per item, none when absent, or from the
+         * district's records */
+        tbl_addf(t, "%s%s%s%s%s", lang ? (c->en_text ? c->en_text : "") : (c->zh ? c->zh : ""),
+                 c->required ? (lang ? " (required)" : "（必填）") : "",
+                 c->is_key ? (lang ? " (unique per item)" : "（各项不得重复）") : "",
+                 c->absent_none ? (lang ? " (absent: none)" : "（未填写表示无）") : "",
+                 c->from_records && !(c->parent && c->parent->parent &&
+                                      c->parent->parent->from_records)
+                     ? (lang ? " (from the district's records, not the applicant)"
+                             : "（来自区里的兑付记录，不由申请人填写）")
+                     : "");
         if (c->type == T_LIST && c->item && c->item->type == T_OBJECT)
             schema_node(t, c->item, lang);
     }
@@ -112,6 +121,7 @@ static const char *template_type(const snode *c)
     switch (c->type) {
     case T_MONEY: return "金额，如 150000、15万、1,200,000.50";
     case T_DATE: return "日期，如 2024-03-15";
+    case T_MONTH: return "月份，如 2024-03";
     case T_BOOL: return "true 或 false（是/否）";
     case T_INT: return "整数";
     case T_LIST: return c->item && c->item->type == T_ENUM ? "列表，如 [a, b]" : "列表";
@@ -137,13 +147,19 @@ static void template_comment(FILE *out, const snode *c, int indent, const char *
         fprintf(out, "%*s%s%s：%s", indent, "", lead, label, c->zh);
     else
         fprintf(out, "%*s%s%s", indent, "", lead, label);
-    fprintf(out, "%s%s%s\n", *typ ? "；" : "", typ, c->required ? "【必填】" : "");
+    fprintf(out, "%s%s%s%s%s\n", *typ ? "；" : "", typ, c->absent_none ? "；留空表示无" : "",
+            c->required ? "【必填】" : "", c->is_key ? "（各项不得重复）" : "");
 }
 
 static void template_node(FILE *out, const snode *n, int indent)
 {
     for (size_t i = 0; i < n->nchild; i++) {
         const snode *c = n->child[i];
+        if (c->from_records) { /* the award ledger: the district's, never asked (book 2 §1.7) */
+            fprintf(out, "%*s# %s（%s）：来自区里的兑付记录，不由申请人填写\n", indent, "",
+                    c->label ? c->label : c->name, c->name);
+            continue;
+        }
         if (c->type == T_OBJECT) {
             fprintf(out, "%*s%s:\n", indent, "", c->name);
             template_node(out, c, indent + 2);

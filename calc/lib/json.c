@@ -568,7 +568,7 @@ static int p_end_array(void *ctx)
     f->slot->u.l = l;
     f->slot->set = true;
     c->depth--;
-    return 1;
+    return schema_keys_unique(f->sn, l); /* two items with one key: the long way says where */
 }
 
 static const yajl_callbacks profile_callbacks = {

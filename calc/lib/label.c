@@ -56,6 +56,7 @@ void label_value(sbuf *b, const snode *sn, const pval *v, int lang)
     case T_MONEY: label_money(b, v->u.i); break;
     case T_INT: label_count(b, sn, v->u.i, lang); break;
     case T_DATE: sb_puts(b, calc_date_format(buf, (calc_date)v->u.i)); break;
+    case T_MONTH: sb_puts(b, calc_month_format(buf, (calc_date)v->u.i)); break;
     case T_BOOL: sb_puts(b, v->u.i ? (lang ? "yes" : "是") : (lang ? "no" : "否")); break;
     case T_ENUM: enum_words(b, sn ? sn->en : NULL, v->u.i, v->s, lang); break;
     case T_STRING: sb_puts(b, v->u.s); break;

@@ -293,6 +293,42 @@ int calc_date_parse(calc_date *out, const char *s, size_t len)
     return 0;
 }
 
+int calc_month_parse(calc_date *out, const char *s, size_t len)
+{
+    static const char nian[] = "\xE5\xB9\xB4", yue[] = "\xE6\x9C\x88";
+    size_t i = 0;
+    int y, m;
+    if (!date_num(s, len, &i, 4, &y) || i != 4)
+        return CALC_ESCHEMA;
+    bool cjk = !(i < len && (s[i] == '-' || s[i] == '/'));
+    if (cjk) {
+        if (len - i < 3 || memcmp(s + i, nian, 3) != 0)
+            return CALC_ESCHEMA;
+        i += 3;
+    } else
+        i++;
+    if (!date_num(s, len, &i, 2, &m))
+        return CALC_ESCHEMA;
+    if (cjk) {
+        if (len - i < 3 || memcmp(s + i, yue, 3) != 0)
+            return CALC_ESCHEMA;
+        i += 3;
+    }
+    if (i != len || y < 1900 || y > 2999 || m < 1 || m > 12)
+        return CALC_ESCHEMA;
+    *out = days_from_civil(y, (unsigned)m, 1);
+    return 0;
+}
+
+char *calc_month_format(char *buf, calc_date dd)
+{
+    char full[16];
+    calc_date_format(full, dd);
+    memcpy(buf, full, 7);
+    buf[7] = 0;
+    return buf;
+}
+
 char *calc_date_format(char *buf, calc_date dd)
 {
     int y;

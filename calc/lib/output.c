@@ -77,7 +77,7 @@ static void json_rec(sbuf *b, sbuf *t, const crec *c, bool labels)
     if (plain_value && (v->type == T_STRING || v->type == T_ENUM)) {
         sb_json_str(b, v->type == T_STRING ? v->u.s : v->s); /* as crec_actual renders it */
     } else if (plain_value && (v->type == T_INT || v->type == T_MONEY || v->type == T_DATE ||
-                               v->type == T_BOOL)) {
+                               v->type == T_MONTH || v->type == T_BOOL)) {
         LIT(b, "\""); /* digits, dots, dashes or a word: nothing to escape */
         pval_render(b, v);
         LIT(b, "\"");

@@ -7,8 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const type_names[] = {"object", "list",   "string", "int",
-                                         "money",  "date",   "bool",   "enum"};
+static const char *const type_names[T_NTYPES] = {"object", "list", "string", "int", "money",
+                                                  "date",   "bool", "enum",   "month"};
+
+const char *schema_type_name(int type)
+{
+    return type >= 0 && type < T_NTYPES ? type_names[type] : "";
+}
 
 static snode *new_node(calc_schema *s, const char *name, const char *path, int type)
 {
@@ -156,11 +161,11 @@ static int load_field(calc_schema *s, const char *path, const value *def, calc_d
     }
     const char *tname = str_of(s, def, "type");
     int type = -1;
-    for (int i = 0; tname && i < 8; i++)
+    for (int i = 0; tname && i < T_NTYPES; i++)
         if (strcmp(tname, type_names[i]) == 0)
             type = i;
     if (type < 0) {
-        diag_at(d, CALC_ESCHEMA, loc, path, "types: string, int, money, date, bool, enum, list",
+        diag_at(d, CALC_ESCHEMA, loc, path, "types: string, int, money, date, month, bool, enum, list",
                 "unknown type '%s'", tname ? tname : "");
         return CALC_ESCHEMA;
     }
@@ -216,6 +221,8 @@ static int load_field(calc_schema *s, const char *path, const value *def, calc_d
         n->max = strtoll(mx->str, NULL, 10);
     }
     n->has_default = map_get(def, "default") != NULL;
+    if (schema_load_rules(n, def, d))
+        return CALC_ESCHEMA;
     return schema_load_change(n, def, d);
 }
 
@@ -372,6 +379,13 @@ int schema_scalar(const snode *n, const char *str, size_t len, bool quoted, pval
         out->u.i = dd;
         return 0;
     }
+    case T_MONTH: {
+        calc_date dd;
+        if (calc_month_parse(&dd, str, len))
+            return -1;
+        out->u.i = dd;
+        return 0;
+    }
     case T_BOOL: { /* as a spreadsheet or a person writes it: true/TRUE/True, 是/否 */
         static const char *const yes[] = {"true", "TRUE", "True", "\xE6\x98\xAF", NULL},
                                  *const no[] = {"false", "FALSE", "False", "\xE5\x90\xA6", NULL};
@@ -418,12 +432,12 @@ void schema_fill_defaults(arena *a, const snode *n, pobj *o)
             if (ch->type == T_LIST) {
                 slot->u.l = arena_alloc(a, sizeof(plist));
             } else if (ch->type == T_ENUM) {
-                /* enum defaults: "none" */
-                int k = enum_index(ch->en, "none");
-                slot->u.i = k < 0 ? 0 : k;
+                slot->u.i = ch->dflt; /* the schema's code: none, other */
                 slot->s = ch->en->values[slot->u.i];
+            } else if (ch->type == T_STRING) {
+                slot->u.s = ch->dflt_s;
             } else {
-                slot->u.i = 0; /* false / 0 */
+                slot->u.i = ch->dflt; /* false, 0, a date */
             }
         }
     }
@@ -470,7 +484,10 @@ static bool convert_object(vctx *c, const snode *n, const value *v, pval *out)
     for (size_t i = 0; i < n->nchild; i++)
         if (n->child[i]->required && !o->slot[i].set && !given[i]) {
             path_key(c, keep, n->child[i]->name, n->child[i]->name_len);
-            diag_at(c->d, CALC_ESCHEMA, &v->loc, c->path, "add it to the profile",
+            bool item = n->parent && n->parent->type == T_LIST && n->parent->item == n;
+            diag_at(c->d, CALC_ESCHEMA, &v->loc, c->path,
+                    item ? "every item of the list needs it: add it to the item"
+                         : "add it to the profile",
                     "required field is missing");
             c->path[keep] = 0;
             ok = false;
@@ -480,6 +497,35 @@ static bool convert_object(vctx *c, const snode *n, const value *v, pval *out)
     out->u.o = o;
     out->loc = v->loc;
     return ok;
+}
+
+/* The items of list l (values v; the list's path is c->path up to keep) that repeat the key of
+ * an earlier item (book 2 §1.6: two grants with one name, two months alike) are errors, each at
+ * the repeating item, in item order; false when there is one. */
+static bool check_keys(vctx *c, const snode *list, const value *v, const plist *l, size_t keep)
+{
+    const snode *key = schema_list_key(list);
+    if (!key || l->n < 2)
+        return true;
+    size_t *at = malloc(2 * l->n * sizeof *at);
+    if (!at)
+        abort();
+    size_t nd = schema_key_repeats(list, l, at, at + l->n);
+    sbuf t = {0};
+    for (size_t j = 0; j < nd; j++) {
+        char first[300];
+        snprintf(first, sizeof first, "%.*s[%zu]", (int)keep, c->path, at[l->n + j]);
+        snprintf(c->path + keep, sizeof c->path - keep, "[%zu].%s", at[j], key->name);
+        t.n = 0;
+        pval_render(&t, &l->item[at[j]].u.o->slot[key->index]);
+        bad(c, v->items[at[j]],
+            "each item of the list has its own key: remove or merge the repeated item",
+            "duplicate item: %s '%s' as in %s", key->name, t.p ? t.p : "", first);
+    }
+    c->path[keep] = 0;
+    sb_free(&t);
+    free(at);
+    return nd == 0;
 }
 
 static bool convert(vctx *c, const snode *n, const value *v, pval *out)
@@ -513,6 +559,8 @@ static bool convert(vctx *c, const snode *n, const value *v, pval *out)
                 ok = false;
         }
         c->path[keep] = 0;
+        if (!check_keys(c, n, v, l, keep))
+            ok = false;
         out->set = ok;
         out->u.l = l;
         return ok;
@@ -560,6 +608,11 @@ static bool convert(vctx *c, const snode *n, const value *v, pval *out)
         bad(c, v, "write a real date as YYYY-MM-DD, e.g. 2025-03-01",
             "expected a date YYYY-MM-DD, got '%s'", v->str);
         return false;
+    case T_MONTH:
+        out->u.i = 0;
+        bad(c, v, "write a month as YYYY-MM, e.g. 2024-03 (or 2024/3, 2024年3月)",
+            "expected a month YYYY-MM, got '%s'", v->str);
+        return false;
     case T_BOOL:
         bad(c, v, "write true or false (or 是/否)", "expected true or false, got '%s'", v->str);
         return false;
@@ -602,151 +655,6 @@ int profile_from_value(calc_profile *p, const calc_schema *s, const value *doc, 
     return 0;
 }
 
-/* ---- packing: tag byte per slot (0 absent, 1 present), then integers as zigzag varints,
- * strings as length and bytes, objects slot by slot in schema order, lists as count and items */
-
-static void put_varint(sbuf *b, uint64_t x)
-{
-    char t[10];
-    size_t n = 0;
-    while (x >= 0x80) {
-        t[n++] = (char)(x | 0x80);
-        x >>= 7;
-    }
-    t[n++] = (char)x;
-    sb_putn(b, t, n);
-}
-
-static void put_int(sbuf *b, int64_t v)
-{
-    put_varint(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
-}
-
-static void pack_val(sbuf *b, const pval *v, const snode *sn);
-
-static void pack_obj(sbuf *b, const pobj *o, const snode *sn)
-{
-    for (size_t i = 0; i < sn->nchild; i++)
-        pack_val(b, &o->slot[i], sn->child[i]);
-}
-
-static void pack_val(sbuf *b, const pval *v, const snode *sn)
-{
-    if (!v->set) {
-        sb_putn(b, "\0", 1);
-        return;
-    }
-    sb_putn(b, "\1", 1);
-    switch (sn->type) {
-    case T_OBJECT: pack_obj(b, v->u.o, sn); break;
-    case T_LIST:
-        put_varint(b, v->u.l->n);
-        for (size_t i = 0; i < v->u.l->n; i++)
-            pack_val(b, &v->u.l->item[i], sn->item);
-        break;
-    case T_STRING: {
-        size_t n = strlen(v->u.s);
-        put_varint(b, n);
-        sb_putn(b, v->u.s, n);
-        break;
-    }
-    default: put_int(b, v->u.i);
-    }
-}
-
-void profile_pack(sbuf *b, const calc_profile *p) { pack_obj(b, p->root.u.o, p->root.u.o->sn); }
-
-typedef struct unpacker {
-    const unsigned char *p, *end;
-    calc_profile *prof;
-    calc_loc loc;
-} unpacker;
-
-static int get_varint(unpacker *u, uint64_t *x)
-{
-    *x = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-        if (u->p >= u->end)
-            return -1;
-        unsigned char c = *u->p++;
-        *x |= (uint64_t)(c & 0x7F) << shift;
-        if (!(c & 0x80))
-            return 0;
-    }
-    return -1;
-}
-
-static int unpack_val(unpacker *u, pval *v, const snode *sn, int depth);
-
-static int unpack_obj(unpacker *u, pval *v, const snode *sn, int depth)
-{
-    pobj *o = arena_alloc(&u->prof->a, sizeof *o);
-    o->sn = sn;
-    o->slot = arena_alloc(&u->prof->a, (sn->nchild ? sn->nchild : 1) * sizeof *o->slot);
-    for (size_t i = 0; i < sn->nchild; i++)
-        if (unpack_val(u, &o->slot[i], sn->child[i], depth + 1))
-            return -1;
-    v->u.o = o;
-    return 0;
-}
-
-static int unpack_val(unpacker *u, pval *v, const snode *sn, int depth)
-{
-    v->type = sn->type;
-    v->loc = u->loc;
-    if (u->p >= u->end || *u->p > 1 || depth > CALC_DEPTH_CEILING)
-        return -1;
-    if (!*u->p++)
-        return 0;
-    v->set = true;
-    uint64_t x;
-    switch (sn->type) {
-    case T_OBJECT: return unpack_obj(u, v, sn, depth);
-    case T_LIST: {
-        if (get_varint(u, &x) || x > (uint64_t)(u->end - u->p))
-            return -1; /* every item takes a byte at least */
-        plist *l = arena_alloc(&u->prof->a, sizeof *l);
-        l->n = (size_t)x;
-        l->item = arena_alloc(&u->prof->a, (l->n ? l->n : 1) * sizeof *l->item);
-        v->u.l = l;
-        for (size_t i = 0; i < l->n; i++)
-            if (unpack_val(u, &l->item[i], sn->item, depth + 1))
-                return -1;
-        return 0;
-    }
-    case T_STRING:
-        if (get_varint(u, &x) || x > (uint64_t)(u->end - u->p))
-            return -1;
-        v->u.s = arena_strndup(&u->prof->a, (const char *)u->p, (size_t)x);
-        u->p += x;
-        return 0;
-    default:
-        if (get_varint(u, &x))
-            return -1;
-        v->u.i = (int64_t)(x >> 1) ^ -(int64_t)(x & 1);
-        if (sn->type == T_ENUM) {
-            if (v->u.i < 0 || (uint64_t)v->u.i >= sn->en->n)
-                return -1;
-            v->s = sn->en->values[v->u.i];
-        }
-        return 0;
-    }
-}
-
-int profile_unpack(calc_profile *p, const calc_schema *s, const char *data, size_t len)
-{
-    unpacker u = {(const unsigned char *)data, (const unsigned char *)data + len, p,
-                  {p->file, 0, 0}};
-    p->root.type = T_OBJECT;
-    p->root.set = true;
-    p->root.loc = u.loc;
-    if (unpack_obj(&u, &p->root, s->root, 0) || u.p != u.end)
-        return -1;
-    const pval *id = &p->root.u.o->slot[schema_child(s->root, "id", 2)->index];
-    p->id = id->set && id->type == T_STRING ? id->u.s : "";
-    return 0;
-}
-
 void pval_render(sbuf *b, const pval *v)
 {
     char buf[40];
@@ -759,6 +667,7 @@ void pval_render(sbuf *b, const pval *v)
     case T_INT: sb_int(b, (long long)v->u.i); break;
     case T_MONEY: sb_puts(b, calc_money_format(buf, v->u.i)); break;
     case T_DATE: sb_puts(b, calc_date_format(buf, (calc_date)v->u.i)); break;
+    case T_MONTH: sb_puts(b, calc_month_format(buf, (calc_date)v->u.i)); break;
     case T_BOOL: sb_puts(b, v->u.i ? "true" : "false"); break;
     case T_ENUM: sb_puts(b, v->s); break;
     case T_LIST:

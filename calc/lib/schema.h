@@ -6,7 +6,10 @@
 #include "value.h"
 
 /* ---- schema (schema.c) ---- */
-enum { T_OBJECT, T_LIST, T_STRING, T_INT, T_MONEY, T_DATE, T_BOOL, T_ENUM };
+/* T_MONTH (a month, `YYYY-MM`) is kept as a calc_date of the month's first day and rendered
+ * `YYYY-MM`; it comes last so that the other types keep their numbers. */
+enum { T_OBJECT, T_LIST, T_STRING, T_INT, T_MONEY, T_DATE, T_BOOL, T_ENUM, T_MONTH };
+#define T_NTYPES 9
 
 typedef struct enum_def {
     const char *name;
@@ -32,6 +35,14 @@ struct snode {
     const enum_def *en;
     bool required;
     bool has_default;
+    int64_t dflt;             /* the default of a scalar with one (int, money, date, month, bool,
+                               * enum index); a list's default is [] */
+    const char *dflt_s;       /* its text: a string's default, an enum's code */
+    bool absent_none;         /* `absent: none`: absence means none, never unknown (lease.end) */
+    bool from_records;        /* `source: records`: from the district's records (awards), never
+                               * asked of the applicant */
+    bool is_key;              /* `key: true`: a list item's identity (grants[].name): required,
+                               * and no two items of a list share its value */
     bool has_min, has_max;
     int64_t min, max;
     const char *zh, *en_text; /* descriptions */
@@ -68,6 +79,18 @@ const char *enum_label(const enum_def *e, int i);
 const char *enum_label_lang(const enum_def *e, int i, int lang);
 /* A field's short label in Chinese (lang 0) or English (1); its path when the schema gives none. */
 const char *snode_label(const snode *n, int lang);
+/* The key field of a list's items (`key: true`: grants[].name, social.monthly[].month), or
+ * NULL when the list has none (awards) or n is not a list of records. */
+const snode *schema_list_key(const snode *list);
+/* Whether a field comes from the district's records (it or a list above it says `source:
+ * records`), and whether its absence means none (`absent: none`, or a list with a default). */
+bool schema_from_records(const snode *n);
+bool schema_absent_none(const snode *n);
+/* A field's `default:`, `absent:`, `source:` and `key:` from its schema entry def into n
+ * (schemarules.c): 0, or CALC_ESCHEMA with the reason in d. */
+int schema_load_rules(snode *n, const value *def, calc_diags *d);
+/* A type's name in the schema ("month"). */
+const char *schema_type_name(int type);
 /* A field's `change:` from its schema entry def into n (schemachange.c): 0, or CALC_ESCHEMA
  * with the reason in d when the value is unknown or does not fit the field's type. */
 int schema_load_change(snode *n, const value *def, calc_diags *d);
@@ -129,6 +152,11 @@ calc_profile *profile_copy(const calc_profile *p);
 /* One scalar's text (NUL-terminated, len bytes) as the typed value of node n (not objects or
  * lists); -1 when it does not convert. Strings keep the pointer. */
 int schema_scalar(const snode *n, const char *str, size_t len, bool quoted, pval *out);
+/* Whether no two items of list l (of the list node list) have the same key (`key: true`). */
+bool schema_keys_unique(const snode *list, const plist *l);
+/* The items of l that repeat an earlier item's key, in item order: their indexes into at and
+ * the index of the first item with that key into first (each room for l->n); their number. */
+size_t schema_key_repeats(const snode *list, const plist *l, size_t *at, size_t *first);
 /* Fills the absent slots of o that have defaults (and every nested object). */
 void schema_fill_defaults(arena *a, const snode *n, pobj *o);
 /* A JSON Lines record straight into a profile, without the value tree: 0 when it is a valid
@@ -142,7 +170,8 @@ int profile_unpack(calc_profile *p, const calc_schema *s, const char *data, size
 /* Overrides one field from "PATH=VALUE" text (used by --set). */
 const pval *pval_get(const pval *root, const snode *sn, const int *idx);
 
-/* Scalar rendering for explanations: money "1234.50", dates ISO, enums their value. */
+/* Scalar rendering for explanations: money "1234.50", dates ISO, months YYYY-MM, enums their
+ * value. */
 void pval_render(sbuf *b, const pval *v);
 
 /* "stores[0].kind" as the schema path "stores[].kind" into out (cap bytes); false when a '['

@@ -19,8 +19,8 @@ static const struct {
     [CH_OBTAIN] = {"obtain", 1u << T_BOOL | 1u << T_ENUM | 1u << T_LIST},
     [CH_CHOOSE] = {"choose", 1u << T_ENUM | 1u << T_BOOL},
 };
-static const char *const type_words[] = {"object", "list", "string", "int",
-                                         "money",  "date", "bool",   "enum"};
+static const char *const type_words[T_NTYPES] = {"object", "list", "string", "int", "money",
+                                                 "date",   "bool", "enum",   "month"};
 
 const char *schema_change_name(int change) { return changes[change].name; }
 
