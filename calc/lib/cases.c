@@ -12,7 +12,7 @@
 
 
 static const char *const expect_keys[] = {"status", "amount", "quantity", "missing",
-                                          "superseded_by", "amount_before_cap", NULL};
+                                          "superseded_by", "amount_before_cap", "reasons", NULL};
 
 static bool known_key(const char *k)
 {
@@ -63,14 +63,14 @@ static int check_policy(sbuf *b, const calc_engine *e, const pres *r, const valu
         const value *v = exp->items[i];
         snprintf(what, sizeof what, "%s.%s", p->id, k);
         if (!known_key(k)) {
-            const char *best = closest_name(k, expect_keys, 6);
+            const char *best = closest_name(k, expect_keys, 7);
             calc_error *x = diag_at(d, CALC_ESCHEMA, &exp->keys[i]->loc, p->id, NULL,
                                     "unknown expectation '%s'", k);
             if (best)
                 calc_error_hint(x, "did you mean '%s'?", best);
             else
                 calc_error_hint(x, "one of: %s", "status amount quantity missing superseded_by "
-                                                 "amount_before_cap");
+                                                 "amount_before_cap reasons");
             *invalid = true;
             continue;
         }
@@ -111,6 +111,46 @@ static int check_policy(sbuf *b, const calc_engine *e, const pres *r, const valu
                 diff_line(b, what, w, g);
                 diffs++;
             }
+        } else if (strcmp(k, "reasons") == 0) {
+            if (v->type != V_SEQ && v->type != V_NULL) {
+                diag_at(d, CALC_ESCHEMA, &v->loc, what, "reasons: [a.b, cap:NAME, amount]",
+                        "expected a list of the reasons' field paths");
+                *invalid = true;
+                continue;
+            }
+            /* in order, duplicates kept: a field path, or cap:NAME / pool:NAME / amount */
+            sbuf w = {0}, g = {0};
+            for (size_t a = 0; v->type == V_SEQ && a < v->n; a++)
+                sb_printf(&w, "%s%s", a ? ", " : "",
+                          v->items[a]->type == V_SCALAR ? v->items[a]->str : "?");
+            for (size_t c = 0; c < r->nreason; c++) {
+                const crec *rc = &r->reason[c];
+                sb_puts(&g, c ? ", " : "");
+                size_t at = g.n;
+                crec_field(&g, rc);
+                if (g.n == at && rc->name) { /* no field: what the reason names */
+                    if (strncmp(rc->name, "cap ", 4) == 0)
+                        sb_printf(&g, "cap:%s", rc->name + 4);
+                    else if (strncmp(rc->name, "pool ", 5) == 0)
+                        sb_printf(&g, "pool:%s", rc->name + 5);
+                    else if (strncmp(rc->name, "amount", 6) == 0 ||
+                             strncmp(rc->name, "quantity", 8) == 0)
+                        sb_puts(&g, "amount");
+                    else
+                        sb_puts(&g, rc->name);
+                }
+            }
+            if (strcmp(w.p ? w.p : "", g.p ? g.p : "")) {
+                sbuf ww = {0}, gg = {0};
+                sb_printf(&ww, "[%s]", w.p ? w.p : "");
+                sb_printf(&gg, "[%s]", g.p ? g.p : "");
+                diff_line(b, what, ww.p, gg.p);
+                sb_free(&ww);
+                sb_free(&gg);
+                diffs++;
+            }
+            sb_free(&w);
+            sb_free(&g);
         } else if (strcmp(k, "missing") == 0) {
             if (v->type != V_SEQ && v->type != V_NULL) {
                 diag_at(d, CALC_ESCHEMA, &v->loc, what, "missing: [a.b, c]",

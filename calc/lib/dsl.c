@@ -579,6 +579,10 @@ static int obj_index(lua_State *L)
     }
     char p[240];
     const pval *v = &u->v->u.o->slot[ch->index];
+    if (!v->set && ch->absent_none) { /* absence means none (lease.end, moved_in): nil */
+        lua_pushnil(L);
+        return 1;
+    }
     if (!v->set) {
         child_path(p, sizeof p, u->path, ch->name);
         ctx_absent(ctx_of(L), p);

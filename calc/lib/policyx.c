@@ -10,9 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef T_MONTH
-#define T_MONTH T_DATE /* until the schema has months */
-#endif
 
 /* The string at the top of the stack, kept in the set's arena. */
 static const char *dup_field_top(loader *ld)
@@ -526,7 +523,8 @@ static void load_book(polset *ps, sbx *s, pbook *b, const char *file, const char
     b->id = id;
     b->prefix = prefix;
     b->item_reasons = reasons && strcmp(reasons, "items") == 0;
-    sbx_freeze(L, t, NULL, NULL);
+    /* kept as it is (not frozen: conditions are read with raw access), in the registry only,
+     * where no policy can reach it */
     b->ref = luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
