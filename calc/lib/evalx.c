@@ -207,6 +207,16 @@ static int x_lease(E *e, const cond *c, const pobj *base, const char *prefix, xr
     xprintf(ae, sizeof ae, "%s (%lld is lease months %lld to %lld; %d month(s) counted)", d,
             (long long)y, (long long)j1, (long long)(j1 + 11), n);
     say(x, c, c->sn, az, ae, rz, re);
+    if (n < c->k1 && end &&
+        calc_lease_months_in_year((calc_date)s->u.i, false, 0, (int)y, (int)c->k2) >= c->k1) {
+        /* the end date alone leaves too few months: it is the field the reason names */
+        xprintf(x->field, sizeof x->field, "%s%s", prefix, c->field2);
+        calc_date_format(d, (calc_date)end->u.i);
+        xprintf(x->actual, sizeof x->actual, "%s: %d month(s) of %lld counted", d, n, (long long)y);
+        xprintf(az, sizeof az, "%s（%lld年计入%d个月）", d, (long long)y, n);
+        xprintf(ae, sizeof ae, "%s (%d month(s) of %lld counted)", d, n, (long long)y);
+        say(x, c, c->sn2, az, ae, rz, re);
+    }
     return n >= c->k1 ? TV_TRUE : TV_FALSE;
 }
 
@@ -543,7 +553,17 @@ static int x_ledger(E *e, const cond *c, const pobj *base, const char *prefix, x
             return TV_TRUE;
         }
     } else if (c->key == KEY_THRESHOLD) {
-        n = ledger_count_key_at_least(ls, root, pol, at_least, &first);
+        /* the thresholds at or above H, as keys (book 2 §1.7: whole yuan in digits) */
+        char kb[16][24];
+        const char *keys[16];
+        size_t nk = 0;
+        for (size_t i = 0; i < c->nthreshold && nk < 16; i++)
+            if (c->thresholds[i] / 100 >= at_least) {
+                snprintf(kb[nk], sizeof kb[nk], "%lld", (long long)(c->thresholds[i] / 100));
+                keys[nk] = kb[nk];
+                nk++;
+            }
+        n = ledger_count_keys(ls, root, pol, keys, nk, &first);
         xprintf(x->required, sizeof x->required, "no entry of %s with a key >= %s", pol, key);
     } else {
         n = ledger_count(ls, root, pol, c->key == KEY_ANY ? NULL : key,

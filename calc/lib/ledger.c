@@ -57,21 +57,8 @@ size_t ledger_count(const ledger_schema *ls, const pobj *root, const char *polic
     return n;
 }
 
-/* The whole number of yuan a key spells (digits only, at most 15), or -1. */
-static int64_t key_yuan(const char *s)
-{
-    int64_t v = 0;
-    size_t n = 0;
-    for (; s[n]; n++) {
-        if (s[n] < '0' || s[n] > '9' || n >= 15)
-            return -1;
-        v = v * 10 + (s[n] - '0');
-    }
-    return n ? v : -1;
-}
-
-size_t ledger_count_key_at_least(const ledger_schema *ls, const pobj *root, const char *policy,
-                                 int64_t at_least, size_t *first)
+size_t ledger_count_keys(const ledger_schema *ls, const pobj *root, const char *policy,
+                         const char *const *keys, size_t nkeys, size_t *first)
 {
     const plist *l = entries(ls, root);
     size_t n = 0;
@@ -80,8 +67,10 @@ size_t ledger_count_key_at_least(const ledger_schema *ls, const pobj *root, cons
         const pval *p = field(&l->item[i], ls->ipolicy), *k = field(&l->item[i], ls->ikey);
         if (!p || !k || strcmp(p->u.s, policy))
             continue;
-        int64_t y = key_yuan(k->u.s);
-        if (y < 0 || y < at_least)
+        size_t j = 0;
+        while (j < nkeys && strcmp(keys[j], k->u.s))
+            j++;
+        if (j == nkeys)
             continue;
         if (!n++)
             *first = i;

@@ -22,10 +22,9 @@ int ledger_schema_find(ledger_schema *ls, const snode *root);
  * (LEDGER_ANY_YEAR: any): how many, and the index of the first (SIZE_MAX when none). */
 size_t ledger_count(const ledger_schema *ls, const pobj *root, const char *policy,
                     const char *key, int64_t year, size_t *first);
-/* The same for entries whose key is a whole number of yuan ≥ at_least (thresholds): keys that
- * are not all digits never count. */
-size_t ledger_count_key_at_least(const ledger_schema *ls, const pobj *root, const char *policy,
-                                 int64_t at_least, size_t *first);
+/* The same for entries whose key is one of keys[0..n) (the thresholds at or above one). */
+size_t ledger_count_keys(const ledger_schema *ls, const pobj *root, const char *policy,
+                         const char *const *keys, size_t n, size_t *first);
 /* The sum of the amounts of entries whose policy is one of policies[0..n) and whose year is
  * `year` (LEDGER_ANY_YEAR: any), in *out: 0, or -1 when it does not fit in 64 bits. */
 int ledger_sum(const ledger_schema *ls, const pobj *root, const char *const *policies, size_t n,
