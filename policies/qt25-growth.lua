@@ -19,11 +19,11 @@ return policy {
   },
   conditions = {
     greater_than("finance.prev2_revenue", 0),
-    ratio_at_least("finance.prev_revenue", "finance.prev2_revenue", 115,
+    ratio_at_least("finance.prev_revenue", "finance.prev2_revenue", param "growth",
                    { zh = "上年营业收入增速不低于15%", en = "growth of at least 15% in the year before" }),
-    ratio_at_least("finance.revenue", "finance.prev_revenue", 115,
+    ratio_at_least("finance.revenue", "finance.prev_revenue", param "growth",
                    { zh = "申报年度营业收入增速不低于15%", en = "growth of at least 15% in the claim year" }),
-    months_every("social.monthly", "month", "insured", 50),
+    months_every("social.monthly", "month", "insured", param "min_insured"),
     no_award { zh = "此前未获得本奖励（每家企业一次）", en = "not awarded before (once per enterprise)" },
   },
   -- 200,000 when both years grew by 25% or more, else 100,000

@@ -6,8 +6,7 @@ return policy {
   kind = "cash",
   title = { zh = "新落户总部五年贡献奖励", en = "Five-year contribution reward for newly settled headquarters" },
   source = {
-    doc = "钱塘区2025年“领飞”惠企政策包（policy book 2）", publisher = "示例 [illustrative]",
-    date = "2025",
+    doc = "钱塘区2025年“领飞”惠企政策包（示例条款）", publisher = "钱塘区", date = "2025",
     quote = "自落户年度起，前两年按区级地方财政贡献的100%、后三年按50%给予奖励；落户核心区的上浮10个百分点",
   },
   in_force = { "2021-01-01", "2030-12-31" }, -- a standing five-year scheme (§6.3)
@@ -36,7 +35,8 @@ return policy {
     if e.zone == "core" then
       rate = min(add(rate, p.core_bonus), p.max_rate)
     end
-    step({ zh = string.format("落户第%d年，奖励比例", i), en = string.format("year %d after settling, rate", i) }, rate)
+    step({ zh = string.format("落户第%d年，奖励比例%d%%", i, rate // 100),
+           en = string.format("year %d after settling: rate %d%%", i, rate // 100) })
     return pct(e.finance.local_contribution, rate)
   end,
   amount_rule = {

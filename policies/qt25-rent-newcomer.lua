@@ -4,7 +4,7 @@ return policy {
   kind = "cash",
   title = { zh = "新引进企业房租补贴（逐年递减）", en = "Rent subsidy for newly arrived enterprises (decreasing by lease year)" },
   source = {
-    doc = "钱塘区2025年“领飞”惠企政策包（policy book 2）", publisher = "示例 [illustrative]", date = "2025",
+    doc = "钱塘区2025年“领飞”惠企政策包（示例条款）", publisher = "钱塘区", date = "2025",
     quote = "自入驻之日起三年内，第一年按实际租金的100%、第二年50%、第三年30%给予补贴，每年最高100万元",
   },
   in_force = { "2025-01-01", "2029-12-31" },
@@ -18,7 +18,7 @@ return policy {
     between("lease.start", EVENT_FROM, EVENT_TO),
     at_least("lease.m2", 1),
     greater_than("lease.rent_per_m2_month", 0),
-    lease_months_at_least("lease.start", "lease.end", 1, { within = 36 }),
+    lease_months_at_least("lease.start", "lease.end", 1, { within = param "months" }),
     no_award { key = CLAIM_YEAR, zh = "本申报年度尚未获得本政策补贴",
                en = "no subsidy of this policy for the claim year yet" },
   },

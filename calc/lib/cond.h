@@ -77,6 +77,7 @@ struct cond {
     /* computed conditions: a number (year index bound, months, percent points, threshold t),
      * a second number (lease `within`, count c), the ledger key and claim-year flag */
     int64_t k1, k2;
+    int kparam[2];      /* k1/k2 from a parameter (param "name"): its index, else -1 */
     int key;            /* KEY_* */
     bool in_claim_year; /* C_NO_AWARD: only entries of year Y */
     const char *item_field; /* month aggregates: the month field and value field of an item */

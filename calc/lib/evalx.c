@@ -13,6 +13,13 @@
 
 static int64_t claim_year(const E *e) { return calc_date_year(e->c->as_of) - 1; }
 
+/* A computed condition's number k1 / k2, or the parameter's current value it names. */
+static int64_t kval(const E *e, const cond *c, int which)
+{
+    int k = c->kparam[which];
+    return k >= 0 ? e->p->params[k].value : which ? c->k2 : c->k1;
+}
+
 static const pval *slot_at(const pobj *base, const int *pidx, int plen)
 {
     const pobj *o = base;
@@ -139,18 +146,18 @@ static int x_year_index(E *e, const cond *c, const pobj *base, const char *prefi
     int64_t y = claim_year(e);
     bool min = c->op == C_YEAR_INDEX_MIN;
     /* i >= k ⇔ year(d) <= Y − k + 1;  i <= k ⇔ year(d) >= Y − k + 1 */
-    int64_t edge = y - c->k1 + 1;
+    int64_t edge = y - kval(e, c, 0) + 1;
     xprintf(x->required, sizeof x->required, "year index %s %lld (claim year %lld: year %s %lld)",
-            min ? ">=" : "<=", (long long)c->k1, (long long)y, min ? "<=" : ">=",
+            min ? ">=" : "<=", (long long)kval(e, c, 0), (long long)y, min ? "<=" : ">=",
             (long long)edge);
     char rz[120], re[160];
-    if (min && c->k1 == 1) {
+    if (min && kval(e, c, 0) == 1) {
         xprintf(rz, sizeof rz, "不晚于申报年度（%lld年）", (long long)y);
         xprintf(re, sizeof re, "in or before the claim year (%lld)", (long long)y);
     } else {
-        xprintf(rz, sizeof rz, "%s第%lld年（%lld年%s）", min ? "已到" : "不超过", (long long)c->k1,
+        xprintf(rz, sizeof rz, "%s第%lld年（%lld年%s）", min ? "已到" : "不超过", (long long)kval(e, c, 0),
                 (long long)edge, min ? "或之前" : "或之后");
-        xprintf(re, sizeof re, "year %lld of the schedule %s (%s %lld)", (long long)c->k1,
+        xprintf(re, sizeof re, "year %lld of the schedule %s (%s %lld)", (long long)kval(e, c, 0),
                 min ? "reached" : "at most", min ? "in or before" : "in or after",
                 (long long)edge);
     }
@@ -167,7 +174,7 @@ static int x_year_index(E *e, const cond *c, const pobj *base, const char *prefi
     xprintf(az, sizeof az, "%s（申报年度为第%lld年）", d, (long long)i);
     xprintf(ae, sizeof ae, "%s (the claim year is year %lld)", d, (long long)i);
     say(x, c, sn, az, ae, rz, re);
-    return (min ? i >= c->k1 : i <= c->k1) ? TV_TRUE : TV_FALSE;
+    return (min ? i >= kval(e, c, 0) : i <= kval(e, c, 0)) ? TV_TRUE : TV_FALSE;
 }
 
 /* The months of Y in the lease (book 2 §1.3, lease months). */
@@ -176,19 +183,19 @@ static int x_lease(E *e, const cond *c, const pobj *base, const char *prefix, xr
     const pval *s = slot_at(base, c->pidx, c->plen), *end = slot_at(base, c->pidx2, c->plen2);
     int64_t y = claim_year(e);
     char rz[160], re[200];
-    if (c->k2)
+    if (kval(e, c, 1))
         xprintf(rz, sizeof rz, "%lld年至少%lld个月在租期内且在租期前%lld个月内", (long long)y,
-                (long long)c->k1, (long long)c->k2);
+                (long long)kval(e, c, 0), (long long)kval(e, c, 1));
     else
-        xprintf(rz, sizeof rz, "%lld年至少%lld个月在租期内", (long long)y, (long long)c->k1);
-    if (c->k2)
+        xprintf(rz, sizeof rz, "%lld年至少%lld个月在租期内", (long long)y, (long long)kval(e, c, 0));
+    if (kval(e, c, 1))
         xprintf(re, sizeof re, "at least %lld month(s) of %lld in the lease, within its first "
-                "%lld months", (long long)c->k1, (long long)y, (long long)c->k2);
+                "%lld months", (long long)kval(e, c, 0), (long long)y, (long long)kval(e, c, 1));
     else
-        xprintf(re, sizeof re, "at least %lld month(s) of %lld in the lease", (long long)c->k1,
+        xprintf(re, sizeof re, "at least %lld month(s) of %lld in the lease", (long long)kval(e, c, 0),
                 (long long)y);
     xprintf(x->required, sizeof x->required, ">= %lld months of %lld in the lease%s",
-            (long long)c->k1, (long long)y, c->k2 ? " (within its first months)" : "");
+            (long long)kval(e, c, 0), (long long)y, kval(e, c, 1) ? " (within its first months)" : "");
     xprintf(x->field, sizeof x->field, "%s%s", prefix, c->field);
     if (!s) {
         miss(x, prefix, c->field);
@@ -196,7 +203,7 @@ static int x_lease(E *e, const cond *c, const pobj *base, const char *prefix, xr
         return TV_UNKNOWN;
     }
     int n = calc_lease_months_in_year((calc_date)s->u.i, end != NULL,
-                                      end ? (calc_date)end->u.i : 0, (int)y, (int)c->k2);
+                                      end ? (calc_date)end->u.i : 0, (int)y, (int)kval(e, c, 1));
     int64_t j1 = 12 * y - calc_month_index((calc_date)s->u.i) + 1;
     char d[16], az[160], ae[200];
     calc_date_format(d, (calc_date)s->u.i);
@@ -207,8 +214,8 @@ static int x_lease(E *e, const cond *c, const pobj *base, const char *prefix, xr
     xprintf(ae, sizeof ae, "%s (%lld is lease months %lld to %lld; %d month(s) counted)", d,
             (long long)y, (long long)j1, (long long)(j1 + 11), n);
     say(x, c, c->sn, az, ae, rz, re);
-    if (n < c->k1 && end &&
-        calc_lease_months_in_year((calc_date)s->u.i, false, 0, (int)y, (int)c->k2) >= c->k1) {
+    if (n < kval(e, c, 0) && end &&
+        calc_lease_months_in_year((calc_date)s->u.i, false, 0, (int)y, (int)kval(e, c, 1)) >= kval(e, c, 0)) {
         /* the end date alone leaves too few months: it is the field the reason names */
         xprintf(x->field, sizeof x->field, "%s%s", prefix, c->field2);
         calc_date_format(d, (calc_date)end->u.i);
@@ -217,7 +224,7 @@ static int x_lease(E *e, const cond *c, const pobj *base, const char *prefix, xr
         xprintf(ae, sizeof ae, "%s (%d month(s) of %lld counted)", d, n, (long long)y);
         say(x, c, c->sn2, az, ae, rz, re);
     }
-    return n >= c->k1 ? TV_TRUE : TV_FALSE;
+    return n >= kval(e, c, 0) ? TV_TRUE : TV_FALSE;
 }
 
 /* base <= d <= add_months(base, N) (book 2 §1.3, within N months after a date). */
@@ -227,10 +234,10 @@ static int x_within(E *e, const cond *c, const pobj *base, const char *prefix, x
     const pval *d = slot_at(base, c->pidx, c->plen), *b = slot_at(base, c->pidx2, c->plen2);
     xprintf(x->field, sizeof x->field, "%s%s", prefix, c->field);
     char rz[200], re[240];
-    xprintf(rz, sizeof rz, "%s起%lld个月内", snode_label(c->sn2, 0), (long long)c->k1);
-    xprintf(re, sizeof re, "within %lld months after the %s", (long long)c->k1,
+    xprintf(rz, sizeof rz, "%s起%lld个月内", snode_label(c->sn2, 0), (long long)kval(e, c, 0));
+    xprintf(re, sizeof re, "within %lld months after the %s", (long long)kval(e, c, 0),
             snode_label(c->sn2, 1));
-    xprintf(x->required, sizeof x->required, "within %lld months after %s", (long long)c->k1,
+    xprintf(x->required, sizeof x->required, "within %lld months after %s", (long long)kval(e, c, 0),
             c->field2);
     if (!d || !b) {
         if (!d)
@@ -246,7 +253,7 @@ static int x_within(E *e, const cond *c, const pobj *base, const char *prefix, x
         return TV_UNKNOWN;
     }
     calc_date last;
-    if (calc_add_months((calc_date)b->u.i, c->k1, &last))
+    if (calc_add_months((calc_date)b->u.i, kval(e, c, 0), &last))
         last = (calc_date)b->u.i;
     char v[16], f[16], t[16];
     calc_date_format(v, (calc_date)d->u.i);
@@ -254,7 +261,7 @@ static int x_within(E *e, const cond *c, const pobj *base, const char *prefix, x
     calc_date_format(t, last);
     xprintf(x->actual, sizeof x->actual, "%s", v);
     xprintf(x->required, sizeof x->required, "between %s and %s (%lld months after %s)", f, t,
-            (long long)c->k1, c->field2);
+            (long long)kval(e, c, 0), c->field2);
     xprintf(rz + strlen(rz), sizeof rz - strlen(rz), "，即%s至%s期间", f, t);
     xprintf(re + strlen(re), sizeof re - strlen(re), ", i.e. from %s to %s", f, t);
     say(x, c, c->sn, v, v, rz, re);
@@ -296,9 +303,9 @@ static int x_ratio(E *e, const cond *c, const pobj *base, const char *prefix, xr
     bool money = c->sn->type == T_MONEY;
     xprintf(x->field, sizeof x->field, "%s%s", prefix, c->field);
     char rz[240], re[240];
-    xprintf(rz, sizeof rz, "不少于%s的%lld%%", snode_label(c->sn2, 0), (long long)c->k1);
-    xprintf(re, sizeof re, "at least %lld%% of the %s", (long long)c->k1, snode_label(c->sn2, 1));
-    xprintf(x->required, sizeof x->required, ">= %lld%% of %s", (long long)c->k1, c->field2);
+    xprintf(rz, sizeof rz, "不少于%s的%lld%%", snode_label(c->sn2, 0), (long long)kval(e, c, 0));
+    xprintf(re, sizeof re, "at least %lld%% of the %s", (long long)kval(e, c, 0), snode_label(c->sn2, 1));
+    xprintf(x->required, sizeof x->required, ">= %lld%% of %s", (long long)kval(e, c, 0), c->field2);
     if (!a || !b) {
         if (!a)
             miss(x, prefix, c->field);
@@ -314,7 +321,7 @@ static int x_ratio(E *e, const cond *c, const pobj *base, const char *prefix, xr
         say(x, c, c->sn, vz, ve, rz, re);
         return TV_UNKNOWN;
     }
-    __int128 lhs = (__int128)a->u.i * 100, rhs = (__int128)b->u.i * c->k1;
+    __int128 lhs = (__int128)a->u.i * 100, rhs = (__int128)b->u.i * kval(e, c, 0);
     char bound[64];
     exact_yuan(bound, sizeof bound, rhs, money);
     char av[40];
@@ -323,12 +330,17 @@ static int x_ratio(E *e, const cond *c, const pobj *base, const char *prefix, xr
     else
         xprintf(av, sizeof av, "%lld", (long long)a->u.i);
     xprintf(x->actual, sizeof x->actual, "%s", av);
-    xprintf(x->required, sizeof x->required, ">= %s (%lld%% of %s)", bound, (long long)c->k1,
+    xprintf(x->required, sizeof x->required, ">= %s (%lld%% of %s)", bound, (long long)kval(e, c, 0),
             c->field2);
     char w[2][160];
     value_words(w, c->sn, a);
-    xprintf(rz + strlen(rz), sizeof rz - strlen(rz), "，即%s%s", money ? "¥" : "", bound);
-    xprintf(re + strlen(re), sizeof re - strlen(re), ", i.e. %s%s", money ? "¥" : "", bound);
+    char shown[64]; /* grouped for people: ¥747,500,000.00 */
+    if (money && rhs % 100 == 0 && rhs / 100 <= INT64_MAX) {
+        calc_money_format_grouped(shown, (calc_money)(rhs / 100));
+    } else
+        xprintf(shown, sizeof shown, "%s", bound);
+    xprintf(rz + strlen(rz), sizeof rz - strlen(rz), "，即%s%s", money ? "¥" : "", shown);
+    xprintf(re + strlen(re), sizeof re - strlen(re), ", i.e. %s%s", money ? "¥" : "", shown);
     say(x, c, c->sn, w[0], w[1], rz, re);
     return lhs >= rhs ? TV_TRUE : TV_FALSE;
 }
@@ -371,33 +383,33 @@ static int x_months(E *e, const cond *c, const pobj *base, const char *prefix, x
         }
         if (v->u.i < minv)
             minv = v->u.i;
-        if (v->u.i >= c->k1)
+        if (v->u.i >= kval(e, c, 0))
             known_ok++;
         else if (fail_at < 0)
             fail_at = m;
     }
     int tv;
     if (c->op == C_MONTHS_COUNT)
-        tv = known_ok >= c->k2 ? TV_TRUE : known_ok + unknown < c->k2 ? TV_FALSE : TV_UNKNOWN;
+        tv = known_ok >= kval(e, c, 1) ? TV_TRUE : known_ok + unknown < kval(e, c, 1) ? TV_FALSE : TV_UNKNOWN;
     else
         tv = fail_at >= 0 ? TV_FALSE : unknown ? TV_UNKNOWN : TV_TRUE;
     const snode *vs = c->sn2;
     char rz[200], re[200];
     const char *uz = vs->unit ? vs->unit : "", *ue = vs->unit_en ? vs->unit_en : "";
     if (c->op == C_MONTHS_COUNT) {
-        xprintf(rz, sizeof rz, "%lld年至少%lld个月%s不少于%lld%s", (long long)y, (long long)c->k2,
-                snode_label(vs, 0), (long long)c->k1, uz);
+        xprintf(rz, sizeof rz, "%lld年至少%lld个月%s不少于%lld%s", (long long)y, (long long)kval(e, c, 1),
+                snode_label(vs, 0), (long long)kval(e, c, 0), uz);
         xprintf(re, sizeof re, "%s of at least %lld%s%s in at least %lld months of %lld",
-                snode_label(vs, 1), (long long)c->k1, ue[0] ? " " : "", ue, (long long)c->k2,
+                snode_label(vs, 1), (long long)kval(e, c, 0), ue[0] ? " " : "", ue, (long long)kval(e, c, 1),
                 (long long)y);
     } else {
         xprintf(rz, sizeof rz, "%lld年每月%s不少于%lld%s", (long long)y, snode_label(vs, 0),
-                (long long)c->k1, uz);
+                (long long)kval(e, c, 0), uz);
         xprintf(re, sizeof re, "%s of at least %lld%s%s in every month of %lld",
-                snode_label(vs, 1), (long long)c->k1, ue[0] ? " " : "", ue, (long long)y);
+                snode_label(vs, 1), (long long)kval(e, c, 0), ue[0] ? " " : "", ue, (long long)y);
     }
     xprintf(x->required, sizeof x->required, "%s >= %lld in %s months of %lld", c->item_field2,
-            (long long)c->k1, c->op == C_MONTHS_COUNT ? "enough" : "all", (long long)y);
+            (long long)kval(e, c, 0), c->op == C_MONTHS_COUNT ? "enough" : "all", (long long)y);
     if (tv == TV_FALSE && fail_at >= 0) {
         const pval *v = slot_at(l->u.l->item[item[fail_at]].u.o, &c->pidx2[1], 1);
         xprintf(x->field, sizeof x->field, "%s%s[%ld].%s", prefix, c->field, item[fail_at],
@@ -416,9 +428,10 @@ static int x_months(E *e, const cond *c, const pobj *base, const char *prefix, x
     xprintf(x->field, sizeof x->field, "%s%s", prefix, c->field);
     char az[160], ae[160];
     xprintf(x->actual, sizeof x->actual, "%d of 12 months known, %d at least %lld", 12 - unknown,
-            known_ok, (long long)c->k1);
+            known_ok, (long long)kval(e, c, 0));
     xprintf(az, sizeof az, "已知%d个月，其中%d个月达到要求", 12 - unknown, known_ok);
-    xprintf(ae, sizeof ae, "%d of 12 months known, %d meeting it", 12 - unknown, known_ok);
+    xprintf(ae, sizeof ae, "%d of 12 months known, %d of them at least %lld", 12 - unknown,
+            known_ok, (long long)kval(e, c, 0));
     say(x, c, c->sn, az, ae, rz, re);
     if (tv != TV_UNKNOWN)
         x->nmiss = 0;
@@ -453,7 +466,7 @@ static int key_of(E *e, const cond *c, const pobj *base, const char *prefix, xre
     }
     switch (v->type) {
     case T_DATE: calc_date_format(key, (calc_date)v->u.i); break;
-    case T_ENUM: xprintf(key, cap, "%s", v->s ? v->s : ""); break;
+    case T_ENUM: xprintf(key, cap, "%s", v->s ? v->s : ""); break; /* the key: its code */
     case T_STRING: xprintf(key, cap, "%s", v->u.s); break;
     default: xprintf(key, cap, "%lld", (long long)v->u.i);
     }
@@ -487,6 +500,14 @@ static int x_ledger(E *e, const cond *c, const pobj *base, const char *prefix, x
     int64_t y = claim_year(e);
     int k = key_of(e, c, base, prefix, x, key, sizeof key, &at_least);
     const snode *lsn = ls->list;
+    const char *kshow[2] = {key, key}; /* the key in words: an enum's label, not its code */
+    if (k == 1 && c->key == KEY_FIELD && c->sn && c->sn->type == T_ENUM) {
+        const pval *kv = slot_at(base, c->pidx, c->plen);
+        if (kv) {
+            kshow[0] = enum_label_lang(c->sn->en, (int)kv->u.i, 0);
+            kshow[1] = enum_label_lang(c->sn->en, (int)kv->u.i, 1);
+        }
+    }
     char rz[240], re[240];
     bool inst = c->op == C_INSTALLMENT;
     if (inst)
@@ -496,9 +517,10 @@ static int x_ledger(E *e, const cond *c, const pobj *base, const char *prefix, x
     else if (c->key == KEY_THRESHOLD)
         xprintf(rz, sizeof rz, "此前未获得本台阶或更高台阶的奖励");
     else if (c->in_claim_year)
-        xprintf(rz, sizeof rz, "%lld年度尚未就“%s”获得本政策奖励", (long long)y, k == 1 ? key : "…");
+        xprintf(rz, sizeof rz, "%lld年度尚未就“%s”获得本政策奖励", (long long)y,
+                k == 1 ? kshow[0] : "…");
     else
-        xprintf(rz, sizeof rz, "尚未就“%s”获得本政策奖励", k == 1 ? key : "…");
+        xprintf(rz, sizeof rz, "尚未就“%s”获得本政策奖励", k == 1 ? kshow[0] : "…");
     if (inst)
         xprintf(re, sizeof re, "an installment still due, none paid for %lld", (long long)y);
     else if (c->key == KEY_ANY)
@@ -506,10 +528,10 @@ static int x_ledger(E *e, const cond *c, const pobj *base, const char *prefix, x
     else if (c->key == KEY_THRESHOLD)
         xprintf(re, sizeof re, "no award at this threshold or a higher one before");
     else if (c->in_claim_year)
-        xprintf(re, sizeof re, "no award of this policy for “%s” in %lld", k == 1 ? key : "…",
+        xprintf(re, sizeof re, "no award of this policy for “%s” in %lld", k == 1 ? kshow[1] : "…",
                 (long long)y);
     else
-        xprintf(re, sizeof re, "no award of this policy for “%s” before", k == 1 ? key : "…");
+        xprintf(re, sizeof re, "no award of this policy for “%s” before", k == 1 ? kshow[1] : "…");
     xprintf(x->field, sizeof x->field, "%s%s", prefix, c->field);
     if (k == 0) {
         say(x, c, c->sn, "未填写", "not provided", rz, re);
@@ -524,7 +546,7 @@ static int x_ledger(E *e, const cond *c, const pobj *base, const char *prefix, x
     size_t first, n;
     const pobj *root = e->c->prof->root.u.o;
     if (inst) {
-        int64_t nn = c->k1;
+        int64_t nn = kval(e, c, 0);
         if (c->by_n) {
             const pval *lv = slot_at(base, c->pidx2, c->plen2);
             if (!lv) {
@@ -573,8 +595,17 @@ static int x_ledger(E *e, const cond *c, const pobj *base, const char *prefix, x
                 c->in_claim_year ? " in the claim year" : "");
     }
     if (!n) {
-        xprintf(x->actual, sizeof x->actual, "none");
-        say(x, c, lsn, "无", "none", rz, re);
+        size_t any = ledger_count(ls, root, pol, NULL, LEDGER_ANY_YEAR, &first);
+        xprintf(x->actual, sizeof x->actual, "none (%zu entries of %s)", any, pol);
+        char az[120], ae[120];
+        if (any) {
+            xprintf(az, sizeof az, "本政策已有%zu条记录，均不相同", any);
+            xprintf(ae, sizeof ae, "%zu entries of this policy, none the same", any);
+        } else {
+            xprintf(az, sizeof az, "本政策无记录");
+            xprintf(ae, sizeof ae, "no entries of this policy");
+        }
+        say(x, c, lsn, az, ae, rz, re);
         return TV_TRUE;
     }
     char az[200], ae[200];

@@ -50,7 +50,7 @@ void ctx_add_step(evalctx *c, const char *text)
 static const char *const unit_names[] = {"yuan", "percent", "count", "m2", "date", "years",
                                          "units", NULL};
 
-static int param_index(const policy *p, const char *name)
+int param_index(const policy *p, const char *name)
 {
     for (size_t i = 0; i < p->nparam; i++)
         if (strcmp(p->params[i].name, name) == 0)
@@ -662,7 +662,7 @@ static int load_body(lua_State *L, void *ud)
 int policy_load(polset *ps, sbx *s, policy *p, const char *path)
 {
     lua_State *L = s->L;
-    loader ld = {ps, L, p, ""};
+    loader ld = {ps, L, p, "", -1};
     char *text;
     size_t len;
     calc_error err;

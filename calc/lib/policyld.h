@@ -10,6 +10,7 @@ typedef struct loader {
     lua_State *L;
     policy *p;
     char err[512];
+    int kparam; /* the parameter the last number came from (policyx.c), or -1 */
 } loader;
 
 static inline const char *dup_field(loader *ld, int t, const char *key)
@@ -49,5 +50,7 @@ int compile_book_conds(loader *ld, cond **out, size_t *nout);
 /* Compiles a list of conditions (the table at t) from base (policy.c). */
 int compile_conds(loader *ld, int t, const snode *base, cond **out, size_t *nout, int depth);
 int compile_req(loader *ld, int vi, const snode *sn, reqval *r, unsigned line);
+/* The index of the policy's parameter `name`, or -1 (policy.c). */
+int param_index(const policy *p, const char *name);
 
 #endif

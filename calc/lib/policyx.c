@@ -108,9 +108,22 @@ static int int_arg(loader *ld, int ci, const char *key, int64_t lo, int64_t hi, 
     lua_getfield(L, ci, key);
     int ok = lua_isinteger(L, -1);
     int64_t v = ok ? lua_tointeger(L, -1) : 0;
+    const char *pn = lua_istable(L, -1) ? dup_field(ld, lua_gettop(L), "param") : NULL;
     lua_pop(L, 1);
+    if (pn) { /* param "name": a count parameter, read when evaluating (what-if may change it) */
+        int k = param_index(ld->p, pn);
+        if (k < 0)
+            FAIL(ld, 0, "unknown parameter '%s' (declare it in params)", pn);
+        param *q = &ld->p->params[k];
+        if (q->n || q->unit != U_COUNT)
+            FAIL(ld, 0, "parameter '%s' must be a count, e.g. count \"50\"", pn);
+        q->used = true;
+        ld->kparam = k;
+        v = q->value;
+        ok = 1;
+    }
     if (!ok || v < lo || v > hi)
-        FAIL(ld, ld->p ? 0 : 0, "%s must be a whole number from %lld to %lld", what,
+        FAIL(ld, 0, "%s must be a whole number from %lld to %lld", what,
              (long long)lo, (long long)hi);
     *out = v;
     return 0;
@@ -217,9 +230,20 @@ static int installment_n(loader *ld, int ci, const snode *base, cond *c)
     return 0;
 }
 
+/* int_arg into k1 (which 0) or k2 (1), remembering a parameter it came from. */
+static int karg(loader *ld, int ci, const char *key, int64_t lo, int64_t hi, cond *c, int which,
+                const char *what)
+{
+    ld->kparam = -1;
+    int rc = int_arg(ld, ci, key, lo, hi, which ? &c->k2 : &c->k1, what);
+    c->kparam[which] = ld->kparam;
+    return rc;
+}
+
 int compile_computed(loader *ld, int ci, const snode *base, cond *c)
 {
     lua_State *L = ld->L;
+    c->kparam[0] = c->kparam[1] = -1;
     const char *op = dsl_cond_op_name(c->op);
     switch (c->op) {
     case C_YEAR_INDEX_MIN:
@@ -228,7 +252,7 @@ int compile_computed(loader *ld, int ci, const snode *base, cond *c)
             return -1;
         if (c->sn->type != T_DATE)
             FAIL(ld, c->line, "%s() needs a date field, '%s' is not one", op, c->field);
-        if (int_arg(ld, ci, "value", -1000, 1000, &c->k1, "the year index"))
+        if (karg(ld, ci, "value", -1000, 1000, c, 0, "the year index"))
             goto bad;
         break;
     case C_LEASE_MONTHS:
@@ -237,13 +261,13 @@ int compile_computed(loader *ld, int ci, const snode *base, cond *c)
             return -1;
         if (c->sn->type != T_DATE || c->sn2->type != T_DATE)
             FAIL(ld, c->line, "lease_months_at_least(start, end, n) needs two date fields");
-        if (int_arg(ld, ci, "value", 0, 12, &c->k1, "the number of months"))
+        if (karg(ld, ci, "value", 0, 12, c, 0, "the number of months"))
             goto bad;
         lua_getfield(L, ci, "within");
-        c->k2 = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : 0;
+        bool within = !lua_isnil(L, -1);
         lua_pop(L, 1);
-        if (c->k2 < 0 || c->k2 > 1200)
-            FAIL(ld, c->line, "within must be a whole number of lease months from 1 to 1200");
+        if (within && karg(ld, ci, "within", 1, 1200, c, 1, "within (lease months)"))
+            goto bad;
         break;
     case C_WITHIN_MONTHS:
         if (field_arg(ld, ci, "field", base, c, 0, false) ||
@@ -251,7 +275,7 @@ int compile_computed(loader *ld, int ci, const snode *base, cond *c)
             return -1;
         if (c->sn->type != T_DATE || c->sn2->type != T_DATE)
             FAIL(ld, c->line, "within_months_after(field, base, months) needs two date fields");
-        if (int_arg(ld, ci, "value", 0, 1200, &c->k1, "the number of months"))
+        if (karg(ld, ci, "value", 0, 1200, c, 0, "the number of months"))
             goto bad;
         break;
     case C_RATIO:
@@ -261,7 +285,7 @@ int compile_computed(loader *ld, int ci, const snode *base, cond *c)
         if (!is_type(c->sn, T_MONEY, T_INT) || c->sn->type != c->sn2->type)
             FAIL(ld, c->line, "ratio_at_least(a, b, p) compares two amounts (or two whole "
                  "numbers)");
-        if (int_arg(ld, ci, "value", 0, 100000, &c->k1, "the percentage"))
+        if (karg(ld, ci, "value", 0, 100000, c, 0, "the percentage"))
             goto bad;
         break;
     case C_MONTHS_EVERY:
@@ -285,9 +309,9 @@ int compile_computed(loader *ld, int ci, const snode *base, cond *c)
         c->sn2 = v;
         c->pidx2[0] = m->index; /* the month's slot */
         c->pidx2[1] = v->index; /* the value's slot */
-        if (int_arg(ld, ci, "value", 0, INT32_MAX, &c->k1, "the threshold"))
+        if (karg(ld, ci, "value", 0, INT32_MAX, c, 0, "the threshold"))
             goto bad;
-        if (c->op == C_MONTHS_COUNT && int_arg(ld, ci, "value2", 0, 12, &c->k2, "the count"))
+        if (c->op == C_MONTHS_COUNT && karg(ld, ci, "value2", 0, 12, c, 1, "the count"))
             goto bad;
         break;
     }
@@ -499,7 +523,7 @@ static void load_book(polset *ps, sbx *s, pbook *b, const char *file, const char
     lua_getfield(L, t, "is_book");
     bool isbook = lua_toboolean(L, -1);
     lua_pop(L, 1);
-    loader ld = {ps, L, NULL, ""};
+    loader ld = {ps, L, NULL, "", -1};
     const char *id = isbook ? dup_field(&ld, t, "id") : NULL;
     const char *prefix = isbook ? dup_field(&ld, t, "policies") : NULL;
     const char *reasons = isbook ? dup_field(&ld, t, "reasons") : NULL;
