@@ -148,6 +148,29 @@ static void policy_json(sbuf *b, const calc_engine *e, const policy *p, calc_dat
         sb_json_str(b, e->ps.cap[p->cap].name);
     else
         sb_puts(b, "null");
+    if (p->has_event) { /* book 2 §1.3: the event and application windows */
+        sb_puts(b, ", \"event\": {\"field\": ");
+        sb_json_str(b, p->ev_field);
+        if (p->ev_field2) {
+            sb_puts(b, ", \"else_field\": ");
+            sb_json_str(b, p->ev_field2);
+        }
+        sb_printf(b, ", \"from\": \"%s\", \"to\": \"%s\"}", calc_date_format(d1, p->ev_from),
+                  calc_date_format(d2, p->ev_to));
+    } else
+        sb_puts(b, ", \"event\": null");
+    if (p->has_app) {
+        sb_puts(b, ", \"application\": {\"field\": ");
+        sb_json_str(b, p->app_field);
+        sb_puts(b, ", \"after\": ");
+        sb_json_str(b, p->app_after);
+        sb_printf(b, ", \"months\": %d}", p->app_months);
+    } else
+        sb_puts(b, ", \"application\": null");
+    if (p->book >= 0) {
+        sb_puts(b, ", \"book\": ");
+        sb_json_str(b, e->ps.book[p->book].id);
+    }
     for (int k = 0; k < 2; k++) { /* every group and cap it is in (book 2 §1.8) */
         uint64_t m = k ? p->caps : p->groups;
         const decl *d = k ? e->ps.cap : e->ps.group;

@@ -246,6 +246,19 @@ int calc_policies_write(FILE *out, const calc_engine *e, calc_date as_of, int la
             fprintf(out, "%s / ", w ? "" : "-");
         }
         fprintf(out, "%s\n", p->pool >= 0 ? ps->pool[p->pool].name : "-");
+        if (p->has_event) { /* book 2 §1.3: the windows besides the payout window */
+            char e1[16], e2[16];
+            fprintf(out, "%24s%s %s%s%s %s–%s", "", lang ? "event:" : "事件期间：", p->ev_field,
+                    p->ev_field2 ? "|" : "", p->ev_field2 ? p->ev_field2 : "",
+                    calc_date_format(e1, p->ev_from), calc_date_format(e2, p->ev_to));
+            if (p->has_app && lang)
+                fprintf(out, "; application: %s within %d months after %s", p->app_field,
+                        p->app_months, p->app_after);
+            else if (p->has_app)
+                fprintf(out, "；申请期限：%s 在 %s 起%d个月内", p->app_field, p->app_after,
+                        p->app_months);
+            fputc('\n', out);
+        }
     }
     fprintf(out, "\n%s\n", lang ? "* in force on that date" : "* 表示该日期在有效期内");
     calc_date latest;
@@ -366,6 +379,8 @@ static void cond_words(FILE *out, const policy *p, const cond *c, int depth, int
                                    : (lang ? "[book] " : "[通用] "));
     if (c->zh && !lang && c->op != C_NOT) {
         fprintf(out, "%s\n", c->zh);
+    } else if (c->en && lang && c->op != C_NOT && !COND_COMPUTED(c->op) && c->op != C_ANY_ITEM) {
+        fprintf(out, "%s  [%s]\n", c->en, c->field ? c->field : "");
     } else if (COND_COMPUTED(c->op)) {
         if (lang && c->en)
             fprintf(out, "%s  [", c->en);
@@ -380,7 +395,11 @@ static void cond_words(FILE *out, const policy *p, const cond *c, int depth, int
                 c->field);
     } else {
         const char *label = !lang && c->sn->label ? c->sn->label : c->field;
-        fprintf(out, "%s %s", label, op_sym[c->op]);
+        fprintf(out, "%s", label);
+        if (c->coalesce) /* the registration or arrival date: moved_in, else founded */
+            fprintf(out, lang ? " (else %s)" : "（无则%s）",
+                    !lang && c->sn2->label ? c->sn2->label : c->field2);
+        fprintf(out, " %s", op_sym[c->op]);
         for (int k = 0; k < (c->op == C_BETWEEN ? 2 : c->op == C_IS_SET || c->op == C_IS_TRUE
                                                           ? 0 : 1); k++) {
             const reqval *r = &c->req[k];
@@ -398,6 +417,15 @@ static void cond_words(FILE *out, const policy *p, const cond *c, int depth, int
             } else if (r->kind == RV_YEARS_BEFORE_AS_OF) {
                 long long y = r->param >= 0 ? p->params[r->param].value : r->i;
                 fprintf(out, lang ? " %lld years before as_of" : " 测算日前%lld年", y);
+            } else if (r->kind == RV_EVENT_FROM || r->kind == RV_EVENT_TO) {
+                char d[16];
+                fprintf(out, " %s", calc_date_format(d, r->kind == RV_EVENT_FROM ? p->ev_from
+                                                                                 : p->ev_to));
+            } else if (r->kind == RV_CLAIM_YEAR) {
+                fprintf(out, "%s", lang ? " the claim year (the year of as_of − 1)"
+                                        : " 申报年度（测算年度 − 1）");
+            } else if (r->type == T_BOOL) {
+                fprintf(out, " %s", r->i ? (lang ? "true" : "是") : (lang ? "false" : "否"));
             } else if (r->kind == RV_IN_FORCE_FROM || r->kind == RV_IN_FORCE_TO) {
                 char d[16];
                 fprintf(out, " %s", calc_date_format(d, r->kind == RV_IN_FORCE_FROM ? p->from
