@@ -100,7 +100,7 @@ want_err_empty
 want_eq "lines of json" "$(wc -l <"$tmp/out" | tr -d ' ')" 1
 want_eq "totals" "$(totals)" "1955000.05 240000.00"
 want_match out '^\{"profile": "91330102MA2EXAMPLE", "as_of": "2025-06-30", "results": \['
-want_eq "results" "$(grep -o '{"policy": ' "$tmp/out" | wc -l | tr -d ' ')" 13
+want_eq "results" "$(grep -o '{"policy": ' "$tmp/out" | wc -l | tr -d ' ')" 25
 end
 
 # Ensure the granted cash policies of the example have their hand-computed amounts.
@@ -215,13 +215,13 @@ end
 # Ensure a date at which no cash or in-kind policy is in force says so — in the table, the JSON
 # (a warning naming the latest window's end) and calc policies — instead of a silent ¥0.
 begin "a date with nothing in force: a warning in the table, the JSON and calc policies"
-w='测算日期 2026-12-01 没有任何现金或实物政策在有效期内：最晚的有效期于 2025-12-31 结束（可按 --as-of 2025-12-31 测算当时可享受的政策）'
-run eval cases/profiles/example.yaml --as-of 2026-12-01
+w='测算日期 2031-01-01 没有任何现金或实物政策在有效期内：最晚的有效期于 2030-12-31 结束（可按 --as-of 2030-12-31 测算当时可享受的政策）'
+run eval cases/profiles/example.yaml --as-of 2031-01-01
 want_rc 0
 want_line out "注意：$w"
-run eval cases/profiles/example.yaml --as-of 2026-12-01 --format json
-want_eq "JSON warning" "$(jq -r '.warnings[0] | "\(.code) \(.latest_in_force) \(.zh)"' "$tmp/out")" "nothing_in_force 2025-12-31 $w"
-run policies --as-of 2026-12-01
+run eval cases/profiles/example.yaml --as-of 2031-01-01 --format json
+want_eq "JSON warning" "$(jq -r '.warnings[0] | "\(.code) \(.latest_in_force) \(.zh)"' "$tmp/out")" "nothing_in_force 2030-12-31 $w"
+run policies --as-of 2031-01-01
 want_line out "注意：$w"
 run eval cases/profiles/example.yaml --as-of 2025-06-30 --format json
 want_eq "no warning while policies are in force" "$(jq -r 'has("warnings")' "$tmp/out")" "false"
@@ -381,13 +381,13 @@ EOF
 end
 
 # Ensure a policy in two exclusive groups is invalid input, reported at the second group.
-begin "policy set: a policy in two groups"
-mkdir "$tmp/two" && cp -R policies/. "$tmp/two/" && cp "$D/set-two-groups.yaml" "$tmp/two/set.yaml"
+begin "policy set: a policy in two pools"
+mkdir "$tmp/two" && cp -R policies/. "$tmp/two/" && cp "$D/set-two-pools.yaml" "$tmp/two/set.yaml"
 run_nosrc eval "$EX" --as-of 2025-06-30 --policies "$tmp/two"
 want_rc 3
 want_out_empty
 want_err_is <<EOF
-$tmp/two/set.yaml:5:3: error: sc25-hq-pair: policy 'sc25-hq-office' is already in group 'sc25-space'
+$tmp/two/set.yaml:9:3: error: sc25-commerce-2: policy 'sc25-first-store' is already in pool 'sc25-commerce'
 EOF
 end
 
@@ -458,7 +458,7 @@ want_rc 0
 want_err_empty
 want_eq "first line" "$(head -n 1 "$tmp/out")" "日期 2025-06-30"
 want_eq "policies" "$(grep -cE '^(gs17|qj20|sc20|sc25)-[a-z-]+ ' "$tmp/out")" 13
-want_eq "in force" "$(grep -cE '^[a-z0-9-]+ .* \* [0-9]{4}-' "$tmp/out")" 10
+want_eq "in force" "$(grep -cE '^[a-z0-9-]+ .* \* [0-9]{4}-' "$tmp/out")" 22
 want_match out '^sc25-hq-office +总部办公用房补贴 +现金 +\* 2025-01-01–2025-12-31 +sc25-space / sc25-hq-cap / -$'
 want_match out '^gs17-listing +上市计划分阶段奖励 +现金 +2017-01-01–2019-12-31 +- / - / -$'
 end
