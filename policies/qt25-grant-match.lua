@@ -12,7 +12,7 @@ return policy {
   in_force = { "2025-01-01", "2025-12-31" },
   event = { field = "grants[].received", from = "2024-01-01", to = "2024-12-31" },
   params = {
-    rates = illustrative(percent { national = "100", provincial = "50" }, "省级50%为政策原文；国家级1:1为示例"),
+    rates = illustrative(percent { national = "100", provincial = "50" }, "省级50%见公开政策文本；国家级按1:1"),
     per_grant = illustrative(yuan "5000000"),
     per_enterprise = illustrative(yuan "10000000"),
   },

@@ -4,7 +4,7 @@ local src = "http://men.022net.com/kuaixun/2023/0826/128941.html"
 return policy {
   id = "qt25-hq-purchase",
   kind = "cash",
-  title = { zh = "总部购置办公用房扶持（分三年发放）", en = "Headquarters office purchase support (in three yearly installments)" },
+  title = { zh = "总部购置办公用房扶持（分三年发放）", en = "Support for headquarters buying their offices (three yearly installments)" },
   source = {
     doc = "总部企业购置自用办公用房扶持政策", publisher = "公开政策文本", date = "2023-08-26", url = src,
     quote = "按3000元/平方米的标准给予扶持，最高不超过3000万元，扶持资金分三年平均发放",

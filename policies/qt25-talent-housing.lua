@@ -21,7 +21,7 @@ return policy {
       year_index_at_least("arrived", 1, { zh = "到岗日期不晚于申报年度", en = "arrived by the end of the claim year" }),
       installment_due { key = "name", n = by("level", { top = 5, leading = 3 }),
                         zh = "分期尚未发放完毕", en = "an installment still due" },
-      no_award { key = "name", year = CLAIM_YEAR, zh = "本申报年度尚未发放", en = "none paid for the claim year yet" },
+      no_award { key = "name", year = CLAIM_YEAR, zh = "本申报年度尚未发放", en = "nothing paid for the claim year yet" },
     }, { name = "qualifying_talent", zh = "至少一名符合条件的高层次人才", en = "at least one qualifying talent" }),
   },
   -- per talent: split(T(level), n(level), k), k = 1 + the installments paid for that talent

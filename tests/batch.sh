@@ -8,6 +8,10 @@
 # behaviour of a known calc bug and fail until it is fixed.
 . tests/lib.sh
 need_calc
+# the population and tables below are book 1's (tests/data/book1-set.yaml)
+book1_set "$tmp/book1"
+CALC_POLICIES="$tmp/book1"
+export CALC_POLICIES
 need jq
 D=tests/data/batch
 EXP="$D/expected.txt"

@@ -208,3 +208,12 @@ want_same() { # what, file1, file2
         problem "$(diff "$2" "$3" | head -n 6 | cut -c1-300)"
     fi
 }
+
+# book1_set DIR: the default policy set with book 1 alone (its 13 policies, its set.yaml), for
+# suites whose hand-computed populations and tables predate book 2.
+book1_set() {
+    mkdir -p "$1"
+    cp -R policies/. "$1/"
+    rm -rf "$1/books" "$1"/qt25-*.lua
+    cp tests/data/book1-set.yaml "$1/set.yaml"
+}

@@ -10,6 +10,10 @@
 set -u
 . tests/lib.sh
 need_calc
+# the population and tables below are book 1's (tests/data/book1-set.yaml)
+book1_set "$tmp/book1"
+CALC_POLICIES="$tmp/book1"
+export CALC_POLICIES
 need jq
 P=tests/data/population/small.jsonl
 S=cases/scenarios/first-store-cap-1.5m.yaml

@@ -10,6 +10,10 @@
 # behaviour of a calc bug and fail until it is fixed.
 . tests/lib.sh
 need_calc
+# the population and tables below are book 1's (tests/data/book1-set.yaml)
+book1_set "$tmp/book1"
+CALC_POLICIES="$tmp/book1"
+export CALC_POLICIES
 need jq
 D=tests/data/whatif
 P=$D/profile.yaml   # WHATIF-001: first-store 1,000,000.00, rd 100,000.02, loan 120,000.00

@@ -189,10 +189,12 @@ static int x_lease(E *e, const cond *c, const pobj *base, const char *prefix, xr
     else
         xprintf(rz, sizeof rz, "%lld年至少%lld个月在租期内", (long long)y, (long long)kval(e, c, 0));
     if (kval(e, c, 1))
-        xprintf(re, sizeof re, "at least %lld month(s) of %lld in the lease, within its first "
-                "%lld months", (long long)kval(e, c, 0), (long long)y, (long long)kval(e, c, 1));
+        xprintf(re, sizeof re, "at least %lld %s of %lld in the lease, within its first "
+                "%lld months", (long long)kval(e, c, 0), kval(e, c, 0) == 1 ? "month" : "months",
+                (long long)y, (long long)kval(e, c, 1));
     else
-        xprintf(re, sizeof re, "at least %lld month(s) of %lld in the lease", (long long)kval(e, c, 0),
+        xprintf(re, sizeof re, "at least %lld %s of %lld in the lease", (long long)kval(e, c, 0),
+                kval(e, c, 0) == 1 ? "month" : "months",
                 (long long)y);
     xprintf(x->required, sizeof x->required, ">= %lld months of %lld in the lease%s",
             (long long)kval(e, c, 0), (long long)y, kval(e, c, 1) ? " (within its first months)" : "");
@@ -207,11 +209,11 @@ static int x_lease(E *e, const cond *c, const pobj *base, const char *prefix, xr
     int64_t j1 = 12 * y - calc_month_index((calc_date)s->u.i) + 1;
     char d[16], az[160], ae[200];
     calc_date_format(d, (calc_date)s->u.i);
-    xprintf(x->actual, sizeof x->actual, "%s: %d month(s) of %lld counted (lease months %lld-%lld)",
+    xprintf(x->actual, sizeof x->actual, "%s: %d months of %lld counted (lease months %lld-%lld)",
             d, n, (long long)y, (long long)j1, (long long)(j1 + 11));
     xprintf(az, sizeof az, "%s（%lld年为租期第%lld至%lld个月，计入%d个月）", d, (long long)y,
             (long long)j1, (long long)(j1 + 11), n);
-    xprintf(ae, sizeof ae, "%s (%lld is lease months %lld to %lld; %d month(s) counted)", d,
+    xprintf(ae, sizeof ae, "%s (%lld is lease months %lld to %lld; %d months counted)", d,
             (long long)y, (long long)j1, (long long)(j1 + 11), n);
     say(x, c, c->sn, az, ae, rz, re);
     if (n < kval(e, c, 0) && end &&
@@ -219,9 +221,9 @@ static int x_lease(E *e, const cond *c, const pobj *base, const char *prefix, xr
         /* the end date alone leaves too few months: it is the field the reason names */
         xprintf(x->field, sizeof x->field, "%s%s", prefix, c->field2);
         calc_date_format(d, (calc_date)end->u.i);
-        xprintf(x->actual, sizeof x->actual, "%s: %d month(s) of %lld counted", d, n, (long long)y);
+        xprintf(x->actual, sizeof x->actual, "%s: %d months of %lld counted", d, n, (long long)y);
         xprintf(az, sizeof az, "%s（%lld年计入%d个月）", d, (long long)y, n);
-        xprintf(ae, sizeof ae, "%s (%d month(s) of %lld counted)", d, n, (long long)y);
+        xprintf(ae, sizeof ae, "%s (%d months of %lld counted)", d, n, (long long)y);
         say(x, c, c->sn2, az, ae, rz, re);
     }
     return n >= kval(e, c, 0) ? TV_TRUE : TV_FALSE;
@@ -474,7 +476,8 @@ static int key_of(E *e, const cond *c, const pobj *base, const char *prefix, xre
 }
 
 /* The reason's words for a ledger entry: "奖励记录第2条：2023年度 ¥8,000,000.00（2023）". */
-static void entry_text(const E *e, size_t i, char az[200], char ae[200], xres *x)
+static void entry_text(const E *e, size_t i, char az[200], char ae[200], xres *x,
+                       const char *const shown[2])
 {
     const ledger_schema *ls = &e->c->ps->ledger;
     const pval *it = &e->c->prof->root.u.o->slot[ls->list->index].u.l->item[i];
@@ -486,8 +489,9 @@ static void entry_text(const E *e, size_t i, char az[200], char ae[200], xres *x
     long long yy = y->set ? (long long)y->u.i : 0;
     xprintf(x->field, sizeof x->field, "%s[%zu]", ls->list->name, i);
     xprintf(x->actual, sizeof x->actual, "%s, year %lld, key %s, amount %s", ps, yy, ks, m);
-    xprintf(az, 200, "第%zu条：%lld年度 ¥%s（%s）", i + 1, yy, m, ks);
-    xprintf(ae, 200, "entry %zu: year %lld, ¥%s (%s)", i + 1, yy, m, ks);
+    /* the key in words when it is the one asked about (an enum's label, not its code) */
+    xprintf(az, 200, "第%zu条：%lld年度 ¥%s（%s）", i + 1, yy, m, shown ? shown[0] : ks);
+    xprintf(ae, 200, "entry %zu: year %lld, ¥%s (%s)", i + 1, yy, m, shown ? shown[1] : ks);
 }
 
 /* no_award / installment_due (book 2 §1.7). */
@@ -522,7 +526,7 @@ static int x_ledger(E *e, const cond *c, const pobj *base, const char *prefix, x
     else
         xprintf(rz, sizeof rz, "尚未就“%s”获得本政策奖励", k == 1 ? kshow[0] : "…");
     if (inst)
-        xprintf(re, sizeof re, "an installment still due, none paid for %lld", (long long)y);
+        xprintf(re, sizeof re, "an installment still due, nothing paid for %lld", (long long)y);
     else if (c->key == KEY_ANY)
         xprintf(re, sizeof re, "no award of this policy before");
     else if (c->key == KEY_THRESHOLD)
@@ -600,7 +604,7 @@ static int x_ledger(E *e, const cond *c, const pobj *base, const char *prefix, x
         char az[120], ae[120];
         if (any) {
             xprintf(az, sizeof az, "本政策已有%zu条记录，均不相同", any);
-            xprintf(ae, sizeof ae, "%zu entries of this policy, none the same", any);
+            xprintf(ae, sizeof ae, "%zu entries of this policy, not this one", any);
         } else {
             xprintf(az, sizeof az, "本政策无记录");
             xprintf(ae, sizeof ae, "no entries of this policy");
@@ -609,7 +613,7 @@ static int x_ledger(E *e, const cond *c, const pobj *base, const char *prefix, x
         return TV_TRUE;
     }
     char az[200], ae[200];
-    entry_text(e, first, az, ae, x);
+    entry_text(e, first, az, ae, x, c->key == KEY_FIELD ? kshow : NULL);
     say(x, c, lsn, az, ae, rz, re);
     return TV_FALSE;
 }

@@ -147,6 +147,13 @@ void path_label(sbuf *b, const snode *root, const char *path, int lang)
         if (*s == '[') {
             char *end;
             unsigned long long i = strtoull(s + 1, &end, 10);
+            if (n->type == T_LIST && *end == '-' && end - s == 5 && end[3] == ']' &&
+                !end[4]) { /* list[YYYY-MM]: a month with no item (book 2 §1.5) */
+                if (item)
+                    sb_puts(b, lang ? " — " : " ");
+                sb_printf(b, lang ? "%s for %.7s" : "%s（%.7s）", snode_label(n, lang), s + 1);
+                return;
+            }
             if (*end != ']' || n->type != T_LIST || end == s + 1)
                 goto raw;
             if (item)
