@@ -79,8 +79,13 @@ check "GET /api/v1/schema: fields, groups, enums with Chinese labels, defaults" 
 
 t_policies() {
     [ "$(code "$U/api/v1/policies?as_of=2025-06-30")" = 200 ] &&
-        jq -e '(.policies | length == 13) and ([.policies[] | select(.in_force_on_date)] | length == 10)
-               and ([.policies[] | select(.id == "sc25-free-office")][0].group == "sc25-space")' "$tmp/body"
+        jq -e '(.policies | length == 25) and ([.policies[] | select(.in_force_on_date)] | length == 22)
+               and ([.policies[] | select(.id == "sc25-free-office")][0].group == "sc25-space")
+               and ([.policies[] | select(.id == "qt25-hq-purchase")][0] | .groups == ["qt25-office", "qt25-hq"]
+                    and .caps == ["qt25-hq-family", "qt25-annual"] and .book == "qt25"
+                    and .event == {"field": "purchase.date", "from": "2024-01-01", "to": "2025-12-31"})
+               and ([.policies[] | select(.id == "qt25-high-tech")][0].application
+                    == {"field": "applied", "after": "tech.high_tech_certified", "months": 12})' "$tmp/body"
 }
 check "GET /api/v1/policies?as_of" t_policies
 
