@@ -418,6 +418,11 @@ void eval_collect(E *e, const cond *c, const pobj *base, const char *prefix)
     }
 }
 
+static int cmp_path(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static void finish_records(E *e, pres *r)
 {
     size_t nreason = 0;
@@ -527,6 +532,8 @@ void policy_eval(evalctx *c, sbx *s, const policy *p, int index, pres *r)
     finish_records(&e, r);
     r->missing = e.missing.v;
     r->nmissing = e.missing.n;
+    if (p->book >= 0 && c->ps->book[p->book].item_reasons && r->nmissing > 1)
+        qsort(r->missing, r->nmissing, sizeof *r->missing, cmp_path); /* book 2 §1.9 */
     if (c->nsteps) {
         r->step = arena_alloc(c->a, c->nsteps * sizeof *r->step);
         memcpy(r->step, c->steps, c->nsteps * sizeof *r->step);

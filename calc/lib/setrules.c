@@ -114,15 +114,25 @@ static void cap_reason(calc_result *res, pres *r, const decl *x, calc_money limi
     r->reason = v;
 }
 
-static void add_missing(calc_result *res, pres *r, const char *path)
+/* Adds path to r's missing: at the end, or in byte order for a book that lists it so
+ * (book 2 §1.9). */
+static void add_missing(const polset *ps, calc_result *res, pres *r, const char *path)
 {
     for (size_t i = 0; i < r->nmissing; i++)
         if (strcmp(r->missing[i], path) == 0)
             return;
+    const policy *p = &ps->pol[r->policy];
+    bool sorted = p->book >= 0 && ps->book[p->book].item_reasons;
+    size_t at = r->nmissing;
+    while (sorted && at > 0 && strcmp(r->missing[at - 1], path) > 0)
+        at--;
     char **nm = arena_alloc(&res->a, (r->nmissing + 1) * sizeof *nm);
-    if (r->nmissing)
-        memcpy(nm, r->missing, r->nmissing * sizeof *nm);
-    nm[r->nmissing++] = (char *)path;
+    if (at)
+        memcpy(nm, r->missing, at * sizeof *nm);
+    nm[at] = (char *)path;
+    if (r->nmissing > at)
+        memcpy(nm + at + 1, r->missing + at, (r->nmissing - at) * sizeof *nm);
+    r->nmissing++;
     r->missing = nm;
 }
 
@@ -141,7 +151,7 @@ void set_apply_caps(calc_engine *e, calc_result *res, const calc_profile *prof)
                     continue;
                 r->status = ST_NEEDS_DATA;
                 r->amount = 0;
-                add_missing(res, r, x->limit_field);
+                add_missing(ps, res, r, x->limit_field);
             }
             continue;
         }
