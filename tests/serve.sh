@@ -79,7 +79,7 @@ check "GET /api/v1/schema: fields, groups, enums with Chinese labels, defaults" 
 
 t_policies() {
     [ "$(code "$U/api/v1/policies?as_of=2025-06-30")" = 200 ] &&
-        jq -e '(.policies | length == 13) and ([.policies[] | select(.in_force_on_date)] | length == 10)
+    jq -e '(.policies | length == 25) and ([.policies[] | select(.in_force_on_date)] | length == 22)
                and ([.policies[] | select(.id == "sc25-free-office")][0].group == "sc25-space")' "$tmp/body"
 }
 check "GET /api/v1/policies?as_of" t_policies
