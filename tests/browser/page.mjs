@@ -427,6 +427,13 @@ try {
   await qp.fill('[name="grants[1].received"]', '2024年9月1日');
   await qp.fill('[name="grants[1].amount"]', '12,000,000.50');
   check('a card shows which grant it is once named', (await qp.textContent('[data-list="grants"] .item:nth-child(2) .item-key')) === '浙江省尖兵领雁-2024');
+  await qp.click('[data-add="talents"]');
+  check('talents are cards the same way (第1位高层次人才, its fields, a remove button)',
+    (await qp.textContent('[data-list="talents"] .item-title')) === '第1位高层次人才' &&
+    (await qp.locator('[name="talents[0].name"], [name="talents[0].level"], [name="talents[0].arrived"], [name="talents[0].insured_here"]').count()) === 4);
+  await qp.locator('[data-list="talents"] .item .remove').click();
+  check('the last card removed leaves the list empty, said so', (await qp.locator('[data-list="talents"] .item').count()) === 0 &&
+    (await qp.textContent('[data-list-of="talents"] .count')) === '尚未添加');
   // three months typed (2024-01, 2024年2月, 2024/3), the other nine added by the claim-year button
   for (const [i, m] of [[0, '2024-01'], [1, '2024年2月'], [2, '2024/3']]) {
     await qp.click('[data-add="social.monthly"]');

@@ -171,7 +171,7 @@ function input(f, name) {
       w.setAttribute('inputmode', f.type === 'money' ? 'decimal' : f.type === 'int' ? 'numeric' : 'text');
       w.setAttribute('autocomplete', 'off');
       w.placeholder = {money: T('如 15000 或 1.5万', 'e.g. 15000 or 1.5万'), int: T('整数', 'whole number'),
-        date: T('如 2024-03-15 或 2024/3/15', 'e.g. 2024-03-15 or 2024/3/15'), month: T('如 2024-03 或 2024年3月', 'e.g. 2024-03 or 2024年3月')}[f.type];
+        date: T('如 2024/3/15', 'e.g. 2024-03-15'), month: T('如 2024-03 或 2024年3月', 'e.g. 2024-03 or 2024年3月')}[f.type];
       w.addEventListener('input', () => { clearFieldError(w); understand(w); });
     } else w.addEventListener('input', () => clearFieldError(w));
   }
