@@ -130,14 +130,19 @@ void json_people(sbuf *b, const polset *ps, const policy *p, const pres *r)
 void cap_share_words(sbuf *b, const calc_engine *e, const policy *p, const pres *r, int lang)
 {
     char m4[40], m5[40];
+    /* the cap whose factor is stated: the last that bound (a policy in several caps) */
     const decl *x = &e->ps.cap[p->cap];
+    for (size_t i = 0; r->cap_name && i < e->ps.ncap; i++)
+        if (strcmp(e->ps.cap[i].name, r->cap_name) == 0)
+            x = &e->ps.cap[i];
     sb_printf(b, lang ? "Enterprise cap “%s”: the members' sum " : "企业上限「%s」：各项合计 ",
               lang ? x->en : x->zh);
     label_money(b, r->cap_sum);
     sb_puts(b, lang ? " exceeds the limit " : " 超过上限 ");
     label_money(b, r->cap_limit);
     sb_puts(b, lang ? "; " : "，本项 ");
-    label_money(b, r->amount_before_cap);
+    /* after an earlier cap, the amount this one shared is that step's, not the one before caps */
+    label_money(b, r->ncap_steps ? r->cap_steps[r->ncap_steps - 1].before : r->amount_before_cap);
     sb_printf(b, lang ? " × %s / %s, rounded down to the fen = " : " × %s / %s，向下取整到分 = ",
               calc_money_format(m4, r->cap_limit), calc_money_format(m5, r->cap_sum));
     label_money(b, r->amount);

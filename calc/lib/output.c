@@ -143,6 +143,12 @@ static void multi_json(sbuf *b, const polset *ps, const policy *p, const pres *r
         const cap_step *c = &r->cap_steps[i];
         sb_puts(b, i ? ", {\"cap\": " : "{\"cap\": ");
         sb_json_str(b, c->cap);
+        for (size_t k = 0; k < ps->ncap; k++)
+            if (strcmp(ps->cap[k].name, c->cap) == 0) { /* the words a person reads */
+                sb_puts(b, ", \"title\": ");
+                json_zh_en(b, ps->cap[k].zh, ps->cap[k].en);
+                break;
+            }
         sb_puts(b, ", \"before\": ");
         json_money(b, c->before);
         sb_puts(b, ", \"after\": ");

@@ -40,6 +40,8 @@ static void field_words(sbuf *b, const calc_schema *s, const char *path, int lan
     while (list && list->type != T_LIST)
         list = list->parent;
     long idx = strtol(br + 1, NULL, 10) + 1;
+    if (list && list->item == sn) /* a whole item ("awards[3]"): the list's words, not the item node's */
+        sn = list;
     if (!list || list == sn) {
         put_label(b, snode_label(sn, lang), lang, sentence);
         sb_printf(b, lang ? " #%ld" : "%ld", idx);

@@ -26,6 +26,7 @@ const example = await api('/api/v1/example');
 const truth = await api('/api/v1/eval?explain=1&as_of=2025-06-30', example); /* what the page must say */
 const byId = Object.fromEntries(truth.results.map((x) => [x.policy, x]));
 const hasCJK = (s) => /[\u3400-\u9fff]/.test(s);
+const money = (s) => { const m = String(s).match(/^(-?)(\d+)\.(\d\d)$/); return m ? m[1] + '¥' + m[2].replace(/\B(?=(\d{3})+(?!\d))/g, ',') + '.' + m[3] : String(s); };
 const reEsc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // What must never reach a person: the rule names of the condition records (at_least(…), has(…),
@@ -67,7 +68,7 @@ async function leaks(page, lang) {
     return n + ' in «' + text.slice(Math.max(0, m.index - 30), m.index + 40) + '»'; });
 }
 const fallbacksShown = (page) => page.evaluate(() => [...document.querySelectorAll('#results [data-fallback]')].map((e) => e.closest('.card')?.dataset.policy + ': ' + e.textContent));
-async function noLeaks(page, lang) {
+async function noLeaks(page, lang, typed = []) { /* typed: what the enterprise wrote (a grant's name), quoted back */
   const found = await leaks(page, lang);
   const fallbacks = await fallbacksShown(page);
   check(`the ${lang} results show no rule name, field path or code`, found.length === 0, found.slice(0, 6).join('\n    '));
@@ -77,7 +78,7 @@ async function noLeaks(page, lang) {
       const c = document.getElementById('results').cloneNode(true);
       for (const e of c.querySelectorAll('[lang="zh-CN"]')) e.remove();
       return c.textContent;
-    });
+    }).then((t) => typed.reduce((x, v) => x.split(v).join(' '), t));
     const m = cjk.match(/.{0,30}[\u3400-\u9fff]+.{0,30}/);
     check('the English results have no Chinese outside the quoted sources', !m, m && m[0]);
   }
@@ -115,7 +116,9 @@ try {
   await page.goto(url);
   await page.waitForSelector('fieldset');
   check('the form is built from the schema, grouped',
-    (await page.locator('legend').allTextContents()).join(',') === '基本信息,财务数据,门店,总部,人才,办公空间,上市进度');
+    (await page.locator('legend').allTextContents()).join(',') === '基本信息,财务数据,门店,总部,人才,办公空间,上市进度,' +
+      '钱塘区·基本信息,钱塘区·信用,钱塘区·财务,钱塘区·租赁,钱塘区·购置,钱塘区·项目资金,钱塘区·人才,钱塘区·社保,钱塘区·高新技术企业,' +
+      '钱塘区·上市,钱塘区·融资担保,钱塘区·已获奖励', (await page.locator('legend').allTextContents()).join(','));
   check('the print button says it prints an estimate (测算), not a decision',
     (await page.textContent('#print')) === '打印测算结果' && !(await page.textContent('body')).includes('决定书'));
   const sliders = await page.evaluate(() => [...document.querySelectorAll('.whatif')].map((s) => s.closest('.field').querySelector('[name]')).map((w) => w.name + ':' + w.dataset.type));
@@ -314,16 +317,16 @@ try {
     (await page.locator('[name="finance.year"] ~ .whatif').count()) === 0);
 
   // a date with nothing in force: a warning, and one click to the latest date that had policies
-  await page.fill('#asof', '2026-12-01');
+  await page.fill('#asof', '2031-06-01'); /* book 2's standing schemes run to 2030-12-31 */
   await submit(page, '#warning-nothing_in_force');
-  check('nothing in force on 2026-12-01 is said, naming 2025-12-31',
-    (await page.textContent('#warning-nothing_in_force')).includes('2025-12-31'));
+  check('nothing in force on 2031-06-01 is said, naming 2030-12-31',
+    (await page.textContent('#warning-nothing_in_force')).includes('2030-12-31'));
   await page.click('#warning-nothing_in_force button');
-  for (let i = 0; i < 50 && (await page.inputValue('#asof')) !== '2025-12-31'; i++) await page.waitForTimeout(100);
+  for (let i = 0; i < 50 && (await page.inputValue('#asof')) !== '2030-12-31'; i++) await page.waitForTimeout(100);
   await page.waitForSelector('#warning-nothing_in_force', { state: 'detached', timeout: 10000 });
-  await page.waitForSelector('.card.eligible');
+  await page.waitForSelector('#totals');
   check('the way out evaluates as of the latest date in force',
-    (await page.inputValue('#asof')) === '2025-12-31' && (await page.locator('#warning-nothing_in_force').count()) === 0);
+    (await page.inputValue('#asof')) === '2030-12-31' && (await page.locator('#warning-nothing_in_force').count()) === 0);
   await page.fill('#asof', '2025-06-30');
 
   // English: fields labelled from label_en, results in English words
@@ -383,6 +386,178 @@ try {
   check('the English results fit the phone too', await noHorizontalScroll(phone));
   await phone.locator('#results').screenshot({ path: outdir + '/phone-results-en.png' });
   check('no script errors on the phone', perrors.length === 0, perrors.join('; '));
+
+  // ---- book 2: a 钱塘区 enterprise typed on a 390 px phone, as people type (万, 2024/3/15, 2024年3月) ----
+  const qp = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, deviceScaleFactor: 2, locale: 'zh-CN' });
+  const qerrors = [];
+  watch(qp, qerrors);
+  await qp.goto(url);
+  await qp.waitForSelector('fieldset');
+  await qp.fill('#asof', '2025-06-30');
+  check('awards are never an input: no field of the award ledger in the form',
+    (await qp.locator('[name^="awards"]').count()) === 0 && (await qp.locator('[data-add="awards"]').count()) === 0);
+  check('without awards the form says in one line that the district fills them in',
+    (await qp.textContent('[data-records="awards"]')).includes('由区里根据兑付记录填写') &&
+    (await qp.textContent('[data-records="awards"] h3')) === '已获奖励记录（来自区兑付记录）');
+  await qp.fill('[name="id"]', '91330114MA2QTTEST1');
+  await qp.fill('[name="name"]', '钱塘测试软件有限公司');
+  await qp.selectOption('[name="district"]', '钱塘区');
+  await qp.fill('[name="founded"]', '2019/5/1');
+  check('a date typed as 2019/5/1 is understood as 2019-05-01', (await qp.textContent('[name="founded"] + output')) === '= 2019-05-01');
+  await qp.selectOption('[name="industry"]', 'software');
+  await qp.fill('[name="finance.year"]', '2024');
+  await qp.fill('[name="finance.revenue"]', '6000万');
+  await qp.fill('[name="finance.local_contribution"]', '5000万');
+  await qp.fill('[name="finance.prev_revenue"]', '5000万');
+  await qp.fill('[name="finance.prev2_revenue"]', '4000万');
+  for (let i = 0; i < 3; i++) await qp.click('[data-add="grants"]');
+  check('each grant is a card titled from the list\'s unit (第1项上级项目资金 …)',
+    (await qp.locator('[data-list="grants"] .item-title').allTextContents()).join(',') === '第1项上级项目资金,第2项上级项目资金,第3项上级项目资金');
+  await qp.fill('[name="grants[0].name"]', '国家重点研发计划-2024');
+  await qp.selectOption('[name="grants[0].level"]', 'national');
+  await qp.fill('[name="grants[0].received"]', '2024/5/10');
+  await qp.fill('[name="grants[0].amount"]', '300万');
+  await qp.fill('[name="grants[1].name"]', '写错的一项');
+  await qp.locator('[data-list="grants"] .item').nth(1).locator('.remove').click();
+  check('removing a card renumbers the others',
+    (await qp.locator('[data-list="grants"] .item-title').allTextContents()).join(',') === '第1项上级项目资金,第2项上级项目资金' &&
+    (await qp.inputValue('[name="grants[1].name"]')) === '');
+  await qp.fill('[name="grants[1].name"]', '浙江省尖兵领雁-2024');
+  await qp.selectOption('[name="grants[1].level"]', 'provincial');
+  await qp.fill('[name="grants[1].received"]', '2024年9月1日');
+  await qp.fill('[name="grants[1].amount"]', '12,000,000.50');
+  check('a card shows which grant it is once named', (await qp.textContent('[data-list="grants"] .item:nth-child(2) .item-key')) === '浙江省尖兵领雁-2024');
+  await qp.click('[data-add="talents"]');
+  check('talents are cards the same way (第1位高层次人才, its fields, a remove button)',
+    (await qp.textContent('[data-list="talents"] .item-title')) === '第1位高层次人才' &&
+    (await qp.locator('[name="talents[0].name"], [name="talents[0].level"], [name="talents[0].arrived"], [name="talents[0].insured_here"]').count()) === 4);
+  await qp.locator('[data-list="talents"] .item .remove').click();
+  check('the last card removed leaves the list empty, said so', (await qp.locator('[data-list="talents"] .item').count()) === 0 &&
+    (await qp.textContent('[data-list-of="talents"] .count')) === '尚未添加');
+  // three months typed (2024-01, 2024年2月, 2024/3), the other nine added by the claim-year button
+  for (const [i, m] of [[0, '2024-01'], [1, '2024年2月'], [2, '2024/3']]) {
+    await qp.click('[data-add="social.monthly"]');
+    await qp.fill(`[name="social.monthly[${i}].month"]`, m);
+  }
+  check('a month typed as 2024年2月 is understood as 2024-02', (await qp.textContent('[name="social.monthly[1].month"] + output')) === '= 2024-02');
+  await qp.click('[data-list-of="social.monthly"] .add-months');
+  const months = await qp.locator('[data-list="social.monthly"] [data-type="month"]').evaluateAll((ws) => ws.map((w) => w.value));
+  check('the claim-year button adds the 9 months not yet there (12 in all)', months.length === 12 &&
+    months.slice(3).join(',') === '2024-04,2024-05,2024-06,2024-07,2024-08,2024-09,2024-10,2024-11,2024-12', months.join(','));
+  for (let i = 0; i < 12; i++) await qp.fill(`[name="social.monthly[${i}].insured"]`, String(50 + i));
+  check('the filled form fits a 390 px phone without horizontal scrolling', await noHorizontalScroll(qp));
+  const over = await qp.evaluate(() => [...document.querySelectorAll('.item, .item input, .item select, .item-head button, .list-actions button')]
+    .filter((e) => { const r = e.getBoundingClientRect(); return r.left < 0 || r.right > window.innerWidth; }).map((e) => e.className || e.name));
+  check('no card, field or button of a list sticks out of the phone\'s screen', over.length === 0, over.slice(0, 4).join(' | '));
+  await qp.locator('[data-group="钱塘区·项目资金"]').screenshot({ path: outdir + '/qt25-phone-grants.png' });
+  await qp.locator('[data-group="钱塘区·社保"]').screenshot({ path: outdir + '/qt25-phone-months.png' });
+  // what the page must have sent, and what the API says of it
+  const qtProfile = { id: '91330114MA2QTTEST1', name: '钱塘测试软件有限公司', district: '钱塘区', founded: '2019-05-01', industry: 'software',
+    finance: { year: 2024, revenue: '60000000.00', local_contribution: '50000000.00', prev_revenue: '50000000.00', prev2_revenue: '40000000.00' },
+    grants: [{ name: '国家重点研发计划-2024', level: 'national', received: '2024-05-10', amount: '3000000.00' },
+      { name: '浙江省尖兵领雁-2024', level: 'provincial', received: '2024-09-01', amount: '12000000.50' }],
+    social: { monthly: Array.from({ length: 12 }, (_, i) => ({ month: '2024-' + String(i + 1).padStart(2, '0'), insured: 50 + i })) } };
+  const qtTruth = await api('/api/v1/eval?as_of=2025-06-30', qtProfile);
+  let sent = null;
+  qp.on('request', (r) => { if (r.url().includes('/api/v1/eval')) sent = JSON.parse(r.postData() || 'null'); });
+  await submit(qp);
+  check('the form sends the two grants and the 12 months as typed, read exactly',
+    sent && JSON.stringify(sent.grants) === JSON.stringify(qtProfile.grants) &&
+    JSON.stringify(sent.social) === JSON.stringify(qtProfile.social), JSON.stringify(sent && [sent.grants, sent.social]).slice(0, 300));
+  const yuan = (s) => money(s);
+  const qtTotals = await qp.textContent('#totals');
+  check('the 钱塘区 totals shown equal the API\'s for that profile',
+    qtTotals === '现金合计 ' + yuan(qtTruth.totals.cash) + '　实物价值合计 ' + yuan(qtTruth.totals.in_kind), qtTotals);
+  // book 2 §3 by hand: national 100% × 3,000,000 + min(50% × 12,000,000.50 = 6,000,000.25, 5,000,000)
+  const gm = await qp.textContent('.card[data-policy="qt25-grant-match"] .amount');
+  check('qt25-grant-match shows ¥8,000,000.00 (3,000,000.00 + min(6,000,000.25, 5,000,000))', gm === '符合 ¥8,000,000.00', gm);
+  // W2 5,000,000,000 ≥ 4,600,000,000, W3 6,000,000,000 ≥ 5,750,000,000, every month ≥ 50; not 25% (6,000,000,000 < 6,250,000,000)
+  const gr = await qp.textContent('.card[data-policy="qt25-growth"] .amount');
+  check('qt25-growth shows ¥100,000.00 (15% twice, not 25% twice, 12 months ≥ 50 insured)', gr === '符合 ¥100,000.00', gr);
+  const ms = await qp.textContent('.card[data-policy="qt25-milestone"] .amount');
+  check('qt25-milestone shows ¥500,000.00 (60,000,000 crosses 50,000,000)', ms === '符合 ¥500,000.00', ms);
+  const gmComp = await qp.locator('.card[data-policy="qt25-grant-match"] .computation li').allTextContents();
+  check('the grant-match card shows its computation in words', gmComp.length > 0 && gmComp.every(hasCJK), gmComp.join(' | '));
+  const toutyan = await qp.textContent('.card[data-policy="qt25-toutyan"]');
+  check('an ineligible book-2 card gives its reasons in words', toutyan.includes('不符合') && toutyan.includes('头雁'), toutyan.slice(0, 160));
+  const purchase = await qp.textContent('.card[data-policy="qt25-hq-purchase"]');
+  check('book-2 statuses shown', (await qp.locator('.card[data-policy^="qt25-"]').count()) === 12 && purchase.length > 0);
+  await noLeaks(qp, 'zh');
+  check('the 钱塘区 results fit the phone', await noHorizontalScroll(qp));
+  await qp.evaluate(() => { document.getElementById('totals').scrollIntoView({ block: 'start' }); window.scrollBy(0, -8); });
+  await qp.screenshot({ path: outdir + '/qt25-phone.png' }); /* the totals and the first (eligible) cards */
+  await qp.locator('.card[data-policy="qt25-toutyan"]').screenshot({ path: outdir + '/qt25-phone-reasons.png' });
+  // a grant whose date is missing: eligible for the others, the missing date named in words and one click away
+  await qp.fill('[name="grants[1].received"]', '');
+  await submit(qp);
+  const partial = await qp.textContent('.card[data-policy="qt25-grant-match"]');
+  check('a grant without its date: ¥3,000,000.00, and the missing date named by its label',
+    partial.includes('¥3,000,000.00') && partial.includes('到账日期') && !/grants\[/.test(partial), partial.slice(0, 300));
+  await qp.click('.card[data-policy="qt25-grant-match"] .missing-data a.focus');
+  check('the missing date of the second grant is one click away',
+    await qp.evaluate(() => document.activeElement && document.activeElement.name) === 'grants[1].received');
+  await qp.fill('[name="grants[1].received"]', '2024-09-01');
+  // English: the new sections and the cards in English
+  await qp.click('#lang');
+  const legendsEn = await qp.locator('legend').allTextContents();
+  check('the 钱塘区 sections are named in English', legendsEn.includes('Qiantang · higher-level grants') &&
+    legendsEn.includes('Qiantang · social insurance') && !legendsEn.some(hasCJK), legendsEn.join(','));
+  check('the cards keep what was typed, titled in English',
+    (await qp.locator('[data-list="grants"] .item-title').allTextContents()).join(',') === 'Grant 1,Grant 2' &&
+    (await qp.locator('[data-list="social.monthly"] .item-title').first().textContent()) === 'Item 1' &&
+    (await qp.inputValue('[name="grants[1].amount"]')) === '12,000,000.50' && (await qp.locator('[data-list="social.monthly"] .item').count()) === 12);
+  const formEn = await qp.evaluate(() => { const f = document.getElementById('form').cloneNode(true);
+    for (const e of f.querySelectorAll('input, select, .item-key')) e.remove(); return f.textContent; });
+  const cjkForm = formEn.match(/.{0,30}[\u3400-\u9fff]+.{0,30}/);
+  check('the English form has no Chinese outside what was typed (万 in hints aside)', !cjkForm || /^[^\u3400-\u9fff]*(1\.5万|年3月)/.test(cjkForm[0]), cjkForm && cjkForm[0]);
+  await submit(qp);
+  check('in English: qt25-grant-match Eligible ¥8,000,000.00',
+    (await qp.textContent('.card[data-policy="qt25-grant-match"] .amount')) === 'Eligible ¥8,000,000.00');
+  await noLeaks(qp, 'en', ['国家重点研发计划-2024', '浙江省尖兵领雁-2024']);
+  check('the English 钱塘区 page fits the phone', await noHorizontalScroll(qp));
+  await qp.evaluate(() => { document.getElementById('totals').scrollIntoView({ block: 'start' }); window.scrollBy(0, -8); });
+  await qp.screenshot({ path: outdir + '/qt25-phone-en.png' });
+  await qp.locator('[data-group="钱塘区·项目资金"]').screenshot({ path: outdir + '/qt25-phone-grants-en.png' });
+  await qp.click('#lang');
+
+  // a profile from a file with the district's award records (book 2 §5 case 4): shown read-only, sent as they are
+  const case4 = { id: 'QT-CASE-4', name: '钱塘丁控股有限公司', district: '钱塘区', founded: '2010-06-01', moved_in: '2021-03-01', industry: 'finance',
+    tags: ['hq', 'high_tech'], applied: '2025-04-01',
+    finance: { year: 2024, revenue: 300000000, prev_revenue: 290000000, prev2_revenue: 280000000, local_contribution: 16000000 },
+    tech: { high_tech_certified: '2024-04-15' }, lease: { start: '2022-01-01', m2: 6200, rent_per_m2_month: 120, guide_rent_per_m2_month: 80 },
+    grants: [{ name: '国家重点研发计划-2024', level: 'national', received: '2024-03-18', amount: 3000000 },
+      { name: '浙江省尖兵领雁-2024', level: 'provincial', received: '2024-10-09', amount: 12000000.50 }],
+    awards: [{ policy: 'qt25-hq-settle', year: 2021, amount: 5000000, key: '2021' }, { policy: 'qt25-hq-settle', year: 2022, amount: 12000000, key: '2022' },
+      { policy: 'qt25-hq-settle', year: 2023, amount: 7000000, key: '2023' }, { policy: 'qt25-high-tech', year: 2024, amount: 200000, key: '2024-04-15' }] };
+  await qp.setInputFiles('#file', { name: 'case4.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(case4)) });
+  await qp.waitForSelector('.records-table');
+  const recs = await qp.locator('.records-table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  check('the award records are a read-only table: policy title, claim year, ¥amount, key',
+    recs.length === 4 && recs[0].join('|') === '新落户总部五年贡献奖励|2021|¥5,000,000.00|2021' &&
+    recs[3].join('|') === '高新技术企业认定奖励|2024|¥200,000.00|2024-04-15' &&
+    (await qp.locator('[data-records="awards"] input, [data-records="awards"] select').count()) === 0, JSON.stringify(recs));
+  check('the file\'s lists fill their cards', (await qp.locator('[data-list="grants"] .item').count()) === 2 &&
+    (await qp.locator('[data-list="social.monthly"] .item').count()) === 0 && (await qp.inputValue('[name="grants[1].amount"]')) === '12000000.5');
+  await qp.locator('[data-group="钱塘区·已获奖励"]').screenshot({ path: outdir + '/qt25-phone-awards.png' });
+  await submit(qp);
+  const c4Truth = await api('/api/v1/eval?as_of=2025-06-30', case4);
+  check('case 4 as loaded: the totals equal the API\'s (the awards were sent)', (await qp.textContent('#totals')).includes(money(c4Truth.totals.cash)) &&
+    c4Truth.totals.cash === '15799999.99', c4Truth.totals.cash);
+  const steps = await qp.locator('.card[data-policy="qt25-hq-settle"] .cap-steps li').allTextContents();
+  check('the cap steps are lines 企业上限「…」：¥a → ¥b, in the set\'s order',
+    steps.length === 2 && steps[0].startsWith('企业上限「总部扶持累计不超过3000万元」：¥8,000,000.00 → ¥6,000,000.00') &&
+    steps[1].startsWith('企业上限「同一年度区级扶持以企业区级地方财政贡献为限」：¥6,000,000.00 → ¥5,246,705.86'), steps.join(' | '));
+  check('case 4: grant-match ¥6,995,607.82 after the annual cap',
+    (await qp.textContent('.card[data-policy="qt25-grant-match"] .amount')) === '符合 ¥6,995,607.82');
+  const ht = await qp.textContent('.card[data-policy="qt25-high-tech"] .reasons');
+  check('case 4: high-tech ineligible, the ledger entry said in words', ht.includes('已获奖励记录') && !/awards\[/.test(ht), ht);
+  await noLeaks(qp, 'zh');
+  await qp.locator('.card[data-policy="qt25-hq-settle"]').screenshot({ path: outdir + '/qt25-phone-caps.png' });
+  await qp.click('#example');
+  for (let i = 0; i < 50 && (await qp.inputValue('[name="id"]')) !== example.id; i++) await qp.waitForTimeout(100);
+  check('loading another profile drops the records of the last', (await qp.locator('.records-table').count()) === 0 &&
+    (await qp.locator('[data-list="grants"] .item').count()) === 0);
+  check('no script errors on the 钱塘区 phone page', qerrors.length === 0, qerrors.join('; '));
 } catch (e) {
   check('the page test ran', false, String(e));
 } finally {

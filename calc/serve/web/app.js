@@ -9,7 +9,8 @@ let schema = null, policies = {}, lang = 'zh';
 let last = null;     /* the last estimate shown, with what was sent for it: {r, sent} */
 let shown = null;    /* what #results holds: 'result', 'errors' or null */
 let seq = 0;         /* the latest request: an older answer arriving late is dropped */
-let storeIndex = []; /* the sent profile's stores[i] is the form's stores[storeIndex[i]] */
+let listIndex = {};  /* per list of objects: the sent profile's item i is the form's card listIndex[path][i] */
+let held = {};       /* lists from the district's records (awards): never asked, kept from the loaded profile */
 const $ = (id) => document.getElementById(id);
 const T = (zh, en) => (lang === 'zh' ? zh : en);
 const el = (tag, attrs, ...kids) => {
@@ -21,7 +22,25 @@ const el = (tag, attrs, ...kids) => {
   return e;
 };
 const groupEn = {'基本信息': 'Basics', '财务数据': 'Finance', '门店': 'Stores', '总部': 'Headquarters',
-  '人才': 'Talent', '办公空间': 'Office space', '上市进度': 'Listing'};
+  '人才': 'Talent', '办公空间': 'Office space', '上市进度': 'Listing',
+  /* book 2: 钱塘区·… */
+  '钱塘区': 'Qiantang', '财务': 'finance', '信用': 'credit', '租赁': 'office lease', '购置': 'office purchase',
+  '项目资金': 'higher-level grants', '社保': 'social insurance', '高新技术企业': 'high-tech enterprise',
+  '上市': 'listing', '融资担保': 'loan guarantees', '已获奖励': 'awards paid'};
+const groupEnSub = {'基本信息': 'basics', '人才': 'talents'};
+// A form section's name in the page's language: 钱塘区·项目资金 is "Qiantang · higher-level grants".
+function groupName(g) {
+  if (lang === 'zh') return g;
+  const m = g.match(/^(.+?)·(.+)$/);
+  if (m) return (groupEn[m[1]] || m[1]) + ' · ' + (groupEnSub[m[2]] || groupEn[m[2]] || m[2]);
+  return groupEn[g] || g;
+}
+// The district's sections after the city's, in the order a form is filled in.
+const groupRank = ['基本信息', '信用', '财务', '租赁', '购置', '项目资金', '人才', '社保', '高新技术企业', '上市', '融资担保', '已获奖励'];
+function groupOrder(gs) {
+  const key = (g) => { const m = g.match(/·(.+)$/); const r = m ? groupRank.indexOf(m[1]) : -1; return m ? 1000 + (r < 0 ? 999 : r) : 0; };
+  return gs.map((g, i) => [key(g), i, g]).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map((x) => x[2]);
+}
 const hasCJK = (s) => /[\u3400-\u9fff\uf900-\ufaff]/.test(s);
 
 // ---- what is typed, read exactly as the server reads it ----
@@ -53,6 +72,26 @@ function parseCount(text) {
   if (n > BigInt(Number.MAX_SAFE_INTEGER)) return {error: T('数值过大', 'too large')};
   return {n: Number(m[1] ? -n : n)};
 }
+// A date as people write it: 2024-03-15, 2024/3/15, 2024.3.15, 2024年3月15日. Returns {iso} or {error}.
+const daysIn = (y, m) => new Date(Date.UTC(y, m, 0)).getUTCDate();
+function parseDate(text) {
+  const m = text.trim().match(/^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?$/);
+  const bad = {error: T('无法识别的日期（请写 2024-03-15 或 2024/3/15）', 'not a date (write 2024-03-15 or 2024/3/15)')};
+  if (!m) return bad;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo)) return {error: T('没有这一天', 'no such day')};
+  return {iso: m[1] + '-' + String(mo).padStart(2, '0') + '-' + String(d).padStart(2, '0')};
+}
+// A month: 2024-03, 2024/3, 2024.3, 2024年3月, 202403. Returns {iso: 'YYYY-MM'} or {error}.
+function parseMonth(text) {
+  const m = text.trim().match(/^(\d{4})\s*(?:[-/.]|年)?\s*(\d{1,2})\s*月?$/);
+  if (!m || (!/[-/.年]/.test(text) && m[2].length !== 2)) return {error: T('无法识别的月份（请写 2024-03 或 2024年3月）', 'not a month (write 2024-03 or 2024年3月)')};
+  const mo = Number(m[2]);
+  if (mo < 1 || mo > 12) return {error: T('月份应为 1 到 12', 'the month is 1 to 12')};
+  return {iso: m[1] + '-' + String(mo).padStart(2, '0')};
+}
+const parseTyped = (w, v) => ({money: parseYuan, int: parseCount, date: parseDate, month: parseMonth}[w.dataset.type] || ((x) => ({text: x})))(v);
+const typedKinds = ['money', 'int', 'date', 'month'];
 const fenText = (fen) => { const s = fen.toString().padStart(3, '0'); return s.slice(0, -2) + '.' + s.slice(-2); };
 const group3 = (digits) => digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 const fenYuan = (fen) => { const [i, d] = fenText(fen).split('.'); return '¥' + group3(i) + '.' + d; };
@@ -70,9 +109,10 @@ function understand(w) {
   w.removeAttribute('aria-invalid');
   out.className = 'understood';
   if (w.value.trim() === '') { out.textContent = ''; return null; }
-  const r = w.dataset.type === 'money' ? parseYuan(w.value) : parseCount(w.value);
+  const r = parseTyped(w, w.value);
   if (r.error) { out.textContent = r.error; out.className = 'understood bad'; w.setAttribute('aria-invalid', 'true'); }
   else if (w.dataset.type === 'money') out.textContent = '= ' + fenYuan(r.fen);
+  else if (r.iso) out.textContent = r.iso === w.value.trim() ? '' : '= ' + r.iso; /* only where it was not plain */
   else out.textContent = /[,万]/.test(w.value) ? '= ' + group3(String(r.n)) : ''; /* only where it was not plain */
   return r;
 }
@@ -124,24 +164,27 @@ function input(f, name) {
     w = el('select', {id, name, multiple: 'multiple'});
     for (const v of schema.enums[f.enum] || []) w.append(el('option', {value: v.value, text: enumLabel(v)}));
   } else {
-    /* money and counts are text: 1.5万 and 1,200,000 are numbers too, and are never cut */
-    w = el('input', {id, name, type: f.type === 'date' ? 'date' : 'text'});
-    if (f.type === 'money' || f.type === 'int') {
-      w.setAttribute('inputmode', f.type === 'money' ? 'decimal' : 'numeric');
+    /* money, counts, dates and months are text: 1.5万, 1,200,000, 2024/3/15 and 2024年3月 are
+       what people type, read as the server reads them and never cut */
+    w = el('input', {id, name, type: 'text'});
+    if (typedKinds.includes(f.type)) {
+      w.setAttribute('inputmode', f.type === 'money' ? 'decimal' : f.type === 'int' ? 'numeric' : 'text');
       w.setAttribute('autocomplete', 'off');
-      w.placeholder = f.type === 'money' ? T('如 15000 或 1.5万', 'e.g. 15000 or 1.5万') : T('整数', 'whole number');
+      w.placeholder = {money: T('如 15000 或 1.5万', 'e.g. 15000 or 1.5万'), int: T('整数', 'whole number'),
+        date: T('如 2024/3/15', 'e.g. 2024-03-15'), month: T('如 2024-03 或 2024年3月', 'e.g. 2024-03 or 2024年3月')}[f.type];
       w.addEventListener('input', () => { clearFieldError(w); understand(w); });
     } else w.addEventListener('input', () => clearFieldError(w));
   }
   w.dataset.type = f.type;
-  const label = (lang === 'zh' ? f.label : f.label_en || f.en) || '';
+  const unit = f.unit && /m²/.test(f.unit[lang] || '') ? f.unit[lang] : ''; /* areas and rents per m²: the unit is the meaning */
+  const label = ((lang === 'zh' ? f.label : f.label_en || f.en) || '') + (unit ? T('（' + unit + '）', ' (' + unit + ')') : '');
   const desc = (lang === 'zh' ? f.zh : f.en) !== label ? (lang === 'zh' ? f.zh : f.en) : null;
   const box = el('div', {class: 'field'},
     el('label', {for: id, text: label}), w,
-    f.type === 'money' || f.type === 'int' ? el('output', {class: 'understood', for: id, 'aria-live': 'polite'}) : null,
+    typedKinds.includes(f.type) ? el('output', {class: 'understood', for: id, 'aria-live': 'polite'}) : null,
     el('span', {class: 'field-error', role: 'alert'}),
     desc ? el('small', {text: desc}) : null);
-  if (slidable(f)) box.append(whatIf(f, w));
+  if (slidable(f) && !name.includes('[')) box.append(whatIf(f, w)); /* not in every card of a list */
   return box;
 }
 
@@ -167,30 +210,161 @@ function whatIf(f, w) {
   return el('div', {class: 'whatif'}, el('span', {text: T('假设', 'what if')}), slider, out);
 }
 
-function storeBlock(i) {
-  const b = el('div', {class: 'store grid', 'data-index': i});
-  for (const f of schema.fields.filter((f) => f.path.startsWith('stores[].'))) b.append(input(f, 'stores[' + i + '].' + f.path.slice(9)));
-  return b;
+// ---- lists of objects (stores, grants, talents, social.monthly): one card per item ----
+
+const itemFields = (lf) => schema.fields.filter((f) => f.path.startsWith(lf.path + '[].'));
+const objectLists = () => schema.fields.filter((f) => f.type === 'list' && !f.enum && itemFields(f).length);
+const listOf = (path) => objectLists().find((f) => f.path === path);
+const fromRecords = (f) => f.source === 'records';
+const listBox = (path) => $('form').querySelector('.items[data-list="' + CSS.escape(path) + '"]');
+const fieldName = (f) => (lang === 'zh' ? f.label : f.label_en || f.label) || '';
+
+// An item's title from the list's unit: 第1项上级项目资金, 第2位高层次人才; Grant 1, Talent 2.
+function itemTitle(lf, i) {
+  const u = lf.unit || {};
+  if (!u.zh && !u.en) return T('第' + (i + 1) + '项', 'Item ' + (i + 1)); /* the month beside it says which */
+  if (lang === 'zh') return '第' + (i + 1) + (u.zh || '项') + (lf.label || '');
+  const en = u.en ? u.en.charAt(0).toUpperCase() + u.en.slice(1) : 'Item';
+  return en + ' ' + (i + 1);
+}
+// What says which item a card is, once typed (a grant's name, the month): beside its title.
+function itemKey(lf, card) {
+  const k = itemFields(lf).find((f) => f.key);
+  const w = k && card.querySelector('[name$="].' + k.path.slice(lf.path.length + 3) + '"]');
+  if (!w || !w.value.trim()) return '';
+  const r = parseTyped(w, w.value);
+  return r.error ? '' : r.iso || w.value.trim();
+}
+function retitle(box) {
+  const lf = listOf(box.dataset.list);
+  [...box.children].forEach((card, i) => {
+    card.dataset.index = i;
+    for (const w of card.querySelectorAll('[name]')) {
+      const rest = w.name.slice(w.name.indexOf(']') + 1);
+      w.name = lf.path + '[' + i + ']' + rest;
+      const id = 'f-' + w.name.replace(/[\[\].]/g, '_');
+      const lab = card.querySelector('label[for="' + CSS.escape(w.id) + '"]');
+      const out = w.closest('.field') && w.closest('.field').querySelector('output');
+      if (lab) lab.setAttribute('for', id);
+      if (out) out.setAttribute('for', id);
+      w.id = id;
+    }
+    const t = itemTitle(lf, i), key = itemKey(lf, card);
+    card.querySelector('.item-title').textContent = t;
+    card.querySelector('.item-key').textContent = key;
+    card.querySelector('.remove').setAttribute('aria-label', T('删除', 'Remove ') + t);
+  });
+  const n = box.parentNode.querySelector('.count');
+  if (n) n.textContent = box.children.length ? T('共 ' + box.children.length + ' ' + ((lf.unit || {}).zh || '项'), box.children.length + ' ' +
+    ((lf.unit || {}).en || 'item') + (box.children.length > 1 ? 's' : '')) : T('尚未添加', 'none yet');
+}
+function itemCard(lf, i) {
+  const c = el('div', {class: 'item', 'data-index': i});
+  const rm = el('button', {type: 'button', class: 'remove', text: T('删除', 'Remove')});
+  c.append(el('div', {class: 'item-head'}, el('span', {class: 'item-title'}), el('span', {class: 'item-key'}), rm));
+  const g = el('div', {class: 'item-grid'});
+  for (const f of itemFields(lf)) {
+    const box = input(f, lf.path + '[' + i + '].' + f.path.slice(lf.path.length + 3));
+    if (f.type === 'string') box.classList.add('wide'); /* a grant's or a talent's name: the whole row */
+    g.append(box);
+  }
+  c.append(g);
+  rm.addEventListener('click', () => { const box = c.parentNode; c.remove(); retitle(box); });
+  c.addEventListener('input', () => { const k = itemKey(lf, c); c.querySelector('.item-key').textContent = k; });
+  return c;
+}
+function addItem(lf) {
+  const box = listBox(lf.path);
+  const c = itemCard(lf, box.children.length);
+  box.append(c);
+  retitle(box);
+  return c;
+}
+// The claim year's twelve months (the year before the estimate's), as cards not yet there.
+function addClaimYearMonths(lf, key) {
+  const y = Number(($('asof').value || new Date().toISOString()).slice(0, 4)) - 1;
+  const box = listBox(lf.path);
+  const have = new Set([...box.querySelectorAll('[name$="].' + key + '"]')].map((w) => parseMonth(w.value).iso).filter(Boolean));
+  let first = null;
+  for (let m = 1; m <= 12; m++) {
+    const iso = y + '-' + String(m).padStart(2, '0');
+    if (have.has(iso)) continue;
+    const c = addItem(lf);
+    c.querySelector('[name$="].' + key + '"]').value = iso;
+    first = first || c;
+  }
+  retitle(box);
+  const w = first && first.querySelector('input[data-type="int"]');
+  if (w) w.focus();
+}
+function listSection(lf) {
+  const sec = el('div', {class: 'list', 'data-list-of': lf.path});
+  const desc = lang === 'zh' ? lf.zh : lf.en;
+  sec.append(el('div', {class: 'list-head'}, el('h3', {text: fieldName(lf)}), el('span', {class: 'count'})),
+    desc ? el('small', {class: 'list-desc', text: desc}) : null, el('div', {class: 'items', 'data-list': lf.path}));
+  const add = el('button', {type: 'button', class: 'add', 'data-add': lf.path,
+    text: T('＋ 添加一项', '+ Add ' + (lf.unit && lf.unit.en ? 'a ' + lf.unit.en : 'an item'))});
+  add.addEventListener('click', () => { const c = addItem(lf); const w = c.querySelector('input,select'); if (w) w.focus(); });
+  const bar = el('div', {class: 'list-actions'}, add);
+  const month = itemFields(lf).find((f) => f.type === 'month' && f.key);
+  if (month) {
+    const b = el('button', {type: 'button', class: 'add-months', text: T('＋ 补齐申报年度的12个月', '+ Add the claim year\'s 12 months')});
+    b.addEventListener('click', () => addClaimYearMonths(lf, month.path.slice(lf.path.length + 3)));
+    bar.append(b);
+  }
+  sec.append(bar);
+  return sec;
+}
+
+// A list from the district's records (awards): never an input; what the loaded profile holds is
+// shown as it is, read-only, and sent with the estimate unchanged.
+function recordsSection(lf) {
+  const sec = el('div', {class: 'records', 'data-records': lf.path});
+  const items = held[lf.path] || [];
+  sec.append(el('h3', {text: T(fieldName(lf) + '（来自区兑付记录）', fieldName(lf) + ' (from the district\'s payment records)')}));
+  if (!items.length) {
+    sec.append(el('p', {class: 'records-note', text: T('由区里根据兑付记录填写，企业无需填写。',
+      'The district fills this in from its payment records; the enterprise does not enter it.')}));
+    return sec;
+  }
+  const cols = itemFields(lf);
+  const head = el('tr', {}, ...cols.map((f) => el('th', {scope: 'col', text: fieldName(f)})));
+  const rows = items.map((it) => el('tr', {}, ...cols.map((f) => {
+    const k = f.path.slice(lf.path.length + 3), v = it[k];
+    return el('td', {class: 'rec-' + f.type, 'data-label': fieldName(f), text: recordText(f, v)});
+  })));
+  sec.append(el('table', {class: 'records-table'}, el('thead', {}, head), el('tbody', {}, ...rows)),
+    el('p', {class: 'records-note', text: T('以上记录由区里提供，本页不可修改。', 'These records come from the district and cannot be changed here.')}));
+  return sec;
+}
+// A record's value in words: a policy by its title, money as ¥…, a code by its label.
+function recordText(f, v) {
+  if (v === undefined || v === null || v === '') return '—';
+  if (f.type === 'money') return money(v);
+  const pol = policies[v];
+  if (pol && pol.title) return pol.title[lang] || pol.title.zh;
+  const labelled = Object.values(schema.enums).flat().filter((e) => e.value === String(v));
+  if (labelled.length === 1 && /^[a-z_]+$/.test(String(v))) return enumLabel(labelled[0]);
+  return String(v);
 }
 
 function build() {
   const form = $('form');
   form.textContent = '';
-  const groups = [...new Set(schema.fields.map((f) => f.group).filter(Boolean))];
+  const lists = objectLists();
+  const groups = groupOrder([...new Set(schema.fields.map((f) => f.group).filter(Boolean))]);
   for (const g of groups) {
-    const fs = el('fieldset', {}, el('legend', {text: T(g, groupEn[g] || g)}));
+    const fs = el('fieldset', {'data-group': g}, el('legend', {text: groupName(g)}));
     const grid = el('div', {class: 'grid'});
     for (const f of schema.fields.filter((f) => f.group === g && !f.path.includes('[]'))) {
       if (f.type === 'list' && !f.enum) continue;
       grid.append(input(f, f.path));
     }
-    fs.append(grid);
-    if (schema.fields.some((f) => f.group === g && f.path.startsWith('stores[].'))) {
-      fs.append(el('div', {id: 'stores'}), el('button', {type: 'button', id: 'addstore', text: T('增加门店', 'Add a store')}));
-    }
+    if (grid.children.length) fs.append(grid);
+    for (const lf of lists.filter((f) => f.group === g)) fs.append(fromRecords(lf) ? recordsSection(lf) : listSection(lf));
     form.append(fs);
   }
-  if ($('addstore')) $('addstore').addEventListener('click', () => $('stores').append(storeBlock($('stores').children.length)));
+  for (const b of form.querySelectorAll('.items')) retitle(b);
 }
 
 // The profile as the form says it; the widgets that cannot be read go to bad (never sent).
@@ -200,38 +374,64 @@ function collect(bad = [], raw = false) {
     let v;
     if (w.multiple) { v = [...w.selectedOptions].map((o) => o.value); if (!v.length) continue; }
     else { v = w.value; if (v.trim() === '') continue; }
-    if (!raw && (w.dataset.type === 'money' || w.dataset.type === 'int')) { /* sent as understood, or not at all */
-      const r = w.dataset.type === 'money' ? parseYuan(v) : parseCount(v);
+    if (!raw && typedKinds.includes(w.dataset.type)) { /* sent as understood, or not at all */
+      const r = parseTyped(w, v);
       if (r.error) { bad.push(w); continue; }
-      v = w.dataset.type === 'money' ? fenText(r.fen) : r.n;
+      v = w.dataset.type === 'money' ? fenText(r.fen) : w.dataset.type === 'int' ? r.n : r.iso;
     }
     if (w.dataset.type === 'bool') v = v === 'true';
-    let o = p;
-    const parts = w.name.split('.');
-    parts.forEach((k, i) => {
-      const m = k.match(/^(\w+)\[(\d+)\]$/);
-      if (m) { o[m[1]] = o[m[1]] || []; o[m[1]][m[2]] = o[m[1]][m[2]] || {}; o = o[m[1]][m[2]]; }
-      else if (i === parts.length - 1) o[k] = v; else { o[k] = o[k] || {}; o = o[k]; }
-    });
+    setPath(p, w.name, v);
   }
-  if (p.stores) { storeIndex = Object.keys(p.stores).map(Number); p.stores = p.stores.filter(Boolean); }
-  else storeIndex = [];
+  listIndex = {};
+  for (const lf of objectLists()) {
+    if (fromRecords(lf)) { if ((held[lf.path] || []).length) setPath(p, lf.path, held[lf.path]); continue; }
+    const a = getPath(p, lf.path);
+    if (!Array.isArray(a) || raw) continue; /* as typed: every card in its place */
+    listIndex[lf.path] = Object.keys(a).map(Number); /* an item left empty is not sent */
+    setPath(p, lf.path, a.filter(Boolean));
+  }
   return p;
 }
+function setPath(p, name, v) {
+  let o = p;
+  const parts = name.split('.');
+  parts.forEach((k, i) => {
+    const m = k.match(/^(\w+)\[(\d+)\]$/);
+    if (m) { o[m[1]] = o[m[1]] || []; o[m[1]][m[2]] = o[m[1]][m[2]] || {}; o = o[m[1]][m[2]]; }
+    else if (i === parts.length - 1) o[k] = v; else { o[k] = o[k] || {}; o = o[k]; }
+  });
+}
+const getPath = (p, path) => path.split('.').reduce((o, k) => (o && typeof o === 'object' ? o[k] : undefined), p);
 
 function fill(p, prefix) {
   for (const [k, v] of Object.entries(p || {})) {
     const name = prefix ? prefix + '.' + k : k;
-    if (k === 'stores' && Array.isArray(v) && $('stores')) {
-      $('stores').textContent = '';
-      v.forEach((s, i) => { $('stores').append(storeBlock(i)); fill(s, 'stores[' + i + ']'); });
+    const lf = Array.isArray(v) ? listOf(name) : null;
+    if (lf && fromRecords(lf)) {
+      held[name] = v.filter((x) => x && typeof x === 'object');
+      const old = $('form').querySelector('[data-records="' + CSS.escape(name) + '"]');
+      if (old) old.replaceWith(recordsSection(lf));
+    } else if (lf && listBox(name)) {
+      const box = listBox(name);
+      box.textContent = '';
+      for (let i = 0; i < v.length; i++) { box.append(itemCard(lf, i)); if (v[i] && typeof v[i] === 'object') fill(v[i], name + '[' + i + ']'); }
+      retitle(box);
     } else if (v && typeof v === 'object' && !Array.isArray(v)) fill(v, name);
     else {
       const w = $('form').querySelector('[name="' + CSS.escape(name) + '"]');
       if (!w) continue;
       if (w.multiple) for (const o of w.options) o.selected = Array.isArray(v) && v.includes(o.value);
-      else { w.value = String(v); if (w.dataset.type === 'money' || w.dataset.type === 'int') understand(w); }
+      else { w.value = String(v); if (typedKinds.includes(w.dataset.type)) understand(w); }
     }
+  }
+}
+// Every list emptied and every held record dropped: before a new profile is loaded.
+function clearLists() {
+  held = {};
+  for (const b of $('form').querySelectorAll('.items')) { b.textContent = ''; retitle(b); }
+  for (const lf of objectLists().filter(fromRecords)) {
+    const old = $('form').querySelector('[data-records="' + CSS.escape(lf.path) + '"]');
+    if (old) old.replaceWith(recordsSection(lf));
   }
 }
 
@@ -239,15 +439,23 @@ function fill(p, prefix) {
 
 // The form's widget for an error's path: the field itself, a list's field for one of its
 // items (tags[1] → tags), the first field of an object (hq.office → hq.office.mode). The
-// sent profile's stores are renumbered back to the form's.
+// sent profile's list items are renumbered back to the form's cards.
 function widgetFor(path) {
   if (!path) return null;
   if (path === 'as_of') return $('asof');
-  path = path.replace(/^stores\[(\d+)\]/, (all, i) => 'stores[' + (storeIndex[Number(i)] ?? i) + ']');
+  for (const [lp, idx] of Object.entries(listIndex)) { /* the sent items renumbered back to the form's cards */
+    if (path.startsWith(lp + '[')) path = path.replace(/^([^[]+)\[(\d+)\]/, (all, l, i) => l + '[' + (idx[Number(i)] ?? i) + ']');
+  }
   const form = $('form');
   const named = (n) => form.querySelector('[name="' + CSS.escape(n) + '"]');
+  const mon = path.match(/^(.+)\[(\d{4}-\d{2})\]$/); /* social.monthly[2024-07]: the month's card, or the way to add it */
+  if (mon && listBox(mon[1])) {
+    const w = [...listBox(mon[1]).querySelectorAll('input[data-type="month"]')].find((x) => parseMonth(x.value).iso === mon[2]);
+    return w || form.querySelector('[data-add="' + CSS.escape(mon[1]) + '"]');
+  }
   return named(path) || named(path.replace(/\[\d+\]$/, '')) ||
-    [...form.querySelectorAll('[name]')].find((w) => w.name.startsWith(path + '.') || w.name.startsWith(path + '['));
+    [...form.querySelectorAll('[name]')].find((w) => w.name.startsWith(path + '.') || w.name.startsWith(path + '[')) ||
+    form.querySelector('[data-add="' + CSS.escape(path.replace(/\[.*$/, '')) + '"]');
 }
 const errorSlot = (w) => (w.id === 'asof' ? $('asof-error') : w.closest('.field') && w.closest('.field').querySelector('.field-error'));
 function clearFieldError(w) {
@@ -382,7 +590,19 @@ function card(x) {
   } else if (showsAmount && x.pool) {
     c.append(wordsEl('p', {text: T('本项为预算池申领额，在批量分配后确定。', 'This is a claim on a budget pool, allocated in batch.'), fallback: true}, {class: 'pool-note'}));
   }
-  if (x.cap_applied && x.amount_before_cap) {
+  if (Array.isArray(x.cap_steps) && x.cap_steps.length) { /* several caps, in the set's order: each step */
+    c.append(el('div', {class: 'cap-steps'}, el('h4', {text: T('企业上限调整', 'Enterprise caps applied')}),
+      el('ul', {}, ...x.cap_steps.map((st) => {
+        const w = st.title && st.title[lang] ? {text: st.title[lang]} : {text: T('企业上限', 'an enterprise cap'), fallback: true};
+        const li = el('li', {}, T('企业上限「', 'Enterprise cap “'), wordsEl('span', w, {class: 'cap-title'}),
+          T('」：', '”: '), el('span', {class: 'step', text: money(st.before) + ' → ' + money(st.after)}));
+        if (st.limit !== undefined && st.sum !== undefined && st.before !== st.after) {
+          li.append(el('small', {text: T('（上限 ' + money(st.limit) + '，各项合计 ' + money(st.sum) + '）',
+            ' (limit ' + money(st.limit) + ', members\' sum ' + money(st.sum) + ')')}));
+        }
+        return li;
+      }))));
+  } else if (x.cap_applied && x.amount_before_cap) {
     c.append(el('p', {class: 'cap', text: T('已按企业奖励总额上限调整（调整前 ' + money(x.amount_before_cap) + '）',
       'Reduced to the enterprise\'s overall cap (before the cap: ' + money(x.amount_before_cap) + ')')}));
   }
@@ -391,6 +611,15 @@ function card(x) {
     (x.missing || []).forEach((m, i) => {
       const w = words(x.missing_labels && x.missing_labels[i], m, T('资料', 'data'));
       const a = wordsEl('a', w, {class: 'focus', href: '#'});
+      a.addEventListener('click', (ev) => { ev.preventDefault(); focusField(m); });
+      p.append(a, ' ');
+    });
+    c.append(p);
+  }
+  if (x.status === 'eligible' && (x.missing || []).length) { /* counted without the items still incomplete */
+    const p = el('p', {class: 'missing-data partial'}, T('以下资料未填，相应项目暂未计入：', 'Not counted until provided: '));
+    x.missing.forEach((m, i) => {
+      const a = wordsEl('a', words(x.missing_labels && x.missing_labels[i], m, T('资料', 'data')), {class: 'focus', href: '#'});
       a.addEventListener('click', (ev) => { ev.preventDefault(); focusField(m); });
       p.append(a, ' ');
     });
@@ -518,7 +747,13 @@ function relabel() {
   document.title = T('惠企政策测算', 'Policy estimate');
   $('lang').textContent = lang === 'zh' ? 'English' : '中文';
   const keep = collect([], true); /* as typed, even what is not a number yet */
+  const lengths = Object.fromEntries([...$('form').querySelectorAll('.items')].map((b) => [b.dataset.list, b.children.length]));
   build();
+  for (const [path, n] of Object.entries(lengths)) { /* empty cards stay, in the new language */
+    const a = getPath(keep, path) || [];
+    for (let i = 0; i < n; i++) a[i] = a[i] || {};
+    if (n) setPath(keep, path, a);
+  }
   fill(keep);
   if (shown === 'result' && last) render(last.r, last.sent);
   else if (shown) evaluate(); /* the problems again, in the new language */
@@ -530,16 +765,34 @@ function fatal(text) {
   $('results').append(el('div', {class: 'errors', id: 'request-error'}, el('p', {text})));
 }
 
+// A profile into the form: what it does not say is left empty; the district's records shown as read-only.
+function load(p) {
+  $('form').reset();
+  clearLists();
+  for (const w of $('form').querySelectorAll('input[name]')) understand(w);
+  clearErrors();
+  fill(p);
+}
+
+// A profile from a JSON file on the device (as the API takes it, e.g. one the district sent).
+async function loadFile(file) {
+  let p;
+  try { p = JSON.parse(await file.text()); } catch (e) { p = null; }
+  if (!p || typeof p !== 'object' || Array.isArray(p)) {
+    showProblems([{widget: null, text: T('无法读取该文件：请选择 JSON 格式的企业资料文件', 'this file cannot be read: choose a profile in JSON')}], 'request-error');
+    return;
+  }
+  load(p);
+  $('results').textContent = '';
+  shown = null;
+}
+
 async function loadExample() {
   try {
     const res = await fetch('/api/v1/example');
     if (!res.ok) throw new Error(String(res.status));
     const p = await res.json();
-    $('form').reset();
-    for (const w of $('form').querySelectorAll('input[name]')) understand(w);
-    if ($('stores')) $('stores').textContent = '';
-    clearErrors();
-    fill(p);
+    load(p);
     $('asof').value = '2025-06-30';
   } catch (e) {
     requestFailed(0, null);
@@ -552,6 +805,7 @@ async function main() {
   $('print').addEventListener('click', () => window.print());
   $('lang').addEventListener('click', () => { lang = lang === 'zh' ? 'en' : 'zh'; relabel(); });
   $('example').addEventListener('click', loadExample);
+  $('file').addEventListener('change', () => { const f = $('file').files[0]; if (f) loadFile(f); $('file').value = ''; });
   $('asof').addEventListener('input', () => clearFieldError($('asof')));
   try {
     const res = await fetch('/api/v1/schema');
