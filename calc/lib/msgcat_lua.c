@@ -141,4 +141,5 @@ const msg_pair msgcat_lua[] = {
      "加载后占用 %.1f MiB 内存；每项政策最多占用 %.1f MiB（--max-memory 的 1/8）"},
     {"a library must return a table", "库文件必须返回一个表"},
     {"expected a text or { zh = \"…\", en = \"…\" }", "应为文字或 { zh = \"…\", en = \"…\" }"},
+    {"expected \"percent\" or \"count\"", "应为 \"percent\" 或 \"count\""},
     {NULL, NULL}};

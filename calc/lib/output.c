@@ -461,7 +461,7 @@ static void block_lines(sbuf *b, const char *head, char *const *lines, size_t n,
     }
 }
 
-static void explain_policy(sbuf *b, const calc_engine *e, const pres *r, int lang)
+static void explain_policy(sbuf *b, const calc_engine *e, const pres *r, calc_date as_of, int lang)
 {
     const policy *p = &e->ps.pol[r->policy];
     static const char *const mark[] = {"✗", "✓", "?"};
@@ -476,6 +476,10 @@ static void explain_policy(sbuf *b, const calc_engine *e, const pres *r, int lan
         return;
     }
     sbuf t = {0};
+    if (p->book >= 0 || p->has_event || p->has_app) { /* book 2: the windows and claim year */
+        window_words(&t, e, p, as_of, lang);
+        sb_printf(b, "    %s\n", t.p);
+    }
     for (size_t k = 0; k < r->ncond; k++) { /* each condition's sentence */
         const crec *c = &r->cond[k];
         t.n = 0;
@@ -502,11 +506,12 @@ static void explain_policy(sbuf *b, const calc_engine *e, const pres *r, int lan
                           : "    就高不重复：由「%s」替代（本项原为 ¥%s）\n",
                   by, calc_money_format_grouped(m, r->amount_before));
     }
-    if (r->capped && p->cap >= 0) {
-        t.n = 0;
-        cap_share_words(&t, e, p, r, lang);
-        sb_printf(b, "    %s\n", t.p);
-    }
+    if (r->capped && p->cap >= 0)
+        for (size_t k = 0; k < cap_step_count(r); k++) { /* each cap that bound it, in order */
+            t.n = 0;
+            cap_step_line(&t, e, p, r, k, lang);
+            sb_printf(b, "    %s\n", t.p);
+        }
     if (p->pool >= 0) {
         t.n = 0;
         pool_words(&t, &e->ps.pool[p->pool], r->status == ST_ELIGIBLE, lang);
@@ -584,7 +589,7 @@ static void result_table(sbuf *b, const calc_engine *e, const calc_result *res, 
         any_claim |= claim;
         sb_puts(b, "\n");
         if (explain)
-            explain_policy(b, e, r, lang);
+            explain_policy(b, e, r, res->as_of, lang);
         else if (r->status == ST_ERROR) /* an error is never hidden */
             sb_printf(b, "    %s %s\n", lang ? "error:" : "错误：", r->error ? r->error : "");
     }
