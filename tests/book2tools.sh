@@ -219,6 +219,19 @@ cat "$tmp/out" "$tmp/err" >"$tmp/both"
 want_line both "pool qt25-talent: size ¥20,000,000.00, claimed ¥21,199,999.98, granted ¥19,999,999.98, unmet ¥1,200,000.00 (pro rata); 3 claims: 0 served in full, 3 partly, 0 turned away"
 end
 
+# The CSV's reasons in words for a failed ledger condition: the entry in words, not its record.
+begin "batch --format csv: a ledger reason in words (zh, en)"
+run fingerprint --canonical "$tmp/case4.yaml" # the canonical form: one line of JSON
+jq -c . "$tmp/out" >"$tmp/case4.jsonl"
+run batch "$tmp/case4.jsonl" --as-of $ASOF --format csv -o "$tmp/c4.csv" --no-pools
+want_rc 0
+grep '^QT-CASE-4,2025-06-30,qt25-high-tech,' "$tmp/c4.csv" >"$tmp/ht"
+want_match ht ',"同一证书尚未获得奖励（实际：2024年度 ¥200,000.00（2024-04-15））"'
+run batch "$tmp/case4.jsonl" --as-of $ASOF --format csv -o "$tmp/c4.csv" --no-pools --lang en
+grep '^QT-CASE-4,2025-06-30,qt25-high-tech,' "$tmp/c4.csv" >"$tmp/ht"
+want_match ht ',"Awards paid 4: year 2024, ¥200,000.00 \(2024-04-15\), required no reward for this certificate yet"'
+end
+
 # ---------------------------------------------------------------------------- record, replay
 
 begin "record then replay a book-2 profile; a changed book file is reported"
@@ -266,6 +279,7 @@ want_line rep "payout window (in force) 2021-01-01 – 2030-12-31; claim year 20
 want_line rep "payout window (in force) 2025-01-01 – 2025-12-31; claim year 2024; event window: High-tech certification date 2024-01-01 – 2024-12-31; application window: Date applied within 12 months after High-tech certification date"
 want_line rep "| Awards paid | 4 entries (see “Awards already paid”) | \`awards\` |"
 want_line rep "- ✓ Seriously dishonest: no; this policy requires: not listed as a seriously dishonest entity"
+want_line rep "- conditions of the book “Qiantang 2025 'Lingfei' enterprise package” (for each of its policies):"
 want_line rep "- Enterprise cap “Headquarters support at most 30,000,000 over its whole life”: the members' sum ¥8,000,000.00 exceeds the limit ¥6,000,000.00 (the limit: ¥30,000,000.00 less the awards already paid to its members in any year, ¥24,000,000.00); ¥8,000,000.00 × ¥6,000,000.00 / ¥8,000,000.00, rounded down to the fen = ¥6,000,000.00"
 want_line rep "- Enterprise cap “District support in a claim year at most the enterprise's district fiscal contribution”: the members' sum ¥18,068,480.00 exceeds the limit ¥15,800,000.00 (the limit: District fiscal contribution less the awards already paid to its members for the claim year); ¥6,000,000.00 × ¥15,800,000.00 / ¥18,068,480.00, rounded down to the fen = ¥5,246,705.86"
 want_line rep "- ✗ Awards paid: entry 4: year 2024, ¥200,000.00 (2024-04-15); this policy requires: no reward for this certificate yet, i.e. no award of this policy for “2024-04-15” before"
@@ -280,10 +294,12 @@ want_rc 0
 cp "$tmp/r.md" "$tmp/rep"
 want_line rep "## 已获奖励记录（区级兑付记录，非企业申报）"
 want_line rep "| 2 | 新落户总部五年贡献奖励 (qt25-hq-settle) | 2022 | ¥12,000,000.00 | 2022 |"
-want_line rep "兑现期（有效期）2021-01-01 – 2030-12-31；申报年度 2024年；事件期间：迁入日期（无则成立日期） 2021-01-01 – 2025-12-31"
+want_line rep "兑现期（有效期）2021-01-01 – 2030-12-31；申报年度 2024年；事件期间：迁入日期（无则成立日期）2021-01-01 – 2025-12-31"
 want_line rep "- 企业上限「总部扶持累计不超过3000万元」：各项合计 ¥8,000,000.00 超过上限 ¥6,000,000.00（上限 = ¥30,000,000.00 − 成员历年已获奖励 ¥24,000,000.00），本项 ¥8,000,000.00 × ¥6,000,000.00 / ¥8,000,000.00，向下取整到分 = ¥6,000,000.00"
 want_line rep "- 企业上限「同一年度区级扶持以企业区级地方财政贡献为限」：各项合计 ¥18,068,480.00 超过上限 ¥15,800,000.00（上限 = 区级地方财政贡献 − 成员申报年度已获奖励），本项 ¥6,000,000.00 × ¥15,800,000.00 / ¥18,068,480.00，向下取整到分 = ¥5,246,705.86"
 want_line rep "| 已获奖励记录 | 4条（见“已获奖励记录”） | \`awards\` |"
+want_line rep "- 政策包「钱塘区2025年“领飞”惠企政策包」统一条件（包内每项政策适用）："
+want_line rep "- ✓ 严重违法失信：否；本政策要求：未列入严重违法失信主体名单"
 # condition and computation lines: no field path (a.b, list[i]) and no DSL name
 want_no_match rep '^- .*([a-z_]+\.[a-z_]+|[a-z_]+\[[0-9]*\]|year_index|ratio_at|no_award|months_every)'
 end
@@ -293,12 +309,14 @@ end
 begin "eval --explain (zh) of §5 case 4: cap steps, windows, ledger; no DSL names, no field paths"
 run eval "$tmp/case4.yaml" --as-of $ASOF --explain
 want_rc 0
-want_line out "    兑现期（有效期）2021-01-01 – 2030-12-31；申报年度 2024年；事件期间：迁入日期（无则成立日期） 2021-01-01 – 2025-12-31"
+want_line out "    兑现期（有效期）2021-01-01 – 2030-12-31；申报年度 2024年；事件期间：迁入日期（无则成立日期）2021-01-01 – 2025-12-31"
 want_line out "    企业上限「总部扶持累计不超过3000万元」：各项合计 ¥8,000,000.00 超过上限 ¥6,000,000.00（上限 = ¥30,000,000.00 − 成员历年已获奖励 ¥24,000,000.00），本项 ¥8,000,000.00 × ¥6,000,000.00 / ¥8,000,000.00，向下取整到分 = ¥6,000,000.00"
 want_line out "    企业上限「同一年度区级扶持以企业区级地方财政贡献为限」：各项合计 ¥18,068,480.00 超过上限 ¥15,800,000.00（上限 = 区级地方财政贡献 − 成员申报年度已获奖励），本项 ¥6,000,000.00 × ¥15,800,000.00 / ¥18,068,480.00，向下取整到分 = ¥5,246,705.86"
 want_line out "    企业上限「同一年度区级扶持以企业区级地方财政贡献为限」：各项合计 ¥18,068,480.00 超过上限 ¥15,800,000.00（上限 = 区级地方财政贡献 − 成员申报年度已获奖励），本项 ¥4,068,480.00 × ¥15,800,000.00 / ¥18,068,480.00，向下取整到分 = ¥3,557,686.31"
 want_line out "    ✗ 已获奖励记录：第4条：2024年度 ¥200,000.00（2024-04-15）；本政策要求：同一证书尚未获得奖励，即尚未就“2024-04-15”获得本政策奖励"
 want_line out "    无法通过企业可改变的事项符合：已获奖励记录第4条不符合本政策要求"
+want_line out "    政策包「钱塘区2025年“领飞”惠企政策包」统一条件（包内每项政策适用）："
+want_line out "    本政策条件："
 # the lines a person reads (all but the fingerprints' and the sources'): no path, no DSL name
 grep -v '指纹\|依据：\|^ *[a-z0-9-]* [0-9a-f]\{12\}' "$tmp/out" >"$tmp/read"
 want_no_match read '(year_index_at|ratio_at_least|no_award|months_every|within_months_after|installment_due|lease_months|coalesce|CLAIM_YEAR)'
@@ -312,6 +330,8 @@ want_line out "    payout window (in force) 2025-01-01 – 2028-12-31; claim yea
 want_line out "    Enterprise cap “Headquarters support at most 30,000,000 over its whole life”: the members' sum ¥8,000,000.00 exceeds the limit ¥6,000,000.00 (the limit: ¥30,000,000.00 less the awards already paid to its members in any year, ¥24,000,000.00); ¥8,000,000.00 × ¥6,000,000.00 / ¥8,000,000.00, rounded down to the fen = ¥6,000,000.00"
 want_line out "    Enterprise cap “District support in a claim year at most the enterprise's district fiscal contribution”: the members' sum ¥18,068,480.00 exceeds the limit ¥15,800,000.00 (the limit: District fiscal contribution less the awards already paid to its members for the claim year); ¥6,000,000.00 × ¥15,800,000.00 / ¥18,068,480.00, rounded down to the fen = ¥5,246,705.86"
 want_line out "    cannot qualify by what the enterprise can change: awards paid (entry 4) does not meet this policy's requirement"
+want_line out "    conditions of the book “Qiantang 2025 'Lingfei' enterprise package” (for each of its policies):"
+want_line out "    this policy's own conditions:"
 grep -v 'fingerprint\|source:\|^ *[a-z0-9-]* [0-9a-f]\{12\}' "$tmp/out" >"$tmp/read"
 want_no_match read '(year_index_at|ratio_at_least|no_award|months_every|within_months_after|installment_due|lease_months|coalesce|CLAIM_YEAR|awards\[)'
 end

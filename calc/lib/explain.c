@@ -329,7 +329,8 @@ void window_words(sbuf *b, const calc_engine *e, const policy *p, calc_date as_o
             window_field(b, e, p->ev_field2, lang);
             sb_puts(b, lang ? ")" : "）");
         }
-        sb_printf(b, " %s – %s", calc_date_format(d1, p->ev_from), calc_date_format(d2, p->ev_to));
+        sb_printf(b, p->ev_field2 && !lang ? "%s – %s" : " %s – %s",
+                  calc_date_format(d1, p->ev_from), calc_date_format(d2, p->ev_to));
     }
     if (p->has_app) {
         sb_puts(b, lang ? "; application window: " : "；申请期限：");
@@ -339,4 +340,19 @@ void window_words(sbuf *b, const calc_engine *e, const policy *p, calc_date as_o
         if (!lang)
             sb_printf(b, "起%d个月内", p->app_months);
     }
+}
+
+const char *book_cond_heading(sbuf *t, const calc_engine *e, const policy *p, size_t top, int lang)
+{
+    if (p->book < 0 || !p->nbook_cond || (top != 0 && top != p->nbook_cond))
+        return NULL;
+    const pbook *bk = &e->ps.book[p->book];
+    t->n = 0;
+    if (top == 0)
+        sb_printf(t, lang ? "conditions of the book “%s” (for each of its policies):"
+                          : "政策包「%s」统一条件（包内每项政策适用）：",
+                  lang ? bk->en : bk->zh);
+    else
+        sb_puts(t, lang ? "this policy's own conditions:" : "本政策条件：");
+    return t->p;
 }

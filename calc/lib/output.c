@@ -480,12 +480,17 @@ static void explain_policy(sbuf *b, const calc_engine *e, const pres *r, calc_da
         window_words(&t, e, p, as_of, lang);
         sb_printf(b, "    %s\n", t.p);
     }
-    for (size_t k = 0; k < r->ncond; k++) { /* each condition's sentence */
+    sbuf hd = {0};
+    for (size_t k = 0, top = 0; k < r->ncond; k++) { /* each condition's sentence */
         const crec *c = &r->cond[k];
+        const char *h = c->depth ? NULL : book_cond_heading(&hd, e, p, top++, lang);
+        if (h)
+            sb_printf(b, "    %s\n", h);
         t.n = 0;
         crec_label(&t, c, lang);
         sb_printf(b, "    %*s%s %s\n", c->depth * 2, "", mark[c->result], t.p ? t.p : "");
     }
+    sb_free(&hd);
     for (size_t k = 0; k < r->nreason; k++)
         if (!r->reason[k].c) {
             t.n = 0;

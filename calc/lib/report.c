@@ -412,15 +412,18 @@ static void inputs(report *r, const calc_engine *e, const pres *x)
 
 /* The conditions' sentences (✓ met, ✗ not, ? unknown), then reasons made outside a
  * condition (a pool, a cap, the policy's own). */
-static void conditions(report *r, const pres *x)
+static void conditions(report *r, const calc_engine *e, const policy *pol, const pres *x)
 {
     static const char *const mark[] = {"✗", "✓", "?"};
     sbuf t = {0};
     if (!x->ncond && !x->nreason)
         return;
     list_open(r, "conds");
-    for (size_t k = 0; k < x->ncond; k++) {
+    for (size_t k = 0, top = 0; k < x->ncond; k++) {
         const crec *c = &x->cond[k];
+        const char *h = c->depth ? NULL : book_cond_heading(&t, e, pol, top++, r->lang);
+        if (h)
+            item(r, 0, NULL, h);
         t.n = 0;
         crec_label(&t, c, r->lang);
         item(r, c->depth, mark[c->result], t.p ? t.p : "");
@@ -566,7 +569,7 @@ static void policy_detail(report *r, const calc_engine *e, const policy *pol, co
         sb_free(&w);
     }
     inputs(r, e, x);
-    conditions(r, x);
+    conditions(r, e, pol, x);
     if (amount_computed(x))
         computation(r, e, pol, x);
     notes(r, e, pol, x);
