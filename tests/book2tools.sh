@@ -336,6 +336,24 @@ grep -v 'fingerprint\|source:\|^ *[a-z0-9-]* [0-9a-f]\{12\}' "$tmp/out" >"$tmp/r
 want_no_match read '(year_index_at|ratio_at_least|no_award|months_every|within_months_after|installment_due|lease_months|coalesce|CLAIM_YEAR|awards\[)'
 end
 
+# Case 4 with a district contribution of 200,000: the annual limit is 200,000 − 200,000 (the
+# 2024 high-tech entry) = 0, so every counted member is floored to 0 and ineligible (book 2
+# §1.8); settle (50% × 200,000 = 100,000.00) passes the family cap first.
+sed 's/local_contribution: 16000000/local_contribution: 200000/' "$tmp/case4.yaml" >"$tmp/zero.yaml"
+begin "eval --explain: a cap whose limit is 0 floors each member, in words"
+run eval "$tmp/zero.yaml" --as-of $ASOF --explain
+want_rc 0
+want_match out '^qt25-hq-settle +新落户总部五年贡献奖励 +不符合 +¥0.00'
+want_line out "    企业上限「同一年度区级扶持以企业区级地方财政贡献为限」：各项合计 ¥12,168,480.00，上限为 ¥0.00（上限 = 区级地方财政贡献 − 成员申报年度已获奖励），已无余额：本项 ¥100,000.00 降为 ¥0.00"
+end
+# book 2 §1.8 and §6.24: the cap's reason names no field — in the JSON `field` is "" (setrules.c
+# cap_reason leaves it NULL, written null)
+begin "eval --format json: a cap reason's field is \"\" (setrules.c)"
+run eval "$tmp/zero.yaml" --as-of $ASOF --format json
+want_eq "settle" "$(jq -c '.results[] | select(.policy == "qt25-hq-settle") | [.status, .amount, .amount_before_cap, [.reasons[] | .field], .missing]' "$tmp/out")" \
+    '["ineligible","0.00","100000.00",[""],[]]'
+end
+
 begin "eval --format json --explain of §5 case 4: computation lists each cap step"
 run eval "$tmp/case4.yaml" --as-of $ASOF --format json --explain
 want_rc 0

@@ -171,7 +171,7 @@ static void cap_step_words(sbuf *b, const calc_engine *e, const cap_step *st, in
         label_money(b, 0);
         if (x)
             cap_limit_words(b, e, x, st, lang);
-        sb_puts(b, lang ? " (nothing left): " : "（已无余额）：本项 ");
+        sb_puts(b, lang ? ", nothing left: " : "，已无余额：本项 ");
         label_money(b, st->before);
         sb_puts(b, lang ? " becomes " : " 降为 ");
         label_money(b, st->after);
