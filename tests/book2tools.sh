@@ -381,6 +381,21 @@ want_line out "    计算：落户第4年，奖励比例 = 50%"
 run eval "$tmp/groups.yaml" --as-of $ASOF --explain
 want_no_match out '计入6个月 = ¥'
 end
+# step(text, value, "percent" | "count") (dsl.c): what the two policies above need, shown on a
+# copy of the set whose hq-settle and rent-newcomer say so.
+begin "step(text, value, \"percent\" | \"count\"): a rate and a count in words"
+cp -R policies "$tmp/pol3"
+sed 's/, rate)$/, rate, "percent")/' policies/qt25-hq-settle.lua >"$tmp/pol3/qt25-hq-settle.lua"
+sed 's/, n)$/, n, "count")/' policies/qt25-rent-newcomer.lua >"$tmp/pol3/qt25-rent-newcomer.lua"
+run eval "$tmp/groups.yaml" --as-of $ASOF --explain --policies "$tmp/pol3"
+want_rc 0
+want_line out "    计算：落户第3年，奖励比例 = 50%"
+want_line out "    计算：租期第1年计入6个月 = 6"
+sed 's/, rate)$/, rate, "money")/' policies/qt25-hq-settle.lua >"$tmp/pol3/qt25-hq-settle.lua"
+run eval "$tmp/groups.yaml" --as-of $ASOF --explain --policies "$tmp/pol3" --lang en
+want_match out "qt25-hq-settle.lua:39: bad argument #3 to 'step' \(expected \"percent\" or \"count\"\)"
+end
+
 begin "explain: lease months of the claim year start at lease month 1 (evalx.c)"
 run eval "$tmp/groups.yaml" --as-of $ASOF --explain
 want_no_match out '租期第-'
