@@ -35,8 +35,8 @@ return policy {
     if e.zone == "core" then
       rate = min(add(rate, p.core_bonus), p.max_rate)
     end
-    step({ zh = string.format("落户第%d年，奖励比例%d%%", i, rate // 100),
-           en = string.format("year %d after settling: rate %d%%", i, rate // 100) })
+    step({ zh = string.format("落户第%d年，奖励比例", i), en = string.format("year %d after settling, rate", i) },
+         rate, "percent")
     return pct(e.finance.local_contribution, rate)
   end,
   amount_rule = {

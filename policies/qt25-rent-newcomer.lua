@@ -38,8 +38,8 @@ return policy {
         end
       end
       if n > 0 then
-        step({ zh = string.format("租期第%d年计入%d个月", ly, n),
-               en = string.format("lease year %d: %d %s", ly, n, n == 1 and "month" or "months") })
+        step({ zh = string.format("租期第%d年计入月数", ly), en = string.format("months of lease year %d", ly) },
+             n, "count")
         total = add(total, mul(n, pct(monthly, p.rates[ly])))
       end
     end

@@ -182,6 +182,13 @@ static void field_words(sbuf *b, const calc_engine *e, const char *field, int la
         snprintf(list, sizeof list, "%.*s", (int)(br - field), field);
         const snode *ln = schema_resolve(e->ps.schema.root, list);
         long k = strtol(br + 1, NULL, 10);
+        if (ln && ln->item == *sn && !strchr(br, '.')) { /* the item itself: "awards[3]" */
+            if (lang)
+                sb_printf(b, "%s %ld", snode_label(ln, 1), k + 1);
+            else
+                sb_printf(b, "%s第%ld条", snode_label(ln, 0), k + 1);
+            return;
+        }
         if (lang)
             sb_printf(b, "%s %ld: ", ln ? snode_label(ln, 1) : list, k + 1);
         else
@@ -192,6 +199,27 @@ static void field_words(sbuf *b, const calc_engine *e, const char *field, int la
 
 /* A value of field sn as a person reads it: an enum value's label, yes or no for a boolean,
  * a count of list items in the language. */
+/* A ledger entry as a failed ledger condition gives it ("qt25-high-tech, year 2024, key
+ * 2024-04-15, amount 200,000.00", book 2 §1.7) in words: "2024年度 ¥200,000.00（2024-04-15）";
+ * false when the text is not of that form. */
+static bool ledger_entry_words(sbuf *b, const char *t, int lang)
+{
+    const char *y = strstr(t, ", year "), *k = y ? strstr(y, ", key ") : NULL;
+    const char *a = k ? strstr(k, ", amount ") : NULL;
+    if (!a)
+        return false;
+    y += strlen(", year ");
+    int yl = (int)(k - y);
+    k += strlen(", key ");
+    int kl = (int)(a - k);
+    a += strlen(", amount ");
+    if (lang)
+        sb_printf(b, "year %.*s, ¥%s (%.*s)", yl, y, a, kl, k);
+    else
+        sb_printf(b, "%.*s年度 ¥%s（%.*s）", yl, y, a, kl, k);
+    return true;
+}
+
 static void value_words(sbuf *b, const snode *sn, const char *v, size_t len, int lang)
 {
     char t[256];
@@ -200,6 +228,9 @@ static void value_words(sbuf *b, const snode *sn, const char *v, size_t len, int
         return;
     }
     snprintf(t, sizeof t, "%.*s", (int)len, v);
+    if (sn && sn->parent && sn->parent->type == T_LIST && sn->parent->from_records &&
+        ledger_entry_words(b, t, lang))
+        return;
     int k = sn && sn->en ? enum_index(sn->en, t) : -1;
     const char *items = strstr(t, " item");
     if (k >= 0)
@@ -272,6 +303,14 @@ static void reason_words(sbuf *b, const calc_engine *e, const policy *p, const c
             value_words(b, sn, actual, strlen(actual), lang);
             sb_puts(b, "）");
         }
+    } else if (lang && c && c->en && COND_COMPUTED(c->op)) {
+        /* a computed condition (book 2): its requirement is the author's words, not a formula */
+        sb_printf(b, "%s: ", f.p ? f.p : field);
+        if (actual)
+            value_words(b, sn, actual, strlen(actual), lang);
+        else
+            sb_puts(b, "not given");
+        sb_printf(b, ", required %s", c->en);
     } else if (field[0]) {
         sb_puts(b, f.p);
         sb_puts(b, lang ? ": " : "：实际 ");

@@ -426,6 +426,13 @@ static int l_add(lua_State *L)
  * (the step's own line is the English). */
 static int l_step(lua_State *L)
 {
+    /* step(text, value, "percent" | "count"): a value that is not money (a rate, a number of
+     * months) shown as such: "奖励比例 = 60%", "计入月数 = 6" (read before the texts are pushed) */
+    const char *us = lua_type(L, 3) == LUA_TSTRING ? lua_tostring(L, 3) : NULL;
+    if (us && strcmp(us, "percent") && strcmp(us, "count"))
+        return luaL_argerror(L, 3, "expected \"percent\" or \"count\"");
+    const char *unit = !us ? NULL : us[0] == 'p' ? "percent" : "count"; /* static */
+    lua_settop(L, 2);
     const char *zh, *en;
     if (lua_istable(L, 1)) {
         lua_getfield(L, 1, "zh");
@@ -439,9 +446,19 @@ static int l_step(lua_State *L)
     } else
         zh = en = luaL_checkstring(L, 1);
     bool amount = lua_isinteger(L, 2);
-    char a[40];
+    char a[40], u[40] = "";
+    if (amount && unit && unit[0] == 'p') {
+        calc_money_format(u, lua_tointeger(L, 2));
+        size_t rl = strlen(u);
+        while (rl > 0 && u[rl - 1] == '0')
+            u[--rl] = 0;
+        if (rl > 0 && u[rl - 1] == '.')
+            u[--rl] = 0;
+        snprintf(u + rl, sizeof u - rl, "%%");
+    } else if (amount && unit)
+        snprintf(u, sizeof u, "%lld", (long long)lua_tointeger(L, 2));
     if (amount)
-        dsl_step(L, "%s = %s", en, calc_money_format_grouped(a, lua_tointeger(L, 2)));
+        dsl_step(L, "%s = %s", en, unit ? u : calc_money_format_grouped(a, lua_tointeger(L, 2)));
     else
         dsl_step(L, "%s", en);
     evalctx *c = words_ctx(L);
@@ -451,11 +468,14 @@ static int l_step(lua_State *L)
             sb_puts(&w[l], l ? en : zh);
             if (amount) {
                 sb_puts(&w[l], " = ");
-                label_money(&w[l], lua_tointeger(L, 2));
+                if (unit)
+                    sb_puts(&w[l], u);
+                else
+                    label_money(&w[l], lua_tointeger(L, 2));
             }
         }
-        ctx_add_words(c, w[0].p, w[1].p, amount ? lua_tointeger(L, 2) : c->last);
-        if (amount)
+        ctx_add_words(c, w[0].p, w[1].p, amount && !unit ? lua_tointeger(L, 2) : c->last);
+        if (amount && !unit)
             ctx_name(c, lua_tointeger(L, 2), NULL, NULL, NULL, T_MONEY);
         sb_free(&w[0]);
         sb_free(&w[1]);

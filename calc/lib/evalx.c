@@ -206,15 +206,26 @@ static int x_lease(E *e, const cond *c, const pobj *base, const char *prefix, xr
     }
     int n = calc_lease_months_in_year((calc_date)s->u.i, end != NULL,
                                       end ? (calc_date)end->u.i : 0, (int)y, (int)kval(e, c, 1));
-    int64_t j1 = 12 * y - calc_month_index((calc_date)s->u.i) + 1;
+    /* the lease months of Y that are in the lease: from the first (at least 1) to the last
+     * (at most the end's) */
+    int64_t j1 = 12 * y - calc_month_index((calc_date)s->u.i) + 1, lo = j1 < 1 ? 1 : j1,
+            hi = j1 + 11;
+    if (end && calc_month_index((calc_date)end->u.i) - calc_month_index((calc_date)s->u.i) + 1 < hi)
+        hi = calc_month_index((calc_date)end->u.i) - calc_month_index((calc_date)s->u.i) + 1;
     char d[16], az[160], ae[200];
     calc_date_format(d, (calc_date)s->u.i);
-    xprintf(x->actual, sizeof x->actual, "%s: %d months of %lld counted (lease months %lld-%lld)",
-            d, n, (long long)y, (long long)j1, (long long)(j1 + 11));
-    xprintf(az, sizeof az, "%s（%lld年为租期第%lld至%lld个月，计入%d个月）", d, (long long)y,
-            (long long)j1, (long long)(j1 + 11), n);
-    xprintf(ae, sizeof ae, "%s (%lld is lease months %lld to %lld; %d months counted)", d,
-            (long long)y, (long long)j1, (long long)(j1 + 11), n);
+    if (lo > hi) {
+        xprintf(x->actual, sizeof x->actual, "%s: no month of %lld in the lease", d, (long long)y);
+        xprintf(az, sizeof az, "%s（%lld年不在租期内）", d, (long long)y);
+        xprintf(ae, sizeof ae, "%s (no month of %lld in the lease)", d, (long long)y);
+    } else {
+        xprintf(x->actual, sizeof x->actual, "%s: %d months of %lld counted (lease months "
+                "%lld-%lld)", d, n, (long long)y, (long long)lo, (long long)hi);
+        xprintf(az, sizeof az, "%s（%lld年为租期第%lld至%lld个月，计入%d个月）", d, (long long)y,
+                (long long)lo, (long long)hi, n);
+        xprintf(ae, sizeof ae, "%s (%lld is lease months %lld to %lld; %d months counted)", d,
+                (long long)y, (long long)lo, (long long)hi, n);
+    }
     say(x, c, c->sn, az, ae, rz, re);
     if (n < kval(e, c, 0) && end &&
         calc_lease_months_in_year((calc_date)s->u.i, false, 0, (int)y, (int)kval(e, c, 1)) >= kval(e, c, 0)) {

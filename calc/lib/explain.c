@@ -4,6 +4,7 @@
  * computation in words; for the table, the pool's and the enterprise cap's lines. Honest
  * amounts: a single estimate of a pooled policy is a claim, allocated in batch. */
 #include "explain.h"
+#include "calendar.h"
 
 #include <string.h>
 
@@ -127,30 +128,103 @@ void json_people(sbuf *b, const polset *ps, const policy *p, const pres *r)
         json_pool_claim(b, &ps->pool[p->pool]);
 }
 
+/* The cap's limit in words when it is an expression (book 2 §1.8): what it is made of. */
+static void cap_limit_words(sbuf *b, const calc_engine *e, const decl *x, const cap_step *st,
+                            int lang)
+{
+    if (!x->limit_expr)
+        return;
+    sbuf f = {0};
+    const char *year = x->less_claim_year ? (lang ? " for the claim year" : "申报年度")
+                                          : (lang ? " in any year" : "历年");
+    if (x->limit_field) {
+        path_label(&f, e->ps.schema.root, x->limit_field, lang);
+        sb_printf(b, lang ? " (the limit: %s less the awards already paid to its members%s)"
+                          : "（上限 = %s − 成员%s已获奖励）",
+                  f.p ? f.p : x->limit_field, year);
+    } else if (x->nless) {
+        calc_money paid = x->limit - st->limit;
+        sb_puts(b, lang ? " (the limit: " : "（上限 = ");
+        label_money(b, x->limit);
+        sb_printf(b, lang ? " less the awards already paid to its members%s, " : " − 成员%s已获奖励 ",
+                  year);
+        label_money(b, st->limit > 0 ? paid : x->limit);
+        if (st->limit <= 0)
+            sb_puts(b, lang ? " or more" : " 或以上");
+        sb_puts(b, lang ? ")" : "）");
+    }
+    sb_free(&f);
+}
+
+/* One cap step in words: the sum, the limit, and the member's share floored to the fen. */
+static void cap_step_words(sbuf *b, const calc_engine *e, const cap_step *st, int lang)
+{
+    const decl *x = NULL;
+    for (size_t c = 0; c < e->ps.ncap; c++)
+        if (strcmp(e->ps.cap[c].name, st->cap) == 0)
+            x = &e->ps.cap[c];
+    const char *title = x ? (lang ? x->en : x->zh) : st->cap;
+    sb_printf(b, lang ? "Enterprise cap “%s”: the members' sum " : "企业上限「%s」：各项合计 ", title);
+    label_money(b, st->sum);
+    if (st->limit <= 0) {
+        sb_puts(b, lang ? ", the limit is " : "，上限为 ");
+        label_money(b, 0);
+        if (x)
+            cap_limit_words(b, e, x, st, lang);
+        sb_puts(b, lang ? ", nothing left: " : "，已无余额：本项 ");
+        label_money(b, st->before);
+        sb_puts(b, lang ? " becomes " : " 降为 ");
+        label_money(b, st->after);
+        return;
+    }
+    sb_puts(b, lang ? " exceeds the limit " : " 超过上限 ");
+    label_money(b, st->limit);
+    if (x)
+        cap_limit_words(b, e, x, st, lang);
+    sb_puts(b, lang ? "; " : "，本项 ");
+    label_money(b, st->before);
+    sb_puts(b, " × ");
+    label_money(b, st->limit);
+    sb_puts(b, " / ");
+    label_money(b, st->sum);
+    sb_puts(b, lang ? ", rounded down to the fen = " : "，向下取整到分 = ");
+    label_money(b, st->after);
+}
+
+/* The caps that bound the result, one line each in the set's order (several caps: each
+ * step on the amount the previous one left); `k` picks the line. */
+void cap_step_line(sbuf *b, const calc_engine *e, const policy *p, const pres *r, size_t k,
+                   int lang)
+{
+    if (k < r->ncap_steps) {
+        cap_step_words(b, e, &r->cap_steps[k], lang);
+        return;
+    }
+    /* no step recorded: the one cap and its factor */
+    cap_step st = {r->cap_name ? r->cap_name : e->ps.cap[p->cap].name, r->amount_before_cap,
+                   r->amount, r->cap_limit, r->cap_sum};
+    cap_step_words(b, e, &st, lang);
+}
+
+size_t cap_step_count(const pres *r)
+{
+    return r->ncap_steps ? r->ncap_steps : 1;
+}
+
 void cap_share_words(sbuf *b, const calc_engine *e, const policy *p, const pres *r, int lang)
 {
-    char m4[40], m5[40];
-    /* the cap whose factor is stated: the last that bound (a policy in several caps) */
-    const decl *x = &e->ps.cap[p->cap];
-    for (size_t i = 0; r->cap_name && i < e->ps.ncap; i++)
-        if (strcmp(e->ps.cap[i].name, r->cap_name) == 0)
-            x = &e->ps.cap[i];
-    sb_printf(b, lang ? "Enterprise cap “%s”: the members' sum " : "企业上限「%s」：各项合计 ",
-              lang ? x->en : x->zh);
-    label_money(b, r->cap_sum);
-    sb_puts(b, lang ? " exceeds the limit " : " 超过上限 ");
-    label_money(b, r->cap_limit);
-    sb_puts(b, lang ? "; " : "，本项 ");
-    /* after an earlier cap, the amount this one shared is that step's, not the one before caps */
-    label_money(b, r->ncap_steps ? r->cap_steps[r->ncap_steps - 1].before : r->amount_before_cap);
-    sb_printf(b, lang ? " × %s / %s, rounded down to the fen = " : " × %s / %s，向下取整到分 = ",
-              calc_money_format(m4, r->cap_limit), calc_money_format(m5, r->cap_sum));
-    label_money(b, r->amount);
+    size_t n = cap_step_count(r);
+    for (size_t k = 0; k < n; k++) {
+        if (k)
+            sb_puts(b, "\n");
+        cap_step_line(b, e, p, r, k, lang);
+    }
 }
 
 size_t computation_count(const policy *p, const pres *r)
 {
-    return r->nwords + (r->capped && p->cap >= 0 && r->status == ST_ELIGIBLE);
+    return r->nwords +
+           (r->capped && p->cap >= 0 && r->status == ST_ELIGIBLE ? cap_step_count(r) : 0);
 }
 
 const char *computation_line(sbuf *t, const calc_engine *e, const policy *p, const pres *r,
@@ -159,7 +233,7 @@ const char *computation_line(sbuf *t, const calc_engine *e, const policy *p, con
     if (k < r->nwords)
         return r->words[2 * k + lang];
     t->n = 0;
-    cap_share_words(t, e, p, r, lang);
+    cap_step_line(t, e, p, r, k - r->nwords, lang);
     return t->p ? t->p : "";
 }
 
@@ -199,4 +273,86 @@ void pool_words(sbuf *b, const decl *x, bool claim, int lang)
                        : (lang ? "; a single estimate is a claim: the quantity granted is set by "
                                  "the batch allocation"
                                : "；单户测算为申请量，实际数量以批量分配为准"));
+}
+
+/* A field's label for a window line: a list item's field as "第N项…" is not wanted here, so
+ * "talents[].arrived" reads as the list's label and the field's ("高层次人才 到岗日期"). */
+static void window_field(sbuf *b, const calc_engine *e, const char *path, int lang)
+{
+    const char *br = strstr(path, "[].");
+    const snode *sn = br ? NULL : schema_resolve(e->ps.schema.root, path);
+    if (sn && sn->type == T_OBJECT && !(lang ? sn->label_en : sn->label) && sn->nchild) {
+        /* a group of dates with no label of its own (listing.stage_dates): its fields' */
+        for (size_t i = 0; i < sn->nchild; i++) {
+            if (i)
+                sb_puts(b, lang ? ", " : "、");
+            path_label(b, e->ps.schema.root, sn->child[i]->path, lang);
+        }
+        return;
+    }
+    if (!br) {
+        path_label(b, e->ps.schema.root, path, lang);
+        return;
+    }
+    char list[128];
+    size_t n = (size_t)(br - path) < sizeof list - 1 ? (size_t)(br - path) : sizeof list - 1;
+    memcpy(list, path, n);
+    list[n] = 0;
+    char item[300];
+    snprintf(item, sizeof item, "%s[0].%s", list, br + 3);
+    sbuf l = {0}, f = {0};
+    path_label(&l, e->ps.schema.root, list, lang);
+    path_label(&f, e->ps.schema.root, item, lang);
+    /* the item's label begins with the list's ("第1项…"): keep the field's own words */
+    const char *own = f.p ? f.p : item, *sp;
+    if (lang && (sp = strstr(own, " — ")))
+        own = sp + strlen(" — ");
+    else if (!lang && (sp = strrchr(own, ' ')))
+        own = sp + 1;
+    sb_printf(b, lang ? "%s: %s" : "%s %s", l.p ? l.p : list, own);
+    sb_free(&l);
+    sb_free(&f);
+}
+
+void window_words(sbuf *b, const calc_engine *e, const policy *p, calc_date as_of, int lang)
+{
+    char d1[16], d2[16];
+    sb_printf(b, lang ? "payout window (in force) %s – %s" : "兑现期（有效期）%s – %s",
+              calc_date_format(d1, p->from), calc_date_format(d2, p->to));
+    if (p->book >= 0)
+        sb_printf(b, lang ? "; claim year %d" : "；申报年度 %d年", calc_date_year(as_of) - 1);
+    if (p->has_event) {
+        sb_puts(b, lang ? "; event window: " : "；事件期间：");
+        window_field(b, e, p->ev_field, lang);
+        if (p->ev_field2) {
+            sb_puts(b, lang ? " (else " : "（无则");
+            window_field(b, e, p->ev_field2, lang);
+            sb_puts(b, lang ? ")" : "）");
+        }
+        sb_printf(b, p->ev_field2 && !lang ? "%s – %s" : " %s – %s",
+                  calc_date_format(d1, p->ev_from), calc_date_format(d2, p->ev_to));
+    }
+    if (p->has_app) {
+        sb_puts(b, lang ? "; application window: " : "；申请期限：");
+        window_field(b, e, p->app_field, lang);
+        sb_printf(b, lang ? " within %d months after " : "在", p->app_months);
+        window_field(b, e, p->app_after, lang);
+        if (!lang)
+            sb_printf(b, "起%d个月内", p->app_months);
+    }
+}
+
+const char *book_cond_heading(sbuf *t, const calc_engine *e, const policy *p, size_t top, int lang)
+{
+    if (p->book < 0 || !p->nbook_cond || (top != 0 && top != p->nbook_cond))
+        return NULL;
+    const pbook *bk = &e->ps.book[p->book];
+    t->n = 0;
+    if (top == 0)
+        sb_printf(t, lang ? "conditions of the book “%s” (for each of its policies):"
+                          : "政策包「%s」统一条件（包内每项政策适用）：",
+                  lang ? bk->en : bk->zh);
+    else
+        sb_puts(t, lang ? "this policy's own conditions:" : "本政策条件：");
+    return t->p;
 }

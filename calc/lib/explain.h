@@ -30,5 +30,14 @@ bool amount_computed(const pres *r);
 void pool_words(sbuf *b, const decl *x, bool claim, int lang);
 /* The enterprise cap's share of a capped result in words. */
 void cap_share_words(sbuf *b, const calc_engine *e, const policy *p, const pres *r, int lang);
+void cap_step_line(sbuf *b, const calc_engine *e, const policy *p, const pres *r, size_t k,
+                   int lang);
+size_t cap_step_count(const pres *r);
+/* A policy's windows in one line (book 2 §1.3): the payout window, the claim year of a book's
+ * policy, the event and the application window. */
+void window_words(sbuf *b, const calc_engine *e, const policy *p, calc_date as_of, int lang);
+/* The heading before the top-level condition record number `top` of a book's policy: the
+ * book's conditions (top 0), then the policy's own (top = nbook_cond); NULL elsewhere. */
+const char *book_cond_heading(sbuf *t, const calc_engine *e, const policy *p, size_t top, int lang);
 
 #endif

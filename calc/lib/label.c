@@ -354,6 +354,18 @@ static void actual_words(sbuf *b, const crec *r, int lang)
 
 void crec_actual_label(sbuf *b, const crec *r, int lang)
 {
+    lang = lang ? 1 : 0;
+    if (r->words && r->words[lang]) {
+        /* a computed condition's sentence, "LABEL：ACTUAL；本政策要求：…": its actual part */
+        const char *s = r->words[lang];
+        const char *sep = lang ? ": " : "：", *req = lang ? "; this policy requires" : "；本政策要求";
+        const char *a = strstr(s, sep), *z = strstr(s, req);
+        if (a && z && a < z) {
+            a += strlen(sep);
+            sb_putn(b, a, (size_t)(z - a));
+            return;
+        }
+    }
     actual_words(b, r, lang);
 }
 

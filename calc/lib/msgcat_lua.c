@@ -218,6 +218,7 @@ const msg_pair msgcat_lua[] = {
     {"'application' must be { field = \"applied\", after = \"…\", months = N }",
      "application 必须写成 { field = \"applied\", after = \"…\", months = N }"},
     {"parameter '%s' must be a count, e.g. count \"50\"", "参数“%s”必须是计数，例如 count \"50\""},
+    {"expected \"percent\" or \"count\"", "应为 \"percent\" 或 \"count\""},
     /* last: it matches any "name(): text" (a constructor's argument error, wrapped) */
     {"%s(): %s", "%s()：%s"},
     {NULL, NULL}};

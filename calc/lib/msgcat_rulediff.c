@@ -30,6 +30,8 @@ const msg_pair msgcat_rulediff[] = {
      "%s：字段定义有改动（字段、类型、默认值或标签）"},
     {"%s: the set's titles or other text changed", "%s：政策集的标题或其他文字有改动"},
     {"%s: the shared library's code changed", "%s：共享库的代码有改动"},
+    {"%s: the book's code changed (its conditions for every policy of the book, or its texts)",
+     "%s：政策包文件的代码有改动（对包内每项政策适用的统一条件或其文字）"},
     {"%s: changed in meaning", "%s：含义有改动"},
     {"--strict: the meaning of the rules changed since recording: %s",
      "--strict：自记录以来规则的含义已改动：%s"},

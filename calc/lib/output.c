@@ -467,7 +467,7 @@ static void block_lines(sbuf *b, const char *head, char *const *lines, size_t n,
     }
 }
 
-static void explain_policy(sbuf *b, const calc_engine *e, const pres *r, int lang)
+static void explain_policy(sbuf *b, const calc_engine *e, const pres *r, calc_date as_of, int lang)
 {
     const policy *p = &e->ps.pol[r->policy];
     static const char *const mark[] = {"✗", "✓", "?"};
@@ -482,12 +482,21 @@ static void explain_policy(sbuf *b, const calc_engine *e, const pres *r, int lan
         return;
     }
     sbuf t = {0};
-    for (size_t k = 0; k < r->ncond; k++) { /* each condition's sentence */
+    if (p->book >= 0 || p->has_event || p->has_app) { /* book 2: the windows and claim year */
+        window_words(&t, e, p, as_of, lang);
+        sb_printf(b, "    %s\n", t.p);
+    }
+    sbuf hd = {0};
+    for (size_t k = 0, top = 0; k < r->ncond; k++) { /* each condition's sentence */
         const crec *c = &r->cond[k];
+        const char *h = c->depth ? NULL : book_cond_heading(&hd, e, p, top++, lang);
+        if (h)
+            sb_printf(b, "    %s\n", h);
         t.n = 0;
         crec_label(&t, c, lang);
         sb_printf(b, "    %*s%s %s\n", c->depth * 2, "", mark[c->result], t.p ? t.p : "");
     }
+    sb_free(&hd);
     for (size_t k = 0; k < r->nreason; k++)
         if (!r->reason[k].c) {
             t.n = 0;
@@ -508,11 +517,12 @@ static void explain_policy(sbuf *b, const calc_engine *e, const pres *r, int lan
                           : "    就高不重复：由「%s」替代（本项原为 ¥%s）\n",
                   by, calc_money_format_grouped(m, r->amount_before));
     }
-    if (r->capped && p->cap >= 0) {
-        t.n = 0;
-        cap_share_words(&t, e, p, r, lang);
-        sb_printf(b, "    %s\n", t.p);
-    }
+    if (r->capped && p->cap >= 0)
+        for (size_t k = 0; k < cap_step_count(r); k++) { /* each cap that bound it, in order */
+            t.n = 0;
+            cap_step_line(&t, e, p, r, k, lang);
+            sb_printf(b, "    %s\n", t.p);
+        }
     if (p->pool >= 0) {
         t.n = 0;
         pool_words(&t, &e->ps.pool[p->pool], r->status == ST_ELIGIBLE, lang);
@@ -590,7 +600,7 @@ static void result_table(sbuf *b, const calc_engine *e, const calc_result *res, 
         any_claim |= claim;
         sb_puts(b, "\n");
         if (explain)
-            explain_policy(b, e, r, lang);
+            explain_policy(b, e, r, res->as_of, lang);
         else if (r->status == ST_ERROR) /* an error is never hidden */
             sb_printf(b, "    %s %s\n", lang ? "error:" : "错误：", r->error ? r->error : "");
     }

@@ -567,6 +567,7 @@ static int read_policy(loader *ld, int t)
     if (rc)
         return -1;
     p->ncond = nb + nown; /* the book's conditions first (book 2 §1.2) */
+    p->nbook_cond = nb;
     p->conds = arena_alloc(&ld->ps->a, (p->ncond ? p->ncond : 1) * sizeof *p->conds);
     if (nb)
         memcpy(p->conds, bc, nb * sizeof *bc);

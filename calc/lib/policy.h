@@ -42,6 +42,7 @@ typedef struct policy {
     const char *app_field, *app_after;
     int app_months;
     int book; /* index into polset.book, or -1 */
+    size_t nbook_cond; /* conds[0..nbook_cond) are the book's (book 2 §1.2) */
     size_t nparam;
     param *params;
     size_t ncond;

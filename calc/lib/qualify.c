@@ -300,7 +300,8 @@ static void collect(calc_engine *e, calc_profile *prof, const policy *p, const p
             const pval *b = c->op == C_RATIO ? ratio_other(prof, rc->prefix, c) : NULL;
             if (!b || !slot->set) {
                 bool ledger = c->op == C_NO_AWARD || c->op == C_INSTALLMENT;
-                add_fixed(q, ledger ? "awards" : rc->field ? rc->field : field, a);
+                (void)ledger;
+                add_fixed(q, rc->field ? rc->field : field, a);
                 continue;
             }
             __int128 need = ((__int128)b->u.i * c->k1 + 99) / 100;

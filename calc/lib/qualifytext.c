@@ -40,9 +40,13 @@ static void field_words(sbuf *b, const calc_schema *s, const char *path, int lan
     while (list && list->type != T_LIST)
         list = list->parent;
     long idx = strtol(br + 1, NULL, 10) + 1;
-    if (list && list->item == sn) /* a whole item ("awards[3]"): the list's words, not the item node's */
-        sn = list;
-    if (!list || list == sn) {
+    if (list && list != sn && list->item == sn) { /* the item itself: "awards[3]" */
+        if (lang) {
+            put_label(b, snode_label(list, lang), lang, sentence);
+            sb_printf(b, " (entry %ld)", idx);
+        } else
+            sb_printf(b, "%s第%ld条", snode_label(list, 0), idx);
+    } else if (!list || list == sn) {
         put_label(b, snode_label(sn, lang), lang, sentence);
         sb_printf(b, lang ? " #%ld" : "%ld", idx);
     } else if (lang) {

@@ -34,6 +34,8 @@ typedef struct report {
     bool html;
     int lang;
     int n;
+    size_t nawards;   /* the award ledger's entries of the case being written */
+    calc_date as_of;  /* its evaluation date */
 } report;
 
 #define EN(r, zh, en) ((r)->lang ? (en) : (zh))
@@ -225,6 +227,71 @@ static void case_facts(report *r, const calc_engine *e, const value *c, const ca
                            "Note: the profile's fingerprint differs from the recorded one."));
 }
 
+#define REPORT_INPUTS_MAX 200
+
+/* ---- the award ledger (book 2 §1.7): what the district's records say was paid ---- */
+
+static const pval *ledger_field(const pval *e, int i)
+{
+    const pval *v = e->set && e->type == T_OBJECT ? &e->u.o->slot[i] : NULL;
+    return v && v->set ? v : NULL;
+}
+
+static size_t ledger_entries(const calc_engine *e, const calc_profile *p)
+{
+    const ledger_schema *ls = &e->ps.ledger;
+    if (!ls->list)
+        return 0;
+    const pval *v = &p->root.u.o->slot[ls->list->index];
+    return v->set && v->type == T_LIST ? v->u.l->n : 0;
+}
+
+static void ledger_table(report *r, const calc_engine *e, const calc_profile *p)
+{
+    const ledger_schema *ls = &e->ps.ledger;
+    size_t n = ledger_entries(e, p);
+    if (!n)
+        return;
+    const plist *l = p->root.u.o->slot[ls->list->index].u.l;
+    heading(r, 2, EN(r, "已获奖励记录（区级兑付记录，非企业申报）",
+                     "Awards already paid (the district's payment records, not the applicant's)"));
+    table_open(r, "ledger", (const char *const[]){"#", EN(r, "政策", "Policy"),
+                                                  EN(r, "奖励年度", "Claim year"),
+                                                  EN(r, "实付金额", "Amount paid"),
+                                                  EN(r, "奖励事项（键）", "Paid for (key)")}, 5);
+    for (size_t i = 0; i < n && i < REPORT_INPUTS_MAX; i++) {
+        const pval *pp = ledger_field(&l->item[i], ls->ipolicy),
+                   *py = ledger_field(&l->item[i], ls->iyear),
+                   *pa = ledger_field(&l->item[i], ls->iamount),
+                   *pk = ledger_field(&l->item[i], ls->ikey);
+        char no[24], yr[24], am[48], pol[400];
+        snprintf(no, sizeof no, "%zu", i + 1);
+        snprintf(yr, sizeof yr, "%lld", py ? (long long)py->u.i : 0LL);
+        am[0] = 0;
+        if (pa) {
+            am[0] = '\xc2', am[1] = '\xa5'; /* ¥ */
+            calc_money_format_grouped(am + 2, pa->u.i);
+        }
+        const char *id = pp ? pp->u.s : "";
+        int w = policy_index(&e->ps, id);
+        if (w >= 0)
+            snprintf(pol, sizeof pol, "%s (%s)", r->lang ? e->ps.pol[w].title_en
+                                                         : e->ps.pol[w].title_zh, id);
+        else
+            snprintf(pol, sizeof pol, "%s%s", id, EN(r, "（不在本规则集，不计）",
+                                                     " (not in this set: ignored)"));
+        const char *cell[5] = {no, pol, yr, am, pk ? pk->u.s : ""};
+        row(r, "award", cell, 5, 5);
+    }
+    table_close(r);
+    if (n > REPORT_INPUTS_MAX) {
+        char t[120];
+        snprintf(t, sizeof t, r->lang ? "… and %zu more entries" : "……另有%zu条记录，未列出",
+                 n - REPORT_INPUTS_MAX);
+        para(r, "note", t);
+    }
+}
+
 /* ---- the summary: every policy's result and the totals ---- */
 
 static void amount_words(char *amt, size_t cap, const policy *pol, const pres *x, int en)
@@ -275,7 +342,6 @@ static bool summary(report *r, const calc_engine *e, const calc_result *res)
 
 /* ---- one policy: inputs, conditions, computation, parameters, source ---- */
 
-#define REPORT_INPUTS_MAX 200
 
 /* The profile fields the policy read — its conditions' and its amount's — with their labels
  * and values, each once. */
@@ -310,7 +376,11 @@ static void inputs(report *r, const calc_engine *e, const pres *x)
         const char *name = path.p + 1;
         lab.n = val.n = 0;
         path_label(&lab, root, name, r->lang);
-        if (c)
+        const snode *fsn = c ? c->c->sn : f->sn;
+        if (fsn && fsn->from_records && fsn->type == T_LIST) /* the ledger: its own table */
+            sb_printf(&val, r->lang ? "%zu entries (see “Awards already paid”)"
+                                    : "%zu条（见“已获奖励记录”）", r->nawards);
+        else if (c)
             crec_actual_label(&val, c, r->lang);
         else
             label_value(&val, f->sn, &f->v, r->lang);
@@ -342,15 +412,18 @@ static void inputs(report *r, const calc_engine *e, const pres *x)
 
 /* The conditions' sentences (✓ met, ✗ not, ? unknown), then reasons made outside a
  * condition (a pool, a cap, the policy's own). */
-static void conditions(report *r, const pres *x)
+static void conditions(report *r, const calc_engine *e, const policy *pol, const pres *x)
 {
     static const char *const mark[] = {"✗", "✓", "?"};
     sbuf t = {0};
     if (!x->ncond && !x->nreason)
         return;
     list_open(r, "conds");
-    for (size_t k = 0; k < x->ncond; k++) {
+    for (size_t k = 0, top = 0; k < x->ncond; k++) {
         const crec *c = &x->cond[k];
+        const char *h = c->depth ? NULL : book_cond_heading(&t, e, pol, top++, r->lang);
+        if (h)
+            item(r, 0, NULL, h);
         t.n = 0;
         crec_label(&t, c, r->lang);
         item(r, c->depth, mark[c->result], t.p ? t.p : "");
@@ -458,11 +531,12 @@ static void notes(report *r, const calc_engine *e, const policy *pol, const pres
                   by, calc_money_format_grouped(m, x->amount_before));
         item(r, 0, NULL, t.p);
     }
-    if (cap) {
-        t.n = 0;
-        cap_share_words(&t, e, pol, x, r->lang);
-        item(r, 0, NULL, t.p);
-    }
+    if (cap)
+        for (size_t k = 0; k < cap_step_count(x); k++) { /* each cap that bound it, in order */
+            t.n = 0;
+            cap_step_line(&t, e, pol, x, k, r->lang);
+            item(r, 0, NULL, t.p);
+        }
     if (pol->pool >= 0) {
         t.n = 0;
         pool_words(&t, &e->ps.pool[pol->pool], x->status == ST_ELIGIBLE, r->lang);
@@ -488,8 +562,14 @@ static void policy_detail(report *r, const calc_engine *e, const policy *pol, co
     if (r->html)
         sb_printf(&r->b, "<div class=\"policy %s\">\n", calc_status_name(x->status));
     heading(r, 3, head);
+    if (pol->book >= 0 || pol->has_event || pol->has_app) { /* book 2: windows, claim year */
+        sbuf w = {0};
+        window_words(&w, e, pol, r->as_of, r->lang);
+        para(r, "windows", w.p);
+        sb_free(&w);
+    }
     inputs(r, e, x);
-    conditions(r, x);
+    conditions(r, e, pol, x);
     if (amount_computed(x))
         computation(r, e, pol, x);
     notes(r, e, pol, x);
@@ -513,7 +593,10 @@ static int report_one(void *ud, calc_engine *e, const value *c, calc_profile *p,
                            "This report is an estimate from the data and rules shown; whether "
                            "anything is granted, and how much, is for the authority's review."));
     case_facts(r, e, c, p, res);
+    r->nawards = ledger_entries(e, p);
+    r->as_of = res->as_of;
     summary(r, e, res);
+    ledger_table(r, e, p);
     heading(r, 2, EN(r, "逐项依据：数据、条件、计算、参数", "Each policy: inputs, conditions, "
                                                            "computation, parameters"));
     sbuf off = {0};

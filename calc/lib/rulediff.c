@@ -454,6 +454,11 @@ static void diff_file(diffctx *x, const calc_engine *e, const value *c, const ch
     else if (strcmp(rel, "./set.yaml") == 0)
         calc_msg_format(buf, sizeof buf, x->lang, "%s: the set's titles or other text changed",
                         rel);
+    else if (l > 4 && strcmp(rel + l - 4, ".lua") == 0 && strncmp(rel, "./books/", 8) == 0)
+        calc_msg_format(buf, sizeof buf, x->lang,
+                        "%s: the book's code changed (its conditions for every policy of the "
+                        "book, or its texts)",
+                        rel);
     else if (l > 4 && strcmp(rel + l - 4, ".lua") == 0)
         calc_msg_format(buf, sizeof buf, x->lang, "%s: the shared library's code changed", rel);
     else
