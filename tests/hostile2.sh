@@ -356,8 +356,9 @@ end
 # (every diagnostic has one: policyx.c's hint "the policies of book '%s' evaluate to an error;
 # the others still run").
 begin "a broken book: the note on its policies exists in Chinese"
-run eval $D/case4.yaml --as-of $ASOF --format json --policies "$tmp/book-field"
-runx env LANGUAGE=zh "$CALC" eval $D/case4.yaml --as-of $ASOF --policies "$tmp/book-field"
+runx env LANGUAGE=zh "$CALC" eval $D/case4.yaml --as-of $ASOF --policies "$tmp/book-nobook"
+want_rc 4
+want_match err "^calc: 提示：.*qt25"
 want_no_match err "the policies of book"
 end
 
