@@ -563,6 +563,7 @@ ok HOST-R5 0.00 0.00
 EOF
 run_nosrc batch "$D/malformed-rows.csv" --as-of $ASOF --no-pools -q --format csv -o "$tmp/mr.csv"
 want_rc 3
+# one row per policy of the default set (25: both books)
 want_eq "rows per record" "$(cut -d, -f1 "$tmp/mr.csv" | uniq -c | awk '{ print $2 "=" $1 }' | tr '\n' ' ')" \
     "profile=1 HOST-R1=25 record=1 HOST-R3=25 record=1 HOST-R5=25 "
 want_eq "invalid row" "$(grep '^record 2 line 3,' "$tmp/mr.csv" | cut -d, -f1-4)" "record 2 line 3,,,invalid"

@@ -14,8 +14,8 @@ CALC=$BUILD/calc
 export TMPDIR=$dir
 asof=2025-06-30
 
-[ -s "$dir/pop-$N.jsonl" ] || "$BUILD/gen" "$N" 42 > "$dir/pop-$N.jsonl"
-[ -s "$dir/pop-100000.jsonl" ] || "$BUILD/gen" 100000 42 > "$dir/pop-100000.jsonl"
+[ "$dir/pop-$N.jsonl" -nt "$BUILD/gen" ] || "$BUILD/gen" "$N" 42 > "$dir/pop-$N.jsonl"
+[ "$dir/pop-100000.jsonl" -nt "$BUILD/gen" ] || "$BUILD/gen" 100000 42 > "$dir/pop-100000.jsonl"
 head -n 5000 "$dir/pop-$N.jsonl" > "$dir/sample.jsonl"
 
 # run NAME ARGS…: the best wall seconds of BENCH_RUNS runs (3 unless set; a shared machine's

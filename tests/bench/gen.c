@@ -1,5 +1,9 @@
 /* gen.c — a seeded synthetic population for `make bench`: N enterprise profiles as JSON Lines
- * covering every schema field (some left absent on purpose), about 700 bytes each.
+ * covering every schema field (some left absent on purpose), about 700 bytes each. About one in
+ * six is a 钱塘区 enterprise with policy book 2's fields (tags hq / toutyan, moved_in, zone,
+ * credit, finance.prev_*, a lease, a purchase, grants, talents, 12 social.monthly items, the
+ * high-tech certificate, listing stage dates, a guarantee and a few award-ledger entries), so
+ * that the qt25-* policies are evaluated past their district condition.
  * usage: gen N [SEED] > population.jsonl */
 #include <stdint.h>
 #include <stdio.h>
@@ -37,6 +41,12 @@ static const char *district(void)
     return chance(45) ? "上城区" : districts[pick(13)];
 }
 
+static const char *const glevels[] = {"national", "provincial", "city"};
+static const char *const tlevels[] = {"top", "leading", "youth"};
+static const char *const thresholds[] = {"10000000", "20000000", "50000000", "100000000"};
+static const char *const qt_policies[] = {"qt25-toutyan", "qt25-hq-settle", "qt25-rent-marginal",
+                                          "qt25-guarantee", "qt25-milestone", "qt25-growth"};
+
 static void money(const char *key, uint64_t max, int comma)
 {
     printf("%s\"%s\": \"%llu.%02u\"", comma ? ", " : "", key, (unsigned long long)(rnd() % max),
@@ -49,6 +59,92 @@ static void date(const char *key, int y0, int y1, int comma)
            1 + pick(12), 1 + pick(28));
 }
 
+/* the rest of book 2's fields of a 钱塘区 enterprise (after "listing") */
+static void book2(long i, int ht, unsigned st)
+{
+    if (chance(50))
+        date("moved_in", 2020, 2025, 1);
+    if (chance(30))
+        printf(", \"zone\": \"core\"");
+    if (chance(3) || chance(2)) {
+        printf(", \"credit\": {\"dishonest\": %s, \"major_accident\": %s}",
+               chance(50) ? "true" : "false", chance(50) ? "true" : "false");
+    }
+    if (chance(15))
+        printf(", \"land\": {\"allocated\": true}");
+    if (chance(65)) {
+        printf(", \"lease\": {");
+        date("start", 2019, 2025, 0);
+        if (chance(30))
+            date("end", 2024, 2028, 1);
+        printf(", \"m2\": %u", 100 + pick(8000));
+        money("rent_per_m2_month", 150, 1);
+        if (chance(90))
+            money("guide_rent_per_m2_month", 120, 1);
+        printf("}");
+    }
+    if (chance(20)) {
+        printf(", \"purchase\": {");
+        date("date", 2023, 2025, 0);
+        printf(", \"m2\": %u}", 200 + pick(12000));
+    }
+    if (ht)
+        printf(", \"tech\": {\"high_tech_certified\": \"%s-%02u-%02u\", \"high_tech_renewal\": %s}",
+               chance(80) ? "2024" : "2023", 1 + pick(12), 1 + pick(28), chance(30) ? "true" : "false");
+    if (chance(30)) {
+        printf(", \"guarantee\": {");
+        money("loan", 50000000, 0);
+        money("fee", 800000, 1);
+        printf("}");
+    }
+    unsigned ng = chance(40) ? 1 + pick(3) : 0;
+    printf(", \"grants\": [");
+    for (unsigned k = 0; k < ng; k++) {
+        printf("%s{\"name\": \"项目%ld-%u\", \"level\": \"%s\"", k ? ", " : "", i, k,
+               glevels[pick(3)]);
+        if (chance(95))
+            date("received", 2023, 2025, 1);
+        money("amount", 15000000, 1);
+        printf("}");
+    }
+    unsigned nt = chance(25) ? 1 + pick(2) : 0;
+    printf("], \"talents\": [");
+    for (unsigned k = 0; k < nt; k++) {
+        printf("%s{\"name\": \"人才%ld-%u\", \"level\": \"%s\", \"insured_here\": %s", k ? ", " : "",
+               i, k, tlevels[pick(3)], chance(85) ? "true" : "false");
+        date("arrived", 2020, 2025, 1);
+        printf("}");
+    }
+    printf("], \"social\": {\"monthly\": [");
+    unsigned base = 20 + pick(300);
+    for (unsigned m = 1; m <= 12; m++) { /* now and then a month without its figure */
+        printf("%s{\"month\": \"2024-%02u\"", m > 1 ? ", " : "", m);
+        if (!chance(3))
+            printf(", \"insured\": %u", base + pick(20));
+        printf("}");
+    }
+    printf("]}");
+    /* the ledger: what earlier rounds paid (0 to 3 entries) */
+    unsigned na = chance(40) ? 1 + pick(3) : 0;
+    printf(", \"awards\": [");
+    for (unsigned k = 0; k < na; k++) {
+        const char *pol = qt_policies[pick(6)];
+        unsigned y = 2021 + pick(4);
+        char key[32];
+        if (pol == qt_policies[4])
+            snprintf(key, sizeof key, "%s", thresholds[pick(4)]);
+        else
+            snprintf(key, sizeof key, "%u", y);
+        printf("%s{\"policy\": \"%s\", \"year\": %u, \"key\": \"%s\"", k ? ", " : "", pol, y, key);
+        money("amount", 2000000, 1);
+        printf("}");
+    }
+    if (st && chance(30))
+        printf("%s{\"policy\": \"qt25-listing\", \"year\": 2023, \"amount\": \"600000.00\", \"key\": \"restructured\"}",
+               na ? ", " : "");
+    printf("]");
+}
+
 int main(int argc, char **argv)
 {
     long n = argc > 1 ? atol(argv[1]) : 1000;
@@ -56,7 +152,8 @@ int main(int argc, char **argv)
         s ^= (uint64_t)atoll(argv[2]) * 0x9E3779B97F4A7C15ull;
     for (long i = 0; i < n; i++) {
         printf("{\"id\": \"91330102MA%08ld\", \"name\": \"企业%ld\"", i, i);
-        printf(", \"district\": \"%s\"", district());
+        int qt = chance(17); /* a 钱塘区 enterprise with book 2's fields */
+        printf(", \"district\": \"%s\"", qt ? "钱塘区" : district());
         if (chance(90))
             printf(", \"tax_district\": \"%s\"", district());
         if (chance(92))
@@ -65,9 +162,12 @@ int main(int argc, char **argv)
             date("applied", 2025, 2025, 1);
         printf(", \"industry\": \"%s\"", industries[pick(27)]);
         int tech = chance(40), ht = chance(10), ts = chance(10);
-        printf(", \"tags\": [%s%s%s%s%s]", tech ? "\"tech_enterprise\"" : "",
+        int hq = qt && chance(35), ty = qt && chance(25);
+        printf(", \"tags\": [%s%s%s%s%s%s%s%s%s]", tech ? "\"tech_enterprise\"" : "",
                tech && ht ? ", " : "", ht ? "\"high_tech\"" : "", (tech || ht) && ts ? ", " : "",
-               ts ? "\"talent_startup\"" : "");
+               ts ? "\"talent_startup\"" : "", (tech || ht || ts) && hq ? ", " : "",
+               hq ? "\"hq\"" : "", (tech || ht || ts || hq) && ty ? ", " : "",
+               ty ? "\"toutyan\"" : "");
         if (chance(95))
             printf(", \"employees\": %u", pick(500));
         printf(", \"finance\": {\"year\": %u", chance(80) ? 2024 : 2023);
@@ -79,6 +179,14 @@ int main(int argc, char **argv)
             money("local_contribution", 8000000, 1);
         if (chance(70))
             money("loan_interest_paid", 3000000, 1);
+        if (qt) {
+            if (chance(85))
+                money("prev_revenue", 450000000, 1);
+            if (chance(80))
+                money("prev2_revenue", 400000000, 1);
+            if (chance(75))
+                money("prev_local_contribution", 7000000, 1);
+        }
         printf("}, \"rd\": {\"major_project\": %s}", chance(10) ? "true" : "false");
         unsigned ns = chance(25) ? 1 + pick(3) : 0;
         printf(", \"stores\": [");
@@ -112,7 +220,23 @@ int main(int argc, char **argv)
         printf(", \"listing\": {\"stage\": \"%s\"", stages[st]);
         if (st)
             date("stage_date", 2016, 2020, 1);
-        printf(", \"stages_paid\": [%s]}", st > 1 && chance(50) ? "\"restructured\"" : "");
+        printf(", \"stages_paid\": [%s]", st > 1 && chance(50) ? "\"restructured\"" : "");
+        if (qt && st) {
+            printf(", \"stage_dates\": {");
+            date("restructured", 2021, 2024, 0);
+            if (st > 1)
+                date("filed", 2022, 2024, 1);
+            if (st > 2)
+                date("listed", 2023, 2024, 1);
+            printf("}");
+            if (chance(70))
+                money("city_paid", 500000, 1);
+            if (st > 2 && chance(30))
+                printf(", \"board\": \"star_market\"");
+        }
+        printf("}");
+        if (qt)
+            book2(i, ht, st);
         printf("}\n");
     }
     return 0;
