@@ -19,6 +19,7 @@ typedef struct xres {
     char actual[256];
     char required[256];
     bool want_words;
+    bool text; /* make the record's texts (else only the result and the missing paths) */
     sbuf words[2];
     int nmiss;
     char miss[XRES_MISS][224];
@@ -66,6 +67,8 @@ typedef struct evalctx {
     crec *recbuf;
     size_t reccap;
     xres xres; /* a computed condition's findings (evalx.c), reused */
+    ledger_index lidx;    /* the ledger of the policy under way, by key (evalx.c) */
+    unsigned long evals;  /* counts policy evaluations: which one lidx belongs to */
     /* absent fields the call under way read with optional() (dslx.c): listed in missing
      * without making the call "absent data"; in the result's arena, reset by each call */
     char **soft;

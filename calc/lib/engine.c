@@ -492,6 +492,7 @@ void calc_engine_free(calc_engine *e)
     free(e->ctx->steps);
     arena_solo_free(e->ctx->recbuf);
     sb_free(&e->ctx->scratch);
+    ledger_index_free(&e->ctx->lidx);
     sb_free(&e->ctx->xres.words[0]);
     sb_free(&e->ctx->xres.words[1]);
     free(e->ctx);

@@ -342,7 +342,7 @@ static int ev(E *e, const cond *c, const pobj *base, const char *prefix, int dep
     default:
         if (COND_COMPUTED(c->op) || c->coalesce) {
             xres *x = &e->c->xres;
-            x->want_words = rec;
+            x->text = x->want_words = rec && all; /* else made again below for a failure */
             tv = evalx(e, c, base, prefix, x);
             if (rec && all)
                 x_record(e, &e->r.v[at], x);
@@ -363,8 +363,12 @@ static int ev(E *e, const cond *c, const pobj *base, const char *prefix, int dep
         } else if (tv == TV_FALSE) {
             size_t k = add_rec(e, c, prefix, v, tv, depth); /* failures only: after its children */
             e->r.v[k].met = met;
-            if (COND_COMPUTED(c->op) || c->coalesce)
-                x_record(e, &e->r.v[k], &e->c->xres);
+            if (COND_COMPUTED(c->op) || c->coalesce) { /* its texts, now that they are wanted */
+                xres *x = &e->c->xres;
+                x->text = x->want_words = true;
+                evalx(e, c, base, prefix, x);
+                x_record(e, &e->r.v[k], x);
+            }
             /* a book that gives the items' reasons: the list's own only when it is empty */
             if (c->op == C_ANY_ITEM && v && v->set && v->u.l->n && e->p->book >= 0 &&
                 e->c->ps->book[e->p->book].item_reasons)
@@ -407,7 +411,7 @@ void eval_collect(E *e, const cond *c, const pobj *base, const char *prefix)
     default:
         if (COND_COMPUTED(c->op) || c->coalesce) {
             xres *x = &e->c->xres;
-            x->want_words = false;
+            x->text = x->want_words = false;
             evalx(e, c, base, prefix, x);
             for (int i = 0; i < x->nmiss; i++)
                 eval_missing_add(&e->missing, e->c->a, x->miss[i]);
@@ -484,6 +488,7 @@ void policy_eval(evalctx *c, sbx *s, const policy *p, int index, pres *r)
     r->kind = p->kind;
     r->unit = p->unit;
     c->cur = p;
+    c->evals++; /* what was indexed for the last policy is not this one's */
     c->nsteps = 0;
     c->words = NULL; /* in the result's arena: the policy's own */
     c->nwords = c->capwords = 0;

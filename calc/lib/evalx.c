@@ -45,6 +45,14 @@ static void xprintf(char *buf, size_t cap, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Text for people and the record: made only when the condition's record is wanted (x->text);
+ * the status alone needs none of it. */
+#define XP(...)                                                                              \
+    do {                                                                                     \
+        if (x->text)                                                                         \
+            xprintf(__VA_ARGS__);                                                            \
+    } while (0)
+
 static void miss(xres *x, const char *prefix, const char *path)
 {
     if (x->nmiss < XRES_MISS)
@@ -121,18 +129,18 @@ static int x_between(E *e, const cond *c, const pobj *base, const char *prefix, 
     char a[16], b[16], d[16];
     calc_date_format(a, (calc_date)reqv(e, &c->req[0]));
     calc_date_format(b, (calc_date)reqv(e, &c->req[1]));
-    xprintf(x->required, sizeof x->required, "between %s and %s", a, b);
+    XP(x->required, sizeof x->required, "between %s and %s", a, b);
     char rz[80], re[80];
-    xprintf(rz, sizeof rz, "%s至%s期间", a, b);
-    xprintf(re, sizeof re, "from %s to %s", a, b);
-    xprintf(x->field, sizeof x->field, "%s%s", prefix, f);
+    XP(rz, sizeof rz, "%s至%s期间", a, b);
+    XP(re, sizeof re, "from %s to %s", a, b);
+    XP(x->field, sizeof x->field, "%s%s", prefix, f);
     if (!v) {
         date_miss(x, c, prefix);
         say(x, c, c->sn, "未填写", "not provided", rz, re);
         return TV_UNKNOWN;
     }
     calc_date_format(d, (calc_date)v->u.i);
-    xprintf(x->actual, sizeof x->actual, "%s", d);
+    XP(x->actual, sizeof x->actual, "%s", d);
     say(x, c, sn, d, d, rz, re);
     return v->u.i >= reqv(e, &c->req[0]) && v->u.i <= reqv(e, &c->req[1]) ? TV_TRUE : TV_FALSE;
 }
@@ -147,21 +155,21 @@ static int x_year_index(E *e, const cond *c, const pobj *base, const char *prefi
     bool min = c->op == C_YEAR_INDEX_MIN;
     /* i >= k ⇔ year(d) <= Y − k + 1;  i <= k ⇔ year(d) >= Y − k + 1 */
     int64_t edge = y - kval(e, c, 0) + 1;
-    xprintf(x->required, sizeof x->required, "year index %s %lld (claim year %lld: year %s %lld)",
+    XP(x->required, sizeof x->required, "year index %s %lld (claim year %lld: year %s %lld)",
             min ? ">=" : "<=", (long long)kval(e, c, 0), (long long)y, min ? "<=" : ">=",
             (long long)edge);
     char rz[120], re[160];
     if (min && kval(e, c, 0) == 1) {
-        xprintf(rz, sizeof rz, "不晚于申报年度（%lld年）", (long long)y);
-        xprintf(re, sizeof re, "in or before the claim year (%lld)", (long long)y);
+        XP(rz, sizeof rz, "不晚于申报年度（%lld年）", (long long)y);
+        XP(re, sizeof re, "in or before the claim year (%lld)", (long long)y);
     } else {
-        xprintf(rz, sizeof rz, "%s第%lld年（%lld年%s）", min ? "已到" : "不超过", (long long)kval(e, c, 0),
+        XP(rz, sizeof rz, "%s第%lld年（%lld年%s）", min ? "已到" : "不超过", (long long)kval(e, c, 0),
                 (long long)edge, min ? "或之前" : "或之后");
-        xprintf(re, sizeof re, "year %lld of the schedule %s (%s %lld)", (long long)kval(e, c, 0),
+        XP(re, sizeof re, "year %lld of the schedule %s (%s %lld)", (long long)kval(e, c, 0),
                 min ? "reached" : "at most", min ? "in or before" : "in or after",
                 (long long)edge);
     }
-    xprintf(x->field, sizeof x->field, "%s%s", prefix, f);
+    XP(x->field, sizeof x->field, "%s%s", prefix, f);
     if (!v) {
         date_miss(x, c, prefix);
         say(x, c, c->sn, "未填写", "not provided", rz, re);
@@ -170,9 +178,9 @@ static int x_year_index(E *e, const cond *c, const pobj *base, const char *prefi
     int64_t i = y - calc_date_year((calc_date)v->u.i) + 1;
     char d[16], az[80], ae[80];
     calc_date_format(d, (calc_date)v->u.i);
-    xprintf(x->actual, sizeof x->actual, "%s (year index %lld)", d, (long long)i);
-    xprintf(az, sizeof az, "%s（申报年度为第%lld年）", d, (long long)i);
-    xprintf(ae, sizeof ae, "%s (the claim year is year %lld)", d, (long long)i);
+    XP(x->actual, sizeof x->actual, "%s (year index %lld)", d, (long long)i);
+    XP(az, sizeof az, "%s（申报年度为第%lld年）", d, (long long)i);
+    XP(ae, sizeof ae, "%s (the claim year is year %lld)", d, (long long)i);
     say(x, c, sn, az, ae, rz, re);
     return (min ? i >= kval(e, c, 0) : i <= kval(e, c, 0)) ? TV_TRUE : TV_FALSE;
 }
@@ -184,21 +192,21 @@ static int x_lease(E *e, const cond *c, const pobj *base, const char *prefix, xr
     int64_t y = claim_year(e);
     char rz[160], re[200];
     if (kval(e, c, 1))
-        xprintf(rz, sizeof rz, "%lld年至少%lld个月在租期内且在租期前%lld个月内", (long long)y,
+        XP(rz, sizeof rz, "%lld年至少%lld个月在租期内且在租期前%lld个月内", (long long)y,
                 (long long)kval(e, c, 0), (long long)kval(e, c, 1));
     else
-        xprintf(rz, sizeof rz, "%lld年至少%lld个月在租期内", (long long)y, (long long)kval(e, c, 0));
+        XP(rz, sizeof rz, "%lld年至少%lld个月在租期内", (long long)y, (long long)kval(e, c, 0));
     if (kval(e, c, 1))
-        xprintf(re, sizeof re, "at least %lld %s of %lld in the lease, within its first "
+        XP(re, sizeof re, "at least %lld %s of %lld in the lease, within its first "
                 "%lld months", (long long)kval(e, c, 0), kval(e, c, 0) == 1 ? "month" : "months",
                 (long long)y, (long long)kval(e, c, 1));
     else
-        xprintf(re, sizeof re, "at least %lld %s of %lld in the lease", (long long)kval(e, c, 0),
+        XP(re, sizeof re, "at least %lld %s of %lld in the lease", (long long)kval(e, c, 0),
                 kval(e, c, 0) == 1 ? "month" : "months",
                 (long long)y);
-    xprintf(x->required, sizeof x->required, ">= %lld months of %lld in the lease%s",
+    XP(x->required, sizeof x->required, ">= %lld months of %lld in the lease%s",
             (long long)kval(e, c, 0), (long long)y, kval(e, c, 1) ? " (within its first months)" : "");
-    xprintf(x->field, sizeof x->field, "%s%s", prefix, c->field);
+    XP(x->field, sizeof x->field, "%s%s", prefix, c->field);
     if (!s) {
         miss(x, prefix, c->field);
         say(x, c, c->sn, "未填写", "not provided", rz, re);
@@ -215,26 +223,26 @@ static int x_lease(E *e, const cond *c, const pobj *base, const char *prefix, xr
     char d[16], az[160], ae[200];
     calc_date_format(d, (calc_date)s->u.i);
     if (lo > hi) {
-        xprintf(x->actual, sizeof x->actual, "%s: no month of %lld in the lease", d, (long long)y);
-        xprintf(az, sizeof az, "%s（%lld年不在租期内）", d, (long long)y);
-        xprintf(ae, sizeof ae, "%s (no month of %lld in the lease)", d, (long long)y);
+        XP(x->actual, sizeof x->actual, "%s: no month of %lld in the lease", d, (long long)y);
+        XP(az, sizeof az, "%s（%lld年不在租期内）", d, (long long)y);
+        XP(ae, sizeof ae, "%s (no month of %lld in the lease)", d, (long long)y);
     } else {
-        xprintf(x->actual, sizeof x->actual, "%s: %d months of %lld counted (lease months "
+        XP(x->actual, sizeof x->actual, "%s: %d months of %lld counted (lease months "
                 "%lld-%lld)", d, n, (long long)y, (long long)lo, (long long)hi);
-        xprintf(az, sizeof az, "%s（%lld年为租期第%lld至%lld个月，计入%d个月）", d, (long long)y,
+        XP(az, sizeof az, "%s（%lld年为租期第%lld至%lld个月，计入%d个月）", d, (long long)y,
                 (long long)lo, (long long)hi, n);
-        xprintf(ae, sizeof ae, "%s (%lld is lease months %lld to %lld; %d months counted)", d,
+        XP(ae, sizeof ae, "%s (%lld is lease months %lld to %lld; %d months counted)", d,
                 (long long)y, (long long)lo, (long long)hi, n);
     }
     say(x, c, c->sn, az, ae, rz, re);
     if (n < kval(e, c, 0) && end &&
         calc_lease_months_in_year((calc_date)s->u.i, false, 0, (int)y, (int)kval(e, c, 1)) >= kval(e, c, 0)) {
         /* the end date alone leaves too few months: it is the field the reason names */
-        xprintf(x->field, sizeof x->field, "%s%s", prefix, c->field2);
+        XP(x->field, sizeof x->field, "%s%s", prefix, c->field2);
         calc_date_format(d, (calc_date)end->u.i);
-        xprintf(x->actual, sizeof x->actual, "%s: %d months of %lld counted", d, n, (long long)y);
-        xprintf(az, sizeof az, "%s（%lld年计入%d个月）", d, (long long)y, n);
-        xprintf(ae, sizeof ae, "%s (%d months of %lld counted)", d, n, (long long)y);
+        XP(x->actual, sizeof x->actual, "%s: %d months of %lld counted", d, n, (long long)y);
+        XP(az, sizeof az, "%s（%lld年计入%d个月）", d, (long long)y, n);
+        XP(ae, sizeof ae, "%s (%d months of %lld counted)", d, n, (long long)y);
         say(x, c, c->sn2, az, ae, rz, re);
     }
     return n >= kval(e, c, 0) ? TV_TRUE : TV_FALSE;
@@ -245,12 +253,12 @@ static int x_within(E *e, const cond *c, const pobj *base, const char *prefix, x
 {
     (void)e;
     const pval *d = slot_at(base, c->pidx, c->plen), *b = slot_at(base, c->pidx2, c->plen2);
-    xprintf(x->field, sizeof x->field, "%s%s", prefix, c->field);
+    XP(x->field, sizeof x->field, "%s%s", prefix, c->field);
     char rz[200], re[240];
-    xprintf(rz, sizeof rz, "%s起%lld个月内", snode_label(c->sn2, 0), (long long)kval(e, c, 0));
-    xprintf(re, sizeof re, "within %lld months after the %s", (long long)kval(e, c, 0),
+    XP(rz, sizeof rz, "%s起%lld个月内", snode_label(c->sn2, 0), (long long)kval(e, c, 0));
+    XP(re, sizeof re, "within %lld months after the %s", (long long)kval(e, c, 0),
             snode_label(c->sn2, 1));
-    xprintf(x->required, sizeof x->required, "within %lld months after %s", (long long)kval(e, c, 0),
+    XP(x->required, sizeof x->required, "within %lld months after %s", (long long)kval(e, c, 0),
             c->field2);
     if (!d || !b) {
         if (!d)
@@ -272,11 +280,11 @@ static int x_within(E *e, const cond *c, const pobj *base, const char *prefix, x
     calc_date_format(v, (calc_date)d->u.i);
     calc_date_format(f, (calc_date)b->u.i);
     calc_date_format(t, last);
-    xprintf(x->actual, sizeof x->actual, "%s", v);
-    xprintf(x->required, sizeof x->required, "between %s and %s (%lld months after %s)", f, t,
+    XP(x->actual, sizeof x->actual, "%s", v);
+    XP(x->required, sizeof x->required, "between %s and %s (%lld months after %s)", f, t,
             (long long)kval(e, c, 0), c->field2);
-    xprintf(rz + strlen(rz), sizeof rz - strlen(rz), "，即%s至%s期间", f, t);
-    xprintf(re + strlen(re), sizeof re - strlen(re), ", i.e. from %s to %s", f, t);
+    XP(rz + strlen(rz), sizeof rz - strlen(rz), "，即%s至%s期间", f, t);
+    XP(re + strlen(re), sizeof re - strlen(re), ", i.e. from %s to %s", f, t);
     say(x, c, c->sn, v, v, rz, re);
     return d->u.i >= b->u.i && d->u.i <= last ? TV_TRUE : TV_FALSE;
 }
@@ -314,11 +322,11 @@ static int x_ratio(E *e, const cond *c, const pobj *base, const char *prefix, xr
     (void)e;
     const pval *a = slot_at(base, c->pidx, c->plen), *b = slot_at(base, c->pidx2, c->plen2);
     bool money = c->sn->type == T_MONEY;
-    xprintf(x->field, sizeof x->field, "%s%s", prefix, c->field);
+    XP(x->field, sizeof x->field, "%s%s", prefix, c->field);
     char rz[240], re[240];
-    xprintf(rz, sizeof rz, "不少于%s的%lld%%", snode_label(c->sn2, 0), (long long)kval(e, c, 0));
-    xprintf(re, sizeof re, "at least %lld%% of the %s", (long long)kval(e, c, 0), snode_label(c->sn2, 1));
-    xprintf(x->required, sizeof x->required, ">= %lld%% of %s", (long long)kval(e, c, 0), c->field2);
+    XP(rz, sizeof rz, "不少于%s的%lld%%", snode_label(c->sn2, 0), (long long)kval(e, c, 0));
+    XP(re, sizeof re, "at least %lld%% of the %s", (long long)kval(e, c, 0), snode_label(c->sn2, 1));
+    XP(x->required, sizeof x->required, ">= %lld%% of %s", (long long)kval(e, c, 0), c->field2);
     if (!a || !b) {
         if (!a)
             miss(x, prefix, c->field);
@@ -328,8 +336,8 @@ static int x_ratio(E *e, const cond *c, const pobj *base, const char *prefix, xr
         if (a) {
             char w[2][160];
             value_words(w, c->sn, a);
-            xprintf(vz, sizeof vz, "%s", w[0]);
-            xprintf(ve, sizeof ve, "%s", w[1]);
+            XP(vz, sizeof vz, "%s", w[0]);
+            XP(ve, sizeof ve, "%s", w[1]);
         }
         say(x, c, c->sn, vz, ve, rz, re);
         return TV_UNKNOWN;
@@ -341,9 +349,9 @@ static int x_ratio(E *e, const cond *c, const pobj *base, const char *prefix, xr
     if (money)
         calc_money_format(av, a->u.i);
     else
-        xprintf(av, sizeof av, "%lld", (long long)a->u.i);
-    xprintf(x->actual, sizeof x->actual, "%s", av);
-    xprintf(x->required, sizeof x->required, ">= %s (%lld%% of %s)", bound, (long long)kval(e, c, 0),
+        XP(av, sizeof av, "%lld", (long long)a->u.i);
+    XP(x->actual, sizeof x->actual, "%s", av);
+    XP(x->required, sizeof x->required, ">= %s (%lld%% of %s)", bound, (long long)kval(e, c, 0),
             c->field2);
     char w[2][160];
     value_words(w, c->sn, a);
@@ -351,9 +359,9 @@ static int x_ratio(E *e, const cond *c, const pobj *base, const char *prefix, xr
     if (money && rhs % 100 == 0 && rhs / 100 <= INT64_MAX) {
         calc_money_format_grouped(shown, (calc_money)(rhs / 100));
     } else
-        xprintf(shown, sizeof shown, "%s", bound);
-    xprintf(rz + strlen(rz), sizeof rz - strlen(rz), "，即%s%s", money ? "¥" : "", shown);
-    xprintf(re + strlen(re), sizeof re - strlen(re), ", i.e. %s%s", money ? "¥" : "", shown);
+        XP(shown, sizeof shown, "%s", bound);
+    XP(rz + strlen(rz), sizeof rz - strlen(rz), "，即%s%s", money ? "¥" : "", shown);
+    XP(re + strlen(re), sizeof re - strlen(re), ", i.e. %s%s", money ? "¥" : "", shown);
     say(x, c, c->sn, w[0], w[1], rz, re);
     return lhs >= rhs ? TV_TRUE : TV_FALSE;
 }
@@ -410,40 +418,40 @@ static int x_months(E *e, const cond *c, const pobj *base, const char *prefix, x
     char rz[200], re[200];
     const char *uz = vs->unit ? vs->unit : "", *ue = vs->unit_en ? vs->unit_en : "";
     if (c->op == C_MONTHS_COUNT) {
-        xprintf(rz, sizeof rz, "%lld年至少%lld个月%s不少于%lld%s", (long long)y, (long long)kval(e, c, 1),
+        XP(rz, sizeof rz, "%lld年至少%lld个月%s不少于%lld%s", (long long)y, (long long)kval(e, c, 1),
                 snode_label(vs, 0), (long long)kval(e, c, 0), uz);
-        xprintf(re, sizeof re, "%s of at least %lld%s%s in at least %lld months of %lld",
+        XP(re, sizeof re, "%s of at least %lld%s%s in at least %lld months of %lld",
                 snode_label(vs, 1), (long long)kval(e, c, 0), ue[0] ? " " : "", ue, (long long)kval(e, c, 1),
                 (long long)y);
     } else {
-        xprintf(rz, sizeof rz, "%lld年每月%s不少于%lld%s", (long long)y, snode_label(vs, 0),
+        XP(rz, sizeof rz, "%lld年每月%s不少于%lld%s", (long long)y, snode_label(vs, 0),
                 (long long)kval(e, c, 0), uz);
-        xprintf(re, sizeof re, "%s of at least %lld%s%s in every month of %lld",
+        XP(re, sizeof re, "%s of at least %lld%s%s in every month of %lld",
                 snode_label(vs, 1), (long long)kval(e, c, 0), ue[0] ? " " : "", ue, (long long)y);
     }
-    xprintf(x->required, sizeof x->required, "%s >= %lld in %s months of %lld", c->item_field2,
+    XP(x->required, sizeof x->required, "%s >= %lld in %s months of %lld", c->item_field2,
             (long long)kval(e, c, 0), c->op == C_MONTHS_COUNT ? "enough" : "all", (long long)y);
     if (tv == TV_FALSE && fail_at >= 0) {
         const pval *v = slot_at(l->u.l->item[item[fail_at]].u.o, &c->pidx2[1], 1);
-        xprintf(x->field, sizeof x->field, "%s%s[%ld].%s", prefix, c->field, item[fail_at],
+        XP(x->field, sizeof x->field, "%s%s[%ld].%s", prefix, c->field, item[fail_at],
                 c->item_field2);
-        xprintf(x->actual, sizeof x->actual, "%lld (%04lld-%02d)", (long long)v->u.i,
+        XP(x->actual, sizeof x->actual, "%lld (%04lld-%02d)", (long long)v->u.i,
                 (long long)y, fail_at + 1);
         char az[120], ae[120];
-        xprintf(az, sizeof az, "%04lld-%02d %s %lld%s", (long long)y, fail_at + 1,
+        XP(az, sizeof az, "%04lld-%02d %s %lld%s", (long long)y, fail_at + 1,
                 snode_label(vs, 0), (long long)v->u.i, uz);
-        xprintf(ae, sizeof ae, "%04lld-%02d %s %lld%s%s", (long long)y, fail_at + 1,
+        XP(ae, sizeof ae, "%04lld-%02d %s %lld%s%s", (long long)y, fail_at + 1,
                 snode_label(vs, 1), (long long)v->u.i, ue[0] ? " " : "", ue);
         say(x, c, NULL, az, ae, rz, re);
         x->nmiss = 0;
         return tv;
     }
-    xprintf(x->field, sizeof x->field, "%s%s", prefix, c->field);
+    XP(x->field, sizeof x->field, "%s%s", prefix, c->field);
     char az[160], ae[160];
-    xprintf(x->actual, sizeof x->actual, "%d of 12 months known, %d at least %lld", 12 - unknown,
+    XP(x->actual, sizeof x->actual, "%d of 12 months known, %d at least %lld", 12 - unknown,
             known_ok, (long long)kval(e, c, 0));
-    xprintf(az, sizeof az, "已知%d个月，其中%d个月达到要求", 12 - unknown, known_ok);
-    xprintf(ae, sizeof ae, "%d of 12 months known, %d of them at least %lld", 12 - unknown,
+    XP(az, sizeof az, "已知%d个月，其中%d个月达到要求", 12 - unknown, known_ok);
+    XP(ae, sizeof ae, "%d of 12 months known, %d of them at least %lld", 12 - unknown,
             known_ok, (long long)kval(e, c, 0));
     say(x, c, c->sn, az, ae, rz, re);
     if (tv != TV_UNKNOWN)
@@ -454,8 +462,9 @@ static int x_months(E *e, const cond *c, const pobj *base, const char *prefix, x
 /* The ledger key a condition asks about, in key (book 2 §1.7 "Keys"): 1 with a key, 0 when
  * its field is absent (unknown), 2 when no threshold is reached (nothing to ask). */
 static int key_of(E *e, const cond *c, const pobj *base, const char *prefix, xres *x,
-                  char *key, size_t cap, int64_t *at_least)
+                  char *key, size_t cap, int64_t *at_least, const char **text)
 {
+    *text = key; /* a text field's key is its value itself, of any length */
     switch (c->key) {
     case KEY_ANY: key[0] = 0; return 1;
     case KEY_CLAIM_YEAR: xprintf(key, cap, "%04lld", (long long)claim_year(e)); return 1;
@@ -480,7 +489,7 @@ static int key_of(E *e, const cond *c, const pobj *base, const char *prefix, xre
     switch (v->type) {
     case T_DATE: calc_date_format(key, (calc_date)v->u.i); break;
     case T_ENUM: xprintf(key, cap, "%s", v->s ? v->s : ""); break; /* the key: its code */
-    case T_STRING: xprintf(key, cap, "%s", v->u.s); break;
+    case T_STRING: *text = v->u.s; break;
     default: xprintf(key, cap, "%lld", (long long)v->u.i);
     }
     return 1;
@@ -498,11 +507,29 @@ static void entry_text(const E *e, size_t i, char az[200], char ae[200], xres *x
     calc_money_format_grouped(m, a->set ? a->u.i : 0);
     const char *ks = k->set ? k->u.s : "", *ps = p->set ? p->u.s : "";
     long long yy = y->set ? (long long)y->u.i : 0;
-    xprintf(x->field, sizeof x->field, "%s[%zu]", ls->list->name, i);
-    xprintf(x->actual, sizeof x->actual, "%s, year %lld, key %s, amount %s", ps, yy, ks, m);
+    XP(x->field, sizeof x->field, "%s[%zu]", ls->list->name, i);
+    XP(x->actual, sizeof x->actual, "%s, year %lld, key %s, amount %s", ps, yy, ks, m);
     /* the key in words when it is the one asked about (an enum's label, not its code) */
-    xprintf(az, 200, "第%zu条：%lld年度 ¥%s（%s）", i + 1, yy, m, shown ? shown[0] : ks);
-    xprintf(ae, 200, "entry %zu: year %lld, ¥%s (%s)", i + 1, yy, m, shown ? shown[1] : ks);
+    XP(az, 200, "第%zu条：%lld年度 ¥%s（%s）", i + 1, yy, m, shown ? shown[0] : ks);
+    XP(ae, 200, "entry %zu: year %lld, ¥%s (%s)", i + 1, yy, m, shown ? shown[1] : ks);
+}
+
+/* Entries of the policy under way with `key` (NULL: any) and `year`: through an index of its
+ * entries when the ledger is long (built once per evaluation), else by a scan. */
+static size_t lcount(E *e, const char *key, int64_t year, size_t *first)
+{
+    const ledger_schema *ls = &e->c->ps->ledger;
+    const pobj *root = e->c->prof->root.u.o;
+    const pval *l = ls->list ? &root->slot[ls->list->index] : NULL;
+    if (!key || !l || !l->set || l->u.l->n < 64)
+        return ledger_count(ls, root, e->p->id, key, year, first);
+    ledger_index *ix = &e->c->lidx;
+    if (ix->stamp != e->c->evals) {
+        if (ledger_index_build(ix, ls, root, e->p->id))
+            return ledger_count(ls, root, e->p->id, key, year, first);
+        ix->stamp = e->c->evals;
+    }
+    return ledger_index_count(ix, key, year, first);
 }
 
 /* no_award / installment_due (book 2 §1.7). */
@@ -510,10 +537,11 @@ static int x_ledger(E *e, const cond *c, const pobj *base, const char *prefix, x
 {
     const ledger_schema *ls = &e->c->ps->ledger;
     const char *pol = e->p->id;
-    char key[128];
+    char kbuf[128];
+    const char *key = kbuf;
     int64_t at_least = 0;
     int64_t y = claim_year(e);
-    int k = key_of(e, c, base, prefix, x, key, sizeof key, &at_least);
+    int k = key_of(e, c, base, prefix, x, kbuf, sizeof kbuf, &at_least, &key);
     const snode *lsn = ls->list;
     const char *kshow[2] = {key, key}; /* the key in words: an enum's label, not its code */
     if (k == 1 && c->key == KEY_FIELD && c->sn && c->sn->type == T_ENUM) {
@@ -526,35 +554,35 @@ static int x_ledger(E *e, const cond *c, const pobj *base, const char *prefix, x
     char rz[240], re[240];
     bool inst = c->op == C_INSTALLMENT;
     if (inst)
-        xprintf(rz, sizeof rz, "分期未发放完毕且%lld年度尚未发放", (long long)y);
+        XP(rz, sizeof rz, "分期未发放完毕且%lld年度尚未发放", (long long)y);
     else if (c->key == KEY_ANY)
-        xprintf(rz, sizeof rz, "此前未获得本政策奖励");
+        XP(rz, sizeof rz, "此前未获得本政策奖励");
     else if (c->key == KEY_THRESHOLD)
-        xprintf(rz, sizeof rz, "此前未获得本台阶或更高台阶的奖励");
+        XP(rz, sizeof rz, "此前未获得本台阶或更高台阶的奖励");
     else if (c->in_claim_year)
-        xprintf(rz, sizeof rz, "%lld年度尚未就“%s”获得本政策奖励", (long long)y,
+        XP(rz, sizeof rz, "%lld年度尚未就“%s”获得本政策奖励", (long long)y,
                 k == 1 ? kshow[0] : "…");
     else
-        xprintf(rz, sizeof rz, "尚未就“%s”获得本政策奖励", k == 1 ? kshow[0] : "…");
+        XP(rz, sizeof rz, "尚未就“%s”获得本政策奖励", k == 1 ? kshow[0] : "…");
     if (inst)
-        xprintf(re, sizeof re, "an installment still due, nothing paid for %lld", (long long)y);
+        XP(re, sizeof re, "an installment still due, nothing paid for %lld", (long long)y);
     else if (c->key == KEY_ANY)
-        xprintf(re, sizeof re, "no award of this policy before");
+        XP(re, sizeof re, "no award of this policy before");
     else if (c->key == KEY_THRESHOLD)
-        xprintf(re, sizeof re, "no award at this threshold or a higher one before");
+        XP(re, sizeof re, "no award at this threshold or a higher one before");
     else if (c->in_claim_year)
-        xprintf(re, sizeof re, "no award of this policy for “%s” in %lld", k == 1 ? kshow[1] : "…",
+        XP(re, sizeof re, "no award of this policy for “%s” in %lld", k == 1 ? kshow[1] : "…",
                 (long long)y);
     else
-        xprintf(re, sizeof re, "no award of this policy for “%s” before", k == 1 ? kshow[1] : "…");
-    xprintf(x->field, sizeof x->field, "%s%s", prefix, c->field);
+        XP(re, sizeof re, "no award of this policy for “%s” before", k == 1 ? kshow[1] : "…");
+    XP(x->field, sizeof x->field, "%s%s", prefix, c->field);
     if (k == 0) {
         say(x, c, c->sn, "未填写", "not provided", rz, re);
         return TV_UNKNOWN;
     }
     if (k == 2) {
-        xprintf(x->actual, sizeof x->actual, "no threshold reached");
-        xprintf(x->required, sizeof x->required, "no entry of %s at a threshold reached", pol);
+        XP(x->actual, sizeof x->actual, "no threshold reached");
+        XP(x->required, sizeof x->required, "no entry of %s at a threshold reached", pol);
         say(x, c, lsn, "未达到任何台阶", "no threshold reached", rz, re);
         return TV_TRUE;
     }
@@ -571,21 +599,21 @@ static int x_ledger(E *e, const cond *c, const pobj *base, const char *prefix, x
             }
             nn = (size_t)lv->u.i < c->nby ? c->by_n[lv->u.i] : 0;
             if (nn == 0) { /* no schedule for this value: nothing to count */
-                xprintf(x->actual, sizeof x->actual, "no installments for %s", lv->s);
-                xprintf(x->required, sizeof x->required, "installment k <= n");
+                XP(x->actual, sizeof x->actual, "no installments for %s", lv->s);
+                XP(x->required, sizeof x->required, "installment k <= n");
                 say(x, c, lsn, "无分期安排", "no installment schedule", rz, re);
                 return TV_TRUE;
             }
         }
-        n = ledger_count(ls, root, pol, key, LEDGER_ANY_YEAR, &first);
-        xprintf(x->required, sizeof x->required, "installment %zu of at most %lld", n + 1,
+        n = lcount(e, key, LEDGER_ANY_YEAR, &first);
+        XP(x->required, sizeof x->required, "installment %zu of at most %lld", n + 1,
                 (long long)nn);
         if ((int64_t)n + 1 <= nn) {
-            xprintf(x->actual, sizeof x->actual, "installment %zu of %lld due", n + 1,
+            XP(x->actual, sizeof x->actual, "installment %zu of %lld due", n + 1,
                     (long long)nn);
             char az[120], ae[120];
-            xprintf(az, sizeof az, "应发第%zu期（共%lld期）", n + 1, (long long)nn);
-            xprintf(ae, sizeof ae, "installment %zu of %lld due", n + 1, (long long)nn);
+            XP(az, sizeof az, "应发第%zu期（共%lld期）", n + 1, (long long)nn);
+            XP(ae, sizeof ae, "installment %zu of %lld due", n + 1, (long long)nn);
             say(x, c, lsn, az, ae, rz, re);
             return TV_TRUE;
         }
@@ -600,25 +628,32 @@ static int x_ledger(E *e, const cond *c, const pobj *base, const char *prefix, x
                 keys[nk] = kb[nk];
                 nk++;
             }
-        n = ledger_count_keys(ls, root, pol, keys, nk, &first);
-        xprintf(x->required, sizeof x->required, "no entry of %s with a key >= %s", pol, key);
+        n = 0;
+        first = SIZE_MAX;
+        for (size_t i = 0; i < nk; i++) {
+            size_t f, m = lcount(e, keys[i], LEDGER_ANY_YEAR, &f);
+            n += m;
+            if (m && f < first)
+                first = f;
+        }
+        XP(x->required, sizeof x->required, "no entry of %s with a key >= %s", pol, key);
     } else {
-        n = ledger_count(ls, root, pol, c->key == KEY_ANY ? NULL : key,
-                         c->in_claim_year ? y : LEDGER_ANY_YEAR, &first);
-        xprintf(x->required, sizeof x->required, "no entry of %s%s%s%s", pol,
+        n = lcount(e, c->key == KEY_ANY ? NULL : key, c->in_claim_year ? y : LEDGER_ANY_YEAR,
+                   &first);
+        XP(x->required, sizeof x->required, "no entry of %s%s%s%s", pol,
                 c->key == KEY_ANY ? "" : " with key ", c->key == KEY_ANY ? "" : key,
                 c->in_claim_year ? " in the claim year" : "");
     }
     if (!n) {
         size_t any = ledger_count(ls, root, pol, NULL, LEDGER_ANY_YEAR, &first);
-        xprintf(x->actual, sizeof x->actual, "none (%zu entries of %s)", any, pol);
+        XP(x->actual, sizeof x->actual, "none (%zu entries of %s)", any, pol);
         char az[120], ae[120];
         if (any) {
-            xprintf(az, sizeof az, "本政策已有%zu条记录，均不相同", any);
-            xprintf(ae, sizeof ae, "%zu entries of this policy, not this one", any);
+            XP(az, sizeof az, "本政策已有%zu条记录，均不相同", any);
+            XP(ae, sizeof ae, "%zu entries of this policy, not this one", any);
         } else {
-            xprintf(az, sizeof az, "本政策无记录");
-            xprintf(ae, sizeof ae, "no entries of this policy");
+            XP(az, sizeof az, "本政策无记录");
+            XP(ae, sizeof ae, "no entries of this policy");
         }
         say(x, c, lsn, az, ae, rz, re);
         return TV_TRUE;
@@ -638,10 +673,10 @@ static int x_stage(E *e, const cond *c, const pobj *base, const char *prefix, xr
     calc_date_format(a, (calc_date)reqv(e, &c->req[0]));
     calc_date_format(b, (calc_date)reqv(e, &c->req[1]));
     char rz[120], re[120];
-    xprintf(rz, sizeof rz, "当前阶段的日期在%s至%s期间", a, b);
-    xprintf(re, sizeof re, "the current stage's date from %s to %s", a, b);
-    xprintf(x->required, sizeof x->required, "between %s and %s", a, b);
-    xprintf(x->field, sizeof x->field, "%s%s", prefix, c->field);
+    XP(rz, sizeof rz, "当前阶段的日期在%s至%s期间", a, b);
+    XP(re, sizeof re, "the current stage's date from %s to %s", a, b);
+    XP(x->required, sizeof x->required, "between %s and %s", a, b);
+    XP(x->field, sizeof x->field, "%s%s", prefix, c->field);
     if (!st) {
         miss(x, prefix, c->field);
         say(x, c, c->sn, "未填写", "not provided", rz, re);
@@ -649,13 +684,13 @@ static int x_stage(E *e, const cond *c, const pobj *base, const char *prefix, xr
     }
     const snode *d = schema_child(c->sn2, st->s ? st->s : "", st->s ? strlen(st->s) : 0);
     if (!d) { /* a stage without a date (none): nothing to check */
-        xprintf(x->actual, sizeof x->actual, "%s", st->s ? st->s : "");
+        XP(x->actual, sizeof x->actual, "%s", st->s ? st->s : "");
         char w[2][160];
         value_words(w, c->sn, st);
         say(x, c, c->sn, w[0], w[1], rz, re);
         return TV_TRUE;
     }
-    xprintf(x->field, sizeof x->field, "%s%s.%s", prefix, c->field2, d->name);
+    xprintf(x->field, sizeof x->field, "%s%s.%s", prefix, c->field2, d->name); /* also missing's */
     const pval *v = obj && obj->type == T_OBJECT && obj->u.o->slot[d->index].set
                         ? &obj->u.o->slot[d->index]
                         : NULL;
@@ -666,7 +701,7 @@ static int x_stage(E *e, const cond *c, const pobj *base, const char *prefix, xr
     }
     char dv[16];
     calc_date_format(dv, (calc_date)v->u.i);
-    xprintf(x->actual, sizeof x->actual, "%s", dv);
+    XP(x->actual, sizeof x->actual, "%s", dv);
     say(x, c, d, dv, dv, rz, re);
     return v->u.i >= reqv(e, &c->req[0]) && v->u.i <= reqv(e, &c->req[1]) ? TV_TRUE : TV_FALSE;
 }

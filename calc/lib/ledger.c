@@ -1,6 +1,7 @@
 /* ledger.c — questions asked of the award ledger (book 2 §1.7); see ledger.h. */
 #include "ledger.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int ledger_schema_find(ledger_schema *ls, const snode *root)
@@ -98,4 +99,64 @@ int ledger_sum(const ledger_schema *ls, const pobj *root, const char *const *pol
     }
     *out = s;
     return 0;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+    const struct ledger_key *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+int ledger_index_build(ledger_index *ix, const ledger_schema *ls, const pobj *root,
+                       const char *policy)
+{
+    const plist *l = entries(ls, root);
+    ix->n = 0;
+    for (size_t i = 0; l && i < l->n; i++) {
+        const pval *p = field(&l->item[i], ls->ipolicy), *k = field(&l->item[i], ls->ikey),
+                   *y = field(&l->item[i], ls->iyear);
+        if (!p || !k || strcmp(p->u.s, policy))
+            continue;
+        if (ix->n == ix->cap) {
+            size_t cap = ix->cap ? ix->cap * 2 : 256;
+            struct ledger_key *v = realloc(ix->v, cap * sizeof *v);
+            if (!v)
+                return -1;
+            ix->v = v;
+            ix->cap = cap;
+        }
+        ix->v[ix->n++] = (struct ledger_key){k->u.s, y ? y->u.i : LEDGER_ANY_YEAR, i};
+    }
+    if (ix->n > 1)
+        qsort(ix->v, ix->n, sizeof *ix->v, cmp_key);
+    return 0;
+}
+
+size_t ledger_index_count(const ledger_index *ix, const char *key, int64_t year, size_t *first)
+{
+    size_t lo = 0, hi = ix->n; /* the first entry whose key is >= key */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(ix->v[mid].key, key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t n = 0;
+    *first = SIZE_MAX;
+    for (size_t i = lo; i < ix->n && strcmp(ix->v[i].key, key) == 0; i++) {
+        if (year != LEDGER_ANY_YEAR && ix->v[i].year != year)
+            continue;
+        if (!n++)
+            *first = ix->v[i].idx; /* sorted by index within a key: the lowest */
+    }
+    return n;
+}
+
+void ledger_index_free(ledger_index *ix)
+{
+    free(ix->v);
+    ix->v = NULL;
+    ix->n = ix->cap = 0;
 }

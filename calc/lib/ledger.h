@@ -30,4 +30,24 @@ size_t ledger_count_keys(const ledger_schema *ls, const pobj *root, const char *
 int ledger_sum(const ledger_schema *ls, const pobj *root, const char *const *policies, size_t n,
                int64_t year, calc_money *out);
 
+/* The entries of one policy sorted by key (then index), for a ledger too long to scan once per
+ * question (a list of 10^5 grants each asking about its own key). Valid for one evaluation:
+ * `stamp` says which. */
+typedef struct ledger_index {
+    unsigned long stamp;
+    size_t n, cap;
+    struct ledger_key {
+        const char *key;
+        int64_t year;
+        size_t idx;
+    } *v;
+} ledger_index;
+
+/* Fills ix with the entries of `policy` (0, or -1 out of memory: then scan). */
+int ledger_index_build(ledger_index *ix, const ledger_schema *ls, const pobj *root,
+                       const char *policy);
+/* ledger_count over the index: entries with key `key` (never NULL) and year `year`. */
+size_t ledger_index_count(const ledger_index *ix, const char *key, int64_t year, size_t *first);
+void ledger_index_free(ledger_index *ix);
+
 #endif
