@@ -19,7 +19,8 @@ typedef struct xres {
     char actual[256];
     char required[256];
     bool want_words;
-    bool text; /* make the record's texts (else only the result and the missing paths) */
+    bool text;      /* make the record's texts (else only the result) */
+    bool want_miss; /* list the absent paths that leave it unknown */
     sbuf words[2];
     int nmiss;
     char miss[XRES_MISS][224];

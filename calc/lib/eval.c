@@ -343,6 +343,7 @@ static int ev(E *e, const cond *c, const pobj *base, const char *prefix, int dep
         if (COND_COMPUTED(c->op) || c->coalesce) {
             xres *x = &e->c->xres;
             x->text = x->want_words = rec && all; /* else made again below for a failure */
+            x->want_miss = false;
             tv = evalx(e, c, base, prefix, x);
             if (rec && all)
                 x_record(e, &e->r.v[at], x);
@@ -366,6 +367,7 @@ static int ev(E *e, const cond *c, const pobj *base, const char *prefix, int dep
             if (COND_COMPUTED(c->op) || c->coalesce) { /* its texts, now that they are wanted */
                 xres *x = &e->c->xres;
                 x->text = x->want_words = true;
+                x->want_miss = false;
                 evalx(e, c, base, prefix, x);
                 x_record(e, &e->r.v[k], x);
             }
@@ -412,6 +414,7 @@ void eval_collect(E *e, const cond *c, const pobj *base, const char *prefix)
         if (COND_COMPUTED(c->op) || c->coalesce) {
             xres *x = &e->c->xres;
             x->text = x->want_words = false;
+            x->want_miss = true;
             evalx(e, c, base, prefix, x);
             for (int i = 0; i < x->nmiss; i++)
                 eval_missing_add(&e->missing, e->c->a, x->miss[i]);

@@ -55,7 +55,7 @@ static void xprintf(char *buf, size_t cap, const char *fmt, ...)
 
 static void miss(xres *x, const char *prefix, const char *path)
 {
-    if (x->nmiss < XRES_MISS)
+    if (x->want_miss && x->nmiss < XRES_MISS)
         xprintf(x->miss[x->nmiss++], sizeof x->miss[0], "%s%s", prefix, path);
 }
 
