@@ -346,11 +346,11 @@ want_rc 0
 want_match out '^qt25-hq-settle +新落户总部五年贡献奖励 +不符合 +¥0.00'
 want_line out "    企业上限「同一年度区级扶持以企业区级地方财政贡献为限」：各项合计 ¥12,168,480.00，上限为 ¥0.00（上限 = 区级地方财政贡献 − 成员申报年度已获奖励），已无余额：本项 ¥100,000.00 降为 ¥0.00"
 end
-# book 2 §1.9: a cap's reason names the cap and no field — in the JSON `field` is null
+# book 2 §1.9 and §6.24: a cap's reason names the cap and no field — in the JSON `field` is ""
 begin "eval --format json: a cap reason names no field"
 run eval "$tmp/zero.yaml" --as-of $ASOF --format json
 want_eq "settle" "$(jq -c '.results[] | select(.policy == "qt25-hq-settle") | [.status, .amount, .amount_before_cap, [.reasons[] | .field], .missing]' "$tmp/out")" \
-    '["ineligible","0.00","100000.00",[null],[]]'
+    '["ineligible","0.00","100000.00",[""],[]]'
 end
 
 begin "eval --format json --explain of §5 case 4: computation lists each cap step"

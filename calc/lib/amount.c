@@ -152,6 +152,8 @@ static void fail_reason(E *e, bool quantity, const char *actual, const char *con
                      : arena_strndup(e->c->a, name, strlen(name));
     r->actual = arena_strndup(e->c->a, actual, strlen(actual));
     r->required = arena_strndup(e->c->a, quantity ? "> 0" : "> 0.00", quantity ? 3 : 6);
+    if (policy_book_conventions(e->c->ps, e->p))
+        r->field = ""; /* names no field (book 2 §6.24) */
     r->result = TV_FALSE;
     sbuf w[2] = {{0}, {0}};
     for (int l = 0; l < 2; l++) {

@@ -111,6 +111,13 @@ typedef struct polset {
 } polset;
 
 int policy_index(const polset *ps, const char *id);
+/* Whether policy p follows a book's conventions of reasons and missing (reasons = "items", book
+ * 2 §1.9, §6.22–§6.25): list reasons by item, missing in byte order, and the reasons of a cap, a
+ * pool or a zero amount with an empty field (""). */
+static inline bool policy_book_conventions(const polset *ps, const policy *p)
+{
+    return p->book >= 0 && ps->book[p->book].item_reasons;
+}
 
 /* The value of `quantity` units of in-kind policy pi (a pool's partial grant), in out; -1 with
  * a message in msg when the policy's value function fails (eval.c). */

@@ -276,13 +276,20 @@ static int rewrite_result(calc_engine *e, const claim *x, const char *a, const c
     }
     if (claim_voided(e, x)) {
         set_key(&ar, r, "status", scalar(&ar, "ineligible", true));
+        value *miss = (value *)map_get(r, "missing"); /* ineligible: nothing is missing */
+        if (miss && miss->type == V_SEQ)
+            miss->n = 0;
+        miss = (value *)map_get(r, "missing_labels");
+        if (miss && miss->type == V_SEQ)
+            miss->n = 0;
         value *reasons = (value *)map_get(r, "reasons");
         if (reasons && reasons->type == V_SEQ) {
             value *rec = arena_alloc(&ar, sizeof *rec);
             rec->type = V_MAP;
             const char *name = x->exhausted ? "pool exhausted" : "pool share floored to 0.00";
             set_key(&ar, rec, "name", scalar(&ar, name, true));
-            set_key(&ar, rec, "field", scalar(&ar, pool->name, true));
+            set_key(&ar, rec, "field",
+                    scalar(&ar, policy_book_conventions(&e->ps, p) ? "" : pool->name, true));
             if (p->kind == K_IN_KIND)
                 snprintf(buf2, sizeof buf2, "%lld", (long long)x->g_quantity);
             else
@@ -419,7 +426,8 @@ void pools_apply(calc_engine *e, calc_result *res, const claim *cl, size_t ncl)
                 memcpy(v, r->reason, r->nreason * sizeof *v);
             crec *rr = &v[r->nreason++];
             rr->name = x->exhausted ? "pool exhausted" : "pool share floored to 0.00";
-            rr->field = e->ps.pool[x->pool].name;
+            rr->field = policy_book_conventions(&e->ps, p) ? "" : e->ps.pool[x->pool].name;
+            r->nmissing = 0; /* ineligible: nothing is missing */
             if (p->kind == K_IN_KIND)
                 snprintf(buf, sizeof buf, "%lld", (long long)x->g_quantity);
             else

@@ -229,6 +229,8 @@ static void set_active(fixes *f, size_t i, bool on)
 /* Adds field to the failing fields no suggestion may change (once). */
 static void add_fixed(qualify *q, const char *field, arena *a)
 {
+    if (q->nfixed >= QUALIFY_MAX_CHANGES)
+        return; /* thousands of failing items: the first ones say it */
     for (size_t i = 0; i < q->nfixed; i++)
         if (strcmp(q->fixed[i], field) == 0)
             return;

@@ -89,8 +89,8 @@ static int cap_limit(calc_engine *e, const calc_result *res, const decl *x, cons
 
 /* A result made ineligible by cap x, with the cap as its reason (book 1 §1; book 2 §1.8: a
  * limit that is an expression names no field). */
-static void cap_reason(calc_result *res, pres *r, const decl *x, calc_money limit,
-                       calc_money sum)
+static void cap_reason(const polset *ps, calc_result *res, pres *r, const decl *x,
+                       calc_money limit, calc_money sum)
 {
     char lim[40], tot[40];
     r->status = ST_INELIGIBLE;
@@ -99,7 +99,9 @@ static void cap_reason(calc_result *res, pres *r, const decl *x, calc_money limi
         memcpy(v, r->reason, r->nreason * sizeof *v);
     crec *rr = &v[r->nreason++];
     rr->name = arena_printf(&res->a, "cap %s", x->name);
-    rr->field = x->limit_expr ? NULL : x->limit_field;
+    const policy *p = &ps->pol[r->policy];
+    rr->field = policy_book_conventions(ps, p) ? "" : x->limit_expr ? NULL : x->limit_field;
+    r->nmissing = 0; /* ineligible: nothing is missing (book 2 §6.24) */
     rr->actual = arena_printf(&res->a, "limit %s shared by %s",
                               calc_money_format(lim, limit > 0 ? limit : 0),
                               calc_money_format(tot, sum));
@@ -180,7 +182,7 @@ void set_apply_caps(calc_engine *e, calc_result *res, const calc_profile *prof)
                                              (calc_money)sum};
             r->cap_steps = st;
             if (r->amount == 0) /* floored to nothing: ineligible, with the cap as the reason */
-                cap_reason(res, r, x, limit, (calc_money)sum);
+                cap_reason(ps, res, r, x, limit, (calc_money)sum);
         }
     }
 }
