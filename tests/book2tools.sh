@@ -453,4 +453,28 @@ else
 fi
 end
 
+# The issue's defect: `calc policies show` must print not_(is_true(x)) with its negation, in
+# both languages (a veto written as a negation instead of equals(x, false)).
+begin "policies show: not_(is_true(x)) keeps its negation"
+mkdir -p "$tmp/notset"
+cp policies/schema.yaml "$tmp/notset/"
+cat >"$tmp/notset/t-not.lua" <<'LUA'
+return policy {
+  id = "t-not", kind = "cash",
+  title = { zh = "否定条件", en = "negated condition" },
+  source = { doc = "d", quote = "q" },
+  in_force = { "2025-01-01", "2025-12-31" },
+  conditions = { not_(is_true("credit.dishonest")) },
+  amount = function(e, p) return 100 end,
+}
+LUA
+run policies show t-not --policies "$tmp/notset"
+want_rc 0
+want_line out "  - 不满足："
+want_line out "    - 严重违法失信 is true  [credit.dishonest]"
+run policies show t-not --policies "$tmp/notset" --lang en
+want_line out "  - not:"
+want_line out "    - credit.dishonest is true  [credit.dishonest]"
+end
+
 finish
