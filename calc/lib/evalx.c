@@ -391,7 +391,9 @@ static int x_months(E *e, const cond *c, const pobj *base, const char *prefix, x
                                      : NULL;
         if (!v) {
             unknown++;
-            if (item[m] >= 0) {
+            if (!x->want_miss) {
+                continue;
+            } else if (item[m] >= 0) {
                 char p[200];
                 xprintf(p, sizeof p, "%s[%ld].%s", c->field, item[m], c->item_field2);
                 miss(x, prefix, p);
@@ -467,7 +469,17 @@ static int key_of(E *e, const cond *c, const pobj *base, const char *prefix, xre
     *text = key; /* a text field's key is its value itself, of any length */
     switch (c->key) {
     case KEY_ANY: key[0] = 0; return 1;
-    case KEY_CLAIM_YEAR: xprintf(key, cap, "%04lld", (long long)claim_year(e)); return 1;
+    case KEY_CLAIM_YEAR: { /* four digits, without printf: asked of every policy */
+        int64_t y = claim_year(e);
+        if (y < 0 || y > 9999 || cap < 5) {
+            xprintf(key, cap, "%04lld", (long long)y);
+            return 1;
+        }
+        for (int i = 3; i >= 0; i--, y /= 10)
+            key[i] = (char)('0' + y % 10);
+        key[4] = 0;
+        return 1;
+    }
     default: break;
     }
     const pval *v = slot_at(base, c->pidx, c->plen);
