@@ -475,6 +475,14 @@ want_line out "    - 严重违法失信 is true  [credit.dishonest]"
 run policies show t-not --policies "$tmp/notset" --lang en
 want_line out "  - not:"
 want_line out "    - credit.dishonest is true  [credit.dishonest]"
+# with the author's wording, the wording and then the negation it means
+sed 's/not_(is_true("credit.dishonest"))/not_(is_true("credit.dishonest"), { zh = "未列入失信名单", en = "not listed as dishonest" })/' \
+    "$tmp/notset/t-not.lua" >"$tmp/notset/t-not.new" && mv "$tmp/notset/t-not.new" "$tmp/notset/t-not.lua"
+run policies show t-not --policies "$tmp/notset"
+want_line out "  - 未列入失信名单，即不满足："
+want_line out "    - 严重违法失信 is true  [credit.dishonest]"
+run policies show t-not --policies "$tmp/notset" --lang en
+want_line out "  - not listed as dishonest, i.e. not:"
 end
 
 finish

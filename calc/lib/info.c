@@ -387,6 +387,9 @@ static void cond_words(FILE *out, const policy *p, const cond *c, int depth, int
         computed_words(out, c, lang);
         fprintf(out, lang && c->en ? "]\n" : "\n");
     } else if (c->op == C_ALL || c->op == C_ANY || c->op == C_NOT) {
+        const char *own = lang ? c->en : c->zh; /* a not_'s wording, then its negation */
+        if (own)
+            fprintf(out, lang ? "%s, i.e. " : "%s，即", own);
         fprintf(out, "%s\n", c->op == C_ALL ? (lang ? "all of:" : "同时满足：")
                              : c->op == C_ANY ? (lang ? "any of:" : "满足其一：")
                                               : (lang ? "not:" : "不满足："));
