@@ -331,6 +331,11 @@ static int l_pct(lua_State *L)
     calc_money out;
     if (calc_money_pct(&out, x, p))
         return luaL_error(L, "pct: result out of range");
+    const evalctx *ec = ctx_of(L);
+    if (!ec || !ec->explain) { /* no step, no words: nothing to format */
+        lua_pushinteger(L, out);
+        return 1;
+    }
     char a[40], r[40];
     calc_money_format_grouped(a, x);
     calc_money_format(r, p);
