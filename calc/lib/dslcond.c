@@ -52,42 +52,30 @@ static void set_args(lua_State *L, int nargs, int n, const char *const *names, c
     }
 }
 
-/* coalesce(a, b): the field a, or b when a is absent — where a condition takes a field. */
-static int l_coalesce(lua_State *L)
-{
-    luaL_checkstring(L, 1);
-    luaL_checkstring(L, 2);
-    lua_createtable(L, 0, 2);
-    lua_pushvalue(L, 1);
-    lua_setfield(L, -2, "coalesce");
-    lua_pushvalue(L, 2);
-    lua_setfield(L, -2, "coalesce2");
-    return 1;
-}
+/* The field and key specs: a table of two named values, the first a field's name.
+ * coalesce(a, b): the field a, or b when a is absent — where a condition takes a field;
+ * threshold(field, { yuan… }): a ledger key, the highest of the amounts the field reaches;
+ * by(field, { value = n, … }): a number that depends on an enum field of the item. */
+static const struct spec {
+    const char *first, *second;
+    int second_type; /* LUA_TSTRING or LUA_TTABLE */
+} specs[] = {{"coalesce", "coalesce2", LUA_TSTRING},
+             {"threshold", "steps", LUA_TTABLE},
+             {"by", "values", LUA_TTABLE}};
 
-/* threshold(field, { yuan… }): a ledger key, the highest of the amounts the field reaches. */
-static int l_threshold(lua_State *L)
+static int l_spec(lua_State *L)
 {
+    const struct spec *k = &specs[lua_tointeger(L, lua_upvalueindex(1))];
     luaL_checkstring(L, 1);
-    luaL_checktype(L, 2, LUA_TTABLE);
+    if (k->second_type == LUA_TSTRING)
+        luaL_checkstring(L, 2);
+    else
+        luaL_checktype(L, 2, LUA_TTABLE);
     lua_createtable(L, 0, 2);
     lua_pushvalue(L, 1);
-    lua_setfield(L, -2, "threshold");
+    lua_setfield(L, -2, k->first);
     lua_pushvalue(L, 2);
-    lua_setfield(L, -2, "steps");
-    return 1;
-}
-
-/* by(field, { value = n, … }): a number that depends on an enum field of the item. */
-static int l_by(lua_State *L)
-{
-    luaL_checkstring(L, 1);
-    luaL_checktype(L, 2, LUA_TTABLE);
-    lua_createtable(L, 0, 2);
-    lua_pushvalue(L, 1);
-    lua_setfield(L, -2, "by");
-    lua_pushvalue(L, 2);
-    lua_setfield(L, -2, "values");
+    lua_setfield(L, -2, k->second);
     return 1;
 }
 
@@ -222,10 +210,11 @@ void dslcond_open(lua_State *L)
         lua_pushcclosure(L, l_cond, 1);
         lua_setfield(L, -2, cond_ops[op]);
     }
-    static const luaL_Reg fns[] = {{"coalesce", l_coalesce},
-                                   {"threshold", l_threshold},
-                                   {"by", l_by},
-                                   {"book", l_book},
-                                   {NULL, NULL}};
-    luaL_setfuncs(L, fns, 0);
+    for (size_t k = 0; k < sizeof specs / sizeof specs[0]; k++) {
+        lua_pushinteger(L, (lua_Integer)k);
+        lua_pushcclosure(L, l_spec, 1);
+        lua_setfield(L, -2, specs[k].first);
+    }
+    lua_pushcfunction(L, l_book);
+    lua_setfield(L, -2, "book");
 }
