@@ -238,7 +238,7 @@ static int check_signed(void *ctx, int ncol, const char *const *c)
                 calc_error_text(&err, x->lang));
     } else {
         x->rc = err.code;
-        say(x, "%s", calc_error_text(&err, x->lang));
+        fprintf(x->out, "%s\n", calc_error_text(&err, x->lang));
     }
     return 0;
 }
