@@ -345,7 +345,7 @@ int calc_ledger_round_commit(calc_round *r, calc_grant_stats *st, calc_diags *d)
     calc_error err = {0};
     if (r->bad)
         return finish(r, r->worst ? r->worst : CALC_ECHECK, d, NULL);
-    if (!r->lines || !r->first_line) {
+    if (!r->first_line) {
         calc_error_set(&err, CALC_ECHECK, NULL, 0, 0,
                        "no result lines: a round is recorded from calc batch --ledger's "
                        "results");

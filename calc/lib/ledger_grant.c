@@ -91,100 +91,165 @@ static int vmoney(const value *v, calc_money *out)
     return calc_money_parse(out, v->str, v->len, &why) ? -1 : 0;
 }
 
-/* One eligible result: its keys into rows, their amounts checked to add up. */
-static int result_rows(calc_round *r, const value *res, const pend_line *pl, calc_diags *d)
+/* The rows of one eligible result: its keys checked (a brand, amounts that add up) and kept.
+ * locs: each key's place in the file, or NULL (then res's line). */
+static int add_result(calc_round *r, const calc_round_result *res, const pend_line *pl,
+                      const calc_loc *locs, calc_diags *d)
 {
-    const char *policy = mstr(res, "policy");
-    const value *keys = mget(res, "keys");
-    int64_t year, qty = 0;
-    calc_money amount, before = 0;
-    bool has_before = mget(res, "amount_before_pool") != NULL;
-    bool in_kind = mget(res, "quantity") && !value_is_null(mget(res, "quantity"));
-    if (!policy || vint(mget(res, "claim_year"), &year) || !keys || keys->type != V_SEQ ||
-        vmoney(mget(res, "amount"), &amount) ||
-        (in_kind && vint(mget(res, "quantity"), &qty)) ||
-        (has_before && vmoney(mget(res, "amount_before_pool"), &before))) {
-        LINE_PROBLEM_CODE(r, d, CALC_ESCHEMA, &res->loc,
-                     "record %s: an eligible result of %s without its claim_year, keys, amount "
-                     "or quantity",
-                     pl->enterprise, policy ? policy : "?");
-        calc_error_hint(d->n ? &d->v[d->n - 1] : NULL,
-                        "grant reads the results of calc batch --ledger (they carry claim_year "
-                        "and keys)");
+    calc_loc at = {pl->file, pl->line, 1};
+    if (!res->policy || !*res->policy || res->nkeys == 0) {
+        LINE_PROBLEM(r, d, &at, "record %s: %s is eligible but has no key", pl->enterprise,
+                     res->policy ? res->policy : "?");
         return 0;
     }
-    if (keys->n == 0) {
-        LINE_PROBLEM(r, d, &res->loc, "record %s: %s is eligible but has no key", pl->enterprise,
-                     policy);
-        return 0;
-    }
-    calc_money sum = 0;
+    calc_money sum = 0, before_left = res->amount_before_pool;
     int64_t qsum = 0;
-    calc_money before_left = before;
-    for (size_t i = 0; i < keys->n; i++) {
-        const value *k = keys->items[i];
-        const char *key = mstr(k, "key");
-        calc_money ka;
-        int64_t kq = 0;
-        bool kq_null = !mget(k, "quantity") || value_is_null(mget(k, "quantity"));
-        if (!key || vmoney(mget(k, "amount"), &ka) || (!kq_null && vint(mget(k, "quantity"), &kq)) ||
-            kq_null == in_kind) {
-            LINE_PROBLEM_CODE(r, d, CALC_ESCHEMA, &k->loc,
-                         "record %s: key %zu of %s needs key, amount and quantity (null for "
-                         "cash)",
-                         pl->enterprise, i + 1, policy);
-            return 0;
-        }
+    for (size_t i = 0; i < res->nkeys; i++) {
+        const calc_round_key *k = &res->keys[i];
+        const calc_loc *loc = locs ? &locs[i] : &at;
         /* book 1: a first store is keyed BRAND@OPENED; without a brand there is no key that
          * tells one store from the next, so it cannot be recorded */
-        if (!*key || key[0] == '@') {
-            LINE_PROBLEM(r, d, &k->loc,
+        if (!k->key || !*k->key || k->key[0] == '@') {
+            LINE_PROBLEM(r, d, loc,
                          "record %s: %s: a store without a brand cannot be recorded (key '%s')",
-                         pl->enterprise, policy, key);
+                         pl->enterprise, res->policy, k->key ? k->key : "");
             calc_error_hint(d->n ? &d->v[d->n - 1] : NULL,
                             "fill in the store's brand in the profile and evaluate again");
             return 0;
         }
-        if (__builtin_add_overflow(sum, ka, &sum) || __builtin_add_overflow(qsum, kq, &qsum)) {
-            LINE_PROBLEM(r, d, &k->loc, "record %s: the amounts of %s's keys overflow",
-                         pl->enterprise, policy);
+        if (__builtin_add_overflow(sum, k->amount, &sum) ||
+            __builtin_add_overflow(qsum, k->quantity, &qsum)) {
+            LINE_PROBLEM(r, d, loc, "record %s: the amounts of %s's keys overflow",
+                         pl->enterprise, res->policy);
             return 0;
         }
         pend_row *p = new_row(r);
         if (!p)
             return CALC_ENOMEM;
         p->line = pl;
-        p->policy = dup(r, policy);
-        p->key = dup(r, key);
-        p->pool = dup(r, mstr(res, "pool"));
-        p->year = year;
-        p->amount = ka;
-        p->quantity = kq;
-        p->in_kind = in_kind;
-        p->loc = k->loc;
+        p->policy = dup(r, res->policy);
+        p->key = dup(r, k->key);
+        p->pool = dup(r, res->pool);
+        p->year = res->year;
+        p->amount = k->amount;
+        p->quantity = res->in_kind ? k->quantity : 0;
+        p->in_kind = res->in_kind;
+        p->loc = *loc;
         /* the amount before the pool, shared among the keys as their amounts are (the last
          * takes the rest, so that they add up) */
-        p->has_before = has_before;
-        if (has_before) {
-            calc_money share = i + 1 == keys->n || amount <= 0
+        p->has_before = res->pooled;
+        if (res->pooled) {
+            calc_money share = i + 1 == res->nkeys || res->amount <= 0
                                    ? before_left
-                                   : calc_money_muldiv_floor(before, ka, amount);
+                                   : calc_money_muldiv_floor(res->amount_before_pool,
+                                                             k->amount, res->amount);
             p->before = share;
             before_left -= share;
         }
-        r->cash += ka;
-        r->quantity += kq;
+        r->cash += k->amount;
+        r->quantity += p->quantity;
     }
-    if (sum != amount || (in_kind && qsum != qty)) {
+    if (sum != res->amount || (res->in_kind && qsum != res->quantity)) {
         char a[32], b[32];
-        LINE_PROBLEM(r, d, &res->loc,
+        LINE_PROBLEM(r, d, &at,
                      "record %s: the keys of %s add up to %s (quantity %lld), the result says %s "
                      "(quantity %lld)",
-                     pl->enterprise, policy, calc_money_format(a, sum), (long long)qsum,
-                     calc_money_format(b, amount), (long long)qty);
+                     pl->enterprise, res->policy, calc_money_format(a, sum), (long long)qsum,
+                     calc_money_format(b, res->amount), (long long)res->quantity);
         return 0;
     }
     r->results++;
+    return 0;
+}
+
+/* The record's facts, shared by its rows: the last one's again when it is the same record. */
+static const pend_line *record_of(calc_round *r, const char *file, unsigned line,
+                                  const char *ent, const char *as_of, const char *set_fp,
+                                  const char *prof_fp, const char *head, int64_t head_seq)
+{
+    const pend_line *last = r->last_line;
+    if (last && last->line == line && strcmp(last->enterprise, ent) == 0 &&
+        strcmp(last->head, head) == 0 && last->head_seq == head_seq &&
+        strcmp(last->file ? last->file : "", file ? file : "") == 0)
+        return last;
+    pend_line *pl = arena_alloc(&r->a, sizeof *pl);
+    pl->file = dup(r, file);
+    pl->line = line;
+    pl->enterprise = dup(r, ent);
+    pl->as_of = dup(r, as_of);
+    pl->policy_set = dup(r, set_fp);
+    pl->profile = dup(r, prof_fp);
+    pl->head = dup(r, head);
+    pl->head_seq = head_seq;
+    if (!r->first_line)
+        r->first_line = pl;
+    /* the head each record was computed against; one of another head than the first is named
+     * at commit with the rows recorded since */
+    if (!r->head_line)
+        r->head_line = pl;
+    else if (!r->other_head &&
+             (strcmp(r->head_line->head, head) || r->head_line->head_seq != head_seq))
+        r->other_head = pl;
+    r->last_line = pl;
+    return pl;
+}
+
+int calc_ledger_round_add(calc_round *r, const calc_round_result *res, calc_diags *d)
+{
+    const pend_line *pl =
+        record_of(r, res->file, res->line, res->enterprise ? res->enterprise : "", res->as_of,
+                  res->policy_set, res->profile, res->head ? res->head : "", res->head_seq);
+    size_t before = r->nrows;
+    int rc = add_result(r, res, pl, NULL, d);
+    if (r->nrows > before && pl != r->counted) {
+        r->records++;
+        r->counted = pl;
+    }
+    return rc;
+}
+
+/* One eligible result of a line into res (its keys in the scratch arena), or a problem. */
+static int parse_result(calc_round *r, const value *v, const pend_line *pl,
+                        calc_round_result *res, calc_loc **locs, calc_diags *d)
+{
+    const value *keys = mget(v, "keys");
+    int64_t year = 0;
+    res->policy = mstr(v, "policy");
+    res->pool = mstr(v, "pool");
+    res->pooled = mget(v, "amount_before_pool") != NULL;
+    res->in_kind = mget(v, "quantity") && !value_is_null(mget(v, "quantity"));
+    if (!res->policy || vint(mget(v, "claim_year"), &year) || !keys || keys->type != V_SEQ ||
+        vmoney(mget(v, "amount"), &res->amount) ||
+        (res->in_kind && vint(mget(v, "quantity"), &res->quantity)) ||
+        (res->pooled && vmoney(mget(v, "amount_before_pool"), &res->amount_before_pool))) {
+        LINE_PROBLEM_CODE(r, d, CALC_ESCHEMA, &v->loc,
+                          "record %s: an eligible result of %s without its claim_year, keys, "
+                          "amount or quantity",
+                          pl->enterprise, res->policy ? res->policy : "?");
+        calc_error_hint(d->n ? &d->v[d->n - 1] : NULL,
+                        "grant reads the results of calc batch --ledger (they carry claim_year "
+                        "and keys)");
+        return 1;
+    }
+    res->year = (int32_t)year;
+    calc_round_key *k = arena_alloc(&r->scratch, (keys->n + 1) * sizeof *k);
+    *locs = arena_alloc(&r->scratch, (keys->n + 1) * sizeof **locs);
+    for (size_t i = 0; i < keys->n; i++) {
+        const value *kv = keys->items[i];
+        bool q_null = !mget(kv, "quantity") || value_is_null(mget(kv, "quantity"));
+        k[i].key = mstr(kv, "key");
+        (*locs)[i] = kv->loc;
+        if (!k[i].key || vmoney(mget(kv, "amount"), &k[i].amount) ||
+            (!q_null && vint(mget(kv, "quantity"), &k[i].quantity)) || q_null == res->in_kind) {
+            LINE_PROBLEM_CODE(r, d, CALC_ESCHEMA, &kv->loc,
+                              "record %s: key %zu of %s needs key, amount and quantity (null "
+                              "for cash)",
+                              pl->enterprise, i + 1, res->policy);
+            return 1;
+        }
+    }
+    res->keys = k;
+    res->nkeys = keys->n;
     return 0;
 }
 
@@ -214,40 +279,35 @@ int calc_ledger_round_line(calc_round *r, const char *file, unsigned line, const
         return CALC_ESCHEMA;
     }
     if (!head || vint(mget(lg, "seq"), &seq)) {
-        LINE_PROBLEM_CODE(r, d, CALC_ESCHEMA, &at, "record %s was not evaluated with a ledger (no \"ledger\": "
-                                "{\"head\", \"seq\"})", ent);
+        LINE_PROBLEM_CODE(r, d, CALC_ESCHEMA, &at,
+                          "record %s was not evaluated with a ledger (no \"ledger\": "
+                          "{\"head\", \"seq\"})",
+                          ent);
         calc_error_hint(d->n ? &d->v[d->n - 1] : NULL,
                         "evaluate with calc batch --ledger, so that its history is the ledger's");
         return CALC_ESCHEMA;
     }
-    pend_line *pl = arena_alloc(&r->a, sizeof *pl);
     const value *fp = mget(t, "fingerprint");
-    pl->file = dup(r, file);
-    pl->line = line;
-    pl->enterprise = dup(r, ent);
-    pl->as_of = dup(r, mstr(t, "as_of"));
-    pl->policy_set = dup(r, mstr(fp, "policy_set"));
-    pl->profile = dup(r, mstr(fp, "profile"));
-    pl->head = dup(r, head);
-    pl->head_seq = seq;
-    if (!r->first_line)
-        r->first_line = pl;
+    const pend_line *pl = record_of(r, file, line, ent, mstr(t, "as_of"), mstr(fp, "policy_set"),
+                                    mstr(fp, "profile"), head, seq);
     size_t before = r->nrows;
     for (size_t i = 0; i < results->n; i++) {
-        const value *res = results->items[i];
-        const char *st = mstr(res, "status");
-        if (st && strcmp(st, "eligible") == 0 && (rc = result_rows(r, res, pl, d)))
+        const value *v = results->items[i];
+        const char *st = mstr(v, "status");
+        if (!st || strcmp(st, "eligible"))
+            continue;
+        calc_round_result res = {0};
+        calc_loc *locs = NULL;
+        if (parse_result(r, v, pl, &res, &locs, d))
+            continue;
+        if (res.nkeys == 0)
+            locs = NULL;
+        if ((rc = add_result(r, &res, pl, locs, d)))
             return rc;
     }
-    if (r->nrows > before)
+    if (r->nrows > before) {
         r->records++;
-    /* the head each line was computed against; a line of another head than the first is named
-     * at commit with the rows recorded since */
-    if (!r->head_line || strcmp(r->head_line->head, head) || r->head_line->head_seq != seq) {
-        if (!r->head_line)
-            r->head_line = pl;
-        else if (!r->other_head)
-            r->other_head = pl;
+        r->counted = pl;
     }
     return 0;
 }
