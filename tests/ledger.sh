@@ -169,6 +169,25 @@ suite() {
     want_eq "rows" "$(seq_now)" 4
     end
 
+    begin "$E: lines as calc writes them and lines rewritten (keys sorted, \\u escapes) give the same rows"
+    init_round1
+    at_head "$D/round2.jsonl" >"$tmp/r2.jsonl"
+    "$CALC" grant "$tmp/r2.jsonl" --ledger "$L" --round 2025-2 --at $AT >/dev/null
+    "$CALC" ledger export --ledger "$L" >"$tmp/plain.export"
+    init_round1
+    at_head "$D/round2.jsonl" | jq -c -a -S . >"$tmp/r2s.jsonl"
+    grep -q 'u5e02' "$tmp/r2s.jsonl" || problem "jq -a wrote no escape"
+    g grant "$tmp/r2s.jsonl" --round 2025-2 --at $AT
+    want_rc 0
+    "$CALC" ledger export --ledger "$L" >"$tmp/sorted.export"
+    want_same "the exports" "$tmp/plain.export" "$tmp/sorted.export"
+    head -c 300 "$D/round2.jsonl" >"$tmp/cut.jsonl"
+    echo >>"$tmp/cut.jsonl"
+    g grant "$tmp/cut.jsonl" --round 2025-3 --at $AT
+    want_rc 3
+    want_match err "^$tmp/cut.jsonl:1:[0-9]+: error: JSON syntax"
+    end
+
     begin "$E: a second round against the head now; keys of several parts; pools consumed"
     init_round1
     at_head "$D/round2.jsonl" >"$tmp/r2.jsonl"
