@@ -191,6 +191,10 @@ static const pend_line *record_of(calc_round *r, const char *file, unsigned line
     else if (!r->other_head &&
              (strcmp(r->head_line->head, head) || r->head_line->head_seq != head_seq))
         r->other_head = pl;
+    /* a round is one as_of (one claim year): another is named at commit */
+    if (!r->other_as_of && r->first_line->as_of && pl->as_of &&
+        strcmp(r->first_line->as_of, pl->as_of))
+        r->other_as_of = pl;
     r->last_line = pl;
     return pl;
 }
