@@ -197,7 +197,8 @@ suite() {
     at_head "$D/round2.jsonl" >"$tmp/r2.jsonl"
     g grant "$tmp/r2.jsonl" --round 2025-2 --at 2025-10-01T09:00:00Z
     want_rc 0
-    # 300000.00 + 50000.03 + 30000.02 + 90000.00 (150 m²); E-DELTA has nothing eligible
+    # 300000.00 + 50000.03 + 30000.02 + 90000.00 (150 m²); E-DELTA is eligible only for a match,
+    # which grants nothing (no row)
     want_match out "^round 2025-2 recorded: 4 grant rows \(seq 5 to 8\) from 2 records, 470000.05 yuan"
     # byte order: qt25-grant-match before sc25-free-office; 市 (E5 B8 82) before 省 (E7 9C 81)
     g ledger --round 2025-2 --format json

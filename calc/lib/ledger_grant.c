@@ -404,9 +404,11 @@ int calc_ledger_round_line(calc_round *r, const char *file, unsigned line, const
     size_t before = r->nrows;
     for (size_t i = 0; i < results->n; i++) {
         const value *v = results->items[i];
-        const char *st = mstr(v, "status");
+        const char *st = mstr(v, "status"), *kind = mstr(v, "kind");
         if (!st || strcmp(st, "eligible"))
             continue;
+        if (kind && strcmp(kind, "match") == 0)
+            continue; /* a match recommends: it grants nothing, so nothing is recorded */
         calc_round_result res = {0};
         calc_loc *locs = NULL;
         if (parse_result(r, v, pl, &res, &locs, d))

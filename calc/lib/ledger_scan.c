@@ -282,6 +282,8 @@ static int result_member(scan *c, void *ctx, const char *k, size_t kn)
         return keep(c, &r->policy, SV_STR);
     if (IS(k, kn, "status"))
         return keep(c, &r->status, SV_STR);
+    if (IS(k, kn, "kind"))
+        return keep(c, &r->kind, SV_STR);
     if (IS(k, kn, "amount"))
         return keep(c, &r->amount, SV_STR);
     if (IS(k, kn, "quantity"))
@@ -317,7 +319,11 @@ static int result_item(scan *c, void *ctx, const char *k, size_t kn)
         return -1;
     if (!r->status.set || r->status.kind != SV_STR)
         return -1; /* the careful reading says what is wrong */
-    if (!IS(r->status.s, r->status.n, "eligible")) {
+    if (r->kind.set && r->kind.kind != SV_STR)
+        return -1;
+    /* a match recommends: it grants nothing, so nothing is recorded */
+    if (!IS(r->status.s, r->status.n, "eligible") ||
+        (r->kind.set && IS(r->kind.s, r->kind.n, "match"))) {
         sl->spare = r;
         return 0;
     }

@@ -27,7 +27,7 @@ typedef struct scan_key {
 #define SCAN_MAX_ELIGIBLE 128
 
 typedef struct scan_result {
-    scan_val policy, status, amount, quantity, pool, before, year;
+    scan_val policy, status, kind, amount, quantity, pool, before, year;
     bool keys_set;
     size_t nkeys;
     scan_key keys[SCAN_MAX_KEYS];
