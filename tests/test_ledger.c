@@ -171,6 +171,13 @@ static void test_awards_and_pools(void **state)
     }
     assert_null(v[4].pool);
     assert_string_equal(v[0].pool, "units");
+    char hh[65];
+    int64_t hs;
+    assert_int_equal(calc_ledger_history(l, hh, &hs, &v, &n, &err), 0);
+    assert_int_equal(n, 5);
+    assert_int_equal(hs, 8);
+    assert_int_equal(strlen(hh), 64);
+    assert_int_equal(v[3].seq, 6);
     assert_int_equal(calc_ledger_awards_of(l, "E1", &v, &n, &err), 0);
     assert_int_equal(n, 3);
     assert_int_equal(v[2].seq, 2);

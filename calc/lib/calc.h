@@ -494,6 +494,10 @@ int calc_ledger_awards(calc_ledger *l, calc_award **v, size_t *n, calc_error *er
 /* one enterprise's, in the same order */
 int calc_ledger_awards_of(calc_ledger *l, const char *enterprise, calc_award **v, size_t *n,
                           calc_error *err);
+/* the head and every live grant (as calc_ledger_awards) read in one transaction: one state of
+ * the ledger, however many writers append meanwhile */
+int calc_ledger_history(calc_ledger *l, char head[65], int64_t *seq, calc_award **v, size_t *n,
+                        calc_error *err);
 /* what the ledger has granted from a pool (quantity for in-kind, fen for cash), net of
  * revocations, in rounds whose period is the given one: NULL all rounds, four digits
  * ("2024") the rounds whose results are of that claim year, any other text the round of that
