@@ -38,6 +38,18 @@ sql() {
         "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -At "$L" -c "$1"
     fi
 }
+# untrigger: what a tamperer does first: drop the triggers that refuse updates and deletes
+untrigger() {
+    if [ "$E" = sqlite ]; then
+        sql "DROP TRIGGER ledger_rows_no_update; DROP TRIGGER ledger_rows_no_delete;
+             DROP TRIGGER ledger_rounds_no_update; DROP TRIGGER ledger_rounds_no_delete;
+             DROP TRIGGER ledger_heads_no_update; DROP TRIGGER ledger_heads_no_delete"
+    else
+        sql "DROP TRIGGER ledger_rows_append_only ON ledger_rows;
+             DROP TRIGGER ledger_rounds_append_only ON ledger_rounds;
+             DROP TRIGGER ledger_heads_append_only ON ledger_signed_heads"
+    fi
+}
 # the ledger's head and seq now, from its export (jq)
 head_now() { "$CALC" ledger export --ledger "$L" | jq -r 'select(.record == "row") | .hash' | tail -n 1; }
 seq_now() { sql "SELECT count(*) FROM ledger_rows"; }
@@ -83,15 +95,36 @@ suite() {
     want_match err "calc ledger init --ledger"
     g ledger init
     want_rc 0
-    want_out1 "ledger $L: schema version 1"
+    want_out1 "ledger $L: schema version 2"
     g ledger init
     want_rc 0
-    want_eq "migrations" "$(sql 'SELECT version, name FROM calc_ledger_migrations')" \
-        "1|grants ledger: rows, rounds, signed heads"
-    sql "INSERT INTO calc_ledger_migrations (version, name) VALUES (2, 'from the future')"
+    want_eq "migrations" "$(sql 'SELECT version, name FROM calc_ledger_migrations ORDER BY version' | tr '\n' ' ')" \
+        "1|grants ledger: rows, rounds, signed heads 2|rows, rounds and signed heads never updated or deleted "
+    sql "INSERT INTO calc_ledger_migrations (version, name) VALUES (3, 'from the future')"
     g ledger
     want_rc 2
-    want_match err "is at schema version 2, newer than this calc's \(1\)"
+    want_match err "is at schema version 3, newer than this calc's \(2\)"
+    end
+
+    begin "$E: the database refuses to update or delete a row; a ledger of version 1 is migrated"
+    init_round1
+    sql "UPDATE ledger_rows SET amount = 1 WHERE seq = 1" >"$tmp/sqlout" 2>&1 && problem "an update went through"
+    grep -q "calc ledger: rows are never updated or deleted" "$tmp/sqlout" || problem "no refusal: $(cat "$tmp/sqlout")"
+    sql "DELETE FROM ledger_rounds" >"$tmp/sqlout" 2>&1 && problem "a delete went through"
+    want_eq "rows" "$(seq_now)" 4
+    # back to version 1 (before the triggers): refused until init migrates it
+    untrigger
+    [ "$E" = pg ] && sql "DROP FUNCTION calc_ledger_append_only()"
+    sql "DELETE FROM calc_ledger_migrations WHERE version = 2"
+    g ledger
+    want_rc 2
+    want_match err "is at schema version 1, this calc needs 2"
+    want_match err "migrate it with calc ledger init --ledger"
+    g ledger init
+    want_rc 0
+    sql "UPDATE ledger_rows SET amount = 1 WHERE seq = 1" >"$tmp/sqlout" 2>&1 && problem "an update went through after the migration"
+    g ledger verify
+    want_rc 0
     end
 
     begin "$E: grant records a round: one row per key, the totals of the lines"
@@ -312,13 +345,14 @@ suite() {
 
     begin "$E: verify finds an edited row, an inserted one and a removed one"
     init_round1
-    h4=$(head_now)
+    untrigger
     sql "UPDATE ledger_rows SET amount = 60000000 WHERE seq = 1"
     g ledger verify
     want_rc 1
     want_line out "row 1: its hash does not match its content: the row was changed"
     want_line out "NOT VERIFIED: 1 problems"
     init_round1
+    untrigger
     sql "DELETE FROM ledger_rows WHERE seq = 2"
     g ledger verify
     want_rc 1
@@ -343,6 +377,7 @@ suite() {
     at_head "$D/round2.jsonl" >"$tmp/r2.jsonl"
     "$CALC" grant "$tmp/r2.jsonl" --ledger "$L" --round 2025-2 --at $AT --sign "$tmp/key.pem" >/dev/null
     h8=$(head_now)
+    untrigger
     sql "DELETE FROM ledger_rows WHERE seq = 8"
     g ledger verify --key "$tmp/pub.pem"
     want_rc 1

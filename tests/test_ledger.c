@@ -91,7 +91,7 @@ static void test_open_and_hash(void **state)
     assert_int_equal(calc_ledger_open(&l, path, true, &err), 0);
     int v;
     assert_int_equal(calc_ledger_version(l, &v, &err), 0);
-    assert_int_equal(v, 1);
+    assert_int_equal(v, 2);
     char head[65];
     int64_t seq = 7;
     assert_int_equal(calc_ledger_head(l, head, &seq, &err), 0);
