@@ -341,6 +341,13 @@ suite() {
     g ledger verify --key "$tmp/otherpub.pem"
     want_rc 1
     want_match out "the signed head of round 2025-2 \(seq 8\): the signature does not match"
+    # a key that cannot be read: nothing recorded
+    big 2 "$(head_now)" 8 S >"$tmp/s.jsonl"
+    g grant "$tmp/s.jsonl" --round 2025-3 --at $AT --sign "$tmp/none.pem"
+    want_rc 2
+    want_match err "cannot read the key $tmp/none.pem"
+    want_match err "round 2025-3 not recorded: the ledger is as it was"
+    want_eq "rows" "$(seq_now)" 8
     end
 
     begin "$E: verify finds an edited row, an inserted one and a removed one"
