@@ -417,17 +417,20 @@ suite() {
     "$CALC" grant "$tmp/big.jsonl" --ledger "$L" --round big --at $AT >"$tmp/big.out" 2>&1 &
     pid=$!
     # wait until the rows are being written (the transaction is open), then kill
-    k=0
-    while [ $k -lt 400 ]; do
+    k=0 locked=""
+    while [ $k -lt 3000 ] && kill -0 $pid 2>/dev/null; do
         if [ "$E" = sqlite ]; then
-            [ "$(stat -c %s "$L-wal" 2>/dev/null || echo 0)" -gt 4000000 ] && break
+            # the write lock is taken (BEGIN IMMEDIATE): another writer cannot begin
+            sqlite3 -cmd ".timeout 0" "$L" "BEGIN IMMEDIATE; ROLLBACK" >/dev/null 2>&1 || locked=1
         else
-            [ "$(sql "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")" -gt 0 ] && break
+            [ "$(sql "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")" -gt 0 ] && locked=1
         fi
+        [ -n "$locked" ] && break
         sleep 0.02
         k=$((k + 1))
     done
-    [ "$E" = pg ] && sleep 0.3
+    [ -n "$locked" ] || problem "the grant's transaction was never seen open"
+    sleep 0.2
     kill -9 $pid 2>/dev/null
     wait $pid 2>/dev/null
     rows=$(seq_now)
