@@ -225,6 +225,21 @@ suite() {
     want_match err "^$tmp/cut.jsonl:1:[0-9]+: error: JSON syntax"
     end
 
+    if [ "$E" = sqlite ]; then
+        begin "$E: every prefix of a line and 2000 lines with a byte changed: refused, no crash"
+        fresh
+        "$CALC" ledger init --ledger "$L" >/dev/null
+        line=$(sed -n 2p "$D/round2.jsonl")
+        awk -v s="$line" 'BEGIN { n = length(s); for (i = 1; i < n; i++) print substr(s, 1, i)
+            srand(7); for (k = 0; k < 2000; k++) { i = int(rand() * n) + 1
+            c = substr("{}[]\",:\\0123456789.-enulltrue ", int(rand() * 30) + 1, 1)
+            print substr(s, 1, i - 1) c substr(s, i + 1) } }' >"$tmp/mut.jsonl"
+        g grant "$tmp/mut.jsonl" --round m --at $AT
+        want_rc 3
+        want_eq "rows" "$(seq_now)" 0
+        end
+    fi
+
     begin "$E: a second round against the head now; keys of several parts; pools consumed"
     init_round1
     at_head "$D/round2.jsonl" >"$tmp/r2.jsonl"
