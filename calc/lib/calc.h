@@ -272,6 +272,8 @@ typedef struct calc_eval_opts {
     bool explain;         /* record computation steps (--explain; it costs time in batch) */
     bool failures_only;   /* record only the failed conditions (batch without --explain) */
     bool no_fingerprint;  /* trial evaluations: the profile's fingerprint is not computed */
+    bool no_words;        /* records without their sentences for people (a line for machines:
+                           * batch's JSON Lines without --explain) */
     bool claims_only;     /* statuses and amounts only: no records, no fingerprint, the first
                            * failing condition decides (batch's claims pass, what-if costs) */
     const bool *only;     /* evaluate only these policies (by index), or NULL for all */

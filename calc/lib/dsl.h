@@ -33,6 +33,7 @@ typedef struct evalctx {
     arena *a;
     bool explain;
     bool all_records;
+    bool no_words; /* records without their sentences for people */
     bool status_only; /* claims: status and amount only, no records, first failure decides */
     const policy *cur;
     /* absent fields read by the Lua call under way */

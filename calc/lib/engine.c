@@ -588,6 +588,7 @@ calc_result *calc_eval_with(calc_engine *e, const calc_profile *prof, calc_date 
     c->a = &res->a;
     c->explain = o->explain;
     c->all_records = !o->failures_only;
+    c->no_words = o->no_words;
     c->status_only = o->claims_only;
     const int *comp = o->claims_only ? o->claims_comp : NULL;
     const bool *only = o->only;
