@@ -41,7 +41,7 @@ static void xprintf(char *buf, size_t cap, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, cap, fmt, ap);
+    calc_vfmt(buf, cap, fmt, ap);
     va_end(ap);
 }
 
