@@ -49,6 +49,17 @@ typedef struct cond_json {
     int64_t from, to;
 } cond_json;
 
+/* A policy's result in JSON: the parts that are the same for every profile, made once (output.c).
+ * ok: made; fit: every part fitted (else each result is written in full). */
+typedef struct pol_json {
+    bool ok, fit;
+    char head[160]; /* {"policy": "…", "status": " */
+    char kind[48];  /* ", "kind": "…", "amount": */
+    char unit[96];  /* in kind: , "unit": "…", "detail": ; else , "quantity": null, … */
+    char tail[320]; /* , "group": "…", "cap": "…", "pool": "…" (those it is in) */
+    unsigned short head_len, kind_len, unit_len, tail_len;
+} pol_json;
+
 typedef struct cond cond;
 struct cond {
     int op;

@@ -14,6 +14,7 @@ static const char *const status_words_en[] = {"eligible", "ineligible", "needs d
                                               "not in force", "superseded", "error"};
 static const char *const kind_en[] = {"cash", "in_kind", "match"};
 static const char *const tv_en[] = {"fail", "pass", "unknown"};
+static const unsigned char status_len[] = {8, 10, 10, 12, 10, 5};
 
 const char *calc_status_name(int st) { return status_en[st]; }
 
@@ -30,6 +31,10 @@ const char *calc_status_label(int st, int lang)
 static void json_money(sbuf *b, calc_money v)
 {
     char buf[40];
+    if (v == 0) { /* most amounts of most results */
+        LIT(b, "\"0.00\"");
+        return;
+    }
     calc_money_format(buf, v);
     sb_putn(b, "\"", 1);
     sb_puts(b, buf);
@@ -162,6 +167,56 @@ static void multi_json(sbuf *b, const polset *ps, const policy *p, const pres *r
     sb_puts(b, "]");
 }
 
+/* A policy's fixed parts of its result's JSON, made on first use (pol_json); false when the
+ * policy has none (each result is then written in full). */
+static bool pol_fixed(const polset *ps, const policy *p)
+{
+    pol_json *j = p->js;
+    if (!j)
+        return false;
+    if (j->ok)
+        return j->fit;
+    sbuf t = {0};
+    bool fit = true;
+    LIT(&t, "{\"policy\": ");
+    sb_json_str(&t, p->id);
+    LIT(&t, ", \"status\": \"");
+    fit &= keep(j->head, &j->head_len, sizeof j->head, t.p, t.n);
+    t.n = 0;
+    LIT(&t, "\", \"kind\": \"");
+    sb_puts(&t, kind_en[p->kind]);
+    LIT(&t, "\", \"amount\": ");
+    fit &= keep(j->kind, &j->kind_len, sizeof j->kind, t.p, t.n);
+    t.n = 0;
+    if (p->kind == K_IN_KIND) {
+        LIT(&t, ", \"unit\": \"");
+        sb_puts(&t, p->unit);
+        LIT(&t, "\"");
+    } else
+        LIT(&t, ", \"quantity\": null, \"unit\": null");
+    LIT(&t, ", \"detail\": ");
+    fit &= keep(j->unit, &j->unit_len, sizeof j->unit, t.p, t.n);
+    t.n = 0;
+    LIT(&t, " "); /* t has a buffer even when the policy is in no group, cap or pool */
+    if (p->group >= 0) {
+        sb_puts(&t, ", \"group\": ");
+        sb_json_str(&t, ps->group[p->group].name);
+    }
+    if (p->cap >= 0) {
+        sb_puts(&t, ", \"cap\": ");
+        sb_json_str(&t, ps->cap[p->cap].name);
+    }
+    if (p->pool >= 0) {
+        sb_puts(&t, ", \"pool\": ");
+        sb_json_str(&t, ps->pool[p->pool].name);
+    }
+    fit &= keep(j->tail, &j->tail_len, sizeof j->tail, t.p + 1, t.n - 1);
+    sb_free(&t);
+    j->fit = fit;
+    j->ok = true;
+    return fit;
+}
+
 /* The result as JSON into b; with a sink, what is complete is written to it policy by policy,
  * so that a profile of thousands of items is not held as text in memory whole. */
 static void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc_result *res,
@@ -192,23 +247,37 @@ static void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc
         }
         if (i)
             LIT(b, ", ");
-        LIT(b, "{\"policy\": ");
-        sb_json_str(b, p->id);
-        LIT(b, ", \"status\": \"");
-        sb_puts(b, status_en[r->status]);
-        LIT(b, "\", \"kind\": \"");
-        sb_puts(b, kind_en[p->kind]);
-        LIT(b, "\", \"amount\": ");
-        json_money(b, r->amount);
-        if (p->kind == K_IN_KIND) {
-            LIT(b, ", \"quantity\": ");
-            sb_int(b, (long long)r->quantity);
-            LIT(b, ", \"unit\": \"");
-            sb_puts(b, p->unit);
-            LIT(b, "\"");
-        } else
-            LIT(b, ", \"quantity\": null, \"unit\": null");
-        LIT(b, ", \"detail\": ");
+        bool fixed = pol_fixed(ps, p);
+        if (fixed) {
+            const pol_json *j = p->js;
+            sb_putn(b, j->head, j->head_len);
+            sb_putn(b, status_en[r->status], status_len[r->status]);
+            sb_putn(b, j->kind, j->kind_len);
+            json_money(b, r->amount);
+            if (p->kind == K_IN_KIND) {
+                LIT(b, ", \"quantity\": ");
+                sb_int(b, (long long)r->quantity);
+            }
+            sb_putn(b, j->unit, j->unit_len);
+        } else {
+            LIT(b, "{\"policy\": ");
+            sb_json_str(b, p->id);
+            LIT(b, ", \"status\": \"");
+            sb_puts(b, status_en[r->status]);
+            LIT(b, "\", \"kind\": \"");
+            sb_puts(b, kind_en[p->kind]);
+            LIT(b, "\", \"amount\": ");
+            json_money(b, r->amount);
+            if (p->kind == K_IN_KIND) {
+                LIT(b, ", \"quantity\": ");
+                sb_int(b, (long long)r->quantity);
+                LIT(b, ", \"unit\": \"");
+                sb_puts(b, p->unit);
+                LIT(b, "\"");
+            } else
+                LIT(b, ", \"quantity\": null, \"unit\": null");
+            LIT(b, ", \"detail\": ");
+        }
         if (p->kind == K_MATCH) {
             sb_puts(b, "[");
             for (size_t k = 0; k < r->ndetail; k++) {
@@ -244,17 +313,21 @@ static void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc
             sb_puts(b, ", \"cap_applied\": ");
             sb_json_str(b, r->cap_name);
         }
-        if (p->group >= 0) {
-            sb_puts(b, ", \"group\": ");
-            sb_json_str(b, ps->group[p->group].name);
-        }
-        if (p->cap >= 0) {
-            sb_puts(b, ", \"cap\": ");
-            sb_json_str(b, ps->cap[p->cap].name);
-        }
-        if (p->pool >= 0) {
-            sb_puts(b, ", \"pool\": ");
-            sb_json_str(b, ps->pool[p->pool].name);
+        if (fixed) {
+            sb_putn(b, p->js->tail, p->js->tail_len);
+        } else {
+            if (p->group >= 0) {
+                sb_puts(b, ", \"group\": ");
+                sb_json_str(b, ps->group[p->group].name);
+            }
+            if (p->cap >= 0) {
+                sb_puts(b, ", \"cap\": ");
+                sb_json_str(b, ps->cap[p->cap].name);
+            }
+            if (p->pool >= 0) {
+                sb_puts(b, ", \"pool\": ");
+                sb_json_str(b, ps->pool[p->pool].name);
+            }
         }
         multi_json(b, ps, p, r);
         if (conds)

@@ -668,6 +668,7 @@ int policy_load(polset *ps, sbx *s, policy *p, const char *path)
     size_t len;
     calc_error err;
     p->group = p->cap = p->pool = -1;
+    p->js = arena_alloc(&ps->a, sizeof *p->js);
     p->book = -1;
     p->item_cond = p->limit_param = -1;
     p->ref_params = LUA_NOREF;
