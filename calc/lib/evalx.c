@@ -133,8 +133,10 @@ static int x_between(E *e, const cond *c, const pobj *base, const char *prefix, 
     const char *f;
     const pval *v = date_of(c, base, &sn, &f);
     char a[16], b[16], d[16];
-    calc_date_format(a, (calc_date)reqv(e, &c->req[0]));
-    calc_date_format(b, (calc_date)reqv(e, &c->req[1]));
+    if (x->text || x->want_words) {
+        calc_date_format(a, (calc_date)reqv(e, &c->req[0]));
+        calc_date_format(b, (calc_date)reqv(e, &c->req[1]));
+    }
     XP(x->required, sizeof x->required, "between %s and %s", a, b);
     char rz[80], re[80];
     XW(rz, sizeof rz, "%s至%s期间", a, b);
@@ -145,7 +147,8 @@ static int x_between(E *e, const cond *c, const pobj *base, const char *prefix, 
         say(x, c, c->sn, "未填写", "not provided", rz, re);
         return TV_UNKNOWN;
     }
-    calc_date_format(d, (calc_date)v->u.i);
+    if (x->text || x->want_words)
+        calc_date_format(d, (calc_date)v->u.i);
     XP(x->actual, sizeof x->actual, "%s", d);
     say(x, c, sn, d, d, rz, re);
     return v->u.i >= reqv(e, &c->req[0]) && v->u.i <= reqv(e, &c->req[1]) ? TV_TRUE : TV_FALSE;
@@ -183,7 +186,8 @@ static int x_year_index(E *e, const cond *c, const pobj *base, const char *prefi
     }
     int64_t i = y - calc_date_year((calc_date)v->u.i) + 1;
     char d[16], az[80], ae[80];
-    calc_date_format(d, (calc_date)v->u.i);
+    if (x->text || x->want_words)
+        calc_date_format(d, (calc_date)v->u.i);
     XP(x->actual, sizeof x->actual, "%s (year index %lld)", d, (long long)i);
     XW(az, sizeof az, "%s（申报年度为第%lld年）", d, (long long)i);
     XW(ae, sizeof ae, "%s (the claim year is year %lld)", d, (long long)i);
@@ -644,7 +648,7 @@ static int x_ledger(E *e, const cond *c, const pobj *base, const char *prefix, x
         size_t nk = 0;
         for (size_t i = 0; i < c->nthreshold && nk < 16; i++)
             if (c->thresholds[i] / 100 >= at_least) {
-                snprintf(kb[nk], sizeof kb[nk], "%lld", (long long)(c->thresholds[i] / 100));
+                xprintf(kb[nk], sizeof kb[nk], "%lld", (long long)(c->thresholds[i] / 100));
                 keys[nk] = kb[nk];
                 nk++;
             }
@@ -664,6 +668,8 @@ static int x_ledger(E *e, const cond *c, const pobj *base, const char *prefix, x
                 c->key == KEY_ANY ? "" : " with key ", c->key == KEY_ANY ? "" : key,
                 c->in_claim_year ? " in the claim year" : "");
     }
+    if (!n && !x->text && !x->want_words)
+        return TV_TRUE;
     if (!n) {
         size_t any = ledger_count(ls, root, pol, NULL, LEDGER_ANY_YEAR, &first);
         XP(x->actual, sizeof x->actual, "none (%zu entries of %s)", any, pol);
@@ -690,8 +696,10 @@ static int x_stage(E *e, const cond *c, const pobj *base, const char *prefix, xr
     const pval *st = slot_at(base, c->pidx, c->plen);
     const pval *obj = slot_at(base, c->pidx2, c->plen2);
     char a[16], b[16];
-    calc_date_format(a, (calc_date)reqv(e, &c->req[0]));
-    calc_date_format(b, (calc_date)reqv(e, &c->req[1]));
+    if (x->text || x->want_words) {
+        calc_date_format(a, (calc_date)reqv(e, &c->req[0]));
+        calc_date_format(b, (calc_date)reqv(e, &c->req[1]));
+    }
     char rz[120], re[120];
     XW(rz, sizeof rz, "当前阶段的日期在%s至%s期间", a, b);
     XW(re, sizeof re, "the current stage's date from %s to %s", a, b);
