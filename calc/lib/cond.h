@@ -47,6 +47,18 @@ typedef struct cond_json {
     calc_date as_of;
     unsigned gen;
     int64_t from, to;
+    /* whole records of a number, date, yes/no or choice, by value (most reasons repeat:
+     * district = 建德市), each for its value, result and requirement */
+    struct cond_whole {
+        char text[576];
+        unsigned short len;
+        bool ok;
+        int type, tv;
+        int64_t v;
+        calc_date as_of;
+        unsigned gen;
+        int64_t from, to;
+    } whole[8];
 } cond_json;
 
 /* A policy's result in JSON: the parts that are the same for every profile, made once (output.c).

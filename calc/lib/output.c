@@ -56,10 +56,42 @@ static bool keep(char *slot, unsigned short *len, size_t cap, const char *text, 
  * JSON is made once per condition (and per as_of and parameter version for the requirement)
  * and copied after that. The scratch buffer t is reused across records. With labels, its
  * sentence for people follows (made for every record: it holds the value). */
+/* Whether record c's JSON is the one kept whole in its condition's cache (cond_json.whole),
+ * and what keys it: a plain record of a number, date, yes/no or choice. */
+static bool whole_key(const crec *c, const cond_json *js, bool plain)
+{
+    const pval *v = &c->v;
+    return plain && js->head[0] && !c->actual && !c->required && c->pol && c->c->field &&
+           c->c->op != C_ANY_ITEM && v->set &&
+           (v->type == T_ENUM || v->type == T_INT || v->type == T_MONEY || v->type == T_DATE ||
+            v->type == T_MONTH || v->type == T_BOOL);
+}
+
+/* The slot of record c's value: choices by their index, other values by a hash of it. */
+static struct cond_whole *whole_slot(const crec *c, cond_json *js)
+{
+    uint64_t h = (uint64_t)c->v.u.i * 0x9E3779B97F4A7C15ULL;
+    size_t n = sizeof js->whole / sizeof js->whole[0];
+    return &js->whole[c->v.type == T_ENUM ? (size_t)c->v.u.i % n : (size_t)(h >> 61) % n];
+}
+
+static bool whole_hit(const crec *c, const struct cond_whole *w)
+{
+    const policy *p = c->pol;
+    return w->ok && w->type == c->v.type && w->v == c->v.u.i && w->tv == c->result &&
+           w->as_of == c->as_of && w->gen == p->gen && w->from == p->from && w->to == p->to;
+}
+
 static void json_rec(sbuf *b, sbuf *t, const crec *c, bool labels)
 {
     cond_json *js = c->c ? c->c->js : NULL;
     bool plain = js && !c->field && (!c->prefix || !c->prefix[0]) && c->name == c->c->name;
+    struct cond_whole *w = !labels && whole_key(c, js, plain) ? whole_slot(c, js) : NULL;
+    if (w && whole_hit(c, w)) {
+        sb_putn(b, w->text, w->len);
+        return;
+    }
+    size_t start = b->n;
     if (plain && js->head[0]) {
         sb_putn(b, js->head, js->head_len);
     } else {
@@ -117,6 +149,16 @@ static void json_rec(sbuf *b, sbuf *t, const crec *c, bool labels)
     if (labels)
         json_rec_label(b, t, c);
     LIT(b, "}");
+    if (w) {
+        w->ok = keep(w->text, &w->len, sizeof w->text, b->p + start, b->n - start);
+        w->type = c->v.type;
+        w->v = c->v.u.i;
+        w->tv = c->result;
+        w->as_of = c->as_of;
+        w->gen = p->gen;
+        w->from = p->from;
+        w->to = p->to;
+    }
 }
 
 /* A policy in several groups or caps (book 2 §1.8): all of them, and the step each cap took
