@@ -42,7 +42,7 @@ else
 Q = @
 endif
 
-.PHONY: all deps demo test check sanitize valgrind fuzz bench bench-serve install uninstall clean man
+.PHONY: all deps demo test check sanitize valgrind fuzz bench bench-peers bench-serve install uninstall clean man
 
 all: $(BUILD)/calc
 
@@ -206,6 +206,17 @@ $(BUILD)/gen: tests/bench/gen.c | $(BUILD)
 bench: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/gen
 	@BUILD=$(BUILD) sh tests/bench/bench.sh
+
+# the peer benchmark (issue #18 item 2, tests/bench/peers/README.md): its workload generator, the
+# hand-written C baseline and the checksum of a compact result file
+PEER_PROGS = $(BUILD)/pgen $(BUILD)/peerbase $(BUILD)/peersum
+$(PEER_PROGS): $(BUILD)/%: tests/bench/peers/%.c | $(BUILD)
+	@echo CC $<
+	$(Q)$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(WERROR) -O2 -o $@ $<
+
+bench-peers: deps
+	@$(MAKE) --no-print-directory all $(PEER_PROGS)
+	@BUILD=$(BUILD) sh tests/bench/peers/bench.sh
 
 # wrk against POST /api/v1/eval with the example profile, on this machine's 2 cores.
 bench-serve: deps
