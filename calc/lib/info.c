@@ -703,6 +703,16 @@ int calc_policies_check(const calc_engine *e, calc_date today, calc_diags *d)
         }
         if (lint_wording(d, p, p->conds, p->ncond) && !rc)
             rc = CALC_ECHECK;
+        if (p->zero_grant && !ps->zero_grants) { /* book 1 §1: an amount of 0 is ineligible */
+            calc_loc loc = {p->file, p->zero_line, 0};
+            diag_at(d, CALC_ECHECK, &loc, p->id,
+                    "remove it; only a set whose rules grant 0 allows it (set.yaml: "
+                    "zero_grants: allowed)",
+                    "zero_amount = \"eligible\" in a set that does not allow zero grants: an "
+                    "amount of 0 is ineligible here (book 1 §1)");
+            if (!rc)
+                rc = CALC_ECHECK;
+        }
         if (lint_windows(d, p) && !rc)
             rc = CALC_ECHECK;
         if (p->to < today) {

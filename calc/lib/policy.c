@@ -585,6 +585,8 @@ static int read_policy(loader *ld, int t)
             FAIL(ld, line, "'limit' names unknown parameter '%s'", limit);
         p->params[p->limit_param].used = true;
     }
+    if (compile_rounding(ld, t, line))
+        return -1;
     p->ref_amount = p->ref_item = p->ref_quantity = p->ref_value = p->ref_detail = LUA_NOREF;
     if (p->kind == K_CASH) {
         if ((p->ref_amount = ref_fn(ld, t, "amount", true)) == -1)
