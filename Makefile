@@ -179,20 +179,22 @@ fuzz: deps
 # Every test runs on the normal build, again on the ASan+UBSan build, and the CLI tests once
 # more under valgrind; the last line sums them all.
 test: deps
-	@$(MAKE) --no-print-directory all $(TESTS) $(REPLAYS)
+	@$(MAKE) --no-print-directory all $(TESTS) $(REPLAYS) $(BUILD)/gen $(PEER_PROGS)
 	@$(MAKE) --no-print-directory BUILD=$(SAN_BUILD) CFLAGS="$(SAN_CFLAGS)" \
-	  LDFLAGS="$(SAN_LDFLAGS)" $(SAN_BUILD)/calc $(SAN_TESTS) $(FUZZ_TARGETS:%=$(SAN_BUILD)/replay_%)
+	  LDFLAGS="$(SAN_LDFLAGS)" $(SAN_BUILD)/calc $(SAN_TESTS) $(FUZZ_TARGETS:%=$(SAN_BUILD)/replay_%) \
+	  $(SAN_BUILD)/gen $(PEER_PROGS:$(BUILD)/%=$(SAN_BUILD)/%)
 	@$(MAKE) --no-print-directory $(FUZZ_BINS)
 	@BUILD=$(BUILD) SAN_BUILD=$(SAN_BUILD) FUZZ_BUILD=$(FUZZ_BUILD) VALGRIND=1 sh tests/run.sh
 
 # The normal build's suite alone (quick).
 check: deps
-	@$(MAKE) --no-print-directory all $(TESTS) $(REPLAYS)
+	@$(MAKE) --no-print-directory all $(TESTS) $(REPLAYS) $(BUILD)/gen $(PEER_PROGS)
 	@BUILD=$(BUILD) sh tests/run.sh
 
 sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=$(SAN_BUILD) CFLAGS="$(SAN_CFLAGS)" \
-	  LDFLAGS="$(SAN_LDFLAGS)" $(SAN_BUILD)/calc $(SAN_TESTS) $(FUZZ_TARGETS:%=$(SAN_BUILD)/replay_%)
+	  LDFLAGS="$(SAN_LDFLAGS)" $(SAN_BUILD)/calc $(SAN_TESTS) $(FUZZ_TARGETS:%=$(SAN_BUILD)/replay_%) \
+	  $(SAN_BUILD)/gen $(PEER_PROGS:$(BUILD)/%=$(SAN_BUILD)/%)
 	@BUILD=$(SAN_BUILD) sh tests/run.sh
 
 valgrind: all

@@ -4,8 +4,9 @@
  * any key order, whitespace, string escapes, true/false/null, a syntax error named by its line
  * — and writes the same information as `calc batch --format compact`: a header, then per
  * record its id, the total and each rule's status and amount, in calc's compact form (so both
- * outputs can be checked the same way). On stderr, the checksum: the sum of the totals and the
- * number of eligible results of each rule. Money is integer fen, never double.
+ * outputs can be checked the same way). On stderr, the checksum: the sum of the totals, the
+ * number of eligible results of each rule and the sum of each rule's amounts. Money is integer
+ * fen, never double.
  * usage: peerbase [FILE] > results.txt */
 #include <stdint.h>
 #include <stdio.h>
@@ -327,7 +328,7 @@ int main(int argc, char **argv)
     static const char head[] = "# id total peer-r1 peer-r2 peer-r3 peer-r4 peer-r5\n";
     put(&o, head, sizeof head - 1);
     int64_t (*const rule[NRULES])(const rec *) = {r1, r2, r3, r4, r5};
-    int64_t sum = 0, eligible[NRULES] = {0};
+    int64_t sum = 0, eligible[NRULES] = {0}, amounts[NRULES] = {0};
     size_t cap = 1 << 20, have = 0;
     char *buf = malloc(cap);
     long line = 0;
@@ -358,6 +359,7 @@ int main(int argc, char **argv)
                 for (int k = 0; k < NRULES; k++)
                     if ((a[k] = rule[k](&r)) >= 0) {
                         total += a[k];
+                        amounts[k] += a[k];
                         eligible[k]++;
                     }
                 sum += total;
@@ -397,6 +399,11 @@ int main(int argc, char **argv)
         char t[32];
         int n = snprintf(t, sizeof t, " %lld", (long long)eligible[k]);
         put(&m, t, (size_t)n);
+    }
+    put(&m, " amounts", 8);
+    for (int k = 0; k < NRULES; k++) {
+        put(&m, " ", 1);
+        put_money(&m, amounts[k]);
     }
     put(&m, "\n", 1);
     fwrite(m.p, 1, m.n, stderr);

@@ -1,6 +1,7 @@
 /* peersum.c — the peer benchmark's checksum of a result file in calc's compact form (`calc
  * batch --format compact`, or peerbase's output, which is the same form): the sum of the
- * records' totals and, per column, the number of eligible results; exact, in integer fen. The
+ * records' totals and, per column, the number of eligible results and the sum of their amounts;
+ * exact, in integer fen. The
  * line it prints is the one peerbase prints on stderr, so the two compare as text. A line that
  * is not of the form (an error line "! …", a bad amount) is counted and makes the status 1.
  * usage: peersum [FILE] */
@@ -48,7 +49,7 @@ int main(int argc, char **argv)
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
-    int64_t sum = 0, eligible[MAXCOL] = {0};
+    int64_t sum = 0, eligible[MAXCOL] = {0}, amounts[MAXCOL] = {0};
     int ncol = -1;
     long bad = 0, lineno = 0;
     while ((n = getline(&line, &cap, in)) > 0) {
@@ -76,8 +77,13 @@ int main(int argc, char **argv)
         int col = 0;
         while (*s == ' ') {
             s++;
-            if (col < MAXCOL && *s == 'e')
+            if (col < MAXCOL && *s == 'e') {
                 eligible[col]++;
+                const char *a = s + 1;
+                int64_t v;
+                if (*a >= '0' && *a <= '9' && money(&a, &v) == 0)
+                    amounts[col] += v;
+            }
             while (*s && *s != ' ' && *s != '\n')
                 s++;
             col++;
@@ -93,6 +99,9 @@ int main(int argc, char **argv)
            (long long)(sum % 100));
     for (int k = 0; k < (ncol > 0 ? ncol : 0) && k < MAXCOL; k++)
         printf(" %lld", (long long)eligible[k]);
+    printf(" amounts");
+    for (int k = 0; k < (ncol > 0 ? ncol : 0) && k < MAXCOL; k++)
+        printf(" %lld.%02lld", (long long)(amounts[k] / 100), (long long)(amounts[k] % 100));
     printf("\n");
     return bad ? 1 : 0;
 }
