@@ -26,6 +26,14 @@ rec() {
 
 check "the peer set passes calc policies check (zero_grants: allowed)" "$CALC" policies check "$P"
 
+begin "policies show says a policy's rounding and its zero grant"
+run policies show peer-r5 --policies "$P" --lang en
+want_line out "  rounding: rounded down to the yuan"
+want_line out "  an amount of 0 is a grant of 0 (eligible)"
+run policies show peer-r1 --policies "$P" --lang en
+want_no_match out "rounding:|grant of 0"
+end
+
 # R2 (10 %, floored to the yuan): 1,000,010 → 100,001 exactly; 1,000,009.99 → 100,000.999,
 # floored to 100,000 (half up to the fen would give 100,001.00); 999,999.99 is below the
 # 1,000,000 minimum. R5 (5 %, floored, eligible at 0): tax 20 → 1.00; 19.99 → 0.9995 → 0.00,
