@@ -214,7 +214,8 @@ bench: deps
 PEER_PROGS = $(BUILD)/pgen $(BUILD)/peerbase $(BUILD)/peersum
 $(PEER_PROGS): $(BUILD)/%: tests/bench/peers/%.c | $(BUILD)
 	@echo CC $<
-	$(Q)$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(WERROR) -O2 -o $@ $<
+	$(Q)$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(WERROR) -O2 -o $@ $< \
+	  $(if $(filter %/peerbase,$@),$(shell $(PKG_CONFIG) --cflags --libs yajl 2>/dev/null))
 
 bench-peers: deps
 	@$(MAKE) --no-print-directory all $(PEER_PROGS)

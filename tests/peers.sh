@@ -235,6 +235,13 @@ want_rc 0
 want_same "the baseline's checksum and peersum of calc's output" "$tmp/base.sum" "$tmp/out"
 end
 
+begin "peer workload: the baseline reading with yajl gives the same results and checksum"
+runx "$BUILD/peerbase" --yajl "$tmp/peers.jsonl"
+want_rc 0
+want_same "the hand-rolled and the yajl reading" "$tmp/base.out" "$tmp/out"
+want_same "their checksums" "$tmp/base.sum" "$tmp/err"
+end
+
 begin "peersum: a changed amount or a lost line changes the checksum"
 # the first line with an eligible result: its first amount gains a leading 1; then deleted
 k=$(awk 'NR > 1 && / e[0-9]/ { print NR; exit }' "$tmp/base.out")

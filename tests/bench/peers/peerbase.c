@@ -7,11 +7,14 @@
  * outputs can be checked the same way). On stderr, the checksum: the sum of the totals, the
  * number of eligible results of each rule and the sum of each rule's amounts. Money is integer
  * fen, never double.
- * usage: peerbase [FILE] > results.txt */
+ * With --yajl it reads the records with yajl's callbacks instead (the parser calc uses), to
+ * show how much of a gap is the parser's.
+ * usage: peerbase [--yajl] [FILE] > results.txt */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <yajl/yajl_parse.h>
 
 #define NRULES 5
 
@@ -316,19 +319,156 @@ static int64_t r5(const rec *r)
     return min64(50000000, r->tax * 5 / 100 * 100); /* eligible even when 0 */
 }
 
-int main(int argc, char **argv)
+/* ---- one record: its rules, its line, the checksum's counts ---- */
+
+static out o;
+static int64_t sum, eligible[NRULES], amounts[NRULES];
+
+static void emit(const rec *r)
 {
-    FILE *in = argc > 1 ? fopen(argv[1], "rb") : stdin;
-    if (!in) {
-        perror(argv[1]);
-        return 1;
+    static int64_t (*const rule[NRULES])(const rec *) = {r1, r2, r3, r4, r5};
+    int64_t total = 0, a[NRULES];
+    for (int k = 0; k < NRULES; k++)
+        if ((a[k] = rule[k](r)) >= 0) {
+            total += a[k];
+            amounts[k] += a[k];
+            eligible[k]++;
+        }
+    sum += total;
+    put(&o, r->id, strlen(r->id));
+    put(&o, " ", 1);
+    put_money(&o, total);
+    for (int k = 0; k < NRULES; k++) {
+        if (a[k] < 0)
+            put(&o, " i", 2);
+        else {
+            put(&o, " e", 2);
+            put_money(&o, a[k]);
+        }
     }
-    static char obuf[1 << 16];
-    out o = {obuf, 0, sizeof obuf};
-    static const char head[] = "# id total peer-r1 peer-r2 peer-r3 peer-r4 peer-r5\n";
-    put(&o, head, sizeof head - 1);
-    int64_t (*const rule[NRULES])(const rec *) = {r1, r2, r3, r4, r5};
-    int64_t sum = 0, eligible[NRULES] = {0}, amounts[NRULES] = {0};
+    put(&o, "\n", 1);
+}
+
+/* ---- --yajl: the same records read with yajl's callbacks instead (for comparison) ---- */
+
+typedef struct yctx {
+    rec r;
+    char key[64];
+    int depth;
+} yctx;
+
+static void yset_str(yctx *y, const char *s, size_t n)
+{
+    char *dst = NULL;
+    size_t cap = 0;
+    if (!strcmp(y->key, "id"))
+        dst = y->r.id, cap = sizeof y->r.id;
+    else if (!strcmp(y->key, "district"))
+        dst = y->r.district, cap = sizeof y->r.district;
+    else if (!strcmp(y->key, "industry"))
+        dst = y->r.industry, cap = sizeof y->r.industry;
+    else if (!strcmp(y->key, "store_kind"))
+        dst = y->r.store_kind, cap = sizeof y->r.store_kind;
+    else if (!strcmp(y->key, "brand_level"))
+        dst = y->r.brand_level, cap = sizeof y->r.brand_level;
+    else if (!strcmp(y->key, "founded"))
+        dst = y->r.founded, cap = sizeof y->r.founded;
+    if (dst) {
+        n = n < cap - 1 ? n : cap - 1;
+        memcpy(dst, s, n);
+        dst[n] = 0;
+    }
+}
+
+static int y_string(void *ud, const unsigned char *s, size_t n)
+{
+    yset_str(ud, (const char *)s, n);
+    return 1;
+}
+
+static int y_integer(void *ud, long long v)
+{
+    yctx *y = ud;
+    if (!strcmp(y->key, "id"))
+        snprintf(y->r.id, sizeof y->r.id, "%lld", v);
+    else if (!strcmp(y->key, "registered_capital_yuan"))
+        y->r.capital = v;
+    else if (!strcmp(y->key, "revenue_yuan"))
+        y->r.revenue = v;
+    else if (!strcmp(y->key, "rd_expense_yuan"))
+        y->r.rd = v;
+    else if (!strcmp(y->key, "tax_paid_yuan"))
+        y->r.tax = v;
+    else if (!strcmp(y->key, "employees"))
+        y->r.employees = v;
+    else if (!strcmp(y->key, "hq_star"))
+        y->r.hq_star = v;
+    else if (!strcmp(y->key, "talent_count"))
+        y->r.talent = v;
+    return 1;
+}
+
+static int y_boolean(void *ud, int v)
+{
+    yctx *y = ud;
+    if (!strcmp(y->key, "is_first_store"))
+        y->r.first = v;
+    return 1;
+}
+
+static int y_start_map(void *ud)
+{
+    yctx *y = ud;
+    if (y->depth++ == 0)
+        memset(&y->r, 0, sizeof y->r);
+    return 1;
+}
+
+static int y_key(void *ud, const unsigned char *s, size_t n)
+{
+    yctx *y = ud;
+    n = n < sizeof y->key - 1 ? n : sizeof y->key - 1;
+    memcpy(y->key, s, n);
+    y->key[n] = 0;
+    return 1;
+}
+
+static int y_end_map(void *ud)
+{
+    yctx *y = ud;
+    if (--y->depth == 0)
+        emit(&y->r);
+    return 1;
+}
+
+static int run_yajl(FILE *in)
+{
+    static const yajl_callbacks cb = {NULL, y_boolean, y_integer, NULL, NULL, y_string,
+                                      y_start_map, y_key, y_end_map, NULL, NULL};
+    yctx y;
+    memset(&y, 0, sizeof y);
+    yajl_handle h = yajl_alloc(&cb, NULL, &y);
+    yajl_config(h, yajl_allow_multiple_values, 1);
+    static unsigned char buf[1 << 16];
+    size_t n;
+    yajl_status st = yajl_status_ok;
+    while (st == yajl_status_ok && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        st = yajl_parse(h, buf, n);
+    if (st == yajl_status_ok)
+        st = yajl_complete_parse(h);
+    if (st != yajl_status_ok) {
+        unsigned char *m = yajl_get_error(h, 0, NULL, 0);
+        fprintf(stderr, "peerbase: %s\n", (char *)m);
+        yajl_free_error(h, m);
+    }
+    yajl_free(h);
+    return st == yajl_status_ok ? 0 : 1;
+}
+
+/* ---- the hand-rolled reader: line by line, in blocks ---- */
+
+static int run_own(FILE *in)
+{
     size_t cap = 1 << 20, have = 0;
     char *buf = malloc(cap);
     long line = 0;
@@ -355,26 +495,7 @@ int main(int argc, char **argv)
             if (c.s < le) { /* a blank line is skipped */
                 rec r;
                 parse(&c, &r);
-                int64_t total = 0, a[NRULES];
-                for (int k = 0; k < NRULES; k++)
-                    if ((a[k] = rule[k](&r)) >= 0) {
-                        total += a[k];
-                        amounts[k] += a[k];
-                        eligible[k]++;
-                    }
-                sum += total;
-                put(&o, r.id, strlen(r.id));
-                put(&o, " ", 1);
-                put_money(&o, total);
-                for (int k = 0; k < NRULES; k++) {
-                    if (a[k] < 0)
-                        put(&o, " i", 2);
-                    else {
-                        put(&o, " e", 2);
-                        put_money(&o, a[k]);
-                    }
-                }
-                put(&o, "\n", 1);
+                emit(&r);
             }
             p = nl ? nl + 1 : end;
             if (!nl)
@@ -385,12 +506,34 @@ int main(int argc, char **argv)
         if (eof && have == 0)
             break;
     }
-    out_flush(&o);
     free(buf);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    int use_yajl = argc > 1 && strcmp(argv[1], "--yajl") == 0;
+    if (use_yajl) {
+        argv++;
+        argc--;
+    }
+    FILE *in = argc > 1 ? fopen(argv[1], "rb") : stdin;
+    if (!in) {
+        perror(argv[1]);
+        return 1;
+    }
+    static char obuf[1 << 16];
+    o = (out){obuf, 0, sizeof obuf};
+    static const char head[] = "# id total peer-r1 peer-r2 peer-r3 peer-r4 peer-r5\n";
+    put(&o, head, sizeof head - 1);
+    int rc = use_yajl ? run_yajl(in) : run_own(in);
+    out_flush(&o);
     if (fflush(stdout) || ferror(in)) {
         fprintf(stderr, "peerbase: I/O error\n");
         return 1;
     }
+    if (rc)
+        return rc;
     out m = {obuf, 0, sizeof obuf};
     put(&m, "checksum: total ", 16);
     put_money(&m, sum);
