@@ -134,6 +134,58 @@ want_rc 4
 want_line out "1 0.00 x"
 end
 
+# hostile declarations and arguments: each a load error or the policy's error, never a default
+for bad in 'rounding = 5,:must be "half_up"' 'rounding = "FLOOR_YUAN",:must be "half_up"' \
+           'zero_amount = true,:must be "eligible" or "ineligible"' \
+           'zero_amount = "yes",:must be "eligible" or "ineligible"'; do
+    clause=${bad%%:*} want=${bad#*:}
+    policy "$clause" "return 1" | mkset "$tmp/h"
+    begin "hostile: $clause is a load error"
+    run policies check "$tmp/h"
+    want_rc 4
+    grep -Fq -- "$want" "$tmp/err" || problem "stderr lacks '$want': $(head -c 300 "$tmp/err")"
+    end
+    rm -rf "$tmp/h"
+done
+for body in 'return pct(e.tax_paid_yuan, p.rate, {})' 'return pct(e.tax_paid_yuan, p.rate, 2)' \
+            'return pct(9000000000000000000, 20000, "floor_yuan")' \
+            'return pct(9000000000000000000, 20000, "half_up_yuan")'; do
+    policy "" "$body" | mkset "$tmp/h"
+    begin "hostile: $body is the policy's error (a bad mode, or out of range: never a wrap)"
+    run batch "$tmp/one.jsonl" --policies "$tmp/h" $AS -q --format compact
+    want_rc 4
+    want_line out "1 0.00 x"
+    run batch "$tmp/one.jsonl" --policies "$tmp/h" $AS -q
+    want_match out '"status": "error"'
+    end
+    rm -rf "$tmp/h"
+done
+# a tiny and a negative product: floor_yuan of 0.99 is 0, of a negative amount an error
+policy 'rounding = "floor_yuan",' 'return pct(99, 10000)' | mkset "$tmp/h"
+begin "floor_yuan of ¥0.99 is ¥0.00: ineligible in a set without zero grants"
+run batch "$tmp/one.jsonl" --policies "$tmp/h" $AS -q --format compact
+want_line out "1 0.00 i"
+end
+rm -rf "$tmp/h"
+mkdir -p "$tmp/inkind"
+cp "$P/schema.yaml" "$tmp/inkind/"
+cat >"$tmp/inkind/t-one.lua" <<'EOF2'
+return policy {
+  id = "t-one", kind = "in_kind", unit = "units", zero_amount = "eligible",
+  title = { zh = "测试", en = "test" },
+  source = { doc = "tests/peers.sh", quote = "a test" },
+  in_force = { "2025-01-01", "2030-12-31" },
+  conditions = { greater_than("tax_paid_yuan", 0) },
+  quantity = function(e, p) return 1 end,
+  value = function(q, p) return 0 end,
+}
+EOF2
+begin "hostile: zero_amount = eligible on an in-kind policy is a load error"
+run policies check "$tmp/inkind"
+want_rc 4
+want_match err 'zero_amount = "eligible" is for cash policies'
+end
+
 # zero grants: the same policy in a set without zero_grants (the books' rule) and with it
 policy '' "return min(pct(e.tax_paid_yuan, p.rate), 0)" 'zero_amount = "eligible",' | mkset "$tmp/z-no"
 begin "zero_amount = eligible without zero_grants in set.yaml: a lint error, and 0 stays ineligible"
