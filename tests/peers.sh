@@ -191,7 +191,7 @@ policy '' "return min(pct(e.tax_paid_yuan, p.rate), 0)" 'zero_amount = "eligible
 begin "zero_amount = eligible without zero_grants in set.yaml: a lint error, and 0 stays ineligible"
 run policies check "$tmp/z-no"
 want_rc 1
-want_match err "t-one.lua:1: error: t-one: zero_amount = \"eligible\" in a set that does not allow zero grants: an amount of 0 is ineligible here \(book 1 §1\)"
+want_match err "t-one.lua:9: error: t-one: zero_amount = \"eligible\" in a set that does not allow zero grants: an amount of 0 is ineligible here \(book 1 §1\)"
 run batch "$tmp/one.jsonl" --policies "$tmp/z-no" $AS -q --format compact
 want_line out "1 0.00 i"
 end
@@ -223,7 +223,7 @@ sed -i 's/^  kind = "cash",$/  kind = "cash",\n  zero_amount = "eligible",/' "$t
 begin "the default set: zero_amount = eligible is a lint error (book 1 §1)"
 run policies check "$tmp/default"
 want_rc 1
-want_match err "sc25-hq-star.lua:2: error: sc25-hq-star: zero_amount = \"eligible\" in a set that does not allow zero grants"
+want_match err "sc25-hq-star.lua:5: error: sc25-hq-star: zero_amount = \"eligible\" in a set that does not allow zero grants"
 n=$(grep -c "zero_amount" "$tmp/err")
 want_eq "lint errors about zero_amount" "$n" 1
 end

@@ -681,6 +681,8 @@ int policy_load(polset *ps, sbx *s, policy *p, const char *path)
     struct load_args a = {&ld, s, path, text, len};
     char msg[512];
     int rc = sbx_protect(s, load_body, &a, msg, sizeof msg);
+    if (rc == 0 && p->zero_grant) /* the lint names the declaration's own line */
+        p->zero_line = source_line_of(text, len, "zero_amount", p->zero_line);
     for (size_t k = 0; rc == 0 && k < p->nparam; k++) /* an amount from an example value */
         if (p->params[k].mark == 2 && source_reads_field(text, len, p->params[k].name))
             p->illustrative = true;

@@ -443,6 +443,23 @@ int compile_rounding(loader *ld, int t, unsigned line)
     return 0;
 }
 
+unsigned source_line_of(const char *text, size_t len, const char *word, unsigned dflt)
+{
+    size_t wl = strlen(word);
+    unsigned line = 1;
+    for (size_t i = 0; i < len; line++) {
+        size_t j = i;
+        while (j < len && (text[j] == ' ' || text[j] == '\t'))
+            j++;
+        if (len - j >= wl && memcmp(text + j, word, wl) == 0)
+            return line;
+        while (i < len && text[i] != '\n')
+            i++;
+        i++;
+    }
+    return dflt;
+}
+
 int compile_windows(loader *ld, int t)
 {
     lua_State *L = ld->L;
