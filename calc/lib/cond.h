@@ -38,7 +38,7 @@ enum { RV_LIT, RV_PARAM, RV_YEARS_BEFORE_AS_OF, RV_IN_FORCE_FROM, RV_IN_FORCE_TO
 enum { KEY_ANY, KEY_CLAIM_YEAR, KEY_FIELD, KEY_THRESHOLD };
 
 /* The JSON text of a condition's record that does not depend on the profile, made when first
- * written (output.c): its name and field, and its requirement for one as_of and one version
+ * written (resultjson.c): its name and field, and its requirement for one as_of and one version
  * of the policy's parameters and dates. Empty when not made (or too long to keep). */
 typedef struct cond_json {
     char head[192]; /* {"name": "…", "field": "…", "actual": */
@@ -61,7 +61,7 @@ typedef struct cond_json {
     } whole[8];
 } cond_json;
 
-/* A policy's result in JSON: the parts that are the same for every profile, made once (output.c).
+/* A policy's result in JSON: the parts that are the same for every profile, made once (resultjson.c).
  * ok: made; fit: every part fitted (else each result is written in full). */
 typedef struct pol_json {
     bool ok, fit;

@@ -69,7 +69,7 @@ typedef struct policy {
     int group, cap, pool; /* indexes (the first group and cap), or -1 */
     uint64_t groups, caps;  /* every group and cap it is in (book 2 §1.8), bit i for index i */
     unsigned gen;         /* counts changes of the parameters */
-    pol_json *js;         /* its result's fixed JSON (output.c) */
+    pol_json *js;         /* its result's fixed JSON (resultjson.c) */
 } policy;
 
 typedef struct decl { /* a group, cap or pool */
