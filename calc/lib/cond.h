@@ -61,8 +61,8 @@ typedef struct cond_json {
     } whole[8];
 } cond_json;
 
-/* A policy's result in JSON: the parts that are the same for every profile, made once (resultjson.c).
- * ok: made; fit: every part fitted (else each result is written in full). */
+/* A policy's result in JSON: the parts that are the same for every profile, made once
+ * (resultjson.c). ok: made; fit: every part fitted (else each result is written in full). */
 typedef struct pol_json {
     bool ok, fit;
     char head[160]; /* {"policy": "…", "status": " */
