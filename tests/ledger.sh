@@ -320,6 +320,22 @@ suite() {
     want_eq "the amounts add up to the total" "$sum" "915000.00"
     end
 
+    begin "$E: grant - reads standard input; export -o writes a file, complete"
+    fresh
+    "$CALC" ledger init --ledger "$L" >/dev/null
+    runx sh -c "$CALC grant - --ledger '$L' --round in --at $AT --lang en <'$D/round1.jsonl'"
+    want_rc 0
+    want_match out "^round in recorded: 4 grant rows \(seq 1 to 4\) from 2 records"
+    g ledger export -o "$tmp/ex.jsonl"
+    want_rc 0
+    want_out_empty
+    want_eq "export lines" "$(wc -l <"$tmp/ex.jsonl" | tr -d ' ')" 5
+    g ledger export --format csv -o "$tmp/ex.csv"
+    want_eq "csv header" "$(head -n 1 "$tmp/ex.csv")" "seq,kind,ref,enterprise,policy,claim_year,grant_key,slot,amount,amount_before_pool,quantity,pool,round_name,reason,as_of,policy_set,profile,computed_head,recorded_by,recorded_at,prev_hash,hash"
+    g ledger export --format table
+    want_rc 2
+    end
+
     begin "$E: CALC_LEDGER names the ledger; SOURCE_DATE_EPOCH the time"
     fresh
     CALC_LEDGER=$L runx "$CALC" ledger init
