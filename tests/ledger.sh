@@ -533,6 +533,7 @@ story() {
         "$CALC" ledger --ledger "$L" --format $f >"$tmp/$1.$f"
         "$CALC" ledger --ledger "$L" --format $f --enterprise E-GAMMA --lang en >>"$tmp/$1.$f"
     done
+    "$CALC" ledger verify --ledger "$L" >"$tmp/$1.verify"
     "$CALC" ledger export --ledger "$L" >"$tmp/$1.export"
     "$CALC" ledger export --ledger "$L" --format csv >>"$tmp/$1.export"
 }
@@ -551,7 +552,7 @@ done
 begin "the same query and export bytes from SQLite and PostgreSQL"
 case " $ENGINES " in
 *" pg "*)
-    for f in table json csv export; do
+    for f in table json csv export verify; do
         want_same "the $f" "$tmp/sqlite.$f" "$tmp/pg.$f"
     done
     [ -s "$tmp/sqlite.export" ] || problem "no export"
