@@ -374,6 +374,35 @@ int calc_sign_digest(const char *key_path, const char digest_hex[65], char *sig_
 int calc_verify_digest(const char *pub_path, const char digest_hex[65], const char *sig_b64,
                        char key_fp[72], calc_error *err);
 
+/* ---- history from the grants ledger (history.c) ----
+ * With a ledger, an enterprise's history comes from the records, never from its profile: book
+ * 2's awards[] (one entry per live grant: its claim year, what was paid if paid, else granted,
+ * and its key), book 1's hq.star_rewarded_before (the highest star among its sc25-hq-star
+ * grants) and listing.stages_paid (the stages of its gs17-listing grants). */
+#ifndef CALC_AWARD_DEFINED
+#define CALC_AWARD_DEFINED
+typedef struct calc_award { /* one live grant: not revoked */
+    const char *enterprise, *policy, *key, *pool;
+    int32_t year;      /* claim year */
+    calc_money amount; /* paid if paid, else granted */
+    int64_t quantity;  /* in-kind units/m², 0 for cash */
+    int64_t seq;
+} calc_award;
+#endif
+typedef struct calc_history calc_history;
+/* The history of v[0..n) (any order; everything copied) read at the ledger's head (hex, "" for
+ * an empty ledger) and seq. NULL when out of memory. */
+calc_history *calc_history_new(const calc_award *v, size_t n, const char *head, int64_t seq);
+void calc_history_free(calc_history *h);
+const char *calc_history_head(const calc_history *h, int64_t *seq);
+/* The enterprise's live grants (sorted by policy, year, key), *n of them; NULL when none. */
+const calc_award *calc_history_of(const calc_history *h, const char *enterprise, size_t *n);
+/* From now on every profile e validates gets its history from h (a profile that states its own
+ * is an input error naming the field), every eligible result carries its claim year and keys,
+ * and result lines the ledger's head. h outlives e; NULL: calc as without a ledger. */
+void calc_engine_set_history(calc_engine *e, const calc_history *h);
+const calc_history *calc_engine_history(const calc_engine *e);
+
 /* ---- batch ---- */
 /* CALC_OUT_XLSX: a workbook (results, summary and pools sheets) at output, which must name a
  * file */
@@ -405,6 +434,7 @@ typedef struct calc_batch_opts {
                                 * results when the run completes, or NULL; needs output */
     const char *manifest_key;  /* an Ed25519 private key (PEM) that signs the manifest's digest,
                                 * or NULL */
+    const calc_history *history; /* --ledger: the enterprises' history, or NULL */
 } calc_batch_opts;
 /* Evaluates every record of the inputs; 0, or the CALC_E* code of the worst problem met (a
  * bad record CALC_ESCHEMA, a policy error CALC_EPOLICY, an unreadable input or output

@@ -2,6 +2,7 @@
  * table (CJK counted double width) with --explain's conditions, steps and sources.
  * It formats; it never decides a status or an amount. */
 #include "explain.h"
+#include "polkey.h"
 
 #include <string.h>
 
@@ -257,6 +258,8 @@ static void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc
             sb_json_str(b, ps->pool[p->pool].name);
         }
         multi_json(b, ps, p, r);
+        if (ps->schema.history) /* --ledger: what calc grant records (polkey.c) */
+            polkey_json(b, p, r, res->as_of);
         if (conds)
             json_people(b, ps, p, r);
         if (r->status == ST_ERROR) {
@@ -407,7 +410,15 @@ static void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc
         }
         LIT(b, "}");
     }
-    sb_puts(b, "}}");
+    sb_puts(b, "}");
+    if (ps->schema.history) { /* --ledger: the head the history was read at */
+        int64_t seq;
+        const char *head = calc_history_head(ps->schema.history, &seq);
+        LIT(b, ", \"ledger\": {\"head\": ");
+        sb_json_str(b, head);
+        sb_printf(b, ", \"seq\": %lld}", (long long)seq);
+    }
+    sb_puts(b, "}");
     sb_free(&scratch);
 }
 
