@@ -457,6 +457,12 @@ typedef struct calc_replay_batch_opts {
 /* 0 when every record matches and every digest of the manifest holds, CALC_ECHECK when not
  * (every difference named on out), another CALC_E* code when the replay could not run. */
 int calc_replay_batch(const calc_replay_batch_opts *o);
+/* `calc new POPULATION --ledger L` (newly.c): the enterprises newly entitled — every eligible
+ * result of the batch o (o->history set) whose policy, claim year and key the ledger has not
+ * granted, one row per key with its share of the amount and the data still to confirm
+ * (missing); format 0 a table, 1 JSON, 2 CSV, 3 a workbook at o->output. 0 or a CALC_E* code
+ * as calc_batch's. */
+int calc_new(FILE *out, const calc_batch_opts *o, int format, int lang);
 /* The CALC_E* code of an exit status (calc_exit_status's inverse: 2 is CALC_EIO). */
 int calc_status_code(int status);
 

@@ -309,3 +309,88 @@ void history_granted(const polset *ps, const calc_profile *prof, calc_result *re
         r->reason = v;
     }
 }
+
+calc_history *history_of_profile(const polset *ps, const calc_profile *p, const char *head,
+                                 int64_t seq)
+{
+    const plist *l = NULL;
+    if (ps->ledger.list) {
+        const pval *v = &p->root.u.o->slot[ps->ledger.list->index];
+        l = v->set && v->type == T_LIST ? v->u.l : NULL;
+    }
+    size_t n = l ? l->n : 0;
+    calc_award *v = calloc(n ? n : 1, sizeof *v);
+    if (!v)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        const pval *s = l->item[i].u.o->slot;
+        v[i].enterprise = p->id;
+        v[i].policy = s[ps->ledger.ipolicy].set ? s[ps->ledger.ipolicy].u.s : "";
+        v[i].key = s[ps->ledger.ikey].set ? s[ps->ledger.ikey].u.s : "";
+        v[i].year = s[ps->ledger.iyear].set ? (int32_t)s[ps->ledger.iyear].u.i : 0;
+        v[i].amount = s[ps->ledger.iamount].set ? s[ps->ledger.iamount].u.i : 0;
+        v[i].seq = (int64_t)i + 1;
+    }
+    calc_history *h = calc_history_new(v, n, head, seq);
+    free(v);
+    return h;
+}
+
+/* ---- the snapshot in a batch's manifest ---- */
+
+void history_json(sbuf *j, const calc_history *h)
+{
+    SB_LIT(j, "{\"head\": ");
+    sb_json_str(j, h->head);
+    sb_printf(j, ", \"seq\": %lld, \"history\": [", (long long)h->seq);
+    for (size_t i = 0; i < h->n; i++) {
+        const calc_award *a = &h->v[i];
+        char m[40];
+        sb_puts(j, i ? ",\n    [" : "\n    [");
+        sb_json_str(j, a->enterprise ? a->enterprise : "");
+        SB_LIT(j, ", ");
+        sb_json_str(j, a->policy ? a->policy : "");
+        sb_printf(j, ", %d, ", (int)a->year);
+        sb_json_str(j, a->key ? a->key : "");
+        sb_printf(j, ", \"%s\", %lld, ", calc_money_format(m, a->amount), (long long)a->quantity);
+        if (a->pool)
+            sb_json_str(j, a->pool);
+        else
+            SB_LIT(j, "null");
+        sb_printf(j, ", %lld]", (long long)a->seq);
+    }
+    SB_LIT(j, "]}");
+}
+
+static const char *item_text(const value *row, size_t i)
+{
+    const value *v = row->type == V_SEQ && i < row->n ? row->items[i] : NULL;
+    return v && v->type == V_SCALAR && strcmp(v->str, "null") ? v->str : NULL;
+}
+
+calc_history *history_from_json(const value *lg)
+{
+    const value *hd = map_get(lg, "head"), *sq = map_get(lg, "seq"), *rows = map_get(lg, "history");
+    if (!hd || hd->type != V_SCALAR || !sq || sq->type != V_SCALAR || !rows ||
+        rows->type != V_SEQ)
+        return NULL;
+    calc_award *v = calloc(rows->n ? rows->n : 1, sizeof *v);
+    if (!v)
+        return NULL;
+    for (size_t i = 0; i < rows->n; i++) {
+        const value *r = rows->items[i];
+        const char *amt = item_text(r, 4);
+        v[i].enterprise = item_text(r, 0);
+        v[i].policy = item_text(r, 1);
+        v[i].year = item_text(r, 2) ? (int32_t)atoi(item_text(r, 2)) : 0;
+        v[i].key = item_text(r, 3);
+        if (!amt || calc_money_parse(&v[i].amount, amt, strlen(amt), NULL))
+            v[i].amount = 0;
+        v[i].quantity = item_text(r, 5) ? strtoll(item_text(r, 5), NULL, 10) : 0;
+        v[i].pool = item_text(r, 6);
+        v[i].seq = item_text(r, 7) ? strtoll(item_text(r, 7), NULL, 10) : 0;
+    }
+    calc_history *h = calc_history_new(v, rows->n, hd->str, strtoll(sq->str, NULL, 10));
+    free(v);
+    return h;
+}

@@ -13,5 +13,7 @@ const msg_pair msgcat_history[] = {
     {"period: round (a budget of each round) or once (a stock given out over rounds)",
      "period 可写 round（每轮的预算）或 once（分多轮发放的存量）"},
     {"unknown pool period '%s'", "无法识别的资源池期间“%s”"},
+    /* a batch's manifest (batchmanifest.c) */
+    {"the manifest's ledger snapshot is not readable", "清单中的台账快照无法读取"},
     {NULL, NULL},
 };

@@ -26,5 +26,13 @@ bool history_has(const calc_history *h, const char *enterprise, const char *pol,
 /* With a ledger: an eligible result whose every key was granted for the claim year becomes
  * ineligible, naming the grant's row (before groups and caps; history.c). */
 void history_granted(const polset *ps, const calc_profile *prof, calc_result *res);
+/* The history a recorded case used, from its profile's awards[] (the snapshot calc record
+ * keeps: the grants as they were), read at head and seq; NULL out of memory (history.c). */
+calc_history *history_of_profile(const polset *ps, const calc_profile *p, const char *head,
+                                 int64_t seq);
+/* The history as a batch's manifest keeps it — {"head", "seq", "history": [[enterprise, policy,
+ * year, key, amount, quantity, pool, seq], …]} — and back (NULL when it is not that). */
+void history_json(sbuf *j, const calc_history *h);
+calc_history *history_from_json(const value *ledger);
 
 #endif
