@@ -149,3 +149,6 @@ if command -v valgrind > /dev/null; then
                 pct(total - parse - keep - ev - fp - wr - pl)
         }'
 fi
+
+# issue #17: evaluation with history from the grants ledger (tests/bench/history.sh)
+BUILD=$BUILD sh tests/bench/history.sh
