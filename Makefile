@@ -12,8 +12,8 @@ PREFIX ?= /usr/local
 BUILD ?= build
 VERSION = 0.1.0
 
-# the library's packages; libmicrohttpd is the server's alone (the archive has no MHD_ symbol)
-PKGS = $(LUA_PC) yaml-0.1 yajl libcrypto xlsxwriter
+# the library's packages (sqlite3 and libpq: the grants ledger); libmicrohttpd is the server's alone (the archive has no MHD_ symbol)
+PKGS = $(LUA_PC) yaml-0.1 yajl libcrypto xlsxwriter sqlite3 libpq
 SERVE_PKGS = libmicrohttpd
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -DCALC_VERSION='"$(VERSION)"' \
             -DCALC_DATADIR='"$(PREFIX)/share/calc"' -Icalc/lib -I$(BUILD)
@@ -34,7 +34,7 @@ REPLAYS = $(FUZZ_TARGETS:%=$(BUILD)/replay_%)
 LIB_OBJ = $(LIB_SRC:calc/lib/%.c=$(BUILD)/%.o)
 TESTS = $(patsubst tests/%.c,$(BUILD)/%,$(wildcard tests/test_*.c))
 
-DEPS_PKGS = liblua5.4-dev libyaml-dev libyajl-dev libcsv-dev libssl-dev openssl libmicrohttpd-dev libcmocka-dev libxlsxwriter-dev pkg-config xxd valgrind jq time chromium wrk clang libclang-rt-14-dev curl python3 python3-openpyxl nodejs fonts-wqy-microhei poppler-utils
+DEPS_PKGS = liblua5.4-dev libyaml-dev libyajl-dev libcsv-dev libssl-dev openssl libmicrohttpd-dev libcmocka-dev libxlsxwriter-dev pkg-config xxd valgrind jq time chromium wrk clang libclang-rt-14-dev curl python3 python3-openpyxl nodejs fonts-wqy-microhei poppler-utils libsqlite3-dev sqlite3 libpq-dev postgresql
 
 ifeq ($(V),1)
 Q =

@@ -41,6 +41,10 @@ typedef struct cli_opts {
     const char *sign, *key; /* record --sign KEY.pem; replay --verify, verify --key PUB.pem */
     int port, threads; /* 0: the server's default */
     const char *manifest, *rules; /* batch, allocate, replay-batch */
+    const char *ledger; /* --ledger FILE|postgresql://… (cli_ledger_target adds $CALC_LEDGER) */
+    /* the ledger's commands: grant --round/--at, verify --head, pay --amount, revoke --reason,
+     * the query's filters */
+    const char *round, *at, *head, *amount, *reason, *enterprise, *policy, *year;
     /* repeatable */
     cli_list sets, params, scenarios, only;
     /* calc serve's limits, -1 when not given (then CALC_SERVE_* or the server's default) */
@@ -183,5 +187,19 @@ int cli_schema(cli_opts *o);
 int cli_init(cli_opts *o);
 int cli_version(cli_opts *o);
 int cli_serve(cli_opts *o);                                  /* cmd_serve.c */
+int cli_ledger(cli_opts *o);                                 /* cmd_ledger.c */
+int cli_grant(cli_opts *o);
+int cli_pay(cli_opts *o);
+int cli_revoke(cli_opts *o);
+
+/* ---- cmd_ledger.c: the ledger for any command ---- */
+/* The ledger a command names: --ledger, else $CALC_LEDGER, else NULL. */
+const char *cli_ledger_target(const cli_opts *o);
+/* Opens it (create: calc ledger init); NULL after a message, with *status set. */
+calc_ledger *cli_ledger_open(const cli_opts *o, bool create, int *status);
+/* The time a write records: --at (UTC "YYYY-MM-DDTHH:MM:SSZ", or a date for its midnight),
+ * else $SOURCE_DATE_EPOCH, else the clock, as "YYYY-MM-DDTHH:MM:SSZ" into buf (32 bytes). 0,
+ * or CALC_EXIT_USAGE after a message. */
+int cli_ledger_time(const cli_opts *o, char buf[32]);
 
 #endif

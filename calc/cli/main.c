@@ -90,6 +90,18 @@ static const cli_opt o_manifest_sign = {
     .flag = "--sign", .kind = CLI_VALUE, .field = AT(sign), .arg = "KEY.pem",
     .help = "sign the manifest's digest with this Ed25519 private key (PEM); with --manifest"};
 
+/* the grants ledger: read by the evaluations, written by grant, pay, revoke */
+static const cli_opt o_ledger = {
+    .flag = "--ledger", .kind = CLI_VALUE, .field = AT(ledger), .arg = "FILE|URL",
+    .help = "the grants ledger: a SQLite file or postgresql://… (default: $CALC_LEDGER)"};
+static const cli_opt o_ledger_by = {
+    .flag = "--by", .kind = CLI_VALUE, .field = AT(by), .arg = "NAME",
+    .help = "who records it (stored with the rows)"};
+static const cli_opt o_ledger_at = {
+    .flag = "--at", .kind = CLI_VALUE, .field = AT(at), .arg = "TIME",
+    .help = "when it is recorded, UTC YYYY-MM-DDTHH:MM:SSZ (default: $SOURCE_DATE_EPOCH, else "
+            "the clock)"};
+
 /* the population commands' inputs, defined once: batch, whatif and near */
 static const cli_opt *const population_opts[] = {&o_input_format, &o_encoding, &o_as_of,
                                                   &o_set, NULL};
@@ -317,6 +329,64 @@ static const cli_opt *const allocate_opts[] = {
                      .help = "the date when the results carry none (they do: their own wins)"},
     NULL};
 
+static const cli_choice ledger_formats[] = {{"table", 0, false}, {"json", 1, false},
+                                            {"csv", 2, false},   {"jsonl", 1, true},
+                                            {NULL, 0, false}};
+static const cli_opt *const ledger_opts[] = {
+    &o_ledger,
+    &(const cli_opt){.flag = "--enterprise", .kind = CLI_VALUE, .field = AT(enterprise),
+                     .arg = "ID", .help = "only this enterprise's grants"},
+    &(const cli_opt){.flag = "--policy", .kind = CLI_VALUE, .field = AT(policy), .arg = "ID",
+                     .help = "only this policy's grants"},
+    &(const cli_opt){.flag = "--year", .kind = CLI_VALUE, .field = AT(year), .arg = "YEAR",
+                     .help = "only grants for this claim year"},
+    &(const cli_opt){.flag = "--round", .kind = CLI_VALUE, .field = AT(round), .arg = "NAME",
+                     .help = "only grants of this round"},
+    &(const cli_opt){.flag = "--pool", .kind = CLI_VALUE, .field = AT(pool), .arg = "NAME",
+                     .help = "only grants from this pool"},
+    &(const cli_opt){.flag = "--format", .kind = CLI_VALUE, .field = AT(format),
+                     .choices = ledger_formats,
+                     .help = "a table (the default), JSON or CSV; export: JSON Lines (the "
+                             "default) or CSV"},
+    &o_output,
+    &(const cli_opt){.flag = "--key", .kind = CLI_VALUE, .field = AT(key), .arg = "PUB.pem",
+                     .help = "verify: check the signed heads with this Ed25519 public key"},
+    &(const cli_opt){.flag = "--head", .kind = CLI_VALUE, .field = AT(head), .arg = "HASH",
+                     .help = "verify: a head noted earlier, which the chain must still hold"},
+    &o_lang,
+    NULL};
+
+static const cli_opt *const grant_opts[] = {
+    &o_ledger,
+    &(const cli_opt){.flag = "--round", .kind = CLI_VALUE, .field = AT(round), .arg = "NAME",
+                     .required = true, .help = "the round's name, recorded once (required)"},
+    &o_ledger_by,
+    &o_ledger_at,
+    &(const cli_opt){.flag = "--sign", .kind = CLI_VALUE, .field = AT(sign), .arg = "KEY.pem",
+                     .help = "sign the round's head with this Ed25519 private key (PEM)"},
+    &o_quiet,
+    &o_lang,
+    NULL};
+
+static const cli_opt *const pay_opts[] = {
+    &o_ledger,
+    &(const cli_opt){.flag = "--amount", .kind = CLI_VALUE, .field = AT(amount),
+                     .arg = "AMOUNT",
+                     .help = "what was paid, in yuan (default: the amount granted); one grant"},
+    &o_ledger_by,
+    &o_ledger_at,
+    &o_lang,
+    NULL};
+
+static const cli_opt *const revoke_opts[] = {
+    &o_ledger,
+    &(const cli_opt){.flag = "--reason", .kind = CLI_VALUE, .field = AT(reason), .arg = "TEXT",
+                     .required = true, .help = "why it is revoked (required)"},
+    &o_ledger_by,
+    &o_ledger_at,
+    &o_lang,
+    NULL};
+
 static const cli_opt *const serve_opts[] = {
     &(const cli_opt){.flag = "--bind", .kind = CLI_VALUE, .field = AT(bind), .arg = "ADDR",
                      .help = "the address to listen on (default 127.0.0.1)"},
@@ -421,6 +491,22 @@ const cli_cmd cli_cmds[] = {
      "the web calculator (/) and the JSON API (/api/v1/…, OpenAPI at /api/v1/openapi.json); "
      "SIGINT/SIGTERM drain and exit 0; a flag wins over its CALC_SERVE_* variable",
      cli_serve, serve_opts, common_only},
+    {"ledger", "[init | verify | export]",
+     "the grants ledger: its grants by enterprise, policy, claim year, round or pool with what "
+     "was paid and totals; init makes or migrates it, verify proves no row was changed, "
+     "inserted or removed, export writes every row with its hashes",
+     cli_ledger, ledger_opts, NULL},
+    {"grant", "RESULTS.jsonl",
+     "record the final grants of a batch evaluated with --ledger as a round, in one "
+     "transaction; refused, naming the rows, when the round was recorded, a key was granted "
+     "before, or the ledger moved since the evaluation",
+     cli_grant, grant_opts, NULL},
+    {"pay", "GRANT…",
+     "record the payment of grants (a grant: its seq, or ENTERPRISE/POLICY/YEAR/KEY)",
+     cli_pay, pay_opts, NULL},
+    {"revoke", "GRANT",
+     "record the revocation of a grant, with its reason; its key may be granted again",
+     cli_revoke, revoke_opts, NULL},
     {"version", "", "print the version", cli_version, NULL, NULL},
     {NULL, NULL, NULL, NULL, NULL, NULL}};
 

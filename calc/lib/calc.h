@@ -374,34 +374,8 @@ int calc_sign_digest(const char *key_path, const char digest_hex[65], char *sig_
 int calc_verify_digest(const char *pub_path, const char digest_hex[65], const char *sig_b64,
                        char key_fp[72], calc_error *err);
 
-/* ---- history from the grants ledger (history.c) ----
- * With a ledger, an enterprise's history comes from the records, never from its profile: book
- * 2's awards[] (one entry per live grant: its claim year, what was paid if paid, else granted,
- * and its key), book 1's hq.star_rewarded_before (the highest star among its sc25-hq-star
- * grants) and listing.stages_paid (the stages of its gs17-listing grants). */
-#ifndef CALC_AWARD_DEFINED
-#define CALC_AWARD_DEFINED
-typedef struct calc_award { /* one live grant: not revoked */
-    const char *enterprise, *policy, *key, *pool;
-    int32_t year;      /* claim year */
-    calc_money amount; /* paid if paid, else granted */
-    int64_t quantity;  /* in-kind units/m², 0 for cash */
-    int64_t seq;
-} calc_award;
-#endif
+/* the history of enterprises read from the grants ledger (below) */
 typedef struct calc_history calc_history;
-/* The history of v[0..n) (any order; everything copied) read at the ledger's head (hex, "" for
- * an empty ledger) and seq. NULL when out of memory. */
-calc_history *calc_history_new(const calc_award *v, size_t n, const char *head, int64_t seq);
-void calc_history_free(calc_history *h);
-const char *calc_history_head(const calc_history *h, int64_t *seq);
-/* The enterprise's live grants (sorted by policy, year, key), *n of them; NULL when none. */
-const calc_award *calc_history_of(const calc_history *h, const char *enterprise, size_t *n);
-/* From now on every profile e validates gets its history from h (a profile that states its own
- * is an input error naming the field), every eligible result carries its claim year and keys,
- * and result lines the ledger's head. h outlives e; NULL: calc as without a ledger. */
-void calc_engine_set_history(calc_engine *e, const calc_history *h);
-const calc_history *calc_engine_history(const calc_engine *e);
 
 /* ---- batch ---- */
 /* CALC_OUT_XLSX: a workbook (results, summary and pools sheets) at output, which must name a
@@ -496,5 +470,142 @@ calc_profile *calc_profile_parse_json(calc_engine *e, const char *name, const ch
 int calc_whatif_json(FILE *out, calc_engine *base, const char *text, size_t len,
                        calc_date as_of, calc_diags *diags);
 
+/* ---- the grants ledger (issue #17; ledger_*.c) ----
+ * What the district has granted, paid and revoked, in a database: SQLite (a file, the default)
+ * or PostgreSQL ("postgresql://…"), one schema, the same answers byte for byte on both. Rows
+ * are never updated: a payment or a revocation is a row of its own naming its grant. Each row
+ * carries the SHA-256 of its canonical form and of the previous row's hash (a chain), appends
+ * hold a lock on the head, and a round's head can be signed (Ed25519, sign.c). Money in fen. */
+typedef struct calc_ledger calc_ledger;
+/* Opens the ledger at target: a PostgreSQL URL ("postgresql://…", "postgres://…") or a SQLite
+ * file. With create, makes the file if it does not exist and applies every migration the
+ * ledger lacks (`calc ledger init`); without, refuses a ledger that is missing or not at this
+ * calc's schema version (saying to run calc ledger init). 0, or a CALC_E* code with err
+ * filled and *out NULL. */
+int calc_ledger_open(calc_ledger **out, const char *target, bool create, calc_error *err);
+void calc_ledger_close(calc_ledger *l);
+/* The schema version of an open ledger, and the version this calc writes. */
+int calc_ledger_version(calc_ledger *l, int *version, calc_error *err);
+int calc_ledger_schema_version(void);
+/* What messages call the ledger: its file, or its URL without a password. */
+const char *calc_ledger_name(const calc_ledger *l);
+/* the head: hash hex of the last row ("" for an empty ledger) and its seq (0) */
+int calc_ledger_head(calc_ledger *l, char head[65], int64_t *seq, calc_error *err);
+typedef struct calc_award { /* one live grant: not revoked */
+    const char *enterprise, *policy, *key, *pool; /* pool NULL when none */
+    int32_t year;           /* claim year */
+    calc_money amount;      /* paid if paid, else granted */
+    int64_t quantity;       /* in-kind units/m², 0 for cash */
+    int64_t seq;            /* the grant's row */
+} calc_award;
+/* every live grant, ordered by enterprise, policy, year, key (byte order), then seq; strings
+ * owned by the ledger until close or the next call */
+int calc_ledger_awards(calc_ledger *l, calc_award **v, size_t *n, calc_error *err);
+/* one enterprise's, in the same order */
+int calc_ledger_awards_of(calc_ledger *l, const char *enterprise, calc_award **v, size_t *n,
+                          calc_error *err);
+/* what the ledger has granted from a pool (quantity for in-kind, fen for cash), net of
+ * revocations, in rounds whose period is the given one: NULL all rounds, four digits
+ * ("2024") the rounds whose results are of that claim year, any other text the round of that
+ * name */
+int calc_ledger_pool_granted(calc_ledger *l, const char *pool, const char *period,
+                             int64_t *out, calc_error *err);
+
+/* Recording a round: the final result lines of a batch evaluated with the ledger (JSON Lines:
+ * "ledger": {"head", "seq"}, and per eligible result "claim_year" and "keys"), in one
+ * transaction. Refused as a whole, every conflict in the diagnostics naming its line and the
+ * rows it conflicts with (round, seq): a round already recorded, an enterprise, policy, claim
+ * year and key granted before and not revoked (or twice in the lines), results computed
+ * against another head than the ledger's now ("the ledger moved since: evaluate again"), a
+ * first-store result whose store has no brand, a line without what a row needs. */
+typedef struct calc_grant_opts {
+    const char *round;    /* the round's name (required) */
+    const char *by;       /* who records it (NULL: "") */
+    const char *at;       /* when: UTC "2026-12-02T07:50:00Z" (required: the caller's clock,
+                           * --at or SOURCE_DATE_EPOCH; the library reads no clock) */
+    const char *sign_key; /* an Ed25519 private key (PEM): the round's head is signed, or
+                           * NULL */
+} calc_grant_opts;
+typedef struct calc_grant_stats {
+    size_t lines, records, results; /* lines read, records with an eligible result, results */
+    size_t rows;                    /* grant rows written (one per key) */
+    int64_t first_seq, last_seq;    /* the rows written (0, 0 when none) */
+    calc_money cash;                /* the sum of the rows' amounts */
+    int64_t quantity;               /* the sum of their quantities */
+    char head[65];                  /* the ledger's head after the round */
+    char key_fp[72];                /* the signing key's fingerprint, or "" */
+} calc_grant_stats;
+/* A round being read: lines are checked and kept as they come (no lock is held); commit takes
+ * the head lock, checks against the ledger as it is then, and writes every row or none. */
+typedef struct calc_round calc_round;
+int calc_ledger_round_begin(calc_ledger *l, const calc_grant_opts *o, calc_round **out,
+                            calc_error *err);
+/* One result line (text, len bytes, without its newline) of file at line; problems into d.
+ * 0, or the CALC_E* code of the problem (the round can then only be aborted or committed to
+ * be refused). */
+int calc_ledger_round_line(calc_round *r, const char *file, unsigned line, const char *text,
+                           size_t len, calc_diags *d);
+/* Records the round: 0 with st filled, CALC_ECHECK when refused (the reasons in d), another
+ * CALC_E* code when the database failed. Frees r either way. */
+int calc_ledger_round_commit(calc_round *r, calc_grant_stats *st, calc_diags *d);
+void calc_ledger_round_abort(calc_round *r);
+/* The same for a whole file of result lines (path "-": in). */
+int calc_ledger_grant_file(calc_ledger *l, const char *path, FILE *in, const calc_grant_opts *o,
+                           calc_grant_stats *st, calc_diags *d);
+
+/* A grant named on the command line: "SEQ", or "ENTERPRISE/POLICY/YEAR/KEY" (the live grant of
+ * that key; the key is the rest, slashes and all). */
+typedef struct calc_ledger_write_opts {
+    const char *by, *at;   /* as calc_grant_opts */
+    const char *amount;    /* pay: what was paid, in yuan (NULL: the amount granted) */
+    const char *reason;    /* revoke: why (required) */
+} calc_ledger_write_opts;
+/* `calc pay GRANT…`: a payment row for each grant (one transaction: all or none); refused,
+ * naming the rows, for a grant already paid or revoked, or paid more than granted. The rows
+ * written are reported on out (NULL: nothing) in lang. */
+int calc_ledger_pay(calc_ledger *l, const char *const *grants, int n,
+                    const calc_ledger_write_opts *o, FILE *out, int lang, calc_diags *d);
+/* `calc revoke GRANT --reason TEXT`: a revocation row; its key may then be granted again. */
+int calc_ledger_revoke(calc_ledger *l, const char *grant, const calc_ledger_write_opts *o,
+                       FILE *out, int lang, calc_diags *d);
+
+/* `calc ledger`: the grants that match every filter given (NULL: any), each with what was
+ * paid and whether it stands, and totals that add up (granted = standing + revoked). */
+typedef struct calc_ledger_query {
+    const char *enterprise, *policy, *round, *pool;
+    const char *year; /* a claim year, four digits */
+    int format;       /* 0 table, 1 JSON, 2 CSV */
+    int lang;
+} calc_ledger_query;
+int calc_ledger_list(calc_ledger *l, const calc_ledger_query *q, FILE *out, calc_error *err);
+/* `calc ledger export`: every row with its hashes, then the rounds and the signed heads, as
+ * JSON Lines in seq order (format 1) or the rows as CSV (2). */
+int calc_ledger_export(calc_ledger *l, int format, FILE *out, calc_error *err);
+/* `calc ledger verify`: the chain recomputed row by row (an edited row, a row inserted or
+ * removed), every round's recorded head and every signed head found in it (rows removed at
+ * the end), the signatures checked with pubkey (NULL: not checked), and head (NULL: none) —
+ * a head an auditor noted — found in the chain. The report on out in lang; 0 when intact,
+ * CALC_ECHECK when not (each problem names its row), another code when it could not run. */
+int calc_ledger_verify(calc_ledger *l, const char *pubkey, const char *head, FILE *out,
+                       int lang, calc_diags *d);
+
+
+/* ---- history from the grants ledger (history.c) ----
+ * With a ledger, an enterprise's history comes from the records, never from its profile: book
+ * 2's awards[] (one entry per live grant: its claim year, what was paid if paid, else granted,
+ * and its key), book 1's hq.star_rewarded_before (the highest star among its sc25-hq-star
+ * grants) and listing.stages_paid (the stages of its gs17-listing grants). */
+/* The history of v[0..n) (any order; everything copied) read at the ledger's head (hex, "" for
+ * an empty ledger) and seq. NULL when out of memory. */
+calc_history *calc_history_new(const calc_award *v, size_t n, const char *head, int64_t seq);
+void calc_history_free(calc_history *h);
+const char *calc_history_head(const calc_history *h, int64_t *seq);
+/* The enterprise's live grants (sorted by policy, year, key), *n of them; NULL when none. */
+const calc_award *calc_history_of(const calc_history *h, const char *enterprise, size_t *n);
+/* From now on every profile e validates gets its history from h (a profile that states its own
+ * is an input error naming the field), every eligible result carries its claim year and keys,
+ * and result lines the ledger's head. h outlives e; NULL: calc as without a ledger. */
+void calc_engine_set_history(calc_engine *e, const calc_history *h);
+const calc_history *calc_engine_history(const calc_engine *e);
 
 #endif

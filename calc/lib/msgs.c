@@ -15,7 +15,7 @@
 
 static const msg_pair *const parts[] = {msgcat_lua, msgcat_input, msgcat_rules, msgcat_run,
                                         msgcat_sheets, msgcat_batchreplay, msgcat_rulediff,
-                                        msgcat_integrity, msgcat_book2,
+                                        msgcat_integrity, msgcat_book2, msgcat_ledger,
                                         msgcat_history};
 #define NPARTS (sizeof parts / sizeof parts[0])
 
