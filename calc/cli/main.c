@@ -139,6 +139,7 @@ static const cli_group *const with_population[] = {&population, &cli_common, NUL
 /* ---- each command's own options ---- */
 
 static const cli_opt *const eval_opts[] = {
+    &o_ledger,
     &o_as_of,
     &(const cli_opt){.flag = "--format", .kind = CLI_VALUE, .field = AT(format),
                      .choices = eval_formats,
@@ -155,6 +156,7 @@ static const cli_opt *const eval_opts[] = {
     NULL};
 
 static const cli_opt *const replay_opts[] = {
+    &o_ledger,
     &o_lang, /* the words of the rule changes it names */
     &(const cli_opt){.flag = "--strict", .kind = CLI_FLAG, .field = AT(strict),
                      .help = "a change of the rules' meaning since recording fails the case (a change of "
@@ -173,6 +175,7 @@ static const cli_opt *const verify_opts[] = {
     NULL};
 
 static const cli_opt *const record_opts[] = {
+    &o_ledger,
     &(const cli_opt){.flag = "--as-of", .kind = CLI_VALUE, .field = AT(as_of_text),
                      .arg = "DATE", .conv = cli_conv_date,
                      .help = "the case's date YYYY-MM-DD (required but with --cases)"},
@@ -188,6 +191,7 @@ static const cli_opt *const record_opts[] = {
     NULL};
 
 static const cli_opt *const whatif_opts[] = {
+    &o_ledger,
     &(const cli_opt){.flag = "--scenario", .kind = CLI_LIST, .field = AT(scenarios),
                      .arg = "S.yaml", .most = 1,
                      .most_hint = "it compares the baseline with one scenario: run it once "
@@ -214,6 +218,7 @@ static const cli_opt *const whatif_opts[] = {
     NULL};
 
 static const cli_opt *const near_opts[] = {
+    &o_ledger,
     &(const cli_opt){.flag = "--within", .kind = CLI_VALUE, .field = AT(within),
                      .arg = "PERCENT",
                      .help = "how far below a threshold an enterprise may be (default 20%)"},
@@ -292,6 +297,24 @@ static const cli_opt *const batch_opts[] = {
     &o_param,
     &o_manifest,
     &o_manifest_sign,
+    &o_ledger,
+    &(const cli_opt){.flag = "--grant", .kind = CLI_VALUE, .field = AT(round), .arg = "ROUND",
+                     .help = "with --ledger: record the results written (-o FILE) as this round "
+                             "of the ledger, their bytes unchanged"},
+    &o_ledger_by,
+    &o_ledger_at,
+    NULL};
+
+static const cli_opt *const new_opts[] = {
+    &o_ledger,
+    &o_report_format,
+    &o_output,
+    &o_lang,
+    &(const cli_opt){.flag = "-j", .other = "--jobs", .kind = CLI_VALUE, .field = AT(jobs),
+                     .arg = "N", .conv = cli_conv_int, .min = 1, .max = 256,
+                     .expect = "a number of threads from 1 to 256",
+                     .help = "worker threads (default 1); the output is the same for any N"},
+    &o_param,
     NULL};
 
 static const cli_opt *const replay_batch_opts[] = {
@@ -491,6 +514,10 @@ const cli_cmd cli_cmds[] = {
      "the web calculator (/) and the JSON API (/api/v1/…, OpenAPI at /api/v1/openapi.json); "
      "SIGINT/SIGTERM drain and exit 0; a flag wins over its CALC_SERVE_* variable",
      cli_serve, serve_opts, common_only},
+    {"new", "POPULATION…",
+     "the newly entitled (免申即享): every eligible result whose policy, claim year and key the "
+     "ledger has not granted, with its amount and the data still to confirm",
+     cli_new, new_opts, with_population},
     {"ledger", "[init | verify | export]",
      "the grants ledger: its grants by enterprise, policy, claim year, round or pool with what "
      "was paid and totals; init makes or migrates it, verify proves no row was changed, "
@@ -645,7 +672,13 @@ int main(int argc, char **argv)
         return cli_finish(stdout, 0);
     }
     cli_opts o;
-    int status = cli_parse(c, argc - 2, argv + 2, &o) ? CALC_EXIT_USAGE : c->run(&o);
+    int status = cli_parse(c, argc - 2, argv + 2, &o);
+    /* the commands whose engines take the enterprises' history from the ledger (--ledger) */
+    static const char *const with_history = " eval whatif near replay record ";
+    char word[40];
+    snprintf(word, sizeof word, " %s ", c->name);
+    o.history = strstr(with_history, word) != NULL;
+    status = status ? CALC_EXIT_USAGE : c->run(&o);
     cli_opts_free(&o);
     return status;
 }

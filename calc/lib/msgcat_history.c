@@ -15,5 +15,20 @@ const msg_pair msgcat_history[] = {
     {"unknown pool period '%s'", "无法识别的资源池期间“%s”"},
     /* a batch's manifest (batchmanifest.c) */
     {"the manifest's ledger snapshot is not readable", "清单中的台账快照无法读取"},
+    /* the command line (calc/cli/cmd_history.c, cmd_batch.c) */
+    {"the ledger kept changing while its grants were read",
+     "读取台账发放记录期间台账一直在变化"},
+    {"new needs a population (or - for stdin)", "new 需要企业名单文件（或用 - 表示标准输入）"},
+    {"new compares with the grants ledger: give --ledger FILE or --ledger postgresql://… (or set "
+     "CALC_LEDGER)",
+     "new 需要与发放台账比对：请给出 --ledger 文件或 --ledger postgresql://…（或设置 CALC_LEDGER）"},
+    {"--grant records into the ledger: give --ledger FILE|URL",
+     "--grant 将结果记入台账：请给出 --ledger 文件或地址"},
+    {"--grant records the result lines: give -o FILE (JSON Lines)",
+     "--grant 记录的是结果行：请用 -o 指定文件（JSON Lines 格式）"},
+    {"--ledger with --no-pools: the keys' shares are of the pooled amounts; run the batch with "
+     "its pools",
+     "--ledger 不能与 --no-pools 同用：各记录键的分摊金额以资金池分配后的金额为准，请带资金池运行批量测算"},
+    {"round %s not recorded: the batch had problems", "批次 %s 未记录：批量测算中有问题"},
     {NULL, NULL},
 };
