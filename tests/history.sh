@@ -150,9 +150,10 @@ story() { # ENGINE-NAME LEDGER
 
     begin "$e: round 2025-1 recorded (grant), the same bytes as without recording"
     run batch "$d/pop-2025-1.jsonl" --ledger "$L" --as-of 2025-03-31 -q -o "$d/r1g.jsonl" \
-        --grant 2025-1 --by 测试员
+        --grant 2025-1 --by 测试员 --manifest "$d/m1.json"
     want_rc 0
     want_same "results" "$d/r1.jsonl" "$d/r1g.jsonl"
+    want_eq "manifest's history" "$(jq -r '.ledger | "\(.seq) \(.history | length)"' "$d/m1.json")" "0 0"
     run ledger --ledger "$L" --round 2025-1 --format json
     want_rc 0
     end
@@ -200,6 +201,13 @@ story() { # ENGINE-NAME LEDGER
     run replay "$d/s1.yaml" --ledger "$L"
     want_rc 0
     want_match out '^PASS '
+    # the batch of round one, replayed from its manifest's snapshot (an empty ledger then)
+    run replay-batch "$d/r1g.jsonl" --manifest "$d/m1.json" --lang en
+    want_rc 0
+    want_match out 'every record matches'
+    # the same case evaluated against the ledger now: the star and the store are paid
+    run eval "$d/s1-profile.yaml" --ledger "$L" --as-of 2025-03-31 --format json
+    want_eq "S1 star now" "$(jq -r '.results[] | select(.policy == "sc25-hq-star") | .status' "$tmp/out")" ineligible
     end
 
     begin "$e: a second recording of a round is refused, the ledger as it was"
@@ -243,10 +251,16 @@ story() { # ENGINE-NAME LEDGER
 
 story sqlite "$tmp/ledger.db"
 
-if [ -f tests/pg.sh ]; then
-    . tests/pg.sh
-    if pg_start; then
-        story postgresql "$PG_URL"
-    fi
+# the same story on a PostgreSQL server of its own (the ledger suite's harness)
+. tests/pg/cluster.sh
+if pg_start; then
+    story postgresql "$PG_URL"
+    begin "both engines: the same results, round by round"
+    for f in r1 r2 r3 r4; do
+        want_same "$f" "$tmp/sqlite/$f.jsonl" "$tmp/postgresql/$f.jsonl"
+    done
+    end
+else
+    fail "postgresql: the test server did not start"
 fi
 finish
