@@ -112,6 +112,8 @@ static void csv_grant(lister *ls, const char *const *v, int lang)
     sbuf *b = &ls->b;
     char m[32];
     for (int i = 0; i < C_N; i++) {
+        if (i == C_PSEQ || i == C_REASON)
+            continue;
         if (i)
             SB_LIT(b, ",");
         if (i == C_AMOUNT || i == C_PAID) {

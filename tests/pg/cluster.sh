@@ -43,8 +43,15 @@ pg_start() {
         echo "createdb failed" >&2
         return 1
     fi
+    PG_PORT=$port
     PG_URL="postgresql://calc@/calc?host=$PG_DIR&port=$port"
-    export PG_URL
+    export PG_URL PG_PORT
+}
+
+# pg_db NAME: a new empty database on the server; its URL on stdout
+pg_db() {
+    "$PG_BIN/createdb" -h "$PG_DIR" -p "$PG_PORT" -U calc "$1" || return 1
+    echo "postgresql://calc@/$1?host=$PG_DIR&port=$PG_PORT"
 }
 
 # pg_sql SQL: runs SQL on the test database (psql, quiet, stops at the first error)
