@@ -139,7 +139,6 @@ static const cli_group *const with_population[] = {&population, &cli_common, NUL
 /* ---- each command's own options ---- */
 
 static const cli_opt *const eval_opts[] = {
-    &o_ledger,
     &o_as_of,
     &(const cli_opt){.flag = "--format", .kind = CLI_VALUE, .field = AT(format),
                      .choices = eval_formats,
@@ -153,10 +152,10 @@ static const cli_opt *const eval_opts[] = {
                      .arg = "S.yaml",
                      .help = "a scenario file, shown beside the baseline (any number)"},
     &o_param,
+    &o_ledger,
     NULL};
 
 static const cli_opt *const replay_opts[] = {
-    &o_ledger,
     &o_lang, /* the words of the rule changes it names */
     &(const cli_opt){.flag = "--strict", .kind = CLI_FLAG, .field = AT(strict),
                      .help = "a change of the rules' meaning since recording fails the case (a change of "
@@ -166,6 +165,7 @@ static const cli_opt *const replay_opts[] = {
     &(const cli_opt){.flag = "--verify", .kind = CLI_VALUE, .field = AT(key), .arg = "PUB.pem",
                      .help = "every case must be signed with this Ed25519 public key (says who "
                              "signed and when it was recorded)"},
+    &o_ledger,
     NULL};
 
 static const cli_opt *const verify_opts[] = {
@@ -175,7 +175,6 @@ static const cli_opt *const verify_opts[] = {
     NULL};
 
 static const cli_opt *const record_opts[] = {
-    &o_ledger,
     &(const cli_opt){.flag = "--as-of", .kind = CLI_VALUE, .field = AT(as_of_text),
                      .arg = "DATE", .conv = cli_conv_date,
                      .help = "the case's date YYYY-MM-DD (required but with --cases)"},
@@ -188,10 +187,10 @@ static const cli_opt *const record_opts[] = {
                      .help = "sign the case's digest with this Ed25519 private key (PEM)"},
     &(const cli_opt){.flag = "--by", .kind = CLI_VALUE, .field = AT(by), .arg = "NAME",
                      .help = "who records the case (stored and signed as recorded.by)"},
+    &o_ledger,
     NULL};
 
 static const cli_opt *const whatif_opts[] = {
-    &o_ledger,
     &(const cli_opt){.flag = "--scenario", .kind = CLI_LIST, .field = AT(scenarios),
                      .arg = "S.yaml", .most = 1,
                      .most_hint = "it compares the baseline with one scenario: run it once "
@@ -215,16 +214,17 @@ static const cli_opt *const whatif_opts[] = {
     &o_report_format,
     &o_output,
     &o_lang,
+    &o_ledger,
     NULL};
 
 static const cli_opt *const near_opts[] = {
-    &o_ledger,
     &(const cli_opt){.flag = "--within", .kind = CLI_VALUE, .field = AT(within),
                      .arg = "PERCENT",
                      .help = "how far below a threshold an enterprise may be (default 20%)"},
     &o_report_format,
     &o_output,
     &o_lang,
+    &o_ledger,
     NULL};
 
 static const cli_opt *const sweep_opts[] = {
