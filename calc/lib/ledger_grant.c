@@ -235,7 +235,9 @@ int calc_ledger_round_line(calc_round *r, const char *file, unsigned line, const
     size_t before = r->nrows;
     for (size_t i = 0; i < results->n; i++) {
         const value *res = results->items[i];
-        const char *st = mstr(res, "status");
+        const char *st = mstr(res, "status"), *kind = mstr(res, "kind");
+        if (kind && strcmp(kind, "match") == 0)
+            continue; /* a match recommends: it grants nothing, so nothing is recorded */
         if (st && strcmp(st, "eligible") == 0 && (rc = result_rows(r, res, pl, d)))
             return rc;
     }

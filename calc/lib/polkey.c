@@ -149,26 +149,25 @@ static int64_t share(const pres *r, size_t i, int64_t total)
 
 void polkey_json(sbuf *b, const policy *p, const pres *r, calc_date as_of)
 {
-    if (r->status != ST_ELIGIBLE)
+    if (r->status != ST_ELIGIBLE || p->kind == K_MATCH) /* a match grants nothing */
         return;
     sb_printf(b, ", \"claim_year\": %d, \"keys\": [", calc_date_year(as_of) - 1);
-    if (p->kind != K_MATCH)
-        for (size_t i = 0; i < r->nkeys; i++) {
-            char m[40];
-            sb_puts(b, i ? ", {\"key\": " : "{\"key\": ");
-            if (r->keys[i].key)
-                sb_json_str(b, r->keys[i].key);
-            else
-                SB_LIT(b, "null");
-            SB_LIT(b, ", \"amount\": \"");
-            sb_puts(b, calc_money_format(m, share(r, i, r->amount)));
-            SB_LIT(b, "\", \"quantity\": ");
-            if (p->kind == K_IN_KIND)
-                sb_int(b, (long long)share(r, i, r->quantity));
-            else
-                SB_LIT(b, "null");
-            SB_LIT(b, "}");
-        }
+    for (size_t i = 0; i < r->nkeys; i++) {
+        char m[40];
+        sb_puts(b, i ? ", {\"key\": " : "{\"key\": ");
+        if (r->keys[i].key)
+            sb_json_str(b, r->keys[i].key);
+        else
+            SB_LIT(b, "null");
+        SB_LIT(b, ", \"amount\": \"");
+        sb_puts(b, calc_money_format(m, share(r, i, r->amount)));
+        SB_LIT(b, "\", \"quantity\": ");
+        if (p->kind == K_IN_KIND)
+            sb_int(b, (long long)share(r, i, r->quantity));
+        else
+            SB_LIT(b, "null");
+        SB_LIT(b, "}");
+    }
     SB_LIT(b, "]");
 }
 
