@@ -191,6 +191,20 @@ story() { # ENGINE-NAME LEDGER
     run new "$d/pop-2025-2.jsonl" --ledger "$L" --as-of 2025-09-30 --format csv --lang en
     want_rc 0
     want_eq "csv lines" "$(wc -l <"$tmp/out" | tr -d ' ')" 47
+    run new "$d/pop-2025-2.jsonl" --ledger "$L" --as-of 2025-09-30 --format xlsx -o "$d/new.xlsx"
+    want_rc 0
+    if command -v unzip >/dev/null; then # a header row and the 46 rows, nine columns
+        unzip -p "$d/new.xlsx" xl/worksheets/sheet1.xml | grep -q '<dimension ref="A1:I47"/>' ||
+            problem "the workbook's sheet is not A1:I47"
+    fi
+    run new "$d/pop-2025-2.jsonl" --as-of 2025-09-30
+    want_rc 2
+    want_match err 'new compares with the grants ledger'
+    run batch "$d/pop-2025-2.jsonl" --ledger "$L" --as-of 2025-09-30 --grant x
+    want_rc 2
+    want_match err '--grant records the result lines: give -o FILE'
+    run batch "$d/pop-2025-2.jsonl" --ledger "$L" --as-of 2025-09-30 --no-pools -o "$d/np.jsonl"
+    want_rc 2
     end
 
     begin "$e: round 2025-2 recorded; replaying round one's case gives round one's results"

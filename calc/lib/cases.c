@@ -620,7 +620,7 @@ static calc_profile *case_profile(calc_engine *e, const char *file, const value 
     }
     p = calloc(1, sizeof *p);
     p->file = arena_strndup(&p->a, file, strlen(file));
-    if (profile_from_value(p, &e->ps.schema, prof, d)) {
+    if (profile_from_value(p, &e->ps.schema, prof, d) || history_apply(&e->ps.schema, p, d)) {
         calc_profile_free(p);
         return NULL;
     }
