@@ -175,6 +175,13 @@ story() { # ENGINE-NAME LEDGER
     want_eq "Q1 grant match" "$(keys "$d/r2.jsonl" Q1 qt25-grant-match)" "G1=200000.00/null"
     want_eq "Q2" "$(amt "$d/r2.jsonl" Q2 qt25-talent-housing)" -
     want_eq "Q3" "$(amt "$d/r2.jsonl" Q3 qt25-hq-settle)" -
+    run batch "$d/pop-2025-2.jsonl" --ledger "$L" --as-of 2025-09-30 -q -o "$d/r2j.jsonl" -j 2
+    want_rc 0
+    want_same "-j 2" "$d/r2.jsonl" "$d/r2j.jsonl"
+    run eval "$d/s1-profile.yaml" --ledger "$L" --as-of 2025-09-30 --lang en
+    want_rc 0
+    # round 2025-1 wrote 64 rows: S1 2 (store, star) + 56 apartments + Q1 3 + Q2 2 (talents) + Q3 1
+    want_match out '^history   from the grants ledger at row 64 \(head [0-9a-f]{16}\)$'
     end
 
     begin "$e: calc new lists exactly the newly entitled"

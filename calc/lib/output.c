@@ -640,6 +640,13 @@ static void result_table(sbuf *b, const calc_engine *e, const calc_result *res, 
         sb_printf(b, "%s%s %.12s", i ? (i % 4 ? "  " : "\n          ") : " ",
                   e->ps.pol[res->r[i].policy].id, e->ps.pol[res->r[i].policy].fp);
     sb_printf(b, "\n%s %s    calc %s\n", lang ? "as of" : "测算日期", date, CALC_VERSION);
+    if (e->ps.schema.history) { /* --ledger: where the enterprise's history came from */
+        int64_t seq;
+        const char *head = calc_history_head(e->ps.schema.history, &seq);
+        sb_printf(b, lang ? "history   from the grants ledger at row %lld (head %.16s)\n"
+                          : "历史奖励  来自发放台账，截至第 %lld 行（账本头 %.16s）\n",
+                  (long long)seq, head[0] ? head : "-");
+    }
 }
 
 int calc_result_write(FILE *out, const calc_engine *e, const calc_result *res,
