@@ -168,7 +168,8 @@ static void give_awards(const ledger_schema *ls, calc_profile *p, pval *slot,
         pobj *o = arena_alloc(&p->a, sizeof *o);
         o->sn = isn;
         o->slot = arena_alloc(&p->a, (isn->nchild ? isn->nchild : 1) * sizeof *o->slot);
-        o->slot[ls->ipolicy] = (pval){.set = true, .type = T_STRING, .u.s = v[i].policy};
+        o->slot[ls->ipolicy] =
+            (pval){.set = true, .type = T_STRING, .u.s = v[i].policy ? v[i].policy : ""};
         o->slot[ls->iyear] = (pval){.set = true, .type = T_INT, .u.i = v[i].year};
         o->slot[ls->iamount] = (pval){.set = true, .type = T_MONEY, .u.i = v[i].amount};
         o->slot[ls->ikey] = (pval){.set = true, .type = T_STRING, .u.s = v[i].key ? v[i].key : ""};
