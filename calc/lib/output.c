@@ -411,13 +411,7 @@ static void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc
         LIT(b, "}");
     }
     sb_puts(b, "}");
-    if (ps->schema.history) { /* --ledger: the head the history was read at */
-        int64_t seq;
-        const char *head = calc_history_head(ps->schema.history, &seq);
-        LIT(b, ", \"ledger\": {\"head\": ");
-        sb_json_str(b, head);
-        sb_printf(b, ", \"seq\": %lld}", (long long)seq);
-    }
+    polkey_ledger_json(b, ps); /* --ledger: the head the history was read at */
     sb_puts(b, "}");
     sb_free(&scratch);
 }
@@ -640,13 +634,7 @@ static void result_table(sbuf *b, const calc_engine *e, const calc_result *res, 
         sb_printf(b, "%s%s %.12s", i ? (i % 4 ? "  " : "\n          ") : " ",
                   e->ps.pol[res->r[i].policy].id, e->ps.pol[res->r[i].policy].fp);
     sb_printf(b, "\n%s %s    calc %s\n", lang ? "as of" : "测算日期", date, CALC_VERSION);
-    if (e->ps.schema.history) { /* --ledger: where the enterprise's history came from */
-        int64_t seq;
-        const char *head = calc_history_head(e->ps.schema.history, &seq);
-        sb_printf(b, lang ? "history   from the grants ledger at row %lld (head %.16s)\n"
-                          : "历史奖励  来自发放台账，截至第 %lld 行（账本头 %.16s）\n",
-                  (long long)seq, head[0] ? head : "-");
-    }
+    polkey_ledger_text(b, &e->ps, lang); /* --ledger: where the history came from */
 }
 
 int calc_result_write(FILE *out, const calc_engine *e, const calc_result *res,

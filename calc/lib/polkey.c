@@ -201,3 +201,25 @@ void polkey_describe(sbuf *b, const policy *p, int lang)
     default: sb_puts(b, lang ? "none (nothing is recorded)" : "无（不记录）");
     }
 }
+
+void polkey_ledger_json(sbuf *b, const polset *ps)
+{
+    if (!ps->schema.history)
+        return;
+    int64_t seq;
+    const char *head = calc_history_head(ps->schema.history, &seq);
+    SB_LIT(b, ", \"ledger\": {\"head\": ");
+    sb_json_str(b, head);
+    sb_printf(b, ", \"seq\": %lld}", (long long)seq);
+}
+
+void polkey_ledger_text(sbuf *b, const polset *ps, int lang)
+{
+    if (!ps->schema.history)
+        return;
+    int64_t seq;
+    const char *head = calc_history_head(ps->schema.history, &seq);
+    sb_printf(b, lang ? "history   from the grants ledger at row %lld (head %.16s)\n"
+                      : "历史奖励  来自发放台账，截至第 %lld 行（账本头 %.16s）\n",
+              (long long)seq, head[0] ? head : "-");
+}

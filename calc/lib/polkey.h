@@ -16,6 +16,10 @@ void polkey_eval(arena *a, const policy *p, const pval *root, calc_date as_of, p
 /* `, "claim_year": Y, "keys": [{key, amount, quantity}, …]` of an eligible result: each key's
  * share of the amount (and quantity) granted, adding up to it. Nothing for another status. */
 void polkey_json(sbuf *b, const policy *p, const pres *r, calc_date as_of);
+/* With a ledger: `, "ledger": {"head", "seq"}` of a result line, and the table's line saying
+ * where the history came from (nothing without one). */
+void polkey_ledger_json(sbuf *b, const polset *ps);
+void polkey_ledger_text(sbuf *b, const polset *ps, int lang);
 /* The key in words (`calc policies show`), lang 0 zh, 1 en. */
 void polkey_describe(sbuf *b, const policy *p, int lang);
 
