@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "polkey.h"
 
 static calc_engine *eng;
 static calc_history *hist;
@@ -260,6 +261,50 @@ static void stock_less_granted(void **state)
     }
 }
 
+
+static void snapshot_round_trip(void **state)
+{
+    (void)state;
+    /* the manifest's form and back: the same grants, head and seq */
+    sbuf j = {0};
+    history_json(&j, hist);
+    arena a = {0};
+    value *v = NULL;
+    calc_diags d = {0};
+    assert_int_equal(calc_json_parse(&a, "m", 1, j.p, j.n, &v, &d), 0);
+    calc_history *h = history_from_json(v);
+    assert_non_null(h);
+    int64_t seq;
+    assert_string_equal(calc_history_head(h, &seq), "ab12");
+    assert_int_equal(seq, 6);
+    size_t n;
+    const calc_award *e3 = calc_history_of(h, "E3", &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(e3->pool, "sc25-apartments");
+    assert_int_equal(e3->quantity, 20);
+    assert_int_equal(e3->amount, 60000000);
+    const calc_award *e1 = calc_history_of(h, "E1", &n);
+    assert_int_equal(n, 5);
+    assert_true(history_has(h, "E1", "sc25-first-store", 2024, "甲品牌@2025-03-01", &seq));
+    assert_int_equal(seq, 5);
+    assert_false(history_has(h, "E1", "sc25-first-store", 2025, "甲品牌@2025-03-01", NULL));
+    (void)e1;
+    calc_history_free(h);
+    sb_free(&j);
+    /* a recorded case's snapshot: the grants of its profile's awards[] */
+    calc_profile *p = parse("id: E1\nname: 甲\n", &d);
+    assert_non_null(p);
+    h = history_of_profile(&eng->ps, p, "cd34", 9);
+    assert_non_null(h);
+    assert_int_equal(calc_history_of(h, "E1", &n) != NULL, 1);
+    assert_int_equal(n, 5);
+    assert_true(history_has(h, "E1", "sc25-rd-subsidy", 2024, "2024", NULL));
+    calc_history_free(h);
+    calc_profile_free(p);
+    calc_diags_free(&d);
+    arena_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -268,6 +313,7 @@ int main(void)
         cmocka_unit_test(keys_and_shares),
         cmocka_unit_test(granted_not_again),
         cmocka_unit_test(stock_less_granted),
+        cmocka_unit_test(snapshot_round_trip),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
