@@ -494,7 +494,7 @@ int calc_policy_show(FILE *out, const calc_engine *e, const char *id, int lang, 
     if (p->book >= 0)
         fprintf(out, "%s %s (%s)\n", lang ? "book:" : "所属政策包：", ps->book[p->book].id,
                 lang ? ps->book[p->book].en : ps->book[p->book].zh);
-    if (p->key.kind != PK_NONE) { /* issue #17: what the ledger records its grants under */
+    if (p->key.kind != PK_NONE || p->key.declared) { /* issue #17: what the ledger records */
         sbuf k = {0};
         polkey_describe(&k, p, lang);
         fprintf(out, "%s %s\n", lang ? "ledger key:" : "台账记录键：", k.p);

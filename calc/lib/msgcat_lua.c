@@ -18,10 +18,10 @@ const msg_pair msgcat_lua[] = {
      "key = { stages = … }：“%s”应为枚举字段，“%s”应为其取值的列表"},
     {"key = { stages = … }: share names a table parameter by stage, not '%s'",
      "key = { stages = … }：share 应为按阶段取值的表参数，而不是“%s”"},
-    {"key = CLAIM_YEAR, a field name, threshold(field, {…}), { items = {…} } or { stages = …, "
-     "paid = …, share = … }",
-     "key 可写 CLAIM_YEAR、字段名、threshold(field, {…})、{ items = {…} } 或 { stages = …, "
-     "paid = …, share = … }"},
+    {"key = CLAIM_YEAR, a field name, threshold(field, {…}), { items = {…} }, { stages = …, "
+     "paid = …, share = … } or false",
+     "key 可写 CLAIM_YEAR、字段名、threshold(field, {…})、{ items = {…} }、{ stages = …, "
+     "paid = …, share = … } 或 false"},
     /* the sandbox */
     {"bad argument #%d to '%s' (%s)", "第 %d 个参数（传给 %s）有误：%s"},
     {"attempt to modify read-only table (key '%s')", "试图修改只读的表（键“%s”）"},

@@ -42,6 +42,7 @@ typedef struct polkey {
     const char *paid;      /* PK_STAGES: the list of stages already paid */
     const snode *paid_sn;
     int share;             /* PK_STAGES: the parameter giving each stage's share */
+    bool declared;         /* the file says it (`key = false`: none, as for a match) */
 } polkey;
 
 typedef struct policy {

@@ -668,8 +668,9 @@ int compile_key(loader *ld, int pt)
     int t = lua_gettop(L);
     int rc = 0;
     p->key.kind = PK_NONE;
-    if (lua_isnil(L, t)) {
-        /* none: its grants are not recorded (a match policy grants nothing) */
+    p->key.declared = !lua_isnil(L, t);
+    if (lua_isnil(L, t) || (lua_isboolean(L, t) && !lua_toboolean(L, t))) {
+        /* none (`key = false`): its grants are not recorded (a match policy grants nothing) */
     } else if (lua_type(L, t) == LUA_TSTRING) {
         p->key.field = dup_field_top(ld);
         rc = resolve_one(ld, ld->ps->schema.root, p->key.field, &p->key.sn, line);
@@ -719,10 +720,10 @@ int compile_key(loader *ld, int pt)
             p->key.kind = PK_THRESHOLD;
         } else
             FAIL(ld, line, "key = CLAIM_YEAR, a field name, threshold(field, {…}), { items = "
-                 "{…} } or { stages = …, paid = …, share = … }");
+                 "{…} }, { stages = …, paid = …, share = … } or false");
     } else
-        FAIL(ld, line, "key = CLAIM_YEAR, a field name, threshold(field, {…}), { items = {…} } "
-             "or { stages = …, paid = …, share = … }");
+        FAIL(ld, line, "key = CLAIM_YEAR, a field name, threshold(field, {…}), { items = {…} }, "
+             "{ stages = …, paid = …, share = … } or false");
     lua_settop(L, t - 1);
     return rc;
 }

@@ -198,7 +198,9 @@ void polkey_describe(sbuf *b, const policy *p, int lang)
                           : "%s 已达到且不在 %s 中的每个阶段一个记录键，各按 %s 分摊",
                   p->key.field, p->key.paid, p->params[p->key.share].name);
         break;
-    default: sb_puts(b, lang ? "none (nothing is recorded)" : "无（不记录）");
+    default:
+        sb_puts(b, lang ? "none: it grants nothing, so nothing is recorded"
+                        : "无：本政策不发放，不记入台账");
     }
 }
 
