@@ -38,6 +38,18 @@ sql() {
         "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -At "$L" -c "$1"
     fi
 }
+# untrigger: what a tamperer does first: drop the triggers that refuse updates and deletes
+untrigger() {
+    if [ "$E" = sqlite ]; then
+        sql "DROP TRIGGER ledger_rows_no_update; DROP TRIGGER ledger_rows_no_delete;
+             DROP TRIGGER ledger_rounds_no_update; DROP TRIGGER ledger_rounds_no_delete;
+             DROP TRIGGER ledger_heads_no_update; DROP TRIGGER ledger_heads_no_delete"
+    else
+        sql "DROP TRIGGER ledger_rows_append_only ON ledger_rows;
+             DROP TRIGGER ledger_rounds_append_only ON ledger_rounds;
+             DROP TRIGGER ledger_heads_append_only ON ledger_signed_heads"
+    fi
+}
 # the ledger's head and seq now, from its export (jq)
 head_now() { "$CALC" ledger export --ledger "$L" | jq -r 'select(.record == "row") | .hash' | tail -n 1; }
 seq_now() { sql "SELECT count(*) FROM ledger_rows"; }
@@ -83,15 +95,36 @@ suite() {
     want_match err "calc ledger init --ledger"
     g ledger init
     want_rc 0
-    want_out1 "ledger $L: schema version 1"
+    want_out1 "ledger $L: schema version 2"
     g ledger init
     want_rc 0
-    want_eq "migrations" "$(sql 'SELECT version, name FROM calc_ledger_migrations')" \
-        "1|grants ledger: rows, rounds, signed heads"
-    sql "INSERT INTO calc_ledger_migrations (version, name) VALUES (2, 'from the future')"
+    want_eq "migrations" "$(sql 'SELECT version, name FROM calc_ledger_migrations ORDER BY version' | tr '\n' ' ')" \
+        "1|grants ledger: rows, rounds, signed heads 2|rows, rounds and signed heads never updated or deleted "
+    sql "INSERT INTO calc_ledger_migrations (version, name) VALUES (3, 'from the future')"
     g ledger
     want_rc 2
-    want_match err "is at schema version 2, newer than this calc's \(1\)"
+    want_match err "is at schema version 3, newer than this calc's \(2\)"
+    end
+
+    begin "$E: the database refuses to update or delete a row; a ledger of version 1 is migrated"
+    init_round1
+    sql "UPDATE ledger_rows SET amount = 1 WHERE seq = 1" >"$tmp/sqlout" 2>&1 && problem "an update went through"
+    grep -q "calc ledger: rows are never updated or deleted" "$tmp/sqlout" || problem "no refusal: $(cat "$tmp/sqlout")"
+    sql "DELETE FROM ledger_rounds" >"$tmp/sqlout" 2>&1 && problem "a delete went through"
+    want_eq "rows" "$(seq_now)" 4
+    # back to version 1 (before the triggers): refused until init migrates it
+    untrigger
+    [ "$E" = pg ] && sql "DROP FUNCTION calc_ledger_append_only()"
+    sql "DELETE FROM calc_ledger_migrations WHERE version = 2"
+    g ledger
+    want_rc 2
+    want_match err "is at schema version 1, this calc needs 2"
+    want_match err "migrate it with calc ledger init --ledger"
+    g ledger init
+    want_rc 0
+    sql "UPDATE ledger_rows SET amount = 1 WHERE seq = 1" >"$tmp/sqlout" 2>&1 && problem "an update went through after the migration"
+    g ledger verify
+    want_rc 0
     end
 
     begin "$E: grant records a round: one row per key, the totals of the lines"
@@ -160,6 +193,10 @@ suite() {
     g grant "$tmp/badsum.jsonl" --round r --at $AT
     want_rc 1
     want_match err "the keys of qt25-grant-match add up to 100.01 \(quantity 0\), the result says 100.00"
+    { head -n 1 "$tmp/twice.jsonl"; at_head "$D/round2.jsonl" | grep E-ALPHA | sed 's/2025-09-30/2026-03-31/g'; } >"$tmp/dates.jsonl"
+    g grant "$tmp/dates.jsonl" --round r --at $AT
+    want_rc 1
+    want_match err "^$tmp/dates.jsonl:2:1: error: record E-ALPHA was evaluated as of 2026-03-31, the round's first record \(line 1\) as of 2025-09-30: a round is one evaluation date"
     g grant "$D/nokeys.jsonl" --round r --at $AT
     want_rc 3
     want_match err "record E-EPS: an eligible result of sc25-rd-subsidy without its claim_year, keys, amount or quantity"
@@ -169,12 +206,32 @@ suite() {
     want_eq "rows" "$(seq_now)" 4
     end
 
+    begin "$E: lines as calc writes them and lines rewritten (keys sorted, \\u escapes) give the same rows"
+    init_round1
+    at_head "$D/round2.jsonl" >"$tmp/r2.jsonl"
+    "$CALC" grant "$tmp/r2.jsonl" --ledger "$L" --round 2025-2 --at $AT >/dev/null
+    "$CALC" ledger export --ledger "$L" >"$tmp/plain.export"
+    init_round1
+    at_head "$D/round2.jsonl" | jq -c -a -S . >"$tmp/r2s.jsonl"
+    grep -q 'u5e02' "$tmp/r2s.jsonl" || problem "jq -a wrote no escape"
+    g grant "$tmp/r2s.jsonl" --round 2025-2 --at $AT
+    want_rc 0
+    "$CALC" ledger export --ledger "$L" >"$tmp/sorted.export"
+    want_same "the exports" "$tmp/plain.export" "$tmp/sorted.export"
+    head -c 300 "$D/round2.jsonl" >"$tmp/cut.jsonl"
+    echo >>"$tmp/cut.jsonl"
+    g grant "$tmp/cut.jsonl" --round 2025-3 --at $AT
+    want_rc 3
+    want_match err "^$tmp/cut.jsonl:1:[0-9]+: error: JSON syntax"
+    end
+
     begin "$E: a second round against the head now; keys of several parts; pools consumed"
     init_round1
     at_head "$D/round2.jsonl" >"$tmp/r2.jsonl"
     g grant "$tmp/r2.jsonl" --round 2025-2 --at 2025-10-01T09:00:00Z
     want_rc 0
-    # 300000.00 + 50000.03 + 30000.02 + 90000.00 (150 m²); E-DELTA has nothing eligible
+    # 300000.00 + 50000.03 + 30000.02 + 90000.00 (150 m²); E-DELTA is eligible only for a match,
+    # which grants nothing (no row)
     want_match out "^round 2025-2 recorded: 4 grant rows \(seq 5 to 8\) from 2 records, 470000.05 yuan"
     # byte order: qt25-grant-match before sc25-free-office; 市 (E5 B8 82) before 省 (E7 9C 81)
     g ledger --round 2025-2 --format json
@@ -288,13 +345,14 @@ suite() {
 
     begin "$E: verify finds an edited row, an inserted one and a removed one"
     init_round1
-    h4=$(head_now)
+    untrigger
     sql "UPDATE ledger_rows SET amount = 60000000 WHERE seq = 1"
     g ledger verify
     want_rc 1
     want_line out "row 1: its hash does not match its content: the row was changed"
     want_line out "NOT VERIFIED: 1 problems"
     init_round1
+    untrigger
     sql "DELETE FROM ledger_rows WHERE seq = 2"
     g ledger verify
     want_rc 1
@@ -319,6 +377,7 @@ suite() {
     at_head "$D/round2.jsonl" >"$tmp/r2.jsonl"
     "$CALC" grant "$tmp/r2.jsonl" --ledger "$L" --round 2025-2 --at $AT --sign "$tmp/key.pem" >/dev/null
     h8=$(head_now)
+    untrigger
     sql "DELETE FROM ledger_rows WHERE seq = 8"
     g ledger verify --key "$tmp/pub.pem"
     want_rc 1

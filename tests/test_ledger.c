@@ -91,7 +91,7 @@ static void test_open_and_hash(void **state)
     assert_int_equal(calc_ledger_open(&l, path, true, &err), 0);
     int v;
     assert_int_equal(calc_ledger_version(l, &v, &err), 0);
-    assert_int_equal(v, 1);
+    assert_int_equal(v, 2);
     char head[65];
     int64_t seq = 7;
     assert_int_equal(calc_ledger_head(l, head, &seq, &err), 0);
@@ -171,6 +171,13 @@ static void test_awards_and_pools(void **state)
     }
     assert_null(v[4].pool);
     assert_string_equal(v[0].pool, "units");
+    char hh[65];
+    int64_t hs;
+    assert_int_equal(calc_ledger_history(l, hh, &hs, &v, &n, &err), 0);
+    assert_int_equal(n, 5);
+    assert_int_equal(hs, 8);
+    assert_int_equal(strlen(hh), 64);
+    assert_int_equal(v[3].seq, 6);
     assert_int_equal(calc_ledger_awards_of(l, "E1", &v, &n, &err), 0);
     assert_int_equal(n, 3);
     assert_int_equal(v[2].seq, 2);
@@ -228,12 +235,62 @@ static void test_constraints(void **state)
     calc_ledger_close(l);
 }
 
+/* Ensure a round recorded through the struct API (calc_ledger_round_add, as calc batch --grant
+ * records) writes one row per key, refuses a key granted before and a head that moved. */
+static void test_round_add(void **state)
+{
+    (void)state;
+    if (getenv("CALC_TEST_LEDGER"))
+        skip();
+    char p4[128];
+    snprintf(p4, sizeof p4, "%s/r.db", dir);
+    calc_ledger *l;
+    calc_error err = {0};
+    assert_int_equal(calc_ledger_open(&l, p4, true, &err), 0);
+    calc_grant_opts o = {"r1", "t", "2025-07-01T00:00:00Z", NULL};
+    calc_round *r;
+    assert_int_equal(calc_ledger_round_begin(l, &o, &r, &err), 0);
+    calc_round_key keys[2] = {{"g1", 6000, 0}, {"g2", 4000, 0}};
+    calc_round_result res = {.enterprise = "E1", .as_of = "2025-06-30", .head = "",
+                             .policy = "qt25-grant-match", .year = 2024, .amount = 10000,
+                             .keys = keys, .nkeys = 2};
+    calc_diags d = {0};
+    assert_int_equal(calc_ledger_round_add(r, &res, &d), 0);
+    calc_grant_stats st;
+    assert_int_equal(calc_ledger_round_commit(r, &st, &d), 0);
+    assert_int_equal(st.rows, 2);
+    assert_int_equal(st.records, 1);
+    assert_int_equal(st.cash, 10000);
+    assert_int_equal(st.last_seq, 2);
+    calc_award *v;
+    size_t n;
+    assert_int_equal(calc_ledger_awards_of(l, "E1", &v, &n, &err), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[1].key, "g2");
+    assert_int_equal(v[1].amount, 4000);
+    /* again, computed against the empty ledger: the head moved, the keys are granted */
+    o.round = "r2";
+    assert_int_equal(calc_ledger_round_begin(l, &o, &r, &err), 0);
+    assert_int_equal(calc_ledger_round_add(r, &res, &d), 0);
+    assert_int_equal(calc_ledger_round_commit(r, &st, &d), CALC_ECHECK);
+    assert_true(d.n >= 3);
+    assert_non_null(strstr(d.v[0].msg, "the ledger moved since"));
+    assert_non_null(strstr(d.v[d.n - 1].msg, "key 'g2' is already granted: seq 2, round r1"));
+    calc_diags_free(&d);
+    char head[65];
+    int64_t seq;
+    assert_int_equal(calc_ledger_head(l, head, &seq, &err), 0);
+    assert_int_equal(seq, 2);
+    calc_ledger_close(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_open_and_hash),
         cmocka_unit_test(test_awards_and_pools),
         cmocka_unit_test(test_constraints),
+        cmocka_unit_test(test_round_add),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -15,35 +15,19 @@ static void free_loaded(void)
     loaded = NULL;
 }
 
-/* The head, then every live grant, then the head again: the same head twice means the grants
- * are those of that head (a round recorded in between makes it read again). */
+/* The head and every live grant, read in one transaction (one state of the ledger). */
 static int read_history(calc_ledger *l, calc_error *err)
 {
-    for (int tries = 0; tries < 5; tries++) {
-        char h1[65], h2[65];
-        int64_t s1, s2;
-        calc_award *v = NULL;
-        size_t n = 0;
-        int rc = calc_ledger_head(l, h1, &s1, err);
-        if (!rc)
-            rc = calc_ledger_awards(l, &v, &n, err);
-        calc_history *h = rc ? NULL : calc_history_new(v, n, h1, s1);
-        if (!rc && !h)
-            rc = calc_error_set(err, CALC_ENOMEM, NULL, 0, 0, "out of memory");
-        if (!rc)
-            rc = calc_ledger_head(l, h2, &s2, err);
-        if (rc) {
-            calc_history_free(h);
-            return rc;
-        }
-        if (s1 == s2 && strcmp(h1, h2) == 0) {
-            loaded = h;
-            return 0;
-        }
-        calc_history_free(h);
-    }
-    return calc_error_set(err, CALC_EIO, NULL, 0, 0,
-                          "the ledger kept changing while its grants were read");
+    char head[65];
+    int64_t seq;
+    calc_award *v = NULL;
+    size_t n = 0;
+    int rc = calc_ledger_history(l, head, &seq, &v, &n, err);
+    if (rc)
+        return rc;
+    if (!(loaded = calc_history_new(v, n, head, seq)))
+        return calc_error_set(err, CALC_ENOMEM, NULL, 0, 0, "out of memory");
+    return 0;
 }
 
 int cli_history(const cli_opts *o, const calc_history **out)

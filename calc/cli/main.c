@@ -387,7 +387,8 @@ static const cli_opt *const grant_opts[] = {
     &o_ledger_at,
     &(const cli_opt){.flag = "--sign", .kind = CLI_VALUE, .field = AT(sign), .arg = "KEY.pem",
                      .help = "sign the round's head with this Ed25519 private key (PEM)"},
-    &o_quiet,
+    &(const cli_opt){.flag = "-q", .other = "--quiet", .kind = CLI_FLAG, .field = AT(quiet),
+                     .help = "no line saying what was recorded"},
     &o_lang,
     NULL};
 

@@ -504,6 +504,10 @@ int calc_ledger_awards(calc_ledger *l, calc_award **v, size_t *n, calc_error *er
 /* one enterprise's, in the same order */
 int calc_ledger_awards_of(calc_ledger *l, const char *enterprise, calc_award **v, size_t *n,
                           calc_error *err);
+/* the head and every live grant (as calc_ledger_awards) read in one transaction: one state of
+ * the ledger, however many writers append meanwhile */
+int calc_ledger_history(calc_ledger *l, char head[65], int64_t *seq, calc_award **v, size_t *n,
+                        calc_error *err);
 /* what the ledger has granted from a pool (quantity for in-kind, fen for cash), net of
  * revocations, in rounds whose period is the given one: NULL all rounds, four digits
  * ("2024") the rounds whose results are of that claim year, any other text the round of that
@@ -547,6 +551,31 @@ int calc_ledger_round_line(calc_round *r, const char *file, unsigned line, const
                            size_t len, calc_diags *d);
 /* Records the round: 0 with st filled, CALC_ECHECK when refused (the reasons in d), another
  * CALC_E* code when the database failed. Frees r either way. */
+/* The same for one eligible result as the program knows it (calc batch --grant, without
+ * writing and reading its result line): the record's facts, the result's and its keys.
+ * Strings are copied. */
+typedef struct calc_round_key {
+    const char *key;
+    calc_money amount;
+    int64_t quantity; /* in kind; ignored for cash */
+} calc_round_key;
+typedef struct calc_round_result {
+    const char *file;  /* where messages place it (NULL: none), and its line */
+    unsigned line;
+    const char *enterprise, *as_of, *policy_set, *profile; /* the record's ("sha256:…") */
+    const char *head;  /* the ledger head it was computed against ("" empty) and its seq */
+    int64_t head_seq;
+    const char *policy, *pool; /* pool NULL when none */
+    int32_t year;              /* claim year */
+    calc_money amount;         /* granted: after caps and pools */
+    bool in_kind;
+    int64_t quantity;          /* units or m² when in_kind */
+    bool pooled;
+    calc_money amount_before_pool;
+    const calc_round_key *keys; /* amounts (and quantities) adding up to the result's */
+    size_t nkeys;
+} calc_round_result;
+int calc_ledger_round_add(calc_round *r, const calc_round_result *res, calc_diags *d);
 int calc_ledger_round_commit(calc_round *r, calc_grant_stats *st, calc_diags *d);
 void calc_ledger_round_abort(calc_round *r);
 /* The same for a whole file of result lines (path "-": in). */

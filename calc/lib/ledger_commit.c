@@ -178,6 +178,16 @@ static int check_head(calc_round *r, const char *head, int64_t seq, calc_diags *
                        o->enterprise, (long long)o->head_seq, pl->line, (long long)pl->head_seq);
         bad = 1;
     }
+    if (r->other_as_of) {
+        const pend_line *o = r->other_as_of, *f = r->first_line;
+        calc_loc loc = {o->file, o->line, 1};
+        calc_error *e = problem_at(d);
+        calc_error_set(e, CALC_ECHECK, loc.file, loc.line, 1,
+                       "record %s was evaluated as of %s, the round's first record (line %u) as "
+                       "of %s: a round is one evaluation date",
+                       o->enterprise, o->as_of, f->line, f->as_of);
+        bad = 1;
+    }
     if (strcmp(pl->head, head) == 0 && pl->head_seq == seq)
         return bad;
     calc_loc loc = {pl->file, pl->line, 1};
@@ -345,7 +355,7 @@ int calc_ledger_round_commit(calc_round *r, calc_grant_stats *st, calc_diags *d)
     calc_error err = {0};
     if (r->bad)
         return finish(r, r->worst ? r->worst : CALC_ECHECK, d, NULL);
-    if (!r->lines || !r->first_line) {
+    if (!r->first_line) {
         calc_error_set(&err, CALC_ECHECK, NULL, 0, 0,
                        "no result lines: a round is recorded from calc batch --ledger's "
                        "results");

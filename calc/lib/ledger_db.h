@@ -70,7 +70,7 @@ const char *ldb_itoa(char buf[24], int64_t v);
 int ldb_atoi(const char *s, int64_t *out);
 
 /* ---- the schema (ledger_open.c) ---- */
-#define LEDGER_SCHEMA_VERSION 1
+#define LEDGER_SCHEMA_VERSION 2
 
 /* ---- rows (ledger_hash.c) ---- */
 /* The columns of ledger_rows in their order: the row's canonical form, the insert and the

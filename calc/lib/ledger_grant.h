@@ -39,6 +39,9 @@ struct calc_round {
     size_t bad;       /* problems found in the lines: the round is refused */
     int worst;        /* their worst code (CALC_ESCHEMA for a line that is not a result line) */
     const pend_line *first_line, *head_line, *other_head;
+    const pend_line *last_line; /* the record the last rows came from */
+    const pend_line *other_as_of; /* the first record of another as_of than the first's */
+    const pend_line *counted;   /* the last record counted in records */
 };
 
 /* The commit's map of grants by enterprise, policy, claim year and key (ledger_commit.c). */

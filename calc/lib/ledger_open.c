@@ -15,7 +15,8 @@
 static const struct migration {
     int version;
     const char *name;
-    const char *sql;
+    const char *sql;    /* both engines' */
+    const char *sql_pg; /* PostgreSQL's instead, when the engines cannot say it alike */
 } migrations[] = {
     {1, "grants ledger: rows, rounds, signed heads",
      /* every grant, payment and revocation; never updated (the hash chain shows it) */
@@ -69,7 +70,31 @@ static const struct migration {
      " hash TEXT{C} NOT NULL,"
      " key_fp TEXT{C} NOT NULL,"
      " signature TEXT{C} NOT NULL,"
-     " signed_at TEXT{C} NOT NULL);"},
+     " signed_at TEXT{C} NOT NULL);",
+     NULL},
+    /* the database itself refuses to change what was written (a tamperer must first drop the
+     * triggers; verify still finds what was done then) */
+    {2, "rows, rounds and signed heads never updated or deleted",
+     "CREATE TRIGGER ledger_rows_no_update BEFORE UPDATE ON ledger_rows"
+     " BEGIN SELECT RAISE(ABORT, 'calc ledger: rows are never updated or deleted'); END;"
+     "CREATE TRIGGER ledger_rows_no_delete BEFORE DELETE ON ledger_rows"
+     " BEGIN SELECT RAISE(ABORT, 'calc ledger: rows are never updated or deleted'); END;"
+     "CREATE TRIGGER ledger_rounds_no_update BEFORE UPDATE ON ledger_rounds"
+     " BEGIN SELECT RAISE(ABORT, 'calc ledger: rows are never updated or deleted'); END;"
+     "CREATE TRIGGER ledger_rounds_no_delete BEFORE DELETE ON ledger_rounds"
+     " BEGIN SELECT RAISE(ABORT, 'calc ledger: rows are never updated or deleted'); END;"
+     "CREATE TRIGGER ledger_heads_no_update BEFORE UPDATE ON ledger_signed_heads"
+     " BEGIN SELECT RAISE(ABORT, 'calc ledger: rows are never updated or deleted'); END;"
+     "CREATE TRIGGER ledger_heads_no_delete BEFORE DELETE ON ledger_signed_heads"
+     " BEGIN SELECT RAISE(ABORT, 'calc ledger: rows are never updated or deleted'); END;",
+     "CREATE FUNCTION calc_ledger_append_only() RETURNS trigger LANGUAGE plpgsql AS"
+     " $$ BEGIN RAISE EXCEPTION 'calc ledger: rows are never updated or deleted'; END $$;"
+     "CREATE TRIGGER ledger_rows_append_only BEFORE UPDATE OR DELETE ON ledger_rows"
+     " FOR EACH ROW EXECUTE FUNCTION calc_ledger_append_only();"
+     "CREATE TRIGGER ledger_rounds_append_only BEFORE UPDATE OR DELETE ON ledger_rounds"
+     " FOR EACH ROW EXECUTE FUNCTION calc_ledger_append_only();"
+     "CREATE TRIGGER ledger_heads_append_only BEFORE UPDATE OR DELETE ON ledger_signed_heads"
+     " FOR EACH ROW EXECUTE FUNCTION calc_ledger_append_only();"},
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -182,7 +207,8 @@ static int migrate(calc_ledger *l, calc_error *err)
     for (size_t i = 0; !rc && i < NMIGRATIONS; i++) {
         if (migrations[i].version <= have)
             continue;
-        char *sql = dialect(l, migrations[i].sql), v[24];
+        const struct migration *m = &migrations[i];
+        char *sql = dialect(l, l->engine == LDB_PG && m->sql_pg ? m->sql_pg : m->sql), v[24];
         if (!sql)
             rc = calc_error_set(err, CALC_ENOMEM, NULL, 0, 0, "out of memory");
         else

@@ -92,6 +92,20 @@ int calc_ledger_awards_of(calc_ledger *l, const char *enterprise, calc_award **v
     return read_awards(l, awards_of, 1, p, v, n, err);
 }
 
+int calc_ledger_history(calc_ledger *l, char head[65], int64_t *seq, calc_award **v, size_t *n,
+                        calc_error *err)
+{
+    *v = NULL;
+    *n = 0;
+    int rc = l->ops->begin_read(l, err);
+    if (!rc)
+        rc = ledger_head_now(l, head, seq, err);
+    if (!rc)
+        rc = read_awards(l, all_awards, 0, NULL, v, n, err);
+    l->ops->rollback(l); /* a read: nothing to keep */
+    return rc;
+}
+
 /* units or m² for an in-kind grant, fen for cash; revoked grants do not count */
 #define POOL_SELECT                                                                    \
     "SELECT sum(CASE WHEN g.quantity IS NULL THEN g.amount ELSE g.quantity END) "      \

@@ -10,15 +10,21 @@
 #include <string.h>
 
 typedef struct grant_ref {
+    arena *a; /* the texts' room (the caller's) */
     bool found;
-    char seq[24], ent[200], pol[120], year[16], key[300], amount[24], qty[24], pool[120],
-        round[200];
+    char seq[24], year[24], amount[24], qty[24];
+    const char *ent, *pol, *key, *pool, *round;
     bool has_qty, has_pool;
     /* what already names it */
     char paid_seq[24], paid[24], revoked_seq[24];
 } grant_ref;
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
+
+static const char *text(arena *a, const char *s)
+{
+    return arena_strndup(a, s ? s : "", s ? strlen(s) : 0);
+}
 
 static int grant_found(void *ctx, int ncol, const char *const *val)
 {
@@ -27,16 +33,16 @@ static int grant_found(void *ctx, int ncol, const char *const *val)
         return 0;
     g->found = true;
     COPY(g->seq, val[0]);
-    COPY(g->ent, val[1]);
-    COPY(g->pol, val[2]);
+    g->ent = text(g->a, val[1]);
+    g->pol = text(g->a, val[2]);
     COPY(g->year, val[3]);
-    COPY(g->key, val[4]);
+    g->key = text(g->a, val[4]);
     COPY(g->amount, val[5]);
     COPY(g->qty, val[6]);
     g->has_qty = val[6] != NULL;
-    COPY(g->pool, val[7]);
+    g->pool = text(g->a, val[7]);
     g->has_pool = val[7] != NULL;
-    COPY(g->round, val[8]);
+    g->round = text(g->a, val[8]);
     return 0;
 }
 
@@ -70,15 +76,15 @@ static const char refs_of[] = "SELECT kind, seq, amount FROM ledger_rows WHERE r
 static int find_grant(calc_ledger *l, const char *name, grant_ref *g, calc_diags *d,
                       calc_error *err)
 {
+    arena *a = g->a;
     memset(g, 0, sizeof *g);
+    g->a = a;
     int rc;
     if (strspn(name, "0123456789") == strlen(name) && *name) {
         const char *p[1] = {name};
         rc = ldb_query(l, grant_by_seq, 1, p, grant_found, g, err);
     } else {
-        char buf[700];
-        snprintf(buf, sizeof buf, "%s", name);
-        char *e = buf, *p1 = strchr(e, '/'), *p2 = p1 ? strchr(p1 + 1, '/') : NULL,
+        char *e = arena_strndup(a, name, strlen(name)), *p1 = strchr(e, '/'), *p2 = p1 ? strchr(p1 + 1, '/') : NULL,
              *p3 = p2 ? strchr(p2 + 1, '/') : NULL;
         if (!p3) {
             calc_error_set(calc_diags_add(d), CALC_EUSAGE, NULL, 0, 0,
@@ -196,8 +202,9 @@ int calc_ledger_pay(calc_ledger *l, const char *const *grants, int n,
     int64_t seq;
     rc = ledger_head_now(l, head, &seq, &err);
     int bad = 0;
+    arena a = {0};
     for (int i = 0; !rc && i < n; i++) {
-        grant_ref g;
+        grant_ref g = {.a = &a};
         int f = find_grant(l, grants[i], &g, d, &err);
         if (f < 0 || f > 1) {
             rc = f;
@@ -234,11 +241,12 @@ int calc_ledger_pay(calc_ledger *l, const char *const *grants, int n,
                        calc_money_format(a1, amount));
         }
     }
+    arena_free(&a);
     return done(l, rc, bad, d, &err);
 }
 
-int calc_ledger_revoke(calc_ledger *l, const char *grant, const calc_ledger_write_opts *o,
-                       FILE *out, int lang, calc_diags *d)
+static int revoke(calc_ledger *l, const char *grant, const calc_ledger_write_opts *o,
+                  FILE *out, int lang, calc_diags *d, arena *a)
 {
     calc_error err = {0};
     int rc = l->ops->begin_write(l, &err);
@@ -247,7 +255,7 @@ int calc_ledger_revoke(calc_ledger *l, const char *grant, const calc_ledger_writ
     char head[65];
     int64_t seq;
     rc = ledger_head_now(l, head, &seq, &err);
-    grant_ref g;
+    grant_ref g = {.a = a};
     int f = rc ? rc : find_grant(l, grant, &g, d, &err);
     if (f < 0)
         return done(l, f, 0, d, &err);
@@ -261,12 +269,25 @@ int calc_ledger_revoke(calc_ledger *l, const char *grant, const calc_ledger_writ
     }
     rc = add_row(l, &g, "revocation", g.amount, o->reason, o, head, &seq, &err);
     if (!rc) {
-        char a[32];
+        char am[32];
         calc_money m = 0;
         money_of(g.amount, &m);
         report(out, lang, "seq %lld: revocation of grant %s (%s, %s, %s, '%s', %s yuan): %s",
-               (long long)seq, g.seq, g.ent, g.pol, g.year, g.key, calc_money_format(a, m),
+               (long long)seq, g.seq, g.ent, g.pol, g.year, g.key, calc_money_format(am, m),
                o->reason);
     }
     return done(l, rc, 0, d, &err);
+}
+
+int calc_ledger_revoke(calc_ledger *l, const char *grant, const calc_ledger_write_opts *o,
+                       FILE *out, int lang, calc_diags *d)
+{
+    if (!o->reason || !*o->reason) {
+        calc_error_set(calc_diags_add(d), CALC_EUSAGE, NULL, 0, 0, "revoke needs --reason TEXT");
+        return CALC_EUSAGE;
+    }
+    arena a = {0};
+    int rc = revoke(l, grant, o, out, lang, d, &a);
+    arena_free(&a);
+    return rc;
 }

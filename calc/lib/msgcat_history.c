@@ -16,8 +16,6 @@ const msg_pair msgcat_history[] = {
     /* a batch's manifest (batchmanifest.c) */
     {"the manifest's ledger snapshot is not readable", "清单中的台账快照无法读取"},
     /* the command line (calc/cli/cmd_history.c, cmd_batch.c) */
-    {"the ledger kept changing while its grants were read",
-     "读取台账发放记录期间台账一直在变化"},
     {"new needs a population (or - for stdin)", "new 需要企业名单文件（或用 - 表示标准输入）"},
     {"new compares with the grants ledger: give --ledger FILE or --ledger postgresql://… (or set "
      "CALC_LEDGER)",

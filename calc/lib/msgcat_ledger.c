@@ -99,6 +99,9 @@ const msg_pair msgcat_ledger[] = {
      "企业 %s：%s，申报年度 %lld，键“%s”已经授予过：序号 %lld，轮次 %s"},
     {"a key is granted once; revoke the grant first (calc revoke) to grant it again",
      "同一键只能授予一次；如需重新授予，请先撤销原授予（calc revoke）"},
+    {"record %s was evaluated as of %s, the round's first record (line %u) as of %s: a round "
+     "is one evaluation date",
+     "企业 %s 的测算日期为 %s，而本轮第一家企业（第 %u 行）为 %s：一轮只能有一个测算日期"},
     {"no result lines: a round is recorded from calc batch --ledger's results",
      "没有结果行：一轮的记录来自 calc batch --ledger 的结果"},
     {"the ledger is empty: there is no head to sign", "账本为空：没有可签名的账本头"},

@@ -3,7 +3,8 @@
 # Prints throughput at -j 1 and -j 2 against the targets, the I/O floor (--no-eval: the same
 # passes reading, parsing and validating, lines written without results), peak memory at 10^5
 # and 10^6 profiles, batch replay against the batch itself at 10^5 (target: within 2x its
-# time), and where the time goes (instruction counts from callgrind on a sample).
+# time), recording 10^5 grants in the ledger (tests/bench/ledger.sh; target: within 2x the batch
+# of 10^5 profiles), and where the time goes (instruction counts from callgrind on a sample).
 # BENCH_N sets the population (10^6), BENCH_RUNS the runs each figure is the best of (3).
 set -u
 BUILD=${BUILD:-build}
@@ -114,6 +115,9 @@ case $summary in
 *"differing 1, missing from the results 1,"*) echo "  both found                                                       meets" ;;
 *) echo "  the edits were not both found                                   MISSES" ;;
 esac
+
+# the grants ledger: recording 10^5 grants against the batch of 10^5 profiles (tests/bench/ledger.sh)
+BUILD=$BUILD BENCH_RUNS=$RUNS sh tests/bench/ledger.sh
 
 # where the time goes: instructions per stage on a 5000-profile sample (-j 1), from callgrind.
 # Callgrind runs SHA-256 without the CPU's SHA instructions, so the fingerprints' share is larger
