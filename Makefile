@@ -42,7 +42,7 @@ else
 Q = @
 endif
 
-.PHONY: all deps demo test check sanitize valgrind fuzz bench bench-serve install uninstall clean man
+.PHONY: all deps demo test check sanitize valgrind fuzz bench bench-peers bench-serve install uninstall clean man
 
 all: $(BUILD)/calc
 
@@ -179,20 +179,22 @@ fuzz: deps
 # Every test runs on the normal build, again on the ASan+UBSan build, and the CLI tests once
 # more under valgrind; the last line sums them all.
 test: deps
-	@$(MAKE) --no-print-directory all $(TESTS) $(REPLAYS)
+	@$(MAKE) --no-print-directory all $(TESTS) $(REPLAYS) $(BUILD)/gen $(PEER_PROGS)
 	@$(MAKE) --no-print-directory BUILD=$(SAN_BUILD) CFLAGS="$(SAN_CFLAGS)" \
-	  LDFLAGS="$(SAN_LDFLAGS)" $(SAN_BUILD)/calc $(SAN_TESTS) $(FUZZ_TARGETS:%=$(SAN_BUILD)/replay_%)
+	  LDFLAGS="$(SAN_LDFLAGS)" $(SAN_BUILD)/calc $(SAN_TESTS) $(FUZZ_TARGETS:%=$(SAN_BUILD)/replay_%) \
+	  $(SAN_BUILD)/gen $(PEER_PROGS:$(BUILD)/%=$(SAN_BUILD)/%)
 	@$(MAKE) --no-print-directory $(FUZZ_BINS)
 	@BUILD=$(BUILD) SAN_BUILD=$(SAN_BUILD) FUZZ_BUILD=$(FUZZ_BUILD) VALGRIND=1 sh tests/run.sh
 
 # The normal build's suite alone (quick).
 check: deps
-	@$(MAKE) --no-print-directory all $(TESTS) $(REPLAYS)
+	@$(MAKE) --no-print-directory all $(TESTS) $(REPLAYS) $(BUILD)/gen $(PEER_PROGS)
 	@BUILD=$(BUILD) sh tests/run.sh
 
 sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=$(SAN_BUILD) CFLAGS="$(SAN_CFLAGS)" \
-	  LDFLAGS="$(SAN_LDFLAGS)" $(SAN_BUILD)/calc $(SAN_TESTS) $(FUZZ_TARGETS:%=$(SAN_BUILD)/replay_%)
+	  LDFLAGS="$(SAN_LDFLAGS)" $(SAN_BUILD)/calc $(SAN_TESTS) $(FUZZ_TARGETS:%=$(SAN_BUILD)/replay_%) \
+	  $(SAN_BUILD)/gen $(PEER_PROGS:$(BUILD)/%=$(SAN_BUILD)/%)
 	@BUILD=$(SAN_BUILD) sh tests/run.sh
 
 valgrind: all
@@ -206,6 +208,18 @@ $(BUILD)/gen: tests/bench/gen.c | $(BUILD)
 bench: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/gen
 	@BUILD=$(BUILD) sh tests/bench/bench.sh
+
+# the peer benchmark (issue #18 item 2, tests/bench/peers/README.md): its workload generator, the
+# hand-written C baseline and the checksum of a compact result file
+PEER_PROGS = $(BUILD)/pgen $(BUILD)/peerbase $(BUILD)/peersum
+$(PEER_PROGS): $(BUILD)/%: tests/bench/peers/%.c | $(BUILD)
+	@echo CC $<
+	$(Q)$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(WERROR) -O2 -o $@ $< \
+	  $(if $(filter %/peerbase,$@),$(shell $(PKG_CONFIG) --cflags --libs yajl 2>/dev/null))
+
+bench-peers: deps
+	@$(MAKE) --no-print-directory all $(PEER_PROGS)
+	@BUILD=$(BUILD) sh tests/bench/peers/bench.sh
 
 # wrk against POST /api/v1/eval with the example profile, on this machine's 2 cores.
 bench-serve: deps

@@ -10,6 +10,10 @@
 #include <string.h>
 
 #include "calc.h"
+#include "mem.h"
+
+#include <limits.h>
+#include <stdio.h>
 
 /* 92233720368547758.07 yuan: the largest amount an int64 of fen holds. */
 #define FEN_MAX INT64_MAX
@@ -609,6 +613,46 @@ static void test_date_years_before(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* calc_vfmt gives vsnprintf's bytes and return value: every conversion of its own, truncated
+ * buffers, and a format it leaves to vsnprintf. */
+static int fmt_both(char *fast, char *slow, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int fmt_both(char *fast, char *slow, size_t cap, const char *fmt, ...)
+{
+    va_list ap, aq;
+    va_start(ap, fmt);
+    va_copy(aq, ap);
+    int a = calc_vfmt(fast, cap, fmt, ap);
+    int b = vsnprintf(slow, cap, fmt, aq);
+    va_end(aq);
+    va_end(ap);
+    assert_int_equal(a, b);
+    if (cap)
+        assert_string_equal(fast, slow);
+    return a;
+}
+
+static void test_vfmt_as_vsnprintf(void **state)
+{
+    (void)state;
+    char f[64], s[64];
+    static const size_t caps[] = {64, 12, 5, 1};
+    for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++) {
+        size_t c = caps[i];
+        fmt_both(f, s, c, "plain text, no conversion");
+        fmt_both(f, s, c, "%s%s", "stores[1].", "kind");
+        fmt_both(f, s, c, "%lld|%04lld|%02d|%d", -1234567890123LL, 7LL, 5, INT_MIN);
+        fmt_both(f, s, c, "%zu items, %ld, %u, %5d, %-d", (size_t)42, -7L, 4000000000U, -42, 3);
+        fmt_both(f, s, c, "%04lld-%02d (%lld%%)", 2024LL, 3, 15LL);
+        fmt_both(f, s, c, "%s[%ld].%s", "social.monthly", 11L, "insured");
+        fmt_both(f, s, c, "%lld", LLONG_MIN);
+        fmt_both(f, s, c, "%.2f and %x", 1.5, 255U); /* vsnprintf's own */
+        fmt_both(f, s, c, "%s", "中文的字段名");
+    }
+    assert_int_equal(fmt_both(f, s, 4, "%s", "abcdef"), 6);
+    assert_string_equal(f, "abc");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -637,6 +681,7 @@ int main(void)
         cmocka_unit_test(test_date_format_roundtrip),
         cmocka_unit_test(test_date_years_before),
         cmocka_unit_test(test_month_parse),
+        cmocka_unit_test(test_vfmt_as_vsnprintf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,9 @@ static int run_batch(cli_opts *o, int allocate)
     if (o->excel && o->format != CALC_OUT_CSV)
         return cli_usage_error("--excel needs --format csv (%s writes JSON Lines otherwise)",
                                allocate ? "allocate" : "batch");
+    if (o->format == CALC_OUT_COMPACT && (allocate || o->manifest || o->explain || o->no_eval))
+        return cli_usage_error("--format compact is for calc batch without --manifest, --explain "
+                               "and --no-eval (they need the JSON Lines' fields)");
     if (o->sign && !o->manifest)
         return cli_usage_error("--sign signs the manifest: give --manifest FILE");
     if (o->manifest && (!o->out || strcmp(o->out, "-") == 0))

@@ -19,6 +19,7 @@ static const cli_choice row_formats[] = {{"jsonl", CALC_OUT_JSONL, false},
                                          {"json", CALC_OUT_JSONL, true},
                                          {"csv", CALC_OUT_CSV, false},
                                          {"xlsx", CALC_OUT_XLSX, false},
+                                         {"compact", CALC_OUT_COMPACT, false},
                                          {NULL, 0, false}};
 /* as calc_batch_opts.input_format: 0 JSON Lines, 1 YAML stream, 2 CSV */
 static const cli_choice input_formats[] = {{"jsonl", 0, false}, {"json", 0, true},
@@ -70,7 +71,7 @@ static const cli_opt o_summary = {
 static const cli_opt o_rows_format = {
     .flag = "--format", .kind = CLI_VALUE, .field = AT(format), .choices = row_formats,
     .help = "one JSON line per record (the default), or CSV or a workbook (-o FILE.xlsx): one "
-            "row per record and policy"};
+            "row per record and policy, or compact: one short line per record (batch)"};
 static const cli_opt o_excel = {
     .flag = "--excel", .kind = CLI_FLAG, .field = AT(excel),
     .help = "with --format csv: begin with a UTF-8 BOM, for Excel"};

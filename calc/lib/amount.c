@@ -384,6 +384,10 @@ static int amount_stage(E *e, int overall, pres *r)
             r->quantity = 0;
             return ST_NEEDS_DATA;
         }
+        if (amount == 0 && p->zero_grant && e->c->ps->zero_grants && !why[0]) {
+            r->amount = 0; /* zero_amount = "eligible" in a set that allows it: a grant of 0 */
+            return ST_ELIGIBLE;
+        }
         char a[40];
         calc_money_format(a, amount);
         fail_reason(e, p->kind == K_IN_KIND,

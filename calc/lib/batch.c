@@ -349,6 +349,11 @@ int batch_engines(batch *b, const calc_batch_opts *o, int jobs)
     b->o = o;
     b->eval.explain = o->explain;
     b->eval.failures_only = !o->explain; /* the line carries failures only, unless explained */
+    /* a line names its reasons' parts; a CSV row's words are made from them (reason_text) */
+    b->eval.no_words = !o->explain;
+    /* the compact form carries statuses and amounts alone (compactout.c): evaluated as the
+     * claims pass evaluates, without records or fingerprints */
+    b->eval.claims_only = o->out_format == CALC_OUT_COMPACT;
     b->as_of = o->as_of;
     b->jobs = jobs > 0 ? jobs : 1;
     calc_error err = {0};

@@ -189,6 +189,13 @@ const char *claim_status_words(const calc_engine *e, int status, const claim *x,
 /* The words of a result's reasons: its failed conditions, what it misses, what superseded it,
  * its error. */
 void result_words(sbuf *w, const calc_engine *e, const pres *r, int lang);
+/* ---- the compact form (compactout.c; README.md "Compact results") ---- */
+/* Its header line: "# id total" and the set's policy ids, in the order of the results. */
+void compact_header(sbuf *b, const calc_engine *e);
+/* A record's line: its id, its total, per policy the status letter and the amount. */
+void compact_result(sbuf *b, const calc_result *r);
+/* The line of an invalid record: "! RECORD LINE message". */
+void compact_error_line(sbuf *out, size_t record, unsigned line, const char *msg);
 /* A status name's index, or -1 (batchout.c). */
 int batch_status_of(const char *s);
 struct xlsx;

@@ -470,6 +470,11 @@ int batch_out_open(batch_out *out, const batch *b, calc_date as_of)
             csv_rows(&h, NULL, NULL, true, o->lang);
             fwrite(h.p, 1, h.n, out->f);
             sb_free(&h);
+        } else if (o->out_format == CALC_OUT_COMPACT) {
+            sbuf h = {0};
+            compact_header(&h, b->eng[0]);
+            fwrite(h.p, 1, h.n, out->f);
+            sb_free(&h);
         }
         return 0;
     }

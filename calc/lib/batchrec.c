@@ -65,6 +65,8 @@ void batch_reject(const batch *b, sbuf *out, size_t record, unsigned line, const
 {
     if (b->o->out_format == CALC_OUT_CSV)
         csv_error_row(out, record, line, msg, msg_zh, b->o->lang);
+    else if (b->o->out_format == CALC_OUT_COMPACT)
+        compact_error_line(out, record, line, b->o->lang || !msg_zh || !msg_zh[0] ? msg : msg_zh);
     else
         batch_error_line(out, record, line, file, msg, msg_zh);
 }
@@ -125,6 +127,8 @@ static void record_result(batch *b, calc_engine *e, chunk *c, size_t i, const ca
     const char *name = profile_name(p, b->name_slot);
     if (o->out_format == CALC_OUT_CSV) {
         csv_result_rows(&c->buf, e, r, name, o->lang);
+    } else if (o->out_format == CALC_OUT_COMPACT) {
+        compact_result(&c->buf, r);
     } else { /* JSON Lines, also for a workbook (made from them once the summary is known) */
         sbuf *line = &c->buf;
         result_json(line, e, r, o->explain, o->explain);

@@ -272,6 +272,8 @@ typedef struct calc_eval_opts {
     bool explain;         /* record computation steps (--explain; it costs time in batch) */
     bool failures_only;   /* record only the failed conditions (batch without --explain) */
     bool no_fingerprint;  /* trial evaluations: the profile's fingerprint is not computed */
+    bool no_words;        /* records without their sentences for people (a line for machines:
+                           * batch's JSON Lines without --explain) */
     bool claims_only;     /* statuses and amounts only: no records, no fingerprint, the first
                            * failing condition decides (batch's claims pass, what-if costs) */
     const bool *only;     /* evaluate only these policies (by index), or NULL for all */
@@ -379,8 +381,9 @@ typedef struct calc_history calc_history;
 
 /* ---- batch ---- */
 /* CALC_OUT_XLSX: a workbook (results, summary and pools sheets) at output, which must name a
- * file */
-enum { CALC_OUT_JSONL, CALC_OUT_CSV, CALC_OUT_XLSX };
+ * file; CALC_OUT_COMPACT: one short line per record, its id, total and per policy the status and
+ * amount (batch only; README.md "Compact results") */
+enum { CALC_OUT_JSONL, CALC_OUT_CSV, CALC_OUT_XLSX, CALC_OUT_COMPACT };
 /* The text encoding of CSV input: detected (UTF-8 when the bytes are, else GB18030 when the
  * whole input is), or as given. YAML and JSON are always UTF-8. */
 enum { CALC_ENC_AUTO, CALC_ENC_UTF8, CALC_ENC_GBK, CALC_ENC_GB18030 };

@@ -38,7 +38,7 @@ enum { RV_LIT, RV_PARAM, RV_YEARS_BEFORE_AS_OF, RV_IN_FORCE_FROM, RV_IN_FORCE_TO
 enum { KEY_ANY, KEY_CLAIM_YEAR, KEY_FIELD, KEY_THRESHOLD };
 
 /* The JSON text of a condition's record that does not depend on the profile, made when first
- * written (output.c): its name and field, and its requirement for one as_of and one version
+ * written (resultjson.c): its name and field, and its requirement for one as_of and one version
  * of the policy's parameters and dates. Empty when not made (or too long to keep). */
 typedef struct cond_json {
     char head[192]; /* {"name": "…", "field": "…", "actual": */
@@ -47,7 +47,30 @@ typedef struct cond_json {
     calc_date as_of;
     unsigned gen;
     int64_t from, to;
+    /* whole records of a number, date, yes/no or choice, by value (most reasons repeat:
+     * district = 建德市), each for its value, result and requirement */
+    struct cond_whole {
+        char text[576];
+        unsigned short len;
+        bool ok;
+        int type, tv;
+        int64_t v;
+        calc_date as_of;
+        unsigned gen;
+        int64_t from, to;
+    } whole[8];
 } cond_json;
+
+/* A policy's result in JSON: the parts that are the same for every profile, made once
+ * (resultjson.c). ok: made; fit: every part fitted (else each result is written in full). */
+typedef struct pol_json {
+    bool ok, fit;
+    char head[160]; /* {"policy": "…", "status": " */
+    char kind[48];  /* ", "kind": "…", "amount": */
+    char unit[96];  /* in kind: , "unit": "…", "detail": ; else , "quantity": null, … */
+    char tail[320]; /* , "group": "…", "cap": "…", "pool": "…" (those it is in) */
+    unsigned short head_len, kind_len, unit_len, tail_len;
+} pol_json;
 
 typedef struct cond cond;
 struct cond {

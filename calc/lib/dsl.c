@@ -324,13 +324,66 @@ void dsl_step(lua_State *L, const char *fmt, ...)
     ctx_add_step(c, buf);
 }
 
+/* ---- rounding (a policy's `rounding = …`, pct's third argument) ---- */
+
+__int128 dsl_round_div(__int128 num, __int128 den, int mode)
+{
+    if (mode == RND_FLOOR_YUAN || mode == RND_HALF_UP_YUAN)
+        den *= 100; /* whole yuan, then back to fen */
+    __int128 q = num / den, r = num % den;
+    if (r < 0) { /* floor division */
+        q -= 1;
+        r += den;
+    }
+    if ((mode == RND_HALF_UP || mode == RND_HALF_UP_YUAN) && 2 * r >= den)
+        q += 1;
+    return mode == RND_FLOOR_YUAN || mode == RND_HALF_UP_YUAN ? q * 100 : q;
+}
+
+int dsl_rounding(lua_State *L)
+{
+    const evalctx *c = ctx_of(L);
+    return c && c->cur ? c->cur->rounding : RND_HALF_UP;
+}
+
+const char *dsl_rounding_words(int mode, int lang)
+{
+    static const char *const w[][2] = {{"", ""},
+                                       {"（向下取整到分）", " (rounded down to the fen)"},
+                                       {"（向下取整到元）", " (rounded down to the yuan)"},
+                                       {"（四舍五入到元）", " (rounded half up to the yuan)"}};
+    return mode >= 0 && mode < 4 ? w[mode][lang ? 1 : 0] : "";
+}
+
+/* pct's third argument: a rounding mode for this step alone, or the policy's */
+static int pct_mode(lua_State *L)
+{
+    if (lua_isnoneornil(L, 3))
+        return dsl_rounding(L);
+    static const char *const modes[] = {"half_up", "floor", "floor_yuan", "half_up_yuan"};
+    const char *m = lua_type(L, 3) == LUA_TSTRING ? lua_tostring(L, 3) : "";
+    for (int k = 0; k < 4; k++)
+        if (strcmp(m, modes[k]) == 0)
+            return k;
+    return luaL_error(L, "pct: the rounding must be \"half_up\", \"floor\", \"floor_yuan\" "
+                      "or \"half_up_yuan\"");
+}
+
 static int l_pct(lua_State *L)
 {
     lua_Integer x = checkint(L, 1, "pct: the amount");
     lua_Integer p = checkint(L, 2, "pct: the rate");
+    int mode = pct_mode(L);
     calc_money out;
-    if (calc_money_pct(&out, x, p))
-        return luaL_error(L, "pct: result out of range");
+    if (mode == RND_HALF_UP) { /* the default: calc_money_pct, as ever */
+        if (calc_money_pct(&out, x, p))
+            return luaL_error(L, "pct: result out of range");
+    } else {
+        __int128 q = dsl_round_div((__int128)x * p, 10000, mode);
+        if (q > INT64_MAX || q < INT64_MIN)
+            return luaL_error(L, "pct: result out of range");
+        out = (calc_money)q;
+    }
     const evalctx *ec = ctx_of(L);
     if (!ec || !ec->explain) { /* no step, no words: nothing to format */
         lua_pushinteger(L, out);
@@ -345,12 +398,15 @@ static int l_pct(lua_State *L)
     if (rl > 0 && r[rl - 1] == '.')
         r[--rl] = 0;
     char o[40];
-    dsl_step(L, "%s%% × %s = %s", r, a, calc_money_format_grouped(o, out));
+    dsl_step(L, "%s%% × %s = %s%s", r, a, calc_money_format_grouped(o, out),
+             dsl_rounding_words(mode, 1));
     evalctx *c = words_ctx(L);
     if (c) {
         sbuf w[2] = {{0}, {0}};
         bool unnamed = false;
         words_pct(w, named_of(c, x), x, r, out, &unnamed);
+        for (int l = 0; l < 2; l++)
+            sb_puts(&w[l], dsl_rounding_words(mode, l));
         c->unnamed |= unnamed;
         add_step_words(c, w, out, T_MONEY);
     }

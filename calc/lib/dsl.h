@@ -33,6 +33,7 @@ typedef struct evalctx {
     arena *a;
     bool explain;
     bool all_records;
+    bool no_words; /* records without their sentences for people */
     bool status_only; /* claims: status and amount only, no records, first failure decides */
     const policy *cur;
     /* absent fields read by the Lua call under way */
@@ -102,6 +103,13 @@ void dslx_open(lua_State *L);
 evalctx *ctx_of(lua_State *L);
 evalctx *words_ctx(lua_State *L);
 lua_Integer checkint(lua_State *L, int i, const char *what);
+/* num / den (den > 0) rounded as mode (RND_*, policy.h) says: to the fen, or to the whole yuan
+ * (a multiple of 100 fen), exactly; a result out of int64's range is the caller's to check. */
+__int128 dsl_round_div(__int128 num, __int128 den, int mode);
+/* The rounding of the money helpers now: the policy under way's (RND_HALF_UP outside one). */
+int dsl_rounding(lua_State *L);
+/* The words a rounding other than the default adds to a step: "（向下取整到元）". */
+const char *dsl_rounding_words(int mode, int lang);
 const label_name *named_of(const evalctx *c, int64_t v);
 void add_step_words(evalctx *c, sbuf w[2], int64_t result, int type);
 int kind_of(const label_name *x);

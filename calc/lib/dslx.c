@@ -341,14 +341,15 @@ static int l_ratio(lua_State *L)
     return 1;
 }
 
-/* The product of v[0..n) × rate / 100 %, rounded half up once; false when out of range. */
-static bool product_pct(const int64_t *v, int n, int64_t rate, int64_t *out)
+/* The product of v[0..n) × rate / 100 %, rounded once (half up, or as the policy says:
+ * `rounding = …`); false when out of range. */
+static bool product_pct(const int64_t *v, int n, int64_t rate, int mode, int64_t *out)
 {
     __int128 p = rate;
     for (int i = 0; i < n; i++)
         if (__builtin_mul_overflow(p, (__int128)v[i], &p))
             return false;
-    __int128 q = div_half_up(p, 10000);
+    __int128 q = mode == RND_HALF_UP ? div_half_up(p, 10000) : dsl_round_div(p, 10000, mode);
     if (!fits(q))
         return false;
     *out = (int64_t)q;
@@ -402,7 +403,7 @@ static int l_pct_product(lua_State *L)
     int64_t rate = checkint(L, 1, "pct_product: the rate"), v[16], out;
     for (int i = 0; i < n; i++)
         v[i] = checkint(L, i + 2, "pct_product: a factor");
-    if (!product_pct(v, n, rate, &out))
+    if (!product_pct(v, n, rate, dsl_rounding(L), &out))
         return out_of_range(L, "pct_product");
     product_line(L, words_ctx(L), "", "", v, n, rate, out);
     lua_pushinteger(L, out);
@@ -456,7 +457,8 @@ static int l_brackets(lua_State *L)
         left -= v[0];
         if (!v[0])
             continue;
-        if (!product_pct(v, nf + 1, rate, &out) || __builtin_add_overflow(sum, out, &sum))
+        if (!product_pct(v, nf + 1, rate, dsl_rounding(L), &out) ||
+            __builtin_add_overflow(sum, out, &sum))
             return out_of_range(L, "brackets");
         char zh[48], en[48];
         snprintf(zh, sizeof zh, "第%lld档 ", (long long)i);

@@ -234,7 +234,16 @@ static int load_set(calc_engine *e, const char *dir)
     const value *root = nd ? docs[0] : NULL;
     for (size_t i = 0; root && root->type == V_MAP && i < root->n; i++) {
         const char *k = root->keys[i]->str;
-        if (strcmp(k, "groups") && strcmp(k, "caps") && strcmp(k, "pools")) {
+        if (strcmp(k, "zero_grants") == 0) { /* zero_grants: allowed (policies/README.md) */
+            const value *v = root->items[i];
+            ps->zero_grants = v->type == V_SCALAR && strcmp(v->str, "allowed") == 0;
+            if (!ps->zero_grants) {
+                diag_at(&e->diags, CALC_ESCHEMA, &v->loc, k,
+                        "write zero_grants: allowed, or leave it out (book 1 §1: an amount of 0 "
+                        "is ineligible)", "expected 'allowed'");
+                rc = CALC_ESCHEMA;
+            }
+        } else if (strcmp(k, "groups") && strcmp(k, "caps") && strcmp(k, "pools")) {
             diag_at(&e->diags, CALC_ESCHEMA, &root->keys[i]->loc, NULL,
                     "the set declares groups, caps and pools", "unknown section '%s'", k);
             rc = CALC_ESCHEMA;
@@ -600,6 +609,7 @@ calc_result *calc_eval_with(calc_engine *e, const calc_profile *prof, calc_date 
     c->a = &res->a;
     c->explain = o->explain;
     c->all_records = !o->failures_only;
+    c->no_words = o->no_words;
     c->status_only = o->claims_only;
     const int *comp = o->claims_only ? o->claims_comp : NULL;
     const bool *only = o->only;

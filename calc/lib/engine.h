@@ -75,6 +75,10 @@ void qualify_words(sbuf *b, const calc_engine *e, const policy *p, const qualify
 /* `, "to_qualify": {…}` of a result (the JSON contract; README "How to qualify"). */
 void qualify_json(sbuf *b, const calc_engine *e, const policy *p, const qualify *q);
 void result_json(sbuf *b, const calc_engine *e, const calc_result *res, bool conds, bool explain);
+/* The same; with a sink, what is complete is written to it policy by policy, so that a profile
+ * of thousands of items is not held as text in memory whole. */
+void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc_result *res,
+                    bool conds, bool explain);
 
 /* Exclusive groups, then caps, for one profile's results (setrules.c). */
 void set_resolve_groups(calc_engine *e, calc_result *res);

@@ -367,7 +367,8 @@ static int ev(E *e, const cond *c, const pobj *base, const char *prefix, int dep
             e->r.v[k].met = met;
             if (COND_COMPUTED(c->op) || c->coalesce) { /* its texts, now that they are wanted */
                 xres *x = &e->c->xres;
-                x->text = x->want_words = true;
+                x->text = true;
+                x->want_words = !e->c->no_words;
                 x->want_miss = false;
                 evalx(e, c, base, prefix, x);
                 x_record(e, &e->r.v[k], x);

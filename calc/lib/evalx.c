@@ -41,7 +41,7 @@ static void xprintf(char *buf, size_t cap, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, cap, fmt, ap);
+    calc_vfmt(buf, cap, fmt, ap);
     va_end(ap);
 }
 
@@ -50,6 +50,12 @@ static void xprintf(char *buf, size_t cap, const char *fmt, ...)
 #define XP(...)                                                                              \
     do {                                                                                     \
         if (x->text)                                                                         \
+            xprintf(__VA_ARGS__);                                                            \
+    } while (0)
+/* The words for people alone (x->want_words): a reader of the record's parts needs none. */
+#define XW(...)                                                                              \
+    do {                                                                                     \
+        if (x->want_words)                                                                   \
             xprintf(__VA_ARGS__);                                                            \
     } while (0)
 
@@ -127,19 +133,22 @@ static int x_between(E *e, const cond *c, const pobj *base, const char *prefix, 
     const char *f;
     const pval *v = date_of(c, base, &sn, &f);
     char a[16], b[16], d[16];
-    calc_date_format(a, (calc_date)reqv(e, &c->req[0]));
-    calc_date_format(b, (calc_date)reqv(e, &c->req[1]));
+    if (x->text || x->want_words) {
+        calc_date_format(a, (calc_date)reqv(e, &c->req[0]));
+        calc_date_format(b, (calc_date)reqv(e, &c->req[1]));
+    }
     XP(x->required, sizeof x->required, "between %s and %s", a, b);
     char rz[80], re[80];
-    XP(rz, sizeof rz, "%s至%s期间", a, b);
-    XP(re, sizeof re, "from %s to %s", a, b);
+    XW(rz, sizeof rz, "%s至%s期间", a, b);
+    XW(re, sizeof re, "from %s to %s", a, b);
     XP(x->field, sizeof x->field, "%s%s", prefix, f);
     if (!v) {
         date_miss(x, c, prefix);
         say(x, c, c->sn, "未填写", "not provided", rz, re);
         return TV_UNKNOWN;
     }
-    calc_date_format(d, (calc_date)v->u.i);
+    if (x->text || x->want_words)
+        calc_date_format(d, (calc_date)v->u.i);
     XP(x->actual, sizeof x->actual, "%s", d);
     say(x, c, sn, d, d, rz, re);
     return v->u.i >= reqv(e, &c->req[0]) && v->u.i <= reqv(e, &c->req[1]) ? TV_TRUE : TV_FALSE;
@@ -160,12 +169,12 @@ static int x_year_index(E *e, const cond *c, const pobj *base, const char *prefi
             (long long)edge);
     char rz[120], re[160];
     if (min && kval(e, c, 0) == 1) {
-        XP(rz, sizeof rz, "不晚于申报年度（%lld年）", (long long)y);
-        XP(re, sizeof re, "in or before the claim year (%lld)", (long long)y);
+        XW(rz, sizeof rz, "不晚于申报年度（%lld年）", (long long)y);
+        XW(re, sizeof re, "in or before the claim year (%lld)", (long long)y);
     } else {
-        XP(rz, sizeof rz, "%s第%lld年（%lld年%s）", min ? "已到" : "不超过", (long long)kval(e, c, 0),
+        XW(rz, sizeof rz, "%s第%lld年（%lld年%s）", min ? "已到" : "不超过", (long long)kval(e, c, 0),
                 (long long)edge, min ? "或之前" : "或之后");
-        XP(re, sizeof re, "year %lld of the schedule %s (%s %lld)", (long long)kval(e, c, 0),
+        XW(re, sizeof re, "year %lld of the schedule %s (%s %lld)", (long long)kval(e, c, 0),
                 min ? "reached" : "at most", min ? "in or before" : "in or after",
                 (long long)edge);
     }
@@ -177,10 +186,11 @@ static int x_year_index(E *e, const cond *c, const pobj *base, const char *prefi
     }
     int64_t i = y - calc_date_year((calc_date)v->u.i) + 1;
     char d[16], az[80], ae[80];
-    calc_date_format(d, (calc_date)v->u.i);
+    if (x->text || x->want_words)
+        calc_date_format(d, (calc_date)v->u.i);
     XP(x->actual, sizeof x->actual, "%s (year index %lld)", d, (long long)i);
-    XP(az, sizeof az, "%s（申报年度为第%lld年）", d, (long long)i);
-    XP(ae, sizeof ae, "%s (the claim year is year %lld)", d, (long long)i);
+    XW(az, sizeof az, "%s（申报年度为第%lld年）", d, (long long)i);
+    XW(ae, sizeof ae, "%s (the claim year is year %lld)", d, (long long)i);
     say(x, c, sn, az, ae, rz, re);
     return (min ? i >= kval(e, c, 0) : i <= kval(e, c, 0)) ? TV_TRUE : TV_FALSE;
 }
@@ -192,16 +202,16 @@ static int x_lease(E *e, const cond *c, const pobj *base, const char *prefix, xr
     int64_t y = claim_year(e);
     char rz[160], re[200];
     if (kval(e, c, 1))
-        XP(rz, sizeof rz, "%lld年至少%lld个月在租期内且在租期前%lld个月内", (long long)y,
+        XW(rz, sizeof rz, "%lld年至少%lld个月在租期内且在租期前%lld个月内", (long long)y,
                 (long long)kval(e, c, 0), (long long)kval(e, c, 1));
     else
-        XP(rz, sizeof rz, "%lld年至少%lld个月在租期内", (long long)y, (long long)kval(e, c, 0));
+        XW(rz, sizeof rz, "%lld年至少%lld个月在租期内", (long long)y, (long long)kval(e, c, 0));
     if (kval(e, c, 1))
-        XP(re, sizeof re, "at least %lld %s of %lld in the lease, within its first "
+        XW(re, sizeof re, "at least %lld %s of %lld in the lease, within its first "
                 "%lld months", (long long)kval(e, c, 0), kval(e, c, 0) == 1 ? "month" : "months",
                 (long long)y, (long long)kval(e, c, 1));
     else
-        XP(re, sizeof re, "at least %lld %s of %lld in the lease", (long long)kval(e, c, 0),
+        XW(re, sizeof re, "at least %lld %s of %lld in the lease", (long long)kval(e, c, 0),
                 kval(e, c, 0) == 1 ? "month" : "months",
                 (long long)y);
     XP(x->required, sizeof x->required, ">= %lld months of %lld in the lease%s",
@@ -224,14 +234,14 @@ static int x_lease(E *e, const cond *c, const pobj *base, const char *prefix, xr
     calc_date_format(d, (calc_date)s->u.i);
     if (lo > hi) {
         XP(x->actual, sizeof x->actual, "%s: no month of %lld in the lease", d, (long long)y);
-        XP(az, sizeof az, "%s（%lld年不在租期内）", d, (long long)y);
-        XP(ae, sizeof ae, "%s (no month of %lld in the lease)", d, (long long)y);
+        XW(az, sizeof az, "%s（%lld年不在租期内）", d, (long long)y);
+        XW(ae, sizeof ae, "%s (no month of %lld in the lease)", d, (long long)y);
     } else {
         XP(x->actual, sizeof x->actual, "%s: %d months of %lld counted (lease months "
                 "%lld-%lld)", d, n, (long long)y, (long long)lo, (long long)hi);
-        XP(az, sizeof az, "%s（%lld年为租期第%lld至%lld个月，计入%d个月）", d, (long long)y,
+        XW(az, sizeof az, "%s（%lld年为租期第%lld至%lld个月，计入%d个月）", d, (long long)y,
                 (long long)lo, (long long)hi, n);
-        XP(ae, sizeof ae, "%s (%lld is lease months %lld to %lld; %d months counted)", d,
+        XW(ae, sizeof ae, "%s (%lld is lease months %lld to %lld; %d months counted)", d,
                 (long long)y, (long long)lo, (long long)hi, n);
     }
     say(x, c, c->sn, az, ae, rz, re);
@@ -241,8 +251,8 @@ static int x_lease(E *e, const cond *c, const pobj *base, const char *prefix, xr
         XP(x->field, sizeof x->field, "%s%s", prefix, c->field2);
         calc_date_format(d, (calc_date)end->u.i);
         XP(x->actual, sizeof x->actual, "%s: %d months of %lld counted", d, n, (long long)y);
-        XP(az, sizeof az, "%s（%lld年计入%d个月）", d, (long long)y, n);
-        XP(ae, sizeof ae, "%s (%d months of %lld counted)", d, n, (long long)y);
+        XW(az, sizeof az, "%s（%lld年计入%d个月）", d, (long long)y, n);
+        XW(ae, sizeof ae, "%s (%d months of %lld counted)", d, n, (long long)y);
         say(x, c, c->sn2, az, ae, rz, re);
     }
     return n >= kval(e, c, 0) ? TV_TRUE : TV_FALSE;
@@ -255,8 +265,8 @@ static int x_within(E *e, const cond *c, const pobj *base, const char *prefix, x
     const pval *d = slot_at(base, c->pidx, c->plen), *b = slot_at(base, c->pidx2, c->plen2);
     XP(x->field, sizeof x->field, "%s%s", prefix, c->field);
     char rz[200], re[240];
-    XP(rz, sizeof rz, "%s起%lld个月内", snode_label(c->sn2, 0), (long long)kval(e, c, 0));
-    XP(re, sizeof re, "within %lld months after the %s", (long long)kval(e, c, 0),
+    XW(rz, sizeof rz, "%s起%lld个月内", snode_label(c->sn2, 0), (long long)kval(e, c, 0));
+    XW(re, sizeof re, "within %lld months after the %s", (long long)kval(e, c, 0),
             snode_label(c->sn2, 1));
     XP(x->required, sizeof x->required, "within %lld months after %s", (long long)kval(e, c, 0),
             c->field2);
@@ -283,8 +293,8 @@ static int x_within(E *e, const cond *c, const pobj *base, const char *prefix, x
     XP(x->actual, sizeof x->actual, "%s", v);
     XP(x->required, sizeof x->required, "between %s and %s (%lld months after %s)", f, t,
             (long long)kval(e, c, 0), c->field2);
-    XP(rz + strlen(rz), sizeof rz - strlen(rz), "，即%s至%s期间", f, t);
-    XP(re + strlen(re), sizeof re - strlen(re), ", i.e. from %s to %s", f, t);
+    XW(rz + strlen(rz), sizeof rz - strlen(rz), "，即%s至%s期间", f, t);
+    XW(re + strlen(re), sizeof re - strlen(re), ", i.e. from %s to %s", f, t);
     say(x, c, c->sn, v, v, rz, re);
     return d->u.i >= b->u.i && d->u.i <= last ? TV_TRUE : TV_FALSE;
 }
@@ -324,8 +334,8 @@ static int x_ratio(E *e, const cond *c, const pobj *base, const char *prefix, xr
     bool money = c->sn->type == T_MONEY;
     XP(x->field, sizeof x->field, "%s%s", prefix, c->field);
     char rz[240], re[240];
-    XP(rz, sizeof rz, "不少于%s的%lld%%", snode_label(c->sn2, 0), (long long)kval(e, c, 0));
-    XP(re, sizeof re, "at least %lld%% of the %s", (long long)kval(e, c, 0), snode_label(c->sn2, 1));
+    XW(rz, sizeof rz, "不少于%s的%lld%%", snode_label(c->sn2, 0), (long long)kval(e, c, 0));
+    XW(re, sizeof re, "at least %lld%% of the %s", (long long)kval(e, c, 0), snode_label(c->sn2, 1));
     XP(x->required, sizeof x->required, ">= %lld%% of %s", (long long)kval(e, c, 0), c->field2);
     if (!a || !b) {
         if (!a)
@@ -336,8 +346,8 @@ static int x_ratio(E *e, const cond *c, const pobj *base, const char *prefix, xr
         if (a) {
             char w[2][160];
             value_words(w, c->sn, a);
-            XP(vz, sizeof vz, "%s", w[0]);
-            XP(ve, sizeof ve, "%s", w[1]);
+            XW(vz, sizeof vz, "%s", w[0]);
+            XW(ve, sizeof ve, "%s", w[1]);
         }
         say(x, c, c->sn, vz, ve, rz, re);
         return TV_UNKNOWN;
@@ -353,15 +363,17 @@ static int x_ratio(E *e, const cond *c, const pobj *base, const char *prefix, xr
     XP(x->actual, sizeof x->actual, "%s", av);
     XP(x->required, sizeof x->required, ">= %s (%lld%% of %s)", bound, (long long)kval(e, c, 0),
             c->field2);
+    if (!x->want_words)
+        return lhs >= rhs ? TV_TRUE : TV_FALSE;
     char w[2][160];
     value_words(w, c->sn, a);
     char shown[64]; /* grouped for people: ¥747,500,000.00 */
     if (money && rhs % 100 == 0 && rhs / 100 <= INT64_MAX) {
         calc_money_format_grouped(shown, (calc_money)(rhs / 100));
     } else
-        XP(shown, sizeof shown, "%s", bound);
-    XP(rz + strlen(rz), sizeof rz - strlen(rz), "，即%s%s", money ? "¥" : "", shown);
-    XP(re + strlen(re), sizeof re - strlen(re), ", i.e. %s%s", money ? "¥" : "", shown);
+        XW(shown, sizeof shown, "%s", bound);
+    XW(rz + strlen(rz), sizeof rz - strlen(rz), "，即%s%s", money ? "¥" : "", shown);
+    XW(re + strlen(re), sizeof re - strlen(re), ", i.e. %s%s", money ? "¥" : "", shown);
     say(x, c, c->sn, w[0], w[1], rz, re);
     return lhs >= rhs ? TV_TRUE : TV_FALSE;
 }
@@ -420,15 +432,15 @@ static int x_months(E *e, const cond *c, const pobj *base, const char *prefix, x
     char rz[200], re[200];
     const char *uz = vs->unit ? vs->unit : "", *ue = vs->unit_en ? vs->unit_en : "";
     if (c->op == C_MONTHS_COUNT) {
-        XP(rz, sizeof rz, "%lld年至少%lld个月%s不少于%lld%s", (long long)y, (long long)kval(e, c, 1),
+        XW(rz, sizeof rz, "%lld年至少%lld个月%s不少于%lld%s", (long long)y, (long long)kval(e, c, 1),
                 snode_label(vs, 0), (long long)kval(e, c, 0), uz);
-        XP(re, sizeof re, "%s of at least %lld%s%s in at least %lld months of %lld",
+        XW(re, sizeof re, "%s of at least %lld%s%s in at least %lld months of %lld",
                 snode_label(vs, 1), (long long)kval(e, c, 0), ue[0] ? " " : "", ue, (long long)kval(e, c, 1),
                 (long long)y);
     } else {
-        XP(rz, sizeof rz, "%lld年每月%s不少于%lld%s", (long long)y, snode_label(vs, 0),
+        XW(rz, sizeof rz, "%lld年每月%s不少于%lld%s", (long long)y, snode_label(vs, 0),
                 (long long)kval(e, c, 0), uz);
-        XP(re, sizeof re, "%s of at least %lld%s%s in every month of %lld",
+        XW(re, sizeof re, "%s of at least %lld%s%s in every month of %lld",
                 snode_label(vs, 1), (long long)kval(e, c, 0), ue[0] ? " " : "", ue, (long long)y);
     }
     XP(x->required, sizeof x->required, "%s >= %lld in %s months of %lld", c->item_field2,
@@ -440,9 +452,9 @@ static int x_months(E *e, const cond *c, const pobj *base, const char *prefix, x
         XP(x->actual, sizeof x->actual, "%lld (%04lld-%02d)", (long long)v->u.i,
                 (long long)y, fail_at + 1);
         char az[120], ae[120];
-        XP(az, sizeof az, "%04lld-%02d %s %lld%s", (long long)y, fail_at + 1,
+        XW(az, sizeof az, "%04lld-%02d %s %lld%s", (long long)y, fail_at + 1,
                 snode_label(vs, 0), (long long)v->u.i, uz);
-        XP(ae, sizeof ae, "%04lld-%02d %s %lld%s%s", (long long)y, fail_at + 1,
+        XW(ae, sizeof ae, "%04lld-%02d %s %lld%s%s", (long long)y, fail_at + 1,
                 snode_label(vs, 1), (long long)v->u.i, ue[0] ? " " : "", ue);
         say(x, c, NULL, az, ae, rz, re);
         x->nmiss = 0;
@@ -452,8 +464,8 @@ static int x_months(E *e, const cond *c, const pobj *base, const char *prefix, x
     char az[160], ae[160];
     XP(x->actual, sizeof x->actual, "%d of 12 months known, %d at least %lld", 12 - unknown,
             known_ok, (long long)kval(e, c, 0));
-    XP(az, sizeof az, "已知%d个月，其中%d个月达到要求", 12 - unknown, known_ok);
-    XP(ae, sizeof ae, "%d of 12 months known, %d of them at least %lld", 12 - unknown,
+    XW(az, sizeof az, "已知%d个月，其中%d个月达到要求", 12 - unknown, known_ok);
+    XW(ae, sizeof ae, "%d of 12 months known, %d of them at least %lld", 12 - unknown,
             known_ok, (long long)kval(e, c, 0));
     say(x, c, c->sn, az, ae, rz, re);
     if (tv != TV_UNKNOWN)
@@ -522,8 +534,8 @@ static void entry_text(const E *e, size_t i, char az[200], char ae[200], xres *x
     XP(x->field, sizeof x->field, "%s[%zu]", ls->list->name, i);
     XP(x->actual, sizeof x->actual, "%s, year %lld, key %s, amount %s", ps, yy, ks, m);
     /* the key in words when it is the one asked about (an enum's label, not its code) */
-    XP(az, 200, "第%zu条：%lld年度 ¥%s（%s）", i + 1, yy, m, shown ? shown[0] : ks);
-    XP(ae, 200, "entry %zu: year %lld, ¥%s (%s)", i + 1, yy, m, shown ? shown[1] : ks);
+    XW(az, 200, "第%zu条：%lld年度 ¥%s（%s）", i + 1, yy, m, shown ? shown[0] : ks);
+    XW(ae, 200, "entry %zu: year %lld, ¥%s (%s)", i + 1, yy, m, shown ? shown[1] : ks);
 }
 
 /* Entries of the policy under way with `key` (NULL: any) and `year`: through an index of its
@@ -566,27 +578,27 @@ static int x_ledger(E *e, const cond *c, const pobj *base, const char *prefix, x
     char rz[240], re[240];
     bool inst = c->op == C_INSTALLMENT;
     if (inst)
-        XP(rz, sizeof rz, "分期未发放完毕且%lld年度尚未发放", (long long)y);
+        XW(rz, sizeof rz, "分期未发放完毕且%lld年度尚未发放", (long long)y);
     else if (c->key == KEY_ANY)
-        XP(rz, sizeof rz, "此前未获得本政策奖励");
+        XW(rz, sizeof rz, "此前未获得本政策奖励");
     else if (c->key == KEY_THRESHOLD)
-        XP(rz, sizeof rz, "此前未获得本台阶或更高台阶的奖励");
+        XW(rz, sizeof rz, "此前未获得本台阶或更高台阶的奖励");
     else if (c->in_claim_year)
-        XP(rz, sizeof rz, "%lld年度尚未就“%s”获得本政策奖励", (long long)y,
+        XW(rz, sizeof rz, "%lld年度尚未就“%s”获得本政策奖励", (long long)y,
                 k == 1 ? kshow[0] : "…");
     else
-        XP(rz, sizeof rz, "尚未就“%s”获得本政策奖励", k == 1 ? kshow[0] : "…");
+        XW(rz, sizeof rz, "尚未就“%s”获得本政策奖励", k == 1 ? kshow[0] : "…");
     if (inst)
-        XP(re, sizeof re, "an installment still due, nothing paid for %lld", (long long)y);
+        XW(re, sizeof re, "an installment still due, nothing paid for %lld", (long long)y);
     else if (c->key == KEY_ANY)
-        XP(re, sizeof re, "no award of this policy before");
+        XW(re, sizeof re, "no award of this policy before");
     else if (c->key == KEY_THRESHOLD)
-        XP(re, sizeof re, "no award at this threshold or a higher one before");
+        XW(re, sizeof re, "no award at this threshold or a higher one before");
     else if (c->in_claim_year)
-        XP(re, sizeof re, "no award of this policy for “%s” in %lld", k == 1 ? kshow[1] : "…",
+        XW(re, sizeof re, "no award of this policy for “%s” in %lld", k == 1 ? kshow[1] : "…",
                 (long long)y);
     else
-        XP(re, sizeof re, "no award of this policy for “%s” before", k == 1 ? kshow[1] : "…");
+        XW(re, sizeof re, "no award of this policy for “%s” before", k == 1 ? kshow[1] : "…");
     XP(x->field, sizeof x->field, "%s%s", prefix, c->field);
     if (k == 0) {
         say(x, c, c->sn, "未填写", "not provided", rz, re);
@@ -624,8 +636,8 @@ static int x_ledger(E *e, const cond *c, const pobj *base, const char *prefix, x
             XP(x->actual, sizeof x->actual, "installment %zu of %lld due", n + 1,
                     (long long)nn);
             char az[120], ae[120];
-            XP(az, sizeof az, "应发第%zu期（共%lld期）", n + 1, (long long)nn);
-            XP(ae, sizeof ae, "installment %zu of %lld due", n + 1, (long long)nn);
+            XW(az, sizeof az, "应发第%zu期（共%lld期）", n + 1, (long long)nn);
+            XW(ae, sizeof ae, "installment %zu of %lld due", n + 1, (long long)nn);
             say(x, c, lsn, az, ae, rz, re);
             return TV_TRUE;
         }
@@ -636,7 +648,7 @@ static int x_ledger(E *e, const cond *c, const pobj *base, const char *prefix, x
         size_t nk = 0;
         for (size_t i = 0; i < c->nthreshold && nk < 16; i++)
             if (c->thresholds[i] / 100 >= at_least) {
-                snprintf(kb[nk], sizeof kb[nk], "%lld", (long long)(c->thresholds[i] / 100));
+                xprintf(kb[nk], sizeof kb[nk], "%lld", (long long)(c->thresholds[i] / 100));
                 keys[nk] = kb[nk];
                 nk++;
             }
@@ -656,16 +668,18 @@ static int x_ledger(E *e, const cond *c, const pobj *base, const char *prefix, x
                 c->key == KEY_ANY ? "" : " with key ", c->key == KEY_ANY ? "" : key,
                 c->in_claim_year ? " in the claim year" : "");
     }
+    if (!n && !x->text && !x->want_words)
+        return TV_TRUE;
     if (!n) {
         size_t any = ledger_count(ls, root, pol, NULL, LEDGER_ANY_YEAR, &first);
         XP(x->actual, sizeof x->actual, "none (%zu entries of %s)", any, pol);
         char az[120], ae[120];
         if (any) {
-            XP(az, sizeof az, "本政策已有%zu条记录，均不相同", any);
-            XP(ae, sizeof ae, "%zu entries of this policy, not this one", any);
+            XW(az, sizeof az, "本政策已有%zu条记录，均不相同", any);
+            XW(ae, sizeof ae, "%zu entries of this policy, not this one", any);
         } else {
-            XP(az, sizeof az, "本政策无记录");
-            XP(ae, sizeof ae, "no entries of this policy");
+            XW(az, sizeof az, "本政策无记录");
+            XW(ae, sizeof ae, "no entries of this policy");
         }
         say(x, c, lsn, az, ae, rz, re);
         return TV_TRUE;
@@ -682,11 +696,13 @@ static int x_stage(E *e, const cond *c, const pobj *base, const char *prefix, xr
     const pval *st = slot_at(base, c->pidx, c->plen);
     const pval *obj = slot_at(base, c->pidx2, c->plen2);
     char a[16], b[16];
-    calc_date_format(a, (calc_date)reqv(e, &c->req[0]));
-    calc_date_format(b, (calc_date)reqv(e, &c->req[1]));
+    if (x->text || x->want_words) {
+        calc_date_format(a, (calc_date)reqv(e, &c->req[0]));
+        calc_date_format(b, (calc_date)reqv(e, &c->req[1]));
+    }
     char rz[120], re[120];
-    XP(rz, sizeof rz, "当前阶段的日期在%s至%s期间", a, b);
-    XP(re, sizeof re, "the current stage's date from %s to %s", a, b);
+    XW(rz, sizeof rz, "当前阶段的日期在%s至%s期间", a, b);
+    XW(re, sizeof re, "the current stage's date from %s to %s", a, b);
     XP(x->required, sizeof x->required, "between %s and %s", a, b);
     XP(x->field, sizeof x->field, "%s%s", prefix, c->field);
     if (!st) {

@@ -539,6 +539,15 @@ int calc_policy_show(FILE *out, const calc_engine *e, const char *id, int lang, 
     if (p->amount_zh || p->amount_en)
         fprintf(out, "\n%s\n  %s\n", lang ? "amount:" : "金额：",
                 lang && p->amount_en ? p->amount_en : p->amount_zh ? p->amount_zh : p->amount_en);
+    static const char *const rounding[][2] = {{"", ""},
+                                              {"向下取整到分", "rounded down to the fen"},
+                                              {"向下取整到元", "rounded down to the yuan"},
+                                              {"四舍五入到元", "rounded half up to the yuan"}};
+    if (p->rounding) /* only a rule of its own: half up to the fen goes without saying */
+        fprintf(out, "  %s%s\n", lang ? "rounding: " : "取整：", rounding[p->rounding][lang ? 1 : 0]);
+    if (p->zero_grant)
+        fprintf(out, "  %s\n", lang ? "an amount of 0 is a grant of 0 (eligible)"
+                                    : "金额为0元时仍属符合（给予0元）");
     if (p->groups)
         fputc('\n', out);
     for (size_t i = 0; i < ps->ngroup && i < 64; i++)
@@ -710,6 +719,16 @@ int calc_policies_check(const calc_engine *e, calc_date today, calc_diags *d)
         }
         if (lint_wording(d, p, p->conds, p->ncond) && !rc)
             rc = CALC_ECHECK;
+        if (p->zero_grant && !ps->zero_grants) { /* book 1 §1: an amount of 0 is ineligible */
+            calc_loc loc = {p->file, p->zero_line, 0};
+            diag_at(d, CALC_ECHECK, &loc, p->id,
+                    "remove it; only a set whose rules grant 0 allows it (set.yaml: "
+                    "zero_grants: allowed)",
+                    "zero_amount = \"eligible\" in a set that does not allow zero grants: an "
+                    "amount of 0 is ineligible here (book 1 §1)");
+            if (!rc)
+                rc = CALC_ECHECK;
+        }
         if (lint_windows(d, p) && !rc)
             rc = CALC_ECHECK;
         if (p->to < today) {

@@ -59,6 +59,11 @@ static inline void sb_puts(sbuf *b, const char *s) { sb_putn(b, s, strlen(s)); }
 #define SB_LIT(b, s) sb_putn((b), (s), sizeof(s) - 1)
 void sb_int(sbuf *b, long long v);
 void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* vsnprintf, the same bytes and the same return value, quicker for the formats the engine
+ * writes per record: text, %s, %d/%ld/%lld/%zu/%u with an optional 0 flag and width, %%.
+ * Any other format is vsnprintf's. */
+int calc_vfmt(char *buf, size_t cap, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 void sb_json_str(sbuf *b, const char *s);
 void sb_free(sbuf *b);
 

@@ -372,9 +372,16 @@ calc_date calc_date_today(void)
 
 int calc_date_year(calc_date dd)
 {
+    /* asked of as_of by every condition on the claim year: the last answer is kept */
+    static _Thread_local calc_date last_d = INT32_MIN;
+    static _Thread_local int last_y;
+    if (dd == last_d)
+        return last_y;
     int y;
     unsigned m, d;
     civil_from_days(dd, &y, &m, &d);
+    last_d = dd;
+    last_y = y;
     return y;
 }
 

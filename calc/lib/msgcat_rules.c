@@ -60,6 +60,15 @@ const msg_pair msgcat_rules[] = {
     {"run 'calc policies' to list the policy ids", "运行 calc policies 可查看政策 id"},
     {"the set declares groups, caps and pools", "规则集中只能声明 groups、caps 和 pools"},
     {"unknown section '%s'", "未知的部分“%s”"},
+    /* zero grants (set.yaml zero_grants, a policy's zero_amount; policies/README.md) */
+    {"write zero_grants: allowed, or leave it out (book 1 §1: an amount of 0 is ineligible)",
+     "请写 zero_grants: allowed，或删去这一行（第一册§1：金额为0即不符合）"},
+    {"expected 'allowed'", "应为 allowed"},
+    {"remove it; only a set whose rules grant 0 allows it (set.yaml: zero_grants: allowed)",
+     "请删去；只有规则本身给予0元的规则集才允许（set.yaml：zero_grants: allowed）"},
+    {"zero_amount = \"eligible\" in a set that does not allow zero grants: an amount of 0 is "
+     "ineligible here (book 1 §1)",
+     "本规则集不允许0元给予，却写了 zero_amount = \"eligible\"：此处金额为0即不符合（第一册§1）"},
     {"policy '%s' is already in %s '%s'", "政策“%s”已属于%s“%s”"},
     {"limit: a profile field (finance.local_contribution) or an amount",
      "limit 应为画像字段（如 finance.local_contribution）或金额"},

@@ -40,6 +40,9 @@ const msg_pair msgcat_run[] = {
     {"report needs case files", "report 需要案例文件"},
     {"allocate needs result files (or - for stdin)", "allocate 需要结果文件（- 表示标准输入）"},
     {"batch needs input files (or - for stdin)", "batch 需要输入文件（- 表示标准输入）"},
+    {"--format compact is for calc batch without --manifest, --explain and --no-eval (they need "
+     "the JSON Lines' fields)",
+     "--format compact 只用于 calc batch，且不能与 --manifest、--explain、--no-eval 同用（它们需要 JSON Lines 的字段）"},
     {"--excel needs --format csv (%s writes JSON Lines otherwise)",
      "--excel 要与 --format csv 一起用（否则 %s 输出 JSON Lines）"},
     {"as of %s", "测算日期 %s"},

@@ -585,6 +585,8 @@ static int read_policy(loader *ld, int t)
             FAIL(ld, line, "'limit' names unknown parameter '%s'", limit);
         p->params[p->limit_param].used = true;
     }
+    if (compile_rounding(ld, t, line))
+        return -1;
     p->ref_amount = p->ref_item = p->ref_quantity = p->ref_value = p->ref_detail = LUA_NOREF;
     if (p->kind == K_CASH) {
         if ((p->ref_amount = ref_fn(ld, t, "amount", true)) == -1)
@@ -670,6 +672,7 @@ int policy_load(polset *ps, sbx *s, policy *p, const char *path)
     size_t len;
     calc_error err;
     p->group = p->cap = p->pool = -1;
+    p->js = arena_alloc(&ps->a, sizeof *p->js);
     p->book = -1;
     p->item_cond = p->limit_param = -1;
     p->ref_params = LUA_NOREF;
@@ -681,6 +684,8 @@ int policy_load(polset *ps, sbx *s, policy *p, const char *path)
     struct load_args a = {&ld, s, path, text, len};
     char msg[512];
     int rc = sbx_protect(s, load_body, &a, msg, sizeof msg);
+    if (rc == 0 && p->zero_grant) /* the lint names the declaration's own line */
+        p->zero_line = source_line_of(text, len, "zero_amount", p->zero_line);
     for (size_t k = 0; rc == 0 && k < p->nparam; k++) /* an amount from an example value */
         if (p->params[k].mark == 2 && source_reads_field(text, len, p->params[k].name))
             p->illustrative = true;

@@ -8,6 +8,11 @@
 
 enum { U_YUAN, U_PERCENT, U_COUNT, U_M2, U_DATE, U_YEARS, U_UNITS };
 
+/* How the money helpers of a policy round (its `rounding = …`, or pct's third argument): half
+ * up to the fen (the default: book 1 §1, book 2 §1.4), down to the fen, down to the whole yuan,
+ * half up to the whole yuan. */
+enum { RND_HALF_UP, RND_FLOOR, RND_FLOOR_YUAN, RND_HALF_UP_YUAN };
+
 typedef struct param_entry {
     const char *key; /* table parameters: the key as text */
     int64_t value;
@@ -71,6 +76,10 @@ typedef struct policy {
     int ref_params, ref_amount, ref_item, ref_quantity, ref_value, ref_detail;
     int item_cond; /* top-level any_item whose items feed ref_item, or -1 */
     int limit_param; /* amount may never exceed it, or -1 */
+    int rounding;      /* RND_*: how pct, pct_product and brackets round in its amounts */
+    bool zero_grant;   /* zero_amount = "eligible": an amount of 0 is a grant of 0, not
+                        * ineligible — only in a set that allows it (set.yaml zero_grants) */
+    unsigned zero_line; /* the line of the policy table (its zero_amount), for the lint */
     size_t nupv;
     struct upv *upv;
     const char *error; /* load failure: "file:line: message" */
@@ -81,6 +90,7 @@ typedef struct policy {
     uint64_t groups, caps;  /* every group and cap it is in (book 2 §1.8), bit i for index i */
     unsigned gen;         /* counts changes of the parameters */
     polkey key;           /* what its grants are recorded under (issue #17) */
+    pol_json *js;         /* its result's fixed JSON (resultjson.c) */
 } policy;
 
 typedef struct decl { /* a group, cap or pool */
@@ -137,6 +147,9 @@ typedef struct polset {
     policy *pol; /* sorted by id */
     size_t ngroup, ncap, npool;
     decl *group, *cap, *pool;
+    bool zero_grants; /* set.yaml `zero_grants: allowed`: its policies may declare zero_amount =
+                       * "eligible" (book 1 §1 says a zero amount is ineligible: the default
+                       * set does not allow it, and calc policies check says so) */
 } polset;
 
 int policy_index(const polset *ps, const char *id);

@@ -52,6 +52,11 @@ int compile_conds(loader *ld, int t, const snode *base, cond **out, size_t *nout
 int compile_req(loader *ld, int vi, const snode *sn, reqval *r, unsigned line);
 /* Reads the policy's ledger key (`key = …`, the table at t) into ld->p->key (policyx.c). */
 int compile_key(loader *ld, int t);
+/* Reads the policy's rounding and zero_amount declarations (table at t) into ld->p
+ * (policyx.c). */
+int compile_rounding(loader *ld, int t, unsigned line);
+/* The line of the first line of text that begins (after blanks) with word, or dflt (policyx.c). */
+unsigned source_line_of(const char *text, size_t len, const char *word, unsigned dflt);
 /* The index of the policy's parameter `name`, or -1 (policy.c). */
 int param_index(const policy *p, const char *name);
 

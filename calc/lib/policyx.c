@@ -408,6 +408,58 @@ static int window_field(loader *ld, const char *path, unsigned line, const char 
     return 0;
 }
 
+/* rounding = "floor_yuan" (or "half_up", "floor", "half_up_yuan"): how the policy's money
+ * helpers round; zero_amount = "eligible": an amount of 0 is a grant of 0. Both are data,
+ * checked here, so that a misspelt mode is a load error, not an amount rounded the other way. */
+int compile_rounding(loader *ld, int t, unsigned line)
+{
+    static const char *const modes[] = {"half_up", "floor", "floor_yuan", "half_up_yuan"};
+    policy *p = ld->p;
+    p->rounding = RND_HALF_UP;
+    lua_getfield(ld->L, t, "rounding");
+    int ty = lua_type(ld->L, -1);
+    const char *r = ty == LUA_TSTRING ? lua_tostring(ld->L, -1) : NULL;
+    int m = -1;
+    for (int k = 0; r && k < 4; k++)
+        if (strcmp(r, modes[k]) == 0)
+            m = k;
+    lua_pop(ld->L, 1);
+    if (ty != LUA_TNIL && m < 0)
+        FAIL(ld, line, "'rounding' must be \"half_up\", \"floor\", \"floor_yuan\" or "
+             "\"half_up_yuan\"");
+    if (m >= 0)
+        p->rounding = m;
+    lua_getfield(ld->L, t, "zero_amount");
+    ty = lua_type(ld->L, -1);
+    const char *z = ty == LUA_TSTRING ? lua_tostring(ld->L, -1) : NULL;
+    bool eligible = z && strcmp(z, "eligible") == 0, ineligible = z && strcmp(z, "ineligible") == 0;
+    lua_pop(ld->L, 1);
+    if (ty != LUA_TNIL && !eligible && !ineligible)
+        FAIL(ld, line, "'zero_amount' must be \"eligible\" or \"ineligible\"");
+    if (eligible && p->kind != K_CASH)
+        FAIL(ld, line, "zero_amount = \"eligible\" is for cash policies");
+    p->zero_grant = eligible;
+    p->zero_line = line;
+    return 0;
+}
+
+unsigned source_line_of(const char *text, size_t len, const char *word, unsigned dflt)
+{
+    size_t wl = strlen(word);
+    unsigned line = 1;
+    for (size_t i = 0; i < len; line++) {
+        size_t j = i;
+        while (j < len && (text[j] == ' ' || text[j] == '\t'))
+            j++;
+        if (len - j >= wl && memcmp(text + j, word, wl) == 0)
+            return line;
+        while (i < len && text[i] != '\n')
+            i++;
+        i++;
+    }
+    return dflt;
+}
+
 int compile_windows(loader *ld, int t)
 {
     lua_State *L = ld->L;

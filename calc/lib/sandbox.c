@@ -122,6 +122,9 @@ int sbx_open(sbx *s, size_t limit)
         return CALC_ENOMEM;
     s->L = L;
     *(sbx **)lua_getextraspace(L) = s;
+    /* an evaluation's garbage (the profile's proxies, its numbers' boxes) dies young: the
+     * generational collector frees it without sweeping what the policies keep */
+    lua_gc(L, LUA_GCGEN, 0, 0);
     static const luaL_Reg libs[] = {{LUA_GNAME, luaopen_base},
                                     {LUA_STRLIBNAME, luaopen_string},
                                     {LUA_TABLIBNAME, luaopen_table},

@@ -265,16 +265,129 @@ void sb_int(sbuf *b, long long v)
     sb_putn(b, tmp + sizeof tmp - n, (size_t)n);
 }
 
+/* Whether calc_vfmt formats fmt itself: every conversion one of its own. */
+static bool fmt_simple(const char *f)
+{
+    for (; *f; f++) {
+        if (*f != '%')
+            continue;
+        f++;
+        if (*f == '%')
+            continue;
+        if (*f == '0')
+            f++;
+        while (*f >= '0' && *f <= '9')
+            f++;
+        if (*f == 'z' || *f == 'l')
+            f += f[0] == 'l' && f[1] == 'l' ? 2 : 1;
+        if (*f != 's' && *f != 'd' && *f != 'u')
+            return false;
+    }
+    return true;
+}
+
+/* Appends n bytes of s at *at while they fit before cap - 1; counts them all. */
+static void fmt_put(char *buf, size_t cap, size_t *at, const char *s, size_t n)
+{
+    if (*at + 1 < cap) {
+        size_t room = cap - 1 - *at;
+        memcpy(buf + *at, s, n < room ? n : room);
+    }
+    *at += n;
+}
+
+int calc_vfmt(char *buf, size_t cap, const char *fmt, va_list ap)
+{
+    if (!fmt_simple(fmt))
+        return vsnprintf(buf, cap, fmt, ap);
+    size_t at = 0;
+    for (const char *f = fmt; *f;) {
+        const char *lit = f;
+        while (*f && *f != '%')
+            f++;
+        fmt_put(buf, cap, &at, lit, (size_t)(f - lit));
+        if (!*f)
+            break;
+        f++;
+        if (*f == '%') {
+            fmt_put(buf, cap, &at, "%", 1);
+            f++;
+            continue;
+        }
+        bool zero = *f == '0';
+        f += zero;
+        int width = 0;
+        while (*f >= '0' && *f <= '9')
+            width = width * 10 + (*f++ - '0');
+        int len = 0; /* 1 l, 2 ll, 3 z */
+        if (*f == 'z') {
+            len = 3;
+            f++;
+        } else if (*f == 'l') {
+            len = f[1] == 'l' ? 2 : 1;
+            f += len;
+        }
+        char c = *f++, num[24];
+        const char *s;
+        size_t n;
+        if (c == 's') {
+            s = va_arg(ap, const char *);
+            s = s ? s : "(null)"; /* as glibc's */
+            n = strlen(s);
+        } else {
+            unsigned long long u;
+            bool neg = false;
+            if (c == 'd') {
+                long long v = len == 2 ? va_arg(ap, long long)
+                              : len == 1 ? va_arg(ap, long)
+                              : len == 3 ? (long long)va_arg(ap, ptrdiff_t)
+                                         : va_arg(ap, int);
+                neg = v < 0;
+                u = neg ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+            } else
+                u = len == 2   ? va_arg(ap, unsigned long long)
+                    : len == 1 ? va_arg(ap, unsigned long)
+                    : len == 3 ? va_arg(ap, size_t)
+                               : va_arg(ap, unsigned);
+            char *p = num + sizeof num;
+            do
+                *--p = (char)('0' + u % 10);
+            while (u /= 10);
+            int digits = (int)(num + sizeof num - p), pad = width - digits - neg;
+            if (neg && zero)
+                fmt_put(buf, cap, &at, "-", 1);
+            for (; pad > 0; pad--)
+                fmt_put(buf, cap, &at, zero ? "0" : " ", 1);
+            if (neg && !zero)
+                fmt_put(buf, cap, &at, "-", 1);
+            s = p;
+            n = (size_t)digits;
+        }
+        if (c == 's')
+            for (int pad = width - (int)n; pad > 0; pad--)
+                fmt_put(buf, cap, &at, " ", 1);
+        fmt_put(buf, cap, &at, s, n);
+    }
+    if (cap)
+        buf[at < cap ? at : cap - 1] = 0;
+    return (int)at;
+}
+
 void sb_printf(sbuf *b, const char *fmt, ...)
 {
+    char small[256];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = calc_vfmt(small, sizeof small, fmt, ap);
     va_end(ap);
     sb_grow(b, (size_t)n);
-    va_start(ap, fmt);
-    vsnprintf(b->p + b->n, (size_t)n + 1, fmt, ap);
-    va_end(ap);
+    if ((size_t)n < sizeof small) {
+        memcpy(b->p + b->n, small, (size_t)n + 1);
+    } else {
+        va_start(ap, fmt);
+        vsnprintf(b->p + b->n, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
     b->n += (size_t)n;
 }
 

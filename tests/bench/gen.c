@@ -3,8 +3,11 @@
  * six is a 钱塘区 enterprise with policy book 2's fields (tags hq / toutyan, moved_in, zone,
  * credit, finance.prev_*, a lease, a purchase, grants, talents, 12 social.monthly items, the
  * high-tech certificate, listing stage dates, a guarantee and a few award-ledger entries), so
- * that the qt25-* policies are evaluated past their district condition.
- * usage: gen N [SEED] > population.jsonl */
+ * that the qt25-* policies are evaluated past their district condition. With `book1`, book 1's
+ * fields only: no enterprise is made a 钱塘区 one with book 2's fields (the population as it was
+ * before book 2, the same bytes for the same N and SEED).
+ * usage: gen N [SEED [book1]] > population.jsonl */
+#include <string.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,9 +153,10 @@ int main(int argc, char **argv)
     long n = argc > 1 ? atol(argv[1]) : 1000;
     if (argc > 2)
         s ^= (uint64_t)atoll(argv[2]) * 0x9E3779B97F4A7C15ull;
+    int book1 = argc > 3 && strcmp(argv[3], "book1") == 0;
     for (long i = 0; i < n; i++) {
         printf("{\"id\": \"91330102MA%08ld\", \"name\": \"企业%ld\"", i, i);
-        int qt = chance(17); /* a 钱塘区 enterprise with book 2's fields */
+        int qt = !book1 && chance(17); /* a 钱塘区 enterprise with book 2's fields */
         printf(", \"district\": \"%s\"", qt ? "钱塘区" : district());
         if (chance(90))
             printf(", \"tax_district\": \"%s\"", district());

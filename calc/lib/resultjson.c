@@ -1,0 +1,514 @@
+/* resultjson.c — the JSON of a result, the contract of `calc eval --format json`, batch's lines
+ * and the API: per policy its status, amount, reasons and missing data, and with --explain its
+ * conditions, steps and sources. What is the same for every profile (a policy's fixed parts, a
+ * condition's name and requirement, a reason that repeats) is made once and copied.
+ * It formats; it never decides a status or an amount. */
+#include "explain.h"
+#include "polkey.h"
+
+#include <string.h>
+
+static const char *const kind_en[] = {"cash", "in_kind", "match"};
+static const char *const tv_en[] = {"fail", "pass", "unknown"};
+/* the lengths of calc_status_name's codes: eligible, ineligible, needs_data, not_in_force,
+ * superseded, error */
+static const unsigned char status_len[] = {8, 10, 10, 12, 10, 5};
+
+#define LIT(b, s) sb_putn((b), (s), sizeof(s) - 1)
+
+static void json_money(sbuf *b, calc_money v)
+{
+    char buf[40];
+    if (v == 0) { /* most amounts of most results */
+        LIT(b, "\"0.00\"");
+        return;
+    }
+    calc_money_format(buf, v);
+    sb_putn(b, "\"", 1);
+    sb_puts(b, buf);
+    sb_putn(b, "\"", 1);
+}
+
+/* Writes text (JSON already) into a cache slot when it fits; false when it does not. */
+static bool keep(char *slot, unsigned short *len, size_t cap, const char *text, size_t n)
+{
+    if (n >= cap)
+        return false;
+    memcpy(slot, text, n);
+    slot[n] = 0;
+    *len = (unsigned short)n;
+    return true;
+}
+
+/* A condition record. Its name, field and requirement are the same for every profile: their
+ * JSON is made once per condition (and per as_of and parameter version for the requirement)
+ * and copied after that. The scratch buffer t is reused across records. With labels, its
+ * sentence for people follows (made for every record: it holds the value). */
+/* Whether record c's JSON is the one kept whole in its condition's cache (cond_json.whole),
+ * and what keys it: a plain record of a number, date, yes/no or choice. */
+static bool whole_key(const crec *c, const cond_json *js, bool plain)
+{
+    const pval *v = &c->v;
+    return plain && js->head[0] && !c->actual && !c->required && c->pol && c->c->field &&
+           c->c->op != C_ANY_ITEM && v->set &&
+           (v->type == T_ENUM || v->type == T_INT || v->type == T_MONEY || v->type == T_DATE ||
+            v->type == T_MONTH || v->type == T_BOOL);
+}
+
+/* The slot of record c's value: choices by their index, other values by a hash of it. */
+static struct cond_whole *whole_slot(const crec *c, cond_json *js)
+{
+    uint64_t h = (uint64_t)c->v.u.i * 0x9E3779B97F4A7C15ULL;
+    size_t n = sizeof js->whole / sizeof js->whole[0];
+    return &js->whole[c->v.type == T_ENUM ? (size_t)c->v.u.i % n : (size_t)(h >> 61) % n];
+}
+
+static bool whole_hit(const crec *c, const struct cond_whole *w)
+{
+    const policy *p = c->pol;
+    return w->ok && w->type == c->v.type && w->v == c->v.u.i && w->tv == c->result &&
+           w->as_of == c->as_of && w->gen == p->gen && w->from == p->from && w->to == p->to;
+}
+
+static void json_rec(sbuf *b, sbuf *t, const crec *c, bool labels)
+{
+    cond_json *js = c->c ? c->c->js : NULL;
+    bool plain = js && !c->field && (!c->prefix || !c->prefix[0]) && c->name == c->c->name;
+    struct cond_whole *w = !labels && whole_key(c, js, plain) ? whole_slot(c, js) : NULL;
+    if (w && whole_hit(c, w)) {
+        sb_putn(b, w->text, w->len);
+        return;
+    }
+    size_t start = b->n;
+    if (plain && js->head[0]) {
+        sb_putn(b, js->head, js->head_len);
+    } else {
+        size_t at = b->n;
+        LIT(b, "{\"name\": ");
+        sb_json_str(b, c->name ? c->name : "");
+        LIT(b, ", \"field\": ");
+        if (c->field || (c->c && c->c->field)) {
+            t->n = 0;
+            crec_field(t, c);
+            sb_json_str(b, t->p);
+        } else
+            LIT(b, "null");
+        LIT(b, ", \"actual\": ");
+        if (plain)
+            keep(js->head, &js->head_len, sizeof js->head, b->p + at, b->n - at);
+    }
+    const pval *v = &c->v;
+    bool plain_value = !c->actual && c->c && c->c->field && c->c->op != C_ANY_ITEM && v->set;
+    if (plain_value && (v->type == T_STRING || v->type == T_ENUM)) {
+        sb_json_str(b, v->type == T_STRING ? v->u.s : v->s); /* as crec_actual renders it */
+    } else if (plain_value && (v->type == T_INT || v->type == T_MONEY || v->type == T_DATE ||
+                               v->type == T_MONTH || v->type == T_BOOL)) {
+        LIT(b, "\""); /* digits, dots, dashes or a word: nothing to escape */
+        pval_render(b, v);
+        LIT(b, "\"");
+    } else {
+        t->n = 0;
+        if (crec_actual(t, c))
+            sb_json_str(b, t->p);
+        else
+            LIT(b, "null");
+    }
+    const policy *p = c->pol;
+    bool fixed = js && !c->required && p;
+    if (fixed && js->req[0] && js->as_of == c->as_of && js->gen == p->gen &&
+        js->from == p->from && js->to == p->to) {
+        sb_putn(b, js->req, js->req_len);
+    } else {
+        size_t at = b->n;
+        LIT(b, ", \"required\": ");
+        t->n = 0;
+        crec_required(t, c);
+        sb_json_str(b, t->p ? t->p : "");
+        LIT(b, ", \"result\": \"");
+        if (fixed && keep(js->req, &js->req_len, sizeof js->req, b->p + at, b->n - at)) {
+            js->as_of = c->as_of;
+            js->gen = p->gen;
+            js->from = p->from;
+            js->to = p->to;
+        }
+    }
+    sb_puts(b, tv_en[c->result]);
+    LIT(b, "\"");
+    if (labels)
+        json_rec_label(b, t, c);
+    LIT(b, "}");
+    if (w) {
+        w->ok = keep(w->text, &w->len, sizeof w->text, b->p + start, b->n - start);
+        w->type = c->v.type;
+        w->v = c->v.u.i;
+        w->tv = c->result;
+        w->as_of = c->as_of;
+        w->gen = p->gen;
+        w->from = p->from;
+        w->to = p->to;
+    }
+}
+
+/* A policy in several groups or caps (book 2 §1.8): all of them, and the step each cap took
+ * ("cap_steps": its amount before and after, the limit and the sum it was shared by). */
+static void multi_json(sbuf *b, const polset *ps, const policy *p, const pres *r)
+{
+    for (int k = 0; k < 2; k++) {
+        uint64_t m = k ? p->caps : p->groups;
+        if (!(m & (m - 1)))
+            continue; /* one or none: "group" / "cap" says it */
+        const decl *d = k ? ps->cap : ps->group;
+        size_t nd = k ? ps->ncap : ps->ngroup;
+        sb_puts(b, k ? ", \"caps\": [" : ", \"groups\": [");
+        for (size_t i = 0, w = 0; i < nd && i < 64; i++)
+            if (m >> i & 1) {
+                if (w++)
+                    sb_puts(b, ", ");
+                sb_json_str(b, d[i].name);
+            }
+        sb_puts(b, "]");
+    }
+    bool steps = r->ncap_steps && (p->caps & (p->caps - 1));
+    for (size_t i = 0; !steps && i < ps->ncap; i++)
+        steps = r->ncap_steps && ps->cap[i].limit_expr && (p->caps >> i & 1);
+    if (!steps)
+        return;
+    sb_puts(b, ", \"cap_steps\": [");
+    for (size_t i = 0; i < r->ncap_steps; i++) {
+        const cap_step *c = &r->cap_steps[i];
+        sb_puts(b, i ? ", {\"cap\": " : "{\"cap\": ");
+        sb_json_str(b, c->cap);
+        for (size_t k = 0; k < ps->ncap; k++)
+            if (strcmp(ps->cap[k].name, c->cap) == 0) { /* the words a person reads */
+                sb_puts(b, ", \"title\": ");
+                json_zh_en(b, ps->cap[k].zh, ps->cap[k].en);
+                break;
+            }
+        sb_puts(b, ", \"before\": ");
+        json_money(b, c->before);
+        sb_puts(b, ", \"after\": ");
+        json_money(b, c->after);
+        sb_puts(b, ", \"limit\": ");
+        json_money(b, c->limit);
+        sb_puts(b, ", \"sum\": ");
+        json_money(b, c->sum);
+        sb_puts(b, "}");
+    }
+    sb_puts(b, "]");
+}
+
+/* A policy's fixed parts of its result's JSON, made on first use (pol_json); false when the
+ * policy has none (each result is then written in full). */
+static bool pol_fixed(const polset *ps, const policy *p)
+{
+    pol_json *j = p->js;
+    if (!j)
+        return false;
+    if (j->ok)
+        return j->fit;
+    sbuf t = {0};
+    bool fit = true;
+    LIT(&t, "{\"policy\": ");
+    sb_json_str(&t, p->id);
+    LIT(&t, ", \"status\": \"");
+    fit &= keep(j->head, &j->head_len, sizeof j->head, t.p, t.n);
+    t.n = 0;
+    LIT(&t, "\", \"kind\": \"");
+    sb_puts(&t, kind_en[p->kind]);
+    LIT(&t, "\", \"amount\": ");
+    fit &= keep(j->kind, &j->kind_len, sizeof j->kind, t.p, t.n);
+    t.n = 0;
+    if (p->kind == K_IN_KIND) {
+        LIT(&t, ", \"unit\": \"");
+        sb_puts(&t, p->unit);
+        LIT(&t, "\"");
+    } else
+        LIT(&t, ", \"quantity\": null, \"unit\": null");
+    LIT(&t, ", \"detail\": ");
+    fit &= keep(j->unit, &j->unit_len, sizeof j->unit, t.p, t.n);
+    t.n = 0;
+    LIT(&t, " "); /* t has a buffer even when the policy is in no group, cap or pool */
+    if (p->group >= 0) {
+        sb_puts(&t, ", \"group\": ");
+        sb_json_str(&t, ps->group[p->group].name);
+    }
+    if (p->cap >= 0) {
+        sb_puts(&t, ", \"cap\": ");
+        sb_json_str(&t, ps->cap[p->cap].name);
+    }
+    if (p->pool >= 0) {
+        sb_puts(&t, ", \"pool\": ");
+        sb_json_str(&t, ps->pool[p->pool].name);
+    }
+    fit &= keep(j->tail, &j->tail_len, sizeof j->tail, t.p + 1, t.n - 1);
+    sb_free(&t);
+    j->fit = fit;
+    j->ok = true;
+    return fit;
+}
+
+void result_json(sbuf *b, const calc_engine *e, const calc_result *res, bool conds, bool explain)
+{
+    result_json_to(b, NULL, e, res, conds, explain);
+}
+
+void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc_result *res,
+                           bool conds, bool explain)
+{
+    char date[16];
+    const polset *ps = &e->ps;
+    sbuf scratch = {0}; /* scratch for the records */
+    LIT(b, "{\"profile\": ");
+    sb_json_str(b, res->profile_id);
+    LIT(b, ", \"as_of\": \"");
+    sb_puts(b, calc_date_format(date, res->as_of));
+    LIT(b, "\", \"results\": [");
+    for (size_t i = 0; i < res->n; i++) {
+        const pres *r = &res->r[i];
+        const policy *p = &ps->pol[r->policy];
+        if (sink && b->n > 65536) {
+            fwrite(b->p, 1, b->n, sink);
+            b->n = 0;
+        }
+        if (i)
+            LIT(b, ", ");
+        bool fixed = pol_fixed(ps, p);
+        if (fixed) {
+            const pol_json *j = p->js;
+            sb_putn(b, j->head, j->head_len);
+            sb_putn(b, calc_status_name(r->status), status_len[r->status]);
+            sb_putn(b, j->kind, j->kind_len);
+            json_money(b, r->amount);
+            if (p->kind == K_IN_KIND) {
+                LIT(b, ", \"quantity\": ");
+                sb_int(b, (long long)r->quantity);
+            }
+            sb_putn(b, j->unit, j->unit_len);
+        } else {
+            LIT(b, "{\"policy\": ");
+            sb_json_str(b, p->id);
+            LIT(b, ", \"status\": \"");
+            sb_puts(b, calc_status_name(r->status));
+            LIT(b, "\", \"kind\": \"");
+            sb_puts(b, kind_en[p->kind]);
+            LIT(b, "\", \"amount\": ");
+            json_money(b, r->amount);
+            if (p->kind == K_IN_KIND) {
+                LIT(b, ", \"quantity\": ");
+                sb_int(b, (long long)r->quantity);
+                LIT(b, ", \"unit\": \"");
+                sb_puts(b, p->unit);
+                LIT(b, "\"");
+            } else
+                LIT(b, ", \"quantity\": null, \"unit\": null");
+            LIT(b, ", \"detail\": ");
+        }
+        if (p->kind == K_MATCH) {
+            sb_puts(b, "[");
+            for (size_t k = 0; k < r->ndetail; k++) {
+                if (k)
+                    sb_puts(b, ", ");
+                sb_json_str(b, r->detail[k]);
+            }
+            sb_puts(b, "]");
+        } else
+            sb_puts(b, "null");
+        LIT(b, ", \"reasons\": [");
+        for (size_t k = 0; k < r->nreason; k++) {
+            if (k)
+                sb_puts(b, ", ");
+            json_rec(b, &scratch, &r->reason[k], conds);
+        }
+        LIT(b, "], \"missing\": [");
+        for (size_t k = 0; k < r->nmissing; k++) {
+            if (k)
+                sb_puts(b, ", ");
+            sb_json_str(b, r->missing[k]);
+        }
+        sb_puts(b, "]");
+        if (r->status == ST_SUPERSEDED) {
+            sb_puts(b, ", \"superseded_by\": ");
+            sb_json_str(b, r->superseded_by);
+            sb_puts(b, ", \"amount_before\": ");
+            json_money(b, r->amount_before);
+        }
+        if (r->capped) {
+            sb_puts(b, ", \"amount_before_cap\": ");
+            json_money(b, r->amount_before_cap);
+            sb_puts(b, ", \"cap_applied\": ");
+            sb_json_str(b, r->cap_name);
+        }
+        if (fixed) {
+            sb_putn(b, p->js->tail, p->js->tail_len);
+        } else {
+            if (p->group >= 0) {
+                sb_puts(b, ", \"group\": ");
+                sb_json_str(b, ps->group[p->group].name);
+            }
+            if (p->cap >= 0) {
+                sb_puts(b, ", \"cap\": ");
+                sb_json_str(b, ps->cap[p->cap].name);
+            }
+            if (p->pool >= 0) {
+                sb_puts(b, ", \"pool\": ");
+                sb_json_str(b, ps->pool[p->pool].name);
+            }
+        }
+        multi_json(b, ps, p, r);
+        if (ps->schema.history) /* --ledger: what calc grant records (polkey.c) */
+            polkey_json(b, p, r, res->as_of);
+        if (conds)
+            json_people(b, ps, p, r);
+        if (r->status == ST_ERROR) {
+            sb_puts(b, ", \"error\": ");
+            sb_json_str(b, r->error ? r->error : "error");
+        }
+        if (conds) {
+            sb_puts(b, ", \"conditions\": [");
+            for (size_t k = 0; k < r->ncond; k++) {
+                if (sink && b->n > 65536) {
+                    fwrite(b->p, 1, b->n, sink);
+                    b->n = 0;
+                }
+                if (k)
+                    sb_puts(b, ", ");
+                json_rec(b, &scratch, &r->cond[k], true);
+            }
+            sb_puts(b, "]");
+        }
+        if (explain) {
+            sb_puts(b, ", \"steps\": [");
+            for (size_t k = 0; k < r->nstep; k++) {
+                if (k)
+                    sb_puts(b, ", ");
+                sb_json_str(b, r->step[k]);
+            }
+            sb_puts(b, "]");
+            json_computation(b, sink, e, p, r);
+            sb_puts(b, ", \"title\": {\"zh\": ");
+            sb_json_str(b, p->title_zh);
+            sb_puts(b, ", \"en\": ");
+            sb_json_str(b, p->title_en);
+            sb_puts(b, "}, \"source\": {\"doc\": ");
+            sb_json_str(b, p->src_doc ? p->src_doc : "");
+            sb_puts(b, ", \"quote\": ");
+            sb_json_str(b, p->src_quote ? p->src_quote : "");
+            sb_puts(b, ", \"publisher\": ");
+            sb_json_str(b, p->src_publisher ? p->src_publisher : "");
+            sb_puts(b, ", \"date\": ");
+            sb_json_str(b, p->src_date ? p->src_date : "");
+            sb_puts(b, ", \"file\": ");
+            sb_json_str(b, p->src_file ? p->src_file : "");
+            sb_puts(b, "}, \"params\": [");
+            for (size_t k = 0; k < p->nparam; k++) {
+                const param *q = &p->params[k];
+                char v[96];
+                sb_puts(b, k ? ", {\"name\": " : "{\"name\": ");
+                sb_json_str(b, q->name);
+                sb_puts(b, ", \"value\": ");
+                if (q->n) {
+                    sb_puts(b, "{");
+                    for (size_t t = 0; t < q->n; t++) {
+                        param_value(v, sizeof v, q->unit, q->e[t].value);
+                        if (t)
+                            sb_puts(b, ", ");
+                        sb_json_str(b, q->e[t].key);
+                        sb_puts(b, ": ");
+                        sb_json_str(b, v);
+                    }
+                    sb_puts(b, "}");
+                } else {
+                    param_value(v, sizeof v, q->unit, q->value);
+                    sb_json_str(b, v);
+                }
+                sb_printf(b, ", \"mark\": \"%s\", \"note\": ",
+                          q->mark == 1   ? "seed"
+                          : q->mark == 2 ? "illustrative"
+                          : q->mark == 3 ? "source"
+                                         : "unmarked");
+                sb_json_str(b, q->note ? q->note : "");
+                sb_puts(b, "}");
+            }
+            /* the amount at each stage: computed, after the exclusive group, after the cap */
+            sb_puts(b, "], \"trace\": {\"computed\": ");
+            json_money(b, r->amount_before);
+            sb_puts(b, ", \"after_group\": ");
+            json_money(b, r->status == ST_SUPERSEDED ? 0 : r->amount_before_cap);
+            sb_puts(b, ", \"after_cap\": ");
+            json_money(b, r->status == ST_SUPERSEDED ? 0 : r->pooled ? r->amount_before_pool
+                                                                     : r->amount);
+            if (r->capped) {
+                sb_puts(b, ", \"cap\": ");
+                sb_json_str(b, r->cap_name);
+                sb_puts(b, ", \"cap_factor\": ");
+                char f1[40], f2[40];
+                sb_printf(b, "\"%s/%s\"", calc_money_format(f1, r->cap_limit),
+                          calc_money_format(f2, r->cap_sum));
+            }
+            if (r->pooled) {
+                sb_puts(b, ", \"after_pool\": ");
+                json_money(b, r->amount);
+            }
+            sb_puts(b, "}");
+        }
+        if (r->to_qualify)
+            qualify_json(b, e, p, r->to_qualify);
+        if (r->pooled) { /* last, as `calc allocate` appends them */
+            LIT(b, ", \"amount_before_pool\": ");
+            json_money(b, r->amount_before_pool);
+            if (p->kind == K_IN_KIND) {
+                LIT(b, ", \"quantity_before_pool\": ");
+                sb_int(b, (long long)r->quantity_before_pool);
+            }
+        }
+        sb_puts(b, "}");
+    }
+    sb_puts(b, "], \"totals\": {\"cash\": ");
+    json_money(b, res->cash);
+    sb_puts(b, ", \"in_kind\": ");
+    json_money(b, res->in_kind);
+    if (res->totals_overflow)
+        sb_puts(b, ", \"error\": \"a total exceeds the largest representable amount\"");
+    calc_date latest;
+    if (!set_in_force(ps, res->as_of, &latest)) { /* an estimate of ¥0 must say why */
+        char zh[400], en[400], d[16];
+        nothing_in_force_text(zh, sizeof zh, res->as_of, latest, 0);
+        nothing_in_force_text(en, sizeof en, res->as_of, latest, 1);
+        LIT(b, "}, \"warnings\": [{\"code\": \"nothing_in_force\", \"zh\": ");
+        sb_json_str(b, zh);
+        LIT(b, ", \"en\": ");
+        sb_json_str(b, en);
+        LIT(b, ", \"latest_in_force\": ");
+        if (latest) {
+            LIT(b, "\"");
+            sb_puts(b, calc_date_format(d, latest));
+            LIT(b, "\"");
+        } else
+            LIT(b, "null");
+        LIT(b, "}");
+        LIT(b, "], \"fingerprint\": {\"policy_set\": \"sha256:");
+    } else
+        LIT(b, "}, \"fingerprint\": {\"policy_set\": \"sha256:");
+    sb_puts(b, e->set_fp);
+    LIT(b, "\", \"profile\": \"sha256:");
+    sb_puts(b, res->profile_fp);
+    LIT(b, "\", \"as_of\": \"");
+    sb_puts(b, date);
+    LIT(b, "\", \"calc_version\": \"" CALC_VERSION "\"");
+    if (conds || explain) { /* batch lines leave the policies out: the set's fixes them */
+        LIT(b, ", \"policies\": {");
+        for (size_t i = 0; i < ps->n; i++) {
+            if (i)
+                LIT(b, ", ");
+            sb_json_str(b, ps->pol[i].id);
+            LIT(b, ": \"sha256:");
+            sb_puts(b, ps->pol[i].fp);
+            LIT(b, "\"");
+        }
+        LIT(b, "}");
+    }
+    sb_puts(b, "}");
+    polkey_ledger_json(b, ps); /* --ledger: the head the history was read at */
+    sb_puts(b, "}");
+    sb_free(&scratch);
+}
