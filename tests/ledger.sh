@@ -225,6 +225,21 @@ suite() {
     want_match err "^$tmp/cut.jsonl:1:[0-9]+: error: JSON syntax"
     end
 
+    if [ "$E" = sqlite ]; then
+        begin "$E: every prefix of a line and 2000 lines with a byte changed: refused, no crash"
+        fresh
+        "$CALC" ledger init --ledger "$L" >/dev/null
+        line=$(sed -n 2p "$D/round2.jsonl")
+        awk -v s="$line" 'BEGIN { n = length(s); for (i = 1; i < n; i++) print substr(s, 1, i)
+            srand(7); for (k = 0; k < 2000; k++) { i = int(rand() * n) + 1
+            c = substr("{}[]\",:\\0123456789.-enulltrue ", int(rand() * 30) + 1, 1)
+            print substr(s, 1, i - 1) c substr(s, i + 1) } }' >"$tmp/mut.jsonl"
+        g grant "$tmp/mut.jsonl" --round m --at $AT
+        want_rc 3
+        want_eq "rows" "$(seq_now)" 0
+        end
+    fi
+
     begin "$E: a second round against the head now; keys of several parts; pools consumed"
     init_round1
     at_head "$D/round2.jsonl" >"$tmp/r2.jsonl"
@@ -305,6 +320,22 @@ suite() {
     want_eq "the amounts add up to the total" "$sum" "915000.00"
     end
 
+    begin "$E: grant - reads standard input; export -o writes a file, complete"
+    fresh
+    "$CALC" ledger init --ledger "$L" >/dev/null
+    runx sh -c "$CALC grant - --ledger '$L' --round in --at $AT --lang en <'$D/round1.jsonl'"
+    want_rc 0
+    want_match out "^round in recorded: 4 grant rows \(seq 1 to 4\) from 2 records"
+    g ledger export -o "$tmp/ex.jsonl"
+    want_rc 0
+    want_out_empty
+    want_eq "export lines" "$(wc -l <"$tmp/ex.jsonl" | tr -d ' ')" 5
+    g ledger export --format csv -o "$tmp/ex.csv"
+    want_eq "csv header" "$(head -n 1 "$tmp/ex.csv")" "seq,kind,ref,enterprise,policy,claim_year,grant_key,slot,amount,amount_before_pool,quantity,pool,round_name,reason,as_of,policy_set,profile,computed_head,recorded_by,recorded_at,prev_hash,hash"
+    g ledger export --format table
+    want_rc 2
+    end
+
     begin "$E: CALC_LEDGER names the ledger; SOURCE_DATE_EPOCH the time"
     fresh
     CALC_LEDGER=$L runx "$CALC" ledger init
@@ -341,6 +372,13 @@ suite() {
     g ledger verify --key "$tmp/otherpub.pem"
     want_rc 1
     want_match out "the signed head of round 2025-2 \(seq 8\): the signature does not match"
+    # a key that cannot be read: nothing recorded
+    big 2 "$(head_now)" 8 S >"$tmp/s.jsonl"
+    g grant "$tmp/s.jsonl" --round 2025-3 --at $AT --sign "$tmp/none.pem"
+    want_rc 2
+    want_match err "cannot read the key $tmp/none.pem"
+    want_match err "round 2025-3 not recorded: the ledger is as it was"
+    want_eq "rows" "$(seq_now)" 8
     end
 
     begin "$E: verify finds an edited row, an inserted one and a removed one"
@@ -410,17 +448,20 @@ suite() {
     "$CALC" grant "$tmp/big.jsonl" --ledger "$L" --round big --at $AT >"$tmp/big.out" 2>&1 &
     pid=$!
     # wait until the rows are being written (the transaction is open), then kill
-    k=0
-    while [ $k -lt 400 ]; do
+    k=0 locked=""
+    while [ $k -lt 3000 ] && kill -0 $pid 2>/dev/null; do
         if [ "$E" = sqlite ]; then
-            [ "$(stat -c %s "$L-wal" 2>/dev/null || echo 0)" -gt 4000000 ] && break
+            # the write lock is taken (BEGIN IMMEDIATE): another writer cannot begin
+            sqlite3 -cmd ".timeout 0" "$L" "BEGIN IMMEDIATE; ROLLBACK" >/dev/null 2>&1 || locked=1
         else
-            [ "$(sql "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")" -gt 0 ] && break
+            [ "$(sql "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")" -gt 0 ] && locked=1
         fi
+        [ -n "$locked" ] && break
         sleep 0.02
         k=$((k + 1))
     done
-    [ "$E" = pg ] && sleep 0.3
+    [ -n "$locked" ] || problem "the grant's transaction was never seen open"
+    sleep 0.2
     kill -9 $pid 2>/dev/null
     wait $pid 2>/dev/null
     rows=$(seq_now)

@@ -270,24 +270,28 @@ static const char insert_signed[] =
     "INSERT INTO ledger_signed_heads (round_name, seq, hash, key_fp, signature, signed_at) "
     "VALUES ($1, $2, $3, $4, $5, $6)";
 
+/* The round's rows in order, each hashed on the one before, appended LEDGER_BATCH at a time. */
 static int write_rows(calc_round *r, char head[65], int64_t *seq, calc_error *err)
 {
-    char prev[65], hash[65];
+    const char *cells[LEDGER_BATCH * LR_NCOLS];
+    char nums[LEDGER_BATCH][6][24], hashes[LEDGER_BATCH][65], prev[65];
+    int n = 0;
     strcpy(prev, head);
     for (size_t i = 0; i < r->nrows; i++) {
         const pend_row *p = &r->rows[i];
-        char s[24], y[24], slot[24], am[24], bp[24], q[24];
-        const char *cell[LR_NCOLS] = {0};
-        cell[LR_SEQ] = ldb_itoa(s, *seq + 1);
+        const char **cell = &cells[n * LR_NCOLS];
+        char(*num)[24] = nums[n];
+        memset(cell, 0, LR_NCOLS * sizeof *cell);
+        cell[LR_SEQ] = ldb_itoa(num[0], *seq + 1);
         cell[LR_KIND] = "grant";
         cell[LR_ENTERPRISE] = p->line->enterprise;
         cell[LR_POLICY] = p->policy;
-        cell[LR_YEAR] = ldb_itoa(y, p->year);
+        cell[LR_YEAR] = ldb_itoa(num[1], p->year);
         cell[LR_KEY] = p->key;
-        cell[LR_SLOT] = ldb_itoa(slot, p->slot);
-        cell[LR_AMOUNT] = ldb_itoa(am, p->amount);
-        cell[LR_BEFORE_POOL] = p->has_before ? ldb_itoa(bp, p->before) : NULL;
-        cell[LR_QUANTITY] = p->in_kind ? ldb_itoa(q, p->quantity) : NULL;
+        cell[LR_SLOT] = ldb_itoa(num[2], p->slot);
+        cell[LR_AMOUNT] = ldb_itoa(num[3], p->amount);
+        cell[LR_BEFORE_POOL] = p->has_before ? ldb_itoa(num[4], p->before) : NULL;
+        cell[LR_QUANTITY] = p->in_kind ? ldb_itoa(num[5], p->quantity) : NULL;
         cell[LR_POOL] = p->pool;
         cell[LR_ROUND] = r->round;
         cell[LR_AS_OF] = p->line->as_of;
@@ -296,12 +300,18 @@ static int write_rows(calc_round *r, char head[65], int64_t *seq, calc_error *er
         cell[LR_COMPUTED_HEAD] = p->line->head;
         cell[LR_BY] = r->by;
         cell[LR_AT] = r->at;
-        cell[LR_PREV] = prev;
-        int rc = ledger_row_insert(r->l, cell, hash, err);
-        if (rc)
-            return rc;
-        strcpy(prev, hash);
+        /* the previous row's hash: the one before in this batch, or the last one written */
+        cell[LR_PREV] = n ? hashes[n - 1] : prev;
+        ledger_row_hash(cell, hashes[n]);
+        cell[LR_HASH] = hashes[n];
         ++*seq;
+        if (++n == LEDGER_BATCH || i + 1 == r->nrows) {
+            int rc = ledger_rows_insert(r->l, cells, n, err);
+            if (rc)
+                return rc;
+            strcpy(prev, hashes[n - 1]);
+            n = 0;
+        }
     }
     strcpy(head, prev);
     return 0;

@@ -45,6 +45,7 @@ struct calc_ledger {
     ldb_stmt stmts[48];
     int nstmts;
     bool in_tx;
+    char *batch_sql;  /* the insert of LEDGER_BATCH rows (PostgreSQL), made on first use */
     /* the answers of the last read (calc_ledger_awards …), owned until the next call */
     arena a;
     calc_award *awards;
@@ -89,6 +90,11 @@ void ledger_row_hash(const char *const *cell, char out[65]);
 /* Inserts a row whose cells are filled but for the hash, which it computes into cell[LR_HASH]
  * (hashbuf holds it). */
 int ledger_row_insert(calc_ledger *l, const char **cell, char hashbuf[65], calc_error *err);
+/* Rows appended LEDGER_BATCH at a time: on PostgreSQL one statement each (10^5 rows are then
+ * not 10^5 round trips); SQLite's prepared insert is as fast row by row. cells: n rows of
+ * LR_NCOLS, hashes filled (ledger_row_hash). */
+#define LEDGER_BATCH 64
+int ledger_rows_insert(calc_ledger *l, const char *const *cells, int n, calc_error *err);
 /* The head under the current transaction: hash ("" when empty) and seq (0). */
 int ledger_head_now(calc_ledger *l, char head[65], int64_t *seq, calc_error *err);
 

@@ -103,6 +103,13 @@ static int add_result(calc_round *r, const calc_round_result *res, const pend_li
                      res->policy ? res->policy : "?");
         return 0;
     }
+    if (res->year < 1900 || res->year > 9999 || res->amount < 0 || res->quantity < 0 ||
+        res->amount_before_pool < 0) {
+        LINE_PROBLEM(r, d, &at,
+                     "record %s: %s has claim year %ld, amount or quantity out of range",
+                     pl->enterprise, res->policy, (long)res->year);
+        return 0;
+    }
     calc_money sum = 0, before_left = res->amount_before_pool;
     int64_t qsum = 0;
     for (size_t i = 0; i < res->nkeys; i++) {
@@ -118,7 +125,8 @@ static int add_result(calc_round *r, const calc_round_result *res, const pend_li
                             "fill in the store's brand in the profile and evaluate again");
             return 0;
         }
-        if (__builtin_add_overflow(sum, k->amount, &sum) ||
+        if (k->amount < 0 || (res->in_kind && k->quantity < 0) ||
+            __builtin_add_overflow(sum, k->amount, &sum) ||
             __builtin_add_overflow(qsum, k->quantity, &qsum)) {
             LINE_PROBLEM(r, d, loc, "record %s: the amounts of %s's keys overflow",
                          pl->enterprise, res->policy);

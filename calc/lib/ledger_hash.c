@@ -58,6 +58,37 @@ int ledger_row_insert(calc_ledger *l, const char **cell, char hashbuf[65], calc_
     return ldb_query(l, insert_row, LR_NCOLS, cell, NULL, NULL, err);
 }
 
+/* "INSERT … VALUES ($1, …, $22), ($23, …), …" for LEDGER_BATCH rows */
+static char *batch_insert_sql(void)
+{
+    sbuf b = {0};
+    sb_puts(&b, "INSERT INTO ledger_rows (");
+    sb_puts(&b, ledger_col_list);
+    sb_puts(&b, ") VALUES ");
+    for (int r = 0; r < LEDGER_BATCH; r++) {
+        sb_puts(&b, r ? ", (" : "(");
+        for (int c = 0; c < LR_NCOLS; c++)
+            sb_printf(&b, "%s$%d", c ? ", " : "", r * LR_NCOLS + c + 1);
+        sb_puts(&b, ")");
+    }
+    return b.p;
+}
+
+int ledger_rows_insert(calc_ledger *l, const char *const *cells, int n, calc_error *err)
+{
+    if (l->engine == LDB_PG && n == LEDGER_BATCH) {
+        if (!l->batch_sql && !(l->batch_sql = batch_insert_sql()))
+            return calc_error_set(err, CALC_ENOMEM, NULL, 0, 0, "out of memory");
+        return ldb_query(l, l->batch_sql, n * LR_NCOLS, cells, NULL, NULL, err);
+    }
+    for (int i = 0; i < n; i++) {
+        int rc = ldb_query(l, insert_row, LR_NCOLS, cells + (size_t)i * LR_NCOLS, NULL, NULL, err);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 struct head {
     char *hash;
     int64_t *seq;

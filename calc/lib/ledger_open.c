@@ -299,6 +299,7 @@ void calc_ledger_close(calc_ledger *l)
         l->ops->close(l);
     arena_free(&l->a);
     free(l->awards);
+    free(l->batch_sql);
     free(l->target);
     free(l);
 }

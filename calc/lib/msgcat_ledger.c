@@ -62,6 +62,8 @@ const msg_pair msgcat_ledger[] = {
      "企业 %s：%s 的符合条件结果缺少 claim_year、keys、amount 或 quantity"},
     {"grant reads the results of calc batch --ledger (they carry claim_year and keys)",
      "grant 读取 calc batch --ledger 的结果（其中带有 claim_year 和 keys）"},
+    {"record %s: %s has claim year %ld, amount or quantity out of range",
+     "企业 %s：%s 的申报年度 %ld、金额或数量超出范围"},
     {"record %s: %s is eligible but has no key", "企业 %s：%s 符合条件，但没有键"},
     {"record %s: key %zu of %s needs key, amount and quantity (null for cash)",
      "企业 %s：第 %zu 个键（%s）需要 key、amount 和 quantity（资金类为 null）"},
