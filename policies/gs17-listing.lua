@@ -17,6 +17,7 @@ return policy {
     file = "002_93ced4cde6632672.txt",
   },
   in_force = { "2017-01-01", "2019-12-31" },
+  key = { stages = "listing.stage", paid = "listing.stages_paid", share = "rewards" }, -- one row per stage covered, each its reward (股改 and 申报 paid together: two rows)
   params = {
     rewards = illustrative(yuan { restructured = "500000", filed = "1000000", listed = "1500000" }),
   },

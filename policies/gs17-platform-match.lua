@@ -22,6 +22,7 @@ return policy {
     file = "002_93ced4cde6632672.txt",
   },
   in_force = { "2017-01-01", "2019-12-31" },
+  key = false, -- a match recommends and grants nothing: the ledger records nothing (issue #17)
   params = {},
   conditions = {
     one_of("industry", { "finance", "ecommerce", "it", "software", "iot", "advertising",

@@ -10,6 +10,7 @@ return policy {
     file = "004_57f508edf2399a3b.txt",
   },
   in_force = { "2020-06-08", "2025-12-31" },
+  key = CLAIM_YEAR, -- the claim year Y = year(as_of) − 1 of the round
   params = {
     max_age_years = illustrative(years "2"),
     max_employees = illustrative(count "50"),

@@ -14,6 +14,7 @@ return policy {
     file = "004_57f508edf2399a3b.txt",
   },
   in_force = { "2020-06-08", "2025-12-31" },
+  key = false, -- a match recommends and grants nothing: the ledger records nothing (issue #17)
   params = {},
   conditions = {
     one_of("industry", { "smart_manufacturing", "new_energy", "new_equipment", "new_materials" }),

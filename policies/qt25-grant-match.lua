@@ -10,6 +10,7 @@ return policy {
     quote = "按实到省财政补助资金的50%给予奖励",
   },
   in_force = { "2025-01-01", "2025-12-31" },
+  key = { items = { "name" } }, -- book 2 §3: Key: the grant's name (one row per grant)
   event = { field = "grants[].received", from = "2024-01-01", to = "2024-12-31" },
   params = {
     rates = illustrative(percent { national = "100", provincial = "50" }, "省级50%见公开政策文本；国家级按1:1"),

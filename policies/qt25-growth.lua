@@ -10,6 +10,7 @@ return policy {
     quote = "连续两年…营业收入均保持在15%（含）以上增速的，一次性给予10万元奖励；…25%（含）以上…20万元",
   },
   in_force = { "2025-01-01", "2025-12-31" },
+  key = CLAIM_YEAR, -- book 2 §3: Key: Y
   params = {
     growth = source(count "115", src),     -- revenue ≥ 115% of the year before
     high_growth = source(count "125", src),

@@ -8,6 +8,7 @@ return policy {
     quote = "为科技企业提供贷款贴息、融资担保、股权激励等多维度支持", file = "001_b94a40761bf201ba.txt",
   },
   in_force = { "2025-01-01", "2025-12-31" },
+  key = CLAIM_YEAR, -- book 2 §3: Key: Y
   params = {
     fee_cap = illustrative(percent "1", "担保费按贷款额的1%为限"),
     rate = illustrative(percent "50"),

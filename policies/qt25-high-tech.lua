@@ -10,6 +10,7 @@ return policy {
     quote = "对首次认定和通过复审的高新技术企业，分别给予最高20万元、10万元奖励",
   },
   in_force = { "2025-01-01", "2025-12-31" },
+  key = "tech.high_tech_certified", -- book 2 §3: Key: tech.high_tech_certified
   event = { field = "tech.high_tech_certified", from = "2024-01-01", to = "2024-12-31" },
   application = { field = "applied", after = "tech.high_tech_certified", months = 12 }, -- [illustrative]
   params = {

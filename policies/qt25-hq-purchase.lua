@@ -10,6 +10,7 @@ return policy {
     quote = "按3000元/平方米的标准给予扶持，最高不超过3000万元，扶持资金分三年平均发放",
   },
   in_force = { "2025-01-01", "2028-12-31" },
+  key = "purchase.date", -- book 2 §3: Key: purchase.date
   event = { field = "purchase.date", from = "2024-01-01", to = "2025-12-31" }, -- [illustrative]
   params = {
     per_m2 = source(yuan "3000", src),

@@ -10,6 +10,7 @@ return policy {
     quote = "自落户年度起，前两年按区级地方财政贡献的100%、后三年按50%给予奖励；落户核心区的上浮10个百分点",
   },
   in_force = { "2021-01-01", "2030-12-31" }, -- a standing five-year scheme (§6.3)
+  key = CLAIM_YEAR, -- book 2 §3: Key: Y (once per claim year)
   event = { field = arrival, from = "2021-01-01", to = "2025-12-31" },
   params = {
     early_rate = illustrative(percent "100", "前两年100%"),

@@ -11,6 +11,7 @@ return policy {
     quote = "股改60万元、辅导验收并获受理240万元、上市100万元；累计补助…（包括市级补助）；科创板上市另奖励100万元",
   },
   in_force = { "2025-01-01", "2025-12-31" },
+  key = "listing.stage", -- book 2 §3: Key: listing.stage (the current stage)
   event = { field = "listing.stage_dates", from = "2022-01-01", to = "2024-12-31" }, -- [illustrative]
   params = {
     rewards = source(yuan { restructured = "600000", filed = "2400000", listed = "1000000" }, src),

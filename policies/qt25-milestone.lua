@@ -11,6 +11,7 @@ return policy {
     quote = "年销售收入首次突破1000万元、2000万元、5000万元、1亿元的，分别给予一次性奖励10万元、20万元、50万元、100万元",
   },
   in_force = { "2025-01-01", "2025-12-31" },
+  key = threshold("finance.revenue", steps), -- book 2 §3: Key: H, the highest threshold reached (digits)
   params = {
     awards = source(yuan { ["10000000"] = "100000", ["20000000"] = "200000",
                            ["50000000"] = "500000", ["100000000"] = "1000000" }, src),

@@ -10,6 +10,7 @@ return policy {
     quote = "按照差额定率累进法…1000平方米以下部分，按实际租赁价格的90%…1000平方米（含）-5000平方米部分…50%；高于片区租赁指导价130%的部分，不予资助",
   },
   in_force = { "2025-01-01", "2025-12-31" },
+  key = CLAIM_YEAR, -- book 2 §3: Key: Y (once per claim year)
   params = {
     guide_cap = source(percent "130", src),
     bracket1 = source(m2 "1000", src),

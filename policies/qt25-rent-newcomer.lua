@@ -8,6 +8,7 @@ return policy {
     quote = "自入驻之日起三年内，第一年按实际租金的100%、第二年50%、第三年30%给予补贴，每年最高100万元",
   },
   in_force = { "2025-01-01", "2029-12-31" },
+  key = CLAIM_YEAR, -- book 2 §3: Key: Y
   event = { field = "lease.start", from = "2024-01-01", to = "2025-12-31" },
   params = {
     rates = illustrative(percent { ["1"] = "100", ["2"] = "50", ["3"] = "30" }),

@@ -8,6 +8,7 @@ return policy {
     quote = "在引进和培育顶尖人才、集聚青年人才等方面提供多重礼遇", file = "001_b94a40761bf201ba.txt",
   },
   in_force = { "2025-01-01", "2030-12-31" },
+  key = { items = { "name" } }, -- book 2 §3: Key: the talent's name (one row per talent)
   event = { field = "talents[].arrived", from = "2021-01-01", to = "2025-12-31" },
   params = {
     totals = illustrative(yuan { top = "8000000", leading = "2000000" }),

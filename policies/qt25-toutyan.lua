@@ -10,6 +10,7 @@ return policy {
     quote = "对认定为钱塘头雁企业的，给予上年度区贡献5%和当年度新增区贡献60%的扶持…对获得区内土地资源配置的企业，新增区贡献部分按照30%执行",
   },
   in_force = { "2025-01-01", "2025-12-31" },
+  key = CLAIM_YEAR, -- book 2 §3: Key: Y (once per claim year)
   params = {
     base_rate = source(percent "5", src),
     growth_rate = source(percent "60", src),

@@ -10,6 +10,7 @@ return policy {
     file = "003_0a1a6fbf70c62c66.txt",
   },
   in_force = { "2020-01-01", "2021-12-31" },
+  key = { items = { "brand", "opened" } }, -- one row per store: its brand and opening date, "BRAND@YYYY-MM-DD" (issue #17)
   params = {
     cap = illustrative(yuan "300000"),
     tiers = illustrative(yuan {

@@ -16,6 +16,7 @@ return policy {
     file = "000_4347fdb496c32a65.txt",
   },
   in_force = { "2020-05-29", "2028-12-31" },
+  key = false, -- a match recommends and grants nothing: the ledger records nothing (issue #17)
   params = {},
   conditions = {
     one_of("industry", { "digital_services", "finance", "culture", "professional_services" }),

@@ -10,6 +10,7 @@ return policy {
     file = "001_b94a40761bf201ba.txt",
   },
   in_force = { "2025-01-01", "2025-12-31" },
+  key = { items = { "brand", "opened" } }, -- one row per store: its brand and opening date, "BRAND@YYYY-MM-DD" (issue #17)
   params = {
     cap = seed(yuan "1000000", "最高100万元"),
     min_area = illustrative(m2 "100"),

@@ -10,6 +10,7 @@ return policy {
     file = "001_b94a40761bf201ba.txt",
   },
   in_force = { "2025-01-01", "2025-12-31" },
+  key = CLAIM_YEAR, -- the claim year Y = year(as_of) − 1 of the round
   params = {
     max_age_years = illustrative(years "3"),
     m2_per_employee = illustrative(m2 "10"),

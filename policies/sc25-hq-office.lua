@@ -8,6 +8,7 @@ return policy {
     quote = "提供租房购房、创新发展补贴", file = "001_b94a40761bf201ba.txt",
   },
   in_force = { "2025-01-01", "2025-12-31" },
+  key = CLAIM_YEAR, -- yearly: the claim year Y = year(as_of) − 1
   params = {
     rent_rate = illustrative(percent "30"),
     rent_cap = illustrative(yuan "2000000"),

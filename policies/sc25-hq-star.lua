@@ -8,6 +8,7 @@ return policy {
     quote = "鼓励招大引强、做大做强、星级培育", file = "001_b94a40761bf201ba.txt",
   },
   in_force = { "2025-01-01", "2025-12-31" },
+  key = "hq.star", -- one row per star level rewarded: the star (issue #17)
   params = {
     tiers = illustrative(yuan {
       [0] = "0", [1] = "500000", [2] = "1000000", [3] = "2000000", [4] = "3000000",

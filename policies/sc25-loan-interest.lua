@@ -9,6 +9,7 @@ return policy {
     file = "001_b94a40761bf201ba.txt",
   },
   in_force = { "2025-01-01", "2025-12-31" },
+  key = CLAIM_YEAR, -- yearly: the claim year Y = year(as_of) − 1
   params = {
     rate = illustrative(percent "50"),
     cap = illustrative(yuan "1000000"),

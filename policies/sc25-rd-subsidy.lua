@@ -11,6 +11,7 @@ return policy {
     quote = "研发投入最高补助3000万元", file = "001_b94a40761bf201ba.txt",
   },
   in_force = { "2025-01-01", "2025-12-31" },
+  key = CLAIM_YEAR, -- yearly: the claim year Y = year(as_of) − 1
   params = {
     cap = seed(yuan "30000000", "研发投入最高补助3000万元"),
     rate = illustrative(percent "10"),

@@ -9,6 +9,7 @@ return policy {
     quote = "按市场评估价的5折创新推出2000套科创公寓", file = "001_b94a40761bf201ba.txt",
   },
   in_force = { "2025-01-01", "2025-12-31" },
+  key = CLAIM_YEAR, -- the claim year Y = year(as_of) − 1 of the round
   params = {
     discount = seed(percent "50", "按市场评估价的5折"),
     max_units = illustrative(count "20"),

@@ -390,7 +390,7 @@ want_line out "    计算：落户第3年，奖励比例 = 50%"
 want_line out "    计算：租期第1年计入月数 = 6"
 sed 's/rate, "percent")$/rate, "money")/' policies/qt25-hq-settle.lua >"$tmp/pol3/qt25-hq-settle.lua"
 run eval "$tmp/groups.yaml" --as-of $ASOF --explain --policies "$tmp/pol3" --lang en
-want_match out "qt25-hq-settle.lua:38: bad argument #3 to 'step' \(expected \"percent\" or \"count\"\)"
+want_match out "qt25-hq-settle.lua:39: bad argument #3 to 'step' \(expected \"percent\" or \"count\"\)"
 end
 
 begin "explain: lease months of the claim year start at lease month 1 (evalx.c)"

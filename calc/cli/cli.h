@@ -42,6 +42,7 @@ typedef struct cli_opts {
     int port, threads; /* 0: the server's default */
     const char *manifest, *rules; /* batch, allocate, replay-batch */
     const char *ledger; /* --ledger FILE|postgresql://… (cli_ledger_target adds $CALC_LEDGER) */
+    int history; /* the command evaluates with the ledger's history (cli_engine reads it) */
     /* the ledger's commands: grant --round/--at, verify --head, pay --amount, revoke --reason,
      * the query's filters */
     const char *round, *at, *head, *amount, *reason, *enterprise, *policy, *year;
@@ -201,5 +202,13 @@ calc_ledger *cli_ledger_open(const cli_opts *o, bool create, int *status);
  * else $SOURCE_DATE_EPOCH, else the clock, as "YYYY-MM-DDTHH:MM:SSZ" into buf (32 bytes). 0,
  * or CALC_EXIT_USAGE after a message. */
 int cli_ledger_time(const cli_opts *o, char buf[32]);
+
+/* ---- cmd_history.c: evaluation with history from the ledger (issue #17) ---- */
+/* The history of the ledger the command names (read once per run, shared by its engines) into
+ * *out, NULL when it names none; 0, or an exit status after a message. */
+int cli_history(const cli_opts *o, const calc_history **out);
+/* Records the results file as round o->round (calc batch --grant): 0 or an exit status. */
+int cli_grant_round(const cli_opts *o, const char *results);
+int cli_new(cli_opts *o);
 
 #endif

@@ -21,8 +21,20 @@ static int run_batch(cli_opts *o, int allocate)
         return cli_usage_error("--manifest records the results file's digest: give -o FILE");
     if (o->format == CALC_OUT_XLSX && (!o->out || strcmp(o->out, "-") == 0))
         return cli_usage_error("--format xlsx writes a workbook, not text: give -o FILE.xlsx");
+    if (o->round && !cli_ledger_target(o))
+        return cli_usage_error("--grant records into the ledger: give --ledger FILE|URL");
+    if (o->round && (!o->out || strcmp(o->out, "-") == 0 || o->format > CALC_OUT_JSONL))
+        return cli_usage_error("--grant records the result lines: give -o FILE (JSON Lines)");
+    if (cli_ledger_target(o) && o->no_pools)
+        return cli_usage_error("--ledger with --no-pools: the keys' shares are of the pooled "
+                               "amounts; run the batch with its pools");
+    const calc_history *h = NULL;
+    int hs = allocate ? 0 : cli_history(o, &h);
+    if (hs)
+        return hs;
     calc_batch_opts b;
     cli_population(o, &b);
+    b.history = h;
     b.out_format = o->format < 0 ? CALC_OUT_JSONL : o->format;
     b.output = o->out && strcmp(o->out, "-") ? o->out : NULL;
     b.summary = o->summary;
@@ -46,6 +58,15 @@ static int run_batch(cli_opts *o, int allocate)
                                                       "as of %s", calc_date_format(d, o->as_of)));
     }
     int status = calc_exit_status(allocate ? calc_allocate(&b) : calc_batch(&b));
+    if (o->round && !allocate) { /* --grant: the round, from the results as written */
+        if (status) {
+            char m[200];
+            fprintf(stderr, "calc: %s\n",
+                    calc_msg_format(m, sizeof m, calc_settings_get()->lang,
+                                    "round %s not recorded: the batch had problems", o->round));
+        } else
+            status = cli_grant_round(o, o->out);
+    }
     return cli_finish(stdout, status);
 }
 

@@ -153,6 +153,7 @@ static const cli_opt *const eval_opts[] = {
                      .arg = "S.yaml",
                      .help = "a scenario file, shown beside the baseline (any number)"},
     &o_param,
+    &o_ledger,
     NULL};
 
 static const cli_opt *const replay_opts[] = {
@@ -165,6 +166,7 @@ static const cli_opt *const replay_opts[] = {
     &(const cli_opt){.flag = "--verify", .kind = CLI_VALUE, .field = AT(key), .arg = "PUB.pem",
                      .help = "every case must be signed with this Ed25519 public key (says who "
                              "signed and when it was recorded)"},
+    &o_ledger,
     NULL};
 
 static const cli_opt *const verify_opts[] = {
@@ -186,6 +188,7 @@ static const cli_opt *const record_opts[] = {
                      .help = "sign the case's digest with this Ed25519 private key (PEM)"},
     &(const cli_opt){.flag = "--by", .kind = CLI_VALUE, .field = AT(by), .arg = "NAME",
                      .help = "who records the case (stored and signed as recorded.by)"},
+    &o_ledger,
     NULL};
 
 static const cli_opt *const whatif_opts[] = {
@@ -212,6 +215,7 @@ static const cli_opt *const whatif_opts[] = {
     &o_report_format,
     &o_output,
     &o_lang,
+    &o_ledger,
     NULL};
 
 static const cli_opt *const near_opts[] = {
@@ -221,6 +225,7 @@ static const cli_opt *const near_opts[] = {
     &o_report_format,
     &o_output,
     &o_lang,
+    &o_ledger,
     NULL};
 
 static const cli_opt *const sweep_opts[] = {
@@ -293,6 +298,24 @@ static const cli_opt *const batch_opts[] = {
     &o_param,
     &o_manifest,
     &o_manifest_sign,
+    &o_ledger,
+    &(const cli_opt){.flag = "--grant", .kind = CLI_VALUE, .field = AT(round), .arg = "ROUND",
+                     .help = "with --ledger: record the results written (-o FILE) as this round "
+                             "of the ledger, their bytes unchanged"},
+    &o_ledger_by,
+    &o_ledger_at,
+    NULL};
+
+static const cli_opt *const new_opts[] = {
+    &o_ledger,
+    &o_report_format,
+    &o_output,
+    &o_lang,
+    &(const cli_opt){.flag = "-j", .other = "--jobs", .kind = CLI_VALUE, .field = AT(jobs),
+                     .arg = "N", .conv = cli_conv_int, .min = 1, .max = 256,
+                     .expect = "a number of threads from 1 to 256",
+                     .help = "worker threads (default 1); the output is the same for any N"},
+    &o_param,
     NULL};
 
 static const cli_opt *const replay_batch_opts[] = {
@@ -493,6 +516,10 @@ const cli_cmd cli_cmds[] = {
      "the web calculator (/) and the JSON API (/api/v1/…, OpenAPI at /api/v1/openapi.json); "
      "SIGINT/SIGTERM drain and exit 0; a flag wins over its CALC_SERVE_* variable",
      cli_serve, serve_opts, common_only},
+    {"new", "POPULATION…",
+     "the newly entitled (免申即享): every eligible result whose policy, claim year and key the "
+     "ledger has not granted, with its amount and the data still to confirm",
+     cli_new, new_opts, with_population},
     {"ledger", "[init | verify | export]",
      "the grants ledger: its grants by enterprise, policy, claim year, round or pool with what "
      "was paid and totals; init makes or migrates it, verify proves no row was changed, "
@@ -647,7 +674,13 @@ int main(int argc, char **argv)
         return cli_finish(stdout, 0);
     }
     cli_opts o;
-    int status = cli_parse(c, argc - 2, argv + 2, &o) ? CALC_EXIT_USAGE : c->run(&o);
+    int status = cli_parse(c, argc - 2, argv + 2, &o);
+    /* the commands whose engines take the enterprises' history from the ledger (--ledger) */
+    static const char *const with_history = " eval whatif near replay record ";
+    char word[40];
+    snprintf(word, sizeof word, " %s ", c->name);
+    o.history = strstr(with_history, word) != NULL;
+    status = status ? CALC_EXIT_USAGE : c->run(&o);
     cli_opts_free(&o);
     return status;
 }

@@ -21,6 +21,16 @@ calc_engine *cli_engine(const cli_opts *o, int *status)
     calc_diags_print(stderr, d);
     if (d->n)
         *status = CALC_EXIT_POLICY;
+    if (o->history) { /* --ledger: the enterprises' history from its records */
+        const calc_history *h;
+        int s = cli_history(o, &h);
+        if (s) {
+            calc_engine_free(e);
+            *status = s;
+            return NULL;
+        }
+        calc_engine_set_history(e, h);
+    }
     return e;
 }
 

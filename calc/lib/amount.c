@@ -3,6 +3,8 @@
  * results checked (integer fen, not negative, within the policy's limit), state that changed
  * in a call restored and reported; and a pool's value of a partial grant. */
 #include "evalp.h"
+#include "polkey.h"
+#include "calendar.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -240,6 +242,13 @@ static int amount_stage(E *e, int overall, pres *r)
                 for (size_t k = 0; k < c->n; k++)
                     eval_collect(e, &c->sub[k], it->u.o, pre);
             }
+            if (q == TV_TRUE && e->c->ps->schema.history && p->key.kind == PK_ITEMS) {
+                /* --ledger: an item whose key was granted for the claim year is not again */
+                const char *k = polkey_item_key(e->c->a, p, it);
+                if (k && history_has(e->c->ps->schema.history, e->c->prof->id, p->id,
+                                     calc_date_year(e->c->as_of) - 1, k, NULL))
+                    continue;
+            }
             pre[strlen(pre) - 1] = 0;
             dsl_push_profile(L, it, c->sn->item, pre);
             lua_rawgeti(L, LUA_REGISTRYINDEX, p->ref_params);
@@ -268,6 +277,8 @@ static int amount_stage(E *e, int overall, pres *r)
                                             p->file);
                     return ST_ERROR;
                 }
+                if (e->c->ps->schema.history) /* --ledger: the item's key (polkey.c) */
+                    polkey_item(e->c->a, p, it, a, r);
                 if (e->c->explain) {
                     char buf[40];
                     char *s = arena_printf(e->c->a, "%s: %s", pre,

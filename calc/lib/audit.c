@@ -244,8 +244,15 @@ int calc_record_with(FILE *out, calc_engine *e, const calc_profile *prof, calc_d
     if (!o->name)
         snprintf(name, sizeof name, "%s as of %s", prof->id, d);
     yaml_str(&b, name);
-    sb_printf(&b, "\n  description: \"recorded by calc %s\"\n  as_of: %s\n  profile:\n    ",
-              CALC_VERSION, d);
+    sb_printf(&b, "\n  description: \"recorded by calc %s\"\n  as_of: %s\n", CALC_VERSION, d);
+    if (ps->schema.history) { /* --ledger: the profile's history is the ledger's at this head */
+        int64_t seq;
+        const char *head = calc_history_head(ps->schema.history, &seq);
+        sb_puts(&b, "  ledger:\n    head: ");
+        yaml_str(&b, head);
+        sb_printf(&b, "\n    seq: %lld\n", (long long)seq);
+    }
+    sb_puts(&b, "  profile:\n    ");
     yaml_obj(&b, prof->root.u.o, ps->schema.root, 4, true);
     sb_puts(&b, "  output:\n");
     for (size_t i = 0; i < r->n; i++) {

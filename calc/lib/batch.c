@@ -371,6 +371,8 @@ int batch_engines(batch *b, const calc_batch_opts *o, int jobs)
         int src = o->scenario ? calc_scenario_load(b->eng[i], o->scenario, &d) : 0;
         for (int k = 0; !src && k < o->nparams; k++)
             src = calc_engine_param(b->eng[i], o->params[k], &d);
+        if (o->history) /* --ledger: each record's history from the records (history.c) */
+            calc_engine_set_history(b->eng[i], o->history);
         if (i == 0)
             calc_diags_print(o->err, &d);
         calc_diags_free(&d);

@@ -11,6 +11,7 @@
  * out; replay-batch --verify checks it against the digest of the content as read. */
 #include "batchrun.h"
 #include "msgs.h"
+#include "polkey.h"
 
 #include <errno.h>
 #include <openssl/evp.h>
@@ -170,6 +171,10 @@ int batch_manifest_write(const batch *b, const char *command)
     }
     SB_LIT(&j, "],\n  \"results\": ");
     json_file(&j, o->output ? o->output : "-", "lines", 0, false);
+    if (o->history) { /* --ledger: the history the run used, which replay uses again */
+        SB_LIT(&j, ",\n  \"ledger\": ");
+        history_json(&j, o->history);
+    }
     /* the digest of what is above; a signature of it goes beside it */
     arena a = {0};
     value *t = NULL;
@@ -350,6 +355,11 @@ int manifest_read(const char *path, arena *a, calc_batch_opts *b, bool as_of_giv
     b->input_format = choice_of(json_text(opt, "input_format"), input_format_names, 3);
     int enc = choice_of(json_text(opt, "encoding"), encoding_names, 4);
     b->encoding = enc > 0 ? enc : 0;
+    const value *lg = map_get(m, "ledger"); /* the history the batch used, not the ledger's now */
+    if (lg && !(b->history = history_from_json(lg))) {
+        diag_print(b->err, path, 0, "the manifest's ledger snapshot is not readable");
+        return CALC_ESCHEMA;
+    }
     const value *ins = map_get(m, "inputs");
     size_t nin = ins && ins->type == V_SEQ ? ins->n : 0;
     if (b->ninputs == 0) { /* the manifest's own inputs */

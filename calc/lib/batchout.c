@@ -147,6 +147,17 @@ static void summary_json(sbuf *j, const batch *b, const calc_engine *e, const su
                       x->unit == U_M2 ? "m2" : "units", (long long)x->size, st->nclaims,
                       (long long)st->claimed, (long long)st->granted,
                       (long long)(x->size - st->granted));
+        if (ps->schema.history) { /* --ledger: across rounds (issue #17) */
+            int64_t rem = pool_size_left(x) - st->granted;
+            if (x->unit == U_YUAN)
+                sb_printf(j, ", \"period\": \"%s\", \"granted_before\": \"%s\", "
+                          "\"remaining_after\": \"%s\"", x->period ? "once" : "round",
+                          calc_money_format(m1, x->before), calc_money_format(m2, rem));
+            else
+                sb_printf(j, ", \"period\": \"%s\", \"granted_before\": %lld, "
+                          "\"remaining_after\": %lld", x->period ? "once" : "round",
+                          (long long)x->before, (long long)rem);
+        }
         /* what the claimants did not get: the demand the pool left unmet */
         const pool_outcome *o = &c->pool[p];
         sb_printf(j, ", \"served\": %zu, \"partly_served\": %zu, \"turned_away\": %zu, ",
@@ -218,7 +229,7 @@ static size_t sc_count(const summary *s, const counts *c, size_t i, int col)
 /* One pool's line: size, claimed, granted and the demand left unmet; how many claims were
  * served in full, partly or turned away; where a first-come pool ran out. */
 static void pool_line(sbuf *b, const decl *x, const pool_stat *st, const pool_outcome *o,
-                      int lang)
+                      bool with_history, int lang)
 {
     char m1[40], m2[40], m3[40], m4[40], d[16];
     const char *more = st->overflow ? (lang ? "more than " : "超过 ") : "";
@@ -240,6 +251,21 @@ static void pool_line(sbuf *b, const decl *x, const pool_stat *st, const pool_ou
                           : "：规模 %lld %s，申请 %s%lld，发放 %lld，未满足 %s%lld",
                   (long long)x->size, u, more, (long long)st->claimed, (long long)st->granted,
                   more, (long long)(st->claimed - st->granted));
+    }
+    if (with_history) { /* --ledger: the stock across rounds (issue #17) */
+        if (x->unit == U_YUAN)
+            sb_printf(b, lang ? "; %s: granted before ¥%s, remaining ¥%s, this round ¥%s"
+                              : "；%s：此前已发放 ¥%s，尚余 ¥%s，本轮发放 ¥%s",
+                      x->period ? (lang ? "a stock" : "存量") : (lang ? "per round" : "每轮预算"),
+                      calc_money_format_grouped(m1, x->before),
+                      calc_money_format_grouped(m2, pool_size_left(x) - st->granted),
+                      calc_money_format_grouped(m3, st->granted));
+        else
+            sb_printf(b, lang ? "; %s: granted before %lld, remaining %lld, this round %lld"
+                              : "；%s：此前已发放 %lld，尚余 %lld，本轮发放 %lld",
+                      x->period ? (lang ? "a stock" : "存量") : (lang ? "per round" : "每轮预算"),
+                      (long long)x->before, (long long)(pool_size_left(x) - st->granted),
+                      (long long)st->granted);
     }
     sb_printf(b, lang ? "; %zu claims: %zu served in full, %zu partly, %zu turned away"
                       : "；申请 %zu 项：全额 %zu，部分 %zu，未获分配 %zu",
@@ -293,7 +319,7 @@ static void summary_table(sbuf *t, const calc_engine *e, const summary *s,
         sb_puts(t, "\n");
     }
     for (size_t p = 0; p < ps->npool && ps_stat; p++)
-        pool_line(t, &ps->pool[p], &ps_stat[p], &c->pool[p], lang);
+        pool_line(t, &ps->pool[p], &ps_stat[p], &c->pool[p], ps->schema.history != NULL, lang);
     sb_printf(t, lang ? "totals: cash ¥%s, in kind ¥%s\n" : "合计：现金 ¥%s，实物价值 ¥%s\n",
               calc_money_format_grouped(m1, s->cash), calc_money_format_grouped(m2, s->in_kind));
 }

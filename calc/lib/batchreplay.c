@@ -555,5 +555,7 @@ int calc_replay_batch(const calc_replay_batch_opts *o)
     free(now);
     calc_diags_free(&d);
     arena_free(&a);
+    if (b.history != o->batch.history) /* the manifest's snapshot */
+        calc_history_free((calc_history *)b.history);
     return rc;
 }

@@ -376,6 +376,9 @@ int calc_sign_digest(const char *key_path, const char digest_hex[65], char *sig_
 int calc_verify_digest(const char *pub_path, const char digest_hex[65], const char *sig_b64,
                        char key_fp[72], calc_error *err);
 
+/* the history of enterprises read from the grants ledger (below) */
+typedef struct calc_history calc_history;
+
 /* ---- batch ---- */
 /* CALC_OUT_XLSX: a workbook (results, summary and pools sheets) at output, which must name a
  * file; CALC_OUT_COMPACT: one short line per record, its id, total and per policy the status and
@@ -408,6 +411,7 @@ typedef struct calc_batch_opts {
                                 * results when the run completes, or NULL; needs output */
     const char *manifest_key;  /* an Ed25519 private key (PEM) that signs the manifest's digest,
                                 * or NULL */
+    const calc_history *history; /* --ledger: the enterprises' history, or NULL */
 } calc_batch_opts;
 /* Evaluates every record of the inputs; 0, or the CALC_E* code of the worst problem met (a
  * bad record CALC_ESCHEMA, a policy error CALC_EPOLICY, an unreadable input or output
@@ -430,6 +434,12 @@ typedef struct calc_replay_batch_opts {
 /* 0 when every record matches and every digest of the manifest holds, CALC_ECHECK when not
  * (every difference named on out), another CALC_E* code when the replay could not run. */
 int calc_replay_batch(const calc_replay_batch_opts *o);
+/* `calc new POPULATION --ledger L` (newly.c): the enterprises newly entitled — every eligible
+ * result of the batch o (o->history set) whose policy, claim year and key the ledger has not
+ * granted, one row per key with its share of the amount and the data still to confirm
+ * (missing); format 0 a table, 1 JSON, 2 CSV, 3 a workbook at o->output. 0 or a CALC_E* code
+ * as calc_batch's. */
+int calc_new(FILE *out, const calc_batch_opts *o, int format, int lang);
 /* The CALC_E* code of an exit status (calc_exit_status's inverse: 2 is CALC_EIO). */
 int calc_status_code(int status);
 
@@ -611,5 +621,23 @@ int calc_ledger_export(calc_ledger *l, int format, FILE *out, calc_error *err);
 int calc_ledger_verify(calc_ledger *l, const char *pubkey, const char *head, FILE *out,
                        int lang, calc_diags *d);
 
+
+/* ---- history from the grants ledger (history.c) ----
+ * With a ledger, an enterprise's history comes from the records, never from its profile: book
+ * 2's awards[] (one entry per live grant: its claim year, what was paid if paid, else granted,
+ * and its key), book 1's hq.star_rewarded_before (the highest star among its sc25-hq-star
+ * grants) and listing.stages_paid (the stages of its gs17-listing grants). */
+/* The history of v[0..n) (any order; everything copied) read at the ledger's head (hex, "" for
+ * an empty ledger) and seq. NULL when out of memory. */
+calc_history *calc_history_new(const calc_award *v, size_t n, const char *head, int64_t seq);
+void calc_history_free(calc_history *h);
+const char *calc_history_head(const calc_history *h, int64_t *seq);
+/* The enterprise's live grants (sorted by policy, year, key), *n of them; NULL when none. */
+const calc_award *calc_history_of(const calc_history *h, const char *enterprise, size_t *n);
+/* From now on every profile e validates gets its history from h (a profile that states its own
+ * is an input error naming the field), every eligible result carries its claim year and keys,
+ * and result lines the ledger's head. h outlives e; NULL: calc as without a ledger. */
+void calc_engine_set_history(calc_engine *e, const calc_history *h);
+const calc_history *calc_engine_history(const calc_engine *e);
 
 #endif

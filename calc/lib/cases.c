@@ -1,6 +1,7 @@
 /* cases.c — case files (OpenFisca-style YAML tests: name, as_of, profile, output) and their
  * replay: evaluate, compare the expected keys, print PASS/FAIL with a field-level diff. */
 #include "integrity.h"
+#include "polkey.h"
 #include "rulediff.h"
 
 #include <dirent.h>
@@ -228,12 +229,12 @@ void calc_engine_set_replay_key(calc_engine *e, const char *pubkey_path)
     e->replay_key = pubkey_path;
 }
 
-static int replay_case(FILE *out, calc_engine *e, const char *file, const value *c,
-                       calc_replay_stats *st, calc_diags *d)
+static int replay_case_with(FILE *out, calc_engine *e, const char *file, const value *c,
+                            calc_replay_stats *st, calc_diags *d, calc_history **snap)
 {
     static const char *const case_keys[] = {"name", "description", "as_of", "profile",
                                             "output", "fingerprint", "recorded", "policy_set",
-                                            "trace", "digest", "signature", NULL};
+                                            "trace", "digest", "signature", "ledger", NULL};
     bool invalid = false;
     if (c->type != V_MAP) {
         diag_at(d, CALC_ESCHEMA, &c->loc, NULL, "a case has name, as_of, profile and output",
@@ -241,7 +242,7 @@ static int replay_case(FILE *out, calc_engine *e, const char *file, const value 
         st->invalid++;
         return CALC_ESCHEMA;
     }
-    if (diag_unknown_keys(d, c, case_keys, 11, "case key",
+    if (diag_unknown_keys(d, c, case_keys, 12, "case key",
                           "name, description, as_of, profile, output"))
         invalid = true;
     const value *name = map_get(c, "name"), *asof = map_get(c, "as_of"),
@@ -310,6 +311,10 @@ static int replay_case(FILE *out, calc_engine *e, const char *file, const value 
     calc_engine *live = e;
     if (own)
         e = own;
+    /* a case recorded with a ledger replays with the history it used (its profile's awards),
+     * not the ledger's now; any other case gets the ledger's history (--ledger) */
+    const value *lsnap = map_get(c, "ledger");
+    calc_engine_set_history(e, lsnap ? NULL : live->ps.schema.history);
     calc_profile *p = NULL;
     if (!prof) {
         diag_at(d, CALC_ESCHEMA, &c->loc, "profile", "inline, or a path relative to the case",
@@ -333,7 +338,8 @@ static int replay_case(FILE *out, calc_engine *e, const char *file, const value 
     } else {
         p = calloc(1, sizeof *p);
         p->file = file;
-        if (profile_from_value(p, &e->ps.schema, prof, d)) {
+        if (profile_from_value(p, &e->ps.schema, prof, d) ||
+            history_apply(&e->ps.schema, p, d)) {
             calc_profile_free(p);
             p = NULL;
         }
@@ -381,6 +387,12 @@ static int replay_case(FILE *out, calc_engine *e, const char *file, const value 
             return 0;
         }
         sb_free(&bad);
+    }
+    if (lsnap) { /* the snapshot: the grants as they were when the case was recorded */
+        const value *hd = map_get(lsnap, "head"), *sq = map_get(lsnap, "seq");
+        *snap = history_of_profile(&e->ps, p, hd && hd->type == V_SCALAR ? hd->str : "",
+                                   sq && sq->type == V_SCALAR ? strtoll(sq->str, NULL, 10) : 0);
+        calc_engine_set_history(e, *snap);
     }
     const value *trace = map_get(c, "trace");
     calc_eval_opts eo = {.explain = trace != NULL};
@@ -493,6 +505,18 @@ static int replay_case(FILE *out, calc_engine *e, const char *file, const value 
     return rc;
 }
 
+/* One case, the engine's history (--ledger) as it was afterwards. */
+static int replay_case(FILE *out, calc_engine *e, const char *file, const value *c,
+                       calc_replay_stats *st, calc_diags *d)
+{
+    const calc_history *h = e->ps.schema.history;
+    calc_history *snap = NULL;
+    int rc = replay_case_with(out, e, file, c, st, d, &snap);
+    calc_engine_set_history(e, h);
+    calc_history_free(snap);
+    return rc;
+}
+
 int calc_replay_text(FILE *out, calc_engine *e, const char *path, const char *text, size_t len,
                      calc_replay_stats *st, calc_diags *d)
 {
@@ -596,7 +620,7 @@ static calc_profile *case_profile(calc_engine *e, const char *file, const value 
     }
     p = calloc(1, sizeof *p);
     p->file = arena_strndup(&p->a, file, strlen(file));
-    if (profile_from_value(p, &e->ps.schema, prof, d)) {
+    if (profile_from_value(p, &e->ps.schema, prof, d) || history_apply(&e->ps.schema, p, d)) {
         calc_profile_free(p);
         return NULL;
     }

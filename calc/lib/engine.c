@@ -4,6 +4,7 @@
 #include "dsl.h"
 #include "msgs.h"
 #include "engine.h"
+#include "polkey.h"
 #include "calendar.h"
 
 #include <dirent.h>
@@ -325,6 +326,17 @@ static int load_set(calc_engine *e, const char *dir)
                   : strcmp(u, "m2") == 0 ? U_M2 : -1;
         const char *md = mode && mode->type == V_SCALAR ? mode->str : "";
         x->mode = strcmp(md, "pro_rata") == 0 ? 0 : strcmp(md, "first_come") == 0 ? 1 : -1;
+        const value *per = map_get(b, "period"); /* issue #17: round (the default) or once */
+        const char *pd = per && per->type == V_SCALAR ? per->str : "round";
+        x->period = strcmp(pd, "once") == 0 ? 1 : strcmp(pd, "round") == 0 ? 0 : -1;
+        if (x->period < 0) {
+            diag_at(&e->diags, CALC_ESCHEMA, &per->loc, x->name,
+                    "period: round (a budget of each round) or once (a stock given out over "
+                    "rounds)",
+                    "unknown pool period '%s'", pd);
+            rc = CALC_ESCHEMA;
+            x->period = 0;
+        }
         int bad = x->unit < 0 || x->mode < 0 || !size || size->type != V_SCALAR;
         if (!bad) {
             if (x->unit == U_YUAN)
@@ -623,6 +635,8 @@ calc_result *calc_eval_with(calc_engine *e, const calc_profile *prof, calc_date 
                 break;
             }
     }
+    if (e->ps.schema.history) /* --ledger: a key granted before is not granted again */
+        history_granted(&e->ps, prof, res);
     set_resolve_groups(e, res);
     set_apply_caps(e, res, prof);
     for (size_t i = 0; i < res->n; i++)

@@ -4,6 +4,7 @@
 #include "evalp.h"
 #include "calendar.h"
 #include "evalx.h"
+#include "polkey.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -535,6 +536,8 @@ void policy_eval(evalctx *c, sbx *s, const policy *p, int index, pres *r)
     if (r->status != ST_ELIGIBLE) {
         r->amount = 0;
         r->quantity = 0;
+    } else if (c->ps->schema.history && p->key.kind != PK_ITEMS) { /* --ledger: its keys */
+        polkey_eval(c->a, p, &c->prof->root, c->as_of, r);
     }
     if (r->status == ST_INELIGIBLE || r->status == ST_ERROR)
         e.missing.n = 0;

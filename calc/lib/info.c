@@ -1,6 +1,7 @@
 /* info.c — describing the set to people: `calc schema`, `calc init`, `calc policies`
  * (list, show) and the policy linter `calc policies check`. */
 #include "engine.h"
+#include "polkey.h"
 #include "table.h"
 
 #include <stdlib.h>
@@ -493,6 +494,12 @@ int calc_policy_show(FILE *out, const calc_engine *e, const char *id, int lang, 
     if (p->book >= 0)
         fprintf(out, "%s %s (%s)\n", lang ? "book:" : "所属政策包：", ps->book[p->book].id,
                 lang ? ps->book[p->book].en : ps->book[p->book].zh);
+    if (p->key.kind != PK_NONE || p->key.declared) { /* issue #17: what the ledger records */
+        sbuf k = {0};
+        polkey_describe(&k, p, lang);
+        fprintf(out, "%s %s\n", lang ? "ledger key:" : "台账记录键：", k.p);
+        sb_free(&k);
+    }
     fprintf(out, "%s《%s》%s %s\n  “%s”\n", lang ? "source:" : "依据：", p->src_doc,
             p->src_publisher ? p->src_publisher : "", p->src_date ? p->src_date : "",
             p->src_quote);

@@ -116,6 +116,11 @@ void case_part_hash(const value *c, const char *part, char hex[65])
             SB_LIT(&b, ":");
             case_canonical(&b, v);
         }
+        const value *lg = map_get(c, "ledger"); /* the ledger head of the history it used */
+        if (lg) {
+            SB_LIT(&b, ",\"ledger\":");
+            case_canonical(&b, lg);
+        }
         SB_LIT(&b, "}");
     }
     hash_of(&b, hex);

@@ -7,6 +7,21 @@
 #include "msgs.h"
 
 const msg_pair msgcat_lua[] = {
+    /* the ledger key of a policy (policyx.c, issue #17) */
+    {"key = { items = … } needs an any_item() condition and item_amount",
+     "key = { items = … } 需要 any_item() 条件和 item_amount"},
+    {"key = { items = { \"field\", … } } names one to four fields of the item",
+     "key = { items = { \"字段\", … } } 应列出逐项的一至四个字段"},
+    {"key = { stages = FIELD, paid = LIST, share = PARAM }",
+     "请写成 key = { stages = 字段, paid = 列表, share = 参数 }"},
+    {"key = { stages = … }: '%s' is an enum and '%s' a list of its values",
+     "key = { stages = … }：“%s”应为枚举字段，“%s”应为其取值的列表"},
+    {"key = { stages = … }: share names a table parameter by stage, not '%s'",
+     "key = { stages = … }：share 应为按阶段取值的表参数，而不是“%s”"},
+    {"key = CLAIM_YEAR, a field name, threshold(field, {…}), { items = {…} }, { stages = …, "
+     "paid = …, share = … } or false",
+     "key 可写 CLAIM_YEAR、字段名、threshold(field, {…})、{ items = {…} }、{ stages = …, "
+     "paid = …, share = … } 或 false"},
     /* the sandbox */
     {"bad argument #%d to '%s' (%s)", "第 %d 个参数（传给 %s）有误：%s"},
     {"attempt to modify read-only table (key '%s')", "试图修改只读的表（键“%s”）"},

@@ -15,7 +15,8 @@
 
 static const msg_pair *const parts[] = {msgcat_lua, msgcat_input, msgcat_rules, msgcat_run,
                                         msgcat_sheets, msgcat_batchreplay, msgcat_rulediff,
-                                        msgcat_integrity, msgcat_book2, msgcat_ledger};
+                                        msgcat_integrity, msgcat_book2, msgcat_ledger,
+                                        msgcat_history};
 #define NPARTS (sizeof parts / sizeof parts[0])
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;

@@ -29,6 +29,7 @@ extern const msg_pair msgcat_input[], msgcat_rules[], msgcat_run[], msgcat_lua[]
 extern const msg_pair msgcat_rulediff[]; /* replay's rule changes (rulediff.c) */
 extern const msg_pair msgcat_book2[];   /* book 2's rules: cap limits, windows, books */
 extern const msg_pair msgcat_ledger[];  /* the grants ledger (ledger_*.c) */
+extern const msg_pair msgcat_history[]; /* history from the grants ledger (issue #17) */
 
 /* The Chinese form of an English format or text, or NULL when the catalogue has none. */
 const char *msg_zh(const char *en);

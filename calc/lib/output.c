@@ -3,6 +3,7 @@
  * resultjson.c's).
  * It formats; it never decides a status or an amount. */
 #include "explain.h"
+#include "polkey.h"
 
 #include <string.h>
 
@@ -245,6 +246,7 @@ static void result_table(sbuf *b, const calc_engine *e, const calc_result *res, 
         sb_printf(b, "%s%s %.12s", i ? (i % 4 ? "  " : "\n          ") : " ",
                   e->ps.pol[res->r[i].policy].id, e->ps.pol[res->r[i].policy].fp);
     sb_printf(b, "\n%s %s    calc %s\n", lang ? "as of" : "测算日期", date, CALC_VERSION);
+    polkey_ledger_text(b, &e->ps, lang); /* --ledger: where the history came from */
 }
 
 int calc_result_write(FILE *out, const calc_engine *e, const calc_result *res,

@@ -606,6 +606,8 @@ static int read_policy(loader *ld, int t)
         if ((p->ref_detail = ref_fn(ld, t, "detail", true)) == -1)
             return -1;
     }
+    if (compile_key(ld, t)) /* what the ledger records its grants under (issue #17) */
+        return -1;
     /* freeze everything the policy can reach; remember its plain upvalues */
     sbx_freeze(L, t, rec_upv, ld);
     p->gen++;

@@ -30,6 +30,26 @@ typedef struct param {
     bool used;
 } param;
 
+/* The ledger key of a policy's grants (issue #17; `key = …` in its file, polkey.c): the claim
+ * year, a field's value, the highest threshold a money field reaches, one key per item the
+ * amount counted (fields of the item joined by "@"), or one per stage reached and not yet paid
+ * (each with its share from a parameter table by stage). A match policy has none. */
+enum { PK_NONE, PK_CLAIM_YEAR, PK_FIELD, PK_THRESHOLD, PK_ITEMS, PK_STAGES };
+typedef struct polkey {
+    int kind;
+    const char *field;     /* PK_FIELD, PK_THRESHOLD; PK_STAGES: the stage (an enum) */
+    const snode *sn;
+    int64_t *steps;        /* PK_THRESHOLD: ascending, fen */
+    size_t nstep;
+    const char *ifield[4]; /* PK_ITEMS: fields of the item */
+    const snode *isn[4];
+    size_t nifield;
+    const char *paid;      /* PK_STAGES: the list of stages already paid */
+    const snode *paid_sn;
+    int share;             /* PK_STAGES: the parameter giving each stage's share */
+    bool declared;         /* the file says it (`key = false`: none, as for a match) */
+} polkey;
+
 typedef struct policy {
     const char *id, *file;
     const char *title_zh, *title_en;
@@ -69,6 +89,7 @@ typedef struct policy {
     int group, cap, pool; /* indexes (the first group and cap), or -1 */
     uint64_t groups, caps;  /* every group and cap it is in (book 2 §1.8), bit i for index i */
     unsigned gen;         /* counts changes of the parameters */
+    polkey key;           /* what its grants are recorded under (issue #17) */
     pol_json *js;         /* its result's fixed JSON (resultjson.c) */
 } policy;
 
@@ -88,7 +109,15 @@ typedef struct decl { /* a group, cap or pool */
     int unit;         /* pools: U_YUAN, U_UNITS, U_M2 */
     int64_t size;     /* pools: fen, units or m² */
     int mode;         /* pools: 0 pro_rata, 1 first_come */
+    int period;       /* pools: 0 a budget of each round (batch), 1 a stock given out once,
+                       * over rounds (`period: once` in set.yaml) */
+    int64_t before;   /* with a ledger: what a stock's earlier rounds granted (live grants) */
 } decl;
+/* What pool x still has to give in this round: its size, less what earlier rounds granted. */
+static inline int64_t pool_size_left(const decl *x)
+{
+    return x->before < x->size ? x->size - x->before : 0;
+}
 
 struct upv {
     int fn, up, val;

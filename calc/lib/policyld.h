@@ -50,6 +50,8 @@ int compile_book_conds(loader *ld, cond **out, size_t *nout);
 /* Compiles a list of conditions (the table at t) from base (policy.c). */
 int compile_conds(loader *ld, int t, const snode *base, cond **out, size_t *nout, int depth);
 int compile_req(loader *ld, int vi, const snode *sn, reqval *r, unsigned line);
+/* Reads the policy's ledger key (`key = …`, the table at t) into ld->p->key (policyx.c). */
+int compile_key(loader *ld, int t);
 /* Reads the policy's rounding and zero_amount declarations (table at t) into ld->p
  * (policyx.c). */
 int compile_rounding(loader *ld, int t, unsigned line);

@@ -645,3 +645,137 @@ int policy_load_books(polset *ps, sbx *s, const char *dir, calc_diags *d)
     free(names);
     return rc;
 }
+
+/* ---- the ledger key of a policy's grants (issue #17) ---- */
+
+/* A key field's type: text, date, enum or whole number — what a key string is made of. */
+static bool key_type(const snode *sn)
+{
+    return sn && (sn->type == T_STRING || sn->type == T_DATE || sn->type == T_ENUM ||
+                  sn->type == T_INT);
+}
+
+/* key = { items = { "f", … } }: one key per item the amount counted, its fields joined by "@". */
+static int key_items(loader *ld, int t, unsigned line)
+{
+    policy *p = ld->p;
+    lua_State *L = ld->L;
+    if (p->item_cond < 0 || p->ref_item == LUA_NOREF)
+        FAIL(ld, line, "key = { items = … } needs an any_item() condition and item_amount");
+    const snode *base = p->conds[p->item_cond].sn->item;
+    size_t n = lua_rawlen(L, t);
+    if (n < 1 || n > 4)
+        FAIL(ld, line, "key = { items = { \"field\", … } } names one to four fields of the item");
+    for (size_t i = 0; i < n; i++) {
+        lua_rawgeti(L, t, (lua_Integer)i + 1);
+        if (lua_type(L, -1) != LUA_TSTRING)
+            FAIL(ld, line, "key = { items = { \"field\", … } } names one to four fields of the item");
+        const char *f = dup_field_top(ld);
+        lua_pop(L, 1);
+        if (resolve_one(ld, base, f, &p->key.isn[i], line))
+            return -1;
+        if (!key_type(p->key.isn[i]))
+            FAIL(ld, line, "a ledger key is a text, date, enum or whole-number field; '%s' is not "
+                 "one", f);
+        p->key.ifield[i] = f;
+    }
+    p->key.nifield = n;
+    p->key.kind = PK_ITEMS;
+    return 0;
+}
+
+/* key = { stages = "stage", paid = "stages paid", share = "param" }: one key per stage reached
+ * and not paid, each its share of the parameter table by stage. */
+static int key_stages(loader *ld, int t, unsigned line)
+{
+    policy *p = ld->p;
+    const snode *root = ld->ps->schema.root;
+    const char *st = dup_field(ld, t, "stages"), *paid = dup_field(ld, t, "paid");
+    const char *share = dup_field(ld, t, "share");
+    if (!st || !paid || !share)
+        FAIL(ld, line, "key = { stages = FIELD, paid = LIST, share = PARAM }");
+    if (resolve_one(ld, root, st, &p->key.sn, line) ||
+        resolve_one(ld, root, paid, &p->key.paid_sn, line))
+        return -1;
+    if (p->key.sn->type != T_ENUM || p->key.paid_sn->type != T_LIST || !p->key.paid_sn->item ||
+        p->key.paid_sn->item->en != p->key.sn->en)
+        FAIL(ld, line, "key = { stages = … }: '%s' is an enum and '%s' a list of its values", st,
+             paid);
+    p->key.share = param_index(p, share);
+    if (p->key.share < 0 || !p->params[p->key.share].n)
+        FAIL(ld, line, "key = { stages = … }: share names a table parameter by stage, not '%s'",
+             share);
+    p->key.field = st;
+    p->key.paid = paid;
+    p->key.kind = PK_STAGES;
+    return 0;
+}
+
+int compile_key(loader *ld, int pt)
+{
+    lua_State *L = ld->L;
+    policy *p = ld->p;
+    unsigned line = line_of(L, pt);
+    lua_getfield(L, pt, "key");
+    int t = lua_gettop(L);
+    int rc = 0;
+    p->key.kind = PK_NONE;
+    p->key.declared = !lua_isnil(L, t);
+    if (lua_isnil(L, t) || (lua_isboolean(L, t) && !lua_toboolean(L, t))) {
+        /* none (`key = false`): its grants are not recorded (a match policy grants nothing) */
+    } else if (lua_type(L, t) == LUA_TSTRING) {
+        p->key.field = dup_field_top(ld);
+        rc = resolve_one(ld, ld->ps->schema.root, p->key.field, &p->key.sn, line);
+        if (!rc && !key_type(p->key.sn))
+            FAIL(ld, line, "a ledger key is a text, date, enum or whole-number field; '%s' is not "
+                 "one", p->key.field);
+        p->key.kind = PK_FIELD;
+    } else if (lua_istable(L, t)) {
+        const char *rel = dup_field(ld, t, "rel");
+        lua_getfield(L, t, "items");
+        bool items = lua_istable(L, -1);
+        if (items)
+            rc = key_items(ld, lua_gettop(L), line);
+        lua_pop(L, 1);
+        if (items) {
+        } else if (rel && strcmp(rel, "claim_year") == 0) {
+            p->key.kind = PK_CLAIM_YEAR;
+        } else if (dup_field(ld, t, "stages")) {
+            rc = key_stages(ld, t, line);
+        } else if (dup_field(ld, t, "threshold")) {
+            cond c = {.line = line};
+            lua_getfield(L, t, "threshold");
+            rc = compile_field(ld, ld->ps->schema.root, &c, 0, false);
+            lua_pop(L, 1);
+            if (!rc && c.sn->type != T_MONEY)
+                FAIL(ld, line, "threshold() needs a money field, '%s' is not one", c.field);
+            lua_getfield(L, t, "steps");
+            size_t n = lua_istable(L, -1) ? lua_rawlen(L, -1) : 0;
+            if (!n)
+                FAIL(ld, line, "threshold(field, { \"10000000\", … }) needs the amounts");
+            p->key.steps = arena_alloc(&ld->ps->a, n * sizeof *p->key.steps);
+            for (size_t i = 0; i < n; i++) {
+                lua_rawgeti(L, -1, (lua_Integer)i + 1);
+                size_t len = 0;
+                const char *s = lua_tolstring(L, -1, &len);
+                calc_money v;
+                if (!s || calc_money_parse(&v, s, len, NULL) || v % 100 ||
+                    (i && v <= p->key.steps[i - 1]))
+                    FAIL(ld, line, "threshold amounts are whole yuan, ascending (\"10000000\")");
+                p->key.steps[i] = v;
+                lua_pop(L, 1);
+            }
+            lua_pop(L, 1);
+            p->key.nstep = n;
+            p->key.field = c.field;
+            p->key.sn = c.sn;
+            p->key.kind = PK_THRESHOLD;
+        } else
+            FAIL(ld, line, "key = CLAIM_YEAR, a field name, threshold(field, {…}), { items = "
+                 "{…} }, { stages = …, paid = …, share = … } or false");
+    } else
+        FAIL(ld, line, "key = CLAIM_YEAR, a field name, threshold(field, {…}), { items = {…} }, "
+             "{ stages = …, paid = …, share = … } or false");
+    lua_settop(L, t - 1);
+    return rc;
+}

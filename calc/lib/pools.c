@@ -103,13 +103,14 @@ int pools_allocate(calc_engine *e, claims *c, pool_stat *stats)
                 total += c->v[idx[k]].amount;
             st->claimed = total > INT64_MAX ? INT64_MAX : (int64_t)total;
             st->overflow = total > INT64_MAX;
-            if (total > pool->size) {
-                st->factor_num = pool->size;
+            int64_t size = pool_size_left(pool); /* a stock: less earlier rounds' grants */
+            if (total > size) {
+                st->factor_num = size;
                 st->factor_den = st->claimed;
                 __int128 granted = 0;
                 for (size_t k = 0; k < n; k++) {
                     claim *x = &c->v[idx[k]];
-                    x->g_amount = (int64_t)(((__int128)x->amount * pool->size) / total);
+                    x->g_amount = (int64_t)(((__int128)x->amount * size) / total);
                     x->changed = x->g_amount != x->amount;
                     x->floored = x->g_amount == 0;
                     granted += x->g_amount;
@@ -122,7 +123,7 @@ int pools_allocate(calc_engine *e, claims *c, pool_stat *stats)
         /* first come, whole units or m² */
         sort_base = c;
         qsort(idx, n, sizeof *idx, by_arrival);
-        int64_t left = pool->size;
+        int64_t left = pool_size_left(pool); /* a stock: less earlier rounds' grants */
         for (size_t k = 0; k < n; k++) {
             claim *x = &c->v[idx[k]];
             if (!st->overflow && __builtin_add_overflow(st->claimed, x->quantity, &st->claimed)) {
@@ -159,7 +160,7 @@ int pools_allocate(calc_engine *e, claims *c, pool_stat *stats)
                 rc = CALC_EPOLICY;
             }
         }
-        st->granted = pool->size - left;
+        st->granted = pool_size_left(pool) - left;
         if (st->granted > st->claimed)
             st->granted = st->claimed;
     }

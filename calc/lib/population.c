@@ -15,7 +15,7 @@ int record_profile(calc_profile *p, const calc_schema *s, const char *file, cons
     value *doc = r->doc;
     if ((how & RP_QUICK) && !rc && !doc && r->text && !r->err_text && !nsets) {
         if (calc_json_profile(&p->a, s, file, r->line, r->text, r->len, p) == 0)
-            return 0;
+            return history_apply(s, p, d); /* --ledger: the records' history */
         arena a = p->a; /* not valid: the long way, which says what is wrong */
         arena_reset(&a);
         memset(p, 0, sizeof *p);
@@ -33,6 +33,8 @@ int record_profile(calc_profile *p, const calc_schema *s, const char *file, cons
         if (rc && r->cols) /* a CSV's: a cell is named as a spreadsheet names it */
             csvin_name_cells(d, before, r);
     }
+    if (!rc)
+        rc = history_apply(s, p, d); /* --ledger: the records' history */
     return rc;
 }
 

@@ -235,6 +235,10 @@ calc_profile *calc_profile_parse_set(calc_engine *e, const char *name, const cha
     const pval *id = &p->root.u.o->slot[schema_child(e->ps.schema.root, "id", 2)->index];
     p->id = id->set ? id->u.s : "";
     arena_free(&tree);
+    if (history_apply(&e->ps.schema, p, d)) { /* --ledger: the records' history */
+        calc_profile_free(p);
+        return NULL;
+    }
     return p;
 }
 

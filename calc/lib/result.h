@@ -158,6 +158,13 @@ typedef struct pres {
     char *error;   /* status error: message */
     struct qualify *to_qualify; /* how to become eligible, when asked for (qualify.c) */
     char *error_loc;
+    /* with a ledger: the keys an eligible result is recorded under, each weighing its share of
+     * the amount (an item's amount, a stage's reward; 1 for a single key) — polkey.c */
+    size_t nkeys;
+    struct rkey {
+        const char *key; /* NULL: its field is absent (a store without a brand) */
+        int64_t weight;
+    } *keys;
 } pres;
 
 struct calc_result {

@@ -4,6 +4,7 @@
  * condition's name and requirement, a reason that repeats) is made once and copied.
  * It formats; it never decides a status or an amount. */
 #include "explain.h"
+#include "polkey.h"
 
 #include <string.h>
 
@@ -354,6 +355,8 @@ void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc_result
             }
         }
         multi_json(b, ps, p, r);
+        if (ps->schema.history) /* --ledger: what calc grant records (polkey.c) */
+            polkey_json(b, p, r, res->as_of);
         if (conds)
             json_people(b, ps, p, r);
         if (r->status == ST_ERROR) {
@@ -504,6 +507,8 @@ void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc_result
         }
         LIT(b, "}");
     }
-    sb_puts(b, "}}");
+    sb_puts(b, "}");
+    polkey_ledger_json(b, ps); /* --ledger: the head the history was read at */
+    sb_puts(b, "}");
     sb_free(&scratch);
 }

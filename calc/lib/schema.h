@@ -65,6 +65,9 @@ typedef struct calc_schema {
     snode *root;
     size_t nenum;
     enum_def *enums;
+    /* --ledger: the history every profile validated against the schema gets from the records
+     * (history.c), or NULL */
+    const struct calc_history *history;
 } calc_schema;
 
 int calc_schema_load(calc_schema *s, const char *path, calc_diags *diags);
@@ -146,6 +149,10 @@ struct calc_profile {
 };
 
 int profile_from_value(calc_profile *p, const calc_schema *s, const value *doc, calc_diags *d);
+/* With a ledger (s->history): the enterprise's history from the records into p — awards[],
+ * hq.star_rewarded_before, listing.stages_paid — after an error for each of them p states
+ * itself. 0, or CALC_ESCHEMA with the errors in d (history.c). Without one: 0, p untouched. */
+int history_apply(const calc_schema *s, calc_profile *p, calc_diags *d);
 /* A copy of p whose values can be changed without touching p (its strings stay p's: the copy
  * must not outlive p); freed with calc_profile_free. */
 calc_profile *profile_copy(const calc_profile *p);

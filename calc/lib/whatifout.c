@@ -120,13 +120,15 @@ static void json_pool_run(sbuf *b, const decl *p, const pool_stat *st)
         sb_printf(b, "{\"size\": \"%s\", \"claims\": %zu, \"claimed\": \"%s\", "
                      "\"granted\": \"%s\", \"remaining\": \"%s\", \"unmet\": \"%s\"",
                   calc_money_format(m1, p->size), st->nclaims, calc_money_format(m2, st->claimed),
-                  calc_money_format(m3, st->granted), calc_money_format(m4, p->size - st->granted),
+                  calc_money_format(m3, st->granted),
+                  calc_money_format(m4, pool_size_left(p) - st->granted), /* a stock: net */
                   calc_money_format(m5, st->claimed - st->granted));
     else
         sb_printf(b, "{\"size\": %lld, \"claims\": %zu, \"claimed\": %lld, \"granted\": %lld, "
                      "\"remaining\": %lld, \"unmet\": %lld",
                   (long long)p->size, st->nclaims, (long long)st->claimed, (long long)st->granted,
-                  (long long)(p->size - st->granted), (long long)(st->claimed - st->granted));
+                  (long long)(pool_size_left(p) - st->granted), /* a stock: net of earlier rounds */
+                  (long long)(st->claimed - st->granted));
     if (st->factor_den)
         sb_printf(b, ", \"factor\": \"%s/%s\"", calc_money_format(m1, st->factor_num),
                   calc_money_format(m2, st->factor_den));

@@ -5,7 +5,9 @@
 # passes reading, parsing and validating, lines written without results), peak memory at 10^5
 # and 10^6 profiles, batch replay against the batch itself at 10^5 (target: within 2x its
 # time), recording 10^5 grants in the ledger (tests/bench/ledger.sh; target: within 2x the batch
-# of 10^5 profiles), and where the time goes (instruction counts from callgrind on a sample).
+# of 10^5 profiles), where the time goes (instruction counts from callgrind on a sample), and
+# evaluating 10^5 profiles with history from the ledger (tests/bench/history.sh; target: within
+# 2x the batch without a ledger).
 # BENCH_N sets the population (10^6), BENCH_RUNS the runs each figure is the best of (3).
 set -u
 BUILD=${BUILD:-build}
@@ -164,3 +166,6 @@ if command -v valgrind > /dev/null; then
                 pct(total - parse - keep - ev - fp - wr - pl)
         }'
 fi
+
+# issue #17: evaluation with history from the grants ledger (tests/bench/history.sh)
+BUILD=$BUILD BENCH_RUNS=$RUNS sh tests/bench/history.sh

@@ -1,0 +1,42 @@
+/* polkey.h — the keys a grant is recorded under in the grants ledger (issue #17): made when a
+ * result is evaluated with a ledger, written into its result line (polkey.c). Private to the
+ * library. */
+#ifndef CALC_POLKEY_H
+#define CALC_POLKEY_H
+
+#include "engine.h"
+
+/* The key of an item of a PK_ITEMS policy ("BRAND@2025-03-01"), or NULL when a field of it is
+ * absent (a store without a brand). */
+const char *polkey_item_key(arena *a, const policy *p, const pval *item);
+/* An item the amount of a PK_ITEMS policy counted, with its amount: one key (polkey.c). */
+void polkey_item(arena *a, const policy *p, const pval *item, calc_money amount, pres *r);
+/* The keys of an eligible result of any other kind, from the profile's root. */
+void polkey_eval(arena *a, const policy *p, const pval *root, calc_date as_of, pres *r);
+/* `, "claim_year": Y, "keys": [{key, amount, quantity}, …]` of an eligible result: each key's
+ * share of the amount (and quantity) granted, adding up to it. Nothing for another status. */
+void polkey_json(sbuf *b, const policy *p, const pres *r, calc_date as_of);
+/* With a ledger: `, "ledger": {"head", "seq"}` of a result line, and the table's line saying
+ * where the history came from (nothing without one). */
+void polkey_ledger_json(sbuf *b, const polset *ps);
+void polkey_ledger_text(sbuf *b, const polset *ps, int lang);
+/* The key in words (`calc policies show`), lang 0 zh, 1 en. */
+void polkey_describe(sbuf *b, const policy *p, int lang);
+
+/* Whether the history holds a live grant of (enterprise, policy, claim year, key); its row in
+ * *seq (history.c). */
+bool history_has(const calc_history *h, const char *enterprise, const char *pol, int year,
+                 const char *key, int64_t *seq);
+/* With a ledger: an eligible result whose every key was granted for the claim year becomes
+ * ineligible, naming the grant's row (before groups and caps; history.c). */
+void history_granted(const polset *ps, const calc_profile *prof, calc_result *res);
+/* The history a recorded case used, from its profile's awards[] (the snapshot calc record
+ * keeps: the grants as they were), read at head and seq; NULL out of memory (history.c). */
+calc_history *history_of_profile(const polset *ps, const calc_profile *p, const char *head,
+                                 int64_t seq);
+/* The history as a batch's manifest keeps it — {"head", "seq", "history": [[enterprise, policy,
+ * year, key, amount, quantity, pool, seq], …]} — and back (NULL when it is not that). */
+void history_json(sbuf *j, const calc_history *h);
+calc_history *history_from_json(const value *ledger);
+
+#endif
