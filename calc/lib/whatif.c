@@ -5,6 +5,7 @@
  * read and validated by population.c and claims made and allocated by pools.c; the outreach
  * list (`calc near`) is near.c. Nothing here writes a file but the report to `out`. */
 #include "whatif.h"
+#include "popmap.h"
 #include "xlsxout.h"
 
 #include <stdlib.h>
@@ -52,79 +53,178 @@ static void grow(wi *w)
     }
 }
 
-/* Reads and evaluates every record under both rule sets (nruns engines). */
-static int load_population(wi *w, const calc_batch_opts *o, int nruns, calc_diags *d)
+/* What a worker leaves in a chunk for the calling thread: per valid record its id, name and
+ * --by value (in the chunk's arena), each run's statuses and amounts, and each run's claims
+ * (numbered within the chunk until the calling thread numbers them over the run). */
+typedef struct wchunk {
+    char *id[PM_CHUNK], *name[PM_CHUNK], *group[PM_CHUNK];
+    uint8_t *st[2];
+    int64_t *amt[2];
+    claims cl[2];
+} wchunk;
+
+typedef struct wload {
+    wi *w;
+    const calc_batch_opts *o;
+    calc_engine **eng[2]; /* each run's engines, one a worker */
+    int applied, named;
+    int worst;
+    calc_diags *d;
+} wload;
+
+static void wl_begin(void *ud, int worker, pm_chunk *c)
 {
-    calc_engine *e = w->runs[0].e;
-    int applied = applied_slot(&e->ps.schema), named = name_slot(&e->ps.schema);
-    int worst = 0;
-    /* statuses and amounts are all a comparison uses */
-    const calc_eval_opts cost = {.claims_only = true, .failures_only = true};
-    for (int f = 0; f < o->ninputs; f++) {
-        calc_input *in = population_open(o, f, &e->ps.schema, d);
-        if (!in) {
-            worst = CALC_EUSAGE;
+    wload *l = ud;
+    (void)worker;
+    wchunk *wc = c->user;
+    if (!wc) {
+        wc = c->user = calloc(1, sizeof *wc);
+        for (int r = 0; wc && r < 2; r++) {
+            wc->st[r] = malloc(PM_CHUNK * l->w->npol + 1);
+            wc->amt[r] = malloc((PM_CHUNK * l->w->npol + 1) * sizeof *wc->amt[r]);
+            if (!wc->st[r] || !wc->amt[r])
+                abort(); /* out of memory */
+        }
+        if (!wc)
+            abort();
+    }
+    wc->cl[0].n = wc->cl[1].n = 0;
+}
+
+static void wl_free(void *ud, void *user)
+{
+    (void)ud;
+    wchunk *wc = user;
+    for (int r = 0; r < 2; r++) {
+        free(wc->st[r]);
+        free(wc->amt[r]);
+        free(wc->cl[r].v);
+    }
+    free(wc);
+}
+
+/* A worker: record i evaluated under both rule sets (statuses and amounts are all a
+ * comparison uses). */
+static void wl_record(void *ud, int worker, pm_chunk *c, size_t i, calc_profile *p)
+{
+    wload *l = ud;
+    wi *w = l->w;
+    wchunk *wc = c->user;
+    static const calc_eval_opts cost = {.claims_only = true, .failures_only = true};
+    wc->id[i] = arena_strndup(&c->a, p->id, strlen(p->id));
+    const char *nm = profile_name(p, l->named);
+    wc->name[i] = nm ? arena_strndup(&c->a, nm, strlen(nm)) : NULL;
+    wc->group[i] = NULL;
+    if (w->by) {
+        const pval *bv = field(p, w->by);
+        sbuf t = {0};
+        if (bv && bv->set)
+            pval_render(&t, bv);
+        wc->group[i] = t.p ? arena_strndup(&c->a, t.p, t.n) : NULL;
+        sb_free(&t);
+    }
+    const pval *ap = profile_applied(p, l->applied);
+    for (int ri = 0; ri < 2; ri++) {
+        calc_engine *e = l->eng[ri][worker];
+        calc_result *res = calc_eval_with(e, p, l->o->as_of, &cost);
+        for (size_t k = 0; k < w->npol; k++) {
+            const pres *x = &res->r[k];
+            wc->st[ri][i * w->npol + k] = (uint8_t)x->status;
+            wc->amt[ri][i * w->npol + k] = x->kind == K_MATCH ? 0 : x->amount;
+        }
+        claims_add_result(&wc->cl[ri], e, res, i, NULL, ap, -1, -1);
+        calc_result_recycle(e, res);
+    }
+}
+
+/* The calling thread, in input order: the chunk's records kept, its problems reported. */
+static void wl_done(void *ud, pm_chunk *c)
+{
+    wload *l = ud;
+    wi *w = l->w;
+    wchunk *wc = c->user;
+    size_t ci[2] = {0, 0};
+    for (size_t i = 0; i < c->n; i++) {
+        w->read++;
+        if (!c->valid[i]) {
+            w->rejected++;
+            l->worst = l->worst == CALC_EUSAGE ? l->worst : CALC_ESCHEMA;
+            const calc_diags *rd = &c->diag[i];
+            for (size_t k = 0; k < rd->n && l->d->n < 20; k++) {
+                calc_error *x = calc_diags_add(l->d);
+                if (x)
+                    *x = rd->v[k];
+            }
             continue;
         }
-        for (;;) {
-            arena a = {0};
-            rec_in r;
-            calc_diags rd = {0};
-            int rc = input_next(in, &a, &r, &rd);
-            if (rc <= 0) {
-                calc_diags_free(&rd);
-                arena_free(&a);
-                if (rc < 0)
-                    worst = worst == CALC_EUSAGE ? worst : CALC_ESCHEMA;
-                break;
+        grow(w);
+        wrec *wr = &w->rec[w->n];
+        wr->id = strdup(wc->id[i]);
+        wr->name = wc->name[i] ? strdup(wc->name[i]) : NULL;
+        wr->group = w->by ? group_of(w, wc->group[i] ? wc->group[i] : "(absent)") : 0;
+        for (int r = 0; r < 2; r++) {
+            run *rn = &w->runs[r];
+            memcpy(rn->st + w->n * w->npol, wc->st[r] + i * w->npol, w->npol);
+            memcpy(rn->amt + w->n * w->npol, wc->amt[r] + i * w->npol,
+                   w->npol * sizeof *rn->amt);
+            for (; ci[r] < wc->cl[r].n && wc->cl[r].v[ci[r]].record == i; ci[r]++) {
+                claim x = wc->cl[r].v[ci[r]];
+                x.record = w->n;
+                x.id = wr->id;
+                claims_push(&rn->cl, &x);
             }
-            w->read++;
-            calc_profile p;
-            memset(&p, 0, sizeof p);
-            /* the short way, as batch's; JSON positions stay bytes */
-            int vr = record_profile(&p, &e->ps.schema, input_path(in), &r, o->sets, o->nsets,
-                                    RP_QUICK, &rd);
-            if (vr) {
-                w->rejected++;
-                worst = worst == CALC_EUSAGE ? worst : CALC_ESCHEMA;
-                for (size_t i = 0; i < rd.n && d->n < 20; i++) {
-                    calc_error *x = calc_diags_add(d);
-                    if (x)
-                        *x = rd.v[i];
-                }
-            } else {
-                grow(w);
-                wrec *wr = &w->rec[w->n];
-                wr->id = strdup(p.id);
-                const char *nm = profile_name(&p, named);
-                wr->name = nm ? strdup(nm) : NULL;
-                const pval *bv = w->by ? field(&p, w->by) : NULL;
-                sbuf t = {0};
-                if (bv && bv->set)
-                    pval_render(&t, bv);
-                wr->group = w->by ? group_of(w, t.p ? t.p : "(absent)") : 0;
-                sb_free(&t);
-                const pval *ap = profile_applied(&p, applied);
-                for (int ri = 0; ri < nruns; ri++) {
-                    run *rn = &w->runs[ri];
-                    calc_result *res = calc_eval_with(rn->e, &p, o->as_of, &cost);
-                    for (size_t k = 0; k < w->npol; k++) {
-                        const pres *x = &res->r[k];
-                        rn->st[w->n * w->npol + k] = (uint8_t)x->status;
-                        rn->amt[w->n * w->npol + k] = x->kind == K_MATCH ? 0 : x->amount;
-                    }
-                    claims_add_result(&rn->cl, rn->e, res, w->n, wr->id, ap, -1, -1);
-                    calc_result_free(res);
-                }
-                w->n++;
-            }
-            calc_diags_free(&rd);
-            arena_free(&p.a);
-            arena_free(&a);
         }
-        input_close(in);
+        w->n++;
     }
-    return worst;
+}
+
+/* Reads and evaluates every record under both rule sets, with o->jobs workers. */
+static int load_population(wi *w, const calc_batch_opts *o, calc_diags *d)
+{
+    int jobs = o->jobs > 0 ? o->jobs : 1;
+    wload l = {w, o, {NULL, NULL}, 0, 0, 0, d};
+    l.applied = applied_slot(&w->runs[0].e->ps.schema);
+    l.named = name_slot(&w->runs[0].e->ps.schema);
+    int rc = 0;
+    for (int r = 0; r < 2; r++) {
+        l.eng[r] = calloc((size_t)jobs, sizeof *l.eng[r]);
+        if (!l.eng[r])
+            abort(); /* out of memory */
+        l.eng[r][0] = w->runs[r].e;
+        for (int k = 1; k < jobs && !rc; k++) {
+            calc_error err = {0};
+            if (!(l.eng[r][k] = engine_twin(w->runs[r].e, &err))) {
+                calc_error *x = calc_diags_add(d);
+                if (x)
+                    *x = err;
+                rc = CALC_EUSAGE;
+            }
+        }
+    }
+    if (!rc) {
+        popmap m = {0};
+        m.o = o;
+        m.eng = l.eng[0];
+        m.jobs = jobs;
+        m.how = RP_QUICK; /* the short way, as batch's; JSON positions stay bytes */
+        m.begin = wl_begin;
+        m.record = wl_record;
+        m.done = wl_done;
+        m.free_user = wl_free;
+        m.ud = &l;
+        popmap_run(&m, d);
+        rc = l.worst;
+        if (m.open_failed)
+            rc = CALC_EUSAGE;
+        else if (m.read_failed)
+            rc = CALC_ESCHEMA;
+    }
+    for (int r = 0; r < 2; r++) {
+        for (int k = 1; k < jobs; k++)
+            calc_engine_free(l.eng[r][k]);
+        free(l.eng[r]);
+    }
+    return rc;
 }
 
 /* Allocates the pools of one run and writes the grants back into its amounts. */
@@ -377,7 +477,7 @@ int calc_whatif(FILE *out, calc_engine *base, calc_engine *scen, const calc_batc
     xlsx *x = NULL;
     if (format == 3 && !(x = xlsx_create(o->output, o->as_of, o->err ? o->err : stderr)))
         return CALC_EIO;
-    int rc = load_population(&w, o, 2, d);
+    int rc = load_population(&w, o, d);
     int arc = allocate(&w, &w.runs[0]);
     int brc = allocate(&w, &w.runs[1]);
     if (x) { /* no workbook of part of the population when an input could not be read */
