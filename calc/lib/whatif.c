@@ -66,6 +66,8 @@ typedef struct wchunk {
 typedef struct wload {
     wi *w;
     const calc_batch_opts *o;
+    bool *touched; /* the policies the scenario changes, with their group and cap partners */
+    bool any_touched;
     calc_engine **eng[2]; /* each run's engines, one a worker */
     int applied, named;
     int worst;
@@ -103,8 +105,70 @@ static void wl_free(void *ud, void *user)
     free(wc);
 }
 
+/* The policies whose results the scenario can change: those whose parameters, in-force window
+ * or switch differ between the engines, and every policy linked to one through an exclusive
+ * group or a cap (a group's choice and a cap's share depend on every member). The others give
+ * the baseline's results under the scenario too, so they are evaluated once. */
+static bool *scenario_touched(const calc_engine *b, const calc_engine *s, bool *any)
+{
+    const polset *ps = &b->ps;
+    bool *t = calloc(ps->n + 1, sizeof *t);
+    if (!t)
+        abort(); /* out of memory */
+    *any = false;
+    for (size_t i = 0; i < ps->n; i++) {
+        const policy *p = &ps->pol[i], *q = &s->ps.pol[i];
+        bool d = p->off != q->off || p->from != q->from || p->to != q->to ||
+                 p->nparam != q->nparam || strcmp(p->id, q->id) != 0;
+        for (size_t k = 0; !d && k < p->nparam; k++) {
+            d = p->params[k].value != q->params[k].value || p->params[k].n != q->params[k].n;
+            for (size_t j = 0; !d && j < p->params[k].n; j++)
+                d = p->params[k].e[j].value != q->params[k].e[j].value;
+        }
+        t[i] = d;
+    }
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (size_t i = 0; i < ps->n; i++)
+            for (size_t j = 0; t[i] && j < ps->n; j++)
+                if (!t[j] && ((ps->pol[i].groups & ps->pol[j].groups) ||
+                              (ps->pol[i].caps & ps->pol[j].caps))) {
+                    t[j] = true;
+                    grew = true;
+                }
+    }
+    for (size_t i = 0; i < ps->n; i++)
+        *any |= t[i];
+    return t;
+}
+
+/* The claims of a record under the scenario: each pooled policy's eligible result, the
+ * scenario's where it is touched, the baseline's elsewhere, in policy order (as
+ * claims_add_result makes them from one result). */
+static void scenario_claims(claims *c, const calc_engine *e, const calc_result *rb,
+                            const calc_result *rs, const bool *touched, size_t record,
+                            const pval *applied)
+{
+    bool dated = applied && applied->set;
+    for (size_t k = 0; k < rb->n; k++) {
+        const pres *x = touched[k] ? &rs->r[k] : &rb->r[k];
+        const policy *pol = &e->ps.pol[k];
+        if (pol->pool < 0 || x->status != ST_ELIGIBLE)
+            continue;
+        claim cl = {0};
+        cl.record = record;
+        cl.has_applied = dated;
+        cl.applied = dated ? (calc_date)applied->u.i : 0;
+        cl.pool = pol->pool;
+        cl.policy = (int)k;
+        cl.amount = x->amount;
+        cl.quantity = x->quantity;
+        claims_push(c, &cl);
+    }
+}
+
 /* A worker: record i evaluated under both rule sets (statuses and amounts are all a
- * comparison uses). */
+ * comparison uses; under the scenario only the policies it touches). */
 static void wl_record(void *ud, int worker, pm_chunk *c, size_t i, calc_profile *p)
 {
     wload *l = ud;
@@ -124,17 +188,29 @@ static void wl_record(void *ud, int worker, pm_chunk *c, size_t i, calc_profile 
         sb_free(&t);
     }
     const pval *ap = profile_applied(p, l->applied);
-    for (int ri = 0; ri < 2; ri++) {
-        calc_engine *e = l->eng[ri][worker];
-        calc_result *res = calc_eval_with(e, p, l->o->as_of, &cost);
-        for (size_t k = 0; k < w->npol; k++) {
-            const pres *x = &res->r[k];
-            wc->st[ri][i * w->npol + k] = (uint8_t)x->status;
-            wc->amt[ri][i * w->npol + k] = x->kind == K_MATCH ? 0 : x->amount;
-        }
-        claims_add_result(&wc->cl[ri], e, res, i, NULL, ap, -1, -1);
-        calc_result_recycle(e, res);
+    calc_engine *eb = l->eng[0][worker], *es = l->eng[1][worker];
+    calc_result *rb = calc_eval_with(eb, p, l->o->as_of, &cost), *rs = NULL;
+    if (l->any_touched) {
+        calc_eval_opts only = cost;
+        only.only = l->touched;
+        rs = calc_eval_with(es, p, l->o->as_of, &only);
     }
+    size_t npol = w->npol;
+    for (size_t k = 0; k < npol; k++) {
+        const pres *x = &rb->r[k], *y = rs && l->touched[k] ? &rs->r[k] : x;
+        wc->st[0][i * npol + k] = (uint8_t)x->status;
+        wc->amt[0][i * npol + k] = x->kind == K_MATCH ? 0 : x->amount;
+        wc->st[1][i * npol + k] = (uint8_t)y->status;
+        wc->amt[1][i * npol + k] = y->kind == K_MATCH ? 0 : y->amount;
+    }
+    claims_add_result(&wc->cl[0], eb, rb, i, NULL, ap, -1, -1);
+    if (rs)
+        scenario_claims(&wc->cl[1], es, rb, rs, l->touched, i, ap);
+    else
+        claims_add_result(&wc->cl[1], es, rb, i, NULL, ap, -1, -1);
+    calc_result_recycle(eb, rb);
+    if (rs)
+        calc_result_recycle(es, rs);
 }
 
 /* The calling thread, in input order: the chunk's records kept, its problems reported. */
@@ -182,9 +258,10 @@ static void wl_done(void *ud, pm_chunk *c)
 static int load_population(wi *w, const calc_batch_opts *o, calc_diags *d)
 {
     int jobs = o->jobs > 0 ? o->jobs : 1;
-    wload l = {w, o, {NULL, NULL}, 0, 0, 0, d};
+    wload l = {w, o, NULL, false, {NULL, NULL}, 0, 0, 0, d};
     l.applied = applied_slot(&w->runs[0].e->ps.schema);
     l.named = name_slot(&w->runs[0].e->ps.schema);
+    l.touched = scenario_touched(w->runs[0].e, w->runs[1].e, &l.any_touched);
     int rc = 0;
     for (int r = 0; r < 2; r++) {
         l.eng[r] = calloc((size_t)jobs, sizeof *l.eng[r]);
@@ -224,6 +301,7 @@ static int load_population(wi *w, const calc_batch_opts *o, calc_diags *d)
             calc_engine_free(l.eng[r][k]);
         free(l.eng[r]);
     }
+    free(l.touched);
     return rc;
 }
 
