@@ -463,6 +463,29 @@ static bool may_be_near(const policy *pol, const calc_profile *p, calc_date as_o
     return st == T_NO || st == T_OPEN;
 }
 
+/* Whether one of the failed conditions of result r (records of failures) is a top-level
+ * computed condition (book 2's dates, months, leases, the ledger) or a coalesce whose every
+ * field is one the enterprise cannot raise: no suggestion made of raises then changes what it
+ * reads (a field of its, or the ledger's awards, which are history), so none can meet it. A
+ * growth ratio, a threshold key, or a condition on a list's items is searched. */
+static bool computed_blocks(const policy *pol, const pres *r)
+{
+    for (size_t k = 0; k < r->nreason; k++) {
+        const cond *c = r->reason[k].c;
+        const char *pre = r->reason[k].prefix;
+        if (!c || c < pol->conds || c >= pol->conds + pol->ncond || (pre && pre[0]))
+            continue; /* not a top-level condition */
+        if (!COND_COMPUTED(c->op) && !c->coalesce)
+            continue;
+        if (c->op == C_RATIO || c->item_field || c->item_field2 || c->key == KEY_THRESHOLD ||
+            c->op == C_MONTHS_EVERY || c->op == C_MONTHS_COUNT || c->op == C_MONTHS_MIN)
+            continue;
+        if (!raisable(c->sn) && !(c->field2 && raisable(c->sn2)))
+            return true;
+    }
+    return false;
+}
+
 /* Whether result x is on the list: ineligible only by raises within limit. */
 static bool near_hit(const calc_engine *e, const pres *x, int64_t limit)
 {
@@ -634,15 +657,21 @@ static void nc_record(void *ud, int worker, pm_chunk *c, size_t i, calc_profile 
     /* a policy that is not ineligible by its own conditions is not near: its status alone
      * tells (groups and caps never make an eligible result ineligible by a condition, and a
      * suggestion only ever meets conditions) */
-    calc_eval_opts cheap = {.claims_only = true, .only = which};
+    calc_eval_opts cheap = {.failures_only = true, .no_words = true, .no_fingerprint = true,
+                            .only = which};
     calc_result *t = calc_eval_with(e, p, n->o->as_of, &cheap);
     any = false;
     for (size_t k = 0; k < e->ps.n; k++)
-        any |= which[k] = which[k] && t->r[k].status == ST_INELIGIBLE;
+        any |= which[k] = which[k] && t->r[k].status == ST_INELIGIBLE &&
+                          !computed_blocks(&e->ps.pol[k], &t->r[k]);
     calc_result_recycle(e, t);
     if (!any)
         return;
-    calc_result *res = calc_eval_with(e, p, n->o->as_of, NULL);
+    /* the full evaluation of those policies alone: what their conditions record does not
+     * depend on the others (an ineligible result is no group's or cap's), and nothing shows
+     * the profile's fingerprint */
+    calc_eval_opts full = {.no_fingerprint = true, .only = which};
+    calc_result *res = calc_eval_with(e, p, n->o->as_of, &full);
     qualify_some(e, p, res, which);
     bool hit = false;
     for (size_t k = 0; k < res->n && !hit; k++)
