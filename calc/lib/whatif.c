@@ -332,38 +332,68 @@ static void add_to(int64_t *sum, int64_t x, bool *overflow)
     }
 }
 
+/* One record's value x (per run) of a policy or a kind into a's figures. */
+static void agg_add(agg *a, const int64_t x[2], bool granted, bool overflow)
+{
+    a->overflow |= overflow;
+    for (int r = 0; r < 2; r++) {
+        a->ben[r] += x[r] > 0;
+        if (granted)
+            add_to(&a->granted[r], x[r], &a->overflow);
+    }
+    if (x[1] > x[0])
+        a->gain++;
+    else if (x[1] < x[0])
+        a->lose++;
+    else
+        a->same++;
+}
+
+/* Every figure the reports ask for, in one pass over the records (in record order, so that
+ * each sum is made in the order a pass of its own would make it): per --by group (slot 0: all
+ * records, g + 1: group g) the npol policies, then the three kinds. */
+static void aggregate_all(wi *w)
+{
+    const polset *ps = &w->runs[0].e->ps;
+    size_t slots = w->npol + 3, ng = w->by ? w->ngroup : 0;
+    w->aggs = calloc((ng + 1) * slots + 1, sizeof *w->aggs);
+    if (!w->aggs)
+        abort(); /* out of memory */
+    for (size_t i = 0; i < w->n; i++) {
+        agg *all = w->aggs, *grp = w->by ? w->aggs + (size_t)(w->rec[i].group + 1) * slots : NULL;
+        int64_t kx[3][2] = {{0, 0}, {0, 0}, {0, 0}};
+        bool kov[3] = {false, false, false};
+        for (size_t k = 0; k < w->npol; k++) {
+            int kind = ps->pol[k].kind;
+            int64_t x[2] = {0, 0};
+            for (int r = 0; r < 2; r++) {
+                size_t at = i * w->npol + k;
+                if (w->runs[r].st[at] != ST_ELIGIBLE)
+                    continue;
+                if (kind == K_MATCH) { /* matched: a beneficiary, with no amount */
+                    x[r] = 1;
+                    kx[kind][r] = 1;
+                } else {
+                    x[r] = w->runs[r].amt[at];
+                    add_to(&kx[kind][r], x[r], &kov[kind]);
+                }
+            }
+            agg_add(&all[k], x, kind != K_MATCH, false);
+            if (grp)
+                agg_add(&grp[k], x, kind != K_MATCH, false);
+        }
+        for (int kind = 0; kind < 3; kind++) {
+            agg_add(&all[w->npol + (size_t)kind], kx[kind], true, kov[kind]);
+            if (grp)
+                agg_add(&grp[w->npol + (size_t)kind], kx[kind], true, kov[kind]);
+        }
+    }
+}
+
 /* Sums per policy and kind (whatif.h). */
 void whatif_aggregate(const wi *w, int group, int k, int kind, agg *a)
 {
-    const polset *ps = &w->runs[0].e->ps;
-    memset(a, 0, sizeof *a);
-    for (size_t i = 0; i < w->n; i++) {
-        if (group >= 0 && w->rec[i].group != group)
-            continue;
-        int64_t x[2] = {0, 0};
-        for (int r = 0; r < 2; r++) {
-            for (size_t j = k < 0 ? 0 : (size_t)k; j < (k < 0 ? w->npol : (size_t)k + 1); j++) {
-                size_t at = i * w->npol + j;
-                if (k < 0 && ps->pol[j].kind != kind)
-                    continue;
-                if (w->runs[r].st[at] != ST_ELIGIBLE)
-                    continue;
-                if (ps->pol[j].kind == K_MATCH) /* matched: a beneficiary, with no amount */
-                    x[r] = 1;
-                else
-                    add_to(&x[r], w->runs[r].amt[at], &a->overflow);
-            }
-            a->ben[r] += x[r] > 0;
-            if (k < 0 || ps->pol[k].kind != K_MATCH)
-                add_to(&a->granted[r], x[r], &a->overflow);
-        }
-        if (x[1] > x[0])
-            a->gain++;
-        else if (x[1] < x[0])
-            a->lose++;
-        else
-            a->same++;
-    }
+    *a = w->aggs[(size_t)(group + 1) * (w->npol + 3) + (k < 0 ? w->npol + (size_t)kind : (size_t)k)];
 }
 
 /* ---- the workbook ---- */
@@ -526,6 +556,7 @@ static void wi_free(wi *w)
     for (size_t g = 0; g < w->ngroup; g++)
         free(w->groups[g]);
     free(w->groups);
+    free(w->aggs);
     for (int r = 0; r < 2; r++) {
         free(w->runs[r].st);
         free(w->runs[r].amt);
@@ -558,6 +589,7 @@ int calc_whatif(FILE *out, calc_engine *base, calc_engine *scen, const calc_batc
     int rc = load_population(&w, o, d);
     int arc = allocate(&w, &w.runs[0]);
     int brc = allocate(&w, &w.runs[1]);
+    aggregate_all(&w);
     if (x) { /* no workbook of part of the population when an input could not be read */
         if (rc != CALC_EUSAGE)
             write_xlsx(x, &w, lang, o);
