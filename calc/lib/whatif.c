@@ -235,8 +235,8 @@ static void wl_done(void *ud, pm_chunk *c)
         }
         grow(w);
         wrec *wr = &w->rec[w->n];
-        wr->id = strdup(wc->id[i]);
-        wr->name = wc->name[i] ? strdup(wc->name[i]) : NULL;
+        wr->id = arena_strndup(&w->text, wc->id[i], strlen(wc->id[i]));
+        wr->name = wc->name[i] ? arena_strndup(&w->text, wc->name[i], strlen(wc->name[i])) : NULL;
         wr->group = w->by ? group_of(w, wc->group[i] ? wc->group[i] : "(absent)") : 0;
         for (int r = 0; r < 2; r++) {
             run *rn = &w->runs[r];
@@ -548,10 +548,7 @@ static void write_xlsx(xlsx *x, const wi *w, int lang, const calc_batch_opts *o)
 
 static void wi_free(wi *w)
 {
-    for (size_t i = 0; i < w->n; i++) {
-        free(w->rec[i].id);
-        free(w->rec[i].name);
-    }
+    arena_free(&w->text);
     free(w->rec);
     for (size_t g = 0; g < w->ngroup; g++)
         free(w->groups[g]);

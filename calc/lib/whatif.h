@@ -32,6 +32,7 @@ typedef struct wi {
     const char *by_path;
     run runs[2];
     agg *aggs; /* every figure of the reports (whatif.c) */
+    arena text; /* the records' ids and names */
 } wi;
 
 

@@ -116,49 +116,8 @@ case $summary in
 *) echo "  the edits were not both found                                   MISSES" ;;
 esac
 
-# what-if, outreach and replay at batch speed (issue #18 item 3), on BENCH_WHATIF_N profiles of
-# the same seeded population (10^5 unless set), best of BENCH_RUNS runs each, output to
-# /dev/null. calc whatif with a scenario and --solve at -j 2 >= 300,000 records/s, calc near
-# >= 100,000 records/s; every figure a whole run (start-up, reading, validating, evaluating,
-# allocating, the report). A --solve evaluates the policies its parameter touches once per trial
-# value: the figure is records x trial values / s (this search: the two ends of 0..126,000,000.00
-# yuan, 33 halvings to the fen, the answer and one step further: 37 trial values, counted).
-WN=${BENCH_WHATIF_N:-100000}
-[ "$dir/pop-$WN.jsonl" -nt "$BUILD/gen" ] || "$BUILD/gen" "$WN" 42 > "$dir/pop-$WN.jsonl"
-best_rc() { # best_rc OK CMD…: best_of, for a command whose exit status OK is an answer
-    ok=$1
-    shift
-    best="" k=0
-    while [ $k -lt "$RUNS" ]; do
-        /usr/bin/time -f "%e" -o "$dir/wi.time" "$@" > /dev/null 2>"$dir/wi.err"
-        rc=$?
-        if [ $rc -ne 0 ] && [ $rc -ne "$ok" ]; then
-            echo "bench: $* failed (exit $rc)" >&2
-            cat "$dir/wi.err" >&2
-            exit 1
-        fi
-        t=$(tail -n 1 "$dir/wi.time")
-        best=$(awk -v a="$t" -v b="$best" 'BEGIN { print ((b == "" || a + 0 < b + 0) ? a : b) }')
-        k=$((k + 1))
-    done
-    echo "$best"
-}
-wpop="$dir/pop-$WN.jsonl"
-scen=cases/scenarios/first-store-cap-1.5m.yaml
-tw1=$(best_rc 0 "$CALC" whatif "$wpop" --scenario $scen --as-of $asof -j 1)
-tw2=$(best_rc 0 "$CALC" whatif "$wpop" --scenario $scen --as-of $asof -j 2)
-ts1=$(best_rc 0 "$CALC" whatif "$wpop" --solve sc25-first-store.cap --against pool --as-of $asof -j 1)
-ts2=$(best_rc 0 "$CALC" whatif "$wpop" --solve sc25-first-store.cap --against pool --as-of $asof -j 2)
-tn1=$(best_rc 0 "$CALC" near "$wpop" --as-of $asof -j 1)
-tn2=$(best_rc 0 "$CALC" near "$wpop" --as-of $asof -j 2)
-echo "calc whatif / near, $WN profiles, 2 cores (best of $RUNS runs; -j 1 beside -j 2)"
-printf '  whatif --scenario   -j 1 %6.2f s %8s/s   -j 2 %6.2f s %8s records/s   target >= 300000/s   %s\n' \
-    "$tw1" "$(rate "$WN" "$tw1")" "$tw2" "$(rate "$WN" "$tw2")" "$(verdict "$(rate "$WN" "$tw2")" 300000 ">=")"
-printf '  whatif --solve      -j 1 %6.2f s %8s/s   -j 2 %6.2f s %8s records x 37 trials/s  target >= 300000/s   %s\n' \
-    "$ts1" "$(rate $((WN * 37)) "$ts1")" "$ts2" "$(rate $((WN * 37)) "$ts2")" \
-    "$(verdict "$(rate $((WN * 37)) "$ts2")" 300000 ">=")"
-printf '  near                -j 1 %6.2f s %8s/s   -j 2 %6.2f s %8s records/s   target >= 100000/s   %s\n' \
-    "$tn1" "$(rate "$WN" "$tn1")" "$tn2" "$(rate "$WN" "$tn2")" "$(verdict "$(rate "$WN" "$tn2")" 100000 ">=")"
+# what-if, --solve and the outreach list at -j 1 and -j 2 against their targets
+BUILD=$BUILD RUNS=$RUNS sh tests/bench/whatif.sh || exit 1
 
 # where the time goes: instructions per stage on a 5000-profile sample (-j 1), from callgrind.
 # Callgrind runs SHA-256 without the CPU's SHA instructions, so the fingerprints' share is larger
