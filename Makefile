@@ -34,7 +34,7 @@ REPLAYS = $(FUZZ_TARGETS:%=$(BUILD)/replay_%)
 LIB_OBJ = $(LIB_SRC:calc/lib/%.c=$(BUILD)/%.o)
 TESTS = $(patsubst tests/%.c,$(BUILD)/%,$(wildcard tests/test_*.c))
 
-DEPS_PKGS = liblua5.4-dev libyaml-dev libyajl-dev libcsv-dev libssl-dev openssl libmicrohttpd-dev libcmocka-dev libxlsxwriter-dev pkg-config xxd valgrind jq time chromium wrk clang libclang-rt-14-dev curl python3 python3-openpyxl nodejs fonts-wqy-microhei poppler-utils libsqlite3-dev sqlite3 libpq-dev postgresql
+DEPS_PKGS = liblua5.4-dev libyaml-dev libyajl-dev libcsv-dev libssl-dev openssl libmicrohttpd-dev libcmocka-dev libxlsxwriter-dev pkg-config xxd valgrind jq time chromium wrk clang libclang-rt-14-dev curl python3 python3-openpyxl nodejs fonts-wqy-microhei poppler-utils libsqlite3-dev sqlite3 libpq-dev postgresql parallel
 
 ifeq ($(V),1)
 Q =

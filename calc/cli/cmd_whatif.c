@@ -50,6 +50,7 @@ int cli_whatif(cli_opts *o)
     calc_batch_opts b;
     cli_population(o, &b);
     b.lang = o->lang;
+    b.jobs = o->jobs ? o->jobs : 1;
     int status = 0;
     calc_diags d = {0};
     int rc;
@@ -86,6 +87,7 @@ int cli_near(cli_opts *o)
     calc_batch_opts b;
     cli_population(o, &b);
     b.lang = o->lang;
+    b.jobs = o->jobs ? o->jobs : 1;
     int status = 0;
     calc_engine *e = cli_engine(o, &status);
     if (!e)

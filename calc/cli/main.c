@@ -191,6 +191,11 @@ static const cli_opt *const record_opts[] = {
     &o_ledger,
     NULL};
 
+static const cli_opt o_jobs = {
+    .flag = "-j", .other = "--jobs", .kind = CLI_VALUE, .field = AT(jobs), .arg = "N",
+    .conv = cli_conv_int, .min = 1, .max = 256, .expect = "a number of threads from 1 to 256",
+    .help = "worker threads, as batch's (default 1); the output is the same for any N"};
+
 static const cli_opt *const whatif_opts[] = {
     &(const cli_opt){.flag = "--scenario", .kind = CLI_LIST, .field = AT(scenarios),
                      .arg = "S.yaml", .most = 1,
@@ -214,6 +219,7 @@ static const cli_opt *const whatif_opts[] = {
                              "pool NAME) within its size; then --budget may be left out"},
     &o_report_format,
     &o_output,
+    &o_jobs,
     &o_lang,
     &o_ledger,
     NULL};
@@ -224,6 +230,7 @@ static const cli_opt *const near_opts[] = {
                      .help = "how far below a threshold an enterprise may be (default 20%)"},
     &o_report_format,
     &o_output,
+    &o_jobs,
     &o_lang,
     &o_ledger,
     NULL};

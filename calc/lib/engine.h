@@ -80,6 +80,9 @@ void result_json(sbuf *b, const calc_engine *e, const calc_result *res, bool con
 void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc_result *res,
                     bool conds, bool explain);
 
+/* calc_qualify for the policies marked in which (NULL: all); the others get no suggestion. */
+void qualify_some(calc_engine *e, const calc_profile *p, calc_result *r, const bool *which);
+
 /* Exclusive groups, then caps, for one profile's results (setrules.c). */
 void set_resolve_groups(calc_engine *e, calc_result *res);
 void set_apply_caps(calc_engine *e, calc_result *res, const calc_profile *prof);

@@ -27,6 +27,7 @@ const msg_pair msgcat_run[] = {
     {"use calc eval to compare scenarios", "比较多个场景请用 calc eval"},
     {"use calc whatif to compare", "比较场景请用 calc whatif"},
     {"a number of threads from 1 to 256", "1 到 256 之间的线程数"},
+    {"the policy set changed while it was read", "读取政策集期间政策集发生了变化"},
     {"0 to 65535", "0 到 65535 之间的整数"},
     {"1 to 256", "1 到 256 之间的整数"},
     {"seconds from 0.1 to 1000000000", "0.1 到 1000000000 之间的秒数"},

@@ -570,6 +570,13 @@ static void component_of(const polset *ps, size_t i, bool *only)
 
 void calc_qualify(calc_engine *e, const calc_profile *orig, calc_result *res)
 {
+    qualify_some(e, orig, res, NULL);
+}
+
+/* Each policy's suggestion is made on the profile as it was (the fixes of one are undone
+ * before the next), so leaving some out changes nothing in the others'. */
+void qualify_some(calc_engine *e, const calc_profile *orig, calc_result *res, const bool *which)
+{
     bool *only = malloc((res->n ? res->n : 1) * sizeof *only);
     calc_profile *prof = profile_copy(orig); /* the trials change this copy, never orig */
     if (!only || !prof)
@@ -581,7 +588,7 @@ void calc_qualify(calc_engine *e, const calc_profile *orig, calc_result *res)
     least.claims_only = true;
     for (size_t i = 0; i < res->n; i++) {
         pres *r = &res->r[i];
-        if (r->status != ST_INELIGIBLE && r->status != ST_NEEDS_DATA)
+        if ((r->status != ST_INELIGIBLE && r->status != ST_NEEDS_DATA) || (which && !which[i]))
             continue;
         const policy *p = &e->ps.pol[i];
         /* a trial evaluates the policy and what it depends on, not the whole set */

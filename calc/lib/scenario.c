@@ -4,6 +4,7 @@
  * engine of its own. */
 #include "engine.h"
 #include "msgs.h"
+#include "popmap.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -297,3 +298,53 @@ int calc_scenario_parse(calc_engine *e, const char *path, const char *text, size
 }
 
 const char *calc_engine_scenario(const calc_engine *e) { return e->scenario_name; }
+
+/* The twin of e for another thread (popmap.h): the same rules loaded again and every what-if
+ * change of e — parameters, policies off, in-force windows, pool sizes — copied, so that it
+ * evaluates exactly as e does however e's changes were made (a scenario file, --param, a
+ * solver's trial value). */
+calc_engine *engine_twin(const calc_engine *e, calc_error *err)
+{
+    calc_engine *t = calc_engine_new(e->dir, err);
+    if (!t)
+        return NULL;
+    if (t->ps.n != e->ps.n || t->ps.npool != e->ps.npool) {
+        calc_error_set(err, CALC_EPOLICY, e->dir, 0, 0, "the policy set changed while it was read");
+        calc_engine_free(t);
+        return NULL;
+    }
+    for (size_t i = 0; i < e->ps.n; i++) {
+        const policy *p = &e->ps.pol[i];
+        policy *q = &t->ps.pol[i];
+        if (strcmp(p->id, q->id) || p->nparam != q->nparam) {
+            calc_error_set(err, CALC_EPOLICY, e->dir, 0, 0,
+                           "the policy set changed while it was read");
+            calc_engine_free(t);
+            return NULL;
+        }
+        q->off = p->off;
+        q->from = p->from;
+        q->to = p->to;
+        bool changed = false;
+        for (size_t k = 0; k < p->nparam; k++) {
+            changed |= q->params[k].value != p->params[k].value;
+            q->params[k].value = p->params[k].value;
+            for (size_t j = 0; j < p->params[k].n && j < q->params[k].n; j++) {
+                changed |= q->params[k].e[j].value != p->params[k].e[j].value;
+                q->params[k].e[j].value = p->params[k].e[j].value;
+            }
+        }
+        if (changed)
+            engine_rebuild_params(t, q);
+    }
+    for (size_t i = 0; i < e->ps.npool; i++)
+        t->ps.pool[i].size = e->ps.pool[i].size;
+    t->scenario_name = e->scenario_name
+                           ? arena_strndup(&t->ps.a, e->scenario_name, strlen(e->scenario_name))
+                           : NULL;
+    t->scenario_changed = e->scenario_changed;
+    t->replay_strict = e->replay_strict;
+    t->replay_as_recorded = e->replay_as_recorded;
+    t->replay_key = e->replay_key;
+    return t;
+}

@@ -5,7 +5,7 @@
  * bind because the policy's pool binds first, says so instead of answering the end of the range
  * searched. Only the policies the parameter touches are evaluated again; the parameter is put
  * back before it returns. Nothing is written but the answer to `out`. */
-#include "batch.h"
+#include "popmap.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +21,8 @@ typedef struct solve_pop {
     size_t n, cap;
 } solve_pop;
 
-static void pop_add(solve_pop *pop, const calc_profile *pr)
+/* A profile's packing and its id. */
+static void pop_add_packed(solve_pop *pop, const char *packed, size_t len, const char *id)
 {
     if (pop->n == pop->cap) {
         pop->cap = pop->cap ? pop->cap * 2 : 1024;
@@ -32,10 +33,10 @@ static void pop_add(solve_pop *pop, const calc_profile *pr)
             abort(); /* out of memory */
     }
     size_t at = pop->packed.n;
-    profile_pack(&pop->packed, pr);
+    sb_putn(&pop->packed, packed, len);
     pop->off[pop->n] = at;
-    pop->len[pop->n] = pop->packed.n - at;
-    pop->id[pop->n] = arena_strndup(&pop->ids, pr->id, strlen(pr->id));
+    pop->len[pop->n] = len;
+    pop->id[pop->n] = arena_strndup(&pop->ids, id, strlen(id));
     pop->n++;
 }
 
@@ -51,6 +52,9 @@ static void pop_free(solve_pop *pop)
 /* What the search asks and what it is looking at. */
 typedef struct solver {
     calc_engine *e;
+    calc_engine **eng; /* e and its twins: one a worker */
+    int jobs;
+    size_t qi;         /* the parameter's index in the policy */
     solve_pop pop;
     calc_date as_of;
     int pi;          /* the policy */
@@ -72,16 +76,25 @@ typedef struct point {
 
 static int64_t clamp128(__int128 v) { return v > INT64_MAX ? INT64_MAX : (int64_t)v; }
 
-static point cost_at(solver *sv)
+/* One worker's share of an evaluation of the population: records [lo, hi) with engine e. */
+typedef struct share {
+    solver *sv;
+    calc_engine *e;
+    size_t lo, hi;
+    claims cl;
+    __int128 direct;
+    size_t ben;
+} share;
+
+static void *share_eval(void *arg)
 {
-    calc_engine *e = sv->e;
+    share *sh = arg;
+    solver *sv = sh->sv;
+    calc_engine *e = sh->e;
     const solve_pop *pop = &sv->pop;
-    point pt = {0, 0, 0};
-    claims cl = {0};
     int applied = applied_slot(&e->ps.schema);
-    __int128 direct = 0;
     arena pa = {0}; /* the unpacked profile's memory, reused */
-    for (size_t i = 0; i < pop->n; i++) {
+    for (size_t i = sh->lo; i < sh->hi; i++) {
         calc_profile prof;
         memset(&prof, 0, sizeof prof);
         prof.a = pa;
@@ -92,16 +105,53 @@ static point cost_at(solver *sv)
         }
         calc_result *r = calc_eval_with(e, &prof, sv->as_of, &pop->eval);
         /* every claim of the evaluated policies: the pools are shared by their members */
-        claims_add_result(&cl, e, r, i, pop->id[i], profile_applied(&prof, applied), -1, -1);
+        claims_add_result(&sh->cl, e, r, i, pop->id[i], profile_applied(&prof, applied), -1, -1);
         if (sv->cost_pool < 0 && sv->p->pool < 0 && r->r[sv->pi].status == ST_ELIGIBLE) {
-            direct += r->r[sv->pi].amount;
-            pt.ben++;
+            sh->direct += r->r[sv->pi].amount;
+            sh->ben++;
         }
         calc_result_recycle(e, r);
         arena_reset(&prof.a);
         pa = prof.a;
     }
     arena_free(&pa);
+    return NULL;
+}
+
+/* The population evaluated by the workers, each a contiguous share of it in record order:
+ * their claims, one after the other, are in record order too. */
+static point cost_at(solver *sv)
+{
+    calc_engine *e = sv->e;
+    const solve_pop *pop = &sv->pop;
+    point pt = {0, 0, 0};
+    int jobs = sv->jobs;
+    share *sh = calloc((size_t)jobs, sizeof *sh);
+    pthread_t *th = calloc((size_t)jobs, sizeof *th);
+    if (!sh || !th)
+        abort(); /* out of memory */
+    for (int k = 0; k < jobs; k++) {
+        sh[k].sv = sv;
+        sh[k].e = sv->eng[k];
+        sh[k].lo = pop->n * (size_t)k / (size_t)jobs;
+        sh[k].hi = pop->n * (size_t)(k + 1) / (size_t)jobs;
+        if (k)
+            pthread_create(&th[k], NULL, share_eval, &sh[k]);
+    }
+    share_eval(&sh[0]);
+    claims cl = {0};
+    __int128 direct = 0;
+    for (int k = 0; k < jobs; k++) {
+        if (k)
+            pthread_join(th[k], NULL);
+        for (size_t i = 0; i < sh[k].cl.n; i++)
+            claims_push(&cl, &sh[k].cl.v[i]);
+        free(sh[k].cl.v);
+        direct += sh[k].direct;
+        pt.ben += sh[k].ben;
+    }
+    free(sh);
+    free(th);
     __int128 cost = direct, wclaimed = 0;
     for (size_t i = 0; i < cl.n; i++) {
         const claim *c = &cl.v[i];
@@ -128,10 +178,19 @@ static point cost_at(solver *sv)
     return pt;
 }
 
+/* The parameter set to v in every worker's engine. */
+static void set_value(solver *sv, int64_t v)
+{
+    for (int k = 0; k < sv->jobs; k++) {
+        policy *p = &sv->eng[k]->ps.pol[sv->pi];
+        p->params[sv->qi].value = v;
+        engine_rebuild_params(sv->eng[k], p);
+    }
+}
+
 static point at(solver *sv, int64_t v)
 {
-    sv->q->value = v;
-    engine_rebuild_params(sv->e, sv->p);
+    set_value(sv, v);
     return cost_at(sv);
 }
 
@@ -526,6 +585,93 @@ static bool *touched(const solver *sv)
     return only;
 }
 
+/* ---- the population, validated by the workers and kept packed in input order ---- */
+
+/* Per chunk: each valid record's packing and id, in the chunk's buffer. */
+typedef struct spchunk {
+    sbuf packed;
+    size_t off[PM_CHUNK], len[PM_CHUNK];
+    char *id[PM_CHUNK]; /* in the chunk's arena */
+} spchunk;
+
+static void sp_begin(void *ud, int worker, pm_chunk *c)
+{
+    (void)ud;
+    (void)worker;
+    if (!c->user && !(c->user = calloc(1, sizeof(spchunk))))
+        abort(); /* out of memory */
+    ((spchunk *)c->user)->packed.n = 0;
+}
+
+static void sp_free(void *ud, void *user)
+{
+    (void)ud;
+    sb_free(&((spchunk *)user)->packed);
+    free(user);
+}
+
+static void sp_record(void *ud, int worker, pm_chunk *c, size_t i, calc_profile *p)
+{
+    (void)ud;
+    (void)worker;
+    spchunk *sc = c->user;
+    sc->off[i] = sc->packed.n;
+    profile_pack(&sc->packed, p);
+    sc->len[i] = sc->packed.n - sc->off[i];
+    sc->id[i] = arena_strndup(&c->a, p->id, strlen(p->id));
+}
+
+static void sp_done(void *ud, pm_chunk *c)
+{
+    solve_pop *pop = ud;
+    spchunk *sc = c->user;
+    for (size_t i = 0; i < c->n; i++)
+        if (c->valid[i])
+            pop_add_packed(pop, sc->packed.p + sc->off[i], sc->len[i], sc->id[i]);
+}
+
+static void free_twins(solver *sv)
+{
+    for (int k = 1; sv->eng && k < sv->jobs; k++)
+        calc_engine_free(sv->eng[k]);
+    free(sv->eng);
+    sv->eng = NULL;
+}
+
+/* The engines and the population: 0, or CALC_EUSAGE when an input cannot be opened (the
+ * answer would be over part of the population) or the rules do not load again. */
+static int load(solver *sv, const calc_batch_opts *o, calc_diags *d)
+{
+    sv->jobs = o->jobs > 0 ? o->jobs : 1;
+    sv->eng = calloc((size_t)sv->jobs, sizeof *sv->eng);
+    if (!sv->eng)
+        abort(); /* out of memory */
+    sv->eng[0] = sv->e;
+    for (int k = 1; k < sv->jobs; k++) {
+        calc_error err = {0};
+        if (!(sv->eng[k] = engine_twin(sv->e, &err))) {
+            calc_error *x = calc_diags_add(d);
+            if (x)
+                *x = err;
+            sv->jobs = k;
+            return CALC_EUSAGE;
+        }
+    }
+    popmap m = {0};
+    m.o = o;
+    m.eng = sv->eng;
+    m.jobs = sv->jobs;
+    m.how = RP_QUICK;
+    m.stop_at_open_error = true;
+    m.begin = sp_begin;
+    m.record = sp_record;
+    m.done = sp_done;
+    m.free_user = sp_free;
+    m.ud = &sv->pop;
+    popmap_run(&m, d);
+    return m.open_failed ? CALC_EUSAGE : 0;
+}
+
 int calc_solve(FILE *out, calc_engine *e, const calc_batch_opts *o, const calc_solve_opts *so,
                calc_diags *d)
 {
@@ -541,8 +687,10 @@ int calc_solve(FILE *out, calc_engine *e, const calc_batch_opts *o, const calc_s
     sv.pi = dot ? policy_index(&e->ps, id) : -1;
     sv.p = sv.pi >= 0 ? &e->ps.pol[sv.pi] : NULL;
     for (size_t i = 0; sv.p && i < sv.p->nparam; i++)
-        if (strcmp(sv.p->params[i].name, dot + 1) == 0 && !sv.p->params[i].n)
+        if (strcmp(sv.p->params[i].name, dot + 1) == 0 && !sv.p->params[i].n) {
             sv.q = &sv.p->params[i];
+            sv.qi = i;
+        }
     if (!sv.q) {
         diag_at(d, CALC_EUSAGE, &loc, NULL, "e.g. --solve sc25-first-store.cap",
                 "'%s' names no plain parameter of a policy", target);
@@ -582,23 +730,10 @@ int calc_solve(FILE *out, calc_engine *e, const calc_batch_opts *o, const calc_s
     sv.pop.eval.only = only;
     sv.pop.eval.claims_only = true; /* statuses and amounts are all a cost needs */
     sv.pop.eval.failures_only = true;
-    int rc = 0;
-    for (int f = 0; f < o->ninputs && !rc; f++) {
-        calc_input *in = population_open(o, f, &e->ps.schema, d);
-        if (!in) {
-            rc = CALC_EUSAGE;
-            break;
-        }
-        calc_profile *pr;
-        size_t rejected = 0;
-        while (population_next(in, e, o, &pr, &rejected)) {
-            pop_add(&sv.pop, pr);
-            calc_profile_free(pr);
-        }
-        input_close(in);
-    }
+    int rc = load(&sv, o, d);
     if (rc) { /* an input that cannot be read: no answer over part of the population */
         free(only);
+        free_twins(&sv);
         pop_free(&sv.pop);
         return rc;
     }
@@ -619,6 +754,7 @@ int calc_solve(FILE *out, calc_engine *e, const calc_batch_opts *o, const calc_s
     sv.q->value = original;
     engine_rebuild_params(e, sv.p);
     free(only);
+    free_twins(&sv);
     pop_free(&sv.pop);
     return rc;
 }

@@ -5,6 +5,7 @@
  * read and validated by population.c and claims made and allocated by pools.c; the outreach
  * list (`calc near`) is near.c. Nothing here writes a file but the report to `out`. */
 #include "whatif.h"
+#include "popmap.h"
 #include "xlsxout.h"
 
 #include <stdlib.h>
@@ -52,79 +53,256 @@ static void grow(wi *w)
     }
 }
 
-/* Reads and evaluates every record under both rule sets (nruns engines). */
-static int load_population(wi *w, const calc_batch_opts *o, int nruns, calc_diags *d)
+/* What a worker leaves in a chunk for the calling thread: per valid record its id, name and
+ * --by value (in the chunk's arena), each run's statuses and amounts, and each run's claims
+ * (numbered within the chunk until the calling thread numbers them over the run). */
+typedef struct wchunk {
+    char *id[PM_CHUNK], *name[PM_CHUNK], *group[PM_CHUNK];
+    uint8_t *st[2];
+    int64_t *amt[2];
+    claims cl[2];
+} wchunk;
+
+typedef struct wload {
+    wi *w;
+    const calc_batch_opts *o;
+    bool *touched; /* the policies the scenario changes, with their group and cap partners */
+    bool any_touched;
+    calc_engine **eng[2]; /* each run's engines, one a worker */
+    int applied, named;
+    int worst;
+    calc_diags *d;
+} wload;
+
+static void wl_begin(void *ud, int worker, pm_chunk *c)
 {
-    calc_engine *e = w->runs[0].e;
-    int applied = applied_slot(&e->ps.schema), named = name_slot(&e->ps.schema);
-    int worst = 0;
-    /* statuses and amounts are all a comparison uses */
-    const calc_eval_opts cost = {.claims_only = true, .failures_only = true};
-    for (int f = 0; f < o->ninputs; f++) {
-        calc_input *in = population_open(o, f, &e->ps.schema, d);
-        if (!in) {
-            worst = CALC_EUSAGE;
+    wload *l = ud;
+    (void)worker;
+    wchunk *wc = c->user;
+    if (!wc) {
+        wc = c->user = calloc(1, sizeof *wc);
+        for (int r = 0; wc && r < 2; r++) {
+            wc->st[r] = malloc(PM_CHUNK * l->w->npol + 1);
+            wc->amt[r] = malloc((PM_CHUNK * l->w->npol + 1) * sizeof *wc->amt[r]);
+            if (!wc->st[r] || !wc->amt[r])
+                abort(); /* out of memory */
+        }
+        if (!wc)
+            abort();
+    }
+    wc->cl[0].n = wc->cl[1].n = 0;
+}
+
+static void wl_free(void *ud, void *user)
+{
+    (void)ud;
+    wchunk *wc = user;
+    for (int r = 0; r < 2; r++) {
+        free(wc->st[r]);
+        free(wc->amt[r]);
+        free(wc->cl[r].v);
+    }
+    free(wc);
+}
+
+/* The policies whose results the scenario can change: those whose parameters, in-force window
+ * or switch differ between the engines, and every policy linked to one through an exclusive
+ * group or a cap (a group's choice and a cap's share depend on every member). The others give
+ * the baseline's results under the scenario too, so they are evaluated once. */
+static bool *scenario_touched(const calc_engine *b, const calc_engine *s, bool *any)
+{
+    const polset *ps = &b->ps;
+    bool *t = calloc(ps->n + 1, sizeof *t);
+    if (!t)
+        abort(); /* out of memory */
+    *any = false;
+    for (size_t i = 0; i < ps->n; i++) {
+        const policy *p = &ps->pol[i], *q = &s->ps.pol[i];
+        bool d = p->off != q->off || p->from != q->from || p->to != q->to ||
+                 p->nparam != q->nparam || strcmp(p->id, q->id) != 0;
+        for (size_t k = 0; !d && k < p->nparam; k++) {
+            d = p->params[k].value != q->params[k].value || p->params[k].n != q->params[k].n;
+            for (size_t j = 0; !d && j < p->params[k].n; j++)
+                d = p->params[k].e[j].value != q->params[k].e[j].value;
+        }
+        t[i] = d;
+    }
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (size_t i = 0; i < ps->n; i++)
+            for (size_t j = 0; t[i] && j < ps->n; j++)
+                if (!t[j] && ((ps->pol[i].groups & ps->pol[j].groups) ||
+                              (ps->pol[i].caps & ps->pol[j].caps))) {
+                    t[j] = true;
+                    grew = true;
+                }
+    }
+    for (size_t i = 0; i < ps->n; i++)
+        *any |= t[i];
+    return t;
+}
+
+/* The claims of a record under the scenario: each pooled policy's eligible result, the
+ * scenario's where it is touched, the baseline's elsewhere, in policy order (as
+ * claims_add_result makes them from one result). */
+static void scenario_claims(claims *c, const calc_engine *e, const calc_result *rb,
+                            const calc_result *rs, const bool *touched, size_t record,
+                            const pval *applied)
+{
+    bool dated = applied && applied->set;
+    for (size_t k = 0; k < rb->n; k++) {
+        const pres *x = touched[k] ? &rs->r[k] : &rb->r[k];
+        const policy *pol = &e->ps.pol[k];
+        if (pol->pool < 0 || x->status != ST_ELIGIBLE)
+            continue;
+        claim cl = {0};
+        cl.record = record;
+        cl.has_applied = dated;
+        cl.applied = dated ? (calc_date)applied->u.i : 0;
+        cl.pool = pol->pool;
+        cl.policy = (int)k;
+        cl.amount = x->amount;
+        cl.quantity = x->quantity;
+        claims_push(c, &cl);
+    }
+}
+
+/* A worker: record i evaluated under both rule sets (statuses and amounts are all a
+ * comparison uses; under the scenario only the policies it touches). */
+static void wl_record(void *ud, int worker, pm_chunk *c, size_t i, calc_profile *p)
+{
+    wload *l = ud;
+    wi *w = l->w;
+    wchunk *wc = c->user;
+    static const calc_eval_opts cost = {.claims_only = true, .failures_only = true};
+    wc->id[i] = arena_strndup(&c->a, p->id, strlen(p->id));
+    const char *nm = profile_name(p, l->named);
+    wc->name[i] = nm ? arena_strndup(&c->a, nm, strlen(nm)) : NULL;
+    wc->group[i] = NULL;
+    if (w->by) {
+        const pval *bv = field(p, w->by);
+        sbuf t = {0};
+        if (bv && bv->set)
+            pval_render(&t, bv);
+        wc->group[i] = t.p ? arena_strndup(&c->a, t.p, t.n) : NULL;
+        sb_free(&t);
+    }
+    const pval *ap = profile_applied(p, l->applied);
+    calc_engine *eb = l->eng[0][worker], *es = l->eng[1][worker];
+    calc_result *rb = calc_eval_with(eb, p, l->o->as_of, &cost), *rs = NULL;
+    if (l->any_touched) {
+        calc_eval_opts only = cost;
+        only.only = l->touched;
+        rs = calc_eval_with(es, p, l->o->as_of, &only);
+    }
+    size_t npol = w->npol;
+    for (size_t k = 0; k < npol; k++) {
+        const pres *x = &rb->r[k], *y = rs && l->touched[k] ? &rs->r[k] : x;
+        wc->st[0][i * npol + k] = (uint8_t)x->status;
+        wc->amt[0][i * npol + k] = x->kind == K_MATCH ? 0 : x->amount;
+        wc->st[1][i * npol + k] = (uint8_t)y->status;
+        wc->amt[1][i * npol + k] = y->kind == K_MATCH ? 0 : y->amount;
+    }
+    claims_add_result(&wc->cl[0], eb, rb, i, NULL, ap, -1, -1);
+    if (rs)
+        scenario_claims(&wc->cl[1], es, rb, rs, l->touched, i, ap);
+    else
+        claims_add_result(&wc->cl[1], es, rb, i, NULL, ap, -1, -1);
+    calc_result_recycle(eb, rb);
+    if (rs)
+        calc_result_recycle(es, rs);
+}
+
+/* The calling thread, in input order: the chunk's records kept, its problems reported. */
+static void wl_done(void *ud, pm_chunk *c)
+{
+    wload *l = ud;
+    wi *w = l->w;
+    wchunk *wc = c->user;
+    size_t ci[2] = {0, 0};
+    for (size_t i = 0; i < c->n; i++) {
+        w->read++;
+        if (!c->valid[i]) {
+            w->rejected++;
+            l->worst = l->worst == CALC_EUSAGE ? l->worst : CALC_ESCHEMA;
+            const calc_diags *rd = &c->diag[i];
+            for (size_t k = 0; k < rd->n && l->d->n < 20; k++) {
+                calc_error *x = calc_diags_add(l->d);
+                if (x)
+                    *x = rd->v[k];
+            }
             continue;
         }
-        for (;;) {
-            arena a = {0};
-            rec_in r;
-            calc_diags rd = {0};
-            int rc = input_next(in, &a, &r, &rd);
-            if (rc <= 0) {
-                calc_diags_free(&rd);
-                arena_free(&a);
-                if (rc < 0)
-                    worst = worst == CALC_EUSAGE ? worst : CALC_ESCHEMA;
-                break;
+        grow(w);
+        wrec *wr = &w->rec[w->n];
+        wr->id = arena_strndup(&w->text, wc->id[i], strlen(wc->id[i]));
+        wr->name = wc->name[i] ? arena_strndup(&w->text, wc->name[i], strlen(wc->name[i])) : NULL;
+        wr->group = w->by ? group_of(w, wc->group[i] ? wc->group[i] : "(absent)") : 0;
+        for (int r = 0; r < 2; r++) {
+            run *rn = &w->runs[r];
+            memcpy(rn->st + w->n * w->npol, wc->st[r] + i * w->npol, w->npol);
+            memcpy(rn->amt + w->n * w->npol, wc->amt[r] + i * w->npol,
+                   w->npol * sizeof *rn->amt);
+            for (; ci[r] < wc->cl[r].n && wc->cl[r].v[ci[r]].record == i; ci[r]++) {
+                claim x = wc->cl[r].v[ci[r]];
+                x.record = w->n;
+                x.id = wr->id;
+                claims_push(&rn->cl, &x);
             }
-            w->read++;
-            calc_profile p;
-            memset(&p, 0, sizeof p);
-            /* the short way, as batch's; JSON positions stay bytes */
-            int vr = record_profile(&p, &e->ps.schema, input_path(in), &r, o->sets, o->nsets,
-                                    RP_QUICK, &rd);
-            if (vr) {
-                w->rejected++;
-                worst = worst == CALC_EUSAGE ? worst : CALC_ESCHEMA;
-                for (size_t i = 0; i < rd.n && d->n < 20; i++) {
-                    calc_error *x = calc_diags_add(d);
-                    if (x)
-                        *x = rd.v[i];
-                }
-            } else {
-                grow(w);
-                wrec *wr = &w->rec[w->n];
-                wr->id = strdup(p.id);
-                const char *nm = profile_name(&p, named);
-                wr->name = nm ? strdup(nm) : NULL;
-                const pval *bv = w->by ? field(&p, w->by) : NULL;
-                sbuf t = {0};
-                if (bv && bv->set)
-                    pval_render(&t, bv);
-                wr->group = w->by ? group_of(w, t.p ? t.p : "(absent)") : 0;
-                sb_free(&t);
-                const pval *ap = profile_applied(&p, applied);
-                for (int ri = 0; ri < nruns; ri++) {
-                    run *rn = &w->runs[ri];
-                    calc_result *res = calc_eval_with(rn->e, &p, o->as_of, &cost);
-                    for (size_t k = 0; k < w->npol; k++) {
-                        const pres *x = &res->r[k];
-                        rn->st[w->n * w->npol + k] = (uint8_t)x->status;
-                        rn->amt[w->n * w->npol + k] = x->kind == K_MATCH ? 0 : x->amount;
-                    }
-                    claims_add_result(&rn->cl, rn->e, res, w->n, wr->id, ap, -1, -1);
-                    calc_result_free(res);
-                }
-                w->n++;
-            }
-            calc_diags_free(&rd);
-            arena_free(&p.a);
-            arena_free(&a);
         }
-        input_close(in);
+        w->n++;
     }
-    return worst;
+}
+
+/* Reads and evaluates every record under both rule sets, with o->jobs workers. */
+static int load_population(wi *w, const calc_batch_opts *o, calc_diags *d)
+{
+    int jobs = o->jobs > 0 ? o->jobs : 1;
+    wload l = {w, o, NULL, false, {NULL, NULL}, 0, 0, 0, d};
+    l.applied = applied_slot(&w->runs[0].e->ps.schema);
+    l.named = name_slot(&w->runs[0].e->ps.schema);
+    l.touched = scenario_touched(w->runs[0].e, w->runs[1].e, &l.any_touched);
+    int rc = 0;
+    for (int r = 0; r < 2; r++) {
+        l.eng[r] = calloc((size_t)jobs, sizeof *l.eng[r]);
+        if (!l.eng[r])
+            abort(); /* out of memory */
+        l.eng[r][0] = w->runs[r].e;
+        for (int k = 1; k < jobs && !rc; k++) {
+            calc_error err = {0};
+            if (!(l.eng[r][k] = engine_twin(w->runs[r].e, &err))) {
+                calc_error *x = calc_diags_add(d);
+                if (x)
+                    *x = err;
+                rc = CALC_EUSAGE;
+            }
+        }
+    }
+    if (!rc) {
+        popmap m = {0};
+        m.o = o;
+        m.eng = l.eng[0];
+        m.jobs = jobs;
+        m.how = RP_QUICK; /* the short way, as batch's; JSON positions stay bytes */
+        m.begin = wl_begin;
+        m.record = wl_record;
+        m.done = wl_done;
+        m.free_user = wl_free;
+        m.ud = &l;
+        popmap_run(&m, d);
+        rc = l.worst;
+        if (m.open_failed)
+            rc = CALC_EUSAGE;
+        else if (m.read_failed)
+            rc = CALC_ESCHEMA;
+    }
+    for (int r = 0; r < 2; r++) {
+        for (int k = 1; k < jobs; k++)
+            calc_engine_free(l.eng[r][k]);
+        free(l.eng[r]);
+    }
+    free(l.touched);
+    return rc;
 }
 
 /* Allocates the pools of one run and writes the grants back into its amounts. */
@@ -154,38 +332,68 @@ static void add_to(int64_t *sum, int64_t x, bool *overflow)
     }
 }
 
+/* One record's value x (per run) of a policy or a kind into a's figures. */
+static void agg_add(agg *a, const int64_t x[2], bool granted, bool overflow)
+{
+    a->overflow |= overflow;
+    for (int r = 0; r < 2; r++) {
+        a->ben[r] += x[r] > 0;
+        if (granted)
+            add_to(&a->granted[r], x[r], &a->overflow);
+    }
+    if (x[1] > x[0])
+        a->gain++;
+    else if (x[1] < x[0])
+        a->lose++;
+    else
+        a->same++;
+}
+
+/* Every figure the reports ask for, in one pass over the records (in record order, so that
+ * each sum is made in the order a pass of its own would make it): per --by group (slot 0: all
+ * records, g + 1: group g) the npol policies, then the three kinds. */
+static void aggregate_all(wi *w)
+{
+    const polset *ps = &w->runs[0].e->ps;
+    size_t slots = w->npol + 3, ng = w->by ? w->ngroup : 0;
+    w->aggs = calloc((ng + 1) * slots + 1, sizeof *w->aggs);
+    if (!w->aggs)
+        abort(); /* out of memory */
+    for (size_t i = 0; i < w->n; i++) {
+        agg *all = w->aggs, *grp = w->by ? w->aggs + (size_t)(w->rec[i].group + 1) * slots : NULL;
+        int64_t kx[3][2] = {{0, 0}, {0, 0}, {0, 0}};
+        bool kov[3] = {false, false, false};
+        for (size_t k = 0; k < w->npol; k++) {
+            int kind = ps->pol[k].kind;
+            int64_t x[2] = {0, 0};
+            for (int r = 0; r < 2; r++) {
+                size_t at = i * w->npol + k;
+                if (w->runs[r].st[at] != ST_ELIGIBLE)
+                    continue;
+                if (kind == K_MATCH) { /* matched: a beneficiary, with no amount */
+                    x[r] = 1;
+                    kx[kind][r] = 1;
+                } else {
+                    x[r] = w->runs[r].amt[at];
+                    add_to(&kx[kind][r], x[r], &kov[kind]);
+                }
+            }
+            agg_add(&all[k], x, kind != K_MATCH, false);
+            if (grp)
+                agg_add(&grp[k], x, kind != K_MATCH, false);
+        }
+        for (int kind = 0; kind < 3; kind++) {
+            agg_add(&all[w->npol + (size_t)kind], kx[kind], true, kov[kind]);
+            if (grp)
+                agg_add(&grp[w->npol + (size_t)kind], kx[kind], true, kov[kind]);
+        }
+    }
+}
+
 /* Sums per policy and kind (whatif.h). */
 void whatif_aggregate(const wi *w, int group, int k, int kind, agg *a)
 {
-    const polset *ps = &w->runs[0].e->ps;
-    memset(a, 0, sizeof *a);
-    for (size_t i = 0; i < w->n; i++) {
-        if (group >= 0 && w->rec[i].group != group)
-            continue;
-        int64_t x[2] = {0, 0};
-        for (int r = 0; r < 2; r++) {
-            for (size_t j = k < 0 ? 0 : (size_t)k; j < (k < 0 ? w->npol : (size_t)k + 1); j++) {
-                size_t at = i * w->npol + j;
-                if (k < 0 && ps->pol[j].kind != kind)
-                    continue;
-                if (w->runs[r].st[at] != ST_ELIGIBLE)
-                    continue;
-                if (ps->pol[j].kind == K_MATCH) /* matched: a beneficiary, with no amount */
-                    x[r] = 1;
-                else
-                    add_to(&x[r], w->runs[r].amt[at], &a->overflow);
-            }
-            a->ben[r] += x[r] > 0;
-            if (k < 0 || ps->pol[k].kind != K_MATCH)
-                add_to(&a->granted[r], x[r], &a->overflow);
-        }
-        if (x[1] > x[0])
-            a->gain++;
-        else if (x[1] < x[0])
-            a->lose++;
-        else
-            a->same++;
-    }
+    *a = w->aggs[(size_t)(group + 1) * (w->npol + 3) + (k < 0 ? w->npol + (size_t)kind : (size_t)k)];
 }
 
 /* ---- the workbook ---- */
@@ -340,14 +548,12 @@ static void write_xlsx(xlsx *x, const wi *w, int lang, const calc_batch_opts *o)
 
 static void wi_free(wi *w)
 {
-    for (size_t i = 0; i < w->n; i++) {
-        free(w->rec[i].id);
-        free(w->rec[i].name);
-    }
+    arena_free(&w->text);
     free(w->rec);
     for (size_t g = 0; g < w->ngroup; g++)
         free(w->groups[g]);
     free(w->groups);
+    free(w->aggs);
     for (int r = 0; r < 2; r++) {
         free(w->runs[r].st);
         free(w->runs[r].amt);
@@ -377,9 +583,10 @@ int calc_whatif(FILE *out, calc_engine *base, calc_engine *scen, const calc_batc
     xlsx *x = NULL;
     if (format == 3 && !(x = xlsx_create(o->output, o->as_of, o->err ? o->err : stderr)))
         return CALC_EIO;
-    int rc = load_population(&w, o, 2, d);
+    int rc = load_population(&w, o, d);
     int arc = allocate(&w, &w.runs[0]);
     int brc = allocate(&w, &w.runs[1]);
+    aggregate_all(&w);
     if (x) { /* no workbook of part of the population when an input could not be read */
         if (rc != CALC_EUSAGE)
             write_xlsx(x, &w, lang, o);

@@ -21,6 +21,8 @@ typedef struct run {
     pool_stat *pools;
 } run;
 
+typedef struct agg agg;
+
 typedef struct wi {
     size_t npol, n, cap, read, rejected;
     wrec *rec;
@@ -29,15 +31,17 @@ typedef struct wi {
     const snode *by;
     const char *by_path;
     run runs[2];
+    agg *aggs; /* every figure of the reports (whatif.c) */
+    arena text; /* the records' ids and names */
 } wi;
 
 
-typedef struct agg {
+struct agg {
     size_t ben[2];
     int64_t granted[2];
     size_t gain, lose, same;
     bool overflow; /* a sum reached the largest amount (it is that amount, flagged) */
-} agg;
+};
 
 /* Beneficiaries, granted, gain/lose/same over the records of group (-1: all), of policy k, or
  * (k < 0) of every policy of kind `kind` summed per enterprise: the totals rows, whose

@@ -7,7 +7,8 @@
 # time), recording 10^5 grants in the ledger (tests/bench/ledger.sh; target: within 2x the batch
 # of 10^5 profiles), where the time goes (instruction counts from callgrind on a sample), and
 # evaluating 10^5 profiles with history from the ledger (tests/bench/history.sh; target: within
-# 2x the batch without a ledger).
+# 2x the batch without a ledger), and what-if, --solve and the outreach list at -j 1 and -j 2
+# against their targets.
 # BENCH_N sets the population (10^6), BENCH_RUNS the runs each figure is the best of (3).
 set -u
 BUILD=${BUILD:-build}
@@ -131,6 +132,8 @@ esac
 
 # the grants ledger: recording 10^5 grants against the batch of 10^5 profiles (tests/bench/ledger.sh)
 BUILD=$BUILD BENCH_RUNS=$RUNS sh tests/bench/ledger.sh
+# what-if, --solve and the outreach list at -j 1 and -j 2 against their targets
+BUILD=$BUILD RUNS=$RUNS sh tests/bench/whatif.sh || exit 1
 
 # where the time goes: instructions per stage on a 5000-profile sample (-j 1), from callgrind.
 # Callgrind runs SHA-256 without the CPU's SHA instructions, so the fingerprints' share is larger
@@ -167,5 +170,5 @@ if command -v valgrind > /dev/null; then
         }'
 fi
 
-# issue #17: evaluation with history from the grants ledger (tests/bench/history.sh)
+# evaluation with history from the grants ledger (tests/bench/history.sh)
 BUILD=$BUILD BENCH_RUNS=$RUNS sh tests/bench/history.sh

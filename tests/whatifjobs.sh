@@ -1,0 +1,85 @@
+#!/bin/sh
+# whatifjobs.sh — calc whatif (with a scenario, --by, --solve) and calc near on worker threads:
+# the same bytes at -j 1 and -j 3 for every format, over a seeded population of 3,000 profiles
+# (tests/bench/gen.c, the benchmark's generator: a dozen chunks of 256 records), and the
+# outreach list's cheap decision of who cannot be near checked at its boundary on profiles
+# whose distances are computed by hand from the policy book (§3 sc25-rd-subsidy: R&D expense
+# at least ¥1,000,000, 10% of it). Run from the repository root: BUILD=build sh
+# tests/whatifjobs.sh; CALC_WRAP runs calc under a wrapper.
+. tests/lib.sh
+need_calc
+need jq cc
+ASOF=2025-06-30
+cc -O1 -o "$tmp/gen" tests/bench/gen.c 2>"$tmp/cc.err" || { fail "gen builds" "$(cat "$tmp/cc.err")"; finish; }
+"$tmp/gen" 3000 42 >"$tmp/pop.jsonl"
+
+# same NAME ARGS…: calc ARGS… at -j 1 and -j 3 give the same output, status and messages
+same() {
+    what=$1
+    shift
+    begin "-j 1 == -j 3: $what"
+    run "$@" -j 1
+    rc1=$rc
+    cp "$tmp/out" "$tmp/out1"
+    cp "$tmp/err" "$tmp/err1"
+    run "$@" -j 3
+    want_eq "exit status" "$rc" "$rc1"
+    want_same "output" "$tmp/out1" "$tmp/out"
+    want_same "messages" "$tmp/err1" "$tmp/err"
+    [ -s "$tmp/out1" ] || problem "no output"
+    end
+}
+
+S=cases/scenarios/first-store-cap-1.5m.yaml
+for f in table json csv; do
+    same "whatif --scenario, $f" whatif "$tmp/pop.jsonl" --scenario $S --as-of $ASOF --format $f
+    same "whatif --scenario --by district, $f" whatif "$tmp/pop.jsonl" \
+        --scenario cases/scenarios/rd-rate-down.yaml --by district --as-of $ASOF --format $f
+    for w in 5% 20% 50%; do
+        same "near --within $w, $f" near "$tmp/pop.jsonl" --within $w --as-of $ASOF --format $f
+    done
+done
+same "whatif --param, --lang en" whatif "$tmp/pop.jsonl" --param sc25-rd-subsidy.rate=8% \
+    --as-of $ASOF --lang en
+for f in table json; do
+    same "whatif --solve --budget, $f" whatif "$tmp/pop.jsonl" --solve sc25-rd-subsidy.cap \
+        --budget 20000000 --as-of $ASOF --format $f
+    same "whatif --solve --against pool, $f" whatif "$tmp/pop.jsonl" \
+        --solve sc25-first-store.cap --against pool --as-of $ASOF --format $f
+done
+# a population with invalid records between valid ones: the same rejections, in order
+{ head -n 300 "$tmp/pop.jsonl"; echo '{"id": "bad", "employees": "many"}'
+  sed -n '301,600p' "$tmp/pop.jsonl"; echo 'not json'; } >"$tmp/mixed.jsonl"
+same "whatif with invalid records" whatif "$tmp/mixed.jsonl" --scenario $S --as-of $ASOF
+same "near with invalid records" near "$tmp/mixed.jsonl" --as-of $ASOF --format json
+
+# ---- who cannot be near, at the boundary (sc25-rd-subsidy: R&D >= ¥1,000,000, 10%) ----
+# Generated profiles made to meet every condition of sc25-rd-subsidy but the R&D expense:
+#   RD-5   950,000.00: (1,000,000 - 950,000) / 1,000,000 =  5.00%
+#   RD-20  800,000.00: (1,000,000 - 800,000) / 1,000,000 = 20.00%
+#   RD-21  790,000.00: (1,000,000 - 790,000) / 1,000,000 = 21.00%
+#   RD-FIN 950,000.00 in industry finance, not a technology industry: a fact, never near
+# each would bring 10% of ¥1,000,000.00 = ¥100,000.00 (no major project).
+rd_profile() { # ID RD INDUSTRY
+    head -n 1 "$tmp/pop.jsonl" | jq -c --arg id "$1" --arg rd "$2" --arg ind "$3" \
+        '.id = $id | .district = "上城区" | .tax_district = "上城区" | .industry = $ind
+         | .finance.year = 2024 | .finance.rd_expense = $rd | .rd.major_project = false'
+}
+{ rd_profile RD-5 950000.00 ai; rd_profile RD-20 800000.00 ai; rd_profile RD-21 790000.00 ai
+  rd_profile RD-FIN 950000.00 finance; } >"$tmp/rd.jsonl"
+RD='.[] | select(.policy == "sc25-rd-subsidy") | "\(.profile) \(.now) \(.needed) \(.distance) \(.amount)"'
+for w in 19.99% 20% 21%; do
+    begin "near --within $w: the R&D threshold's distances, by hand"
+    run near "$tmp/rd.jsonl" --within $w --as-of $ASOF --format json -j 2
+    want_rc 0
+    jq -rs "$RD" "$tmp/out" >"$tmp/got.rd" 2>&1
+    {
+        echo "RD-5 950000.00 1000000.00 5.00% 100000.00"
+        [ $w = 19.99% ] || echo "RD-20 800000.00 1000000.00 20.00% 100000.00"
+        [ $w = 21% ] && echo "RD-21 790000.00 1000000.00 21.00% 100000.00"
+    } >"$tmp/exp.rd"
+    want_same "sc25-rd-subsidy near misses" "$tmp/exp.rd" "$tmp/got.rd"
+    end
+done
+
+finish
