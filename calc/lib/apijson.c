@@ -175,14 +175,8 @@ static void policy_json(sbuf *b, const calc_engine *e, const policy *p, calc_dat
         uint64_t m = k ? p->caps : p->groups;
         const decl *d = k ? e->ps.cap : e->ps.group;
         size_t nd = k ? e->ps.ncap : e->ps.ngroup;
-        sb_puts(b, k ? ", \"caps\": [" : ", \"groups\": [");
-        for (size_t i = 0, w = 0; i < nd && i < 64; i++)
-            if (m >> i & 1) {
-                if (w++)
-                    sb_puts(b, ", ");
-                sb_json_str(b, d[i].name);
-            }
-        sb_puts(b, "]");
+        sb_puts(b, k ? ", \"caps\": " : ", \"groups\": ");
+        json_decl_names(b, d, nd, m);
     }
     sb_puts(b, ", \"pool\": ");
     if (p->pool >= 0)

@@ -10,6 +10,18 @@
 
 #define LIT(b, s) sb_putn((b), (s), sizeof(s) - 1)
 
+void json_decl_names(sbuf *b, const decl *d, size_t nd, uint64_t m)
+{
+    sb_puts(b, "[");
+    for (size_t i = 0, w = 0; i < nd && i < 64; i++)
+        if (m >> i & 1) {
+            if (w++)
+                sb_puts(b, ", ");
+            sb_json_str(b, d[i].name);
+        }
+    sb_puts(b, "]");
+}
+
 void json_zh_en(sbuf *b, const char *zh, const char *en)
 {
     LIT(b, "{\"zh\": ");

@@ -8,6 +8,8 @@
 
 /* {"zh": zh, "en": en} */
 void json_zh_en(sbuf *b, const char *zh, const char *en);
+/* The names of the groups or caps d[0..nd) whose bit is set in m, as a JSON array. */
+void json_decl_names(sbuf *b, const decl *d, size_t nd, uint64_t m);
 /* A record's sentence in both languages: , "label": {"zh": …, "en": …} (t: scratch). */
 void json_rec_label(sbuf *b, sbuf *t, const crec *c);
 /* , "missing_labels": […], and where they apply "illustrative": true, "superseded_by_title",

@@ -159,14 +159,8 @@ static void multi_json(sbuf *b, const polset *ps, const policy *p, const pres *r
             continue; /* one or none: "group" / "cap" says it */
         const decl *d = k ? ps->cap : ps->group;
         size_t nd = k ? ps->ncap : ps->ngroup;
-        sb_puts(b, k ? ", \"caps\": [" : ", \"groups\": [");
-        for (size_t i = 0, w = 0; i < nd && i < 64; i++)
-            if (m >> i & 1) {
-                if (w++)
-                    sb_puts(b, ", ");
-                sb_json_str(b, d[i].name);
-            }
-        sb_puts(b, "]");
+        sb_puts(b, k ? ", \"caps\": " : ", \"groups\": ");
+        json_decl_names(b, d, nd, m);
     }
     bool steps = r->ncap_steps && (p->caps & (p->caps - 1));
     for (size_t i = 0; !steps && i < ps->ncap; i++)
