@@ -26,6 +26,16 @@ typedef struct xres {
     char miss[XRES_MISS][224];
 } xres;
 
+/* A book condition's outcome for one profile (eval.c): its truth value and, when it failed
+ * with its record wanted, that record. */
+#define BOOK_MEMO 8
+struct book_memo {
+    unsigned long stamp;
+    int tv;
+    bool rec, has_rec; /* evaluated with records wanted; it left one */
+    crec r;
+};
+
 typedef struct evalctx {
     const polset *ps;
     const calc_profile *prof;
@@ -77,6 +87,12 @@ typedef struct evalctx {
     size_t nsoft, capsoft;
     bool soft_any;  /* a call of the policy under way noted such a field (amount.c) */
     bool in_amount; /* an amount function is running (amount.c): date("…") is a day number */
+    /* the outcomes of the book conditions for the profile under way (eval.c): a book's leaf
+     * condition, the same in each of its policies, is evaluated once per profile. An entry is
+     * current while its stamp is rec_stamp, which each evaluation of a profile advances. */
+    unsigned long rec_stamp;
+    struct book_memo *bmemo; /* nbmemo books × BOOK_MEMO conditions */
+    size_t nbmemo;
     /* the award ledger's place in the schema ledger_of (dslx.c, found when first asked) */
     const snode *ledger_of;
     ledger_schema ledger;

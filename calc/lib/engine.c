@@ -512,6 +512,7 @@ void calc_engine_free(calc_engine *e)
     free(e->ctx->absent);
     free(e->ctx->steps);
     arena_solo_free(e->ctx->recbuf);
+    free(e->ctx->bmemo);
     sb_free(&e->ctx->scratch);
     ledger_index_free(&e->ctx->lidx);
     sb_free(&e->ctx->xres.words[0]);
@@ -605,6 +606,7 @@ calc_result *calc_eval_with(calc_engine *e, const calc_profile *prof, calc_date 
     evalctx *c = e->ctx;
     c->ps = &e->ps;
     c->prof = prof;
+    c->rec_stamp++; /* the book conditions' outcomes of the last profile are not this one's */
     c->as_of = as_of;
     c->a = &res->a;
     c->explain = o->explain;

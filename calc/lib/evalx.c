@@ -343,7 +343,7 @@ static int x_ratio(E *e, const cond *c, const pobj *base, const char *prefix, xr
         if (!b)
             miss(x, prefix, c->field2);
         char vz[160] = "未填写", ve[160] = "not provided";
-        if (a) {
+        if (a && x->want_words) {
             char w[2][160];
             value_words(w, c->sn, a);
             XW(vz, sizeof vz, "%s", w[0]);
