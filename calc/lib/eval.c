@@ -307,6 +307,27 @@ static void x_record(E *e, crec *r, xres *x)
     r->v.set = false;
 }
 
+/* any_item over list v: each item's qualification; *met gets how many items qualified. Out of
+ * line, so that the item prefix's buffer is not in the frame of every condition. */
+static __attribute__((noinline)) int ev_items(E *e, const cond *c, const pval *v,
+                                              const char *prefix, int depth, bool rec, int *met)
+{
+    int f = 0, u = 0, t = 0;
+    size_t n = v && v->set ? v->u.l->n : 0;
+    for (size_t i = 0; i < n; i++) {
+        char p[160];
+        item_prefix(p, sizeof p, prefix, c->field, i);
+        int r = eval_item_tv(e, c, &v->u.l->item[i], p, depth + 1, rec);
+        f += r == TV_FALSE;
+        u += r == TV_UNKNOWN;
+        t += r == TV_TRUE;
+    }
+    *met = t;
+    if (!v || !v->set)
+        return TV_UNKNOWN;
+    return t ? TV_TRUE : u ? TV_UNKNOWN : TV_FALSE;
+}
+
 static int ev(E *e, const cond *c, const pobj *base, const char *prefix, int depth, bool rec)
 {
     int tv, met = 0;
@@ -323,23 +344,7 @@ static int ev(E *e, const cond *c, const pobj *base, const char *prefix, int dep
         tv = r == TV_UNKNOWN ? r : !r;
         break;
     }
-    case C_ANY_ITEM: {
-        int f = 0, u = 0, t = 0;
-        size_t n = v && v->set ? v->u.l->n : 0;
-        for (size_t i = 0; i < n; i++) {
-            char p[160];
-            item_prefix(p, sizeof p, prefix, c->field, i);
-            int r = eval_item_tv(e, c, &v->u.l->item[i], p, depth + 1, rec);
-            f += r == TV_FALSE;
-            u += r == TV_UNKNOWN;
-            t += r == TV_TRUE;
-        }
-        tv = t ? TV_TRUE : u ? TV_UNKNOWN : TV_FALSE;
-        if (!v || !v->set)
-            tv = TV_UNKNOWN;
-        met = t;
-        break;
-    }
+    case C_ANY_ITEM: tv = ev_items(e, c, v, prefix, depth, rec, &met); break;
     default:
         if (COND_COMPUTED(c->op) || c->coalesce) {
             xres *x = &e->c->xres;

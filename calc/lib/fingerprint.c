@@ -131,7 +131,7 @@ static void canon_val(sbuf *b, const pval *v, const snode *sn);
 
 static void canon_obj(sbuf *b, const pobj *o, const snode *sn)
 {
-    sb_puts(b, "{");
+    SB_LIT(b, "{");
     bool first = true;
     for (size_t i = 0; i < sn->nchild; i++) {
         const pval *v = &o->slot[i];
@@ -143,7 +143,7 @@ static void canon_obj(sbuf *b, const pobj *o, const snode *sn)
         sb_putn(b, sn->child[i]->jkey, sn->child[i]->jkey_len);
         canon_val(b, v, sn->child[i]);
     }
-    sb_puts(b, "}");
+    SB_LIT(b, "}");
 }
 
 static void canon_val(sbuf *b, const pval *v, const snode *sn)
@@ -152,32 +152,37 @@ static void canon_val(sbuf *b, const pval *v, const snode *sn)
     switch (sn->type) {
     case T_OBJECT: canon_obj(b, v->u.o, sn); break;
     case T_LIST:
-        sb_puts(b, "[");
+        SB_LIT(b, "[");
         for (size_t i = 0; i < v->u.l->n; i++) {
             if (i)
-                sb_puts(b, ",");
+                SB_LIT(b, ",");
             canon_val(b, &v->u.l->item[i], sn->item);
         }
-        sb_puts(b, "]");
+        SB_LIT(b, "]");
         break;
     case T_STRING: sb_json_str(b, v->u.s); break;
     case T_ENUM: sb_json_str(b, v->s); break;
     case T_MONEY:
-        sb_puts(b, "\"");
+        SB_LIT(b, "\"");
         sb_puts(b, calc_money_format(buf, v->u.i));
-        sb_puts(b, "\"");
+        SB_LIT(b, "\"");
         break;
     case T_DATE:
-        sb_puts(b, "\"");
+        SB_LIT(b, "\"");
         sb_puts(b, calc_date_format(buf, (calc_date)v->u.i));
-        sb_puts(b, "\"");
+        SB_LIT(b, "\"");
         break;
     case T_MONTH:
-        sb_puts(b, "\"");
+        SB_LIT(b, "\"");
         sb_puts(b, calc_month_format(buf, (calc_date)v->u.i));
-        sb_puts(b, "\"");
+        SB_LIT(b, "\"");
         break;
-    case T_BOOL: sb_puts(b, v->u.i ? "true" : "false"); break;
+    case T_BOOL:
+        if (v->u.i)
+            SB_LIT(b, "true");
+        else
+            SB_LIT(b, "false");
+        break;
     default: sb_int(b, (long long)v->u.i);
     }
 }
