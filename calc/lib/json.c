@@ -575,6 +575,33 @@ static const yajl_callbacks profile_callbacks = {
     p_null, p_bool, NULL, NULL, p_number, p_string, p_start_map, p_key, p_end_map,
     p_start_array, p_end_array};
 
+/* yajl's memory for one profile's parse, from the profile's arena: a parse per record allocates
+ * and frees nothing one piece at a time. Each piece keeps its size before it, for realloc. */
+static void *ya_malloc(void *ctx, size_t n)
+{
+    size_t *h = arena_alloc_raw(ctx, n + 16);
+    h[0] = n;
+    return (char *)h + 16;
+}
+
+static void *ya_realloc(void *ctx, void *old, size_t n)
+{
+    if (!old)
+        return ya_malloc(ctx, n);
+    size_t had = *(size_t *)((char *)old - 16);
+    if (n <= had)
+        return old;
+    void *p = ya_malloc(ctx, n);
+    memcpy(p, old, had);
+    return p;
+}
+
+static void ya_free(void *ctx, void *p)
+{
+    (void)ctx; /* the arena's reset frees it */
+    (void)p;
+}
+
 int calc_json_profile(arena *a, const calc_schema *s, const char *file, unsigned line,
                       const char *text, size_t len, calc_profile *p)
 {
@@ -584,7 +611,8 @@ int calc_json_profile(arena *a, const calc_schema *s, const char *file, unsigned
     c.loc.file = file;
     c.loc.line = line;
     c.stack[0].sn = s->root;
-    yajl_handle h = yajl_alloc(&profile_callbacks, NULL, &c);
+    yajl_alloc_funcs af = {ya_malloc, ya_realloc, ya_free, a};
+    yajl_handle h = yajl_alloc(&profile_callbacks, &af, &c);
     if (!h)
         return -1;
     yajl_status st = yajl_parse(h, (const unsigned char *)text, len);
