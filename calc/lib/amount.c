@@ -79,6 +79,25 @@ static int call(E *e, int ref, int nargs, int nres, pres *r)
     return 0;
 }
 
+/* The profile as the amount functions see it: one proxy for every policy of the profile under
+ * way (a proxy is read-only and carries nothing of a call), made when the first asks. */
+static void push_root(E *e, const pval *root)
+{
+    lua_State *L = e->s->L;
+    evalctx *c = e->c;
+    if (c->root_ref > 0 && c->root_stamp == c->rec_stamp) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, c->root_ref);
+        return;
+    }
+    dsl_push_profile(L, root, c->ps->schema.root, "");
+    lua_pushvalue(L, -1);
+    if (c->root_ref > 0)
+        lua_rawseti(L, LUA_REGISTRYINDEX, c->root_ref);
+    else
+        c->root_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    c->root_stamp = c->rec_stamp;
+}
+
 /* A string a policy returned, as valid UTF-8 of at most 4 KiB (reasons, details). */
 static char *lua_text(E *e, int idx)
 {
@@ -301,7 +320,7 @@ static int amount_stage(E *e, int overall, pres *r)
         ctx_name(e->c, items, NULL, arena_printf(e->c->a, "%s合计", snode_label(list, 0)),
                  arena_printf(e->c->a, "%s total", snode_label(list, 1)), T_MONEY);
     }
-    dsl_push_profile(L, root, e->c->ps->schema.root, "");
+    push_root(e, root);
     lua_rawgeti(L, LUA_REGISTRYINDEX, p->ref_params);
     if (p->kind == K_CASH) {
         lua_pushinteger(L, items);

@@ -91,6 +91,10 @@ typedef struct evalctx {
      * condition, the same in each of its policies, is evaluated once per profile. An entry is
      * current while its stamp is rec_stamp, which each evaluation of a profile advances. */
     unsigned long rec_stamp;
+    /* the profile's root proxy (amount.c): made once per profile, kept in the registry under
+     * root_ref (0 until first made) while root_stamp is rec_stamp */
+    int root_ref;
+    unsigned long root_stamp;
     struct book_memo *bmemo; /* nbmemo books × BOOK_MEMO conditions */
     size_t nbmemo;
     /* the award ledger's place in the schema ledger_of (dslx.c, found when first asked) */
