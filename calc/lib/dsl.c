@@ -4,6 +4,7 @@
  * Constructors only build tables; policy.c compiles them. */
 #include "dsl.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -619,6 +620,30 @@ static void child_path(char *out, size_t cap, const char *base, const char *name
     out[n + k] = 0;
 }
 
+/* A child of a proxy: an object's or a list's proxy is made once per profile and taken again
+ * (proxies are read-only and keep nothing of a call); a scalar is pushed as its value. */
+static void push_child(lua_State *L, const pval *v, const snode *sn, const char *path)
+{
+    evalctx *c = sn->type == T_OBJECT || sn->type == T_LIST ? ctx_of(L) : NULL;
+    if (!c) {
+        push_pval(L, v, sn, path);
+        return;
+    }
+    struct proxy_slot *s = &c->proxies[((uintptr_t)v / sizeof *v) % PROXY_CACHE];
+    if (s->ref > 0 && s->v == v && s->stamp == c->rec_stamp) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref);
+        return;
+    }
+    push_pval(L, v, sn, path);
+    lua_pushvalue(L, -1);
+    if (s->ref > 0)
+        lua_rawseti(L, LUA_REGISTRYINDEX, s->ref);
+    else
+        s->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    s->v = v;
+    s->stamp = c->rec_stamp;
+}
+
 static int obj_index(lua_State *L)
 {
     pud *u = proxy_at(L, 1);
@@ -642,7 +667,7 @@ static int obj_index(lua_State *L)
             ctx_absent(ctx_of(L), p);
             push_placeholder(L, u->sn->item);
         } else
-            push_pval(L, it, u->sn->item, p);
+            push_child(L, it, u->sn->item, p);
         return 1;
     }
     const snode *ch = k ? schema_child(u->sn, k, len) : NULL;
@@ -674,7 +699,7 @@ static int obj_index(lua_State *L)
         child_path(p, sizeof p, u->path, ch->name);
     else
         p[0] = 0;
-    push_pval(L, v, ch, p);
+    push_child(L, v, ch, p);
     evalctx *c = ch->type != T_OBJECT && ch->type != T_LIST ? words_ctx(L) : NULL;
     if (c) { /* a value read can name a step's operand, and is one of the amount's inputs */
         if (ch->type == T_INT || ch->type == T_MONEY)

@@ -29,6 +29,7 @@ typedef struct xres {
 /* A book condition's outcome for one profile (eval.c): its truth value and, when it failed
  * with its record wanted, that record. */
 #define BOOK_MEMO 8
+#define PROXY_CACHE 32
 struct book_memo {
     unsigned long stamp;
     int tv;
@@ -95,6 +96,14 @@ typedef struct evalctx {
      * root_ref (0 until first made) while root_stamp is rec_stamp */
     int root_ref;
     unsigned long root_stamp;
+    /* the proxies of the profile's objects and lists the amount functions read (dsl.c), by the
+     * value's address: each made once per profile (an entry is current while its stamp is
+     * rec_stamp), kept in the registry under its ref (0 until first used) */
+    struct proxy_slot {
+        const void *v;
+        unsigned long stamp;
+        int ref;
+    } proxies[PROXY_CACHE];
     struct book_memo *bmemo; /* nbmemo books × BOOK_MEMO conditions */
     size_t nbmemo;
     /* the award ledger's place in the schema ledger_of (dslx.c, found when first asked) */
