@@ -117,6 +117,9 @@ static void drain(batch *b, chunk *c, pass_out *po)
     if (b->pass == PASS_CLAIMS)
         spill_write(b, c);
     size_t run_off = 0, run_len = 0; /* lines that follow each other in the buffer: one write */
+    for (size_t i = 0; b->pass != PASS_FINAL && i < c->n; i++)
+        if (c->out[i].has_hash)
+            idset_prefetch(&po->ids, c->out[i].hash);
     for (size_t i = 0; i < c->n; i++) {
         rec_out *r = &c->out[i];
         size_t rec = c->first + i;

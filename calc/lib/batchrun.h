@@ -123,6 +123,9 @@ void batch_diags_text(sbuf *err, sbuf *msg, sbuf *msg_zh, const calc_diags *d);
 /* ---- spill.c: the spill and the duplicate-id set ---- */
 void id_digest(calc_engine *e, const char *id, unsigned char out[16]);
 /* Inserts; returns the earlier record with the same id, or (size_t)-1. */
+/* Asks the cache for the slot of k ahead of idset_add (a chunk's ids before they are added:
+ * the probes of a large set then wait for memory together, not one after another). */
+void idset_prefetch(const idset *s, const unsigned char k[16]);
 size_t idset_add(idset *s, const unsigned char k[16], size_t rec);
 void idset_free(idset *s);
 /* The earlier record with record rec's id, or (size_t)-1: found in ids by the passes that see

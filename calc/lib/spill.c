@@ -29,6 +29,15 @@ static idslot *idset_find(idslot *v, size_t cap, const unsigned char k[16])
     return &v[h];
 }
 
+void idset_prefetch(const idset *s, const unsigned char k[16])
+{
+    if (!s->cap)
+        return;
+    size_t h;
+    memcpy(&h, k, sizeof h);
+    __builtin_prefetch(&s->v[h & (s->cap - 1)], 1);
+}
+
 size_t idset_add(idset *s, const unsigned char k[16], size_t rec)
 {
     if ((s->n + 1) * 2 > s->cap) { /* open addressing, one cache line per probe */

@@ -70,6 +70,10 @@ ty=$(median <"$dir/peers-ybase.times")
 ry_=$(ratios ybase | median)
 rc_=$(ratios compact | median)
 rd_=$(ratios default | median)
+# calc against the baseline reading with yajl: the issue asks for a baseline whose parser is at
+# least as fast as yajl, and calc itself must read with a packaged parser (yajl), so this is the
+# comparison of the same parser; the hand-rolled reader's figure stays the first target
+ryc_=$(paste "$dir/peers-compact.times" "$dir/peers-ybase.times" | awk '{ printf "%.4f\n", $1 / $2 }' | median)
 bytes() { awk -v s="$(wc -c <"$1")" -v n="$N" 'BEGIN { printf "%.0f", s / n }'; }
 
 # the checksums: the baseline's own, peersum of calc's compact output, and of calc's JSON Lines
@@ -96,6 +100,8 @@ printf '  the same reading with yajl instead    %6.3f s   %4s bytes/record out  
     "$ty" "$(bytes "$dir/peers-ybase.out")" "$ry_"
 printf '  calc -j 1 --format compact           %6.3f s   %4s bytes/record out   %5.2fx baseline   target <= 2x   %s\n' \
     "$tc" "$(bytes "$dir/peers-compact.out")" "$rc_" "$(verdict "$rc_" 2)"
+printf '  calc -j 1 --format compact against the baseline reading with yajl   %5.2fx   target <= 2x   %s\n' \
+    "$ryc_" "$(verdict "$ryc_" 2)"
 printf '  calc -j 1 (default JSON Lines)       %6.3f s   %4s bytes/record out   %5.2fx baseline   (beside it)\n' \
     "$td" "$(bytes "$dir/peers-default.out")" "$rd_"
 echo "  checksums (sum of totals, eligible per rule, amount per rule):"
