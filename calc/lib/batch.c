@@ -100,7 +100,8 @@ static void chunk_put(batch *b, chunk *c)
 typedef struct pass_out {
     FILE *out; /* the results (NULL in the claims pass) */
     FILE *err; /* problems (NULL in the claims pass, which reports nothing) */
-    idset ids;
+    idset ids;   /* the ids seen, in input order (the one pass) */
+    idlog idlog; /* the claims pass's ids, checked for repeats at its end */
     summary *s;
     claims *all; /* the claims gathered */
     int worst;
@@ -117,7 +118,7 @@ static void drain(batch *b, chunk *c, pass_out *po)
     if (b->pass == PASS_CLAIMS)
         spill_write(b, c);
     size_t run_off = 0, run_len = 0; /* lines that follow each other in the buffer: one write */
-    for (size_t i = 0; b->pass != PASS_FINAL && i < c->n; i++)
+    for (size_t i = 0; b->pass == PASS_ONLY && i < c->n; i++)
         if (c->out[i].has_hash)
             idset_prefetch(&po->ids, c->out[i].hash);
     for (size_t i = 0; i < c->n; i++) {
@@ -126,7 +127,11 @@ static void drain(batch *b, chunk *c, pass_out *po)
         po->s->read++;
         if (r->err_len && final)
             fwrite(c->err.p + r->err_off, 1, r->err_len, po->err);
-        size_t first = r->has_hash ? batch_dup_check(b, &po->ids, r->hash, rec) : (size_t)-1;
+        size_t first = (size_t)-1;
+        if (r->has_hash && b->pass == PASS_CLAIMS)
+            idlog_add(&po->idlog, r->hash, rec); /* its repeats are found at the end */
+        else if (r->has_hash)
+            first = batch_dup_check(b, &po->ids, r->hash, rec);
         if (first != (size_t)-1) {
             r->rejected = true;
             if (worst < CALC_EXIT_INPUT)
@@ -171,6 +176,27 @@ static void drain(batch *b, chunk *c, pass_out *po)
     if (run_len)
         fwrite(c->buf.p + run_off, 1, run_len, po->out);
     po->worst = worst > po->worst ? worst : po->worst;
+}
+
+/* The end of the claims pass: the records whose id an earlier one had, found in the log, for
+ * the final pass to report; their claims are not claims. */
+static void claims_drop_repeats(batch *b, pass_out *po)
+{
+    free(b->dups);
+    idlog_dups(&po->idlog, &b->dups, &b->ndup);
+    b->capdup = b->ndup;
+    b->dupi = 0;
+    claims *all = po->all;
+    size_t k = 0, d = 0;
+    for (size_t i = 0; i < all->n; i++) { /* both by record */
+        while (d < b->ndup && b->dups[d].record < all->v[i].record)
+            d++;
+        if (d < b->ndup && b->dups[d].record == all->v[i].record)
+            free(all->v[i].id);
+        else
+            all->v[k++] = all->v[i];
+    }
+    all->n = k;
 }
 
 /* The one loop that writes: the finished chunks at the head of the queue, in input order,
@@ -243,7 +269,7 @@ static int run_pass(batch *b, const char *const *inputs, FILE *out, summary *s, 
 {
     const calc_batch_opts *o = b->o;
     calc_engine *e = b->eng[0];
-    pass_out po = {out, pass_writes(b->pass) ? o->err : NULL, {0}, s, all, 0};
+    pass_out po = {.out = out, .err = pass_writes(b->pass) ? o->err : NULL, .s = s, .all = all};
     b->head = b->tail = NULL;
     b->inflight = 0;
     b->closing = false;
@@ -334,6 +360,8 @@ static int run_pass(batch *b, const char *const *inputs, FILE *out, summary *s, 
     free(th);
     free(wa);
     idset_free(&po.ids);
+    if (b->pass == PASS_CLAIMS)
+        claims_drop_repeats(b, &po);
     while (b->spare) {
         chunk *c = b->spare;
         b->spare = c->next;

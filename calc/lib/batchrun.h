@@ -71,6 +71,17 @@ typedef struct dup_id {
     size_t record, first;
 } dup_id;
 
+/* The claims pass's id digests, logged in 256 buckets and checked for repeats at its end
+ * (idlog.c). */
+struct idlog_block;
+typedef struct idlog {
+    struct idlog_block *head[256], *tail[256];
+} idlog;
+void idlog_add(idlog *l, const unsigned char k[16], size_t rec);
+/* The repeated ids (by record, each with the first record of its id); empties the log. */
+void idlog_dups(idlog *l, dup_id **out, size_t *nout);
+void idlog_free(idlog *l);
+
 typedef struct batch {
     const calc_batch_opts *o;
     calc_engine **eng; /* one per worker */
@@ -128,8 +139,8 @@ void id_digest(calc_engine *e, const char *id, unsigned char out[16]);
 void idset_prefetch(const idset *s, const unsigned char k[16]);
 size_t idset_add(idset *s, const unsigned char k[16], size_t rec);
 void idset_free(idset *s);
-/* The earlier record with record rec's id, or (size_t)-1: found in ids by the passes that see
- * records first (and noted by the claims pass), taken from the claims pass by the final. */
+/* The earlier record with record rec's id, or (size_t)-1: found in ids by the one pass, taken
+ * by the final pass from what the claims pass found (claims_drop_repeats, batch.c). */
 size_t batch_dup_check(batch *b, idset *ids, const unsigned char hash[16], size_t rec);
 /* "duplicate id 'ID' (first seen in record N)". */
 void batch_dup_message(char *buf, size_t cap, int lang, const char *id, size_t first);

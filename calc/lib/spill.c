@@ -77,18 +77,7 @@ size_t batch_dup_check(batch *b, idset *ids, const unsigned char hash[16], size_
         return b->dupi < b->ndup && b->dups[b->dupi].record == rec ? b->dups[b->dupi].first
                                                                    : (size_t)-1;
     }
-    size_t first = idset_add(ids, hash, rec);
-    if (first != (size_t)-1 && b->pass == PASS_CLAIMS) {
-        if (b->ndup == b->capdup) {
-            b->capdup = b->capdup ? b->capdup * 2 : 16;
-            b->dups = realloc(b->dups, b->capdup * sizeof *b->dups);
-            if (!b->dups)
-                abort(); /* out of memory */
-        }
-        b->dups[b->ndup].record = rec;
-        b->dups[b->ndup++].first = first;
-    }
-    return first;
+    return idset_add(ids, hash, rec); /* the one pass; the claims pass logs them (idlog.c) */
 }
 
 void batch_dup_message(char *buf, size_t cap, int lang, const char *id, size_t first)
