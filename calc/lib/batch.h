@@ -96,14 +96,14 @@ int population_next(calc_input *in, calc_engine *e, const calc_batch_opts *o, ca
 /* ---- claims on budget pools (pools.c) ---- */
 
 /* A claim of one record on a pool, and what the pool grants it. */
-typedef struct claim {
+typedef struct claim { /* in this order: 64 bytes, a claim of every pooled result of a run */
     size_t record; /* 0-based over the whole run */
     char *id;
-    calc_date applied;
-    bool has_applied;
-    int pool, policy;
     int64_t amount, quantity;     /* claimed */
     int64_t g_amount, g_quantity; /* granted */
+    calc_date applied;
+    int pool, policy;
+    bool has_applied;
     bool changed, exhausted, floored;
 } claim;
 

@@ -11,7 +11,7 @@
 
 #include <pthread.h>
 
-#define CHUNK 256
+#define CHUNK 128
 
 /* What a pass over the inputs does. Without pools there is one pass; with pools every claim
  * must be known before any grant is final, so a first pass gathers the claims and keeps each
