@@ -169,7 +169,7 @@ static void drain(batch *b, chunk *c, pass_out *po)
                             c->amt[i * b->npol + k], c->qty[i * b->npol + k], 1);
         for (; ci < c->cl.n && c->cl.v[ci].record == rec; ci++) {
             claim x = c->cl.v[ci];
-            x.id = strdup(x.id);
+            x.id = strpool_dup(&b->claim_ids, x.id);
             claims_push(po->all, &x);
         }
     }
@@ -191,10 +191,8 @@ static void claims_drop_repeats(batch *b, pass_out *po)
     for (size_t i = 0; i < all->n; i++) { /* both by record */
         while (d < b->ndup && b->dups[d].record < all->v[i].record)
             d++;
-        if (d < b->ndup && b->dups[d].record == all->v[i].record)
-            free(all->v[i].id);
-        else
-            all->v[k++] = all->v[i];
+        if (d >= b->ndup || b->dups[d].record != all->v[i].record)
+            all->v[k++] = all->v[i]; /* (a repeat's id stays in b->claim_ids) */
     }
     all->n = k;
 }
@@ -532,9 +530,7 @@ static int run_batch(const calc_batch_opts *o)
         claims none = {0};
         int w = run_pass(&b, inputs, out.f, &s, &none);
         worst = w > worst ? w : worst;
-        for (size_t i = 0; i < none.n; i++)
-            free(none.v[i].id);
-        free(none.v);
+        free(none.v); /* its ids are in b.claim_ids */
         if (batch_out_close(&out, &b, &s, pools ? stats : NULL, &all))
             io = 1;
     } else
@@ -560,9 +556,8 @@ static int run_batch(const calc_batch_opts *o)
         free(spooled);
     }
     free(inputs);
-    for (size_t i = 0; i < all.n; i++)
-        free(all.v[i].id);
     free(all.v);
+    strpool_free(&b.claim_ids);
     pool_stats_free(e, stats);
     summary_free(&s);
     sb_free(&b.notes);

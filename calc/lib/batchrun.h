@@ -82,6 +82,14 @@ void idlog_add(idlog *l, const unsigned char k[16], size_t rec);
 void idlog_dups(idlog *l, dup_id **out, size_t *nout);
 void idlog_free(idlog *l);
 
+/* Strings kept byte by byte in blocks and freed together (idlog.c): the claims' ids. */
+struct strpool_block;
+typedef struct strpool {
+    struct strpool_block *head;
+} strpool;
+char *strpool_dup(strpool *p, const char *s);
+void strpool_free(strpool *p);
+
 typedef struct batch {
     const calc_batch_opts *o;
     calc_engine **eng; /* one per worker */
@@ -104,6 +112,7 @@ typedef struct batch {
     /* the claims pass's repeated ids, which the final pass reports */
     dup_id *dups;
     size_t ndup, capdup, dupi;
+    strpool claim_ids; /* the ids of the claims gathered (claim.id points here) */
     FILE *spill;     /* the validated profiles of the claims pass, so the final need not parse */
     bool spill_lost; /* the spill did not read back as written: parse again */
     size_t *in_records; /* records read from each input (the writing pass), for the manifest */

@@ -4,7 +4,8 @@
  * read everything, a bucket at a time in a table that fits the cache. A run of 10^6 records then
  * needs 16 MB for its ids, not a hash table of 2^21 slots (48 MB, 72 MB while it doubles), and
  * no probe waits for memory. The first record with an id is the one every later one repeats,
- * as idset_add (spill.c) finds it in the one-pass run. */
+ * as idset_add (spill.c) finds it in the one-pass run. The claims' ids are kept here too, byte by
+ * byte in blocks (strpool), not a malloc each. */
 #include "batchrun.h"
 
 #include <stdint.h>
@@ -140,4 +141,39 @@ void idlog_free(idlog *l)
             free(b);
         }
     memset(l, 0, sizeof *l);
+}
+
+/* ---- the claims' ids: byte by byte in blocks, freed together ---- */
+
+struct strpool_block {
+    struct strpool_block *next;
+    size_t used, cap;
+    char data[];
+};
+
+char *strpool_dup(strpool *p, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    struct strpool_block *b = p->head;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n > 65536 ? n : 65536;
+        b = xmalloc(sizeof *b + cap);
+        b->next = p->head;
+        b->used = 0;
+        b->cap = cap;
+        p->head = b;
+    }
+    char *d = b->data + b->used;
+    memcpy(d, s, n);
+    b->used += n;
+    return d;
+}
+
+void strpool_free(strpool *p)
+{
+    for (struct strpool_block *b = p->head, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    p->head = NULL;
 }
