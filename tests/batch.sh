@@ -724,4 +724,45 @@ want_out_empty
 end
 fi
 
+# ---- repeated ids over many chunks (the claims pass finds them when it has read everything) ----
+# gen's record k has the id 91330102MA%08d; four lines take an earlier line's id: line 129 that
+# of line 1 (just past the first chunk of 128), lines 256 and 257 that of line 128 (an id three
+# times, across a chunk's end), line 1000 that of line 999 (the last record).
+"$BUILD/gen" 1000 11 book1 |
+    awk '{ k = NR == 129 ? 0 : (NR == 256 || NR == 257) ? 127 : NR == 1000 ? 998 : -1 }
+         k >= 0 { sub(/"id": "91330102MA[0-9]+"/, sprintf("\"id\": \"91330102MA%08d\"", k)) }
+         { print }' >"$tmp/rep.jsonl"
+sed '129d; 256,257d; 1000d' "$tmp/rep.jsonl" >"$tmp/rep-unique.jsonl"
+for l in 129:0:1 256:127:128 257:127:128 1000:998:999; do
+    n=${l%%:*} k=${l#*:}
+    printf "%s:%s: error: record %s: duplicate id '91330102MA%08d' (first seen in record %s)\n" \
+        "$tmp/rep.jsonl" "$n" "$n" "${k%:*}" "${k#*:}"
+done >"$tmp/rep.exp"
+
+# Ensure the run with pools (two passes) rejects exactly these four, naming each id's first
+# record, at -j 1 and -j 2, as the one pass of --no-pools does.
+begin "repeated ids over chunks: two passes find the same repeats as one, first seen named"
+for flags in "-j 1" "-j 2" "--no-pools"; do
+    run batch "$tmp/rep.jsonl" --as-of $ASOF -q --lang en $flags --summary "$tmp/rep.sum"
+    want_rc 3
+    grep 'duplicate id' "$tmp/err" >"$tmp/rep.got"
+    want_same "the repeats ($flags)" "$tmp/rep.exp" "$tmp/rep.got"
+    want_eq "rejected ($flags)" "$(jq .records.rejected "$tmp/rep.sum")" 4
+done
+end
+
+# Ensure a repeated record's claims are not claims: the pools come out as for the file without
+# the four repeated lines, and every other line is the same.
+begin "repeated ids over chunks: the repeats claim nothing from the pools"
+run batch "$tmp/rep.jsonl" --as-of $ASOF -q --summary "$tmp/rep.sum" -o "$tmp/rep.out"
+want_rc 3
+run batch "$tmp/rep-unique.jsonl" --as-of $ASOF -q --summary "$tmp/uniq.sum" -o "$tmp/uniq.out"
+want_rc 0
+jq -S .pools "$tmp/rep.sum" >"$tmp/rep.pools"
+jq -S .pools "$tmp/uniq.sum" >"$tmp/uniq.pools"
+want_same "pools" "$tmp/uniq.pools" "$tmp/rep.pools"
+grep -v '"error"' "$tmp/rep.out" >"$tmp/rep.kept"
+want_same "the other records' lines" "$tmp/uniq.out" "$tmp/rep.kept"
+end
+
 finish
