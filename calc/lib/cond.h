@@ -48,28 +48,35 @@ typedef struct cond_json {
     unsigned gen;
     int64_t from, to;
     /* whole records of a number, date, yes/no or choice, by value (most reasons repeat:
-     * district = 建德市), each for its value, result and requirement */
+     * district = 建德市), each for its value, result and requirement: made on first use, one
+     * for each value of a choice (by_index), else eight that values share by a hash */
     struct cond_whole {
-        char text[576];
-        unsigned short len;
+        char *text; /* cap bytes in the policy set's arena */
+        unsigned short len, cap;
         bool ok;
         int type, tv;
         int64_t v;
         calc_date as_of;
         unsigned gen;
         int64_t from, to;
-    } whole[8];
+    } *whole;
+    size_t nwhole;
+    bool by_index;
 } cond_json;
 
 /* A policy's result in JSON: the parts that are the same for every profile, made once
  * (resultjson.c). ok: made; fit: every part fitted (else each result is written in full). */
 typedef struct pol_json {
     bool ok, fit;
-    char head[160]; /* {"policy": "…", "status": " */
-    char kind[48];  /* ", "kind": "…", "amount": */
-    char unit[96];  /* in kind: , "unit": "…", "detail": ; else , "quantity": null, … */
-    char tail[320]; /* , "group": "…", "cap": "…", "pool": "…" (those it is in) */
-    unsigned short head_len, kind_len, unit_len, tail_len;
+    /* for each status: {"policy": "…", "status": "…", "kind": "…", "amount":  (lead_len),
+     * then what follows an amount of "0.00" up to the reasons or the quantity (zero_len) */
+    char lead[6][256];
+    unsigned short lead_len[6], zero_len[6];
+    char unit[128]; /* what follows another amount (in kind: the quantity): its unit, detail */
+    /* ], "missing": [], then "group", "cap", "pool" (those it is in) and the lists of several
+     * groups and caps; the part from "group" on (end + 16) follows missing data too */
+    char end[640];
+    unsigned short unit_len, end_len;
 } pol_json;
 
 typedef struct cond cond;
