@@ -37,9 +37,32 @@ enum { RV_LIT, RV_PARAM, RV_YEARS_BEFORE_AS_OF, RV_IN_FORCE_FROM, RV_IN_FORCE_TO
  * money field (its whole yuan; the condition then asks for keys >= it). */
 enum { KEY_ANY, KEY_CLAIM_YEAR, KEY_FIELD, KEY_THRESHOLD };
 
+/* Texts of a condition's records kept by value (most reasons repeat: district = 建德市): made
+ * on first use, one for each value of a choice (by_index), else eight that values share by a
+ * hash. Each is for its value and requirement: the as_of and the version of the policy's
+ * parameters and dates. */
+typedef struct cond_kept {
+    struct cond_whole {
+        char *text; /* cap bytes in the policy set's arena */
+        unsigned short len, cap;
+        unsigned short split; /* CSV: where the reasons cell's part ends and the words begin */
+        unsigned short alen;  /* CSV: a record's actual text, kept after its texts (len) */
+        bool ok;
+        int type, tv; /* tv: the record's result (JSON), the language (CSV) */
+        int64_t v;
+        calc_date as_of;
+        unsigned gen;
+        int64_t from, to;
+        const void *pol;
+    } *v;
+    size_t n;
+    bool by_index;
+} cond_kept;
+
 /* The JSON text of a condition's record that does not depend on the profile, made when first
  * written (resultjson.c): its name and field, and its requirement for one as_of and one version
- * of the policy's parameters and dates. Empty when not made (or too long to keep). */
+ * of the policy's parameters and dates. Empty when not made (or too long to keep). With them,
+ * whole records (JSON) and their CSV texts (csvout.c) by value. */
 typedef struct cond_json {
     char head[192]; /* {"name": "…", "field": "…", "actual": */
     char req[320];  /* , "required": "…", "result": " */
@@ -47,21 +70,8 @@ typedef struct cond_json {
     calc_date as_of;
     unsigned gen;
     int64_t from, to;
-    /* whole records of a number, date, yes/no or choice, by value (most reasons repeat:
-     * district = 建德市), each for its value, result and requirement: made on first use, one
-     * for each value of a choice (by_index), else eight that values share by a hash */
-    struct cond_whole {
-        char *text; /* cap bytes in the policy set's arena */
-        unsigned short len, cap;
-        bool ok;
-        int type, tv;
-        int64_t v;
-        calc_date as_of;
-        unsigned gen;
-        int64_t from, to;
-    } *whole;
-    size_t nwhole;
-    bool by_index;
+    cond_kept whole; /* whole records of a number, date, yes/no or choice */
+    cond_kept csv;   /* a record's part of the reasons cell, then its words */
 } cond_json;
 
 /* A policy's result in JSON: the parts that are the same for every profile, made once

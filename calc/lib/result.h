@@ -34,6 +34,11 @@ void crec_field(sbuf *b, const crec *r);
 bool crec_actual(sbuf *b, const crec *r);
 void crec_required(sbuf *b, const crec *r);
 
+/* The slot of a condition's record kept in k whose value is v (its slots made on first use
+ * in a): each value of a choice its own, other values one of eight by a hash; NULL when there
+ * is none for it (resultjson.c). */
+struct cond_whole *cond_kept_slot(cond_kept *k, const crec *c, int64_t v, arena *a);
+
 /* ---- words for people (label.c), lang 0 Chinese, 1 English ---- */
 /* A record's sentence from the schema's labels and the policy's wording: "所属行业：人工智能；
  * 本政策要求：智能制造、新能源、新装备或新材料" — values in their labels and units, never a code,

@@ -54,23 +54,19 @@ static bool whole_key(const crec *c, const cond_json *js, bool plain)
             v->type == T_MONTH || v->type == T_BOOL);
 }
 
-/* The slot of record c's value (its condition's slots made on first use, in a): choices by
- * their index, other values by a hash of it; NULL when there is none for it. */
-static struct cond_whole *whole_slot(const crec *c, cond_json *js, arena *a)
+struct cond_whole *cond_kept_slot(cond_kept *k, const crec *c, int64_t v, arena *a)
 {
-    if (!js->whole) {
+    if (!k->v) {
         const snode *sn = c->c->sn;
         size_t n = sn && sn->type == T_ENUM && sn->en ? sn->en->n : 0;
-        js->by_index = n > 0 && n <= 256;
-        js->nwhole = js->by_index ? n : 8;
-        js->whole = arena_alloc(a, js->nwhole * sizeof *js->whole);
+        k->by_index = n > 0 && n <= 256;
+        k->n = k->by_index ? n : 8;
+        k->v = arena_alloc(a, k->n * sizeof *k->v);
     }
-    if (js->by_index) {
-        uint64_t k = (uint64_t)c->v.u.i;
-        return c->v.type == T_ENUM && k < js->nwhole ? &js->whole[k] : NULL;
-    }
-    uint64_t h = (uint64_t)c->v.u.i * 0x9E3779B97F4A7C15ULL;
-    return &js->whole[c->v.type == T_ENUM ? (size_t)c->v.u.i % 8 : (size_t)(h >> 61) % 8];
+    if (k->by_index)
+        return c->v.type == T_ENUM && (uint64_t)v < k->n ? &k->v[v] : NULL;
+    uint64_t h = (uint64_t)v * 0x9E3779B97F4A7C15ULL;
+    return &k->v[c->v.type == T_ENUM ? (size_t)((uint64_t)v % 8) : (size_t)(h >> 61) % 8];
 }
 
 static bool whole_hit(const crec *c, const struct cond_whole *w)
@@ -114,7 +110,8 @@ static void json_rec(sbuf *b, sbuf *t, const crec *c, bool labels, arena *a)
 {
     cond_json *js = c->c ? c->c->js : NULL;
     bool plain = js && !c->field && (!c->prefix || !c->prefix[0]) && c->name == c->c->name;
-    struct cond_whole *w = !labels && whole_key(c, js, plain) ? whole_slot(c, js, a) : NULL;
+    struct cond_whole *w =
+        !labels && whole_key(c, js, plain) ? cond_kept_slot(&js->whole, c, c->v.u.i, a) : NULL;
     if (w && whole_hit(c, w)) {
         sb_putn(b, w->text, w->len);
         return;
