@@ -87,6 +87,10 @@ typedef struct pol_json {
      * groups and caps; the part from "group" on (end + 16) follows missing data too */
     char end[640];
     unsigned short unit_len, end_len;
+    /* its CSV rows' cells (csvout.c), made on first use: for each status "id,status,kind,",
+     * in each language "title," */
+    char *csv_head[6], *csv_title[2];
+    unsigned short csv_head_len[6], csv_title_len[2];
 } pol_json;
 
 typedef struct cond cond;

@@ -190,6 +190,51 @@ void csv_error_row(sbuf *out, size_t record, unsigned line, const char *msg, con
 
 static const char *const kind_names[] = {"cash", "in_kind", "match"};
 
+/* Writes cells kept in *slot (made from the text of t and kept in e's policy set on first
+ * use). */
+static void kept_cells(sbuf *out, const calc_engine *e, char **slot, unsigned short *len,
+                       sbuf *t)
+{
+    if (!*slot && t->n < 65536) {
+        *slot = arena_strndup((arena *)&e->ps.a, t->p, t->n);
+        *len = (unsigned short)t->n;
+    }
+    if (*slot)
+        sb_putn(out, *slot, *len);
+    else
+        sb_putn(out, t->p, t->n);
+}
+
+/* The cells of policy p's row for status st that are the same for every record: id, status
+ * and kind (at = 0), or its title (at = 1); kept with the policy (pol_json.csv_*). */
+static void policy_cells(sbuf *out, const calc_engine *e, const policy *p, int st, int lang,
+                         int at, sbuf *t)
+{
+    pol_json *j = p->js;
+    char **slot = !j ? NULL : at ? &j->csv_title[lang != 0] : &j->csv_head[st];
+    if (slot && *slot) {
+        sb_putn(out, *slot, at ? j->csv_title_len[lang != 0] : j->csv_head_len[st]);
+        return;
+    }
+    csv_clear(t);
+    if (at) {
+        const char *title = lang ? p->title_en : p->title_zh;
+        csv_text(t, title ? title : "");
+        SB_LIT(t, ",");
+    } else {
+        csv_text(t, p->id);
+        SB_LIT(t, ",");
+        csv_text(t, calc_status_name(st));
+        SB_LIT(t, ",");
+        csv_text(t, kind_names[p->kind]);
+        SB_LIT(t, ",");
+    }
+    if (slot)
+        kept_cells(out, e, slot, at ? &j->csv_title_len[lang != 0] : &j->csv_head_len[st], t);
+    else
+        sb_putn(out, t->p, t->n);
+}
+
 void csv_result_rows(sbuf *out, const calc_engine *e, const calc_result *res, const char *name,
                      int lang)
 {
@@ -247,12 +292,7 @@ void csv_result_rows(sbuf *out, const calc_engine *e, const calc_result *res, co
         const char *last = r->nreason ? r->reason[r->nreason - 1].name : NULL;
         /* the cells of row(), in its order: numbers as they are, text by csv_text */
         sb_putn(out, lead.p, lead.n);
-        csv_text(out, p->id);
-        SB_LIT(out, ",");
-        csv_text(out, calc_status_name(r->status));
-        SB_LIT(out, ",");
-        csv_text(out, kind_names[p->kind]);
-        SB_LIT(out, ",");
+        policy_cells(out, e, p, r->status, lang, 0, &s.t);
         sb_puts(out, calc_money_format(amount, r->amount));
         SB_LIT(out, ",");
         if (p->kind == K_IN_KIND) {
@@ -278,9 +318,7 @@ void csv_result_rows(sbuf *out, const calc_engine *e, const calc_result *res, co
             csv_text(out, r->error ? r->error : "error");
         SB_LIT(out, ",");
         sb_putn(out, named.p, named.n);
-        const char *title = lang ? p->title_en : p->title_zh;
-        csv_text(out, title ? title : "");
-        SB_LIT(out, ",");
+        policy_cells(out, e, p, r->status, lang, 1, &s.t);
         csv_text(out, status_words(r->status, pool_state(e, p, r->status, r->pooled, last), lang));
         SB_LIT(out, ",");
         if (r->pooled)
