@@ -72,6 +72,19 @@ typedef struct cond_json {
     int64_t from, to;
     cond_kept whole; /* whole records of a number, date, yes/no or choice */
     cond_kept csv;   /* a record's part of the reasons cell, then its words */
+    /* CSV: those texts of a record of a number or date around its value, for one language
+     * and requirement — the reasons cell's part [0, cut[0]) value [cut[0], cut[1]), the words
+     * [cut[1], cut[2]) value [cut[2], len); not usable when the value is not in each once */
+    struct cond_tmpl {
+        char *text;
+        unsigned short len, cap, cut[3];
+        bool ok, usable;
+        int type, lang;
+        calc_date as_of;
+        unsigned gen;
+        int64_t from, to;
+        const void *pol;
+    } csv_tmpl;
 } cond_json;
 
 /* A policy's result in JSON: the parts that are the same for every profile, made once

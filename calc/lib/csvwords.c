@@ -211,6 +211,7 @@ void rscratch_free(rscratch *s)
     sb_free(&s->q);
     sb_free(&s->fw);
     sb_free(&s->t);
+    sb_free(&s->m);
 }
 
 /* A record's reason in words, made from its parts (csv_reason_words), not from its sentence
@@ -275,6 +276,81 @@ static bool kept_key(const crec *r, int64_t *v, int *type, size_t *alen)
     return true;
 }
 
+/* The number of times byte c is in s[0, n), and where the first is. */
+static size_t count_byte(const char *s, size_t n, char c, size_t *at)
+{
+    size_t k = 0;
+    for (size_t i = n; i-- > 0;)
+        if (s[i] == c) {
+            k++;
+            *at = i;
+        }
+    return k;
+}
+
+/* Record r's texts (as csv_reason_kept makes them: the reasons cell's part, then from *split
+ * the words) into t from its condition's template (cond_json.csv_tmpl, made when it is not
+ * for this language and requirement): for a record of a number or date of a field that is
+ * neither a choice nor yes/no, whose value the texts hold as it is. False when there is no
+ * template for it. */
+static bool tmpl_texts(sbuf *t, size_t *split, const calc_engine *e, const policy *p,
+                       const crec *r, int lang, rscratch *s)
+{
+    int type = r->v.type;
+    const snode *sn = r->c->sn;
+    if (!(type == T_INT || type == T_MONEY || type == T_DATE || type == T_MONTH) || !sn ||
+        sn->type != type || sn->en)
+        return false;
+    struct cond_tmpl *m = &r->c->js->csv_tmpl;
+    if (!m->ok || m->type != type || m->lang != lang || m->pol != p || m->as_of != r->as_of ||
+        m->gen != p->gen || m->from != p->from || m->to != p->to) {
+        crec x = *r; /* the record with a mark for its value */
+        x.actual = (char *)"\x01";
+        csv_clear(&s->m);
+        csv_reason_part(&s->m, &x, s);
+        size_t rp = s->m.n, at0 = 0, at1 = 0;
+        reason_text(&s->m, e, p, &x, lang, s);
+        m->ok = true;
+        m->usable = count_byte(s->m.p, rp, 1, &at0) == 1 &&
+                    count_byte(s->m.p + rp, s->m.n - rp, 1, &at1) == 1 && s->m.n < 4096;
+        m->type = type;
+        m->lang = lang;
+        m->pol = p;
+        m->as_of = r->as_of;
+        m->gen = p->gen;
+        m->from = p->from;
+        m->to = p->to;
+        if (m->usable) { /* the texts without the marks */
+            size_t n = s->m.n - 2;
+            if (n > m->cap) {
+                size_t cap = n < 256 ? 256 : (n + 63) & ~(size_t)63;
+                m->text = arena_alloc_raw((arena *)&e->ps.a, cap);
+                m->cap = (unsigned short)cap;
+            }
+            at1 += rp;
+            memcpy(m->text, s->m.p, at0);
+            memcpy(m->text + at0, s->m.p + at0 + 1, at1 - at0 - 1);
+            memcpy(m->text + at1 - 1, s->m.p + at1 + 1, s->m.n - at1 - 1);
+            m->cut[0] = (unsigned short)at0;
+            m->cut[1] = (unsigned short)(rp - 1);
+            m->cut[2] = (unsigned short)(at1 - 1);
+            m->len = (unsigned short)n;
+        }
+    }
+    if (!m->usable)
+        return false;
+    csv_clear(&s->a);
+    pval_render(&s->a, &r->v); /* the value as crec_actual gives it */
+    sb_putn(t, m->text, m->cut[0]);
+    sb_putn(t, s->a.p, s->a.n);
+    sb_putn(t, m->text + m->cut[0], m->cut[1] - m->cut[0]);
+    *split = t->n;
+    sb_putn(t, m->text + m->cut[1], m->cut[2] - m->cut[1]);
+    sb_putn(t, s->a.p, s->a.n);
+    sb_putn(t, m->text + m->cut[2], m->len - m->cut[2]);
+    return true;
+}
+
 const struct cond_whole *csv_reason_kept(const calc_engine *e, const policy *p, const crec *r,
                                          int lang, rscratch *s)
 {
@@ -292,9 +368,12 @@ const struct cond_whole *csv_reason_kept(const calc_engine *e, const policy *p, 
         w->alen == alen && (!alen || memcmp(w->text + w->len, r->actual, alen) == 0))
         return w;
     csv_clear(&s->t);
-    csv_reason_part(&s->t, r, s);
-    size_t split = s->t.n;
-    reason_text(&s->t, e, p, r, lang, s);
+    size_t split;
+    if (!tmpl_texts(&s->t, &split, e, p, r, lang, s)) {
+        csv_reason_part(&s->t, r, s);
+        split = s->t.n;
+        reason_text(&s->t, e, p, r, lang, s);
+    }
     size_t n = s->t.n;
     w->ok = false;
     if (n > 4096)

@@ -16,7 +16,7 @@ static inline void csv_clear(sbuf *b)
 /* Scratch for a record's parts: field, actual value, requirement, the field in words, and
  * the texts to keep. */
 typedef struct rscratch {
-    sbuf f, a, q, fw, t;
+    sbuf f, a, q, fw, t, m;
 } rscratch;
 void rscratch_free(rscratch *s);
 
