@@ -47,6 +47,8 @@ typedef struct cond_kept {
         unsigned short len, cap;
         unsigned short split; /* CSV: where the reasons cell's part ends and the words begin */
         unsigned short alen;  /* CSV: a record's actual text, kept after its texts (len) */
+        unsigned char flags;  /* CSV: which of the two texts holds a byte csv_text quotes for
+                               * (1, 4) and a quote (2, 8) */
         bool ok;
         int type, tv; /* tv: the record's result (JSON), the language (CSV) */
         int64_t v;

@@ -235,6 +235,41 @@ static void policy_cells(sbuf *out, const calc_engine *e, const policy *p, int s
         sb_putn(out, t->p, t->n);
 }
 
+/* The cell that joins the kept texts of n reasons (part 0: their parts of the reasons cell,
+ * 1: their words) with sep, written as csv_text writes it; false (nothing written) when one
+ * is not kept, one holds a quote or the first is empty. */
+static bool kept_cell(sbuf *out, const struct cond_whole *const *kept, size_t n, int part,
+                      const char *sep, size_t seplen)
+{
+    bool special = n > 1 && memchr(sep, ';', seplen); /* "; " joins them, "；" does not */
+    for (size_t k = 0; k < n; k++) {
+        if (!kept[k] || (kept[k]->flags >> (2 * part) & 2))
+            return false;
+        special |= kept[k]->flags >> (2 * part) & 1;
+    }
+    if (!n)
+        return true;
+    const char *first = part ? kept[0]->text + kept[0]->split : kept[0]->text;
+    if (!(part ? kept[0]->len - kept[0]->split : kept[0]->split))
+        return false;
+    char c0 = first[0];
+    bool formula = c0 == '=' || c0 == '+' || c0 == '-' || c0 == '@' || c0 == '\t' || c0 == '\r';
+    if (formula || special)
+        sb_puts(out, formula ? "\"'" : "\"");
+    for (size_t k = 0; k < n; k++) {
+        const struct cond_whole *w = kept[k];
+        if (k)
+            sb_putn(out, sep, seplen);
+        if (part)
+            sb_putn(out, w->text + w->split, w->len - w->split);
+        else
+            sb_putn(out, w->text, w->split);
+    }
+    if (formula || special)
+        SB_LIT(out, "\"");
+    return true;
+}
+
 void csv_result_rows(sbuf *out, const calc_engine *e, const calc_result *res, const char *name,
                      int lang)
 {
@@ -271,24 +306,16 @@ void csv_result_rows(sbuf *out, const calc_engine *e, const calc_result *res, co
                 abort();
         }
         for (size_t k = 0; k < r->nreason; k++) {
-            const crec *c = &r->reason[k];
-            if (k)
-                sb_puts(&rs, "; ");
-            kept[k] = csv_reason_kept(e, p, c, lang, &s);
+            kept[k] = csv_reason_kept(e, p, &r->reason[k], lang, &s);
             for (size_t j = 0; kept[k] && j < k; j++)
                 if (kept[j] == kept[k]) /* the slot holds this record's texts now */
                     kept[j] = NULL;
-            if (kept[k])
-                sb_putn(&rs, kept[k]->text, kept[k]->split);
-            else
-                csv_reason_part(&rs, c, &s);
         }
         for (size_t k = 0; p->kind == K_MATCH && k < r->ndetail; k++) {
             if (k)
                 sb_puts(&dt, ";");
             sb_puts(&dt, r->detail[k]);
         }
-        csv_words_of(&w, e, r, lang, &s, kept);
         const char *last = r->nreason ? r->reason[r->nreason - 1].name : NULL;
         /* the cells of row(), in its order: numbers as they are, text by csv_text */
         sb_putn(out, lead.p, lead.n);
@@ -304,7 +331,17 @@ void csv_result_rows(sbuf *out, const calc_engine *e, const calc_result *res, co
         SB_LIT(out, ",");
         csv_text(out, m.p ? m.p : "");
         SB_LIT(out, ",");
-        csv_text(out, rs.p ? rs.p : "");
+        if (!kept_cell(out, kept, r->nreason, 0, "; ", 2)) {
+            for (size_t k = 0; k < r->nreason; k++) {
+                if (k)
+                    sb_puts(&rs, "; ");
+                if (kept[k])
+                    sb_putn(&rs, kept[k]->text, kept[k]->split);
+                else
+                    csv_reason_part(&rs, &r->reason[k], &s);
+            }
+            csv_text(out, rs.p ? rs.p : "");
+        }
         SB_LIT(out, ",");
         csv_text(out, dt.p ? dt.p : "");
         SB_LIT(out, ",");
@@ -324,7 +361,12 @@ void csv_result_rows(sbuf *out, const calc_engine *e, const calc_result *res, co
         if (r->pooled)
             sb_puts(out, calc_money_format(before_pool, r->amount_before_pool));
         SB_LIT(out, ",");
-        csv_text(out, w.p ? w.p : "");
+        /* the words: the reasons' alone when nothing follows them */
+        bool only = !r->nmissing && r->status != ST_SUPERSEDED && r->status != ST_ERROR;
+        if (!only || !kept_cell(out, kept, r->nreason, 1, lang ? "; " : "；", lang ? 2 : 3)) {
+            csv_words_of(&w, e, r, lang, &s, kept);
+            csv_text(out, w.p ? w.p : "");
+        }
         SB_LIT(out, "\r\n");
     }
     sb_free(&m);

@@ -386,6 +386,10 @@ const struct cond_whole *csv_reason_kept(const calc_engine *e, const policy *p, 
     memcpy(w->text, s->t.p, n);
     if (alen)
         memcpy(w->text + n, r->actual, alen);
+    const char *q = s->t.p, *quoted = ",;\"\t\r\n"; /* what csv_text quotes for */
+    w->flags = (unsigned char)((strcspn(q, quoted) < split) | (memchr(q, '"', split) ? 2 : 0) |
+                               (strcspn(q + split, quoted) < n - split ? 4 : 0) |
+                               (memchr(q + split, '"', n - split) ? 8 : 0));
     w->len = (unsigned short)n;
     w->split = (unsigned short)split;
     w->alen = (unsigned short)alen;
