@@ -54,19 +54,14 @@ static bool whole_key(const crec *c, const cond_json *js, bool plain)
             v->type == T_MONTH || v->type == T_BOOL);
 }
 
-struct cond_whole *cond_kept_slot(cond_kept *k, const crec *c, int64_t v, arena *a)
+/* The slots of k, for the values of record c's condition (cond_kept_slot). */
+void cond_kept_make(cond_kept *k, const crec *c, arena *a)
 {
-    if (!k->v) {
-        const snode *sn = c->c->sn;
-        size_t n = sn && sn->type == T_ENUM && sn->en ? sn->en->n : 0;
-        k->by_index = n > 0 && n <= 256;
-        k->n = k->by_index ? n : 8;
-        k->v = arena_alloc(a, k->n * sizeof *k->v);
-    }
-    if (k->by_index)
-        return c->v.type == T_ENUM && (uint64_t)v < k->n ? &k->v[v] : NULL;
-    uint64_t h = (uint64_t)v * 0x9E3779B97F4A7C15ULL;
-    return &k->v[c->v.type == T_ENUM ? (size_t)((uint64_t)v % 8) : (size_t)(h >> 61) % 8];
+    const snode *sn = c->c->sn;
+    size_t n = sn && sn->type == T_ENUM && sn->en ? sn->en->n : 0;
+    k->by_index = n > 0 && n <= 256;
+    k->n = k->by_index ? n : 8;
+    k->v = arena_alloc(a, k->n * sizeof *k->v);
 }
 
 static bool whole_hit(const crec *c, const struct cond_whole *w)
