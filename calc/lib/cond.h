@@ -93,13 +93,15 @@ typedef struct cond_json {
  * (resultjson.c). ok: made; fit: every part fitted (else each result is written in full). */
 typedef struct pol_json {
     bool ok, fit;
-    /* for each status: {"policy": "…", "status": "…", "kind": "…", "amount":  (lead_len),
-     * then what follows an amount of "0.00" up to the reasons or the quantity (zero_len) */
+    /* for each status: , {"policy": "…", "status": "…", "kind": "…", "amount":  (lead_len;
+     * the first result from lead + 2), then what follows an amount of "0.00" up to the reasons
+     * or the quantity (zero_len) */
     char lead[6][256];
     unsigned short lead_len[6], zero_len[6];
     char unit[128]; /* what follows another amount (in kind: the quantity): its unit, detail */
     /* ], "missing": [], then "group", "cap", "pool" (those it is in) and the lists of several
-     * groups and caps; the part from "group" on (end + 16) follows missing data too */
+     * groups and caps; the part from "group" on (end + 16) follows missing data too; the
+     * result's closing brace after end_len, for a result that has nothing more */
     char end[640];
     unsigned short unit_len, end_len;
     /* its CSV rows' cells (csvout.c), made on first use: for each status "id,status,kind,",

@@ -255,9 +255,9 @@ static bool pol_fixed(const polset *ps, const policy *p)
     else
         LIT(&unit, ", \"quantity\": null, \"unit\": null, \"detail\": null, \"reasons\": [");
     fit &= keep(j->unit, &j->unit_len, sizeof j->unit, unit.p, unit.n);
-    for (int st = 0; st < 6; st++) {
+    for (int st = 0; st < 6; st++) { /* after the ", " that follows an earlier result */
         t.n = 0;
-        LIT(&t, "{\"policy\": ");
+        LIT(&t, ", {\"policy\": ");
         sb_json_str(&t, p->id);
         LIT(&t, ", \"status\": \"");
         sb_putn(&t, calc_status_name(st), status_len[st]);
@@ -289,7 +289,11 @@ static bool pol_fixed(const polset *ps, const policy *p)
         sb_json_str(&t, ps->pool[p->pool].name);
     }
     multi_names(&t, ps, p);
-    fit &= keep(j->end, &j->end_len, sizeof j->end, t.p, t.n);
+    LIT(&t, "}"); /* when nothing follows */
+    if (keep(j->end, &j->end_len, sizeof j->end, t.p, t.n))
+        j->end_len--; /* without it */
+    else
+        fit = false;
     sb_free(&t);
     sb_free(&unit);
     j->fit = fit;
@@ -321,16 +325,17 @@ void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc_result
             fwrite(b->p, 1, b->n, sink);
             b->n = 0;
         }
-        if (i)
-            LIT(b, ", ");
         bool fixed = pol_fixed(ps, p);
+        if (i && !fixed)
+            LIT(b, ", ");
         if (fixed) {
             const pol_json *j = p->js;
-            const char *lead = j->lead[r->status];
+            size_t from = i ? 0 : 2; /* the first result without the ", " before it */
+            const char *lead = j->lead[r->status] + from;
             if (r->amount == 0) { /* most results: the amount and what follows it made */
-                sb_putn(b, lead, j->zero_len[r->status]);
+                sb_putn(b, lead, j->zero_len[r->status] - from);
             } else {
-                sb_putn(b, lead, j->lead_len[r->status]);
+                sb_putn(b, lead, j->lead_len[r->status] - from);
                 json_money(b, r->amount);
                 if (p->kind == K_IN_KIND)
                     LIT(b, ", \"quantity\": ");
@@ -377,8 +382,13 @@ void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc_result
             json_rec(b, &scratch, &r->reason[k], conds, cache);
         }
         bool plain_end = fixed && !r->nmissing && r->status != ST_SUPERSEDED && !r->capped;
+        /* and nothing after it: the closing brace too */
+        bool closed = plain_end && !r->ncap_steps && !ps->schema.history && !conds &&
+                      r->status != ST_ERROR && !explain && !r->to_qualify && !r->pooled;
         if (plain_end) { /* no missing data, superseded or capped: the end is the policy's */
-            sb_putn(b, p->js->end, p->js->end_len);
+            sb_putn(b, p->js->end, p->js->end_len + closed);
+            if (closed)
+                continue;
         } else {
             LIT(b, "], \"missing\": [");
             for (size_t k = 0; k < r->nmissing; k++) {
