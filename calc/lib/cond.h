@@ -37,9 +37,34 @@ enum { RV_LIT, RV_PARAM, RV_YEARS_BEFORE_AS_OF, RV_IN_FORCE_FROM, RV_IN_FORCE_TO
  * money field (its whole yuan; the condition then asks for keys >= it). */
 enum { KEY_ANY, KEY_CLAIM_YEAR, KEY_FIELD, KEY_THRESHOLD };
 
+/* Texts of a condition's records kept by value (most reasons repeat: district = 建德市): made
+ * on first use, one for each value of a choice (by_index), else eight that values share by a
+ * hash. Each is for its value and requirement: the as_of and the version of the policy's
+ * parameters and dates. */
+typedef struct cond_kept {
+    struct cond_whole {
+        char *text; /* cap bytes in the policy set's arena */
+        unsigned short len, cap;
+        unsigned short split; /* CSV: where the reasons cell's part ends and the words begin */
+        unsigned short alen;  /* CSV: a record's actual text, kept after its texts (len) */
+        unsigned char flags;  /* CSV: which of the two texts holds a byte csv_text quotes for
+                               * (1, 4) and a quote (2, 8) */
+        bool ok;
+        int type, tv; /* tv: the record's result (JSON), the language (CSV) */
+        int64_t v;
+        calc_date as_of;
+        unsigned gen;
+        int64_t from, to;
+        const void *pol;
+    } *v;
+    size_t n;
+    bool by_index;
+} cond_kept;
+
 /* The JSON text of a condition's record that does not depend on the profile, made when first
  * written (resultjson.c): its name and field, and its requirement for one as_of and one version
- * of the policy's parameters and dates. Empty when not made (or too long to keep). */
+ * of the policy's parameters and dates. Empty when not made (or too long to keep). With them,
+ * whole records (JSON) and their CSV texts (csvout.c) by value. */
 typedef struct cond_json {
     char head[192]; /* {"name": "…", "field": "…", "actual": */
     char req[320];  /* , "required": "…", "result": " */
@@ -47,29 +72,42 @@ typedef struct cond_json {
     calc_date as_of;
     unsigned gen;
     int64_t from, to;
-    /* whole records of a number, date, yes/no or choice, by value (most reasons repeat:
-     * district = 建德市), each for its value, result and requirement */
-    struct cond_whole {
-        char text[576];
-        unsigned short len;
-        bool ok;
-        int type, tv;
-        int64_t v;
+    cond_kept whole; /* whole records of a number, date, yes/no or choice */
+    cond_kept csv;   /* a record's part of the reasons cell, then its words */
+    /* CSV: those texts of a record of a number or date around its value, for one language
+     * and requirement — the reasons cell's part [0, cut[0]) value [cut[0], cut[1]), the words
+     * [cut[1], cut[2]) value [cut[2], len); not usable when the value is not in each once */
+    struct cond_tmpl {
+        char *text;
+        unsigned short len, cap, cut[3];
+        bool ok, usable;
+        int type, lang;
         calc_date as_of;
         unsigned gen;
         int64_t from, to;
-    } whole[8];
+        const void *pol;
+    } csv_tmpl;
 } cond_json;
 
 /* A policy's result in JSON: the parts that are the same for every profile, made once
  * (resultjson.c). ok: made; fit: every part fitted (else each result is written in full). */
 typedef struct pol_json {
     bool ok, fit;
-    char head[160]; /* {"policy": "…", "status": " */
-    char kind[48];  /* ", "kind": "…", "amount": */
-    char unit[96];  /* in kind: , "unit": "…", "detail": ; else , "quantity": null, … */
-    char tail[320]; /* , "group": "…", "cap": "…", "pool": "…" (those it is in) */
-    unsigned short head_len, kind_len, unit_len, tail_len;
+    /* for each status: , {"policy": "…", "status": "…", "kind": "…", "amount":  (lead_len;
+     * the first result from lead + 2), then what follows an amount of "0.00" up to the reasons
+     * or the quantity (zero_len) */
+    char lead[6][256];
+    unsigned short lead_len[6], zero_len[6];
+    char unit[128]; /* what follows another amount (in kind: the quantity): its unit, detail */
+    /* ], "missing": [], then "group", "cap", "pool" (those it is in) and the lists of several
+     * groups and caps; the part from "group" on (end + 16) follows missing data too; the
+     * result's closing brace after end_len, for a result that has nothing more */
+    char end[640];
+    unsigned short unit_len, end_len;
+    /* its CSV rows' cells (csvout.c), made on first use: for each status "id,status,kind,",
+     * in each language "title," */
+    char *csv_head[6], *csv_title[2];
+    unsigned short csv_head_len[6], csv_title_len[2];
 } pol_json;
 
 typedef struct cond cond;

@@ -4,9 +4,9 @@
  * tree (allocate, and every workbook, which is made from the lines once the summary is known),
  * the same cells either way. Besides the codes machines read (status, policy id, amounts),
  * a row says in words what a person reads: the enterprise's name, the policy's title, the
- * status (and what a budget pool did to the claim) and the reasons, in the output's language.
- * It formats; it never reads or writes a file. */
-#include "batch.h"
+ * status (and what a budget pool did to the claim) and the reasons, in the output's language
+ * (the reasons' words are csvwords.c's). It formats; it never reads or writes a file. */
+#include "csvwords.h"
 #include "xlsxout.h"
 
 #include <stdlib.h>
@@ -20,10 +20,21 @@
  * single quote in front, as OWASP advises, so that it shows as the text it is. */
 void csv_text(sbuf *b, const char *s)
 {
-    bool formula = strchr("=+-@\t\r", s[0]) && s[0];
-    if (!formula && !s[strcspn(s, ",;\"\t\r\n")]) {
-        sb_puts(b, s);
-        return;
+    /* what ends a run of text that needs no quotes: the end, or a byte that quotes it */
+    static const unsigned char stop[256] = {
+        [0] = 1, [','] = 1, [';'] = 1, ['"'] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 1};
+    unsigned char c0 = (unsigned char)s[0];
+    bool formula = c0 == '=' || c0 == '+' || c0 == '-' || c0 == '@' || c0 == '\t' || c0 == '\r';
+    if (!formula) {
+        size_t n = 0;
+        while (n < 16 && !stop[(unsigned char)s[n]]) /* most cells are short */
+            n++;
+        if (n == 16)
+            n += strcspn(s + 16, ",;\"\t\r\n");
+        if (!s[n]) {
+            sb_putn(b, s, n);
+            return;
+        }
     }
     sb_puts(b, formula ? "\"'" : "\"");
     for (const char *q = s;;) {
@@ -97,14 +108,6 @@ static void row(sbuf *out, const char *const cell_text[NCOL])
     }
 }
 
-/* A failed condition in the reasons cell: its name, and [field=actual] when it has a field. */
-static void reason(sbuf *out, const char *name, const char *field, const char *actual)
-{
-    sb_puts(out, name);
-    if (field[0])
-        sb_printf(out, " [%s=%s]", field, actual);
-}
-
 /* ---- words ---- */
 
 /* What a budget pool did to a claim (pools.c): nothing, a pro-rata share, the first-come
@@ -150,209 +153,6 @@ static const char *unit_words(const char *unit, int lang)
                                                                         : unit;
 }
 
-/* The condition named name among p's, at any depth, or NULL. */
-static const cond *find_cond(const cond *c, size_t n, const char *name)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (c[i].name && strcmp(c[i].name, name) == 0)
-            return &c[i];
-        const cond *s = c[i].sub ? find_cond(c[i].sub, c[i].n, name) : NULL;
-        if (s)
-            return s;
-    }
-    return NULL;
-}
-
-/* A field as a person names it: its label, and for a list item the list's label and the
- * item's number ("门店第2项·门店类型", "stores 2: kind"); the path when the schema has no
- * such field. sn gets the field's node, or NULL. */
-static void field_words(sbuf *b, const calc_engine *e, const char *field, int lang,
-                        const snode **sn)
-{
-    char path[256];
-    schema_item_path(path, sizeof path, field);
-    *sn = schema_resolve(e->ps.schema.root, path);
-    const char *br = strchr(field, '[');
-    if (!*sn) {
-        sb_puts(b, field);
-        return;
-    }
-    if (br) {
-        char list[256];
-        snprintf(list, sizeof list, "%.*s", (int)(br - field), field);
-        const snode *ln = schema_resolve(e->ps.schema.root, list);
-        long k = strtol(br + 1, NULL, 10);
-        if (ln && ln->item == *sn && !strchr(br, '.')) { /* the item itself: "awards[3]" */
-            if (lang)
-                sb_printf(b, "%s %ld", snode_label(ln, 1), k + 1);
-            else
-                sb_printf(b, "%s第%ld条", snode_label(ln, 0), k + 1);
-            return;
-        }
-        if (lang)
-            sb_printf(b, "%s %ld: ", ln ? snode_label(ln, 1) : list, k + 1);
-        else
-            sb_printf(b, "%s第%ld项·", ln ? snode_label(ln, 0) : list, k + 1);
-    }
-    sb_puts(b, snode_label(*sn, lang));
-}
-
-/* A value of field sn as a person reads it: an enum value's label, yes or no for a boolean,
- * a count of list items in the language. */
-/* A ledger entry as a failed ledger condition gives it ("qt25-high-tech, year 2024, key
- * 2024-04-15, amount 200,000.00", book 2 §1.7) in words: "2024年度 ¥200,000.00（2024-04-15）";
- * false when the text is not of that form. */
-static bool ledger_entry_words(sbuf *b, const char *t, int lang)
-{
-    const char *y = strstr(t, ", year "), *k = y ? strstr(y, ", key ") : NULL;
-    const char *a = k ? strstr(k, ", amount ") : NULL;
-    if (!a)
-        return false;
-    y += strlen(", year ");
-    int yl = (int)(k - y);
-    k += strlen(", key ");
-    int kl = (int)(a - k);
-    a += strlen(", amount ");
-    if (lang)
-        sb_printf(b, "year %.*s, ¥%s (%.*s)", yl, y, a, kl, k);
-    else
-        sb_printf(b, "%.*s年度 ¥%s（%.*s）", yl, y, a, kl, k);
-    return true;
-}
-
-static void value_words(sbuf *b, const snode *sn, const char *v, size_t len, int lang)
-{
-    char t[256];
-    if (len >= sizeof t) { /* no code, label or count is that long: the text as it is */
-        sb_putn(b, v, len);
-        return;
-    }
-    snprintf(t, sizeof t, "%.*s", (int)len, v);
-    if (sn && sn->parent && sn->parent->type == T_LIST && sn->parent->from_records &&
-        ledger_entry_words(b, t, lang))
-        return;
-    int k = sn && sn->en ? enum_index(sn->en, t) : -1;
-    const char *items = strstr(t, " item");
-    if (k >= 0)
-        sb_puts(b, enum_label_lang(sn->en, k, lang));
-    else if (sn && sn->type == T_BOOL && (strcmp(t, "true") == 0 || strcmp(t, "false") == 0))
-        sb_puts(b, t[0] == 't' ? (lang ? "yes" : "是") : (lang ? "no" : "否"));
-    else if (!lang && items && (strcmp(items, " item") == 0 || strcmp(items, " items") == 0))
-        sb_printf(b, "%.*s 项", (int)(items - t), t);
-    else
-        sb_puts(b, t);
-}
-
-/* A requirement (">= 1000000.00", "one of ai, it") in words, its values as value_words. */
-static void required_words(sbuf *b, const snode *sn, const char *req, int lang)
-{
-    static const struct { const char *op, *zh, *en; } ops[] = {
-        {">= ", "不低于 ", "at least "}, {"<= ", "不高于 ", "at most "},
-        {"> ", "高于 ", "more than "},   {"< ", "低于 ", "less than "},
-        {"= ", "", ""},                  {"one of ", "", "one of "}};
-    const char *rest = req;
-    bool list = false;
-    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
-        if (strncmp(req, ops[i].op, strlen(ops[i].op)) == 0) {
-            sb_puts(b, lang ? ops[i].en : ops[i].zh);
-            rest = req + strlen(ops[i].op);
-            list = i == 5;
-            break;
-        }
-    for (const char *p = rest;;) {
-        size_t n = list ? strcspn(p, ",") : strlen(p);
-        value_words(b, sn, p, n, lang);
-        if (!list || !p[n])
-            break;
-        sb_puts(b, lang ? ", " : "、");
-        p += n + 1 + (p[n + 1] == ' ');
-    }
-    if (list && !lang)
-        sb_puts(b, "之一");
-}
-
-/* A failed condition in words, for the reasons_text column and the workbook's 原因: a pool's
- * reason with its pool's description; the author's Chinese wording of the condition with the
- * actual value; else the field's label, the actual value and what is required. Both kinds of
- * rows (from a result, from a line's tree) come here with the same texts, so that they give
- * the same words. */
-static void reason_words(sbuf *b, const calc_engine *e, const policy *p, const char *name,
-                         const char *field, const char *actual, const char *required, int lang)
-{
-    if (strcmp(name, "pool exhausted") == 0 || strncmp(name, "pool share", 10) == 0) {
-        const char *desc = field;
-        for (size_t i = 0; !lang && i < e->ps.npool; i++)
-            if (strcmp(e->ps.pool[i].name, field) == 0 && e->ps.pool[i].zh)
-                desc = e->ps.pool[i].zh;
-        if (name[5] == 'e')
-            sb_printf(b, lang ? "pool %s exhausted" : "资金池已用完：%s", desc);
-        else
-            sb_printf(b, lang ? "pro-rata share of pool %s floored to 0.00"
-                              : "按比例分配后份额为零：%s", desc);
-        return;
-    }
-    const cond *c = p->ncond ? find_cond(p->conds, p->ncond, name) : NULL;
-    const snode *sn = NULL;
-    sbuf f = {0};
-    if (field[0])
-        field_words(&f, e, field, lang, &sn);
-    if (!lang && c && c->zh) {
-        sb_puts(b, c->zh);
-        if (actual) {
-            sb_puts(b, "（实际：");
-            value_words(b, sn, actual, strlen(actual), lang);
-            sb_puts(b, "）");
-        }
-    } else if (lang && c && c->en && COND_COMPUTED(c->op)) {
-        /* a computed condition (book 2): its requirement is the author's words, not a formula */
-        sb_printf(b, "%s: ", f.p ? f.p : field);
-        if (actual)
-            value_words(b, sn, actual, strlen(actual), lang);
-        else
-            sb_puts(b, "not given");
-        sb_printf(b, ", required %s", c->en);
-    } else if (field[0]) {
-        sb_puts(b, f.p);
-        sb_puts(b, lang ? ": " : "：实际 ");
-        if (actual)
-            value_words(b, sn, actual, strlen(actual), lang);
-        else
-            sb_puts(b, lang ? "not given" : "未提供");
-        sb_puts(b, lang ? ", required " : "，要求 ");
-        required_words(b, sn, required, lang);
-    } else
-        sb_puts(b, name);
-    sb_free(&f);
-}
-
-/* Missing data in words: "需补充：研发费用、所属行业". */
-static void missing_words(sbuf *b, const calc_engine *e, const char *const *paths, size_t n,
-                          int lang)
-{
-    for (size_t k = 0; k < n; k++) {
-        const snode *sn;
-        sb_puts(b, k ? (lang ? ", " : "、") : (lang ? "to provide: " : "需补充："));
-        field_words(b, e, paths[k], lang, &sn);
-    }
-}
-
-/* A record's reason in words, made from its parts (reason_words), not from its sentence
- * (crec_label): `calc allocate` makes the same rows from result lines, which carry no sentence
- * without --explain, and batch's and allocate's CSV must be the same bytes. */
-static void reason_text(sbuf *b, const calc_engine *e, const policy *p, const crec *r, int lang)
-{
-    sbuf f = {0}, a = {0}, q = {0};
-    if (r->field || (r->c && r->c->field))
-        crec_field(&f, r);
-    bool has = crec_actual(&a, r);
-    crec_required(&q, r);
-    reason_words(b, e, p, r->name ? r->name : "", f.p ? f.p : "", has ? (a.p ? a.p : "") : NULL,
-                 q.p ? q.p : "", lang);
-    sb_free(&f);
-    sb_free(&a);
-    sb_free(&q);
-}
-
 static const char *text(const value *m, const char *key)
 {
     const value *v = map_get(m, key);
@@ -364,8 +164,11 @@ static void reason_text_tree(sbuf *b, const calc_engine *e, const policy *p, con
                              int lang)
 {
     const value *act = map_get(r, "actual");
-    reason_words(b, e, p, text(r, "name"), text(r, "field"),
-                 act && act->type == V_SCALAR ? act->str : NULL, text(r, "required"), lang);
+    sbuf fw = {0};
+    csv_reason_words(b, e, p, text(r, "name"), text(r, "field"),
+                     act && act->type == V_SCALAR ? act->str : NULL, text(r, "required"), lang,
+                     &fw);
+    sb_free(&fw);
 }
 
 /* ---- invalid records ---- */
@@ -387,106 +190,193 @@ void csv_error_row(sbuf *out, size_t record, unsigned line, const char *msg, con
 
 static const char *const kind_names[] = {"cash", "in_kind", "match"};
 
-/* Empties b for the next cell, keeping its memory. */
-static void clear(sbuf *b)
+/* Writes cells kept in *slot (made from the text of t and kept in e's policy set on first
+ * use). */
+static void kept_cells(sbuf *out, const calc_engine *e, char **slot, unsigned short *len,
+                       sbuf *t)
 {
-    b->n = 0;
-    if (b->p)
-        b->p[0] = 0;
+    if (!*slot && t->n < 65536) {
+        *slot = arena_strndup((arena *)&e->ps.a, t->p, t->n);
+        *len = (unsigned short)t->n;
+    }
+    if (*slot)
+        sb_putn(out, *slot, *len);
+    else
+        sb_putn(out, t->p, t->n);
 }
 
-void result_words(sbuf *w, const calc_engine *e, const pres *r, int lang)
+/* The cells of policy p's row for status st that are the same for every record: id, status
+ * and kind (at = 0), or its title (at = 1); kept with the policy (pol_json.csv_*). */
+static void policy_cells(sbuf *out, const calc_engine *e, const policy *p, int st, int lang,
+                         int at, sbuf *t)
 {
-    const policy *p = &e->ps.pol[r->policy];
-    for (size_t k = 0; k < r->nreason; k++) {
+    pol_json *j = p->js;
+    char **slot = !j ? NULL : at ? &j->csv_title[lang != 0] : &j->csv_head[st];
+    if (slot && *slot) {
+        sb_putn(out, *slot, at ? j->csv_title_len[lang != 0] : j->csv_head_len[st]);
+        return;
+    }
+    csv_clear(t);
+    if (at) {
+        const char *title = lang ? p->title_en : p->title_zh;
+        csv_text(t, title ? title : "");
+        SB_LIT(t, ",");
+    } else {
+        csv_text(t, p->id);
+        SB_LIT(t, ",");
+        csv_text(t, calc_status_name(st));
+        SB_LIT(t, ",");
+        csv_text(t, kind_names[p->kind]);
+        SB_LIT(t, ",");
+    }
+    if (slot)
+        kept_cells(out, e, slot, at ? &j->csv_title_len[lang != 0] : &j->csv_head_len[st], t);
+    else
+        sb_putn(out, t->p, t->n);
+}
+
+/* The cell that joins the kept texts of n reasons (part 0: their parts of the reasons cell,
+ * 1: their words) with sep, written as csv_text writes it; false (nothing written) when one
+ * is not kept, one holds a quote or the first is empty. */
+static bool kept_cell(sbuf *out, const struct cond_whole *const *kept, size_t n, int part,
+                      const char *sep, size_t seplen)
+{
+    bool special = n > 1 && memchr(sep, ';', seplen); /* "; " joins them, "；" does not */
+    for (size_t k = 0; k < n; k++) {
+        if (!kept[k] || (kept[k]->flags >> (2 * part) & 2))
+            return false;
+        special |= kept[k]->flags >> (2 * part) & 1;
+    }
+    if (!n)
+        return true;
+    const char *first = part ? kept[0]->text + kept[0]->split : kept[0]->text;
+    if (!(part ? kept[0]->len - kept[0]->split : kept[0]->split))
+        return false;
+    char c0 = first[0];
+    bool formula = c0 == '=' || c0 == '+' || c0 == '-' || c0 == '@' || c0 == '\t' || c0 == '\r';
+    if (formula || special)
+        sb_puts(out, formula ? "\"'" : "\"");
+    for (size_t k = 0; k < n; k++) {
+        const struct cond_whole *w = kept[k];
         if (k)
-            sb_puts(w, lang ? "; " : "；");
-        reason_text(w, e, p, &r->reason[k], lang);
+            sb_putn(out, sep, seplen);
+        if (part)
+            sb_putn(out, w->text + w->split, w->len - w->split);
+        else
+            sb_putn(out, w->text, w->split);
     }
-    if (r->nmissing) {
-        if (r->nreason)
-            sb_puts(w, lang ? "; " : "；");
-        missing_words(w, e, (const char *const *)r->missing, r->nmissing, lang);
-    }
-    if (r->status == ST_SUPERSEDED) {
-        int s = policy_index(&e->ps, r->superseded_by);
-        const char *t = s < 0 ? r->superseded_by : lang ? e->ps.pol[s].title_en
-                                                         : e->ps.pol[s].title_zh;
-        sb_printf(w, lang ? "the higher %s is granted instead" : "就高不重复：改按“%s”", t);
-    }
-    if (r->status == ST_ERROR)
-        sb_puts(w, r->error ? r->error : "error");
+    if (formula || special)
+        SB_LIT(out, "\"");
+    return true;
 }
 
 void csv_result_rows(sbuf *out, const calc_engine *e, const calc_result *res, const char *name,
                      int lang)
 {
-    char date[16], amount[40], quantity[32], before_cap[40], before_pool[40];
+    char date[16], amount[40], before_cap[40], before_pool[40];
     calc_date_format(date, res->as_of);
-    sbuf m = {0}, rs = {0}, dt = {0}, f = {0}, a = {0}, w = {0};
+    sbuf m = {0}, rs = {0}, dt = {0}, w = {0};
+    rscratch s = {0};
+    /* the cells of every row of the record: its id and date, and its name */
+    sbuf lead = {0}, named = {0};
+    const struct cond_whole **kept = NULL; /* the reasons' kept texts */
+    size_t nkept = 0;
+    csv_text(&lead, res->profile_id ? res->profile_id : "");
+    SB_LIT(&lead, ",");
+    csv_text(&lead, date);
+    SB_LIT(&lead, ",");
+    csv_text(&named, name ? name : "");
+    SB_LIT(&named, ",");
     for (size_t i = 0; i < res->n; i++) {
         const pres *r = &res->r[i];
         const policy *p = &e->ps.pol[r->policy];
-        clear(&m);
-        clear(&rs);
-        clear(&dt);
-        clear(&w);
+        csv_clear(&m);
+        csv_clear(&rs);
+        csv_clear(&dt);
+        csv_clear(&w);
         for (size_t k = 0; k < r->nmissing; k++) {
             if (k)
                 sb_puts(&m, ";");
             sb_puts(&m, r->missing[k]);
         }
+        if (r->nreason > nkept) {
+            nkept = r->nreason * 2;
+            kept = realloc(kept, nkept * sizeof *kept);
+            if (!kept)
+                abort();
+        }
         for (size_t k = 0; k < r->nreason; k++) {
-            const crec *c = &r->reason[k];
-            clear(&f);
-            clear(&a);
-            if (c->field || (c->c && c->c->field))
-                crec_field(&f, c);
-            crec_actual(&a, c);
-            if (k)
-                sb_puts(&rs, "; ");
-            reason(&rs, c->name ? c->name : "", f.p ? f.p : "", a.p ? a.p : "");
+            kept[k] = csv_reason_kept(e, p, &r->reason[k], lang, &s);
+            for (size_t j = 0; kept[k] && j < k; j++)
+                if (kept[j] == kept[k]) /* the slot holds this record's texts now */
+                    kept[j] = NULL;
         }
         for (size_t k = 0; p->kind == K_MATCH && k < r->ndetail; k++) {
             if (k)
                 sb_puts(&dt, ";");
             sb_puts(&dt, r->detail[k]);
         }
-        result_words(&w, e, r, lang);
         const char *last = r->nreason ? r->reason[r->nreason - 1].name : NULL;
-        snprintf(quantity, sizeof quantity, "%lld", (long long)r->quantity);
-        const char *c[NCOL] = {
-            [COL_PROFILE] = res->profile_id,
-            [COL_AS_OF] = date,
-            [COL_POLICY] = p->id,
-            [COL_STATUS] = calc_status_name(r->status),
-            [COL_KIND] = kind_names[p->kind],
-            [COL_AMOUNT] = calc_money_format(amount, r->amount),
-            [COL_QUANTITY] = p->kind == K_IN_KIND ? quantity : NULL,
-            [COL_UNIT] = p->kind == K_IN_KIND ? p->unit : NULL,
-            [COL_MISSING] = m.p,
-            [COL_REASONS] = rs.p,
-            [COL_DETAIL] = dt.p,
-            [COL_SUPERSEDED_BY] = r->status == ST_SUPERSEDED ? r->superseded_by : NULL,
-            [COL_BEFORE_CAP] = r->capped ? calc_money_format(before_cap, r->amount_before_cap)
-                                         : NULL,
-            [COL_ERROR] = r->status == ST_ERROR ? (r->error ? r->error : "error") : NULL,
-            [COL_NAME] = name,
-            [COL_TITLE] = lang ? p->title_en : p->title_zh,
-            [COL_STATUS_TEXT] = status_words(r->status, pool_state(e, p, r->status, r->pooled,
-                                                                   last), lang),
-            [COL_BEFORE_POOL] = r->pooled ? calc_money_format(before_pool, r->amount_before_pool)
-                                          : NULL,
-            [COL_REASONS_TEXT] = w.p,
-        };
-        row(out, c);
+        /* the cells of row(), in its order: numbers as they are, text by csv_text */
+        sb_putn(out, lead.p, lead.n);
+        policy_cells(out, e, p, r->status, lang, 0, &s.t);
+        sb_puts(out, calc_money_format(amount, r->amount));
+        SB_LIT(out, ",");
+        if (p->kind == K_IN_KIND) {
+            sb_int(out, (long long)r->quantity);
+            SB_LIT(out, ",");
+            csv_text(out, p->unit ? p->unit : "");
+        } else
+            SB_LIT(out, ",");
+        SB_LIT(out, ",");
+        csv_text(out, m.p ? m.p : "");
+        SB_LIT(out, ",");
+        if (!kept_cell(out, kept, r->nreason, 0, "; ", 2)) {
+            for (size_t k = 0; k < r->nreason; k++) {
+                if (k)
+                    sb_puts(&rs, "; ");
+                if (kept[k])
+                    sb_putn(&rs, kept[k]->text, kept[k]->split);
+                else
+                    csv_reason_part(&rs, &r->reason[k], &s);
+            }
+            csv_text(out, rs.p ? rs.p : "");
+        }
+        SB_LIT(out, ",");
+        csv_text(out, dt.p ? dt.p : "");
+        SB_LIT(out, ",");
+        if (r->status == ST_SUPERSEDED && r->superseded_by)
+            csv_text(out, r->superseded_by);
+        SB_LIT(out, ",");
+        if (r->capped)
+            sb_puts(out, calc_money_format(before_cap, r->amount_before_cap));
+        SB_LIT(out, ",");
+        if (r->status == ST_ERROR)
+            csv_text(out, r->error ? r->error : "error");
+        SB_LIT(out, ",");
+        sb_putn(out, named.p, named.n);
+        policy_cells(out, e, p, r->status, lang, 1, &s.t);
+        csv_text(out, status_words(r->status, pool_state(e, p, r->status, r->pooled, last), lang));
+        SB_LIT(out, ",");
+        if (r->pooled)
+            sb_puts(out, calc_money_format(before_pool, r->amount_before_pool));
+        SB_LIT(out, ",");
+        /* the words: the reasons' alone when nothing follows them */
+        bool only = !r->nmissing && r->status != ST_SUPERSEDED && r->status != ST_ERROR;
+        if (!only || !kept_cell(out, kept, r->nreason, 1, lang ? "; " : "；", lang ? 2 : 3)) {
+            csv_words_of(&w, e, r, lang, &s, kept);
+            csv_text(out, w.p ? w.p : "");
+        }
+        SB_LIT(out, "\r\n");
     }
     sb_free(&m);
     sb_free(&rs);
     sb_free(&dt);
-    sb_free(&f);
-    sb_free(&a);
     sb_free(&w);
+    sb_free(&lead);
+    sb_free(&named);
+    free(kept);
+    rscratch_free(&s);
 }
 
 /* ---- from a result line's tree ---- */
@@ -501,7 +391,7 @@ static void joined(sbuf *out, const value *l, const char *key, const char *sep)
         if (it->type == V_SCALAR)
             sb_puts(out, it->str);
         else if (key)
-            reason(out, text(it, key), text(it, "field"), text(it, "actual"));
+            csv_reason(out, text(it, key), text(it, "field"), text(it, "actual"));
     }
 }
 
@@ -524,7 +414,7 @@ static void tree_words(sbuf *w, const calc_engine *e, const policy *p, const val
     if (nm) {
         if (nr)
             sb_puts(w, lang ? "; " : "；");
-        missing_words(w, e, paths, nm, lang);
+        csv_missing_words(w, e, paths, nm, lang);
     }
     free(paths);
     const char *by = text(x, "superseded_by");
@@ -558,10 +448,10 @@ static void line_rows(const calc_engine *e, const value *line, int lang, row_fn 
         const value *x = results->items[r];
         int pi = policy_index(&e->ps, text(x, "policy"));
         const policy *p = pi >= 0 ? &e->ps.pol[pi] : NULL;
-        clear(&m);
-        clear(&rs);
-        clear(&dt);
-        clear(&w);
+        csv_clear(&m);
+        csv_clear(&rs);
+        csv_clear(&dt);
+        csv_clear(&w);
         joined(&m, map_get(x, "missing"), NULL, ";");
         joined(&rs, map_get(x, "reasons"), "name", "; ");
         joined(&dt, map_get(x, "detail"), NULL, ";");

@@ -34,6 +34,20 @@ void crec_field(sbuf *b, const crec *r);
 bool crec_actual(sbuf *b, const crec *r);
 void crec_required(sbuf *b, const crec *r);
 
+/* The slot of a condition's record kept in k whose value is v (its slots made on first use
+ * in a): each value of a choice its own, other values one of eight by a hash; NULL when there
+ * is none for it (resultjson.c). */
+void cond_kept_make(cond_kept *k, const crec *c, arena *a);
+static inline struct cond_whole *cond_kept_slot(cond_kept *k, const crec *c, int64_t v, arena *a)
+{
+    if (!k->v)
+        cond_kept_make(k, c, a);
+    if (k->by_index)
+        return c->v.type == T_ENUM && (uint64_t)v < k->n ? &k->v[v] : NULL;
+    uint64_t h = (uint64_t)v * 0x9E3779B97F4A7C15ULL;
+    return &k->v[c->v.type == T_ENUM ? (size_t)((uint64_t)v % 8) : (size_t)(h >> 61) % 8];
+}
+
 /* ---- words for people (label.c), lang 0 Chinese, 1 English ---- */
 /* A record's sentence from the schema's labels and the policy's wording: "所属行业：人工智能；
  * 本政策要求：智能制造、新能源、新装备或新材料" — values in their labels and units, never a code,

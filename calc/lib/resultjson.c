@@ -9,7 +9,6 @@
 #include <string.h>
 
 static const char *const kind_en[] = {"cash", "in_kind", "match"};
-static const char *const tv_en[] = {"fail", "pass", "unknown"};
 /* the lengths of calc_status_name's codes: eligible, ineligible, needs_data, not_in_force,
  * superseded, error */
 static const unsigned char status_len[] = {8, 10, 10, 12, 10, 5};
@@ -55,12 +54,14 @@ static bool whole_key(const crec *c, const cond_json *js, bool plain)
             v->type == T_MONTH || v->type == T_BOOL);
 }
 
-/* The slot of record c's value: choices by their index, other values by a hash of it. */
-static struct cond_whole *whole_slot(const crec *c, cond_json *js)
+/* The slots of k, for the values of record c's condition (cond_kept_slot). */
+void cond_kept_make(cond_kept *k, const crec *c, arena *a)
 {
-    uint64_t h = (uint64_t)c->v.u.i * 0x9E3779B97F4A7C15ULL;
-    size_t n = sizeof js->whole / sizeof js->whole[0];
-    return &js->whole[c->v.type == T_ENUM ? (size_t)c->v.u.i % n : (size_t)(h >> 61) % n];
+    const snode *sn = c->c->sn;
+    size_t n = sn && sn->type == T_ENUM && sn->en ? sn->en->n : 0;
+    k->by_index = n > 0 && n <= 256;
+    k->n = k->by_index ? n : 8;
+    k->v = arena_alloc(a, k->n * sizeof *k->v);
 }
 
 static bool whole_hit(const crec *c, const struct cond_whole *w)
@@ -70,11 +71,42 @@ static bool whole_hit(const crec *c, const struct cond_whole *w)
            w->as_of == c->as_of && w->gen == p->gen && w->from == p->from && w->to == p->to;
 }
 
-static void json_rec(sbuf *b, sbuf *t, const crec *c, bool labels)
+/* Keeps record c's JSON text (n bytes) in its slot w, its room taken from a when it has too
+ * little; a record longer than 4 KiB is not kept. */
+static void whole_keep(struct cond_whole *w, const crec *c, arena *a, const char *text, size_t n)
+{
+    const policy *p = c->pol;
+    w->ok = false;
+    if (n > 4096)
+        return;
+    if (n > w->cap) {
+        size_t cap = n < 256 ? 256 : (n + 63) & ~(size_t)63;
+        w->text = arena_alloc_raw(a, cap);
+        w->cap = (unsigned short)cap;
+    }
+    memcpy(w->text, text, n);
+    w->len = (unsigned short)n;
+    w->ok = true;
+    w->type = c->v.type;
+    w->v = c->v.u.i;
+    w->tv = c->result;
+    w->as_of = c->as_of;
+    w->gen = p->gen;
+    w->from = p->from;
+    w->to = p->to;
+}
+
+/* The end of a record's "result" for each TV_*, without and with its closing brace. */
+static const char *const tv_end[] = {"fail\"", "pass\"", "unknown\""};
+static const char *const tv_close[] = {"fail\"}", "pass\"}", "unknown\"}"};
+static const unsigned char tv_len[] = {5, 5, 8};
+
+static void json_rec(sbuf *b, sbuf *t, const crec *c, bool labels, arena *a)
 {
     cond_json *js = c->c ? c->c->js : NULL;
     bool plain = js && !c->field && (!c->prefix || !c->prefix[0]) && c->name == c->c->name;
-    struct cond_whole *w = !labels && whole_key(c, js, plain) ? whole_slot(c, js) : NULL;
+    struct cond_whole *w =
+        !labels && whole_key(c, js, plain) ? cond_kept_slot(&js->whole, c, c->v.u.i, a) : NULL;
     if (w && whole_hit(c, w)) {
         sb_putn(b, w->text, w->len);
         return;
@@ -97,12 +129,24 @@ static void json_rec(sbuf *b, sbuf *t, const crec *c, bool labels)
         if (plain)
             keep(js->head, &js->head_len, sizeof js->head, b->p + at, b->n - at);
     }
+    /* the value as crec_actual renders it */
     const pval *v = &c->v;
-    bool plain_value = !c->actual && c->c && c->c->field && c->c->op != C_ANY_ITEM && v->set;
-    if (plain_value && (v->type == T_STRING || v->type == T_ENUM)) {
-        sb_json_str(b, v->type == T_STRING ? v->u.s : v->s); /* as crec_actual renders it */
-    } else if (plain_value && (v->type == T_INT || v->type == T_MONEY || v->type == T_DATE ||
-                               v->type == T_MONTH || v->type == T_BOOL)) {
+    bool on_field = c->c && c->c->field;
+    if (c->actual) {
+        sb_json_str(b, c->actual);
+    } else if (on_field && c->c->op == C_ANY_ITEM) { /* the item count: nothing to escape */
+        size_t n = v->set ? (size_t)v->u.i : 0;
+        LIT(b, "\"");
+        sb_int(b, (long long)n);
+        if (n == 1)
+            LIT(b, " item\"");
+        else
+            LIT(b, " items\"");
+    } else if (on_field && v->set && (v->type == T_STRING || v->type == T_ENUM)) {
+        sb_json_str(b, v->type == T_STRING ? v->u.s : v->s);
+    } else if (on_field && v->set && (v->type == T_INT || v->type == T_MONEY ||
+                                      v->type == T_DATE || v->type == T_MONTH ||
+                                      v->type == T_BOOL)) {
         LIT(b, "\""); /* digits, dots, dashes or a word: nothing to escape */
         pval_render(b, v);
         LIT(b, "\"");
@@ -132,26 +176,18 @@ static void json_rec(sbuf *b, sbuf *t, const crec *c, bool labels)
             js->to = p->to;
         }
     }
-    sb_puts(b, tv_en[c->result]);
-    LIT(b, "\"");
-    if (labels)
+    if (labels) {
+        sb_putn(b, tv_end[c->result], tv_len[c->result]);
         json_rec_label(b, t, c);
-    LIT(b, "}");
-    if (w) {
-        w->ok = keep(w->text, &w->len, sizeof w->text, b->p + start, b->n - start);
-        w->type = c->v.type;
-        w->v = c->v.u.i;
-        w->tv = c->result;
-        w->as_of = c->as_of;
-        w->gen = p->gen;
-        w->from = p->from;
-        w->to = p->to;
-    }
+        LIT(b, "}");
+    } else
+        sb_putn(b, tv_close[c->result], tv_len[c->result] + 1u);
+    if (w)
+        whole_keep(w, c, a, b->p + start, b->n - start);
 }
 
-/* A policy in several groups or caps (book 2 §1.8): all of them, and the step each cap took
- * ("cap_steps": its amount before and after, the limit and the sum it was shared by). */
-static void multi_json(sbuf *b, const polset *ps, const policy *p, const pres *r)
+/* A policy in several groups or caps (book 2 §1.8): all of them. */
+static void multi_names(sbuf *b, const polset *ps, const policy *p)
 {
     for (int k = 0; k < 2; k++) {
         uint64_t m = k ? p->caps : p->groups;
@@ -162,9 +198,17 @@ static void multi_json(sbuf *b, const polset *ps, const policy *p, const pres *r
         sb_puts(b, k ? ", \"caps\": " : ", \"groups\": ");
         json_decl_names(b, d, nd, m);
     }
-    bool steps = r->ncap_steps && (p->caps & (p->caps - 1));
+}
+
+/* The step each cap took ("cap_steps": its amount before and after, the limit and the sum it
+ * was shared by), for a policy in several caps or in one whose limit is computed. */
+static void multi_steps(sbuf *b, const polset *ps, const policy *p, const pres *r)
+{
+    if (!r->ncap_steps)
+        return;
+    bool steps = p->caps & (p->caps - 1);
     for (size_t i = 0; !steps && i < ps->ncap; i++)
-        steps = r->ncap_steps && ps->cap[i].limit_expr && (p->caps >> i & 1);
+        steps = ps->cap[i].limit_expr && (p->caps >> i & 1);
     if (!steps)
         return;
     sb_puts(b, ", \"cap_steps\": [");
@@ -200,28 +244,38 @@ static bool pol_fixed(const polset *ps, const policy *p)
         return false;
     if (j->ok)
         return j->fit;
-    sbuf t = {0};
+    sbuf t = {0}, unit = {0};
     bool fit = true;
-    LIT(&t, "{\"policy\": ");
-    sb_json_str(&t, p->id);
-    LIT(&t, ", \"status\": \"");
-    fit &= keep(j->head, &j->head_len, sizeof j->head, t.p, t.n);
-    t.n = 0;
-    LIT(&t, "\", \"kind\": \"");
-    sb_puts(&t, kind_en[p->kind]);
-    LIT(&t, "\", \"amount\": ");
-    fit &= keep(j->kind, &j->kind_len, sizeof j->kind, t.p, t.n);
-    t.n = 0;
     if (p->kind == K_IN_KIND) {
-        LIT(&t, ", \"unit\": \"");
-        sb_puts(&t, p->unit);
-        LIT(&t, "\"");
-    } else
-        LIT(&t, ", \"quantity\": null, \"unit\": null");
-    LIT(&t, ", \"detail\": ");
-    fit &= keep(j->unit, &j->unit_len, sizeof j->unit, t.p, t.n);
+        LIT(&unit, ", \"unit\": \"");
+        sb_puts(&unit, p->unit);
+        LIT(&unit, "\", \"detail\": null, \"reasons\": [");
+    } else if (p->kind == K_MATCH)
+        LIT(&unit, ", \"quantity\": null, \"unit\": null, \"detail\": ");
+    else
+        LIT(&unit, ", \"quantity\": null, \"unit\": null, \"detail\": null, \"reasons\": [");
+    fit &= keep(j->unit, &j->unit_len, sizeof j->unit, unit.p, unit.n);
+    for (int st = 0; st < 6; st++) { /* after the ", " that follows an earlier result */
+        t.n = 0;
+        LIT(&t, ", {\"policy\": ");
+        sb_json_str(&t, p->id);
+        LIT(&t, ", \"status\": \"");
+        sb_putn(&t, calc_status_name(st), status_len[st]);
+        LIT(&t, "\", \"kind\": \"");
+        sb_puts(&t, kind_en[p->kind]);
+        LIT(&t, "\", \"amount\": ");
+        j->lead_len[st] = (unsigned short)t.n;
+        LIT(&t, "\"0.00\"");
+        if (p->kind == K_IN_KIND)
+            LIT(&t, ", \"quantity\": ");
+        else
+            sb_putn(&t, unit.p, unit.n);
+        unsigned short len = 0;
+        fit &= keep(j->lead[st], &len, sizeof j->lead[st], t.p, t.n);
+        j->zero_len[st] = len;
+    }
     t.n = 0;
-    LIT(&t, " "); /* t has a buffer even when the policy is in no group, cap or pool */
+    LIT(&t, "], \"missing\": []");
     if (p->group >= 0) {
         sb_puts(&t, ", \"group\": ");
         sb_json_str(&t, ps->group[p->group].name);
@@ -234,8 +288,14 @@ static bool pol_fixed(const polset *ps, const policy *p)
         sb_puts(&t, ", \"pool\": ");
         sb_json_str(&t, ps->pool[p->pool].name);
     }
-    fit &= keep(j->tail, &j->tail_len, sizeof j->tail, t.p + 1, t.n - 1);
+    multi_names(&t, ps, p);
+    LIT(&t, "}"); /* when nothing follows */
+    if (keep(j->end, &j->end_len, sizeof j->end, t.p, t.n))
+        j->end_len--; /* without it */
+    else
+        fit = false;
     sb_free(&t);
+    sb_free(&unit);
     j->fit = fit;
     j->ok = true;
     return fit;
@@ -252,6 +312,7 @@ void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc_result
     char date[16];
     const polset *ps = &e->ps;
     sbuf scratch = {0}; /* scratch for the records */
+    arena *cache = (arena *)&ps->a; /* where the records' kept JSON is made (its conditions') */
     LIT(b, "{\"profile\": ");
     sb_json_str(b, res->profile_id);
     LIT(b, ", \"as_of\": \"");
@@ -264,20 +325,27 @@ void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc_result
             fwrite(b->p, 1, b->n, sink);
             b->n = 0;
         }
-        if (i)
-            LIT(b, ", ");
         bool fixed = pol_fixed(ps, p);
+        if (i && !fixed)
+            LIT(b, ", ");
         if (fixed) {
             const pol_json *j = p->js;
-            sb_putn(b, j->head, j->head_len);
-            sb_putn(b, calc_status_name(r->status), status_len[r->status]);
-            sb_putn(b, j->kind, j->kind_len);
-            json_money(b, r->amount);
-            if (p->kind == K_IN_KIND) {
-                LIT(b, ", \"quantity\": ");
-                sb_int(b, (long long)r->quantity);
+            size_t from = i ? 0 : 2; /* the first result without the ", " before it */
+            const char *lead = j->lead[r->status] + from;
+            if (r->amount == 0) { /* most results: the amount and what follows it made */
+                sb_putn(b, lead, j->zero_len[r->status] - from);
+            } else {
+                sb_putn(b, lead, j->lead_len[r->status] - from);
+                json_money(b, r->amount);
+                if (p->kind == K_IN_KIND)
+                    LIT(b, ", \"quantity\": ");
+                else
+                    sb_putn(b, j->unit, j->unit_len);
             }
-            sb_putn(b, j->unit, j->unit_len);
+            if (p->kind == K_IN_KIND) {
+                sb_int(b, (long long)r->quantity);
+                sb_putn(b, j->unit, j->unit_len);
+            }
         } else {
             LIT(b, "{\"policy\": ");
             sb_json_str(b, p->id);
@@ -296,6 +364,8 @@ void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc_result
             } else
                 LIT(b, ", \"quantity\": null, \"unit\": null");
             LIT(b, ", \"detail\": ");
+            if (p->kind != K_MATCH)
+                LIT(b, "null, \"reasons\": [");
         }
         if (p->kind == K_MATCH) {
             sb_puts(b, "[");
@@ -304,36 +374,45 @@ void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc_result
                     sb_puts(b, ", ");
                 sb_json_str(b, r->detail[k]);
             }
-            sb_puts(b, "]");
-        } else
-            sb_puts(b, "null");
-        LIT(b, ", \"reasons\": [");
+            LIT(b, "], \"reasons\": [");
+        }
         for (size_t k = 0; k < r->nreason; k++) {
             if (k)
                 sb_puts(b, ", ");
-            json_rec(b, &scratch, &r->reason[k], conds);
+            json_rec(b, &scratch, &r->reason[k], conds, cache);
         }
-        LIT(b, "], \"missing\": [");
-        for (size_t k = 0; k < r->nmissing; k++) {
-            if (k)
-                sb_puts(b, ", ");
-            sb_json_str(b, r->missing[k]);
-        }
-        sb_puts(b, "]");
-        if (r->status == ST_SUPERSEDED) {
-            sb_puts(b, ", \"superseded_by\": ");
-            sb_json_str(b, r->superseded_by);
-            sb_puts(b, ", \"amount_before\": ");
-            json_money(b, r->amount_before);
-        }
-        if (r->capped) {
-            sb_puts(b, ", \"amount_before_cap\": ");
-            json_money(b, r->amount_before_cap);
-            sb_puts(b, ", \"cap_applied\": ");
-            sb_json_str(b, r->cap_name);
+        bool plain_end = fixed && !r->nmissing && r->status != ST_SUPERSEDED && !r->capped;
+        /* and nothing after it: the closing brace too */
+        bool closed = plain_end && !r->ncap_steps && !ps->schema.history && !conds &&
+                      r->status != ST_ERROR && !explain && !r->to_qualify && !r->pooled;
+        if (plain_end) { /* no missing data, superseded or capped: the end is the policy's */
+            sb_putn(b, p->js->end, p->js->end_len + closed);
+            if (closed)
+                continue;
+        } else {
+            LIT(b, "], \"missing\": [");
+            for (size_t k = 0; k < r->nmissing; k++) {
+                if (k)
+                    sb_puts(b, ", ");
+                sb_json_str(b, r->missing[k]);
+            }
+            sb_puts(b, "]");
+            if (r->status == ST_SUPERSEDED) {
+                sb_puts(b, ", \"superseded_by\": ");
+                sb_json_str(b, r->superseded_by);
+                sb_puts(b, ", \"amount_before\": ");
+                json_money(b, r->amount_before);
+            }
+            if (r->capped) {
+                sb_puts(b, ", \"amount_before_cap\": ");
+                json_money(b, r->amount_before_cap);
+                sb_puts(b, ", \"cap_applied\": ");
+                sb_json_str(b, r->cap_name);
+            }
         }
         if (fixed) {
-            sb_putn(b, p->js->tail, p->js->tail_len);
+            if (!plain_end) /* from "group" on */
+                sb_putn(b, p->js->end + 16, p->js->end_len - 16u);
         } else {
             if (p->group >= 0) {
                 sb_puts(b, ", \"group\": ");
@@ -347,8 +426,9 @@ void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc_result
                 sb_puts(b, ", \"pool\": ");
                 sb_json_str(b, ps->pool[p->pool].name);
             }
+            multi_names(b, ps, p);
         }
-        multi_json(b, ps, p, r);
+        multi_steps(b, ps, p, r);
         if (ps->schema.history) /* --ledger: what calc grant records (polkey.c) */
             polkey_json(b, p, r, res->as_of);
         if (conds)
@@ -366,7 +446,7 @@ void result_json_to(sbuf *b, FILE *sink, const calc_engine *e, const calc_result
                 }
                 if (k)
                     sb_puts(b, ", ");
-                json_rec(b, &scratch, &r->cond[k], true);
+                json_rec(b, &scratch, &r->cond[k], true, cache);
             }
             sb_puts(b, "]");
         }

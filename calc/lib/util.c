@@ -400,6 +400,21 @@ static const unsigned char json_esc[256] = {
 
 void sb_json_str(sbuf *b, const char *s)
 {
+    const char *end = s; /* json_esc[0] is set: the scan stops at the end too */
+    while (!json_esc[(unsigned char)*end])
+        end++;
+    if (!*end) { /* nothing to escape, as most text: in one reservation */
+        size_t n = (size_t)(end - s);
+        if (b->n + n + 3 > b->cap)
+            sb_grow(b, n + 2);
+        char *o = b->p + b->n;
+        o[0] = '"';
+        memcpy(o + 1, s, n);
+        o[n + 1] = '"';
+        o[n + 2] = 0;
+        b->n += n + 2;
+        return;
+    }
     SB_LIT(b, "\"");
     for (;;) {
         const char *run = s; /* json_esc[0] is set: the scan stops at the end too */
