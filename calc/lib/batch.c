@@ -58,6 +58,7 @@ static void chunk_free(chunk *c)
     arena_free(&c->a);
     sb_free(&c->buf);
     sb_free(&c->err);
+    sb_free(&c->rerr);
     sb_free(&c->spill);
     free(c->cl.v);
     free(c->st);
@@ -74,7 +75,7 @@ static chunk *chunk_get(batch *b)
         return calloc(1, sizeof(chunk));
     b->spare = c->next;
     arena_reset(&c->a);
-    c->buf.n = c->err.n = c->spill.n = c->cl.n = 0;
+    c->buf.n = c->err.n = c->rerr.n = c->spill.n = c->cl.n = 0;
     free(c->st);
     free(c->amt);
     free(c->qty);
@@ -117,6 +118,8 @@ static void drain(batch *b, chunk *c, pass_out *po)
     if (b->pass == PASS_CLAIMS)
         spill_write(b, c);
     size_t run_off = 0, run_len = 0; /* lines that follow each other in the buffer: one write */
+    if (c->rerr.n && final)
+        fwrite(c->rerr.p, 1, c->rerr.n, po->err);
     for (size_t i = 0; i < c->n; i++) {
         rec_out *r = &c->out[i];
         size_t rec = c->first + i;
@@ -275,6 +278,7 @@ static int run_pass(batch *b, const char *const *inputs, FILE *out, summary *s, 
             po.worst = CALC_EXIT_USAGE > po.worst ? CALC_EXIT_USAGE : po.worst;
             continue;
         }
+        input_defer_rows(cur); /* a CSV's rows are read by the workers (chunk_process) */
         sbuf note = {0}, json = {0}; /* a CSV not in UTF-8: said, and in the summary's notes */
         if (po.err && input_encoding_note(cur, o->lang, &note, &json)) {
             pthread_mutex_lock(&b->mu); /* what the inputs before it say comes first */
