@@ -38,7 +38,7 @@ static int cut_record(calc_input *in, arena *a, rec_in *rec, unsigned row, const
     t[in->ctext.n + len] = 0;
     rec->row_text = t;
     rec->row_len = in->ctext.n + len;
-    rec->shape = in->kept_sh;
+    rec->shape = in->kept_sh ? in->kept_sh : &in->sh; /* a copy that outlives the input */
     rec->row_hint = hint;
     return 1;
 }

@@ -381,6 +381,8 @@ static char *column_path(calc_input *in, size_t i, size_t len, calc_diags *d)
     return NULL;
 }
 
+static const csvshape *shape_of(calc_input *in);
+
 static int csv_header(calc_input *in, csvrow *r, calc_diags *d)
 {
     in->headn = r->n;
@@ -426,6 +428,7 @@ static int csv_header(calc_input *in, csvrow *r, calc_diags *d)
     free(t.parent);
     free(t.node);
     free(len);
+    shape_of(in); /* in->sh: the shape rows cut from now on are read with */
     if (!rc && in->keep)
         input_records_in(in, in->kept_in);
     return rc;
