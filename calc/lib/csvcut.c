@@ -17,6 +17,9 @@
  * quoted one, a quote in a quoted one (its end, or the first of "") */
 enum { C_ROW, C_CELL, C_PLAIN, C_QUOTED, C_QUOTE };
 
+/* What may end an unquoted cell's text (a quote in it is refused) */
+static const bool plain_stop[256] = {[','] = true, ['"'] = true, ['\r'] = true, ['\n'] = true};
+
 void input_defer_rows(calc_input *in) { in->defer = true; }
 
 /* The row begun on in->row_line, whose text is in->ctext and then len bytes at tail, is a
@@ -102,15 +105,35 @@ int csvcut_next(calc_input *in, arena *a, rec_in *rec)
         const unsigned char *s = (const unsigned char *)in->cl;
         size_t n = in->cln, i = in->clpos, rs = i; /* where the row's text begins on the line */
         int st = in->cst;
-        bool bad = false, end = false;
-        for (; i < n && !end && !bad; i++) {
-            int c = s[i];
+        bool bad = false, end = false, content = in->ccontent, sp = in->csp;
+        if (st == C_ROW && !memchr(s + i, '"', n - i)) { /* no quote: the row ends at the
+                                                          * first line end */
+            while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
+                i++;
+            if (i < n) {
+                rs = i;
+                in->ctext.n = 0;
+                const unsigned char *cr = memchr(s + i, '\r', n - i);
+                const unsigned char *lf = memchr(s + i, '\n', n - i);
+                const unsigned char *e = cr && (!lf || cr < lf) ? cr : lf;
+                size_t stop = e ? (size_t)(e - s) : n;
+                content = false;
+                for (size_t k = i; k < stop && !content; k++)
+                    content = s[k] != ' ' && s[k] != '\t' && s[k] != ',';
+                end = e != NULL;
+                i = e ? stop + 1 : n;
+                if (!e)
+                    st = C_CELL; /* the last line, without its end: the row goes on to it */
+            }
+        }
+        while (i < n && !end && !bad) {
+            int c = s[i++];
             switch (st) {
             case C_ROW: /* spaces and line ends before a row are no row */
                 if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
                     break;
-                rs = i;
-                in->ccontent = false;
+                rs = i - 1;
+                content = false;
                 in->ctext.n = 0;
                 if (c == ',')
                     st = C_CELL;
@@ -118,7 +141,7 @@ int csvcut_next(calc_input *in, arena *a, rec_in *rec)
                     st = C_QUOTED;
                 else {
                     st = C_PLAIN;
-                    in->ccontent = true;
+                    content = true;
                 }
                 break;
             case C_CELL:
@@ -130,10 +153,12 @@ int csvcut_next(calc_input *in, arena *a, rec_in *rec)
                     st = C_QUOTED;
                 else {
                     st = C_PLAIN;
-                    in->ccontent = true;
+                    content = true;
                 }
                 break;
             case C_PLAIN:
+                while (!plain_stop[c] && i < n) /* the cell's text, to what may end it */
+                    c = s[i++];
                 if (c == '"')
                     bad = true;
                 else if (c == ',')
@@ -141,28 +166,37 @@ int csvcut_next(calc_input *in, arena *a, rec_in *rec)
                 else if (c == '\r' || c == '\n')
                     end = true;
                 break;
-            case C_QUOTED:
-                if (c == '"') {
-                    st = C_QUOTE;
-                    in->csp = false;
-                } else
-                    in->ccontent = true;
+            case C_QUOTED: {
+                if (c != '"') { /* the cell's text, to its next quote */
+                    const unsigned char *q = memchr(s + i, '"', n - i);
+                    content = true;
+                    if (!q) {
+                        i = n;
+                        break;
+                    }
+                    i = (size_t)(q - s) + 1;
+                }
+                st = C_QUOTE;
+                sp = false;
                 break;
+            }
             default: /* C_QUOTE */
                 if (c == ',')
                     st = C_CELL;
                 else if (c == '\r' || c == '\n')
                     end = true;
                 else if (c == ' ' || c == '\t')
-                    in->csp = true;
-                else if (c == '"' && !in->csp) { /* "": a quote in the cell */
+                    sp = true;
+                else if (c == '"' && !sp) { /* "": a quote in the cell */
                     st = C_QUOTED;
-                    in->ccontent = true;
+                    content = true;
                 } else
                     bad = true;
                 break;
             }
         }
+        in->ccontent = content;
+        in->csp = sp;
         if (bad) { /* the row ends on this line, and reading goes on with the next */
             in->cst = C_ROW;
             in->clpos = n;
