@@ -255,7 +255,7 @@ static hnode *hnode_copy(arena *a, const hnode *h)
 {
     hnode *c = arena_alloc_raw(a, sizeof *c);
     *c = *h;
-    c->name = arena_strndup(a, h->name, h->len);
+    c->name = h->name ? arena_strndup(a, h->name, h->len) : NULL; /* (the root has none) */
     c->child = h->n ? arena_alloc_raw(a, h->n * sizeof *c->child) : NULL;
     for (size_t i = 0; i < h->n; i++)
         c->child[i] = hnode_copy(a, h->child[i]);
