@@ -124,7 +124,7 @@ static const char *code_name(int code)
  *   "L: TEXT" (JSON Lines), "L: TREE" (YAML, CSV), "L: error CODE TREE" and below it the
  *   record's diagnostics, "L: -" for a record not asked for (need said no),
  * then "end" or "stop CODE" (input_next's negative status) with its diagnostics. */
-static bool defer_rows; /* a CSV's rows cut by the reader and read as a worker reads them */
+static bool defer_rows; /* CSV rows, YAML documents cut by the reader, read as a worker does */
 static size_t rows_cut;  /* ... how many were */
 
 static char *read_all(calc_input *in)
@@ -141,7 +141,7 @@ static char *read_all(calc_input *in)
         rec_in rec;
         int rc = input_next(in, &a, &rec, &d);
         if (rc == 1 && rec.row_text) {
-            csvin_row(&rec, &a, &d);
+            input_read_deferred(&rec, &a, &d);
             rows_cut++;
         }
         if (rc <= 0) {
@@ -189,7 +189,7 @@ static void expect_read_in(int format, int encoding, const char *text, size_t n,
                            const char *want)
 {
     const char *name = format == IN_JSONL ? "t.jsonl" : format == IN_YAML ? "t.yaml" : "t.csv";
-    for (int cut = 0; cut < 1 + (format == IN_CSV); cut++) { /* a CSV both ways */
+    for (int cut = 0; cut < 1 + (format != IN_JSONL); cut++) { /* CSV and YAML both ways */
         defer_rows = cut;
         char *got = read_text(format, encoding, name, text, n);
         defer_rows = false;

@@ -278,7 +278,7 @@ static int run_pass(batch *b, const char *const *inputs, FILE *out, summary *s, 
             po.worst = CALC_EXIT_USAGE > po.worst ? CALC_EXIT_USAGE : po.worst;
             continue;
         }
-        input_defer_rows(cur); /* a CSV's rows are read by the workers (chunk_process) */
+        input_defer_rows(cur); /* CSV rows and YAML documents are read by the workers */
         sbuf note = {0}, json = {0}; /* a CSV not in UTF-8: said, and in the summary's notes */
         if (po.err && input_encoding_note(cur, o->lang, &note, &json)) {
             pthread_mutex_lock(&b->mu); /* what the inputs before it say comes first */

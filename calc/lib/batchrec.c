@@ -209,13 +209,13 @@ static void record_reject(batch *b, chunk *c, size_t i, const calc_diags *d)
         c->worst = CALC_EXIT_INPUT;
 }
 
-/* Record i, a CSV row the reader cut: read into its tree, with what reading it reports kept
- * as the reader keeps it (the record's error, the chunk's rerr). */
+/* Record i, a CSV row or YAML document the reader cut: read into its tree, with what reading
+ * it reports kept as the reader keeps it (the record's error, the chunk's rerr). */
 static void record_row(chunk *c, size_t i)
 {
     rec_in *r = &c->in[i];
     calc_diags d = {0};
-    csvin_row(r, &c->a, &d);
+    input_read_deferred(r, &c->a, &d);
     if (d.n) {
         sbuf msg = {0}, zh = {0};
         batch_diags_text(&c->rerr, &msg, &zh, &d);

@@ -20,8 +20,6 @@ enum { C_ROW, C_CELL, C_PLAIN, C_QUOTED, C_QUOTE };
 /* What may end an unquoted cell's text (a quote in it is refused) */
 static const bool plain_stop[256] = {[','] = true, ['"'] = true, ['\r'] = true, ['\n'] = true};
 
-void input_defer_rows(calc_input *in) { in->defer = true; }
-
 /* The row begun on in->row_line, whose text is in->ctext and then len bytes at tail, is a
  * record (its spreadsheet row given): rec. */
 static int cut_record(calc_input *in, arena *a, rec_in *rec, unsigned row, const char *tail,
