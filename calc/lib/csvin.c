@@ -2,11 +2,11 @@
  * (`finance.rd_expense`, `stores[0].kind`) or by its label (`研发投入`, `R&D expense`; list
  * items numbered from 1: `门店1.门店类型`), built once into a tree, then each row, read with
  * libcsv one line at a time from the text as textdec.c decodes it, becomes the value tree of
- * one record (an empty cell is an absent field, a list of scalars is one cell split on ';',
- * list items exist only with a cell). A row that cannot be read is one error record and
- * reading goes on; a quote never closed gives back the lines it swallowed as rows. Every
- * problem names its cell as a spreadsheet does: the row (the header is row 1), the column's
- * letter and its header. It builds trees only: validation is schema.c's. */
+ * one record (csvrow.c). A row that cannot be read is one error record and reading goes on; a
+ * quote never closed gives back the lines it swallowed as rows. With input_defer_rows the rows
+ * after the header are only cut here (csvcut.c) and read by the worker threads (csvin_row),
+ * with the header's shape (input_records_in copies it with the records). It builds trees
+ * only: validation is schema.c's. */
 #include "input.h"
 
 #include <stdlib.h>

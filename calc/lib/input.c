@@ -1,7 +1,9 @@
 /* input.c — batch input: JSON Lines (one profile per line, parsed later by the workers),
  * YAML multi-document streams and CSV whose header names field paths or labels (csvin.c, its
  * text decoded by textdec.c), read one record at a time so that memory stays bounded. It builds value trees; validation is
- * schema.c's, and nothing here evaluates or writes. */
+ * schema.c's, and nothing here evaluates or writes. With input_defer_rows a YAML document or
+ * CSV row is only cut from the stream, and parsed where input_read_deferred is called (batch's
+ * workers). */
 #include "input.h"
 
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* input.h — the state of a batch input, private to its readers: input.c (the input, JSON
- * Lines and YAML streams), csvin.c (CSV) and textdec.c (a CSV's text decoded to UTF-8).
- * Nothing else includes it. */
+ * Lines and YAML streams), csvin.c (CSV; its rows cut by csvcut.c, made trees by csvrow.c)
+ * and textdec.c (a CSV's text decoded to UTF-8). Nothing else includes it. */
 #ifndef CALC_INPUT_H
 #define CALC_INPUT_H
 
