@@ -216,7 +216,9 @@ static bool chunk_fill(batch *b, chunk *c, calc_input *cur, const char *shown, p
                 if (!r->err_code)
                     r->err_code = CALC_ESCHEMA;
             }
-            if (po->err)
+            if (rc == 1) /* written with the chunk, before its records' problems */
+                sb_putn(&c->rerr, errt.p, errt.n);
+            else if (po->err)
                 fputs(errt.p, po->err);
             sb_free(&msg);
             sb_free(&zh);
@@ -278,7 +280,10 @@ static int run_pass(batch *b, const char *const *inputs, FILE *out, summary *s, 
             po.worst = CALC_EXIT_USAGE > po.worst ? CALC_EXIT_USAGE : po.worst;
             continue;
         }
-        input_defer_rows(cur); /* CSV rows and YAML documents are read by the workers */
+        /* CSV rows and YAML documents are parsed by the workers; with one worker the reader
+         * parses them, its thread being the other one at work */
+        if (b->jobs > 1)
+            input_defer_rows(cur);
         sbuf note = {0}, json = {0}; /* a CSV not in UTF-8: said, and in the summary's notes */
         if (po.err && input_encoding_note(cur, o->lang, &note, &json)) {
             pthread_mutex_lock(&b->mu); /* what the inputs before it say comes first */
