@@ -7,8 +7,9 @@
 # (each record a document: "---", then its line, JSON being YAML's flow style), calc batch at
 # -j 1 and -j 2 on each (whole default policy set, pools applied), best of BENCH_RUNS runs,
 # against the target CSV at -j 2 >= 50,000 records/s, with the time of CSV and YAML over that
-# of JSON Lines. The reader only cuts a CSV's rows (csvcut.c) and a YAML stream's documents,
-# and the workers parse them (csvrow.c, input_read_deferred), as they parse JSON Lines. The CSV
+# of JSON Lines. At -j 2 the reader only cuts a CSV's rows (csvcut.c) and a YAML stream's
+# documents, and the workers parse them (csvrow.c, input_read_deferred), as they parse JSON
+# Lines; with one worker the reader parses them itself, beside it. The CSV
 # and YAML runs must give the JSON Lines run's results byte for byte: each result line carries
 # the fingerprint of its validated profile, so equal lines are equal profiles and equal
 # results (the CSV holds an empty list as no cell, which the profile does not tell apart); a
