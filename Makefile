@@ -205,8 +205,13 @@ $(BUILD)/gen: tests/bench/gen.c | $(BUILD)
 	@echo CC $<
 	$(Q)$(CC) -std=c11 $(WARN) $(WERROR) -O2 -o $@ $<
 
+# a JSON Lines population as CSV, for the input figures of make bench (tests/bench/inputs.sh)
+$(BUILD)/tocsv: tests/bench/tocsv.c | $(BUILD)
+	@echo CC $<
+	$(Q)$(CC) -std=c11 $(CPPFLAGS) $(WARN) $(WERROR) -O2 -o $@ $< -lyajl
+
 bench: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/gen
+	@$(MAKE) --no-print-directory all $(BUILD)/gen $(BUILD)/tocsv
 	@BUILD=$(BUILD) sh tests/bench/bench.sh
 
 # the peer benchmark (issue #18 item 2, tests/bench/peers/README.md): its workload generator, the

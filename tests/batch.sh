@@ -763,6 +763,37 @@ jq -S .pools "$tmp/uniq.sum" >"$tmp/uniq.pools"
 want_same "pools" "$tmp/uniq.pools" "$tmp/rep.pools"
 grep -v '"error"' "$tmp/rep.out" >"$tmp/rep.kept"
 want_same "the other records' lines" "$tmp/uniq.out" "$tmp/rep.kept"
+
+# Ensure a YAML stream of several chunks (256 records each) read by the worker threads — the
+# reader only cuts its documents — gives the same bytes at -j 1 and -j 2, and the records and
+# messages the reader gave when it parsed every document itself, their lines those of the
+# whole file: comments and blank lines between documents, a document on its marker's line, a
+# syntax error as the last record of a chunk, a bad value as the first of the next.
+begin "YAML documents read by the workers: -j 1 == -j 2, lines of the whole file"
+awk 'BEGIN { for (i = 1; i <= 600; i++) {
+        if (i % 5 == 0) printf "# record %d\n\n", i
+        if (i == 256) { printf "--- {id: Y0256, employees: [1\n"; continue }
+        if (i % 3 == 0) { printf "--- {id: Y%04d, name: 企业%d, district: 上城区, employees: %d}\n", i, i, i % 50; continue }
+        printf "---\nid: Y%04d\nname: 企业%d\ndistrict: 上城区\nemployees: %s\n", i, i, i == 257 ? "many" : i % 50 } }' \
+    >"$tmp/docs.yaml"
+for j in 1 2; do
+    run_nosrc batch "$tmp/docs.yaml" --as-of $ASOF -q --no-pools -j $j -o "$tmp/docs$j.jsonl"
+    want_rc 3
+    cp "$tmp/err" "$tmp/docs$j.err"
+done
+want_same "results (-j 1 and -j 2)" "$tmp/docs1.jsonl" "$tmp/docs2.jsonl"
+want_same "messages (-j 1 and -j 2)" "$tmp/docs1.err" "$tmp/docs2.err"
+want_is docs1.err <<EOF
+$tmp/docs.yaml:1039:1: error: YAML syntax: did not find expected ',' or ']'
+$tmp/docs.yaml:1039:1: note: while parsing a flow sequence (line 1038, column 28)
+$tmp/docs.yaml:1043:12: error: employees: expected a whole number, got 'many'
+$tmp/docs.yaml:1043:12: note: write a whole number, e.g. 12
+EOF
+want_eq "records" "$(wc -l <"$tmp/docs1.jsonl" | tr -d ' ')" 600
+want_eq "error records" "$(jq -r 'select(.error) | "\(.record) \(.line)"' "$tmp/docs1.jsonl" | tr '\n' ' ')" \
+    "256 1038 257 1040 "
+want_eq "records around them" "$(jq -r 'select(.record == null) | .profile' "$tmp/docs1.jsonl" |
+        sed -n '255p;256p;598p' | tr '\n' ' ')" "Y0255 Y0258 Y0600 "
 end
 
 finish

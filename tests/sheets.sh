@@ -278,4 +278,68 @@ run init --format xlsx
 want_rc 2
 end
 
+# Ensure a CSV of several chunks (256 records each) read by the worker threads — the reader
+# only cuts its rows — gives the same bytes at -j 1 and -j 2, and the rows, lines and messages
+# the reader gave when it read every row itself: quoted cells over two lines (LF and CRLF
+# inside, "" beside a line end) as the last and first records of chunks, CRLF line ends, blank
+# rows (an empty line, empty cells, spaces), a bad cell and a stray quote after them (the
+# sheet's row is the line less the lines quoted cells took), a repeated id, and a quote never
+# closed near the end, whose lines are read again as rows. In UTF-8, with a BOM and in GBK.
+begin "CSV rows read by the workers: -j 1 == -j 2, rows and messages across chunks"
+mkdir -p "$tmp/u" "$tmp/b" "$tmp/g"
+awk 'BEGIN { printf "id,name,district,employees,talent.eligible\n"
+    for (i = 1; i <= 1000; i++) {
+        id = sprintf("W%04d", i == 900 ? 100 : i); name = "企业" i; emp = i % 50
+        if (i == 256 || i == 257) name = "\"甲\n乙\""
+        if (i == 512) name = "\"甲\r\n乙\""
+        if (i == 768) name = "\"a\"\"b\nc\""
+        if (i == 700) name = "bad\"quote"
+        if (i == 600) emp = "many"
+        printf "%s,%s,上城区,%s,%d%s", id, name, emp, i % 30, i % 7 ? "\n" : "\r\n"
+        if (i == 300) printf "\n,,,,\n   \n" }
+    printf "W1001,\"never closed\nW1002,企业1002,上城区,2,1\nW1003,企业1003,上城区,3,1\n" }' \
+    >"$tmp/u/pop.csv"
+printf '\357\273\277' | cat - "$tmp/u/pop.csv" >"$tmp/b/pop.csv"
+iconv -f UTF-8 -t GBK "$tmp/u/pop.csv" >"$tmp/g/pop.csv" || problem "fixture: not GBK"
+for v in u b g; do
+    for j in 1 2; do
+        run_nosrc batch "$tmp/$v/pop.csv" --as-of $ASOF -q --no-pools -j $j -o "$tmp/$v/j$j.jsonl"
+        want_rc 3
+        cp "$tmp/err" "$tmp/$v/j$j.err"
+    done
+    want_same "results ($v, -j 1 and -j 2)" "$tmp/$v/j1.jsonl" "$tmp/$v/j2.jsonl"
+    want_same "messages ($v, -j 1 and -j 2)" "$tmp/$v/j1.err" "$tmp/$v/j2.err"
+    sed "s|$tmp/$v/|$tmp/u/|g" "$tmp/$v/j1.jsonl" >"$tmp/$v/as-u.jsonl"
+    want_same "results ($v and UTF-8)" "$tmp/u/j1.jsonl" "$tmp/$v/as-u.jsonl"
+done
+want_is u/j1.err <<EOF
+$tmp/u/pop.csv:707:B704: error: name: CSV: a quote inside a cell that does not begin with one
+$tmp/u/pop.csv:707:B704: note: quote the whole cell and double its quotes: "bad""quote"
+$tmp/u/pop.csv:607:D604: error: employees: expected a whole number, got 'many'
+$tmp/u/pop.csv:607:D604: note: write a whole number, e.g. 12
+$tmp/u/pop.csv:1009:B1005: error: name: CSV: a quoted cell is not closed before the end of the file
+$tmp/u/pop.csv:1009:B1005: note: close the quote: "…" (the lines after it were read as rows)
+$tmp/u/pop.csv:908: error: record 900: duplicate id 'W0100' (first seen in record 100)
+EOF
+want_eq "GBK's note" "$(head -n 1 "$tmp/g/j1.err")" "calc: 注意：按 GB18030 编码读取 $tmp/g/pop.csv"
+tail -n +2 "$tmp/g/j1.err" | sed "s|$tmp/g/|$tmp/u/|g" >"$tmp/g/as-u.err"
+want_same "messages (GBK and UTF-8)" "$tmp/u/j1.err" "$tmp/g/as-u.err"
+sed "s|$tmp/b/|$tmp/u/|g" "$tmp/b/j1.err" >"$tmp/b/as-u.err"
+want_same "messages (BOM and UTF-8)" "$tmp/u/j1.err" "$tmp/b/as-u.err"
+want_eq "records" "$(wc -l <"$tmp/u/j1.jsonl" | tr -d ' ')" 1003
+want_eq "error records" "$(jq -r 'select(.error) | "\(.record) \(.line) \(.error | split(": ")[0])"' "$tmp/u/j1.jsonl")" \
+    "600 607 607:D604
+700 707 707:B704
+900 908 duplicate id 'W0100' (first seen in record 100)
+1001 1009 1009:B1005"
+want_eq "records at the chunks' edges, and the lines given back" \
+    "$(jq -r 'select(.record == null) | .profile' "$tmp/u/j1.jsonl" |
+        grep -xE 'W0(25[5-8]|51[12]|76[78]|999)|W10[0-9][0-9]' | tr '\n' ' ')" \
+    "W0255 W0256 W0257 W0258 W0511 W0512 W0767 W0768 W0999 W1000 W1002 W1003 "
+want_eq "cells over two lines" "$(jq -c 'select(.profile == "W0256" or .profile == "W0512" or
+        .profile == "W0768") | .name' "$tmp/u/j1.jsonl" | tr '\n' ' ')" \
+    '"甲\n乙" "甲\r\n乙" "a\"b\nc" '
+
+end
+
 finish

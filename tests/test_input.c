@@ -124,15 +124,26 @@ static const char *code_name(int code)
  *   "L: TEXT" (JSON Lines), "L: TREE" (YAML, CSV), "L: error CODE TREE" and below it the
  *   record's diagnostics, "L: -" for a record not asked for (need said no),
  * then "end" or "stop CODE" (input_next's negative status) with its diagnostics. */
+static bool defer_rows; /* CSV rows, YAML documents cut by the reader, read as a worker does */
+static size_t rows_cut;  /* ... how many were */
+
 static char *read_all(calc_input *in)
 {
     sbuf b = {0};
     calc_diags d = {0};
     arena a = {0};
+    if (defer_rows) {
+        input_defer_rows(in);
+        input_records_in(in, &a);
+    }
     for (int k = 0; k < 1000; k++) {
         size_t from = d.n;
         rec_in rec;
         int rc = input_next(in, &a, &rec, &d);
+        if (rc == 1 && rec.row_text) {
+            input_read_deferred(&rec, &a, &d);
+            rows_cut++;
+        }
         if (rc <= 0) {
             if (rc)
                 sb_printf(&b, "stop %s\n", code_name(rc));
@@ -178,11 +189,16 @@ static void expect_read_in(int format, int encoding, const char *text, size_t n,
                            const char *want)
 {
     const char *name = format == IN_JSONL ? "t.jsonl" : format == IN_YAML ? "t.yaml" : "t.csv";
-    char *got = read_text(format, encoding, name, text, n);
-    if (strcmp(got, want) != 0)
-        print_error("input:\n%.*s\n", (int)(n ? n : strlen(text)), text);
-    assert_string_equal(got, want);
-    free(got);
+    for (int cut = 0; cut < 1 + (format != IN_JSONL); cut++) { /* CSV and YAML both ways */
+        defer_rows = cut;
+        char *got = read_text(format, encoding, name, text, n);
+        defer_rows = false;
+        if (strcmp(got, want) != 0)
+            print_error("input%s:\n%.*s\n", cut ? " (rows cut by the reader)" : "",
+                        (int)(n ? n : strlen(text)), text);
+        assert_string_equal(got, want);
+        free(got);
+    }
 }
 
 /* The same, a CSV's encoding found from its bytes. */
@@ -535,6 +551,60 @@ static void test_csv_unclosed_quote(void **state)
                 "(close the quote: \"…\" (the lines after it were read as rows))\n"
                 "4: {id: U3, name: 丙}\n"
                 "5: {id: U4, name: 丁}\n"
+                "end\n");
+}
+
+/* Ensure the rows a reader cuts for the workers (input_defer_rows; csvin_row reads each with
+ * libcsv) are the rows, lines, sheet rows and messages of the reader that reads every row
+ * itself: where libcsv ends a row (CR, LF, CRLF, a row after a CR on the same line, spaces
+ * before and after a quoted cell, "" beside a line end, a quote in an unquoted cell or text
+ * after a closing quote ending the row on its line), which rows are blank, a last row without
+ * a line end, quotes never closed (the lines given back, and a second one among them), NULs. */
+static void test_csv_rows_cut_as_read(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "id,name\rC1,a\rC2,\"b\rc\"\rC3,d",
+        "id,name\r\nC1,a\r\n\r\nC2,\"b\r\nc\"\r\nC3,\"\"\"\"\r\n",
+        "id,name\nC1,a\rC2,\"x\ny\"\rC3,z\n",
+        "id,name\rC0,h\nC1, \"a\" ,1\nC2,\"a\" \"b\"\nC3,\"a\"\"\nb\"\"\"\nC4,b\n",
+        "id,name\nC1,a\n,\n \t \n\"\",\"\"\n\" \",\nC2,b\n  C3 , c \n",
+        "id,name\nC1,x\"y\"z\nC2,\"q\"r\"s\nC3,\"ok\"\nC4,\"a\nb\"c\nd\"\nC5,e\n",
+        "id,name\nC1,\"a\nC2,b\nC3,\"c\nC4,d\n",
+        "id,name\nC1,\"a\nC2,b\nC3,\"c\nC4,d",
+        "id,name\nC1,a\nC2,\"b\nc\"\nC3,\"d",
+        "id,name\nC1,a,\"\nC2,b\n",
+        "id,\"na\nme\"\nC1,a\nC2,\"b\nc\"\nC3,,x\n",
+        "\"id\", \"name\" \nC1,a\nC2,\"b\nc\"\nC3,,x\n",
+        "id,name\nC1,\"a\0" "b\"\nC2,c\0\nC3,\"\0\"\n",
+        "id,name\nC1,a\n\"\n",
+        "id,name\nC1,a\n \"",
+        "id,name\n\nC1,a\nC2\nC3,\"\"\"\nC4,b\n",
+        "id,name\r\n\"C1\",\"a\r\n\"\"b\"\"\"\r\nC2,b\r",
+    };
+    static const size_t lens[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 31, 0, 0, 0, 0};
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        size_t n = lens[i] ? lens[i] : strlen(texts[i]);
+        char *whole = read_text(IN_CSV, CALC_ENC_AUTO, "t.csv", texts[i], n);
+        defer_rows = true;
+        size_t before = rows_cut;
+        char *cut = read_text(IN_CSV, CALC_ENC_AUTO, "t.csv", texts[i], n);
+        defer_rows = false;
+        /* (but the first, one line: rows after the header on its line are the reader's; and
+         * the one whose header is refused) */
+        if (i != 0 && i != 10)
+            assert_true(rows_cut > before);
+        if (strcmp(whole, cut) != 0)
+            print_error("input %zu:\n%.*s\n", i, (int)n, texts[i]);
+        assert_string_equal(cut, whole);
+        free(whole);
+        free(cut);
+    }
+    /* and one as it must read: rows after multi-line cells numbered as the sheet does */
+    expect_read(IN_CSV, "id,name,employees\nC1,\"a\nb\",1\nC2,c,x\nC3,\"d\ne\nf\",y\n", 0,
+                "2: {id: C1, name: a\\x0Ab, employees: 1}\n"
+                "4: {id: C2, name: c, employees: x}\n"
+                "5: {id: C3, name: d\\x0Ae\\x0Af, employees: y}\n"
                 "end\n");
 }
 
@@ -897,6 +967,7 @@ int main(void)
         cmocka_unit_test(test_csv_bom_crlf),
         cmocka_unit_test(test_csv_malformed_row_then_good_rows),
         cmocka_unit_test(test_csv_unclosed_quote),
+        cmocka_unit_test(test_csv_rows_cut_as_read),
         cmocka_unit_test(test_csv_bad_cells),
         cmocka_unit_test(test_csv_bad_header),
         cmocka_unit_test(test_csv_label_headers),

@@ -58,6 +58,7 @@ static void chunk_free(chunk *c)
     arena_free(&c->a);
     sb_free(&c->buf);
     sb_free(&c->err);
+    sb_free(&c->rerr);
     sb_free(&c->spill);
     free(c->cl.v);
     free(c->st);
@@ -74,7 +75,7 @@ static chunk *chunk_get(batch *b)
         return calloc(1, sizeof(chunk));
     b->spare = c->next;
     arena_reset(&c->a);
-    c->buf.n = c->err.n = c->spill.n = c->cl.n = 0;
+    c->buf.n = c->err.n = c->rerr.n = c->spill.n = c->cl.n = 0;
     free(c->st);
     free(c->amt);
     free(c->qty);
@@ -121,6 +122,8 @@ static void drain(batch *b, chunk *c, pass_out *po)
     for (size_t i = 0; b->pass == PASS_ONLY && i < c->n; i++)
         if (c->out[i].has_hash)
             idset_prefetch(&po->ids, c->out[i].hash);
+    if (c->rerr.n && final)
+        fwrite(c->rerr.p, 1, c->rerr.n, po->err);
     for (size_t i = 0; i < c->n; i++) {
         rec_out *r = &c->out[i];
         size_t rec = c->first + i;
@@ -240,7 +243,9 @@ static bool chunk_fill(batch *b, chunk *c, calc_input *cur, const char *shown, p
                 if (!r->err_code)
                     r->err_code = CALC_ESCHEMA;
             }
-            if (po->err)
+            if (rc == 1) /* written with the chunk, before its records' problems */
+                sb_putn(&c->rerr, errt.p, errt.n);
+            else if (po->err)
                 fputs(errt.p, po->err);
             sb_free(&msg);
             sb_free(&zh);
@@ -302,6 +307,10 @@ static int run_pass(batch *b, const char *const *inputs, FILE *out, summary *s, 
             po.worst = CALC_EXIT_USAGE > po.worst ? CALC_EXIT_USAGE : po.worst;
             continue;
         }
+        /* CSV rows and YAML documents are parsed by the workers; with one worker the reader
+         * parses them, its thread being the other one at work */
+        if (b->jobs > 1)
+            input_defer_rows(cur);
         sbuf note = {0}, json = {0}; /* a CSV not in UTF-8: said, and in the summary's notes */
         if (po.err && input_encoding_note(cur, o->lang, &note, &json)) {
             pthread_mutex_lock(&b->mu); /* what the inputs before it say comes first */

@@ -31,6 +31,16 @@ typedef struct rec_in {
     unsigned row;
     const csvcol *cols;
     size_t ncols;
+    /* read with input_defer_rows, a record's text as the reader cut it, to be read on a
+     * worker (input_read_deferred): a CSV row (its lines, from its first cell; csvin_row, with
+     * the header's shape; hint: the lines its unclosed quote swallowed are read again as rows)
+     * or a YAML document (yaml: its lines from the first, rec->line, of the file named
+     * yaml_file) */
+    const char *row_text;
+    size_t row_len;
+    const struct csvshape *shape;
+    bool row_hint, yaml;
+    const char *yaml_file;
 } rec_in;
 
 typedef struct calc_input calc_input;
@@ -53,6 +63,15 @@ bool input_encoding_note(const calc_input *in, int lang, sbuf *b, sbuf *json);
 /* Names the cells of CSV record r in the diagnostics d->v[from..] about them (validation's,
  * which give a cell's position only). */
 void csvin_name_cells(calc_diags *d, size_t from, const rec_in *r);
+/* The records of in — a CSV's rows, a YAML stream's documents — come back from now on as
+ * their text (rec->row_text) for input_read_deferred to read, so that a worker parses them
+ * rather than the reader. The records must be kept in an arena (input_records_in). */
+void input_defer_rows(calc_input *in);
+/* Reads the record r holds as text (input_defer_rows) into its value tree (r->doc) — a CSV
+ * row with libcsv (csvin_row), a YAML document with libyaml: what input_next would have given
+ * for it, with the same diagnostics in d. */
+void input_read_deferred(rec_in *r, arena *a, calc_diags *d);
+void csvin_row(rec_in *r, arena *a, calc_diags *d);
 /* 1 with a record, 0 at the end, a negative CALC_E* when the input cannot go on. */
 int input_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d);
 long long input_size(const calc_input *in);

@@ -209,6 +209,26 @@ static void record_reject(batch *b, chunk *c, size_t i, const calc_diags *d)
         c->worst = CALC_EXIT_INPUT;
 }
 
+/* Record i, a CSV row or YAML document the reader cut: read into its tree, with what reading
+ * it reports kept as the reader keeps it (the record's error, the chunk's rerr). */
+static void record_row(chunk *c, size_t i)
+{
+    rec_in *r = &c->in[i];
+    calc_diags d = {0};
+    input_read_deferred(r, &c->a, &d);
+    if (d.n) {
+        sbuf msg = {0}, zh = {0};
+        batch_diags_text(&c->rerr, &msg, &zh, &d);
+        r->err_text = arena_strndup(&c->a, msg.p, msg.n);
+        r->err_text_zh = zh.p ? arena_strndup(&c->a, zh.p, zh.n) : NULL;
+        if (!r->err_code)
+            r->err_code = CALC_ESCHEMA;
+        sb_free(&msg);
+        sb_free(&zh);
+    }
+    calc_diags_free(&d);
+}
+
 void chunk_process(batch *b, calc_engine *e, chunk *c)
 {
     const calc_batch_opts *o = b->o;
@@ -222,6 +242,8 @@ void chunk_process(batch *b, calc_engine *e, chunk *c)
         memset(&p, 0, sizeof p);
         p.a = pa;
         bool hashed = false;
+        if (c->in[i].row_text)
+            record_row(c, i);
         if (record_valid(b, e, c, i, &p, &hashed, &d) || c->in[i].err_text) {
             record_reject(b, c, i, &d);
         } else {

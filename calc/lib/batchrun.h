@@ -46,6 +46,8 @@ typedef struct chunk {
     int64_t *amt, *qty;  /* n × npol */
     char *id[CHUNK];
     sbuf buf, err;
+    sbuf rerr; /* what reading its records reported (the reader's, or a worker's for the CSV
+                * rows and YAML documents the reader cut), written before their problems */
     sbuf spill;            /* packed profiles: written in pass 1, read back in pass 2 */
     size_t spill_off[CHUNK], spill_len[CHUNK]; /* pass 2: each record's packing, or 0 */
     unsigned char spill_hash[CHUNK][16];       /* pass 2: the digest of each record's id */

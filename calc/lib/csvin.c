@@ -2,11 +2,11 @@
  * (`finance.rd_expense`, `stores[0].kind`) or by its label (`研发投入`, `R&D expense`; list
  * items numbered from 1: `门店1.门店类型`), built once into a tree, then each row, read with
  * libcsv one line at a time from the text as textdec.c decodes it, becomes the value tree of
- * one record (an empty cell is an absent field, a list of scalars is one cell split on ';',
- * list items exist only with a cell). A row that cannot be read is one error record and
- * reading goes on; a quote never closed gives back the lines it swallowed as rows. Every
- * problem names its cell as a spreadsheet does: the row (the header is row 1), the column's
- * letter and its header. It builds trees only: validation is schema.c's. */
+ * one record (csvrow.c). A row that cannot be read is one error record and reading goes on; a
+ * quote never closed gives back the lines it swallowed as rows. With input_defer_rows the rows
+ * after the header are only cut here (csvcut.c) and read by the worker threads (csvin_row),
+ * with the header's shape (input_records_in copies it with the records). It builds trees
+ * only: validation is schema.c's. */
 #include "input.h"
 
 #include <stdlib.h>
@@ -57,6 +57,14 @@ static void row_ends(calc_input *in, csvrow *r, unsigned end_line)
     r->row = r->line - in->spanned;
     if (end_line > r->line)
         in->spanned += end_line - r->line;
+}
+
+unsigned csvin_row_ends(calc_input *in, unsigned end_line)
+{
+    unsigned row = in->row_line - in->spanned;
+    if (end_line > in->row_line)
+        in->spanned += end_line - in->row_line;
+    return row;
 }
 
 static void cb_row(int ch, void *data)
@@ -117,6 +125,7 @@ void csvin_close(calc_input *in)
     hnode_free(in->tree);
     sb_free(&in->rowtext);
     sb_free(&in->replay);
+    sb_free(&in->ctext);
 }
 
 /* ---- the header's tree: children found through one hash table while it is built ---- */
@@ -239,61 +248,19 @@ static bool indexes_ok(const char *path)
     return true;
 }
 
-/* ---- cells as a spreadsheet names them ---- */
+static const csvshape *shape_of(calc_input *in);
 
-/* Column i's letters (from 0: A … Z, AA …). */
-static void col_letter(char out[8], size_t i)
+/* A copy of header node h in a. */
+static hnode *hnode_copy(arena *a, const hnode *h)
 {
-    char t[8];
-    size_t n = 0;
-    for (size_t k = i + 1; k && n < 7; k = (k - 1) / 26)
-        t[n++] = (char)('A' + (k - 1) % 26);
-    for (size_t j = 0; j < n; j++)
-        out[j] = t[n - 1 - j];
-    out[n] = 0;
-}
-
-/* The cell of column c on a row: its letter, the row when it is not the line, and the header
- * unless it is the path — in brackets of the header's script: C（研发投入）, C (R&D expense). */
-static void cell_name(char *out, size_t cap, const csvcol *c, unsigned row, unsigned line)
-{
-    size_t n = (size_t)snprintf(out, cap, "%s", c->letter);
-    if (row && row != line && n < cap)
-        n += (size_t)snprintf(out + n, cap - n, "%u", row);
-    if (!c->head || (c->path && strcmp(c->head, c->path) == 0) || n + 8 > cap)
-        return;
-    bool wide = false;
-    for (const char *h = c->head; *h && !wide; h++)
-        wide = (unsigned char)*h >= 0x80;
-    char head[112];
-    calc_utf8_clean(head, sizeof head, c->head, strlen(c->head));
-    snprintf(out + n, cap - n, wide ? "（%s）" : " (%s)", head);
-}
-
-/* Names the cell of column i (from 0) of a row in the diagnostics d->v[from..]. */
-static void name_cell(calc_diags *d, size_t from, const calc_input *in, size_t i, unsigned row,
-                      unsigned line)
-{
-    csvcol c = {{0}, NULL, NULL};
-    if (in->cols && i < in->headn)
-        c = in->cols[i];
-    else
-        col_letter(c.letter, i);
-    for (size_t k = from; k < d->n; k++) {
-        d->v[k].col = (unsigned)i + 1;
-        cell_name(d->v[k].cell, sizeof d->v[k].cell, &c, row, line);
-    }
-}
-
-void csvin_name_cells(calc_diags *d, size_t from, const rec_in *r)
-{
-    const char *at = r->doc ? r->doc->loc.file : NULL; /* --set's values are elsewhere */
-    for (size_t k = from; at && k < d->n; k++) {
-        calc_error *x = &d->v[k];
-        if (!x->cell[0] && x->line == r->line && x->col >= 1 && x->col <= r->ncols &&
-            strcmp(x->file, at) == 0)
-            cell_name(x->cell, sizeof x->cell, &r->cols[x->col - 1], r->row, r->line);
-    }
+    hnode *c = arena_alloc_raw(a, sizeof *c);
+    *c = *h;
+    c->name = h->name ? arena_strndup(a, h->name, h->len) : NULL; /* (the root has none) */
+    c->child = h->n ? arena_alloc_raw(a, h->n * sizeof *c->child) : NULL;
+    for (size_t i = 0; i < h->n; i++)
+        c->child[i] = hnode_copy(a, h->child[i]);
+    c->cap = h->n;
+    return c;
 }
 
 void input_records_in(calc_input *in, arena *a)
@@ -301,6 +268,7 @@ void input_records_in(calc_input *in, arena *a)
     in->keep = true;
     in->kept_in = a;
     in->kept = NULL;
+    in->kept_sh = NULL;
     if (!in->cols || !in->headn)
         return;
     csvcol *k = arena_alloc_raw(a, in->headn * sizeof *k);
@@ -312,44 +280,38 @@ void input_records_in(calc_input *in, arena *a)
                         : NULL;
     }
     in->kept = k;
+    if (!in->defer)
+        return;
+    /* the rows a worker reads need the header's shape: a copy that lives with them */
+    csvshape *s = arena_alloc_raw(a, sizeof *s);
+    *s = *shape_of(in);
+    const snode **sn = arena_alloc_raw(a, in->headn * sizeof *sn);
+    char **cp = arena_alloc_raw(a, in->headn * sizeof *cp);
+    for (size_t i = 0; i < in->headn; i++) {
+        sn[i] = in->headsn[i];
+        cp[i] = (char *)k[i].path;
+    }
+    s->headsn = sn;
+    s->colpath = cp;
+    s->cols = k;
+    s->tree = hnode_copy(a, in->tree);
+    in->kept_sh = s;
 }
 
-/* The first bytes of s (n of them) that are not UTF-8, as "0xE9 0x2C" into out (at most 4). */
-static void bad_bytes(char *out, size_t cap, const unsigned char *s, size_t n)
+/* The input's shape as it is so far (before its header: its name and encoding alone). */
+static const csvshape *shape_of(calc_input *in)
 {
-    bool cut;
-    size_t k = 1;
-    while (k < n && k < 4 && utf8_valid(s + k, n - k, &cut) == 0)
-        k++; /* the bytes up to the next one that begins a character */
-    size_t m = 0;
-    out[0] = 0;
-    for (size_t i = 0; i < k && m + 6 < cap; i++)
-        m += (size_t)snprintf(out + m, cap - m, "%s0x%02X", i ? " " : "", s[i]);
-}
-
-/* A cell's (or header's) text of len bytes at q with bytes that are not UTF-8 after decoding:
- * reported, in the words of the encoding it was read in. */
-static void report_bytes(const calc_input *in, calc_diags *d, const calc_loc *l,
-                         const char *path, const unsigned char *q, size_t len)
-{
-    char bytes[40];
-    bad_bytes(bytes, sizeof bytes, q, len);
-    const textdec *t = &in->dec;
-    const char *save = "save the file as UTF-8 (in Excel: CSV UTF-8)";
-    if (t->neither)
-        diag_at(d, CALC_ESCHEMA, l, path,
-                "save the file as UTF-8 (in Excel: CSV UTF-8), or give --encoding utf-8, "
-                "gbk or gb18030 to read its other rows",
-                "the bytes %s are neither UTF-8 nor GB18030: the file cannot be read as either",
-                bytes);
-    else if (t->enc == CALC_ENC_UTF8)
-        diag_at(d, CALC_ESCHEMA, l, path,
-                t->asked ? save : "save the file as UTF-8 (in Excel: CSV UTF-8), or give "
-                                  "--encoding gb18030 if it is GB18030",
-                "the bytes %s are not UTF-8", bytes);
-    else
-        diag_at(d, CALC_ESCHEMA, l, path, save, "the bytes %s are not %s", bytes,
-                textdec_name(t->enc));
+    csvshape *s = &in->sh;
+    s->path = in->path;
+    s->enc = in->dec.enc;
+    s->asked = in->dec.asked;
+    s->neither = in->dec.neither;
+    s->headn = in->headn;
+    s->headsn = in->headsn;
+    s->colpath = in->colpath;
+    s->cols = in->cols;
+    s->tree = in->tree;
+    return s;
 }
 
 /* Splits "stores[0].kind" into segments; returns the schema node or NULL. */
@@ -372,7 +334,7 @@ static char *column_path(calc_input *in, size_t i, size_t len, calc_diags *d)
         diag_at(d, CALC_ESCHEMA, &l, NULL, NUL_HINT,
                 "NUL character (U+0000) in the column's name is not accepted");
     } else if (ok < len) {
-        report_bytes(in, d, &l, NULL, (const unsigned char *)h + ok, len - ok);
+        csv_report_bytes(shape_of(in), d, &l, NULL, (const unsigned char *)h + ok, len - ok);
     } else {
         while (*h == ' ' || *h == '\t')
             h++;
@@ -415,9 +377,11 @@ static char *column_path(calc_input *in, size_t i, size_t len, calc_diags *d)
         }
         free(path);
     }
-    name_cell(d, from, in, i, 1, 1);
+    csv_name_cell(d, from, shape_of(in), i, 1, 1);
     return NULL;
 }
+
+static const csvshape *shape_of(calc_input *in);
 
 static int csv_header(calc_input *in, csvrow *r, calc_diags *d)
 {
@@ -436,7 +400,7 @@ static int csv_header(calc_input *in, csvrow *r, calc_diags *d)
     r->len = NULL;
     r->n = 0;
     for (size_t i = 0; i < in->headn; i++) {
-        col_letter(in->cols[i].letter, i);
+        csv_col_letter(in->cols[i].letter, i);
         in->cols[i].head = in->head[i];
     }
     int rc = 0;
@@ -454,7 +418,7 @@ static int csv_header(calc_input *in, csvrow *r, calc_diags *d)
             size_t from = d->n;
             diag_at(d, CALC_ESCHEMA, &l, NULL, "each field has one column",
                     "duplicate column: column %s names %s too", in->cols[k].letter, path);
-            name_cell(d, from, in, i, 1, 1);
+            csv_name_cell(d, from, shape_of(in), i, 1, 1);
             in->headsn[i] = NULL;
             rc = CALC_ESCHEMA;
         }
@@ -464,91 +428,10 @@ static int csv_header(calc_input *in, csvrow *r, calc_diags *d)
     free(t.parent);
     free(t.node);
     free(len);
+    shape_of(in); /* in->sh: the shape rows cut from now on are read with */
     if (!rc && in->keep)
         input_records_in(in, in->kept_in);
     return rc;
-}
-
-static value *vnode(arena *a, int type, calc_loc loc)
-{
-    value *v = arena_alloc(a, sizeof *v);
-    v->type = type;
-    v->loc = loc;
-    return v;
-}
-
-static value *vscalar(arena *a, const char *s, size_t len, calc_loc loc)
-{
-    value *v = vnode(a, V_SCALAR, loc);
-    v->str = arena_strndup(a, s, len);
-    v->len = len;
-    return v;
-}
-
-/* The value of header node h in row r, or NULL when none of its cells has text: an empty cell
- * is an absent field, and only list items with a cell exist. O(nodes under h). */
-static value *csv_build(calc_input *in, arena *a, const hnode *h, const csvrow *r)
-{
-    if (h->col >= 0) { /* a column */
-        size_t i = (size_t)h->col;
-        if (i >= r->n || !r->len[i] || !in->headsn[i])
-            return NULL;
-        const char *cell = r->cell[i];
-        calc_loc cl = {in->path, r->line, (unsigned)i + 1};
-        if (in->headsn[i]->type != T_LIST)
-            return vscalar(a, cell, r->len[i], cl);
-        value *l = vnode(a, V_SEQ, cl); /* a list of scalars: one cell, split on ';' */
-        size_t n = 1;
-        for (const char *c = cell; *c; c++)
-            n += *c == ';';
-        l->items = arena_alloc(a, n * sizeof *l->items);
-        for (const char *c = cell; *c;) {
-            size_t k = strcspn(c, ";");
-            const char *b = c, *e = c + k;
-            while (b < e && *b == ' ')
-                b++;
-            while (e > b && e[-1] == ' ')
-                e--;
-            if (e > b)
-                l->items[l->n++] = vscalar(a, b, (size_t)(e - b), cl);
-            c += k + (c[k] == ';');
-        }
-        return l;
-    }
-    if (!h->n)
-        return NULL;
-    value **got = arena_alloc_raw(a, h->n * sizeof *got);
-    size_t n = 0;
-    calc_loc loc = {in->path, r->line, 0};
-    for (size_t k = 0; k < h->n; k++) {
-        got[k] = csv_build(in, a, h->child[k], r);
-        if (got[k] && (!n++ || got[k]->loc.col < loc.col))
-            loc = got[k]->loc; /* a node is where its first cell is */
-    }
-    if (!n)
-        return NULL;
-    value *v = vnode(a, h->kind == H_LIST ? V_SEQ : V_MAP, loc);
-    v->items = arena_alloc(a, n * sizeof *v->items);
-    if (v->type == V_MAP)
-        v->keys = arena_alloc(a, n * sizeof *v->keys);
-    for (size_t k = 0; k < h->n; k++) {
-        if (!got[k])
-            continue;
-        if (v->type == V_MAP)
-            v->keys[v->n] = vscalar(a, h->child[k]->name, h->child[k]->len, got[k]->loc);
-        v->items[v->n++] = got[k];
-    }
-    return v;
-}
-
-/* A CSV row's value tree (the root is a mapping, empty when every cell is). */
-static value *csv_row_tree(calc_input *in, arena *a, csvrow *r)
-{
-    value *root = csv_build(in, a, in->tree, r);
-    if (!root)
-        root = vnode(a, V_MAP, (calc_loc){in->path, r->line, 0});
-    root->loc.col = 0; /* the row, no cell of it */
-    return root;
 }
 
 /* ---- CSV: rows from libcsv, fed one line at a time ---- */
@@ -578,8 +461,7 @@ static void row_bad(calc_input *in, int why, unsigned line)
     csvin_start(in);
 }
 
-/* Feeds the next line to libcsv (rows go to in->rows); false at the end of the input. */
-static bool csv_feed(calc_input *in)
+bool csvin_line(calc_input *in, const char **bp, size_t *np)
 {
     const char *b;
     size_t n;
@@ -589,12 +471,12 @@ static bool csv_feed(calc_input *in)
         n = nl ? (size_t)(nl - b) + 1 : in->replay.n - in->rp;
         in->rp += n;
         in->line = ++in->replay_line;
-    } else if (!in->eof) {
+    } else {
         char *text;
-        ssize_t got = textdec_line(in, &text);
+        ssize_t got = in->eof ? -1 : textdec_line(in, &text);
         if (got < 0) {
             in->eof = true;
-            return csv_feed(in);
+            return false;
         }
         in->line++;
         b = text;
@@ -604,23 +486,41 @@ static bool csv_feed(calc_input *in)
             b += 3;
             n -= 3;
         }
-    } else { /* the end: a last row without a line end, or a quote never closed */
+    }
+    *bp = b;
+    *np = n;
+    return true;
+}
+
+bool csvin_give_back(calc_input *in)
+{
+    if (!in->header_done || in->replayed || in->rowtext_lost || !in->rowtext.n)
+        return false;
+    /* the lines it swallowed are read again, once, as rows of their own */
+    sb_free(&in->replay);
+    in->replay = in->rowtext;
+    memset(&in->rowtext, 0, sizeof in->rowtext);
+    in->rp = 0;
+    in->replay_line = in->row_line;
+    in->replayed = true;
+    in->finished = false;
+    return true;
+}
+
+/* Feeds the next line to libcsv (rows go to in->rows); false at the end of the input. */
+static bool csv_feed(calc_input *in)
+{
+    const char *b;
+    size_t n;
+    if (!csvin_line(in, &b, &n)) { /* the end: a last row without a line end, or a quote
+                                    * never closed */
         if (in->finished)
             return false;
         in->finished = true;
         if (csv_fini(&in->csv, cb_field, cb_row, in) == 0)
             return true;
         row_bad(in, CSV_UNCLOSED, in->row_line);
-        if (in->header_done && !in->replayed && !in->rowtext_lost && in->rowtext.n) {
-            /* the lines it swallowed are read again, once, as rows of their own */
-            sb_free(&in->replay);
-            in->replay = in->rowtext;
-            memset(&in->rowtext, 0, sizeof in->rowtext);
-            in->rp = 0;
-            in->replay_line = in->row_line;
-            in->replayed = true;
-            in->finished = false;
-        }
+        csvin_give_back(in);
         return true;
     }
     if (!row_open(in)) {
@@ -641,29 +541,6 @@ static bool csv_feed(calc_input *in)
     return true;
 }
 
-/* Reports a bad row's problem. */
-static void row_report(calc_input *in, const csvrow *r, calc_diags *d)
-{
-    size_t i = r->bad_cell - 1, from = d->n;
-    calc_loc l = {in->path, r->bad_line, r->bad_cell};
-    const char *col = in->colpath && i < in->headn ? in->colpath[i] : NULL;
-    if (r->bad == CSV_UNCLOSED)
-        diag_at(d, CALC_ESYNTAX, &l, col,
-                in->replayed && in->replay_line == r->line
-                    ? "close the quote: \"…\" (the lines after it were read as rows)"
-                    : "close the quote: \"…\"",
-                "CSV: a quoted cell is not closed before the end of the file");
-    else if (r->bad == CSV_AFTER_QUOTE)
-        diag_at(d, CALC_ESYNTAX, &l, col,
-                "a quote inside a quoted cell is doubled: \"a \"\"b\"\" c\"",
-                "CSV: text after the closing quote of a cell");
-    else
-        diag_at(d, CALC_ESYNTAX, &l, col,
-                "quote the whole cell and double its quotes: \"bad\"\"quote\"",
-                "CSV: a quote inside a cell that does not begin with one");
-    name_cell(d, from, in, i, r->row, r->bad_line);
-}
-
 /* Nothing more is read from the input (its header, or its encoding, cannot be). */
 static void stop_input(calc_input *in)
 {
@@ -674,45 +551,16 @@ static void stop_input(calc_input *in)
     in->rowhead = in->nrows = 0;
 }
 
-/* Checks the cells of row r: their size, a NUL, bytes that are not UTF-8 (after decoding;
- * only those with bytes); the first problem is reported and its code returned, or 0. */
-static int check_cells(calc_input *in, const csvrow *r, bool bytes, calc_diags *d)
-{
-    for (size_t i = 0; i < r->n; i++) {
-        size_t len = r->len[i], from = d->n;
-        calc_loc l = {in->path, r->line, (unsigned)i + 1};
-        const char *col = i < in->headn ? in->colpath[i] : NULL;
-        const unsigned char *q = (const unsigned char *)r->cell[i];
-        int rc = 0;
-        bool cut;
-        size_t ok = len > CALC_MAX_SCALAR && !bytes ? 0 : utf8_valid(q, len, &cut);
-        const unsigned char *nul = bytes ? NULL : memchr(q, 0, ok);
-        if (len > CALC_MAX_SCALAR && !bytes) {
-            diag_at(d, CALC_ELIMIT, &l, col, NULL,
-                    "a cell of %zu bytes exceeds the limit of %zu bytes (--max-input)", len,
-                    CALC_MAX_SCALAR);
-            rc = CALC_ELIMIT;
-        } else if (nul) {
-            diag_at(d, CALC_ESCHEMA, &l, col, NUL_HINT,
-                    "NUL character (U+0000) in the cell is not accepted");
-            rc = CALC_ESCHEMA;
-        } else if (ok < len) {
-            report_bytes(in, d, &l, col, q + ok, len - ok);
-            rc = CALC_ESCHEMA;
-        }
-        if (rc) {
-            name_cell(d, from, in, i, r->row, r->line);
-            return rc;
-        }
-    }
-    return 0;
-}
-
 int csvin_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
 {
     for (;;) {
         if (in->rowhead == in->nrows) {
             in->rowhead = in->nrows = 0;
+            if (in->defer && !in->cutting && in->header_done && !in->finished &&
+                !in->replayed && !in->dec.neither && !row_open(in))
+                in->cutting = true; /* the rows after the header: cut here, read by workers */
+            if (in->cutting)
+                return csvcut_next(in, a, rec);
             if (csv_feed(in))
                 continue;
             if (!in->dec.neither || !in->header_done || in->eof_reported)
@@ -729,7 +577,7 @@ int csvin_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
             in->header_done = true;
             int rc;
             if (r.bad) { /* without its header no row can be read */
-                row_report(in, &r, d);
+                csv_row_report(shape_of(in), &r, false, d);
                 rc = CALC_ESYNTAX;
             } else
                 rc = csv_header(in, &r, d);
@@ -748,7 +596,7 @@ int csvin_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
             continue;
         }
         if (in->dec.neither) { /* no record: the first cell that shows it is the error */
-            int rc = r.bad ? 0 : check_cells(in, &r, true, d);
+            int rc = r.bad ? 0 : csv_check_cells(shape_of(in), &r, true, d);
             row_free(&r);
             if (rc) {
                 stop_input(in);
@@ -765,28 +613,9 @@ int csvin_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
             row_free(&r);
             return 1;
         }
-        if (r.bad) {
-            row_report(in, &r, d);
-            rec->err_code = CALC_ESYNTAX;
-            row_free(&r);
-            return 1;
-        }
-        rec->err_code = check_cells(in, &r, false, d);
-        if (r.n != in->headn) {
-            calc_loc l = {in->path, r.line, 0};
-            const char *hint = r.n > in->headn
-                                   ? "quote cells that contain commas"
-                                   : "give each column a cell: an empty one is an absent field";
-            if (r.row != r.line) /* a quoted cell above spans lines: the sheet's row too */
-                diag_at(d, CALC_ESCHEMA, &l, NULL, hint,
-                        "the row has %zu cells, the header has %zu (row %u)", r.n, in->headn,
-                        r.row);
-            else
-                diag_at(d, CALC_ESCHEMA, &l, NULL, hint, "the row has %zu cells, the header has %zu",
-                        r.n, in->headn);
-            rec->err_code = CALC_ESCHEMA;
-        }
-        rec->doc = csv_row_tree(in, a, &r);
+        csv_row_record(shape_of(in), a, &r,
+                       in->replayed && in->replay_line == r.line && r.bad == CSV_UNCLOSED, rec,
+                       d);
         row_free(&r);
         return 1;
     }

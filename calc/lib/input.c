@@ -1,7 +1,9 @@
 /* input.c — batch input: JSON Lines (one profile per line, parsed later by the workers),
  * YAML multi-document streams and CSV whose header names field paths or labels (csvin.c, its
  * text decoded by textdec.c), read one record at a time so that memory stays bounded. It builds value trees; validation is
- * schema.c's, and nothing here evaluates or writes. */
+ * schema.c's, and nothing here evaluates or writes. With input_defer_rows a YAML document or
+ * CSV row is only cut from the stream, and parsed where input_read_deferred is called (batch's
+ * workers). */
 #include "input.h"
 
 #include <errno.h>
@@ -248,6 +250,14 @@ static int yaml_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
                 sb_free(&doc);
                 return 1;
             }
+            if (in->defer) { /* parsed by a worker (input_read_deferred) */
+                rec->row_text = arena_strndup(a, doc.p, doc.n);
+                rec->row_len = doc.n;
+                rec->yaml = true;
+                rec->yaml_file = in->path; /* the caller's name, or "<stdin>": it outlives us */
+                sb_free(&doc);
+                return 1;
+            }
             value **docs;
             size_t nd;
             int rc = calc_yaml_parse_at(a, in->path, first, doc.p, doc.n, &docs, &nd, d);
@@ -291,6 +301,27 @@ static int yaml_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
         if (t < e && *t != '#' && *t != '\n' && *t != '\r')
             content = true;
     }
+}
+
+void input_defer_rows(calc_input *in) { in->defer = true; }
+
+void input_read_deferred(rec_in *r, arena *a, calc_diags *d)
+{
+    if (!r->yaml) {
+        csvin_row(r, a, d);
+        return;
+    }
+    value **docs; /* a document as yaml_next reads it */
+    size_t nd;
+    int rc = calc_yaml_parse_at(a, r->yaml_file, r->line, r->row_text,
+                                r->row_len, &docs, &nd, d);
+    if (rc && (!nd || rc != CALC_ESCHEMA)) {
+        r->err_code = rc;
+        return;
+    }
+    r->doc = nd ? docs[0] : NULL;
+    if (rc)
+        r->err_code = rc;
 }
 
 int input_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)

@@ -1,6 +1,6 @@
 /* input.h — the state of a batch input, private to its readers: input.c (the input, JSON
- * Lines and YAML streams), csvin.c (CSV) and textdec.c (a CSV's text decoded to UTF-8).
- * Nothing else includes it. */
+ * Lines and YAML streams), csvin.c (CSV; its rows cut by csvcut.c, made trees by csvrow.c)
+ * and textdec.c (a CSV's text decoded to UTF-8). Nothing else includes it. */
 #ifndef CALC_INPUT_H
 #define CALC_INPUT_H
 
@@ -70,6 +70,20 @@ struct hnode {
     size_t n, cap;
 };
 
+/* What a CSV row needs of its input to become a tree and to name its cells: the header's
+ * columns and paths, and the encoding of the text. Shared read-only by the workers (a copy in
+ * each chunk's arena, input_records_in). */
+typedef struct csvshape {
+    const char *path;
+    size_t headn;
+    const snode **headsn;
+    char *const *colpath;
+    const csvcol *cols;
+    const hnode *tree;
+    int enc, asked; /* textdec's */
+    bool neither;
+} csvshape;
+
 struct calc_input {
     const char *path;
     int format;
@@ -89,6 +103,8 @@ struct calc_input {
     char **colpath; /* each column's field path (the header, or what its label names) */
     csvcol *cols;   /* the columns as diagnostics name them */
     const csvcol *kept; /* ... as copied into the records' arena (input_records_in) */
+    csvshape sh;              /* the header's shape, in the input */
+    const csvshape *kept_sh;  /* ... and as copied into the records' arena */
     arena *kept_in;
     bool keep;
     const snode **headsn;
@@ -105,6 +121,15 @@ struct calc_input {
     size_t rp;
     unsigned replay_line;
     bool rowtext_lost, replayed;
+    /* CSV rows cut by the reader (csvcut.c): asked (input_defer_rows), and begun once the
+     * header is read; the line being cut, from clpos; the state of the row being cut (cst,
+     * as libcsv's), whether it has a character in a cell, and its text from lines before */
+    bool defer, cutting;
+    const char *cl;
+    size_t cln, clpos;
+    int cst;
+    bool csp, ccontent;
+    sbuf ctext;
     char *pend; /* a YAML line read ahead: the marker that opens the next document */
     size_t pendn;
     unsigned pend_line;
@@ -125,5 +150,30 @@ bool input_needed(calc_input *in);
 void csvin_start(calc_input *in);
 void csvin_close(calc_input *in);
 int csvin_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d);
+/* The next line of the CSV text (one read again, or the next decoded), counted in in->line;
+ * false at the end. */
+bool csvin_line(calc_input *in, const char **b, size_t *n);
+/* At the end of the text with a quote never closed in the row begun on in->row_line: its
+ * lines after the first are read again as rows (once, when they were kept); true if so. */
+bool csvin_give_back(calc_input *in);
+/* The row that begins on in->row_line ends on end_line: its spreadsheet row number. */
+unsigned csvin_row_ends(calc_input *in, unsigned end_line);
+
+/* ---- rows cut by the reader (csvcut.c) ---- */
+int csvcut_next(calc_input *in, arena *a, rec_in *rec);
+
+/* ---- a row into its tree, cells named as a spreadsheet does (csvrow.c) ---- */
+void csv_col_letter(char out[8], size_t i);
+/* Names the cell of column i (from 0) of a row in the diagnostics d->v[from..]. */
+void csv_name_cell(calc_diags *d, size_t from, const csvshape *s, size_t i, unsigned row,
+                   unsigned line);
+void csv_report_bytes(const csvshape *s, calc_diags *d, const calc_loc *l, const char *path,
+                      const unsigned char *q, size_t len);
+int csv_check_cells(const csvshape *s, const csvrow *r, bool bytes, calc_diags *d);
+void csv_row_report(const csvshape *s, const csvrow *r, bool hint, calc_diags *d);
+value *csv_row_tree(const csvshape *s, arena *a, const csvrow *r);
+/* What a read row (not empty) gives: its diagnostics and its tree or error into rec. */
+void csv_row_record(const csvshape *s, arena *a, const csvrow *r, bool hint, rec_in *rec,
+                    calc_diags *d);
 
 #endif

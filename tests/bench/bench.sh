@@ -8,7 +8,7 @@
 # of 10^5 profiles), where the time goes (instruction counts from callgrind on a sample), and
 # evaluating 10^5 profiles with history from the ledger (tests/bench/history.sh; target: within
 # 2x the batch without a ledger), and what-if, --solve and the outreach list at -j 1 and -j 2
-# against their targets.
+# against their targets, and the population as CSV beside JSON Lines (tests/bench/inputs.sh).
 # BENCH_N sets the population (10^6), BENCH_RUNS the runs each figure is the best of (3).
 set -u
 BUILD=${BUILD:-build}
@@ -134,6 +134,8 @@ esac
 BUILD=$BUILD BENCH_RUNS=$RUNS sh tests/bench/ledger.sh
 # what-if, --solve and the outreach list at -j 1 and -j 2 against their targets
 BUILD=$BUILD RUNS=$RUNS sh tests/bench/whatif.sh || exit 1
+# the population as CSV beside JSON Lines, at -j 1 and -j 2 (tests/bench/inputs.sh)
+BUILD=$BUILD BENCH_N=$N RUNS=$RUNS sh tests/bench/inputs.sh || exit 1
 
 # where the time goes: instructions per stage on a 5000-profile sample (-j 1), from callgrind.
 # Callgrind runs SHA-256 without the CPU's SHA instructions, so the fingerprints' share is larger
