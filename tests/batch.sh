@@ -179,7 +179,7 @@ want_rc 0
 want_same "results" "$tmp/pop.jsonl" "$tmp/out"
 end
 
-# Ensure -j 1 and -j 2 (chunks of 256 + 139 records evaluated in parallel) are byte-identical.
+# Ensure -j 1 and -j 2 (chunks of 3 x 128 + 11 records evaluated in parallel) are byte-identical.
 begin "jobs: -j 1 and -j 2 byte-identical (results and summary)"
 run batch "$P.jsonl" --as-of $ASOF -q -j 1 -o "$tmp/j1.jsonl" --summary "$tmp/j1.sum"
 want_rc 0
@@ -191,9 +191,9 @@ want_same "results (-j 1 and the default)" "$tmp/pop.jsonl" "$tmp/j1.jsonl"
 end
 
 # Ensure chunks are written in input order even when they finish out of order: a population
-# of 6 x 395 records (10 chunks of 256) whose first 64 records are slow under a copy of the
+# of 6 x 395 records (19 chunks of 128) whose first 64 records are slow under a copy of the
 # set with tests/data/batch/slow-first/zz-slow-first.lua (a few ms each, the others about
-# 15 µs), so that with -j 4 the nine chunks behind the first are done long before it; -j 4
+# 15 µs), so that with -j 4 the chunks behind the first are done long before it; -j 4
 # must give the bytes of -j 1, with and without pools, in JSON Lines and CSV.
 begin "jobs: -j 4 with a slow first chunk == -j 1 (chunks finished out of order)"
 mkdir -p "$tmp/slowset"
@@ -763,8 +763,9 @@ jq -S .pools "$tmp/uniq.sum" >"$tmp/uniq.pools"
 want_same "pools" "$tmp/uniq.pools" "$tmp/rep.pools"
 grep -v '"error"' "$tmp/rep.out" >"$tmp/rep.kept"
 want_same "the other records' lines" "$tmp/uniq.out" "$tmp/rep.kept"
+end
 
-# Ensure a YAML stream of several chunks (256 records each) read by the worker threads — the
+# Ensure a YAML stream of several chunks (128 records each) read by the worker threads — the
 # reader only cuts its documents — gives the same bytes at -j 1 and -j 2, and the records and
 # messages the reader gave when it parsed every document itself, their lines those of the
 # whole file: comments and blank lines between documents, a document on its marker's line, a

@@ -278,7 +278,7 @@ run init --format xlsx
 want_rc 2
 end
 
-# Ensure a CSV of several chunks (256 records each) read by the worker threads — the reader
+# Ensure a CSV of several chunks (128 records each) read by the worker threads — the reader
 # only cuts its rows — gives the same bytes at -j 1 and -j 2, and the rows, lines and messages
 # the reader gave when it read every row itself: quoted cells over two lines (LF and CRLF
 # inside, "" beside a line end) as the last and first records of chunks, CRLF line ends, blank
