@@ -797,4 +797,18 @@ want_eq "records around them" "$(jq -r 'select(.record == null) | .profile' "$tm
         sed -n '255p;256p;598p' | tr '\n' ' ')" "Y0255 Y0258 Y0600 "
 end
 
+# Ensure a byte-order mark between documents of a YAML stream is no document (libyaml skips it,
+# as it skips blank lines): a stream whose part before a marker holds only a BOM gives the
+# records after it, at -j 1 and -j 2, and never a crash.
+begin "YAML: a byte-order mark between documents is not a record"
+printf '  \n\357\273\277  \n--- {id: B1, name: 甲, district: 上城区}\n---\n\357\273\277\n--- {id: B2, name: 乙, district: 上城区}\n' \
+    >"$tmp/bom.yaml"
+for j in 1 2; do
+    run batch "$tmp/bom.yaml" --as-of $ASOF -q --no-pools -j $j
+    want_rc 0
+    want_eq "records (-j $j)" "$(jq -r '.profile' "$tmp/out" | tr '\n' ' ')" "B1 B2 "
+    want_err_empty
+done
+end
+
 finish

@@ -296,6 +296,8 @@ static int yaml_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
             first = in->line;
         sb_putn(&doc, line, (size_t)n);
         const char *t = line, *e = line + n; /* by its length: a NUL is content, and refused */
+        if (e - t >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0)
+            t += 3; /* a byte-order mark before a document is not content (libyaml skips it) */
         while (t < e && (*t == ' ' || *t == '\t'))
             t++;
         if (t < e && *t != '#' && *t != '\n' && *t != '\r')

@@ -21,6 +21,11 @@ int record_profile(calc_profile *p, const calc_schema *s, const char *file, cons
         memset(p, 0, sizeof *p);
         p->a = a;
     }
+    if (!rc && !doc && !r->text) { /* a document with nothing in it: not a profile */
+        doc = arena_alloc(&p->a, sizeof *doc);
+        doc->type = V_NULL;
+        doc->loc = (calc_loc){file, r->line, 1};
+    }
     if (!rc && !doc)
         rc = calc_json_parse(&p->a, file, r->line, r->text, r->len, &doc, d);
     for (int k = 0; !rc && k < nsets; k++) /* --set: before validation */
