@@ -312,14 +312,15 @@ for v in u b g; do
     sed "s|$tmp/$v/|$tmp/u/|g" "$tmp/$v/j1.jsonl" >"$tmp/$v/as-u.jsonl"
     want_same "results ($v and UTF-8)" "$tmp/u/j1.jsonl" "$tmp/$v/as-u.jsonl"
 done
+# every record's problems in input order, what reading it found first (chunks do not show)
 want_is u/j1.err <<EOF
-$tmp/u/pop.csv:707:B704: error: name: CSV: a quote inside a cell that does not begin with one
-$tmp/u/pop.csv:707:B704: note: quote the whole cell and double its quotes: "bad""quote"
 $tmp/u/pop.csv:607:D604: error: employees: expected a whole number, got 'many'
 $tmp/u/pop.csv:607:D604: note: write a whole number, e.g. 12
+$tmp/u/pop.csv:707:B704: error: name: CSV: a quote inside a cell that does not begin with one
+$tmp/u/pop.csv:707:B704: note: quote the whole cell and double its quotes: "bad""quote"
+$tmp/u/pop.csv:908: error: record 900: duplicate id 'W0100' (first seen in record 100)
 $tmp/u/pop.csv:1009:B1005: error: name: CSV: a quoted cell is not closed before the end of the file
 $tmp/u/pop.csv:1009:B1005: note: close the quote: "…" (the lines after it were read as rows)
-$tmp/u/pop.csv:908: error: record 900: duplicate id 'W0100' (first seen in record 100)
 EOF
 want_eq "GBK's note" "$(head -n 1 "$tmp/g/j1.err")" "calc: 注意：按 GB18030 编码读取 $tmp/g/pop.csv"
 tail -n +2 "$tmp/g/j1.err" | sed "s|$tmp/g/|$tmp/u/|g" >"$tmp/g/as-u.err"

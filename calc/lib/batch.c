@@ -122,12 +122,14 @@ static void drain(batch *b, chunk *c, pass_out *po)
     for (size_t i = 0; b->pass == PASS_ONLY && i < c->n; i++)
         if (c->out[i].has_hash)
             idset_prefetch(&po->ids, c->out[i].hash);
-    if (c->rerr.n && final)
-        fwrite(c->rerr.p, 1, c->rerr.n, po->err);
     for (size_t i = 0; i < c->n; i++) {
         rec_out *r = &c->out[i];
         size_t rec = c->first + i;
         po->s->read++;
+        if (c->rd_len[i] && final)
+            fwrite(c->rerr.p + c->rd_off[i], 1, c->rd_len[i], po->err);
+        if (c->wk_len[i] && final)
+            fwrite(c->rerr.p + c->wk_off[i], 1, c->wk_len[i], po->err);
         if (r->err_len && final)
             fwrite(c->err.p + r->err_off, 1, r->err_len, po->err);
         size_t first = (size_t)-1;
@@ -233,6 +235,7 @@ static bool chunk_fill(batch *b, chunk *c, calc_input *cur, const char *shown, p
         calc_diags d = {0};
         rec_in *r = &c->in[c->n];
         b->filling = c;
+        c->rd_len[c->n] = c->wk_len[c->n] = 0;
         int rc = input_next(cur, &c->a, r, &d);
         if (d.n) {
             sbuf msg = {0}, zh = {0}, errt = {0};
@@ -243,8 +246,11 @@ static bool chunk_fill(batch *b, chunk *c, calc_input *cur, const char *shown, p
                 if (!r->err_code)
                     r->err_code = CALC_ESCHEMA;
             }
-            if (rc == 1) /* written with the chunk, before its records' problems */
+            if (rc == 1) { /* written with the record, before its other problems */
+                c->rd_off[c->n] = c->rerr.n;
                 sb_putn(&c->rerr, errt.p, errt.n);
+                c->rd_len[c->n] = errt.n;
+            }
             else if (po->err)
                 fputs(errt.p, po->err);
             sb_free(&msg);

@@ -210,7 +210,7 @@ static void record_reject(batch *b, chunk *c, size_t i, const calc_diags *d)
 }
 
 /* Record i, a CSV row or YAML document the reader cut: read into its tree, with what reading
- * it reports kept as the reader keeps it (the record's error, the chunk's rerr). */
+ * it reports kept as the reader keeps it (the record's error, its part of the chunk's rerr). */
 static void record_row(chunk *c, size_t i)
 {
     rec_in *r = &c->in[i];
@@ -218,7 +218,9 @@ static void record_row(chunk *c, size_t i)
     input_read_deferred(r, &c->a, &d);
     if (d.n) {
         sbuf msg = {0}, zh = {0};
+        c->wk_off[i] = c->rerr.n;
         batch_diags_text(&c->rerr, &msg, &zh, &d);
+        c->wk_len[i] = c->rerr.n - c->wk_off[i];
         r->err_text = arena_strndup(&c->a, msg.p, msg.n);
         r->err_text_zh = zh.p ? arena_strndup(&c->a, zh.p, zh.n) : NULL;
         if (!r->err_code)

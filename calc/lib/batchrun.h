@@ -47,7 +47,10 @@ typedef struct chunk {
     char *id[CHUNK];
     sbuf buf, err;
     sbuf rerr; /* what reading its records reported (the reader's, or a worker's for the CSV
-                * rows and YAML documents the reader cut), written before their problems */
+                * rows and YAML documents the reader cut), each record's written before its
+                * other problems, in input order */
+    size_t rd_off[CHUNK], rd_len[CHUNK]; /* each record's part of rerr, from the reader */
+    size_t wk_off[CHUNK], wk_len[CHUNK]; /* and from the worker that read its cut text */
     sbuf spill;            /* packed profiles: written in pass 1, read back in pass 2 */
     size_t spill_off[CHUNK], spill_len[CHUNK]; /* pass 2: each record's packing, or 0 */
     unsigned char spill_hash[CHUNK][16];       /* pass 2: the digest of each record's id */

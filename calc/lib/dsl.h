@@ -119,6 +119,8 @@ void ctx_add_words(evalctx *c, const char *zh, const char *en, int64_t result);
  * of its own (zh, en), or neither (an earlier result). */
 void ctx_name(evalctx *c, int64_t v, const snode *sn, const char *zh, const char *en, int type);
 void dsl_open(lua_State *L);
+/* The profile proxies' metatable (dslproxy.c), made by dsl_open. */
+void dsl_open_profile(lua_State *L);
 /* The condition constructors into the table at the top (dslcond.c). */
 void dslcond_open(lua_State *L);
 /* The line of the policy file that called the function running now. */
