@@ -13,7 +13,8 @@
 # and YAML runs must give the JSON Lines run's results byte for byte: each result line carries
 # the fingerprint of its validated profile, so equal lines are equal profiles and equal
 # results (the CSV holds an empty list as no cell, which the profile does not tell apart); a
-# difference fails the bench. CALC names another calc to time (build/calc).
+# difference fails the bench (compared on the first 10^5 records, the timed runs writing to
+# /dev/null). CALC names another calc to time (build/calc).
 set -u
 BUILD=${BUILD:-build}
 N=${BENCH_N:-1000000}
@@ -32,12 +33,13 @@ fi
 rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", n / t }'; }
 verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print (v + 0 >= t + 0) ? "meets" : "MISSES" }'; }
 # best FILE J: the best wall seconds of RUNS runs of calc batch FILE -j J and that run's CPU
-# seconds (user + system); the results of the last run in $dir/in-FILE's format.out
+# seconds (user + system), the results to /dev/null (at 10^6, 11 GB a run: written to a file
+# they would time the disk)
 best() {
     b="" cpu="" k=0
     while [ $k -lt "$RUNS" ]; do
         /usr/bin/time -f "%e %U %S" -o "$dir/in.time" "$CALC" batch "$1" --as-of $asof -q -j "$2" \
-            > "$dir/in-${1##*.}.out"
+            > /dev/null
         rc=$?
         if [ $rc -ne 0 ]; then
             echo "bench: calc batch $1 -j $2 failed (exit $rc)" >&2
@@ -72,6 +74,17 @@ printf '  CSV at -j 2: %8s records/s                           target >= 50000/s
     "$(rate "$N" "$tc2")" "$(verdict "$(rate "$N" "$tc2")" 50000)"
 printf '  time over JSON Lines: CSV -j 1 %sx, -j 2 %sx; YAML -j 1 %sx, -j 2 %sx\n' \
     "$(ratio "$tc1" "$tj1")" "$(ratio "$tc2" "$tj2")" "$(ratio "$ty1" "$tj1")" "$(ratio "$ty2" "$tj2")"
+# the results compared on the first 10^5 records of each file (or all, when fewer)
+S=$((N < 100000 ? N : 100000))
+head -n "$S" "$pop.jsonl" >"$dir/in-s.jsonl"
+head -n $((S + 1)) "$pop.csv" >"$dir/in-s.csv"
+head -n $((2 * S)) "$pop.yaml" >"$dir/in-s.yaml"
+for f in jsonl csv yaml; do
+    if ! "$CALC" batch "$dir/in-s.$f" --as-of $asof -q -j 2 >"$dir/in-$f.out"; then
+        echo "bench: calc batch $dir/in-s.$f -j 2 failed" >&2
+        exit 1
+    fi
+done
 for f in csv yaml; do
     if cmp -s "$dir/in-jsonl.out" "$dir/in-$f.out"; then
         printf '  %-4s results == JSON Lines results, byte for byte (%s lines)          meets\n' \
