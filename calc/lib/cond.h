@@ -127,6 +127,8 @@ struct cond {
     const char *file; /* where it is written when not in the policy's file (a book's) */
     bool book;        /* a condition of the policy's book, evaluated first */
     bool veto;        /* a book condition marked as a veto (一票否决) */
+    bool shared;      /* a book's leaf condition whose outcome and record are the same in every
+                       * policy of the book: evaluated once per profile (policy.c, eval.c) */
     /* a second field: coalesce(field, field2) (field2 when field is absent), the other operand
      * of a computed condition (ratio's b, within_months_after's base, a lease's end, the stage
      * dates' object of C_STAGE_DATE) */

@@ -87,18 +87,7 @@ int csvcut_next(calc_input *in, arena *a, rec_in *rec)
             in->cl = b;
             in->cln = n;
             in->clpos = 0;
-            if (in->cst == C_ROW) {
-                in->row_line = in->line;
-                in->rowtext.n = 0;
-                in->rowtext_lost = false;
-            } else if (!in->replayed && !in->rowtext_lost) {
-                if (in->rowtext.n + n <= CALC_MAX_INPUT)
-                    sb_putn(&in->rowtext, b, n);
-                else {
-                    sb_free(&in->rowtext);
-                    in->rowtext_lost = true; /* too long to keep: the quote takes the rest */
-                }
-            }
+            csvin_keep_line(in, b, n, in->cst == C_ROW);
         }
         const unsigned char *s = (const unsigned char *)in->cl;
         size_t n = in->cln, i = in->clpos, rs = i; /* where the row's text begins on the line */

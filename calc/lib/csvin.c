@@ -492,6 +492,24 @@ bool csvin_line(calc_input *in, const char **bp, size_t *np)
     return true;
 }
 
+/* The line b[0..n) as the text of the row under way, kept so that a quote never closed can give
+ * its lines back as rows: a line that opens a row begins it afresh (its line the row's). */
+void csvin_keep_line(calc_input *in, const char *b, size_t n, bool opens)
+{
+    if (opens) {
+        in->row_line = in->line;
+        in->rowtext.n = 0;
+        in->rowtext_lost = false;
+    } else if (!in->replayed && !in->rowtext_lost) {
+        if (in->rowtext.n + n <= CALC_MAX_INPUT)
+            sb_putn(&in->rowtext, b, n);
+        else {
+            sb_free(&in->rowtext);
+            in->rowtext_lost = true; /* too long to keep: the quote takes the rest */
+        }
+    }
+}
+
 bool csvin_give_back(calc_input *in)
 {
     if (!in->header_done || in->replayed || in->rowtext_lost || !in->rowtext.n)
@@ -523,18 +541,7 @@ static bool csv_feed(calc_input *in)
         csvin_give_back(in);
         return true;
     }
-    if (!row_open(in)) {
-        in->row_line = in->line;
-        in->rowtext.n = 0;
-        in->rowtext_lost = false;
-    } else if (!in->replayed && !in->rowtext_lost) {
-        if (in->rowtext.n + n <= CALC_MAX_INPUT)
-            sb_putn(&in->rowtext, b, n);
-        else {
-            sb_free(&in->rowtext);
-            in->rowtext_lost = true; /* too long to keep: the quote takes the rest */
-        }
-    }
+    csvin_keep_line(in, b, n, !row_open(in));
     size_t done = csv_parse(&in->csv, b, n, cb_field, cb_row, in);
     if (done != n)
         row_bad(in, in->csv.quoted ? CSV_AFTER_QUOTE : CSV_QUOTE_IN_CELL, in->line);

@@ -389,30 +389,7 @@ static int ev(E *e, const cond *c, const pobj *base, const char *prefix, int dep
     return tv;
 }
 
-/* Whether top-level condition i of p is a book's leaf condition whose outcome and record are
- * the same in every policy of the book: a comparison of one field with literal values or the
- * claim year, nothing of the policy's own (parameters, windows). */
-static bool book_leaf(const policy *p, size_t i)
-{
-    const cond *c = &p->conds[i];
-    if (i >= p->nbook_cond || i >= BOOK_MEMO || p->book < 0 || !c->field || c->coalesce ||
-        COND_COMPUTED(c->op) || c->op == C_ALL || c->op == C_ANY || c->op == C_NOT ||
-        c->op == C_ANY_ITEM)
-        return false;
-    size_t nreq = c->op == C_BETWEEN ? 2 : 1;
-    for (size_t k = 0; k < nreq; k++) {
-        const reqval *r = &c->req[k];
-        size_t n = c->op == C_ONE_OF ? r->n : 1;
-        for (size_t j = 0; j < n; j++) {
-            int kind = c->op == C_ONE_OF ? r->list[j].kind : r->kind;
-            if (kind != RV_LIT && kind != RV_CLAIM_YEAR)
-                return false;
-        }
-    }
-    return true;
-}
-
-/* Book condition i of the policy under way (book_leaf), evaluated once per profile for the
+/* Book condition i of the policy under way (cond.shared), evaluated once per profile for the
  * whole book: later policies of the book take its truth value and a copy of its record. */
 static int book_cond(E *e, size_t i, const pobj *root, bool rec)
 {
@@ -581,7 +558,7 @@ void policy_eval(evalctx *c, sbx *s, const policy *p, int index, pres *r)
     int f = 0, u = 0;
     bool rec = !c->status_only;
     for (size_t i = 0; i < p->ncond; i++) {
-        int tv = !c->all_records && book_leaf(p, i) ? book_cond(&e, i, root, rec)
+        int tv = !c->all_records && p->conds[i].shared ? book_cond(&e, i, root, rec)
                                                     : ev(&e, &p->conds[i], root, "", 0, rec);
         f += tv == TV_FALSE;
         u += tv == TV_UNKNOWN;

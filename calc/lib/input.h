@@ -156,6 +156,8 @@ bool csvin_line(calc_input *in, const char **b, size_t *n);
 /* At the end of the text with a quote never closed in the row begun on in->row_line: its
  * lines after the first are read again as rows (once, when they were kept); true if so. */
 bool csvin_give_back(calc_input *in);
+/* The line b[0..n) kept as the text of the row under way (csvin.c): opens says it begins one. */
+void csvin_keep_line(calc_input *in, const char *b, size_t n, bool opens);
 /* The row that begins on in->row_line ends on end_line: its spreadsheet row number. */
 unsigned csvin_row_ends(calc_input *in, unsigned end_line);
 

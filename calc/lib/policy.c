@@ -493,6 +493,29 @@ void policy_lib_upv(lua_State *L, int fn, int up, void *ud)
     add_upv(L, &ps->a, &ps->libupv, &ps->nlibupv, fn, up);
 }
 
+/* Whether top-level condition i of p is a book's leaf condition whose outcome and record are
+ * the same in every policy of the book: a comparison of one field with literal values or the
+ * claim year, nothing of the policy's own (parameters, windows). */
+static bool book_leaf(const policy *p, size_t i)
+{
+    const cond *c = &p->conds[i];
+    if (i >= p->nbook_cond || i >= BOOK_MEMO || p->book < 0 || !c->field || c->coalesce ||
+        COND_COMPUTED(c->op) || c->op == C_ALL || c->op == C_ANY || c->op == C_NOT ||
+        c->op == C_ANY_ITEM)
+        return false;
+    size_t nreq = c->op == C_BETWEEN ? 2 : 1;
+    for (size_t k = 0; k < nreq; k++) {
+        const reqval *r = &c->req[k];
+        size_t n = c->op == C_ONE_OF ? r->n : 1;
+        for (size_t j = 0; j < n; j++) {
+            int kind = c->op == C_ONE_OF ? r->list[j].kind : r->kind;
+            if (kind != RV_LIT && kind != RV_CLAIM_YEAR)
+                return false;
+        }
+    }
+    return true;
+}
+
 static int read_policy(loader *ld, int t)
 {
     lua_State *L = ld->L;
@@ -573,6 +596,8 @@ static int read_policy(loader *ld, int t)
         memcpy(p->conds, bc, nb * sizeof *bc);
     if (nown)
         memcpy(p->conds + nb, own, nown * sizeof *own);
+    for (size_t i = 0; i < nb; i++) /* evaluated once per profile for the whole book (eval.c) */
+        p->conds[i].shared = book_leaf(p, i);
     p->item_cond = -1;
     for (size_t i = 0; i < p->ncond; i++)
         if (p->conds[i].op == C_ANY_ITEM && p->item_cond < 0)
