@@ -53,6 +53,59 @@ done
 same "whatif with invalid records" whatif "$tmp/mixed.jsonl" --scenario $S --as-of $ASOF
 same "near with invalid records" near "$tmp/mixed.jsonl" --as-of $ASOF --format json
 
+# every record that is not valid is named, by whatif and by near alike (near named none once)
+for cmd in "whatif --scenario $S" "near"; do
+    begin "${cmd%% *} names the records that are not valid, by line"
+    run $cmd "$tmp/mixed.jsonl" --as-of $ASOF -j 2
+    want_rc 3
+    want_match err "^$tmp/mixed.jsonl:301:.*employees"
+    want_match err "^$tmp/mixed.jsonl:602:"
+    want_no_match err "more records are not valid|另有"
+    end
+done
+# more than the messages shown: the rest counted, never dropped without a word
+awk 'NR <= 400 { print } NR % 10 == 0 && NR <= 400 { print "{\"id\": \"x" NR "\", \"name\": \"x\", \"employees\": -1}" }' \
+    "$tmp/pop.jsonl" >"$tmp/many-bad.jsonl"
+for cmd in "whatif --scenario $S" "near"; do
+    begin "${cmd%% *}: 40 records not valid, 20 messages shown (one a record), 20 counted"
+    run $cmd "$tmp/many-bad.jsonl" --as-of $ASOF -j 2 --lang zh
+    want_rc 3
+    want_eq "messages shown" "$(grep -c '^[^ ]*many-bad.jsonl:[0-9]*:[0-9]*: 错误' "$tmp/err")" 20
+    want_line err "calc: 错误：另有 20 条记录无效，未逐条列出其问题（共 40 条无效记录）"
+    want_line err "calc: 提示：calc batch 会逐条写出每条记录及其问题"
+    run $cmd "$tmp/many-bad.jsonl" --as-of $ASOF -j 2 --lang en
+    want_line err "calc: error: 20 more records are not valid, their problems not shown (40 not valid in all)"
+    end
+done
+
+# CSV and YAML populations: their rows and documents only cut by the reader and parsed by the
+# workers (-j 3), as at -j 1 where the reader parses them; the same bytes, and the same results
+# as the JSON Lines they were made from
+cc -O1 -o "$tmp/tocsv" tests/bench/tocsv.c -lyajl 2>"$tmp/cc.err" ||
+    { fail "tocsv builds" "$(cat "$tmp/cc.err")"; finish; }
+head -n 1000 "$tmp/pop.jsonl" >"$tmp/k.jsonl"
+"$tmp/tocsv" "$tmp/k.jsonl" >"$tmp/k.csv"
+awk '{ print "---"; print }' "$tmp/k.jsonl" >"$tmp/k.yaml"
+# with rows that are not valid between chunks: a cell too many, a bad number, an open quote
+awk -F, 'NR == 1 { print; next } NR % 97 == 0 { print $0 ",extra"; next }
+         NR == 300 { print "\"open," $0; next } { print }' "$tmp/k.csv" >"$tmp/kbad.csv"
+awk 'NR % 90 == 0 { print "  bad: [open"; next } { print }' "$tmp/k.yaml" >"$tmp/kbad.yaml"
+for f in k.csv k.yaml kbad.csv kbad.yaml; do
+    same "whatif, $f" whatif "$tmp/$f" --scenario $S --as-of $ASOF
+    same "near, $f" near "$tmp/$f" --as-of $ASOF --format json
+done
+for f in k.csv k.yaml; do
+    for cmd in "whatif --scenario $S" "near"; do
+        begin "${cmd%% *} of $f at -j 3: the results of the JSON Lines"
+        run $cmd "$tmp/k.jsonl" --as-of $ASOF -j 3
+        cp "$tmp/out" "$tmp/out.jsonl"
+        run $cmd "$tmp/$f" --as-of $ASOF -j 3
+        want_rc 0
+        want_same "results" "$tmp/out.jsonl" "$tmp/out"
+        end
+    done
+done
+
 # ---- who cannot be near, at the boundary (sc25-rd-subsidy: R&D >= ¥1,000,000, 10%) ----
 # Generated profiles made to meet every condition of sc25-rd-subsidy but the R&D expense:
 #   RD-5   950,000.00: (1,000,000 - 950,000) / 1,000,000 =  5.00%

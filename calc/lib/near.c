@@ -514,7 +514,8 @@ typedef struct near_ctx {
     near_rows rows;
     xlsx *wb;
     near_sum sum;
-    size_t found, rejected;
+    size_t found, rejected, unshown;
+    calc_diags *d; /* the problems of the records that are not valid */
 } near_ctx;
 
 /* Per record of a chunk: its result when it is on the list (NULL: not), id and name. */
@@ -694,6 +695,7 @@ static void nc_done(void *ud, pm_chunk *c)
     for (size_t i = 0; i < c->n; i++) {
         if (!c->valid[i]) {
             n->rejected++;
+            popmap_reject(n->d, &c->diag[i], &n->unshown);
             continue;
         }
         n->sum.records++;
@@ -725,6 +727,7 @@ int calc_near(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *w
     n.limit = limit;
     n.format = format;
     n.lang = lang;
+    n.d = d;
     n.named = name_slot(&e->ps.schema);
     if (format == 3) {
         if (!(n.wb = xlsx_create(o->output, o->as_of, o->err ? o->err : stderr)))
@@ -749,17 +752,7 @@ int calc_near(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *w
     n.eng = calloc((size_t)jobs, sizeof *n.eng);
     if (!n.eng)
         abort(); /* out of memory */
-    n.eng[0] = e;
-    int worst = 0;
-    for (int k = 1; k < jobs && !worst; k++) {
-        calc_error err = {0};
-        if (!(n.eng[k] = engine_twin(e, &err))) {
-            calc_error *x = calc_diags_add(d);
-            if (x)
-                *x = err;
-            worst = CALC_EUSAGE;
-        }
-    }
+    int worst = popmap_engines(n.eng, jobs, e, d);
     if (!worst) {
         popmap m = {0};
         m.o = o;
@@ -772,6 +765,7 @@ int calc_near(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *w
         m.free_user = nc_free;
         m.ud = &n;
         popmap_run(&m, d);
+        popmap_unshown(d, n.unshown, n.rejected);
         if (m.open_failed)
             worst = CALC_EUSAGE;
         else if (n.rejected)

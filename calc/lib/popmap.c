@@ -1,5 +1,6 @@
 /* popmap.c — a population's records handled by worker threads (popmap.h): the calling thread
- * reads chunks of records (input.c), the workers validate them (population.c) and hand each
+ * reads chunks of records (input.c; a CSV's rows and a YAML stream's documents only cut, with
+ * more than one worker), the workers read what was only cut, validate it (population.c), hand each
  * valid profile to the command, and the calling thread gives the finished chunks back to the
  * command in input order. With at most a few chunks a worker in memory at once, a population
  * of any size streams through. It evaluates nothing itself and writes nothing. */
@@ -24,6 +25,8 @@ static void chunk_records(popmap *m, int w, pm_chunk *c)
         calc_profile p;
         memset(&p, 0, sizeof p);
         p.a = pa;
+        if (c->in[i].row_text) /* a CSV row or YAML document the reader only cut */
+            input_read_deferred(&c->in[i], &c->a, &c->diag[i]);
         int vr = record_profile(&p, &e->ps.schema, c->file, &c->in[i], o->sets, o->nsets,
                                 m->how, &c->diag[i]);
         c->valid[i] = vr == 0;
@@ -128,6 +131,41 @@ static bool chunk_fill(popmap *m, pm_chunk *c, calc_input *in)
     return true;
 }
 
+int popmap_engines(calc_engine **eng, int jobs, calc_engine *e, calc_diags *d)
+{
+    eng[0] = e;
+    for (int k = 1; k < jobs; k++) {
+        calc_error err = {0};
+        if (!(eng[k] = engine_twin(e, &err))) {
+            calc_error *x = calc_diags_add(d);
+            if (x)
+                *x = err;
+            return CALC_EUSAGE;
+        }
+    }
+    return 0;
+}
+
+void popmap_reject(calc_diags *d, const calc_diags *rd, size_t *unshown)
+{
+    size_t before = d->n;
+    for (size_t k = 0; k < rd->n && d->n < POPMAP_SHOWN; k++) {
+        calc_error *x = calc_diags_add(d);
+        if (x)
+            *x = rd->v[k];
+    }
+    if (d->n == before)
+        (*unshown)++;
+}
+
+void popmap_unshown(calc_diags *d, size_t unshown, size_t rejected)
+{
+    if (unshown)
+        diag_at(d, CALC_ESCHEMA, NULL, NULL, "calc batch writes every record with its problems",
+                "%zu more records are not valid, their problems not shown (%zu not valid in all)",
+                unshown, rejected);
+}
+
 void popmap_run(popmap *m, calc_diags *d)
 {
     const calc_batch_opts *o = m->o;
@@ -161,6 +199,10 @@ void popmap_run(popmap *m, calc_diags *d)
                 break;
             continue;
         }
+        /* CSV rows and YAML documents are parsed by the workers, as batch's are; with one
+         * worker the reader parses them, its thread being the other one at work */
+        if (jobs > 1)
+            input_defer_rows(in);
         for (bool more = true; more;) {
             pm_chunk *c = chunk_get(m);
             c->file = arena_strndup(&c->a, input_path(in), strlen(input_path(in)));

@@ -55,6 +55,17 @@ typedef struct popmap {
  * opening an input go into d. */
 void popmap_run(popmap *m, calc_diags *d);
 
+/* The engines of jobs workers: e itself, and twins of e (engine_twin) for the others; 0, or
+ * CALC_EUSAGE with the reason in d (the twins made so far are in eng, the rest NULL). */
+int popmap_engines(calc_engine **eng, int jobs, calc_engine *e, calc_diags *d);
+/* The problems of the records that are not valid are shown up to POPMAP_SHOWN messages. */
+#define POPMAP_SHOWN 20
+/* Record rd's problems into d while it holds fewer than POPMAP_SHOWN (the calling thread, in
+ * input order); *unshown counts the records none of whose problems fit. */
+void popmap_reject(calc_diags *d, const calc_diags *rd, size_t *unshown);
+/* At the end: how many records not valid were not shown, and how many in all, into d. */
+void popmap_unshown(calc_diags *d, size_t unshown, size_t rejected);
+
 /* A new engine with e's rules and e's what-if changes (parameters, policies off, windows,
  * pool sizes), for another thread; NULL with err set when the rules do not load again. */
 calc_engine *engine_twin(const calc_engine *e, calc_error *err);

@@ -646,17 +646,8 @@ static int load(solver *sv, const calc_batch_opts *o, calc_diags *d)
     sv->eng = calloc((size_t)sv->jobs, sizeof *sv->eng);
     if (!sv->eng)
         abort(); /* out of memory */
-    sv->eng[0] = sv->e;
-    for (int k = 1; k < sv->jobs; k++) {
-        calc_error err = {0};
-        if (!(sv->eng[k] = engine_twin(sv->e, &err))) {
-            calc_error *x = calc_diags_add(d);
-            if (x)
-                *x = err;
-            sv->jobs = k;
-            return CALC_EUSAGE;
-        }
-    }
+    if (popmap_engines(sv->eng, sv->jobs, sv->e, d))
+        return CALC_EUSAGE; /* the engines not made are NULL */
     popmap m = {0};
     m.o = o;
     m.eng = sv->eng;

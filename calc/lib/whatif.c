@@ -72,6 +72,7 @@ typedef struct wload {
     int applied, named;
     int worst;
     calc_diags *d;
+    size_t unshown; /* records not valid whose problems were not shown */
 } wload;
 
 static void wl_begin(void *ud, int worker, pm_chunk *c)
@@ -225,12 +226,7 @@ static void wl_done(void *ud, pm_chunk *c)
         if (!c->valid[i]) {
             w->rejected++;
             l->worst = l->worst == CALC_EUSAGE ? l->worst : CALC_ESCHEMA;
-            const calc_diags *rd = &c->diag[i];
-            for (size_t k = 0; k < rd->n && l->d->n < 20; k++) {
-                calc_error *x = calc_diags_add(l->d);
-                if (x)
-                    *x = rd->v[k];
-            }
+            popmap_reject(l->d, &c->diag[i], &l->unshown);
             continue;
         }
         grow(w);
@@ -258,7 +254,7 @@ static void wl_done(void *ud, pm_chunk *c)
 static int load_population(wi *w, const calc_batch_opts *o, calc_diags *d)
 {
     int jobs = o->jobs > 0 ? o->jobs : 1;
-    wload l = {w, o, NULL, false, {NULL, NULL}, 0, 0, 0, d};
+    wload l = {w, o, NULL, false, {NULL, NULL}, 0, 0, 0, d, 0};
     l.applied = applied_slot(&w->runs[0].e->ps.schema);
     l.named = name_slot(&w->runs[0].e->ps.schema);
     l.touched = scenario_touched(w->runs[0].e, w->runs[1].e, &l.any_touched);
@@ -267,16 +263,8 @@ static int load_population(wi *w, const calc_batch_opts *o, calc_diags *d)
         l.eng[r] = calloc((size_t)jobs, sizeof *l.eng[r]);
         if (!l.eng[r])
             abort(); /* out of memory */
-        l.eng[r][0] = w->runs[r].e;
-        for (int k = 1; k < jobs && !rc; k++) {
-            calc_error err = {0};
-            if (!(l.eng[r][k] = engine_twin(w->runs[r].e, &err))) {
-                calc_error *x = calc_diags_add(d);
-                if (x)
-                    *x = err;
-                rc = CALC_EUSAGE;
-            }
-        }
+        if (!rc)
+            rc = popmap_engines(l.eng[r], jobs, w->runs[r].e, d);
     }
     if (!rc) {
         popmap m = {0};
@@ -290,6 +278,7 @@ static int load_population(wi *w, const calc_batch_opts *o, calc_diags *d)
         m.free_user = wl_free;
         m.ud = &l;
         popmap_run(&m, d);
+        popmap_unshown(d, l.unshown, w->rejected);
         rc = l.worst;
         if (m.open_failed)
             rc = CALC_EUSAGE;
