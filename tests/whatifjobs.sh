@@ -54,8 +54,8 @@ same "whatif with invalid records" whatif "$tmp/mixed.jsonl" --scenario $S --as-
 same "near with invalid records" near "$tmp/mixed.jsonl" --as-of $ASOF --format json
 
 # every record that is not valid is named, by whatif and by near alike (near named none once)
-for cmd in "whatif --scenario $S" "near"; do
-    begin "${cmd%% *} names the records that are not valid, by line"
+for cmd in "whatif --scenario $S" "near" "whatif --solve sc25-rd-subsidy.cap --budget 20000000"; do
+    begin "${cmd%% --budget*} names the records that are not valid, by line"
     run $cmd "$tmp/mixed.jsonl" --as-of $ASOF -j 2
     want_rc 3
     want_match err "^$tmp/mixed.jsonl:301:.*employees"

@@ -19,6 +19,8 @@ typedef struct solve_pop {
     char **id;
     arena ids;
     size_t n, cap;
+    calc_diags *d;             /* the problems of the records that are not valid */
+    size_t rejected, unshown;  /* such records, and those whose problems were not shown */
 } solve_pop;
 
 /* A profile's packing and its id. */
@@ -628,6 +630,10 @@ static void sp_done(void *ud, pm_chunk *c)
     for (size_t i = 0; i < c->n; i++)
         if (c->valid[i])
             pop_add_packed(pop, sc->packed.p + sc->off[i], sc->len[i], sc->id[i]);
+        else { /* the answer is over the valid records: the others are named */
+            pop->rejected++;
+            popmap_reject(pop->d, &c->diag[i], &pop->unshown);
+        }
 }
 
 static void free_twins(solver *sv)
@@ -659,7 +665,9 @@ static int load(solver *sv, const calc_batch_opts *o, calc_diags *d)
     m.done = sp_done;
     m.free_user = sp_free;
     m.ud = &sv->pop;
+    sv->pop.d = d;
     popmap_run(&m, d);
+    popmap_unshown(d, sv->pop.unshown, sv->pop.rejected);
     return m.open_failed ? CALC_EUSAGE : 0;
 }
 
@@ -742,6 +750,8 @@ int calc_solve(FILE *out, calc_engine *e, const calc_batch_opts *o, const calc_s
     sb_free(&b);
     if (!rc && an.result != SOLVED)
         rc = CALC_ECHECK;
+    if (!rc && sv.pop.rejected) /* as whatif: answered over the valid records, and says so */
+        rc = CALC_ESCHEMA;
     sv.q->value = original;
     engine_rebuild_params(e, sv.p);
     free(only);
