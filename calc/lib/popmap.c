@@ -1,9 +1,9 @@
 /* popmap.c — a population's records handled by worker threads (popmap.h): the calling thread
- * reads chunks of records (input.c; a CSV's rows and a YAML stream's documents only cut, with
- * more than one worker), the workers read what was only cut, validate it (population.c), hand each
- * valid profile to the command, and the calling thread gives the finished chunks back to the
- * command in input order. With at most a few chunks a worker in memory at once, a population
- * of any size streams through. It evaluates nothing itself and writes nothing. */
+ * reads chunks of records (input.c; with several workers a CSV's rows and a YAML stream's
+ * documents are only cut), the workers read what was cut, validate the records (population.c)
+ * and hand each valid profile to the command, and the calling thread gives the finished chunks
+ * back to the command in input order. With at most a few chunks a worker in memory at once, a
+ * population of any size streams through. It evaluates nothing itself and writes nothing. */
 #include "popmap.h"
 
 #include <stdlib.h>
