@@ -37,6 +37,14 @@ enum { RV_LIT, RV_PARAM, RV_YEARS_BEFORE_AS_OF, RV_IN_FORCE_FROM, RV_IN_FORCE_TO
  * money field (its whole yuan; the condition then asks for keys >= it). */
 enum { KEY_ANY, KEY_CLAIM_YEAR, KEY_FIELD, KEY_THRESHOLD };
 
+/* What a condition's kept text depends on besides its record: the evaluation date and the
+ * version of its policy's parameters and dates (policy.h: stamp_of, stamp_eq). */
+typedef struct kept_stamp {
+    calc_date as_of;
+    unsigned gen;
+    calc_date from, to;
+} kept_stamp;
+
 /* Texts of a condition's records kept by value (most reasons repeat: district = 建德市): made
  * on first use, one for each value of a choice (by_index), else eight that values share by a
  * hash. Each is for its value and requirement: the as_of and the version of the policy's
@@ -52,10 +60,8 @@ typedef struct cond_kept {
         bool ok;
         int type, tv; /* tv: the record's result (JSON), the language (CSV) */
         int64_t v;
-        calc_date as_of;
-        unsigned gen;
-        int64_t from, to;
-        const void *pol;
+        kept_stamp st;
+        const void *pol; /* CSV: the policy whose words they are */
     } *v;
     size_t n;
     bool by_index;
@@ -69,9 +75,7 @@ typedef struct cond_json {
     char head[192]; /* {"name": "…", "field": "…", "actual": */
     char req[320];  /* , "required": "…", "result": " */
     unsigned short head_len, req_len;
-    calc_date as_of;
-    unsigned gen;
-    int64_t from, to;
+    kept_stamp req_st; /* the requirement's */
     cond_kept whole; /* whole records of a number, date, yes/no or choice */
     cond_kept csv;   /* a record's part of the reasons cell, then its words */
     /* CSV: those texts of a record of a number or date around its value, for one language
@@ -82,9 +86,7 @@ typedef struct cond_json {
         unsigned short len, cap, cut[3];
         bool ok, usable;
         int type, lang;
-        calc_date as_of;
-        unsigned gen;
-        int64_t from, to;
+        kept_stamp st;
         const void *pol;
     } csv_tmpl;
 } cond_json;

@@ -302,8 +302,8 @@ static bool tmpl_texts(sbuf *t, size_t *split, const calc_engine *e, const polic
         sn->type != type || sn->en)
         return false;
     struct cond_tmpl *m = &r->c->js->csv_tmpl;
-    if (!m->ok || m->type != type || m->lang != lang || m->pol != p || m->as_of != r->as_of ||
-        m->gen != p->gen || m->from != p->from || m->to != p->to) {
+    if (!m->ok || m->type != type || m->lang != lang || m->pol != p ||
+        !stamp_eq(m->st, stamp_of(p, r->as_of))) {
         crec x = *r; /* the record with a mark for its value */
         x.actual = (char *)"\x01";
         csv_clear(&s->m);
@@ -316,10 +316,7 @@ static bool tmpl_texts(sbuf *t, size_t *split, const calc_engine *e, const polic
         m->type = type;
         m->lang = lang;
         m->pol = p;
-        m->as_of = r->as_of;
-        m->gen = p->gen;
-        m->from = p->from;
-        m->to = p->to;
+        m->st = stamp_of(p, r->as_of);
         if (m->usable) { /* the texts without the marks */
             size_t n = s->m.n - 2;
             if (n > m->cap) {
@@ -364,8 +361,7 @@ const struct cond_whole *csv_reason_kept(const calc_engine *e, const policy *p, 
     if (!w)
         return NULL;
     if (w->ok && w->v == v && w->type == type && w->tv == lang && w->pol == p &&
-        w->as_of == r->as_of && w->gen == p->gen && w->from == p->from && w->to == p->to &&
-        w->alen == alen && (!alen || memcmp(w->text + w->len, r->actual, alen) == 0))
+        stamp_eq(w->st, stamp_of(p, r->as_of)) && w->alen == alen && (!alen || memcmp(w->text + w->len, r->actual, alen) == 0))
         return w;
     csv_clear(&s->t);
     size_t split;
@@ -398,10 +394,7 @@ const struct cond_whole *csv_reason_kept(const calc_engine *e, const policy *p, 
     w->type = type;
     w->tv = lang;
     w->pol = p;
-    w->as_of = r->as_of;
-    w->gen = p->gen;
-    w->from = p->from;
-    w->to = p->to;
+    w->st = stamp_of(p, r->as_of);
     return w;
 }
 

@@ -93,6 +93,16 @@ typedef struct policy {
     pol_json *js;         /* its result's fixed JSON (resultjson.c) */
 } policy;
 
+/* The stamp of a text kept for policy p at as_of (cond.h), and whether two are the same. */
+static inline kept_stamp stamp_of(const policy *p, calc_date as_of)
+{
+    return (kept_stamp){as_of, p->gen, p->from, p->to};
+}
+static inline bool stamp_eq(kept_stamp a, kept_stamp b)
+{
+    return a.as_of == b.as_of && a.gen == b.gen && a.from == b.from && a.to == b.to;
+}
+
 typedef struct decl { /* a group, cap or pool */
     const char *name;
     const char *zh, *en; /* its title; en: zh when the set gives none */

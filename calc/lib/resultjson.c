@@ -68,7 +68,7 @@ static bool whole_hit(const crec *c, const struct cond_whole *w)
 {
     const policy *p = c->pol;
     return w->ok && w->type == c->v.type && w->v == c->v.u.i && w->tv == c->result &&
-           w->as_of == c->as_of && w->gen == p->gen && w->from == p->from && w->to == p->to;
+           stamp_eq(w->st, stamp_of(p, c->as_of));
 }
 
 /* Keeps record c's JSON text (n bytes) in its slot w, its room taken from a when it has too
@@ -90,10 +90,7 @@ static void whole_keep(struct cond_whole *w, const crec *c, arena *a, const char
     w->type = c->v.type;
     w->v = c->v.u.i;
     w->tv = c->result;
-    w->as_of = c->as_of;
-    w->gen = p->gen;
-    w->from = p->from;
-    w->to = p->to;
+    w->st = stamp_of(p, c->as_of);
 }
 
 /* The end of a record's "result" for each TV_*, without and with its closing brace. */
@@ -159,8 +156,7 @@ static void json_rec(sbuf *b, sbuf *t, const crec *c, bool labels, arena *a)
     }
     const policy *p = c->pol;
     bool fixed = js && !c->required && p;
-    if (fixed && js->req[0] && js->as_of == c->as_of && js->gen == p->gen &&
-        js->from == p->from && js->to == p->to) {
+    if (fixed && js->req[0] && stamp_eq(js->req_st, stamp_of(p, c->as_of))) {
         sb_putn(b, js->req, js->req_len);
     } else {
         size_t at = b->n;
@@ -169,12 +165,8 @@ static void json_rec(sbuf *b, sbuf *t, const crec *c, bool labels, arena *a)
         crec_required(t, c);
         sb_json_str(b, t->p ? t->p : "");
         LIT(b, ", \"result\": \"");
-        if (fixed && keep(js->req, &js->req_len, sizeof js->req, b->p + at, b->n - at)) {
-            js->as_of = c->as_of;
-            js->gen = p->gen;
-            js->from = p->from;
-            js->to = p->to;
-        }
+        if (fixed && keep(js->req, &js->req_len, sizeof js->req, b->p + at, b->n - at))
+            js->req_st = stamp_of(p, c->as_of);
     }
     if (labels) {
         sb_putn(b, tv_end[c->result], tv_len[c->result]);

@@ -35,25 +35,8 @@ verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print (v + 0 >= t + 0) ? "meets" : 
 # best FILE J: the best wall seconds of RUNS runs of calc batch FILE -j J and that run's CPU
 # seconds (user + system), the results to /dev/null (at 10^6, 11 GB a run: written to a file
 # they would time the disk)
-best() {
-    b="" cpu="" k=0
-    while [ $k -lt "$RUNS" ]; do
-        /usr/bin/time -f "%e %U %S" -o "$dir/in.time" "$CALC" batch "$1" --as-of $asof -q -j "$2" \
-            > /dev/null
-        rc=$?
-        if [ $rc -ne 0 ]; then
-            echo "bench: calc batch $1 -j $2 failed (exit $rc)" >&2
-            exit 1
-        fi
-        read -r t u sy < "$dir/in.time"
-        if [ -z "$b" ] || awk -v a="$t" -v c="$b" 'BEGIN { exit !(a + 0 < c + 0) }'; then
-            b=$t
-            cpu=$(awk -v u="$u" -v s="$sy" 'BEGIN { printf "%.2f", u + s }')
-        fi
-        k=$((k + 1))
-    done
-    echo "$b $cpu"
-}
+. tests/bench/timing.sh
+best() { best_rc 0 "$CALC" batch "$1" --as-of $asof -q -j "$2"; }
 set -- $(best "$pop.jsonl" 1); tj1=$1
 set -- $(best "$pop.jsonl" 2); tj2=$1 cj2=$2
 set -- $(best "$pop.csv" 1); tc1=$1

@@ -21,29 +21,7 @@ WN=${BENCH_WHATIF_N:-100000}
 rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", n / t }'; }
 verdict() { awk -v v="$1" -v t="$2" -v dir="$3" 'BEGIN { ok = dir == ">=" ? v >= t : v <= t;
     print ok ? "meets" : "MISSES" }'; }
-# best_rc OK CMD…: the best wall seconds of RUNS runs of CMD and that run's CPU seconds (user +
-# system), for a command whose exit status OK is an answer too
-best_rc() {
-    ok=$1
-    shift
-    best="" cpu="" k=0
-    while [ $k -lt "$RUNS" ]; do
-        /usr/bin/time -f "%e %U %S" -o "$dir/wi.time" "$@" > /dev/null 2>"$dir/wi.err"
-        rc=$?
-        if [ $rc -ne 0 ] && [ $rc -ne "$ok" ]; then
-            echo "bench: $* failed (exit $rc)" >&2
-            cat "$dir/wi.err" >&2
-            exit 1
-        fi
-        read -r t u sy < "$dir/wi.time"
-        if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a + 0 < b + 0) }'; then
-            best=$t
-            cpu=$(awk -v u="$u" -v s="$sy" 'BEGIN { printf "%.2f", u + s }')
-        fi
-        k=$((k + 1))
-    done
-    echo "$best $cpu"
-}
+. tests/bench/timing.sh
 wpop="$dir/pop-$WN.jsonl"
 scen=cases/scenarios/first-store-cap-1.5m.yaml
 set -- $(best_rc 0 "$CALC" whatif "$wpop" --scenario $scen --as-of $asof -j 1); tw1=$1
