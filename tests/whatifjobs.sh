@@ -63,6 +63,15 @@ for cmd in "whatif --scenario $S" "near" "whatif --solve sc25-rd-subsidy.cap --b
     want_no_match err "more records are not valid|另有"
     end
 done
+# a search whose budget does not bind exits 1; with records that are not valid, 3: the largest
+begin "whatif --solve that does not bind, over records not all valid: exit 3 (the largest)"
+head -n 600 "$tmp/pop.jsonl" >"$tmp/valid600.jsonl"
+run whatif "$tmp/valid600.jsonl" --solve sc25-first-store.cap --budget 126000000 --as-of $ASOF
+want_rc 1
+run whatif "$tmp/mixed.jsonl" --solve sc25-first-store.cap --budget 126000000 --as-of $ASOF
+want_rc 3
+want_match out "126,000,000"
+end
 # more than the messages shown: the rest counted, never dropped without a word
 awk 'NR <= 400 { print } NR % 10 == 0 && NR <= 400 { print "{\"id\": \"x" NR "\", \"name\": \"x\", \"employees\": -1}" }' \
     "$tmp/pop.jsonl" >"$tmp/many-bad.jsonl"

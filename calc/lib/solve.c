@@ -750,7 +750,8 @@ int calc_solve(FILE *out, calc_engine *e, const calc_batch_opts *o, const calc_s
     sb_free(&b);
     if (!rc && an.result != SOLVED)
         rc = CALC_ECHECK;
-    if (!rc && sv.pop.rejected) /* as whatif: answered over the valid records, and says so */
+    /* as whatif: answered over the valid records, and says so; the largest status wins */
+    if (sv.pop.rejected && calc_exit_status(rc) < calc_exit_status(CALC_ESCHEMA))
         rc = CALC_ESCHEMA;
     sv.q->value = original;
     engine_rebuild_params(e, sv.p);
