@@ -72,6 +72,19 @@ run whatif "$tmp/mixed.jsonl" --solve sc25-first-store.cap --budget 126000000 --
 want_rc 3
 want_match out "126,000,000"
 end
+# an input that cannot be opened (2) beside records that are not valid (3): no report of part
+# of the population, and the larger status, 3, as calc(1) says
+for cmd in "whatif --scenario $S" "near" "whatif --solve sc25-rd-subsidy.cap --budget 20000000"; do
+    begin "${cmd%% --budget*}: an input not found and records not valid: no report, exit 3"
+    run $cmd "$tmp/mixed.jsonl" "$tmp/absent.jsonl" --as-of $ASOF -j 2 -o "$tmp/report.out"
+    want_rc 3
+    want_match err "absent.jsonl"
+    want_match err "^$tmp/mixed.jsonl:301:.*employees"
+    [ -e "$tmp/report.out" ] && problem "a report of part of the population was written"
+    run $cmd "$tmp/valid600.jsonl" "$tmp/absent.jsonl" --as-of $ASOF -j 2
+    want_rc 2
+    end
+done
 # more than the messages shown: the rest counted, never dropped without a word
 awk 'NR <= 400 { print } NR % 10 == 0 && NR <= 400 { print "{\"id\": \"x" NR "\", \"name\": \"x\", \"employees\": -1}" }' \
     "$tmp/pop.jsonl" >"$tmp/many-bad.jsonl"

@@ -153,6 +153,9 @@ int cli_status(int rc);
 int cli_worst(int a, int b);
 /* Prints the diagnostics and frees them. */
 void cli_diags_done(calc_diags *d);
+/* The largest exit status the errors of d imply (0 when there are none): a report refused for
+ * an input that could not be opened still exits 3 when records were not valid too. */
+int cli_diags_status(const calc_diags *d);
 
 /* ---- rules.c: the engines a command runs on ---- */
 /* The policy set of --policies (or the default); its load diagnostics are printed and make

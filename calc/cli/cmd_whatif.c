@@ -74,6 +74,7 @@ int cli_whatif(cli_opts *o)
         rc = calc_whatif(of.f, base, scen, &b, o->by, fmt, o->lang, &d);
     calc_engine_free(base);
     calc_engine_free(scen);
+    status = cli_worst(status, cli_diags_status(&d));
     cli_diags_done(&d);
     status = cli_worst(status, report_done(&of, rc));
     return cli_finish(stdout, cli_worst(cli_status(rc), status));
@@ -100,6 +101,7 @@ int cli_near(cli_opts *o)
     }
     calc_diags d = {0};
     int rc = calc_near(of.f, e, &b, o->within, fmt, o->lang, &d);
+    status = cli_worst(status, cli_diags_status(&d));
     cli_diags_done(&d);
     calc_engine_free(e);
     status = cli_worst(status, report_done(&of, rc));

@@ -60,6 +60,15 @@ int cli_worst(int a, int b)
     return a > b ? a : b;
 }
 
+int cli_diags_status(const calc_diags *d)
+{
+    int worst = 0;
+    for (size_t i = 0; i < d->n; i++)
+        if (d->v[i].severity == 0)
+            worst = cli_worst(worst, cli_status(d->v[i].code));
+    return worst;
+}
+
 void cli_diags_done(calc_diags *d)
 {
     calc_diags_print(stderr, d);
