@@ -894,6 +894,24 @@ want_line out "sc25-first-store.cap = ¥750,000.00：预算内的最大取值（
 want_line out "  再进一步（¥750,000.01）成本将为 ¥100,000,001.20，超出预算"
 end
 
+# Ensure a pool that does not bind is named as the limit searched against, with its size, not a
+# budget of 0 that was never given: the first 100 enterprises (global_first, each at most
+# 1,000,000 = 50% of 2,000,000 fit-out) claim 100,000,000 at the end of the range, within the
+# pool's 126,000,000 (with a budget of 200,000,000, the range searched ends at the budget).
+begin "solve --against pool that does not bind: the pool and its size named, not a budget"
+head -n 100 "$DI" >"$tmp/district100.jsonl"
+run whatif "$tmp/district100.jsonl" --as-of $ASOF --solve sc25-first-store.cap --against pool
+want_rc 1
+want_is out <<'EOF2'
+资金池“上城区都市经济政策预算”（sc25-commerce）不构成约束：sc25-first-store.cap 取 ¥126,000,000.00（搜索范围的端点）时申请 ¥100,000,000.00，仍在资金池规模 ¥126,000,000.00 之内
+EOF2
+run whatif "$tmp/district100.jsonl" --as-of $ASOF --solve sc25-first-store.cap --against pool \
+    --budget 200000000 --lang en
+want_rc 1
+want_line out "neither the budget nor pool sc25-commerce (Shangcheng urban-economy policy budget) binds: at sc25-first-store.cap = ¥200,000,000.00 (the end of the range searched) the claims on it are ¥100,000,000.00, within its size of ¥126,000,000.00, and the cost is ¥100,000,000.00, within the budget of ¥200,000,000.00"
+want_no_match out "¥0.00"
+end
+
 # Ensure a threshold and a rate solve against the pool too: every store has 150 m², so at a
 # min_area of 150 all claim (130,000,000, more than the pool and a budget of 1,000) and at 151
 # none (both constraints bind one step further); at a fit-out rate r below 50 % the claims are

@@ -301,7 +301,23 @@ static void answer_text(sbuf *b, const solver *sv, const answer *an, const char 
                   w->name);
         return;
     case DOES_NOT_BIND:
-        if (lang)
+        if (sv->against && w) { /* the pool's size is the limit, with the budget or alone */
+            if (sv->has_budget)
+                sb_puts(b, lang ? "neither the budget nor " : "预算和");
+            pool_words(b, w, lang, false);
+            sb_puts(b, lang ? (sv->has_budget ? " binds" : " does not bind")
+                            : (sv->has_budget ? "都不构成约束" : "不构成约束"));
+            if (lang)
+                sb_printf(b, ": at %s = %s (the end of the range searched) the claims on it are "
+                             "%s, within its size of %s", target, v, cl, sz);
+            else
+                sb_printf(b, "：%s 取 %s（搜索范围的端点）时申请 %s，仍在资金池规模 %s 之内",
+                          target, v, cl, sz);
+            if (sv->has_budget)
+                sb_printf(b, lang ? ", and the cost is %s, within the budget of %s"
+                                  : "，成本 %s 也在预算 %s 之内", c, bud);
+            sb_puts(b, "\n");
+        } else if (lang)
             sb_printf(b, "the budget does not bind: at %s = %s (the end of the range searched) "
                          "the cost is %s, within the budget of %s\n",
                       target, v, c, bud);
