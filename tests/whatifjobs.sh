@@ -100,6 +100,26 @@ for cmd in "whatif --scenario $S" "near"; do
     end
 done
 
+# --within: a percentage, not negative, at most two decimals; anything else named, in both
+# languages, with the value given (it once said only "expected a percentage")
+for w in -5% 5 "20 %" 1.5万% 0.001% abc; do
+    begin "near --within '$w' is refused with the value named"
+    run near "$tmp/valid600.jsonl" --within "$w" --as-of $ASOF --lang en
+    want_rc 2
+    want_line err "--within: error: expected a distance as a percentage of the threshold, not negative, with at most two decimals and the % sign; got '$w'"
+    want_line err "--within: note: e.g. --within 20%, --within 12.5%"
+    run near "$tmp/valid600.jsonl" --within "$w" --as-of $ASOF --lang zh
+    want_line err "--within: 错误：应为距门槛的百分比：不为负数，至多两位小数，并带 % 号；实际为“$w”"
+    want_empty out
+    end
+done
+begin "near --within 0% and 150%: accepted (a value below zero can be more than 100% from its threshold)"
+run near "$tmp/valid600.jsonl" --within 0% --as-of $ASOF
+want_rc 0
+run near "$tmp/valid600.jsonl" --within 150% --as-of $ASOF
+want_rc 0
+end
+
 # CSV and YAML populations: their rows and documents only cut by the reader and parsed by the
 # workers (-j 3), as at -j 1 where the reader parses them; the same bytes, and the same results
 # as the JSON Lines they were made from

@@ -199,8 +199,10 @@ const msg_pair msgcat_rules[] = {
     {"a number of units or m²", "请填写件数或平方米数"},
     {"yuan, e.g. 126000000", "以元为单位，例如 126000000"},
     {"bad budget '%s'", "预算“%s”有误"},
-    {"e.g. --within 20%", "例如 --within 20%"},
-    {"expected a percentage", "应为百分比"},
+    {"e.g. --within 20%, --within 12.5%", "例如 --within 20% 或 --within 12.5%"},
+    {"expected a distance as a percentage of the threshold, not negative, with at most two "
+     "decimals and the %% sign; got '%s'",
+     "应为距门槛的百分比：不为负数，至多两位小数，并带 % 号；实际为“%s”"},
     /* the web API's what-if body */
     {"{\"profile\": {…}, \"scenario\": {…}}", "请求体应为 {\"profile\": {…}, \"scenario\": {…}}"},
     {"expected a JSON object", "应为 JSON 对象"},

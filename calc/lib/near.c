@@ -713,9 +713,13 @@ int calc_near(FILE *out, calc_engine *e, const calc_batch_opts *o, const char *w
     int64_t limit = 2000; /* 20.00% */
     if (within) {
         size_t l = strlen(within);
-        if (!l || within[l - 1] != '%' || calc_money_parse(&limit, within, l - 1, NULL)) {
+        size_t digits = strspn(within, "0123456789.");
+        if (!l || within[l - 1] != '%' || digits != l - 1 ||
+            calc_money_parse(&limit, within, l - 1, NULL)) {
             calc_loc loc = {"--within", 0, 0};
-            diag_at(d, CALC_EUSAGE, &loc, NULL, "e.g. --within 20%", "expected a percentage");
+            diag_at(d, CALC_EUSAGE, &loc, NULL, "e.g. --within 20%, --within 12.5%",
+                    "expected a distance as a percentage of the threshold, not negative, with "
+                    "at most two decimals and the %% sign; got '%s'", within);
             return CALC_EUSAGE;
         }
     }
