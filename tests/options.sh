@@ -231,6 +231,23 @@ want_rc 2
 want_line err "calc: error: cannot open --help: No such file or directory"
 end
 
+begin "-j2 and -oFILE: a one-letter option's value attached, as getopt takes it"
+run batch "$POP" --as-of $ASOF -q -j 2
+cp "$tmp/out" "$tmp/j-sep"
+run batch "$POP" --as-of $ASOF -q -j2
+want_rc 0
+want_same "-j2 as -j 2" "$tmp/j-sep" "$tmp/out"
+run batch "$POP" --as-of $ASOF -q -j1 -o"$tmp/attached.jsonl"
+want_rc 0
+want_same "-oFILE as -o FILE" "$tmp/j-sep" "$tmp/attached.jsonl"
+run batch "$POP" --as-of $ASOF -j0
+usage_is "-j: expected a number of threads from 1 to 256, got '0'"
+run batch "$POP" --as-of $ASOF -qx
+usage_is "unknown option '-qx'"
+run eval "$EX" -j2
+want_rc 2
+want_match err "^calc: eval does not take -j \\(its options"
+end
 # ---- choices, checked in one place
 
 # Ensure near refuses an unknown --input-format (it exited 0).

@@ -85,10 +85,21 @@ static int spelt(const char *s, const char *flag)
     return s[n] == 0 ? 1 : s[n] == '=' ? 2 : 0;
 }
 
+/* "-jVALUE" spelt s for the one-letter flag "-j": 3, as getopt takes it; 0 otherwise. */
+static int attached(const char *s, const char *flag)
+{
+    return flag && flag[0] == '-' && flag[1] && flag[1] != '-' && !flag[2] && s[0] == '-' &&
+           s[1] == flag[1] && s[2] ? 3 : 0;
+}
+
 static int opt_spelt(const cli_opt *d, const char *s)
 {
     int m = spelt(s, d->flag);
-    return m ? m : spelt(s, d->other);
+    if (!m)
+        m = spelt(s, d->other);
+    if (!m && d->kind != CLI_FLAG && !(m = attached(s, d->flag)))
+        m = attached(s, d->other);
+    return m;
 }
 
 /* The i-th option of c: its own, then its groups'; NULL past the last. */
@@ -137,6 +148,8 @@ static int not_ours(const cli_cmd *c, const char *a)
     for (const cli_cmd *k = cli_cmds; k->name; k++) {
         int how;
         if (k != c && lookup(k, flag, &how)) {
+            if (how == 3)
+                flag[2] = 0; /* "-j2": the option is -j */
             char list[1024];
             flag_list(list, sizeof list, c);
             if (!*list)
@@ -241,14 +254,16 @@ int cli_parse(const cli_cmd *c, int argc, char **argv, cli_opts *o)
         const cli_opt *d = lookup(c, a, &how);
         if (!d)
             return not_ours(c, a);
-        char flag[64]; /* as spelt, without "=VALUE" */
-        snprintf(flag, sizeof flag, "%.*s", (int)strcspn(a, "="), a);
+        char flag[64]; /* as spelt, without "=VALUE" or the value after "-j" */
+        snprintf(flag, sizeof flag, "%.*s", how == 3 ? 2 : (int)strcspn(a, "="), a);
         const char *val = NULL;
         if (d->kind == CLI_FLAG) {
             if (how == 2)
                 return cli_usage_error("option %s takes no value", flag);
         } else if (how == 2) {
             val = strchr(a, '=') + 1;
+        } else if (how == 3) {
+            val = a + 2;
         } else if (i + 1 < argc) {
             val = argv[++i];
         } else {
