@@ -835,6 +835,32 @@ want_eq "grants" "$(jq -r '.results[0] | "\(.status) \(.quantity) \(.amount)"' "
     "eligible 10 0.10 ineligible 0 0.00 ineligible 0 0.00 "
 end
 
+# Three claims of the largest amount on a pro-rata pool of 1,000.00 yuan: their sum does not fit
+# in 64 bits. Each grant is exact (333.33), the pool is flagged, and the run fails (exit 4).
+# Without the pool the per-policy and cash sums do not fit: each is named and the run fails;
+# calc allocate then takes each claim out and its grant in from the exact sum, never from a
+# saturated one (that left a negative total, exit 0).
+begin "sums: amounts whose sum passes the largest amount fail the run, and allocate stays exact"
+run batch tests/data/safety/sum-overflow.jsonl --policies tests/data/pools --as-of 2025-06-01 \
+    -q --summary "$tmp/sosum"
+want_rc 4
+want_line err "calc: error: pool 'money': the sum of its claims does not fit in an amount (the largest is 92233720368547758.07 yuan); each grant is still exact"
+want_eq "grants" "$(jq -r '.results[] | select(.policy == "cash") | .amount' "$tmp/out" 2>&1 | tr '\n' ' ')" \
+    "333.33 333.33 333.33 "
+want_eq "pool" "$(jq -c '.pools.money | [.granted, .overflow, .factor]' "$tmp/sosum" 2>&1)" '["999.99",true,null]'
+run batch tests/data/safety/sum-overflow.jsonl --policies tests/data/pools --as-of 2025-06-01 \
+    -q --no-pools --summary "$tmp/sonp"
+want_rc 4
+want_line err "calc: error: the sum granted under policy cash does not fit in an amount (the largest is 92233720368547758.07 yuan)"
+want_line err "calc: error: the run's cash total does not fit in an amount (the largest is 92233720368547758.07 yuan)"
+want_eq "summary error" "$(jq -r .error "$tmp/sonp" 2>&1)" "a sum exceeds the largest representable amount"
+cp "$tmp/out" "$tmp/sonp.jsonl"
+run allocate "$tmp/sonp.jsonl" --policies tests/data/pools -q --summary "$tmp/soal"
+want_rc 4
+want_eq "allocated totals" "$(jq -c '[.totals.cash, .policies.cash.granted, .error]' "$tmp/soal" 2>&1)" \
+    '["999.99","999.99",null]'
+end
+
 # ============================================================ big lists
 # A store list of 60,000 items (10 MB) with --explain took 538 MB (50x the input) and a list of
 # 60,000 stores without their data minutes: memory within 20x the input, in seconds.

@@ -310,6 +310,8 @@ static int run_allocate(const calc_batch_opts *o)
     }
     if (!o->quiet)
         batch_summary(&b, e, &r.s, stats, &r.all, NULL, o->err);
+    if (!io && summary_check(e, &r.s, o->err) && worst < CALC_EXIT_POLICY)
+        worst = CALC_EXIT_POLICY;
     if (o->manifest && !io && batch_manifest_write(&b, "allocate"))
         io = 1;
     for (size_t i = 0; i < r.all.n; i++)

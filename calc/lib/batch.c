@@ -561,6 +561,8 @@ static int run_batch(const calc_batch_opts *o)
     }
     if (!o->quiet && !io)
         batch_summary(&b, e, &s, pools ? stats : NULL, &all, NULL, o->err);
+    if (!io && summary_check(e, &s, o->err) && worst < CALC_EXIT_POLICY)
+        worst = CALC_EXIT_POLICY;
     if (o->manifest && !io && batch_manifest_write(&b, "batch"))
         io = 1;
     free(b.in_records);

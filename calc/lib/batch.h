@@ -183,14 +183,23 @@ typedef struct summary {
     size_t read, evaluated, rejected;
     size_t npol;
     size_t (*count)[6];
-    int64_t *granted;
-    int64_t *quantity;
-    int64_t cash, in_kind;
-    bool overflow; /* a sum reached the largest amount */
+    /* exact sums (a grant taken back by a pool is subtracted from the exact figure); shown
+     * through summary_fit, and a sum that does not fit an amount fails the run
+     * (summary_check) */
+    __int128 *granted;
+    __int128 *quantity;
+    __int128 cash, in_kind;
 } summary;
 void summary_init(summary *s, size_t npol);
 void summary_add(summary *s, int pi, int status, int kind, int64_t amount, int64_t quantity,
                  int sign);
+/* A sum as an amount: the nearest value an amount can hold. */
+int64_t summary_fit(__int128 v);
+/* Whether a sum does not fit an amount. */
+bool summary_overflow(const summary *s);
+/* Names each sum of s that does not fit an amount on err; returns CALC_EXIT_POLICY when one
+ * does not, else 0. */
+int summary_check(const calc_engine *e, const summary *s, FILE *err);
 void summary_free(summary *s);
 
 /* ---- rows for spreadsheets (csvout.c; the tree's and the header's are csv_rows, result.h) ----

@@ -122,9 +122,9 @@ static void summary_json(sbuf *j, const batch *b, const calc_engine *e, const su
         if (c->pol && ps->pol[i].pool >= 0) /* apart from the ineligible; partly: of the eligible */
             sb_printf(j, "\"pool_exhausted\": %zu, \"partly_served\": %zu, ",
                       c->pol[i].turned_away, c->pol[i].partly);
-        sb_printf(j, "\"granted\": \"%s\"", calc_money_format(m1, s->granted[i]));
+        sb_printf(j, "\"granted\": \"%s\"", calc_money_format(m1, summary_fit(s->granted[i])));
         if (ps->pol[i].kind == K_IN_KIND)
-            sb_printf(j, ", \"quantity\": %lld", (long long)s->quantity[i]);
+            sb_printf(j, ", \"quantity\": %lld", (long long)summary_fit(s->quantity[i]));
         sb_puts(j, "}");
     }
     sb_puts(j, "}, \"pools\": {");
@@ -184,8 +184,9 @@ static void summary_json(sbuf *j, const batch *b, const calc_engine *e, const su
         sb_puts(j, "}");
     }
     sb_printf(j, "}, \"totals\": {\"cash\": \"%s\", \"in_kind\": \"%s\"}%s%s%s%s}\n",
-              calc_money_format(m1, s->cash), calc_money_format(m2, s->in_kind),
-              s->overflow ? ", \"error\": \"a sum exceeds the largest representable amount\""
+              calc_money_format(m1, summary_fit(s->cash)),
+              calc_money_format(m2, summary_fit(s->in_kind)),
+              summary_overflow(s) ? ", \"error\": \"a sum exceeds the largest representable amount\""
                           : "",
               b->notes.n ? ", \"notes\": [" : "", b->notes.n ? b->notes.p : "",
               b->notes.n ? "]" : "");
@@ -243,7 +244,7 @@ static void pool_line(sbuf *b, const decl *x, const pool_stat *st, const pool_ou
                   calc_money_format_grouped(m2, st->claimed),
                   calc_money_format_grouped(m3, st->granted), more,
                   calc_money_format_grouped(m4, st->claimed - st->granted));
-        if (st->factor_den)
+        if (st->factor_den || (x->mode == 0 && st->overflow))
             sb_puts(b, lang ? " (pro rata)" : "（按比例分配）");
     } else {
         const char *u = unit_name(x->unit, lang);
@@ -315,13 +316,14 @@ static void summary_table(sbuf *t, const calc_engine *e, const summary *s,
             snprintf(n, sizeof n, "%zu", sc_count(s, c, i, k));
             cellw(t, none ? "-" : n, w[k], false);
         }
-        cellw(t, calc_money_format_grouped(m1, s->granted[i]), 20, false);
+        cellw(t, calc_money_format_grouped(m1, summary_fit(s->granted[i])), 20, false);
         sb_puts(t, "\n");
     }
     for (size_t p = 0; p < ps->npool && ps_stat; p++)
         pool_line(t, &ps->pool[p], &ps_stat[p], &c->pool[p], ps->schema.history != NULL, lang);
     sb_printf(t, lang ? "totals: cash ¥%s, in kind ¥%s\n" : "合计：现金 ¥%s，实物价值 ¥%s\n",
-              calc_money_format_grouped(m1, s->cash), calc_money_format_grouped(m2, s->in_kind));
+              calc_money_format_grouped(m1, summary_fit(s->cash)),
+              calc_money_format_grouped(m2, summary_fit(s->in_kind)));
 }
 
 void batch_summary(const batch *b, const calc_engine *e, const summary *s,
@@ -367,9 +369,9 @@ static void xlsx_summary(xlsx *x, const batch *b, const calc_engine *e, const su
                 xlsx_text(x, NULL);
             else
                 xlsx_int(x, (long long)sc_count(s, c, i, k));
-        xlsx_money(x, s->granted[i]);
+        xlsx_money(x, summary_fit(s->granted[i]));
         if (p->kind == K_IN_KIND)
-            xlsx_int(x, (long long)s->quantity[i]);
+            xlsx_int(x, (long long)summary_fit(s->quantity[i]));
         xlsx_row_end(x);
     }
     xlsx_row_end(x); /* then the run's figures, under the table */
@@ -387,10 +389,10 @@ static void xlsx_summary(xlsx *x, const batch *b, const calc_engine *e, const su
         xlsx_row_end(x);
     }
     xlsx_text(x, lang ? "total cash" : "现金合计");
-    xlsx_money(x, s->cash);
+    xlsx_money(x, summary_fit(s->cash));
     xlsx_row_end(x);
     xlsx_text(x, lang ? "total in-kind value" : "实物价值合计");
-    xlsx_money(x, s->in_kind);
+    xlsx_money(x, summary_fit(s->in_kind));
     xlsx_row_end(x);
     xlsx_text(x, lang ? "policy set" : "规则集指纹");
     char fp[80];

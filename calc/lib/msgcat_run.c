@@ -93,6 +93,17 @@ const msg_pair msgcat_run[] = {
     {"invalid record", "记录无效"},
     {"pool '%s': the claimed quantity does not fit in 64 bits at record '%s' (policy %s)",
      "资金池“%s”：申请数量之和在记录“%s”处超出 64 位整数范围（政策 %s）"},
+    {"the sum granted under policy %s does not fit in an amount (the largest is "
+     "92233720368547758.07 yuan)",
+     "政策 %s 的发放合计超出金额可表示的范围（最大为 92233720368547758.07 元）"},
+    {"the run's cash total does not fit in an amount (the largest is 92233720368547758.07 yuan)",
+     "本次测算的现金合计超出金额可表示的范围（最大为 92233720368547758.07 元）"},
+    {"the run's in-kind total does not fit in an amount (the largest is 92233720368547758.07 "
+     "yuan)",
+     "本次测算的实物价值合计超出金额可表示的范围（最大为 92233720368547758.07 元）"},
+    {"pool '%s': the sum of its claims does not fit in an amount (the largest is "
+     "92233720368547758.07 yuan); each grant is still exact",
+     "资金池“%s”：申请金额之和超出金额可表示的范围（最大为 92233720368547758.07 元）；各项分配仍按精确值计算"},
     {"stopped after %zu errors", "已列出 %zu 个错误，其余不再列出"},
     /* output files */
     {"cannot write %s: %s", "无法写入 %s：%s"},

@@ -103,10 +103,17 @@ int pools_allocate(calc_engine *e, claims *c, pool_stat *stats)
                 total += c->v[idx[k]].amount;
             st->claimed = total > INT64_MAX ? INT64_MAX : (int64_t)total;
             st->overflow = total > INT64_MAX;
+            if (st->overflow) { /* shown as the largest amount, flagged: the run fails */
+                diag_print(stderr, NULL, 0, "pool '%s': the sum of its claims does not fit in "
+                           "an amount (the largest is 92233720368547758.07 yuan); each grant "
+                           "is still exact", pool->name);
+                rc = CALC_EPOLICY;
+            }
             int64_t size = pool_size_left(pool); /* a stock: less earlier rounds' grants */
             if (total > size) {
                 st->factor_num = size;
-                st->factor_den = st->claimed;
+                /* no factor to show when the sum does not fit */
+                st->factor_den = st->overflow ? 0 : st->claimed;
                 __int128 granted = 0;
                 for (size_t k = 0; k < n; k++) {
                     claim *x = &c->v[idx[k]];
@@ -467,16 +474,50 @@ void summary_add(summary *s, int pi, int status, int kind, int64_t amount, int64
     s->count[pi][status] += (size_t)(long)sign;
     if (status != ST_ELIGIBLE)
         return;
-    /* sums saturate at the largest amount instead of wrapping (flagged in the summary) */
-    int64_t *t[3] = {&s->granted[pi], kind == K_CASH ? &s->cash : kind == K_IN_KIND ? &s->in_kind
-                                                                                    : NULL,
-                     &s->quantity[pi]};
-    int64_t add[3] = {sign * amount, sign * amount, sign * quantity};
-    for (int k = 0; k < 3; k++)
-        if (t[k] && __builtin_add_overflow(*t[k], add[k], t[k])) {
-            *t[k] = add[k] > 0 ? INT64_MAX : INT64_MIN;
-            s->overflow = true;
+    /* exact: 2^64 additions of the largest amount still fit in 128 bits */
+    s->granted[pi] += (__int128)sign * amount;
+    s->quantity[pi] += (__int128)sign * quantity;
+    if (kind == K_CASH)
+        s->cash += (__int128)sign * amount;
+    else if (kind == K_IN_KIND)
+        s->in_kind += (__int128)sign * amount;
+}
+
+int64_t summary_fit(__int128 v)
+{
+    return v > INT64_MAX ? INT64_MAX : v < INT64_MIN ? INT64_MIN : (int64_t)v;
+}
+
+static bool sum_fits(__int128 v) { return v == summary_fit(v); }
+
+bool summary_overflow(const summary *s)
+{
+    bool ok = sum_fits(s->cash) && sum_fits(s->in_kind);
+    for (size_t i = 0; i < s->npol; i++)
+        ok = ok && sum_fits(s->granted[i]) && sum_fits(s->quantity[i]);
+    return !ok;
+}
+
+int summary_check(const calc_engine *e, const summary *s, FILE *err)
+{
+    int rc = 0;
+    for (size_t i = 0; i < s->npol; i++) {
+        if (!sum_fits(s->granted[i]) || !sum_fits(s->quantity[i])) {
+            diag_print(err, NULL, 0, "the sum granted under policy %s does not fit in an amount "
+                       "(the largest is 92233720368547758.07 yuan)", e->ps.pol[i].id);
+            rc = CALC_EXIT_POLICY;
         }
+    }
+    if (!sum_fits(s->cash) || !sum_fits(s->in_kind)) {
+        if (!sum_fits(s->cash))
+            diag_print(err, NULL, 0, "the run's cash total does not fit in an amount (the "
+                       "largest is 92233720368547758.07 yuan)");
+        else
+            diag_print(err, NULL, 0, "the run's in-kind total does not fit in an amount (the "
+                       "largest is 92233720368547758.07 yuan)");
+        rc = CALC_EXIT_POLICY;
+    }
+    return rc;
 }
 
 void summary_free(summary *s)
