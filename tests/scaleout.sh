@@ -26,8 +26,8 @@ run batch "$P" --as-of $ASOF -q -o "$tmp/whole.jsonl" --summary "$tmp/whole.sum"
 whole_rc=$rc
 
 # three contiguous shards (the reduce reads them in this order: record numbers run on)
-split -d -n l/3 "$P" "$tmp/shard-"
-for f in "$tmp"/shard-*; do mv "$f" "$f.jsonl"; done
+# (as README.md's recipe cuts them: the shards are named .jsonl, which calc batch reads as such)
+split -d -n l/3 --additional-suffix=.jsonl "$P" "$tmp/shard-"
 ls "$tmp"/shard-*.jsonl >"$tmp/shards"
 
 # Ensure GNU parallel runs the map: one `calc batch --no-pools` job per shard, two at a time,

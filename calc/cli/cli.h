@@ -149,6 +149,10 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_finish(FILE *out, int status);
 /* The exit status of a library return code, with CALC_EUSAGE a usage error (2). */
 int cli_status(int rc);
+/* The files a command writes (-o, --summary, --manifest) apart from those it reads (its
+ * arguments, --scenario, the ledger's file) and from each other; 0, or CALC_EXIT_USAGE after a
+ * message. */
+int cli_outputs_apart(const cli_opts *o);
 /* The worse (larger) of two exit statuses. */
 int cli_worst(int a, int b);
 /* Prints the diagnostics and frees them. */

@@ -20,10 +20,21 @@ int cli_replay(cli_opts *o)
     calc_engine_set_replay(e, o->strict, o->as_recorded);
     calc_engine_set_replay_key(e, o->key);
     for (int i = 0; i < o->args.n; i++) {
+        int before = st.passed + st.failed + st.invalid;
         int rc = calc_replay(stdout, e, o->args.v[i], &st, &d);
         calc_diags_print(stderr, &d);
         calc_diags_free(&d);
         worst = cli_worst(worst, calc_exit_status(rc));
+        if (!rc && st.passed + st.failed + st.invalid == before) { /* nothing replayed is no pass */
+            calc_error x;
+            calc_error_set(&x, CALC_ESCHEMA, NULL, 0, 0, "%s: no case files to replay",
+                           o->args.v[i]);
+            calc_error_hint(&x, "a case file is a .yaml file that calc record writes (its "
+                                "profile and expected outcome); give such files or a directory "
+                                "holding them");
+            calc_error_print(stderr, &x);
+            worst = cli_worst(worst, CALC_EXIT_INPUT);
+        }
     }
     char sum[200]; /* the count, in the language of messages (tests/run.sh reads the English) */
     if (st.invalid)

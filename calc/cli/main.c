@@ -687,6 +687,8 @@ int main(int argc, char **argv)
     char word[40];
     snprintf(word, sizeof word, " %s ", c->name);
     o.history = strstr(with_history, word) != NULL;
+    if (!status)
+        status = cli_outputs_apart(&o);
     status = status ? CALC_EXIT_USAGE : c->run(&o);
     cli_opts_free(&o);
     return status;

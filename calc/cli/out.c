@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int cli_usage_error(const char *fmt, ...)
 {
@@ -73,4 +74,39 @@ void cli_diags_done(calc_diags *d)
 {
     calc_diags_print(stderr, d);
     calc_diags_free(d);
+}
+
+/* Whether a and b name one regular file that exists (a device such as /dev/null is written in
+ * place and read as empty, so it is no one's data). */
+static bool same_file(const char *a, const char *b)
+{
+    struct stat x, y;
+    return stat(a, &x) == 0 && stat(b, &y) == 0 && S_ISREG(x.st_mode) && x.st_dev == y.st_dev &&
+           x.st_ino == y.st_ino;
+}
+
+int cli_outputs_apart(const cli_opts *o)
+{
+    const char *out[3] = {o->out, o->summary, o->manifest};
+    const char *flag[3] = {"-o", "--summary", "--manifest"};
+    for (int i = 0; i < 3; i++) {
+        if (!out[i] || strcmp(out[i], "-") == 0)
+            continue;
+        const cli_list *in[2] = {&o->args, &o->scenarios};
+        for (int l = 0; l < 2; l++)
+            for (int k = 0; k < in[l]->n; k++)
+                if (same_file(out[i], in[l]->v[k]))
+                    return cli_usage_error("%s %s is also an input: writing it would destroy "
+                                           "what is read (write to another file)", flag[i],
+                                           out[i]);
+        if (o->ledger && same_file(out[i], o->ledger))
+            return cli_usage_error("%s %s is the ledger: writing it would destroy the ledger "
+                                   "(write to another file)", flag[i], out[i]);
+        for (int j = 0; j < i; j++)
+            if (out[j] && (strcmp(out[i], out[j]) == 0 || same_file(out[i], out[j])))
+                return cli_usage_error("%s and %s name the same file %s: one would overwrite "
+                                       "the other (give each its own)", flag[j], flag[i],
+                                       out[i]);
+    }
+    return 0;
 }

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef struct dup_rec { /* a record whose id an earlier record had */
     size_t record, first;
@@ -150,6 +151,19 @@ static int scan_results(reduce *r, const char *path, FILE *f)
         r->rec++;
     }
     free(line);
+    if (ferror(f)) {
+        diag_print(b->o->err, NULL, 0, "cannot read %s: %s", path, calc_msg_errno(errno));
+        b->unread = true;
+        return CALC_EXIT_USAGE;
+    }
+    if (lineno == 0) { /* an empty shard is no shard's results */
+        calc_error x;
+        calc_error_set(&x, CALC_ESCHEMA, NULL, 0, 0, "%s: no records (the input is empty)", path);
+        calc_error_hint(&x, "give the result files of calc batch --no-pools, each with its "
+                            "records");
+        calc_error_print(b->o->err, &x);
+        worst = worst < CALC_EXIT_INPUT ? CALC_EXIT_INPUT : worst;
+    }
     return worst;
 }
 
@@ -253,8 +267,14 @@ static FILE *shard_open(const calc_batch_opts *o, int i)
             rewind(f);
     } else
         f = fopen(o->inputs[i], "rb");
+    struct stat st;
     if (!f)
         diag_print(o->err, NULL, 0, "cannot open %s: %s", o->inputs[i], calc_msg_errno(errno));
+    else if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        diag_print(o->err, NULL, 0, "cannot read %s: is a directory", o->inputs[i]);
+        fclose(f);
+        f = NULL;
+    }
     return f;
 }
 
@@ -274,6 +294,7 @@ static int run_allocate(const calc_batch_opts *o)
     for (int i = 0; i < o->ninputs; i++) {
         if (!(files[i] = shard_open(o, i))) {
             worst = CALC_EXIT_USAGE;
+            b.unread = true;
             continue;
         }
         int w = scan_results(&r, o->inputs[i], files[i]);
@@ -300,7 +321,10 @@ static int run_allocate(const calc_batch_opts *o)
         if (files[i])
             fclose(files[i]);
     free(files);
-    if (o->summary) {
+    if (b.unread && (o->output || o->summary || o->manifest))
+        diag_print(o->err, NULL, 0, "no file written: an input could not be read to its end, "
+                   "and its records would be missing from the results");
+    if (o->summary && !b.unread) {
         calc_outfile sf;
         if (calc_out_open(&sf, o->summary, o->err) == 0) {
             batch_summary(&b, e, &r.s, stats, &r.all, sf.f, NULL);
@@ -312,7 +336,7 @@ static int run_allocate(const calc_batch_opts *o)
         batch_summary(&b, e, &r.s, stats, &r.all, NULL, o->err);
     if (!io && summary_check(e, &r.s, o->err) && worst < CALC_EXIT_POLICY)
         worst = CALC_EXIT_POLICY;
-    if (o->manifest && !io && batch_manifest_write(&b, "allocate"))
+    if (o->manifest && !io && !b.unread && batch_manifest_write(&b, "allocate"))
         io = 1;
     for (size_t i = 0; i < r.all.n; i++)
         free(r.all.v[i].id);

@@ -106,6 +106,7 @@ typedef struct pass_out {
     summary *s;
     claims *all; /* the claims gathered */
     int worst;
+    size_t unread; /* inputs not opened or not read to their end */
 } pass_out;
 
 /* Writes a finished chunk: its lines, each repeated id's error instead of its result, the
@@ -264,6 +265,7 @@ static bool chunk_fill(batch *b, chunk *c, calc_input *cur, const char *shown, p
                     diag_print(po->err, NULL, 0, "%s: cannot read further (record %zu)", shown,
                                c->first + c->n + 1);
                 po->worst = po->worst < CALC_EXIT_INPUT ? CALC_EXIT_INPUT : po->worst;
+                po->unread++;
             }
             return false;
         }
@@ -304,6 +306,7 @@ static int run_pass(batch *b, const char *const *inputs, FILE *out, summary *s, 
             if (po.err)
                 calc_error_print(po.err, &x);
             po.worst = CALC_EXIT_USAGE > po.worst ? CALC_EXIT_USAGE : po.worst;
+            po.unread++;
             continue;
         }
         calc_input *cur = input_open(inputs[f], fmt, o->encoding, &e->ps.schema, &cerr);
@@ -311,6 +314,7 @@ static int run_pass(batch *b, const char *const *inputs, FILE *out, summary *s, 
             if (po.err)
                 calc_error_print(po.err, &cerr);
             po.worst = CALC_EXIT_USAGE > po.worst ? CALC_EXIT_USAGE : po.worst;
+            po.unread++;
             continue;
         }
         /* CSV rows and YAML documents are parsed by the workers; with one worker the reader
@@ -331,6 +335,7 @@ static int run_pass(batch *b, const char *const *inputs, FILE *out, summary *s, 
             input_set_need(cur, spill_need, b);
         const char *shown = strcmp(o->inputs[f], "-") == 0 ? "<stdin>" : o->inputs[f];
         size_t input_first = next_record;
+        size_t unread_before = po.unread;
         for (bool more = true; more;) {
             chunk *c = chunk_get(b);
             c->file = arena_strndup(&c->a, shown, strlen(shown));
@@ -360,6 +365,19 @@ static int run_pass(batch *b, const char *const *inputs, FILE *out, summary *s, 
             }
         }
         input_close(cur);
+        if (next_record == input_first && po.unread == unread_before && po.err) {
+            /* read to its end without a record: an empty export is no population */
+            pthread_mutex_lock(&b->mu); /* what the inputs before it say comes first */
+            drain_until(b, 1, &po);
+            pthread_mutex_unlock(&b->mu);
+            calc_error x;
+            calc_error_set(&x, CALC_ESCHEMA, NULL, 0, 0, "%s: no records (the input is empty)",
+                           shown);
+            calc_error_hint(&x, "a record is a JSON line, a YAML document or a CSV row under "
+                                "the header: was the export complete?");
+            calc_error_print(po.err, &x);
+            po.worst = CALC_EXIT_INPUT > po.worst ? CALC_EXIT_INPUT : po.worst;
+        }
         if (b->in_records && pass_writes(b->pass))
             b->in_records[f] = next_record - input_first;
     }
@@ -382,6 +400,8 @@ static int run_pass(batch *b, const char *const *inputs, FILE *out, summary *s, 
     }
     if (show)
         batch_progress(b, s->read, t0, NULL, true);
+    if (po.unread)
+        b->unread = true;
     return po.worst;
 }
 
@@ -550,7 +570,10 @@ static int run_batch(const calc_batch_opts *o)
             io = 1;
     } else
         io = 1;
-    if (o->summary && !io) {
+    if (b.unread && (o->output || o->summary || o->manifest))
+        diag_print(o->err, NULL, 0, "no file written: an input could not be read to its end, "
+                   "and its records would be missing from the results");
+    if (o->summary && !io && !b.unread) {
         calc_outfile sf;
         if (calc_out_open(&sf, o->summary, o->err) == 0) {
             batch_summary(&b, e, &s, pools ? stats : NULL, &all, sf.f, NULL);
@@ -563,7 +586,7 @@ static int run_batch(const calc_batch_opts *o)
         batch_summary(&b, e, &s, pools ? stats : NULL, &all, NULL, o->err);
     if (!io && summary_check(e, &s, o->err) && worst < CALC_EXIT_POLICY)
         worst = CALC_EXIT_POLICY;
-    if (o->manifest && !io && batch_manifest_write(&b, "batch"))
+    if (o->manifest && !io && !b.unread && batch_manifest_write(&b, "batch"))
         io = 1;
     free(b.in_records);
     if (b.spill)

@@ -496,7 +496,7 @@ int batch_out_close(batch_out *out, const batch *b, const summary *s, const pool
 {
     const calc_batch_opts *o = b->o;
     if (!out->x)
-        return calc_out_close(&out->of, true, o->err);
+        return calc_out_close(&out->of, !b->unread, o->err);
     calc_engine *e = b->eng[0];
     int rc = 0;
     if (fflush(out->f) || ferror(out->f) || fseek(out->f, 0, SEEK_SET)) {
@@ -523,7 +523,7 @@ int batch_out_close(batch_out *out, const batch *b, const summary *s, const pool
     xlsx_summary(out->x, b, e, s, ps, &c);
     counts_free(&c);
     xlsx_pools_sheet(out->x, e, ps, cl, o->lang);
-    if (xlsx_close(out->x, rc == 0, o->err))
+    if (xlsx_close(out->x, rc == 0 && !b->unread, o->err))
         rc = CALC_EIO;
     return rc;
 }

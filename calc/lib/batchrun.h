@@ -121,6 +121,7 @@ typedef struct batch {
     FILE *spill;     /* the validated profiles of the claims pass, so the final need not parse */
     bool spill_lost; /* the spill did not read back as written: parse again */
     size_t *in_records; /* records read from each input (the writing pass), for the manifest */
+    bool unread; /* an input could not be opened or read to its end: the run writes no file */
     sbuf notes;      /* the summary's notes: JSON objects, comma-separated (the encoding of a
                       * CSV not in UTF-8) */
 } batch;

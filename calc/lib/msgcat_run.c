@@ -7,6 +7,12 @@ const msg_pair msgcat_run[] = {
     /* the command line */
     {"Try 'calc --help'.", "运行 calc --help 查看用法。"},
     {"missing command", "缺少命令"},
+    {"%s %s is also an input: writing it would destroy what is read (write to another file)",
+     "%s %s 同时是输入文件：写入会毁掉要读取的内容（请写到另一个文件）"},
+    {"%s %s is the ledger: writing it would destroy the ledger (write to another file)",
+     "%s %s 是兑付台账：写入会毁掉台账（请写到另一个文件）"},
+    {"%s and %s name the same file %s: one would overwrite the other (give each its own)",
+     "%s 和 %s 指向同一个文件 %s：一个会覆盖另一个（请分别指定文件）"},
     {"unknown command '%s'", "未知的命令“%s”"},
     {"%s does not take %s (it takes no options)", "%s 不接受 %s（它没有选项）"},
     {"%s does not take %s (its options: %s)", "%s 不接受 %s（它的选项：%s）"},
@@ -91,6 +97,19 @@ const msg_pair msgcat_run[] = {
     {"cannot create a temporary file: %s", "无法创建临时文件：%s"},
     {"cannot keep a copy of standard input", "无法保存标准输入的副本"},
     {"invalid record", "记录无效"},
+    {"%s: no records (the input is empty)", "%s：没有记录（输入为空）"},
+    {"%s: no case files to replay", "%s：没有可回放的案例文件"},
+    {"a case file is a .yaml file that calc record writes (its profile and expected outcome); "
+     "give such files or a directory holding them",
+     "案例文件是 calc record 写出的 .yaml 文件（含企业信息和预期结果）；请给出这样的文件或包含它们的目录"},
+    {"give the result files of calc batch --no-pools, each with its records",
+     "请给出 calc batch --no-pools 写出的结果文件，每个文件都应含有记录"},
+    {"a record is a JSON line, a YAML document or a CSV row under the header: was the export "
+     "complete?",
+     "每条记录是一行 JSON、一个 YAML 文档或表头下的一行 CSV：导出是否完整？"},
+    {"no file written: an input could not be read to its end, and its records would be missing "
+     "from the results",
+     "未写入任何文件：有输入未能读完，结果中会缺少其中的记录"},
     {"pool '%s': the claimed quantity does not fit in 64 bits at record '%s' (policy %s)",
      "资金池“%s”：申请数量之和在记录“%s”处超出 64 位整数范围（政策 %s）"},
     {"the sum granted under policy %s does not fit in an amount (the largest is "

@@ -1,0 +1,172 @@
+#!/bin/sh
+# hostile3.sh — the command line used the wrong way, as a reviewer trying to lose an auditor's
+# data: an output file that is also an input (or the ledger, or another output), a run whose
+# input cannot be read to its end (missing, a directory, a CSV header that names no field, one
+# good input beside a bad one), inputs that hold no records (0 bytes, a CSV header alone), a
+# replay of a directory without case files, and README.md's scale-out recipe run as written.
+# A run that cannot read its inputs must leave no results, summary or manifest that look
+# complete, and a file it would destroy is refused before anything is read.
+#
+# Run from the repository root: BUILD=build sh tests/hostile3.sh.
+. tests/lib.sh
+need_calc
+need jq
+ASOF=2025-06-30
+TMO=${HOSTILE_TIMEOUT:-30}
+P=tests/data/batch/population.jsonl
+W=$tmp/w
+mkdir "$W"
+
+# ============================================================ an output over an input
+
+# Ensure -o, --summary and --manifest never name a file the command reads, nor each other:
+# refused (exit 2) before anything is written, the input left as it was, whatever spelling names
+# it (./FILE, a symbolic link).
+begin "outputs: -o or --summary naming an input is refused, the input kept"
+cp "$P" "$W/pop.jsonl"
+before=$(cksum <"$W/pop.jsonl")
+run batch "$W/pop.jsonl" --as-of $ASOF -q -o "$W/pop.jsonl"
+want_rc 2
+want_line err "calc: -o $W/pop.jsonl is also an input: writing it would destroy what is read (write to another file)"
+(cd "$W" && ln -s pop.jsonl link.jsonl)
+run batch "$W/link.jsonl" --as-of $ASOF -q -o "$W/./pop.jsonl"
+want_rc 2
+run batch "$W/pop.jsonl" --as-of $ASOF -q --summary "$W/link.jsonl"
+want_rc 2
+want_match err "^calc: --summary $W/link.jsonl is also an input"
+cp cases/profiles/example.yaml "$W/example.yaml"
+eb=$(cksum <"$W/example.yaml")
+run record "$W/example.yaml" --as-of $ASOF -o "$W/example.yaml"
+want_rc 2
+want_eq "profile" "$(cksum <"$W/example.yaml")" "$eb"
+want_eq "input" "$(cksum <"$W/pop.jsonl")" "$before"
+end
+
+begin "outputs: -o and --summary naming one file are refused"
+run batch "$W/pop.jsonl" --as-of $ASOF -q -o "$W/same.json" --summary "$W/same.json"
+want_rc 2
+want_line err "calc: -o and --summary name the same file $W/same.json: one would overwrite the other (give each its own)"
+[ -e "$W/same.json" ] && problem "same.json was written"
+end
+
+begin "outputs: -o naming the ledger's file is refused"
+run ledger init --ledger "$W/ledger.db"
+[ -s "$W/ledger.db" ] || problem "no ledger made (ledger init: $(lib_got "$tmp/err"))"
+lb=$(cksum <"$W/ledger.db")
+run batch "$P" --as-of $ASOF -q --ledger "$W/ledger.db" -o "$W/ledger.db"
+want_rc 2
+want_match err "^calc: -o $W/ledger.db is the ledger"
+want_eq "ledger" "$(cksum <"$W/ledger.db")" "$lb"
+end
+
+# ============================================================ inputs that cannot be read
+
+# outputs_absent: none of the run's files exist
+outputs_absent() {
+    for f in "$W/o.jsonl" "$W/o.sum" "$W/o.man" "$W/o.xlsx"; do
+        [ -e "$f" ] && problem "$(basename "$f") was written"
+    done
+}
+# Ensure an input that cannot be opened, or read to its end, leaves no results, summary or
+# manifest (they would look complete without its records), beside good inputs too, and that a
+# previous results file keeps its content.
+begin "unreadable inputs: a missing file beside a good one writes no file"
+rm -f "$W"/o.*
+run batch "$P" "$W/missing.jsonl" --as-of $ASOF -q -o "$W/o.jsonl" --summary "$W/o.sum" \
+    --manifest "$W/o.man"
+want_rc 2
+want_line err "calc: error: cannot open $W/missing.jsonl: No such file or directory"
+want_line err "calc: error: no file written: an input could not be read to its end, and its records would be missing from the results"
+outputs_absent
+end
+
+begin "unreadable inputs: a directory, and a CSV header naming no field, write no file"
+mkdir "$W/dir.jsonl"
+run batch "$W/dir.jsonl" --as-of $ASOF -q -o "$W/o.jsonl" --summary "$W/o.sum"
+want_rc 2
+want_line err "calc: error: cannot read $W/dir.jsonl: is a directory"
+outputs_absent
+printf 'nonsense,columns\n1,2\n' >"$W/bad.csv"
+run batch "$P" "$W/bad.csv" --as-of $ASOF -q -o "$W/o.xlsx" --format xlsx
+want_rc 3
+want_match err "^calc: error: $W/bad.csv: cannot read further \(record [0-9]+\)$"
+outputs_absent
+echo previous >"$W/o.jsonl"
+run batch "$W/bad.csv" --as-of $ASOF -q -o "$W/o.jsonl"
+want_eq "previous results" "$(cat "$W/o.jsonl")" previous
+rm -f "$W/o.jsonl"
+end
+
+begin "unreadable inputs: calc allocate of a directory or a missing shard writes no file"
+run batch "$P" --no-pools --as-of $ASOF -q -o "$W/claims.jsonl"
+want_rc 0
+run allocate "$W/claims.jsonl" "$W/dir.jsonl" -q -o "$W/o.jsonl" --summary "$W/o.sum"
+want_rc 2
+want_line err "calc: error: cannot read $W/dir.jsonl: is a directory"
+outputs_absent
+run allocate "$W/claims.jsonl" "$W/missing.jsonl" -q -o "$W/o.jsonl"
+want_rc 2
+outputs_absent
+end
+
+# ============================================================ inputs without records
+
+# Ensure an input without records is an error naming it (exit 3), never an empty result that
+# passes: 0 bytes of each format, a CSV header alone, an empty standard input, an empty shard;
+# the records of the other inputs are still written.
+begin "empty inputs: 0-byte JSON Lines, CSV and YAML, a CSV header alone, exit 3"
+: >"$W/e.jsonl"
+: >"$W/e.csv"
+: >"$W/e.yaml"
+run batch "$W/e.jsonl" --as-of $ASOF -q
+want_rc 3
+want_line err "calc: error: $W/e.jsonl: no records (the input is empty)"
+want_line err "calc: note: a record is a JSON line, a YAML document or a CSV row under the header: was the export complete?"
+for f in e.csv e.yaml; do
+    run batch "$W/$f" --as-of $ASOF -q
+    want_rc 3
+    want_line err "calc: error: $W/$f: no records (the input is empty)"
+done
+run init --format csv -o "$W/template.csv"
+head -n 1 "$W/template.csv" >"$W/header.csv"
+run batch "$W/header.csv" --as-of $ASOF -q
+want_rc 3
+want_line err "calc: error: $W/header.csv: no records (the input is empty)"
+runx sh -c "'$CALC' batch - --as-of $ASOF -q </dev/null"
+want_rc 3
+want_line err "calc: error: <stdin>: no records (the input is empty)"
+run batch "$P" "$W/e.jsonl" --as-of $ASOF -q -o "$W/o.jsonl"
+want_rc 3
+want_eq "records written" "$(wc -l <"$W/o.jsonl" | tr -d ' ')" "$(wc -l <"$P" | tr -d ' ')"
+rm -f "$W/o.jsonl"
+end
+
+begin "empty inputs: calc allocate of an empty shard, calc replay of a directory without cases"
+run allocate "$W/e.jsonl" -q
+want_rc 3
+want_line err "calc: error: $W/e.jsonl: no records (the input is empty)"
+mkdir "$W/nocases"
+run replay "$W/nocases"
+want_rc 3
+want_line err "calc: error: $W/nocases: no case files to replay"
+want_out1 "0 passed, 0 failed"
+end
+
+# ============================================================ README.md's recipe
+
+# Ensure the scale-out recipe of README.md runs as written (the shards it cuts must be inputs
+# calc batch can read) and gives the single machine's results, byte for byte.
+begin "README scale-out recipe: split, map, allocate as written"
+awk '/^\*\*Scaling out\.\*\*/ { s = 1 } s && /^```sh$/ { b = 1; next } b && /^```$/ { exit } b' \
+    README.md >"$W/recipe.sh"
+grep -q '^split ' "$W/recipe.sh" || problem "no split line in the recipe: $(cat "$W/recipe.sh")"
+mkdir "$W/so"
+cp "$P" "$W/so/district.jsonl"
+abs=$(cd "$(dirname "$CALC")" && pwd)/$(basename "$CALC")
+runx sh -c "cd '$W/so' && calc() { ${CALC_WRAP:-} '$abs' \"\$@\"; } && CALC_POLICIES='$PWD/policies' && export CALC_POLICIES && set -e && . ./../recipe.sh"
+want_rc 0
+run batch "$P" --as-of 2025-06-30 -q -o "$W/whole.jsonl"
+want_same "results" "$W/so/results.jsonl" "$W/whole.jsonl"
+end
+
+finish
