@@ -587,7 +587,9 @@ begin "batch: populations over 16 MiB (jsonl, yaml) are streamed"
 { echo '{"id": "HOST-H1", "name": "甲"}'
   awk 'BEGIN { s = " "; while (length(s) < 1023) s = s " "; for (i = 0; i < 17000; i++) print s }'
   echo '{"id": "HOST-H2", "name": "乙"}'; } >"$G/huge.jsonl"
-{ printf -- '---\nid: HOST-H1\nname: 甲\n'; sed -n '3,$p' "$G/huge.yaml"
+# (the YAML stream's 17 MiB of comments come between documents, a marker every 1,000 lines: one
+# document over 16 MiB is refused as a profile file is, tests/hostile3.sh)
+{ printf -- '---\nid: HOST-H1\nname: 甲\n'; sed -n '3,$p' "$G/huge.yaml" | awk 'NR % 1000 == 1 { print "---" } 1'
   printf -- '---\nid: HOST-H2\nname: 乙\n'; } >"$G/huge-stream.yaml"
 for f in "$G/huge.jsonl" "$G/huge-stream.yaml"; do
     run_nosrc batch "$f" --as-of $ASOF --no-pools -q -o "$tmp/h.out"
@@ -645,12 +647,14 @@ want_eq "summary sc25-rd-subsidy granted" \
     "$(jq -r '.policies["sc25-rd-subsidy"].granted' "$tmp/ovf.sum" 2>&1)" "$MAX"
 end
 
-# Ensure empty, BOM-only and comment-only populations are empty: no records, exit 0.
+# Ensure empty, BOM-only and comment-only populations hold no records and say so (an empty
+# export is no population): exit 3, the summary counting none.
 begin "batch: empty file, BOM only, comments only"
 for f in "$G/empty.jsonl" "$G/empty.yaml" "$G/empty.csv" "$G/bom.jsonl" "$G/bom.yaml" \
     "$G/bom.csv" "$D/comments-only.yaml"; do
     run batch "$f" --as-of $ASOF -q --summary "$tmp/e.sum"
-    want_rc 0
+    want_rc 3
+    want_line err "calc: error: $f: no records (the input is empty)"
     want_out_empty
     want_eq "$f: records" "$(jq -c .records "$tmp/e.sum" 2>&1)" '{"read":0,"evaluated":0,"rejected":0}'
 done

@@ -3,7 +3,8 @@
 # data: an output file that is also an input (or the ledger, or another output), a run whose
 # input cannot be read to its end (missing, a directory, a CSV header that names no field, one
 # good input beside a bad one), inputs that hold no records (0 bytes, a CSV header alone), a
-# replay of a directory without case files, and README.md's scale-out recipe run as written.
+# replay of a directory without case files, CSV list items whose columns come out of order, and
+# README.md's scale-out recipe run as written.
 # A run that cannot read its inputs must leave no results, summary or manifest that look
 # complete, and a file it would destroy is refused before anything is read.
 #
@@ -150,6 +151,71 @@ run replay "$W/nocases"
 want_rc 3
 want_line err "calc: error: $W/nocases: no case files to replay"
 want_out1 "0 passed, 0 failed"
+end
+
+# ============================================================ records longer than the limit
+
+# Ensure one record's text is bounded while it is read (--max-input 1: 1 MiB), not only once
+# parsed: a JSON line of 40 MiB is an error record and the lines after it are evaluated, in
+# little memory; a CSV row of 40 MiB (one line, or a quoted cell that never closes) and a YAML
+# document of 40 MiB end the input with an error at their line (exit 3, nothing written).
+# Address space is held to 250 MiB by ulimit -v (a run that held a 40 MiB record twice over
+# would fail), but under a sanitizer or valgrind, which reserve far more.
+case "$BUILD ${CALC_WRAP:-}" in
+*san*|*valgrind*) VLIM="ulimit -v unlimited" ;;
+*) VLIM="ulimit -v 256000" ;;
+esac
+big_line() { awk -v n=$((40 * 1024)) -v pre="$1" -v post="$2" 'BEGIN { s = "x"; while (length(s) < 1024) s = s s; s = substr(s, 1, 1024); printf "%s", pre; for (i = 0; i < n; i++) printf "%s", s; print post }'; }
+begin "long records: a 40 MiB JSON line is an error record, the next line evaluated"
+{ echo '{"id": "L1", "name": "甲"}'; big_line '{"id": "L2", "name": "' '"}'; echo '{"id": "L3", "name": "乙"}'; } >"$W/long.jsonl"
+runx sh -c "$VLIM; ${CALC_WRAP:-} '$CALC' batch '$W/long.jsonl' --max-input 1 --as-of $ASOF -q --no-pools"
+want_rc 3
+want_line err "$W/long.jsonl:2: error: a line of 41943064 bytes exceeds the limit of one record, 1048576 bytes (--max-input)"
+want_line err "$W/long.jsonl:2: note: a record is one line, one document or one row; if the file is right, raise --max-input (MiB)"
+want_eq "records" "$(jq -r '.profile // "error \(.record) line \(.line)"' "$tmp/out" 2>&1 | tr '\n' ' ')" "L1 error 2 line 2 L3 "
+end
+
+begin "long records: a 40 MiB CSV row or YAML document ends the input, nothing written"
+{ echo 'id,name'; echo 'C1,甲'; big_line 'C2,' ''; echo 'C3,乙'; } >"$W/long.csv"
+{ echo 'id,name'; echo 'C1,甲'; printf 'C2,"'; big_line '' '' | fold -w 1000; echo 'C3,乙'; } >"$W/longq.csv"
+{ printf 'id: Y1\nname: 甲\n---\nid: Y2\nname: '; big_line '' ''; printf -- '---\nid: Y3\nname: 乙\n'; } >"$W/long.yaml"
+for f in long.csv longq.csv long.yaml; do
+    for j in 1 2; do
+        rm -f "$W/o.jsonl"
+        runx sh -c "$VLIM; ${CALC_WRAP:-} '$CALC' batch '$W/$f' -j $j --max-input 1 --as-of $ASOF -q -o '$W/o.jsonl'"
+        want_rc 3
+        want_match err "^$W/$f:[0-9]+: error: more than 1048576 bytes in one record: the limit of one record \(--max-input\); nothing after it is read$"
+        want_match err "^calc: error: $W/$f: cannot read further \(record 2\)$"
+        want_no_match err "not closed|scalar of"
+        [ -e "$W/o.jsonl" ] && problem "$f -j $j: results written"
+    done
+done
+end
+
+# ============================================================ CSV columns out of order
+
+# Ensure a CSV's list items follow their numbers, not the order of the columns: 门店2.* written
+# before 门店1.* is still stores[1] (it was read as stores[0], and a store's missing area was
+# named on the other store). Store 1 has its area, store 2 has none: stores[1].area_m2 is
+# missing; a bad kind in 门店2's column is stores[1].kind.
+begin "CSV: 门店2.* columns before 门店1.* are still the second store"
+h1='门店1.门店类型,门店1.知名品牌,门店1.开业日期,门店1.门店所在区,门店1.装修投入,门店1.面积'
+h2='门店2.门店类型,门店2.知名品牌,门店2.开业日期,门店2.门店所在区,门店2.装修投入'
+v1='global_first,true,2025-03-01,上城区,2000000,300'
+v2='flagship,true,2025-04-01,上城区,100'
+printf 'id,name,district,%s,%s\nA,甲,上城区,%s,%s\n' "$h1" "$h2" "$v1" "$v2" >"$W/ordered.csv"
+printf 'id,name,district,%s,%s\nA,甲,上城区,%s,%s\n' "$h2" "$h1" "$v2" "$v1" >"$W/reversed.csv"
+run batch "$W/ordered.csv" --as-of $ASOF -q -o "$W/ordered.jsonl"
+want_rc 0
+want_eq "first store" "$(jq -c '.results[] | select(.policy == "sc25-first-store") | [.status, .amount, .missing]' "$W/ordered.jsonl" 2>&1)" \
+    '["eligible","1000000.00",["stores[1].area_m2"]]'
+run batch "$W/reversed.csv" --as-of $ASOF -q -o "$W/reversed.jsonl"
+want_rc 0
+want_same "results" "$W/reversed.jsonl" "$W/ordered.jsonl"
+printf 'id,name,门店2.门店类型,门店1.门店类型\nA,甲,xx,global_first\n' >"$W/badkind.csv"
+run batch "$W/badkind.csv" --as-of $ASOF -q
+want_rc 3
+want_match err "^$W/badkind.csv:2:C（门店2.门店类型）: error: stores\\[1\\]\\.kind: unknown store_kind 'xx'$"
 end
 
 # ============================================================ README.md's recipe

@@ -111,17 +111,18 @@ want_same "near" "$tmp/out" "$tmp/near-gbk.json"
 end
 
 # Ensure a file in neither UTF-8 nor GB18030 (the GBK sheet with a byte 0xFF in W3's name, row
-# 5) is refused whole — no record evaluated — at that cell: row, letter, header and byte; and
-# that with --encoding gbk only that row is an error record.
+# 5) is refused whole — no record evaluated, no results written — at that cell: row, letter,
+# header and byte; and that with --encoding gbk only that row is an error record.
 begin "neither UTF-8 nor GB18030: refused at the row, column and bytes; --encoding reads the rest"
 awk 'NR == 5 { sub(/^W3,/, "W3,\377") } { print }' "$tmp/excel-gbk.csv" >"$tmp/neither.csv"
 run_nosrc batch "$tmp/neither.csv" --as-of $ASOF -q -o "$tmp/n.jsonl"
 want_rc 3
-want_empty n.jsonl
+[ -e "$tmp/n.jsonl" ] && problem "n.jsonl was written (the file was not read to its end)"
 want_err_is <<EOF
 $tmp/neither.csv:5:B（企业名称）: error: name: the bytes 0xFF are neither UTF-8 nor GB18030: the file cannot be read as either
 $tmp/neither.csv:5:B（企业名称）: note: save the file as UTF-8 (in Excel: CSV UTF-8), or give --encoding utf-8, gbk or gb18030 to read its other rows
 calc: error: $tmp/neither.csv: cannot read further (record 1)
+calc: error: no file written: an input could not be read to its end, and its records would be missing from the results
 EOF
 run_nosrc batch "$tmp/neither.csv" --encoding gbk --as-of $ASOF -q --no-pools -o "$tmp/n2.jsonl"
 want_rc 3

@@ -122,7 +122,8 @@ static const cli_opt o_max_memory = {
     .help = "memory of one engine's Lua state (default 64)"};
 static const cli_opt o_max_input = {
     .flag = "--max-input", .kind = CLI_VALUE, .arg = "MIB", .conv = cli_conv_limit,
-    .help = "bytes of one input file (default 16); one value: 1/16 of it"};
+    .help = "bytes of one input file and of one record of a population (default 16); one "
+            "value: 1/16 of it"};
 static const cli_opt o_max_depth = {
     .flag = "--max-depth", .kind = CLI_VALUE, .arg = "N", .conv = cli_conv_limit,
     .help = "nesting levels of a document (default 64, 8 to 256)"};

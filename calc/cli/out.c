@@ -85,6 +85,13 @@ static bool same_file(const char *a, const char *b)
            x.st_ino == y.st_ino;
 }
 
+/* Whether path exists and is no regular file (a device, a pipe: written in place). */
+static bool is_device(const char *path)
+{
+    struct stat x;
+    return stat(path, &x) == 0 && !S_ISREG(x.st_mode);
+}
+
 int cli_outputs_apart(const cli_opts *o)
 {
     const char *out[3] = {o->out, o->summary, o->manifest};
@@ -103,7 +110,8 @@ int cli_outputs_apart(const cli_opts *o)
             return cli_usage_error("%s %s is the ledger: writing it would destroy the ledger "
                                    "(write to another file)", flag[i], out[i]);
         for (int j = 0; j < i; j++)
-            if (out[j] && (strcmp(out[i], out[j]) == 0 || same_file(out[i], out[j])))
+            if (out[j] && (same_file(out[i], out[j]) ||
+                           (strcmp(out[i], out[j]) == 0 && !is_device(out[i]))))
                 return cli_usage_error("%s and %s name the same file %s: one would overwrite "
                                        "the other (give each its own)", flag[j], flag[i],
                                        out[i]);

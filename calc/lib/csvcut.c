@@ -77,6 +77,8 @@ int csvcut_next(calc_input *in, arena *a, rec_in *rec)
             const char *b;
             size_t n;
             if (!csvin_line(in, &b, &n)) {
+                if (in->long_line) /* a row too long ended the input: no last row */
+                    return 0;
                 in->cl = NULL;
                 in->cln = in->clpos = 0;
                 int rc = cut_end(in, a, rec);

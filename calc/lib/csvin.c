@@ -237,6 +237,26 @@ static int h_add(htab *t, hnode *root, const char *path, int i)
     return -1;
 }
 
+/* Two items of a list by their number (digits without leading zeros: by length, then by
+ * digit). */
+static int item_order(const void *pa, const void *pb)
+{
+    const hnode *a = *(hnode *const *)pa, *b = *(hnode *const *)pb;
+    if (a->len != b->len)
+        return a->len < b->len ? -1 : 1;
+    return memcmp(a->name, b->name, a->len);
+}
+
+/* Puts every list's items in the order of their numbers, whatever the order of the columns
+ * (门店2.* before 门店1.* is still stores[0] then stores[1]). */
+static void h_order(hnode *h)
+{
+    if (h->kind == H_LIST && h->n > 1)
+        qsort(h->child, h->n, sizeof *h->child, item_order);
+    for (size_t i = 0; i < h->n; i++)
+        h_order(h->child[i]);
+}
+
 /* Item indexes are digits. */
 static bool indexes_ok(const char *path)
 {
@@ -423,6 +443,7 @@ static int csv_header(calc_input *in, csvrow *r, calc_diags *d)
             rc = CALC_ESCHEMA;
         }
     }
+    h_order(in->tree);
     for (size_t i = 0; i < in->headn; i++)
         in->cols[i].path = in->colpath[i];
     free(t.parent);
@@ -503,9 +524,12 @@ void csvin_keep_line(calc_input *in, const char *b, size_t n, bool opens)
     } else if (!in->replayed && !in->rowtext_lost) {
         if (in->rowtext.n + n <= CALC_MAX_INPUT)
             sb_putn(&in->rowtext, b, n);
-        else {
+        else { /* a row longer than a record may be (a quote never closed): the input ends */
+            in->long_line = in->row_line;
+            in->long_len = in->rowtext.n + n;
+            in->eof = true;
             sb_free(&in->rowtext);
-            in->rowtext_lost = true; /* too long to keep: the quote takes the rest */
+            in->rowtext_lost = true;
         }
     }
 }
@@ -535,6 +559,8 @@ static bool csv_feed(calc_input *in)
         if (in->finished)
             return false;
         in->finished = true;
+        if (in->long_line) /* a row too long ended it: no last row to finish */
+            return false;
         if (csv_fini(&in->csv, cb_field, cb_row, in) == 0)
             return true;
         row_bad(in, CSV_UNCLOSED, in->row_line);

@@ -11,6 +11,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#define LONG_HINT "a record is one line, one document or one row; if the file is right, " \
+                  "raise --max-input (MiB)"
+
 int input_format_of(const char *path)
 {
     const char *dot = strrchr(path, '.');
@@ -157,6 +160,31 @@ bool input_encoding_note(const calc_input *in, int lang, sbuf *b, sbuf *json)
 
 const char *input_path(const calc_input *in) { return in->path; }
 
+/* Reads on past the end of a line of which have bytes are in the buffer, holding none of it;
+ * -2, its number and length in in->long_line and in->long_len. */
+static ssize_t skip_line(calc_input *in, size_t have)
+{
+    in->long_line = ++in->line;
+    in->long_len = have;
+    in->rpos = in->rlen = 0;
+    while (!in->reof) {
+        size_t got = fread(in->rb, 1, in->rbcap - 1, in->f);
+        if (got == 0) {
+            in->reof = true;
+            break;
+        }
+        char *nl = memchr(in->rb, '\n', got);
+        if (nl) { /* the rest of the buffer: the lines after it */
+            in->rpos = (size_t)(nl - in->rb) + 1;
+            in->rlen = got;
+            in->long_len += in->rpos - 1; /* not its line end */
+            break;
+        }
+        in->long_len += got;
+    }
+    return -2;
+}
+
 /* The next line of a JSON Lines input in *out (in the read buffer, NUL-terminated, without
  * its line end or a leading byte order mark); its length, or -1 at the end. */
 static ssize_t read_line(calc_input *in, char **out)
@@ -182,6 +210,8 @@ static ssize_t read_line(calc_input *in, char **out)
         }
         if (in->reof)
             return -1;
+        if (avail > CALC_MAX_INPUT) /* longer than a record may be: skipped to its end */
+            return skip_line(in, avail);
         if (avail) /* keep the partial line, read more */
             memmove(in->rb, in->rb + in->rpos, avail);
         in->rpos = 0;
@@ -201,6 +231,49 @@ static ssize_t read_line(calc_input *in, char **out)
     }
 }
 
+/* The next line of a YAML input into in->buf (getline's way), or -1 at the end; a line longer
+ * than a record may be ends the input there (in->long_line). */
+static ssize_t line_within(calc_input *in)
+{
+    size_t n = 0;
+    int c = 0;
+    while (n <= CALC_MAX_INPUT && (c = getc_unlocked(in->f)) != EOF) {
+        if (n + 2 > in->bufcap) {
+            size_t cap = in->bufcap ? in->bufcap * 2 : 256;
+            char *b = realloc(in->buf, cap);
+            if (!b)
+                abort(); /* out of memory */
+            in->buf = b;
+            in->bufcap = cap;
+        }
+        in->buf[n++] = (char)c;
+        if (c == '\n')
+            break;
+    }
+    if (n > CALC_MAX_INPUT) {
+        in->long_line = in->line + 1;
+        in->long_len = n;
+        return -1;
+    }
+    if (!n)
+        return -1;
+    in->buf[n] = 0;
+    return (ssize_t)n;
+}
+
+/* The error of an input that holds a line or a document longer than a record may be, once:
+ * CALC_ELIMIT, nothing after it is read. */
+static int long_input(calc_input *in, calc_diags *d)
+{
+    if (in->long_said)
+        return 0;
+    in->long_said = true;
+    calc_loc l = {in->path, in->long_line, 0};
+    diag_at(d, CALC_ELIMIT, &l, NULL, LONG_HINT, "more than %zu bytes in one record: the limit "
+            "of one record (--max-input); nothing after it is read", CALC_MAX_INPUT);
+    return CALC_ELIMIT;
+}
+
 static bool yaml_marker(const char *s, ssize_t n, char c)
 {
     return n >= 3 && s[0] == c && s[1] == c && s[2] == c &&
@@ -211,6 +284,8 @@ static bool yaml_marker(const char *s, ssize_t n, char c)
  * document is one error record and the documents after it are still read. */
 static int yaml_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
 {
+    if (in->long_line) /* the input ended at a line too long */
+        return long_input(in, d);
     sbuf doc = {0};
     unsigned first = 0;
     bool content = false;
@@ -224,9 +299,13 @@ static int yaml_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
             n = (ssize_t)in->pendn;
             in->pend = NULL;
         } else {
-            n = getline(&in->buf, &in->bufcap, in->f);
+            n = line_within(in);
             if (n >= 0)
                 in->line++;
+            else if (in->long_line) { /* the document under way is not whole: no record */
+                sb_free(&doc);
+                return long_input(in, d);
+            }
         }
         line = in->buf;
         if (n >= 0) {
@@ -273,6 +352,8 @@ static int yaml_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
         }
         if (end) {
             sb_free(&doc);
+            if (in->long_line)
+                return long_input(in, d);
             return ferror(in->f) ? CALC_EIO : 0;
         }
         if (start || stop) { /* a marker before any content: the document begins after it */
@@ -294,6 +375,12 @@ static int yaml_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
         }
         if (!doc.n)
             first = in->line;
+        if (doc.n + (size_t)n > CALC_MAX_INPUT) { /* longer than a record may be */
+            in->long_line = first;
+            in->long_len = doc.n + (size_t)n;
+            sb_free(&doc);
+            return long_input(in, d);
+        }
         sb_putn(&doc, line, (size_t)n);
         const char *t = line, *e = line + n; /* by its length: a NUL is content, and refused */
         if (e - t >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0)
@@ -342,6 +429,15 @@ int input_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
         for (;;) {
             char *text;
             ssize_t n = read_line(in, &text);
+            if (n == -2) { /* too long: an error record, and the lines after it are read */
+                rec->line = in->long_line;
+                calc_loc l = {in->path, in->long_line, 0};
+                diag_at(d, CALC_ELIMIT, &l, NULL, LONG_HINT, "a line of %zu bytes exceeds the "
+                        "limit of one record, %zu bytes (--max-input)", in->long_len,
+                        CALC_MAX_INPUT);
+                rec->err_code = CALC_ELIMIT;
+                return 1;
+            }
             if (n < 0)
                 return ferror(in->f) ? CALC_EIO : 0;
             size_t k = 0; /* by its length: a line that begins with a NUL is not blank */
@@ -359,5 +455,8 @@ int input_next(calc_input *in, arena *a, rec_in *rec, calc_diags *d)
     }
     if (in->format == IN_YAML)
         return yaml_next(in, a, rec, d);
-    return csvin_next(in, a, rec, d);
+    int rc = csvin_next(in, a, rec, d);
+    if (rc == 0 && in->long_line) /* a row too long ended the input */
+        return long_input(in, d);
+    return rc;
 }

@@ -93,6 +93,12 @@ struct calc_input {
     char *buf;
     size_t bufcap;
     long long size;
+    /* a line longer than a record may be (CALC_MAX_INPUT): its number and length (JSON Lines:
+     * skipped to its end, the record an error; CSV and YAML: the input read no further), and
+     * whether that was said */
+    unsigned long_line;
+    size_t long_len;
+    bool long_said;
     /* CSV (csvin.c) */
     struct csv_parser csv;
     const calc_schema *schema;

@@ -110,6 +110,14 @@ const msg_pair msgcat_input[] = {
     {"one JSON document per line", "每行只能有一个 JSON 文档"},
     {"more than one value on the line", "这一行有不止一个值"},
     {"string of %zu bytes exceeds the limit", "字符串有 %zu 字节，超过了上限"},
+    {"more than %zu bytes in one record: the limit of one record (--max-input); nothing after "
+     "it is read",
+     "一条记录超过 %zu 字节，超出单条记录的上限（--max-input）；其后的内容不再读取"},
+    {"a line of %zu bytes exceeds the limit of one record, %zu bytes (--max-input)",
+     "一行有 %zu 字节，超过了单条记录的上限 %zu 字节（--max-input）"},
+    {"a record is one line, one document or one row; if the file is right, raise --max-input "
+     "(MiB)",
+     "一条记录是一行、一个文档或一行表格；如文件无误，可调高 --max-input（单位 MiB）"},
     {"each line must be one JSON object", "每行必须是一个 JSON 对象"},
     {"JSON syntax: %s", "JSON 语法错误：%s"},
     {"empty line: expected a JSON object", "空行：应为一个 JSON 对象"},

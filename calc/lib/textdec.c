@@ -260,6 +260,11 @@ ssize_t textdec_line(calc_input *in, char **line)
         }
         if (drained)
             return -1;
+        if (avail > CALC_MAX_INPUT) { /* longer than a record may be: the input ends here */
+            in->long_line = in->line + 1;
+            in->long_len = avail;
+            return -1;
+        }
         if (avail) /* keep the line begun, read on */
             memmove(t->txt, s, avail);
         t->tpos = 0;
