@@ -3,8 +3,9 @@
 # data: an output file that is also an input (or the ledger, or another output), a run whose
 # input cannot be read to its end (missing, a directory, a CSV header that names no field, one
 # good input beside a bad one), inputs that hold no records (0 bytes, a CSV header alone), a
-# replay of a directory without case files, CSV list items whose columns come out of order, and
-# README.md's scale-out recipe run as written.
+# replay of a directory without case files, CSV list items whose columns come out of order,
+# records longer than the limit, a line end in a value an error quotes, standard input's
+# temporary copy, and README.md's scale-out recipe run as written.
 # A run that cannot read its inputs must leave no results, summary or manifest that look
 # complete, and a file it would destroy is refused before anything is read.
 #
@@ -216,6 +217,47 @@ printf 'id,name,门店2.门店类型,门店1.门店类型\nA,甲,xx,global_first
 run batch "$W/badkind.csv" --as-of $ASOF -q
 want_rc 3
 want_match err "^$W/badkind.csv:2:C（门店2.门店类型）: error: stores\\[1\\]\\.kind: unknown store_kind 'xx'$"
+end
+
+# ============================================================ a line end inside a cell
+
+# Ensure an error record keeps the whole message when the value it quotes holds a line end (a
+# quoted CSV cell over two lines): it was cut at the line end, losing the value's end and the
+# hint. JSON Lines escape it; the compact form writes it \n on its one line.
+begin "error records: a CSV value with a line end is quoted whole"
+printf 'id,name,员工人数\nA,"甲\n乙","1\n2"\n' >"$W/nl.csv"
+run batch "$W/nl.csv" --as-of $ASOF -q
+want_rc 3
+want_eq "error" "$(jq -r .error "$tmp/out" 2>&1)" "2:C（员工人数）: employees: expected a whole number, got '1
+2' (write a whole number, e.g. 12)"
+want_eq "error_zh" "$(jq -r .error_zh "$tmp/out" 2>&1)" "2:C（员工人数）: employees：应为整数，实际为“1
+2”（请填写整数，例如 12）"
+run batch "$W/nl.csv" --as-of $ASOF -q --format compact --lang en
+want_rc 3
+want_eq "compact" "$(tail -n 1 "$tmp/out")" "! 1 2 2:C（员工人数）: employees: expected a whole number, got '1\\n2' (write a whole number, e.g. 12)"
+end
+
+# ============================================================ standard input
+
+# Ensure standard input, kept in a temporary file for the two passes of a run with pools, is
+# named <stdin> everywhere (messages, the summary's notes: the same bytes in every run, never
+# the temporary file's name) and leaves no file behind when calc is killed while reading it.
+begin "stdin: named <stdin> in notes, no temporary file left behind by SIGTERM"
+mkdir "$W/tmpd"
+printf 'id,name\nA,\274\327\n' >"$W/gbk.csv"
+runx sh -c "TMPDIR='$W/tmpd' ${CALC_WRAP:-} '$CALC' batch - --input-format csv --as-of $ASOF -q --summary '$W/stdin.sum' <'$W/gbk.csv'"
+want_rc 0
+want_line err "calc: note: read <stdin> as GB18030"
+want_eq "notes" "$(jq -c '[.notes[] | .file, .en]' "$W/stdin.sum" 2>&1)" '["<stdin>","read <stdin> as GB18030"]'
+( cat "$P"; sleep 4 ) | TMPDIR="$W/tmpd" "$CALC" batch - --as-of $ASOF -q -o "$W/o.jsonl" 2>/dev/null &
+pid=$!
+sleep 1
+kill -TERM $pid 2>/dev/null
+wait $pid 2>/dev/null
+krc=$?
+want_eq "exit status" "$krc" 143
+want_eq "left in TMPDIR" "$(ls -A "$W/tmpd")" ""
+[ -e "$W/o.jsonl" ] && problem "o.jsonl was written"
 end
 
 # ============================================================ README.md's recipe

@@ -39,12 +39,17 @@ want_eq "W4" "$(jq -r 'select(.profile == "W4") | .results[]
 end
 
 # Ensure the spreadsheet in GBK, its encoding found from its bytes, gives the YAML's results
-# byte for byte (fingerprints included) and its summary, which notes the encoding; stderr says
-# it once: 注意：按 GB18030 编码读取 FILE.
+# byte for byte (fingerprints included) and its summary, which notes the encoding in both
+# languages; stderr says it once, in the language of messages (read FILE as GB18030; in Chinese
+# 注意：按 GB18030 编码读取 FILE, whatever --lang says of the cells).
 begin "GBK CSV as Excel writes it (found) == canonical YAML, byte for byte"
 run batch "$tmp/excel-gbk.csv" --as-of $ASOF -q -o "$tmp/gbk.jsonl" --summary "$tmp/gbk.sum"
 want_rc 0
 want_same "results" "$tmp/yaml.jsonl" "$tmp/gbk.jsonl"
+want_err1 "calc: note: read $tmp/excel-gbk.csv as GB18030"
+LANGUAGE=zh_CN.UTF-8 run batch "$tmp/excel-gbk.csv" --as-of $ASOF -q -o "$tmp/gbk-zh.jsonl"
+want_err1 "calc: 注意：按 GB18030 编码读取 $tmp/excel-gbk.csv"
+run batch "$tmp/excel-gbk.csv" --as-of $ASOF -q -o "$tmp/gbk-zh.jsonl" --lang zh
 want_err1 "calc: 注意：按 GB18030 编码读取 $tmp/excel-gbk.csv"
 jq -S 'del(.notes)' "$tmp/gbk.sum" >"$tmp/gbk.sum-n" 2>&1
 jq -S . "$tmp/yaml.sum" >"$tmp/yaml.sum-n" 2>&1
@@ -59,7 +64,7 @@ begin "GBK CSV with --encoding gbk / gb18030 == canonical YAML"
 run batch "$tmp/excel-gbk.csv" --encoding gbk --as-of $ASOF -q -o "$tmp/gbk2.jsonl"
 want_rc 0
 want_same "results (gbk)" "$tmp/yaml.jsonl" "$tmp/gbk2.jsonl"
-want_err1 "calc: 注意：按 GBK 编码读取 $tmp/excel-gbk.csv"
+want_err1 "calc: note: read $tmp/excel-gbk.csv as GBK"
 run batch "$tmp/excel-gbk.csv" --encoding gb18030 --as-of $ASOF -q -o "$tmp/gbk3.jsonl"
 want_rc 0
 want_same "results (gb18030)" "$tmp/yaml.jsonl" "$tmp/gbk3.jsonl"
@@ -86,15 +91,16 @@ begin "GBK CSV on a pipe (found, and --encoding gbk) == canonical YAML"
 runx sh -c "cat '$tmp/excel-gbk.csv' | '$CALC' batch - --input-format csv --no-pools -q --as-of $ASOF"
 want_rc 0
 want_same "results" "$tmp/yaml-np.jsonl" "$tmp/out"
-want_err1 "calc: 注意：按 GB18030 编码读取 <stdin>"
+want_err1 "calc: note: read <stdin> as GB18030"
 runx sh -c "cat '$tmp/excel-gbk.csv' | '$CALC' batch - --input-format csv --encoding gbk --no-pools -q --as-of $ASOF"
 want_rc 0
 want_same "results (gbk)" "$tmp/yaml-np.jsonl" "$tmp/out"
 end
 
-# Ensure whatif and near read the GBK CSV too, with the note in the language asked for.
-begin "whatif and near: a GBK CSV, the note in English with --lang en"
-run whatif "$tmp/excel-gbk.csv" --param sc25-rd-subsidy.rate=15% --as-of $ASOF --format json
+# Ensure whatif and near read the GBK CSV too, with the note in the language of messages.
+begin "whatif and near: a GBK CSV, the note in the language of messages"
+run whatif "$tmp/excel-gbk.csv" --param sc25-rd-subsidy.rate=15% --as-of $ASOF --format json \
+    --lang zh
 want_rc 0
 want_line err "calc: 注意：按 GB18030 编码读取 $tmp/excel-gbk.csv"
 run whatif "$tmp/profiles.yaml" --param sc25-rd-subsidy.rate=15% --as-of $ASOF --format json
@@ -323,7 +329,7 @@ $tmp/u/pop.csv:908: error: record 900: duplicate id 'W0100' (first seen in recor
 $tmp/u/pop.csv:1009:B1005: error: name: CSV: a quoted cell is not closed before the end of the file
 $tmp/u/pop.csv:1009:B1005: note: close the quote: "…" (the lines after it were read as rows)
 EOF
-want_eq "GBK's note" "$(head -n 1 "$tmp/g/j1.err")" "calc: 注意：按 GB18030 编码读取 $tmp/g/pop.csv"
+want_eq "GBK's note" "$(head -n 1 "$tmp/g/j1.err")" "calc: note: read $tmp/g/pop.csv as GB18030"
 tail -n +2 "$tmp/g/j1.err" | sed "s|$tmp/g/|$tmp/u/|g" >"$tmp/g/as-u.err"
 want_same "messages (GBK and UTF-8)" "$tmp/u/j1.err" "$tmp/g/as-u.err"
 sed "s|$tmp/b/|$tmp/u/|g" "$tmp/b/j1.err" >"$tmp/b/as-u.err"

@@ -317,16 +317,20 @@ static int run_pass(batch *b, const char *const *inputs, FILE *out, summary *s, 
             po.unread++;
             continue;
         }
+        if (strcmp(o->inputs[f], "-") == 0)
+            input_set_name(cur, "<stdin>"); /* read from a kept copy in two passes */
         /* CSV rows and YAML documents are parsed by the workers; with one worker the reader
          * parses them, its thread being the other one at work */
         if (b->jobs > 1)
             input_defer_rows(cur);
         sbuf note = {0}, json = {0}; /* a CSV not in UTF-8: said, and in the summary's notes */
-        if (po.err && input_encoding_note(cur, o->lang, &note, &json)) {
+        /* said in the language of messages; the summary's note has both */
+        int ml = calc_settings_get()->lang == CALC_LANG_EN;
+        if (po.err && input_encoding_note(cur, ml, &note, &json)) {
             pthread_mutex_lock(&b->mu); /* what the inputs before it say comes first */
             drain_until(b, 1, &po);
             pthread_mutex_unlock(&b->mu);
-            fprintf(po.err, "calc: %s%s\n", o->lang ? "note: " : "注意：", note.p);
+            fprintf(po.err, "calc: %s%s\n", ml ? "note: " : "注意：", note.p);
             sb_printf(&b->notes, "%s%s", b->notes.n ? ", " : "", json.p);
         }
         sb_free(&note);
@@ -542,11 +546,12 @@ static int run_batch(const calc_batch_opts *o)
     /* two passes read the inputs twice: standard input is kept in a file */
     const char **inputs = calloc((size_t)o->ninputs + 1, sizeof *inputs);
     char *spooled = NULL;
+    int spool_fd = -1;
     int io = 0;
     for (int i = 0; i < o->ninputs; i++) {
         inputs[i] = o->inputs[i];
         if (two_passes && strcmp(o->inputs[i], "-") == 0) {
-            if (!spooled && !(spooled = batch_spool_stdin(calc_tmpdir(), o->err)))
+            if (!spooled && !(spooled = batch_spool_stdin(calc_tmpdir(), o->err, &spool_fd)))
                 io = 1;
             inputs[i] = spooled ? spooled : "/dev/null";
         }
@@ -592,7 +597,7 @@ static int run_batch(const calc_batch_opts *o)
     if (b.spill)
         fclose(b.spill);
     if (spooled) {
-        unlink(spooled);
+        close(spool_fd);
         free(spooled);
     }
     free(inputs);

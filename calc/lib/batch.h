@@ -80,6 +80,9 @@ long long input_size(const calc_input *in);
 void input_set_need(calc_input *in, bool (*need)(void *ud), void *ud);
 long long input_pos(const calc_input *in);
 const char *input_path(const calc_input *in);
+/* The name in's diagnostics and notes give it (a kept standard input is "<stdin>", never its
+ * temporary file); name must outlive in. */
+void input_set_name(calc_input *in, const char *name);
 void input_close(calc_input *in);
 
 /* ---- records into profiles (population.c) ---- */

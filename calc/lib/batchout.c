@@ -12,14 +12,21 @@
 #include <time.h>
 #include <unistd.h>
 
-char *batch_spool_stdin(const char *dir, FILE *err)
+char *batch_spool_stdin(const char *dir, FILE *err, int *fdp)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/calc-stdin.XXXXXX", dir);
     int fd = mkstemp(path);
-    FILE *f = fd < 0 ? NULL : fdopen(fd, "wb");
+    if (fd >= 0)
+        unlink(path); /* nameless from now on: nothing to leave behind, whatever ends calc */
+    int wfd = fd < 0 ? -1 : dup(fd);
+    FILE *f = wfd < 0 ? NULL : fdopen(wfd, "wb");
     if (!f) {
         diag_print(err, NULL, 0, "cannot create a temporary file: %s", calc_msg_errno(errno));
+        if (wfd >= 0)
+            close(wfd);
+        if (fd >= 0)
+            close(fd);
         return NULL;
     }
     char buf[65536];
@@ -28,10 +35,12 @@ char *batch_spool_stdin(const char *dir, FILE *err)
         if (fwrite(buf, 1, n, f) != n)
             break;
     if (fclose(f) != 0 || ferror(stdin)) {
-        unlink(path);
+        close(fd);
         diag_print(err, NULL, 0, "cannot keep a copy of standard input");
         return NULL;
     }
+    snprintf(path, sizeof path, "/dev/fd/%d", fd);
+    *fdp = fd;
     return strdup(path);
 }
 

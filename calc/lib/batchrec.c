@@ -195,10 +195,7 @@ static void record_reject(batch *b, chunk *c, size_t i, const calc_diags *d)
         sb_puts(&msg, in->err_text);
         sb_puts(&zh, in->err_text_zh ? in->err_text_zh : in->err_text);
     } else
-        batch_diags_text(&c->err, &msg, &zh, d);
-    for (sbuf *s = &msg; s; s = s == &msg ? &zh : NULL)
-        if (s->p)
-            s->p[s->n = strcspn(s->p, "\n")] = 0;
+        batch_diags_text(&c->err, &msg, &zh, d); /* whole: a cell's value may hold a line end */
     char en[100], cn[100];
     batch_reject(b, &c->buf, c->first + i + 1, in->line, c->file,
                  msg.p ? msg.p : calc_msg_format(en, sizeof en, CALC_LANG_EN, "invalid record"),

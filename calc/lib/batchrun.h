@@ -195,8 +195,10 @@ void manifest_check(manifest_report *r, const char *path, const value *m,
                     const calc_batch_opts *b, const char *results);
 
 /* ---- batchout.c: the output files and the summary ---- */
-/* Copies standard input to a named temporary file in dir, so that it can be read twice. */
-char *batch_spool_stdin(const char *dir, FILE *err);
+/* Copies standard input to a temporary file in dir, so that it can be read twice: a file
+ * without a name (removed as it is made, so that no signal leaves it behind), open at *fd and
+ * opened again through the returned /dev/fd/N; close *fd when done. */
+char *batch_spool_stdin(const char *dir, FILE *err, int *fd);
 /* Where the results go: the output file, or for a workbook (CALC_OUT_XLSX) a temporary file of
  * result lines, made into the workbook's results sheets by batch_out_close, when the summary
  * and pools sheets that follow them are known. */

@@ -94,7 +94,15 @@ void compact_error_line(sbuf *out, size_t record, unsigned line, const char *msg
     SB_LIT(out, " ");
     sb_int(out, (long long)line);
     SB_LIT(out, " ");
-    size_t n = strcspn(msg, "\n");
-    sb_putn(out, msg, n);
+    /* one line: a line end inside the message (a CSV cell's value) is written \n, a
+     * backslash \\ */
+    for (const char *p = msg; *p; p++) {
+        size_t n = strcspn(p, "\n\r\\");
+        sb_putn(out, p, n);
+        p += n;
+        if (!*p)
+            break;
+        sb_puts(out, *p == '\n' ? "\\n" : *p == '\r' ? "\\r" : "\\\\");
+    }
     SB_LIT(out, "\n");
 }

@@ -160,6 +160,8 @@ bool input_encoding_note(const calc_input *in, int lang, sbuf *b, sbuf *json)
 
 const char *input_path(const calc_input *in) { return in->path; }
 
+void input_set_name(calc_input *in, const char *name) { in->path = name; }
+
 /* Reads on past the end of a line of which have bytes are in the buffer, holding none of it;
  * -2, its number and length in in->long_line and in->long_len. */
 static ssize_t skip_line(calc_input *in, size_t have)

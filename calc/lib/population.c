@@ -75,8 +75,9 @@ calc_input *population_open(const calc_batch_opts *o, int f, const calc_schema *
               : strcmp(o->inputs[f], "-") == 0 ? IN_JSONL : input_format_of(o->inputs[f]);
     calc_input *in = fmt < 0 ? NULL : input_open(o->inputs[f], fmt, o->encoding, s, &err);
     sbuf note = {0}; /* a CSV not in UTF-8 says so, like batch */
-    if (in && o->err && input_encoding_note(in, o->lang, &note, NULL))
-        fprintf(o->err, "calc: %s%s\n", o->lang ? "note: " : "注意：", note.p);
+    int ml = calc_settings_get()->lang == CALC_LANG_EN; /* the language of messages */
+    if (in && o->err && input_encoding_note(in, ml, &note, NULL))
+        fprintf(o->err, "calc: %s%s\n", ml ? "note: " : "注意：", note.p);
     sb_free(&note);
     if (!in) {
         if (fmt < 0)
