@@ -5,7 +5,8 @@
 # good input beside a bad one), inputs that hold no records (0 bytes, a CSV header alone), a
 # replay of a directory without case files, CSV list items whose columns come out of order,
 # records longer than the limit, a line end in a value an error quotes, standard input's
-# temporary copy, and README.md's scale-out recipe run as written.
+# temporary copy, messages in the reader's language, and README.md's scale-out recipe run as
+# written.
 # A run that cannot read its inputs must leave no results, summary or manifest that look
 # complete, and a file it would destroy is refused before anything is read.
 #
@@ -258,6 +259,39 @@ krc=$?
 want_eq "exit status" "$krc" 143
 want_eq "left in TMPDIR" "$(ls -A "$W/tmpd")" ""
 [ -e "$W/o.jsonl" ] && problem "o.jsonl was written"
+end
+
+# ============================================================ messages in the reader's language
+
+# Ensure what a person reads is in their language: a policy's Lua run-time error in the Chinese
+# table ("试图索引 nil 值（局部变量“t”）", it stayed in Lua's English), and a workbook that cannot
+# be written gives calc's own message alone (libxlsxwriter printed its [ERROR] lines).
+begin "languages: a Lua run-time error in Chinese, a workbook's write error without [ERROR] lines"
+mkdir "$W/ps"
+cp -R policies/. "$W/ps/"
+cat >"$W/ps/zz-broken.lua" <<'EOF'
+return policy {
+  id = "zz-broken",
+  kind = "cash",
+  title = { zh = "坏", en = "broken" },
+  source = { doc = "t", quote = "t" },
+  in_force = { "2020-01-01", "2030-12-31" },
+  conditions = { },
+  amount = function(e, p) local t = nil; return t.x end,
+}
+EOF
+run eval cases/profiles/example.yaml --policies "$W/ps" --as-of $ASOF --lang zh
+want_rc 4
+want_line out "    政策脚本错误：$W/ps/zz-broken.lua:8: 试图索引 nil 值（局部变量“t”）"
+run eval cases/profiles/example.yaml --policies "$W/ps" --as-of $ASOF --lang en
+want_line out "    error: $W/ps/zz-broken.lua:8: attempt to index a nil value (local 't')"
+if [ -w /dev/full ]; then
+    run batch "$P" --as-of $ASOF -q --format xlsx -o /dev/full
+    want_rc 2
+    want_err1 "calc: error: cannot write /dev/full: No space left on device"
+    runx sh -c "LANGUAGE=zh_CN.UTF-8 ${CALC_WRAP:-} '$CALC' batch '$P' --as-of $ASOF -q --format xlsx -o /dev/full"
+    want_err1 "calc: 错误：无法写入 /dev/full：磁盘空间已满"
+fi
 end
 
 # ============================================================ README.md's recipe

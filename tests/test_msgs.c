@@ -574,8 +574,15 @@ static void test_policy_errors(void **state)
                             "(--max-instructions)");
     assert_string_equal(b, "政策脚本错误：policies/lib/x.lua:3: "
                            "超出指令预算 2000000（--max-instructions）");
+    /* Lua's own run-time errors in Chinese too, the type and the name as Lua gives them */
     msg_lua_zh(b, sizeof b, "attempt to index a nil value (field 'x')");
-    assert_string_equal(b, "政策脚本错误：attempt to index a nil value (field 'x')");
+    assert_string_equal(b, "政策脚本错误：试图索引 nil 值（字段“x”）");
+    msg_lua_zh(b, sizeof b, "p/a.lua:8: attempt to perform arithmetic on a nil value (local 't')");
+    assert_string_equal(b, "政策脚本错误：p/a.lua:8: 试图对 nil 值做算术运算（局部变量“t”）");
+    msg_lua_zh(b, sizeof b, "p/a.lua:9: attempt to call a string value");
+    assert_string_equal(b, "政策脚本错误：p/a.lua:9: 试图调用 string 值");
+    msg_lua_zh(b, sizeof b, "p/a.lua:2: attempt to compare number with nil");
+    assert_string_equal(b, "政策脚本错误：p/a.lua:2: 试图比较 number 与 nil");
     msg_lua_zh(b, sizeof b, "policy id 'a' does not match its file name (expected 'b')");
     assert_string_equal(b, "政策脚本错误：政策 id“a”与文件名不符（应为“b”）");
     /* Lua's frame around calc's own message: both in Chinese */

@@ -492,8 +492,8 @@ int batch_out_open(batch_out *out, const batch *b, calc_date as_of)
     if (!(out->x = xlsx_create(o->output, as_of, o->err)))
         return CALC_EIO;
     if (!(out->f = batch_temp_file(calc_tmpdir()))) {
-        fprintf(o->err, "calc: error: cannot create a temporary file in %s: %s\n",
-                calc_tmpdir(), strerror(errno));
+        diag_print(o->err, NULL, 0, "cannot create a temporary file in %s: %s", calc_tmpdir(),
+                   calc_msg_errno(errno));
         xlsx_close(out->x, false, o->err);
         return CALC_EIO;
     }
@@ -509,7 +509,7 @@ int batch_out_close(batch_out *out, const batch *b, const summary *s, const pool
     calc_engine *e = b->eng[0];
     int rc = 0;
     if (fflush(out->f) || ferror(out->f) || fseek(out->f, 0, SEEK_SET)) {
-        fprintf(o->err, "calc: error: cannot read back the results: %s\n", strerror(errno));
+        diag_print(o->err, NULL, 0, "cannot read back the results: %s", calc_msg_errno(errno));
         rc = CALC_EIO;
     }
     xlsx_results_sheet(out->x, o->lang);

@@ -4,6 +4,7 @@
  * value, requirement). What a record of a repeating value says is made once and kept with its
  * condition (cond_json.csv). It formats; it never decides a status. */
 #include "csvwords.h"
+#include "msgs.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -423,8 +424,10 @@ void csv_words_of(sbuf *w, const calc_engine *e, const pres *r, int lang, rscrat
                                                           : e->ps.pol[si].title_zh;
         sb_printf(w, lang ? "the higher %s is granted instead" : "就高不重复：改按“%s”", t);
     }
-    if (r->status == ST_ERROR)
-        sb_puts(w, r->error ? r->error : "error");
+    if (r->status == ST_ERROR) {
+        char zh[1024];
+        sb_puts(w, msg_policy_error(zh, sizeof zh, r->error, lang ? CALC_LANG_EN : CALC_LANG_ZH));
+    }
 }
 
 void result_words(sbuf *w, const calc_engine *e, const pres *r, int lang)

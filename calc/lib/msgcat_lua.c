@@ -1,9 +1,10 @@
 /* msgcat_lua.c — the catalogue's messages raised inside policy scripts: the sandbox's and the
  * DSL's (luaL_error) and the policy loader's (FAIL) (msgs.h). A script's error arrives as text
  * ("x.lua:14: undefined global 'a'"), so these formats are matched against that text
- * (msg_lua_zh) and the matched values put into the Chinese form; Lua's own messages stay as Lua
- * says them, inside the Chinese frame. Words of the DSL (equals(), param, in_kind) stay as
- * policy authors write them. */
+ * (msg_lua_zh) and the matched values put into the Chinese form, Lua's own run-time errors
+ * ("attempt to index a nil value (local 't')") included; the types and names stay as Lua gives
+ * them, and a message of Lua not listed here stays as Lua says it, inside the Chinese frame.
+ * Words of the DSL (equals(), param, in_kind) stay as policy authors write them. */
 #include "msgs.h"
 
 const msg_pair msgcat_lua[] = {
@@ -22,6 +23,58 @@ const msg_pair msgcat_lua[] = {
      "paid = …, share = … } or false",
      "key 可写 CLAIM_YEAR、字段名、threshold(field, {…})、{ items = {…} }、{ stages = …, "
      "paid = …, share = … } 或 false"},
+    /* Lua's own run-time errors (ldebug.c: "attempt to OP a TYPE value (KIND 'NAME')") */
+    {"attempt to perform arithmetic on a %s value", "试图对 %s 值做算术运算"},
+    {"attempt to perform arithmetic on a %s value (field '%s')", "试图对 %s 值做算术运算（字段“%s”）"},
+    {"attempt to perform arithmetic on a %s value (local '%s')", "试图对 %s 值做算术运算（局部变量“%s”）"},
+    {"attempt to perform arithmetic on a %s value (global '%s')", "试图对 %s 值做算术运算（全局变量“%s”）"},
+    {"attempt to perform arithmetic on a %s value (upvalue '%s')", "试图对 %s 值做算术运算（上值“%s”）"},
+    {"attempt to perform arithmetic on a %s value (method '%s')", "试图对 %s 值做算术运算（方法“%s”）"},
+    {"attempt to perform arithmetic on a %s value (constant '%s')", "试图对 %s 值做算术运算（常量“%s”）"},
+    {"attempt to index a %s value", "试图索引 %s 值"},
+    {"attempt to index a %s value (field '%s')", "试图索引 %s 值（字段“%s”）"},
+    {"attempt to index a %s value (local '%s')", "试图索引 %s 值（局部变量“%s”）"},
+    {"attempt to index a %s value (global '%s')", "试图索引 %s 值（全局变量“%s”）"},
+    {"attempt to index a %s value (upvalue '%s')", "试图索引 %s 值（上值“%s”）"},
+    {"attempt to index a %s value (method '%s')", "试图索引 %s 值（方法“%s”）"},
+    {"attempt to index a %s value (constant '%s')", "试图索引 %s 值（常量“%s”）"},
+    {"attempt to call a %s value", "试图调用 %s 值"},
+    {"attempt to call a %s value (field '%s')", "试图调用 %s 值（字段“%s”）"},
+    {"attempt to call a %s value (local '%s')", "试图调用 %s 值（局部变量“%s”）"},
+    {"attempt to call a %s value (global '%s')", "试图调用 %s 值（全局变量“%s”）"},
+    {"attempt to call a %s value (upvalue '%s')", "试图调用 %s 值（上值“%s”）"},
+    {"attempt to call a %s value (method '%s')", "试图调用 %s 值（方法“%s”）"},
+    {"attempt to call a %s value (constant '%s')", "试图调用 %s 值（常量“%s”）"},
+    {"attempt to concatenate a %s value", "试图连接 %s 值"},
+    {"attempt to concatenate a %s value (field '%s')", "试图连接 %s 值（字段“%s”）"},
+    {"attempt to concatenate a %s value (local '%s')", "试图连接 %s 值（局部变量“%s”）"},
+    {"attempt to concatenate a %s value (global '%s')", "试图连接 %s 值（全局变量“%s”）"},
+    {"attempt to concatenate a %s value (upvalue '%s')", "试图连接 %s 值（上值“%s”）"},
+    {"attempt to concatenate a %s value (method '%s')", "试图连接 %s 值（方法“%s”）"},
+    {"attempt to concatenate a %s value (constant '%s')", "试图连接 %s 值（常量“%s”）"},
+    {"attempt to perform bitwise operation on a %s value", "试图对 %s 值做位运算"},
+    {"attempt to perform bitwise operation on a %s value (field '%s')", "试图对 %s 值做位运算（字段“%s”）"},
+    {"attempt to perform bitwise operation on a %s value (local '%s')", "试图对 %s 值做位运算（局部变量“%s”）"},
+    {"attempt to perform bitwise operation on a %s value (global '%s')", "试图对 %s 值做位运算（全局变量“%s”）"},
+    {"attempt to perform bitwise operation on a %s value (upvalue '%s')", "试图对 %s 值做位运算（上值“%s”）"},
+    {"attempt to perform bitwise operation on a %s value (method '%s')", "试图对 %s 值做位运算（方法“%s”）"},
+    {"attempt to perform bitwise operation on a %s value (constant '%s')", "试图对 %s 值做位运算（常量“%s”）"},
+    {"attempt to get length of a %s value", "试图取 %s 值的长度"},
+    {"attempt to get length of a %s value (field '%s')", "试图取 %s 值的长度（字段“%s”）"},
+    {"attempt to get length of a %s value (local '%s')", "试图取 %s 值的长度（局部变量“%s”）"},
+    {"attempt to get length of a %s value (global '%s')", "试图取 %s 值的长度（全局变量“%s”）"},
+    {"attempt to get length of a %s value (upvalue '%s')", "试图取 %s 值的长度（上值“%s”）"},
+    {"attempt to get length of a %s value (method '%s')", "试图取 %s 值的长度（方法“%s”）"},
+    {"attempt to get length of a %s value (constant '%s')", "试图取 %s 值的长度（常量“%s”）"},
+    {"attempt to compare two %s values", "试图比较两个 %s 值"},
+    {"attempt to compare %s with %s", "试图比较 %s 与 %s"},
+    {"attempt to perform 'n%%0'", "试图计算 n%%0（除数为零）"},
+    {"attempt to divide by zero", "试图除以零"},
+    {"number has no integer representation", "数值没有整数表示"},
+    {"'for' initial value must be a number", "for 循环的初值必须是数"},
+    {"'for' limit must be a number", "for 循环的终值必须是数"},
+    {"'for' step must be a number", "for 循环的步长必须是数"},
+    {"'for' step is zero", "for 循环的步长为零"},
     /* the sandbox */
     {"bad argument #%d to '%s' (%s)", "第 %d 个参数（传给 %s）有误：%s"},
     {"attempt to modify read-only table (key '%s')", "试图修改只读的表（键“%s”）"},

@@ -126,6 +126,12 @@ const msg_pair msgcat_run[] = {
     {"stopped after %zu errors", "已列出 %zu 个错误，其余不再列出"},
     /* output files */
     {"cannot write %s: %s", "无法写入 %s：%s"},
+    {"a workbook (--format xlsx) is written to a file: give -o FILE.xlsx",
+     "工作簿（--format xlsx）须写入文件：请用 -o FILE.xlsx 指定"},
+    {"cannot make a workbook for %s: out of memory", "无法为 %s 创建工作簿：内存不足"},
+    {"cannot read back the workbook: %s", "无法读回工作簿：%s"},
+    {"cannot read back the results: %s", "无法读回结果：%s"},
+    {"cannot create a temporary file in %s: %s", "无法在 %s 中创建临时文件：%s"},
     {"cannot create %s: %s", "无法创建 %s：%s"},
     {"the output", "结果"},
     /* the server (the error answers of the API) */

@@ -578,3 +578,13 @@ void msg_lua_zh(char *buf, size_t size, const char *text)
     put(&o, text, strlen(text));
     finish(buf, size, o.n);
 }
+
+const char *msg_policy_error(char *buf, size_t size, const char *text, int lang)
+{
+    if (!text)
+        text = "error";
+    if (lang == CALC_LANG_EN)
+        return text;
+    msg_lua_zh(buf, size, text);
+    return buf;
+}

@@ -46,6 +46,10 @@ const char *msg_text(const char *en, int lang);
  * "政策脚本错误：" and the text, a message of msgcat_lua in Chinese and any other (Lua's own)
  * as it is. */
 void msg_lua_zh(char *buf, size_t size, const char *text);
+/* A policy's error (a result's, as Lua or the sandbox said it) for people reading lang: the
+ * text itself in English, msg_lua_zh's form in Chinese ("政策脚本错误：x.lua:8: 试图索引 nil 值…"),
+ * in buf. */
+const char *msg_policy_error(char *buf, size_t size, const char *text, int lang);
 
 /* For the tests: the i-th pair of the whole catalogue (NULL past the last), and whether two
  * formats have the same conversions in the same order (flags and widths aside). */

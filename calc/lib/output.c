@@ -3,6 +3,7 @@
  * resultjson.c's).
  * It formats; it never decides a status or an amount. */
 #include "explain.h"
+#include "msgs.h"
 #include "polkey.h"
 
 #include <string.h>
@@ -84,12 +85,20 @@ static void block_lines(sbuf *b, const char *head, char *const *lines, size_t n,
     }
 }
 
+/* A policy's error, on its line: "error: x.lua:8: …", "政策脚本错误：x.lua:8: 试图…". */
+static void error_line(sbuf *b, const pres *r, int lang)
+{
+    char zh[1024];
+    const char *t = msg_policy_error(zh, sizeof zh, r->error, lang ? CALC_LANG_EN : CALC_LANG_ZH);
+    sb_printf(b, lang ? "    error: %s\n" : "    %s\n", t);
+}
+
 static void explain_policy(sbuf *b, const calc_engine *e, const pres *r, calc_date as_of, int lang)
 {
     const policy *p = &e->ps.pol[r->policy];
     static const char *const mark[] = {"✗", "✓", "?"};
     if (r->status == ST_ERROR) {
-        sb_printf(b, "    %s %s\n", lang ? "error:" : "错误：", r->error);
+        error_line(b, r, lang);
         return;
     }
     if (r->status == ST_NOT_IN_FORCE) {
@@ -219,7 +228,7 @@ static void result_table(sbuf *b, const calc_engine *e, const calc_result *res, 
         if (explain)
             explain_policy(b, e, r, res->as_of, lang);
         else if (r->status == ST_ERROR) /* an error is never hidden */
-            sb_printf(b, "    %s %s\n", lang ? "error:" : "错误：", r->error ? r->error : "");
+            error_line(b, r, lang);
     }
     sb_printf(b, "\n%s ¥%s", lang ? "total cash" : "现金合计", calc_money_format_grouped(m, res->cash));
     sb_printf(b, "    %s ¥%s\n", lang ? "in-kind value" : "实物价值合计",

@@ -6,6 +6,7 @@
  * parameters with their marks and its source. An estimate, never a decision: the words say 测算.
  * The signature is shown, never checked here: calc verify checks it. */
 #include "explain.h"
+#include "msgs.h"
 
 #include <string.h>
 
@@ -543,7 +544,11 @@ static void notes(report *r, const calc_engine *e, const policy *pol, const pres
         item(r, 0, NULL, t.p);
     }
     if (x->status == ST_ERROR)
-        item(r, 0, NULL, x->error ? x->error : "");
+    {
+        char zh[1024];
+        item(r, 0, NULL, msg_policy_error(zh, sizeof zh, x->error, r->lang ? CALC_LANG_EN
+                                                                            : CALC_LANG_ZH));
+    }
     for (size_t k = 0; k < x->ndetail; k++)
         item(r, 0, NULL, x->detail[k]);
     list_close(r);

@@ -18,7 +18,9 @@
 #define EXCEL_TEXT 32767 /* characters in a cell */
 
 struct xlsx {
-    calc_outfile of;
+    calc_outfile of;   /* the workbook's file (a temporary name beside it, or a device) */
+    calc_outfile pack; /* where libxlsxwriter packs it, in calc_tmpdir(): copied into of */
+    char pack_name[1100];
     lxw_workbook *wb;
     lxw_worksheet *ws;
     lxw_format *head, *money, *pct;
@@ -45,8 +47,8 @@ static void check(xlsx *x, lxw_error e)
 xlsx *xlsx_create(const char *path, calc_date as_of, FILE *err)
 {
     if (!path || strcmp(path, "-") == 0) {
-        fprintf(err, "calc: error: a workbook (--format xlsx) is written to a file: give -o "
-                     "FILE.xlsx\n");
+        diag_print(err, NULL, 0, "a workbook (--format xlsx) is written to a file: give -o "
+                   "FILE.xlsx");
         return NULL;
     }
     xlsx *x = calloc(1, sizeof *x);
@@ -56,12 +58,21 @@ xlsx *xlsx_create(const char *path, calc_date as_of, FILE *err)
         free(x);
         return NULL;
     }
-    /* libxlsxwriter writes the file by its name: the temporary one, or a device in place */
+    /* libxlsxwriter writes a file by its name and says its own problems on stderr: it packs
+     * the workbook in a temporary file of ours, which calc copies to the output and so reports
+     * a failed write itself, in the language of messages (a full disk, a device) */
+    snprintf(x->pack_name, sizeof x->pack_name, "%s/calc-workbook.xlsx", calc_tmpdir());
+    if (calc_out_open(&x->pack, x->pack_name, err)) {
+        calc_out_close(&x->of, false, err);
+        free(x);
+        return NULL;
+    }
     lxw_workbook_options opt = {.constant_memory = LXW_TRUE,
                                 .tmpdir = (char *)calc_tmpdir()};
-    x->wb = workbook_new_opt(x->of.tmp ? x->of.tmp : path, &opt);
+    x->wb = workbook_new_opt(x->pack.tmp, &opt);
     if (!x->wb) {
-        fprintf(err, "calc: error: cannot make a workbook for %s: out of memory\n", path);
+        diag_print(err, NULL, 0, "cannot make a workbook for %s: out of memory", path);
+        calc_out_close(&x->pack, false, err);
         calc_out_close(&x->of, false, err);
         free(x);
         return NULL;
@@ -294,10 +305,27 @@ int xlsx_close(xlsx *x, bool keep, FILE *err)
         e = c;
     int rc = 0;
     if (e != LXW_NO_ERROR) {
-        fprintf(err, "calc: error: cannot write %s: %s\n", x->of.final ? x->of.final : "",
-                lxw_strerror(e));
+        diag_print(err, NULL, 0, "cannot write %s: %s", x->of.final ? x->of.final : "",
+                   calc_msg_arg(lxw_strerror(e)));
         rc = CALC_EIO;
     }
+    FILE *packed = rc || !keep ? NULL : fopen(x->pack.tmp, "rb");
+    if (!rc && keep && !packed) {
+        diag_print(err, NULL, 0, "cannot read back the workbook: %s", calc_msg_errno(errno));
+        rc = CALC_EIO;
+    }
+    if (packed) { /* a failed write shows in of's close, with the system's reason */
+        char buf[65536];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof buf, packed)) > 0 && fwrite(buf, 1, n, x->of.f) == n)
+            ;
+        if (ferror(packed)) {
+            diag_print(err, NULL, 0, "cannot read back the workbook: %s", calc_msg_errno(EIO));
+            rc = CALC_EIO;
+        }
+        fclose(packed);
+    }
+    calc_out_close(&x->pack, false, err);
     if (calc_out_close(&x->of, keep && !rc, err) && !rc)
         rc = CALC_EIO;
     sb_free(&x->scratch);
