@@ -436,8 +436,8 @@ want_rc 3
 want_records "$tmp/mixed.out" <<'EOF'
 ok HOST-M1 100000.00 0.00
 error 2 2 2:27: JSON syntax: lexical error: invalid bytes in UTF8 string. (each line must be one JSON object)
-error 3 3 3:103: nesting deeper than 64 levels
-error 4 4 4:27: string of 10485760 bytes exceeds the limit
+error 3 3 3:103: nesting deeper than 64 levels (--max-depth) (a profile is a few levels deep; if the file is right, raise --max-depth (8 to 256))
+error 4 4 4:27: scalar of 10485760 bytes exceeds the limit of 1048576 bytes (--max-input) (one value holds at most 1/16 of --max-input; if the value is right, raise --max-input (MiB))
 error 5 5 duplicate id 'HOST-M1' (first seen in record 1)
 ok HOST-M6 100000.01 0.00
 EOF
@@ -1243,7 +1243,7 @@ want_eq "error record" "$(jq -r 'select(.record == 2) | .error, .error_zh' "$tmp
 3:B: name：CSV：单元格不以引号开头，中间却有引号（请给整个单元格加引号，并把其中的引号写两次：\"bad\"\"quote\"）"
 end
 
-begin "Chinese diagnostics: policies that do not load (calc's message translated, Lua's kept)"
+begin "Chinese diagnostics: policies that do not load (calc's messages and Lua's translated)"
 B=$G/badpol
 mkdir "$B" && cp -R policies/. "$B/"
 echo 'local x = undefined_thing.y' >"$B/zz-global.lua"
@@ -1254,7 +1254,7 @@ want_rc 4
 want_line err "$B/zz-global.lua:1: 错误：政策脚本错误：未定义的全局变量“undefined_thing”"
 want_line err "$B/zz-global.lua:1: 提示：政策“zz-global”的测算结果将为错误，其他政策照常测算"
 want_line err "$B/zz-id.lua:1: 错误：政策脚本错误：政策 id“zz-other”与文件名不符（应为“zz-id”）"
-want_match err "^$B/zz-nil.lua:2: 错误：政策脚本错误：attempt to index a nil value"
+want_line err "$B/zz-nil.lua:2: 错误：政策脚本错误：试图索引 nil 值（局部变量“t”）"
 run eval cases/profiles/example.yaml --as-of $ASOF --policies "$B"
 want_line err "$B/zz-global.lua:1: error: undefined global 'undefined_thing'"
 want_line err "$B/zz-id.lua:1: error: policy id 'zz-other' does not match its file name (expected 'zz-id')"

@@ -1,12 +1,13 @@
 #!/bin/sh
 # hostile3.sh — the command line used the wrong way, as a reviewer trying to lose an auditor's
-# data: an output file that is also an input (or the ledger, or another output), a run whose
-# input cannot be read to its end (missing, a directory, a CSV header that names no field, one
-# good input beside a bad one), inputs that hold no records (0 bytes, a CSV header alone), a
-# replay of a directory without case files, CSV list items whose columns come out of order,
-# records longer than the limit, a line end in a value an error quotes, standard input's
-# temporary copy, messages in the reader's language, and README.md's scale-out recipe run as
-# written.
+# data: an output file that is also an input (or the ledger, or another output), an option
+# given twice with two values, refusals without the range or fix they need, a run whose input
+# cannot be read to its end (missing, a directory, a CSV header that names no field, one good
+# input beside a bad one), inputs that hold no records (0 bytes, a CSV header alone), a replay
+# of a directory without case files, records longer than the limit, CSV list items whose
+# columns come out of order, columns without a header, a line end in a value an error quotes,
+# standard input's temporary copy, messages in the reader's language, and README.md's
+# scale-out recipe run as written.
 # A run that cannot read its inputs must leave no results, summary or manifest that look
 # complete, and a file it would destroy is refused before anything is read.
 #
@@ -60,6 +61,48 @@ run batch "$P" --as-of $ASOF -q --ledger "$W/ledger.db" -o "$W/ledger.db"
 want_rc 2
 want_match err "^calc: -o $W/ledger.db is the ledger"
 want_eq "ledger" "$(cksum <"$W/ledger.db")" "$lb"
+end
+
+# Ensure an option of one value given twice with two values is refused, never the last one
+# silently winning (--as-of twice: which date did the auditor mean?); the same value twice is
+# the same request.
+begin "options: --as-of, -o, --format given twice with two values are refused"
+run batch "$P" --as-of 2025-06-30 --as-of 2024-12-31 -q -o /dev/null
+want_rc 2
+want_line err "calc: --as-of is given twice ('2025-06-30', then '2024-12-31'): give it once"
+run batch "$P" --as-of $ASOF -q -o "$W/a.jsonl" --output "$W/b.jsonl"
+want_rc 2
+want_line err "calc: --output is given twice ('$W/a.jsonl', then '$W/b.jsonl'): give it once"
+[ -e "$W/a.jsonl" ] || [ -e "$W/b.jsonl" ] && problem "a result file was written"
+run eval cases/profiles/example.yaml --as-of $ASOF --format json --format=text
+want_rc 2
+want_line err "calc: --format is given twice ('json', then 'text'): give it once"
+run eval cases/profiles/example.yaml --as-of $ASOF --as-of=$ASOF --format json
+want_rc 0
+end
+
+# Ensure a refusal says what is accepted: a limit's range (it said "a positive whole number" of
+# 99999999999999, and "limits out of range" for --max-depth 7), a YAML tab's fix (libyaml's
+# "cannot start any token"), a date's years (0001-01-01 is a real date, outside calc's years).
+begin "hints: limits' ranges, a YAML tab, a date's years"
+run eval cases/profiles/example.yaml --as-of $ASOF --max-input 99999999999999
+want_rc 2
+want_line err "calc: --max-input: expected a whole number of MiB from 1 to 65536, got '99999999999999'"
+run eval cases/profiles/example.yaml --as-of $ASOF --max-depth 7
+want_rc 2
+want_line err "calc: --max-depth: expected a whole number from 8 to 256, got '7'"
+run eval cases/profiles/example.yaml --as-of $ASOF --max-instructions 999
+want_line err "calc: --max-instructions: expected a whole number of at least 1000, got '999'"
+printf 'id: A\nname: a\nfinance:\n\trevenue: 1\n' >"$W/tab.yaml"
+run_nosrc eval "$W/tab.yaml" --as-of $ASOF
+want_rc 3
+want_line err "$W/tab.yaml:4:1: error: YAML syntax: found character that cannot start any token"
+want_line err "$W/tab.yaml:4:1: note: YAML indents with spaces, never tabs: replace the tab with spaces"
+printf 'id: A\nname: a\nfounded: 0001-01-01\n' >"$W/year.yaml"
+run_nosrc eval "$W/year.yaml" --as-of $ASOF
+want_rc 3
+want_line err "$W/year.yaml:3:10: error: founded: expected a date from 1900-01-01 to 2999-12-31, got '0001-01-01'"
+want_line err "$W/year.yaml:3:10: note: a date's year is from 1900 to 2999"
 end
 
 # ============================================================ inputs that cannot be read
@@ -218,6 +261,19 @@ printf 'id,name,门店2.门店类型,门店1.门店类型\nA,甲,xx,global_first
 run batch "$W/badkind.csv" --as-of $ASOF -q
 want_rc 3
 want_match err "^$W/badkind.csv:2:C（门店2.门店类型）: error: stores\\[1\\]\\.kind: unknown store_kind 'xx'$"
+end
+
+# Ensure the empty columns Excel keeps after a sheet's last one (a header ending "id,name,,")
+# are no columns: the rows are read (they were all refused as an "unknown column" with an empty
+# name and no hint), and a value under such a column is its row's error, named by the cell.
+begin "CSV: columns without a header are skipped; a value under one is an error"
+printf 'id,name,,\r\nA,甲,,\r\nB,乙,,x\r\n' >"$W/trail.csv"
+run batch "$W/trail.csv" --as-of $ASOF -q
+want_rc 3
+want_eq "records" "$(jq -r '.profile // "error \(.record) line \(.line)"' "$tmp/out" 2>&1 | tr '\n' ' ')" "A error 2 line 3 "
+want_line err "$W/trail.csv:3:D: error: a value in a column without a header: 'x' belongs to no field"
+want_line err "$W/trail.csv:3:D: note: give the column a header (a field's path or label), or delete its values"
+want_no_match err "unknown column"
 end
 
 # ============================================================ a line end inside a cell

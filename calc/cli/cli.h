@@ -54,8 +54,8 @@ typedef struct cli_opts {
     int max_active;
 } cli_opts;
 
-/* How an option is given: alone (a flag), with one value (the last one given counts), or with
- * a value each time it is given (repeatable). */
+/* How an option is given: alone (a flag), with one value (given again, it must be the same
+ * value), or with a value each time it is given (repeatable). */
 typedef enum { CLI_FLAG, CLI_VALUE, CLI_LIST } cli_kind;
 
 /* One valid value of an option with choices; an alias is accepted but not listed. */

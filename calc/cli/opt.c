@@ -234,9 +234,33 @@ static int store(const cli_opt *d, const cli_cmd *c, const char *flag, const cha
     return 0;
 }
 
+/* An option of one value given again: the same value is the same request; another one is
+ * refused (the last one silently winning hides a mistake: --as-of twice, -o a -o b). */
+typedef struct given {
+    const cli_opt *d;
+    const char *val;
+} given;
+
+static int given_again(given *g, int *ng, int most, const cli_opt *d, const char *flag,
+                       const char *val)
+{
+    for (int k = 0; k < *ng; k++)
+        if (g[k].d == d) {
+            if (strcmp(g[k].val, val) == 0)
+                return 0;
+            return cli_usage_error("%s is given twice ('%s', then '%s'): give it once", flag,
+                                   g[k].val, val);
+        }
+    if (*ng < most)
+        g[(*ng)++] = (given){d, val};
+    return 0;
+}
+
 int cli_parse(const cli_cmd *c, int argc, char **argv, cli_opts *o)
 {
     opts_init(o);
+    given seen[64];
+    int nseen = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--") == 0) {
@@ -269,6 +293,8 @@ int cli_parse(const cli_cmd *c, int argc, char **argv, cli_opts *o)
         } else {
             return cli_usage_error("option %s needs a value", flag);
         }
+        if (d->kind == CLI_VALUE && given_again(seen, &nseen, 64, d, flag, val))
+            return -1;
         if (store(d, c, flag, val, o))
             return -1;
     }
@@ -349,8 +375,22 @@ int cli_conv_limit(const cli_opt *d, const char *flag, const char *val, cli_opts
     errno = 0;
     long long v = strtoll(val, &end, 10);
     bool mib = strstr(d->flag, "memory") || strstr(d->flag, "input");
-    if (end == val || *end || errno || v <= 0 || (mib && (unsigned long long)v > SIZE_MAX >> 20))
-        return cli_usage_error("%s: expected a positive whole number, got '%s'", flag, val);
+    /* each limit's range, said with the value refused (calc_limits_set checks them again) */
+    long long lo = strstr(d->flag, "instructions") ? 1000 : strstr(d->flag, "depth") ? 8 : 1;
+    long long hi = strstr(d->flag, "instructions") ? LLONG_MAX
+                   : strstr(d->flag, "depth")      ? 256
+                   : strstr(d->flag, "memory")     ? 1LL << 20 /* 1 TiB */
+                                                   : 1LL << 16; /* 64 GiB of input */
+    if (end == val || *end || errno || v < lo || v > hi) {
+        if (mib)
+            return cli_usage_error("%s: expected a whole number of MiB from %lld to %lld, got "
+                                   "'%s'", flag, lo, hi, val);
+        if (hi == LLONG_MAX)
+            return cli_usage_error("%s: expected a whole number of at least %lld, got '%s'", flag,
+                                   lo, val);
+        return cli_usage_error("%s: expected a whole number from %lld to %lld, got '%s'", flag,
+                               lo, hi, val);
+    }
     calc_limits l = *calc_limits_get();
     if (strstr(d->flag, "instructions"))
         l.instructions = v > LONG_MAX ? LONG_MAX : (long)v;
@@ -360,7 +400,7 @@ int cli_conv_limit(const cli_opt *d, const char *flag, const char *val, cli_opts
         l.input = (size_t)v << 20;
         l.scalar = l.input / 16;
     } else
-        l.depth = v > 100000 ? 100000 : (int)v;
+        l.depth = (int)v;
     calc_error err = {0};
     if (calc_limits_set(&l, &err))
         return cli_usage_error_of(&err);

@@ -426,6 +426,12 @@ static int csv_header(calc_input *in, csvrow *r, calc_diags *d)
     int rc = 0;
     htab t = {0};
     for (size_t i = 0; i < in->headn; i++) {
+        size_t b = 0;
+        while (b < len[i] && (in->head[i][b] == ' ' || in->head[i][b] == '\t'))
+            b++;
+        if (b == len[i]) /* a column without a header (Excel keeps empty columns at the end):
+                          * no field; a value under it is its row's error (csv_row_record) */
+            continue;
         char *path = column_path(in, i, len[i], d);
         if (!path) {
             rc = CALC_ESCHEMA;

@@ -32,7 +32,7 @@ static void cell_name(char *out, size_t cap, const csvcol *c, unsigned row, unsi
     size_t n = (size_t)snprintf(out, cap, "%s", c->letter);
     if (row && row != line && n < cap)
         n += (size_t)snprintf(out + n, cap - n, "%u", row);
-    if (!c->head || (c->path && strcmp(c->head, c->path) == 0) || n + 8 > cap)
+    if (!c->head || !c->head[0] || (c->path && strcmp(c->head, c->path) == 0) || n + 8 > cap)
         return;
     bool wide = false;
     for (const char *h = c->head; *h && !wide; h++)
@@ -255,6 +255,19 @@ void csv_row_record(const csvshape *s, arena *a, const csvrow *r, bool hint, rec
         return;
     }
     rec->err_code = csv_check_cells(s, r, false, d);
+    for (size_t i = 0; i < r->n && i < s->headn && !rec->err_code; i++) {
+        size_t b = 0, from = d->n;
+        while (b < r->len[i] && (r->cell[i][b] == ' ' || r->cell[i][b] == '\t'))
+            b++;
+        if (s->colpath[i] || b == r->len[i])
+            continue;
+        calc_loc l = {s->path, r->line, (unsigned)i + 1};
+        diag_at(d, CALC_ESCHEMA, &l, NULL, "give the column a header (a field's path or label), "
+                "or delete its values", "a value in a column without a header: '%.*s' belongs "
+                "to no field", (int)(r->len[i] > 60 ? 60 : r->len[i]), r->cell[i]);
+        csv_name_cell(d, from, s, i, r->row, r->line);
+        rec->err_code = CALC_ESCHEMA;
+    }
     if (r->n != s->headn) {
         calc_loc l = {s->path, r->line, 0};
         const char *h = r->n > s->headn ? "quote cells that contain commas"

@@ -124,8 +124,8 @@ static int add(jctx *c, value *v)
     if (v->type == V_MAP || v->type == V_SEQ) {
         if (c->depth >= CALC_MAX_DEPTH) {
             calc_loc l = here(c);
-            diag_at(c->d, CALC_ELIMIT, &l, NULL, NULL, "nesting deeper than %d levels",
-                    CALC_MAX_DEPTH);
+            diag_at(c->d, CALC_ELIMIT, &l, NULL, DEPTH_HINT,
+                    "nesting deeper than %d levels (--max-depth)", CALC_MAX_DEPTH);
             c->err = CALC_ELIMIT;
             return 0;
         }
@@ -203,8 +203,9 @@ static int cb_string(void *ctx, const unsigned char *s, size_t len)
     if (len > CALC_MAX_SCALAR) {
         jctx *c = ctx;
         calc_loc l = here(c);
-        diag_at(c->d, CALC_ELIMIT, &l, NULL, NULL, "string of %zu bytes exceeds the limit",
-                len);
+        diag_at(c->d, CALC_ELIMIT, &l, NULL, VALUE_HINT,
+                "scalar of %zu bytes exceeds the limit of %zu bytes (--max-input)", len,
+                CALC_MAX_SCALAR);
         c->err = CALC_ELIMIT;
         return 0;
     }

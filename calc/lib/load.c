@@ -248,10 +248,16 @@ static int parse_events(yaml_parser_t *pp, arena *a, const char *file, size_t ma
                             "invalid text at byte %zu: %s", p.problem_offset,
                             p.problem ? msg_ext(p.problem) : calc_msg_arg("unreadable"));
             } else {
-                calc_error *x = diag_at(diags, CALC_ESYNTAX, &l, NULL, NULL, "YAML syntax: %s",
+                bool tab = text && p.problem_mark.index < tlen &&
+                           text[p.problem_mark.index] == '\t';
+                calc_error *x = diag_at(diags, CALC_ESYNTAX, &l, NULL,
+                                        tab ? "YAML indents with spaces, never tabs: replace "
+                                              "the tab with spaces"
+                                            : NULL,
+                                        "YAML syntax: %s",
                                         p.problem ? msg_ext(p.problem)
                                                   : calc_msg_arg("invalid document"));
-                if (p.context)
+                if (p.context && !tab)
                     calc_error_hint(x, "%s (line %u, column %u)", msg_ext(p.context),
                                     (unsigned)p.context_mark.line + 1 + line0,
                                     (unsigned)p.context_mark.column + 1);
@@ -275,7 +281,7 @@ static int parse_events(yaml_parser_t *pp, arena *a, const char *file, size_t ma
             break;
         case YAML_SCALAR_EVENT:
             if (ev.data.scalar.length > CALC_MAX_SCALAR) {
-                diag_at(diags, CALC_ELIMIT, &loc, NULL, NULL,
+                diag_at(diags, CALC_ELIMIT, &loc, NULL, VALUE_HINT,
                         "scalar of %zu bytes exceeds the limit of %zu bytes (--max-input)",
                         ev.data.scalar.length, CALC_MAX_SCALAR);
                 rc = CALC_ELIMIT;
@@ -312,7 +318,7 @@ static int parse_events(yaml_parser_t *pp, arena *a, const char *file, size_t ma
         case YAML_SEQUENCE_START_EVENT:
         case YAML_MAPPING_START_EVENT:
             if (depth >= CALC_MAX_DEPTH) {
-                diag_at(diags, CALC_ELIMIT, &loc, NULL, NULL,
+                diag_at(diags, CALC_ELIMIT, &loc, NULL, DEPTH_HINT,
                         "nesting deeper than %d levels (--max-depth)", CALC_MAX_DEPTH);
                 rc = CALC_ELIMIT;
                 break;

@@ -7,6 +7,11 @@ const msg_pair msgcat_run[] = {
     /* the command line */
     {"Try 'calc --help'.", "运行 calc --help 查看用法。"},
     {"missing command", "缺少命令"},
+    {"%s: expected a whole number of MiB from %lld to %lld, got '%s'",
+     "%s：应为 %lld 到 %lld 之间的整数（单位 MiB），实际为“%s”"},
+    {"%s: expected a whole number of at least %lld, got '%s'", "%s：应为不小于 %lld 的整数，实际为“%s”"},
+    {"%s: expected a whole number from %lld to %lld, got '%s'", "%s：应为 %lld 到 %lld 之间的整数，实际为“%s”"},
+    {"%s is given twice ('%s', then '%s'): give it once", "%s 给了两次（“%s”，又“%s”）：请只给一次"},
     {"%s %s is also an input: writing it would destroy what is read (write to another file)",
      "%s %s 同时是输入文件：写入会毁掉要读取的内容（请写到另一个文件）"},
     {"%s %s is the ledger: writing it would destroy the ledger (write to another file)",

@@ -50,6 +50,11 @@ void msg_lua_zh(char *buf, size_t size, const char *text);
  * text itself in English, msg_lua_zh's form in Chinese ("政策脚本错误：x.lua:8: 试图索引 nil 值…"),
  * in buf. */
 const char *msg_policy_error(char *buf, size_t size, const char *text, int lang);
+/* The hints of the input limits (a value's size, a document's nesting). */
+#define VALUE_HINT "one value holds at most 1/16 of --max-input; if the value is right, raise " \
+                   "--max-input (MiB)"
+#define DEPTH_HINT "a profile is a few levels deep; if the file is right, raise --max-depth " \
+                   "(8 to 256)"
 
 /* For the tests: the i-th pair of the whole catalogue (NULL past the last), and whether two
  * formats have the same conversions in the same order (flags and widths aside). */

@@ -7,6 +7,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Whether s is written as a date whose year (four digits, then '-', '/' or 年) is outside the
+ * years calc's dates hold, 1900 to 2999. */
+static bool year_outside(const char *s)
+{
+    for (int k = 0; k < 4; k++)
+        if (s[k] < '0' || s[k] > '9')
+            return false;
+    if (s[4] != '-' && s[4] != '/' && strncmp(s + 4, "\xE5\xB9\xB4", 3) != 0)
+        return false;
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    return y < 1900 || y > 2999;
+}
+
 static const char *const type_names[T_NTYPES] = {"object", "list", "string", "int", "money",
                                                   "date",   "bool", "enum",   "month"};
 
@@ -605,8 +618,12 @@ static bool convert(vctx *c, const snode *n, const value *v, pval *out)
         return false;
     case T_DATE:
         out->u.i = 0;
-        bad(c, v, "write a real date as YYYY-MM-DD, e.g. 2025-03-01",
-            "expected a date YYYY-MM-DD, got '%s'", v->str);
+        if (year_outside(v->str))
+            bad(c, v, "a date's year is from 1900 to 2999",
+                "expected a date from 1900-01-01 to 2999-12-31, got '%s'", v->str);
+        else
+            bad(c, v, "write a real date as YYYY-MM-DD, e.g. 2025-03-01",
+                "expected a date YYYY-MM-DD, got '%s'", v->str);
         return false;
     case T_MONTH:
         out->u.i = 0;
