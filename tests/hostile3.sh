@@ -1,13 +1,14 @@
 #!/bin/sh
 # hostile3.sh — the command line used the wrong way, as a reviewer trying to lose an auditor's
-# data: an output file that is also an input (or the ledger, or another output), an option
-# given twice with two values, refusals without the range or fix they need, a run whose input
-# cannot be read to its end (missing, a directory, a CSV header that names no field, one good
-# input beside a bad one), inputs that hold no records (0 bytes, a CSV header alone), a replay
-# of a directory without case files, records longer than the limit, CSV list items whose
-# columns come out of order, columns without a header, a line end in a value an error quotes,
-# standard input's temporary copy, messages in the reader's language, and README.md's
-# scale-out recipe run as written.
+# data: an output file that is also an input (or the ledger, or another output) or named for
+# another format, an option given twice with two values, refusals without the range or fix
+# they need, a run whose input cannot be read to its end (missing, a directory, a CSV header
+# that names no field, one good input beside a bad one), inputs that hold no records (0 bytes,
+# a CSV header alone), a replay of a directory without case files, records longer than the
+# limit, CSV list items whose columns come out of order, columns without a header, spaces
+# around a quoted cell's value, a line end in a value an error quotes, standard input's
+# temporary copy, messages in the reader's language, and README.md's scale-out recipe run as
+# written.
 # A run that cannot read its inputs must leave no results, summary or manifest that look
 # complete, and a file it would destroy is refused before anything is read.
 #
@@ -103,6 +104,34 @@ run_nosrc eval "$W/year.yaml" --as-of $ASOF
 want_rc 3
 want_line err "$W/year.yaml:3:10: error: founded: expected a date from 1900-01-01 to 2999-12-31, got '0001-01-01'"
 want_line err "$W/year.yaml:3:10: note: a date's year is from 1900 to 2999"
+end
+
+# Ensure -o's name and --format agree: without --format the name chooses (results.csv is CSV,
+# results.xlsx a workbook; it wrote JSON Lines into both); a name that says another format is
+# refused (--format xlsx -o x.csv made a workbook named .csv).
+begin "outputs: -o's name chooses the format, and a contradicting --format is refused"
+run batch "$P" --as-of $ASOF -q -o "$W/by-name.csv"
+want_rc 0
+want_eq "CSV header" "$(head -c 23 "$W/by-name.csv")" "profile,as_of,policy,st"
+run batch "$P" --as-of $ASOF -q -o "$W/by-name.XLSX"
+want_rc 0
+want_eq "a workbook (zip)" "$(head -c 2 "$W/by-name.XLSX")" "PK"
+run batch "$P" --as-of $ASOF -q --format xlsx -o "$W/wrong.csv"
+want_rc 2
+want_line err "calc: --format xlsx, but -o $W/wrong.csv names a csv file: name it for its format, or give --format csv"
+[ -e "$W/wrong.csv" ] && problem "wrong.csv was written"
+end
+
+# Ensure a quoted CSV cell's surrounding spaces are dropped as an unquoted one's are: Excel
+# quotes "1,200,000.00 " for its comma, and it was refused as not a number while " 1200" was
+# read; a cell of spaces alone is an empty cell (an absent field).
+begin "CSV: spaces around a quoted cell's value are not its value"
+printf 'id,name,营业收入,研发投入,员工人数\nA,甲,"1,200,000.00 ", 1200," "\n' >"$W/spaces.csv"
+printf 'id,name,营业收入,研发投入\nA,甲,1200000.00,1200\n' >"$W/plain.csv"
+run batch "$W/spaces.csv" --as-of $ASOF -q -o "$W/spaces.jsonl"
+want_rc 0
+run batch "$W/plain.csv" --as-of $ASOF -q -o "$W/plain.jsonl"
+want_same "results" "$W/spaces.jsonl" "$W/plain.jsonl"
 end
 
 # ============================================================ inputs that cannot be read

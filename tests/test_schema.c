@@ -856,7 +856,8 @@ static char *nested(int n)
     return s;
 }
 
-/* Ensure 64 levels of nesting parse and the 65th level is refused with CALC_ELIMIT. */
+/* Ensure 64 levels of nesting parse and the 65th level is refused with CALC_ELIMIT, saying which
+ * flag raises the limit. */
 static void test_nesting_limit(void **state)
 {
     (void)state;
@@ -865,10 +866,14 @@ static void test_nesting_limit(void **state)
                "run 'calc schema' to list the fields");
     free(s);
     s = nested(64); /* 65 levels: the 64th '[' opens level 65, at column 4 + 63 */
-    expect_one(s, CALC_ELIMIT, 3, 67, "", "nesting deeper than 64 levels (--max-depth)", "");
+    expect_one(s, CALC_ELIMIT, 3, 67, "", "nesting deeper than 64 levels (--max-depth)",
+               "a profile is a few levels deep; if the file is right, raise --max-depth (8 to "
+               "256)");
     free(s);
     s = nested(5000);
-    expect_one(s, CALC_ELIMIT, 3, 67, "", "nesting deeper than 64 levels (--max-depth)", "");
+    expect_one(s, CALC_ELIMIT, 3, 67, "", "nesting deeper than 64 levels (--max-depth)",
+               "a profile is a few levels deep; if the file is right, raise --max-depth (8 to "
+               "256)");
     free(s);
 }
 

@@ -3,12 +3,48 @@
 #include "cli.h"
 
 #include <string.h>
+#include <strings.h>
+
+/* The output format a file's name says (.jsonl, .json, .csv, .xlsx, any case), or -1. */
+static int format_of_name(const char *path)
+{
+    static const struct { const char *ext; int format; } ext[] = {
+        {".jsonl", CALC_OUT_JSONL}, {".json", CALC_OUT_JSONL}, {".ndjson", CALC_OUT_JSONL},
+        {".csv", CALC_OUT_CSV},     {".xlsx", CALC_OUT_XLSX}};
+    size_t n = path ? strlen(path) : 0;
+    for (size_t k = 0; k < sizeof ext / sizeof ext[0]; k++) {
+        size_t e = strlen(ext[k].ext);
+        if (n > e && strcasecmp(path + n - e, ext[k].ext) == 0)
+            return ext[k].format;
+    }
+    return -1;
+}
+
+/* -o's name and --format agree: without --format the name chooses (results.csv a CSV,
+ * results.xlsx a workbook); with it, a name that says another format is refused (a workbook
+ * named .csv, JSON Lines named .xlsx would open as garbage). 0, or the usage error. */
+static int output_format(cli_opts *o)
+{
+    static const char *const names[] = {"jsonl", "csv", "xlsx", "compact"};
+    int by_name = o->out && strcmp(o->out, "-") ? format_of_name(o->out) : -1;
+    if (o->format < 0) {
+        o->format = by_name >= 0 ? by_name : CALC_OUT_JSONL;
+        return 0;
+    }
+    if (by_name >= 0 && by_name != o->format)
+        return cli_usage_error("--format %s, but -o %s names a %s file: name it for its format, "
+                               "or give --format %s", names[o->format], o->out, names[by_name],
+                               names[by_name]);
+    return 0;
+}
 
 static int run_batch(cli_opts *o, int allocate)
 {
     if (o->args.n < 1)
         return cli_usage_error(allocate ? "allocate needs result files (or - for stdin)"
                                         : "batch needs input files (or - for stdin)");
+    if (output_format(o))
+        return CALC_EXIT_USAGE;
     if (o->excel && o->format != CALC_OUT_CSV)
         return cli_usage_error("--excel needs --format csv (%s writes JSON Lines otherwise)",
                                allocate ? "allocate" : "batch");
@@ -35,7 +71,7 @@ static int run_batch(cli_opts *o, int allocate)
     calc_batch_opts b;
     cli_population(o, &b);
     b.history = h;
-    b.out_format = o->format < 0 ? CALC_OUT_JSONL : o->format;
+    b.out_format = o->format;
     b.output = o->out && strcmp(o->out, "-") ? o->out : NULL;
     b.summary = o->summary;
     b.policies = o->policies ? o->policies : cli_default_policies();

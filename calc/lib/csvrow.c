@@ -132,8 +132,17 @@ static value *csv_build(const csvshape *s, arena *a, const hnode *h, const csvro
             return NULL;
         const char *cell = r->cell[i];
         calc_loc cl = {s->path, r->line, (unsigned)i + 1};
-        if (s->headsn[i]->type != T_LIST)
-            return vscalar(a, cell, r->len[i], cl);
+        if (s->headsn[i]->type != T_LIST) {
+            /* the spaces around a quoted cell's text are no more its value than an unquoted
+             * one's, which libcsv drops ("1,200,000.00 " as Excel quotes it); spaces alone
+             * are an empty cell */
+            size_t b = 0, n = r->len[i];
+            while (b < n && (cell[b] == ' ' || cell[b] == '\t'))
+                b++;
+            while (n > b && (cell[n - 1] == ' ' || cell[n - 1] == '\t'))
+                n--;
+            return n > b ? vscalar(a, cell + b, n - b, cl) : NULL;
+        }
         value *l = vnode(a, V_SEQ, cl); /* a list of scalars: one cell, split on ';' */
         size_t n = 1;
         for (const char *c = cell; *c; c++)
