@@ -85,7 +85,7 @@ const msg_pair msgcat_input[] = {
     {"'%s': expected PATH=VALUE", "“%s”：应为 路径=值"},
     {"'%.*s': bad path", "“%.*s”：路径有误"},
     {"the index just past the last item appends one", "序号等于现有项数时，会在末尾追加一项"},
-    {"'%.*s': no item %ld in %s (it has %zu)", "“%.*s”：没有第 %ld 项（%s 共有 %zu 项）"},
+    {"'%.*s': no item %.*s in %s (it has %zu)", "“%.*s”：没有第 %.*s 项（%s 共有 %zu 项）"},
     {"'%.*s': no item %ld to remove from %s (it has %zu)",
      "“%.*s”：没有可删除的第 %ld 项（%s 共有 %zu 项）"},
     /* YAML and JSON */

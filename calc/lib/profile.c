@@ -3,6 +3,7 @@
  * built), copied for trial changes, and freed. Evaluating it is engine.c's. */
 #include "engine.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,11 +104,15 @@ int calc_apply_set(arena *a, value *doc, const char *arg, calc_diags *d)
         }
         if (list) {
             char *end;
+            errno = 0;
             long idx = strtol(p + 1, &end, 10);
-            if (*end != ']' || idx < 0 || (size_t)idx > next->n) {
+            if (*end != ']' || idx < 0 || errno || (size_t)idx > next->n) {
+                /* the index as written: a number too large for a long is not its largest */
+                const char *ix = p + 1;
+                int ixn = (int)strcspn(ix, "]");
                 diag_at(d, CALC_EUSAGE, &loc, NULL, "the index just past the last item appends one",
-                        "'%.*s': no item %ld in %s (it has %zu)", (int)(eq - arg), arg, idx, name,
-                        next->n);
+                        "'%.*s': no item %.*s in %s (it has %zu)", (int)(eq - arg), arg, ixn, ix,
+                        name, next->n);
                 return CALC_EUSAGE;
             }
             p = end + 1;
