@@ -220,6 +220,18 @@ want_eq "records written" "$(wc -l <"$W/o.jsonl" | tr -d ' ')" "$(wc -l <"$P" | 
 rm -f "$W/o.jsonl"
 end
 
+begin "empty inputs: calc whatif and calc near of an empty file name it, exit 3"
+run whatif "$W/e.jsonl" --param sc25-rd-subsidy.rate=15% --as-of $ASOF
+want_rc 3
+want_line err "calc: error: $W/e.jsonl: no records (the input is empty)"
+run near "$W/e.csv" --as-of $ASOF
+want_rc 3
+want_line err "calc: error: $W/e.csv: no records (the input is empty)"
+run whatif "$P" "$W/e.yaml" --param sc25-rd-subsidy.rate=15% --as-of $ASOF --format json
+want_rc 3
+want_eq "records of the good input" "$(jq -r '.records.read // .records' "$tmp/out" 2>&1 | head -n 1)" "$(wc -l <"$P" | tr -d ' ')"
+end
+
 begin "empty inputs: calc allocate of an empty shard, calc replay of a directory without cases"
 run allocate "$W/e.jsonl" -q
 want_rc 3

@@ -203,6 +203,8 @@ void popmap_run(popmap *m, calc_diags *d)
          * worker the reader parses them, its thread being the other one at work */
         if (jobs > 1)
             input_defer_rows(in);
+        size_t first = next;
+        int failed = m->read_failed;
         for (bool more = true; more;) {
             pm_chunk *c = chunk_get(m);
             c->file = arena_strndup(&c->a, input_path(in), strlen(input_path(in)));
@@ -224,6 +226,18 @@ void popmap_run(popmap *m, calc_diags *d)
             pthread_cond_signal(&m->cv_work);
             drain_until(m, max_inflight);
             pthread_mutex_unlock(&m->mu);
+        }
+        if (next == first && m->read_failed == failed) { /* read to its end, no record in it */
+            pthread_mutex_lock(&m->mu);
+            drain_until(m, 1); /* what the records before it say comes first */
+            pthread_mutex_unlock(&m->mu);
+            calc_error *x = calc_diags_add(d);
+            if (x) {
+                calc_error_set(x, CALC_ESCHEMA, NULL, 0, 0, "%s: no records (the input is empty)",
+                               input_path(in));
+                calc_error_hint(x, "a record is a JSON line, a YAML document or a CSV row under "
+                                   "the header: was the export complete?");
+            }
         }
         input_close(in);
     }
