@@ -153,6 +153,16 @@ int cli_status(int rc);
  * arguments, --scenario, the ledger's file) and from each other; 0, or CALC_EXIT_USAGE after a
  * message. */
 int cli_outputs_apart(const cli_opts *o);
+/* The format -o's name says, for a command whose --format values are names[0..nnames): a file
+ * name ending in one of exts (any case) means its format. Without --format the name chooses
+ * (else dflt); with it, a name that says another format is refused. 0, or CALC_EXIT_USAGE
+ * after a message; o->format is set. */
+typedef struct cli_ext {
+    const char *ext; /* ".csv" */
+    int format;
+} cli_ext;
+int cli_output_format(cli_opts *o, const cli_ext *exts, size_t nexts, const char *const *names,
+                      int dflt);
 /* The worse (larger) of two exit statuses. */
 int cli_worst(int a, int b);
 /* Prints the diagnostics and frees them. */

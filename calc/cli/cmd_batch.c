@@ -3,39 +3,16 @@
 #include "cli.h"
 
 #include <string.h>
-#include <strings.h>
 
-/* The output format a file's name says (.jsonl, .json, .csv, .xlsx, any case), or -1. */
-static int format_of_name(const char *path)
-{
-    static const struct { const char *ext; int format; } ext[] = {
-        {".jsonl", CALC_OUT_JSONL}, {".json", CALC_OUT_JSONL}, {".ndjson", CALC_OUT_JSONL},
-        {".csv", CALC_OUT_CSV},     {".xlsx", CALC_OUT_XLSX}};
-    size_t n = path ? strlen(path) : 0;
-    for (size_t k = 0; k < sizeof ext / sizeof ext[0]; k++) {
-        size_t e = strlen(ext[k].ext);
-        if (n > e && strcasecmp(path + n - e, ext[k].ext) == 0)
-            return ext[k].format;
-    }
-    return -1;
-}
-
-/* -o's name and --format agree: without --format the name chooses (results.csv a CSV,
- * results.xlsx a workbook); with it, a name that says another format is refused (a workbook
- * named .csv, JSON Lines named .xlsx would open as garbage). 0, or the usage error. */
+/* -o's name and --format agree (results.csv a CSV, results.xlsx a workbook: cli_output_format);
+ * a workbook named .csv, JSON Lines named .xlsx would open as garbage. */
 static int output_format(cli_opts *o)
 {
+    static const cli_ext ext[] = {{".jsonl", CALC_OUT_JSONL}, {".json", CALC_OUT_JSONL},
+                                  {".ndjson", CALC_OUT_JSONL}, {".csv", CALC_OUT_CSV},
+                                  {".xlsx", CALC_OUT_XLSX}};
     static const char *const names[] = {"jsonl", "csv", "xlsx", "compact"};
-    int by_name = o->out && strcmp(o->out, "-") ? format_of_name(o->out) : -1;
-    if (o->format < 0) {
-        o->format = by_name >= 0 ? by_name : CALC_OUT_JSONL;
-        return 0;
-    }
-    if (by_name >= 0 && by_name != o->format)
-        return cli_usage_error("--format %s, but -o %s names a %s file: name it for its format, "
-                               "or give --format %s", names[o->format], o->out, names[by_name],
-                               names[by_name]);
-    return 0;
+    return cli_output_format(o, ext, sizeof ext / sizeof ext[0], names, CALC_OUT_JSONL);
 }
 
 static int run_batch(cli_opts *o, int allocate)

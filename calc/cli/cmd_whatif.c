@@ -30,12 +30,23 @@ static int report_done(calc_outfile *of, int rc)
     return calc_out_close(of, rc != CALC_EUSAGE, stderr) ? CALC_EXIT_USAGE : 0;
 }
 
+/* -o's name and --format agree for the reports (whatif, near): results.csv a CSV, .xlsx a
+ * workbook, .json JSON (cli_output_format); any other name the table. */
+static int report_format(cli_opts *o)
+{
+    static const cli_ext ext[] = {{".json", 1}, {".jsonl", 1}, {".csv", 2}, {".xlsx", 3}};
+    static const char *const names[] = {"table", "json", "csv", "xlsx"};
+    return cli_output_format(o, ext, sizeof ext / sizeof ext[0], names, 0);
+}
+
 int cli_whatif(cli_opts *o)
 {
     if (o->args.n < 1)
         return cli_usage_error("whatif needs a population (JSON Lines, YAML stream or CSV)");
     if (!o->solve && !o->scenarios.n && !o->params.n)
         return cli_usage_error("whatif needs --scenario S.yaml, --param, or --solve");
+    if (report_format(o))
+        return CALC_EXIT_USAGE;
     bool against_pool = o->against && strcmp(o->against, "budget") != 0;
     if (o->solve && !o->budget && !against_pool)
         return cli_usage_error("--solve needs --budget AMOUNT (or --against pool)");
@@ -84,7 +95,9 @@ int cli_near(cli_opts *o)
 {
     if (o->args.n < 1)
         return cli_usage_error("near needs a population");
-    int fmt = o->format < 0 ? 0 : o->format;
+    if (report_format(o))
+        return CALC_EXIT_USAGE;
+    int fmt = o->format;
     calc_batch_opts b;
     cli_population(o, &b);
     b.lang = o->lang;

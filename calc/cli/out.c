@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 int cli_usage_error(const char *fmt, ...)
@@ -116,5 +117,26 @@ int cli_outputs_apart(const cli_opts *o)
                                        "the other (give each its own)", flag[j], flag[i],
                                        out[i]);
     }
+    return 0;
+}
+
+int cli_output_format(cli_opts *o, const cli_ext *exts, size_t nexts, const char *const *names,
+                      int dflt)
+{
+    int by_name = -1;
+    size_t n = o->out && strcmp(o->out, "-") ? strlen(o->out) : 0;
+    for (size_t k = 0; k < nexts && by_name < 0; k++) {
+        size_t e = strlen(exts[k].ext);
+        if (n > e && strcasecmp(o->out + n - e, exts[k].ext) == 0)
+            by_name = exts[k].format;
+    }
+    if (o->format < 0) {
+        o->format = by_name >= 0 ? by_name : dflt;
+        return 0;
+    }
+    if (by_name >= 0 && by_name != o->format)
+        return cli_usage_error("--format %s, but -o %s names a %s file: name it for its format, "
+                               "or give --format %s", names[o->format], o->out, names[by_name],
+                               names[by_name]);
     return 0;
 }
