@@ -272,7 +272,7 @@ story() { # ENGINE-NAME LEDGER
 
 story sqlite "$tmp/ledger.db"
 
-begin "a first store without a brand: its key is null, and the round is refused naming it"
+begin "a first store without a brand: its key is null, and the round is refused naming it and why"
 mkdir -p "$tmp/nb"
 echo '{"id": "NB1", "name": "无品牌", "district": "上城区", "stores": [{"kind": "flagship", "brand_recognized": true, "district": "上城区", "opened": "2025-02-01", "area_m2": 150, "fitout_investment": "300000"}]}' >"$tmp/nb/pop.jsonl"
 run ledger init --ledger "$tmp/nb/l.db"
@@ -281,7 +281,8 @@ want_rc 0
 run batch "$tmp/nb/pop.jsonl" --ledger "$tmp/nb/l.db" --as-of 2025-03-31 -q -o "$tmp/nb/r.jsonl" \
     --grant nb-1
 [ "$rc" -ne 0 ] || problem "a store without a brand was recorded"
-want_match err 'NB1'
+want_match err "^$tmp/nb/r.jsonl:1:[0-9]+: error: record NB1: sc25-first-store: a store without a brand cannot be recorded \\(key ''\\)$"
+want_match err "note: fill in the store's brand in the profile and evaluate again$"
 want_eq "keys" "$(keys "$tmp/nb/r.jsonl" NB1 sc25-first-store)" "null=150000.00/null"
 run ledger --ledger "$tmp/nb/l.db" --format json
 want_rc 0

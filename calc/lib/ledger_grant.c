@@ -250,7 +250,10 @@ static int parse_result(calc_round *r, const value *v, const pend_line *pl,
     for (size_t i = 0; i < keys->n; i++) {
         const value *kv = keys->items[i];
         bool q_null = !mget(kv, "quantity") || value_is_null(mget(kv, "quantity"));
-        k[i].key = mstr(kv, "key");
+        /* a null key: an item whose key fields are unknown (a store without a brand), said
+         * as such when the rows are made */
+        const value *kk = mget(kv, "key");
+        k[i].key = kk && value_is_null(kk) ? "" : mstr(kv, "key");
         (*locs)[i] = kv->loc;
         if (!k[i].key || vmoney(mget(kv, "amount"), &k[i].amount) ||
             (!q_null && vint(mget(kv, "quantity"), &k[i].quantity)) || q_null == res->in_kind) {
