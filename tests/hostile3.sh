@@ -6,9 +6,9 @@
 # that names no field, one good input beside a bad one), inputs that hold no records (0 bytes,
 # a CSV header alone), a replay of a directory without case files, records longer than the
 # limit, CSV list items whose columns come out of order, columns without a header, spaces
-# around a quoted cell's value, a line end in a value an error quotes, standard input's
-# temporary copy, messages in the reader's language, and README.md's scale-out recipe run as
-# written.
+# around a quoted cell's value, full-width digits, a line end in a value an error quotes,
+# standard input's temporary copy, messages in the reader's language, and README.md's
+# scale-out recipe run as written.
 # A run that cannot read its inputs must leave no results, summary or manifest that look
 # complete, and a file it would destroy is refused before anything is read.
 #
@@ -328,6 +328,20 @@ want_eq "records" "$(jq -r '.profile // "error \(.record) line \(.line)"' "$tmp/
 want_line err "$W/trail.csv:3:D: error: a value in a column without a header: 'x' belongs to no field"
 want_line err "$W/trail.csv:3:D: note: give the column a header (a field's path or label), or delete its values"
 want_no_match err "unknown column"
+end
+
+# Ensure the full-width digits and signs a Chinese input method types read as ASCII ones in
+# amounts, counts and dates (they were "not a number"): the same results and fingerprint.
+begin "full-width digits: １，５００，０００．５０, １２ and ２０２４／３／１５ read as ASCII"
+printf 'id,name,研发投入,员工人数,成立日期\nA,甲,"１，５００，０００．５０",１２,２０２４／３／１５\n' >"$W/fw.csv"
+printf 'id,name,研发投入,员工人数,成立日期\nA,甲,"1,500,000.50",12,2024/3/15\n' >"$W/ascii.csv"
+run batch "$W/fw.csv" --as-of $ASOF -q -o "$W/fw.jsonl"
+want_rc 0
+run batch "$W/ascii.csv" --as-of $ASOF -q -o "$W/ascii.jsonl"
+want_same "results" "$W/fw.jsonl" "$W/ascii.jsonl"
+run eval cases/profiles/example.yaml --as-of $ASOF --set 'finance.rd_expense=１５０万' --format json
+want_rc 0
+want_eq "rd subsidy" "$(jq -c '.results[] | select(.policy == "sc25-rd-subsidy") | [.status, .amount]' "$tmp/out" 2>&1)" '["eligible","150000.00"]'
 end
 
 # ============================================================ a line end inside a cell

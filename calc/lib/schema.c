@@ -366,8 +366,32 @@ static bool whole_number(const char *s, int64_t *x)
     return true;
 }
 
+/* s with the full-width digits and signs a Chinese input method types (１２，０００．５０,
+ * ２０２４／３／１５, －) as ASCII, in buf (cap bytes); s itself when it has none or is too long. */
+static const char *halfwidth(const char *s, size_t *len, char *buf, size_t cap)
+{
+    if (!memchr(s, 0xEF, *len) || *len >= cap)
+        return s;
+    size_t n = 0;
+    for (size_t i = 0; i < *len;) {
+        const unsigned char *u = (const unsigned char *)s + i;
+        /* U+FF0C ， U+FF0D － U+FF0E ． U+FF0F ／ U+FF10..FF19 ０..９: EF BC 8C..99 */
+        if (i + 2 < *len && u[0] == 0xEF && u[1] == 0xBC && u[2] >= 0x8C && u[2] <= 0x99) {
+            buf[n++] = (char)(',' + (u[2] - 0x8C));
+            i += 3;
+        } else
+            buf[n++] = s[i++];
+    }
+    buf[n] = 0;
+    *len = n;
+    return buf;
+}
+
 int schema_scalar(const snode *n, const char *str, size_t len, bool quoted, pval *out)
 {
+    char hw[256];
+    if (n->type == T_MONEY || n->type == T_INT || n->type == T_DATE || n->type == T_MONTH)
+        str = halfwidth(str, &len, hw, sizeof hw);
     switch (n->type) {
     case T_STRING:
         if (n->required && !str[strspn(str, " \t\r\n")]) /* a template's id: "" is no id */

@@ -214,6 +214,13 @@ try {
   await page.fill('[name="finance.rd_expense"]', '1.5万');
   const und15 = await page.textContent('[name="finance.rd_expense"] + output');
   check('1.5万 is understood as ¥15,000.00 as it is typed', und15 === '= ¥15,000.00', 'got ' + und15);
+  // the full-width digits and comma a Chinese input method types are the same amount
+  await page.fill('[name="finance.rd_expense"]', '１５０，０００．５０');
+  const undfw = await page.textContent('[name="finance.rd_expense"] + output');
+  check('１５０，０００．５０ (full-width) is understood as ¥150,000.50', undfw === '= ¥150,000.50', 'got ' + undfw);
+  await page.fill('[name="employees"]', '１２');
+  check('a count typed full-width (１２) is understood as 12', (await page.textContent('[name="employees"] + output')) === '= 12');
+  await page.fill('[name="employees"]', String(example.employees));
   await page.fill('[name="finance.rd_expense"]', '150万');
   await submit(page);
   const rd2 = await page.textContent('.card[data-policy="sc25-rd-subsidy"] .amount');

@@ -48,7 +48,8 @@ const hasCJK = (s) => /[\u3400-\u9fff\uf900-\ufaff]/.test(s);
 // Yuan as people write them, read exactly as the server reads them (calc_money_parse): 15000,
 // 15000.50, 1,200,000, 1.5万, 2.3亿, ¥…, …元. Returns {fen: BigInt} or {error: text}.
 function parseYuan(text) {
-  let s = text.trim().replace(/^[¥￥]/, '').replace(/元$/, '');
+  // NFKC: the full-width digits and signs a Chinese input method types (１，５００．５０) as ASCII
+  let s = text.normalize('NFKC').trim().replace(/^[¥￥]/, '').replace(/元$/, '');
   let scale = 0;
   if (s.endsWith('万')) { scale = 4; s = s.slice(0, -1); } else if (s.endsWith('亿')) { scale = 8; s = s.slice(0, -1); }
   const bad = {error: T('无法识别的金额（请写 15000、1.5万 或 1,200,000）', 'not an amount (write 15000, 1.5万 or 1,200,000)')};
@@ -62,7 +63,7 @@ function parseYuan(text) {
 // server's to judge (it says so beside the field), so a sign is read, not refused.
 // Returns {n: Number} or {error: text}.
 function parseCount(text) {
-  const s = text.trim();
+  const s = text.normalize('NFKC').trim();
   const bad = {error: T('请填写整数，如 48 或 1,200', 'write a whole number, e.g. 48 or 1,200')};
   const m = s.match(/^(-?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(万?)$/);
   if (!m) return bad;
@@ -75,7 +76,7 @@ function parseCount(text) {
 // A date as people write it: 2024-03-15, 2024/3/15, 2024.3.15, 2024年3月15日. Returns {iso} or {error}.
 const daysIn = (y, m) => new Date(Date.UTC(y, m, 0)).getUTCDate();
 function parseDate(text) {
-  const m = text.trim().match(/^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?$/);
+  const m = text.normalize('NFKC').trim().match(/^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?$/);
   const bad = {error: T('无法识别的日期（请写 2024-03-15 或 2024/3/15）', 'not a date (write 2024-03-15 or 2024/3/15)')};
   if (!m) return bad;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
@@ -84,7 +85,7 @@ function parseDate(text) {
 }
 // A month: 2024-03, 2024/3, 2024.3, 2024年3月, 202403. Returns {iso: 'YYYY-MM'} or {error}.
 function parseMonth(text) {
-  const m = text.trim().match(/^(\d{4})\s*(?:[-/.]|年)?\s*(\d{1,2})\s*月?$/);
+  const m = text.normalize('NFKC').trim().match(/^(\d{4})\s*(?:[-/.]|年)?\s*(\d{1,2})\s*月?$/);
   if (!m || (!/[-/.年]/.test(text) && m[2].length !== 2)) return {error: T('无法识别的月份（请写 2024-03 或 2024年3月）', 'not a month (write 2024-03 or 2024年3月)')};
   const mo = Number(m[2]);
   if (mo < 1 || mo > 12) return {error: T('月份应为 1 到 12', 'the month is 1 to 12')};
@@ -113,7 +114,7 @@ function understand(w) {
   if (r.error) { out.textContent = r.error; out.className = 'understood bad'; w.setAttribute('aria-invalid', 'true'); }
   else if (w.dataset.type === 'money') out.textContent = '= ' + fenYuan(r.fen);
   else if (r.iso) out.textContent = r.iso === w.value.trim() ? '' : '= ' + r.iso; /* only where it was not plain */
-  else out.textContent = /[,万]/.test(w.value) ? '= ' + group3(String(r.n)) : ''; /* only where it was not plain */
+  else out.textContent = /[,万]|[^\x00-\x7f]/.test(w.value) ? '= ' + group3(String(r.n)) : ''; /* only where it was not plain (grouped, 万, full-width) */
   return r;
 }
 
