@@ -510,14 +510,16 @@ static void test_date_parse_invalid_day(void **state)
     }
 }
 
-/* Ensure text that is not exactly YYYY-MM-DD is refused. */
+/* Ensure text that is not a date in one of the forms people write is refused; 20240229 and
+ * 2024.3.15 are read. */
 static void test_date_parse_bad_shape(void **state)
 {
     (void)state;
-    static const char *const bad[] = {"2025/01-01", "2025-01/01", "2025年1-1",  "20250101",
+    static const char *const bad[] = {"2025/01-01", "2025-01/01", "2025年1-1",  "2025011",
                                       "2025-01-01x", " 2025-01-01", "25-01-01",  "",
                                       "2025-0a-01",  "2025-01-01T00:00", "2025-001-01",
-                                      "2025/2/30", "2025年13月1日"};
+                                      "2025/2/30", "2025年13月1日", "20251301", "20250230",
+                                      "202501011", "2025.01-01", "45366"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         calc_date d = 12345;
         assert_int_equal(calc_date_parse(&d, bad[i], strlen(bad[i])), CALC_ESCHEMA);
@@ -527,6 +529,13 @@ static void test_date_parse_bad_shape(void **state)
     /* only len bytes count */
     assert_int_equal(calc_date_parse(&d, "2025-06-30 and more", 10), 0);
     assert_int_equal(d, day("2025-06-30"));
+    assert_int_equal(calc_date_parse(&d, "202506301", 8), 0);
+    assert_int_equal(d, day("2025-06-30"));
+    /* ISO 8601's basic form and dots, as exports and people write them */
+    assert_int_equal(calc_date_parse(&d, "20240229", 8), 0);
+    assert_int_equal(d, day("2024-02-29"));
+    assert_int_equal(calc_date_parse(&d, "2024.3.15", 9), 0);
+    assert_int_equal(d, day("2024-03-15"));
 }
 
 /* Ensure dates as people and spreadsheets write them are the same day: 2024-3-15, 2024/3/15,
@@ -543,13 +552,14 @@ static void test_date_parse_as_people_write(void **state)
     }
 }
 
-/* Ensure a month as people write it (2024-03, 2024-3, 2024/3, 2024年3月) is its first day and is
- * written YYYY-MM; a day, month 0 or 13, a short year, a missing 月 or trailing text is refused. */
+/* Ensure a month as people write it (2024-03, 2024-3, 2024/3, 2024年3月, 202403) is its first day
+ * and is written YYYY-MM; a day, month 0 or 13, a short year, a missing 月, trailing text or a
+ * dot (2024.10, which a spreadsheet makes 2024.1) is refused. */
 static void test_month_parse(void **state)
 {
     (void)state;
     static const char *const same[] = {"2024-03", "2024-3", "2024/3", "2024/03", "2024年3月",
-                                       "2024年03月"};
+                                       "2024年03月", "202403"};
     char buf[8];
     for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
         calc_date d = 0;
@@ -559,7 +569,8 @@ static void test_month_parse(void **state)
     }
     static const char *const bad[] = {"2024-13", "2024-00", "2024-03-01", "24-3",  "2024年3",
                                       "2024/3/",  "2024.03", "2024-3月",  "1899-12", "3000-01",
-                                      "2024",     "2024-",   "-2024-03",  "2024-003", ""};
+                                      "2024",     "2024-",   "-2024-03",  "2024-003", "",
+                                      "202413",   "20243",   "2024030"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         calc_date d = 0;
         if (calc_month_parse(&d, bad[i], strlen(bad[i])) != CALC_ESCHEMA)

@@ -256,11 +256,9 @@ static int amount_stage(E *e, int overall, pres *r)
             int q = eval_item_tv(e, c, it, pre, 0, false);
             if (q == TV_FALSE)
                 continue;
-            if (q == TV_UNKNOWN) {
-                pending = true;
+            if (q == TV_UNKNOWN) /* it may still add: what it needs is missing */
                 for (size_t k = 0; k < c->n; k++)
                     eval_collect(e, &c->sub[k], it->u.o, pre);
-            }
             if (q == TV_TRUE && e->c->ps->schema.history && p->key.kind == PK_ITEMS) {
                 /* --ledger: an item whose key was granted for the claim year is not again */
                 const char *k = polkey_item_key(e->c->a, p, it);
@@ -290,6 +288,10 @@ static int amount_stage(E *e, int overall, pres *r)
             lua_pop(L, 1);
             if (bad)
                 return ST_ERROR;
+            /* book 1 §1: an item whose qualification is unknown keeps a zero amount open
+             * only when it could still add, i.e. its own amount, known, is above 0 */
+            if (q == TV_UNKNOWN && a > 0)
+                pending = true;
             if (q == TV_TRUE) {
                 if (__builtin_add_overflow(items, a, &items)) {
                     r->error = arena_printf(e->c->a, "%s: sum of item amounts overflows",

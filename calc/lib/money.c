@@ -255,18 +255,37 @@ static bool date_num(const char *s, size_t len, size_t *i, int most, int *v)
     return n > 0 && !(*i < len && s[*i] >= '0' && s[*i] <= '9');
 }
 
-/* Dates as people write them: 2024-03-15, 2024-3-15, 2024/3/15, 2024年3月15日 — one kind of
- * separator, a four-digit year, a real day. */
+/* The date of year, month and day v, when it is a real one from 1900 to 2999. */
+static int date_of(calc_date *out, const int v[3])
+{
+    if (v[0] < 1900 || v[0] > 2999 || v[1] < 1 || v[1] > 12 || v[2] < 1 ||
+        (unsigned)v[2] > mdays(v[0], (unsigned)v[1]))
+        return CALC_ESCHEMA;
+    *out = days_from_civil(v[0], (unsigned)v[1], (unsigned)v[2]);
+    return 0;
+}
+
+/* Dates as people write them: 2024-03-15, 2024-3-15, 2024/3/15, 2024.3.15, 2024年3月15日 — one
+ * kind of separator, a four-digit year, a real day — or 20240315. */
 int calc_date_parse(calc_date *out, const char *s, size_t len)
 {
     static const char nian[] = "\xE5\xB9\xB4", yue[] = "\xE6\x9C\x88", ri[] = "\xE6\x97\xA5";
     size_t i = 0;
     int v[3];
+    bool digits = len == 8;
+    for (size_t k = 0; k < len && digits; k++)
+        digits = s[k] >= '0' && s[k] <= '9';
+    if (digits) { /* 20240315: ISO 8601's basic form */
+        v[0] = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+        v[1] = (s[4] - '0') * 10 + (s[5] - '0');
+        v[2] = (s[6] - '0') * 10 + (s[7] - '0');
+        return date_of(out, v);
+    }
     if (!date_num(s, len, &i, 4, &v[0]) || i != 4)
         return CALC_ESCHEMA;
     const char *sep1, *sep2;
-    if (i < len && (s[i] == '-' || s[i] == '/')) {
-        sep1 = sep2 = s[i] == '-' ? "-" : "/";
+    if (i < len && (s[i] == '-' || s[i] == '/' || s[i] == '.')) {
+        sep1 = sep2 = s[i] == '-' ? "-" : s[i] == '/' ? "/" : ".";
     } else {
         sep1 = nian;
         sep2 = yue;
@@ -286,11 +305,7 @@ int calc_date_parse(calc_date *out, const char *s, size_t len)
         i += 3;
     if (i != len)
         return CALC_ESCHEMA;
-    if (v[0] < 1900 || v[0] > 2999 || v[1] < 1 || v[1] > 12 || v[2] < 1 ||
-        (unsigned)v[2] > mdays(v[0], (unsigned)v[1]))
-        return CALC_ESCHEMA;
-    *out = days_from_civil(v[0], (unsigned)v[1], (unsigned)v[2]);
-    return 0;
+    return date_of(out, v);
 }
 
 int calc_month_parse(calc_date *out, const char *s, size_t len)
@@ -298,8 +313,20 @@ int calc_month_parse(calc_date *out, const char *s, size_t len)
     static const char nian[] = "\xE5\xB9\xB4", yue[] = "\xE6\x9C\x88";
     size_t i = 0;
     int y, m;
-    if (!date_num(s, len, &i, 4, &y) || i != 4)
-        return CALC_ESCHEMA;
+    if (!date_num(s, len, &i, 4, &y) || i != 4) {
+        bool digits = len == 6; /* 202403, as the page reads it too */
+        for (size_t k = 0; k < len && digits; k++)
+            digits = s[k] >= '0' && s[k] <= '9';
+        if (!digits)
+            return CALC_ESCHEMA;
+        y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+        m = (s[4] - '0') * 10 + (s[5] - '0');
+        if (y < 1900 || y > 2999 || m < 1 || m > 12)
+            return CALC_ESCHEMA;
+        *out = days_from_civil(y, (unsigned)m, 1);
+        return 0;
+    }
+    /* no dot: a spreadsheet reads 2024.10 as the number 2024.1, which would be January */
     bool cjk = !(i < len && (s[i] == '-' || s[i] == '/'));
     if (cjk) {
         if (len - i < 3 || memcmp(s + i, nian, 3) != 0)

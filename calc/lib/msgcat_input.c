@@ -59,6 +59,9 @@ const msg_pair msgcat_input[] = {
     {"expected a date from 1900-01-01 to 2999-12-31, got '%s'",
      "应为 1900-01-01 到 2999-12-31 之间的日期，实际为“%s”"},
     {"a date's year is from 1900 to 2999", "日期的年份应在 1900 到 2999 之间"},
+    {"%s reads like a spreadsheet's date number (%s): format the column as a date (yyyy-mm-dd) "
+     "before saving, or write %s",
+     "%s 像是电子表格的日期序号（%s）：请在保存前把该列设为日期格式（yyyy-mm-dd），或直接写 %s"},
     {"write a real date as YYYY-MM-DD, e.g. 2025-03-01",
      "请按 YYYY-MM-DD 填写真实存在的日期，例如 2025-03-01"},
     {"expected a date YYYY-MM-DD, got '%s'", "应为日期（YYYY-MM-DD），实际为“%s”"},

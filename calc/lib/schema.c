@@ -7,6 +7,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The date a spreadsheet's date number stands for (Excel's: 1 is 1900-01-01, counted from
+ * 1899-12-30 past its 1900-02-29), for five digits from 1900-03-01 to 2999-12-31; else -1. */
+static calc_date excel_serial(const char *s)
+{
+    size_t n = strspn(s, "0123456789");
+    if (n != 5 || s[n])
+        return -1;
+    long v = strtol(s, NULL, 10);
+    return v >= 61 ? (calc_date)(v - 25569) : -1; /* 25,569 days from 1899-12-30 to 1970-01-01 */
+}
+
 /* Whether s is written as a date whose year (four digits, then '-', '/' or 年) is outside the
  * years calc's dates hold, 1900 to 2999. */
 static bool year_outside(const char *s)
@@ -645,7 +656,14 @@ static bool convert(vctx *c, const snode *n, const value *v, pval *out)
         if (year_outside(v->str))
             bad(c, v, "a date's year is from 1900 to 2999",
                 "expected a date from 1900-01-01 to 2999-12-31, got '%s'", v->str);
-        else
+        else if (excel_serial(v->str) >= 0) { /* a spreadsheet's date saved as its number */
+            char d[16], h[200];
+            calc_date_format(d, excel_serial(v->str));
+            snprintf(h, sizeof h, "%s", d);
+            calc_error *x = bad(c, v, NULL, "expected a date YYYY-MM-DD, got '%s'", v->str);
+            calc_error_hint(x, "%s reads like a spreadsheet's date number (%s): format the column "
+                            "as a date (yyyy-mm-dd) before saving, or write %s", v->str, h, h);
+        } else
             bad(c, v, "write a real date as YYYY-MM-DD, e.g. 2025-03-01",
                 "expected a date YYYY-MM-DD, got '%s'", v->str);
         return false;

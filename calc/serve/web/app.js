@@ -73,20 +73,21 @@ function parseCount(text) {
   if (n > BigInt(Number.MAX_SAFE_INTEGER)) return {error: T('数值过大', 'too large')};
   return {n: Number(m[1] ? -n : n)};
 }
-// A date as people write it: 2024-03-15, 2024/3/15, 2024.3.15, 2024年3月15日. Returns {iso} or {error}.
+// A date as people write it: 2024-03-15, 2024/3/15, 2024.3.15, 2024年3月15日, 20240315. Returns {iso} or {error}.
 const daysIn = (y, m) => new Date(Date.UTC(y, m, 0)).getUTCDate();
 function parseDate(text) {
-  const m = text.normalize('NFKC').trim().match(/^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?$/);
+  const t = text.normalize('NFKC').trim();
+  const m = t.match(/^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?$/) || t.match(/^(\d{4})(\d{2})(\d{2})$/);
   const bad = {error: T('无法识别的日期（请写 2024-03-15 或 2024/3/15）', 'not a date (write 2024-03-15 or 2024/3/15)')};
   if (!m) return bad;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   if (mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo)) return {error: T('没有这一天', 'no such day')};
   return {iso: m[1] + '-' + String(mo).padStart(2, '0') + '-' + String(d).padStart(2, '0')};
 }
-// A month: 2024-03, 2024/3, 2024.3, 2024年3月, 202403. Returns {iso: 'YYYY-MM'} or {error}.
+// A month: 2024-03, 2024/3, 2024年3月, 202403 (the server's forms). Returns {iso: 'YYYY-MM'} or {error}.
 function parseMonth(text) {
-  const m = text.normalize('NFKC').trim().match(/^(\d{4})\s*(?:[-/.]|年)?\s*(\d{1,2})\s*月?$/);
-  if (!m || (!/[-/.年]/.test(text) && m[2].length !== 2)) return {error: T('无法识别的月份（请写 2024-03 或 2024年3月）', 'not a month (write 2024-03 or 2024年3月)')};
+  const m = text.normalize('NFKC').trim().match(/^(\d{4})\s*(?:[-/]|年)?\s*(\d{1,2})\s*月?$/);
+  if (!m || (!/[-/年]/.test(text.normalize('NFKC')) && m[2].length !== 2)) return {error: T('无法识别的月份（请写 2024-03 或 2024年3月）', 'not a month (write 2024-03 or 2024年3月)')};
   const mo = Number(m[2]);
   if (mo < 1 || mo > 12) return {error: T('月份应为 1 到 12', 'the month is 1 to 12')};
   return {iso: m[1] + '-' + String(mo).padStart(2, '0')};
