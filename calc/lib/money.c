@@ -455,6 +455,10 @@ int calc_add_months(calc_date dd, int64_t n, calc_date *out)
 
 int calc_lease_months_in_year(calc_date start, bool has_end, calc_date end, int year, int within)
 {
+    /* book 2 §6.31: a lease whose end is before its start has no months, even within one
+     * month (ending on the 5th of the month it starts on the 20th) */
+    if (has_end && end < start)
+        return 0;
     int64_t s = calc_month_index(start), e = has_end ? calc_month_index(end) : INT64_MAX;
     int n = 0;
     for (int64_t m = 12 * (int64_t)year; m < 12 * (int64_t)year + 12; m++) {
