@@ -42,9 +42,10 @@ usage "unknown option" "unknown option '--bogus'" eval "$EX" --bogus
 # Ensure --as-of rejects a date that does not exist (Feb 30).
 usage "--as-of 2025-02-30" "--as-of: expected a date YYYY-MM-DD, got '2025-02-30'" \
     eval "$EX" --as-of 2025-02-30
-# Ensure --as-of= rejects a date without dashes.
-usage "--as-of=20250630" "--as-of: expected a date YYYY-MM-DD, got '20250630'" \
-    eval "$EX" --as-of=20250630
+# Ensure --as-of= rejects a date of seven digits (20250630, ISO 8601's basic form as
+# `date +%Y%m%d` writes it, is a date).
+usage "--as-of=2025063" "--as-of: expected a date YYYY-MM-DD, got '2025063'" \
+    eval "$EX" --as-of=2025063
 # Ensure --as-of at the end of the line without a value is a usage error.
 usage "--as-of without a value" "option --as-of needs a value" eval "$EX" --as-of
 # Ensure --format accepts only table and json.
