@@ -218,6 +218,8 @@ try {
   await page.fill('[name="finance.rd_expense"]', '１５０，０００．５０');
   const undfw = await page.textContent('[name="finance.rd_expense"] + output');
   check('１５０，０００．５０ (full-width) is understood as ¥150,000.50', undfw === '= ¥150,000.50', 'got ' + undfw);
+  await page.locator('[name="finance.rd_expense"]').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: outdir + '/fullwidth.png', fullPage: false });
   await page.fill('[name="employees"]', '１２');
   check('a count typed full-width (１２) is understood as 12', (await page.textContent('[name="employees"] + output')) === '= 12');
   await page.fill('[name="employees"]', String(example.employees));
