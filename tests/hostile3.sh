@@ -21,6 +21,14 @@ TMO=${HOSTILE_TIMEOUT:-30}
 P=tests/data/batch/population.jsonl
 W=$tmp/w
 mkdir "$W"
+# same_results A B: batch A and B (each exit 0) give the same result lines
+same_results() {
+    run batch "$1" --as-of $ASOF -q -o "$1.jsonl"
+    want_rc 0
+    run batch "$2" --as-of $ASOF -q -o "$2.jsonl"
+    want_rc 0
+    want_same "results" "$1.jsonl" "$2.jsonl"
+}
 
 # ============================================================ an output over an input
 
@@ -141,10 +149,7 @@ end
 begin "CSV: spaces around a quoted cell's value are not its value"
 printf 'id,name,营业收入,研发投入,员工人数\nA,甲,"1,200,000.00 ", 1200," "\n' >"$W/spaces.csv"
 printf 'id,name,营业收入,研发投入\nA,甲,1200000.00,1200\n' >"$W/plain.csv"
-run batch "$W/spaces.csv" --as-of $ASOF -q -o "$W/spaces.jsonl"
-want_rc 0
-run batch "$W/plain.csv" --as-of $ASOF -q -o "$W/plain.jsonl"
-want_same "results" "$W/spaces.jsonl" "$W/plain.jsonl"
+same_results "$W/spaces.csv" "$W/plain.csv"
 end
 
 # ============================================================ inputs that cannot be read
@@ -304,13 +309,9 @@ v1='global_first,true,2025-03-01,上城区,2000000,300'
 v2='flagship,true,2025-04-01,上城区,100'
 printf 'id,name,district,%s,%s\nA,甲,上城区,%s,%s\n' "$h1" "$h2" "$v1" "$v2" >"$W/ordered.csv"
 printf 'id,name,district,%s,%s\nA,甲,上城区,%s,%s\n' "$h2" "$h1" "$v2" "$v1" >"$W/reversed.csv"
-run batch "$W/ordered.csv" --as-of $ASOF -q -o "$W/ordered.jsonl"
-want_rc 0
-want_eq "first store" "$(jq -c '.results[] | select(.policy == "sc25-first-store") | [.status, .amount, .missing]' "$W/ordered.jsonl" 2>&1)" \
+same_results "$W/reversed.csv" "$W/ordered.csv"
+want_eq "first store" "$(jq -c '.results[] | select(.policy == "sc25-first-store") | [.status, .amount, .missing]' "$W/ordered.csv.jsonl" 2>&1)" \
     '["eligible","1000000.00",["stores[1].area_m2"]]'
-run batch "$W/reversed.csv" --as-of $ASOF -q -o "$W/reversed.jsonl"
-want_rc 0
-want_same "results" "$W/reversed.jsonl" "$W/ordered.jsonl"
 printf 'id,name,门店2.门店类型,门店1.门店类型\nA,甲,xx,global_first\n' >"$W/badkind.csv"
 run batch "$W/badkind.csv" --as-of $ASOF -q
 want_rc 3
@@ -335,10 +336,7 @@ end
 begin "full-width digits: １，５００，０００．５０, １２ and ２０２４／３／１５ read as ASCII"
 printf 'id,name,研发投入,员工人数,成立日期\nA,甲,"１，５００，０００．５０",１２,２０２４／３／１５\n' >"$W/fw.csv"
 printf 'id,name,研发投入,员工人数,成立日期\nA,甲,"1,500,000.50",12,2024/3/15\n' >"$W/ascii.csv"
-run batch "$W/fw.csv" --as-of $ASOF -q -o "$W/fw.jsonl"
-want_rc 0
-run batch "$W/ascii.csv" --as-of $ASOF -q -o "$W/ascii.jsonl"
-want_same "results" "$W/fw.jsonl" "$W/ascii.jsonl"
+same_results "$W/fw.csv" "$W/ascii.csv"
 run eval cases/profiles/example.yaml --as-of $ASOF --set 'finance.rd_expense=１５０万' --format json
 want_rc 0
 want_eq "rd subsidy" "$(jq -c '.results[] | select(.policy == "sc25-rd-subsidy") | [.status, .amount]' "$tmp/out" 2>&1)" '["eligible","150000.00"]'
