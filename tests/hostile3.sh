@@ -6,9 +6,9 @@
 # that names no field, one good input beside a bad one), inputs that hold no records (0 bytes,
 # a CSV header alone), a replay of a directory without case files, records longer than the
 # limit, CSV list items whose columns come out of order, columns without a header, spaces
-# around a quoted cell's value, full-width digits, a line end in a value an error quotes,
-# standard input's temporary copy, messages in the reader's language, and README.md's
-# scale-out recipe run as written.
+# around a quoted cell's value, full-width digits, lone surrogate escapes in JSON, a line end
+# in a value an error quotes, standard input's temporary copy, messages in the reader's
+# language, and README.md's scale-out recipe run as written.
 # A run that cannot read its inputs must leave no results, summary or manifest that look
 # complete, and a file it would destroy is refused before anything is read.
 #
@@ -340,6 +340,19 @@ same_results "$W/fw.csv" "$W/ascii.csv"
 run eval cases/profiles/example.yaml --as-of $ASOF --set 'finance.rd_expense=１５０万' --format json
 want_rc 0
 want_eq "rd subsidy" "$(jq -c '.results[] | select(.policy == "sc25-rd-subsidy") | [.status, .amount]' "$tmp/out" 2>&1)" '["eligible","150000.00"]'
+end
+
+# Ensure a JSON escape of half a UTF-16 pair is refused at it, never changed silently: yajl
+# decodes \ud800 alone as '?' and \udc00 alone as bytes of no UTF-8 character (both went into
+# the results); a whole pair, and a '?' or \\ud800 written as text, are read as they are.
+begin "JSON: a lone surrogate escape is an error at it, a pair is its character"
+printf '{"id": "S1", "name": "\\ud800x"}\n{"id": "S2", "name": "x\\udc00"}\n{"id": "S3", "name": "\\ud83d\\ude00 ok? a\\\\ud800"}\n' >"$W/sur.jsonl"
+run_nosrc batch "$W/sur.jsonl" --as-of $ASOF -q
+want_rc 3
+want_line err "$W/sur.jsonl:1:23: error: a lone UTF-16 surrogate (\\uD800) in a value is no character"
+want_line err "$W/sur.jsonl:2:24: error: a lone UTF-16 surrogate (\\uDC00) in a value is no character"
+want_line err "$W/sur.jsonl:1:23: note: write the character itself in UTF-8, or both halves of its pair (\\ud83d\\ude00)"
+want_eq "records" "$(jq -r '.name // "error \(.record)"' "$tmp/out" 2>&1 | tr '\n' '|')" 'error 1|error 2|😀 ok? a\ud800|'
 end
 
 # ============================================================ a line end inside a cell

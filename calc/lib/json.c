@@ -167,6 +167,60 @@ static int nul_string(jctx *c, const char *s, bool key)
     return 0;
 }
 
+/* The value of four hex digits at t, or -1. */
+static long hex4(const char *t)
+{
+    long v = 0;
+    for (int k = 0; k < 4; k++) {
+        char h = t[k];
+        int d = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+        if (d < 0)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* What yajl makes of a surrogate escape without its partner: '?' for a high one (\ud800), the
+ * bytes ED B0..BF of no UTF-8 character for a low one (\udc00). Either in a decoded string
+ * means its source is checked (lone_surrogate). */
+static bool surrogate_sign(const unsigned char *s, size_t len)
+{
+    return memchr(s, '?', len) || memchr(s, 0xED, len);
+}
+
+/* A string whose decoded text shows a surrogate_sign is checked as written (from its opening
+ * quote): an escape of half a UTF-16 pair is an error at it, never a value silently changed
+ * ('?') or bytes that are no UTF-8. 1: none. */
+static int lone_surrogate(jctx *c, const char *s, bool key)
+{
+    size_t i = start_of(c, s, true) + 1;
+    const char *t = c->text;
+    while (i < c->len && t[i] != '"') {
+        if (t[i] != '\\') {
+            i++;
+            continue;
+        }
+        long u = i + 5 < c->len && t[i + 1] == 'u' ? hex4(t + i + 2) : -1;
+        if (u >= 0xD800 && u <= 0xDBFF && i + 11 < c->len && t[i + 6] == '\\' &&
+            t[i + 7] == 'u' && hex4(t + i + 8) >= 0xDC00 && hex4(t + i + 8) <= 0xDFFF) {
+            i += 12; /* a pair: one character */
+            continue;
+        }
+        if (u >= 0xD800 && u <= 0xDFFF) {
+            calc_loc l = byte_loc(c, i);
+            diag_at(c->d, CALC_ESYNTAX, &l, NULL, "write the character itself in UTF-8, or both "
+                    "halves of its pair (\\ud83d\\ude00)", "a lone UTF-16 surrogate (\\u%04lX) "
+                    "in a %s is no character", u, calc_msg_arg(key ? "key" : "value"));
+            c->err = CALC_ESYNTAX;
+            return 0;
+        }
+        i += 2;
+    }
+    return 1;
+}
+
 static int scalar(jctx *c, const char *s, size_t len, bool quoted)
 {
     value *v = node(c, V_SCALAR);
@@ -211,6 +265,8 @@ static int cb_string(void *ctx, const unsigned char *s, size_t len)
     }
     if (memchr(s, 0, len))
         return nul_string(ctx, (const char *)s, false);
+    if (surrogate_sign(s, len) && !lone_surrogate(ctx, (const char *)s, false))
+        return 0;
     return scalar(ctx, (const char *)s, len, true);
 }
 
@@ -226,6 +282,8 @@ static int cb_key(void *ctx, const unsigned char *s, size_t len)
     jframe *f = &c->stack[c->depth - 1];
     if (memchr(s, 0, len))
         return nul_string(c, (const char *)s, true);
+    if (surrogate_sign(s, len) && !lone_surrogate(c, (const char *)s, true))
+        return 0;
     value *k = node(c, V_SCALAR);
     k->loc = byte_loc(c, start_of(c, (const char *)s, true));
     k->str = arena_strndup(c->a, (const char *)s, len);
@@ -469,7 +527,8 @@ static int p_number(void *ctx, const char *s, size_t len) { return p_scalar(ctx,
 
 static int p_string(void *ctx, const unsigned char *s, size_t len)
 {
-    if (memchr(s, 0, len)) /* the long way says where */
+    /* the long way says where; and checks what may be a lone surrogate escape */
+    if (memchr(s, 0, len) || surrogate_sign(s, len))
         return 0;
     return p_scalar(ctx, (const char *)s, len, true);
 }

@@ -109,6 +109,10 @@ const msg_pair msgcat_input[] = {
     {"scalar of %zu bytes exceeds the limit of %zu bytes (--max-input)",
      "这个值有 %zu 字节，超过了 %zu 字节的上限（--max-input）"},
     {"nesting deeper than %d levels (--max-depth)", "嵌套超过 %d 层（--max-depth）"},
+    {"a lone UTF-16 surrogate (\\u%04lX) in a %s is no character",
+     "UTF-16 代理项（\\u%04lX）不成对，出现在%s中，不是一个字符"},
+    {"write the character itself in UTF-8, or both halves of its pair (\\ud83d\\ude00)",
+     "请直接写出该字符（UTF-8），或写出成对的两半（\\ud83d\\ude00）"},
     {"one value holds at most 1/16 of --max-input; if the value is right, raise --max-input "
      "(MiB)",
      "单个值最多为 --max-input 的 1/16；如该值无误，可调高 --max-input（单位 MiB）"},
