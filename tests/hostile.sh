@@ -435,7 +435,7 @@ want_rc 3
 # rd 10% x 1,000,000.00 = 100,000.00; 10% x 1,000,000.05 = 100,000.005 -> 100,000.01 (half up)
 want_records "$tmp/mixed.out" <<'EOF'
 ok HOST-M1 100000.00 0.00
-error 2 2 2:27: JSON syntax: lexical error: invalid bytes in UTF8 string. (each line must be one JSON object)
+error 2 2 2:27: JSON syntax: lexical error: invalid bytes in UTF8 string. (write one JSON object such as {"id": …, "name": …} (JSON Lines: one object per line))
 error 3 3 3:103: nesting deeper than 64 levels (--max-depth) (a profile is a few levels deep; if the file is right, raise --max-depth (8 to 256))
 error 4 4 4:27: scalar of 10485760 bytes exceeds the limit of 1048576 bytes (--max-input) (one value holds at most 1/16 of --max-input; if the value is right, raise --max-input (MiB))
 error 5 5 duplicate id 'HOST-M1' (first seen in record 1)

@@ -351,8 +351,10 @@ int calc_json_parse(arena *a, const char *file, unsigned line, const char *text,
         snprintf(m, sizeof m, "%s", msg ? (const char *)msg : "invalid JSON");
         size_t ml = strcspn(m, "\n");
         m[ml] = 0;
-        diag_at(d, CALC_ESYNTAX, &l, NULL, "each line must be one JSON object", "JSON syntax: %s",
-                msg_ext(m));
+        diag_at(d, CALC_ESYNTAX, &l, NULL,
+                "write one JSON object such as {\"id\": …, \"name\": …} (JSON Lines: one "
+                "object per line)",
+                "JSON syntax: %s", msg_ext(m));
         yajl_free_error(c.h, msg);
         c.err = CALC_ESYNTAX;
     }

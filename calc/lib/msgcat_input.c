@@ -133,7 +133,8 @@ const msg_pair msgcat_input[] = {
     {"a record is one line, one document or one row; if the file is right, raise --max-input "
      "(MiB)",
      "一条记录是一行、一个文档或一行表格；如文件无误，可调高 --max-input（单位 MiB）"},
-    {"each line must be one JSON object", "每行必须是一个 JSON 对象"},
+    {"write one JSON object such as {\"id\": …, \"name\": …} (JSON Lines: one object per line)",
+     "请写成一个 JSON 对象，如 {\"id\": …, \"name\": …}；JSON Lines 每行一个"},
     {"JSON syntax: %s", "JSON 语法错误：%s"},
     {"empty line: expected a JSON object", "空行：应为一个 JSON 对象"},
     /* libyaml's problems and their contexts (shown through msg_ext) */
