@@ -1119,7 +1119,7 @@ EOF
 run_nosrc batch "$G/keys.jsonl" --as-of $ASOF --no-pools -q -o "$tmp/kj.out"
 want_rc 3
 want_records "$tmp/kj.out" <<EOF
-error 1 1 1:$((29 + 100000 * 14 + 3)): duplicate key 'k050000'
+error 1 1 1:$((29 + 100000 * 14 + 3)): duplicate key 'k050000' (a field is given once: keep one of the two)
 ok HOST-Q2 0.00 0.00
 EOF
 # CSV: 100,000 list items as columns and one row that gives them all; then one column repeated

@@ -290,7 +290,8 @@ static int cb_key(void *ctx, const unsigned char *s, size_t len)
     k->len = len;
     k->quoted = true;
     if (keyset_find_add(&f->keys, f->v->keys, f->v->n, k)) {
-        diag_at(c->d, CALC_ESCHEMA, &k->loc, NULL, NULL, "duplicate key '%s'", k->str);
+        diag_at(c->d, CALC_ESCHEMA, &k->loc, NULL, "a field is given once: keep one of the two",
+                "duplicate key '%s'", k->str);
         c->err = CALC_ESCHEMA;
     }
     f->key = k;

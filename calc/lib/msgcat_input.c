@@ -99,6 +99,7 @@ const msg_pair msgcat_input[] = {
     {"remove it: text cannot contain a NUL character (\\0, \\u0000 or a zero byte)",
      "请删除它：文字中不能有 NUL 字符（\\0、\\u0000 或零字节）"},
     {"NUL character (U+0000) in a %s is not accepted", "%s中不能含有 NUL 字符（U+0000）"},
+    {"a field is given once: keep one of the two", "每个字段只能出现一次：请保留其中一个"},
     {"key", "键"},
     {"value", "值"},
     {"YAML syntax: %s", "YAML 语法错误：%s"},
