@@ -272,6 +272,27 @@ story() { # ENGINE-NAME LEDGER
 
 story sqlite "$tmp/ledger.db"
 
+# Ensure an exclusive group holds across rounds of one claim year: round 1 grants the group's
+# winner sc25-hq-office (10% of the 1,200,000 rent at 2 stars … 360,000.00); evaluated again,
+# it is ineligible ("granted before") and sc25-free-office stays superseded by it (it became
+# eligible, was listed as newly entitled and was granted in round 2: both members of 就高不重复).
+begin "an exclusive group across rounds: the member granted keeps the group, the other stays superseded"
+mkdir -p "$tmp/gr"
+echo '{"id": "GR1", "name": "组内企业", "district": "上城区", "founded": "2023-05-08", "applied": "2025-04-01", "tags": ["tech_enterprise"], "employees": 48, "finance": {"year": 2024, "local_contribution": 1800000}, "hq": {"star": 2, "office": {"mode": "rent", "district": "上城区", "annual_rent": 1200000}}, "office": {"requested_m2": 300}}' >"$tmp/gr/pop.jsonl"
+run ledger init --ledger "$tmp/gr/l.db"
+run batch "$tmp/gr/pop.jsonl" --as-of 2025-06-30 -q --no-pools
+want_eq "one evaluation" "$(jq -c '[.results[] | select(.group == "sc25-space") | [.policy, .status, .amount]]' "$tmp/out" 2>&1)" \
+    '[["sc25-free-office","superseded","0.00"],["sc25-hq-office","eligible","360000.00"]]'
+run batch "$tmp/gr/pop.jsonl" --ledger "$tmp/gr/l.db" --as-of 2025-06-30 -q -o "$tmp/gr/r1.jsonl" --grant gr-1
+want_rc 0
+run batch "$tmp/gr/pop.jsonl" --ledger "$tmp/gr/l.db" --as-of 2025-06-30 -q -o "$tmp/gr/r2.jsonl"
+want_eq "round 2" "$(jq -c '[.results[] | select(.group == "sc25-space") | [.policy, .status, .superseded_by]]' "$tmp/gr/r2.jsonl" 2>&1)" \
+    '[["sc25-free-office","superseded","sc25-hq-office"],["sc25-hq-office","ineligible",null]]'
+run new "$tmp/gr/pop.jsonl" --ledger "$tmp/gr/l.db" --as-of 2025-06-30 --format json
+want_rc 0
+want_eq "newly entitled in the group" "$(jq -c '[.entitled[] | select(.policy == "sc25-free-office" or .policy == "sc25-hq-office")]' "$tmp/out" 2>&1)" '[]'
+end
+
 begin "a first store without a brand: its key is null, and the round is refused naming it and why"
 mkdir -p "$tmp/nb"
 echo '{"id": "NB1", "name": "无品牌", "district": "上城区", "stores": [{"kind": "flagship", "brand_recognized": true, "district": "上城区", "opened": "2025-02-01", "area_m2": 150, "fitout_investment": "300000"}]}' >"$tmp/nb/pop.jsonl"

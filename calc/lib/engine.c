@@ -640,6 +640,8 @@ calc_result *calc_eval_with(calc_engine *e, const calc_profile *prof, calc_date 
     if (e->ps.schema.history) /* --ledger: a key granted before is not granted again */
         history_granted(&e->ps, prof, res);
     set_resolve_groups(e, res);
+    if (e->ps.schema.history)
+        history_refuse(res);
     set_apply_caps(e, res, prof);
     for (size_t i = 0; i < res->n; i++)
         if (res->r[i].status == ST_ERROR)

@@ -275,6 +275,8 @@ void history_granted(const polset *ps, const calc_profile *prof, calc_result *re
 {
     const calc_history *h = ps->schema.history;
     int year = calc_date_year(res->as_of) - 1;
+    for (size_t i = 0; i < res->n; i++)
+        res->r[i].granted_seq = 0;
     for (size_t i = 0; h && i < res->n; i++) {
         pres *r = &res->r[i];
         const policy *p = &ps->pol[r->policy];
@@ -288,6 +290,18 @@ void history_granted(const polset *ps, const calc_profile *prof, calc_result *re
             k++;
         if (k < r->nkeys)
             continue;
+        r->granted_seq = seq ? seq : 1;
+    }
+}
+
+void history_refuse(calc_result *res)
+{
+    int year = calc_date_year(res->as_of) - 1;
+    for (size_t i = 0; i < res->n; i++) {
+        pres *r = &res->r[i];
+        if (!r->granted_seq || r->status != ST_ELIGIBLE)
+            continue;
+        int64_t seq = r->granted_seq;
         r->status = ST_INELIGIBLE;
         r->amount = r->amount_before = r->amount_before_cap = 0;
         r->quantity = 0;

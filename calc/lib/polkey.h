@@ -27,9 +27,12 @@ void polkey_describe(sbuf *b, const policy *p, int lang);
  * *seq (history.c). */
 bool history_has(const calc_history *h, const char *enterprise, const char *pol, int year,
                  const char *key, int64_t *seq);
-/* With a ledger: an eligible result whose every key was granted for the claim year becomes
- * ineligible, naming the grant's row (before groups and caps; history.c). */
+/* With a ledger: an eligible result whose every key was granted for the claim year is marked
+ * (granted_seq), before groups, which it keeps (the choice of an exclusive group was made when it
+ * was granted: the others stay superseded by it); history_refuse then makes it ineligible,
+ * naming the grant's row, before caps (history.c). */
 void history_granted(const polset *ps, const calc_profile *prof, calc_result *res);
+void history_refuse(calc_result *res);
 /* The history a recorded case used, from its profile's awards[] (the snapshot calc record
  * keeps: the grants as they were), read at head and seq; NULL out of memory (history.c). */
 calc_history *history_of_profile(const polset *ps, const calc_profile *p, const char *head,

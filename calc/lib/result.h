@@ -147,6 +147,8 @@ typedef struct pres {
     bool capped;
     bool pooled; /* a budget pool changed the grant */
     calc_money amount_before_pool;
+    int64_t granted_seq; /* --ledger: the ledger row that granted all its keys for the claim
+                          * year (0: none); it keeps its exclusive groups, then is ineligible */
     int64_t quantity_before_pool;
     int64_t quantity;
     int64_t quantity_claimed;

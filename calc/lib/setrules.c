@@ -21,7 +21,13 @@ void set_resolve_groups(calc_engine *e, calc_result *res)
         if (ps->pol[i].groups && res->r[i].status == ST_ELIGIBLE) {
             size_t k = n++;
             calc_money a = res->r[i].amount;
-            while (k > 0 && res->r[cand[k - 1]].amount < a) { /* stable: ties keep id order */
+            /* a member granted for the claim year (--ledger) comes first: the group's choice was
+             * made when it was granted */
+            bool g = res->r[i].granted_seq != 0;
+            /* stable: ties keep id order */
+            while (k > 0 && (g ? !res->r[cand[k - 1]].granted_seq
+                               : !res->r[cand[k - 1]].granted_seq &&
+                                     res->r[cand[k - 1]].amount < a)) {
                 cand[k] = cand[k - 1];
                 k--;
             }
