@@ -8,7 +8,8 @@
 # limit, CSV list items whose columns come out of order, columns without a header, spaces
 # around a quoted cell's value, full-width digits, lone surrogate escapes in JSON, a line end
 # in a value an error quotes, standard input's temporary copy, messages in the reader's
-# language, and README.md's scale-out recipe run as written.
+# language, a grant round past the largest amount, and README.md's scale-out recipe run as
+# written.
 # A run that cannot read its inputs must leave no results, summary or manifest that look
 # complete, and a file it would destroy is refused before anything is read.
 #
@@ -427,6 +428,19 @@ if [ -w /dev/full ]; then
     runx sh -c "LANGUAGE=zh_CN.UTF-8 ${CALC_WRAP:-} '$CALC' batch '$P' --as-of $ASOF -q --format xlsx -o /dev/full"
     want_err1 "calc: 错误：无法写入 /dev/full：磁盘空间已满"
 fi
+end
+
+# Ensure a grant round whose total does not fit in an amount is refused (two grants of the
+# largest amount were recorded and the ledger's totals wrapped to 1,000,000.02 yuan).
+begin "ledger: a round whose total does not fit in an amount is refused, never wrapped"
+gl() { printf '{"profile": "%s", "as_of": "2025-06-30", "results": [{"policy": "sc25-rd-subsidy", "status": "eligible", "kind": "cash", "amount": "%s", "quantity": null, "claim_year": 2024, "keys": [{"key": "2024", "amount": "%s", "quantity": null}]}], "fingerprint": {"policy_set": "sha256:aa", "profile": "sha256:bb"}, "ledger": {"head": "", "seq": 0}}\n' "$1" "$2" "$2"; }
+{ gl E1 92233720368547758.07; gl E2 92233720368547758.07; gl E3 1000000.04; } >"$W/big.jsonl"
+run ledger init --ledger "$W/big.db"
+run_nosrc grant "$W/big.jsonl" --ledger "$W/big.db" --round R --at 2025-07-01T00:00:00Z
+want_rc 1
+want_match err "^$W/big.jsonl:2:[0-9]+: error: record E2: the round's total does not fit in an amount \\(the largest is 92233720368547758.07 yuan\\)$"
+run ledger --ledger "$W/big.db" --format json
+want_eq "grants" "$(jq -c .totals.grants "$tmp/out" 2>&1)" 0
 end
 
 # ============================================================ README.md's recipe

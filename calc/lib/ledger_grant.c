@@ -155,8 +155,12 @@ static int add_result(calc_round *r, const calc_round_result *res, const pend_li
             p->before = share;
             before_left -= share;
         }
-        r->cash += k->amount;
-        r->quantity += p->quantity;
+        if (__builtin_add_overflow(r->cash, k->amount, &r->cash) ||
+            __builtin_add_overflow(r->quantity, p->quantity, &r->quantity)) {
+            LINE_PROBLEM(r, d, loc, "record %s: the round's total does not fit in an amount (the "
+                         "largest is 92233720368547758.07 yuan)", pl->enterprise);
+            return 0;
+        }
     }
     if (sum != res->amount || (res->in_kind && qsum != res->quantity)) {
         char a[32], b[32];

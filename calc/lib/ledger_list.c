@@ -33,7 +33,15 @@ typedef struct totals {
     calc_money granted, revoked_amount, paid_amount;
     int64_t qty, revoked_qty;
     bool in_kind;
+    bool overflow; /* a sum does not fit in 64 bits: the totals are refused, never wrapped */
 } totals;
+
+/* *t += v, or overflow set. */
+static void add(int64_t *t, int64_t v, bool *overflow)
+{
+    if (__builtin_add_overflow(*t, v, t))
+        *overflow = true;
+}
 
 typedef struct lister {
     const calc_ledger_query *q;
@@ -154,16 +162,16 @@ static int grant_row(void *ctx, int ncol, const char *const *v)
     calc_money a = num(v[C_AMOUNT]);
     int64_t q = v[C_QTY] ? num(v[C_QTY]) : 0;
     s->in_kind |= v[C_QTY] != NULL;
-    s->granted += a;
-    s->qty += q;
+    add(&s->granted, a, &s->overflow);
+    add(&s->qty, q, &s->overflow);
     if (v[C_RSEQ]) {
         s->revoked++;
-        s->revoked_amount += a;
-        s->revoked_qty += q;
+        add(&s->revoked_amount, a, &s->overflow);
+        add(&s->revoked_qty, q, &s->overflow);
     }
     if (v[C_PAID]) {
         s->paid++;
-        s->paid_amount += num(v[C_PAID]);
+        add(&s->paid_amount, num(v[C_PAID]), &s->overflow);
     }
     int lang = ls->q->lang;
     if (ls->q->format == 1)
@@ -252,6 +260,12 @@ int calc_ledger_list(calc_ledger *l, const calc_ledger_query *q, FILE *out, calc
     l->ops->rollback(l);
     if (!rc && ls.rc)
         rc = ldb_error(l, err, CALC_EIO, "a grant row is not what calc wrote");
+    if (!rc && ls.s.overflow) {
+        rc = calc_error_set(err, CALC_EPOLICY, NULL, 0, 0, "the grants' totals do not fit in an "
+                            "amount (the largest is 92233720368547758.07 yuan)");
+        calc_error_hint(err, "narrow the list with --enterprise, --policy, --year, --round or "
+                             "--pool");
+    }
     if (!rc) {
         if (q->format == 1) {
             totals_json(&ls.b, &ls.s);

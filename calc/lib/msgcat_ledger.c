@@ -5,6 +5,13 @@
 
 const msg_pair msgcat_ledger[] = {
     /* opening (ledger_open.c, ledger_sqlite.c, ledger_pg.c) */
+    {"the grants' totals do not fit in an amount (the largest is 92233720368547758.07 yuan)",
+     "发放合计超出金额可表示的范围（最大为 92233720368547758.07 元）"},
+    {"narrow the list with --enterprise, --policy, --year, --round or --pool",
+     "请用 --enterprise、--policy、--year、--round 或 --pool 缩小范围"},
+    {"record %s: the round's total does not fit in an amount (the largest is "
+     "92233720368547758.07 yuan)",
+     "记录 %s：本轮合计超出金额可表示的范围（最大为 92233720368547758.07 元）"},
     {"ledger %s (%s): %s", "账本 %s（%s）：%s"},
     {"no ledger given", "未指定账本"},
     {"give --ledger FILE or --ledger postgresql://…, or set CALC_LEDGER",
