@@ -8,8 +8,8 @@
 # limit, CSV list items whose columns come out of order, columns without a header, spaces
 # around a quoted cell's value, full-width digits, lone surrogate escapes in JSON, a line end
 # in a value an error quotes, standard input's temporary copy, messages in the reader's
-# language, a grant round past the largest amount, and README.md's scale-out recipe run as
-# written.
+# language, a grant round past the largest amount, payments said before they are recorded,
+# and README.md's scale-out recipe run as written.
 # A run that cannot read its inputs must leave no results, summary or manifest that look
 # complete, and a file it would destroy is refused before anything is read.
 #
@@ -441,6 +441,28 @@ want_rc 1
 want_match err "^$W/big.jsonl:2:[0-9]+: error: record E2: the round's total does not fit in an amount \\(the largest is 92233720368547758.07 yuan\\)$"
 run ledger --ledger "$W/big.db" --format json
 want_eq "grants" "$(jq -c .totals.grants "$tmp/out" 2>&1)" 0
+end
+
+# Ensure `calc pay` says a payment only when it is recorded: a grant given twice is refused
+# (it printed "seq N: payment of grant 1", then failed and rolled back), and with a grant that
+# does not exist after a good one nothing is printed as paid and nothing is paid.
+begin "ledger: pay confirms only what it recorded; a grant given twice is refused"
+gl P1 1000.00 >"$W/pay.jsonl"
+run ledger init --ledger "$W/pay.db"
+run grant "$W/pay.jsonl" --ledger "$W/pay.db" --round R --at 2025-07-01T00:00:00Z
+want_rc 0
+run pay 1 1 --ledger "$W/pay.db" --at 2025-07-02T00:00:00Z
+want_rc 2
+want_line err "calc: error: grant 1 is given twice: a grant is paid once"
+want_out_empty
+run pay 1 99999 --ledger "$W/pay.db" --at 2025-07-02T00:00:00Z
+want_rc 1
+want_out_empty
+run ledger --ledger "$W/pay.db" --format json
+want_eq "paid" "$(jq -c '[.grants[] | .paid]' "$tmp/out" 2>&1)" '[null]'
+run pay 1 --ledger "$W/pay.db" --at 2025-07-02T00:00:00Z
+want_rc 0
+want_match out "^seq 2: payment of grant 1 \\(P1, sc25-rd-subsidy, 2024, '2024'\\): 1000.00 yuan$"
 end
 
 # ============================================================ README.md's recipe

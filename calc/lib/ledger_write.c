@@ -195,6 +195,13 @@ int calc_ledger_pay(calc_ledger *l, const char *const *grants, int n,
                        "got '%s'", calc_msg_arg(why ? why : "more than zero"), o->amount);
         return CALC_EUSAGE;
     }
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < i; j++)
+            if (strcmp(grants[i], grants[j]) == 0) { /* a grant is paid once */
+                calc_error_set(calc_diags_add(d), CALC_EUSAGE, NULL, 0, 0,
+                               "grant %s is given twice: a grant is paid once", grants[i]);
+                return CALC_EUSAGE;
+            }
     int rc = l->ops->begin_write(l, &err);
     if (rc)
         return done(l, rc, 0, d, &err);
@@ -203,6 +210,11 @@ int calc_ledger_pay(calc_ledger *l, const char *const *grants, int n,
     rc = ledger_head_now(l, head, &seq, &err);
     int bad = 0;
     arena a = {0};
+    /* what was recorded is said once the transaction commits: a later grant that cannot be
+     * paid rolls the earlier ones back, and their lines with them */
+    char *said = NULL;
+    size_t said_n = 0;
+    FILE *tell = open_memstream(&said, &said_n);
     for (int i = 0; !rc && i < n; i++) {
         grant_ref g = {.a = &a};
         int f = find_grant(l, grants[i], &g, d, &err);
@@ -236,13 +248,21 @@ int calc_ledger_pay(calc_ledger *l, const char *const *grants, int n,
             char am[24];
             rc = add_row(l, &g, "payment", ldb_itoa(am, amount), NULL, o, head, &seq, &err);
             if (!rc)
-                report(out, lang, "seq %lld: payment of grant %s (%s, %s, %s, '%s'): %s yuan",
+                report(tell ? tell : out, lang,
+                       "seq %lld: payment of grant %s (%s, %s, %s, '%s'): %s yuan",
                        (long long)seq, g.seq, g.ent, g.pol, g.year, g.key,
                        calc_money_format(a1, amount));
         }
     }
     arena_free(&a);
-    return done(l, rc, bad, d, &err);
+    rc = done(l, rc, bad, d, &err);
+    if (tell) {
+        fclose(tell);
+        if (!rc)
+            fwrite(said, 1, said_n, out);
+        free(said);
+    }
+    return rc;
 }
 
 static int revoke(calc_ledger *l, const char *grant, const calc_ledger_write_opts *o,

@@ -5,6 +5,7 @@
 
 const msg_pair msgcat_ledger[] = {
     /* opening (ledger_open.c, ledger_sqlite.c, ledger_pg.c) */
+    {"grant %s is given twice: a grant is paid once", "发放 %s 给了两次：一项发放只能支付一次"},
     {"the grants' totals do not fit in an amount (the largest is 92233720368547758.07 yuan)",
      "发放合计超出金额可表示的范围（最大为 92233720368547758.07 元）"},
     {"narrow the list with --enterprise, --policy, --year, --round or --pool",
