@@ -8,8 +8,8 @@
 # limit, CSV list items whose columns come out of order, columns without a header, spaces
 # around a quoted cell's value, full-width digits, lone surrogate escapes in JSON, a line end
 # in a value an error quotes, standard input's temporary copy, messages in the reader's
-# language, a grant round past the largest amount, payments said before they are recorded,
-# and README.md's scale-out recipe run as written.
+# language, a grant round past the largest amount, payments said before they are recorded, a
+# noted head as verify prints it, and README.md's scale-out recipe run as written.
 # A run that cannot read its inputs must leave no results, summary or manifest that look
 # complete, and a file it would destroy is refused before anything is read.
 #
@@ -463,6 +463,17 @@ want_eq "paid" "$(jq -c '[.grants[] | .paid]' "$tmp/out" 2>&1)" '[null]'
 run pay 1 --ledger "$W/pay.db" --at 2025-07-02T00:00:00Z
 want_rc 0
 want_match out "^seq 2: payment of grant 1 \\(P1, sc25-rd-subsidy, 2024, '2024'\\): 1000.00 yuan$"
+# a head as verify prints it is the ledger's own; a typo is a usage error, not a tamper alarm
+run ledger verify --ledger "$W/pay.db" --lang en
+h=$(sed -n 's/^rows: [0-9]*, head \([0-9a-f]*\)$/\1/p' "$tmp/out")
+run ledger verify --ledger "$W/pay.db" --head "$h" --lang en
+want_rc 0
+want_match out "^VERIFIED"
+run ledger verify --ledger "$W/pay.db" --head "$(echo "$h" | tr a-f A-F)"
+want_rc 0
+run ledger verify --ledger "$W/pay.db" --head xyz
+want_rc 2
+want_line err "calc: error: --head: expected the ledger head's hash, 64 hex digits or the first 12 as calc ledger verify prints them, got 'xyz'"
 end
 
 # ============================================================ README.md's recipe

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define MAX_SHOWN 20 /* problems printed before "… and N more" */
 
@@ -248,6 +249,15 @@ int calc_ledger_verify(calc_ledger *l, const char *pubkey, const char *head, FIL
 {
     verifier x = {.l = l, .out = out, .lang = lang};
     calc_error err = {0};
+    /* a head as verify prints it (12 hex digits) or whole (64), in either case */
+    size_t hn = head ? strlen(head) : 0;
+    if (head && ((hn != 64 && hn != 12) || strspn(head, "0123456789abcdefABCDEF") != hn)) {
+        calc_error *e = calc_diags_add(d);
+        calc_error_set(e, CALC_EUSAGE, NULL, 0, 0, "--head: expected the ledger head's hash, 64 "
+                       "hex digits or the first 12 as calc ledger verify prints them, got '%s'",
+                       head);
+        return CALC_EUSAGE;
+    }
     int rc = l->ops->begin_read(l, &err);
     if (!rc)
         rc = ldb_query(l, all_rows, 0, NULL, check_row, &x, &err);
@@ -265,7 +275,7 @@ int calc_ledger_verify(calc_ledger *l, const char *pubkey, const char *head, FIL
     int64_t noted = 0;
     if (!rc && !x.rc && head) {
         for (size_t i = 0; i < x.n && !noted; i++)
-            if (strcmp(x.v[i].hash, head) == 0)
+            if (strncasecmp(x.v[i].hash, head, hn) == 0 && strlen(x.v[i].hash) >= hn)
                 noted = (int64_t)i + 1;
         if (!noted)
             PROBLEM(&x, "the head %s is not in the ledger: rows were removed or changed since it "

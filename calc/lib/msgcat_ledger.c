@@ -5,6 +5,9 @@
 
 const msg_pair msgcat_ledger[] = {
     /* opening (ledger_open.c, ledger_sqlite.c, ledger_pg.c) */
+    {"--head: expected the ledger head's hash, 64 hex digits or the first 12 as calc ledger verify "
+     "prints them, got '%s'",
+     "--head：应为台账头部哈希（64 位十六进制，或 calc ledger verify 显示的前 12 位），实际为“%s”"},
     {"grant %s is given twice: a grant is paid once", "发放 %s 给了两次：一项发放只能支付一次"},
     {"the grants' totals do not fit in an amount (the largest is 92233720368547758.07 yuan)",
      "发放合计超出金额可表示的范围（最大为 92233720368547758.07 元）"},
