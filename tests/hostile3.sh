@@ -9,7 +9,8 @@
 # around a quoted cell's value, full-width digits, lone surrogate escapes in JSON, a line end
 # in a value an error quotes, standard input's temporary copy, messages in the reader's
 # language, a grant round past the largest amount, payments said before they are recorded, a
-# noted head as verify prints it, and README.md's scale-out recipe run as written.
+# noted head as verify prints it, a store's key with invisible spaces, and README.md's
+# scale-out recipe run as written.
 # A run that cannot read its inputs must leave no results, summary or manifest that look
 # complete, and a file it would destroy is refused before anything is read.
 #
@@ -474,6 +475,22 @@ want_rc 0
 run ledger verify --ledger "$W/pay.db" --head xyz
 want_rc 2
 want_line err "calc: error: --head: expected the ledger head's hash, 64 hex digits or the first 12 as calc ledger verify prints them, got 'xyz'"
+end
+
+# Ensure a store granted once is the same store when re-submitted with a space after its brand,
+# a no-break space or a zero-width one (it was newly entitled and granted again, 175,000 twice).
+begin "ledger: a store re-submitted with invisible spaces in its brand is the store granted"
+st() { printf '{"id": "ST1", "name": "门店企业", "district": "上城区", "stores": [{"kind": "hangzhou_first", "brand": "%s", "brand_recognized": true, "opened": "2025-03-18", "district": "上城区", "area_m2": 160, "fitout_investment": 350000}]}\n' "$1"; }
+st '示例咖啡' >"$W/st1.jsonl"
+run ledger init --ledger "$W/st.db"
+run batch "$W/st1.jsonl" --ledger "$W/st.db" --as-of 2025-06-30 -q -o "$W/st1.out.jsonl" --grant st-1
+want_rc 0
+for b in '示例咖啡 ' ' 示例咖啡' "$(printf '示例\342\200\213咖啡')" "$(printf '示例咖啡\302\240')"; do
+    st "$b" >"$W/st2.jsonl"
+    run new "$W/st2.jsonl" --ledger "$W/st.db" --as-of 2025-06-30 --format json
+    want_rc 0
+    want_eq "newly entitled ('$b')" "$(jq -c '[.entitled[] | select(.policy == "sc25-first-store")]' "$tmp/out" 2>&1)" '[]'
+done
 end
 
 # ============================================================ README.md's recipe

@@ -253,6 +253,86 @@ int history_apply(const calc_schema *s, calc_profile *p, calc_diags *d)
     return 0;
 }
 
+/* Bytes of s at i that a person cannot see in a key: a zero-width character (U+200B..U+200D,
+ * U+FEFF); 0 when there is none. */
+static size_t unseen(const char *s, size_t i)
+{
+    const unsigned char *u = (const unsigned char *)s + i;
+    if (u[0] == 0xE2 && u[1] == 0x80 && u[2] >= 0x8B && u[2] <= 0x8D)
+        return 3;
+    if (u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)
+        return 3;
+    return 0;
+}
+
+/* Bytes of a space at s + i: ASCII space or tab, U+00A0, U+3000; 0 when none. */
+static size_t space_at(const char *s, size_t i)
+{
+    const unsigned char *u = (const unsigned char *)s + i;
+    if (u[0] == ' ' || u[0] == '\t')
+        return 1;
+    if (u[0] == 0xC2 && u[1] == 0xA0)
+        return 2;
+    if (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80)
+        return 3;
+    return 0;
+}
+
+/* s without what cannot be seen (zero-width characters anywhere, spaces at the ends of each
+ * '@'-part) into buf; a store re-submitted as "示例咖啡 " or with a no-break space is the store
+ * granted before. */
+static const char *key_seen(const char *s, char *buf, size_t cap)
+{
+    size_t n = 0, len = strlen(s);
+    if (len >= cap)
+        return s;
+    for (size_t i = 0; i < len;) {
+        size_t k = unseen(s, i);
+        if (k) {
+            i += k;
+            continue;
+        }
+        buf[n++] = s[i++];
+    }
+    buf[n] = 0;
+    /* spaces around each part */
+    size_t w = 0;
+    for (size_t i = 0; i <= n;) {
+        size_t e = i;
+        while (e < n && buf[e] != '@')
+            e++;
+        size_t b = i, k;
+        while (b < e && (k = space_at(buf, b)) && b + k <= e)
+            b += k;
+        size_t t = e;
+        for (bool more = true; more && t > b;) {
+            more = false;
+            if (t - b >= 1 && (buf[t - 1] == ' ' || buf[t - 1] == '\t'))
+                t--, more = true;
+            else if (t - b >= 2 && (unsigned char)buf[t - 2] == 0xC2 &&
+                     (unsigned char)buf[t - 1] == 0xA0)
+                t -= 2, more = true;
+            else if (t - b >= 3 && memcmp(buf + t - 3, "\xE3\x80\x80", 3) == 0)
+                t -= 3, more = true;
+        }
+        memmove(buf + w, buf + b, t - b);
+        w += t - b;
+        if (e < n)
+            buf[w++] = '@';
+        i = e + 1;
+    }
+    buf[w] = 0;
+    return buf;
+}
+
+static int key_cmp(const char *a, const char *b)
+{
+    if (!a || !b)
+        return cmp_str(a, b);
+    char x[512], y[512];
+    return strcmp(key_seen(a, x, sizeof x), key_seen(b, y, sizeof y));
+}
+
 bool history_has(const calc_history *h, const char *enterprise, const char *pol, int year,
                  const char *key, int64_t *seq)
 {
@@ -260,7 +340,7 @@ bool history_has(const calc_history *h, const char *enterprise, const char *pol,
     const calc_award *v = calc_history_of(h, enterprise, &n);
     for (size_t i = 0; i < n; i++)
         if (v[i].year == year && cmp_str(v[i].policy, pol) == 0 &&
-            cmp_str(v[i].key, key) == 0) {
+            key_cmp(v[i].key, key) == 0) {
             if (seq)
                 *seq = v[i].seq;
             return true;
