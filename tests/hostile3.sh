@@ -132,8 +132,14 @@ want_rc 0
 want_eq "a workbook (zip)" "$(head -c 2 "$W/by-name.XLSX")" "PK"
 run batch "$P" --as-of $ASOF -q --format xlsx -o "$W/wrong.csv"
 want_rc 2
-want_line err "calc: --format xlsx, but -o $W/wrong.csv names a csv file: name it for its format, or give --format csv"
+want_line err "calc: --format xlsx, but -o $W/wrong.csv is named for csv: name it for its format, or give --format csv"
 [ -e "$W/wrong.csv" ] && problem "wrong.csv was written"
+run report cases/gs17.yaml --format md -o "$W/report.html"
+want_rc 2
+[ -e "$W/report.html" ] && problem "report.html was written"
+run report cases/gs17.yaml -o "$W/report.md"
+want_rc 0
+want_eq "report: Markdown by its name" "$(head -c 2 "$W/report.md")" "# "
 run whatif "$P" --param sc25-rd-subsidy.rate=15% --as-of $ASOF -o "$W/whatif.xlsx"
 want_rc 0
 want_eq "whatif: a workbook (zip)" "$(head -c 2 "$W/whatif.xlsx")" "PK"
@@ -142,7 +148,7 @@ want_rc 0
 want_eq "near: CSV header" "$(head -c 20 "$W/near.csv")" "profile,name,policy,"
 run near "$P" --as-of $ASOF -o "$W/near2.csv" --format json
 want_rc 2
-want_line err "calc: --format json, but -o $W/near2.csv names a csv file: name it for its format, or give --format csv"
+want_line err "calc: --format json, but -o $W/near2.csv is named for csv: name it for its format, or give --format csv"
 end
 
 # Ensure a quoted CSV cell's surrounding spaces are dropped as an unquoted one's are: Excel

@@ -160,11 +160,14 @@ int cli_report(cli_opts *o)
 {
     if (o->args.n < 1)
         return cli_usage_error("report needs case files");
+    /* -o's name chooses (report.md Markdown, any other name HTML), and a contradicting
+     * --format is refused (cli_output_format) */
+    static const cli_ext ext[] = {{".md", 0}, {".markdown", 0}, {".html", 1}, {".htm", 1}};
+    static const char *const names[] = {"md", "html"};
+    if (cli_output_format(o, ext, sizeof ext / sizeof ext[0], names, 1))
+        return CALC_EXIT_USAGE;
+    int html = o->format;
     const char *outp = o->out && strcmp(o->out, "-") ? o->out : NULL;
-    size_t l = outp ? strlen(outp) : 0;
-    int html = !(l > 3 && strcmp(outp + l - 3, ".md") == 0);
-    if (o->format >= 0)
-        html = o->format;
     int status = 0;
     calc_engine *e = cli_engine(o, &status);
     if (!e)

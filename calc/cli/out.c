@@ -135,8 +135,8 @@ int cli_output_format(cli_opts *o, const cli_ext *exts, size_t nexts, const char
         return 0;
     }
     if (by_name >= 0 && by_name != o->format)
-        return cli_usage_error("--format %s, but -o %s names a %s file: name it for its format, "
-                               "or give --format %s", names[o->format], o->out, names[by_name],
-                               names[by_name]);
+        return cli_usage_error("--format %s, but -o %s is named for %s: name it for its "
+                               "format, or give --format %s", names[o->format], o->out,
+                               names[by_name], names[by_name]);
     return 0;
 }

@@ -7,8 +7,8 @@ const msg_pair msgcat_run[] = {
     /* the command line */
     {"Try 'calc --help'.", "运行 calc --help 查看用法。"},
     {"missing command", "缺少命令"},
-    {"--format %s, but -o %s names a %s file: name it for its format, or give --format %s",
-     "--format %s，但 -o %s 是 %s 文件的名字：请按格式命名文件，或改用 --format %s"},
+    {"--format %s, but -o %s is named for %s: name it for its format, or give --format %s",
+     "--format %s，但 -o %s 是按 %s 格式命名的：请按格式命名文件，或改用 --format %s"},
     {"%s: expected a whole number of MiB from %lld to %lld, got '%s'",
      "%s：应为 %lld 到 %lld 之间的整数（单位 MiB），实际为“%s”"},
     {"%s: expected a whole number of at least %lld, got '%s'", "%s：应为不小于 %lld 的整数，实际为“%s”"},
