@@ -193,9 +193,14 @@ t_whatif() {
         "scenario": {"name": "15%", "params": {"sc25-rd-subsidy.rate": "15%"}}}' "$U/api/v1/whatif?as_of=2025-06-30")" = 200 ] &&
         jq -e '(.scenarios[0].changes[0].policy == "sc25-rd-subsidy") and (.scenarios[0].changes[0].baseline.amount == "200000.00")
                and (.scenarios[0].changes[0].scenario.amount == "300000.00") and (.scenarios[0].changes[0].delta == "100000.00")' "$tmp/body" &&
-        [ "$(code -X POST -d '{"profile": {"id": "A", "name": "B"}, "scenario": {"params": {"sc25-rd-subsidy.rate": "15"}}}' "$U/api/v1/whatif")" = 422 ]
+        [ "$(code -X POST -d '{"profile": {"id": "A", "name": "B"}, "scenario": {"params": {"sc25-rd-subsidy.rate": "15"}}}' "$U/api/v1/whatif")" = 422 ] &&
+        # a misspelt member is refused, naming it (it was ignored: the scenario was the baseline)
+        [ "$(code -X POST -d '{"profile": {"id": "A", "name": "B"}, "sett": {}}' "$U/api/v1/whatif?lang=en")" = 422 ] &&
+        grep -q "unknown member 'sett' of the body" "$tmp/body" &&
+        [ "$(code -X POST -d '{"profile": {"id": "A", "name": "B"}, "scenario": {"parms": {}}}' "$U/api/v1/whatif?lang=en")" = 422 ] &&
+        grep -q "unknown member 'parms' of the scenario" "$tmp/body"
 }
-check "POST /api/v1/whatif: field overrides and parameters, the change; 422 on a wrong unit" t_whatif
+check "POST /api/v1/whatif: field overrides and parameters, the change; 422 on a wrong unit or a misspelt member" t_whatif
 
 t_openapi() { [ "$(code "$U/api/v1/openapi.json")" = 200 ] && jq -e '.openapi | startswith("3.")' "$tmp/body" && jq -e '.paths["/api/v1/eval"].post' "$tmp/body"; }
 check "GET /api/v1/openapi.json" t_openapi

@@ -321,6 +321,9 @@ static void apply_scenario(calc_engine *se, const value *scen, calc_diags *d)
             }
         } else if (strcmp(k, "name") == 0 && v->type == V_SCALAR) {
             se->scenario_name = arena_strndup(&se->ps.a, v->str, v->len);
+        } else if (strcmp(k, "description") != 0) { /* a misspelt member is no baseline */
+            diag_at(d, CALC_ESCHEMA, &scen->keys[i]->loc, "scenario", "a scenario holds name, "
+                    "description, params and off", "unknown member '%s' of the scenario", k);
         }
     }
 }
@@ -340,6 +343,12 @@ int calc_whatif_json(FILE *out, calc_engine *e, const char *text, size_t len,
         return rc;
     }
     size_t parsed = d->n; /* from here on, JSON positions are bytes until turned into columns */
+    for (size_t i = 0; i < doc->n; i++) { /* a misspelt member ("sett") would be ignored */
+        const char *k = doc->keys[i]->str;
+        if (strcmp(k, "profile") && strcmp(k, "set") && strcmp(k, "scenario"))
+            diag_at(d, CALC_ESCHEMA, &doc->keys[i]->loc, NULL, "the body holds profile, set and "
+                    "scenario", "unknown member '%s' of the body", k);
+    }
     value *prof = (value *)map_get(doc, "profile");
     const value *set = map_get(doc, "set"), *scen = map_get(doc, "scenario");
     /* field overrides {"path": value}: applied to the profile document */

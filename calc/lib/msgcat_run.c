@@ -7,6 +7,11 @@ const msg_pair msgcat_run[] = {
     /* the command line */
     {"Try 'calc --help'.", "运行 calc --help 查看用法。"},
     {"missing command", "缺少命令"},
+    {"unknown member '%s' of the scenario", "情景中没有成员“%s”"},
+    {"a scenario holds name, description, params and off",
+     "情景可包含 name、description、params 和 off"},
+    {"unknown member '%s' of the body", "请求体中没有成员“%s”"},
+    {"the body holds profile, set and scenario", "请求体可包含 profile、set 和 scenario"},
     {"--format %s, but -o %s is named for %s: name it for its format, or give --format %s",
      "--format %s，但 -o %s 是按 %s 格式命名的：请按格式命名文件，或改用 --format %s"},
     {"%s: expected a whole number of MiB from %lld to %lld, got '%s'",
