@@ -202,6 +202,18 @@ t_whatif() {
 }
 check "POST /api/v1/whatif: field overrides and parameters, the change; 422 on a wrong unit or a misspelt member" t_whatif
 
+# Ensure a query parameter the API does not know, or one given twice, is refused: ?asof= was
+# ignored (the answer was for today) and as_of twice took the first.
+t_query() {
+    [ "$(code "$U/api/v1/policies?asof=2024-01-01")" = 400 ] &&
+        jq -e '.error.en.message == "unknown query parameter: the API takes as_of, lang and explain"' "$tmp/body" &&
+        [ "$(code "$U/api/v1/policies?as_of=2024-01-01&as_of=2025-06-30")" = 400 ] &&
+        jq -e '.error.en.message == "a query parameter is given twice: give each once"' "$tmp/body" &&
+        [ "$(code "$U/api/v1/policies?lang=zh&lang=fr")" = 400 ] &&
+        [ "$(code "$U/api/v1/policies?as_of=2025-06-30&lang=en")" = 200 ]
+}
+check "a query parameter the API does not know, or given twice: 400" t_query
+
 t_openapi() { [ "$(code "$U/api/v1/openapi.json")" = 200 ] && jq -e '.openapi | startswith("3.")' "$tmp/body" && jq -e '.paths["/api/v1/eval"].post' "$tmp/body"; }
 check "GET /api/v1/openapi.json" t_openapi
 

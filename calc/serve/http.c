@@ -175,6 +175,32 @@ static const char *framing_error(struct MHD_Connection *c, const char *version, 
     return NULL;
 }
 
+/* The query's parameters: each one the API knows (as_of, lang, explain), once; a misspelt
+ * one (?asof=) would be ignored and the answer be for another date. */
+typedef struct query_check {
+    const char *seen[3];
+    bool unknown, twice;
+} query_check;
+
+static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
+{
+    (void)kind;
+    (void)value;
+    query_check *q = cls;
+    static const char *const known[] = {"as_of", "lang", "explain"};
+    int k = 0;
+    while (k < 3 && strcmp(key, known[k]) != 0)
+        k++;
+    if (k == 3)
+        q->unknown = true;
+    else if (q->seen[k])
+        q->twice = true;
+    else
+        q->seen[k] = key;
+    return MHD_YES;
+}
+
 /* The request has arrived whole: answer it. */
 static enum MHD_Result answer(struct MHD_Connection *c, const char *url, const char *method,
                               request *r, bool counted)
@@ -185,6 +211,15 @@ static enum MHD_Result answer(struct MHD_Connection *c, const char *url, const c
         return http_send_error(c, 413, "the body is larger than 1 MiB");
     if (!counted)
         return http_send_error(c, 503, "too many requests under way: try again shortly");
+    if (strncmp(url, "/api/", 5) == 0) {
+        query_check q = {{NULL}, false, false};
+        MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, query_arg, &q);
+        if (q.unknown)
+            return http_send_error(c, 400, "unknown query parameter: the API takes as_of, lang "
+                                           "and explain");
+        if (q.twice)
+            return http_send_error(c, 400, "a query parameter is given twice: give each once");
+    }
     if (strncmp(url, "/api/", 5) == 0 &&
         reply_lang(MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "lang"), NULL) == -2)
         return http_send_error(c, 400, "lang: expected zh or en");
