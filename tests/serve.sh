@@ -214,6 +214,16 @@ t_query() {
 }
 check "a query parameter the API does not know, or given twice: 400" t_query
 
+# Ensure a CALC_SERVE_* value that is not a number in range stops the server with a message (it
+# ran with the default: 2s gave a 30 s limit).
+t_env_bad() {
+    CALC_SERVE_MAX_SECONDS=2s timeout 5 "$CALC" serve --port 1 >"$tmp/env.out" 2>"$tmp/env.err"
+    [ $? = 2 ] && grep -q "^calc: CALC_SERVE_MAX_SECONDS: expected a number of at least 0.1, got '2s'$" "$tmp/env.err" &&
+        CALC_SERVE_MAX_ACTIVE=0 timeout 5 "$CALC" serve --port 1 >"$tmp/env.out" 2>"$tmp/env.err"
+    [ $? = 2 ] && grep -q "^calc: CALC_SERVE_MAX_ACTIVE: expected a number of at least 1, got '0'$" "$tmp/env.err"
+}
+check "a CALC_SERVE_* value that is not a number in range: refused, exit 2" t_env_bad
+
 t_openapi() { [ "$(code "$U/api/v1/openapi.json")" = 200 ] && jq -e '.openapi | startswith("3.")' "$tmp/body" && jq -e '.paths["/api/v1/eval"].post' "$tmp/body"; }
 check "GET /api/v1/openapi.json" t_openapi
 

@@ -7,6 +7,7 @@ const msg_pair msgcat_run[] = {
     /* the command line */
     {"Try 'calc --help'.", "运行 calc --help 查看用法。"},
     {"missing command", "缺少命令"},
+    {"%s: expected a number of at least %s, got '%s'", "%s：应为不小于 %s 的数，实际为“%s”"},
     {"unknown member '%s' of the scenario", "情景中没有成员“%s”"},
     {"a scenario holds name, description, params and off",
      "情景可包含 name、description、params 和 off"},
