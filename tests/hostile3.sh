@@ -9,8 +9,8 @@
 # around a quoted cell's value, full-width digits, lone surrogate escapes in JSON, a line end
 # in a value an error quotes, standard input's temporary copy, messages in the reader's
 # language, a grant round past the largest amount, payments said before they are recorded, a
-# noted head as verify prints it, a store's key with invisible spaces, and README.md's
-# scale-out recipe run as written.
+# noted head as verify prints it, a store's key with invisible spaces, a report of an edited
+# case, and README.md's scale-out recipe run as written.
 # A run that cannot read its inputs must leave no results, summary or manifest that look
 # complete, and a file it would destroy is refused before anything is read.
 #
@@ -497,6 +497,20 @@ for b in '示例咖啡 ' ' 示例咖啡' "$(printf '示例\342\200\213咖啡')" 
     want_rc 0
     want_eq "newly entitled ('$b')" "$(jq -c '[.entitled[] | select(.policy == "sc25-first-store")]' "$tmp/out" 2>&1)" '[]'
 done
+end
+
+# Ensure a report of a recorded case that was edited since says so (the recorder's name changed
+# by hand was shown as recorded, exit 0, while calc verify failed the same file).
+begin "report: a recorded case edited since is said to be, an untouched one is not"
+run record cases/profiles/example.yaml --as-of $ASOF -o "$W/rec.yaml" --by 张三
+want_rc 0
+run report "$W/rec.yaml" --lang en -o "$W/rec.md"
+want_rc 0
+grep -q "edited since it was recorded" "$W/rec.md" && problem "a false warning on an untouched case"
+sed 's/张三/李四/' "$W/rec.yaml" >"$W/edited.yaml"
+run report "$W/edited.yaml" --lang en -o "$W/edited.md"
+grep -q "^Warning: the case file was edited since it was recorded; the recording facts above cannot be trusted (check with calc verify)." "$W/edited.md" ||
+    problem "no warning in the report of an edited case: $(grep -i -m 2 'warn\|edited' "$W/edited.md")"
 end
 
 # ============================================================ README.md's recipe

@@ -6,6 +6,7 @@
  * parameters with their marks and its source. An estimate, never a decision: the words say 测算.
  * The signature is shown, never checked here: calc verify checks it. */
 #include "explain.h"
+#include "integrity.h"
 #include "msgs.h"
 
 #include <string.h>
@@ -226,6 +227,20 @@ static void case_facts(report *r, const calc_engine *e, const value *c, const ca
     if (rp && strcmp(rp, t))
         para(r, "warn", EN(r, "注意：企业画像的指纹与记录时不同。",
                            "Note: the profile's fingerprint differs from the recorded one."));
+    /* a recorded case is checked as replay checks it (its digest covers every part, so a
+     * profile fingerprint that a schema change moved is no problem here): an edit since (the
+     * recorder's name, the time, a value) is said with its facts, never shown as recorded */
+    if (fp) {
+        sbuf bad = {0}, notes = {0};
+        if (case_integrity(&bad, &notes, c, res->profile_fp, true) > 0)
+            para(r, "warn", EN(r, "警告：案例文件自记录以来已被修改，以上记录信息不可信（calc verify "
+                                  "可核对）。",
+                               "Warning: the case file was edited since it was recorded; the "
+                               "recording facts above cannot be trusted (check with calc "
+                               "verify)."));
+        sb_free(&bad);
+        sb_free(&notes);
+    }
 }
 
 #define REPORT_INPUTS_MAX 200
