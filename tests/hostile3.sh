@@ -10,7 +10,7 @@
 # in a value an error quotes, standard input's temporary copy, messages in the reader's
 # language, a grant round past the largest amount, payments said before they are recorded, a
 # noted head as verify prints it, a store's key with invisible spaces, a report of an edited
-# case, and README.md's scale-out recipe run as written.
+# case, a ledger URL's password, and README.md's scale-out recipe run as written.
 # A run that cannot read its inputs must leave no results, summary or manifest that look
 # complete, and a file it would destroy is refused before anything is read.
 #
@@ -511,6 +511,15 @@ sed 's/张三/李四/' "$W/rec.yaml" >"$W/edited.yaml"
 run report "$W/edited.yaml" --lang en -o "$W/edited.md"
 grep -q "^Warning: the case file was edited since it was recorded; the recording facts above cannot be trusted (check with calc verify)." "$W/edited.md" ||
     problem "no warning in the report of an edited case: $(grep -i -m 2 'warn\|edited' "$W/edited.md")"
+end
+
+# Ensure a ledger URL's password never reaches a message, in the query (?password=) as in the
+# user part (it was echoed in clear).
+begin "ledger: a PostgreSQL URL's password is left out of messages"
+run ledger --ledger 'postgresql://clerk:secret1@127.0.0.1:1/db?sslmode=disable&password=secret2'
+[ "$rc" -ne 0 ] || problem "a ledger on port 1 opened"
+want_no_match err "secret"
+want_match err "postgresql://clerk@127.0.0.1:1/db\\?sslmode=disable&password= "
 end
 
 # ============================================================ README.md's recipe

@@ -224,7 +224,8 @@ static int migrate(calc_ledger *l, calc_error *err)
     return rc;
 }
 
-/* The URL without its password ("postgresql://u:secret@h/db" → "postgresql://u@h/db"). */
+/* The URL without its password ("postgresql://u:secret@h/db" → "postgresql://u@h/db",
+ * "…/db?password=secret" → "…/db?password="). */
 static char *public_name(const char *target, bool url)
 {
     char *s = strdup(target);
@@ -235,6 +236,17 @@ static char *public_name(const char *target, bool url)
     char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
     if (at && colon && colon < at)
         memmove(colon, at, strlen(at) + 1);
+    /* and a password among the query's parameters (…/db?password=secret&sslmode=…) */
+    char *q = strchr(s, '?');
+    for (char *p = q; p && *p;) {
+        p++; /* past '?' or '&' */
+        char *end = strchr(p, '&');
+        if (strncmp(p, "password=", 9) == 0) {
+            size_t keep = end ? strlen(end) : 0;
+            memmove(p + 9, end ? end : p + strlen(p), keep + 1); /* the value left out */
+        }
+        p = end ? strchr(p, '&') : NULL;
+    }
     return s;
 }
 
