@@ -452,7 +452,8 @@ end
 
 # Ensure `calc pay` says a payment only when it is recorded: a grant given twice is refused
 # (it printed "seq N: payment of grant 1", then failed and rolled back), and with a grant that
-# does not exist after a good one nothing is printed as paid and nothing is paid.
+# does not exist after a good one nothing is printed as paid and nothing is paid; --amount
+# reads full-width digits as every amount does.
 begin "ledger: pay confirms only what it recorded; a grant given twice is refused"
 gl P1 1000.00 >"$W/pay.jsonl"
 run ledger init --ledger "$W/pay.db"
@@ -467,7 +468,7 @@ want_rc 1
 want_out_empty
 run ledger --ledger "$W/pay.db" --format json
 want_eq "paid" "$(jq -c '[.grants[] | .paid]' "$tmp/out" 2>&1)" '[null]'
-run pay 1 --ledger "$W/pay.db" --at 2025-07-02T00:00:00Z
+run pay 1 --ledger "$W/pay.db" --at 2025-07-02T00:00:00Z --amount '１，０００．００'
 want_rc 0
 want_match out "^seq 2: payment of grant 1 \\(P1, sc25-rd-subsidy, 2024, '2024'\\): 1000.00 yuan$"
 # a head as verify prints it is the ledger's own; a typo is a usage error, not a tamper alarm

@@ -4,6 +4,7 @@
  * reads alone; the grant's row is never touched. Each command is one transaction under the
  * head lock, refused whole when any grant named cannot take it. */
 #include "ledger_db.h"
+#include "schema.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,7 +190,10 @@ int calc_ledger_pay(calc_ledger *l, const char *const *grants, int n,
     calc_error err = {0};
     calc_money paid = 0;
     const char *why = NULL;
-    if (o->amount && (calc_money_parse(&paid, o->amount, strlen(o->amount), &why) || paid <= 0)) {
+    char hw[64];
+    size_t alen = o->amount ? strlen(o->amount) : 0;
+    const char *amt = o->amount ? schema_halfwidth(o->amount, &alen, hw, sizeof hw) : NULL;
+    if (o->amount && (calc_money_parse(&paid, amt, alen, &why) || paid <= 0)) {
         calc_error *e = calc_diags_add(d);
         calc_error_set(e, CALC_EUSAGE, NULL, 0, 0, "--amount: expected an amount in yuan (%s), "
                        "got '%s'", calc_msg_arg(why ? why : "more than zero"), o->amount);

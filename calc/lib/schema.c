@@ -377,9 +377,7 @@ static bool whole_number(const char *s, int64_t *x)
     return true;
 }
 
-/* s with the full-width digits and signs a Chinese input method types (１２，０００．５０,
- * ２０２４／３／１５, －) as ASCII, in buf (cap bytes); s itself when it has none or is too long. */
-static const char *halfwidth(const char *s, size_t *len, char *buf, size_t cap)
+const char *schema_halfwidth(const char *s, size_t *len, char *buf, size_t cap)
 {
     if (!memchr(s, 0xEF, *len) || *len >= cap)
         return s;
@@ -402,7 +400,7 @@ int schema_scalar(const snode *n, const char *str, size_t len, bool quoted, pval
 {
     char hw[256];
     if (n->type == T_MONEY || n->type == T_INT || n->type == T_DATE || n->type == T_MONTH)
-        str = halfwidth(str, &len, hw, sizeof hw);
+        str = schema_halfwidth(str, &len, hw, sizeof hw);
     switch (n->type) {
     case T_STRING:
         if (n->required && !str[strspn(str, " \t\r\n")]) /* a template's id: "" is no id */

@@ -156,6 +156,10 @@ int history_apply(const calc_schema *s, calc_profile *p, calc_diags *d);
 /* A copy of p whose values can be changed without touching p (its strings stay p's: the copy
  * must not outlive p); freed with calc_profile_free. */
 calc_profile *profile_copy(const calc_profile *p);
+/* s with the full-width digits and signs a Chinese input method types (１２，０００．５０,
+ * ２０２４／３／１５, －) as ASCII, in buf (cap bytes), *len updated; s itself when it has none
+ * or is too long. */
+const char *schema_halfwidth(const char *s, size_t *len, char *buf, size_t cap);
 /* One scalar's text (NUL-terminated, len bytes) as the typed value of node n (not objects or
  * lists); -1 when it does not convert. Strings keep the pointer. */
 int schema_scalar(const snode *n, const char *str, size_t len, bool quoted, pval *out);
