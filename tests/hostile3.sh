@@ -95,7 +95,8 @@ end
 # Ensure a refusal says what is accepted: a limit's range (it said "a positive whole number" of
 # 99999999999999, and "limits out of range" for --max-depth 7), a YAML tab's fix (libyaml's
 # "cannot start any token"), a date's years (0001-01-01 is a real date, outside calc's years),
-# a list index as written (it said item 9223372036854775807).
+# a list index as written (it said item 9223372036854775807), an enum value with an invisible
+# character (it said "did you mean 'ai'?" of 'ai' and a zero-width space).
 begin "hints: limits' ranges, a YAML tab, a date's years"
 run eval cases/profiles/example.yaml --as-of $ASOF --max-input 99999999999999
 want_rc 2
@@ -115,6 +116,9 @@ run_nosrc eval "$W/year.yaml" --as-of $ASOF
 want_rc 3
 want_line err "$W/year.yaml:3:10: error: founded: expected a date from 1900-01-01 to 2999-12-31, got '0001-01-01'"
 want_line err "$W/year.yaml:3:10: note: a date's year is from 1900 to 2999"
+run eval cases/profiles/example.yaml --as-of $ASOF --set "industry=$(printf 'ai\342\200\213')"
+want_rc 3
+want_line err "--set:1:1: note: the value holds an invisible character (U+200B, a zero-width space): delete it"
 run eval cases/profiles/example.yaml --as-of $ASOF --set 'stores[99999999999999999999].kind=flagship'
 want_rc 2
 want_line err "--set: error: 'stores[99999999999999999999].kind': no item 99999999999999999999 in stores (it has 1)"

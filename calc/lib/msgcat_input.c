@@ -59,6 +59,12 @@ const msg_pair msgcat_input[] = {
     {"expected a date from 1900-01-01 to 2999-12-31, got '%s'",
      "应为 1900-01-01 到 2999-12-31 之间的日期，实际为“%s”"},
     {"a date's year is from 1900 to 2999", "日期的年份应在 1900 到 2999 之间"},
+    {"the value holds an invisible character (%s): delete it", "该值含有看不见的字符（%s）：请删除"},
+    {"U+200B, a zero-width space", "U+200B，零宽空格"},
+    {"U+200C/U+200D, a zero-width joiner", "U+200C/U+200D，零宽连接符"},
+    {"U+FEFF, a byte-order mark", "U+FEFF，字节顺序标记"},
+    {"U+00A0, a no-break space", "U+00A0，不换行空格"},
+    {"U+3000, an ideographic space", "U+3000，全角空格"},
     {"%s reads like a spreadsheet's date number (%s): format the column as a date (yyyy-mm-dd) "
      "before saving, or write %s",
      "%s 像是电子表格的日期序号（%s）：请在保存前把该列设为日期格式（yyyy-mm-dd），或直接写 %s"},

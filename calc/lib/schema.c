@@ -7,6 +7,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The name of the first character of s a person cannot see (pasted with a value), or NULL. */
+static const char *invisible_in(const char *s)
+{
+    for (const unsigned char *u = (const unsigned char *)s; *u; u++) {
+        if (u[0] == 0xE2 && u[1] == 0x80 && u[2] == 0x8B)
+            return "U+200B, a zero-width space";
+        if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0x8C || u[2] == 0x8D))
+            return "U+200C/U+200D, a zero-width joiner";
+        if (u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)
+            return "U+FEFF, a byte-order mark";
+        if (u[0] == 0xC2 && u[1] == 0xA0)
+            return "U+00A0, a no-break space";
+        if (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80)
+            return "U+3000, an ideographic space";
+    }
+    return NULL;
+}
+
 /* The date a spreadsheet's date number stands for (Excel's: 1 is 1900-01-01, counted from
  * 1899-12-30 past its 1900-02-29), for five digits from 1900-03-01 to 2999-12-31; else -1. */
 static calc_date excel_serial(const char *s)
@@ -682,7 +700,10 @@ static bool convert(vctx *c, const snode *n, const value *v, pval *out)
         for (size_t i = 0; i < n->en->n && m < sizeof list; i++)
             m += (size_t)snprintf(list + m, sizeof list - m, "%s%s", i ? " " : "",
                                   n->en->values[i]);
-        if (best)
+        const char *hidden = invisible_in(v->str);
+        if (hidden) /* what the message cannot show: pasted with the value */
+            calc_error_hint(e, "the value holds an invisible character (%s): delete it", hidden);
+        else if (best)
             calc_error_hint(e, "did you mean '%s'?", best);
         else if (m < sizeof list)
             calc_error_hint(e, "one of: %s", list);
