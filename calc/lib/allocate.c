@@ -158,7 +158,7 @@ static int scan_results(reduce *r, const char *path, FILE *f)
     }
     if (lineno == 0) { /* an empty shard is no shard's results */
         calc_error x;
-        calc_error_set(&x, CALC_ESCHEMA, NULL, 0, 0, "%s: no records (the input is empty)", path);
+        input_empty_error(&x, path);
         calc_error_hint(&x, "give the result files of calc batch --no-pools, each with its "
                             "records");
         calc_error_print(b->o->err, &x);
@@ -321,9 +321,7 @@ static int run_allocate(const calc_batch_opts *o)
         if (files[i])
             fclose(files[i]);
     free(files);
-    if (b.unread && (o->output || o->summary || o->manifest))
-        diag_print(o->err, NULL, 0, "no file written: an input could not be read to its end, "
-                   "and its records would be missing from the results");
+    batch_unread_said(&b);
     if (o->summary && !b.unread) {
         calc_outfile sf;
         if (calc_out_open(&sf, o->summary, o->err) == 0) {

@@ -375,10 +375,7 @@ static int run_pass(batch *b, const char *const *inputs, FILE *out, summary *s, 
             drain_until(b, 1, &po);
             pthread_mutex_unlock(&b->mu);
             calc_error x;
-            calc_error_set(&x, CALC_ESCHEMA, NULL, 0, 0, "%s: no records (the input is empty)",
-                           shown);
-            calc_error_hint(&x, "a record is a JSON line, a YAML document or a CSV row under "
-                                "the header: was the export complete?");
+            input_empty_error(&x, shown);
             calc_error_print(po.err, &x);
             po.worst = CALC_EXIT_INPUT > po.worst ? CALC_EXIT_INPUT : po.worst;
         }
@@ -575,9 +572,7 @@ static int run_batch(const calc_batch_opts *o)
             io = 1;
     } else
         io = 1;
-    if (b.unread && (o->output || o->summary || o->manifest))
-        diag_print(o->err, NULL, 0, "no file written: an input could not be read to its end, "
-                   "and its records would be missing from the results");
+    batch_unread_said(&b);
     if (o->summary && !io && !b.unread) {
         calc_outfile sf;
         if (calc_out_open(&sf, o->summary, o->err) == 0) {

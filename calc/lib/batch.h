@@ -83,6 +83,9 @@ const char *input_path(const calc_input *in);
 /* The name in's diagnostics and notes give it (a kept standard input is "<stdin>", never its
  * temporary file); name must outlive in. */
 void input_set_name(calc_input *in, const char *name);
+/* x: the error of an input read to its end without a record (an empty export is no
+ * population), named name. */
+void input_empty_error(calc_error *x, const char *name);
 void input_close(calc_input *in);
 
 /* ---- records into profiles (population.c) ---- */

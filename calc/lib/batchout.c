@@ -44,6 +44,15 @@ char *batch_spool_stdin(const char *dir, FILE *err, int *fdp)
     return strdup(path);
 }
 
+bool batch_unread_said(const batch *b)
+{
+    const calc_batch_opts *o = b->o;
+    if (b->unread && (o->output || o->summary || o->manifest))
+        diag_print(o->err, NULL, 0, "no file written: an input could not be read to its end, "
+                   "and its records would be missing from the results");
+    return b->unread;
+}
+
 int batch_status_of(const char *s)
 {
     for (int k = 0; k < 6; k++)

@@ -199,6 +199,9 @@ void manifest_check(manifest_report *r, const char *path, const value *m,
  * without a name (removed as it is made, so that no signal leaves it behind), open at *fd and
  * opened again through the returned /dev/fd/N; close *fd when done. */
 char *batch_spool_stdin(const char *dir, FILE *err, int *fd);
+/* When an input was not read to its end (b->unread) and the run had files to write, says that
+ * none was written; whether b->unread. */
+bool batch_unread_said(const batch *b);
 /* Where the results go: the output file, or for a workbook (CALC_OUT_XLSX) a temporary file of
  * result lines, made into the workbook's results sheets by batch_out_close, when the summary
  * and pools sheets that follow them are known. */

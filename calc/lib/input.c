@@ -162,6 +162,13 @@ const char *input_path(const calc_input *in) { return in->path; }
 
 void input_set_name(calc_input *in, const char *name) { in->path = name; }
 
+void input_empty_error(calc_error *x, const char *name)
+{
+    calc_error_set(x, CALC_ESCHEMA, NULL, 0, 0, "%s: no records (the input is empty)", name);
+    calc_error_hint(x, "a record is a JSON line, a YAML document or a CSV row under the header: "
+                       "was the export complete?");
+}
+
 /* Reads on past the end of a line of which have bytes are in the buffer, holding none of it;
  * -2, its number and length in in->long_line and in->long_len. */
 static ssize_t skip_line(calc_input *in, size_t have)

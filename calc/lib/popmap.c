@@ -232,12 +232,8 @@ void popmap_run(popmap *m, calc_diags *d)
             drain_until(m, 1); /* what the records before it say comes first */
             pthread_mutex_unlock(&m->mu);
             calc_error *x = calc_diags_add(d);
-            if (x) {
-                calc_error_set(x, CALC_ESCHEMA, NULL, 0, 0, "%s: no records (the input is empty)",
-                               input_path(in));
-                calc_error_hint(x, "a record is a JSON line, a YAML document or a CSV row under "
-                                   "the header: was the export complete?");
-            }
+            if (x)
+                input_empty_error(x, input_path(in));
         }
         input_close(in);
     }

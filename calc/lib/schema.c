@@ -673,12 +673,11 @@ static bool convert(vctx *c, const snode *n, const value *v, pval *out)
             bad(c, v, "a date's year is from 1900 to 2999",
                 "expected a date from 1900-01-01 to 2999-12-31, got '%s'", v->str);
         else if (excel_serial(v->str) >= 0) { /* a spreadsheet's date saved as its number */
-            char d[16], h[200];
+            char d[16];
             calc_date_format(d, excel_serial(v->str));
-            snprintf(h, sizeof h, "%s", d);
             calc_error *x = bad(c, v, NULL, "expected a date YYYY-MM-DD, got '%s'", v->str);
             calc_error_hint(x, "%s reads like a spreadsheet's date number (%s): format the column "
-                            "as a date (yyyy-mm-dd) before saving, or write %s", v->str, h, h);
+                            "as a date (yyyy-mm-dd) before saving, or write %s", v->str, d, d);
         } else
             bad(c, v, "write a real date as YYYY-MM-DD, e.g. 2025-03-01",
                 "expected a date YYYY-MM-DD, got '%s'", v->str);
