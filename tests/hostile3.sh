@@ -10,7 +10,8 @@
 # in a value an error quotes, standard input's temporary copy, messages in the reader's
 # language, a grant round past the largest amount, payments said before they are recorded, a
 # noted head as verify prints it, a store's key with invisible spaces, a report of an edited
-# case, a ledger URL's password, and README.md's scale-out recipe run as written.
+# case, a ledger URL's password, book 1's limits across the rounds of a claim year, and
+# README.md's scale-out recipe run as written.
 # A run that cannot read its inputs must leave no results, summary or manifest that look
 # complete, and a file it would destroy is refused before anything is read.
 #
@@ -502,6 +503,49 @@ for b in '示例咖啡 ' ' 示例咖啡' "$(printf '示例\342\200\213咖啡')" 
     want_rc 0
     want_eq "newly entitled ('$b')" "$(jq -c '[.entitled[] | select(.policy == "sc25-first-store")]' "$tmp/out" 2>&1)" '[]'
 done
+end
+
+# Ensure book 1's limits hold across the rounds of a claim year with a ledger: the first-store
+# subsidy's 最高100万元 an enterprise (round 1 granted 甲 and 乙 1,000,000.00; round 2 granted 丙
+# another 500,000.00, 1,500,000.00 in all) and sc25-hq-cap's local contribution (round 1 granted
+# the star reward 1,000,000.00 of 1,500,000.00; round 2 gave the office subsidy 600,000.00 more).
+begin "ledger: book 1's limits hold across the rounds of a claim year"
+fs() { printf '{"id": "FS1", "name": "门店企业", "district": "上城区", "stores": [%s]}\n' "$1"; }
+so() { printf '{"kind": "%s", "brand": "%s", "brand_recognized": true, "opened": "2025-0%s-18", "district": "上城区", "area_m2": 160, "fitout_investment": 3000000}' "$1" "$2" "$3"; }
+fs "$(so global_first 甲 3), $(so asia_first 乙 4)" >"$W/fs1.jsonl"
+fs "$(so global_first 甲 3), $(so asia_first 乙 4), $(so china_first 丙 5)" >"$W/fs2.jsonl"
+run ledger init --ledger "$W/fs.db"
+run batch "$W/fs1.jsonl" --ledger "$W/fs.db" --as-of 2025-06-30 -q -o "$W/fs1.out.jsonl" --grant fs-1
+want_rc 0
+run batch "$W/fs2.jsonl" --ledger "$W/fs.db" --as-of 2025-09-30 -q -o "$W/fs2.out.jsonl" --grant fs-2
+want_rc 0
+want_eq "round 2's first-store result" "$(jq -c '.results[] | select(.policy == "sc25-first-store") | [.status, .amount, .reasons[0].name, .reasons[0].actual]' "$W/fs2.out.jsonl" 2>&1)" \
+    '["ineligible","0.00","limit cap","1,000,000.00 granted for claim year 2024 in the ledger"]'
+run ledger --ledger "$W/fs.db" --format json
+want_eq "granted in all" "$(jq -c '[.totals.grants, .totals.granted]' "$tmp/out" 2>&1)" '[2,"1000000.00"]'
+# a limit partly used: 乙 800,000.00 in round 1, then 甲's 1,000,000.00 is cut to the 200,000.00 left
+fs "$(so asia_first 乙 4)" >"$W/fs3.jsonl"
+run ledger init --ledger "$W/fs3.db"
+run batch "$W/fs3.jsonl" --ledger "$W/fs3.db" --as-of 2025-06-30 -q -o "$W/fs3.out.jsonl" --grant fs-1
+run batch "$W/fs1.jsonl" --ledger "$W/fs3.db" --as-of 2025-09-30 -q -o "$W/fs4.out.jsonl" --explain
+want_rc 0
+want_eq "the rest of the limit" "$(jq -c '.results[] | select(.policy == "sc25-first-store") | [.status, .amount, .keys, .computation.zh[-1]]' "$W/fs4.out.jsonl" 2>&1)" \
+    '["eligible","200000.00",[{"key":"甲@2025-03-18","amount":"200000.00","quantity":null}],"本政策每个申报年度以 ¥1,000,000.00 为限；台账已记录 2024 年度授予 ¥800,000.00，尚余 ¥200,000.00：本项 ¥1,000,000.00 降为 ¥200,000.00"]'
+# without the ledger the same profile is book 1's 1,000,000.00 (its two stores, capped)
+run batch "$W/fs1.jsonl" --as-of 2025-09-30 -q --no-pools
+want_eq "no ledger" "$(jq -c '.results[] | select(.policy == "sc25-first-store") | .amount' "$tmp/out" 2>&1)" '"1000000.00"'
+hq() { printf '{"id": "HQ1", "name": "总部企业", "district": "上城区", "founded": "2023-03-15", "industry": "commerce", "employees": 20, "finance": {"local_contribution": 1500000}, "hq": {"star": 2%s}}\n' "$1"; }
+hq '' >"$W/hq1.jsonl"
+hq ', "office": {"mode": "rent", "district": "上城区", "annual_rent": 2000000}' >"$W/hq2.jsonl"
+run ledger init --ledger "$W/hq.db"
+run batch "$W/hq1.jsonl" --ledger "$W/hq.db" --as-of 2025-06-30 -q -o "$W/hq1.out.jsonl" --grant hq-1
+want_eq "round 1's star reward" "$(jq -c '.results[] | select(.policy == "sc25-hq-star") | .amount' "$W/hq1.out.jsonl" 2>&1)" '"1000000.00"'
+run batch "$W/hq2.jsonl" --ledger "$W/hq.db" --as-of 2025-09-30 -q -o "$W/hq2.out.jsonl" --explain --lang en
+want_rc 0
+want_eq "round 2's office subsidy" "$(jq -c '.results[] | select(.policy == "sc25-hq-office") | [.status, .amount_before_cap, .amount]' "$W/hq2.out.jsonl" 2>&1)" \
+    '["eligible","600000.00","500000.00"]'
+jq -r '.results[] | select(.policy == "sc25-hq-office") | .computation.en[-1]' "$W/hq2.out.jsonl" >"$tmp/out"
+want_match out 'exceeds the limit ¥500,000.00 \(the limit less ¥1,000,000.00 granted to its members for the claim year, as the ledger records\)'
 end
 
 # Ensure a report of a recorded case that was edited since says so (the recorder's name changed

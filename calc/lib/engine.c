@@ -637,8 +637,10 @@ calc_result *calc_eval_with(calc_engine *e, const calc_profile *prof, calc_date 
                 break;
             }
     }
-    if (e->ps.schema.history) /* --ledger: a key granted before is not granted again */
+    if (e->ps.schema.history) { /* --ledger: a key granted before is not granted again */
+        history_limits(&e->ps, prof, res, o->explain);
         history_granted(&e->ps, prof, res);
+    }
     set_resolve_groups(e, res);
     if (e->ps.schema.history)
         history_refuse(res);

@@ -144,6 +144,12 @@ void json_people(sbuf *b, const polset *ps, const policy *p, const pres *r)
 static void cap_limit_words(sbuf *b, const calc_engine *e, const decl *x, const cap_step *st,
                             int lang)
 {
+    if (!x->limit_expr && st->granted > 0) { /* --ledger: earlier rounds of the claim year */
+        sb_puts(b, lang ? " (the limit less " : "（上限已扣除台账记录的成员本申报年度已授予 ");
+        label_money(b, st->granted);
+        sb_puts(b, lang ? " granted to its members for the claim year, as the ledger records)"
+                        : "）");
+    }
     if (!x->limit_expr)
         return;
     sbuf f = {0};
@@ -214,7 +220,7 @@ void cap_step_line(sbuf *b, const calc_engine *e, const policy *p, const pres *r
     }
     /* no step recorded: the one cap and its factor */
     cap_step st = {r->cap_name ? r->cap_name : e->ps.cap[p->cap].name, r->amount_before_cap,
-                   r->amount, r->cap_limit, r->cap_sum};
+                   r->amount, r->cap_limit, r->cap_sum, 0};
     cap_step_words(b, e, &st, lang);
 }
 

@@ -405,6 +405,93 @@ void history_refuse(calc_result *res)
     }
 }
 
+calc_money history_sum(const calc_history *h, const char *enterprise, const char *const *ids,
+                       size_t nids, int year)
+{
+    size_t n;
+    const calc_award *v = calc_history_of(h, enterprise, &n);
+    __int128 s = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; v[i].year == year && v[i].amount > 0 && k < nids; k++)
+            if (cmp_str(v[i].policy, ids[k]) == 0) {
+                s += v[i].amount;
+                break;
+            }
+    return s > INT64_MAX ? INT64_MAX : (calc_money)s;
+}
+
+/* A line of r's computation in words, at its end. */
+static void add_words(arena *a, pres *r, const char *zh, const char *en)
+{
+    char **w = arena_alloc(a, 2 * (r->nwords + 1) * sizeof *w);
+    if (r->nwords)
+        memcpy(w, r->words, 2 * r->nwords * sizeof *w);
+    w[2 * r->nwords] = arena_strndup(a, zh, strlen(zh));
+    w[2 * r->nwords + 1] = arena_strndup(a, en, strlen(en));
+    r->words = w;
+    r->nwords++;
+}
+
+void history_limits(const polset *ps, const calc_profile *prof, calc_result *res, bool explain)
+{
+    const calc_history *h = ps->schema.history;
+    int year = calc_date_year(res->as_of) - 1;
+    for (size_t i = 0; h && i < res->n; i++) {
+        pres *r = &res->r[i];
+        const policy *p = &ps->pol[r->policy];
+        if (r->status != ST_ELIGIBLE || p->kind != K_CASH || p->limit_param < 0)
+            continue;
+        const char *id = p->id;
+        calc_money granted = history_sum(h, prof->id, &id, 1, year);
+        calc_money limit = p->params[p->limit_param].value;
+        calc_money left = granted >= limit ? 0 : limit - granted;
+        if (!granted || r->amount <= left)
+            continue;
+        char lim[40], got[40], rest[40], was[40];
+        calc_money_format_grouped(lim, limit);
+        calc_money_format_grouped(got, granted);
+        calc_money_format_grouped(rest, left);
+        calc_money_format_grouped(was, r->amount);
+        if (explain) {
+            char zh[400], en[400];
+            snprintf(zh, sizeof zh, "本政策每个申报年度以 ¥%s 为限；台账已记录 %d 年度授予 ¥%s，"
+                     "尚余 ¥%s：本项 ¥%s 降为 ¥%s", lim, year, got, rest, was, rest);
+            snprintf(en, sizeof en, "The policy's limit is ¥%s a claim year; the ledger records "
+                     "¥%s granted for %d, ¥%s left: ¥%s becomes ¥%s", lim, got, year, rest, was,
+                     rest);
+            add_words(&res->a, r, zh, en);
+            char **st = arena_alloc(&res->a, (r->nstep + 1) * sizeof *st);
+            if (r->nstep)
+                memcpy(st, r->step, r->nstep * sizeof *st);
+            st[r->nstep++] = arena_printf(&res->a, "limit %s less %s granted for claim year %d "
+                                          "= %s", lim, got, year, rest);
+            r->step = st;
+        }
+        r->amount = r->amount_before = r->amount_before_cap = left;
+        if (left)
+            continue;
+        r->status = ST_INELIGIBLE; /* the limit reached in earlier rounds: nothing is left */
+        r->nmissing = 0;
+        crec *v = arena_alloc(&res->a, (r->nreason + 1) * sizeof *v);
+        if (r->nreason)
+            memcpy(v, r->reason, r->nreason * sizeof *v);
+        crec *rr = &v[r->nreason++];
+        rr->name = arena_printf(&res->a, "limit %s", p->params[p->limit_param].name);
+        rr->field = "";
+        rr->actual = arena_printf(&res->a, "%s granted for claim year %d in the ledger", got,
+                                  year);
+        rr->required = arena_printf(&res->a, "less than the limit %s", lim);
+        rr->result = TV_FALSE;
+        char zh[300], en[300];
+        snprintf(zh, sizeof zh, "本政策每个申报年度以 ¥%s 为限，台账已记录 %d 年度授予 ¥%s，已无余额",
+                 lim, year, got);
+        snprintf(en, sizeof en, "the policy's limit of ¥%s a claim year is reached: the ledger "
+                 "records ¥%s granted for %d", lim, got, year);
+        rr->words = label_words(&res->a, zh, en);
+        r->reason = v;
+    }
+}
+
 calc_history *history_of_profile(const polset *ps, const calc_profile *p, const char *head,
                                  int64_t seq)
 {

@@ -33,6 +33,15 @@ bool history_has(const calc_history *h, const char *enterprise, const char *pol,
  * naming the grant's row, before caps (history.c). */
 void history_granted(const polset *ps, const calc_profile *prof, calc_result *res);
 void history_refuse(calc_result *res);
+/* What the history shows granted to enterprise for claim year `year` by the policies ids, exact,
+ * at most the largest amount (history.c). */
+calc_money history_sum(const calc_history *h, const char *enterprise, const char *const *ids,
+                       size_t nids, int year);
+/* With a ledger: a policy's own limit (its `limit` parameter) holds across the rounds of a claim
+ * year — an eligible amount is at most the limit less what the ledger shows the policy granted
+ * the enterprise for the year; nothing left makes it ineligible, naming the grants. Before
+ * groups, as the policy's own limit is; explain adds the step in words (history.c). */
+void history_limits(const polset *ps, const calc_profile *prof, calc_result *res, bool explain);
 /* The history a recorded case used, from its profile's awards[] (the snapshot calc record
  * keeps: the grants as they were), read at head and seq; NULL out of memory (history.c). */
 calc_history *history_of_profile(const polset *ps, const calc_profile *p, const char *head,

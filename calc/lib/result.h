@@ -135,6 +135,8 @@ typedef struct field_read { /* a profile field the amount's functions read (expl
 typedef struct cap_step {
     const char *cap;
     calc_money before, after, limit, sum;
+    calc_money granted; /* --ledger: what the ledger shows its members granted for the claim
+                         * year, taken off a limit that is not an expression (history.c) */
 } cap_step;
 
 typedef struct pres {

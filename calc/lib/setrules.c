@@ -4,6 +4,7 @@
  * expressions over the award ledger. Pools are batch-only (allocate.c). */
 #include "engine.h"
 #include "calendar.h"
+#include "polkey.h"
 
 #include <string.h>
 
@@ -55,10 +56,13 @@ void set_resolve_groups(calc_engine *e, calc_result *res)
     }
 }
 
-/* A cap's limit for this profile (book 2 §1.8): 0, or 1 when its field is absent. */
-static int cap_limit(calc_engine *e, const calc_result *res, const decl *x, const calc_profile *prof,
-                     calc_money *out)
+/* A cap's limit for this profile (book 2 §1.8): 0, or 1 when its field is absent. With a
+ * ledger, a limit that is not an expression (book 1's) holds across the rounds of a claim year:
+ * what the ledger shows its members granted for the year is taken off (*granted). */
+static int cap_limit(calc_engine *e, calc_result *res, const decl *x, const calc_profile *prof,
+                     calc_money *out, calc_money *granted)
 {
+    *granted = 0;
     calc_money limit = x->limit;
     if (x->limit_sn) {
         /* the limit is a top-level or nested money field of the profile */
@@ -88,6 +92,13 @@ static int cap_limit(calc_engine *e, const calc_result *res, const decl *x, cons
         if (ledger_sum(&e->ps.ledger, prof->root.u.o, x->less, x->nless, y, &paid) ||
             __builtin_sub_overflow(limit, paid, &limit))
             limit = INT64_MIN / 2; /* more paid than any limit: nothing is left */
+    } else if (!x->limit_expr && e->ps.schema.history) {
+        const char **ids = arena_alloc(&res->a, (x->n ? x->n : 1) * sizeof *ids);
+        for (size_t m = 0; m < x->n; m++)
+            ids[m] = e->ps.pol[x->member[m]].id;
+        *granted = history_sum(e->ps.schema.history, prof->id, ids, x->n,
+                               calc_date_year(res->as_of) - 1);
+        limit = *granted >= limit ? 0 : limit - *granted;
     }
     *out = limit;
     return 0;
@@ -150,8 +161,8 @@ void set_apply_caps(calc_engine *e, calc_result *res, const calc_profile *prof)
     polset *ps = &e->ps;
     for (size_t c = 0; c < ps->ncap; c++) {
         decl *x = &ps->cap[c];
-        calc_money limit;
-        if (cap_limit(e, res, x, prof, &limit)) {
+        calc_money limit, granted;
+        if (cap_limit(e, res, x, prof, &limit, &granted)) {
             /* cannot apply the cap: the granted members wait for the limit */
             for (size_t m = 0; m < x->n; m++) {
                 pres *r = &res->r[x->member[m]];
@@ -185,7 +196,7 @@ void set_apply_caps(calc_engine *e, calc_result *res, const calc_profile *prof)
             if (r->ncap_steps)
                 memcpy(st, r->cap_steps, r->ncap_steps * sizeof *st);
             st[r->ncap_steps++] = (cap_step){x->name, before, r->amount, r->cap_limit,
-                                             (calc_money)sum};
+                                             (calc_money)sum, granted};
             r->cap_steps = st;
             if (r->amount == 0) /* floored to nothing: ineligible, with the cap as the reason */
                 cap_reason(ps, res, r, x, limit, (calc_money)sum);
