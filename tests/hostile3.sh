@@ -455,6 +455,37 @@ run ledger --ledger "$W/big.db" --format json
 want_eq "grants" "$(jq -c .totals.grants "$tmp/out" 2>&1)" 0
 end
 
+# Ensure calc grant refuses result lines calc batch --ledger would not write: an empty
+# enterprise id, an as_of that is no date, a claim year its as_of does not give (all three were
+# recorded as they stood: a grant of nobody, of "as of yesterday", of claim year 1999).
+begin "ledger: grant refuses a line without an id, with an as_of that is no date, or a foreign claim year"
+gy() { printf '{"profile": "%s", "as_of": "%s", "results": [{"policy": "sc25-rd-subsidy", "status": "eligible", "kind": "cash", "amount": "10.00", "quantity": null, "claim_year": %s, "keys": [{"key": "%s", "amount": "10.00", "quantity": null}]}], "fingerprint": {"policy_set": "sha256:aa", "profile": "sha256:bb"}, "ledger": {"head": "", "seq": 0}}\n' "$1" "$2" "$3" "$3"; }
+run ledger init --ledger "$W/gy.db"
+for l in '|2025-06-30|2024' 'Y1|yesterday|2024' 'Y1|2025-06-30|1999'; do
+    IFS='|' read -r id asof year <<EOF2
+$l
+EOF2
+    gy "$id" "$asof" "$year" >"$W/gy.jsonl"
+    run_nosrc grant "$W/gy.jsonl" --ledger "$W/gy.db" --round "R$year$id" --at 2025-07-01T00:00:00Z --lang en
+    want_rc 1
+done
+gy "" 2025-06-30 2024 >"$W/gy.jsonl"
+run_nosrc grant "$W/gy.jsonl" --ledger "$W/gy.db" --round R --at 2025-07-01T00:00:00Z
+want_match err "^$W/gy.jsonl:1:1: error: a result of sc25-rd-subsidy without its enterprise's id \\(\"profile\" is empty\\)$"
+gy Y1 yesterday 2024 >"$W/gy.jsonl"
+run_nosrc grant "$W/gy.jsonl" --ledger "$W/gy.db" --round R --at 2025-07-01T00:00:00Z
+want_match err "^$W/gy.jsonl:1:1: error: record Y1: its as_of 'yesterday' is not a date \\(YYYY-MM-DD\\)$"
+gy Y1 2025-06-30 1999 >"$W/gy.jsonl"
+LANGUAGE=zh_CN run_nosrc grant "$W/gy.jsonl" --ledger "$W/gy.db" --round R --at 2025-07-01T00:00:00Z
+want_match err "企业 Y1：sc25-rd-subsidy 的申报年度为 1999，但其测算日期 2025-06-30 对应的申报年度是 2024"
+run ledger --ledger "$W/gy.db" --format json
+want_eq "grants" "$(jq -c .totals.grants "$tmp/out" 2>&1)" 0
+# the line as calc batch --ledger writes it is recorded
+gy Y1 2025-06-30 2024 >"$W/gy.jsonl"
+run_nosrc grant "$W/gy.jsonl" --ledger "$W/gy.db" --round R --at 2025-07-01T00:00:00Z
+want_rc 0
+end
+
 # Ensure `calc pay` says a payment only when it is recorded: a grant given twice is refused
 # (it printed "seq N: payment of grant 1", then failed and rolled back), and with a grant that
 # does not exist after a good one nothing is printed as paid and nothing is paid; --amount

@@ -154,6 +154,17 @@ t_422() {
         jq -e '.errors[0].message == "没有这个字段"' "$tmp/body"
 }
 check "POST /api/v1/eval with invalid data: 422 with every error (path, message, hint) in zh and en" t_422
+# More errors than are collected (100): the answer says it stopped, in the language asked for,
+# and an answer within the limit does not.
+t_422_many() {
+    bad='{"id": "x", "name": "y", "finance": {"rd_expnse": 5}}'
+    many=$(python3 -c 'import json; print(json.dumps({"id": "x", "name": "y", **{"f%d" % i: 1 for i in range(150)}}))')
+    [ "$(code -X POST -d "$many" "$U/api/v1/eval?lang=en")" = 422 ] &&
+        jq -e '(.errors | length == 100) and .truncated == true and .note == "stopped after 100 errors"' "$tmp/body" &&
+        [ "$(code -X POST -d "$bad" "$U/api/v1/eval")" = 422 ] &&
+        jq -e 'has("truncated") | not' "$tmp/body"
+}
+check "POST /api/v1/eval with 150 errors: 100 listed, the answer says it stopped" t_422_many
 
 # The other errors too: {"error": {"status", "message", "zh": {"message"}, "en": {"message"}}}.
 t_error_langs() {
@@ -303,9 +314,17 @@ if start_server slow CALC_SERVE_MAX_SECONDS=3 --; then
             --data-binary @"$tmp/slow" "http://127.0.0.1:$slow_port/api/v1/eval?as_of=2025-06-30")
         t1=$(now)
         echo "curl at 16 KiB/s: $c after $(secs "$t0" "$t1") s"
-        [ "$c" = 408 ] && jq -e '.error.status == 408' "$tmp/slow.out" && within "$t0" "$t1" 8
+        [ "$c" = 408 ] && jq -e '.error.status == 408' "$tmp/slow.out" && within "$t0" "$t1" 8 &&
+            jq -e '.error.message == "请求传输时间过长"' "$tmp/slow.out"
     }
     check "slow clients: curl uploading 200 KB at 16 KiB/s gets 408 with a JSON body at the deadline" t_slow_curl
+    # the same with ?lang=en: the answer written when the body is cut off is in English
+    t_slow_curl_en() {
+        c=$(curl -s -o "$tmp/slow.out" -w '%{http_code}' --max-time 30 --limit-rate 16K -X POST \
+            --data-binary @"$tmp/slow" "http://127.0.0.1:$slow_port/api/v1/eval?as_of=2025-06-30&lang=en")
+        [ "$c" = 408 ] && jq -e '.error.message == "the request took too long to arrive"' "$tmp/slow.out"
+    }
+    check "slow clients: the 408 of a request asking ?lang=en is in English" t_slow_curl_en
     kill -TERM "$slow_pid"
     gone "$slow_pid" 10
 else

@@ -7,6 +7,7 @@
  * stop other writers; the price is that the head the results were computed against is checked
  * only at commit, which is when it matters: a round computed before another was recorded is
  * refused there ("the ledger moved since"). */
+#include "calendar.h"
 #include "ledger_grant.h"
 #include "ledger_scan.h"
 #include "value.h"
@@ -98,6 +99,28 @@ static int add_result(calc_round *r, const calc_round_result *res, const pend_li
                       const calc_loc *locs, calc_diags *d)
 {
     calc_loc at = {pl->file, pl->line, 1};
+    /* a line calc did not write as calc batch --ledger writes it: what would be recorded
+     * under no enterprise, no date, or a claim year its evaluation did not have */
+    calc_date as_of;
+    if (!pl->enterprise[0]) {
+        LINE_PROBLEM(r, d, &at, "a result of %s without its enterprise's id (\"profile\" is empty)",
+                     res->policy ? res->policy : "?");
+        return 0;
+    }
+    if (!pl->as_of || calc_date_parse(&as_of, pl->as_of, strlen(pl->as_of))) {
+        LINE_PROBLEM(r, d, &at, "record %s: its as_of '%s' is not a date (YYYY-MM-DD)",
+                     pl->enterprise, pl->as_of ? pl->as_of : "");
+        return 0;
+    }
+    if (res->year != calc_date_year(as_of) - 1) {
+        LINE_PROBLEM(r, d, &at,
+                     "record %s: %s has claim year %ld, but its as_of %s makes it %d",
+                     pl->enterprise, res->policy ? res->policy : "?", (long)res->year, pl->as_of,
+                     calc_date_year(as_of) - 1);
+        calc_error_hint(d->n ? &d->v[d->n - 1] : NULL,
+                        "record the lines calc batch --ledger wrote, as they were written");
+        return 0;
+    }
     if (!res->policy || !*res->policy || res->nkeys == 0) {
         LINE_PROBLEM(r, d, &at, "record %s: %s is eligible but has no key", pl->enterprise,
                      res->policy ? res->policy : "?");

@@ -76,7 +76,8 @@ static calc_date query_date(struct MHD_Connection *c, bool *bad)
 }
 
 /* {"errors": [{path, message, hint, line, column, zh: {message, hint}, en: {…}}]} and a
- * newline: message and hint in lang, and in each language under its name. */
+ * newline: message and hint in lang, and in each language under its name; when collecting
+ * stopped at the limit, "truncated": true and a note saying so. */
 static void diags_json(FILE *out, const calc_diags *d, int lang)
 {
     fputs("{\"errors\": [", out);
@@ -99,7 +100,14 @@ static void diags_json(FILE *out, const calc_diags *d, int lang)
         }
         fputs("}", out);
     }
-    fputs("]}\n", out);
+    fputs("]", out);
+    if (d->n >= (d->max ? d->max : 100)) { /* the rest were not collected: said, not dropped */
+        char m[200];
+        calc_msg_format(m, sizeof m, lang, "stopped after %zu errors", d->n);
+        fputs(", \"truncated\": true, \"note\": ", out);
+        json_str(out, m);
+    }
+    fputs("}\n", out);
 }
 
 /* 422 with every problem in d. */

@@ -1,6 +1,7 @@
 /* conn.c — the connection table, the reaper and the drain (conn.h). */
 #include "conn.h"
 
+#include "calc.h"
 #include "reply.h"
 
 #include <pthread.h>
@@ -14,6 +15,7 @@ struct conn {
     enum cstate state;
     unsigned cut_status; /* the answer written when it was cut off (0: none), for the log */
     double t0; /* when the current request began at the latest; in C_SEND, when it was answered */
+    int lang;  /* the current request's language once its head is in (?lang=, Accept-Language) */
 };
 
 /* everything below is under mu */
@@ -47,8 +49,8 @@ bool conn_expired(double t0) { return now_s() - t0 > max_seconds; }
 /* Cuts a connection off (mu held): an answer if status, then shutdown — never close (conn.h). */
 static void cut(conn *k, unsigned status, const char *reason, const char *msg)
 {
-    if (status)
-        raw_answer(k->fd, status, reason, msg);
+    if (status) /* before the head is in, the language is not known: Chinese, the default */
+        raw_answer(k->fd, status, reason, msg, k->state == C_BODY ? k->lang : CALC_LANG_ZH);
     shutdown(k->fd, SHUT_RDWR);
     k->state = C_CUT;
     k->cut_status = status;
@@ -148,13 +150,15 @@ bool conn_cut_off(void)
     return cutoff;
 }
 
-bool conn_headers_in(conn *k, double *t0)
+bool conn_headers_in(conn *k, double *t0, int lang)
 {
     pthread_mutex_lock(&mu);
     bool cutoff = k->state == C_CUT;
     *t0 = k->t0;
-    if (!cutoff)
+    if (!cutoff) {
         k->state = C_BODY;
+        k->lang = lang;
+    }
     pthread_mutex_unlock(&mu);
     return !cutoff;
 }

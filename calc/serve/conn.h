@@ -54,9 +54,10 @@ bool conn_advance(enum cstate s);
 /* Whether this thread's connection was cut off (by the reaper or the drain). */
 bool conn_cut_off(void);
 
-/* The headers of k's request are in: k goes to C_BODY and *t0 is when the request began.
- * false when k was cut off. */
-bool conn_headers_in(conn *k, double *t0);
+/* The headers of k's request are in: k goes to C_BODY, keeping the request's language for an
+ * answer it may be cut off with, and *t0 is when the request began. false when k was cut
+ * off. */
+bool conn_headers_in(conn *k, double *t0, int lang);
 /* The body of k's request came too late: answered 408 and cut off, if it is still arriving. */
 void conn_late(conn *k);
 /* k's request (k may be NULL) has arrived whole and is evaluated now: false when k was cut off

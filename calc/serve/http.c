@@ -246,7 +246,7 @@ enum MHD_Result http_request(void *cls, struct MHD_Connection *c, const char *ur
         *ptr = r;
         r->conn = k;
         r->t0 = r->th = now_s();
-        if (k && !conn_headers_in(k, &r->t0))
+        if (k && !conn_headers_in(k, &r->t0, http_lang(c)))
             return MHD_NO;
         framing f;
         const char *why = framing_error(c, version, &f);

@@ -141,12 +141,12 @@ void error_body(FILE *out, unsigned status, int lang, const char *msg)
     fputs("}}}\n", out);
 }
 
-void raw_answer(int fd, unsigned status, const char *reason, const char *msg)
+void raw_answer(int fd, unsigned status, const char *reason, const char *msg, int lang)
 {
     membuf body, b;
     if (!mb_open(&body))
         return;
-    error_body(body.f, status, CALC_LANG_ZH, msg);
+    error_body(body.f, status, lang, msg);
     if (!mb_close(&body) || !mb_open(&b)) {
         mb_free(&body);
         return;

@@ -42,11 +42,11 @@ int reply_lang(const char *query_lang, const char *accept_language);
 /* {"error": {"status": STATUS, "message": MSG in lang, "zh": {"message"}, "en": {"message"}}}
  * and a newline; msg is an English message of the catalogue. */
 void error_body(FILE *out, unsigned status, int lang, const char *msg);
-/* A complete answer with an error body (Chinese first: no request was read to ask otherwise)
- * and "Connection: close", sent on fd without blocking,
+/* A complete answer with an error body in lang (the request's once its head is in; Chinese
+ * before) and "Connection: close", sent on fd without blocking,
  * for a connection libmicrohttpd cannot answer (it is still receiving, or its evaluation is
  * stuck while the server stops). Best effort: whatever the socket does not take is lost. The
  * caller makes sure nothing else is being written to fd. */
-void raw_answer(int fd, unsigned status, const char *reason, const char *msg);
+void raw_answer(int fd, unsigned status, const char *reason, const char *msg, int lang);
 
 #endif
