@@ -9,9 +9,9 @@
 # around a quoted cell's value, full-width digits, lone surrogate escapes in JSON, a line end
 # in a value an error quotes, standard input's temporary copy, messages in the reader's
 # language, a grant round past the largest amount, payments said before they are recorded, a
-# noted head as verify prints it, a store's key with invisible spaces, a report of an edited
-# case, a ledger URL's password, book 1's limits across the rounds of a claim year, and
-# README.md's scale-out recipe run as written.
+# noted head as verify prints it, a paid grant revoked, a store's key with invisible spaces, a
+# result line calc did not write, a report of an edited case, a ledger URL's password, book 1's
+# limits across the rounds of a claim year, and README.md's scale-out recipe run as written.
 # A run that cannot read its inputs must leave no results, summary or manifest that look
 # complete, and a file it would destroy is refused before anything is read.
 #
@@ -518,6 +518,29 @@ want_rc 0
 run ledger verify --ledger "$W/pay.db" --head xyz
 want_rc 2
 want_line err "calc: error: --head: expected the ledger head's hash, 64 hex digits or the first 12 as calc ledger verify prints them, got 'xyz'"
+end
+
+# Ensure a paid grant is not revoked by the way: revoking it says money is to be recovered and
+# frees its key to be granted and paid again, so it needs --recover (it was revoked without a
+# word, and granted and paid a second time); revoke says its row only once it is committed.
+begin "ledger: a paid grant is revoked only with --recover, and said to be recovered"
+gl R1 5000.00 >"$W/rv.jsonl"
+run ledger init --ledger "$W/rv.db"
+run grant "$W/rv.jsonl" --ledger "$W/rv.db" --round R --at 2025-07-01T00:00:00Z
+run pay 1 --ledger "$W/rv.db" --at 2025-07-02T00:00:00Z
+want_rc 0
+run revoke 1 --reason "迁出本区" --ledger "$W/rv.db" --at 2025-08-01T00:00:00Z
+want_rc 1
+want_out_empty
+want_line err "calc: error: grant 1 (R1, sc25-rd-subsidy, 2024, '2024') was paid 5000.00 yuan (seq 2): a paid grant is revoked only with --recover"
+want_match err "with --recover the revocation records that the payment is to be recovered"
+run ledger --ledger "$W/rv.db" --format json
+want_eq "status after the refusal" "$(jq -c '[.grants[] | .status]' "$tmp/out" 2>&1)" '["paid"]'
+LANGUAGE=zh_CN run revoke 1 --reason "迁出本区" --ledger "$W/rv.db" --at 2025-08-01T00:00:00Z --recover
+want_rc 0
+want_line out "  该笔已支付 5000.00 元（序号 2）：须追回"
+run ledger --ledger "$W/rv.db" --format json
+want_eq "status after --recover" "$(jq -c '[.grants[] | .status]' "$tmp/out" 2>&1)" '["revoked"]'
 end
 
 # Ensure a store granted once is the same store when re-submitted with a space after its brand,

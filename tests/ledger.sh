@@ -193,10 +193,10 @@ suite() {
     g grant "$tmp/badsum.jsonl" --round r --at $AT
     want_rc 1
     want_match err "the keys of qt25-grant-match add up to 100.01 \(quantity 0\), the result says 100.00"
-    { head -n 1 "$tmp/twice.jsonl"; at_head "$D/round2.jsonl" | grep E-ALPHA | sed 's/2025-09-30/2026-03-31/g'; } >"$tmp/dates.jsonl"
+    { head -n 1 "$tmp/twice.jsonl"; at_head "$D/round2.jsonl" | grep E-ALPHA | sed 's/2025-09-30/2025-12-31/g'; } >"$tmp/dates.jsonl"
     g grant "$tmp/dates.jsonl" --round r --at $AT
     want_rc 1
-    want_match err "^$tmp/dates.jsonl:2:1: error: record E-ALPHA was evaluated as of 2026-03-31, the round's first record \(line 1\) as of 2025-09-30: a round is one evaluation date"
+    want_match err "^$tmp/dates.jsonl:2:1: error: record E-ALPHA was evaluated as of 2025-12-31, the round's first record \(line 1\) as of 2025-09-30: a round is one evaluation date"
     g grant "$D/nokeys.jsonl" --round r --at $AT
     want_rc 3
     want_match err "record E-EPS: an eligible result of sc25-rd-subsidy without its claim_year, keys, amount or quantity"

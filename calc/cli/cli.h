@@ -46,6 +46,7 @@ typedef struct cli_opts {
     /* the ledger's commands: grant --round/--at, verify --head, pay --amount, revoke --reason,
      * the query's filters */
     const char *round, *at, *head, *amount, *reason, *enterprise, *policy, *year;
+    int recover; /* revoke --recover: a paid grant too */
     /* repeatable */
     cli_list sets, params, scenarios, only;
     /* calc serve's limits, -1 when not given (then CALC_SERVE_* or the server's default) */

@@ -236,7 +236,7 @@ static int write_cmd(cli_opts *o, bool pay)
     calc_ledger *l = cli_ledger_open(o, false, &status);
     if (!l)
         return status;
-    calc_ledger_write_opts w = {o->by, at, o->amount, o->reason};
+    calc_ledger_write_opts w = {o->by, at, o->amount, o->reason, o->recover};
     calc_diags d = {0};
     int lang = calc_settings_get()->lang;
     int rc = pay ? calc_ledger_pay(l, o->args.v, o->args.n, &w, stdout, lang, &d)

@@ -415,6 +415,9 @@ static const cli_opt *const revoke_opts[] = {
     &o_ledger,
     &(const cli_opt){.flag = "--reason", .kind = CLI_VALUE, .field = AT(reason), .arg = "TEXT",
                      .required = true, .help = "why it is revoked (required)"},
+    &(const cli_opt){.flag = "--recover", .kind = CLI_FLAG, .field = AT(recover),
+                     .help = "revoke a paid grant: its payment is to be recovered (without it, "
+                             "a paid grant is not revoked)"},
     &o_ledger_by,
     &o_ledger_at,
     &o_lang,

@@ -591,6 +591,7 @@ typedef struct calc_ledger_write_opts {
     const char *by, *at;   /* as calc_grant_opts */
     const char *amount;    /* pay: what was paid, in yuan (NULL: the amount granted) */
     const char *reason;    /* revoke: why (required) */
+    int recover;           /* revoke: a paid grant too, its payment to be recovered (追回) */
 } calc_ledger_write_opts;
 /* `calc pay GRANT…`: a payment row for each grant (one transaction: all or none); refused,
  * naming the rows, for a grant already paid or revoked, or paid more than granted. The rows

@@ -291,16 +291,35 @@ static int revoke(calc_ledger *l, const char *grant, const calc_ledger_write_opt
                        g.pol, g.year, g.key, g.revoked_seq);
         return done(l, 0, 1, d, &err);
     }
+    /* a paid grant revoked is money to recover, and its key may be granted (and paid) again:
+     * only when asked for in so many words */
+    char pa[32];
+    calc_money pm = 0;
+    if (*g.paid_seq && money_of(g.paid, &pm))
+        pm = 0;
+    if (*g.paid_seq && !o->recover) {
+        calc_error *x = calc_diags_add(d);
+        calc_error_set(x, CALC_ECHECK, NULL, 0, 0,
+                       "grant %s (%s, %s, %s, '%s') was paid %s yuan (seq %s): a paid grant is "
+                       "revoked only with --recover",
+                       g.seq, g.ent, g.pol, g.year, g.key, calc_money_format(pa, pm), g.paid_seq);
+        calc_error_hint(x, "with --recover the revocation records that the payment is to be "
+                           "recovered; its key may then be granted and paid again");
+        return done(l, 0, 1, d, &err);
+    }
     rc = add_row(l, &g, "revocation", g.amount, o->reason, o, head, &seq, &err);
-    if (!rc) {
+    if ((rc = done(l, rc, 0, d, &err)) == 0) { /* said once it is committed */
         char am[32];
         calc_money m = 0;
         money_of(g.amount, &m);
         report(out, lang, "seq %lld: revocation of grant %s (%s, %s, %s, '%s', %s yuan): %s",
                (long long)seq, g.seq, g.ent, g.pol, g.year, g.key, calc_money_format(am, m),
                o->reason);
+        if (*g.paid_seq)
+            report(out, lang, "  it was paid %s yuan (seq %s): that payment is to be recovered",
+                   calc_money_format(pa, pm), g.paid_seq);
     }
-    return done(l, rc, 0, d, &err);
+    return rc;
 }
 
 int calc_ledger_revoke(calc_ledger *l, const char *grant, const calc_ledger_write_opts *o,

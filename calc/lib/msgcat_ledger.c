@@ -138,6 +138,14 @@ const msg_pair msgcat_ledger[] = {
     {"more than zero", "须大于零"},
     {"grant %s (%s, %s, %s, '%s') was revoked (seq %s): it cannot be paid",
      "授予 %s（%s，%s，%s，“%s”）已撤销（序号 %s），不能支付"},
+    {"grant %s (%s, %s, %s, '%s') was paid %s yuan (seq %s): a paid grant is revoked only with "
+     "--recover",
+     "发放记录 %s（%s，%s，%s，“%s”）已支付 %s 元（序号 %s）：已支付的发放须加 --recover 才能撤销"},
+    {"with --recover the revocation records that the payment is to be recovered; its key may "
+     "then be granted and paid again",
+     "加 --recover 时，撤销记录表明该笔已支付款项须追回；其键此后可再次发放和支付"},
+    {"  it was paid %s yuan (seq %s): that payment is to be recovered",
+     "  该笔已支付 %s 元（序号 %s）：须追回"},
     {"grant %s (%s, %s, %s, '%s') is already paid: seq %s, %s yuan",
      "授予 %s（%s，%s，%s，“%s”）已经支付：序号 %s，%s 元"},
     {"grant %s was granted %s yuan: %s cannot be paid", "授予 %s 的金额为 %s 元，不能支付 %s 元"},
