@@ -9,9 +9,10 @@
 # around a quoted cell's value, full-width digits, lone surrogate escapes in JSON, a line end
 # in a value an error quotes, standard input's temporary copy, messages in the reader's
 # language, a grant round past the largest amount, payments said before they are recorded, a
-# noted head as verify prints it, a paid grant revoked, a store's key with invisible spaces, a
-# result line calc did not write, a report of an edited case, a ledger URL's password, book 1's
-# limits across the rounds of a claim year, and README.md's scale-out recipe run as written.
+# noted head as verify prints it, a paid grant revoked, a read-only copy of a ledger, a store's
+# key with invisible spaces, a result line calc did not write, a report of an edited case, a
+# ledger URL's password, book 1's limits across the rounds of a claim year, and README.md's
+# scale-out recipe run as written.
 # A run that cannot read its inputs must leave no results, summary or manifest that look
 # complete, and a file it would destroy is refused before anything is read.
 #
@@ -541,6 +542,41 @@ want_rc 0
 want_line out "  该笔已支付 5000.00 元（序号 2）：须追回"
 run ledger --ledger "$W/rv.db" --format json
 want_eq "status after --recover" "$(jq -c '[.grants[] | .status]' "$tmp/out" 2>&1)" '["revoked"]'
+end
+
+# Ensure a read-only copy of a SQLite ledger (a file and directory the reader may not write, as
+# an auditor is handed) can be read and verified, and a write says why it cannot be (every
+# command said "attempt to write a readonly database": WAL mode wants a -shm file beside it).
+begin "ledger: a read-only copy of a SQLite ledger is read and verified; a write says why not"
+mkdir "$W/ro"
+cp "$W/rv.db" "$W/ro/rv.db"
+chmod 444 "$W/ro/rv.db"
+chmod 555 "$W/ro"
+chmod o+x "$tmp" "$W"
+reader= rocalc=$CALC
+if [ "$(id -u)" = 0 ]; then # root writes any file: the reader is nobody, with a copy of calc
+    reader="runuser -u nobody --" # where nobody may run it (the checkout may be in ~root)
+    rocalc=$W/calc-ro
+    cp "$CALC" "$rocalc"
+    chmod 755 "$rocalc"
+fi
+# shellcheck disable=SC2086
+runx $reader "$rocalc" ledger --ledger "$W/ro/rv.db" --format json
+want_rc 0
+want_eq "read-only: the grants" "$(jq -c '[.grants[] | .status]' "$tmp/out" 2>&1)" '["revoked"]'
+# shellcheck disable=SC2086
+runx $reader "$rocalc" ledger verify --ledger "$W/ro/rv.db" --lang en
+want_rc 0
+want_match out "^VERIFIED"
+# shellcheck disable=SC2086
+runx $reader "$rocalc" pay 1 --ledger "$W/ro/rv.db" --lang en
+want_rc 2
+want_line err "calc: error: ledger $W/ro/rv.db (SQLite): the file is read-only here: it can be read, not written"
+ls "$W/ro" >"$tmp/out"
+want_out_is <<EOF2
+rv.db
+EOF2
+chmod 755 "$W/ro"
 end
 
 # Ensure a store granted once is the same store when re-submitted with a space after its brand,

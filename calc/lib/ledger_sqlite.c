@@ -100,6 +100,12 @@ static int sq_begin(calc_ledger *l, const char *sql, calc_error *err)
 
 static int sq_begin_write(calc_ledger *l, calc_error *err)
 {
+    if (sqlite3_db_readonly(l->db, "main") == 1) { /* opened read-only: the file is not ours */
+        ldb_error(l, err, CALC_EIO, "the file is read-only here: it can be read, not written");
+        calc_error_hint(err, "record grants, payments and revocations in the district's own "
+                             "ledger (a file this user may write)");
+        return CALC_EIO;
+    }
     return sq_begin(l, "BEGIN IMMEDIATE", err);
 }
 
@@ -133,6 +139,46 @@ static void sq_close(calc_ledger *l)
 static const ldb_ops sqlite_ops = {"SQLite",     sq_query,    sq_script, sq_begin_write,
                                    sq_begin_read, sq_commit, sq_rollback, sq_close};
 
+/* A file this process may only read (a copy handed to an auditor, a read-only mount): opened
+ * read-only, as a URI. In WAL mode SQLite keeps a -shm file beside the database; where none can
+ * be made (a directory that is not ours), the file is read as immutable — nothing else can be
+ * writing to a file in such a place through this process anyway. 0, or the engine's error. */
+static int sq_open_readonly(calc_ledger *l, const char *path, calc_error *err)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(path);
+    char *uri = malloc(3 * n + 32);
+    if (!uri)
+        return ldb_error(l, err, CALC_ENOMEM, "out of memory");
+    for (int immutable = 0; immutable < 2; immutable++) {
+        char *o = uri + sprintf(uri, "file:");
+        for (const unsigned char *c = (const unsigned char *)path; *c; c++)
+            if (*c == '%' || *c == '?' || *c == '#' || *c < 0x20) { /* RFC 3986 escapes */
+                *o++ = '%';
+                *o++ = hex[*c >> 4];
+                *o++ = hex[*c & 15];
+            } else
+                *o++ = (char)*c;
+        strcpy(o, immutable ? "?immutable=1" : "?mode=ro");
+        sqlite3_close(l->db);
+        sqlite3 *db = NULL;
+        int rc = sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+                                 SQLITE_OPEN_NOMUTEX, NULL);
+        l->db = db;
+        if (rc == SQLITE_OK)
+            rc = sqlite3_exec(l->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+        if (rc == SQLITE_OK || immutable) {
+            free(uri);
+            if (rc != SQLITE_OK)
+                return l->db ? sq_fail(l, err) : ldb_error(l, err, CALC_ENOMEM, "out of memory");
+            sqlite3_extended_result_codes(l->db, 1);
+            return sq_script(l, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536", err);
+        }
+    }
+    free(uri);
+    return 0; /* not reached */
+}
+
 int ldb_sqlite_open(calc_ledger *l, const char *path, bool create, calc_error *err)
 {
     l->ops = &sqlite_ops;
@@ -150,6 +196,8 @@ int ldb_sqlite_open(calc_ledger *l, const char *path, bool create, calc_error *e
         }
         return db ? sq_fail(l, err) : ldb_error(l, err, CALC_ENOMEM, "out of memory");
     }
+    if (!create && sqlite3_db_readonly(db, "main") == 1) /* the file is not ours to write */
+        return sq_open_readonly(l, path, err);
     sqlite3_busy_timeout(db, BUSY_MS);
     sqlite3_extended_result_codes(db, 1);
     /* WAL: readers see the last committed state while a round is written; synchronous FULL:

@@ -17,6 +17,10 @@ const msg_pair msgcat_ledger[] = {
      "92233720368547758.07 yuan)",
      "记录 %s：本轮合计超出金额可表示的范围（最大为 92233720368547758.07 元）"},
     {"ledger %s (%s): %s", "账本 %s（%s）：%s"},
+    {"the file is read-only here: it can be read, not written", "此处该文件只读：可以查询，不能写入"},
+    {"record grants, payments and revocations in the district's own ledger (a file this user "
+     "may write)",
+     "请在本区自己的账本（当前用户可写的文件）中记录发放、支付和撤销"},
     {"no ledger given", "未指定账本"},
     {"give --ledger FILE or --ledger postgresql://…, or set CALC_LEDGER",
      "请用 --ledger FILE 或 --ledger postgresql://… 指定，或设置 CALC_LEDGER"},
