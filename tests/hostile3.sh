@@ -11,8 +11,8 @@
 # language, a grant round past the largest amount, payments said before they are recorded, a
 # noted head as verify prints it, a paid grant revoked, a read-only copy of a ledger, a store's
 # key with invisible spaces, a result line calc did not write, a report of an edited case, a
-# ledger URL's password, book 1's limits across the rounds of a claim year, and README.md's
-# scale-out recipe run as written.
+# ledger URL's password, book 1's limits across the rounds of a claim year, a signing key with a
+# passphrase, and README.md's scale-out recipe run as written.
 # A run that cannot read its inputs must leave no results, summary or manifest that look
 # complete, and a file it would destroy is refused before anything is read.
 #
@@ -636,6 +636,18 @@ want_eq "round 2's office subsidy" "$(jq -c '.results[] | select(.policy == "sc2
     '["eligible","600000.00","500000.00"]'
 jq -r '.results[] | select(.policy == "sc25-hq-office") | .computation.en[-1]' "$W/hq2.out.jsonl" >"$tmp/out"
 want_match out 'exceeds the limit ¥500,000.00 \(the limit less ¥1,000,000.00 granted to its members for the claim year, as the ledger records\)'
+end
+
+# Ensure a signing key protected by a passphrase is named as such, never prompted for (a
+# terminal prompt would wait for a person a batch does not have; without one it was "not an
+# Ed25519 private key", which it is).
+begin "signing: a key with a passphrase is said to have one, nothing is written"
+openssl genpkey -algorithm ed25519 -aes256 -pass pass:secret -out "$W/enc.pem" 2>/dev/null
+run record cases/profiles/example.yaml --as-of $ASOF -o "$W/enc.yaml" --sign "$W/enc.pem" </dev/null
+want_rc 2
+want_line err "calc: error: $W/enc.pem is protected by a passphrase: calc cannot ask for one"
+want_match err "openssl pkey -in KEY.pem -out PLAIN.pem"
+[ ! -e "$W/enc.yaml" ] || problem "a case file was written"
 end
 
 # Ensure a report of a recorded case that was edited since says so (the recorder's name changed

@@ -4,6 +4,11 @@
 
 const msg_pair msgcat_integrity[] = {
     /* replay: a recorded case checked before it is evaluated (integrity.c) */
+    {"%s is protected by a passphrase: calc cannot ask for one", "%s 受口令保护：calc 无法询问口令"},
+    {"keep the signing key unencrypted where only the signer can read it (openssl pkey -in "
+     "KEY.pem -out PLAIN.pem; chmod 600 PLAIN.pem)",
+     "请将签名私钥以不加密形式保存在仅签名人可读的位置（openssl pkey -in KEY.pem -out PLAIN.pem；"
+     "chmod 600 PLAIN.pem）"},
     {"a recorded case (one with fingerprint:) carries no digest: it cannot be shown unedited; "
      "record it again with calc record",
      "已记录的案例（带 fingerprint:）没有摘要（digest）：无法证明未被修改；请用 calc record 重新记录"},

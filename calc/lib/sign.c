@@ -41,6 +41,17 @@ static int key_fingerprint(EVP_PKEY *k, char key_fp[72])
     return 0;
 }
 
+/* OpenSSL's passphrase callback: none is given (a prompt on the terminal would wait for a
+ * person a batch does not have); that one was asked for is noted. */
+static int no_passphrase(char *buf, int size, int rwflag, void *u)
+{
+    (void)buf;
+    (void)size;
+    (void)rwflag;
+    *(bool *)u = true;
+    return -1;
+}
+
 static EVP_PKEY *read_key(const char *path, bool priv, calc_error *err)
 {
     FILE *f = fopen(path, "r");
@@ -49,9 +60,18 @@ static EVP_PKEY *read_key(const char *path, bool priv, calc_error *err)
                        calc_msg_errno(errno));
         return NULL;
     }
-    EVP_PKEY *k = priv ? PEM_read_PrivateKey(f, NULL, NULL, NULL)
-                       : PEM_read_PUBKEY(f, NULL, NULL, NULL);
+    bool asked = false;
+    EVP_PKEY *k = priv ? PEM_read_PrivateKey(f, NULL, no_passphrase, &asked)
+                       : PEM_read_PUBKEY(f, NULL, no_passphrase, &asked);
     fclose(f);
+    if (!k && asked) {
+        ERR_clear_error();
+        calc_error_set(err, CALC_EUSAGE, NULL, 0, 0,
+                       "%s is protected by a passphrase: calc cannot ask for one", path);
+        calc_error_hint(err, "keep the signing key unencrypted where only the signer can read "
+                             "it (openssl pkey -in KEY.pem -out PLAIN.pem; chmod 600 PLAIN.pem)");
+        return NULL;
+    }
     if (!k || EVP_PKEY_get_id(k) != EVP_PKEY_ED25519) {
         ERR_clear_error();
         EVP_PKEY_free(k);
