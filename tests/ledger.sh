@@ -388,7 +388,8 @@ suite() {
     g ledger verify
     want_rc 1
     want_line out "row 1: its hash does not match its content: the row was changed"
-    want_line out "NOT VERIFIED: 1 problems"
+    want_match out "^the append-only triggers ledger_rows_.* are missing: the database no longer refuses changes to rows \\(calc ledger init restores them\\)$"
+    want_line out "NOT VERIFIED: 2 problems"
     init_round1
     untrigger
     sql "DELETE FROM ledger_rows WHERE seq = 2"
@@ -438,8 +439,40 @@ suite() {
     want_rc 1
     want_line out "the head $h8 is not in the ledger: rows were removed or changed since it was noted"
     g ledger verify --head "$(head_now)"
+    want_rc 1
+    want_line out "NOT VERIFIED: 1 problems"
+    want_match out "^the append-only triggers .* are missing"
+    g ledger init
+    want_rc 0
+    want_match out "^restored the append-only triggers it had lost: "
+    g ledger verify --head "$(head_now)"
     want_rc 0
     want_line out "the noted head is row 7"
+    end
+
+    begin "$E: verify names dropped append-only triggers, init restores them and the refusal"
+    init_round1
+    untrigger
+    g ledger verify
+    want_rc 1
+    if [ "$E" = sqlite ]; then
+        want_line out "the append-only triggers ledger_rows_no_update, ledger_rows_no_delete, ledger_rounds_no_update, ledger_rounds_no_delete, ledger_heads_no_update, ledger_heads_no_delete are missing: the database no longer refuses changes to rows (calc ledger init restores them)"
+    else
+        want_line out "the append-only triggers ledger_rows_append_only, ledger_rounds_append_only, ledger_heads_append_only are missing: the database no longer refuses changes to rows (calc ledger init restores them)"
+    fi
+    want_line out "NOT VERIFIED: 1 problems"
+    g ledger init
+    want_rc 0
+    want_match out "^restored the append-only triggers it had lost: ledger_rows_"
+    g ledger verify
+    want_rc 0
+    want_line out "VERIFIED: the chain is intact"
+    # the database refuses again, and a second init has nothing to restore
+    if sql "UPDATE ledger_rows SET amount = 1 WHERE seq = 1" 2>/dev/null; then
+        problem "an update was not refused after init"
+    fi
+    g ledger init
+    want_no_match out "restored"
     end
 
     begin "$E: kill -9 in the middle of a grant of 10^5 results: the ledger as before, or all of it"

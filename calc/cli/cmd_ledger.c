@@ -93,6 +93,10 @@ static int ledger_init(cli_opts *o)
     printf("%s\n", calc_msg_format(line, sizeof line, calc_settings_get()->lang,
                                    "ledger %s: schema version %d", calc_ledger_name(l),
                                    calc_ledger_schema_version()));
+    if (calc_ledger_restored(l))
+        printf("%s\n", calc_msg_format(line, sizeof line, calc_settings_get()->lang,
+                                       "restored the append-only triggers it had lost: %s",
+                                       calc_ledger_restored(l)));
     calc_ledger_close(l);
     return cli_finish(stdout, 0);
 }

@@ -492,6 +492,9 @@ int calc_ledger_version(calc_ledger *l, int *version, calc_error *err);
 int calc_ledger_schema_version(void);
 /* What messages call the ledger: its file, or its URL without a password. */
 const char *calc_ledger_name(const calc_ledger *l);
+/* After calc_ledger_open(create): the append-only triggers it made again because they had been
+ * dropped (their names), or NULL. */
+const char *calc_ledger_restored(const calc_ledger *l);
 /* the head: hash hex of the last row ("" for an empty ledger) and its seq (0) */
 int calc_ledger_head(calc_ledger *l, char head[65], int64_t *seq, calc_error *err);
 typedef struct calc_award { /* one live grant: not revoked */

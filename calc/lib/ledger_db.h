@@ -42,6 +42,7 @@ struct calc_ledger {
     int engine;       /* LDB_* */
     void *db;         /* sqlite3 *, PGconn * */
     char *target;     /* what messages call it: the file, or the URL without its password */
+    char *restored;   /* the append-only triggers init made again (they were dropped), or NULL */
     ldb_stmt stmts[48];
     int nstmts;
     bool in_tx;
@@ -55,6 +56,10 @@ struct calc_ledger {
 /* The engines: 0, or a CALC_E* code with err filled (*out NULL). */
 int ldb_sqlite_open(calc_ledger *l, const char *path, bool create, calc_error *err);
 int ldb_pg_open(calc_ledger *l, const char *url, calc_error *err);
+
+/* How many of the append-only triggers (migration 2) the ledger lacks, their names in buf
+ * (", " between); -code on a failed query. */
+int ldb_missing_triggers(calc_ledger *l, char *buf, size_t cap, calc_error *err);
 
 /* l->ops->query and friends, with the engine's name in messages */
 int ldb_query(calc_ledger *l, const char *sql, int np, const char *const *p, ldb_row_fn fn,

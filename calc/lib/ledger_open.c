@@ -191,8 +191,89 @@ int calc_ledger_version(calc_ledger *l, int *version, calc_error *err)
     return rc;
 }
 
+/* ---- the append-only triggers (migration 2): present, or restored by init ---- */
+
+static const char *const sqlite_triggers[] = {
+    "ledger_rows_no_update",   "ledger_rows_no_delete", "ledger_rounds_no_update",
+    "ledger_rounds_no_delete", "ledger_heads_no_update", "ledger_heads_no_delete", NULL};
+static const char *const pg_triggers[] = {"ledger_rows_append_only", "ledger_rounds_append_only",
+                                          "ledger_heads_append_only", NULL};
+static const char triggers_sqlite[] = "SELECT name FROM sqlite_master WHERE type = 'trigger'";
+static const char triggers_pg[] =
+    "SELECT t.tgname FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = "
+    "t.tgrelid WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace";
+
+struct have_triggers {
+    const char *const *names;
+    bool seen[8];
+};
+
+static int trigger_row(void *ctx, int ncol, const char *const *val)
+{
+    struct have_triggers *h = ctx;
+    for (int i = 0; ncol > 0 && val[0] && h->names[i]; i++)
+        if (strcmp(val[0], h->names[i]) == 0)
+            h->seen[i] = true;
+    return 0;
+}
+
+int ldb_missing_triggers(calc_ledger *l, char *buf, size_t cap, calc_error *err)
+{
+    bool pg = l->engine == LDB_PG;
+    struct have_triggers h = {pg ? pg_triggers : sqlite_triggers, {false}};
+    int rc = ldb_query(l, pg ? triggers_pg : triggers_sqlite, 0, NULL, trigger_row, &h, err);
+    int n = 0;
+    size_t at = 0;
+    buf[0] = 0;
+    for (int i = 0; !rc && h.names[i]; i++)
+        if (!h.seen[i]) {
+            int w = snprintf(buf + at, cap - at, "%s%s", n ? ", " : "", h.names[i]);
+            if (w > 0 && (size_t)w < cap - at)
+                at += (size_t)w;
+            n++;
+        }
+    return rc ? -rc : n;
+}
+
+/* Migration 2's triggers made again where they are missing (someone dropped them): SQLite's
+ * with IF NOT EXISTS, PostgreSQL's function replaced and each trigger dropped if there and
+ * made. */
+static int restore_triggers(calc_ledger *l, const char *sql, calc_error *err)
+{
+    const char *from = l->engine == LDB_PG ? "CREATE FUNCTION" : "CREATE TRIGGER ";
+    const char *to = l->engine == LDB_PG ? "CREATE OR REPLACE FUNCTION" : "CREATE TRIGGER IF NOT EXISTS ";
+    size_t n = strlen(sql);
+    char *s = malloc(2 * n + 512), *w = s;
+    if (!s)
+        return calc_error_set(err, CALC_ENOMEM, NULL, 0, 0, "out of memory");
+    for (const char *r = sql; *r;)
+        if (strncmp(r, from, strlen(from)) == 0) {
+            w = stpcpy(w, to);
+            r += strlen(from);
+        } else {
+            *w++ = *r++;
+        }
+    *w = 0;
+    static const char *const pg_tables[] = {"ledger_rows", "ledger_rounds",
+                                            "ledger_signed_heads"};
+    for (int i = 0; l->engine == LDB_PG && i < 3; i++) { /* no IF NOT EXISTS for a trigger */
+        char drop[160];
+        snprintf(drop, sizeof drop, "DROP TRIGGER IF EXISTS %s ON %s", pg_triggers[i],
+                 pg_tables[i]);
+        int rc = l->ops->script(l, drop, err);
+        if (rc) {
+            free(s);
+            return rc;
+        }
+    }
+    int rc = l->ops->script(l, s, err);
+    free(s);
+    return rc;
+}
+
 /* Applies every migration the ledger lacks, under the head lock (two inits at once: the
- * second finds the first's work). */
+ * second finds the first's work), and restores the append-only triggers if they were
+ * dropped (l->restored names them). */
 static int migrate(calc_ledger *l, calc_error *err)
 {
     int rc = l->ops->begin_write(l, err);
@@ -217,6 +298,16 @@ static int migrate(calc_ledger *l, calc_error *err)
         const char *p[2] = {ldb_itoa(v, migrations[i].version), migrations[i].name};
         if (!rc)
             rc = ldb_query(l, add_version, 2, p, NULL, NULL, err);
+    }
+    char missing[300];
+    int nm = rc || have < 2 ? 0 : ldb_missing_triggers(l, missing, sizeof missing, err);
+    if (nm < 0)
+        rc = -nm;
+    if (nm > 0) {
+        const struct migration *m = &migrations[1];
+        rc = restore_triggers(l, l->engine == LDB_PG ? m->sql_pg : m->sql, err);
+        if (!rc && !(l->restored = strdup(missing)))
+            rc = calc_error_set(err, CALC_ENOMEM, NULL, 0, 0, "out of memory");
     }
     if (!rc)
         return l->ops->commit(l, err);
@@ -313,7 +404,10 @@ void calc_ledger_close(calc_ledger *l)
     free(l->awards);
     free(l->batch_sql);
     free(l->target);
+    free(l->restored);
     free(l);
 }
 
 const char *calc_ledger_name(const calc_ledger *l) { return l ? l->target : ""; }
+
+const char *calc_ledger_restored(const calc_ledger *l) { return l ? l->restored : NULL; }

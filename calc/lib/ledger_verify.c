@@ -271,6 +271,13 @@ int calc_ledger_verify(calc_ledger *l, const char *pubkey, const char *head, FIL
     sigcheck s = {&x, pubkey, 0, 0, 0, ""};
     if (!rc && !x.rc)
         rc = ldb_query(l, all_signed, 0, NULL, check_signed, &s, &err);
+    char missing[300];
+    int nm = rc || x.rc ? 0 : ldb_missing_triggers(l, missing, sizeof missing, &err);
+    if (nm < 0)
+        rc = -nm;
+    else if (nm > 0) /* the rows may be intact; what kept them so is gone */
+        PROBLEM(&x, "the append-only triggers %s are missing: the database no longer refuses "
+                    "changes to rows (calc ledger init restores them)", missing);
     l->ops->rollback(l);
     int64_t noted = 0;
     if (!rc && !x.rc && head) {

@@ -17,6 +17,10 @@ const msg_pair msgcat_ledger[] = {
      "92233720368547758.07 yuan)",
      "记录 %s：本轮合计超出金额可表示的范围（最大为 92233720368547758.07 元）"},
     {"ledger %s (%s): %s", "账本 %s（%s）：%s"},
+    {"restored the append-only triggers it had lost: %s", "已恢复账本缺失的只追加触发器：%s"},
+    {"the append-only triggers %s are missing: the database no longer refuses changes to rows "
+     "(calc ledger init restores them)",
+     "只追加触发器 %s 已缺失：数据库不再拒绝对记录的修改（calc ledger init 可恢复）"},
     {"the file is read-only here: it can be read, not written", "此处该文件只读：可以查询，不能写入"},
     {"record grants, payments and revocations in the district's own ledger (a file this user "
      "may write)",
