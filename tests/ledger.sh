@@ -363,6 +363,11 @@ suite() {
     want_rc 0
     want_line out "signed heads: 1 of 1 verified with sha256:$fp"
     want_line out "VERIFIED: the chain is intact"
+    # --all-signed: round 2025-1 was recorded unsigned
+    g ledger verify --key "$tmp/pub.pem" --all-signed
+    want_rc 1
+    want_line out "round 2025-1 has no signed head (--all-signed: every round is signed)"
+    want_no_match out "round 2025-2 has no signed head"
     # the signature is an Ed25519 signature of the head's 64 hex digits, as openssl checks it
     sql "SELECT signature FROM ledger_signed_heads" | base64 -d >"$tmp/sig.bin"
     sql "SELECT hash FROM ledger_signed_heads" | tr -d '\n' >"$tmp/msg"
@@ -433,8 +438,11 @@ suite() {
     g ledger verify --key "$tmp/pub.pem"
     want_rc 1
     want_match out "^the signed head of round 2025-2 \(seq 7\): the signature does not match"
-    # and the signed head removed: the head the auditor noted
+    # and the signed head removed: the head the auditor noted, or --all-signed
     sql "DELETE FROM ledger_signed_heads"
+    g ledger verify --key "$tmp/pub.pem" --all-signed
+    want_rc 1
+    want_line out "round 2025-2 has no signed head (--all-signed: every round is signed)"
     g ledger verify --head "$h8"
     want_rc 1
     want_line out "the head $h8 is not in the ledger: rows were removed or changed since it was noted"

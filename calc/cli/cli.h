@@ -47,6 +47,7 @@ typedef struct cli_opts {
      * the query's filters */
     const char *round, *at, *head, *amount, *reason, *enterprise, *policy, *year;
     int recover; /* revoke --recover: a paid grant too */
+    int all_signed; /* ledger verify --all-signed: every round has a signed head */
     /* repeatable */
     cli_list sets, params, scenarios, only;
     /* calc serve's limits, -1 when not given (then CALC_SERVE_* or the server's default) */

@@ -385,6 +385,9 @@ static const cli_opt *const ledger_opts[] = {
                      .help = "verify: check the signed heads with this Ed25519 public key"},
     &(const cli_opt){.flag = "--head", .kind = CLI_VALUE, .field = AT(head), .arg = "HASH",
                      .help = "verify: a head noted earlier, which the chain must still hold"},
+    &(const cli_opt){.flag = "--all-signed", .kind = CLI_FLAG, .field = AT(all_signed),
+                     .help = "verify: every round must have a signed head (a district that "
+                             "signs each round: a signed head deleted is found)"},
     &o_lang,
     NULL};
 

@@ -620,10 +620,11 @@ int calc_ledger_export(calc_ledger *l, int format, FILE *out, calc_error *err);
 /* `calc ledger verify`: the chain recomputed row by row (an edited row, a row inserted or
  * removed), every round's recorded head and every signed head found in it (rows removed at
  * the end), the signatures checked with pubkey (NULL: not checked), and head (NULL: none) —
- * a head an auditor noted — found in the chain. The report on out in lang; 0 when intact,
- * CALC_ECHECK when not (each problem names its row), another code when it could not run. */
-int calc_ledger_verify(calc_ledger *l, const char *pubkey, const char *head, FILE *out,
-                       int lang, calc_diags *d);
+ * a head an auditor noted — found in the chain; with all_signed, every round must have a signed
+ * head (one deleted is then found). The report on out in lang; 0 when intact, CALC_ECHECK when
+ * not (each problem names its row), another code when it could not run. */
+int calc_ledger_verify(calc_ledger *l, const char *pubkey, const char *head, int all_signed,
+                       FILE *out, int lang, calc_diags *d);
 
 
 /* ---- history from the grants ledger (history.c) ----

@@ -37,6 +37,9 @@ typedef struct verifier {
     size_t problems;
     arena a;
     int rc;
+    char **rounds; /* every round's name, and whether a signed head names it */
+    bool *signed_round;
+    size_t nrounds, caprounds;
 } verifier;
 
 static void say(verifier *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -196,6 +199,19 @@ static int check_round(void *ctx, int ncol, const char *const *c)
     if (n != grants)
         PROBLEM(x, "round %s recorded %lld grant rows, the ledger holds %lld of it", c[0],
                 (long long)grants, (long long)n);
+    if (x->nrounds == x->caprounds) {
+        size_t cap = x->caprounds ? 2 * x->caprounds : 16;
+        char **r = realloc(x->rounds, cap * sizeof *r);
+        bool *sg = r ? realloc(x->signed_round, cap * sizeof *sg) : NULL;
+        if (r)
+            x->rounds = r;
+        if (!sg)
+            return x->rc = CALC_ENOMEM;
+        x->signed_round = sg;
+        x->caprounds = cap;
+    }
+    x->signed_round[x->nrounds] = false;
+    x->rounds[x->nrounds++] = arena_strndup(&x->a, c[0], strlen(c[0]));
     /* every grant named a round that was recorded */
     for (size_t i = 0; i < x->n; i++)
         if (x->v[i].kind == 'g' && x->v[i].round && strcmp(x->v[i].round, c[0]) == 0)
@@ -219,6 +235,9 @@ static int check_signed(void *ctx, int ncol, const char *const *c)
     if (ncol < 5 || ldb_atoi(c[1], &seq))
         return x->rc = CALC_EIO;
     s->n++;
+    for (size_t i = 0; i < x->nrounds; i++)
+        if (strcmp(x->rounds[i], c[0]) == 0)
+            x->signed_round[i] = true;
     char what[300];
     calc_msg_format(what, sizeof what, x->lang, "the signed head of round %s", c[0]);
     bool holds = head_holds(x, what, seq, c[2] ? c[2] : "");
@@ -244,8 +263,8 @@ static int check_signed(void *ctx, int ncol, const char *const *c)
     return 0;
 }
 
-int calc_ledger_verify(calc_ledger *l, const char *pubkey, const char *head, FILE *out,
-                       int lang, calc_diags *d)
+int calc_ledger_verify(calc_ledger *l, const char *pubkey, const char *head, int every_round,
+                       FILE *out, int lang, calc_diags *d)
 {
     verifier x = {.l = l, .out = out, .lang = lang};
     calc_error err = {0};
@@ -271,6 +290,10 @@ int calc_ledger_verify(calc_ledger *l, const char *pubkey, const char *head, FIL
     sigcheck s = {&x, pubkey, 0, 0, 0, ""};
     if (!rc && !x.rc)
         rc = ldb_query(l, all_signed, 0, NULL, check_signed, &s, &err);
+    for (size_t i = 0; every_round && !rc && !x.rc && i < x.nrounds; i++)
+        if (!x.signed_round[i]) /* signed when recorded, its signed head since deleted, or never */
+            PROBLEM(&x, "round %s has no signed head (--all-signed: every round is signed)",
+                    x.rounds[i]);
     char missing[300];
     int nm = rc || x.rc ? 0 : ldb_missing_triggers(l, missing, sizeof missing, &err);
     if (nm < 0)
@@ -322,6 +345,8 @@ int calc_ledger_verify(calc_ledger *l, const char *pubkey, const char *head, FIL
             *e = err;
     }
     free(x.v);
+    free(x.rounds);
+    free(x.signed_round);
     arena_free(&x.a);
     return rc ? rc : x.problems ? CALC_ECHECK : 0;
 }

@@ -18,6 +18,8 @@ const msg_pair msgcat_ledger[] = {
      "记录 %s：本轮合计超出金额可表示的范围（最大为 92233720368547758.07 元）"},
     {"ledger %s (%s): %s", "账本 %s（%s）：%s"},
     {"restored the append-only triggers it had lost: %s", "已恢复账本缺失的只追加触发器：%s"},
+    {"round %s has no signed head (--all-signed: every round is signed)",
+     "批次 %s 没有签名的账本头（--all-signed：每个批次都须签名）"},
     {"the append-only triggers %s are missing: the database no longer refuses changes to rows "
      "(calc ledger init restores them)",
      "只追加触发器 %s 已缺失：数据库不再拒绝对记录的修改（calc ledger init 可恢复）"},
