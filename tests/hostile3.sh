@@ -12,7 +12,7 @@
 # noted head as verify prints it, a paid grant revoked, a read-only copy of a ledger, a store's
 # key with invisible spaces, a result line calc did not write, a report of an edited case, a
 # ledger URL's password, book 1's limits across the rounds of a claim year, a signing key with a
-# passphrase, and README.md's scale-out recipe run as written.
+# passphrase, the caret on a long line, and README.md's scale-out recipe run as written.
 # A run that cannot read its inputs must leave no results, summary or manifest that look
 # complete, and a file it would destroy is refused before anything is read.
 #
@@ -648,6 +648,21 @@ want_rc 2
 want_line err "calc: error: $W/enc.pem is protected by a passphrase: calc cannot ask for one"
 want_match err "openssl pkey -in KEY.pem -out PLAIN.pem"
 [ ! -e "$W/enc.yaml" ] || problem "a case file was written"
+end
+
+# Ensure the caret stands under what an error points at on a long line (a JSON profile on one
+# line, 1,000 columns and more): the line is shown around the column, "..." either side (the
+# excerpt stopped at 511 bytes and the caret at its end, far from the field).
+begin "messages: on a long line the caret is under the field it names"
+python3 -c 'import json; print(json.dumps({"id": "x", "name": "y", **{"f%d" % i: "字段" for i in range(40)}, "district": "上城区x"}, ensure_ascii=False))' >"$W/long.json"
+run eval "$W/long.json" --as-of $ASOF --lang en
+want_rc 3
+want_line err '     1 | ...": "字段", "f37": "字段", "f38": "字段", "f39": "字段", "district": "上城区x"}'
+want_line err '       |                                                                        ^'
+python3 -c 'import json; print(json.dumps({"id": "x", "name": "y", **{"f%d" % i: 1 for i in range(150)}}))' >"$W/long2.json"
+run eval "$W/long2.json" --as-of $ASOF --lang en
+want_line err "$W/long2.json:1:1006: error: f99: unknown field"
+want_line err '     1 | ..."f93": 1, "f94": 1, "f95": 1, "f96": 1, "f97": 1, "f98": 1, "f99": 1, "f100": 1, "f101": 1, "f102": ...'
 end
 
 # Ensure a report of a recorded case that was edited since says so (the recorder's name changed

@@ -120,16 +120,17 @@ static bool same_file(const struct stat *a, const struct stat *b)
            a->st_mtime == b->st_mtime;
 }
 
-/* Line `line` of file into buf (at most cap - 1 bytes of it); false when there is none. */
-static bool read_line(const char *file, unsigned line, char *buf, size_t cap)
+/* File opened at the start of line `line` (lines indexed once per file); NULL when there is
+ * none. */
+static FILE *line_open(const char *file, unsigned line)
 {
     FILE *f = fopen(file, "rb");
     struct stat st;
     if (!f)
-        return false;
+        return NULL;
     if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
         fclose(f);
-        return false;
+        return NULL;
     }
     bool ok = false;
     pthread_mutex_lock(&lines.mu);
@@ -157,39 +158,88 @@ static bool read_line(const char *file, unsigned line, char *buf, size_t cap)
         snprintf(lines.path, sizeof lines.path, "%s", file);
         lines.st = st;
     }
-    if (line >= 1 && line <= lines.n && fseek(f, lines.start[line - 1], SEEK_SET) == 0 &&
-        fgets(buf, (int)cap, f))
+    if (line >= 1 && line <= lines.n && fseek(f, lines.start[line - 1], SEEK_SET) == 0)
         ok = true;
     pthread_mutex_unlock(&lines.mu);
-    fclose(f);
-    return ok;
+    if (!ok) {
+        fclose(f);
+        return NULL;
+    }
+    return f;
 }
 
-/* Echoes line `line` of file with a caret under column col (columns count code points). */
+/* How many columns code point cp takes: CJK and full-width forms two, a tab its own. */
+static const char *cp_pad(unsigned cp, int len)
+{
+    return cp == '\t' ? "\t" : (len == 3 && cp >= 0x2E80) ? "  " : " ";
+}
+
+#define ECHO_BEFORE 60 /* code points of a long line shown before the caret, and after it */
+#define ECHO_AFTER 40
+
+/* Echoes line `line` of file with a caret under column col (columns count code points). A
+ * long line is shown around the column — "...", up to ECHO_BEFORE code points, the caret's,
+ * up to ECHO_AFTER more, "..." — so that the caret is under what it points at however far
+ * along the line it is. */
 static void echo_line(FILE *out, const char *file, unsigned line, unsigned col)
 {
-    char buf[512];
-    if (!read_line(file, line, buf, sizeof buf))
+    FILE *f = line_open(file, line);
+    if (!f)
         return;
-    size_t n = strcspn(buf, "\r\n");
-    buf[n] = 0;
-    const char *p = buf;
-    if (line == 1 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
-        (unsigned char)p[2] == 0xBF)
-        p += 3;
-    fprintf(out, " %5u | %s\n       | ", line, p);
-    /* width: CJK code points take two columns */
-    unsigned c = 1;
-    for (const unsigned char *q = (const unsigned char *)p; *q && c < col; c++) {
-        unsigned cp = *q;
-        int len = cp < 0x80 ? 1 : cp < 0xE0 ? 2 : cp < 0xF0 ? 3 : 4;
-        if (len == 3) {
-            cp = ((q[0] & 0x0F) << 12) | ((q[1] & 0x3F) << 6) | (q[2] & 0x3F);
+    unsigned from = col > ECHO_BEFORE + 1 ? col - ECHO_BEFORE : 1;
+    char win[4 * (ECHO_BEFORE + ECHO_AFTER + 2) + 1];
+    size_t wn = 0;
+    unsigned cps[ECHO_BEFORE + 2];  /* the code points before the caret, for its padding */
+    unsigned char lens[ECHO_BEFORE + 2];
+    size_t ncp = 0;
+    bool more = false;
+    unsigned k = 1;
+    int c = getc(f);
+    if (line == 1 && c == 0xEF) { /* a BOM is not shown */
+        int c2 = getc(f), c3 = getc(f);
+        if (c2 == 0xBB && c3 == 0xBF)
+            c = getc(f);
+        else { /* not one: shown as it is */
+            win[wn++] = (char)c;
+            c = c2;
+            if (c3 != EOF)
+                ungetc(c3, f);
         }
-        fputs(cp == '\t' ? "\t" : (len == 3 && cp >= 0x2E80) ? "  " : " ", out);
-        for (int i = 0; i < len && *q; i++)
-            q++;
     }
+    for (; c != EOF && c != '\n' && c != '\r'; k++) {
+        unsigned char b[4] = {(unsigned char)c, 0, 0, 0};
+        int len = b[0] < 0x80 ? 1 : b[0] < 0xE0 ? 2 : b[0] < 0xF0 ? 3 : 4;
+        for (int i = 1; i < len; i++) {
+            int d = getc(f);
+            if (d == EOF || d == '\n' || d == '\r') {
+                if (d != EOF)
+                    ungetc(d, f);
+                len = i;
+                break;
+            }
+            b[i] = (unsigned char)d;
+        }
+        if (k >= col + ECHO_AFTER) {
+            more = true;
+            break;
+        }
+        if (k >= from) {
+            memcpy(win + wn, b, (size_t)len);
+            wn += (size_t)len;
+            if (k < col) {
+                cps[ncp] = len == 3 ? ((b[0] & 0x0Fu) << 12) | ((b[1] & 0x3Fu) << 6) | (b[2] & 0x3Fu)
+                                    : b[0];
+                lens[ncp++] = (unsigned char)len;
+            }
+        }
+        c = getc(f);
+    }
+    fclose(f);
+    win[wn] = 0;
+    fprintf(out, " %5u | %s%s%s\n       | %s", line, from > 1 ? "..." : "", win,
+            more ? "..." : "", from > 1 ? "   " : "");
+    for (size_t i = 0; i < ncp; i++)
+        fputs(cp_pad(cps[i], lens[i]), out);
     fputs("^\n", out);
 }
 
