@@ -174,20 +174,21 @@ static const char *cp_pad(unsigned cp, int len)
     return cp == '\t' ? "\t" : (len == 3 && cp >= 0x2E80) ? "  " : " ";
 }
 
-#define ECHO_BEFORE 60 /* code points of a long line shown before the caret, and after it */
-#define ECHO_AFTER 40
+#define ECHO_WIDTH 100 /* code points of a line shown: a longer one around the column */
+#define ECHO_BEFORE 60 /* of them, at most this many before the caret */
 
 /* Echoes line `line` of file with a caret under column col (columns count code points). A
- * long line is shown around the column — "...", up to ECHO_BEFORE code points, the caret's,
- * up to ECHO_AFTER more, "..." — so that the caret is under what it points at however far
- * along the line it is. */
+ * line longer than ECHO_WIDTH is shown around the column — "...", up to ECHO_BEFORE code points
+ * before it, ECHO_WIDTH in all, "..." — so that the caret is under what it points at however
+ * far along the line it is. */
 static void echo_line(FILE *out, const char *file, unsigned line, unsigned col)
 {
     FILE *f = line_open(file, line);
     if (!f)
         return;
     unsigned from = col > ECHO_BEFORE + 1 ? col - ECHO_BEFORE : 1;
-    char win[4 * (ECHO_BEFORE + ECHO_AFTER + 2) + 1];
+    unsigned end = from + ECHO_WIDTH; /* the first code point not shown */
+    char win[4 * (ECHO_WIDTH + 1) + 4];
     size_t wn = 0;
     unsigned cps[ECHO_BEFORE + 2];  /* the code points before the caret, for its padding */
     unsigned char lens[ECHO_BEFORE + 2];
@@ -219,7 +220,7 @@ static void echo_line(FILE *out, const char *file, unsigned line, unsigned col)
             }
             b[i] = (unsigned char)d;
         }
-        if (k >= col + ECHO_AFTER) {
+        if (k >= end) {
             more = true;
             break;
         }
