@@ -577,6 +577,43 @@ want_out_is <<EOF2
 rv.db
 EOF2
 chmod 755 "$W/ro"
+if [ -n "$reader" ]; then
+    # a directory the reader may write (a shared, sticky one): reading leaves no -shm or -wal
+    # of the reader's there, which would keep the owner from writing (it left both)
+    mkdir -m 1777 "$W/shared"
+    cp "$W/rv.db" "$W/shared/rv.db"
+    runx $reader "$rocalc" ledger --ledger "$W/shared/rv.db" --format json
+    want_rc 0
+    ls "$W/shared" >"$tmp/out"
+    want_out_is <<EOF2
+rv.db
+EOF2
+    # a file the reader may not read at all is not "no ledger"
+    chmod 600 "$W/shared/rv.db"
+    runx $reader "$rocalc" ledger --ledger "$W/shared/rv.db" --lang en
+    want_rc 2
+    want_line err "calc: error: cannot read the ledger $W/shared/rv.db: Permission denied"
+    # a copy whose write-ahead log holds rows: refused, never read as if they were not there
+    # (it was read as immutable and verified with no rows)
+    run ledger init --ledger "$W/live.db"
+    python3 -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1]); c.execute("PRAGMA wal_autocheckpoint=0")
+c.execute("select count(*) from ledger_rows").fetchall(); time.sleep(3)' "$W/live.db" &
+    holder=$!
+    sleep 0.5
+    gl WAL1 700.00 >"$W/wal.jsonl"
+    run grant "$W/wal.jsonl" --ledger "$W/live.db" --round W --at 2025-07-01T00:00:00Z
+    mkdir "$W/rowal"
+    cp "$W/live.db" "$W/live.db-wal" "$W/rowal/"
+    wait $holder
+    chmod 555 "$W/rowal"
+    chmod 444 "$W/rowal/live.db" "$W/rowal/live.db-wal"
+    runx $reader "$rocalc" ledger verify --ledger "$W/rowal/live.db" --lang en
+    want_rc 2
+    want_match err "its write-ahead log holds rows not yet in the file, and cannot be read where the file may not be written$"
+    want_no_match out "VERIFIED"
+    chmod 755 "$W/rowal"
+fi
 end
 
 # Ensure a store granted once is the same store when re-submitted with a space after its brand,
@@ -610,7 +647,7 @@ want_rc 0
 run batch "$W/fs2.jsonl" --ledger "$W/fs.db" --as-of 2025-09-30 -q -o "$W/fs2.out.jsonl" --grant fs-2
 want_rc 0
 want_eq "round 2's first-store result" "$(jq -c '.results[] | select(.policy == "sc25-first-store") | [.status, .amount, .reasons[0].name, .reasons[0].actual]' "$W/fs2.out.jsonl" 2>&1)" \
-    '["ineligible","0.00","limit cap","1,000,000.00 granted for claim year 2024 in the ledger"]'
+    '["ineligible","0.00","limit cap","1,000,000.00 granted in all claim years in the ledger"]'
 run ledger --ledger "$W/fs.db" --format json
 want_eq "granted in all" "$(jq -c '[.totals.grants, .totals.granted]' "$tmp/out" 2>&1)" '[2,"1000000.00"]'
 # a limit partly used: 乙 800,000.00 in round 1, then 甲's 1,000,000.00 is cut to the 200,000.00 left
@@ -620,7 +657,53 @@ run batch "$W/fs3.jsonl" --ledger "$W/fs3.db" --as-of 2025-06-30 -q -o "$W/fs3.o
 run batch "$W/fs1.jsonl" --ledger "$W/fs3.db" --as-of 2025-09-30 -q -o "$W/fs4.out.jsonl" --explain
 want_rc 0
 want_eq "the rest of the limit" "$(jq -c '.results[] | select(.policy == "sc25-first-store") | [.status, .amount, .keys, .computation.zh[-1]]' "$W/fs4.out.jsonl" 2>&1)" \
-    '["eligible","200000.00",[{"key":"甲@2025-03-18","amount":"200000.00","quantity":null}],"本政策每个申报年度以 ¥1,000,000.00 为限；台账已记录 2024 年度授予 ¥800,000.00，尚余 ¥200,000.00：本项 ¥1,000,000.00 降为 ¥200,000.00"]'
+    '["eligible","200000.00",[{"key":"甲@2025-03-18","amount":"200000.00","quantity":null}],"本政策对每家企业以 ¥1,000,000.00 为限；台账已记录历年授予 ¥800,000.00，尚余 ¥200,000.00：本项 ¥1,000,000.00 降为 ¥200,000.00"]'
+# the case recorded with the ledger replays to it, and its report says it (the report
+# evaluated without the case's ledger snapshot: 1,000,000.00)
+run record "$W/fs1.jsonl" --ledger "$W/fs3.db" --as-of 2025-09-30 -o "$W/fs-case.yaml"
+want_rc 0
+run replay "$W/fs-case.yaml"
+want_rc 0
+run report "$W/fs-case.yaml" -o "$W/fs-case.md" --lang en
+want_rc 0
+want_line_file "$W/fs-case.md" '### First-store and flagship-store one-off subsidy (sc25-first-store) — eligible ¥200,000.00'
+# a part payment uses the whole grant of the limit: 甲 granted 1,000,000.00, paid 400,000.00,
+# leaves nothing for 丙 (it was given 500,000.00: the limit counted what was paid)
+fs "$(so global_first 甲 3)" >"$W/pp1.jsonl"
+fs "$(so global_first 甲 3), $(so china_first 丙 5)" >"$W/pp2.jsonl"
+run ledger init --ledger "$W/pp.db"
+run batch "$W/pp1.jsonl" --ledger "$W/pp.db" --as-of 2025-06-30 -q -o "$W/pp1.out.jsonl" --grant pp-1
+run pay 1 --amount 400000 --ledger "$W/pp.db" --at 2025-07-02T00:00:00Z
+run batch "$W/pp2.jsonl" --ledger "$W/pp.db" --as-of 2025-09-30 -q -o "$W/pp2.out.jsonl"
+want_eq "after a part payment" "$(jq -c '.results[] | select(.policy == "sc25-first-store") | [.status, .amount]' "$W/pp2.out.jsonl" 2>&1)" '["ineligible","0.00"]'
+# a pro-rata pool's cut is not paid in a later round through the limit: 127 enterprises of
+# 1,000,000.00 each share 126,000,000.00 (992,125.98 each); a new store of one of them later
+# finds its 1,000,000.00 used (it was given the 7,874.02 the pool had cut)
+for i in $(seq -w 1 127); do printf '{"id": "PO%s", "name": "门店企业", "district": "上城区", "stores": [%s]}\n' "$i" "$(so global_first 甲 3)"; done >"$W/po1.jsonl"
+printf '{"id": "PO001", "name": "门店企业", "district": "上城区", "stores": [%s, %s]}\n' "$(so global_first 甲 3)" "$(so hangzhou_first 丁 5)" >"$W/po2.jsonl"
+run ledger init --ledger "$W/po.db"
+run batch "$W/po1.jsonl" --ledger "$W/po.db" --as-of 2025-06-30 -q -o "$W/po1.out.jsonl" --grant po-1
+want_eq "the pool's share" "$(jq -r 'select(.profile == "PO001") | .results[] | select(.policy == "sc25-first-store") | .amount' "$W/po1.out.jsonl" 2>&1)" "992125.98"
+run batch "$W/po2.jsonl" --ledger "$W/po.db" --as-of 2025-09-30 -q -o "$W/po2.out.jsonl"
+want_eq "after the pool's cut" "$(jq -c '.results[] | select(.policy == "sc25-first-store") | [.status, .amount]' "$W/po2.out.jsonl" 2>&1)" '["ineligible","0.00"]'
+# the pedestrian-street subsidy is in force over two claim years (2019, 2020): its store is
+# granted once (it was granted again for 2020, 300,000.00 twice)
+printf '{"id": "W1", "name": "步行街企业", "district": "上城区", "stores": [{"kind": "global_first", "brand": "甲", "brand_recognized": true, "opened": "2020-03-18", "district": "上城区", "street": "湖滨步行街"}]}\n' >"$W/sc20.jsonl"
+run ledger init --ledger "$W/sc20.db"
+run batch "$W/sc20.jsonl" --ledger "$W/sc20.db" --as-of 2020-06-30 -q -o "$W/sc20a.out.jsonl" --grant s-1
+run batch "$W/sc20.jsonl" --ledger "$W/sc20.db" --as-of 2021-06-30 -q -o "$W/sc20b.out.jsonl" --grant s-2
+run ledger --ledger "$W/sc20.db" --format json
+want_eq "sc20 grants" "$(jq -c '[.totals.grants, .totals.granted]' "$tmp/out" 2>&1)" '[1,"300000.00"]'
+# the enterprise is the one a person sees: "FS1 ", "FS1" with a zero-width space (乙 was granted
+# again to "FS1 ", 1,800,000.00 in all)
+run ledger init --ledger "$W/id.db"
+printf '{"id": "FS1", "name": "门店企业", "district": "上城区", "stores": [%s]}\n' "$(so asia_first 乙 4)" >"$W/id1.jsonl"
+run batch "$W/id1.jsonl" --ledger "$W/id.db" --as-of 2025-06-30 -q -o "$W/id1.out.jsonl" --grant id-1
+for id in 'FS1 ' "$(printf 'FS1\342\200\213')"; do
+    printf '{"id": "%s", "name": "门店企业", "district": "上城区", "stores": [%s, %s]}\n' "$id" "$(so global_first 甲 3)" "$(so asia_first 乙 4)" >"$W/id2.jsonl"
+    run batch "$W/id2.jsonl" --ledger "$W/id.db" --as-of 2025-09-30 -q -o "$W/id2.out.jsonl"
+    want_eq "'$id': the rest of the limit" "$(jq -c '.results[] | select(.policy == "sc25-first-store") | [.amount, [.keys[].key]]' "$W/id2.out.jsonl" 2>&1)" '["200000.00",["甲@2025-03-18"]]'
+done
 # without the ledger the same profile is book 1's 1,000,000.00 (its two stores, capped)
 run batch "$W/fs1.jsonl" --as-of 2025-09-30 -q --no-pools
 want_eq "no ledger" "$(jq -c '.results[] | select(.policy == "sc25-first-store") | .amount' "$tmp/out" 2>&1)" '"1000000.00"'

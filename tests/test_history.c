@@ -23,12 +23,12 @@ static calc_history *hist;
 /* E1's live grants: a 3-star reward (tier 2,000,000), the 股改 stage of gs17-listing, book 2's
  * hq-settle for 2021 and book 1's rd-subsidy for claim year 2024; E2 has none. */
 static const calc_award grants[] = {
-    {"E1", "sc25-hq-star", "3", NULL, 2024, 200000000, 0, 3},
-    {"E1", "gs17-listing", "restructured", NULL, 2018, 50000000, 0, 2},
-    {"E1", "qt25-hq-settle", "2021", NULL, 2021, 500000000, 0, 1},
-    {"E1", "sc25-rd-subsidy", "2024", NULL, 2024, 10000000, 0, 4},
-    {"E1", "sc25-first-store", "甲品牌@2025-03-01", "sc25-commerce", 2024, 20000000, 0, 5},
-    {"E3", "sc25-talent-apartment", "2024", "sc25-apartments", 2024, 60000000, 20, 6},
+    {"E1", "sc25-hq-star", "3", NULL, 2024, 200000000, 0, 3, 0},
+    {"E1", "gs17-listing", "restructured", NULL, 2018, 50000000, 0, 2, 0},
+    {"E1", "qt25-hq-settle", "2021", NULL, 2021, 500000000, 0, 1, 0},
+    {"E1", "sc25-rd-subsidy", "2024", NULL, 2024, 10000000, 0, 4, 0},
+    {"E1", "sc25-first-store", "甲品牌@2025-03-01", "sc25-commerce", 2024, 20000000, 0, 5, 0},
+    {"E3", "sc25-talent-apartment", "2024", "sc25-apartments", 2024, 60000000, 20, 6, 0},
 };
 
 static int setup(void **state)

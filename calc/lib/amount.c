@@ -260,10 +260,12 @@ static int amount_stage(E *e, int overall, pres *r)
                 for (size_t k = 0; k < c->n; k++)
                     eval_collect(e, &c->sub[k], it->u.o, pre);
             if (q == TV_TRUE && e->c->ps->schema.history && p->key.kind == PK_ITEMS) {
-                /* --ledger: an item whose key was granted for the claim year is not again */
+                /* --ledger: an item whose key was granted (for the claim year; book 1: in any
+                 * year, history_items_year) is not granted again */
                 const char *k = polkey_item_key(e->c->a, p, it);
                 if (k && history_has(e->c->ps->schema.history, e->c->prof->id, p->id,
-                                     calc_date_year(e->c->as_of) - 1, k, NULL))
+                                     history_items_year(p, calc_date_year(e->c->as_of) - 1), k,
+                                     NULL))
                     continue;
             }
             pre[strlen(pre) - 1] = 0;

@@ -503,6 +503,8 @@ typedef struct calc_award { /* one live grant: not revoked */
     calc_money amount;      /* paid if paid, else granted */
     int64_t quantity;       /* in-kind units/m², 0 for cash */
     int64_t seq;            /* the grant's row */
+    calc_money entitled;    /* what the grant counts against its policy's limits: the amount
+                             * before the pool, else the amount granted (0: as amount) */
 } calc_award;
 /* every live grant, ordered by enterprise, policy, year, key (byte order), then seq; strings
  * owned by the ledger until close or the next call */

@@ -13,18 +13,28 @@
 
 struct calc_history {
     arena a;
-    calc_award *v; /* by enterprise, policy, year, key (byte order) */
+    calc_award *v; /* by enterprise as a person sees it, policy, year, key (byte order) */
+    const char **ek; /* v[i]'s enterprise as a person sees it (key_seen) */
     size_t n;
     char head[65];
     int64_t seq;
 };
 
 static int cmp_str(const char *a, const char *b) { return strcmp(a ? a : "", b ? b : ""); }
+static const char *key_seen(const char *s, char *buf, size_t cap);
+
+/* An award and its enterprise as a person sees it, while they are sorted. */
+typedef struct hrow {
+    calc_award a;
+    const char *ek;
+} hrow;
 
 static int cmp_award(const void *x, const void *y)
 {
-    const calc_award *a = x, *b = y;
-    int c = cmp_str(a->enterprise, b->enterprise);
+    const calc_award *a = &((const hrow *)x)->a, *b = &((const hrow *)y)->a;
+    int c = cmp_str(((const hrow *)x)->ek, ((const hrow *)y)->ek);
+    if (!c)
+        c = cmp_str(a->enterprise, b->enterprise);
     if (!c)
         c = cmp_str(a->policy, b->policy);
     if (!c && a->year != b->year)
@@ -47,20 +57,34 @@ calc_history *calc_history_new(const calc_award *v, size_t n, const char *head, 
     if (!h)
         return NULL;
     h->v = n ? malloc(n * sizeof *h->v) : NULL;
-    if (n && !h->v) {
+    h->ek = n ? malloc(n * sizeof *h->ek) : NULL;
+    hrow *t = n ? malloc(n * sizeof *t) : NULL;
+    if (n && (!h->v || !h->ek || !t)) {
+        free(h->v);
+        free(h->ek);
+        free(t);
         free(h);
         return NULL;
     }
     for (size_t i = 0; i < n; i++) {
-        h->v[i] = v[i];
-        h->v[i].enterprise = dup(&h->a, v[i].enterprise);
-        h->v[i].policy = dup(&h->a, v[i].policy);
-        h->v[i].key = dup(&h->a, v[i].key);
-        h->v[i].pool = dup(&h->a, v[i].pool);
+        calc_award *a = &t[i].a;
+        *a = v[i];
+        a->enterprise = dup(&h->a, v[i].enterprise);
+        a->policy = dup(&h->a, v[i].policy);
+        a->key = dup(&h->a, v[i].key);
+        a->pool = dup(&h->a, v[i].pool);
+        /* the enterprise as a person sees it: "FS1 " and "FS1\u200b" are FS1 */
+        char buf[512];
+        t[i].ek = dup(&h->a, key_seen(a->enterprise ? a->enterprise : "", buf, sizeof buf));
     }
     h->n = n;
     if (n > 1)
-        qsort(h->v, n, sizeof *h->v, cmp_award);
+        qsort(t, n, sizeof *t, cmp_award);
+    for (size_t i = 0; i < n; i++) {
+        h->v[i] = t[i].a;
+        h->ek[i] = t[i].ek;
+    }
+    free(t);
     snprintf(h->head, sizeof h->head, "%s", head ? head : "");
     h->seq = seq;
     return h;
@@ -71,6 +95,7 @@ void calc_history_free(calc_history *h)
     if (!h)
         return;
     free(h->v);
+    free(h->ek);
     arena_free(&h->a);
     free(h);
 }
@@ -87,16 +112,18 @@ const calc_award *calc_history_of(const calc_history *h, const char *enterprise,
     *n = 0;
     if (!h || !h->n || !enterprise)
         return NULL;
+    char buf[512];
+    const char *ek = key_seen(enterprise, buf, sizeof buf);
     size_t lo = 0, hi = h->n; /* the first entry not before the enterprise */
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (cmp_str(h->v[mid].enterprise, enterprise) < 0)
+        if (cmp_str(h->ek[mid], ek) < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
     size_t end = lo;
-    while (end < h->n && cmp_str(h->v[end].enterprise, enterprise) == 0)
+    while (end < h->n && cmp_str(h->ek[end], ek) == 0)
         end++;
     *n = end - lo;
     return *n ? &h->v[lo] : NULL;
@@ -173,6 +200,8 @@ static void give_awards(const ledger_schema *ls, calc_profile *p, pval *slot,
         o->slot[ls->iyear] = (pval){.set = true, .type = T_INT, .u.i = v[i].year};
         o->slot[ls->iamount] = (pval){.set = true, .type = T_MONEY, .u.i = v[i].amount};
         o->slot[ls->ikey] = (pval){.set = true, .type = T_STRING, .u.s = v[i].key ? v[i].key : ""};
+        if (ls->ientitled >= 0 && v[i].entitled > v[i].amount) /* kept where it differs */
+            o->slot[ls->ientitled] = (pval){.set = true, .type = T_MONEY, .u.i = v[i].entitled};
         schema_fill_defaults(&p->a, isn, o);
         l->item[i] = (pval){.set = true, .type = T_OBJECT, .u.o = o};
     }
@@ -339,7 +368,7 @@ bool history_has(const calc_history *h, const char *enterprise, const char *pol,
     size_t n;
     const calc_award *v = calc_history_of(h, enterprise, &n);
     for (size_t i = 0; i < n; i++)
-        if (v[i].year == year && cmp_str(v[i].policy, pol) == 0 &&
+        if ((year == HISTORY_ANY_YEAR || v[i].year == year) && cmp_str(v[i].policy, pol) == 0 &&
             key_cmp(v[i].key, key) == 0) {
             if (seq)
                 *seq = v[i].seq;
@@ -411,12 +440,17 @@ calc_money history_sum(const calc_history *h, const char *enterprise, const char
     size_t n;
     const calc_award *v = calc_history_of(h, enterprise, &n);
     __int128 s = 0;
-    for (size_t i = 0; i < n; i++)
-        for (size_t k = 0; v[i].year == year && v[i].amount > 0 && k < nids; k++)
+    for (size_t i = 0; i < n; i++) {
+        /* what the grant used of the limits: the whole claim, not what a pool or a part
+         * payment left of it */
+        calc_money a = v[i].entitled > v[i].amount ? v[i].entitled : v[i].amount;
+        for (size_t k = 0; (year == HISTORY_ANY_YEAR || v[i].year == year) && a > 0 && k < nids;
+             k++)
             if (cmp_str(v[i].policy, ids[k]) == 0) {
-                s += v[i].amount;
+                s += a;
                 break;
             }
+    }
     return s > INT64_MAX ? INT64_MAX : (calc_money)s;
 }
 
@@ -432,6 +466,11 @@ static void add_words(arena *a, pres *r, const char *zh, const char *en)
     r->nwords++;
 }
 
+int history_items_year(const policy *p, int claim_year)
+{
+    return p->book < 0 && p->key.kind == PK_ITEMS ? HISTORY_ANY_YEAR : claim_year;
+}
+
 void history_limits(const polset *ps, const calc_profile *prof, calc_result *res, bool explain)
 {
     const calc_history *h = ps->schema.history;
@@ -442,29 +481,34 @@ void history_limits(const polset *ps, const calc_profile *prof, calc_result *res
         if (r->status != ST_ELIGIBLE || p->kind != K_CASH || p->limit_param < 0)
             continue;
         const char *id = p->id;
-        calc_money granted = history_sum(h, prof->id, &id, 1, year);
+        /* a store is granted once in any year (history_items_year): so is the limit on them */
+        bool life = history_items_year(p, year) == HISTORY_ANY_YEAR;
+        calc_money granted = history_sum(h, prof->id, &id, 1, life ? HISTORY_ANY_YEAR : year);
         calc_money limit = p->params[p->limit_param].value;
         calc_money left = granted >= limit ? 0 : limit - granted;
         if (!granted || r->amount <= left)
             continue;
-        char lim[40], got[40], rest[40], was[40];
+        char lim[40], got[40], rest[40], was[40], yzh[32], yen[32];
         calc_money_format_grouped(lim, limit);
         calc_money_format_grouped(got, granted);
         calc_money_format_grouped(rest, left);
         calc_money_format_grouped(was, r->amount);
+        snprintf(yzh, sizeof yzh, life ? "历年" : "%d 年度", year);
+        snprintf(yen, sizeof yen, life ? "in all claim years" : "for %d", year);
+        const char *per_zh = life ? "对每家企业" : "每个申报年度", *per_en = life ? "an enterprise" : "a claim year";
         if (explain) {
             char zh[400], en[400];
-            snprintf(zh, sizeof zh, "本政策每个申报年度以 ¥%s 为限；台账已记录 %d 年度授予 ¥%s，"
-                     "尚余 ¥%s：本项 ¥%s 降为 ¥%s", lim, year, got, rest, was, rest);
-            snprintf(en, sizeof en, "The policy's limit is ¥%s a claim year; the ledger records "
-                     "¥%s granted for %d, ¥%s left: ¥%s becomes ¥%s", lim, got, year, rest, was,
-                     rest);
+            snprintf(zh, sizeof zh, "本政策%s以 ¥%s 为限；台账已记录%s授予 ¥%s，"
+                     "尚余 ¥%s：本项 ¥%s 降为 ¥%s", per_zh, lim, yzh, got, rest, was, rest);
+            snprintf(en, sizeof en, "The policy's limit is ¥%s %s; the ledger records "
+                     "¥%s granted %s, ¥%s left: ¥%s becomes ¥%s", lim, per_en, got, yen, rest,
+                     was, rest);
             add_words(&res->a, r, zh, en);
             char **st = arena_alloc(&res->a, (r->nstep + 1) * sizeof *st);
             if (r->nstep)
                 memcpy(st, r->step, r->nstep * sizeof *st);
-            st[r->nstep++] = arena_printf(&res->a, "limit %s less %s granted for claim year %d "
-                                          "= %s", lim, got, year, rest);
+            st[r->nstep++] = arena_printf(&res->a, "limit %s less %s granted %s = %s", lim, got,
+                                          yen, rest);
             r->step = st;
         }
         r->amount = r->amount_before = r->amount_before_cap = left;
@@ -478,15 +522,14 @@ void history_limits(const polset *ps, const calc_profile *prof, calc_result *res
         crec *rr = &v[r->nreason++];
         rr->name = arena_printf(&res->a, "limit %s", p->params[p->limit_param].name);
         rr->field = "";
-        rr->actual = arena_printf(&res->a, "%s granted for claim year %d in the ledger", got,
-                                  year);
+        rr->actual = arena_printf(&res->a, "%s granted %s in the ledger", got, yen);
         rr->required = arena_printf(&res->a, "less than the limit %s", lim);
         rr->result = TV_FALSE;
         char zh[300], en[300];
-        snprintf(zh, sizeof zh, "本政策每个申报年度以 ¥%s 为限，台账已记录 %d 年度授予 ¥%s，已无余额",
-                 lim, year, got);
-        snprintf(en, sizeof en, "the policy's limit of ¥%s a claim year is reached: the ledger "
-                 "records ¥%s granted for %d", lim, got, year);
+        snprintf(zh, sizeof zh, "本政策%s以 ¥%s 为限，台账已记录%s授予 ¥%s，已无余额", per_zh, lim,
+                 yzh, got);
+        snprintf(en, sizeof en, "the policy's limit of ¥%s %s is reached: the ledger records "
+                 "¥%s granted %s", lim, per_en, got, yen);
         rr->words = label_words(&res->a, zh, en);
         r->reason = v;
     }
@@ -511,6 +554,8 @@ calc_history *history_of_profile(const polset *ps, const calc_profile *p, const 
         v[i].key = s[ps->ledger.ikey].set ? s[ps->ledger.ikey].u.s : "";
         v[i].year = s[ps->ledger.iyear].set ? (int32_t)s[ps->ledger.iyear].u.i : 0;
         v[i].amount = s[ps->ledger.iamount].set ? s[ps->ledger.iamount].u.i : 0;
+        if (ps->ledger.ientitled >= 0 && s[ps->ledger.ientitled].set)
+            v[i].entitled = s[ps->ledger.ientitled].u.i;
         v[i].seq = (int64_t)i + 1;
     }
     calc_history *h = calc_history_new(v, n, head, seq);
@@ -539,7 +584,10 @@ void history_json(sbuf *j, const calc_history *h)
             sb_json_str(j, a->pool);
         else
             SB_LIT(j, "null");
-        sb_printf(j, ", %lld]", (long long)a->seq);
+        sb_printf(j, ", %lld", (long long)a->seq);
+        if (a->entitled > a->amount) /* kept where it differs: the others' bytes as they were */
+            sb_printf(j, ", \"%s\"", calc_money_format(m, a->entitled));
+        SB_LIT(j, "]");
     }
     SB_LIT(j, "]}");
 }
@@ -571,6 +619,9 @@ calc_history *history_from_json(const value *lg)
         v[i].quantity = item_text(r, 5) ? strtoll(item_text(r, 5), NULL, 10) : 0;
         v[i].pool = item_text(r, 6);
         v[i].seq = item_text(r, 7) ? strtoll(item_text(r, 7), NULL, 10) : 0;
+        const char *ent = item_text(r, 8);
+        if (!ent || calc_money_parse(&v[i].entitled, ent, strlen(ent), NULL))
+            v[i].entitled = 0;
     }
     calc_history *h = calc_history_new(v, rows->n, hd->str, strtoll(sq->str, NULL, 10));
     free(v);

@@ -12,6 +12,7 @@ int ledger_schema_find(ledger_schema *ls, const snode *root)
     } f[4] = {{"policy", T_STRING}, {"year", T_INT}, {"amount", T_MONEY}, {"key", T_STRING}};
     int *at[4] = {&ls->ipolicy, &ls->iyear, &ls->iamount, &ls->ikey};
     memset(ls, 0, sizeof *ls);
+    ls->ientitled = -1;
     const snode *l = schema_child(root, "awards", 6);
     if (!l || l->type != T_LIST || !l->item || l->item->type != T_OBJECT)
         return -1;
@@ -21,6 +22,8 @@ int ledger_schema_find(ledger_schema *ls, const snode *root)
             return -1;
         *at[i] = c->index;
     }
+    const snode *en = schema_child(l->item, "entitled", 8);
+    ls->ientitled = en && en->type == T_MONEY ? en->index : -1;
     ls->list = l;
     return 0;
 }

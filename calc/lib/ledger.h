@@ -10,6 +10,7 @@
 typedef struct ledger_schema {
     const snode *list; /* awards, or NULL */
     int ipolicy, iyear, iamount, ikey;
+    int ientitled; /* the optional money field `entitled`, or -1 */
 } ledger_schema;
 
 /* Finds `awards` and its four item fields of their types in the schema: 0, or -1 when the schema

@@ -14,7 +14,7 @@ int calc_ledger_head(calc_ledger *l, char head[65], int64_t *seq, calc_error *er
 /* a grant stands while no revocation names it; it counts what was paid once it is paid */
 #define AWARDS_SELECT                                                                           \
     "SELECT g.enterprise, g.policy, g.claim_year, g.grant_key, g.pool, g.amount, g.quantity, " \
-    "g.seq, p.amount FROM ledger_rows g "                                                      \
+    "g.seq, p.amount, g.amount_before_pool FROM ledger_rows g "                                \
     "LEFT JOIN ledger_rows p ON p.ref = g.seq AND p.kind = 'payment' "                         \
     "LEFT JOIN ledger_rows r ON r.ref = g.seq AND r.kind = 'revocation' "                      \
     "WHERE g.kind = 'grant' AND r.seq IS NULL "
@@ -37,7 +37,7 @@ static int award_row(void *ctx, int ncol, const char *const *val)
 {
     struct collect *c = ctx;
     calc_ledger *l = c->l;
-    if (ncol < 9)
+    if (ncol < 10)
         return c->rc = CALC_EIO;
     if (l->nawards == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 64;
@@ -48,16 +48,22 @@ static int award_row(void *ctx, int ncol, const char *const *val)
         l->cap = cap;
     }
     calc_award *a = &l->awards[l->nawards];
-    int64_t year = 0, amount = 0, quantity = 0, seq = 0;
-    if (ldb_atoi(val[2], &year) || ldb_atoi(val[5], &amount) || ldb_atoi(val[7], &seq) ||
-        (val[6] && ldb_atoi(val[6], &quantity)) || (val[8] && ldb_atoi(val[8], &amount)))
+    int64_t year = 0, amount = 0, quantity = 0, seq = 0, granted = 0, before = 0;
+    if (ldb_atoi(val[2], &year) || ldb_atoi(val[5], &granted) || ldb_atoi(val[7], &seq) ||
+        (val[6] && ldb_atoi(val[6], &quantity)) || (val[8] && ldb_atoi(val[8], &amount)) ||
+        (val[9] && ldb_atoi(val[9], &before)))
         return c->rc = CALC_EIO;
+    if (!val[8])
+        amount = granted;
     a->enterprise = keep(l, val[0]);
     a->policy = keep(l, val[1]);
     a->key = keep(l, val[3]);
     a->pool = keep(l, val[4]);
     a->year = (int32_t)year;
     a->amount = amount;
+    /* a partial payment or a pool's share used the whole claim of the policy's limits: what
+     * was not paid is not paid in a later round (no carry-over) */
+    a->entitled = val[9] ? before : granted;
     a->quantity = quantity;
     a->seq = seq;
     l->nawards++;

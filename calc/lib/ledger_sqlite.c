@@ -5,9 +5,12 @@
  * and kept. */
 #include "ledger_db.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* how long a writer waits for another one's transaction (a round of 10^5 rows takes a few
  * seconds; a waiting grant must not fail for that) */
@@ -139,56 +142,117 @@ static void sq_close(calc_ledger *l)
 static const ldb_ops sqlite_ops = {"SQLite",     sq_query,    sq_script, sq_begin_write,
                                    sq_begin_read, sq_commit, sq_rollback, sq_close};
 
-/* A file this process may only read (a copy handed to an auditor, a read-only mount): opened
- * read-only, as a URI. In WAL mode SQLite keeps a -shm file beside the database; where none can
- * be made (a directory that is not ours), the file is read as immutable — nothing else can be
- * writing to a file in such a place through this process anyway. 0, or the engine's error. */
+/* path with suffix ("-wal", "-shm") into buf. */
+static const char *beside(char *buf, size_t cap, const char *path, const char *suffix)
+{
+    snprintf(buf, cap, "%s%s", path, suffix);
+    return buf;
+}
+
+/* The directory of path into buf. */
+static const char *dir_of(char *b, size_t cap, const char *path)
+{
+    snprintf(b, cap, "%s", path);
+    char *slash = strrchr(b, '/');
+    if (slash == b)
+        slash[1] = 0;
+    else if (slash)
+        *slash = 0;
+    else
+        snprintf(b, cap, ".");
+    return b;
+}
+
+/* Whether the ledger file at path can only be read here: the file is not ours to write, or its
+ * directory is not and there is no -shm file (WAL mode needs one beside the database). */
+static bool only_readable(const char *path)
+{
+    char b[4200];
+    if (access(path, W_OK) != 0)
+        return true;
+    if (access(dir_of(b, sizeof b, path), W_OK) == 0)
+        return false;
+    return access(beside(b, sizeof b, path, "-shm"), F_OK) != 0;
+}
+
+/* A ledger this process may only read (a copy handed to an auditor, a read-only mount), read
+ * as immutable: no -shm or -wal is made beside it (one owned by the reader would keep the
+ * owner from writing). A write-ahead log with rows in it is not read that way — they would be
+ * missed — so such a copy is refused, saying how to fold the log in. 0, or the error. */
 static int sq_open_readonly(calc_ledger *l, const char *path, calc_error *err)
 {
+    char wal[4200];
+    struct stat st;
+    if (stat(beside(wal, sizeof wal, path, "-wal"), &st) == 0 && st.st_size > 0) {
+        ldb_error(l, err, CALC_EIO, "its write-ahead log holds rows not yet in the file, and "
+                                    "cannot be read where the file may not be written");
+        calc_error_hint(err, "fold the log into the file where it is written (sqlite3 %s "
+                             "'PRAGMA wal_checkpoint(TRUNCATE)') and copy the file again",
+                        path);
+        return CALC_EIO;
+    }
     static const char hex[] = "0123456789ABCDEF";
     size_t n = strlen(path);
     char *uri = malloc(3 * n + 32);
     if (!uri)
         return ldb_error(l, err, CALC_ENOMEM, "out of memory");
-    for (int immutable = 0; immutable < 2; immutable++) {
-        char *o = uri + sprintf(uri, "file:");
-        for (const unsigned char *c = (const unsigned char *)path; *c; c++)
-            if (*c == '%' || *c == '?' || *c == '#' || *c < 0x20) { /* RFC 3986 escapes */
-                *o++ = '%';
-                *o++ = hex[*c >> 4];
-                *o++ = hex[*c & 15];
-            } else
-                *o++ = (char)*c;
-        strcpy(o, immutable ? "?immutable=1" : "?mode=ro");
-        sqlite3_close(l->db);
-        sqlite3 *db = NULL;
-        int rc = sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
-                                 SQLITE_OPEN_NOMUTEX, NULL);
-        l->db = db;
-        if (rc == SQLITE_OK)
-            rc = sqlite3_exec(l->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
-        if (rc == SQLITE_OK || immutable) {
-            free(uri);
-            if (rc != SQLITE_OK)
-                return l->db ? sq_fail(l, err) : ldb_error(l, err, CALC_ENOMEM, "out of memory");
-            sqlite3_extended_result_codes(l->db, 1);
-            return sq_script(l, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536", err);
-        }
-    }
+    char *o = uri + sprintf(uri, "file:");
+    for (const unsigned char *c = (const unsigned char *)path; *c; c++)
+        if (*c == '%' || *c == '?' || *c == '#' || *c < 0x20) { /* RFC 3986 escapes */
+            *o++ = '%';
+            *o++ = hex[*c >> 4];
+            *o++ = hex[*c & 15];
+        } else
+            *o++ = (char)*c;
+    strcpy(o, "?immutable=1");
+    sqlite3_close(l->db);
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+                             SQLITE_OPEN_NOMUTEX, NULL);
     free(uri);
-    return 0; /* not reached */
+    l->db = db;
+    if (rc != SQLITE_OK)
+        return db ? sq_fail(l, err) : ldb_error(l, err, CALC_ENOMEM, "out of memory");
+    sqlite3_extended_result_codes(db, 1);
+    return sq_script(l, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536", err);
 }
 
 int ldb_sqlite_open(calc_ledger *l, const char *path, bool create, calc_error *err)
 {
     l->ops = &sqlite_ops;
     l->engine = LDB_SQLITE;
+    struct stat st;
+    bool exists = stat(path, &st) == 0;
+    if (exists && access(path, R_OK) != 0) { /* not "no ledger": one this user may not read */
+        calc_error_set(err, CALC_EIO, NULL, 0, 0, "cannot read the ledger %s: %s", path,
+                       calc_msg_errno(errno));
+        calc_error_hint(err, "ask the ledger's keeper for read access, or for a copy");
+        return CALC_EIO;
+    }
+    if (exists && only_readable(path)) {
+        if (!create)
+            return sq_open_readonly(l, path, err);
+        calc_error_set(err, CALC_EIO, NULL, 0, 0, "ledger %s cannot be written here (the file "
+                       "or its directory is read-only): init makes and migrates it", path);
+        calc_error_hint(err, "run calc ledger init as the ledger's keeper, where it is written");
+        return CALC_EIO;
+    }
     sqlite3 *db = NULL;
     int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) |
                 SQLITE_OPEN_NOMUTEX;
     int rc = sqlite3_open_v2(path, &db, flags, NULL);
     l->db = db;
     if (rc != SQLITE_OK) {
+        if (create && !exists && rc == SQLITE_CANTOPEN) { /* its directory: missing, or not ours */
+            char d[4200];
+            int e = access(dir_of(d, sizeof d, path), W_OK) == 0 ? EIO : errno;
+            sqlite3_close(db);
+            l->db = NULL;
+            calc_error_set(err, CALC_EIO, NULL, 0, 0, "cannot make the ledger %s: %s", path,
+                           calc_msg_errno(e));
+            calc_error_hint(err, "give a file in a directory that exists and you may write");
+            return CALC_EIO;
+        }
         if (!create && rc == SQLITE_CANTOPEN) {
             calc_error_set(err, CALC_EIO, NULL, 0, 0, "no ledger at %s", path);
             calc_error_hint(err, "make it with calc ledger init --ledger %s", path);
@@ -196,8 +260,6 @@ int ldb_sqlite_open(calc_ledger *l, const char *path, bool create, calc_error *e
         }
         return db ? sq_fail(l, err) : ldb_error(l, err, CALC_ENOMEM, "out of memory");
     }
-    if (!create && sqlite3_db_readonly(db, "main") == 1) /* the file is not ours to write */
-        return sq_open_readonly(l, path, err);
     sqlite3_busy_timeout(db, BUSY_MS);
     sqlite3_extended_result_codes(db, 1);
     /* WAL: readers see the last committed state while a round is written; synchronous FULL:

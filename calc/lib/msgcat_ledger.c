@@ -31,6 +31,21 @@ const msg_pair msgcat_ledger[] = {
     {"give --ledger FILE or --ledger postgresql://…, or set CALC_LEDGER",
      "请用 --ledger FILE 或 --ledger postgresql://… 指定，或设置 CALC_LEDGER"},
     {"no ledger at %s", "%s 处没有账本"},
+    {"cannot read the ledger %s: %s", "无法读取账本 %s：%s"},
+    {"ask the ledger's keeper for read access, or for a copy", "请向账本保管人申请读取权限或索取副本"},
+    {"ledger %s cannot be written here (the file or its directory is read-only): init makes "
+     "and migrates it",
+     "此处无法写入账本 %s（文件或所在目录只读）：init 需要创建并迁移账本"},
+    {"run calc ledger init as the ledger's keeper, where it is written",
+     "请由账本保管人在可写入的位置运行 calc ledger init"},
+    {"cannot make the ledger %s: %s", "无法创建账本 %s：%s"},
+    {"give a file in a directory that exists and you may write", "请指定一个位于已存在且可写目录中的文件"},
+    {"its write-ahead log holds rows not yet in the file, and cannot be read where the file may "
+     "not be written",
+     "其预写日志中有尚未并入文件的记录，在不能写入该文件的位置无法读取"},
+    {"fold the log into the file where it is written (sqlite3 %s 'PRAGMA "
+     "wal_checkpoint(TRUNCATE)') and copy the file again",
+     "请在可写入的位置把日志并入文件（sqlite3 %s 'PRAGMA wal_checkpoint(TRUNCATE)'），再重新复制文件"},
     {"make it with calc ledger init --ledger %s", "请先用 calc ledger init --ledger %s 建立账本"},
     {"%s is not a calc ledger (it has no ledger schema)", "%s 不是 calc 账本（其中没有账本的表结构）"},
     {"make it one with calc ledger init --ledger %s",

@@ -23,8 +23,11 @@ void polkey_ledger_text(sbuf *b, const polset *ps, int lang);
 /* The key in words (`calc policies show`), lang 0 zh, 1 en. */
 void polkey_describe(sbuf *b, const policy *p, int lang);
 
+/* Any claim year, for history_has and history_sum. */
+#define HISTORY_ANY_YEAR (-1)
 /* Whether the history holds a live grant of (enterprise, policy, claim year, key); its row in
- * *seq (history.c). */
+ * *seq (history.c). The enterprise is compared as a person sees it (spaces at its ends and
+ * zero-width characters are not part of it), as keys are. */
 bool history_has(const calc_history *h, const char *enterprise, const char *pol, int year,
                  const char *key, int64_t *seq);
 /* With a ledger: an eligible result whose every key was granted for the claim year is marked
@@ -33,14 +36,21 @@ bool history_has(const calc_history *h, const char *enterprise, const char *pol,
  * naming the grant's row, before caps (history.c). */
 void history_granted(const polset *ps, const calc_profile *prof, calc_result *res);
 void history_refuse(calc_result *res);
-/* What the history shows granted to enterprise for claim year `year` by the policies ids, exact,
- * at most the largest amount (history.c). */
+/* The claim year in which an item's key granted before counts (book 1's ledger rule): any year
+ * for a book-1 policy keyed by its items — a store's one-off subsidy is not paid for it again
+ * in a later claim year — else claim_year (book 2's policies say theirs in their conditions). */
+int history_items_year(const policy *p, int claim_year);
+/* What the history shows granted to enterprise for claim year `year` (HISTORY_ANY_YEAR: all) by
+ * the policies ids — each grant's whole claim (its amount before the pool, whatever was paid) —
+ * exact, at most the largest amount (history.c). */
 calc_money history_sum(const calc_history *h, const char *enterprise, const char *const *ids,
                        size_t nids, int year);
-/* With a ledger: a policy's own limit (its `limit` parameter) holds across the rounds of a claim
- * year — an eligible amount is at most the limit less what the ledger shows the policy granted
- * the enterprise for the year; nothing left makes it ineligible, naming the grants. Before
- * groups, as the policy's own limit is; explain adds the step in words (history.c). */
+/* With a ledger: a policy's own limit (its `limit` parameter) holds across rounds — an eligible
+ * amount is at most the limit less what the ledger shows the policy granted the enterprise for
+ * the claim year, or in all years for a book-1 policy keyed by its items (a store's one-off
+ * subsidy, whose stores are granted once in any year); nothing left makes it ineligible, naming
+ * the grants. Before groups, as the policy's own limit is; explain adds the step in words
+ * (history.c). */
 void history_limits(const polset *ps, const calc_profile *prof, calc_result *res, bool explain);
 /* The history a recorded case used, from its profile's awards[] (the snapshot calc record
  * keeps: the grants as they were), read at head and seq; NULL out of memory (history.c). */

@@ -8,7 +8,9 @@
 #include "explain.h"
 #include "integrity.h"
 #include "msgs.h"
+#include "polkey.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const st_zh[] = {"符合", "不符合", "需补充资料", "不在有效期", "就高未选", "错误"};
@@ -603,7 +605,22 @@ static int report_one(void *ud, calc_engine *e, const value *c, calc_profile *p,
 {
     report *r = ud;
     calc_eval_opts o = {.explain = true};
+    /* a case recorded with a ledger is evaluated with its snapshot, as replay does: the grants
+     * as they were when it was recorded */
+    const value *lsnap = map_get(c, "ledger");
+    const calc_history *was = calc_engine_history(e);
+    calc_history *snap = NULL;
+    if (lsnap && lsnap->type == V_MAP) {
+        const value *hd = map_get(lsnap, "head"), *sq = map_get(lsnap, "seq");
+        snap = history_of_profile(&e->ps, p, hd && hd->type == V_SCALAR ? hd->str : "",
+                                  sq && sq->type == V_SCALAR ? strtoll(sq->str, NULL, 10) : 0);
+        calc_engine_set_history(e, snap);
+    }
     calc_result *res = calc_eval_with(e, p, as_of, &o);
+    if (snap) {
+        calc_engine_set_history(e, was);
+        calc_history_free(snap);
+    }
     if (!res)
         return CALC_ENOMEM;
     if (r->html)
