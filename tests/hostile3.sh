@@ -462,14 +462,20 @@ end
 begin "ledger: grant refuses a line without an id, with an as_of that is no date, or a foreign claim year"
 gy() { printf '{"profile": "%s", "as_of": "%s", "results": [{"policy": "sc25-rd-subsidy", "status": "eligible", "kind": "cash", "amount": "10.00", "quantity": null, "claim_year": %s, "keys": [{"key": "%s", "amount": "10.00", "quantity": null}]}], "fingerprint": {"policy_set": "sha256:aa", "profile": "sha256:bb"}, "ledger": {"head": "", "seq": 0}}\n' "$1" "$2" "$3" "$3"; }
 run ledger init --ledger "$W/gy.db"
-for l in '|2025-06-30|2024' 'Y1|yesterday|2024' 'Y1|2025-06-30|1999'; do
+for l in '|2025-06-30|2024' ' |2025-06-30|2024' 'Y1|yesterday|2024' 'Y1|2025-6-30|2024' \
+    'Y1|20250630|2024' 'Y1|2025年6月30日|2024' 'Y1|2025-06-30|1999'; do
     IFS='|' read -r id asof year <<EOF2
 $l
 EOF2
     gy "$id" "$asof" "$year" >"$W/gy.jsonl"
     run_nosrc grant "$W/gy.jsonl" --ledger "$W/gy.db" --round "R$year$id" --at 2025-07-01T00:00:00Z --lang en
-    want_rc 1
+    want_rc 3
 done
+# an id that is a number
+gy Y1 2025-06-30 2024 | sed 's/"profile": "Y1"/"profile": 5/' >"$W/gy.jsonl"
+run_nosrc grant "$W/gy.jsonl" --ledger "$W/gy.db" --round R5 --at 2025-07-01T00:00:00Z
+want_rc 3
+want_match err "\"profile\" is 5, not an enterprise's id \\(a string\\)$"
 gy "" 2025-06-30 2024 >"$W/gy.jsonl"
 run_nosrc grant "$W/gy.jsonl" --ledger "$W/gy.db" --round R --at 2025-07-01T00:00:00Z
 want_match err "^$W/gy.jsonl:1:1: error: a result of sc25-rd-subsidy without its enterprise's id \\(\"profile\" is empty\\)$"

@@ -93,6 +93,35 @@ static int vmoney(const value *v, calc_money *out)
     return calc_money_parse(out, v->str, v->len, &why) ? -1 : 0;
 }
 
+/* Whether s holds nothing a person can see: empty, spaces, zero-width characters. */
+static bool blank(const char *s)
+{
+    for (const unsigned char *u = (const unsigned char *)s; *u;) {
+        if (*u == ' ' || *u == '\t')
+            u++;
+        else if (u[0] == 0xC2 && u[1] == 0xA0)
+            u += 2;
+        else if ((u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80) ||
+                 (u[0] == 0xE2 && u[1] == 0x80 && u[2] >= 0x8B && u[2] <= 0x8D) ||
+                 (u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF))
+            u += 3;
+        else
+            return false;
+    }
+    return true;
+}
+
+/* An as_of as calc batch writes it: YYYY-MM-DD, a date. */
+static bool iso_date(const char *s, calc_date *out)
+{
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return false;
+    return calc_date_parse(out, s, 10) == 0;
+}
+
 /* The rows of one eligible result: its keys checked (a brand, amounts that add up) and kept.
  * locs: each key's place in the file, or NULL (then res's line). */
 static int add_result(calc_round *r, const calc_round_result *res, const pend_line *pl,
@@ -100,23 +129,26 @@ static int add_result(calc_round *r, const calc_round_result *res, const pend_li
 {
     calc_loc at = {pl->file, pl->line, 1};
     /* a line calc did not write as calc batch --ledger writes it: what would be recorded
-     * under no enterprise, no date, or a claim year its evaluation did not have */
+     * under no enterprise, no date, or a claim year its evaluation did not have (refused as
+     * a line of another shape is: input, exit 3) */
     calc_date as_of;
-    if (!pl->enterprise[0]) {
-        LINE_PROBLEM(r, d, &at, "a result of %s without its enterprise's id (\"profile\" is empty)",
-                     res->policy ? res->policy : "?");
+    if (blank(pl->enterprise)) {
+        LINE_PROBLEM_CODE(r, d, CALC_ESCHEMA, &at,
+                          "a result of %s without its enterprise's id (\"profile\" is empty)",
+                          res->policy ? res->policy : "?");
         return 0;
     }
-    if (!pl->as_of || calc_date_parse(&as_of, pl->as_of, strlen(pl->as_of))) {
-        LINE_PROBLEM(r, d, &at, "record %s: its as_of '%s' is not a date (YYYY-MM-DD)",
-                     pl->enterprise, pl->as_of ? pl->as_of : "");
+    if (!pl->as_of || !iso_date(pl->as_of, &as_of)) {
+        LINE_PROBLEM_CODE(r, d, CALC_ESCHEMA, &at,
+                          "record %s: its as_of '%s' is not a date (YYYY-MM-DD)",
+                          pl->enterprise, pl->as_of ? pl->as_of : "");
         return 0;
     }
     if (res->year != calc_date_year(as_of) - 1) {
-        LINE_PROBLEM(r, d, &at,
-                     "record %s: %s has claim year %ld, but its as_of %s makes it %d",
-                     pl->enterprise, res->policy ? res->policy : "?", (long)res->year, pl->as_of,
-                     calc_date_year(as_of) - 1);
+        LINE_PROBLEM_CODE(r, d, CALC_ESCHEMA, &at,
+                          "record %s: %s has claim year %ld, but its as_of %s makes it %d",
+                          pl->enterprise, res->policy ? res->policy : "?", (long)res->year,
+                          pl->as_of, calc_date_year(as_of) - 1);
         calc_error_hint(d->n ? &d->v[d->n - 1] : NULL,
                         "record the lines calc batch --ledger wrote, as they were written");
         return 0;
@@ -423,6 +455,12 @@ int calc_ledger_round_line(calc_round *r, const char *file, unsigned line, const
     const value *lg = mget(t, "ledger"), *results = mget(t, "results");
     const char *ent = mstr(t, "profile"), *head = mstr(lg, "head");
     int64_t seq;
+    const value *pv = mget(t, "profile");
+    if (pv && pv->type == V_SCALAR && !pv->quoted) { /* 5, true: not an enterprise's id */
+        LINE_PROBLEM_CODE(r, d, CALC_ESCHEMA, &at,
+                          "\"profile\" is %s, not an enterprise's id (a string)", pv->str);
+        return CALC_ESCHEMA;
+    }
     if (!ent || !results || results->type != V_SEQ) {
         LINE_PROBLEM_CODE(r, d, CALC_ESCHEMA, &at, "not a result line of calc batch (no profile or results)");
         return CALC_ESCHEMA;

@@ -103,6 +103,8 @@ const msg_pair msgcat_ledger[] = {
     {"record %s: %s is eligible but has no key", "企业 %s：%s 符合条件，但没有键"},
     {"a result of %s without its enterprise's id (\"profile\" is empty)",
      "%s 的结果没有企业标识（\"profile\" 为空）"},
+    {"\"profile\" is %s, not an enterprise's id (a string)",
+     "\"profile\" 为 %s，不是企业标识（应为字符串）"},
     {"record %s: its as_of '%s' is not a date (YYYY-MM-DD)",
      "企业 %s：测算日期 as_of“%s”不是日期（YYYY-MM-DD）"},
     {"record %s: %s has claim year %ld, but its as_of %s makes it %d",
