@@ -57,9 +57,10 @@ struct calc_ledger {
 int ldb_sqlite_open(calc_ledger *l, const char *path, bool create, calc_error *err);
 int ldb_pg_open(calc_ledger *l, const char *url, calc_error *err);
 
-/* How many of the append-only triggers (migration 2) the ledger lacks, their names in buf
- * (", " between); -code on a failed query. */
-int ldb_missing_triggers(calc_ledger *l, char *buf, size_t cap, calc_error *err);
+/* How many of the append-only triggers (migration 2) the ledger lacks or has altered (dropped,
+ * disabled, made another way) in *missing, their names in buf (", " between); 0, or the
+ * failed query's code. */
+int ldb_missing_triggers(calc_ledger *l, char *buf, size_t cap, int *missing, calc_error *err);
 
 /* l->ops->query and friends, with the engine's name in messages */
 int ldb_query(calc_ledger *l, const char *sql, int np, const char *const *p, ldb_row_fn fn,

@@ -198,74 +198,96 @@ static const char *const sqlite_triggers[] = {
     "ledger_rounds_no_delete", "ledger_heads_no_update", "ledger_heads_no_delete", NULL};
 static const char *const pg_triggers[] = {"ledger_rows_append_only", "ledger_rounds_append_only",
                                           "ledger_heads_append_only", NULL};
-static const char triggers_sqlite[] = "SELECT name FROM sqlite_master WHERE type = 'trigger'";
+/* Each trigger as the database keeps it: SQLite its CREATE statement (normalised: no IF NOT
+ * EXISTS, no ';'), PostgreSQL its table, whether it fires (O), its kind (27: BEFORE UPDATE OR
+ * DELETE, FOR EACH ROW) and its function's name and body. */
+static const char triggers_sqlite[] =
+    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'";
 static const char triggers_pg[] =
-    "SELECT t.tgname FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = "
-    "t.tgrelid WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace";
+    "SELECT t.tgname, c.relname || ' ' || t.tgenabled::text || ' ' || t.tgtype::text || ' ' || "
+    "p.proname || ' ' || p.prosrc FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = "
+    "t.tgrelid JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid WHERE NOT t.tgisinternal AND "
+    "c.relnamespace = current_schema()::regnamespace";
+static const char *const pg_tables[] = {"ledger_rows", "ledger_rounds", "ledger_signed_heads"};
+#define PG_BODY " BEGIN RAISE EXCEPTION 'calc ledger: rows are never updated or deleted'; END "
 
 struct have_triggers {
     const char *const *names;
-    bool seen[8];
+    const char *sql; /* migration 2's, where SQLite's statements are found */
+    bool pg, ok[8];
 };
+
+/* Whether the definition def of trigger i is migration 2's. */
+static bool trigger_is(const struct have_triggers *h, int i, const char *def)
+{
+    if (h->pg) {
+        char want[400];
+        snprintf(want, sizeof want, "%s O 27 calc_ledger_append_only %s", pg_tables[i], PG_BODY);
+        return strcmp(def, want) == 0;
+    }
+    char head[120];
+    snprintf(head, sizeof head, "CREATE TRIGGER %s ", h->names[i]);
+    const char *at = strstr(h->sql, head), *end = at ? strstr(at, "END;") : NULL;
+    return end && strlen(def) == (size_t)(end + 3 - at) && strncmp(def, at, (size_t)(end + 3 - at)) == 0;
+}
 
 static int trigger_row(void *ctx, int ncol, const char *const *val)
 {
     struct have_triggers *h = ctx;
-    for (int i = 0; ncol > 0 && val[0] && h->names[i]; i++)
-        if (strcmp(val[0], h->names[i]) == 0)
-            h->seen[i] = true;
+    for (int i = 0; ncol > 1 && val[0] && val[1] && h->names[i]; i++)
+        if (strcmp(val[0], h->names[i]) == 0 && trigger_is(h, i, val[1]))
+            h->ok[i] = true;
     return 0;
 }
 
-int ldb_missing_triggers(calc_ledger *l, char *buf, size_t cap, calc_error *err)
+int ldb_missing_triggers(calc_ledger *l, char *buf, size_t cap, int *missing, calc_error *err)
 {
     bool pg = l->engine == LDB_PG;
-    struct have_triggers h = {pg ? pg_triggers : sqlite_triggers, {false}};
+    struct have_triggers h = {pg ? pg_triggers : sqlite_triggers, migrations[1].sql, pg, {false}};
     int rc = ldb_query(l, pg ? triggers_pg : triggers_sqlite, 0, NULL, trigger_row, &h, err);
     int n = 0;
     size_t at = 0;
     buf[0] = 0;
     for (int i = 0; !rc && h.names[i]; i++)
-        if (!h.seen[i]) {
+        if (!h.ok[i]) {
             int w = snprintf(buf + at, cap - at, "%s%s", n ? ", " : "", h.names[i]);
             if (w > 0 && (size_t)w < cap - at)
                 at += (size_t)w;
             n++;
         }
-    return rc ? -rc : n;
+    *missing = rc ? 0 : n;
+    return rc;
 }
 
-/* Migration 2's triggers made again where they are missing (someone dropped them): SQLite's
- * with IF NOT EXISTS, PostgreSQL's function replaced and each trigger dropped if there and
- * made. */
+/* Migration 2's triggers made again (some were dropped, disabled or replaced): each dropped if
+ * it is there and made as the migration makes it, PostgreSQL's function replaced. */
 static int restore_triggers(calc_ledger *l, const char *sql, calc_error *err)
 {
-    const char *from = l->engine == LDB_PG ? "CREATE FUNCTION" : "CREATE TRIGGER ";
-    const char *to = l->engine == LDB_PG ? "CREATE OR REPLACE FUNCTION" : "CREATE TRIGGER IF NOT EXISTS ";
+    bool pg = l->engine == LDB_PG;
+    const char *const *names = pg ? pg_triggers : sqlite_triggers;
+    for (int i = 0; names[i]; i++) {
+        char drop[160];
+        if (pg)
+            snprintf(drop, sizeof drop, "DROP TRIGGER IF EXISTS %s ON %s", names[i], pg_tables[i]);
+        else
+            snprintf(drop, sizeof drop, "DROP TRIGGER IF EXISTS %s", names[i]);
+        int rc = l->ops->script(l, drop, err);
+        if (rc)
+            return rc;
+    }
+    if (!pg)
+        return l->ops->script(l, sql, err);
+    const char *from = "CREATE FUNCTION";
+    const char *at = strstr(sql, from);
     size_t n = strlen(sql);
-    char *s = malloc(2 * n + 512), *w = s;
+    char *s = malloc(n + 32);
     if (!s)
         return calc_error_set(err, CALC_ENOMEM, NULL, 0, 0, "out of memory");
-    for (const char *r = sql; *r;)
-        if (strncmp(r, from, strlen(from)) == 0) {
-            w = stpcpy(w, to);
-            r += strlen(from);
-        } else {
-            *w++ = *r++;
-        }
-    *w = 0;
-    static const char *const pg_tables[] = {"ledger_rows", "ledger_rounds",
-                                            "ledger_signed_heads"};
-    for (int i = 0; l->engine == LDB_PG && i < 3; i++) { /* no IF NOT EXISTS for a trigger */
-        char drop[160];
-        snprintf(drop, sizeof drop, "DROP TRIGGER IF EXISTS %s ON %s", pg_triggers[i],
-                 pg_tables[i]);
-        int rc = l->ops->script(l, drop, err);
-        if (rc) {
-            free(s);
-            return rc;
-        }
-    }
+    if (at) /* the function as the migration makes it, in place of whatever it is now */
+        snprintf(s, n + 32, "%.*sCREATE OR REPLACE FUNCTION%s", (int)(at - sql), sql,
+                 at + strlen(from));
+    else
+        snprintf(s, n + 32, "%s", sql);
     int rc = l->ops->script(l, s, err);
     free(s);
     return rc;
@@ -300,10 +322,10 @@ static int migrate(calc_ledger *l, calc_error *err)
             rc = ldb_query(l, add_version, 2, p, NULL, NULL, err);
     }
     char missing[300];
-    int nm = rc || have < 2 ? 0 : ldb_missing_triggers(l, missing, sizeof missing, err);
-    if (nm < 0)
-        rc = -nm;
-    if (nm > 0) {
+    int nm = 0;
+    if (!rc && have >= 2)
+        rc = ldb_missing_triggers(l, missing, sizeof missing, &nm, err);
+    if (!rc && nm > 0) {
         const struct migration *m = &migrations[1];
         rc = restore_triggers(l, l->engine == LDB_PG ? m->sql_pg : m->sql, err);
         if (!rc && !(l->restored = strdup(missing)))

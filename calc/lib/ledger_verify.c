@@ -295,11 +295,11 @@ int calc_ledger_verify(calc_ledger *l, const char *pubkey, const char *head, int
             PROBLEM(&x, "round %s has no signed head (--all-signed: every round is signed)",
                     x.rounds[i]);
     char missing[300];
-    int nm = rc || x.rc ? 0 : ldb_missing_triggers(l, missing, sizeof missing, &err);
-    if (nm < 0)
-        rc = -nm;
-    else if (nm > 0) /* the rows may be intact; what kept them so is gone */
-        PROBLEM(&x, "the append-only triggers %s are missing: the database no longer refuses "
+    int nm = 0;
+    if (!rc && !x.rc)
+        rc = ldb_missing_triggers(l, missing, sizeof missing, &nm, &err);
+    if (!rc && nm > 0) /* the rows may be intact; what kept them so is gone */
+        PROBLEM(&x, "the append-only triggers %s are missing or altered: the database no longer refuses "
                     "changes to rows (calc ledger init restores them)", missing);
     l->ops->rollback(l);
     int64_t noted = 0;

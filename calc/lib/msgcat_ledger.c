@@ -20,7 +20,7 @@ const msg_pair msgcat_ledger[] = {
     {"restored the append-only triggers it had lost: %s", "已恢复账本缺失的只追加触发器：%s"},
     {"round %s has no signed head (--all-signed: every round is signed)",
      "批次 %s 没有签名的账本头（--all-signed：每个批次都须签名）"},
-    {"the append-only triggers %s are missing: the database no longer refuses changes to rows "
+    {"the append-only triggers %s are missing or altered: the database no longer refuses changes to rows "
      "(calc ledger init restores them)",
      "只追加触发器 %s 已缺失：数据库不再拒绝对记录的修改（calc ledger init 可恢复）"},
     {"the file is read-only here: it can be read, not written", "此处该文件只读：可以查询，不能写入"},
