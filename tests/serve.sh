@@ -160,9 +160,13 @@ t_422_many() {
     bad='{"id": "x", "name": "y", "finance": {"rd_expnse": 5}}'
     many=$(python3 -c 'import json; print(json.dumps({"id": "x", "name": "y", **{"f%d" % i: 1 for i in range(150)}}))')
     [ "$(code -X POST -d "$many" "$U/api/v1/eval?lang=en")" = 422 ] &&
-        jq -e '(.errors | length == 100) and .truncated == true and .note == "stopped after 100 errors"' "$tmp/body" &&
+        jq -e '(.errors | length == 100) and .truncated == true and .note.message == "stopped after 100 errors"
+               and .note.zh.message == "已列出 100 个错误，其余不再列出"' "$tmp/body" &&
         [ "$(code -X POST -d "$bad" "$U/api/v1/eval")" = 422 ] &&
-        jq -e 'has("truncated") | not' "$tmp/body"
+        jq -e 'has("truncated") | not' "$tmp/body" &&
+        exactly=$(python3 -c 'import json; print(json.dumps({"id": "x", "name": "y", **{"f%d" % i: 1 for i in range(100)}}))') &&
+        [ "$(code -X POST -d "$exactly" "$U/api/v1/eval")" = 422 ] &&
+        jq -e '(.errors | length == 100) and (has("truncated") | not)' "$tmp/body"
 }
 check "POST /api/v1/eval with 150 errors: 100 listed, the answer says it stopped" t_422_many
 

@@ -55,6 +55,7 @@ typedef struct calc_diags {
     calc_error *v;
     size_t n, cap;
     size_t max; /* stop recording after this many (0: 100) */
+    size_t dropped; /* problems past max, not recorded: said, never silently */
 } calc_diags;
 
 typedef struct calc_engine calc_engine;

@@ -285,8 +285,10 @@ void calc_error_print(FILE *out, const calc_error *err)
 calc_error *calc_diags_add(calc_diags *d)
 {
     size_t max = d->max ? d->max : 100;
-    if (d->n >= max)
+    if (d->n >= max) {
+        d->dropped++;
         return NULL;
+    }
     if (d->n == d->cap) {
         size_t cap = d->cap ? d->cap * 2 : 8;
         calc_error *v = realloc(d->v, cap * sizeof *v);
@@ -304,8 +306,7 @@ void calc_diags_print(FILE *out, const calc_diags *d)
 {
     for (size_t i = 0; i < d->n; i++)
         calc_error_print(out, &d->v[i]);
-    size_t max = d->max ? d->max : 100;
-    if (d->n >= max) {
+    if (d->dropped) { /* more than were recorded: "stopped after", not at exactly the limit */
         char m[200];
         calc_msg_format(m, sizeof m, calc_settings_get()->lang, "stopped after %zu errors", d->n);
         fprintf(out, "calc: %s%s\n", calc_settings_get()->lang == CALC_LANG_EN ? "note: "

@@ -101,11 +101,19 @@ static void diags_json(FILE *out, const calc_diags *d, int lang)
         fputs("}", out);
     }
     fputs("]", out);
-    if (d->n >= (d->max ? d->max : 100)) { /* the rest were not collected: said, not dropped */
+    if (d->dropped) { /* more than were collected: said, in both languages as every message */
+        static const char *const names[] = {"zh", "en"};
         char m[200];
         calc_msg_format(m, sizeof m, lang, "stopped after %zu errors", d->n);
-        fputs(", \"truncated\": true, \"note\": ", out);
+        fputs(", \"truncated\": true, \"note\": {\"message\": ", out);
         json_str(out, m);
+        for (int l = CALC_LANG_ZH; l <= CALC_LANG_EN; l++) {
+            calc_msg_format(m, sizeof m, l, "stopped after %zu errors", d->n);
+            fprintf(out, ", \"%s\": {\"message\": ", names[l]);
+            json_str(out, m);
+            fputs("}", out);
+        }
+        fputs("}", out);
     }
     fputs("}\n", out);
 }

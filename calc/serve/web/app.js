@@ -329,10 +329,13 @@ function recordsSection(lf) {
       'The district fills this in from its payment records; the enterprise does not enter it.')}));
     return sec;
   }
-  const cols = itemFields(lf);
+  // a column no record fills (应享金额 is kept only where it differs from the amount) is left out
+  const key = (f) => f.path.slice(lf.path.length + 3);
+  const cols = itemFields(lf).filter((f) => items.some((it) => it[key(f)] !== undefined &&
+                                                               it[key(f)] !== null && it[key(f)] !== ''));
   const head = el('tr', {}, ...cols.map((f) => el('th', {scope: 'col', text: fieldName(f)})));
   const rows = items.map((it) => el('tr', {}, ...cols.map((f) => {
-    const k = f.path.slice(lf.path.length + 3), v = it[k];
+    const k = key(f), v = it[k];
     return el('td', {class: 'rec-' + f.type, 'data-label': fieldName(f), text: recordText(f, v)});
   })));
   sec.append(el('table', {class: 'records-table'}, el('thead', {}, head), el('tbody', {}, ...rows)),
