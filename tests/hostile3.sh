@@ -737,6 +737,19 @@ want_rc 2
 want_line err "calc: error: $W/enc.pem is protected by a passphrase: calc cannot ask for one"
 want_match err "openssl pkey -in KEY.pem -out PLAIN.pem"
 [ ! -e "$W/enc.yaml" ] || problem "a case file was written"
+# as ledger verify's --key, which takes the public key: said once, as an error (it was printed
+# once for each signed head, without "calc: error:", and "0 of 0 verified" passed)
+gl K1 10.00 >"$W/k.jsonl"
+run ledger init --ledger "$W/k.db"
+run grant "$W/k.jsonl" --ledger "$W/k.db" --round R --at 2025-07-01T00:00:00Z
+run ledger verify --ledger "$W/k.db" --key "$W/enc.pem"
+want_rc 2
+want_err1 "calc: error: $W/enc.pem is a private key protected by a passphrase: checking takes the public key
+calc: note: give the public key (openssl pkey -in KEY.pem -pubout -out PUB.pem)"
+want_out_empty
+# and the report follows the language of the messages, as replay's does
+run ledger verify --ledger "$W/k.db"
+want_line out "VERIFIED: the chain is intact"
 end
 
 # Ensure the caret stands under what an error points at on a long line (a JSON profile on one

@@ -144,7 +144,9 @@ static int ledger_verify(cli_opts *o)
     if (!l)
         return status;
     calc_diags d = {0};
-    int rc = calc_ledger_verify(l, o->key, o->head, o->all_signed, stdout, o->lang, &d);
+    /* the report in the language of the messages, as replay's and pay's */
+    int rc = calc_ledger_verify(l, o->key, o->head, o->all_signed, stdout,
+                                calc_settings_get()->lang, &d);
     cli_diags_done(&d);
     calc_ledger_close(l);
     return cli_finish(stdout, cli_status(rc));

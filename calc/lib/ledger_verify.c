@@ -277,6 +277,16 @@ int calc_ledger_verify(calc_ledger *l, const char *pubkey, const char *head, int
                        head);
         return CALC_EUSAGE;
     }
+    if (pubkey) { /* a key that cannot be read is said once, not once for each signed head */
+        char fp[72], none[65] = {0};
+        calc_error kerr = {0};
+        if (calc_verify_digest(pubkey, none, "", fp, &kerr) != CALC_ECHECK) {
+            calc_error *e = calc_diags_add(d);
+            if (e)
+                *e = kerr;
+            return kerr.code ? kerr.code : CALC_EUSAGE;
+        }
+    }
     int rc = l->ops->begin_read(l, &err);
     if (!rc)
         rc = ldb_query(l, all_rows, 0, NULL, check_row, &x, &err);

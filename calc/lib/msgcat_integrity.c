@@ -5,6 +5,10 @@
 const msg_pair msgcat_integrity[] = {
     /* replay: a recorded case checked before it is evaluated (integrity.c) */
     {"%s is protected by a passphrase: calc cannot ask for one", "%s 受口令保护：calc 无法询问口令"},
+    {"%s is a private key protected by a passphrase: checking takes the public key",
+     "%s 是受口令保护的私钥：核验需要公钥"},
+    {"give the public key (openssl pkey -in KEY.pem -pubout -out PUB.pem)",
+     "请提供公钥（openssl pkey -in KEY.pem -pubout -out PUB.pem）"},
     {"keep the signing key unencrypted where only the signer can read it (openssl pkey -in "
      "KEY.pem -out PLAIN.pem; chmod 600 PLAIN.pem)",
      "请将签名私钥以不加密形式保存在仅签名人可读的位置（openssl pkey -in KEY.pem -out PLAIN.pem；"

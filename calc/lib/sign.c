@@ -64,6 +64,14 @@ static EVP_PKEY *read_key(const char *path, bool priv, calc_error *err)
     EVP_PKEY *k = priv ? PEM_read_PrivateKey(f, NULL, no_passphrase, &asked)
                        : PEM_read_PUBKEY(f, NULL, no_passphrase, &asked);
     fclose(f);
+    if (!k && asked && !priv) { /* only a private key is ever encrypted */
+        ERR_clear_error();
+        calc_error_set(err, CALC_EUSAGE, NULL, 0, 0, "%s is a private key protected by a "
+                       "passphrase: checking takes the public key", path);
+        calc_error_hint(err, "give the public key (openssl pkey -in KEY.pem -pubout -out "
+                             "PUB.pem)");
+        return NULL;
+    }
     if (!k && asked) {
         ERR_clear_error();
         calc_error_set(err, CALC_EUSAGE, NULL, 0, 0,
