@@ -725,6 +725,15 @@ want_eq "round 2's office subsidy" "$(jq -c '.results[] | select(.policy == "sc2
     '["eligible","600000.00","500000.00"]'
 jq -r '.results[] | select(.policy == "sc25-hq-office") | .computation.en[-1]' "$W/hq2.out.jsonl" >"$tmp/out"
 want_match out 'exceeds the limit ¥500,000.00 \(the limit less ¥1,000,000.00 granted to its members for the claim year, as the ledger records\)'
+# the contribution used up in round 1: the office subsidy's reason says by what (it said "the
+# limit ¥0.00", naming neither the contribution nor the ledger)
+sed 's/1500000/1000000/' "$W/hq1.jsonl" >"$W/hq3.jsonl"
+sed 's/1500000/1000000/' "$W/hq2.jsonl" >"$W/hq4.jsonl"
+run ledger init --ledger "$W/hq2.db"
+run batch "$W/hq3.jsonl" --ledger "$W/hq2.db" --as-of 2025-06-30 -q -o "$W/hq3.out.jsonl" --grant hq-1
+run batch "$W/hq4.jsonl" --ledger "$W/hq2.db" --as-of 2025-09-30 -q -o "$W/hq4.out.jsonl"
+want_eq "the used-up cap" "$(jq -c '.results[] | select(.policy == "sc25-hq-office") | [.status, .reasons[-1].actual]' "$W/hq4.out.jsonl" 2>&1)" \
+    '["ineligible","limit 0.00 shared by 600000.00, after 1000000.00 granted to its members for the claim year in the ledger"]'
 end
 
 # Ensure a signing key protected by a passphrase is named as such, never prompted for (a

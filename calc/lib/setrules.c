@@ -107,7 +107,7 @@ static int cap_limit(calc_engine *e, calc_result *res, const decl *x, const calc
 /* A result made ineligible by cap x, with the cap as its reason (book 1 §1; book 2 §1.8: a
  * limit that is an expression names no field). */
 static void cap_reason(const polset *ps, calc_result *res, pres *r, const decl *x,
-                       calc_money limit, calc_money sum)
+                       calc_money limit, calc_money sum, calc_money granted)
 {
     char lim[40], tot[40];
     r->status = ST_INELIGIBLE;
@@ -122,11 +122,23 @@ static void cap_reason(const polset *ps, calc_result *res, pres *r, const decl *
     rr->actual = arena_printf(&res->a, "limit %s shared by %s",
                               calc_money_format(lim, limit > 0 ? limit : 0),
                               calc_money_format(tot, sum));
+    if (granted > 0) { /* --ledger: what earlier rounds of the claim year took of it */
+        char g[40];
+        rr->actual = arena_printf(&res->a, "%s, after %s granted to its members for the claim "
+                                  "year in the ledger", rr->actual, calc_money_format(g, granted));
+    }
     rr->required = arena_printf(&res->a, "a share of at least 0.01");
     rr->result = TV_FALSE;
     sbuf w[2] = {{0}, {0}}; /* its sentence, for people */
-    for (int l = 0; l < 2; l++)
+    for (int l = 0; l < 2; l++) {
         label_cap_reason(&w[l], l ? x->en : x->zh, limit > 0 ? limit : 0, sum, l);
+        if (granted > 0) {
+            sb_puts(&w[l], l ? " (the limit less " : "（上限已扣除台账记录的成员本申报年度已授予 ");
+            label_money(&w[l], granted);
+            sb_puts(&w[l], l ? " granted to its members for the claim year, as the ledger "
+                               "records)" : "）");
+        }
+    }
     rr->words = label_words(&res->a, w[0].p, w[1].p);
     sb_free(&w[0]);
     sb_free(&w[1]);
@@ -199,7 +211,7 @@ void set_apply_caps(calc_engine *e, calc_result *res, const calc_profile *prof)
                                              (calc_money)sum, granted};
             r->cap_steps = st;
             if (r->amount == 0) /* floored to nothing: ineligible, with the cap as the reason */
-                cap_reason(ps, res, r, x, limit, (calc_money)sum);
+                cap_reason(ps, res, r, x, limit, (calc_money)sum, granted);
         }
     }
 }
