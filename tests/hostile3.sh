@@ -746,6 +746,12 @@ want_rc 2
 want_line err "calc: error: $W/enc.pem is protected by a passphrase: calc cannot ask for one"
 want_match err "openssl pkey -in KEY.pem -out PLAIN.pem"
 [ ! -e "$W/enc.yaml" ] || problem "a case file was written"
+# a batch's manifest signed with it: refused before the run, no file written (the results were
+# written, then the signature failed)
+run batch cases/profiles/example.yaml --as-of $ASOF -q -o "$W/enc.jsonl" --manifest "$W/enc.json" --sign "$W/enc.pem"
+want_rc 2
+want_line err "calc: error: $W/enc.pem is protected by a passphrase: calc cannot ask for one"
+[ ! -e "$W/enc.jsonl" ] && [ ! -e "$W/enc.json" ] || problem "a results file or manifest was written"
 # as ledger verify's --key, which takes the public key: said once, as an error (it was printed
 # once for each signed head, without "calc: error:", and "0 of 0 verified" passed)
 gl K1 10.00 >"$W/k.jsonl"

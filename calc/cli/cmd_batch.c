@@ -30,6 +30,17 @@ static int run_batch(cli_opts *o, int allocate)
                                "and --no-eval (they need the JSON Lines' fields)");
     if (o->sign && !o->manifest)
         return cli_usage_error("--sign signs the manifest: give --manifest FILE");
+    if (o->sign) { /* the key tried first: a run is not made, and its files written, to fail
+                    * at the signature */
+        char none[65], sig[128], fp[72];
+        memset(none, '0', 64);
+        none[64] = 0;
+        calc_error err = {0};
+        if (calc_sign_digest(o->sign, none, sig, sizeof sig, fp, &err)) {
+            calc_error_print(stderr, &err);
+            return calc_exit_status(err.code);
+        }
+    }
     if (o->manifest && (!o->out || strcmp(o->out, "-") == 0))
         return cli_usage_error("--manifest records the results file's digest: give -o FILE");
     if (o->format == CALC_OUT_XLSX && (!o->out || strcmp(o->out, "-") == 0))
