@@ -228,7 +228,8 @@ static void echo_line(FILE *out, const char *file, unsigned line, unsigned col)
             memcpy(win + wn, b, (size_t)len);
             wn += (size_t)len;
             if (k < col) {
-                cps[ncp] = len == 3 ? ((b[0] & 0x0Fu) << 12) | ((b[1] & 0x3Fu) << 6) | (b[2] & 0x3Fu)
+                cps[ncp] = len == 3 ? ((b[0] & 0x0Fu) << 12) | ((b[1] & 0x3Fu) << 6) |
+                                          (b[2] & 0x3Fu)
                                     : b[0];
                 lens[ncp++] = (unsigned char)len;
             }

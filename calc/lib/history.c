@@ -495,7 +495,8 @@ void history_limits(const polset *ps, const calc_profile *prof, calc_result *res
         calc_money_format_grouped(was, r->amount);
         snprintf(yzh, sizeof yzh, life ? "历年" : "%d 年度", year);
         snprintf(yen, sizeof yen, life ? "in all claim years" : "for %d", year);
-        const char *per_zh = life ? "对每家企业" : "每个申报年度", *per_en = life ? "an enterprise" : "a claim year";
+        const char *per_zh = life ? "对每家企业" : "每个申报年度",
+                   *per_en = life ? "an enterprise" : "a claim year";
         if (explain) {
             char zh[400], en[400];
             snprintf(zh, sizeof zh, "本政策%s以 ¥%s 为限；台账已记录%s授予 ¥%s，"
