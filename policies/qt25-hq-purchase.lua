@@ -28,7 +28,7 @@ return policy {
   },
   -- T = min(m² × 3,000, 30,000,000), paid as split(T, 3, k), k = 1 + the installments paid
   amount = function(e, p)
-    local total = min(mul(e.purchase.m2, p.per_m2), p.ceiling)
+    local total = min(mul_or_more(e.purchase.m2, p.per_m2), p.ceiling)
     local k = installment(date_key(e.purchase.date))
     return split(total, p.installments, k)
   end,

@@ -27,8 +27,9 @@ return policy {
                   en = "founded less than 3 years before the estimate date" }),
     at_least("office.requested_m2", 1),
   },
+  -- mul_or_more: a headcount whose 10 m² would pass the largest integer is more than 1,000 m²
   quantity = function(e, p)
-    return min(e.office.requested_m2, mul(p.m2_per_employee, e.employees), p.max_m2)
+    return min(e.office.requested_m2, mul_or_more(p.m2_per_employee, e.employees), p.max_m2)
   end,
   -- m² × 3.00 yuan/m²/day × 365 days
   value = function(m2, p)

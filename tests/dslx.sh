@@ -59,6 +59,28 @@ for w in 1 2 3 4 5 6 7 8 9 10; do
 done
 end
 
+# Ensure mul_or_more's product past the largest integer is dropped by min() as more than the
+# bound (exactly the bound then), a zero factor still gives 0, and every other use of it is
+# the policy's error with a message: arithmetic, max(), a min() of nothing else, a negative
+# factor, an amount of its own. A product that fits is the product.
+begin "mul_or_more: past the largest integer only min() takes it"
+for w in 15 16 17 18 19 20 21 22; do
+    run eval "$tmp/p.yaml" --policies $P --as-of $ASOF --format json --set t.which=$w
+    got=$(res_of "$tmp/out" dx-overflow '[.status, .amount, (.error // "" | sub("^[^ ]*: "; ""))]')
+    case $w in
+    15) want='["eligible","2.50",""]' ;;
+    16) want='["eligible","0.05",""]' ;;
+    17) want='["error","0.00","attempt to perform arithmetic on a userdata value"]' ;;
+    18) want='["error","0.00","max must be an amount, got userdata"]' ;;
+    19) want='["error","0.00","min: every value is past the largest integer"]' ;;
+    20) want='["error","0.00","mul_or_more: the factors must not be negative, got -1"]' ;;
+    21) want='["error","0.00","amount must be an integer number of fen, got userdata"]' ;;
+    22) want='["eligible","2.00",""]' ;;
+    esac
+    want_eq "which=$w" "$got" "$want"
+done
+end
+
 # Ensure the budget and the calendar stop loops: 10^5 ledger questions on a ledger of 10^5
 # entries end in the budget's error; the same on a small ledger, and 1200 months, finish.
 begin "budget: a 100-year schedule, an endless loop, a large ledger asked too often"

@@ -416,10 +416,22 @@ static int l_cap(lua_State *L)
     return 1;
 }
 
+/* What mul_or_more gives for a product past the largest integer: a mark that min() drops as
+ * more than its other operands, and that anything else refuses (it is no number). */
+static const char beyond_mark = 0;
+#define BEYOND ((void *)&beyond_mark)
+
 static int l_minmax(lua_State *L)
 {
     int want_max = (int)lua_tointeger(L, lua_upvalueindex(1));
     int n = lua_gettop(L);
+    for (int i = n; !want_max && i >= 1; i--)
+        if (lua_touserdata(L, i) == BEYOND && lua_islightuserdata(L, i)) {
+            lua_remove(L, i);
+            n--;
+            if (n == 0)
+                return luaL_error(L, "min: every value is past the largest integer");
+        }
     if (n == 0)
         return luaL_error(L, "%s needs at least one value", want_max ? "max" : "min");
     lua_Integer best = checkint(L, 1, want_max ? "max" : "min");
@@ -443,6 +455,28 @@ static int l_mul(lua_State *L)
         if (__builtin_mul_overflow(r, checkint(L, i, "mul"), &r))
             return luaL_error(L, "mul: result out of range");
     lua_pushinteger(L, r);
+    return 1;
+}
+
+/* mul_or_more(a, b, …): the product for min() to compare with a bound (min(requested,
+ * mul_or_more(10, employees), 1000)): where it would pass the largest integer, it is more than
+ * the bound, so min() drops it; the result is exact on any input the schema takes. */
+static int l_mul_or_more(lua_State *L)
+{
+    int n = lua_gettop(L) < 2 ? 2 : lua_gettop(L);
+    lua_Integer r = 1;
+    bool zero = false, beyond = false;
+    for (int i = 1; i <= n; i++) {
+        lua_Integer v = checkint(L, i, "mul_or_more");
+        if (v < 0)
+            return luaL_error(L, "mul_or_more: the factors must not be negative, got %I", v);
+        zero |= v == 0;
+        beyond = beyond || __builtin_mul_overflow(r, v, &r);
+    }
+    if (beyond && !zero)
+        lua_pushlightuserdata(L, BEYOND);
+    else
+        lua_pushinteger(L, zero ? 0 : r);
     return 1;
 }
 
@@ -575,6 +609,7 @@ void dsl_open(lua_State *L)
                                    {"pct", l_pct},
                                    {"cap", l_cap},
                                    {"mul", l_mul},
+                                   {"mul_or_more", l_mul_or_more},
                                    {"add", l_add},
                                    {"pct_at_least", l_pct_at_least},
                                    {"step", l_step},
