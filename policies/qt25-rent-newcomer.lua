@@ -27,8 +27,10 @@ return policy {
   -- per month; summed; at most 1,000,000 per claim year
   amount = function(e, p)
     local y, start, stop = claim_year(), e.lease.start, e.lease["end"]
-    local monthly = mul(e.lease.m2, e.lease.rent_per_m2_month)
-    local total = 0
+    -- a sum past the largest integer (an absurd but valid area or rent) is more than the
+    -- ceiling: `over` then, and the ceiling is the amount (a month at a rate of 0 adds nothing)
+    local monthly = mul_or_more(e.lease.m2, e.lease.rent_per_m2_month)
+    local total, over = 0, false
     for ly = 1, 3 do
       local n = 0
       for mi = 12 * y, 12 * y + 11 do
@@ -41,8 +43,23 @@ return policy {
       if n > 0 then
         step({ zh = string.format("租期第%d年计入月数", ly), en = string.format("months of lease year %d", ly) },
              n, "count")
-        total = add(total, mul(n, pct(monthly, p.rates[ly])))
+        local part = 0
+        if type(monthly) == "number" then
+          part = mul_or_more(n, pct(monthly, p.rates[ly]))
+        elseif p.rates[ly] > 0 then
+          over = true
+        end
+        if type(part) ~= "number" or part > math.maxinteger - total then
+          over = true
+        elseif not over then
+          total = add(total, part)
+        end
       end
+    end
+    if over then
+      step({ zh = "租金合计超出整数范围，按每年上限", en = "rent past the largest integer: the yearly ceiling" },
+           p.ceiling)
+      return p.ceiling
     end
     return min(total, p.ceiling)
   end,
