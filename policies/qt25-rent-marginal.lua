@@ -31,7 +31,25 @@ return policy {
   -- at most 5,000,000 a year, prorated by the months counted
   amount = function(e, p)
     local n = months_in_lease(e.lease.start, e.lease["end"], claim_year())
-    local price = min(e.lease.rent_per_m2_month, pct(e.lease.guide_rent_per_m2_month, p.guide_cap))
+    local rent, guide, max = e.lease.rent_per_m2_month, e.lease.guide_rent_per_m2_month, math.maxinteger
+    local price
+    if p.guide_cap > 0 and guide > max // p.guide_cap * 10000 and rent <= max - p.guide_cap then
+      -- 130% of a guide rent this large passes the largest integer, hence every rent: the rent
+      step({ zh = "片区指导价的130%超出整数范围，单价取实际租金", en = "130% of the guide rent past the largest integer: the price is the rent" },
+           rent)
+      price = rent
+    else
+      price = min(rent, pct(guide, p.guide_cap))
+    end
+    if type(mul_or_more(e.lease.m2, price, n)) ~= "number" and p.rate1 > 0 and p.rate2 > 0
+        and p.rate3 > 0 and p.ceiling <= max // 10000 then
+      -- m² × price × months past the largest integer: at a rate of at least 0.01% in every
+      -- bracket the sum is more than max / 10,000, more than the prorated ceiling
+      local top = ratio(p.ceiling, n, 12)
+      step({ zh = "面积×单价×月数超出整数范围，按折算后的上限", en = "m² × price × months past the largest integer: the prorated ceiling" },
+           top)
+      return top
+    end
     local sum = brackets(e.lease.m2, { { p.bracket1, p.rate1 }, { p.bracket2, p.rate2 }, { nil, p.rate3 } },
                          price, n)
     return min(sum, ratio(p.ceiling, n, 12))
