@@ -805,6 +805,38 @@ want_no_match err "secret"
 want_match err "postgresql://clerk@127.0.0.1:1/db\\?sslmode=disable&password= "
 end
 
+# ============================================================ absurd but valid values
+
+# Ensure a number the schema takes is never a policy's error: each whole-number field at the
+# largest integer and each amount at the largest amount, set in turn on every profile of the
+# case files evaluated on 2025-06-30 (tests/data/safety/case-profiles.jsonl), gives book
+# statuses only (the free office's 10 m² per employee, the hq purchase's m² x 3,000 and the
+# two rent policies' m² x rent were "mul: result out of range"). The one exception is a
+# ledger whose amounts sum past the largest amount (listing's awards_sum), which no ledger
+# calc writes can hold (its totals are checked), so the awards[] fields are left out here.
+begin "absurd values: the largest integer and amount in every field give no policy error"
+CP=tests/data/safety/case-profiles.jsonl
+"$CALC" schema --lang zh >"$W/schema.txt" 2>&1 # labels without spaces: the type is column 3
+awk 'NR > 1 && $1 !~ /\[\]/ && ($3 == "整数" || $3 ~ /^金额/) { print $1, $3 }' "$W/schema.txt" \
+    >"$W/numeric"
+[ "$(wc -l <"$W/numeric")" -ge 20 ] || problem "only $(wc -l <"$W/numeric") numeric fields in: $(head -5 "$W/schema.txt")"
+while read -r f t; do
+    case $t in
+    整数) v=9223372036854775807 ;;
+    *) v=92233720368547758.07 ;;
+    esac
+    run batch "$CP" --as-of 2025-06-30 --no-pools -q --set "$f=$v"
+    # a field with its own range (hq.star 0–5) refuses the value itself: nothing to evaluate
+    [ "$rc" -eq 3 ] && grep -q "^--set:1:1: error: $f: expected a whole number from" "$tmp/err" && continue
+    # exit 4 only for the run's sums (many enterprises at the largest amount), named as such
+    [ "$rc" -eq 0 ] || { [ "$rc" -eq 4 ] && grep -q 'does not fit in an amount' "$tmp/err"; } ||
+        problem "$f=$v: exit $rc: $(head -c 300 "$tmp/err")"
+    jq -r '.results[]? | select(.status == "error") | "\(.policy): \(.error)"' "$tmp/out" | sort -u \
+        >"$W/errors"
+    [ -s "$W/errors" ] && problem "$f=$v: $(head -3 "$W/errors")"
+done <"$W/numeric"
+end
+
 # ============================================================ README.md's recipe
 
 # Ensure the scale-out recipe of README.md runs as written (the shards it cuts must be inputs
