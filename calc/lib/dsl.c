@@ -461,6 +461,14 @@ static int l_mul(lua_State *L)
 /* mul_or_more(a, b, …): the product for min() to compare with a bound (min(requested,
  * mul_or_more(10, employees), 1000)): where it would pass the largest integer, it is more than
  * the bound, so min() drops it; the result is exact on any input the schema takes. */
+/* Every light userdata's text (tostring, string.format): the mark's words, never an address
+ * (which would change from run to run). */
+static int beyond_text(lua_State *L)
+{
+    lua_pushstring(L, lua_touserdata(L, 1) == BEYOND ? "more than the largest integer" : "?");
+    return 1;
+}
+
 static int l_mul_or_more(lua_State *L)
 {
     int n = lua_gettop(L) < 2 ? 2 : lua_gettop(L);
@@ -603,6 +611,14 @@ void dsl_open(lua_State *L)
     lua_pushcclosure(L, l_mark, 1);
     lua_setfield(L, -2, "source");
     dslcond_open(L);
+    lua_pushlightuserdata(L, BEYOND); /* the metatable of all light userdata: beyond_text */
+    lua_createtable(L, 0, 2);
+    lua_pushcfunction(L, beyond_text);
+    lua_setfield(L, -2, "__tostring");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+    lua_pop(L, 1);
     static const luaL_Reg fns[] = {{"policy", l_policy},
                                    {"param", l_param},
                                    {"years_before_as_of", l_years_before},

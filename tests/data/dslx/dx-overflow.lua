@@ -23,5 +23,6 @@ return lib.t.cash("dx-overflow", { equals("district", "钱塘区") }, function(e
   if w == 20 then return min(250, mul_or_more(-1, 5)) end
   if w == 21 then return mul_or_more(MAX, 2) end
   if w == 22 then return min(250, mul_or_more(2, 100)) end
+  if w == 23 then return 0, tostring(mul_or_more(MAX, 2)) .. string.format(" / %s", mul_or_more(2, MAX)) end
   return 100
 end)
