@@ -40,7 +40,8 @@ return policy {
         break
       end
     end
-    local net = sub(sub(counted, awards_sum {}), e.listing.city_paid)
+    local paid = awards_sum {} -- past the largest amount (a hand-written ledger): all paid
+    local net = type(paid) == "number" and sub(sub(counted, paid), e.listing.city_paid) or 0
     if net <= 0 then
       return 0, { zh = "计入的阶段已奖励完毕", en = "counted stages already paid" }
     end

@@ -418,8 +418,8 @@ static int l_cap(lua_State *L)
 
 /* What mul_or_more gives for a product past the largest integer: a mark that min() drops as
  * more than its other operands, and that anything else refuses (it is no number). */
-static const char beyond_mark = 0;
-#define BEYOND ((void *)&beyond_mark)
+const char dsl_beyond_mark = 0;
+#define BEYOND DSL_BEYOND
 
 static int l_minmax(lua_State *L)
 {

@@ -134,6 +134,11 @@ void dslx_open(lua_State *L);
 evalctx *ctx_of(lua_State *L);
 evalctx *words_ctx(lua_State *L);
 lua_Integer checkint(lua_State *L, int i, const char *what);
+/* What mul_or_more and awards_sum give for a non-negative result past the largest integer: a
+ * light userdata that min() drops as more than its other operands and anything else refuses
+ * (dsl.c). */
+extern const char dsl_beyond_mark;
+#define DSL_BEYOND ((void *)&dsl_beyond_mark)
 /* num / den (den > 0) rounded as mode (RND_*, policy.h) says: to the fen, or to the whole yuan
  * (a multiple of 100 fen), exactly; a result out of int64's range is the caller's to check. */
 __int128 dsl_round_div(__int128 num, __int128 den, int mode);

@@ -666,8 +666,13 @@ static int l_awards_sum(lua_State *L)
     }
     int64_t year = lua_isnil(L, 3) ? LEDGER_ANY_YEAR : checkwhole(L, 3, "awards_sum: year");
     calc_money s;
-    if (ledger_sum(ledger_of(L, c, "awards_sum"), c->prof->root.u.o, ids, n, year, &s))
-        return out_of_range(L, "awards_sum");
+    if (ledger_sum(ledger_of(L, c, "awards_sum"), c->prof->root.u.o, ids, n, year, &s)) {
+        /* amounts are never negative: a sum that does not fit is more than any amount */
+        dsl_step(L, "paid before (awards of %s%s) = more than the largest amount",
+                 ids[0] ? ids[0] : "", n > 1 ? ", …" : "");
+        lua_pushlightuserdata(L, DSL_BEYOND);
+        return 1;
+    }
     char a[40];
     dsl_step(L, "paid before (awards of %s%s) = %s", ids[0] ? ids[0] : "", n > 1 ? ", …" : "",
              calc_money_format_grouped(a, s));
