@@ -836,6 +836,26 @@ while read -r f t; do
 done <"$W/numeric"
 end
 
+# ============================================================ book 2's pool reasons
+
+# Ensure a book-2 claim a pool turns away names the pool in its reason (book 2 §1.9: "cap and
+# pool reasons, which name the cap or pool and no field"): the field is empty, so the name
+# carries it, in JSON, CSV (both languages) and a case's reason token; book 1's keep their
+# field. The pool is made 0.01 yuan so that two enterprises' allowances floor to nothing.
+begin "pools: a book-2 pool's reason names the pool (its field is empty)"
+cp -r policies "$W/tiny"
+sed -i '/^  qt25-talent:/,/^  [a-z]/s/^    size: 20000000$/    size: 0.01/' "$W/tiny/set.yaml"
+grep -q 'size: 0.01' "$W/tiny/set.yaml" || problem "the pool was not made small: $(grep -n -A5 qt25-talent: "$W/tiny/set.yaml")"
+run batch tests/data/safety/talent-pool.jsonl --policies "$W/tiny" --as-of 2025-06-30 -q
+want_rc 0
+want_eq "json" "$(jq -c '.results[] | select(.policy == "qt25-talent-housing") | [.status, .reasons[-1].name, .reasons[-1].field]' "$tmp/out" | sort -u)" \
+    '["ineligible","pool qt25-talent share floored to 0.00",""]'
+run batch tests/data/safety/talent-pool.jsonl --policies "$W/tiny" --as-of 2025-06-30 -q --format csv --lang en
+want_match out 'qt25-talent-housing,.*,pro-rata share of pool qt25-talent floored to 0.00'
+run batch tests/data/safety/talent-pool.jsonl --policies "$W/tiny" --as-of 2025-06-30 -q --format csv --lang zh
+want_match out 'qt25-talent-housing,.*,按比例分配后份额为零：钱塘区高层次人才安家补贴预算'
+end
+
 # ============================================================ README.md's recipe
 
 # Ensure the scale-out recipe of README.md runs as written (the shards it cuts must be inputs

@@ -132,8 +132,12 @@ static int check_policy(sbuf *b, const calc_engine *e, const pres *r, const valu
                 if (g.n == at && rc->name) { /* no field: what the reason names */
                     if (strncmp(rc->name, "cap ", 4) == 0)
                         sb_printf(&g, "cap:%s", rc->name + 4);
-                    else if (strncmp(rc->name, "pool ", 5) == 0)
-                        sb_printf(&g, "pool:%s", rc->name + 5);
+                    else if (strncmp(rc->name, "pool ", 5) == 0) {
+                        const char *pn = rc->name + 5; /* book 2: "pool NAME exhausted" */
+                        size_t pl = strlen(pn);
+                        pool_reason_kind(rc->name, &pn, &pl);
+                        sb_printf(&g, "pool:%.*s", (int)pl, pn);
+                    }
                     else if (strncmp(rc->name, "amount", 6) == 0 ||
                              strncmp(rc->name, "quantity", 8) == 0)
                         sb_puts(&g, "amount");

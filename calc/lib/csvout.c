@@ -121,7 +121,10 @@ static int pool_state(const calc_engine *e, const policy *p, int status, bool po
         return PS_NONE;
     if (status == ST_ELIGIBLE)
         return e->ps.pool[p->pool].mode == 0 ? PS_PRO_RATA : PS_PARTLY;
-    return last_reason && strcmp(last_reason, "pool exhausted") == 0 ? PS_EXHAUSTED : PS_FLOORED;
+    const char *pool;
+    size_t len;
+    return last_reason && pool_reason_kind(last_reason, &pool, &len) == 1 ? PS_EXHAUSTED
+                                                                          : PS_FLOORED;
 }
 
 /* The status in words, a pool's doing in place of the status it left. */

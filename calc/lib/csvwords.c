@@ -148,12 +148,17 @@ void csv_reason_words(sbuf *b, const calc_engine *e, const policy *p, const char
                       const char *field, const char *actual, const char *required, int lang,
                       sbuf *fw)
 {
-    if (strcmp(name, "pool exhausted") == 0 || strncmp(name, "pool share", 10) == 0) {
-        const char *desc = field;
+    const char *pool = field;
+    size_t plen = strlen(field);
+    int kind = pool_reason_kind(name, &pool, &plen);
+    if (kind) { /* the pool: its field, or under book 2's conventions its reason's name */
+        char id[128];
+        snprintf(id, sizeof id, "%.*s", (int)plen, pool);
+        const char *desc = id;
         for (size_t i = 0; !lang && i < e->ps.npool; i++)
-            if (strcmp(e->ps.pool[i].name, field) == 0 && e->ps.pool[i].zh)
+            if (strcmp(e->ps.pool[i].name, id) == 0 && e->ps.pool[i].zh)
                 desc = e->ps.pool[i].zh;
-        if (name[5] == 'e')
+        if (kind == 1)
             sb_printf(b, lang ? "pool %s exhausted" : "资金池已用完：%s", desc);
         else
             sb_printf(b, lang ? "pro-rata share of pool %s floored to 0.00"

@@ -171,6 +171,28 @@ static inline bool policy_book_conventions(const polset *ps, const policy *p)
     return p->book >= 0 && ps->book[p->book].item_reasons;
 }
 
+/* A pool's reason: 1 "pool exhausted", 2 a pro-rata share "… floored to 0.00", else 0. Under
+ * book 2's conventions its field is empty and the name carries the pool ("pool NAME exhausted",
+ * "pool NAME share floored to 0.00"): *pool and *len are then that name, else left alone. */
+static inline int pool_reason_kind(const char *name, const char **pool, size_t *len)
+{
+    if (strcmp(name, "pool exhausted") == 0)
+        return 1;
+    if (strncmp(name, "pool share", 10) == 0)
+        return 2;
+    if (strncmp(name, "pool ", 5) != 0)
+        return 0;
+    const char *sp = strchr(name + 5, ' ');
+    if (!sp || sp == name + 5)
+        return 0;
+    int k = strcmp(sp, " exhausted") == 0 ? 1 : strcmp(sp, " share floored to 0.00") == 0 ? 2 : 0;
+    if (k) {
+        *pool = name + 5;
+        *len = (size_t)(sp - (name + 5));
+    }
+    return k;
+}
+
 /* The value of `quantity` units of in-kind policy pi (a pool's partial grant), in out; -1 with
  * a message in msg when the policy's value function fails (eval.c). */
 int policy_value(calc_engine *e, int pi, int64_t quantity, calc_money *out, char *msg,

@@ -9,6 +9,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The name of a pool's reason: "pool exhausted" or "pool share floored to 0.00", its field the
+ * pool; under book 2's conventions the field is empty (book 2 §1.9: "cap and pool reasons,
+ * which name the cap or pool and no field"), so the name carries the pool, as a cap's does. */
+static const char *pool_reason_name(arena *a, const polset *ps, const policy *p,
+                                    const char *pool, bool exhausted)
+{
+    if (!policy_book_conventions(ps, p))
+        return exhausted ? "pool exhausted" : "pool share floored to 0.00";
+    return arena_printf(a, exhausted ? "pool %s exhausted" : "pool %s share floored to 0.00",
+                        pool);
+}
+
 /* ---- claims ---- */
 
 void claims_push(claims *c, const claim *x)
@@ -294,7 +306,7 @@ static int rewrite_result(calc_engine *e, const claim *x, const char *a, const c
         if (reasons && reasons->type == V_SEQ) {
             value *rec = arena_alloc(&ar, sizeof *rec);
             rec->type = V_MAP;
-            const char *name = x->exhausted ? "pool exhausted" : "pool share floored to 0.00";
+            const char *name = pool_reason_name(&ar, &e->ps, p, pool->name, x->exhausted);
             set_key(&ar, rec, "name", scalar(&ar, name, true));
             set_key(&ar, rec, "field",
                     scalar(&ar, policy_book_conventions(&e->ps, p) ? "" : pool->name, true));
@@ -433,7 +445,8 @@ void pools_apply(calc_engine *e, calc_result *res, const claim *cl, size_t ncl)
             if (r->nreason)
                 memcpy(v, r->reason, r->nreason * sizeof *v);
             crec *rr = &v[r->nreason++];
-            rr->name = x->exhausted ? "pool exhausted" : "pool share floored to 0.00";
+            rr->name = pool_reason_name(&res->a, &e->ps, p, e->ps.pool[x->pool].name,
+                                        x->exhausted);
             rr->field = policy_book_conventions(&e->ps, p) ? "" : e->ps.pool[x->pool].name;
             r->nmissing = 0; /* ineligible: nothing is missing */
             if (p->kind == K_IN_KIND)
