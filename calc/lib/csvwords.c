@@ -152,17 +152,19 @@ void csv_reason_words(sbuf *b, const calc_engine *e, const policy *p, const char
     size_t plen = strlen(field);
     int kind = pool_reason_kind(name, &pool, &plen);
     if (kind) { /* the pool: its field, or under book 2's conventions its reason's name */
-        char id[128];
-        snprintf(id, sizeof id, "%.*s", (int)plen, pool);
-        const char *desc = id;
+        const char *desc = pool;
+        int dl = (int)plen;
         for (size_t i = 0; !lang && i < e->ps.npool; i++)
-            if (strcmp(e->ps.pool[i].name, id) == 0 && e->ps.pool[i].zh)
+            if (strlen(e->ps.pool[i].name) == plen &&
+                strncmp(e->ps.pool[i].name, pool, plen) == 0 && e->ps.pool[i].zh) {
                 desc = e->ps.pool[i].zh;
+                dl = (int)strlen(desc);
+            }
         if (kind == 1)
-            sb_printf(b, lang ? "pool %s exhausted" : "资金池已用完：%s", desc);
+            sb_printf(b, lang ? "pool %.*s exhausted" : "资金池已用完：%.*s", dl, desc);
         else
-            sb_printf(b, lang ? "pro-rata share of pool %s floored to 0.00"
-                              : "按比例分配后份额为零：%s", desc);
+            sb_printf(b, lang ? "pro-rata share of pool %.*s floored to 0.00"
+                              : "按比例分配后份额为零：%.*s", dl, desc);
         return;
     }
     const cond *c = p->ncond ? find_cond(p->conds, p->ncond, name) : NULL;

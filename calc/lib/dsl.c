@@ -416,17 +416,14 @@ static int l_cap(lua_State *L)
     return 1;
 }
 
-/* What mul_or_more gives for a product past the largest integer: a mark that min() drops as
- * more than its other operands, and that anything else refuses (it is no number). */
-const char dsl_beyond_mark = 0;
-#define BEYOND DSL_BEYOND
+const char dsl_beyond_mark = 0; /* DSL_BEYOND (dsl.h) */
 
 static int l_minmax(lua_State *L)
 {
     int want_max = (int)lua_tointeger(L, lua_upvalueindex(1));
     int n = lua_gettop(L);
     for (int i = n; !want_max && i >= 1; i--)
-        if (lua_touserdata(L, i) == BEYOND && lua_islightuserdata(L, i)) {
+        if (lua_touserdata(L, i) == DSL_BEYOND && lua_islightuserdata(L, i)) {
             lua_remove(L, i);
             n--;
             if (n == 0)
@@ -458,17 +455,17 @@ static int l_mul(lua_State *L)
     return 1;
 }
 
-/* mul_or_more(a, b, …): the product for min() to compare with a bound (min(requested,
- * mul_or_more(10, employees), 1000)): where it would pass the largest integer, it is more than
- * the bound, so min() drops it; the result is exact on any input the schema takes. */
 /* Every light userdata's text (tostring, string.format): the mark's words, never an address
  * (which would change from run to run). */
 static int beyond_text(lua_State *L)
 {
-    lua_pushstring(L, lua_touserdata(L, 1) == BEYOND ? "more than the largest integer" : "?");
+    lua_pushstring(L, lua_touserdata(L, 1) == DSL_BEYOND ? "more than the largest integer" : "?");
     return 1;
 }
 
+/* mul_or_more(a, b, …): the product for min() to compare with a bound (min(requested,
+ * mul_or_more(10, employees), 1000)): where it would pass the largest integer, it is more than
+ * the bound, so min() drops it; the result is exact on any input the schema takes. */
 static int l_mul_or_more(lua_State *L)
 {
     int n = lua_gettop(L) < 2 ? 2 : lua_gettop(L);
@@ -482,7 +479,7 @@ static int l_mul_or_more(lua_State *L)
         beyond = beyond || __builtin_mul_overflow(r, v, &r);
     }
     if (beyond && !zero)
-        lua_pushlightuserdata(L, BEYOND);
+        lua_pushlightuserdata(L, DSL_BEYOND);
     else
         lua_pushinteger(L, zero ? 0 : r);
     return 1;
@@ -611,7 +608,7 @@ void dsl_open(lua_State *L)
     lua_pushcclosure(L, l_mark, 1);
     lua_setfield(L, -2, "source");
     dslcond_open(L);
-    lua_pushlightuserdata(L, BEYOND); /* the metatable of all light userdata: beyond_text */
+    lua_pushlightuserdata(L, DSL_BEYOND); /* the metatable of all light userdata: beyond_text */
     lua_createtable(L, 0, 2);
     lua_pushcfunction(L, beyond_text);
     lua_setfield(L, -2, "__tostring");
